@@ -1,0 +1,103 @@
+/**
+ * The private channel between the node and a built-in Node.js instance: length-prefixed frames
+ * over the instance's fd 3 (a Unix socket pair). It carries exactly what the Lambda Runtime API
+ * carries (init, next event, response, error, init error) plus log lines, so both channels pass
+ * the same conformance tests.
+ *
+ * Frame: u32 BE length of the rest | u8 type | u32 BE header length | header JSON | body bytes.
+ */
+
+export const FrameType = {
+  /** node → instance: take on a function (header: InitHeader). */
+  Init: 1,
+  /** node → instance: one event (header: InvokeHeader, body: event JSON). */
+  Invoke: 2,
+  /** instance → node: started and waiting for Init. */
+  Ready: 10,
+  /** instance → node: handler loaded. */
+  InitDone: 11,
+  /** instance → node: handler failed to load (header: {errorType}, body: error JSON). */
+  InitError: 12,
+  /** instance → node: handler result (header: ResultHeader, body: result JSON). */
+  Response: 13,
+  /** instance → node: handler error (header: ResultHeader & {errorType}, body: error JSON). */
+  Error: 14,
+  /** instance → node: one formatted log entry (body: UTF-8 text). */
+  Log: 15,
+  /** instance → node: uncaught exception or unhandled rejection, the process exits next (header: {errorType, exitCode}). */
+  Fatal: 16,
+} as const;
+export type FrameTypeValue = (typeof FrameType)[keyof typeof FrameType];
+
+export interface InitHeader {
+  /** The complete environment the function sees, reserved variables included. */
+  env: Record<string, string>;
+  /** LAMBDA_TASK_ROOT; also the working directory. */
+  taskRoot: string;
+  handler: string;
+}
+
+export interface InvokeHeader {
+  requestId: string;
+  /** Epoch milliseconds. */
+  deadlineMs: number;
+  invokedFunctionArn: string;
+  traceId?: string;
+  /** JSON text of the client context, as Lambda-Runtime-Client-Context carries it. */
+  clientContext?: string;
+  /** JSON text of the Cognito identity. */
+  cognitoIdentity?: string;
+}
+
+export interface ResultHeader {
+  requestId: string;
+  /** process.resourceUsage().maxRSS, in KiB. */
+  maxRssKb: number;
+  errorType?: string;
+}
+
+export interface Frame {
+  type: number;
+  header: unknown;
+  body: Buffer;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/** Encodes one frame. */
+export function encodeFrame(type: number, header?: unknown, body: Buffer = EMPTY): Buffer {
+  const head = header === undefined ? EMPTY : Buffer.from(JSON.stringify(header));
+  const out = Buffer.allocUnsafe(9 + head.length + body.length);
+  out.writeUInt32BE(5 + head.length + body.length, 0);
+  out.writeUInt8(type, 4);
+  out.writeUInt32BE(head.length, 5);
+  head.copy(out, 9);
+  body.copy(out, 9 + head.length);
+  return out;
+}
+
+/**
+ * Splits a byte stream into frames. Feed it every chunk; it calls `onFrame` per complete frame.
+ * @example const d = new FrameDecoder((f) => handle(f)); socket.on("data", (c) => d.push(c));
+ */
+export class FrameDecoder {
+  #buf: Buffer = EMPTY;
+  readonly #onFrame: (f: Frame) => void;
+  constructor(onFrame: (f: Frame) => void) {
+    this.#onFrame = onFrame;
+  }
+  push(chunk: Buffer): void {
+    this.#buf = this.#buf.length === 0 ? chunk : Buffer.concat([this.#buf, chunk]);
+    while (this.#buf.length >= 4) {
+      const len = this.#buf.readUInt32BE(0);
+      if (this.#buf.length < 4 + len) return;
+      const type = this.#buf.readUInt8(4);
+      const headLen = this.#buf.readUInt32BE(5);
+      const headEnd = 9 + headLen;
+      const header: unknown = headLen === 0 ? undefined : JSON.parse(this.#buf.toString("utf8", 9, headEnd));
+      const body = this.#buf.subarray(headEnd, 4 + len);
+      this.#buf = this.#buf.length === 4 + len ? EMPTY : this.#buf.subarray(4 + len);
+      this.#onFrame({ type, header, body });
+    }
+  }
+}

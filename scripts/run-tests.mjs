@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+// Runs every compiled test file with Node's test runner, then fails if any function instance
+// (a runtime process started by the suite) is still running.
+import { spawnSync } from "node:child_process";
+import { readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+
+const roots = process.argv.slice(2).filter((a) => !a.startsWith("--"));
+const extra = process.argv.slice(2).filter((a) => a.startsWith("--"));
+
+function find(dir, out) {
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) find(p, out);
+    else if (name.endsWith(".test.js")) out.push(p);
+  }
+  return out;
+}
+
+const files = (roots.length ? roots : ["dist/src", "dist/test"]).flatMap((r) =>
+  r.endsWith(".js") ? [r] : find(r, []),
+).sort();
+if (files.length === 0) {
+  console.error("no test files found");
+  process.exit(1);
+}
+
+const concurrency = process.env.HANEUL_TEST_CONCURRENCY ?? "3";
+const run = spawnSync(
+  process.execPath,
+  ["--test", `--test-concurrency=${concurrency}`, "--test-reporter=spec", ...extra, ...files],
+  { stdio: "inherit" },
+);
+
+const ps = spawnSync("ps", ["-eo", "pid,ppid,args"], { encoding: "utf8" });
+const leaked = (ps.stdout ?? "")
+  .split("\n")
+  .filter((l) => /runtime\/src\/bootstrap\.js|test\/fixtures\//.test(l) && !l.includes("ps -eo"));
+if (leaked.length) {
+  console.error(`\nleaked function instances after the suite:\n${leaked.join("\n")}`);
+  process.exit(1);
+}
+process.exit(run.status ?? 1);

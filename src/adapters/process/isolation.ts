@@ -1,0 +1,76 @@
+import { spawn, spawnSync, type ChildProcess, type StdioOptions } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { join } from "node:path";
+
+/**
+ * How instances are kept apart. With mount namespaces (root, or unprivileged user namespaces)
+ * every instance gets its own /tmp bound over the real one and sees the code directories
+ * read-only; without them, TMPDIR points at a private directory and the code directories are
+ * only as protected as their file modes.
+ */
+export interface IsolationOptions {
+  /** Parent directory for the private per-instance /tmp directories. */
+  readonly scratchDir: string;
+  /** Directories every instance sees read-only (the extracted code trees). */
+  readonly readOnlyDirs: readonly string[];
+  /** Use mount namespaces when the machine allows it (default true). */
+  readonly namespaces?: boolean;
+}
+
+let namespaceSupport: "unknown" | "root" | "user" | "none" = "unknown";
+
+/** Checks once whether `unshare` can give an instance its own mount namespace. */
+export function detectNamespaces(): "root" | "user" | "none" {
+  if (namespaceSupport !== "unknown") return namespaceSupport;
+  const probe = (args: string[]) =>
+    spawnSync("unshare", [...args, "--mount", "--propagation", "private", "true"], { stdio: "ignore", timeout: 5000 })
+      .status === 0;
+  namespaceSupport = probe([]) ? "root" : probe(["--user", "--map-root-user"]) ? "user" : "none";
+  return namespaceSupport;
+}
+
+// Runs inside the new mount namespace: private /tmp, read-only code, then becomes the runtime.
+const SETUP_SCRIPT = [
+  'tmp="$1"; shift; n="$1"; shift',
+  'mount --bind "$tmp" /tmp || exit 97',
+  'i=0; while [ "$i" -lt "$n" ]; do d="$1"; shift; i=$((i+1));',
+  '  mount --bind "$d" "$d" && mount -o remount,bind,ro "$d" "$d" || exit 98; done',
+  'exec "$@"',
+].join("\n");
+
+export interface SpawnedProcess {
+  readonly child: ChildProcess;
+  /** The instance's private temporary directory. */
+  readonly tmpDir: string;
+  /** Removes the private temporary directory. */
+  cleanup(): Promise<void>;
+}
+
+/** Spawns `command args` as an isolated instance process. */
+export async function spawnIsolated(
+  command: string,
+  args: readonly string[],
+  options: { isolation: IsolationOptions; env: Record<string, string>; cwd: string; stdio: StdioOptions },
+): Promise<SpawnedProcess> {
+  const { isolation } = options;
+  const tmpDir = await mkdtemp(join(isolation.scratchDir, "i-"));
+  const mode = isolation.namespaces === false ? "none" : detectNamespaces();
+  let child: ChildProcess;
+  if (mode === "none") {
+    const env = { ...options.env, TMPDIR: tmpDir };
+    child = spawn(command, args, { env, cwd: options.cwd, stdio: options.stdio });
+  } else {
+    const ns = mode === "user" ? ["--user", "--map-root-user"] : [];
+    const ro = isolation.readOnlyDirs;
+    child = spawn(
+      "unshare",
+      [...ns, "--mount", "--propagation", "private", "sh", "-c", SETUP_SCRIPT, "sh", tmpDir, String(ro.length), ...ro, command, ...args],
+      { env: { ...options.env, TMPDIR: "/tmp" }, cwd: options.cwd, stdio: options.stdio },
+    );
+  }
+  return {
+    child,
+    tmpDir,
+    cleanup: () => rm(tmpDir, { recursive: true, force: true }),
+  };
+}

@@ -1,0 +1,88 @@
+import type { NodeIpcInstance } from "./node-ipc-instance.js";
+
+/**
+ * Pre-started, code-less Node.js runtime processes, one small stock per V8 heap limit in use, so
+ * that a cold start only loads user code. Refills one process at a time in the background so that
+ * spawning (which blocks the event loop for a moment) never starves warm traffic.
+ */
+export class SparePool {
+  readonly #stock = new Map<number, NodeIpcInstance[]>();
+  readonly #spawn: (heapMb: number) => Promise<NodeIpcInstance>;
+  readonly #perHeap: number;
+  #refilling = false;
+  #closed = false;
+  readonly #wanted = new Set<number>();
+
+  constructor(spawn: (heapMb: number) => Promise<NodeIpcInstance>, perHeap: number) {
+    this.#spawn = spawn;
+    this.#perHeap = perHeap;
+  }
+
+  /** Keeps spares for `heapMb` from now on and starts filling. */
+  want(heapMb: number): void {
+    if (this.#perHeap <= 0 || this.#closed) return;
+    this.#wanted.add(heapMb);
+    this.#scheduleRefill();
+  }
+
+  /** Takes a live spare for `heapMb`, or undefined when none is ready. */
+  take(heapMb: number): NodeIpcInstance | undefined {
+    this.want(heapMb);
+    const stock = this.#stock.get(heapMb);
+    while (stock?.length) {
+      const spare = stock.pop();
+      if (spare?.alive) {
+        this.#scheduleRefill();
+        return spare;
+      }
+    }
+    return undefined;
+  }
+
+  /** How many spares are ready now. */
+  get size(): number {
+    let n = 0;
+    for (const s of this.#stock.values()) n += s.length;
+    return n;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    const all = [...this.#stock.values()].flat();
+    this.#stock.clear();
+    await Promise.all(all.map((s) => s.stop()));
+  }
+
+  #missing(): number | undefined {
+    for (const heap of this.#wanted) {
+      const stock = this.#stock.get(heap) ?? [];
+      if (stock.filter((s) => s.alive).length < this.#perHeap) return heap;
+    }
+    return undefined;
+  }
+
+  #scheduleRefill(): void {
+    if (this.#refilling || this.#closed) return;
+    this.#refilling = true;
+    setImmediate(() => void this.#refill());
+  }
+
+  async #refill(): Promise<void> {
+    try {
+      for (let heap = this.#missing(); heap !== undefined && !this.#closed; heap = this.#missing()) {
+        const spare = await this.#spawn(heap);
+        if (this.#closed) {
+          await spare.stop();
+          return;
+        }
+        const stock = this.#stock.get(heap) ?? [];
+        stock.push(spare);
+        this.#stock.set(heap, stock);
+      }
+    } catch {
+      // A spare that fails to start is not fatal: cold starts spawn directly.
+    } finally {
+      this.#refilling = false;
+    }
+  }
+}

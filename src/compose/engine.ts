@@ -1,0 +1,86 @@
+import { mkdir } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { ProcessLauncher } from "../adapters/process/process-launcher.js";
+import type { InvocationRecord } from "../domain/invocation.js";
+import { InstancePool } from "../invoker/instance-pool.js";
+import { Invoker } from "../invoker/invoker.js";
+import type { FunctionCatalog } from "../ports/function-catalog.js";
+import type { Clock } from "../shared/clock.js";
+import { systemClock } from "../shared/clock.js";
+import { randomIds, type IdSource } from "../shared/ids.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** The compiled runtime bootstrap that built-in Node.js instances run. */
+export const RUNTIME_DIR = join(here, "..", "..", "runtime", "src");
+export const BOOTSTRAP_PATH = join(RUNTIME_DIR, "bootstrap.js");
+
+export interface EngineOptions {
+  readonly catalog: FunctionCatalog;
+  /** Where private per-instance /tmp directories are made. */
+  readonly scratchDir: string;
+  /** Directories instances see read-only (the extracted code trees). */
+  readonly readOnlyDirs?: readonly string[];
+  /** PATH for instances. */
+  readonly path: string;
+  readonly accountConcurrency?: number;
+  readonly idleTimeoutMs?: number;
+  readonly sparesPerHeap?: number;
+  readonly maxConcurrentStarts?: number;
+  readonly nodeChannel?: "ipc" | "runtime-api";
+  /** Variables every instance gets (endpoint and credentials of this node). */
+  readonly instanceEnv?: Readonly<Record<string, string>>;
+  readonly nodePath?: readonly string[];
+  readonly namespaces?: boolean;
+  readonly clock?: Clock;
+  readonly ids?: IdSource;
+  readonly random?: () => number;
+  readonly onRecord?: (record: InvocationRecord) => void;
+}
+
+/** The invocation engine: launcher, instance pool and invoker, wired together. */
+export interface Engine {
+  readonly invoker: Invoker;
+  readonly pool: InstancePool;
+  readonly launcher: ProcessLauncher;
+  close(): Promise<void>;
+}
+
+/** Builds the invocation engine. Call `close()` to stop every instance it started. */
+export async function createEngine(o: EngineOptions): Promise<Engine> {
+  await mkdir(o.scratchDir, { recursive: true });
+  const clock = o.clock ?? systemClock;
+  const ids = o.ids ?? randomIds;
+  const launcher = new ProcessLauncher({
+    bootstrapPath: BOOTSTRAP_PATH,
+    isolation: { scratchDir: o.scratchDir, readOnlyDirs: o.readOnlyDirs ?? [], namespaces: o.namespaces },
+    platformEnv: { path: o.path, runtimeDir: RUNTIME_DIR, nodePath: o.nodePath, extra: o.instanceEnv },
+    ids,
+    sparesPerHeap: o.sparesPerHeap ?? 2,
+    nodeChannel: o.nodeChannel,
+  });
+  const pool = new InstancePool({
+    launcher,
+    clock,
+    idleTimeoutMs: o.idleTimeoutMs ?? 5 * 60_000,
+    maxConcurrentStarts: o.maxConcurrentStarts ?? 4,
+  });
+  const invoker = new Invoker({
+    catalog: o.catalog,
+    pool,
+    clock,
+    ids,
+    accountConcurrency: o.accountConcurrency ?? 1000,
+    random: o.random,
+    onRecord: o.onRecord,
+  });
+  return {
+    invoker,
+    pool,
+    launcher,
+    async close() {
+      await pool.close();
+      await launcher.close();
+    },
+  };
+}

@@ -1,0 +1,100 @@
+import { existsSync } from "node:fs";
+import { basename, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { z } from "zod";
+import { LIMITS, SUPPORTED_RUNTIMES } from "../domain/function-spec.js";
+
+/** Options of `haneul invoke`, validated. */
+export interface InvokeCommandOptions {
+  readonly codeDir: string;
+  readonly handler: string;
+  readonly runtime: string;
+  readonly functionName: string;
+  readonly eventSource: string | undefined;
+  readonly timeoutSec: number;
+  readonly memoryMb: number;
+  readonly environment: Readonly<Record<string, string>>;
+  readonly region: string;
+  /** PATH handed to the instance. */
+  readonly path: string;
+  readonly help: boolean;
+}
+
+export const INVOKE_USAGE = `usage: haneul invoke --code <dir> --handler <file.export> [options]
+
+Runs one invocation of a function, like 'sam local invoke' without Docker.
+The result is printed on stdout, the function's logs on stderr; the exit status
+is 1 when the function fails.
+
+options:
+  --code <dir>          directory holding the function's code (LAMBDA_TASK_ROOT)
+  --handler <h>         handler, e.g. index.handler or src/app.main (Node.js runtimes)
+  --runtime <r>         ${SUPPORTED_RUNTIMES.join(", ")}
+                        (default nodejs20.x; provided.al2023 when the directory has a bootstrap and no --handler)
+  --event <file>|-      event JSON from a file or stdin (default {})
+  --timeout <s>         timeout in seconds, ${LIMITS.minTimeoutSec}-${LIMITS.maxTimeoutSec} (default ${LIMITS.defaultTimeoutSec})
+  --memory <MB>         memory size, ${LIMITS.minMemoryMb}-${LIMITS.maxMemoryMb} (default ${LIMITS.defaultMemoryMb})
+  --env K=V             environment variable for the function (repeatable)
+  --name <name>         function name (default: the code directory's name)
+  --region <r>          AWS_REGION for the function (default $HANEUL_REGION or us-east-1)
+`;
+
+const schema = z.object({
+  code: z.string({ error: "--code is required" }).min(1),
+  handler: z.string().max(128).optional(),
+  runtime: z.string().optional(),
+  event: z.string().optional(),
+  timeout: z.coerce.number().int().min(LIMITS.minTimeoutSec).max(LIMITS.maxTimeoutSec).default(LIMITS.defaultTimeoutSec),
+  memory: z.coerce.number().int().min(LIMITS.minMemoryMb).max(LIMITS.maxMemoryMb).default(LIMITS.defaultMemoryMb),
+  env: z.array(z.string().regex(/^[a-zA-Z]\w*=/, "--env takes KEY=VALUE")).default([]),
+  name: z.string().regex(/^[a-zA-Z0-9-_]{1,64}$/, "--name must match [a-zA-Z0-9-_]{1,64}").optional(),
+  region: z.string().optional(),
+});
+
+/** Parses `haneul invoke` arguments and the environment; throws an Error with a readable message on bad input. */
+export function parseInvokeOptions(args: string[], env: NodeJS.ProcessEnv = process.env): InvokeCommandOptions {
+  const { values } = parseArgs({
+    args,
+    options: {
+      code: { type: "string" },
+      handler: { type: "string" },
+      runtime: { type: "string" },
+      event: { type: "string" },
+      timeout: { type: "string" },
+      memory: { type: "string" },
+      env: { type: "string", multiple: true },
+      name: { type: "string" },
+      region: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+    strict: true,
+  });
+  if (values.help) return { help: true } as InvokeCommandOptions;
+  const parsed = schema.safeParse(values);
+  if (!parsed.success) {
+    throw new Error(parsed.error.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("\n"));
+  }
+  const v = parsed.data;
+  const codeDir = resolve(v.code);
+  if (!existsSync(codeDir)) throw new Error(`--code: no such directory: ${codeDir}`);
+  const runtime = v.runtime ?? (!v.handler && existsSync(resolve(codeDir, "bootstrap")) ? "provided.al2023" : "nodejs20.x");
+  if (!SUPPORTED_RUNTIMES.includes(runtime)) {
+    throw new Error(`--runtime: ${runtime} is not supported; use one of ${SUPPORTED_RUNTIMES.join(", ")}`);
+  }
+  if (!v.handler && runtime.startsWith("nodejs")) throw new Error("--handler is required for Node.js runtimes");
+  const environment = Object.fromEntries(v.env.map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]));
+  const name = v.name ?? basename(codeDir).replace(/[^a-zA-Z0-9-_]/g, "-").slice(0, 64);
+  return {
+    codeDir,
+    handler: v.handler ?? "bootstrap",
+    runtime,
+    functionName: name || "function",
+    eventSource: v.event,
+    timeoutSec: v.timeout,
+    memoryMb: v.memory,
+    environment,
+    region: v.region ?? env["HANEUL_REGION"] ?? "us-east-1",
+    path: env["PATH"] ?? "/usr/local/bin:/usr/bin:/bin",
+    help: false,
+  };
+}

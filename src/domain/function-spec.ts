@@ -1,0 +1,57 @@
+/**
+ * What an instance needs to run one version of a function. The control plane builds it from a
+ * stored function version; `haneul invoke` builds it from command-line flags.
+ */
+export interface FunctionSpec {
+  readonly functionName: string;
+  /** Unqualified ARN, `arn:aws:lambda:<region>:<account>:function:<name>`. */
+  readonly functionArn: string;
+  /** `$LATEST` or a published version number. */
+  readonly version: string;
+  /** Changes whenever code or configuration of this version changes; instances of an older revision are never reused. */
+  readonly revision: string;
+  readonly runtime: string;
+  readonly handler: string;
+  /** Directory holding the extracted code (LAMBDA_TASK_ROOT). */
+  readonly codeDir: string;
+  readonly memoryMb: number;
+  readonly timeoutSec: number;
+  /** The function's own environment variables. */
+  readonly environment: Readonly<Record<string, string>>;
+  readonly region: string;
+  /** Reserved concurrency, or undefined when the function draws on the unreserved pool. */
+  readonly reservedConcurrency?: number | undefined;
+}
+
+/** Runtimes that run on the built-in Node.js runtime. */
+export const NODE_RUNTIMES = ["nodejs18.x", "nodejs20.x", "nodejs22.x", "nodejs24.x"] as const;
+/** Runtimes whose code brings its own `bootstrap` and speaks the Runtime API. */
+export const PROVIDED_RUNTIMES = ["provided", "provided.al2", "provided.al2023"] as const;
+export const SUPPORTED_RUNTIMES: readonly string[] = [...NODE_RUNTIMES, ...PROVIDED_RUNTIMES];
+
+/** True when the runtime is one of the built-in Node.js runtimes. */
+export function isNodeRuntime(runtime: string): boolean {
+  return (NODE_RUNTIMES as readonly string[]).includes(runtime);
+}
+
+/** Lambda's limits on configuration. */
+export const LIMITS = {
+  minMemoryMb: 128,
+  maxMemoryMb: 10240,
+  minTimeoutSec: 1,
+  maxTimeoutSec: 900,
+  defaultMemoryMb: 128,
+  defaultTimeoutSec: 3,
+  syncPayloadBytes: 6291456,
+  asyncPayloadBytes: 1048576,
+  syncResponseBytes: 6291456,
+} as const;
+
+/**
+ * The V8 old-space limit for an instance of `memoryMb`, as the AWS Node.js bootstrap derives it:
+ * about 90 % of the memory less the young generation.
+ */
+export function heapLimitMb(memoryMb: number): number {
+  const semiSpace = memoryMb >= 512 ? 16 : 8;
+  return Math.max(32, Math.floor(memoryMb * 0.9) - semiSpace * 3);
+}

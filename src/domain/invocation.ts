@@ -1,0 +1,66 @@
+/** Why a call was throttled, in AWS's words (`Reason` of TooManyRequestsException). */
+export type ThrottleReason =
+  | "ConcurrentInvocationLimitExceeded"
+  | "ReservedFunctionConcurrentInvocationLimitExceeded";
+
+/**
+ * The result of one invocation. A user function failing is a value, never an exception.
+ * `payload` is what the caller receives: the function's JSON result, or the error body.
+ */
+export type InvokeOutcome =
+  | { readonly kind: "ok"; readonly payload: Buffer }
+  | { readonly kind: "function-error"; readonly payload: Buffer; readonly errorType: string }
+  | { readonly kind: "init-error"; readonly payload: Buffer; readonly errorType: string }
+  | { readonly kind: "timeout"; readonly payload: Buffer; readonly errorType: "Sandbox.Timedout" }
+  | { readonly kind: "crashed"; readonly payload: Buffer; readonly errorType: string }
+  | { readonly kind: "throttled"; readonly reason: ThrottleReason };
+
+export type OutcomeKind = InvokeOutcome["kind"];
+
+/** One record per call, emitted by the invoker. */
+export interface InvocationRecord {
+  readonly requestId: string;
+  readonly functionName: string;
+  readonly functionArn: string;
+  readonly executedVersion: string;
+  readonly outcome: OutcomeKind;
+  readonly errorType?: string | undefined;
+  readonly startedAt: number;
+  readonly durationMs: number;
+  readonly billedDurationMs: number;
+  /** Present on cold starts only. */
+  readonly initDurationMs?: number | undefined;
+  readonly memorySizeMb: number;
+  readonly maxMemoryUsedMb: number;
+  readonly traceId?: string | undefined;
+  /** The invocation's log lines, platform lines included, in order. */
+  readonly logs: readonly string[];
+}
+
+/** What `invoke()` returns: the outcome plus the record of the call. */
+export interface InvokeResult {
+  readonly outcome: InvokeOutcome;
+  readonly record: InvocationRecord;
+}
+
+/** Encodes an error body as the Node runtime does. */
+export function errorBody(errorType: string, errorMessage: string, trace: string[] = []): Buffer {
+  return Buffer.from(JSON.stringify({ errorType, errorMessage, trace }));
+}
+
+/** Lambda's timeout error body: `Task timed out after 3.00 seconds`. */
+export function timeoutBody(requestId: string, timeoutSec: number): Buffer {
+  return Buffer.from(
+    JSON.stringify({
+      errorType: "Sandbox.Timedout",
+      errorMessage: `RequestId: ${requestId} Error: Task timed out after ${timeoutSec.toFixed(2)} seconds`,
+    }),
+  );
+}
+
+/** The body Lambda returns when the runtime process exits mid-invoke. */
+export function exitBody(requestId: string, how: string, errorType = "Runtime.ExitError"): Buffer {
+  return Buffer.from(
+    JSON.stringify({ errorType, errorMessage: `RequestId: ${requestId} Error: Runtime exited with error: ${how}` }),
+  );
+}

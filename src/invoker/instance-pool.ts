@@ -1,0 +1,142 @@
+import type { FunctionSpec } from "../domain/function-spec.js";
+import type { Instance, InstanceLauncher, LaunchResult } from "../ports/instance-launcher.js";
+import type { Clock } from "../shared/clock.js";
+
+export interface InstancePoolOptions {
+  readonly launcher: InstanceLauncher;
+  readonly clock: Clock;
+  /** Idle instances are stopped after this long unused. */
+  readonly idleTimeoutMs: number;
+  /** At most this many instances start at once; further cold starts wait their turn. */
+  readonly maxConcurrentStarts: number;
+}
+
+/** A warm instance, or the result of a cold start. */
+export type Acquired = { readonly cold: false; readonly instance: Instance } | { readonly cold: true; readonly launch: LaunchResult };
+
+interface IdleEntry {
+  readonly instance: Instance;
+  readonly since: number;
+}
+
+function poolKey(spec: FunctionSpec): string {
+  return `${spec.functionArn}:${spec.version}#${spec.revision}`;
+}
+
+/**
+ * Instances per (function, version, revision): idle ones are reused most-recent first (module
+ * state survives, as on Lambda), dead ones are never reused, and idle ones are reaped.
+ */
+export class InstancePool {
+  readonly #o: InstancePoolOptions;
+  readonly #idle = new Map<string, IdleEntry[]>();
+  readonly #busy = new Set<Instance>();
+  #starting = 0;
+  readonly #startQueue: (() => void)[] = [];
+  #cancelReaper: (() => void) | undefined;
+  #closed = false;
+
+  constructor(options: InstancePoolOptions) {
+    this.#o = options;
+    this.#scheduleReap();
+  }
+
+  /** A warm idle instance of `spec`, or a newly started one. */
+  async acquire(spec: FunctionSpec): Promise<Acquired> {
+    const stack = this.#idle.get(poolKey(spec));
+    while (stack?.length) {
+      const { instance } = stack.pop() as IdleEntry;
+      if (instance.alive) {
+        this.#busy.add(instance);
+        return { cold: false, instance };
+      }
+    }
+    await this.#startSlot();
+    try {
+      const launch = await this.#o.launcher.launch(spec);
+      if (launch.ok) this.#busy.add(launch.instance);
+      return { cold: true, launch };
+    } finally {
+      this.#releaseStartSlot();
+    }
+  }
+
+  /** Returns an instance after its event; a dead one is dropped. */
+  release(instance: Instance): void {
+    this.#busy.delete(instance);
+    if (!instance.alive) return;
+    if (this.#closed) {
+      void instance.stop();
+      return;
+    }
+    const key = poolKey(instance.spec);
+    const stack = this.#idle.get(key) ?? [];
+    stack.push({ instance, since: this.#o.clock.now() });
+    this.#idle.set(key, stack);
+  }
+
+  /** Stops an instance that must not be reused. */
+  discard(instance: Instance): void {
+    this.#busy.delete(instance);
+    void instance.stop();
+  }
+
+  /** Stops every idle instance of the function (e.g. after its code or configuration changed). */
+  retire(functionArn: string): void {
+    for (const [key, stack] of this.#idle) {
+      if (!key.startsWith(functionArn + ":")) continue;
+      this.#idle.delete(key);
+      for (const e of stack) void e.instance.stop();
+    }
+  }
+
+  /** Idle instances now (all functions). */
+  get idleCount(): number {
+    let n = 0;
+    for (const s of this.#idle.values()) n += s.length;
+    return n;
+  }
+
+  /** Stops reaping and every instance; busy ones are killed. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#cancelReaper?.();
+    const all = [...this.#busy, ...[...this.#idle.values()].flat().map((e) => e.instance)];
+    this.#idle.clear();
+    this.#busy.clear();
+    await Promise.all(all.map((i) => i.stop()));
+  }
+
+  /** Stops instances idle for longer than the idle timeout. */
+  reap(): void {
+    const cutoff = this.#o.clock.now() - this.#o.idleTimeoutMs;
+    for (const [key, stack] of this.#idle) {
+      const keep = stack.filter((e) => e.since > cutoff && e.instance.alive);
+      for (const e of stack) if (!keep.includes(e)) void e.instance.stop();
+      if (keep.length) this.#idle.set(key, keep);
+      else this.#idle.delete(key);
+    }
+  }
+
+  #scheduleReap(): void {
+    const every = Math.max(10, Math.min(this.#o.idleTimeoutMs / 2, 30_000));
+    this.#cancelReaper = this.#o.clock.setTimer(() => {
+      this.reap();
+      if (!this.#closed) this.#scheduleReap();
+    }, every);
+  }
+
+  #startSlot(): Promise<void> {
+    if (this.#starting < this.#o.maxConcurrentStarts) {
+      this.#starting++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.#startQueue.push(resolve));
+  }
+
+  #releaseStartSlot(): void {
+    const next = this.#startQueue.shift();
+    if (next) next();
+    else this.#starting--;
+  }
+}

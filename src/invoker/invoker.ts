@@ -1,0 +1,204 @@
+import { pickAliasVersion, qualifierKind } from "../domain/alias-routing.js";
+import { LIMITS, type FunctionSpec } from "../domain/function-spec.js";
+import type { InvocationRecord, InvokeOutcome, InvokeResult } from "../domain/invocation.js";
+import { billedDuration, endLine, reportLine, startLine } from "../domain/log-lines.js";
+import type { FunctionCatalog } from "../ports/function-catalog.js";
+import type { InstanceInvokeResult } from "../ports/instance-launcher.js";
+import type { Clock } from "../shared/clock.js";
+import { PlatformError } from "../shared/errors.js";
+import type { IdSource } from "../shared/ids.js";
+import { ConcurrencyLimiter } from "./concurrency.js";
+import type { InstancePool } from "./instance-pool.js";
+import type { InvokeOptions, InvokeService, InvokeTarget } from "./types.js";
+
+export interface InvokerOptions {
+  readonly catalog: FunctionCatalog;
+  readonly pool: InstancePool;
+  readonly clock: Clock;
+  readonly ids: IdSource;
+  /** Account-wide concurrent executions (AWS default 1000). */
+  readonly accountConcurrency: number;
+  /** Random numbers in [0, 1) for alias weights. */
+  readonly random?: () => number;
+  /** Receives one record per call. */
+  readonly onRecord?: (record: InvocationRecord) => void;
+}
+
+interface Resolved {
+  readonly spec: FunctionSpec;
+  readonly invokedArn: string;
+}
+
+const TOO_LARGE = Buffer.from(
+  JSON.stringify({
+    errorMessage: `Response payload size exceeded maximum allowed payload size (${LIMITS.syncResponseBytes + 100} bytes).`,
+    errorType: "Function.ResponseSizeTooLarge",
+  }),
+);
+
+/** Runs events on instances with Lambda's semantics. See InvokeService. */
+export class Invoker implements InvokeService {
+  readonly #o: InvokerOptions;
+  readonly #limiter: ConcurrencyLimiter;
+  readonly #random: () => number;
+
+  constructor(options: InvokerOptions) {
+    this.#o = options;
+    this.#limiter = new ConcurrencyLimiter(options.accountConcurrency);
+    this.#random = options.random ?? Math.random;
+  }
+
+  /** Executions in flight on this node. */
+  get inFlight(): number {
+    return this.#limiter.inFlight;
+  }
+
+  async invoke(target: InvokeTarget, payload: Buffer, options: InvokeOptions = {}): Promise<InvokeResult> {
+    const { spec, invokedArn } = this.#resolve(target);
+    const requestId = options.requestId ?? this.#o.ids.requestId();
+    const startedAt = this.#o.clock.now();
+    const reserved = spec.reservedConcurrency;
+    const throttle = this.#limiter.tryAcquire(spec.functionName, reserved, this.#o.catalog.reservedTotal());
+    if (throttle) {
+      const outcome: InvokeOutcome = { kind: "throttled", reason: throttle };
+      return { outcome, record: this.#record({ spec, requestId, startedAt, outcome, logs: [] }) };
+    }
+    try {
+      return await this.#run({ spec, invokedArn, requestId, startedAt, payload, options });
+    } finally {
+      this.#limiter.release(spec.functionName, reserved);
+    }
+  }
+
+  async #run(c: {
+    spec: FunctionSpec;
+    invokedArn: string;
+    requestId: string;
+    startedAt: number;
+    payload: Buffer;
+    options: InvokeOptions;
+  }): Promise<InvokeResult> {
+    const { spec, requestId } = c;
+    const acquired = await this.#o.pool.acquire(spec);
+    let initDurationMs: number | undefined;
+    let initLogs: string[] = [];
+    if (acquired.cold) {
+      const launch = acquired.launch;
+      initDurationMs = launch.initDurationMs;
+      initLogs = launch.initLogs;
+      if (!launch.ok) {
+        const outcome: InvokeOutcome = { kind: "init-error", payload: launch.payload, errorType: launch.errorType };
+        const logs = [...initLogs, startLine(requestId, spec.version), endLine(requestId)];
+        return { outcome, record: this.#record({ ...c, outcome, logs, initDurationMs, status: "error" }) };
+      }
+    }
+    const instance = acquired.cold ? (acquired.launch.ok ? acquired.launch.instance : undefined) : acquired.instance;
+    if (!instance) throw new Error("unreachable: launch failed");
+    const t0 = performance.now();
+    const result = await instance.invoke({
+      requestId,
+      payload: c.payload,
+      deadlineMs: Date.now() + spec.timeoutSec * 1000,
+      invokedFunctionArn: c.invokedArn,
+      traceId: c.options.traceId,
+      clientContext: c.options.clientContext,
+    });
+    const durationMs = performance.now() - t0;
+    if (result.kind === "ok" || result.kind === "function-error") this.#o.pool.release(instance);
+    else this.#o.pool.discard(instance);
+    const outcome = toOutcome(result);
+    const logs = [...initLogs, startLine(requestId, spec.version), ...result.logs];
+    if (result.kind === "timeout") {
+      logs.push(`${new Date().toISOString()} ${requestId} Task timed out after ${spec.timeoutSec.toFixed(2)} seconds`);
+    }
+    logs.push(endLine(requestId));
+    const status = result.kind === "timeout" ? "timeout" : result.kind === "crashed" ? "error" : undefined;
+    const record = this.#record({ ...c, outcome, logs, initDurationMs, durationMs, maxMemoryMb: result.maxMemoryMb, status });
+    return { outcome, record };
+  }
+
+  #resolve(target: InvokeTarget): Resolved {
+    const { functionName, qualifier } = target;
+    const catalog = this.#o.catalog;
+    const kind = qualifierKind(qualifier);
+    let version = "$LATEST";
+    if (kind === "version") version = qualifier as string;
+    else if (kind === "alias") {
+      const routing = catalog.alias(functionName, qualifier as string);
+      if (!routing) throw notFound(catalog, functionName, qualifier);
+      version = pickAliasVersion(routing, this.#random());
+    }
+    const spec = catalog.version(functionName, version);
+    if (!spec) throw notFound(catalog, functionName, qualifier);
+    const invokedArn = qualifier ? `${spec.functionArn}:${qualifier}` : spec.functionArn;
+    return { spec, invokedArn };
+  }
+
+  #record(r: {
+    spec: FunctionSpec;
+    requestId: string;
+    startedAt: number;
+    outcome: InvokeOutcome;
+    logs: string[];
+    initDurationMs?: number | undefined;
+    durationMs?: number;
+    maxMemoryMb?: number;
+    status?: "timeout" | "error" | undefined;
+  }): InvocationRecord {
+    const durationMs = r.durationMs ?? 0;
+    const billed = r.outcome.kind === "throttled" ? 0 : billedDuration(durationMs);
+    const maxMemoryUsedMb = r.maxMemoryMb ?? 0;
+    if (r.outcome.kind !== "throttled") {
+      r.logs.push(
+        reportLine({
+          requestId: r.requestId,
+          durationMs,
+          billedDurationMs: billed,
+          memorySizeMb: r.spec.memoryMb,
+          maxMemoryUsedMb,
+          initDurationMs: r.initDurationMs,
+          status: r.status,
+        }),
+      );
+    }
+    const record: InvocationRecord = {
+      requestId: r.requestId,
+      functionName: r.spec.functionName,
+      functionArn: r.spec.functionArn,
+      executedVersion: r.spec.version,
+      outcome: r.outcome.kind,
+      errorType: "errorType" in r.outcome ? r.outcome.errorType : undefined,
+      startedAt: r.startedAt,
+      durationMs,
+      billedDurationMs: billed,
+      initDurationMs: r.initDurationMs,
+      memorySizeMb: r.spec.memoryMb,
+      maxMemoryUsedMb,
+      logs: r.logs,
+    };
+    this.#o.onRecord?.(record);
+    return record;
+  }
+}
+
+function toOutcome(result: InstanceInvokeResult): InvokeOutcome {
+  switch (result.kind) {
+    case "ok":
+      if (result.payload.length > LIMITS.syncResponseBytes) {
+        return { kind: "function-error", payload: TOO_LARGE, errorType: "Function.ResponseSizeTooLarge" };
+      }
+      return { kind: "ok", payload: result.payload };
+    case "function-error":
+      return { kind: "function-error", payload: result.payload, errorType: result.errorType ?? "Unhandled" };
+    case "timeout":
+      return { kind: "timeout", payload: result.payload, errorType: "Sandbox.Timedout" };
+    case "crashed":
+      return { kind: "crashed", payload: result.payload, errorType: result.errorType ?? "Runtime.ExitError" };
+  }
+}
+
+function notFound(catalog: FunctionCatalog, functionName: string, qualifier: string | undefined): PlatformError {
+  const base = catalog.version(functionName, "$LATEST")?.functionArn ?? functionName;
+  const arn = qualifier ? `${base}:${qualifier}` : base;
+  return new PlatformError("ERR_FUNCTION_NOT_FOUND", `Function not found: ${arn}`);
+}

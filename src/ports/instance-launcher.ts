@@ -1,0 +1,53 @@
+import type { FunctionSpec } from "../domain/function-spec.js";
+
+/** One event for one instance. */
+export interface InstanceInvokeRequest {
+  readonly requestId: string;
+  readonly payload: Buffer;
+  /** Epoch milliseconds at which the instance is killed. */
+  readonly deadlineMs: number;
+  readonly invokedFunctionArn: string;
+  readonly traceId?: string | undefined;
+  readonly clientContext?: string | undefined;
+}
+
+/** What an instance did with one event. `timeout` and `crashed` leave the instance dead. */
+export interface InstanceInvokeResult {
+  readonly kind: "ok" | "function-error" | "timeout" | "crashed";
+  readonly payload: Buffer;
+  readonly errorType?: string | undefined;
+  /** The function's own log lines during the event, in order. */
+  readonly logs: string[];
+  /** Peak resident memory of the instance so far, in MiB. */
+  readonly maxMemoryMb: number;
+}
+
+/** A running function instance: one event at a time. */
+export interface Instance {
+  readonly id: string;
+  readonly spec: FunctionSpec;
+  /** False once the process has exited or was stopped. */
+  readonly alive: boolean;
+  invoke(request: InstanceInvokeRequest): Promise<InstanceInvokeResult>;
+  /** Kills the instance; safe to call twice. Resolves when the process is gone. */
+  stop(): Promise<void>;
+}
+
+/** The result of starting an instance: ready, or the function's init failure. */
+export type LaunchResult =
+  | { readonly ok: true; readonly instance: Instance; readonly initDurationMs: number; readonly initLogs: string[] }
+  | {
+      readonly ok: false;
+      readonly errorType: string;
+      readonly payload: Buffer;
+      readonly initDurationMs: number;
+      readonly initLogs: string[];
+    };
+
+/** Starts function instances (child processes in production). */
+export interface InstanceLauncher {
+  /** Starts an instance of `spec` and loads its code. */
+  launch(spec: FunctionSpec): Promise<LaunchResult>;
+  /** Stops spare processes and everything the launcher started. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,60 @@
+/**
+ * Platform errors. Every error the platform raises carries a stable code from this closed set;
+ * one table maps the code to the AWS error type and HTTP status that clients see.
+ * docs/errors.md lists them. Codes are never reused for another meaning.
+ */
+export const ERROR_TABLE = {
+  ERR_FUNCTION_NOT_FOUND: { type: "ResourceNotFoundException", status: 404 },
+  ERR_RESOURCE_NOT_FOUND: { type: "ResourceNotFoundException", status: 404 },
+  ERR_RESOURCE_CONFLICT: { type: "ResourceConflictException", status: 409 },
+  ERR_RESOURCE_IN_USE: { type: "ResourceInUseException", status: 400 },
+  ERR_INVALID_PARAMETER: { type: "InvalidParameterValueException", status: 400 },
+  ERR_INVALID_REQUEST_CONTENT: { type: "InvalidRequestContentException", status: 400 },
+  ERR_VALIDATION: { type: "ValidationException", status: 400 },
+  ERR_PRECONDITION_FAILED: { type: "PreconditionFailedException", status: 412 },
+  ERR_REQUEST_TOO_LARGE: { type: "RequestEntityTooLargeException", status: 413 },
+  ERR_UNSUPPORTED_MEDIA_TYPE: { type: "UnsupportedMediaTypeException", status: 415 },
+  ERR_TOO_MANY_REQUESTS: { type: "TooManyRequestsException", status: 429 },
+  ERR_INVALID_ZIP_FILE: { type: "InvalidZipFileException", status: 502 },
+  ERR_INVALID_RUNTIME: { type: "InvalidRuntimeException", status: 502 },
+  ERR_RESOURCE_NOT_READY: { type: "ResourceNotReadyException", status: 502 },
+  ERR_CODE_STORAGE_EXCEEDED: { type: "CodeStorageExceededException", status: 400 },
+  ERR_UNRECOGNIZED_CLIENT: { type: "UnrecognizedClientException", status: 403 },
+  ERR_INVALID_SIGNATURE: { type: "InvalidSignatureException", status: 403 },
+  ERR_MISSING_AUTHENTICATION_TOKEN: { type: "MissingAuthenticationTokenException", status: 403 },
+  ERR_INCOMPLETE_SIGNATURE: { type: "IncompleteSignatureException", status: 403 },
+  ERR_ACCESS_DENIED: { type: "AccessDeniedException", status: 403 },
+  ERR_UNKNOWN_OPERATION: { type: "UnknownOperationException", status: 404 },
+  ERR_NOT_FOUND: { type: "NotFoundException", status: 404 },
+  ERR_BAD_REQUEST: { type: "BadRequestException", status: 400 },
+  ERR_CONFLICT: { type: "ConflictException", status: 409 },
+  ERR_SERVICE: { type: "ServiceException", status: 500 },
+} as const satisfies Record<string, { type: string; status: number }>;
+
+/** A stable platform error code. */
+export type ErrorCode = keyof typeof ERROR_TABLE;
+
+/** The one error class the platform throws. `fields` are extra members of the AWS error body. */
+export class PlatformError extends Error {
+  readonly code: ErrorCode;
+  readonly fields: Readonly<Record<string, unknown>>;
+  constructor(code: ErrorCode, message: string, fields: Record<string, unknown> = {}) {
+    super(message);
+    this.name = "PlatformError";
+    this.code = code;
+    this.fields = fields;
+  }
+  /** The AWS error type (`x-amzn-ErrorType`). */
+  get awsType(): string {
+    return ERROR_TABLE[this.code].type;
+  }
+  /** The HTTP status AWS answers with. */
+  get status(): number {
+    return ERROR_TABLE[this.code].status;
+  }
+}
+
+/** True for a PlatformError (also across module copies). */
+export function isPlatformError(e: unknown): e is PlatformError {
+  return e instanceof PlatformError;
+}
