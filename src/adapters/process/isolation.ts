@@ -34,7 +34,7 @@ const SETUP_SCRIPT = [
   'tmp="$1"; shift; n="$1"; shift',
   'mount --bind "$tmp" /tmp || exit 97',
   'i=0; while [ "$i" -lt "$n" ]; do d="$1"; shift; i=$((i+1));',
-  '  mount --bind "$d" "$d" && mount -o remount,bind,ro "$d" "$d" || exit 98; done',
+  '  mount -o bind,ro "$d" "$d" || exit 98; done',
   'exec "$@"',
 ].join("\n");
 

@@ -1,5 +1,7 @@
 import type { NodeIpcInstance } from "./node-ipc-instance.js";
 
+const REFILL_DELAY_MS = 25;
+
 /**
  * Pre-started, code-less Node.js runtime processes, one small stock per V8 heap limit in use, so
  * that a cold start only loads user code. Refills one process at a time in the background so that
@@ -64,7 +66,9 @@ export class SparePool {
   #scheduleRefill(): void {
     if (this.#refilling || this.#closed) return;
     this.#refilling = true;
-    setImmediate(() => void this.#refill());
+    // Spawning forks this process, which stalls its event loop for a moment: let the cold start
+    // that just took a spare finish first.
+    setTimeout(() => void this.#refill(), REFILL_DELAY_MS).unref();
   }
 
   async #refill(): Promise<void> {

@@ -1,0 +1,66 @@
+/** `haneul invoke` end to end: a real CLI process running a real function. */
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { CLI, HANDLERS } from "../helpers/paths.js";
+
+function run(args: string[], stdin?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ["pipe", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(stdin ?? "");
+  });
+}
+
+describe("haneul invoke", { concurrency: 4 }, () => {
+  it("prints the result on stdout and the logs on stderr", async () => {
+    const r = await run(["invoke", "--code", join(HANDLERS, "cjs"), "--handler", "index.handler", "--event", "-"], '{"from":"stdin"}');
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), { echo: { from: "stdin" } });
+    assert.match(r.stderr, /^START RequestId: [0-9a-f-]{36} Version: \$LATEST$/m);
+    assert.match(r.stderr, /^REPORT RequestId: .*Init Duration: [\d.]+ ms/m);
+  });
+
+  it("passes --env, --memory and --timeout to the function", async () => {
+    const r = await run(
+      ["invoke", "--code", join(HANDLERS, "cjs"), "--handler", "index.readEnv", "--env", "GREETING=hi there", "--memory", "512", "--timeout", "7", "--event", "-"],
+      '{"names":["GREETING","AWS_LAMBDA_FUNCTION_MEMORY_SIZE"]}',
+    );
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), { GREETING: "hi there", AWS_LAMBDA_FUNCTION_MEMORY_SIZE: "512" });
+    assert.match(r.stderr, /Memory Size: 512 MB/);
+  });
+
+  it("exits non-zero with the error JSON on a function error", async () => {
+    const r = await run(["invoke", "--code", join(HANDLERS, "cjs"), "--handler", "index.throwError"]);
+    assert.equal(r.code, 1);
+    assert.equal(JSON.parse(r.stdout).errorType, "Error");
+    assert.match(r.stderr, /\tERROR\tInvoke Error \t/);
+  });
+
+  it("reports a timeout like Lambda", async () => {
+    const r = await run(["invoke", "--code", join(HANDLERS, "cjs"), "--handler", "index.sleep", "--timeout", "1", "--event", "-"], '{"ms":4000}');
+    assert.equal(r.code, 1);
+    assert.match(JSON.parse(r.stdout).errorMessage, /Task timed out after 1\.00 seconds/);
+  });
+
+  it("runs a custom runtime bootstrap", async () => {
+    const r = await run(["invoke", "--code", join(HANDLERS, "provided-python"), "--event", "-"], '{"k":"v"}');
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), { k: "v", handledBy: "provided-python" });
+  });
+
+  it("rejects bad options with a clear message", async () => {
+    const r = await run(["invoke", "--code", join(HANDLERS, "cjs"), "--handler", "index.handler", "--memory", "64"]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--memory/);
+    const missing = await run(["invoke", "--handler", "index.handler"]);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /--code is required/);
+  });
+});
