@@ -5,7 +5,7 @@ import tseslint from "typescript-eslint";
 const layer = (files, banned, message) => ({
   files,
   rules: {
-    "no-restricted-imports": ["error", { patterns: banned.map((group) => ({ group, message })) }],
+    "no-restricted-imports": ["error", { patterns: [{ group: banned, message }] }],
   },
 });
 
@@ -36,14 +36,36 @@ export default tseslint.config(
       "@typescript-eslint/no-floating-promises": "off",
     },
   },
-  layer(["src/shared/**/*.ts"], ["../domain/**", "../ports/**", ...FEATURES, ...UPPER, "../adapters/**"], "shared imports nothing above it"),
-  layer(["src/domain/**/*.ts"], [...FEATURES, ...UPPER, "../adapters/**"], "domain is pure: no features, adapters or wire code"),
+  layer(
+    ["src/shared/**/*.ts"],
+    ["../domain/**", "../ports/**", ...FEATURES, ...UPPER, "../adapters/**"],
+    "shared imports nothing above it",
+  ),
+  layer(
+    ["src/domain/**/*.ts"],
+    [...FEATURES, ...UPPER, "../adapters/**"],
+    "domain is pure: no features, adapters or wire code",
+  ),
   layer(["src/ports/**/*.ts"], [...FEATURES, ...UPPER, "../adapters/**"], "ports depend on shared and domain only"),
   layer(
-    ["src/invoker/**/*.ts", "src/gateway/**/*.ts", "src/events/**/*.ts", "src/control/**/*.ts", "src/telemetry/**/*.ts"],
+    [
+      "src/invoker/**/*.ts",
+      "src/gateway/**/*.ts",
+      "src/events/**/*.ts",
+      "src/control/**/*.ts",
+      "src/telemetry/**/*.ts",
+    ],
     [...UPPER, "../adapters/**", ...ADAPTER_LIBS],
     "features meet through ports; adapters are wired in the composition root",
   ),
-  layer(["src/api/**/*.ts"], ["../cli/**", "../compose/**", "../main.js", "../adapters/**", ...ADAPTER_LIBS], "api is wire code over the features"),
-  layer(["runtime/**/*.ts"], ["**/src/**", "../../src/**"], "the runtime runs inside instances and imports nothing from the server"),
+  layer(
+    ["src/api/**/*.ts"],
+    ["../cli/**", "../compose/**", "../main.js", "../adapters/**", ...ADAPTER_LIBS],
+    "api is wire code over the features",
+  ),
+  layer(
+    ["runtime/**/*.ts"],
+    ["**/src/**", "../../src/**"],
+    "the runtime runs inside instances and imports nothing from the server",
+  ),
 );

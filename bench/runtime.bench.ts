@@ -15,16 +15,25 @@ const NOOP_DIR = join(ROOT, "bench", "fixtures", "noop");
 const ROUNDS = Number(process.env["BENCH_ROUNDS"] ?? 30);
 
 function noopSpec(name: string): FunctionSpec {
-  return { ...fixtureSpec("x", "index.handler"), functionName: name, functionArn: `arn:aws:lambda:us-east-1:000000000000:function:${name}`, codeDir: NOOP_DIR };
+  return {
+    ...fixtureSpec("x", "index.handler"),
+    functionName: name,
+    functionArn: `arn:aws:lambda:us-east-1:000000000000:function:${name}`,
+    codeDir: NOOP_DIR,
+  };
 }
 
 /** Floor 1: spawn a fresh node process that loads the handler module and answers once. */
 async function freshNodeFloor(): Promise<number> {
   const t0 = performance.now();
   await new Promise<void>((resolve) => {
-    const child = spawn(process.execPath, ["-e", `require(${JSON.stringify(join(NOOP_DIR, "index.js"))}); process.stdout.write("ok")`], {
-      stdio: ["ignore", "pipe", "ignore"],
-    });
+    const child = spawn(
+      process.execPath,
+      ["-e", `require(${JSON.stringify(join(NOOP_DIR, "index.js"))}); process.stdout.write("ok")`],
+      {
+        stdio: ["ignore", "pipe", "ignore"],
+      },
+    );
     child.stdout.once("data", () => resolve());
   });
   return performance.now() - t0;
@@ -66,14 +75,19 @@ async function coldStarts(spares: number): Promise<number[]> {
   return times;
 }
 
-async function warmThroughput(concurrency: number, durationMs: number): Promise<{ rps: number; p50: number; p99: number }> {
+async function warmThroughput(
+  concurrency: number,
+  durationMs: number,
+): Promise<{ rps: number; p50: number; p99: number }> {
   const spec = noopSpec("warm");
   const engine = await testEngine([spec]);
   const latencies: number[] = [];
   try {
     const payload = Buffer.from("{}");
     // Warm up one instance per caller.
-    await Promise.all(Array.from({ length: concurrency }, () => engine.invoker.invoke({ functionName: "warm" }, payload)));
+    await Promise.all(
+      Array.from({ length: concurrency }, () => engine.invoker.invoke({ functionName: "warm" }, payload)),
+    );
     const end = performance.now() + durationMs;
     let count = 0;
     const t0 = performance.now();
@@ -100,7 +114,10 @@ async function idleMemory(): Promise<number> {
   try {
     await engine.invoker.invoke({ functionName: "idle" }, Buffer.from("{}"));
     await new Promise((r) => setTimeout(r, 500));
-    const pids = readFileSync("/proc/self/task/" + process.pid + "/children", "utf8").trim().split(/\s+/).filter(Boolean);
+    const pids = readFileSync("/proc/self/task/" + process.pid + "/children", "utf8")
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean);
     const rss = pids.map((pid) => {
       const status = readFileSync(`/proc/${pid}/status`, "utf8");
       return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;

@@ -17,9 +17,9 @@ function find(dir, out) {
   return out;
 }
 
-const files = (roots.length ? roots : ["dist/src", "dist/test"]).flatMap((r) =>
-  r.endsWith(".js") ? [r] : find(r, []),
-).sort();
+const files = (roots.length ? roots : ["dist/src", "dist/test"])
+  .flatMap((r) => (r.endsWith(".js") ? [r] : find(r, [])))
+  .sort();
 if (files.length === 0) {
   console.error("no test files found");
   process.exit(1);

@@ -44,10 +44,18 @@ const schema = z.object({
   handler: z.string().max(128).optional(),
   runtime: z.string().optional(),
   event: z.string().optional(),
-  timeout: z.coerce.number().int().min(LIMITS.minTimeoutSec).max(LIMITS.maxTimeoutSec).default(LIMITS.defaultTimeoutSec),
+  timeout: z.coerce
+    .number()
+    .int()
+    .min(LIMITS.minTimeoutSec)
+    .max(LIMITS.maxTimeoutSec)
+    .default(LIMITS.defaultTimeoutSec),
   memory: z.coerce.number().int().min(LIMITS.minMemoryMb).max(LIMITS.maxMemoryMb).default(LIMITS.defaultMemoryMb),
   env: z.array(z.string().regex(/^[a-zA-Z]\w*=/, "--env takes KEY=VALUE")).default([]),
-  name: z.string().regex(/^[a-zA-Z0-9-_]{1,64}$/, "--name must match [a-zA-Z0-9-_]{1,64}").optional(),
+  name: z
+    .string()
+    .regex(/^[a-zA-Z0-9-_]{1,64}$/, "--name must match [a-zA-Z0-9-_]{1,64}")
+    .optional(),
   region: z.string().optional(),
 });
 
@@ -77,13 +85,20 @@ export function parseInvokeOptions(args: string[], env: NodeJS.ProcessEnv = proc
   const v = parsed.data;
   const codeDir = resolve(v.code);
   if (!existsSync(codeDir)) throw new Error(`--code: no such directory: ${codeDir}`);
-  const runtime = v.runtime ?? (!v.handler && existsSync(resolve(codeDir, "bootstrap")) ? "provided.al2023" : "nodejs20.x");
+  const runtime =
+    v.runtime ?? (!v.handler && existsSync(resolve(codeDir, "bootstrap")) ? "provided.al2023" : "nodejs20.x");
   if (!SUPPORTED_RUNTIMES.includes(runtime)) {
     throw new Error(`--runtime: ${runtime} is not supported; use one of ${SUPPORTED_RUNTIMES.join(", ")}`);
   }
   if (!v.handler && runtime.startsWith("nodejs")) throw new Error("--handler is required for Node.js runtimes");
-  const environment = Object.fromEntries(v.env.map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]));
-  const name = v.name ?? basename(codeDir).replace(/[^a-zA-Z0-9-_]/g, "-").slice(0, 64);
+  const environment = Object.fromEntries(
+    v.env.map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]),
+  );
+  const name =
+    v.name ??
+    basename(codeDir)
+      .replace(/[^a-zA-Z0-9-_]/g, "-")
+      .slice(0, 64);
   return {
     codeDir,
     handler: v.handler ?? "bootstrap",

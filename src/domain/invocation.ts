@@ -1,7 +1,5 @@
 /** Why a call was throttled, in AWS's words (`Reason` of TooManyRequestsException). */
-export type ThrottleReason =
-  | "ConcurrentInvocationLimitExceeded"
-  | "ReservedFunctionConcurrentInvocationLimitExceeded";
+export type ThrottleReason = "ConcurrentInvocationLimitExceeded" | "ReservedFunctionConcurrentInvocationLimitExceeded";
 
 /**
  * The result of one invocation. A user function failing is a value, never an exception.

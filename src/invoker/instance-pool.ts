@@ -12,7 +12,8 @@ export interface InstancePoolOptions {
 }
 
 /** A warm instance, or the result of a cold start. */
-export type Acquired = { readonly cold: false; readonly instance: Instance } | { readonly cold: true; readonly launch: LaunchResult };
+export type Acquired =
+  { readonly cold: false; readonly instance: Instance } | { readonly cold: true; readonly launch: LaunchResult };
 
 interface IdleEntry {
   readonly instance: Instance;

@@ -113,7 +113,15 @@ export class Invoker implements InvokeService {
     }
     logs.push(endLine(requestId));
     const status = result.kind === "timeout" ? "timeout" : result.kind === "crashed" ? "error" : undefined;
-    const record = this.#record({ ...c, outcome, logs, initDurationMs, durationMs, maxMemoryMb: result.maxMemoryMb, status });
+    const record = this.#record({
+      ...c,
+      outcome,
+      logs,
+      initDurationMs,
+      durationMs,
+      maxMemoryMb: result.maxMemoryMb,
+      status,
+    });
     return { outcome, record };
   }
 

@@ -30,13 +30,34 @@ const ok = (expected: unknown) => (r: Call) => {
 
 const CASES: Case[] = [
   { name: "async handler", dir: "cjs", handler: "index.handler", event: { a: 1 }, check: ok({ echo: { a: 1 } }) },
-  { name: "callback handler", dir: "cjs", handler: "index.callbackEcho", event: { b: 2 }, check: ok({ echo: { b: 2 }, via: "callback" }) },
+  {
+    name: "callback handler",
+    dir: "cjs",
+    handler: "index.callbackEcho",
+    event: { b: 2 },
+    check: ok({ echo: { b: 2 }, via: "callback" }),
+  },
   { name: "dotted export path", dir: "cjs", handler: "index.nested.a.b", check: ok("nested.a.b") },
-  { name: "ESM via type:module with top-level await", dir: "esm-type-module", handler: "index.handler", check: (r) => assert.equal(r.outcome.kind, "ok") },
+  {
+    name: "ESM via type:module with top-level await",
+    dir: "esm-type-module",
+    handler: "index.handler",
+    check: (r) => assert.equal(r.outcome.kind, "ok"),
+  },
   { name: ".mjs module", dir: "mjs", handler: "app.handler", check: (r) => assert.equal(r.outcome.kind, "ok") },
   { name: ".cjs module", dir: "cjs-ext", handler: "app.handler", check: (r) => assert.equal(r.outcome.kind, "ok") },
-  { name: "extensionless module", dir: "extensionless", handler: "app.handler", check: (r) => assert.equal(r.outcome.kind, "ok") },
-  { name: "module in a sub-directory", dir: "nested", handler: "src/handlers/app.handler", check: (r) => assert.equal(r.outcome.kind, "ok") },
+  {
+    name: "extensionless module",
+    dir: "extensionless",
+    handler: "app.handler",
+    check: (r) => assert.equal(r.outcome.kind, "ok"),
+  },
+  {
+    name: "module in a sub-directory",
+    dir: "nested",
+    handler: "src/handlers/app.handler",
+    check: (r) => assert.equal(r.outcome.kind, "ok"),
+  },
   {
     name: "async throw → errorType, errorMessage, trace",
     dir: "cjs",
@@ -49,7 +70,12 @@ const CASES: Case[] = [
       assert.ok(Array.isArray(e.trace) && e.trace[0]?.startsWith("Error: boom"));
     },
   },
-  { name: "sync throw keeps the error name", dir: "cjs", handler: "index.throwSync", check: (r) => assert.equal(errorOf(r).errorType, "TypeError") },
+  {
+    name: "sync throw keeps the error name",
+    dir: "cjs",
+    handler: "index.throwSync",
+    check: (r) => assert.equal(errorOf(r).errorType, "TypeError"),
+  },
   {
     name: "rejecting with a string",
     dir: "cjs",
@@ -60,20 +86,45 @@ const CASES: Case[] = [
       assert.equal(e.errorMessage, "plain string rejection");
     },
   },
-  { name: "callback(err)", dir: "cjs", handler: "index.callbackError", check: (r) => assert.equal(errorOf(r).errorMessage, "callback failed") },
+  {
+    name: "callback(err)",
+    dir: "cjs",
+    handler: "index.callbackError",
+    check: (r) => assert.equal(errorOf(r).errorMessage, "callback failed"),
+  },
   { name: "context.succeed", dir: "cjs", handler: "index.contextSucceed", check: ok({ via: "succeed" }) },
-  { name: "context.fail", dir: "cjs", handler: "index.contextFail", check: (r) => assert.equal(errorOf(r).errorMessage, "failed via context.fail") },
+  {
+    name: "context.fail",
+    dir: "cjs",
+    handler: "index.contextFail",
+    check: (r) => assert.equal(errorOf(r).errorMessage, "failed via context.fail"),
+  },
   { name: "first completion wins", dir: "cjs", handler: "index.callbackTwice", check: ok("first") },
-  { name: "non-async handler that never calls back → null", dir: "cjs", handler: "index.neverCallsBack", check: ok(null) },
+  {
+    name: "non-async handler that never calls back → null",
+    dir: "cjs",
+    handler: "index.neverCallsBack",
+    check: ok(null),
+  },
   { name: "async handler returning undefined → null", dir: "cjs", handler: "index.returnsUndefined", check: ok(null) },
-  { name: "async handler that never settles", dir: "cjs", handler: "index.neverSettles", check: (r) => assert.equal(errorOf(r).errorType, "Runtime.NodeJsExit") },
+  {
+    name: "async handler that never settles",
+    dir: "cjs",
+    handler: "index.neverSettles",
+    check: (r) => assert.equal(errorOf(r).errorType, "Runtime.NodeJsExit"),
+  },
   {
     name: "unhandled rejection",
     dir: "cjs",
     handler: "index.unhandledRejection",
     check: (r) => assert.equal(errorOf(r).errorType, "Runtime.UnhandledPromiseRejection"),
   },
-  { name: "uncaught exception in a timer", dir: "cjs", handler: "index.uncaughtInTimer", check: (r) => assert.notEqual(r.outcome.kind, "ok") },
+  {
+    name: "uncaught exception in a timer",
+    dir: "cjs",
+    handler: "index.uncaughtInTimer",
+    check: (r) => assert.notEqual(r.outcome.kind, "ok"),
+  },
   {
     name: "process.exit(1) → Runtime.ExitError",
     dir: "cjs",
@@ -85,10 +136,30 @@ const CASES: Case[] = [
       assert.match(e.errorMessage, /Runtime exited with error: exit status 1/);
     },
   },
-  { name: "circular result", dir: "cjs", handler: "index.circular", check: (r) => assert.match(errorOf(r).errorMessage, /Unable to stringify/) },
-  { name: "syntax error", dir: "syntax-error", handler: "bad.handler", check: (r) => assert.equal(errorOf(r).errorType, "Runtime.UserCodeSyntaxError") },
-  { name: "missing package", dir: "import-error", handler: "index.handler", check: (r) => assert.equal(errorOf(r).errorType, "Runtime.ImportModuleError") },
-  { name: "missing module", dir: "cjs", handler: "nope.handler", check: (r) => assert.equal(errorOf(r).errorType, "Runtime.ImportModuleError") },
+  {
+    name: "circular result",
+    dir: "cjs",
+    handler: "index.circular",
+    check: (r) => assert.match(errorOf(r).errorMessage, /Unable to stringify/),
+  },
+  {
+    name: "syntax error",
+    dir: "syntax-error",
+    handler: "bad.handler",
+    check: (r) => assert.equal(errorOf(r).errorType, "Runtime.UserCodeSyntaxError"),
+  },
+  {
+    name: "missing package",
+    dir: "import-error",
+    handler: "index.handler",
+    check: (r) => assert.equal(errorOf(r).errorType, "Runtime.ImportModuleError"),
+  },
+  {
+    name: "missing module",
+    dir: "cjs",
+    handler: "nope.handler",
+    check: (r) => assert.equal(errorOf(r).errorType, "Runtime.ImportModuleError"),
+  },
   {
     name: "throw at init",
     dir: "throws-at-init",
@@ -108,9 +179,24 @@ const CASES: Case[] = [
       assert.match(e.errorMessage, /is not a function/);
     },
   },
-  { name: "export missing", dir: "not-a-function", handler: "index.missing", check: (r) => assert.match(errorOf(r).errorMessage, /is undefined or not exported/) },
-  { name: "handler with ..", dir: "cjs", handler: "../cjs/index.handler", check: (r) => assert.equal(errorOf(r).errorType, "Runtime.MalformedHandlerName") },
-  { name: "handler without a dot", dir: "cjs", handler: "index", check: (r) => assert.equal(errorOf(r).errorType, "Runtime.MalformedHandlerName") },
+  {
+    name: "export missing",
+    dir: "not-a-function",
+    handler: "index.missing",
+    check: (r) => assert.match(errorOf(r).errorMessage, /is undefined or not exported/),
+  },
+  {
+    name: "handler with ..",
+    dir: "cjs",
+    handler: "../cjs/index.handler",
+    check: (r) => assert.equal(errorOf(r).errorType, "Runtime.MalformedHandlerName"),
+  },
+  {
+    name: "handler without a dot",
+    dir: "cjs",
+    handler: "index",
+    check: (r) => assert.equal(errorOf(r).errorType, "Runtime.MalformedHandlerName"),
+  },
   {
     name: "TZ is UTC",
     dir: "cjs",
@@ -177,11 +263,18 @@ for (const channel of ["ipc", "runtime-api"] as const) {
       const id = r.record.requestId;
       const app = r.record.logs.filter((l) => l.includes(`\t${id}\t`));
       assert.match(app[0] ?? "", new RegExp(`^\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z\\t${id}\\tINFO\\tlog line \\{ a: 1 \\}$`));
-      for (const level of ["WARN", "ERROR", "DEBUG"]) assert.ok(app.some((l) => l.includes(`\t${level}\t`)), level);
+      for (const level of ["WARN", "ERROR", "DEBUG"])
+        assert.ok(
+          app.some((l) => l.includes(`\t${level}\t`)),
+          level,
+        );
       assert.ok(app.some((l) => l.endsWith("\tINFO\tanswer is 42")));
       assert.equal(r.record.logs[0], `START RequestId: ${id} Version: $LATEST`);
       assert.ok(r.record.logs.includes(`END RequestId: ${id}`));
-      assert.match(r.record.logs.at(-1) ?? "", /^REPORT RequestId: .*\tDuration: [\d.]+ ms\tBilled Duration: \d+ ms\tMemory Size: 128 MB\tMax Memory Used: \d+ MB\t/);
+      assert.match(
+        r.record.logs.at(-1) ?? "",
+        /^REPORT RequestId: .*\tDuration: [\d.]+ ms\tBilled Duration: \d+ ms\tMemory Size: 128 MB\tMax Memory Used: \d+ MB\t/,
+      );
     });
   });
 }

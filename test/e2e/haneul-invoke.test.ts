@@ -19,7 +19,10 @@ function run(args: string[], stdin?: string): Promise<{ code: number | null; std
 
 describe("haneul invoke", { concurrency: 4 }, () => {
   it("prints the result on stdout and the logs on stderr", async () => {
-    const r = await run(["invoke", "--code", join(HANDLERS, "cjs"), "--handler", "index.handler", "--event", "-"], '{"from":"stdin"}');
+    const r = await run(
+      ["invoke", "--code", join(HANDLERS, "cjs"), "--handler", "index.handler", "--event", "-"],
+      '{"from":"stdin"}',
+    );
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(JSON.parse(r.stdout), { echo: { from: "stdin" } });
     assert.match(r.stderr, /^START RequestId: [0-9a-f-]{36} Version: \$LATEST$/m);
@@ -28,7 +31,21 @@ describe("haneul invoke", { concurrency: 4 }, () => {
 
   it("passes --env, --memory and --timeout to the function", async () => {
     const r = await run(
-      ["invoke", "--code", join(HANDLERS, "cjs"), "--handler", "index.readEnv", "--env", "GREETING=hi there", "--memory", "512", "--timeout", "7", "--event", "-"],
+      [
+        "invoke",
+        "--code",
+        join(HANDLERS, "cjs"),
+        "--handler",
+        "index.readEnv",
+        "--env",
+        "GREETING=hi there",
+        "--memory",
+        "512",
+        "--timeout",
+        "7",
+        "--event",
+        "-",
+      ],
       '{"names":["GREETING","AWS_LAMBDA_FUNCTION_MEMORY_SIZE"]}',
     );
     assert.equal(r.code, 0, r.stderr);
@@ -44,7 +61,10 @@ describe("haneul invoke", { concurrency: 4 }, () => {
   });
 
   it("reports a timeout like Lambda", async () => {
-    const r = await run(["invoke", "--code", join(HANDLERS, "cjs"), "--handler", "index.sleep", "--timeout", "1", "--event", "-"], '{"ms":4000}');
+    const r = await run(
+      ["invoke", "--code", join(HANDLERS, "cjs"), "--handler", "index.sleep", "--timeout", "1", "--event", "-"],
+      '{"ms":4000}',
+    );
     assert.equal(r.code, 1);
     assert.match(JSON.parse(r.stdout).errorMessage, /Task timed out after 1\.00 seconds/);
   });

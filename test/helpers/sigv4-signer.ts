@@ -25,5 +25,10 @@ function bytes(d: Data): string | Uint8Array {
 
 /** The real AWS SigV4 signer (as used by SDK v3) for service `lambda`. */
 export function lambdaSigner(accessKeyId: string, secretAccessKey: string, region = "us-east-1"): SignatureV4 {
-  return new SignatureV4({ service: "lambda", region, credentials: { accessKeyId, secretAccessKey }, sha256: NodeSha256 });
+  return new SignatureV4({
+    service: "lambda",
+    region,
+    credentials: { accessKeyId, secretAccessKey },
+    sha256: NodeSha256,
+  });
 }

@@ -26,7 +26,9 @@ describe("instance pool", () => {
   });
 
   it("reaps idle instances in real time with short intervals", async () => {
-    const engine = await testEngine([fixtureSpec("cjs", "index.counter", { functionName: "reap-rt" })], { idleTimeoutMs: 150 });
+    const engine = await testEngine([fixtureSpec("cjs", "index.counter", { functionName: "reap-rt" })], {
+      idleTimeoutMs: 150,
+    });
     try {
       await engine.call("reap-rt");
       assert.equal(engine.pool.idleCount, 1);
@@ -38,7 +40,9 @@ describe("instance pool", () => {
   });
 
   it("a cold start takes a spare process and the pool refills it", async () => {
-    const engine = await testEngine([fixtureSpec("cjs", "index.handler", { functionName: "spare" })], { sparesPerHeap: 1 });
+    const engine = await testEngine([fixtureSpec("cjs", "index.handler", { functionName: "spare" })], {
+      sparesPerHeap: 1,
+    });
     try {
       const deadline = Date.now() + 5000;
       while (engine.launcher.spareCount < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
@@ -46,7 +50,8 @@ describe("instance pool", () => {
       const r = await engine.call("spare", { x: 1 });
       assert.deepEqual(r.body, { echo: { x: 1 } });
       assert.ok((r.record.initDurationMs ?? 99) < 40, `init took ${r.record.initDurationMs} ms with a spare`);
-      while (engine.launcher.spareCount < 1 && Date.now() < deadline + 5000) await new Promise((r) => setTimeout(r, 10));
+      while (engine.launcher.spareCount < 1 && Date.now() < deadline + 5000)
+        await new Promise((r) => setTimeout(r, 10));
       assert.equal(engine.launcher.spareCount, 1, "refilled");
     } finally {
       await engine.close();
@@ -61,7 +66,9 @@ describe("custom runtime through the Runtime API", () => {
     try {
       const first = await engine.call("py", { hello: "world" });
       assert.deepEqual(first.body, { hello: "world", handledBy: "provided-python" });
-      assert.ok(first.record.logs.includes(`provided-python got request ${first.record.requestId} (handler bootstrap)`));
+      assert.ok(
+        first.record.logs.includes(`provided-python got request ${first.record.requestId} (handler bootstrap)`),
+      );
       assert.notEqual(first.record.initDurationMs, undefined);
       const second = await engine.call("py", { n: 2 });
       assert.equal(second.record.initDurationMs, undefined, "warm");
@@ -76,7 +83,9 @@ describe("custom runtime through the Runtime API", () => {
   });
 
   it("a provided runtime without an executable bootstrap fails init as Lambda does", async () => {
-    const engine = await testEngine([fixtureSpec("cjs", "bootstrap", { functionName: "nobs", runtime: "provided.al2" })]);
+    const engine = await testEngine([
+      fixtureSpec("cjs", "bootstrap", { functionName: "nobs", runtime: "provided.al2" }),
+    ]);
     try {
       const r = await engine.call("nobs");
       assert.equal(r.outcome.kind, "init-error");

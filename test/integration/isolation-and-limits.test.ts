@@ -11,7 +11,9 @@ describe("isolation and limits", { concurrency: 3 }, () => {
   after(async () => engine.close());
 
   it("each function sees only its own variables plus the reserved ones", async () => {
-    engine.catalog.put(fixtureSpec("cjs", "index.readEnv", { functionName: "env-a", environment: { ONLY_A: "a" }, memoryMb: 256 }));
+    engine.catalog.put(
+      fixtureSpec("cjs", "index.readEnv", { functionName: "env-a", environment: { ONLY_A: "a" }, memoryMb: 256 }),
+    );
     engine.catalog.put(fixtureSpec("cjs", "index.readEnv", { functionName: "env-b", environment: { ONLY_B: "b" } }));
     process.env["HANEUL_PLATFORM_SECRET"] = "must-not-leak";
     const [a, b] = await Promise.all([engine.call("env-a"), engine.call("env-b")]);
@@ -101,14 +103,17 @@ describe("isolation and limits", { concurrency: 3 }, () => {
 
 describe("concurrency limits", () => {
   it("reserved concurrency throttles the calls beyond it, with AWS's reason", async () => {
-    const engine = await testEngine([fixtureSpec("cjs", "index.sleep", { functionName: "reserved", reservedConcurrency: 2 })]);
+    const engine = await testEngine([
+      fixtureSpec("cjs", "index.sleep", { functionName: "reserved", reservedConcurrency: 2 }),
+    ]);
     try {
       const results = await Promise.all(Array.from({ length: 8 }, () => engine.call("reserved", { ms: 400 })));
       const kinds = results.map((r) => r.outcome);
       assert.equal(kinds.filter((k) => k.kind === "ok").length, 2);
       const throttled = kinds.filter((k) => k.kind === "throttled");
       assert.equal(throttled.length, 6);
-      for (const t of throttled) assert.equal(t.kind === "throttled" && t.reason, "ReservedFunctionConcurrentInvocationLimitExceeded");
+      for (const t of throttled)
+        assert.equal(t.kind === "throttled" && t.reason, "ReservedFunctionConcurrentInvocationLimitExceeded");
       assert.equal((await engine.call("reserved", { ms: 1 })).outcome.kind, "ok", "slots come back");
     } finally {
       await engine.close();
@@ -116,7 +121,9 @@ describe("concurrency limits", () => {
   });
 
   it("reserved concurrency 0 throttles every call", async () => {
-    const engine = await testEngine([fixtureSpec("cjs", "index.handler", { functionName: "zero", reservedConcurrency: 0 })]);
+    const engine = await testEngine([
+      fixtureSpec("cjs", "index.handler", { functionName: "zero", reservedConcurrency: 0 }),
+    ]);
     try {
       const r = await engine.call("zero");
       assert.deepEqual(r.outcome, { kind: "throttled", reason: "ReservedFunctionConcurrentInvocationLimitExceeded" });

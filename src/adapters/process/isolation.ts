@@ -64,7 +64,21 @@ export async function spawnIsolated(
     const ro = isolation.readOnlyDirs;
     child = spawn(
       "unshare",
-      [...ns, "--mount", "--propagation", "private", "sh", "-c", SETUP_SCRIPT, "sh", tmpDir, String(ro.length), ...ro, command, ...args],
+      [
+        ...ns,
+        "--mount",
+        "--propagation",
+        "private",
+        "sh",
+        "-c",
+        SETUP_SCRIPT,
+        "sh",
+        tmpDir,
+        String(ro.length),
+        ...ro,
+        command,
+        ...args,
+      ],
       { env: { ...options.env, TMPDIR: "/tmp" }, cwd: options.cwd, stdio: options.stdio },
     );
   }

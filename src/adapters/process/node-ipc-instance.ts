@@ -180,7 +180,13 @@ export class NodeIpcInstance implements Instance {
     if (!p || h.requestId !== p.request.requestId) return;
     this.#maxMemoryMb = Math.max(this.#maxMemoryMb, Math.ceil(h.maxRssKb / 1024));
     const kind = f.type === FrameType.Response ? "ok" : "function-error";
-    this.#finish({ kind, payload: Buffer.from(f.body), errorType: h.errorType, logs: p.logs, maxMemoryMb: this.#maxMemoryMb });
+    this.#finish({
+      kind,
+      payload: Buffer.from(f.body),
+      errorType: h.errorType,
+      logs: p.logs,
+      maxMemoryMb: this.#maxMemoryMb,
+    });
   }
 
   #finish(result: InstanceInvokeResult): void {
@@ -199,7 +205,13 @@ export class NodeIpcInstance implements Instance {
     this.#proc.child.kill("SIGKILL");
     const timeoutSec = this.#spec?.timeoutSec ?? 0;
     const payload = timeoutBody(p.request.requestId, timeoutSec);
-    this.#finish({ kind: "timeout", payload, errorType: "Sandbox.Timedout", logs: p.logs, maxMemoryMb: this.#maxMemoryMb });
+    this.#finish({
+      kind: "timeout",
+      payload,
+      errorType: "Sandbox.Timedout",
+      logs: p.logs,
+      maxMemoryMb: this.#maxMemoryMb,
+    });
   }
 
   #deadInit(): InitReply {

@@ -57,7 +57,10 @@ export class ProcessLauncher implements InstanceLauncher {
     const node = isNodeRuntime(spec.runtime);
     const bootstrap = join(spec.codeDir, "bootstrap");
     if (!node && !(await isExecutable(bootstrap))) {
-      const payload = errorBody("Runtime.InvalidEntrypoint", "RequestId: init Error: Couldn't find valid bootstrap(s): [/var/task/bootstrap /opt/bootstrap]");
+      const payload = errorBody(
+        "Runtime.InvalidEntrypoint",
+        "RequestId: init Error: Couldn't find valid bootstrap(s): [/var/task/bootstrap /opt/bootstrap]",
+      );
       return { ok: false, errorType: "Runtime.InvalidEntrypoint", payload, initDurationMs: 0, initLogs: [] };
     }
     const result = await RuntimeApiInstance.launch({

@@ -173,7 +173,13 @@ export class RuntimeApiInstance implements Instance {
     this.#alive = false;
     this.#proc?.child.kill("SIGKILL");
     const payload = timeoutBody(p.request.requestId, this.spec.timeoutSec);
-    this.#finish(p, { kind: "timeout", payload, errorType: "Sandbox.Timedout", logs: p.logs, maxMemoryMb: this.#maxMemoryMb });
+    this.#finish(p, {
+      kind: "timeout",
+      payload,
+      errorType: "Sandbox.Timedout",
+      logs: p.logs,
+      maxMemoryMb: this.#maxMemoryMb,
+    });
   }
 
   #handleExit(code: number | null, signal: NodeJS.Signals | null): void {

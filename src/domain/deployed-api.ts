@@ -1,0 +1,97 @@
+/**
+ * What the gateway serves: APIs compiled from the management model (API Gateway v2 HTTP APIs and
+ * v1 REST APIs, or a SAM template) into per-stage route tables. The management side builds these
+ * and hands them to the gateway, which swaps its in-memory table atomically; the gateway never
+ * reads the store per request.
+ */
+
+/** A Lambda proxy integration. */
+export interface DeployedIntegration {
+  /** Function name (or ARN) and qualifier the integration URI names. */
+  readonly functionName: string;
+  readonly qualifier?: string | undefined;
+  /** REST APIs are always "1.0"; HTTP APIs "1.0" or "2.0". */
+  readonly payloadFormatVersion: "1.0" | "2.0";
+  /** Integration timeout (HTTP API default 30 000, REST 29 000). */
+  readonly timeoutMs: number;
+}
+
+export type DeployedAuthorizer =
+  | {
+      readonly type: "TOKEN" | "REQUEST";
+      readonly authorizerId: string;
+      readonly name: string;
+      /** The authorizer function. */
+      readonly functionName: string;
+      readonly qualifier?: string | undefined;
+      /** e.g. ["method.request.header.Authorization"] (REST) or ["$request.header.Authorization"] (HTTP). */
+      readonly identitySource: readonly string[];
+      /** REST TOKEN only. */
+      readonly identityValidationExpression?: string | undefined;
+      readonly resultTtlSeconds: number;
+      /** HTTP API Lambda authorizers: payload format and simple responses. */
+      readonly payloadFormatVersion?: "1.0" | "2.0" | undefined;
+      readonly enableSimpleResponses?: boolean | undefined;
+    }
+  | {
+      readonly type: "JWT";
+      readonly authorizerId: string;
+      readonly name: string;
+      readonly identitySource: readonly string[];
+      readonly issuer: string;
+      readonly audience: readonly string[];
+      /** A JWKS URL, or a local file path (file:// or absolute), for the signing keys. Default: the issuer's OIDC discovery. */
+      readonly jwksUri?: string | undefined;
+    };
+
+export interface DeployedRoute {
+  /** "GET /items/{id}", "ANY /{proxy+}" or "$default" (HTTP APIs); "GET /items/{id}" for REST resources/methods. */
+  readonly routeKey: string;
+  readonly integration: DeployedIntegration;
+  readonly authorizer?: DeployedAuthorizer | undefined;
+  /** JWT scopes the route requires. */
+  readonly authorizationScopes?: readonly string[] | undefined;
+  /** REST resource id (requestContext.resourceId). */
+  readonly resourceId?: string | undefined;
+  /** HTTP API route id. */
+  readonly routeId?: string | undefined;
+}
+
+export interface CorsConfig {
+  readonly allowOrigins: readonly string[];
+  readonly allowMethods: readonly string[];
+  readonly allowHeaders: readonly string[];
+  readonly exposeHeaders: readonly string[];
+  readonly maxAge?: number | undefined;
+  readonly allowCredentials: boolean;
+}
+
+/** One deployment's routes (REST) or the live routes (HTTP API). */
+export interface DeployedRoutes {
+  readonly deploymentId: string;
+  readonly routes: readonly DeployedRoute[];
+}
+
+export interface DeployedStage {
+  readonly stageName: string;
+  readonly variables: Readonly<Record<string, string>>;
+  readonly deployment: DeployedRoutes;
+  /** REST stage canary: share of requests (0–100) served by the canary deployment with overridden variables. */
+  readonly canary?:
+    | {
+        readonly percentTraffic: number;
+        readonly deployment: DeployedRoutes;
+        readonly variables: Readonly<Record<string, string>>;
+      }
+    | undefined;
+}
+
+export interface DeployedApi {
+  readonly apiId: string;
+  readonly name: string;
+  readonly protocol: "HTTP" | "REST";
+  readonly stages: readonly DeployedStage[];
+  readonly cors?: CorsConfig | undefined;
+  /** REST: media types sent to the function base64-encoded. */
+  readonly binaryMediaTypes: readonly string[];
+}
