@@ -19,6 +19,7 @@ import { IpcChannel } from "./ipc-channel.js";
 import { isAsyncFunction, loadHandler, type UserHandler } from "./loader.js";
 import { patchConsole, structuredConsole } from "./log.js";
 import { Runtime, type ErrorCallbacks } from "./runtime.js";
+import { pointSdkV2AtEndpoint } from "./sdk-endpoint.js";
 
 const CALLBACK_ERROR_NODEJS24_ABOVE =
   "ERROR: AWS Lambda has removed support for callback-based function handlers starting with Node.js 24. You need to modify this function to use a supported handler signature to use Node.js 24 or later. For more information see https://docs.aws.amazon.com/lambda/latest/dg/nodejs-handler.html.";
@@ -98,6 +99,7 @@ async function main(): Promise<void> {
   channel = conn.channel;
   const modern = isModernRuntime();
 
+  pointSdkV2AtEndpoint();
   let handler: UserHandler;
   try {
     handler = await loadHandler(conn.taskRoot, conn.handler);

@@ -1,6 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { linkBundledSdks } from "../adapters/process/bundled-sdks.js";
 import { ProcessLauncher } from "../adapters/process/process-launcher.js";
 import type { InvocationRecord } from "../domain/invocation.js";
 import { InstancePool } from "../invoker/instance-pool.js";
@@ -49,12 +50,13 @@ export interface Engine {
 /** Builds the invocation engine. Call `close()` to stop every instance it started. */
 export async function createEngine(o: EngineOptions): Promise<Engine> {
   await mkdir(o.scratchDir, { recursive: true });
+  const sdkDir = await linkBundledSdks(join(o.scratchDir, "sdk"));
   const clock = o.clock ?? systemClock;
   const ids = o.ids ?? randomIds;
   const launcher = new ProcessLauncher({
     bootstrapPath: BOOTSTRAP_PATH,
     isolation: { scratchDir: o.scratchDir, readOnlyDirs: o.readOnlyDirs ?? [], namespaces: o.namespaces },
-    platformEnv: { path: o.path, runtimeDir: RUNTIME_DIR, nodePath: o.nodePath, extra: o.instanceEnv },
+    platformEnv: { path: o.path, runtimeDir: RUNTIME_DIR, nodePath: [...(o.nodePath ?? []), sdkDir], extra: o.instanceEnv },
     ids,
     sparesPerHeap: o.sparesPerHeap ?? 2,
     nodeChannel: o.nodeChannel,
