@@ -1,0 +1,132 @@
+import { randomBytes } from "node:crypto";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { SecretLookup } from "./sigv4.js";
+
+/** One access key pair. */
+export interface AccessKey {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+}
+
+/** The access keys a node accepts. */
+export interface NodeCredentials {
+  /** The key users sign with (configured, loaded from the data directory, or generated). */
+  readonly primary: AccessKey;
+  /** A key made for this process only and handed to function instances so they can call the node. */
+  readonly instance: AccessKey;
+  /** Where the primary key was written when it was generated on this start (print it once); else undefined. */
+  readonly generatedFile: string | undefined;
+  /** Secret lookup for the SigV4 verifier: accepts both keys. */
+  readonly lookup: SecretLookup;
+}
+
+/** Where the keys come from; `random` is injectable so tests can pin the generated keys. */
+export interface CredentialOptions {
+  readonly dataDir: string;
+  /** A configured key (HANEUL_ACCESS_KEY_ID/HANEUL_SECRET_ACCESS_KEY); overrides the file. */
+  readonly configured?: AccessKey | undefined;
+  readonly random?: (bytes: number) => Buffer;
+}
+
+/** Name of the profile in `<data>/credentials` (usable with `AWS_PROFILE=haneul`). */
+export const CREDENTIALS_PROFILE = "haneul";
+
+/**
+ * Loads the node's access keys: the configured key, else `<data>/credentials`, else a new key written
+ * there with mode 0600 in the AWS shared-credentials format. Also makes the per-process instance key.
+ */
+export async function loadNodeCredentials(options: CredentialOptions): Promise<NodeCredentials> {
+  const random = options.random ?? randomBytes;
+  const file = credentialsFile(options.dataDir);
+  let primary = options.configured;
+  let generatedFile: string | undefined;
+  if (primary === undefined) {
+    primary = await readCredentialsFile(file);
+    if (primary === undefined) {
+      const written = await writeCredentialsFile(file, options.dataDir, generateAccessKey("AKIA", random));
+      primary = written.key;
+      if (written.created) generatedFile = file;
+    }
+  }
+  // ASIA is the prefix AWS gives temporary keys, which is what instance keys are.
+  const instance = generateAccessKey("ASIA", random);
+  const secrets = new Map([
+    [primary.accessKeyId, primary.secretAccessKey],
+    [instance.accessKeyId, instance.secretAccessKey],
+  ]);
+  return Object.freeze({ primary, instance, generatedFile, lookup: (id: string) => secrets.get(id) });
+}
+
+/** Path of the credentials file inside a data directory. */
+export function credentialsFile(dataDir: string): string {
+  return join(dataDir, "credentials");
+}
+
+const KEY_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+/** A new key pair: `<prefix>` + 16 upper-case letters/digits, and a 40-character base64 secret. */
+export function generateAccessKey(prefix: string, random: (bytes: number) => Buffer = randomBytes): AccessKey {
+  // 32 symbols, 5 bits each: every byte maps without bias.
+  const idBytes = random(16);
+  let id = prefix;
+  for (const b of idBytes) id += KEY_ALPHABET[b & 31];
+  return { accessKeyId: id, secretAccessKey: random(30).toString("base64") };
+}
+
+/** Formats a key pair as an AWS shared-credentials profile. */
+export function formatCredentialsFile(key: AccessKey): string {
+  return `[${CREDENTIALS_PROFILE}]\naws_access_key_id = ${key.accessKeyId}\naws_secret_access_key = ${key.secretAccessKey}\n`;
+}
+
+/** Reads the `[haneul]` profile of an AWS shared-credentials file; undefined when there is no file. */
+export async function readCredentialsFile(file: string): Promise<AccessKey | undefined> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw e;
+  }
+  const profile = parseProfile(text, CREDENTIALS_PROFILE);
+  const accessKeyId = profile.get("aws_access_key_id");
+  const secretAccessKey = profile.get("aws_secret_access_key");
+  if (!accessKeyId || !secretAccessKey) {
+    throw new Error(`${file}: profile [${CREDENTIALS_PROFILE}] needs aws_access_key_id and aws_secret_access_key`);
+  }
+  return { accessKeyId, secretAccessKey };
+}
+
+function parseProfile(text: string, name: string): Map<string, string> {
+  const values = new Map<string, string>();
+  let inProfile = false;
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#") || line.startsWith(";")) continue;
+    if (line.startsWith("[") && line.endsWith("]")) {
+      inProfile = line.slice(1, -1).trim() === name;
+      continue;
+    }
+    const eq = line.indexOf("=");
+    if (inProfile && eq > 0) values.set(line.slice(0, eq).trim(), line.slice(eq + 1).trim());
+  }
+  return values;
+}
+
+async function writeCredentialsFile(
+  file: string,
+  dataDir: string,
+  key: AccessKey,
+): Promise<{ key: AccessKey; created: boolean }> {
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  try {
+    // `wx`: two nodes starting on one fresh data directory must not overwrite each other's key.
+    await writeFile(file, formatCredentialsFile(key), { mode: 0o600, flag: "wx" });
+    return { key, created: true };
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+    const other = await readCredentialsFile(file);
+    if (other === undefined) throw e;
+    return { key: other, created: false };
+  }
+}

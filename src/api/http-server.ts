@@ -1,0 +1,176 @@
+import {
+  createServer,
+  type IncomingMessage,
+  type OutgoingHttpHeaders,
+  type Server,
+  type ServerResponse,
+} from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Clock } from "../shared/clock.js";
+import { PlatformError, isPlatformError } from "../shared/errors.js";
+import type { IdSource } from "../shared/ids.js";
+import { ClientAbortedError, readBody } from "./read-body.js";
+import { Router } from "./router.js";
+import type { RequestVerifier } from "./sigv4.js";
+import type { ApiRequest, ApiResponse, Operation } from "./types.js";
+
+/** Largest body an operation accepts unless it says otherwise: Lambda's 6 MB synchronous payload limit. */
+export const DEFAULT_MAX_BODY_BYTES = 6 * 1024 * 1024;
+
+/** What the API server is built from. */
+export interface ApiServerOptions {
+  readonly operations: readonly Operation[];
+  /** Checks the SigV4 signature of every request before anything runs. */
+  readonly verify: RequestVerifier;
+  readonly ids: IdSource;
+  /** The time signatures are checked against. */
+  readonly clock: Clock;
+  readonly defaultMaxBodyBytes?: number;
+  /** Where unexpected errors are reported (their details never reach the client). */
+  readonly logError?: (message: string, error: unknown) => void;
+}
+
+/** A running rest-json API server. */
+export interface ApiServer {
+  readonly server: Server;
+  /** Starts listening; resolves to the base URL (`http://host:port`). */
+  listen(port: number, host: string): Promise<string>;
+  /** Stops accepting, lets in-flight requests finish (forcing them after `graceMs`), then closes. */
+  close(graceMs?: number): Promise<void>;
+}
+
+// AWS names Invoke by its older internal name in the 413 message.
+const LIMIT_NAMES: Readonly<Record<string, string>> = { Invoke: "InvokeFunction" };
+
+/**
+ * Creates the HTTP server of the AWS-compatible control API: routes by method and path template,
+ * reads the body within the operation's limit, verifies SigV4, runs the operation and answers in
+ * AWS's shape (x-amzn-RequestId on every response, x-amzn-ErrorType and a JSON body on errors).
+ */
+export function createApiServer(options: ApiServerOptions): ApiServer {
+  const router = new Router(options.operations.map((op) => ({ method: op.method, path: op.path, value: op })));
+  const defaultMax = options.defaultMaxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const logError = options.logError ?? defaultLogError;
+  const { verify, ids, clock } = options;
+  let inFlight = 0;
+  let closing = false;
+  let drained: (() => void) | undefined;
+
+  async function handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
+    const url = req.url ?? "/";
+    const q = url.indexOf("?");
+    const path = q < 0 ? url : url.slice(0, q);
+    const query = q < 0 ? "" : url.slice(q + 1);
+    const method = req.method ?? "GET";
+    const match = router.match(method, path);
+    const op = match?.value;
+    const limit = op?.maxBodyBytes ?? defaultMax;
+    const body = await readBody(req, limit);
+    if (body === undefined) {
+      const name = op ? (LIMIT_NAMES[op.name] ?? op.name) : "requested";
+      const message = `Request must be smaller than ${limit} bytes for the ${name} operation`;
+      throw new PlatformError("ERR_REQUEST_TOO_LARGE", message);
+    }
+    verify({ method, path, query, headers: req.headers, body }, clock.now());
+    if (match === undefined || op === undefined) throw new PlatformError("ERR_UNKNOWN_OPERATION", "Unknown operation");
+    const apiRequest: ApiRequest = {
+      method,
+      path,
+      params: match.params,
+      query: new URLSearchParams(query),
+      headers: req.headers,
+      body,
+      requestId,
+    };
+    sendResponse(res, requestId, await op.handle(apiRequest), closing);
+  }
+
+  const server = createServer({ keepAlive: true, noDelay: true }, (req, res) => {
+    inFlight++;
+    const requestId = ids.requestId();
+    res.once("close", () => {
+      if (--inFlight === 0 && drained) drained();
+    });
+    handle(req, res, requestId).catch((e: unknown) => {
+      if (e instanceof ClientAbortedError) return void res.destroy();
+      if (!isPlatformError(e)) logError(`unexpected error in ${req.method} ${req.url} (${requestId})`, e);
+      sendError(res, requestId, toPlatformError(e), closing);
+    });
+  });
+  // Longer than the SDKs' idle socket lifetime, so a client never reuses a socket the server just closed.
+  server.keepAliveTimeout = 65_000;
+
+  return {
+    server,
+    listen(port, host) {
+      return new Promise((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(port, host, () => {
+          server.off("error", reject);
+          const address = server.address() as AddressInfo;
+          const shown = address.family === "IPv6" ? `[${address.address}]` : address.address;
+          resolve(`http://${shown}:${address.port}`);
+        });
+      });
+    },
+    async close(graceMs = 10_000) {
+      closing = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      if (inFlight > 0) {
+        const settled = new Promise<void>((resolve) => (drained = resolve));
+        let timer: NodeJS.Timeout | undefined;
+        const forced = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
+        await Promise.race([settled, forced]);
+        clearTimeout(timer);
+      }
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}
+
+function sendResponse(res: ServerResponse, requestId: string, response: ApiResponse, closing: boolean): void {
+  const headers: OutgoingHttpHeaders = { "x-amzn-RequestId": requestId };
+  let payload: Buffer | string | undefined;
+  const body = response.body;
+  if (body !== undefined && response.status !== 204 && response.status !== 304) {
+    payload = typeof body === "string" || Buffer.isBuffer(body) ? body : JSON.stringify(body);
+    headers["Content-Type"] = "application/json";
+    headers["Content-Length"] = typeof payload === "string" ? Buffer.byteLength(payload) : payload.length;
+  } else if (response.status !== 204 && response.status !== 304) {
+    headers["Content-Length"] = 0;
+  }
+  if (response.headers) Object.assign(headers, response.headers);
+  if (closing) headers["Connection"] = "close";
+  res.writeHead(response.status, headers);
+  res.end(payload);
+}
+
+function sendError(res: ServerResponse, requestId: string, e: PlatformError, closing: boolean): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const status = e.status;
+  const payload = JSON.stringify({ Type: status >= 500 ? "Service" : "User", message: e.message, ...e.fields });
+  const headers: OutgoingHttpHeaders = {
+    "x-amzn-RequestId": requestId,
+    "x-amzn-ErrorType": e.awsType,
+    "Content-Type": "application/json",
+    "Content-Length": Buffer.byteLength(payload),
+  };
+  if (closing || e.code === "ERR_REQUEST_TOO_LARGE") headers["Connection"] = "close";
+  res.writeHead(status, headers);
+  res.end(payload);
+}
+
+function toPlatformError(e: unknown): PlatformError {
+  if (isPlatformError(e)) return e;
+  return new PlatformError("ERR_SERVICE", "The AWS Lambda service encountered an internal error.");
+}
+
+function defaultLogError(message: string, error: unknown): void {
+  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(`haneul api: ${message}: ${detail}\n`);
+}

@@ -1,0 +1,83 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { instanceHostEnv } from "./instance-env.js";
+import { ConfigError, loadServerConfig } from "./server-config.js";
+
+describe("loadServerConfig", () => {
+  it("has defaults, with the data directory under the working directory", () => {
+    const c = loadServerConfig({}, [], "/srv/app");
+    assert.deepEqual(c, {
+      dataDir: "/srv/app/.haneul",
+      apiHost: "127.0.0.1",
+      apiPort: 3001,
+      gatewayHost: "127.0.0.1",
+      gatewayPort: 3000,
+      region: "us-east-1",
+      accountId: "000000000000",
+      accessKey: undefined,
+      concurrency: 1000,
+      idleTimeoutMs: 300000,
+      spares: 2,
+    });
+    assert.ok(Object.isFrozen(c));
+  });
+
+  it("reads every setting from the environment, and flags win over it", () => {
+    const env = {
+      HANEUL_DATA: "/var/haneul",
+      HANEUL_API_PORT: "4001",
+      HANEUL_GATEWAY_PORT: "4000",
+      HANEUL_HOST: "0.0.0.0",
+      HANEUL_API_HOST: "0.0.0.0",
+      HANEUL_REGION: "eu-west-1",
+      HANEUL_ACCOUNT_ID: "123456789012",
+      HANEUL_CONCURRENCY: "50",
+      HANEUL_IDLE_TIMEOUT_MS: "1000",
+      HANEUL_SPARES: "0",
+      HANEUL_ACCESS_KEY_ID: "AKIAABCDEFGHIJKLMNOP",
+      HANEUL_SECRET_ACCESS_KEY: "secret/with+chars",
+    };
+    const c = loadServerConfig(env, ["--api-port", "5001", "--region=ap-northeast-2", "--data", "rel"], "/w");
+    assert.equal(c.apiPort, 5001);
+    assert.equal(c.region, "ap-northeast-2");
+    assert.equal(c.dataDir, "/w/rel");
+    assert.equal(c.gatewayPort, 4000);
+    assert.equal(c.gatewayHost, "0.0.0.0");
+    assert.equal(c.apiHost, "0.0.0.0");
+    assert.equal(c.accountId, "123456789012");
+    assert.equal(c.concurrency, 50);
+    assert.equal(c.idleTimeoutMs, 1000);
+    assert.equal(c.spares, 0);
+    assert.deepEqual(c.accessKey, { accessKeyId: "AKIAABCDEFGHIJKLMNOP", secretAccessKey: "secret/with+chars" });
+  });
+
+  it("names the flag or variable that is wrong", () => {
+    const bad = (env: Record<string, string>, argv: string[], re: RegExp): void =>
+      assert.throws(
+        () => loadServerConfig(env, argv),
+        (e: unknown) => e instanceof ConfigError && re.test(e.message),
+      );
+    bad({}, ["--api-port", "abc"], /--api-port 'abc'/);
+    bad({}, ["--gateway-port", "70000"], /--gateway-port/);
+    bad({ HANEUL_API_PORT: "-1" }, [], /HANEUL_API_PORT '-1'/);
+    bad({}, ["--account-id", "12"], /--account-id '12': must be 12 digits/);
+    bad({}, ["--region", "Mars"], /--region 'Mars'/);
+    bad({ HANEUL_CONCURRENCY: "0" }, [], /HANEUL_CONCURRENCY/);
+    bad({}, ["--spares", "1.5"], /--spares/);
+    bad({}, ["--nope"], /nope/);
+    bad({ HANEUL_ACCESS_KEY_ID: "AKIAABCDEFGHIJKLMNOP" }, [], /must be set together/);
+    bad({ HANEUL_ACCESS_KEY_ID: "lower", HANEUL_SECRET_ACCESS_KEY: "x" }, [], /HANEUL_ACCESS_KEY_ID/);
+  });
+
+  it("treats empty variables as unset", () => {
+    assert.equal(loadServerConfig({ HANEUL_API_PORT: "" }, []).apiPort, 3001);
+  });
+});
+
+describe("instanceHostEnv", () => {
+  it("passes PATH and nothing secret", () => {
+    const e = instanceHostEnv({ PATH: "/bin", HANEUL_SECRET_ACCESS_KEY: "x", AWS_SECRET_ACCESS_KEY: "y" });
+    assert.deepEqual(e, { PATH: "/bin", LANG: "en_US.UTF-8" });
+    assert.equal(instanceHostEnv({}).PATH, "/usr/local/bin:/usr/bin:/bin");
+  });
+});

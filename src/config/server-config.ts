@@ -1,0 +1,149 @@
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { z } from "zod";
+
+/** Options of `haneul server`, validated and frozen. */
+export interface ServerConfig {
+  /** Absolute path of the data directory (store, code, credentials). */
+  readonly dataDir: string;
+  /** Interface the control API listens on (loopback unless told otherwise). */
+  readonly apiHost: string;
+  readonly apiPort: number;
+  /** Interface the public gateway listens on. */
+  readonly gatewayHost: string;
+  readonly gatewayPort: number;
+  readonly region: string;
+  readonly accountId: string;
+  /** Configured access key; when absent the node generates one in the data directory. */
+  readonly accessKey?: { readonly accessKeyId: string; readonly secretAccessKey: string } | undefined;
+  /** Account concurrency limit (ConcurrentExecutions). */
+  readonly concurrency: number;
+  /** How long an idle instance is kept before it is reaped. */
+  readonly idleTimeoutMs: number;
+  /** Spare, code-less processes kept started for fast cold starts. */
+  readonly spares: number;
+}
+
+/** A configuration value was missing or malformed; the message names the flag or variable. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+const port = z.coerce.number().int().min(0).max(65535);
+const host = z.string().min(1);
+const count = (min: number) => z.coerce.number().int().min(min);
+
+/** Each setting: its flag, its environment variable, its schema and its default. */
+const SETTINGS = {
+  data: { env: "HANEUL_DATA", schema: z.string().min(1), fallback: ".haneul" },
+  "api-port": { env: "HANEUL_API_PORT", schema: port, fallback: "3001" },
+  "api-host": { env: "HANEUL_API_HOST", schema: host, fallback: "127.0.0.1" },
+  "gateway-port": { env: "HANEUL_GATEWAY_PORT", schema: port, fallback: "3000" },
+  host: { env: "HANEUL_HOST", schema: host, fallback: "127.0.0.1" },
+  region: {
+    env: "HANEUL_REGION",
+    schema: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, "must look like us-east-1"),
+    fallback: "us-east-1",
+  },
+  "account-id": {
+    env: "HANEUL_ACCOUNT_ID",
+    schema: z.string().regex(/^\d{12}$/, "must be 12 digits"),
+    fallback: "000000000000",
+  },
+  concurrency: { env: "HANEUL_CONCURRENCY", schema: count(1), fallback: "1000" },
+  "idle-timeout-ms": { env: "HANEUL_IDLE_TIMEOUT_MS", schema: count(1), fallback: "300000" },
+  spares: { env: "HANEUL_SPARES", schema: count(0), fallback: "2" },
+} as const;
+
+type SettingName = keyof typeof SETTINGS;
+type Env = Readonly<Record<string, string | undefined>>;
+
+// Secrets are accepted from the environment only: a flag would show them in `ps`.
+const accessKeyIdSchema = z.string().regex(/^[A-Z0-9]{16,128}$/, "must be 16-128 upper-case letters and digits");
+const secretSchema = z.string().min(1).max(128);
+
+/** Usage text of `haneul server`. */
+export const SERVER_USAGE = `usage: haneul server [options]
+
+  --data <dir>             data directory (HANEUL_DATA, default .haneul)
+  --api-port <n>           control API port (HANEUL_API_PORT, default 3001)
+  --api-host <addr>        control API interface (HANEUL_API_HOST, default 127.0.0.1)
+  --gateway-port <n>       gateway port (HANEUL_GATEWAY_PORT, default 3000)
+  --host <addr>            gateway interface (HANEUL_HOST, default 127.0.0.1)
+  --region <name>          region in ARNs and signatures (HANEUL_REGION, default us-east-1)
+  --account-id <12 digits> account id in ARNs (HANEUL_ACCOUNT_ID, default 000000000000)
+  --concurrency <n>        account concurrency limit (HANEUL_CONCURRENCY, default 1000)
+  --idle-timeout-ms <n>    idle instance lifetime (HANEUL_IDLE_TIMEOUT_MS, default 300000)
+  --spares <n>             spare processes kept ready (HANEUL_SPARES, default 2)
+
+Access keys: HANEUL_ACCESS_KEY_ID and HANEUL_SECRET_ACCESS_KEY (both or neither);
+without them a key pair is generated in <data>/credentials on first start.
+`;
+
+/**
+ * Reads `haneul server` options from `argv` (flags win) and `env`; throws ConfigError naming the bad flag.
+ * @example loadServerConfig({ HANEUL_API_PORT: "4001" }, ["--region", "eu-west-1"]).apiPort // 4001
+ */
+export function loadServerConfig(env: Env, argv: readonly string[], cwd = process.cwd()): ServerConfig {
+  const flags = parseFlags(argv);
+  const pick = <N extends SettingName>(name: N): z.output<(typeof SETTINGS)[N]["schema"]> => {
+    const s = SETTINGS[name];
+    const fromFlag = flags[name];
+    // An empty variable counts as unset, as shells make `X= cmd` easy to write by accident.
+    const fromEnv = env[s.env] || undefined;
+    const raw = fromFlag ?? fromEnv ?? s.fallback;
+    const source = fromFlag !== undefined ? `--${name}` : fromEnv !== undefined ? s.env : `default of --${name}`;
+    const parsed = s.schema.safeParse(raw.trim());
+    if (!parsed.success) throw new ConfigError(`invalid ${source} '${raw}': ${describe(parsed.error)}`);
+    return parsed.data as z.output<(typeof SETTINGS)[N]["schema"]>;
+  };
+  return Object.freeze({
+    dataDir: resolve(cwd, pick("data")),
+    apiHost: pick("api-host"),
+    apiPort: pick("api-port"),
+    gatewayHost: pick("host"),
+    gatewayPort: pick("gateway-port"),
+    region: pick("region"),
+    accountId: pick("account-id"),
+    accessKey: accessKeyFrom(env),
+    concurrency: pick("concurrency"),
+    idleTimeoutMs: pick("idle-timeout-ms"),
+    spares: pick("spares"),
+  });
+}
+
+/** `loadServerConfig` over this process's environment (config is the only reader of process.env). */
+export function loadServerConfigFromProcess(argv: readonly string[]): ServerConfig {
+  return loadServerConfig(process.env, argv);
+}
+
+function parseFlags(argv: readonly string[]): Partial<Record<string, string>> {
+  const options = Object.fromEntries(Object.keys(SETTINGS).map((k) => [k, { type: "string" as const }]));
+  try {
+    const { values } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false });
+    return values;
+  } catch (e) {
+    throw new ConfigError((e as Error).message);
+  }
+}
+
+function accessKeyFrom(env: Env): ServerConfig["accessKey"] {
+  const id = env["HANEUL_ACCESS_KEY_ID"] || undefined;
+  const secret = env["HANEUL_SECRET_ACCESS_KEY"] || undefined;
+  if (id === undefined && secret === undefined) return undefined;
+  if (id === undefined || secret === undefined) {
+    throw new ConfigError("HANEUL_ACCESS_KEY_ID and HANEUL_SECRET_ACCESS_KEY must be set together");
+  }
+  const parsedId = accessKeyIdSchema.safeParse(id);
+  if (!parsedId.success) throw new ConfigError(`invalid HANEUL_ACCESS_KEY_ID: ${describe(parsedId.error)}`);
+  const parsedSecret = secretSchema.safeParse(secret);
+  if (!parsedSecret.success) throw new ConfigError(`invalid HANEUL_SECRET_ACCESS_KEY: ${describe(parsedSecret.error)}`);
+  return Object.freeze({ accessKeyId: parsedId.data, secretAccessKey: parsedSecret.data });
+}
+
+function describe(error: z.ZodError): string {
+  return error.issues.map((i) => i.message).join("; ");
+}
