@@ -15,6 +15,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 /** The compiled runtime bootstrap that built-in Node.js instances run. */
 export const RUNTIME_DIR = join(here, "..", "..", "runtime", "src");
 export const BOOTSTRAP_PATH = join(RUNTIME_DIR, "bootstrap.js");
+/** The installed haneul package (runtime, bundled SDKs): instances see it read-only. */
+const PACKAGE_ROOT = join(here, "..", "..", "..");
 
 export interface EngineOptions {
   readonly catalog: FunctionCatalog;
@@ -55,7 +57,11 @@ export async function createEngine(o: EngineOptions): Promise<Engine> {
   const ids = o.ids ?? randomIds;
   const launcher = new ProcessLauncher({
     bootstrapPath: BOOTSTRAP_PATH,
-    isolation: { scratchDir: o.scratchDir, readOnlyDirs: o.readOnlyDirs ?? [], namespaces: o.namespaces },
+    isolation: {
+      scratchDir: o.scratchDir,
+      readOnlyDirs: [...(o.readOnlyDirs ?? []), PACKAGE_ROOT, sdkDir],
+      namespaces: o.namespaces,
+    },
     platformEnv: { path: o.path, runtimeDir: RUNTIME_DIR, nodePath: [...(o.nodePath ?? []), sdkDir], extra: o.instanceEnv },
     ids,
     sparesPerHeap: o.sparesPerHeap ?? 2,

@@ -30,11 +30,18 @@ export function detectNamespaces(): "root" | "user" | "none" {
 }
 
 // Runs inside the new mount namespace: private /tmp, read-only code, then becomes the runtime.
+// Directories that live under /tmp themselves (a data directory in /tmp, say) would vanish under
+// the private /tmp, so they are bound read-only into it at the same path before it goes over /tmp.
 const SETUP_SCRIPT = [
-  'tmp="$1"; shift; n="$1"; shift',
-  'mount --bind "$tmp" /tmp || exit 97',
-  'i=0; while [ "$i" -lt "$n" ]; do d="$1"; shift; i=$((i+1));',
-  '  mount -o bind,ro "$d" "$d" || exit 98; done',
+  'tmp="$1"; shift; n="$1"; shift; i=0; late=""',
+  'while [ "$i" -lt "$n" ]; do d="$1"; shift; i=$((i+1))',
+  '  case "$d" in',
+  '    /tmp/*) mkdir -p "$tmp/${d#/tmp/}" && mount -o bind,ro "$d" "$tmp/${d#/tmp/}" || exit 98 ;;',
+  '    *) late="$late$d\n" ;;',
+  '  esac',
+  'done',
+  'mount --rbind "$tmp" /tmp || exit 97',
+  'printf \'%s\' "$late" | while IFS= read -r d; do [ -n "$d" ] && { mount -o bind,ro "$d" "$d" || exit 98; }; done || exit 98',
   'exec "$@"',
 ].join("\n");
 

@@ -1,0 +1,84 @@
+import type { Database } from "better-sqlite3";
+import type { ClaimOptions, NewAsyncEvent } from "../../../ports/store.js";
+import { stmt } from "../statements.js";
+import type { Row } from "../rows.js";
+
+/** INSERT a new pending event. */
+export function insertEvent(db: Database, e: NewAsyncEvent): void {
+  const sql = `INSERT INTO async_events (id, function_name, qualifier, payload, request_id, client_context, trace_id, enqueued_at, attempts, state, next_run_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 'pending', ?)`;
+  stmt(db, sql).run(
+    e.id,
+    e.functionName,
+    e.qualifier ?? null,
+    e.payload,
+    e.requestId,
+    e.clientContext ?? null,
+    e.traceId ?? null,
+    e.enqueuedAt,
+    e.nextRunAt,
+  );
+}
+
+/**
+ * UPDATE … RETURNING: claims due events in one statement (pending and due, or running with an
+ * expired lease). PostgreSQL does the same with FOR UPDATE SKIP LOCKED in the subquery.
+ */
+export function claimDueEvents(db: Database, o: ClaimOptions): Row[] {
+  const sql = `UPDATE async_events SET state = 'running', attempts = attempts + 1, locked_by = @owner, locked_until = @until
+    WHERE id IN (
+      SELECT id FROM async_events
+      WHERE (state = 'pending' AND next_run_at <= @now) OR (state = 'running' AND locked_until <= @now)
+      ORDER BY next_run_at, enqueued_at, id LIMIT @limit)
+    RETURNING *`;
+  const rows = stmt(db, sql).all({ owner: o.owner, until: o.now + o.leaseMs, now: o.now, limit: o.limit }) as Row[];
+  return rows.sort(
+    (a, b) => Number(a.next_run_at) - Number(b.next_run_at) || Number(a.enqueued_at) - Number(b.enqueued_at),
+  );
+}
+
+/** UPDATE a claimed event to done. */
+export function completeEvent(db: Database, id: string, owner: string, at: number): boolean {
+  const sql = `UPDATE async_events SET state = 'done', finished_at = ?, locked_by = NULL, locked_until = NULL
+    WHERE id = ? AND state = 'running' AND locked_by = ?`;
+  return stmt(db, sql).run(at, id, owner).changes === 1;
+}
+
+/** UPDATE a claimed event back to pending with a new due time. */
+export function rescheduleEvent(
+  db: Database,
+  id: string,
+  owner: string,
+  r: { nextRunAt: number; lastError: string },
+): boolean {
+  const sql = `UPDATE async_events SET state = 'pending', next_run_at = ?, last_error = ?, locked_by = NULL, locked_until = NULL
+    WHERE id = ? AND state = 'running' AND locked_by = ?`;
+  return stmt(db, sql).run(r.nextRunAt, r.lastError, id, owner).changes === 1;
+}
+
+/** UPDATE a claimed event to failed. */
+export function failEvent(db: Database, id: string, owner: string, f: { at: number; lastError: string }): boolean {
+  const sql = `UPDATE async_events SET state = 'failed', finished_at = ?, last_error = ?, locked_by = NULL, locked_until = NULL
+    WHERE id = ? AND state = 'running' AND locked_by = ?`;
+  return stmt(db, sql).run(f.at, f.lastError, id, owner).changes === 1;
+}
+
+/** UPDATE every running event back to pending. */
+export function releaseClaims(db: Database): number {
+  const sql =
+    "UPDATE async_events SET state = 'pending', locked_by = NULL, locked_until = NULL WHERE state = 'running'";
+  return stmt(db, sql).run().changes;
+}
+
+/** SELECT when the next event becomes claimable. */
+export function selectNextDue(db: Database): number | undefined {
+  const sql = `SELECT MIN(CASE WHEN state = 'pending' THEN next_run_at ELSE locked_until END) AS due
+    FROM async_events WHERE state IN ('pending', 'running')`;
+  const due = (stmt(db, sql).get() as { due: number | null }).due;
+  return due === null ? undefined : Number(due);
+}
+
+/** SELECT one event row. */
+export function selectEvent(db: Database, id: string): Row | undefined {
+  return stmt(db, "SELECT * FROM async_events WHERE id = ?").get(id) as Row | undefined;
+}

@@ -1,0 +1,303 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import BetterSqlite3 from "better-sqlite3";
+import type { Database } from "better-sqlite3";
+import type {
+  AliasRecord,
+  AliasWriteResult,
+  AsyncEventRecord,
+  ClaimOptions,
+  ConcurrencyResult,
+  DeleteVersionResult,
+  EventInvokeConfigRecord,
+  FunctionRecord,
+  NewAsyncEvent,
+  PublishResult,
+  PublishVersionInput,
+  Store,
+  VersionRecord,
+} from "../../ports/store.js";
+import { defaultMigrationsDir, migrate, readMigrations } from "./migrate.js";
+import {
+  aliasParams,
+  functionParams,
+  toAlias,
+  toAsyncEvent,
+  toEventInvokeConfig,
+  toFunction,
+  toVersion,
+} from "./rows.js";
+import * as aliases from "./sql/aliases.js";
+import * as events from "./sql/async-events.js";
+import * as eic from "./sql/event-invoke-configs.js";
+import * as fns from "./sql/functions.js";
+import * as versions from "./sql/versions.js";
+
+/** Runs a synchronous statement as the Store's promise API expects (throws become rejections). */
+function settle<T>(run: () => T): Promise<T> {
+  return new Promise<T>((resolve) => resolve(run()));
+}
+
+export interface SqliteStoreOptions {
+  /** A database file (created with its directory) or `:memory:`. */
+  readonly path: string;
+  /** Where the numbered migration files are; defaults to the repository's `migrations/sqlite`. */
+  readonly migrationsDir?: string | undefined;
+  /** Time recorded for applied migrations. */
+  readonly now?: number | undefined;
+}
+
+/** The Store on one SQLite file (WAL) or in memory. Statements are synchronous, so each method is atomic. */
+export class SqliteStore implements Store {
+  readonly #db: Database;
+
+  private constructor(db: Database) {
+    this.#db = db;
+  }
+
+  /** Opens (and migrates) the database. */
+  static open(options: SqliteStoreOptions): SqliteStore {
+    if (options.path !== ":memory:") mkdirSync(dirname(options.path), { recursive: true });
+    const db = new BetterSqlite3(options.path);
+    db.pragma("journal_mode = WAL");
+    db.pragma("foreign_keys = ON");
+    db.pragma("busy_timeout = 5000");
+    db.pragma("synchronous = NORMAL");
+    migrate(db, readMigrations(options.migrationsDir ?? defaultMigrationsDir()), options.now ?? Date.now());
+    return new SqliteStore(db);
+  }
+
+  insertFunction(record: FunctionRecord): Promise<boolean> {
+    return settle(() => fns.insertFunction(this.#db, functionParams(record)));
+  }
+
+  getFunction(name: string): Promise<FunctionRecord | undefined> {
+    return settle(() => {
+      const row = fns.selectFunction(this.#db, name);
+      return row && toFunction(row);
+    });
+  }
+
+  listFunctions(): Promise<FunctionRecord[]> {
+    return settle(() => fns.selectFunctions(this.#db).map(toFunction));
+  }
+
+  updateFunction(record: FunctionRecord, expectedRevisionId: string): Promise<boolean> {
+    return settle(() => fns.updateFunction(this.#db, functionParams(record), expectedRevisionId));
+  }
+
+  deleteFunction(name: string): Promise<boolean> {
+    return settle(() => fns.deleteFunction(this.#db, name));
+  }
+
+  publishVersion(input: PublishVersionInput): Promise<PublishResult> {
+    return settle(() => {
+      const db = this.#db;
+      return db
+        .transaction((): PublishResult => {
+          const state = fns.selectPublishState(db, input.functionName);
+          if (!state) return { kind: "not-found" };
+          if (state.revision_id !== input.expectedRevisionId) return { kind: "conflict" };
+          const version: VersionRecord = {
+            ...input.version,
+            functionName: input.functionName,
+            version: state.next_version,
+          };
+          versions.insertVersion(db, {
+            function_name: version.functionName,
+            version: version.version,
+            config: JSON.stringify(version.config),
+            revision_id: version.revisionId,
+            config_revision: version.configRevision,
+            last_modified: version.lastModified,
+            created_at: version.createdAt,
+          });
+          fns.advanceVersionCounter(db, input.functionName, state.next_version + 1, input.newLatestRevisionId);
+          return { kind: "published", version };
+        })
+        .immediate();
+    });
+  }
+
+  getVersion(functionName: string, version: number): Promise<VersionRecord | undefined> {
+    return settle(() => {
+      const row = versions.selectVersion(this.#db, functionName, version);
+      return row && toVersion(row);
+    });
+  }
+
+  listVersions(functionName: string): Promise<VersionRecord[]> {
+    return settle(() => versions.selectVersions(this.#db, functionName).map(toVersion));
+  }
+
+  deleteVersion(functionName: string, version: number): Promise<DeleteVersionResult> {
+    return settle(() => {
+      const db = this.#db;
+      return db
+        .transaction((): DeleteVersionResult => {
+          const referencing = versions.selectAliasesOfVersion(db, functionName, String(version));
+          if (referencing.length > 0) return { kind: "referenced", aliases: referencing };
+          if (!versions.deleteVersion(db, functionName, version)) return { kind: "not-found" };
+          eic.deleteEventInvokeConfig(db, functionName, String(version));
+          return { kind: "deleted" };
+        })
+        .immediate();
+    });
+  }
+
+  insertAlias(record: AliasRecord): Promise<AliasWriteResult> {
+    return settle(() => {
+      const db = this.#db;
+      return db
+        .transaction((): AliasWriteResult => {
+          const missing = this.#missingVersion(record);
+          if (missing) return missing;
+          return aliases.insertAlias(db, aliasParams(record)) ? { kind: "ok" } : { kind: "exists" };
+        })
+        .immediate();
+    });
+  }
+
+  getAlias(functionName: string, name: string): Promise<AliasRecord | undefined> {
+    return settle(() => {
+      const row = aliases.selectAlias(this.#db, functionName, name);
+      return row && toAlias(row);
+    });
+  }
+
+  listAliases(functionName: string): Promise<AliasRecord[]> {
+    return settle(() => aliases.selectAliases(this.#db, functionName).map(toAlias));
+  }
+
+  updateAlias(record: AliasRecord, expectedRevisionId: string): Promise<AliasWriteResult> {
+    return settle(() => {
+      const db = this.#db;
+      return db
+        .transaction((): AliasWriteResult => {
+          const current = aliases.selectAlias(db, record.functionName, record.name);
+          if (!current) return { kind: "not-found" };
+          const missing = this.#missingVersion(record);
+          if (missing) return missing;
+          return aliases.updateAlias(db, aliasParams(record), expectedRevisionId)
+            ? { kind: "ok" }
+            : { kind: "conflict" };
+        })
+        .immediate();
+    });
+  }
+
+  deleteAlias(functionName: string, name: string): Promise<boolean> {
+    return settle(() => {
+      const db = this.#db;
+      return db
+        .transaction((): boolean => {
+          const deleted = aliases.deleteAlias(db, functionName, name);
+          if (deleted) eic.deleteEventInvokeConfig(db, functionName, name);
+          return deleted;
+        })
+        .immediate();
+    });
+  }
+
+  /** An alias may only route to `$LATEST` or to versions that exist (checked inside the write transaction). */
+  #missingVersion(record: AliasRecord): AliasWriteResult | undefined {
+    if (!fns.selectFunction(this.#db, record.functionName)) return { kind: "not-found" };
+    for (const v of [record.functionVersion, record.additionalVersion?.version]) {
+      if (v === undefined || v === "$LATEST") continue;
+      if (!versions.selectVersion(this.#db, record.functionName, Number(v)))
+        return { kind: "missing-version", version: v };
+    }
+    return undefined;
+  }
+
+  setReservedConcurrency(
+    functionName: string,
+    value: number | undefined,
+    maxTotal?: number,
+  ): Promise<ConcurrencyResult> {
+    return settle(() => {
+      const db = this.#db;
+      return db
+        .transaction((): ConcurrencyResult => {
+          if (!fns.selectFunction(db, functionName)) return "not-found";
+          if (
+            value !== undefined &&
+            maxTotal !== undefined &&
+            fns.sumReservedExcept(db, functionName) + value > maxTotal
+          ) {
+            return "limit";
+          }
+          fns.updateReservedConcurrency(db, functionName, value ?? null);
+          return "ok";
+        })
+        .immediate();
+    });
+  }
+
+  putEventInvokeConfig(record: EventInvokeConfigRecord): Promise<void> {
+    return settle(() => {
+      eic.upsertEventInvokeConfig(this.#db, record);
+    });
+  }
+
+  getEventInvokeConfig(functionName: string, qualifier: string): Promise<EventInvokeConfigRecord | undefined> {
+    return settle(() => {
+      const row = eic.selectEventInvokeConfig(this.#db, functionName, qualifier);
+      return row && toEventInvokeConfig(row);
+    });
+  }
+
+  listEventInvokeConfigs(functionName: string): Promise<EventInvokeConfigRecord[]> {
+    return settle(() => eic.selectEventInvokeConfigs(this.#db, functionName).map(toEventInvokeConfig));
+  }
+
+  deleteEventInvokeConfig(functionName: string, qualifier: string): Promise<boolean> {
+    return settle(() => eic.deleteEventInvokeConfig(this.#db, functionName, qualifier));
+  }
+
+  enqueueEvent(event: NewAsyncEvent): Promise<void> {
+    return settle(() => {
+      events.insertEvent(this.#db, event);
+    });
+  }
+
+  claimEvents(options: ClaimOptions): Promise<AsyncEventRecord[]> {
+    return settle(() => {
+      const db = this.#db;
+      return db.transaction(() => events.claimDueEvents(db, options).map(toAsyncEvent)).immediate();
+    });
+  }
+
+  completeEvent(id: string, owner: string, at: number): Promise<boolean> {
+    return settle(() => events.completeEvent(this.#db, id, owner, at));
+  }
+
+  rescheduleEvent(id: string, owner: string, retry: { nextRunAt: number; lastError: string }): Promise<boolean> {
+    return settle(() => events.rescheduleEvent(this.#db, id, owner, retry));
+  }
+
+  failEvent(id: string, owner: string, failure: { at: number; lastError: string }): Promise<boolean> {
+    return settle(() => events.failEvent(this.#db, id, owner, failure));
+  }
+
+  releaseEventClaims(): Promise<number> {
+    return settle(() => events.releaseClaims(this.#db));
+  }
+
+  nextEventDueAt(): Promise<number | undefined> {
+    return settle(() => events.selectNextDue(this.#db));
+  }
+
+  getEvent(id: string): Promise<AsyncEventRecord | undefined> {
+    return settle(() => {
+      const row = events.selectEvent(this.#db, id);
+      return row && toAsyncEvent(row);
+    });
+  }
+
+  close(): Promise<void> {
+    return settle(() => {
+      if (this.#db.open) this.#db.close();
+    });
+  }
+}

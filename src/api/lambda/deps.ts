@@ -1,0 +1,19 @@
+import type { LambdaControlPlane } from "../../control/index.js";
+import type { AsyncEventQueue } from "../../events/async-invoker.js";
+import type { InvokeService } from "../../invoker/types.js";
+import type { ApiRequest, ApiResponse, Operation } from "../types.js";
+
+/** What the Lambda API operations are built from. */
+export interface LambdaApiDeps {
+  /** Control operations and the in-memory catalog. */
+  readonly control: LambdaControlPlane;
+  /** Runs RequestResponse invocations. */
+  readonly invoker: InvokeService;
+  /** Accepts Event invocations durably (the async runner). */
+  readonly events: AsyncEventQueue;
+}
+
+/** An operation whose handler may answer synchronously; createLambdaOperations makes it an Operation. */
+export type LambdaOperation = Omit<Operation, "handle"> & {
+  handle(req: ApiRequest): ApiResponse | Promise<ApiResponse>;
+};

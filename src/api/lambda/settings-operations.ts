@@ -1,0 +1,84 @@
+import type { LambdaOperation } from "./deps.js";
+import type { LambdaApiDeps } from "./deps.js";
+import { jsonBody, page, param, query } from "./request.js";
+import { ConcurrencyBody, EventInvokeConfigBody } from "./schemas.js";
+
+const EIC = "/2019-09-25/functions/{FunctionName}/event-invoke-config";
+
+/** Reserved concurrency and event-invoke configs (their paths carry newer API dates). */
+export function settingsOperations({ control }: LambdaApiDeps): LambdaOperation[] {
+  const fn = (req: Parameters<LambdaOperation["handle"]>[0]) => param(req, "FunctionName");
+  return [
+    {
+      name: "PutFunctionConcurrency",
+      method: "PUT",
+      path: "/2017-10-31/functions/{FunctionName}/concurrency",
+      handle: async (req) => ({
+        status: 200,
+        body: await control.putFunctionConcurrency(fn(req), jsonBody(req, ConcurrencyBody)),
+      }),
+    },
+    {
+      name: "GetFunctionConcurrency",
+      method: "GET",
+      path: "/2019-09-30/functions/{FunctionName}/concurrency",
+      handle: (req) => ({ status: 200, body: control.getFunctionConcurrency(fn(req)) }),
+    },
+    {
+      name: "DeleteFunctionConcurrency",
+      method: "DELETE",
+      path: "/2017-10-31/functions/{FunctionName}/concurrency",
+      handle: async (req) => {
+        await control.deleteFunctionConcurrency(fn(req));
+        return { status: 204 };
+      },
+    },
+    {
+      name: "PutFunctionEventInvokeConfig",
+      method: "PUT",
+      path: EIC,
+      handle: async (req) => ({
+        status: 200,
+        body: await control.putFunctionEventInvokeConfig(
+          fn(req),
+          query(req, "Qualifier"),
+          jsonBody(req, EventInvokeConfigBody),
+        ),
+      }),
+    },
+    {
+      name: "UpdateFunctionEventInvokeConfig",
+      method: "POST",
+      path: EIC,
+      handle: async (req) => ({
+        status: 200,
+        body: await control.updateFunctionEventInvokeConfig(
+          fn(req),
+          query(req, "Qualifier"),
+          jsonBody(req, EventInvokeConfigBody),
+        ),
+      }),
+    },
+    {
+      name: "GetFunctionEventInvokeConfig",
+      method: "GET",
+      path: EIC,
+      handle: (req) => ({ status: 200, body: control.getFunctionEventInvokeConfig(fn(req), query(req, "Qualifier")) }),
+    },
+    {
+      name: "DeleteFunctionEventInvokeConfig",
+      method: "DELETE",
+      path: EIC,
+      handle: async (req) => {
+        await control.deleteFunctionEventInvokeConfig(fn(req), query(req, "Qualifier"));
+        return { status: 204 };
+      },
+    },
+    {
+      name: "ListFunctionEventInvokeConfigs",
+      method: "GET",
+      path: `${EIC}/list`,
+      handle: (req) => ({ status: 200, body: control.listFunctionEventInvokeConfigs(fn(req), page(req)) }),
+    },
+  ];
+}

@@ -1,0 +1,210 @@
+import type { FunctionSpec } from "../domain/function-spec.js";
+import type { CodeStore } from "../ports/code-store.js";
+import type { AliasRouting, FunctionCatalog } from "../ports/function-catalog.js";
+import type { Store } from "../ports/store.js";
+import type { Clock } from "../shared/clock.js";
+import type { IdSource } from "../shared/ids.js";
+import * as aliases from "./aliases.js";
+import { type FunctionEntry, MemoryCatalog, newEntry } from "./catalog.js";
+import * as concurrency from "./concurrency.js";
+import type { ControlContext } from "./context.js";
+import * as eic from "./event-invoke-configs.js";
+import * as reads from "./function-reads.js";
+import * as fns from "./functions.js";
+import { KeyedLock } from "./keyed-lock.js";
+import type * as T from "./types.js";
+import * as versions from "./versions.js";
+
+export interface ControlPlaneOptions {
+  readonly store: Store;
+  readonly codeStore: CodeStore;
+  readonly clock: Clock;
+  readonly ids: IdSource;
+  readonly region: string;
+  readonly accountId: string;
+  /** Account-wide concurrent executions; AWS's default is 1000. */
+  readonly accountConcurrency?: number | undefined;
+  /** What reservations must leave unreserved; AWS keeps 100. */
+  readonly minUnreservedConcurrency?: number | undefined;
+  /** Told about functions whose code could not be extracted at load (they stay listed). */
+  readonly onLoadError?: ((functionName: string, error: unknown) => void) | undefined;
+}
+
+/** An invocation target that exists (checked against the in-memory catalog). */
+export interface InvocationTarget {
+  readonly functionName: string;
+  readonly qualifier?: string | undefined;
+  readonly functionArn: string;
+}
+
+/**
+ * The Lambda control plane: every control operation with AWS's validation and messages, over the
+ * store and the code store. It keeps all functions in memory and is the FunctionCatalog the
+ * invoker reads, so invoking never touches the store.
+ */
+export class LambdaControlPlane implements FunctionCatalog {
+  readonly #ctx: ControlContext;
+  readonly #onLoadError: ControlPlaneOptions["onLoadError"];
+
+  private constructor(o: ControlPlaneOptions) {
+    const catalog = new MemoryCatalog({
+      region: o.region,
+      accountId: o.accountId,
+      codeDir: (hex) => o.codeStore.treeDir(hex),
+    });
+    this.#ctx = {
+      store: o.store,
+      codeStore: o.codeStore,
+      clock: o.clock,
+      ids: o.ids,
+      region: o.region,
+      accountId: o.accountId,
+      catalog,
+      lock: new KeyedLock(),
+      accountConcurrency: o.accountConcurrency ?? 1000,
+      minUnreservedConcurrency: o.minUnreservedConcurrency ?? 100,
+    };
+    this.#onLoadError = o.onLoadError;
+  }
+
+  /** Loads every function from the store (extracting missing code trees) and returns the control plane. */
+  static async open(options: ControlPlaneOptions): Promise<LambdaControlPlane> {
+    const cp = new LambdaControlPlane(options);
+    for (const fn of await options.store.listFunctions()) await cp.reload(fn.name);
+    return cp;
+  }
+
+  /** Re-reads one function from the store (another node changed it, or at load). */
+  async reload(name: string): Promise<void> {
+    const { store, catalog, codeStore } = this.#ctx;
+    const latest = await store.getFunction(name);
+    if (!latest) return catalog.remove(name);
+    const entry: FunctionEntry = newEntry(latest);
+    for (const v of await store.listVersions(name)) entry.versions.set(v.version, v);
+    for (const a of await store.listAliases(name)) entry.aliases.set(a.name, a);
+    for (const c of await store.listEventInvokeConfigs(name)) entry.eventInvokeConfigs.set(c.qualifier, c);
+    const shas = new Set([latest.config.codeSha256, ...[...entry.versions.values()].map((v) => v.config.codeSha256)]);
+    for (const sha of shas) {
+      await codeStore
+        .extract(Buffer.from(sha, "base64").toString("hex"))
+        .catch((e: unknown) => this.#onLoadError?.(name, e));
+    }
+    catalog.put(entry);
+  }
+
+  // FunctionCatalog: answered from memory.
+  version(functionName: string, version: string): FunctionSpec | undefined {
+    return this.#ctx.catalog.version(functionName, version);
+  }
+  alias(functionName: string, alias: string): AliasRouting | undefined {
+    return this.#ctx.catalog.alias(functionName, alias);
+  }
+  reservedTotal(): number {
+    return this.#ctx.catalog.reservedTotal();
+  }
+
+  /** Checks that `name[:qualifier]` (plus `?Qualifier=`) exists, for Invoke; AWS's 404 otherwise. */
+  resolveInvocation(rawName: string, query?: string): InvocationTarget {
+    const r = reads.resolve(this.#ctx, rawName, query);
+    const name = r.entry.latest.name;
+    const arn = `arn:aws:lambda:${this.#ctx.region}:${this.#ctx.accountId}:function:${name}`;
+    return { functionName: name, qualifier: r.qualifier, functionArn: r.qualifier ? `${arn}:${r.qualifier}` : arn };
+  }
+
+  /** CreateFunction. */
+  createFunction(input: T.CreateFunctionInput): Promise<T.Json> {
+    return fns.createFunction(this.#ctx, input);
+  }
+  /** GetFunction. */
+  getFunction(name: string, qualifier?: string): T.Json {
+    return reads.getFunction(this.#ctx, name, qualifier);
+  }
+  /** GetFunctionConfiguration. */
+  getFunctionConfiguration(name: string, qualifier?: string): T.Json {
+    return reads.getFunctionConfiguration(this.#ctx, name, qualifier);
+  }
+  /** ListFunctions. */
+  listFunctions(input: T.ListFunctionsInput): T.Json {
+    return reads.listFunctions(this.#ctx, input);
+  }
+  /** UpdateFunctionCode. */
+  updateFunctionCode(name: string, input: T.UpdateFunctionCodeInput): Promise<T.Json> {
+    return fns.updateFunctionCode(this.#ctx, name, input);
+  }
+  /** UpdateFunctionConfiguration. */
+  updateFunctionConfiguration(name: string, input: T.UpdateFunctionConfigurationInput): Promise<T.Json> {
+    return fns.updateFunctionConfiguration(this.#ctx, name, input);
+  }
+  /** DeleteFunction (whole function or one version). */
+  deleteFunction(name: string, qualifier?: string): Promise<void> {
+    return reads.deleteFunction(this.#ctx, name, qualifier);
+  }
+  /** PublishVersion. */
+  publishVersion(name: string, input: T.PublishVersionInput): Promise<T.Json> {
+    return versions.publishVersion(this.#ctx, name, input);
+  }
+  /** ListVersionsByFunction. */
+  listVersionsByFunction(name: string, input: T.PageInput): T.Json {
+    return versions.listVersionsByFunction(this.#ctx, name, input);
+  }
+  /** CreateAlias. */
+  createAlias(name: string, input: T.CreateAliasInput): Promise<T.Json> {
+    return aliases.createAlias(this.#ctx, name, input);
+  }
+  /** GetAlias. */
+  getAlias(name: string, alias: string): T.Json {
+    return aliases.getAlias(this.#ctx, name, alias);
+  }
+  /** UpdateAlias. */
+  updateAlias(name: string, alias: string, input: T.UpdateAliasInput): Promise<T.Json> {
+    return aliases.updateAlias(this.#ctx, name, alias, input);
+  }
+  /** DeleteAlias. */
+  deleteAlias(name: string, alias: string): Promise<void> {
+    return aliases.deleteAlias(this.#ctx, name, alias);
+  }
+  /** ListAliases. */
+  listAliases(name: string, input: T.ListAliasesInput): T.Json {
+    return aliases.listAliases(this.#ctx, name, input);
+  }
+  /** PutFunctionConcurrency. */
+  putFunctionConcurrency(name: string, input: { ReservedConcurrentExecutions?: number | undefined }): Promise<T.Json> {
+    return concurrency.putFunctionConcurrency(this.#ctx, name, input);
+  }
+  /** GetFunctionConcurrency. */
+  getFunctionConcurrency(name: string): T.Json {
+    return concurrency.getFunctionConcurrency(this.#ctx, name);
+  }
+  /** DeleteFunctionConcurrency. */
+  deleteFunctionConcurrency(name: string): Promise<void> {
+    return concurrency.deleteFunctionConcurrency(this.#ctx, name);
+  }
+  /** PutFunctionEventInvokeConfig (replaces the whole config). */
+  putFunctionEventInvokeConfig(
+    name: string,
+    qualifier: string | undefined,
+    input: T.EventInvokeConfigInput,
+  ): Promise<T.Json> {
+    return eic.putEventInvokeConfig(this.#ctx, { rawName: name, query: qualifier, input, merge: false });
+  }
+  /** UpdateFunctionEventInvokeConfig (merges into the existing config). */
+  updateFunctionEventInvokeConfig(
+    name: string,
+    qualifier: string | undefined,
+    input: T.EventInvokeConfigInput,
+  ): Promise<T.Json> {
+    return eic.putEventInvokeConfig(this.#ctx, { rawName: name, query: qualifier, input, merge: true });
+  }
+  /** GetFunctionEventInvokeConfig. */
+  getFunctionEventInvokeConfig(name: string, qualifier?: string): T.Json {
+    return eic.getEventInvokeConfig(this.#ctx, name, qualifier);
+  }
+  /** DeleteFunctionEventInvokeConfig. */
+  deleteFunctionEventInvokeConfig(name: string, qualifier?: string): Promise<void> {
+    return eic.deleteEventInvokeConfig(this.#ctx, name, qualifier);
+  }
+  /** ListFunctionEventInvokeConfigs. */
+  listFunctionEventInvokeConfigs(name: string, input: T.PageInput): T.Json {
+    return eic.listEventInvokeConfigs(this.#ctx, name, input);
+  }
+}

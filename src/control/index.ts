@@ -1,0 +1,2 @@
+export { LambdaControlPlane, type ControlPlaneOptions, type InvocationTarget } from "./control-plane.js";
+export type * from "./types.js";

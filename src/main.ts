@@ -1,0 +1,103 @@
+/**
+ * Composition root: the one place where adapters and features are wired into a running node.
+ * Keep it wiring only; behaviour lives in the parts.
+ */
+import { join } from "node:path";
+import { FsCodeStore } from "./adapters/fs-code-store.js";
+import { SqliteStore } from "./adapters/sqlite/sqlite-store.js";
+import { loadNodeCredentials, type AccessKey } from "./api/credentials.js";
+import { createLambdaOperations } from "./api/lambda/index.js";
+import { createEngine } from "./compose/engine.js";
+import { instanceHostEnvFromProcess } from "./config/instance-env.js";
+import { LambdaControlPlane } from "./control/index.js";
+import { AsyncInvoker } from "./events/async-invoker.js";
+import { createApiServer } from "./api/http-server.js";
+import { createSigV4Verifier } from "./api/sigv4.js";
+import type { Operation } from "./api/types.js";
+import type { ServerConfig } from "./config/server-config.js";
+import { systemClock, type Clock } from "./shared/clock.js";
+import { randomIds, type IdSource } from "./shared/ids.js";
+
+/** A running haneul node. */
+export interface RunningNode {
+  /** Base URL of the AWS-compatible control API (`--endpoint-url`). */
+  readonly apiUrl: string;
+  /** Base URL of the public gateway; undefined until the gateway is wired. */
+  readonly gatewayUrl: string | undefined;
+  /** The access key users sign with. */
+  readonly accessKey: AccessKey;
+  /** Set when this start generated the access key: print it once. */
+  readonly generatedCredentialsFile: string | undefined;
+  /** Stops accepting requests, lets in-flight ones finish, then stops every part. */
+  stop(): Promise<void>;
+}
+
+/** Adapters a caller (a test) may replace. */
+export interface NodeOverrides {
+  readonly clock?: Clock;
+  readonly ids?: IdSource;
+}
+
+/** Starts a node from its configuration. */
+export async function startNode(config: ServerConfig, overrides: NodeOverrides = {}): Promise<RunningNode> {
+  const clock = overrides.clock ?? systemClock;
+  const ids = overrides.ids ?? randomIds;
+  // Stopped in reverse order of start: the API first (no new work), the store last.
+  const stopHooks: (() => Promise<void>)[] = [];
+  const credentials = await loadNodeCredentials({ dataDir: config.dataDir, configured: config.accessKey });
+
+  const store = SqliteStore.open({ path: join(config.dataDir, "haneul.db") });
+  stopHooks.push(() => store.close());
+  const codeStore = new FsCodeStore({ dataDir: config.dataDir });
+  const control = await LambdaControlPlane.open({
+    store,
+    codeStore,
+    clock,
+    ids,
+    region: config.region,
+    accountId: config.accountId,
+    accountConcurrency: config.concurrency,
+  });
+  // Filled in once the API listens (its port may be chosen by the OS); no instance starts before.
+  const instanceEnv: Record<string, string> = {};
+  const engine = await createEngine({
+    catalog: control,
+    scratchDir: join(config.dataDir, "scratch"),
+    readOnlyDirs: [join(config.dataDir, "code")],
+    path: instanceHostEnvFromProcess().PATH,
+    accountConcurrency: config.concurrency,
+    idleTimeoutMs: config.idleTimeoutMs,
+    sparesPerHeap: config.spares,
+    instanceEnv,
+    clock,
+    ids,
+  });
+  stopHooks.push(() => engine.close());
+  const events = new AsyncInvoker({ store, invoker: engine.invoker, clock, ids });
+  stopHooks.push(() => events.stop());
+
+  const operations: Operation[] = [...createLambdaOperations({ control, invoker: engine.invoker, events })];
+  const api = createApiServer({ operations, verify: createSigV4Verifier(credentials.lookup), ids, clock });
+  const apiUrl = await api.listen(config.apiPort, config.apiHost);
+  Object.assign(instanceEnv, {
+    AWS_ENDPOINT_URL: `http://127.0.0.1:${new URL(apiUrl).port}`,
+    AWS_ACCESS_KEY_ID: credentials.instance.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: credentials.instance.secretAccessKey,
+  });
+  await events.start();
+
+  let stopping: Promise<void> | undefined;
+  return {
+    apiUrl,
+    gatewayUrl: undefined,
+    accessKey: credentials.primary,
+    generatedCredentialsFile: credentials.generatedFile,
+    stop() {
+      stopping ??= (async () => {
+        await api.close();
+        for (const hook of stopHooks.reverse()) await hook();
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,41 @@
+/** A validated zip package, identified by its content. */
+export interface CodePackage {
+  /** SHA-256 of the zip in lower-case hex: the storage key. */
+  readonly sha256Hex: string;
+  /** The same digest in base64: Lambda's `CodeSha256`. */
+  readonly codeSha256: string;
+  /** Size of the zip in bytes: Lambda's `CodeSize`. */
+  readonly size: number;
+  /** Sum of the entries' uncompressed sizes. */
+  readonly unzippedSize: number;
+}
+
+/**
+ * Where function code lives. Zips are content-addressed (stored once per SHA-256) and extracted
+ * once into a read-only directory that instances use as `LAMBDA_TASK_ROOT`. Invalid packages are
+ * refused with Lambda's errors (InvalidParameterValueException and the size limits).
+ */
+export interface CodeStore {
+  /** Validates a zip (readable, no entry escaping the root, size limits) without storing it. */
+  inspect(zip: Buffer): Promise<CodePackage>;
+  /** Validates, stores and extracts a zip; storing the same bytes again is a no-op. */
+  put(zip: Buffer): Promise<CodePackage>;
+  /** The extracted tree of a stored zip, extracting it first if it is missing. */
+  extract(sha256Hex: string): Promise<string>;
+  /** Where the tree of `sha256Hex` is once extracted (no I/O). */
+  treeDir(sha256Hex: string): string;
+  /** A URL the zip can be downloaded from (GetFunction's `Code.Location`). */
+  location(sha256Hex: string): string;
+  /** True when the zip of `sha256Hex` is stored. */
+  has(sha256Hex: string): Promise<boolean>;
+}
+
+/** Lambda's code size limits. */
+export const CODE_LIMITS = {
+  /** Direct upload (`ZipFile`), zipped. */
+  maxZippedBytes: 52_428_800,
+  /** Function code unzipped. */
+  maxUnzippedBytes: 262_144_000,
+  /** All stored code of the account (75 GB). */
+  maxTotalBytes: 80_530_636_800,
+} as const;

@@ -1,0 +1,120 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { NewAsyncEvent } from "./store.js";
+import type { StoreFixture } from "./store.contract.js";
+
+/** A queued event; fields overridable. */
+export function sampleEvent(id: string, over: Partial<NewAsyncEvent> = {}): NewAsyncEvent {
+  return {
+    id,
+    functionName: "fn",
+    payload: Buffer.from(`{"id":"${id}"}`),
+    requestId: `req-${id}`,
+    enqueuedAt: 1000,
+    nextRunAt: 1000,
+    ...over,
+  };
+}
+
+const claim = { limit: 10, leaseMs: 500, owner: "node-a" };
+
+/** The async event queue part of the Store contract. */
+export function registerQueueContract(fx: StoreFixture): void {
+  void test("queue: an enqueued event is claimed once, with its payload and request id", async () => {
+    const s = fx.store();
+    const payload = Buffer.from([0, 1, 2, 255]);
+    await s.enqueueEvent(sampleEvent("e1", { payload, qualifier: "live", clientContext: "{}", traceId: "Root=1-a" }));
+    assert.equal((await s.getEvent("e1"))?.state, "pending");
+    const got = await s.claimEvents({ ...claim, now: 1000 });
+    assert.equal(got.length, 1);
+    const e = got[0]!;
+    assert.deepEqual([e.id, e.state, e.attempts, e.lockedBy, e.lockedUntil], ["e1", "running", 1, "node-a", 1500]);
+    assert.deepEqual(
+      [e.payload, e.requestId, e.qualifier, e.clientContext, e.traceId],
+      [payload, "req-e1", "live", "{}", "Root=1-a"],
+    );
+    assert.deepEqual(await s.claimEvents({ ...claim, owner: "node-b", now: 1499 }), []);
+  });
+
+  void test("queue: not due before next_run_at; oldest first; limit respected", async () => {
+    const s = fx.store();
+    await s.enqueueEvent(sampleEvent("late", { nextRunAt: 5000, enqueuedAt: 1 }));
+    await s.enqueueEvent(sampleEvent("b", { nextRunAt: 1000, enqueuedAt: 3 }));
+    await s.enqueueEvent(sampleEvent("a", { nextRunAt: 1000, enqueuedAt: 2 }));
+    await s.enqueueEvent(sampleEvent("c", { nextRunAt: 900, enqueuedAt: 4 }));
+    assert.equal(await s.nextEventDueAt(), 900);
+    const long = { ...claim, leaseMs: 1_000_000 };
+    const first = await s.claimEvents({ ...long, limit: 2, now: 1000 });
+    assert.deepEqual(
+      first.map((e) => e.id),
+      ["c", "a"],
+    );
+    const second = await s.claimEvents({ ...long, now: 1000 });
+    assert.deepEqual(
+      second.map((e) => e.id),
+      ["b"],
+    );
+    assert.deepEqual(await s.claimEvents({ ...long, now: 4999 }), []);
+    assert.deepEqual(
+      (await s.claimEvents({ ...long, now: 5000 })).map((e) => e.id),
+      ["late"],
+    );
+  });
+
+  void test("queue: an expired claim is taken again and counts another attempt", async () => {
+    const s = fx.store();
+    await s.enqueueEvent(sampleEvent("e1"));
+    await s.claimEvents({ ...claim, now: 1000 });
+    assert.equal(await s.nextEventDueAt(), 1500);
+    const again = await s.claimEvents({ ...claim, owner: "node-b", now: 1500 });
+    assert.deepEqual(
+      again.map((e) => [e.id, e.attempts, e.lockedBy]),
+      [["e1", 2, "node-b"]],
+    );
+    assert.equal(await s.completeEvent("e1", "node-a", 1600), false, "the old owner lost its claim");
+    assert.equal(await s.completeEvent("e1", "node-b", 1600), true);
+    const done = await s.getEvent("e1");
+    assert.deepEqual([done?.state, done?.finishedAt, done?.lockedBy], ["done", 1600, undefined]);
+    assert.equal(await s.nextEventDueAt(), undefined);
+    assert.deepEqual(await s.claimEvents({ ...claim, now: 99_999 }), []);
+  });
+
+  void test("queue: reschedule returns the event to pending at a later time; fail ends it", async () => {
+    const s = fx.store();
+    await s.enqueueEvent(sampleEvent("r"));
+    await s.enqueueEvent(sampleEvent("f"));
+    await s.claimEvents({ ...claim, now: 1000 });
+    assert.equal(await s.rescheduleEvent("r", "node-a", { nextRunAt: 61_000, lastError: "Throttled" }), true);
+    assert.equal(await s.failEvent("f", "node-a", { at: 1100, lastError: "ResourceNotFound" }), true);
+    assert.equal(await s.failEvent("f", "node-a", { at: 1100, lastError: "again" }), false);
+    const r = await s.getEvent("r");
+    assert.deepEqual([r?.state, r?.nextRunAt, r?.lastError, r?.attempts], ["pending", 61_000, "Throttled", 1]);
+    assert.equal((await s.getEvent("f"))?.state, "failed");
+    assert.deepEqual(await s.claimEvents({ ...claim, now: 60_999 }), []);
+    assert.deepEqual(
+      (await s.claimEvents({ ...claim, now: 61_000 })).map((e) => [e.id, e.attempts]),
+      [["r", 2]],
+    );
+  });
+
+  void test("queue: releasing claims makes running events claimable at once", async () => {
+    const s = fx.store();
+    await s.enqueueEvent(sampleEvent("e1"));
+    await s.enqueueEvent(sampleEvent("e2"));
+    await s.claimEvents({ ...claim, leaseMs: 1_000_000, now: 1000 });
+    assert.equal(await s.releaseEventClaims(), 2);
+    const again = await s.claimEvents({ ...claim, now: 1000 });
+    assert.deepEqual(again.map((e) => e.id).sort(), ["e1", "e2"]);
+  });
+
+  void test("queue: concurrent claims never hand out the same event twice", async () => {
+    const s = fx.store();
+    for (let i = 0; i < 20; i++) await s.enqueueEvent(sampleEvent(`e${i}`, { enqueuedAt: i }));
+    const batches = await Promise.all(
+      ["a", "b", "c", "d"].map((owner) => s.claimEvents({ ...claim, owner, limit: 7, now: 1000 })),
+    );
+    const ids = batches.flat().map((e) => e.id);
+    assert.equal(ids.length, 20);
+    assert.equal(new Set(ids).size, 20);
+  });
+}

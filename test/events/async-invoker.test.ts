@@ -1,0 +1,146 @@
+import assert from "node:assert/strict";
+import { afterEach, beforeEach, describe, test } from "node:test";
+import { SqliteStore } from "../../src/adapters/sqlite/sqlite-store.js";
+import type { InvokeOutcome, InvokeResult } from "../../src/domain/invocation.js";
+import type { InvokeOptions, InvokeService, InvokeTarget } from "../../src/invoker/types.js";
+import { ManualClock } from "../../src/shared/clock.js";
+import { PlatformError } from "../../src/shared/errors.js";
+import type { IdSource } from "../../src/shared/ids.js";
+import { AsyncInvoker } from "../../src/events/async-invoker.js";
+
+interface Call {
+  readonly target: InvokeTarget;
+  readonly payload: string;
+  readonly options: InvokeOptions;
+  finish(outcome?: InvokeOutcome | Error): void;
+}
+
+/**
+ * An InvokeService whose calls the test finishes by hand: the runner's queue semantics are what
+ * is under test here (the real invoker runs in the conformance suite).
+ */
+class ScriptedInvoker implements InvokeService {
+  readonly calls: Call[] = [];
+  autoFinish: InvokeOutcome | Error | undefined = { kind: "ok", payload: Buffer.from("null") };
+
+  invoke(target: InvokeTarget, payload: Buffer, options: InvokeOptions = {}): Promise<InvokeResult> {
+    return new Promise((resolve, reject) => {
+      const finish = (outcome: InvokeOutcome | Error = { kind: "ok", payload: Buffer.from("null") }) => {
+        if (outcome instanceof Error) return reject(outcome);
+        resolve({
+          outcome,
+          record: { requestId: options.requestId ?? "", executedVersion: "$LATEST" } as InvokeResult["record"],
+        });
+      };
+      this.calls.push({ target, payload: payload.toString(), options, finish });
+      if (this.autoFinish) finish(this.autoFinish);
+    });
+  }
+}
+
+async function until(cond: () => boolean | Promise<boolean>, what: string): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    if (await cond()) return;
+    await new Promise((r) => setImmediate(r));
+  }
+  throw new Error("timed out waiting for " + what);
+}
+
+let store: SqliteStore;
+let clock: ManualClock;
+let invoker: ScriptedInvoker;
+let runner: AsyncInvoker;
+const event = (id: string) => ({
+  functionName: "fn",
+  qualifier: "live",
+  payload: Buffer.from(`{"n":"${id}"}`),
+  requestId: `req-${id}`,
+});
+
+/** Event ids evt-1, evt-2, … in enqueue order. */
+function eventIds(): IdSource {
+  let n = 0;
+  return { requestId: () => `evt-${++n}`, hex: () => "owner" };
+}
+
+beforeEach(() => {
+  store = SqliteStore.open({ path: ":memory:" });
+  clock = new ManualClock(10_000);
+  invoker = new ScriptedInvoker();
+  runner = new AsyncInvoker({ store, invoker, clock, ids: eventIds(), concurrency: 2 });
+});
+afterEach(async () => {
+  await runner.stop();
+  await store.close();
+});
+
+describe("AsyncInvoker", () => {
+  test("an enqueued event is stored first, then run with its request id, then marked done", async () => {
+    await runner.start();
+    await runner.enqueue({ ...event("a"), clientContext: '{"c":1}', traceId: "Root=1-x" });
+    await until(() => invoker.calls.length === 1, "the call");
+    const call = invoker.calls[0]!;
+    assert.deepEqual(call.target, { functionName: "fn", qualifier: "live" });
+    assert.equal(call.payload, '{"n":"a"}');
+    assert.deepEqual(call.options, { requestId: "req-a", clientContext: '{"c":1}', traceId: "Root=1-x" });
+    await until(async () => (await store.getEvent("evt-1"))?.state === "done", "done");
+    assert.equal(clock.pending, 0, "nothing queued: no timer, no polling");
+  });
+
+  test("events accepted before a restart, also ones that were running, are run on start", async () => {
+    const old = new AsyncInvoker({ store, invoker, clock, ids: { requestId: () => "old-1", hex: () => "old" } });
+    invoker.autoFinish = undefined;
+    await old.enqueue(event("queued"));
+    await store.enqueueEvent({ ...event("interrupted"), id: "e2", enqueuedAt: 1, nextRunAt: 1 });
+    await store.claimEvents({ now: 10_000, limit: 1, leaseMs: 3_600_000, owner: "dead-node" });
+    invoker.autoFinish = { kind: "ok", payload: Buffer.from("1") };
+    await runner.start();
+    await until(() => invoker.calls.length === 2, "both events");
+    assert.deepEqual(invoker.calls.map((c) => c.options.requestId).sort(), ["req-interrupted", "req-queued"]);
+  });
+
+  test("a throttled event waits with backoff and runs again; function errors still complete", async () => {
+    invoker.autoFinish = { kind: "throttled", reason: "ReservedFunctionConcurrentInvocationLimitExceeded" };
+    await runner.start();
+    await runner.enqueue(event("t"));
+    await until(() => invoker.calls.length === 1, "first try");
+    await until(() => clock.pending === 1, "the backoff timer");
+    invoker.autoFinish = { kind: "function-error", payload: Buffer.from("{}"), errorType: "Error" };
+    clock.advance(999);
+    await new Promise((r) => setImmediate(r));
+    assert.equal(invoker.calls.length, 1, "not before the backoff");
+    clock.advance(1);
+    await until(() => invoker.calls.length === 2, "second try");
+    await until(() => clock.pending === 0, "done, no timer left");
+  });
+
+  test("an event whose function is gone fails for good", async () => {
+    invoker.autoFinish = new PlatformError("ERR_FUNCTION_NOT_FOUND", "Function not found: x");
+    await runner.start();
+    await runner.enqueue(event("gone"));
+    await until(() => invoker.calls.length === 1, "the call");
+    const id = "evt-1";
+    await until(async () => (await store.getEvent(id))?.state === "failed", "failed");
+    assert.equal((await store.getEvent(id))?.lastError, "Function not found: x");
+  });
+
+  test("at most `concurrency` events run at once; stop() waits for them", async () => {
+    invoker.autoFinish = undefined;
+    await runner.start();
+    for (const id of ["1", "2", "3", "4"]) await runner.enqueue(event(id));
+    await until(() => invoker.calls.length === 2, "two running");
+    await new Promise((r) => setImmediate(r));
+    assert.equal(invoker.calls.length, 2);
+    invoker.calls[0]!.finish();
+    await until(() => invoker.calls.length === 3, "a third after a slot freed");
+    let stopped = false;
+    const stopping = runner.stop().then(() => (stopped = true));
+    await new Promise((r) => setImmediate(r));
+    assert.equal(stopped, false, "stop waits for running events");
+    invoker.calls[1]!.finish();
+    invoker.calls[2]!.finish();
+    await stopping;
+    assert.equal(invoker.calls.length, 3, "no new events after stop");
+    assert.equal((await store.getEvent("evt-4"))?.state, "pending", "the fourth waits for the next start");
+  });
+});
