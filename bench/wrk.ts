@@ -1,0 +1,56 @@
+/** Runs wrk against a URL and parses its summary. Benchmarks only; wrk comes from Debian's `wrk` package. */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export interface WrkResult {
+  readonly rps: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly non2xx: number;
+  readonly errors: number;
+}
+
+export interface WrkRequest {
+  readonly method?: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: string;
+}
+
+function toMs(value: string): number {
+  const m = /^([\d.]+)(us|ms|s|m)$/.exec(value.trim());
+  if (!m) return NaN;
+  const n = Number(m[1]);
+  return m[2] === "us" ? n / 1000 : m[2] === "ms" ? n : m[2] === "s" ? n * 1000 : n * 60_000;
+}
+
+/** True when wrk is installed. */
+export function hasWrk(): boolean {
+  return spawnSync("wrk", ["--version"], { encoding: "utf8" }).error === undefined;
+}
+
+/** `wrk -c<connections> -d<seconds>s --latency` with an optional fixed request. */
+export function runWrk(url: string, o: { connections: number; seconds: number; request?: WrkRequest }): WrkResult {
+  const dir = mkdtempSync(join(tmpdir(), "haneul-wrk-"));
+  const args = [`-t2`, `-c${o.connections}`, `-d${o.seconds}s`, "--latency"];
+  if (o.request) {
+    const lua = [
+      `wrk.method = ${JSON.stringify(o.request.method ?? "GET")}`,
+      `wrk.body = ${JSON.stringify(o.request.body ?? "")}`,
+      ...Object.entries(o.request.headers ?? {}).map(([k, v]) => `wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`),
+    ].join("\n");
+    writeFileSync(join(dir, "req.lua"), lua);
+    args.push("-s", join(dir, "req.lua"));
+  }
+  const out = spawnSync("wrk", [...args, url], { encoding: "utf8" }).stdout ?? "";
+  rmSync(dir, { recursive: true, force: true });
+  const pct = (p: string) => toMs(new RegExp(`^\\s*${p}%\\s+(\\S+)`, "m").exec(out)?.[1] ?? "");
+  return {
+    rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN),
+    p50Ms: pct("50"),
+    p99Ms: pct("99"),
+    non2xx: Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0),
+    errors: Number(/Socket errors:.*?(\d+)/.exec(out)?.[1] ?? 0),
+  };
+}
