@@ -1,0 +1,124 @@
+/** API Gateway v1 (REST API) operations on APIs, resources, methods and integrations: `/restapis…`. */
+import { z } from "zod";
+import type { ApiRequest, Operation } from "../types.js";
+import { integrationView, methodView, resourceView, restApiView } from "./v1-views.js";
+import {
+  type ApiGatewayOperationsDeps,
+  body,
+  empty,
+  intQuery,
+  json,
+  operation,
+  param,
+  query,
+  stringList,
+  stringMap,
+} from "./wire.js";
+
+const createRestApi = z.object({
+  name: z.string().min(1),
+  description: z.string().optional(),
+  version: z.string().optional(),
+  binaryMediaTypes: stringList.optional(),
+  endpointConfiguration: z.object({ types: stringList.optional() }).optional(),
+  apiKeySource: z.enum(["HEADER", "AUTHORIZER"]).optional(),
+  disableExecuteApiEndpoint: z.boolean().optional(),
+  tags: stringMap.optional(),
+});
+
+const createResource = z.object({ pathPart: z.string() });
+
+const putMethod = z.object({
+  authorizationType: z.string(),
+  authorizerId: z.string().optional(),
+  apiKeyRequired: z.boolean().optional(),
+  operationName: z.string().optional(),
+  requestParameters: z.record(z.string(), z.boolean()).optional(),
+  authorizationScopes: stringList.optional(),
+});
+
+const putIntegration = z.object({
+  type: z.string(),
+  httpMethod: z.string().optional(),
+  uri: z.string().optional(),
+  timeoutInMillis: z.number().int().optional(),
+  passthroughBehavior: z.string().optional(),
+  contentHandling: z.string().optional(),
+  credentials: z.string().optional(),
+  connectionType: z.string().optional(),
+  cacheNamespace: z.string().optional(),
+  cacheKeyParameters: stringList.optional(),
+  requestParameters: stringMap.optional(),
+  requestTemplates: stringMap.optional(),
+});
+
+const methodKey = (req: ApiRequest) => ({
+  apiId: param(req, "restapi_id"),
+  resourceId: param(req, "resource_id"),
+  httpMethod: param(req, "http_method"),
+});
+
+const embedsMethods = (req: ApiRequest): boolean =>
+  req.query.getAll("embed").some((e) => e.split(",").includes("methods"));
+
+/** The v1 operations on REST APIs, resources, methods and integrations. */
+export function restApiOperations(deps: ApiGatewayOperationsDeps): Operation[] {
+  const r = deps.service.rest;
+  const RES = "/restapis/{restapi_id}/resources/{resource_id}";
+  return [
+    operation("CreateRestApi", "POST /restapis", async (req) =>
+      json(201, restApiView(await r.createRestApi(body(req, createRestApi)))),
+    ),
+    operation("GetRestApi", "GET /restapis/{restapi_id}", async (req) =>
+      json(200, restApiView(await r.getRestApi(param(req, "restapi_id")))),
+    ),
+    operation("GetRestApis", "GET /restapis", async (req) => {
+      const page = await r.getRestApis({ limit: intQuery(req, "limit"), position: query(req, "position") });
+      return json(200, { item: page.items.map(restApiView), ...(page.next ? { position: page.next } : {}) });
+    }),
+    operation("DeleteRestApi", "DELETE /restapis/{restapi_id}", async (req) => {
+      await r.deleteRestApi(param(req, "restapi_id"));
+      return empty(202);
+    }),
+
+    operation("GetResources", "GET /restapis/{restapi_id}/resources", async (req) => {
+      const all = await r.getResources(param(req, "restapi_id"));
+      return json(200, { item: all.map((x) => resourceView(x, embedsMethods(req))) });
+    }),
+    operation("GetResource", `GET ${RES}`, async (req) => {
+      const found = await r.getResource(param(req, "restapi_id"), param(req, "resource_id"));
+      return json(200, resourceView(found, embedsMethods(req)));
+    }),
+    operation("CreateResource", "POST /restapis/{restapi_id}/resources/{parent_id}", async (req) => {
+      const { pathPart } = body(req, createResource);
+      return json(
+        201,
+        resourceView(await r.createResource(param(req, "restapi_id"), param(req, "parent_id"), pathPart), false),
+      );
+    }),
+    operation("DeleteResource", `DELETE ${RES}`, async (req) => {
+      await r.deleteResource(param(req, "restapi_id"), param(req, "resource_id"));
+      return empty(202);
+    }),
+
+    operation("PutMethod", `PUT ${RES}/methods/{http_method}`, async (req) =>
+      json(201, methodView(await r.putMethod(methodKey(req), body(req, putMethod)))),
+    ),
+    operation("GetMethod", `GET ${RES}/methods/{http_method}`, async (req) => {
+      const k = methodKey(req);
+      return json(200, methodView(await r.getMethod(k.apiId, k.resourceId, k.httpMethod)));
+    }),
+    operation("DeleteMethod", `DELETE ${RES}/methods/{http_method}`, async (req) => {
+      const k = methodKey(req);
+      await r.deleteMethod(k.apiId, k.resourceId, k.httpMethod);
+      return empty(204);
+    }),
+    operation("PutIntegration", `PUT ${RES}/methods/{http_method}/integration`, async (req) =>
+      json(201, integrationView(await r.putIntegration(methodKey(req), body(req, putIntegration)))),
+    ),
+    operation("GetIntegration", `GET ${RES}/methods/{http_method}/integration`, async (req) => {
+      const k = methodKey(req);
+      return json(200, integrationView(await r.getIntegration(k.apiId, k.resourceId, k.httpMethod)));
+    }),
+  ];
+}

@@ -1,0 +1,132 @@
+/** API Gateway v1 response shapes (botocore apigateway model: epoch-second dates, lists under `item`). */
+import type { ResourceWithMethods } from "../../control/apigateway/rest-apis.js";
+import type {
+  ApiRecord,
+  AuthorizerRecord,
+  DeploymentRecord,
+  MethodIntegrationRecord,
+  MethodRecord,
+  StageRecord,
+} from "../../ports/api-store.js";
+import { compact, epochSeconds } from "./wire.js";
+
+/** `RestApi`. */
+export function restApiView(a: ApiRecord): Record<string, unknown> {
+  return compact(
+    {
+      id: a.apiId,
+      name: a.name,
+      description: a.description,
+      createdDate: epochSeconds(a.createdAt),
+      version: a.version,
+      binaryMediaTypes: a.binaryMediaTypes,
+      apiKeySource: a.apiKeySource ?? "HEADER",
+      endpointConfiguration: { types: a.endpointTypes ?? ["EDGE"] },
+      disableExecuteApiEndpoint: a.disableExecuteApiEndpoint,
+      rootResourceId: a.rootResourceId,
+      tags: a.tags,
+    },
+    ["binaryMediaTypes", "tags"],
+  );
+}
+
+/** `Resource`; `resourceMethods` holds `{}` per method unless the methods are embedded. */
+export function resourceView(r: ResourceWithMethods, embedMethods: boolean): Record<string, unknown> {
+  const methods: Record<string, unknown> = {};
+  for (const m of r.methods) methods[m.httpMethod] = embedMethods ? methodView(m) : {};
+  return compact(
+    {
+      id: r.resource.resourceId,
+      parentId: r.resource.parentId,
+      pathPart: r.resource.pathPart,
+      path: r.resource.path,
+      resourceMethods: methods,
+    },
+    ["resourceMethods"],
+  );
+}
+
+/** `Method`. */
+export function methodView(m: MethodRecord): Record<string, unknown> {
+  return compact({
+    httpMethod: m.httpMethod,
+    authorizationType: m.authorizationType,
+    authorizerId: m.authorizerId,
+    apiKeyRequired: m.apiKeyRequired,
+    operationName: m.operationName,
+    requestParameters: m.requestParameters,
+    authorizationScopes: m.authorizationScopes,
+    methodIntegration: m.integration && integrationView(m.integration),
+  });
+}
+
+/** `Integration`. */
+export function integrationView(i: MethodIntegrationRecord): Record<string, unknown> {
+  return compact({
+    type: i.type,
+    httpMethod: i.httpMethod,
+    uri: i.uri,
+    connectionType: i.connectionType,
+    credentials: i.credentials,
+    requestParameters: i.requestParameters,
+    requestTemplates: i.requestTemplates,
+    passthroughBehavior: i.passthroughBehavior,
+    contentHandling: i.contentHandling,
+    timeoutInMillis: i.timeoutInMillis,
+    cacheNamespace: i.cacheNamespace,
+    cacheKeyParameters: i.cacheKeyParameters,
+  });
+}
+
+/** `Deployment`. */
+export function deploymentView(d: DeploymentRecord): Record<string, unknown> {
+  return compact({ id: d.deploymentId, description: d.description, createdDate: epochSeconds(d.createdAt) });
+}
+
+/** `Stage`. */
+export function stageView(s: StageRecord): Record<string, unknown> {
+  const canary = s.canary;
+  return compact(
+    {
+      deploymentId: s.deploymentId,
+      stageName: s.stageName,
+      description: s.description,
+      cacheClusterEnabled: false,
+      cacheClusterStatus: "NOT_AVAILABLE",
+      methodSettings: {},
+      variables: s.variables,
+      tracingEnabled: s.tracingEnabled,
+      canarySettings:
+        canary &&
+        compact(
+          {
+            deploymentId: canary.deploymentId,
+            percentTraffic: canary.percentTraffic,
+            stageVariableOverrides: canary.stageVariableOverrides,
+            useStageCache: canary.useStageCache,
+          },
+          ["stageVariableOverrides"],
+        ),
+      tags: s.tags,
+      createdDate: epochSeconds(s.createdAt),
+      lastUpdatedDate: epochSeconds(s.lastUpdatedAt),
+    },
+    ["variables", "tags"],
+  );
+}
+
+/** `Authorizer`; the identity source is one comma-separated string in v1. */
+export function authorizerView(a: AuthorizerRecord): Record<string, unknown> {
+  return compact({
+    id: a.authorizerId,
+    name: a.name,
+    type: a.authorizerType,
+    providerARNs: a.providerArns,
+    authType: a.authType,
+    authorizerUri: a.authorizerUri,
+    authorizerCredentials: a.credentialsArn,
+    identitySource: a.identitySource.length ? a.identitySource.join(", ") : undefined,
+    identityValidationExpression: a.identityValidationExpression,
+    authorizerResultTtlInSeconds: a.resultTtlSeconds,
+  });
+}

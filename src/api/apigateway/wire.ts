@@ -1,0 +1,107 @@
+import { z } from "zod";
+import type { ApiService } from "../../control/api-service.js";
+import { PlatformError } from "../../shared/errors.js";
+import type { ApiRequest, ApiResponse, Operation } from "../types.js";
+
+/** What the API Gateway operations are built from. */
+export interface ApiGatewayOperationsDeps {
+  readonly service: ApiService;
+  /** The URL an API is served on (v2 `apiEndpoint`), e.g. `http://{apiId}.execute-api.localhost:3000`. */
+  readonly apiEndpoint: (apiId: string) => string;
+}
+
+/** API Gateway bodies are small; 1 MB is far above any real request (OpenAPI import is not served). */
+const MAX_BODY_BYTES = 1024 * 1024;
+
+/** Declares one rest-json operation. */
+export function operation(
+  name: string,
+  route: `${"GET" | "POST" | "PUT" | "PATCH" | "DELETE"} /${string}`,
+  handle: (req: ApiRequest) => Promise<ApiResponse>,
+): Operation {
+  const space = route.indexOf(" ");
+  return { name, method: route.slice(0, space), path: route.slice(space + 1), maxBodyBytes: MAX_BODY_BYTES, handle };
+}
+
+/** Parses the JSON body against `schema`; malformed or mistyped input is a BadRequestException. */
+export function body<S extends z.ZodType>(req: ApiRequest, schema: S): z.output<S> {
+  let raw: unknown = {};
+  if (req.body.length > 0) {
+    try {
+      raw = JSON.parse(req.body.toString("utf8"));
+    } catch {
+      throw new PlatformError("ERR_BAD_REQUEST", "Could not parse request body into json: invalid JSON");
+    }
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new PlatformError("ERR_BAD_REQUEST", describe(parsed.error));
+  return parsed.data;
+}
+
+function describe(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return "Invalid request input";
+  const field = issue.path.join(".");
+  if (issue.code === "invalid_type" && issue.input === undefined) return `${field} is required`;
+  return field ? `Invalid value for ${field}: ${issue.message}` : issue.message;
+}
+
+/** A path label the route template guarantees. */
+export function param(req: ApiRequest, name: string): string {
+  return req.params[name] ?? "";
+}
+
+/** An optional positive integer query parameter (`limit`, `maxResults`). */
+export function intQuery(req: ApiRequest, name: string): number | undefined {
+  const raw = req.query.get(name);
+  if (raw === null || raw === "") return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new PlatformError("ERR_BAD_REQUEST", `Invalid value for ${name}: ${raw}`);
+  return n;
+}
+
+/** An optional string query parameter. */
+export function query(req: ApiRequest, name: string): string | undefined {
+  const v = req.query.get(name);
+  return v === null || v === "" ? undefined : v;
+}
+
+/** A JSON answer. */
+export function json(status: number, value: object): ApiResponse {
+  return { status, body: value };
+}
+
+/** An empty answer (204 for v2 deletes, 202 for most v1 deletes). */
+export function empty(status: 202 | 204): ApiResponse {
+  return { status };
+}
+
+/** v1 timestamps: epoch seconds as JSON numbers. */
+export function epochSeconds(ms: number): number {
+  return Math.floor(ms / 1000);
+}
+
+/** v2 timestamps: ISO 8601 strings. */
+export function iso(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+/** `o` without undefined members and without empty maps/arrays named in `dropEmpty` (AWS omits those). */
+export function compact(o: Record<string, unknown>, dropEmpty: readonly string[] = []): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) {
+    if (v === undefined) continue;
+    if (dropEmpty.includes(k) && isEmpty(v)) continue;
+    out[k] = v;
+  }
+  return out;
+}
+
+function isEmpty(v: unknown): boolean {
+  if (Array.isArray(v)) return v.length === 0;
+  return typeof v === "object" && v !== null && Object.keys(v).length === 0;
+}
+
+/** Common zod pieces. */
+export const stringMap = z.record(z.string(), z.string());
+export const stringList = z.array(z.string());

@@ -1,0 +1,202 @@
+/**
+ * Compiles the management model of an API (src/ports/api-store.ts) into what the gateway serves
+ * (src/domain/deployed-api.ts). Pure: the same model always compiles to the same value.
+ *
+ * - HTTP APIs: a route `integrations/<id>` → its AWS_PROXY integration; auto-deploy stages serve
+ *   the live routes, other stages the routes frozen in their deployment.
+ * - REST APIs: every method with an AWS_PROXY integration becomes the route "VERB /resource/path";
+ *   a stage serves its deployment's frozen routes (and its canary deployment's, when it has one).
+ * - Routes whose integration is not a Lambda proxy, or whose authorization the gateway cannot
+ *   check (AWS_IAM, Cognito, a missing authorizer), are left out: they fail closed.
+ */
+import type {
+  CorsConfig,
+  DeployedApi,
+  DeployedAuthorizer,
+  DeployedIntegration,
+  DeployedRoute,
+  DeployedRoutes,
+  DeployedStage,
+} from "../domain/deployed-api.js";
+import type { ApiModel, AuthorizerRecord, CorsRecord, DeploymentRecord, StageRecord } from "../ports/api-store.js";
+import { parseLambdaUri } from "./apigateway/lambda-uri.js";
+
+/** Integration timeout defaults (and maxima): HTTP APIs 30 s, REST APIs 29 s. */
+export const HTTP_TIMEOUT_MS = 30_000;
+export const REST_TIMEOUT_MS = 29_000;
+/** REST Lambda authorizers cache results 300 s unless told otherwise; HTTP API ones do not cache. */
+export const REST_AUTHORIZER_TTL_S = 300;
+
+/** The deployment id an auto-deploy stage reports before its first automatic deployment. */
+const LIVE = "live";
+
+/** The routes an HTTP API serves right now (what an auto-deploy stage serves and a deployment freezes). */
+export function compileHttpRoutes(model: ApiModel): DeployedRoute[] {
+  const integrations = new Map(model.integrations.map((i) => [i.integrationId, i]));
+  const routes: DeployedRoute[] = [];
+  for (const route of model.routes) {
+    const integrationId = route.target?.startsWith("integrations/")
+      ? route.target.slice("integrations/".length)
+      : undefined;
+    const integration = integrationId === undefined ? undefined : integrations.get(integrationId);
+    if (!integration || integration.integrationType !== "AWS_PROXY" || !integration.integrationUri) continue;
+    const target = parseLambdaUri(integration.integrationUri);
+    if (!target) continue;
+    const deployed: DeployedIntegration = {
+      ...target,
+      payloadFormatVersion: integration.payloadFormatVersion === "1.0" ? "1.0" : "2.0",
+      timeoutMs: integration.timeoutInMillis,
+    };
+    const auth = routeAuthorizer(model, route.authorizationType, route.authorizerId);
+    if (auth === "closed") continue;
+    routes.push({
+      routeKey: route.routeKey,
+      integration: deployed,
+      routeId: route.routeId,
+      ...(auth ? { authorizer: auth } : {}),
+      ...(route.authorizationType === "JWT" && route.authorizationScopes?.length
+        ? { authorizationScopes: route.authorizationScopes }
+        : {}),
+    });
+  }
+  return routes;
+}
+
+/** The routes a REST API's resources and methods describe now (what CreateDeployment freezes). */
+export function compileRestRoutes(model: ApiModel): DeployedRoute[] {
+  const paths = new Map(model.resources.map((r) => [r.resourceId, r.path]));
+  const routes: DeployedRoute[] = [];
+  for (const method of model.methods) {
+    const path = paths.get(method.resourceId);
+    const integration = method.integration;
+    if (path === undefined || integration?.type !== "AWS_PROXY" || !integration.uri) continue;
+    const target = parseLambdaUri(integration.uri);
+    if (!target) continue;
+    const auth = routeAuthorizer(model, method.authorizationType, method.authorizerId);
+    if (auth === "closed") continue;
+    routes.push({
+      routeKey: `${method.httpMethod} ${path}`,
+      integration: { ...target, payloadFormatVersion: "1.0", timeoutMs: integration.timeoutInMillis },
+      resourceId: method.resourceId,
+      ...(auth ? { authorizer: auth } : {}),
+    });
+  }
+  return routes;
+}
+
+/** The whole API as the gateway serves it. */
+export function compileApi(model: ApiModel): DeployedApi {
+  const { api } = model;
+  const deployments = new Map(model.deployments.map((d) => [d.deploymentId, d]));
+  const live = api.protocol === "HTTP" ? compileHttpRoutes(model) : [];
+  const stages: DeployedStage[] = [];
+  if (!api.disableExecuteApiEndpoint) {
+    for (const stage of model.stages) {
+      const compiled = compileStage(stage, { deployments, live, http: api.protocol === "HTTP" });
+      if (compiled) stages.push(compiled);
+    }
+  }
+  return {
+    apiId: api.apiId,
+    name: api.name,
+    protocol: api.protocol,
+    stages,
+    binaryMediaTypes: api.protocol === "REST" ? api.binaryMediaTypes : [],
+    ...(api.protocol === "HTTP" && api.cors ? { cors: toCorsConfig(api.cors) } : {}),
+  };
+}
+
+interface StageSources {
+  readonly deployments: ReadonlyMap<string, DeploymentRecord>;
+  readonly live: readonly DeployedRoute[];
+  readonly http: boolean;
+}
+
+function compileStage(stage: StageRecord, src: StageSources): DeployedStage | undefined {
+  const deployment: DeployedRoutes | undefined =
+    src.http && stage.autoDeploy
+      ? { deploymentId: stage.deploymentId ?? LIVE, routes: src.live }
+      : frozen(src.deployments, stage.deploymentId);
+  if (!deployment) return undefined;
+  const base = { stageName: stage.stageName, variables: stage.variables, deployment };
+  const canary = stage.canary;
+  if (src.http || !canary) return base;
+  const canaryDeployment = frozen(src.deployments, canary.deploymentId) ?? deployment;
+  return {
+    ...base,
+    canary: {
+      percentTraffic: canary.percentTraffic,
+      deployment: canaryDeployment,
+      variables: { ...stage.variables, ...canary.stageVariableOverrides },
+    },
+  };
+}
+
+function frozen(
+  deployments: ReadonlyMap<string, DeploymentRecord>,
+  id: string | undefined,
+): DeployedRoutes | undefined {
+  const d = id === undefined ? undefined : deployments.get(id);
+  return d && { deploymentId: d.deploymentId, routes: d.routes };
+}
+
+/**
+ * The authorizer a route needs: undefined for none, "closed" when the route requires authorization
+ * the gateway cannot perform (the route is then not served).
+ */
+function routeAuthorizer(
+  model: ApiModel,
+  authorizationType: string,
+  authorizerId: string | undefined,
+): DeployedAuthorizer | undefined | "closed" {
+  if (authorizationType === "NONE") return undefined;
+  if (authorizationType !== "CUSTOM" && authorizationType !== "JWT") return "closed";
+  const record = model.authorizers.find((a) => a.authorizerId === authorizerId);
+  const compiled = record && compileAuthorizer(record, model.api.protocol === "REST");
+  return compiled ?? "closed";
+}
+
+/** An authorizer as the gateway runs it, or undefined when it cannot be run. */
+export function compileAuthorizer(a: AuthorizerRecord, rest: boolean): DeployedAuthorizer | undefined {
+  if (a.authorizerType === "JWT") {
+    if (!a.jwtConfiguration?.issuer) return undefined;
+    return {
+      type: "JWT",
+      authorizerId: a.authorizerId,
+      name: a.name,
+      identitySource: a.identitySource.length ? a.identitySource : ["$request.header.Authorization"],
+      issuer: a.jwtConfiguration.issuer,
+      audience: a.jwtConfiguration.audience,
+    };
+  }
+  if (a.authorizerType !== "TOKEN" && a.authorizerType !== "REQUEST") return undefined;
+  const target = a.authorizerUri ? parseLambdaUri(a.authorizerUri) : undefined;
+  if (!target) return undefined;
+  return {
+    type: a.authorizerType,
+    authorizerId: a.authorizerId,
+    name: a.name,
+    ...target,
+    identitySource: a.identitySource,
+    resultTtlSeconds: a.resultTtlSeconds ?? (rest ? REST_AUTHORIZER_TTL_S : 0),
+    ...(a.identityValidationExpression ? { identityValidationExpression: a.identityValidationExpression } : {}),
+    ...(rest
+      ? {}
+      : {
+          payloadFormatVersion: a.payloadFormatVersion === "1.0" ? "1.0" : "2.0",
+          enableSimpleResponses: a.enableSimpleResponses ?? false,
+        }),
+  };
+}
+
+/** An HTTP API's CORS configuration with AWS's defaults filled in. */
+export function toCorsConfig(c: CorsRecord): CorsConfig {
+  return {
+    allowOrigins: c.allowOrigins ?? [],
+    allowMethods: c.allowMethods ?? [],
+    allowHeaders: c.allowHeaders ?? [],
+    exposeHeaders: c.exposeHeaders ?? [],
+    allowCredentials: c.allowCredentials ?? false,
+    ...(c.maxAge !== undefined ? { maxAge: c.maxAge } : {}),
+  };
+}

@@ -1,0 +1,183 @@
+/**
+ * The API Gateway control plane: every v1 (REST) and v2 (HTTP API) operation, over the ApiStore.
+ * After each change it recompiles the changed API and hands the gateway the full set of compiled
+ * APIs through `publish`; at start it compiles and publishes everything the store holds. The
+ * operations themselves live in ./apigateway/, one file per kind of thing.
+ */
+import type { DeployedApi } from "../domain/deployed-api.js";
+import type { ApiStore } from "../ports/api-store.js";
+import type { Clock } from "../shared/clock.js";
+import type { IdSource } from "../shared/ids.js";
+import { compileApi } from "./api-compiler.js";
+import { autoDeploy } from "./apigateway/auto-deploy.js";
+import type { ApiGatewayContext } from "./apigateway/context.js";
+import * as httpApis from "./apigateway/http-apis.js";
+import * as httpRoutes from "./apigateway/http-routes.js";
+import * as httpStages from "./apigateway/http-stages.js";
+import * as restApis from "./apigateway/rest-apis.js";
+import * as restAuthorizers from "./apigateway/rest-authorizers.js";
+import * as restDeployments from "./apigateway/rest-deployments.js";
+import * as restMethods from "./apigateway/rest-methods.js";
+import { KeyedLock } from "./keyed-lock.js";
+
+/** What the service is built from. */
+export interface ApiServiceDeps {
+  readonly store: ApiStore;
+  readonly clock: Clock;
+  readonly ids: IdSource;
+  readonly region: string;
+  readonly accountId: string;
+  /** Receives every compiled API after each change (the gateway's `setApis`). */
+  readonly publish: (apis: DeployedApi[]) => void;
+  /** Where a failing `publish` is reported (the change itself is already stored). */
+  readonly logError?: ((message: string, error: unknown) => void) | undefined;
+}
+
+type Bound<F> = F extends (ctx: ApiGatewayContext, ...args: infer A) => infer R ? (...args: A) => R : never;
+type BoundAll<T> = { readonly [K in keyof T]: Bound<T[K]> };
+
+function bind<T extends Record<string, (ctx: ApiGatewayContext, ...args: never[]) => unknown>>(
+  ctx: ApiGatewayContext,
+  fns: T,
+): BoundAll<T> {
+  const out: Record<string, unknown> = {};
+  for (const [name, fn] of Object.entries(fns)) out[name] = (...args: never[]) => fn(ctx, ...args);
+  return out as BoundAll<T>;
+}
+
+const HTTP_OPERATIONS = {
+  createApi: httpApis.createApi,
+  getApi: httpApis.getApi,
+  getApis: httpApis.getApis,
+  updateApi: httpApis.updateApi,
+  deleteApi: httpApis.deleteApi,
+  createRoute: httpRoutes.createRoute,
+  getRoute: httpRoutes.getRoute,
+  getRoutes: httpRoutes.getRoutes,
+  updateRoute: httpRoutes.updateRoute,
+  deleteRoute: httpRoutes.deleteRoute,
+  createIntegration: httpRoutes.createIntegration,
+  getIntegration: httpRoutes.getIntegration,
+  getIntegrations: httpRoutes.getIntegrations,
+  updateIntegration: httpRoutes.updateIntegration,
+  deleteIntegration: httpRoutes.deleteIntegration,
+  createStage: httpStages.createStage,
+  getStage: httpStages.getStage,
+  getStages: httpStages.getStages,
+  updateStage: httpStages.updateStage,
+  deleteStage: httpStages.deleteStage,
+  createAuthorizer: httpStages.createAuthorizer,
+  getAuthorizer: httpStages.getAuthorizer,
+  getAuthorizers: httpStages.getAuthorizers,
+  deleteAuthorizer: httpStages.deleteAuthorizer,
+  createDeployment: httpStages.createDeployment,
+  getDeployments: httpStages.getDeployments,
+};
+
+const REST_OPERATIONS = {
+  createRestApi: restApis.createRestApi,
+  getRestApi: restApis.getRestApi,
+  getRestApis: restApis.getRestApis,
+  deleteRestApi: restApis.deleteRestApi,
+  getResources: restApis.getResources,
+  getResource: restApis.getResource,
+  createResource: restApis.createResource,
+  deleteResource: restApis.deleteResource,
+  putMethod: restMethods.putMethod,
+  getMethod: restMethods.getMethod,
+  deleteMethod: restMethods.deleteMethod,
+  putIntegration: restMethods.putIntegration,
+  getIntegration: restMethods.getIntegration,
+  createDeployment: restDeployments.createDeployment,
+  getDeployments: restDeployments.getDeployments,
+  getDeployment: restDeployments.getDeployment,
+  deleteDeployment: restDeployments.deleteDeployment,
+  createStage: restDeployments.createStage,
+  getStage: restDeployments.getStage,
+  getStages: restDeployments.getStages,
+  updateStage: restDeployments.updateStage,
+  deleteStage: restDeployments.deleteStage,
+  createAuthorizer: restAuthorizers.createAuthorizer,
+  getAuthorizer: restAuthorizers.getAuthorizer,
+  getAuthorizers: restAuthorizers.getAuthorizers,
+  deleteAuthorizer: restAuthorizers.deleteAuthorizer,
+};
+
+/** The v2 (HTTP API) operations. */
+export type HttpApiOperations = BoundAll<typeof HTTP_OPERATIONS>;
+/** The v1 (REST API) operations. */
+export type RestApiOperations = BoundAll<typeof REST_OPERATIONS>;
+
+/**
+ * API Gateway's management side. `http` holds the v2 operations, `rest` the v1 ones.
+ * @example const apis = new ApiService({ store, clock, ids, region, accountId, publish: (a) => gateway.setApis(a) });
+ *   await apis.start(); await apis.http.createApi({ name: "x", protocolType: "HTTP", target: fnArn });
+ */
+export class ApiService {
+  readonly http: HttpApiOperations;
+  readonly rest: RestApiOperations;
+  readonly region: string;
+  readonly accountId: string;
+  readonly #deps: ApiServiceDeps;
+  readonly #ctx: ApiGatewayContext;
+  readonly #compiled = new Map<string, DeployedApi>();
+
+  constructor(deps: ApiServiceDeps) {
+    this.#deps = deps;
+    this.region = deps.region;
+    this.accountId = deps.accountId;
+    this.#ctx = {
+      store: deps.store,
+      clock: deps.clock,
+      ids: deps.ids,
+      region: deps.region,
+      accountId: deps.accountId,
+      lock: new KeyedLock(),
+      changed: (apiId) => this.#recompile(apiId).then(() => this.#publish()),
+    };
+    this.http = bind(this.#ctx, HTTP_OPERATIONS);
+    this.rest = bind(this.#ctx, REST_OPERATIONS);
+  }
+
+  /** Compiles every stored API and publishes them (call once at node start). */
+  async start(): Promise<void> {
+    await this.reload();
+  }
+
+  /** Recompiles `apiId` (or every API) from the store and publishes: for changes made by another node. */
+  async reload(apiId?: string): Promise<void> {
+    if (apiId !== undefined) {
+      await this.#ctx.lock.run(apiId, () => this.#recompile(apiId));
+    } else {
+      const apis = await this.#deps.store.listApis();
+      const stored = new Set(apis.map((a) => a.apiId));
+      for (const apiId of this.#compiled.keys()) if (!stored.has(apiId)) this.#compiled.delete(apiId);
+      for (const api of apis) await this.#ctx.lock.run(api.apiId, () => this.#recompile(api.apiId));
+    }
+    this.#publish();
+  }
+
+  /** The compiled APIs as last published. */
+  deployed(): DeployedApi[] {
+    return [...this.#compiled.values()];
+  }
+
+  async #recompile(apiId: string): Promise<void> {
+    let model = await this.#deps.store.loadModel(apiId);
+    if (model?.api.protocol === "HTTP") model = await autoDeploy(this.#ctx, model);
+    if (model) this.#compiled.set(apiId, compileApi(model));
+    else this.#compiled.delete(apiId);
+  }
+
+  #publish(): void {
+    try {
+      this.#deps.publish(this.deployed());
+    } catch (e) {
+      (this.#deps.logError ?? defaultLogError)("publishing APIs to the gateway failed", e);
+    }
+  }
+}
+
+function defaultLogError(message: string, error: unknown): void {
+  console.error(`haneul: ${message}:`, error);
+}

@@ -1,0 +1,234 @@
+/** API Gateway v2 routes and integrations of HTTP APIs. */
+import type { IntegrationRecord, RouteRecord } from "../../ports/api-store.js";
+import { HTTP_TIMEOUT_MS } from "../api-compiler.js";
+import {
+  type ApiGatewayContext,
+  badRequest,
+  checkWrite,
+  conflict,
+  freshId,
+  mutate,
+  notFound,
+  optional,
+  requireApi,
+  without,
+} from "./context.js";
+import { parseLambdaUri } from "./lambda-uri.js";
+import type { IntegrationInput, RouteInput } from "./types.js";
+import { checkRouteKey, checkTimeout } from "./validate.js";
+
+const AUTHORIZATION_TYPES = ["NONE", "JWT", "CUSTOM", "AWS_IAM"] as const;
+
+function routeNotFound(routeId: string) {
+  return notFound(`Invalid Route identifier specified ${routeId}`, { resourceType: "Route" });
+}
+
+function integrationNotFound(integrationId: string) {
+  return notFound(`Invalid Integration identifier specified ${integrationId}`, { resourceType: "Integration" });
+}
+
+function routeKeyTaken(routeKey: string) {
+  return conflict(`Unable to create route ${routeKey}. A route with that key already exists for this API.`);
+}
+
+/** Creates a route. */
+export async function createRoute(ctx: ApiGatewayContext, apiId: string, input: RouteInput): Promise<RouteRecord> {
+  return mutate(ctx, apiId, async () => {
+    await requireApi(ctx, apiId, "HTTP");
+    const existing = await ctx.store.listRoutes(apiId);
+    const route = await checkedRoute(ctx, apiId, {
+      apiId,
+      routeId: freshId(
+        ctx,
+        7,
+        existing.map((r) => r.routeId),
+      ),
+      routeKey: input.routeKey ?? "",
+      authorizationType: "NONE",
+      apiKeyRequired: false,
+      ...withoutRouteKey(input),
+    });
+    checkWrite(ctx, apiId, await ctx.store.insertRoute(route), () => routeKeyTaken(route.routeKey));
+    return route;
+  });
+}
+
+/** Changes a route. */
+export async function updateRoute(
+  ctx: ApiGatewayContext,
+  apiId: string,
+  routeId: string,
+  input: RouteInput,
+): Promise<RouteRecord> {
+  return mutate(ctx, apiId, async () => {
+    await requireApi(ctx, apiId, "HTTP");
+    const current = await ctx.store.getRoute(apiId, routeId);
+    if (!current) throw routeNotFound(routeId);
+    const route = await checkedRoute(ctx, apiId, {
+      ...current,
+      ...optional({ routeKey: input.routeKey }),
+      ...withoutRouteKey(input),
+    });
+    const result = await ctx.store.updateRoute(route);
+    if (result === "missing-parent") throw routeNotFound(routeId);
+    checkWrite(ctx, apiId, result, () => routeKeyTaken(route.routeKey));
+    return route;
+  });
+}
+
+function withoutRouteKey(input: RouteInput): Partial<RouteRecord> {
+  return optional({
+    target: input.target,
+    authorizationType: input.authorizationType as RouteRecord["authorizationType"] | undefined,
+    authorizerId: input.authorizerId,
+    authorizationScopes: input.authorizationScopes,
+    apiKeyRequired: input.apiKeyRequired,
+    operationName: input.operationName,
+  });
+}
+
+async function checkedRoute(ctx: ApiGatewayContext, apiId: string, route: RouteRecord): Promise<RouteRecord> {
+  checkRouteKey(route.routeKey);
+  if (!AUTHORIZATION_TYPES.includes(route.authorizationType)) {
+    throw badRequest(`Invalid authorization type specified. Must be one of [${AUTHORIZATION_TYPES.join(", ")}]`);
+  }
+  if (route.target !== undefined) {
+    const id = route.target.startsWith("integrations/") ? route.target.slice("integrations/".length) : undefined;
+    if (id === undefined || !(await ctx.store.getIntegration(apiId, id))) {
+      throw badRequest(`Invalid target specified: ${route.target}. Must be integrations/<integrationId> of this API.`);
+    }
+  }
+  if (route.authorizationType === "JWT" || route.authorizationType === "CUSTOM") {
+    const wanted = route.authorizationType === "JWT" ? "JWT" : "REQUEST";
+    const authorizer = route.authorizerId ? await ctx.store.getAuthorizer(apiId, route.authorizerId) : undefined;
+    if (authorizer?.authorizerType !== wanted) {
+      throw badRequest(
+        `Invalid authorizer ID specified. Authorization type ${route.authorizationType} requires a ${wanted} authorizer.`,
+      );
+    }
+    return route;
+  }
+  // Only JWT and CUSTOM routes name an authorizer; scopes belong to JWT routes.
+  return without(route, "authorizerId", "authorizationScopes");
+}
+
+/** One route. */
+export async function getRoute(ctx: ApiGatewayContext, apiId: string, routeId: string): Promise<RouteRecord> {
+  await requireApi(ctx, apiId, "HTTP");
+  const route = await ctx.store.getRoute(apiId, routeId);
+  if (!route) throw routeNotFound(routeId);
+  return route;
+}
+
+/** An API's routes. */
+export async function getRoutes(ctx: ApiGatewayContext, apiId: string): Promise<RouteRecord[]> {
+  await requireApi(ctx, apiId, "HTTP");
+  return ctx.store.listRoutes(apiId);
+}
+
+/** Deletes a route. */
+export async function deleteRoute(ctx: ApiGatewayContext, apiId: string, routeId: string): Promise<void> {
+  await mutate(ctx, apiId, async () => {
+    await requireApi(ctx, apiId, "HTTP");
+    if (!(await ctx.store.deleteRoute(apiId, routeId))) throw routeNotFound(routeId);
+  });
+}
+
+/** Creates an integration (AWS_PROXY to a Lambda function is what the gateway serves). */
+export async function createIntegration(
+  ctx: ApiGatewayContext,
+  apiId: string,
+  input: IntegrationInput,
+): Promise<IntegrationRecord> {
+  return mutate(ctx, apiId, async () => {
+    await requireApi(ctx, apiId, "HTTP");
+    const existing = await ctx.store.listIntegrations(apiId);
+    const integration = checkedIntegration({
+      apiId,
+      integrationId: freshId(
+        ctx,
+        7,
+        existing.map((i) => i.integrationId),
+      ),
+      integrationType: input.integrationType ?? "",
+      timeoutInMillis: HTTP_TIMEOUT_MS,
+      connectionType: "INTERNET",
+      ...integrationFields(input),
+    });
+    checkWrite(ctx, apiId, await ctx.store.putIntegration(integration), () => conflict("Integration id collision"));
+    return integration;
+  });
+}
+
+/** Changes an integration. */
+export async function updateIntegration(
+  ctx: ApiGatewayContext,
+  apiId: string,
+  integrationId: string,
+  input: IntegrationInput,
+): Promise<IntegrationRecord> {
+  return mutate(ctx, apiId, async () => {
+    await requireApi(ctx, apiId, "HTTP");
+    const current = await ctx.store.getIntegration(apiId, integrationId);
+    if (!current) throw integrationNotFound(integrationId);
+    const next = checkedIntegration({
+      ...current,
+      ...integrationFields(input),
+      ...optional({ integrationType: input.integrationType }),
+    });
+    checkWrite(ctx, apiId, await ctx.store.putIntegration(next), () => conflict("Integration conflict"));
+    return next;
+  });
+}
+
+function integrationFields(input: IntegrationInput): Partial<IntegrationRecord> {
+  return optional({
+    integrationUri: input.integrationUri,
+    integrationMethod: input.integrationMethod,
+    payloadFormatVersion: input.payloadFormatVersion,
+    timeoutInMillis: input.timeoutInMillis,
+    connectionType: input.connectionType,
+    description: input.description,
+  });
+}
+
+function checkedIntegration(i: IntegrationRecord): IntegrationRecord {
+  const types = ["AWS", "HTTP", "MOCK", "HTTP_PROXY", "AWS_PROXY"];
+  if (!types.includes(i.integrationType))
+    throw badRequest(`Invalid integration type specified. Must be one of [${types.join(", ")}]`);
+  checkTimeout(i.timeoutInMillis, HTTP_TIMEOUT_MS);
+  if (i.integrationType !== "AWS_PROXY") return i;
+  if (!i.integrationUri || !parseLambdaUri(i.integrationUri)) {
+    throw badRequest("Invalid integration URI specified. An AWS_PROXY integration requires a Lambda function ARN.");
+  }
+  const version = i.payloadFormatVersion ?? "2.0";
+  if (version !== "1.0" && version !== "2.0")
+    throw badRequest("Invalid payload format version specified. Must be 1.0 or 2.0");
+  return { ...i, payloadFormatVersion: version, integrationMethod: i.integrationMethod ?? "POST" };
+}
+
+/** One integration. */
+export async function getIntegration(
+  ctx: ApiGatewayContext,
+  apiId: string,
+  integrationId: string,
+): Promise<IntegrationRecord> {
+  await requireApi(ctx, apiId, "HTTP");
+  const integration = await ctx.store.getIntegration(apiId, integrationId);
+  if (!integration) throw integrationNotFound(integrationId);
+  return integration;
+}
+
+/** An API's integrations. */
+export async function getIntegrations(ctx: ApiGatewayContext, apiId: string): Promise<IntegrationRecord[]> {
+  await requireApi(ctx, apiId, "HTTP");
+  return ctx.store.listIntegrations(apiId);
+}
+
+/** Deletes an integration (routes that targeted it are no longer served). */
+export async function deleteIntegration(ctx: ApiGatewayContext, apiId: string, integrationId: string): Promise<void> {
+  await mutate(ctx, apiId, async () => {
+    await requireApi(ctx, apiId, "HTTP");
+    if (!(await ctx.store.deleteIntegration(apiId, integrationId))) throw integrationNotFound(integrationId);
+  });
+}

@@ -1,0 +1,235 @@
+/** API Gateway v2 stages, authorizers and deployments of HTTP APIs. */
+import type { AuthorizerRecord, DeploymentRecord, StageRecord } from "../../ports/api-store.js";
+import { compileHttpRoutes } from "../api-compiler.js";
+import {
+  type ApiGatewayContext,
+  badRequest,
+  checkWrite,
+  conflict,
+  freshId,
+  mutate,
+  notFound,
+  optional,
+  requireApi,
+} from "./context.js";
+import { parseLambdaUri } from "./lambda-uri.js";
+import type { HttpAuthorizerInput, HttpDeploymentInput, HttpStageInput } from "./types.js";
+import { checkStageName } from "./validate.js";
+
+function stageNotFound(stageName: string) {
+  return notFound(`Invalid stage identifier specified ${stageName}`, { resourceType: "Stage" });
+}
+
+function authorizerNotFound(authorizerId: string) {
+  return notFound(`Invalid Authorizer identifier specified ${authorizerId}`, { resourceType: "Authorizer" });
+}
+
+async function checkDeployment(ctx: ApiGatewayContext, apiId: string, deploymentId: string | undefined): Promise<void> {
+  if (deploymentId !== undefined && !(await ctx.store.getDeployment(apiId, deploymentId))) {
+    throw notFound(`Invalid Deployment identifier specified ${deploymentId}`, { resourceType: "Deployment" });
+  }
+}
+
+/** Creates a stage (auto-deploy stages serve every change at once). */
+export async function createStage(ctx: ApiGatewayContext, apiId: string, input: HttpStageInput): Promise<StageRecord> {
+  const stageName = input.stageName ?? "";
+  checkStageName(stageName, true);
+  return mutate(ctx, apiId, async () => {
+    await requireApi(ctx, apiId, "HTTP");
+    await checkDeployment(ctx, apiId, input.deploymentId);
+    const now = ctx.clock.now();
+    const stage: StageRecord = {
+      apiId,
+      stageName,
+      autoDeploy: input.autoDeploy ?? false,
+      variables: input.stageVariables ?? {},
+      tracingEnabled: false,
+      tags: input.tags ?? {},
+      createdAt: now,
+      lastUpdatedAt: now,
+      ...optional({ deploymentId: input.deploymentId, description: input.description }),
+    };
+    checkWrite(ctx, apiId, await ctx.store.insertStage(stage), () => conflict(`Stage already exists: ${stageName}`));
+    return stage;
+  }).then(() => getStage(ctx, apiId, stageName));
+}
+
+/** Changes a stage. */
+export async function updateStage(
+  ctx: ApiGatewayContext,
+  apiId: string,
+  stageName: string,
+  input: HttpStageInput,
+): Promise<StageRecord> {
+  await mutate(ctx, apiId, async () => {
+    await requireApi(ctx, apiId, "HTTP");
+    const current = await ctx.store.getStage(apiId, stageName);
+    if (!current) throw stageNotFound(stageName);
+    await checkDeployment(ctx, apiId, input.deploymentId);
+    const next: StageRecord = {
+      ...current,
+      ...optional({
+        autoDeploy: input.autoDeploy,
+        deploymentId: input.deploymentId,
+        description: input.description,
+        variables: input.stageVariables,
+      }),
+      lastUpdatedAt: ctx.clock.now(),
+    };
+    if (!(await ctx.store.updateStage(next))) throw stageNotFound(stageName);
+  });
+  return getStage(ctx, apiId, stageName);
+}
+
+/** One stage. */
+export async function getStage(ctx: ApiGatewayContext, apiId: string, stageName: string): Promise<StageRecord> {
+  await requireApi(ctx, apiId, "HTTP");
+  const stage = await ctx.store.getStage(apiId, stageName);
+  if (!stage) throw stageNotFound(stageName);
+  return stage;
+}
+
+/** An API's stages. */
+export async function getStages(ctx: ApiGatewayContext, apiId: string): Promise<StageRecord[]> {
+  await requireApi(ctx, apiId, "HTTP");
+  return ctx.store.listStages(apiId);
+}
+
+/** Deletes a stage. */
+export async function deleteStage(ctx: ApiGatewayContext, apiId: string, stageName: string): Promise<void> {
+  await mutate(ctx, apiId, async () => {
+    await requireApi(ctx, apiId, "HTTP");
+    if (!(await ctx.store.deleteStage(apiId, stageName))) throw stageNotFound(stageName);
+  });
+}
+
+/** Creates a REQUEST (Lambda) or JWT authorizer. */
+export async function createAuthorizer(
+  ctx: ApiGatewayContext,
+  apiId: string,
+  input: HttpAuthorizerInput,
+): Promise<AuthorizerRecord> {
+  return mutate(ctx, apiId, async () => {
+    await requireApi(ctx, apiId, "HTTP");
+    const existing = await ctx.store.listAuthorizers(apiId);
+    const authorizer = checkedAuthorizer({
+      apiId,
+      authorizerId: freshId(
+        ctx,
+        6,
+        existing.map((a) => a.authorizerId),
+      ),
+      name: input.name,
+      authorizerType: input.authorizerType,
+      identitySource: input.identitySource ?? [],
+      ...optional({
+        authorizerUri: input.authorizerUri,
+        identityValidationExpression: input.identityValidationExpression,
+        resultTtlSeconds: input.authorizerResultTtlInSeconds,
+        payloadFormatVersion: input.authorizerPayloadFormatVersion,
+        enableSimpleResponses: input.enableSimpleResponses,
+        credentialsArn: input.authorizerCredentialsArn,
+        jwtConfiguration: input.jwtConfiguration && {
+          audience: input.jwtConfiguration.audience ?? [],
+          ...optional({ issuer: input.jwtConfiguration.issuer }),
+        },
+      }),
+    });
+    checkWrite(ctx, apiId, await ctx.store.putAuthorizer(authorizer), () => conflict("Authorizer id collision"));
+    return authorizer;
+  });
+}
+
+function checkedAuthorizer(a: AuthorizerRecord): AuthorizerRecord {
+  if (a.authorizerType === "JWT") {
+    if (!a.jwtConfiguration?.issuer)
+      throw badRequest("JwtConfiguration with an Issuer is required for JWT authorizers");
+    return a.identitySource.length ? a : { ...a, identitySource: ["$request.header.Authorization"] };
+  }
+  if (a.authorizerType !== "REQUEST")
+    throw badRequest("Invalid authorizer type specified. Must be one of [REQUEST, JWT]");
+  if (!a.authorizerUri || !parseLambdaUri(a.authorizerUri)) {
+    throw badRequest("AuthorizerUri must be a Lambda function invocation URI for REQUEST authorizers");
+  }
+  const version = a.payloadFormatVersion;
+  if (version !== "1.0" && version !== "2.0") {
+    throw badRequest("AuthorizerPayloadFormatVersion is required for REQUEST authorizers and must be 1.0 or 2.0");
+  }
+  if (a.enableSimpleResponses && version !== "2.0") {
+    throw badRequest("EnableSimpleResponses is only supported for authorizer payload format version 2.0");
+  }
+  const ttl = a.resultTtlSeconds ?? 0;
+  if (ttl < 0 || ttl > 3600) throw badRequest("AuthorizerResultTtlInSeconds must be between 0 and 3600");
+  if (ttl > 0 && a.identitySource.length === 0)
+    throw badRequest("IdentitySource is required when authorizer caching is enabled");
+  return a;
+}
+
+/** One authorizer. */
+export async function getAuthorizer(
+  ctx: ApiGatewayContext,
+  apiId: string,
+  authorizerId: string,
+): Promise<AuthorizerRecord> {
+  await requireApi(ctx, apiId, "HTTP");
+  const authorizer = await ctx.store.getAuthorizer(apiId, authorizerId);
+  if (!authorizer) throw authorizerNotFound(authorizerId);
+  return authorizer;
+}
+
+/** An API's authorizers. */
+export async function getAuthorizers(ctx: ApiGatewayContext, apiId: string): Promise<AuthorizerRecord[]> {
+  await requireApi(ctx, apiId, "HTTP");
+  return ctx.store.listAuthorizers(apiId);
+}
+
+/** Deletes an authorizer (routes that used it are no longer served: they fail closed). */
+export async function deleteAuthorizer(ctx: ApiGatewayContext, apiId: string, authorizerId: string): Promise<void> {
+  await mutate(ctx, apiId, async () => {
+    await requireApi(ctx, apiId, "HTTP");
+    if (!(await ctx.store.deleteAuthorizer(apiId, authorizerId))) throw authorizerNotFound(authorizerId);
+  });
+}
+
+/** Freezes the current routes into a deployment, and points `stageName` at it when given. */
+export async function createDeployment(
+  ctx: ApiGatewayContext,
+  apiId: string,
+  input: HttpDeploymentInput,
+): Promise<DeploymentRecord> {
+  return mutate(ctx, apiId, async () => {
+    await requireApi(ctx, apiId, "HTTP");
+    const stage = input.stageName === undefined ? undefined : await ctx.store.getStage(apiId, input.stageName);
+    if (input.stageName !== undefined && !stage) throw stageNotFound(input.stageName);
+    if (stage?.autoDeploy)
+      throw badRequest(`Stage ${stage.stageName} has autoDeploy enabled; it deploys every change itself.`);
+    const model = await ctx.store.loadModel(apiId);
+    if (!model) throw notFound(`Invalid API identifier specified ${ctx.accountId}:${apiId}`, { resourceType: "Api" });
+    const deployment: DeploymentRecord = {
+      apiId,
+      deploymentId: freshId(
+        ctx,
+        6,
+        model.deployments.map((d) => d.deploymentId),
+      ),
+      createdAt: ctx.clock.now(),
+      autoDeployed: false,
+      routes: compileHttpRoutes(model),
+      ...optional({ description: input.description }),
+    };
+    checkWrite(ctx, apiId, await ctx.store.insertDeployment(deployment), () => conflict("Deployment id collision"));
+    if (stage)
+      await ctx.store.updateStage({
+        ...stage,
+        deploymentId: deployment.deploymentId,
+        lastUpdatedAt: deployment.createdAt,
+      });
+    return deployment;
+  });
+}
+
+/** An API's deployments, oldest first. */
+export async function getDeployments(ctx: ApiGatewayContext, apiId: string): Promise<DeploymentRecord[]> {
+  await requireApi(ctx, apiId, "HTTP");
+  return ctx.store.listDeployments(apiId);
+}

@@ -1,0 +1,144 @@
+/** API Gateway v1 methods of REST resources and their integrations. */
+import type { MethodIntegrationRecord, MethodRecord } from "../../ports/api-store.js";
+import { REST_TIMEOUT_MS } from "../api-compiler.js";
+import { type ApiGatewayContext, badRequest, checkWrite, conflict, mutate, notFound, optional } from "./context.js";
+import { parseLambdaUri } from "./lambda-uri.js";
+import { resourceNotFound } from "./rest-apis.js";
+import type { PutIntegrationInput, PutMethodInput } from "./types.js";
+import { checkTimeout, REST_METHODS } from "./validate.js";
+
+/** AWS's answer for a method the resource does not have. */
+export function methodNotFound() {
+  return notFound("Invalid Method identifier specified");
+}
+
+function checkHttpMethod(httpMethod: string): void {
+  if (!(REST_METHODS as readonly string[]).includes(httpMethod)) {
+    throw badRequest(`Invalid HttpMethod specified. Valid options are ${REST_METHODS.join(",")}`);
+  }
+}
+
+const AUTHORIZATION_TYPES = ["NONE", "AWS_IAM", "CUSTOM", "COGNITO_USER_POOLS"];
+
+/** Adds a method to a resource (AWS refuses to overwrite one: use DeleteMethod first). */
+export async function putMethod(
+  ctx: ApiGatewayContext,
+  key: { apiId: string; resourceId: string; httpMethod: string },
+  input: PutMethodInput,
+): Promise<MethodRecord> {
+  checkHttpMethod(key.httpMethod);
+  return mutate(ctx, key.apiId, async () => {
+    if (!(await ctx.store.getResource(key.apiId, key.resourceId))) throw resourceNotFound();
+    if (await ctx.store.getMethod(key.apiId, key.resourceId, key.httpMethod)) {
+      throw conflict("Method already exists for this resource");
+    }
+    if (!AUTHORIZATION_TYPES.includes(input.authorizationType)) {
+      throw badRequest(`Invalid authorization type specified. Must be one of [${AUTHORIZATION_TYPES.join(", ")}]`);
+    }
+    const custom = input.authorizationType === "CUSTOM" || input.authorizationType === "COGNITO_USER_POOLS";
+    if (custom && !(input.authorizerId && (await ctx.store.getAuthorizer(key.apiId, input.authorizerId)))) {
+      throw badRequest(
+        "Invalid authorizer ID specified. Setting the authorization type to CUSTOM or COGNITO_USER_POOLS requires a valid authorizer.",
+      );
+    }
+    const method: MethodRecord = {
+      ...key,
+      authorizationType: input.authorizationType,
+      apiKeyRequired: input.apiKeyRequired ?? false,
+      ...optional({
+        authorizerId: custom ? input.authorizerId : undefined,
+        operationName: input.operationName,
+        requestParameters: input.requestParameters,
+        authorizationScopes: input.authorizationScopes,
+      }),
+    };
+    checkWrite(ctx, key.apiId, await ctx.store.putMethod(method), () =>
+      conflict("Method already exists for this resource"),
+    );
+    return method;
+  });
+}
+
+/** One method with its integration. */
+export async function getMethod(
+  ctx: ApiGatewayContext,
+  apiId: string,
+  resourceId: string,
+  httpMethod: string,
+): Promise<MethodRecord> {
+  if (!(await ctx.store.getResource(apiId, resourceId))) throw resourceNotFound();
+  const method = await ctx.store.getMethod(apiId, resourceId, httpMethod);
+  if (!method) throw methodNotFound();
+  return method;
+}
+
+/** Deletes a method and its integration. */
+export async function deleteMethod(
+  ctx: ApiGatewayContext,
+  apiId: string,
+  resourceId: string,
+  httpMethod: string,
+): Promise<void> {
+  await mutate(ctx, apiId, async () => {
+    if (!(await ctx.store.getResource(apiId, resourceId))) throw resourceNotFound();
+    if (!(await ctx.store.deleteMethod(apiId, resourceId, httpMethod))) throw methodNotFound();
+  });
+}
+
+/** Sets (replaces) a method's integration. Lambda proxy: type AWS_PROXY, httpMethod POST, uri of the function. */
+export async function putIntegration(
+  ctx: ApiGatewayContext,
+  key: { apiId: string; resourceId: string; httpMethod: string },
+  input: PutIntegrationInput,
+): Promise<MethodIntegrationRecord> {
+  return mutate(ctx, key.apiId, async () => {
+    const method = await getMethod(ctx, key.apiId, key.resourceId, key.httpMethod);
+    const integration = checkedIntegration({
+      type: input.type,
+      timeoutInMillis: input.timeoutInMillis ?? REST_TIMEOUT_MS,
+      cacheNamespace: input.cacheNamespace ?? key.resourceId,
+      cacheKeyParameters: input.cacheKeyParameters ?? [],
+      passthroughBehavior: input.passthroughBehavior ?? "WHEN_NO_MATCH",
+      ...optional({
+        httpMethod: input.httpMethod,
+        uri: input.uri,
+        contentHandling: input.contentHandling,
+        credentials: input.credentials,
+        connectionType: input.connectionType,
+        requestParameters: input.requestParameters,
+        requestTemplates: input.requestTemplates,
+      }),
+    });
+    const result = await ctx.store.putMethod({ ...method, integration });
+    if (result === "missing-parent") throw resourceNotFound();
+    return integration;
+  });
+}
+
+function checkedIntegration(i: MethodIntegrationRecord): MethodIntegrationRecord {
+  const types = ["HTTP", "AWS", "MOCK", "HTTP_PROXY", "AWS_PROXY"];
+  if (!types.includes(i.type)) {
+    throw badRequest(`Invalid integration type specified. Must be one of [${types.join(", ")}]`);
+  }
+  checkTimeout(i.timeoutInMillis, REST_TIMEOUT_MS);
+  if (i.type === "AWS" || i.type === "AWS_PROXY") {
+    if (!i.httpMethod) throw badRequest("Enumeration value for HttpMethod must be non-empty");
+    if (!i.uri) throw badRequest("Invalid ARN specified in the request");
+  }
+  if (i.type === "AWS_PROXY" && !parseLambdaUri(i.uri ?? "")) {
+    throw badRequest("AWS ARN for integration must contain path or action");
+  }
+  return i;
+}
+
+/** A method's integration. */
+export async function getIntegration(
+  ctx: ApiGatewayContext,
+  apiId: string,
+  resourceId: string,
+  httpMethod: string,
+): Promise<MethodIntegrationRecord> {
+  const method = await getMethod(ctx, apiId, resourceId, httpMethod);
+  if (!method.integration) throw notFound("No integration defined for method");
+  return method.integration;
+}
