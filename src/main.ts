@@ -4,13 +4,17 @@
  */
 import { join } from "node:path";
 import { FsCodeStore } from "./adapters/fs-code-store.js";
+import { SqliteApiStore } from "./adapters/sqlite/api-store.js";
 import { SqliteStore } from "./adapters/sqlite/sqlite-store.js";
+import { createApiGatewayOperations } from "./api/apigateway/index.js";
 import { loadNodeCredentials, type AccessKey } from "./api/credentials.js";
 import { createLambdaOperations } from "./api/lambda/index.js";
 import { createEngine } from "./compose/engine.js";
 import { instanceHostEnvFromProcess } from "./config/instance-env.js";
+import { ApiService } from "./control/api-service.js";
 import { LambdaControlPlane } from "./control/index.js";
 import { AsyncInvoker } from "./events/async-invoker.js";
+import { Gateway } from "./gateway/gateway.js";
 import { createApiServer } from "./api/http-server.js";
 import { createSigV4Verifier } from "./api/sigv4.js";
 import type { Operation } from "./api/types.js";
@@ -46,8 +50,11 @@ export async function startNode(config: ServerConfig, overrides: NodeOverrides =
   const stopHooks: (() => Promise<void>)[] = [];
   const credentials = await loadNodeCredentials({ dataDir: config.dataDir, configured: config.accessKey });
 
-  const store = SqliteStore.open({ path: join(config.dataDir, "haneul.db") });
+  const dbPath = join(config.dataDir, "haneul.db");
+  const store = SqliteStore.open({ path: dbPath });
   stopHooks.push(() => store.close());
+  const apiStore = SqliteApiStore.open({ path: dbPath });
+  stopHooks.push(() => apiStore.close());
   const codeStore = new FsCodeStore({ dataDir: config.dataDir });
   const control = await LambdaControlPlane.open({
     store,
@@ -76,7 +83,27 @@ export async function startNode(config: ServerConfig, overrides: NodeOverrides =
   const events = new AsyncInvoker({ store, invoker: engine.invoker, clock, ids });
   stopHooks.push(() => events.stop());
 
-  const operations: Operation[] = [...createLambdaOperations({ control, invoker: engine.invoker, events })];
+  const gateway = new Gateway({ invoker: engine.invoker, clock, ids, region: config.region, accountId: config.accountId });
+  const gatewayPort = await gateway.listen(config.gatewayPort, config.gatewayHost);
+  stopHooks.push(() => gateway.close());
+  const apiService = new ApiService({
+    store: apiStore,
+    clock,
+    ids,
+    region: config.region,
+    accountId: config.accountId,
+    publish: (apis) => gateway.setApis(apis),
+    logError: (message, error) => console.error(`haneul: ${message}:`, error),
+  });
+  await apiService.start();
+
+  const operations: Operation[] = [
+    ...createLambdaOperations({ control, invoker: engine.invoker, events }),
+    ...createApiGatewayOperations({
+      service: apiService,
+      apiEndpoint: (apiId) => `http://${apiId}.execute-api.localhost:${gatewayPort}`,
+    }),
+  ];
   const api = createApiServer({ operations, verify: createSigV4Verifier(credentials.lookup), ids, clock });
   const apiUrl = await api.listen(config.apiPort, config.apiHost);
   Object.assign(instanceEnv, {
@@ -89,11 +116,15 @@ export async function startNode(config: ServerConfig, overrides: NodeOverrides =
   let stopping: Promise<void> | undefined;
   return {
     apiUrl,
-    gatewayUrl: undefined,
+    gatewayUrl: `http://${config.gatewayHost}:${gatewayPort}`,
     accessKey: credentials.primary,
     generatedCredentialsFile: credentials.generatedFile,
     stop() {
       stopping ??= (async () => {
+        // Running Event invocations finish first, while the API still answers: their functions may
+        // call the node (AWS_ENDPOINT_URL), and a call refused mid-shutdown would fail the event for good.
+        // Events accepted meanwhile are stored and run after the next start.
+        await events.stop();
         await api.close();
         for (const hook of stopHooks.reverse()) await hook();
       })();

@@ -1,0 +1,82 @@
+/**
+ * Compiles DeployedApi values into route tables, once per `setApis()`: templates into tries,
+ * route keys parsed, authorizers instantiated (one per API and definition, so routes share its
+ * cache), binaryMediaTypes into a matcher. Nothing here runs per request.
+ */
+import { createHash } from "node:crypto";
+import type { DeployedApi, DeployedAuthorizer, DeployedRoutes } from "../domain/deployed-api.js";
+import { JwtAuthorizer } from "./jwt-authorizer.js";
+import { LambdaAuthorizer, type AuthorizerDeps } from "./lambda-authorizer.js";
+import { binaryMatcher } from "./media-types.js";
+import type { Authorizer, CompiledApi, CompiledRoute, CompiledStage, RouteTable } from "./model.js";
+import { parseRouteKey } from "./route-key.js";
+import { TrieRouter } from "./trie-router.js";
+
+/** Compiles every API; throws on a route key that is neither `$default` nor `METHOD /path`. */
+export function compileApis(apis: readonly DeployedApi[], deps: AuthorizerDeps): Map<string, CompiledApi> {
+  const out = new Map<string, CompiledApi>();
+  for (const api of apis) out.set(api.apiId, compileApi(api, deps));
+  return out;
+}
+
+function compileApi(api: DeployedApi, deps: AuthorizerDeps): CompiledApi {
+  const authorizers = new Map<string, Authorizer>();
+  const authorizerFor = (def: DeployedAuthorizer): Authorizer => {
+    const key = JSON.stringify(def);
+    let a = authorizers.get(key);
+    if (!a) {
+      a = def.type === "JWT" ? new JwtAuthorizer(def, deps.clock) : new LambdaAuthorizer(def, api.protocol, deps);
+      authorizers.set(key, a);
+    }
+    return a;
+  };
+  const stages = new Map<string, CompiledStage>();
+  for (const s of api.stages) {
+    const canary = s.canary
+      ? {
+          percent: s.canary.percentTraffic,
+          table: compileTable(s.canary.deployment, authorizerFor),
+          variables: { ...s.variables, ...s.canary.variables },
+        }
+      : undefined;
+    stages.set(s.stageName, {
+      name: s.stageName,
+      variables: s.variables,
+      table: compileTable(s.deployment, authorizerFor),
+      canary,
+    });
+  }
+  return {
+    apiId: api.apiId,
+    protocol: api.protocol,
+    stages,
+    cors: api.cors,
+    isBinary: binaryMatcher(api.binaryMediaTypes),
+  };
+}
+
+function compileTable(d: DeployedRoutes, authorizerFor: (def: DeployedAuthorizer) => Authorizer): RouteTable {
+  const router = new TrieRouter<CompiledRoute>();
+  let fallback: CompiledRoute | undefined;
+  for (const r of d.routes) {
+    const key = parseRouteKey(r.routeKey);
+    const resourcePath = key.kind === "default" ? "$default" : key.path;
+    const compiled: CompiledRoute = {
+      routeKey: r.routeKey,
+      method: key.kind === "default" ? "$default" : key.method,
+      resourcePath,
+      resourceId: r.resourceId ?? r.routeId ?? shortId(resourcePath),
+      integration: r.integration,
+      authorizer: r.authorizer ? authorizerFor(r.authorizer) : undefined,
+      scopes: r.authorizationScopes ?? [],
+    };
+    if (key.kind === "default") fallback = compiled;
+    else router.add(key.method, key.path, compiled);
+  }
+  return { deploymentId: d.deploymentId, router, fallback };
+}
+
+// A stable stand-in for API Gateway's resource ids (six lower-case characters).
+function shortId(path: string): string {
+  return createHash("sha1").update(path).digest("hex").slice(0, 6);
+}

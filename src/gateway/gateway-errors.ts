@@ -1,0 +1,77 @@
+/**
+ * The answers API Gateway gives itself (gateway responses), with AWS's texts. REST bodies keep
+ * AWS's spacing (`{"message": "Internal server error"}`) and the capital `Message` of the
+ * authorizer denials; REST adds `x-amzn-ErrorType`. Sources: supported-gateway-response-types
+ * (status codes), http-api-troubleshooting-jwt (401 text), observed responses quoted on re:Post
+ * (throttled Lambda → 500 InternalServerErrorException; explicit deny → 403 AccessDeniedException).
+ */
+
+/** Why the gateway answered without (or instead of) the function. */
+export type GatewayErrorKind =
+  | "no-api"
+  | "no-stage"
+  | "no-route"
+  | "unauthorized"
+  | "explicit-deny"
+  | "implicit-deny"
+  | "authorizer-failure"
+  | "bad-response"
+  | "function-error"
+  | "lambda-rejected"
+  | "timeout"
+  | "too-large";
+
+/** A fixed gateway answer. */
+export interface GatewayError {
+  readonly status: number;
+  readonly body: Buffer;
+  readonly errorType?: string | undefined;
+}
+
+function e(status: number, body: string, errorType?: string): GatewayError {
+  return { status, body: Buffer.from(body), errorType };
+}
+
+const INTERNAL_REST = '{"message": "Internal server error"}';
+
+const REST: Record<GatewayErrorKind, GatewayError> = {
+  "no-api": e(403, '{"message":"Forbidden"}', "ForbiddenException"),
+  "no-stage": e(403, '{"message":"Forbidden"}', "ForbiddenException"),
+  "no-route": e(403, '{"message":"Missing Authentication Token"}', "MissingAuthenticationTokenException"),
+  unauthorized: e(401, '{"message":"Unauthorized"}', "UnauthorizedException"),
+  "explicit-deny": e(
+    403,
+    '{"Message":"User is not authorized to access this resource with an explicit deny"}',
+    "AccessDeniedException",
+  ),
+  "implicit-deny": e(403, '{"Message":"User is not authorized to access this resource"}', "AccessDeniedException"),
+  "authorizer-failure": e(500, '{"message": null}', "AuthorizerConfigurationException"),
+  "bad-response": e(502, INTERNAL_REST, "InternalServerErrorException"),
+  "function-error": e(502, INTERNAL_REST, "InternalServerErrorException"),
+  "lambda-rejected": e(500, INTERNAL_REST, "InternalServerErrorException"),
+  timeout: e(504, '{"message": "Endpoint request timed out"}'),
+  "too-large": e(413, '{"message":"Request Too Long"}', "RequestTooLongException"),
+};
+
+const INTERNAL_HTTP = '{"message":"Internal Server Error"}';
+
+const HTTP: Record<GatewayErrorKind, GatewayError> = {
+  "no-api": e(403, '{"message":"Forbidden"}'),
+  "no-stage": e(404, '{"message":"Not Found"}'),
+  "no-route": e(404, '{"message":"Not Found"}'),
+  unauthorized: e(401, '{"message":"Unauthorized"}'),
+  "explicit-deny": e(403, '{"message":"Forbidden"}'),
+  "implicit-deny": e(403, '{"message":"Forbidden"}'),
+  "authorizer-failure": e(500, INTERNAL_HTTP),
+  "bad-response": e(500, INTERNAL_HTTP),
+  "function-error": e(500, INTERNAL_HTTP),
+  "lambda-rejected": e(500, INTERNAL_HTTP),
+  // HTTP APIs answer an integration timeout with 503 (observed), not REST's 504.
+  timeout: e(503, '{"message":"Service Unavailable"}'),
+  "too-large": e(413, '{"message":"Request Entity Too Large"}'),
+};
+
+/** The gateway answer of `kind` for a REST or HTTP API. */
+export function gatewayError(protocol: "REST" | "HTTP", kind: GatewayErrorKind): GatewayError {
+  return (protocol === "REST" ? REST : HTTP)[kind];
+}

@@ -1,0 +1,69 @@
+/**
+ * The public HTTP listener for REST and HTTP APIs (the data plane). Route tables are compiled
+ * once per `setApis()` and swapped in one assignment, so a request sees either the old or the
+ * new set, never a mix, and no request touches the store.
+ *
+ * @example
+ * const gw = new Gateway({ invoker, clock: systemClock, ids: randomIds, region: "us-east-1", accountId: "000000000000" });
+ * gw.setApis(apis);
+ * const port = await gw.listen(0, "127.0.0.1");
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { DeployedApi } from "../domain/deployed-api.js";
+import { compileApis } from "./compile.js";
+import type { CompiledApi } from "./model.js";
+import type { GatewayOptions } from "./options.js";
+import { serve } from "./serve.js";
+
+export { apiUrls } from "./addressing.js";
+export type { AccessLogRecord, GatewayOptions } from "./options.js";
+
+/** Serves deployed APIs over HTTP. */
+export class Gateway {
+  readonly #o: GatewayOptions;
+  #apis: ReadonlyMap<string, CompiledApi> = new Map();
+  #server: Server | undefined;
+
+  constructor(options: GatewayOptions) {
+    this.#o = options;
+  }
+
+  /** Replaces the served APIs. Throws (leaving the old set in place) when an API does not compile. */
+  setApis(apis: readonly DeployedApi[]): void {
+    this.#apis = compileApis(apis, this.#o);
+  }
+
+  /** A node:http request listener, for mounting the gateway on a server of one's own. */
+  readonly handler = (req: IncomingMessage, res: ServerResponse): void => {
+    void serve(this.#apis, this.#o, req, res);
+  };
+
+  /** Starts listening; resolves with the bound port (pass 0 for any free port). */
+  async listen(port: number, host = "127.0.0.1"): Promise<number> {
+    const server = createServer({ keepAlive: true }, this.handler);
+    // Clients such as load balancers and wrk keep connections open between requests.
+    server.keepAliveTimeout = 65_000;
+    server.headersTimeout = 66_000;
+    this.#server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, host, () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+    return (server.address() as AddressInfo).port;
+  }
+
+  /** Stops accepting requests and closes idle keep-alive connections. */
+  async close(): Promise<void> {
+    const server = this.#server;
+    if (!server) return;
+    this.#server = undefined;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    });
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * Runs a route's Lambda proxy integration: builds the event for its payload format, invokes
+ * the function under the integration timeout, and maps the outcome to an HTTP answer or to the
+ * gateway error AWS gives (malformed answer, function error, Lambda rejecting the call, timeout).
+ */
+import type { InvokeService } from "../invoker/types.js";
+import type { Clock } from "../shared/clock.js";
+import { buildEventV1 } from "./event-v1.js";
+import { buildEventV2 } from "./event-v2.js";
+import type { GatewayErrorKind } from "./gateway-errors.js";
+import type { AuthContext, RequestScope } from "./model.js";
+import type { Reply } from "./reply.js";
+import { mapResponseV1 } from "./response-v1.js";
+import { mapResponseV2 } from "./response-v2.js";
+
+/** What the integration produced, with the version that ran (for the access log). */
+export interface IntegrationResult {
+  readonly reply?: Reply | undefined;
+  readonly error?: GatewayErrorKind | undefined;
+  readonly executedVersion?: string | undefined;
+}
+
+const TIMED_OUT = Symbol("timeout");
+
+/** Invokes the route's function for this request. */
+export async function runIntegration(
+  scope: RequestScope,
+  auth: AuthContext | undefined,
+  deps: { readonly invoker: InvokeService; readonly clock: Clock },
+): Promise<IntegrationResult> {
+  const { integration } = scope.route;
+  const v2 = integration.payloadFormatVersion === "2.0";
+  const payload = Buffer.from(JSON.stringify(v2 ? buildEventV2(scope, auth) : buildEventV1(scope, auth)));
+  let cancel: (() => void) | undefined;
+  const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
+    cancel = deps.clock.setTimer(() => resolve(TIMED_OUT), integration.timeoutMs);
+  });
+  let result;
+  try {
+    const call = deps.invoker.invoke(
+      { functionName: integration.functionName, qualifier: integration.qualifier },
+      payload,
+      { traceId: scope.info.traceHeader },
+    );
+    // The call keeps running after a timeout, as the Lambda invocation does behind API Gateway.
+    call.catch(() => undefined);
+    result = await Promise.race([call, timeout]);
+  } catch {
+    return { error: "lambda-rejected" };
+  } finally {
+    cancel?.();
+  }
+  if (result === TIMED_OUT) return { error: "timeout" };
+  const { outcome, record } = result;
+  const executedVersion = record.executedVersion;
+  if (outcome.kind === "throttled") return { error: "lambda-rejected", executedVersion };
+  if (outcome.kind !== "ok") return { error: "function-error", executedVersion };
+  const reply = v2 ? mapResponseV2(outcome.payload) : mapResponseV1(outcome.payload, v1Options(scope));
+  return reply ? { reply, executedVersion } : { error: "bad-response", executedVersion };
+}
+
+function v1Options(scope: RequestScope) {
+  const { api, info } = scope;
+  const rest = api.protocol === "REST";
+  const accept = info.headers.accept?.split(",")[0];
+  return { rest, decodeBinary: (ct: string | undefined) => api.isBinary(ct) || api.isBinary(accept) };
+}

@@ -1,0 +1,92 @@
+/**
+ * The gateway's in-memory form of the deployed APIs: route tables compiled once per
+ * `setApis()`, and the per-request scope that event builders and authorizers read.
+ */
+import type { CorsConfig, DeployedIntegration } from "../domain/deployed-api.js";
+import type { GatewayErrorKind } from "./gateway-errors.js";
+import type { MediaTypeMatcher } from "./media-types.js";
+import type { RequestInfo } from "./request-info.js";
+import type { Router } from "./router.js";
+
+/** One route, ready to serve. */
+export interface CompiledRoute {
+  /** As deployed: `GET /items/{id}`, `ANY /{proxy+}` or `$default`. */
+  readonly routeKey: string;
+  /** `GET`, …, `ANY`; `$default` for the HTTP API fallback route. */
+  readonly method: string;
+  /** The template (`/items/{id}`), or `$default`. */
+  readonly resourcePath: string;
+  readonly resourceId: string;
+  readonly integration: DeployedIntegration;
+  readonly authorizer: Authorizer | undefined;
+  readonly scopes: readonly string[];
+}
+
+/** One deployment's routes. */
+export interface RouteTable {
+  readonly deploymentId: string;
+  readonly router: Router<CompiledRoute>;
+  /** HTTP APIs' `$default` route. */
+  readonly fallback: CompiledRoute | undefined;
+}
+
+export interface CompiledStage {
+  readonly name: string;
+  readonly variables: Readonly<Record<string, string>>;
+  readonly table: RouteTable;
+  readonly canary:
+    | { readonly percent: number; readonly table: RouteTable; readonly variables: Readonly<Record<string, string>> }
+    | undefined;
+}
+
+export interface CompiledApi {
+  readonly apiId: string;
+  readonly protocol: "HTTP" | "REST";
+  readonly stages: ReadonlyMap<string, CompiledStage>;
+  readonly cors: CorsConfig | undefined;
+  /** REST: whether a content type is in binaryMediaTypes. */
+  readonly isBinary: MediaTypeMatcher;
+}
+
+/** Everything known about a request once its route is found. */
+export interface RequestScope {
+  readonly info: RequestInfo;
+  readonly api: CompiledApi;
+  readonly stage: string;
+  readonly variables: Readonly<Record<string, string>>;
+  readonly deploymentId: string;
+  readonly route: CompiledRoute;
+  readonly params: Record<string, string> | undefined;
+  readonly region: string;
+  readonly accountId: string;
+}
+
+/** What an authorizer lets through into `requestContext.authorizer`. */
+export type AuthContext =
+  | {
+      readonly type: "lambda";
+      readonly principalId: string | undefined;
+      readonly context: Readonly<Record<string, unknown>>;
+      readonly latencyMs: number;
+    }
+  | {
+      readonly type: "jwt";
+      readonly claims: Readonly<Record<string, string>>;
+      readonly scopes: readonly string[] | null;
+    };
+
+/** An authorizer's verdict: go on with a context, or answer with a gateway error. */
+export type AuthResult =
+  | { readonly ok: true; readonly context: AuthContext }
+  | { readonly ok: false; readonly kind: GatewayErrorKind; readonly headers?: Readonly<Record<string, string>> };
+
+/** A compiled authorizer (one per API and authorizer id, shared by routes, holding its cache). */
+export interface Authorizer {
+  authorize(scope: RequestScope): Promise<AuthResult>;
+}
+
+/** `arn:aws:execute-api:{region}:{account}:{apiId}/{stage}/{VERB}/{path}` for a request. */
+export function methodArn(scope: RequestScope): string {
+  const { region, accountId, api, stage, info } = scope;
+  return `arn:aws:execute-api:${region}:${accountId}:${api.apiId}/${stage}/${info.method}/${info.path.slice(1)}`;
+}

@@ -1,0 +1,31 @@
+import type { InvokeService } from "../invoker/types.js";
+import type { Clock } from "../shared/clock.js";
+import type { IdSource } from "../shared/ids.js";
+
+/** One access-log record per request, as API Gateway's access logs carry it. */
+export interface AccessLogRecord {
+  readonly requestId: string;
+  readonly apiId: string | undefined;
+  readonly stage: string | undefined;
+  readonly method: string;
+  /** The request path as sent (without the query string). */
+  readonly path: string;
+  readonly routeKey: string | undefined;
+  readonly status: number;
+  readonly latencyMs: number;
+  readonly functionName: string | undefined;
+  readonly executedVersion: string | undefined;
+}
+
+export interface GatewayOptions {
+  readonly invoker: InvokeService;
+  readonly clock: Clock;
+  readonly ids: IdSource;
+  readonly region: string;
+  readonly accountId: string;
+  /** Numbers in [0, 1) for stage canary splits (default Math.random). */
+  readonly random?: (() => number) | undefined;
+  readonly onAccessLog?: ((record: AccessLogRecord) => void) | undefined;
+  /** Largest request body accepted (API Gateway: 10 MB). */
+  readonly maxBodyBytes?: number | undefined;
+}

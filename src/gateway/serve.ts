@@ -1,0 +1,200 @@
+/**
+ * One request through the gateway: address → API and stage → (CORS preflight) → canary split →
+ * route → body → authorizer → integration → answer, with request ids, trace header and one
+ * access-log record. No store access: everything comes from the compiled tables.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { resolveApi, resolveStage } from "./addressing.js";
+import { applyHttpCors, httpPreflight, isPreflight, restPreflight } from "./cors.js";
+import { gatewayError, type GatewayErrorKind } from "./gateway-errors.js";
+import { runIntegration } from "./integration.js";
+import type { AuthContext, CompiledApi, CompiledRoute, CompiledStage, RequestScope, RouteTable } from "./model.js";
+import type { GatewayOptions } from "./options.js";
+import type { Reply } from "./reply.js";
+import { domainOf, hasBody, readBody, sourceIp, type RequestInfo } from "./request-info.js";
+import { splitPath } from "./router.js";
+import { shortRequestId, traceRoot } from "./trace.js";
+
+const EMPTY = Buffer.alloc(0);
+const TEN_MB = 10 * 1024 * 1024;
+
+/** Per-request bookkeeping for the answer headers and the access log. */
+interface Exchange {
+  readonly t0: number;
+  readonly res: ServerResponse;
+  readonly method: string;
+  readonly rawPath: string;
+  protocol: "REST" | "HTTP";
+  requestId: string;
+  extendedRequestId: string;
+  traceRoot: string;
+  apiId?: string | undefined;
+  stage?: string | undefined;
+  route?: CompiledRoute | undefined;
+  executedVersion?: string | undefined;
+}
+
+/** Serves one request from the compiled APIs. Never rejects. */
+export async function serve(
+  apis: ReadonlyMap<string, CompiledApi>,
+  o: GatewayOptions,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const url = req.url ?? "/";
+  const q = url.indexOf("?");
+  const rawPath = q < 0 ? url : url.slice(0, q);
+  const now = o.clock.now();
+  // One draw of randomness per request: 11 bytes of request id, 12 of trace id, 8 of parent id.
+  const rnd = o.ids.hex(31);
+  const x: Exchange = {
+    t0: performance.now(),
+    res,
+    method: req.method ?? "GET",
+    rawPath,
+    protocol: "REST",
+    requestId: "",
+    extendedRequestId: shortRequestId(rnd.slice(0, 22)),
+    traceRoot: "",
+  };
+  try {
+    const addr = resolveApi(req.headers.host, rawPath);
+    const api = addr ? apis.get(addr.apiId) : undefined;
+    x.protocol = api?.protocol ?? "REST";
+    x.requestId = x.protocol === "REST" ? o.ids.requestId() : x.extendedRequestId;
+    x.traceRoot = traceRoot(header(req, "x-amzn-trace-id"), now, rnd.slice(22, 46));
+    if (!addr || !api) return finish(o, x, errorReply("REST", "no-api"));
+    x.apiId = api.apiId;
+    const st = resolveStage(api, addr);
+    if (!st) return finish(o, x, errorReply(api.protocol, "no-stage"));
+    x.stage = st.stage.name;
+    const domainName = domainOf(req.headers.host);
+    const dot = domainName.indexOf(".");
+    const info: RequestInfo = {
+      method: x.method,
+      path: st.path,
+      contextPath: st.contextPath,
+      segments: splitPath(st.path),
+      rawQuery: q < 0 ? "" : url.slice(q + 1),
+      rawHeaders: req.rawHeaders,
+      headers: req.headers,
+      body: EMPTY,
+      sourceIp: sourceIp(req),
+      port: req.socket.localPort ?? 0,
+      domainName,
+      domainPrefix: dot < 0 ? domainName : domainName.slice(0, dot),
+      timeEpoch: now,
+      requestId: x.requestId,
+      extendedRequestId: x.extendedRequestId,
+      traceRoot: x.traceRoot,
+      traceHeader: `Root=${x.traceRoot};Parent=${rnd.slice(46, 62)};Sampled=0`,
+    };
+    return await route(o, x, { req, api, stage: st.stage, info });
+  } catch {
+    return finish(o, x, errorReply(x.protocol, "lambda-rejected"));
+  }
+}
+
+interface Routing {
+  readonly req: IncomingMessage;
+  readonly api: CompiledApi;
+  readonly stage: CompiledStage;
+  readonly info: RequestInfo;
+}
+
+async function route(o: GatewayOptions, x: Exchange, r: Routing): Promise<void> {
+  const { api, stage, info } = r;
+  if (api.protocol === "HTTP" && api.cors && isPreflight(info.method, info.headers)) {
+    return finish(o, x, httpPreflight(api.cors, info.headers));
+  }
+  const canary = stage.canary && (o.random ?? Math.random)() * 100 < stage.canary.percent ? stage.canary : undefined;
+  const table: RouteTable = canary ? canary.table : stage.table;
+  const m = table.router.match(info.method, info.segments);
+  const found = m?.value ?? table.fallback;
+  if (api.protocol === "REST" && api.cors && info.method === "OPTIONS" && found?.method !== "OPTIONS") {
+    // SAM's OPTIONS mock exists on every resource and wins over ANY.
+    const methods = table.router.methodsAt(info.segments);
+    if (methods.length > 0) return finish(o, x, restPreflight(api.cors, methods, info.headers.origin));
+  }
+  if (!found) return finish(o, x, errorReply(api.protocol, "no-route"));
+  x.route = found;
+  if (hasBody(r.req)) {
+    const body = await readBody(r.req, o.maxBodyBytes ?? TEN_MB);
+    if (!body) return finish(o, x, errorReply(api.protocol, "too-large"));
+    info.body = body;
+  }
+  const scope: RequestScope = {
+    info,
+    api,
+    stage: stage.name,
+    variables: canary ? canary.variables : stage.variables,
+    deploymentId: table.deploymentId,
+    route: found,
+    params: m?.params,
+    region: o.region,
+    accountId: o.accountId,
+  };
+  let auth: AuthContext | undefined;
+  if (found.authorizer) {
+    const verdict = await found.authorizer.authorize(scope);
+    if (!verdict.ok) return finish(o, x, errorReply(api.protocol, verdict.kind, verdict.headers));
+    auth = verdict.context;
+  }
+  const result = await runIntegration(scope, auth, o);
+  x.executedVersion = result.executedVersion;
+  const reply = result.reply ?? errorReply(api.protocol, result.error ?? "function-error");
+  if (api.protocol === "HTTP" && api.cors) applyHttpCors(api.cors, info.headers.origin, reply.headers);
+  return finish(o, x, reply);
+}
+
+function errorReply(
+  protocol: "REST" | "HTTP",
+  kind: GatewayErrorKind,
+  extra?: Readonly<Record<string, string>>,
+): Reply {
+  const e = gatewayError(protocol, kind);
+  const headers: Reply["headers"] = { "content-type": "application/json", ...extra };
+  if (e.errorType) headers["x-amzn-ErrorType"] = e.errorType;
+  return { status: e.status, headers, body: e.body };
+}
+
+function finish(o: GatewayOptions, x: Exchange, reply: Reply): void {
+  const h = reply.headers;
+  if (x.protocol === "REST") {
+    h["x-amzn-RequestId"] = x.requestId;
+    h["x-amz-apigw-id"] = x.extendedRequestId;
+  } else {
+    h["apigw-requestid"] = x.requestId;
+  }
+  h["X-Amzn-Trace-Id"] = `Root=${x.traceRoot}`;
+  h["content-length"] = reply.body.length;
+  try {
+    x.res.writeHead(reply.status, h);
+    x.res.end(reply.body);
+  } catch {
+    // A header the function set that HTTP cannot carry: answer as a malformed response.
+    if (!x.res.headersSent) {
+      const e = errorReply(x.protocol, "bad-response");
+      x.res.writeHead(e.status, { ...e.headers, "content-length": e.body.length });
+      x.res.end(e.body);
+      reply = { ...reply, status: e.status };
+    }
+  }
+  o.onAccessLog?.({
+    requestId: x.requestId,
+    apiId: x.apiId,
+    stage: x.stage,
+    method: x.method,
+    path: x.rawPath,
+    routeKey: x.route?.routeKey,
+    status: reply.status,
+    latencyMs: performance.now() - x.t0,
+    functionName: x.route?.integration.functionName,
+    executedVersion: x.executedVersion,
+  });
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
