@@ -41,7 +41,10 @@ function decodeMarker(marker: string): string {
   return Buffer.from(marker, "base64url").toString("utf8");
 }
 
-/** Sort key of a version inside its function: `$LATEST` first, then numbers in order. */
+/**
+ * Sort key of a version inside its function: `$LATEST` first, then numbers in order. Never empty:
+ * the marker is the key of the last item, and an empty marker would read as "start over".
+ */
 export function versionKey(version: string): string {
-  return version === "$LATEST" ? "" : version.padStart(12, "0");
+  return version === "$LATEST" ? "$" : version.padStart(12, "0");
 }

@@ -1,23 +1,9 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { afterEach, beforeEach, describe, test } from "node:test";
-import {
-  arn,
-  type ControlFixture,
-  controlFixture,
-  createInput,
-  HANDLER_ZIP,
-  ROLE,
-  rejectsWith,
-} from "../helpers/control-fixture.js";
+import { describe, test } from "node:test";
+import { arn, createInput, HANDLER_ZIP, ROLE, rejectsWith, useControlFixture } from "../helpers/control-fixture.js";
 
-let fx: ControlFixture;
-beforeEach(async () => {
-  fx = await controlFixture();
-});
-afterEach(async () => {
-  await fx.close();
-});
+const fx = useControlFixture();
 
 const sha = (b: Buffer) => createHash("sha256").update(b).digest("base64");
 

@@ -2,26 +2,19 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import type { Json } from "../../src/control/types.js";
 import {
   arn,
-  type ControlFixture,
-  controlFixture,
   createInput,
   HANDLER_ZIP,
   rejectsWith,
   START,
+  useControlFixture,
   zipOf,
 } from "../helpers/control-fixture.js";
 
-let fx: ControlFixture;
-beforeEach(async () => {
-  fx = await controlFixture();
-});
-afterEach(async () => {
-  await fx.close();
-});
+const fx = useControlFixture();
 
 const sha = (b: Buffer) => createHash("sha256").update(b).digest("base64");
 

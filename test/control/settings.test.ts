@@ -1,16 +1,12 @@
 import assert from "node:assert/strict";
-import { afterEach, beforeEach, describe, test } from "node:test";
+import { beforeEach, describe, test } from "node:test";
 import type { Json } from "../../src/control/types.js";
-import { arn, type ControlFixture, controlFixture, createInput, rejectsWith } from "../helpers/control-fixture.js";
+import { arn, createInput, rejectsWith, useControlFixture } from "../helpers/control-fixture.js";
 
-let fx: ControlFixture;
+const fx = useControlFixture({ accountConcurrency: 1000 });
 beforeEach(async () => {
-  fx = await controlFixture({ accountConcurrency: 1000 });
   await fx.cp.createFunction(createInput("fn", { Publish: true }));
   await fx.cp.createAlias("fn", { Name: "live", FunctionVersion: "1" });
-});
-afterEach(async () => {
-  await fx.close();
 });
 
 describe("Function concurrency", () => {

@@ -1,22 +1,9 @@
 import assert from "node:assert/strict";
-import { afterEach, beforeEach, describe, test } from "node:test";
+import { beforeEach, describe, test } from "node:test";
 import type { Json } from "../../src/control/types.js";
-import {
-  arn,
-  type ControlFixture,
-  controlFixture,
-  createInput,
-  rejectsWith,
-  zipOf,
-} from "../helpers/control-fixture.js";
+import { arn, createInput, rejectsWith, useControlFixture, zipOf } from "../helpers/control-fixture.js";
 
-let fx: ControlFixture;
-beforeEach(async () => {
-  fx = await controlFixture();
-});
-afterEach(async () => {
-  await fx.close();
-});
+const fx = useControlFixture();
 
 const newCode = (n: number) => ({ ZipFile: zipOf({ "index.js": `exports.handler = async () => ${n};` }) });
 

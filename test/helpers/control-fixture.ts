@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterEach, beforeEach } from "node:test";
 import { zipSync } from "fflate";
 import { FsCodeStore, removeTree } from "../../src/adapters/fs-code-store.js";
 import { SqliteStore } from "../../src/adapters/sqlite/sqlite-store.js";
@@ -56,8 +57,13 @@ export interface ControlFixture {
   close(): Promise<void>;
 }
 
+/** How a fixture's control plane is configured. */
+export interface ControlFixtureOptions {
+  readonly accountConcurrency?: number;
+}
+
 /** A control plane on real SQLite (a file in a temporary data directory) and a real code store. */
-export async function controlFixture(options: { accountConcurrency?: number } = {}): Promise<ControlFixture> {
+export async function controlFixture(options: ControlFixtureOptions = {}): Promise<ControlFixture> {
   const dataDir = mkdtempSync(join(tmpdir(), "haneul-control-"));
   const store = SqliteStore.open({ path: join(dataDir, "haneul.db") });
   const codeStore = new FsCodeStore({ dataDir });
@@ -86,6 +92,21 @@ export async function controlFixture(options: { accountConcurrency?: number } = 
       await removeTree(dataDir);
     },
   };
+}
+
+/**
+ * Gives every test of the calling file a fresh fixture, closed after the test: registers the hooks and
+ * returns one object whose members are refilled with the current test's fixture before each test.
+ */
+export function useControlFixture(options: ControlFixtureOptions = {}): ControlFixture {
+  const fx = {} as ControlFixture;
+  beforeEach(async () => {
+    Object.assign(fx, await controlFixture(options));
+  });
+  afterEach(async () => {
+    await fx.close();
+  });
+  return fx;
 }
 
 /** Asserts a PlatformError with `code` and exactly `message` (or matching it). */

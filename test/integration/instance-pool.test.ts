@@ -49,7 +49,7 @@ describe("instance pool", () => {
       assert.equal(engine.launcher.spareCount, 1);
       const r = await engine.call("spare", { x: 1 });
       assert.deepEqual(r.body, { echo: { x: 1 } });
-      assert.ok((r.record.initDurationMs ?? 99) < 40, `init took ${r.record.initDurationMs} ms with a spare`);
+      assert.ok((r.record.initDurationMs ?? 999) < 100, `init took ${r.record.initDurationMs} ms with a spare`);
       while (engine.launcher.spareCount < 1 && Date.now() < deadline + 5000)
         await new Promise((r) => setTimeout(r, 10));
       assert.equal(engine.launcher.spareCount, 1, "refilled");

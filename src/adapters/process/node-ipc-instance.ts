@@ -1,6 +1,6 @@
 import type { Socket } from "node:net";
 import type { FunctionSpec } from "../../domain/function-spec.js";
-import { errorBody, timeoutBody } from "../../domain/invocation.js";
+import { errorBody } from "../../domain/invocation.js";
 import type { Instance, InstanceInvokeRequest, InstanceInvokeResult } from "../../ports/instance-launcher.js";
 import {
   encodeFrame,
@@ -12,8 +12,9 @@ import {
   type ResultHeader,
 } from "../../../runtime/src/protocol.js";
 import { crashError, describeExit, isHeapOutOfMemory } from "./exit-outcome.js";
+import { InvocationSlot, type ReportedError } from "./invocation-slot.js";
 import { spawnIsolated, type IsolationOptions, type SpawnedProcess } from "./isolation.js";
-import { captureLines } from "./line-capture.js";
+import { watchProcess } from "./process-watch.js";
 
 export interface NodeSpawnOptions {
   readonly id: string;
@@ -23,13 +24,6 @@ export interface NodeSpawnOptions {
   /** Environment of the process before it takes on a function (PATH and the channel marker). */
   readonly baseEnv: Record<string, string>;
   readonly cwd: string;
-}
-
-interface Pending {
-  readonly request: InstanceInvokeRequest;
-  readonly logs: string[];
-  readonly resolve: (r: InstanceInvokeResult) => void;
-  readonly cancelTimer: () => void;
 }
 
 type InitReply = { ok: true } | { ok: false; errorType: string; payload: Buffer };
@@ -47,12 +41,10 @@ export class NodeIpcInstance implements Instance {
   #ready: Promise<void>;
   #onReady: (() => void) | undefined;
   #onInit: ((r: InitReply) => void) | undefined;
-  #pending: Pending | undefined;
-  #fatal: { errorType: string; payload: Buffer } | undefined;
-  #timedOut = false;
-  #maxMemoryMb = 0;
+  readonly #slot: InvocationSlot;
+  #fatal: ReportedError | undefined;
   readonly initLogs: string[] = [];
-  readonly #stderrTail: string[] = [];
+  readonly #stderrTail: readonly string[];
   readonly #exited: Promise<void>;
 
   private constructor(id: string, proc: SpawnedProcess) {
@@ -62,19 +54,17 @@ export class NodeIpcInstance implements Instance {
     const decoder = new FrameDecoder((f) => this.#onFrame(f));
     this.#socket.on("data", (c: Buffer) => decoder.push(c));
     this.#socket.on("error", () => undefined);
-    captureLines(proc.child.stdout, (l) => this.#log(l));
-    captureLines(proc.child.stderr, (l) => {
-      this.#stderrTail.push(l);
-      if (this.#stderrTail.length > 20) this.#stderrTail.shift();
-      this.#log(l);
+    this.#slot = new InvocationSlot(() => {
+      this.#alive = false;
+      this.#proc.child.kill("SIGKILL");
     });
+    const watched = watchProcess(proc, {
+      onLine: (l) => this.#log(l),
+      onExit: (code, signal) => this.#handleExit(code, signal),
+    });
+    this.#stderrTail = watched.stderrTail;
+    this.#exited = watched.exited;
     this.#ready = new Promise((resolve) => (this.#onReady = resolve));
-    this.#exited = new Promise((resolve) => {
-      proc.child.on("exit", (code, signal) => {
-        this.#handleExit(code, signal);
-        void proc.cleanup().finally(resolve);
-      });
-    });
   }
 
   /** Starts a code-less runtime process; resolves once it reports ready. */
@@ -115,7 +105,7 @@ export class NodeIpcInstance implements Instance {
   }
 
   invoke(request: InstanceInvokeRequest): Promise<InstanceInvokeResult> {
-    if (!this.#alive || this.#pending) throw new Error(`instance ${this.id} cannot take an event now`);
+    if (!this.#alive || this.#slot.current) throw new Error(`instance ${this.id} cannot take an event now`);
     const header: InvokeHeader = {
       requestId: request.requestId,
       deadlineMs: request.deadlineMs,
@@ -123,11 +113,9 @@ export class NodeIpcInstance implements Instance {
     };
     if (request.traceId) header.traceId = request.traceId;
     if (request.clientContext) header.clientContext = request.clientContext;
-    return new Promise((resolve) => {
-      const cancelTimer = setDeadline(request.deadlineMs, () => this.#timeout());
-      this.#pending = { request, logs: [], resolve, cancelTimer };
-      this.#socket.write(encodeFrame(FrameType.Invoke, header, request.payload));
-    });
+    const result = this.#slot.start(request, this.#spec?.timeoutSec ?? 0);
+    this.#socket.write(encodeFrame(FrameType.Invoke, header, request.payload));
+    return result;
   }
 
   async stop(): Promise<void> {
@@ -136,8 +124,7 @@ export class NodeIpcInstance implements Instance {
   }
 
   #log(line: string): void {
-    if (this.#pending) this.#pending.logs.push(line);
-    else this.initLogs.push(line);
+    if (!this.#slot.log(line)) this.initLogs.push(line);
   }
 
   #onFrame(f: Frame): void {
@@ -176,42 +163,11 @@ export class NodeIpcInstance implements Instance {
 
   #onResult(f: Frame): void {
     const h = f.header as ResultHeader;
-    const p = this.#pending;
-    if (!p || h.requestId !== p.request.requestId) return;
-    this.#maxMemoryMb = Math.max(this.#maxMemoryMb, Math.ceil(h.maxRssKb / 1024));
+    const running = this.#slot.current;
+    if (!running || h.requestId !== running.request.requestId) return;
+    this.#slot.notePeakMemory(Math.ceil(h.maxRssKb / 1024));
     const kind = f.type === FrameType.Response ? "ok" : "function-error";
-    this.#finish({
-      kind,
-      payload: Buffer.from(f.body),
-      errorType: h.errorType,
-      logs: p.logs,
-      maxMemoryMb: this.#maxMemoryMb,
-    });
-  }
-
-  #finish(result: InstanceInvokeResult): void {
-    const p = this.#pending;
-    if (!p) return;
-    this.#pending = undefined;
-    p.cancelTimer();
-    p.resolve(result);
-  }
-
-  #timeout(): void {
-    const p = this.#pending;
-    if (!p) return;
-    this.#timedOut = true;
-    this.#alive = false;
-    this.#proc.child.kill("SIGKILL");
-    const timeoutSec = this.#spec?.timeoutSec ?? 0;
-    const payload = timeoutBody(p.request.requestId, timeoutSec);
-    this.#finish({
-      kind: "timeout",
-      payload,
-      errorType: "Sandbox.Timedout",
-      logs: p.logs,
-      maxMemoryMb: this.#maxMemoryMb,
-    });
+    this.#slot.finish(running, { kind, payload: Buffer.from(f.body), errorType: h.errorType });
   }
 
   #deadInit(): InitReply {
@@ -227,14 +183,6 @@ export class NodeIpcInstance implements Instance {
       const msg = `Runtime exited with error: ${describeExit(code, signal)}`;
       this.#resolveInit({ ok: false, errorType: "Runtime.ExitError", payload: errorBody("Runtime.ExitError", msg) });
     }
-    const p = this.#pending;
-    if (!p || this.#timedOut) return;
-    const crash = this.#fatal ?? crashError(p.request.requestId, { code, signal, outOfMemory });
-    this.#finish({ kind: "crashed", ...crash, logs: p.logs, maxMemoryMb: this.#maxMemoryMb });
+    this.#slot.crash({ code, signal, outOfMemory }, this.#fatal);
   }
-}
-
-function setDeadline(deadlineMs: number, fn: () => void): () => void {
-  const t = setTimeout(fn, Math.max(0, deadlineMs - Date.now()));
-  return () => clearTimeout(t);
 }

@@ -1,15 +1,16 @@
 import { readFile } from "node:fs/promises";
 import type { FunctionSpec } from "../../domain/function-spec.js";
-import { errorBody, timeoutBody } from "../../domain/invocation.js";
+import { errorBody } from "../../domain/invocation.js";
 import type {
   Instance,
   InstanceInvokeRequest,
   InstanceInvokeResult,
   LaunchResult,
 } from "../../ports/instance-launcher.js";
-import { crashError, describeExit, isHeapOutOfMemory } from "./exit-outcome.js";
+import { describeExit, isHeapOutOfMemory } from "./exit-outcome.js";
+import { InvocationSlot, type RunningInvocation } from "./invocation-slot.js";
 import { spawnIsolated, type IsolationOptions, type SpawnedProcess } from "./isolation.js";
-import { captureLines } from "./line-capture.js";
+import { watchProcess } from "./process-watch.js";
 import { RuntimeApiServer, type RuntimeApiReport } from "./runtime-api-server.js";
 
 export interface RuntimeApiLaunchOptions {
@@ -22,13 +23,6 @@ export interface RuntimeApiLaunchOptions {
   readonly isolation: IsolationOptions;
   /** How long the init phase may take. */
   readonly initTimeoutMs: number;
-}
-
-interface Pending {
-  readonly request: InstanceInvokeRequest;
-  readonly logs: string[];
-  readonly resolve: (r: InstanceInvokeResult) => void;
-  readonly cancelTimer: () => void;
 }
 
 /** Peak resident set of a live process, from /proc (MiB). */
@@ -50,12 +44,13 @@ export class RuntimeApiInstance implements Instance {
   readonly #server: RuntimeApiServer;
   #proc: SpawnedProcess | undefined;
   #alive = true;
-  #pending: Pending | undefined;
-  #timedOut = false;
-  #maxMemoryMb = 0;
+  readonly #slot = new InvocationSlot(() => {
+    this.#alive = false;
+    this.#proc?.child.kill("SIGKILL");
+  });
   #onInit: ((r: RuntimeApiReport | { kind: "exit"; how: string }) => void) | undefined;
   readonly #initLogs: string[] = [];
-  readonly #stderrTail: string[] = [];
+  #stderrTail: readonly string[] = [];
   #exited: Promise<void> = Promise.resolve();
 
   private constructor(id: string, spec: FunctionSpec) {
@@ -97,7 +92,7 @@ export class RuntimeApiInstance implements Instance {
   }
 
   invoke(request: InstanceInvokeRequest): Promise<InstanceInvokeResult> {
-    if (!this.#alive || this.#pending) throw new Error(`instance ${this.id} cannot take an event now`);
+    if (!this.#alive || this.#slot.current) throw new Error(`instance ${this.id} cannot take an event now`);
     const headers: Record<string, string> = {
       "Content-Type": "application/json",
       "Lambda-Runtime-Aws-Request-Id": request.requestId,
@@ -106,11 +101,9 @@ export class RuntimeApiInstance implements Instance {
     };
     if (request.traceId) headers["Lambda-Runtime-Trace-Id"] = request.traceId;
     if (request.clientContext) headers["Lambda-Runtime-Client-Context"] = request.clientContext;
-    return new Promise((resolve) => {
-      const t = setTimeout(() => this.#timeout(), Math.max(0, request.deadlineMs - Date.now()));
-      this.#pending = { request, logs: [], resolve, cancelTimer: () => clearTimeout(t) };
-      this.#server.deliver({ requestId: request.requestId, payload: request.payload, headers });
-    });
+    const result = this.#slot.start(request, this.spec.timeoutSec);
+    this.#server.deliver({ requestId: request.requestId, payload: request.payload, headers });
+    return result;
   }
 
   async stop(): Promise<void> {
@@ -122,20 +115,17 @@ export class RuntimeApiInstance implements Instance {
 
   #attach(proc: SpawnedProcess): void {
     this.#proc = proc;
-    const log = (l: string) => (this.#pending ? this.#pending.logs : this.#initLogs).push(l);
-    captureLines(proc.child.stdout, log);
-    captureLines(proc.child.stderr, (l) => {
-      this.#stderrTail.push(l);
-      if (this.#stderrTail.length > 20) this.#stderrTail.shift();
-      log(l);
-    });
-    this.#exited = new Promise((resolve) => {
-      proc.child.on("exit", (code, signal) => {
+    const watched = watchProcess(proc, {
+      onLine: (l) => {
+        if (!this.#slot.log(l)) this.#initLogs.push(l);
+      },
+      onExit: (code, signal) => {
         this.#handleExit(code, signal);
         this.#server.close();
-        void proc.cleanup().finally(resolve);
-      });
+      },
     });
+    this.#stderrTail = watched.stderrTail;
+    this.#exited = watched.exited;
   }
 
   #onReport(r: RuntimeApiReport): void {
@@ -146,49 +136,23 @@ export class RuntimeApiInstance implements Instance {
       return;
     }
     if (r.kind !== "response" && r.kind !== "error") return;
-    const p = this.#pending;
-    if (!p) return;
+    const running = this.#slot.current;
+    if (!running) return;
     // Let stdout written just before the reply reach the log first.
-    setImmediate(() => void this.#complete(p, r));
+    setImmediate(() => void this.#complete(running, r));
   }
 
-  async #complete(p: Pending, r: RuntimeApiReport & { kind: "response" | "error" }): Promise<void> {
-    this.#maxMemoryMb = Math.max(this.#maxMemoryMb, await peakMemoryMb(this.#proc?.child.pid));
+  async #complete(running: RunningInvocation, r: RuntimeApiReport & { kind: "response" | "error" }): Promise<void> {
+    this.#slot.notePeakMemory(await peakMemoryMb(this.#proc?.child.pid));
     const errorType = r.kind === "error" ? r.errorType : undefined;
     const kind = r.kind === "response" ? "ok" : "function-error";
-    this.#finish(p, { kind, payload: r.payload, errorType, logs: p.logs, maxMemoryMb: this.#maxMemoryMb });
-  }
-
-  #finish(p: Pending, result: InstanceInvokeResult): void {
-    if (this.#pending !== p) return;
-    this.#pending = undefined;
-    p.cancelTimer();
-    p.resolve(result);
-  }
-
-  #timeout(): void {
-    const p = this.#pending;
-    if (!p) return;
-    this.#timedOut = true;
-    this.#alive = false;
-    this.#proc?.child.kill("SIGKILL");
-    const payload = timeoutBody(p.request.requestId, this.spec.timeoutSec);
-    this.#finish(p, {
-      kind: "timeout",
-      payload,
-      errorType: "Sandbox.Timedout",
-      logs: p.logs,
-      maxMemoryMb: this.#maxMemoryMb,
-    });
+    this.#slot.finish(running, { kind, payload: r.payload, errorType });
   }
 
   #handleExit(code: number | null, signal: NodeJS.Signals | null): void {
     this.#alive = false;
     this.#onInit?.({ kind: "exit", how: describeExit(code, signal) });
     this.#onInit = undefined;
-    const p = this.#pending;
-    if (!p || this.#timedOut) return;
-    const crash = crashError(p.request.requestId, { code, signal, outOfMemory: isHeapOutOfMemory(this.#stderrTail) });
-    this.#finish(p, { kind: "crashed", ...crash, logs: p.logs, maxMemoryMb: this.#maxMemoryMb });
+    this.#slot.crash({ code, signal, outOfMemory: isHeapOutOfMemory(this.#stderrTail) }, undefined);
   }
 }

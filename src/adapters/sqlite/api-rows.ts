@@ -6,11 +6,6 @@ export const parse = <R>(row: Row): R => JSON.parse(row.body as string) as R;
 /** A record as a JSON body. */
 export const body = (record: object): string => JSON.stringify(record);
 
-/** Runs synchronous statements as the ApiStore's promise API expects (throws become rejections). */
-export function settle<T>(run: () => T): Promise<T> {
-  return new Promise<T>((resolve) => resolve(run()));
-}
-
 /** What SQLite reports when a constraint refuses a write. */
 export function constraintOf(e: unknown): "unique" | "foreign-key" | undefined {
   const code = (e as { code?: unknown }).code;

@@ -1,6 +1,3 @@
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
-import BetterSqlite3 from "better-sqlite3";
 import type { Database } from "better-sqlite3";
 import type {
   ApiModel,
@@ -16,22 +13,16 @@ import type {
   RouteRecord,
   StageRecord,
 } from "../../ports/api-store.js";
-import { defaultMigrationsDir, migrate, readMigrations } from "./migrate.js";
-import { body, constraintOf, parse, resourceParams, routeParams, settle, stageParams } from "./api-rows.js";
+import { body, constraintOf, parse, resourceParams, routeParams, stageParams } from "./api-rows.js";
+import { closeDatabase, openDatabase, type SqliteDatabaseOptions, settle } from "./database.js";
 import type { Row } from "./rows.js";
 import * as sql from "./sql/apigw.js";
 import type { ApiChildTable } from "./sql/apigw.js";
 
 const T = sql.CHILD_TABLES;
 
-export interface SqliteApiStoreOptions {
-  /** A database file (created with its directory) or `:memory:`; may be the Lambda store's file. */
-  readonly path: string;
-  /** Where the numbered migration files are; defaults to the repository's `migrations/sqlite`. */
-  readonly migrationsDir?: string | undefined;
-  /** Time recorded for applied migrations. */
-  readonly now?: number | undefined;
-}
+/** Where the ApiStore keeps its data; `path` may be the Lambda store's file. */
+export type SqliteApiStoreOptions = SqliteDatabaseOptions;
 
 /**
  * The ApiStore on one SQLite file (WAL) or in memory. It opens its own connection, so it can share
@@ -46,14 +37,7 @@ export class SqliteApiStore implements ApiStore {
 
   /** Opens (and migrates) the database. */
   static open(options: SqliteApiStoreOptions): SqliteApiStore {
-    if (options.path !== ":memory:") mkdirSync(dirname(options.path), { recursive: true });
-    const db = new BetterSqlite3(options.path);
-    db.pragma("journal_mode = WAL");
-    db.pragma("foreign_keys = ON");
-    db.pragma("busy_timeout = 5000");
-    db.pragma("synchronous = NORMAL");
-    migrate(db, readMigrations(options.migrationsDir ?? defaultMigrationsDir()), options.now ?? Date.now());
-    return new SqliteApiStore(db);
+    return new SqliteApiStore(openDatabase(options));
   }
 
   insertApi(api: ApiRecord, root?: ResourceRecord): Promise<boolean> {
@@ -264,9 +248,7 @@ export class SqliteApiStore implements ApiStore {
   }
 
   close(): Promise<void> {
-    return settle(() => {
-      if (this.#db.open) this.#db.close();
-    });
+    return settle(() => closeDatabase(this.#db));
   }
 
   #insert(t: ApiChildTable, p: Row): ApiWriteResult {

@@ -1,6 +1,3 @@
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
-import BetterSqlite3 from "better-sqlite3";
 import type { Database } from "better-sqlite3";
 import type {
   AliasRecord,
@@ -17,7 +14,7 @@ import type {
   Store,
   VersionRecord,
 } from "../../ports/store.js";
-import { defaultMigrationsDir, migrate, readMigrations } from "./migrate.js";
+import { closeDatabase, openDatabase, type SqliteDatabaseOptions, settle } from "./database.js";
 import {
   aliasParams,
   functionParams,
@@ -33,19 +30,8 @@ import * as eic from "./sql/event-invoke-configs.js";
 import * as fns from "./sql/functions.js";
 import * as versions from "./sql/versions.js";
 
-/** Runs a synchronous statement as the Store's promise API expects (throws become rejections). */
-function settle<T>(run: () => T): Promise<T> {
-  return new Promise<T>((resolve) => resolve(run()));
-}
-
-export interface SqliteStoreOptions {
-  /** A database file (created with its directory) or `:memory:`. */
-  readonly path: string;
-  /** Where the numbered migration files are; defaults to the repository's `migrations/sqlite`. */
-  readonly migrationsDir?: string | undefined;
-  /** Time recorded for applied migrations. */
-  readonly now?: number | undefined;
-}
+/** Where the Store keeps its data. */
+export type SqliteStoreOptions = SqliteDatabaseOptions;
 
 /** The Store on one SQLite file (WAL) or in memory. Statements are synchronous, so each method is atomic. */
 export class SqliteStore implements Store {
@@ -57,14 +43,7 @@ export class SqliteStore implements Store {
 
   /** Opens (and migrates) the database. */
   static open(options: SqliteStoreOptions): SqliteStore {
-    if (options.path !== ":memory:") mkdirSync(dirname(options.path), { recursive: true });
-    const db = new BetterSqlite3(options.path);
-    db.pragma("journal_mode = WAL");
-    db.pragma("foreign_keys = ON");
-    db.pragma("busy_timeout = 5000");
-    db.pragma("synchronous = NORMAL");
-    migrate(db, readMigrations(options.migrationsDir ?? defaultMigrationsDir()), options.now ?? Date.now());
-    return new SqliteStore(db);
+    return new SqliteStore(openDatabase(options));
   }
 
   insertFunction(record: FunctionRecord): Promise<boolean> {
@@ -296,8 +275,6 @@ export class SqliteStore implements Store {
   }
 
   close(): Promise<void> {
-    return settle(() => {
-      if (this.#db.open) this.#db.close();
-    });
+    return settle(() => closeDatabase(this.#db));
   }
 }

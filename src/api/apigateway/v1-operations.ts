@@ -2,18 +2,8 @@
 import { z } from "zod";
 import type { ApiRequest, Operation } from "../types.js";
 import { integrationView, methodView, resourceView, restApiView } from "./v1-views.js";
-import {
-  type ApiGatewayOperationsDeps,
-  body,
-  empty,
-  intQuery,
-  json,
-  operation,
-  param,
-  query,
-  stringList,
-  stringMap,
-} from "./wire.js";
+import { stringList, stringMap } from "./schemas.js";
+import { type ApiGatewayOperationsDeps, body, empty, intQuery, json, operation, param, query } from "./wire.js";
 
 const createRestApi = z.object({
   name: z.string().min(1),

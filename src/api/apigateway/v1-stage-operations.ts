@@ -2,17 +2,8 @@
 import { z } from "zod";
 import type { Operation } from "../types.js";
 import { authorizerView, deploymentView, stageView } from "./v1-views.js";
-import {
-  type ApiGatewayOperationsDeps,
-  body,
-  empty,
-  json,
-  operation,
-  param,
-  query,
-  stringList,
-  stringMap,
-} from "./wire.js";
+import { stringList, stringMap } from "./schemas.js";
+import { type ApiGatewayOperationsDeps, body, empty, json, operation, param, query } from "./wire.js";
 
 const canary = z.object({
   percentTraffic: z.number().min(0).max(100).optional(),

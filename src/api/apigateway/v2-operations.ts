@@ -2,18 +2,8 @@
 import { z } from "zod";
 import type { Operation } from "../types.js";
 import { apiView, integrationView, routeView } from "./v2-views.js";
-import {
-  type ApiGatewayOperationsDeps,
-  body,
-  empty,
-  intQuery,
-  json,
-  operation,
-  param,
-  query,
-  stringList,
-  stringMap,
-} from "./wire.js";
+import { stringList, stringMap } from "./schemas.js";
+import { type ApiGatewayOperationsDeps, body, empty, intQuery, json, operation, param, query } from "./wire.js";
 
 const cors = z.object({
   allowOrigins: stringList.optional(),

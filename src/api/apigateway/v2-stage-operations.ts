@@ -2,7 +2,8 @@
 import { z } from "zod";
 import type { Operation } from "../types.js";
 import { authorizerView, deploymentView, stageView } from "./v2-views.js";
-import { type ApiGatewayOperationsDeps, body, empty, json, operation, param, stringList, stringMap } from "./wire.js";
+import { stringList, stringMap } from "./schemas.js";
+import { type ApiGatewayOperationsDeps, body, empty, json, operation, param } from "./wire.js";
 
 const stageFields = {
   autoDeploy: z.boolean().optional(),

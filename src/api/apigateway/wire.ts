@@ -1,4 +1,4 @@
-import { z } from "zod";
+import type { z } from "zod";
 import type { ApiService } from "../../control/api-service.js";
 import { PlatformError } from "../../shared/errors.js";
 import type { ApiRequest, ApiResponse, Operation } from "../types.js";
@@ -101,7 +101,3 @@ function isEmpty(v: unknown): boolean {
   if (Array.isArray(v)) return v.length === 0;
   return typeof v === "object" && v !== null && Object.keys(v).length === 0;
 }
-
-/** Common zod pieces. */
-export const stringMap = z.record(z.string(), z.string());
-export const stringList = z.array(z.string());

@@ -1,4 +1,4 @@
-import type { ApiRecord, ApiStore, ApiWriteResult } from "../../ports/api-store.js";
+import type { ApiModel, ApiRecord, ApiStore, ApiWriteResult } from "../../ports/api-store.js";
 import type { Clock } from "../../shared/clock.js";
 import { PlatformError } from "../../shared/errors.js";
 import type { IdSource } from "../../shared/ids.js";
@@ -45,6 +45,17 @@ export async function requireApi(
   const api = await ctx.store.getApi(apiId);
   if (!api || api.protocol !== protocol) throw apiNotFound(ctx, apiId);
   return api;
+}
+
+/** The whole model of the API `apiId` of `protocol`, or AWS's not-found error. */
+export async function requireModel(
+  ctx: ApiGatewayContext,
+  apiId: string,
+  protocol: ApiRecord["protocol"],
+): Promise<ApiModel> {
+  const model = await ctx.store.loadModel(apiId);
+  if (!model || model.api.protocol !== protocol) throw apiNotFound(ctx, apiId);
+  return model;
 }
 
 /** Runs a write on `apiId` under its lock, then recompiles and publishes it. */

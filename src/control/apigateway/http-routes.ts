@@ -1,31 +1,30 @@
 /** API Gateway v2 routes and integrations of HTTP APIs. */
 import type { IntegrationRecord, RouteRecord } from "../../ports/api-store.js";
 import { HTTP_TIMEOUT_MS } from "../api-compiler.js";
+import { apiChildOperations, freshChildId, httpNotFound, INTEGRATIONS, ROUTES } from "./api-children.js";
 import {
   type ApiGatewayContext,
   badRequest,
   checkWrite,
   conflict,
-  freshId,
   mutate,
-  notFound,
   optional,
   requireApi,
   without,
 } from "./context.js";
 import { parseLambdaUri } from "./lambda-uri.js";
 import type { IntegrationInput, RouteInput } from "./types.js";
-import { checkRouteKey, checkTimeout } from "./validate.js";
+import { checkOneOf, checkRouteKey, checkTimeout } from "./validate.js";
 
 const AUTHORIZATION_TYPES = ["NONE", "JWT", "CUSTOM", "AWS_IAM"] as const;
 
-function routeNotFound(routeId: string) {
-  return notFound(`Invalid Route identifier specified ${routeId}`, { resourceType: "Route" });
-}
+const routeNotFound = httpNotFound("Route");
+const integrationNotFound = httpNotFound("Integration");
 
-function integrationNotFound(integrationId: string) {
-  return notFound(`Invalid Integration identifier specified ${integrationId}`, { resourceType: "Integration" });
-}
+/** GetRoute, GetRoutes and DeleteRoute. */
+export const routes = apiChildOperations("HTTP", ROUTES, routeNotFound);
+/** GetIntegration, GetIntegrations and DeleteIntegration (routes that targeted a deleted one are not served). */
+export const integrations = apiChildOperations("HTTP", INTEGRATIONS, integrationNotFound);
 
 function routeKeyTaken(routeKey: string) {
   return conflict(`Unable to create route ${routeKey}. A route with that key already exists for this API.`);
@@ -35,14 +34,9 @@ function routeKeyTaken(routeKey: string) {
 export async function createRoute(ctx: ApiGatewayContext, apiId: string, input: RouteInput): Promise<RouteRecord> {
   return mutate(ctx, apiId, async () => {
     await requireApi(ctx, apiId, "HTTP");
-    const existing = await ctx.store.listRoutes(apiId);
     const route = await checkedRoute(ctx, apiId, {
       apiId,
-      routeId: freshId(
-        ctx,
-        7,
-        existing.map((r) => r.routeId),
-      ),
+      routeId: await freshChildId(ctx, ROUTES, apiId),
       routeKey: input.routeKey ?? "",
       authorizationType: "NONE",
       apiKeyRequired: false,
@@ -89,9 +83,7 @@ function withoutRouteKey(input: RouteInput): Partial<RouteRecord> {
 
 async function checkedRoute(ctx: ApiGatewayContext, apiId: string, route: RouteRecord): Promise<RouteRecord> {
   checkRouteKey(route.routeKey);
-  if (!AUTHORIZATION_TYPES.includes(route.authorizationType)) {
-    throw badRequest(`Invalid authorization type specified. Must be one of [${AUTHORIZATION_TYPES.join(", ")}]`);
-  }
+  checkOneOf(route.authorizationType, AUTHORIZATION_TYPES, "authorization type");
   if (route.target !== undefined) {
     const id = route.target.startsWith("integrations/") ? route.target.slice("integrations/".length) : undefined;
     if (id === undefined || !(await ctx.store.getIntegration(apiId, id))) {
@@ -112,28 +104,6 @@ async function checkedRoute(ctx: ApiGatewayContext, apiId: string, route: RouteR
   return without(route, "authorizerId", "authorizationScopes");
 }
 
-/** One route. */
-export async function getRoute(ctx: ApiGatewayContext, apiId: string, routeId: string): Promise<RouteRecord> {
-  await requireApi(ctx, apiId, "HTTP");
-  const route = await ctx.store.getRoute(apiId, routeId);
-  if (!route) throw routeNotFound(routeId);
-  return route;
-}
-
-/** An API's routes. */
-export async function getRoutes(ctx: ApiGatewayContext, apiId: string): Promise<RouteRecord[]> {
-  await requireApi(ctx, apiId, "HTTP");
-  return ctx.store.listRoutes(apiId);
-}
-
-/** Deletes a route. */
-export async function deleteRoute(ctx: ApiGatewayContext, apiId: string, routeId: string): Promise<void> {
-  await mutate(ctx, apiId, async () => {
-    await requireApi(ctx, apiId, "HTTP");
-    if (!(await ctx.store.deleteRoute(apiId, routeId))) throw routeNotFound(routeId);
-  });
-}
-
 /** Creates an integration (AWS_PROXY to a Lambda function is what the gateway serves). */
 export async function createIntegration(
   ctx: ApiGatewayContext,
@@ -142,14 +112,9 @@ export async function createIntegration(
 ): Promise<IntegrationRecord> {
   return mutate(ctx, apiId, async () => {
     await requireApi(ctx, apiId, "HTTP");
-    const existing = await ctx.store.listIntegrations(apiId);
     const integration = checkedIntegration({
       apiId,
-      integrationId: freshId(
-        ctx,
-        7,
-        existing.map((i) => i.integrationId),
-      ),
+      integrationId: await freshChildId(ctx, INTEGRATIONS, apiId),
       integrationType: input.integrationType ?? "",
       timeoutInMillis: HTTP_TIMEOUT_MS,
       connectionType: "INTERNET",
@@ -193,9 +158,7 @@ function integrationFields(input: IntegrationInput): Partial<IntegrationRecord> 
 }
 
 function checkedIntegration(i: IntegrationRecord): IntegrationRecord {
-  const types = ["AWS", "HTTP", "MOCK", "HTTP_PROXY", "AWS_PROXY"];
-  if (!types.includes(i.integrationType))
-    throw badRequest(`Invalid integration type specified. Must be one of [${types.join(", ")}]`);
+  checkOneOf(i.integrationType, ["AWS", "HTTP", "MOCK", "HTTP_PROXY", "AWS_PROXY"], "integration type");
   checkTimeout(i.timeoutInMillis, HTTP_TIMEOUT_MS);
   if (i.integrationType !== "AWS_PROXY") return i;
   if (!i.integrationUri || !parseLambdaUri(i.integrationUri)) {
@@ -205,30 +168,4 @@ function checkedIntegration(i: IntegrationRecord): IntegrationRecord {
   if (version !== "1.0" && version !== "2.0")
     throw badRequest("Invalid payload format version specified. Must be 1.0 or 2.0");
   return { ...i, payloadFormatVersion: version, integrationMethod: i.integrationMethod ?? "POST" };
-}
-
-/** One integration. */
-export async function getIntegration(
-  ctx: ApiGatewayContext,
-  apiId: string,
-  integrationId: string,
-): Promise<IntegrationRecord> {
-  await requireApi(ctx, apiId, "HTTP");
-  const integration = await ctx.store.getIntegration(apiId, integrationId);
-  if (!integration) throw integrationNotFound(integrationId);
-  return integration;
-}
-
-/** An API's integrations. */
-export async function getIntegrations(ctx: ApiGatewayContext, apiId: string): Promise<IntegrationRecord[]> {
-  await requireApi(ctx, apiId, "HTTP");
-  return ctx.store.listIntegrations(apiId);
-}
-
-/** Deletes an integration (routes that targeted it are no longer served). */
-export async function deleteIntegration(ctx: ApiGatewayContext, apiId: string, integrationId: string): Promise<void> {
-  await mutate(ctx, apiId, async () => {
-    await requireApi(ctx, apiId, "HTTP");
-    if (!(await ctx.store.deleteIntegration(apiId, integrationId))) throw integrationNotFound(integrationId);
-  });
 }

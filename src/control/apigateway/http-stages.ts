@@ -2,31 +2,42 @@
 import type { AuthorizerRecord, DeploymentRecord, StageRecord } from "../../ports/api-store.js";
 import { compileHttpRoutes } from "../api-compiler.js";
 import {
+  apiChildOperations,
+  AUTHORIZERS,
+  DEPLOYMENTS,
+  freshChildId,
+  httpNotFound,
+  newChildId,
+  STAGES,
+} from "./api-children.js";
+import {
   type ApiGatewayContext,
   badRequest,
   checkWrite,
   conflict,
-  freshId,
   mutate,
-  notFound,
   optional,
   requireApi,
+  requireModel,
 } from "./context.js";
 import { parseLambdaUri } from "./lambda-uri.js";
 import type { HttpAuthorizerInput, HttpDeploymentInput, HttpStageInput } from "./types.js";
-import { checkStageName } from "./validate.js";
+import { checkOneOf, checkStageName } from "./validate.js";
 
-function stageNotFound(stageName: string) {
-  return notFound(`Invalid stage identifier specified ${stageName}`, { resourceType: "Stage" });
-}
+const stageNotFound = httpNotFound("Stage", "stage");
+const authorizerNotFound = httpNotFound("Authorizer");
+const deploymentNotFound = httpNotFound("Deployment");
 
-function authorizerNotFound(authorizerId: string) {
-  return notFound(`Invalid Authorizer identifier specified ${authorizerId}`, { resourceType: "Authorizer" });
-}
+/** GetStage, GetStages and DeleteStage. */
+export const stages = apiChildOperations("HTTP", STAGES, stageNotFound);
+/** GetAuthorizer, GetAuthorizers and DeleteAuthorizer (routes that used a deleted one fail closed: not served). */
+export const authorizers = apiChildOperations("HTTP", AUTHORIZERS, authorizerNotFound);
+/** GetDeployments (oldest first). */
+export const deployments = apiChildOperations("HTTP", DEPLOYMENTS, deploymentNotFound);
 
 async function checkDeployment(ctx: ApiGatewayContext, apiId: string, deploymentId: string | undefined): Promise<void> {
   if (deploymentId !== undefined && !(await ctx.store.getDeployment(apiId, deploymentId))) {
-    throw notFound(`Invalid Deployment identifier specified ${deploymentId}`, { resourceType: "Deployment" });
+    throw deploymentNotFound(deploymentId);
   }
 }
 
@@ -51,7 +62,7 @@ export async function createStage(ctx: ApiGatewayContext, apiId: string, input: 
     };
     checkWrite(ctx, apiId, await ctx.store.insertStage(stage), () => conflict(`Stage already exists: ${stageName}`));
     return stage;
-  }).then(() => getStage(ctx, apiId, stageName));
+  }).then(() => stages.get(ctx, apiId, stageName));
 }
 
 /** Changes a stage. */
@@ -78,29 +89,7 @@ export async function updateStage(
     };
     if (!(await ctx.store.updateStage(next))) throw stageNotFound(stageName);
   });
-  return getStage(ctx, apiId, stageName);
-}
-
-/** One stage. */
-export async function getStage(ctx: ApiGatewayContext, apiId: string, stageName: string): Promise<StageRecord> {
-  await requireApi(ctx, apiId, "HTTP");
-  const stage = await ctx.store.getStage(apiId, stageName);
-  if (!stage) throw stageNotFound(stageName);
-  return stage;
-}
-
-/** An API's stages. */
-export async function getStages(ctx: ApiGatewayContext, apiId: string): Promise<StageRecord[]> {
-  await requireApi(ctx, apiId, "HTTP");
-  return ctx.store.listStages(apiId);
-}
-
-/** Deletes a stage. */
-export async function deleteStage(ctx: ApiGatewayContext, apiId: string, stageName: string): Promise<void> {
-  await mutate(ctx, apiId, async () => {
-    await requireApi(ctx, apiId, "HTTP");
-    if (!(await ctx.store.deleteStage(apiId, stageName))) throw stageNotFound(stageName);
-  });
+  return stages.get(ctx, apiId, stageName);
 }
 
 /** Creates a REQUEST (Lambda) or JWT authorizer. */
@@ -111,14 +100,9 @@ export async function createAuthorizer(
 ): Promise<AuthorizerRecord> {
   return mutate(ctx, apiId, async () => {
     await requireApi(ctx, apiId, "HTTP");
-    const existing = await ctx.store.listAuthorizers(apiId);
     const authorizer = checkedAuthorizer({
       apiId,
-      authorizerId: freshId(
-        ctx,
-        6,
-        existing.map((a) => a.authorizerId),
-      ),
+      authorizerId: await freshChildId(ctx, AUTHORIZERS, apiId),
       name: input.name,
       authorizerType: input.authorizerType,
       identitySource: input.identitySource ?? [],
@@ -146,8 +130,7 @@ function checkedAuthorizer(a: AuthorizerRecord): AuthorizerRecord {
       throw badRequest("JwtConfiguration with an Issuer is required for JWT authorizers");
     return a.identitySource.length ? a : { ...a, identitySource: ["$request.header.Authorization"] };
   }
-  if (a.authorizerType !== "REQUEST")
-    throw badRequest("Invalid authorizer type specified. Must be one of [REQUEST, JWT]");
+  checkOneOf(a.authorizerType, ["REQUEST", "JWT"], "authorizer type");
   if (!a.authorizerUri || !parseLambdaUri(a.authorizerUri)) {
     throw badRequest("AuthorizerUri must be a Lambda function invocation URI for REQUEST authorizers");
   }
@@ -165,32 +148,6 @@ function checkedAuthorizer(a: AuthorizerRecord): AuthorizerRecord {
   return a;
 }
 
-/** One authorizer. */
-export async function getAuthorizer(
-  ctx: ApiGatewayContext,
-  apiId: string,
-  authorizerId: string,
-): Promise<AuthorizerRecord> {
-  await requireApi(ctx, apiId, "HTTP");
-  const authorizer = await ctx.store.getAuthorizer(apiId, authorizerId);
-  if (!authorizer) throw authorizerNotFound(authorizerId);
-  return authorizer;
-}
-
-/** An API's authorizers. */
-export async function getAuthorizers(ctx: ApiGatewayContext, apiId: string): Promise<AuthorizerRecord[]> {
-  await requireApi(ctx, apiId, "HTTP");
-  return ctx.store.listAuthorizers(apiId);
-}
-
-/** Deletes an authorizer (routes that used it are no longer served: they fail closed). */
-export async function deleteAuthorizer(ctx: ApiGatewayContext, apiId: string, authorizerId: string): Promise<void> {
-  await mutate(ctx, apiId, async () => {
-    await requireApi(ctx, apiId, "HTTP");
-    if (!(await ctx.store.deleteAuthorizer(apiId, authorizerId))) throw authorizerNotFound(authorizerId);
-  });
-}
-
 /** Freezes the current routes into a deployment, and points `stageName` at it when given. */
 export async function createDeployment(
   ctx: ApiGatewayContext,
@@ -203,15 +160,10 @@ export async function createDeployment(
     if (input.stageName !== undefined && !stage) throw stageNotFound(input.stageName);
     if (stage?.autoDeploy)
       throw badRequest(`Stage ${stage.stageName} has autoDeploy enabled; it deploys every change itself.`);
-    const model = await ctx.store.loadModel(apiId);
-    if (!model) throw notFound(`Invalid API identifier specified ${ctx.accountId}:${apiId}`, { resourceType: "Api" });
+    const model = await requireModel(ctx, apiId, "HTTP");
     const deployment: DeploymentRecord = {
       apiId,
-      deploymentId: freshId(
-        ctx,
-        6,
-        model.deployments.map((d) => d.deploymentId),
-      ),
+      deploymentId: newChildId(ctx, DEPLOYMENTS, model.deployments),
       createdAt: ctx.clock.now(),
       autoDeployed: false,
       routes: compileHttpRoutes(model),
@@ -226,10 +178,4 @@ export async function createDeployment(
       });
     return deployment;
   });
-}
-
-/** An API's deployments, oldest first. */
-export async function getDeployments(ctx: ApiGatewayContext, apiId: string): Promise<DeploymentRecord[]> {
-  await requireApi(ctx, apiId, "HTTP");
-  return ctx.store.listDeployments(apiId);
 }

@@ -2,7 +2,6 @@
 import type { ApiRecord, MethodRecord, ResourceRecord } from "../../ports/api-store.js";
 import {
   type ApiGatewayContext,
-  apiNotFound,
   badRequest,
   conflict,
   freshId,
@@ -11,6 +10,7 @@ import {
   notFound,
   optional,
   requireApi,
+  requireModel,
 } from "./context.js";
 import type { CreateRestApiInput } from "./types.js";
 import { checkPathPart, pageOf } from "./validate.js";
@@ -75,8 +75,7 @@ export async function deleteRestApi(ctx: ApiGatewayContext, apiId: string): Prom
 
 /** A REST API's resources with their methods, ordered by path. */
 export async function getResources(ctx: ApiGatewayContext, apiId: string): Promise<ResourceWithMethods[]> {
-  const model = await ctx.store.loadModel(apiId);
-  if (!model || model.api.protocol !== "REST") throw apiNotFound(ctx, apiId);
+  const model = await requireModel(ctx, apiId, "REST");
   return model.resources.map((resource) => ({
     resource,
     methods: model.methods.filter((m) => m.resourceId === resource.resourceId),

@@ -1,23 +1,21 @@
 /** API Gateway v1 authorizers of REST APIs: Lambda TOKEN and REQUEST authorizers. */
 import type { AuthorizerRecord } from "../../ports/api-store.js";
 import { REST_AUTHORIZER_TTL_S } from "../api-compiler.js";
-import {
-  type ApiGatewayContext,
-  badRequest,
-  checkWrite,
-  conflict,
-  freshId,
-  mutate,
-  notFound,
-  optional,
-  requireApi,
-} from "./context.js";
+import { apiChildOperations, AUTHORIZERS, freshChildId } from "./api-children.js";
+import { type ApiGatewayContext, badRequest, checkWrite, conflict, mutate, notFound, optional } from "./context.js";
 import { parseLambdaUri } from "./lambda-uri.js";
 import type { RestAuthorizerInput } from "./types.js";
+import { checkOneOf } from "./validate.js";
 
 function authorizerNotFound() {
   return notFound("Invalid Authorizer identifier specified");
 }
+
+/**
+ * GetAuthorizer, GetAuthorizers and DeleteAuthorizer. Deployed stages keep a deleted authorizer they were
+ * deployed with; a new deployment leaves its methods out.
+ */
+export const authorizers = apiChildOperations("REST", AUTHORIZERS, authorizerNotFound);
 
 /** `method.request.header.A, method.request.querystring.b` → its parts. */
 function splitIdentitySource(source: string | undefined): string[] {
@@ -39,9 +37,7 @@ export async function createAuthorizer(
     if (!api || api.protocol !== "REST") {
       throw conflict("Unable to complete operation due to concurrent modification. Please try again later.");
     }
-    const types = ["TOKEN", "REQUEST", "COGNITO_USER_POOLS"];
-    if (!types.includes(input.type))
-      throw badRequest(`Invalid authorizer type specified. Must be one of [${types.join(", ")}]`);
+    checkOneOf(input.type, ["TOKEN", "REQUEST", "COGNITO_USER_POOLS"], "authorizer type");
     if (input.type !== "COGNITO_USER_POOLS" && !(input.authorizerUri && parseLambdaUri(input.authorizerUri))) {
       throw badRequest("Invalid Authorizer URI specified. A Lambda function invocation URI is required.");
     }
@@ -50,14 +46,9 @@ export async function createAuthorizer(
     const identitySource = splitIdentitySource(
       input.identitySource ?? (input.type === "TOKEN" ? "method.request.header.Authorization" : undefined),
     );
-    const existing = await ctx.store.listAuthorizers(apiId);
     const authorizer: AuthorizerRecord = {
       apiId,
-      authorizerId: freshId(
-        ctx,
-        6,
-        existing.map((a) => a.authorizerId),
-      ),
+      authorizerId: await freshChildId(ctx, AUTHORIZERS, apiId),
       name: input.name,
       authorizerType: input.type,
       identitySource,
@@ -72,31 +63,5 @@ export async function createAuthorizer(
     };
     checkWrite(ctx, apiId, await ctx.store.putAuthorizer(authorizer), () => conflict("Authorizer id collision"));
     return authorizer;
-  });
-}
-
-/** One authorizer. */
-export async function getAuthorizer(
-  ctx: ApiGatewayContext,
-  apiId: string,
-  authorizerId: string,
-): Promise<AuthorizerRecord> {
-  await requireApi(ctx, apiId, "REST");
-  const authorizer = await ctx.store.getAuthorizer(apiId, authorizerId);
-  if (!authorizer) throw authorizerNotFound();
-  return authorizer;
-}
-
-/** A REST API's authorizers. */
-export async function getAuthorizers(ctx: ApiGatewayContext, apiId: string): Promise<AuthorizerRecord[]> {
-  await requireApi(ctx, apiId, "REST");
-  return ctx.store.listAuthorizers(apiId);
-}
-
-/** Deletes an authorizer (deployed stages keep the one they were deployed with; a new deployment leaves its methods out). */
-export async function deleteAuthorizer(ctx: ApiGatewayContext, apiId: string, authorizerId: string): Promise<void> {
-  await mutate(ctx, apiId, async () => {
-    await requireApi(ctx, apiId, "REST");
-    if (!(await ctx.store.deleteAuthorizer(apiId, authorizerId))) throw authorizerNotFound();
   });
 }

@@ -1,17 +1,17 @@
 /** API Gateway v1 deployments and stages of REST APIs (a stage serves its deployment's frozen routes). */
-import type { ApiModel, CanaryRecord, DeploymentRecord, StageRecord } from "../../ports/api-store.js";
+import type { CanaryRecord, DeploymentRecord, StageRecord } from "../../ports/api-store.js";
 import { compileRestRoutes } from "../api-compiler.js";
+import { apiChildOperations, DEPLOYMENTS, newChildId, STAGES } from "./api-children.js";
 import {
   type ApiGatewayContext,
-  apiNotFound,
   badRequest,
   checkWrite,
   conflict,
-  freshId,
   mutate,
   notFound,
   optional,
   requireApi,
+  requireModel,
 } from "./context.js";
 import { applyStagePatch } from "./rest-stage-patch.js";
 import type { CanaryInput, PatchOperation, RestDeploymentInput, RestStageInput } from "./types.js";
@@ -25,11 +25,10 @@ function deploymentNotFound() {
   return notFound("Invalid Deployment identifier specified");
 }
 
-async function requireModel(ctx: ApiGatewayContext, apiId: string): Promise<ApiModel> {
-  const model = await ctx.store.loadModel(apiId);
-  if (!model || model.api.protocol !== "REST") throw apiNotFound(ctx, apiId);
-  return model;
-}
+/** GetStage and DeleteStage. */
+export const stages = apiChildOperations("REST", STAGES, stageNotFound);
+/** GetDeployment and GetDeployments (oldest first). */
+export const deployments = apiChildOperations("REST", DEPLOYMENTS, deploymentNotFound);
 
 function canaryOf(input: CanaryInput, deploymentId: string | undefined): CanaryRecord {
   const percentTraffic = input.percentTraffic ?? 0;
@@ -54,7 +53,7 @@ export async function createDeployment(
   input: RestDeploymentInput,
 ): Promise<DeploymentRecord> {
   return mutate(ctx, apiId, async () => {
-    const model = await requireModel(ctx, apiId);
+    const model = await requireModel(ctx, apiId, "REST");
     const stage = input.stageName ? model.stages.find((s) => s.stageName === input.stageName) : undefined;
     if (input.canarySettings) {
       if (!input.stageName) {
@@ -74,11 +73,7 @@ export async function createDeployment(
     const now = ctx.clock.now();
     const deployment: DeploymentRecord = {
       apiId,
-      deploymentId: freshId(
-        ctx,
-        6,
-        model.deployments.map((d) => d.deploymentId),
-      ),
+      deploymentId: newChildId(ctx, DEPLOYMENTS, model.deployments),
       createdAt: now,
       autoDeployed: false,
       routes: compileRestRoutes(model),
@@ -121,28 +116,10 @@ async function deployToStage(
   checkWrite(ctx, deployment.apiId, await ctx.store.insertStage(created), () => conflict("Stage already exists"));
 }
 
-/** A REST API's deployments, oldest first. */
-export async function getDeployments(ctx: ApiGatewayContext, apiId: string): Promise<DeploymentRecord[]> {
-  await requireApi(ctx, apiId, "REST");
-  return ctx.store.listDeployments(apiId);
-}
-
-/** One deployment. */
-export async function getDeployment(
-  ctx: ApiGatewayContext,
-  apiId: string,
-  deploymentId: string,
-): Promise<DeploymentRecord> {
-  await requireApi(ctx, apiId, "REST");
-  const deployment = await ctx.store.getDeployment(apiId, deploymentId);
-  if (!deployment) throw deploymentNotFound();
-  return deployment;
-}
-
 /** Deletes a deployment no stage serves. */
 export async function deleteDeployment(ctx: ApiGatewayContext, apiId: string, deploymentId: string): Promise<void> {
   await mutate(ctx, apiId, async () => {
-    const model = await requireModel(ctx, apiId);
+    const model = await requireModel(ctx, apiId, "REST");
     if (model.stages.some((s) => s.deploymentId === deploymentId || s.canary?.deploymentId === deploymentId)) {
       throw badRequest("Active stages pointing to this deployment must be moved or deleted");
     }
@@ -183,19 +160,10 @@ export async function createStage(ctx: ApiGatewayContext, apiId: string, input: 
   });
 }
 
-/** One stage. */
-export async function getStage(ctx: ApiGatewayContext, apiId: string, stageName: string): Promise<StageRecord> {
-  await requireApi(ctx, apiId, "REST");
-  const stage = await ctx.store.getStage(apiId, stageName);
-  if (!stage) throw stageNotFound();
-  return stage;
-}
-
 /** A REST API's stages, optionally only those serving `deploymentId`. */
 export async function getStages(ctx: ApiGatewayContext, apiId: string, deploymentId?: string): Promise<StageRecord[]> {
-  await requireApi(ctx, apiId, "REST");
-  const stages = await ctx.store.listStages(apiId);
-  return deploymentId === undefined ? stages : stages.filter((s) => s.deploymentId === deploymentId);
+  const all = await stages.list(ctx, apiId);
+  return deploymentId === undefined ? all : all.filter((s) => s.deploymentId === deploymentId);
 }
 
 /** Applies patch operations to a stage: variables, deployment, canary settings and canary promotion. */
@@ -206,19 +174,11 @@ export async function updateStage(
   ops: readonly PatchOperation[],
 ): Promise<StageRecord> {
   return mutate(ctx, apiId, async () => {
-    const current = await getStage(ctx, apiId, stageName);
+    const current = await stages.get(ctx, apiId, stageName);
     const patched = applyStagePatch(current, ops);
     await checkDeployments(ctx, apiId, patched.deploymentIds);
     const next = { ...patched.stage, lastUpdatedAt: ctx.clock.now() };
     if (!(await ctx.store.updateStage(next))) throw stageNotFound();
     return next;
-  });
-}
-
-/** Deletes a stage. */
-export async function deleteStage(ctx: ApiGatewayContext, apiId: string, stageName: string): Promise<void> {
-  await mutate(ctx, apiId, async () => {
-    await requireApi(ctx, apiId, "REST");
-    if (!(await ctx.store.deleteStage(apiId, stageName))) throw stageNotFound();
   });
 }

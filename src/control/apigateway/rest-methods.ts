@@ -5,7 +5,7 @@ import { type ApiGatewayContext, badRequest, checkWrite, conflict, mutate, notFo
 import { parseLambdaUri } from "./lambda-uri.js";
 import { resourceNotFound } from "./rest-apis.js";
 import type { PutIntegrationInput, PutMethodInput } from "./types.js";
-import { checkTimeout, REST_METHODS } from "./validate.js";
+import { checkOneOf, checkTimeout, REST_METHODS } from "./validate.js";
 
 /** AWS's answer for a method the resource does not have. */
 export function methodNotFound() {
@@ -32,9 +32,7 @@ export async function putMethod(
     if (await ctx.store.getMethod(key.apiId, key.resourceId, key.httpMethod)) {
       throw conflict("Method already exists for this resource");
     }
-    if (!AUTHORIZATION_TYPES.includes(input.authorizationType)) {
-      throw badRequest(`Invalid authorization type specified. Must be one of [${AUTHORIZATION_TYPES.join(", ")}]`);
-    }
+    checkOneOf(input.authorizationType, AUTHORIZATION_TYPES, "authorization type");
     const custom = input.authorizationType === "CUSTOM" || input.authorizationType === "COGNITO_USER_POOLS";
     if (custom && !(input.authorizerId && (await ctx.store.getAuthorizer(key.apiId, input.authorizerId)))) {
       throw badRequest(
@@ -116,10 +114,7 @@ export async function putIntegration(
 }
 
 function checkedIntegration(i: MethodIntegrationRecord): MethodIntegrationRecord {
-  const types = ["HTTP", "AWS", "MOCK", "HTTP_PROXY", "AWS_PROXY"];
-  if (!types.includes(i.type)) {
-    throw badRequest(`Invalid integration type specified. Must be one of [${types.join(", ")}]`);
-  }
+  checkOneOf(i.type, ["HTTP", "AWS", "MOCK", "HTTP_PROXY", "AWS_PROXY"], "integration type");
   checkTimeout(i.timeoutInMillis, REST_TIMEOUT_MS);
   if (i.type === "AWS" || i.type === "AWS_PROXY") {
     if (!i.httpMethod) throw badRequest("Enumeration value for HttpMethod must be non-empty");

@@ -50,6 +50,11 @@ export function checkStageName(stageName: string, allowDefault: boolean): void {
   if (!STAGE_NAME.test(stageName)) throw badRequest("Stage name only allows a-zA-Z0-9_-");
 }
 
+/** Refuses `value` unless it is one of `allowed`, in AWS's words: `Invalid {what} specified. Must be one of [A, B]`. */
+export function checkOneOf(value: string, allowed: readonly string[], what: string): void {
+  if (!allowed.includes(value)) throw badRequest(`Invalid ${what} specified. Must be one of [${allowed.join(", ")}]`);
+}
+
 /** Integration timeout within [50, max] ms. */
 export function checkTimeout(timeoutInMillis: number | undefined, max: number): void {
   if (timeoutInMillis === undefined) return;
