@@ -71,6 +71,7 @@ export async function startNode(config: ServerConfig, overrides: NodeOverrides =
     catalog: control,
     scratchDir: join(config.dataDir, "scratch"),
     readOnlyDirs: [join(config.dataDir, "code")],
+    hiddenFiles: [dbPath, `${dbPath}-wal`, `${dbPath}-shm`, join(config.dataDir, "credentials")],
     path: instanceHostEnvFromProcess().PATH,
     accountConcurrency: config.concurrency,
     idleTimeoutMs: config.idleTimeoutMs,

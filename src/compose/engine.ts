@@ -24,6 +24,8 @@ export interface EngineOptions {
   readonly scratchDir: string;
   /** Directories instances see read-only (the extracted code trees). */
   readonly readOnlyDirs?: readonly string[];
+  /** Files instances must not read (the node's store and credentials). */
+  readonly hiddenFiles?: readonly string[];
   /** PATH for instances. */
   readonly path: string;
   readonly accountConcurrency?: number;
@@ -60,6 +62,7 @@ export async function createEngine(o: EngineOptions): Promise<Engine> {
     isolation: {
       scratchDir: o.scratchDir,
       readOnlyDirs: [...(o.readOnlyDirs ?? []), PACKAGE_ROOT, sdkDir],
+      hiddenFiles: o.hiddenFiles,
       namespaces: o.namespaces,
     },
     platformEnv: { path: o.path, runtimeDir: RUNTIME_DIR, nodePath: [...(o.nodePath ?? []), sdkDir], extra: o.instanceEnv },

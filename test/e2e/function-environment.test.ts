@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync, readFileSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -33,6 +33,12 @@ describe("a function's view of its node", () => {
   before(async () => {
     mkdirSync(join(ROOT, ".haneul"), { recursive: true });
     dataDir = mkdtempSync(join(ROOT, ".haneul", "test-env-"));
+    // A key file like a first start leaves behind (the configured key below takes precedence).
+    writeFileSync(
+      join(dataDir, "credentials"),
+      "[haneul]\naws_access_key_id = AKIAFILEKEY000000001\naws_secret_access_key = file-secret-do-not-leak\n",
+      { mode: 0o600 },
+    );
     const server = spawn(
       process.execPath,
       [CLI, "server", "--data", dataDir, "--api-port", "0", "--gateway-port", "0", "--spares", "0"],
@@ -141,6 +147,25 @@ describe("a function's view of its node", () => {
     const values = Object.values(env).join("\n");
     for (const secret of [SECRET, "operator-secret", "AKIAOPERATORKEY00001", AKID, "do-not-leak", "ap-south-1"]) {
       assert.ok(!values.includes(secret), `the function's environment contains ${secret}`);
+    }
+  });
+
+  it("cannot read the node's store or credentials", async () => {
+    const db = join(dataDir, "haneul.db");
+    const credentials = join(dataDir, "credentials");
+    await lambda.send(
+      new CreateFunctionCommand({
+        FunctionName: "snoop",
+        Runtime: "nodejs20.x",
+        Role: ROLE,
+        Handler: "index.readFiles",
+        Code: { ZipFile: fixtureZip },
+      }),
+    );
+    const seen = await invoke("snoop", { paths: [db, `${db}-wal`, credentials] });
+    for (const path of [db, `${db}-wal`, credentials]) {
+      const file = seen[path] as { size?: number; head?: string; error?: string };
+      assert.ok(file.error !== undefined || file.size === 0, `${path} is readable: ${JSON.stringify(file)}`);
     }
   });
 

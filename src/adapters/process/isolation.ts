@@ -5,14 +5,16 @@ import { join } from "node:path";
 /**
  * How instances are kept apart. With mount namespaces (root, or unprivileged user namespaces)
  * every instance gets its own /tmp bound over the real one and sees the code directories
- * read-only; without them, TMPDIR points at a private directory and the code directories are
- * only as protected as their file modes.
+ * read-only, and the node's own files (store, credentials) are replaced by an empty file; without
+ * them, TMPDIR points at a private directory and the rest is only as protected as file modes.
  */
 export interface IsolationOptions {
   /** Parent directory for the private per-instance /tmp directories. */
   readonly scratchDir: string;
   /** Directories every instance sees read-only (the extracted code trees). */
   readonly readOnlyDirs: readonly string[];
+  /** Files of the node's own that instances must not read (the store, the credentials). */
+  readonly hiddenFiles?: readonly string[];
   /** Use mount namespaces when the machine allows it (default true). */
   readonly namespaces?: boolean;
 }
@@ -29,9 +31,10 @@ export function detectNamespaces(): "root" | "user" | "none" {
   return namespaceSupport;
 }
 
-// Runs inside the new mount namespace: private /tmp, read-only code, then becomes the runtime.
-// Directories that live under /tmp themselves (a data directory in /tmp, say) would vanish under
-// the private /tmp, so they are bound read-only into it at the same path before it goes over /tmp.
+// Runs inside the new mount namespace: private /tmp, read-only code, the node's own files hidden,
+// then becomes the runtime. Directories that live under /tmp themselves (a data directory in /tmp,
+// say) would vanish under the private /tmp, so they are bound read-only into it at the same path
+// before it goes over /tmp. Arguments: tmp, n, n read-only dirs, m, m files to hide, command….
 const SETUP_SCRIPT = [
   'tmp="$1"; shift; n="$1"; shift; i=0; late=""',
   'while [ "$i" -lt "$n" ]; do d="$1"; shift; i=$((i+1))',
@@ -40,8 +43,11 @@ const SETUP_SCRIPT = [
   '    *) late="$late$d\n" ;;',
   '  esac',
   'done',
+  'm="$1"; shift; i=0; hide=""',
+  'while [ "$i" -lt "$m" ]; do hide="$hide$1\n"; shift; i=$((i+1)); done',
   'mount --rbind "$tmp" /tmp || exit 97',
   'printf \'%s\' "$late" | while IFS= read -r d; do [ -n "$d" ] && { mount -o bind,ro "$d" "$d" || exit 98; }; done || exit 98',
+  'printf \'%s\' "$hide" | while IFS= read -r f; do [ -f "$f" ] && { mount --bind /dev/null "$f" || exit 96; }; done || exit 96',
   'exec "$@"',
 ].join("\n");
 
@@ -69,6 +75,7 @@ export async function spawnIsolated(
   } else {
     const ns = mode === "user" ? ["--user", "--map-root-user"] : [];
     const ro = isolation.readOnlyDirs;
+    const hidden = (isolation.hiddenFiles ?? []).filter((f) => !f.startsWith("/tmp/"));
     child = spawn(
       "unshare",
       [
@@ -83,6 +90,8 @@ export async function spawnIsolated(
         tmpDir,
         String(ro.length),
         ...ro,
+        String(hidden.length),
+        ...hidden,
         command,
         ...args,
       ],
