@@ -101,6 +101,21 @@ describe("isolation and limits", { concurrency: 3 }, () => {
   });
 });
 
+describe("instance start failures", () => {
+  it("a runtime process that cannot start is an init error, not a platform failure", async () => {
+    const engine = await testEngine([fixtureSpec("cjs", "index.handler", { functionName: "no-start" })], {
+      readOnlyDirs: ["/nonexistent/haneul-code-root"],
+    });
+    try {
+      const r = await engine.call("no-start");
+      assert.equal(r.outcome.kind, "init-error");
+      assert.equal((r.body as { errorType: string }).errorType, "Runtime.ExitError");
+    } finally {
+      await engine.close();
+    }
+  });
+});
+
 describe("concurrency limits", () => {
   it("reserved concurrency throttles the calls beyond it, with AWS's reason", async () => {
     const engine = await testEngine([

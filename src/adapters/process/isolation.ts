@@ -46,8 +46,8 @@ const SETUP_SCRIPT = [
   'm="$1"; shift; i=0; hide=""',
   'while [ "$i" -lt "$m" ]; do hide="$hide$1\n"; shift; i=$((i+1)); done',
   'mount --rbind "$tmp" /tmp || exit 97',
-  'printf \'%s\' "$late" | while IFS= read -r d; do [ -n "$d" ] && { mount -o bind,ro "$d" "$d" || exit 98; }; done || exit 98',
-  'printf \'%s\' "$hide" | while IFS= read -r f; do [ -f "$f" ] && { mount --bind /dev/null "$f" || exit 96; }; done || exit 96',
+  'printf \'%s\' "$late" | while IFS= read -r d; do if [ -n "$d" ]; then mount -o bind,ro "$d" "$d" || exit 98; fi; done || exit 98',
+  'printf \'%s\' "$hide" | while IFS= read -r f; do if [ -f "$f" ]; then mount --bind /dev/null "$f" || exit 96; fi; done || exit 96',
   'exec "$@"',
 ].join("\n");
 

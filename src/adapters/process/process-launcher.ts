@@ -84,7 +84,14 @@ export class ProcessLauncher implements InstanceLauncher {
   async #launchNode(spec: FunctionSpec, env: Record<string, string>): Promise<LaunchResult> {
     const heap = heapLimitMb(spec.memoryMb);
     const started = performance.now();
-    const instance = this.#spares.take(heap) ?? (await this.#spawnNode(heap, this.#withCode(spec)));
+    let instance: NodeIpcInstance;
+    try {
+      instance = this.#spares.take(heap) ?? (await this.#spawnNode(heap, this.#withCode(spec)));
+    } catch (e) {
+      // The runtime process itself did not come up (isolation set-up, resources): an init failure.
+      const payload = errorBody("Runtime.ExitError", `Runtime exited with error: ${(e as Error).message}`);
+      return { ok: false, errorType: "Runtime.ExitError", payload, initDurationMs: performance.now() - started, initLogs: [] };
+    }
     this.#track(instance);
     const reply = await instance.assign(spec, env);
     const initDurationMs = performance.now() - started;
