@@ -55,8 +55,12 @@ async function main(): Promise<void> {
   const b = await bare();
   const h = await haneul(dataDir);
   try {
-    const client = new LambdaClient({ region: "us-east-1", endpoint: h.url, credentials: { accessKeyId: AKID, secretAccessKey: SECRET } });
-    const zip = zipSync({ "index.js": strToU8('exports.handler = async () => ({ ok: true });\n') });
+    const client = new LambdaClient({
+      region: "us-east-1",
+      endpoint: h.url,
+      credentials: { accessKeyId: AKID, secretAccessKey: SECRET },
+    });
+    const zip = zipSync({ "index.js": strToU8("exports.handler = async () => ({ ok: true });\n") });
     await client.send(
       new CreateFunctionCommand({
         FunctionName: "noop",

@@ -38,7 +38,9 @@ export function runWrk(url: string, o: { connections: number; seconds: number; r
     const lua = [
       `wrk.method = ${JSON.stringify(o.request.method ?? "GET")}`,
       `wrk.body = ${JSON.stringify(o.request.body ?? "")}`,
-      ...Object.entries(o.request.headers ?? {}).map(([k, v]) => `wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`),
+      ...Object.entries(o.request.headers ?? {}).map(
+        ([k, v]) => `wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`,
+      ),
     ].join("\n");
     writeFileSync(join(dir, "req.lua"), lua);
     args.push("-s", join(dir, "req.lua"));

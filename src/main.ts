@@ -84,7 +84,13 @@ export async function startNode(config: ServerConfig, overrides: NodeOverrides =
   const events = new AsyncInvoker({ store, invoker: engine.invoker, clock, ids });
   stopHooks.push(() => events.stop());
 
-  const gateway = new Gateway({ invoker: engine.invoker, clock, ids, region: config.region, accountId: config.accountId });
+  const gateway = new Gateway({
+    invoker: engine.invoker,
+    clock,
+    ids,
+    region: config.region,
+    accountId: config.accountId,
+  });
   const gatewayPort = await gateway.listen(config.gatewayPort, config.gatewayHost);
   stopHooks.push(() => gateway.close());
   const apiService = new ApiService({

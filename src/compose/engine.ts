@@ -65,7 +65,12 @@ export async function createEngine(o: EngineOptions): Promise<Engine> {
       hiddenFiles: o.hiddenFiles,
       namespaces: o.namespaces,
     },
-    platformEnv: { path: o.path, runtimeDir: RUNTIME_DIR, nodePath: [...(o.nodePath ?? []), sdkDir], extra: o.instanceEnv },
+    platformEnv: {
+      path: o.path,
+      runtimeDir: RUNTIME_DIR,
+      nodePath: [...(o.nodePath ?? []), sdkDir],
+      extra: o.instanceEnv,
+    },
     ids,
     sparesPerHeap: o.sparesPerHeap ?? 2,
     nodeChannel: o.nodeChannel,

@@ -15,7 +15,9 @@ test("docs/errors.md lists every platform error code with its AWS type and statu
 });
 
 test("a PlatformError carries its AWS type and status", () => {
-  const e = new PlatformError("ERR_TOO_MANY_REQUESTS", "Rate Exceeded.", { Reason: "ConcurrentInvocationLimitExceeded" });
+  const e = new PlatformError("ERR_TOO_MANY_REQUESTS", "Rate Exceeded.", {
+    Reason: "ConcurrentInvocationLimitExceeded",
+  });
   assert.equal(e.awsType, "TooManyRequestsException");
   assert.equal(e.status, 429);
   assert.deepEqual(e.fields, { Reason: "ConcurrentInvocationLimitExceeded" });

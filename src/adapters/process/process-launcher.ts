@@ -90,7 +90,13 @@ export class ProcessLauncher implements InstanceLauncher {
     } catch (e) {
       // The runtime process itself did not come up (isolation set-up, resources): an init failure.
       const payload = errorBody("Runtime.ExitError", `Runtime exited with error: ${(e as Error).message}`);
-      return { ok: false, errorType: "Runtime.ExitError", payload, initDurationMs: performance.now() - started, initLogs: [] };
+      return {
+        ok: false,
+        errorType: "Runtime.ExitError",
+        payload,
+        initDurationMs: performance.now() - started,
+        initLogs: [],
+      };
     }
     this.#track(instance);
     const reply = await instance.assign(spec, env);
