@@ -8,9 +8,12 @@ import { ERROR_TABLE, PlatformError } from "./errors.js";
 test("docs/errors.md lists every platform error code with its AWS type and status", () => {
   const doc = readFileSync(join(ROOT, "docs", "errors.md"), "utf8");
   for (const [code, { type, status }] of Object.entries(ERROR_TABLE)) {
-    const row = doc.split("\n").find((l) => l.startsWith(`| \`${code}\` |`));
-    assert.ok(row, `${code} is missing from docs/errors.md`);
-    assert.ok(row.includes(`| ${type} | ${status} |`), `${code}: docs say ${row}`);
+    const cells = doc
+      .split("\n")
+      .map((l) => l.split("|").map((c) => c.trim()))
+      .find((c) => c[1] === `\`${code}\``);
+    assert.ok(cells, `${code} is missing from docs/errors.md`);
+    assert.deepEqual([cells[2], cells[3]], [type, String(status)], `${code}: docs say ${cells.join(" | ")}`);
   }
 });
 
