@@ -76,6 +76,8 @@ export async function startNode(config: ServerConfig, overrides: NodeOverrides =
     accountConcurrency: config.concurrency,
     idleTimeoutMs: config.idleTimeoutMs,
     sparesPerHeap: config.spares,
+    scaleOutAfter: config.scaleOutAfter,
+    scaleOutWaitMs: config.scaleOutWaitMs,
     instanceEnv,
     clock,
     ids,

@@ -32,6 +32,10 @@ export interface EngineOptions {
   readonly idleTimeoutMs?: number;
   readonly sparesPerHeap?: number;
   readonly maxConcurrentStarts?: number;
+  /** Burst smoothing (see InstancePoolOptions): busy instances per version before new events wait. */
+  readonly scaleOutAfter?: number;
+  /** How long an event waits for a busy instance before a new one is started. */
+  readonly scaleOutWaitMs?: number;
   readonly nodeChannel?: "ipc" | "runtime-api";
   /** Variables every instance gets (endpoint and credentials of this node). */
   readonly instanceEnv?: Readonly<Record<string, string>>;
@@ -80,6 +84,8 @@ export async function createEngine(o: EngineOptions): Promise<Engine> {
     clock,
     idleTimeoutMs: o.idleTimeoutMs ?? 5 * 60_000,
     maxConcurrentStarts: o.maxConcurrentStarts ?? 4,
+    scaleOutAfter: o.scaleOutAfter,
+    scaleOutWaitMs: o.scaleOutWaitMs,
   });
   const invoker = new Invoker({
     catalog: o.catalog,

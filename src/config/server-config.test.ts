@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { instanceHostEnv } from "./instance-env.js";
@@ -18,6 +19,8 @@ describe("loadServerConfig", () => {
       concurrency: 1000,
       idleTimeoutMs: 300000,
       spares: 2,
+      scaleOutAfter: 2 * availableParallelism(),
+      scaleOutWaitMs: 250,
     });
     assert.ok(Object.isFrozen(c));
   });

@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
@@ -22,6 +23,10 @@ export interface ServerConfig {
   readonly idleTimeoutMs: number;
   /** Spare, code-less processes kept started for fast cold starts. */
   readonly spares: number;
+  /** Burst smoothing: busy instances of a version before a new event waits for one (0 = off, Lambda's scale-out). */
+  readonly scaleOutAfter: number;
+  /** How long such an event waits for a busy instance before a new one starts. */
+  readonly scaleOutWaitMs: number;
 }
 
 /** A configuration value was missing or malformed; the message names the flag or variable. */
@@ -56,6 +61,8 @@ const SETTINGS = {
   concurrency: { env: "HANEUL_CONCURRENCY", schema: count(1), fallback: "1000" },
   "idle-timeout-ms": { env: "HANEUL_IDLE_TIMEOUT_MS", schema: count(1), fallback: "300000" },
   spares: { env: "HANEUL_SPARES", schema: count(0), fallback: "2" },
+  "scale-out-after": { env: "HANEUL_SCALE_OUT_AFTER", schema: count(0), fallback: String(2 * availableParallelism()) },
+  "scale-out-wait-ms": { env: "HANEUL_SCALE_OUT_WAIT_MS", schema: count(0), fallback: "250" },
 } as const;
 
 type SettingName = keyof typeof SETTINGS;
@@ -78,6 +85,10 @@ export const SERVER_USAGE = `usage: haneul server [options]
   --concurrency <n>        account concurrency limit (HANEUL_CONCURRENCY, default 1000)
   --idle-timeout-ms <n>    idle instance lifetime (HANEUL_IDLE_TIMEOUT_MS, default 300000)
   --spares <n>             spare processes kept ready (HANEUL_SPARES, default 2)
+  --scale-out-after <n>    busy instances of a version before new events wait briefly for one
+                           instead of starting another (HANEUL_SCALE_OUT_AFTER, default 2 x cores;
+                           0 = start one per concurrent event, as Lambda)
+  --scale-out-wait-ms <n>  how long they wait (HANEUL_SCALE_OUT_WAIT_MS, default 250)
 
 Access keys: HANEUL_ACCESS_KEY_ID and HANEUL_SECRET_ACCESS_KEY (both or neither);
 without them a key pair is generated in <data>/credentials on first start.
@@ -112,6 +123,8 @@ export function loadServerConfig(env: Env, argv: readonly string[], cwd = proces
     concurrency: pick("concurrency"),
     idleTimeoutMs: pick("idle-timeout-ms"),
     spares: pick("spares"),
+    scaleOutAfter: pick("scale-out-after"),
+    scaleOutWaitMs: pick("scale-out-wait-ms"),
   });
 }
 

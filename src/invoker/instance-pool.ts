@@ -9,11 +9,22 @@ export interface InstancePoolOptions {
   readonly idleTimeoutMs: number;
   /** At most this many instances start at once; further cold starts wait their turn. */
   readonly maxConcurrentStarts: number;
+  /**
+   * Burst smoothing: once this many instances of a version are busy, a new event first waits up
+   * to `scaleOutWaitMs` for one of them to come free before a new instance is started. 0 (the
+   * default) starts a new instance at once, as Lambda does.
+   */
+  readonly scaleOutAfter?: number | undefined;
+  readonly scaleOutWaitMs?: number | undefined;
 }
 
 /** A warm instance, or the result of a cold start. */
 export type Acquired =
   { readonly cold: false; readonly instance: Instance } | { readonly cold: true; readonly launch: LaunchResult };
+
+interface Waiter {
+  readonly take: (instance: Instance) => void;
+}
 
 interface IdleEntry {
   readonly instance: Instance;
@@ -32,6 +43,9 @@ export class InstancePool {
   readonly #o: InstancePoolOptions;
   readonly #idle = new Map<string, IdleEntry[]>();
   readonly #busy = new Set<Instance>();
+  /** Busy instances per pool key, for burst smoothing. */
+  readonly #busyPerKey = new Map<string, number>();
+  readonly #waiters = new Map<string, Waiter[]>();
   #starting = 0;
   readonly #startQueue: (() => void)[] = [];
   #cancelReaper: (() => void) | undefined;
@@ -44,33 +58,89 @@ export class InstancePool {
 
   /** A warm idle instance of `spec`, or a newly started one. */
   async acquire(spec: FunctionSpec): Promise<Acquired> {
-    const stack = this.#idle.get(poolKey(spec));
+    const key = poolKey(spec);
+    const stack = this.#idle.get(key);
     while (stack?.length) {
       const { instance } = stack.pop() as IdleEntry;
-      if (instance.alive) {
-        this.#busy.add(instance);
-        return { cold: false, instance };
-      }
+      if (instance.alive) return { cold: false, instance: this.#markBusy(key, instance) };
     }
+    if (this.#shouldWait(key)) {
+      const freed = await this.#waitForRelease(key);
+      if (freed) return { cold: false, instance: freed };
+    }
+    // A starting instance counts as busy at once (before any await), so that a burst does not
+    // start one instance per event.
+    this.#countBusy(key, 1);
     await this.#startSlot();
     try {
       const launch = await this.#o.launcher.launch(spec);
       if (launch.ok) this.#busy.add(launch.instance);
+      else this.#countBusy(key, -1);
       return { cold: true, launch };
     } finally {
       this.#releaseStartSlot();
     }
   }
 
+  #countBusy(key: string, delta: number): void {
+    const n = (this.#busyPerKey.get(key) ?? 0) + delta;
+    if (n > 0) this.#busyPerKey.set(key, n);
+    else this.#busyPerKey.delete(key);
+  }
+
+  #markBusy(key: string, instance: Instance): Instance {
+    this.#busy.add(instance);
+    this.#countBusy(key, 1);
+    return instance;
+  }
+
+  #markIdle(instance: Instance): string {
+    const key = poolKey(instance.spec);
+    if (this.#busy.delete(instance)) this.#countBusy(key, -1);
+    return key;
+  }
+
+  /** True when burst smoothing is on and enough instances of `key` are busy or starting. */
+  #shouldWait(key: string): boolean {
+    const after = this.#o.scaleOutAfter ?? 0;
+    return after > 0 && (this.#o.scaleOutWaitMs ?? 0) > 0 && (this.#busyPerKey.get(key) ?? 0) >= after;
+  }
+
+  /** Waits up to scaleOutWaitMs for a busy instance of `key` to come free. */
+  #waitForRelease(key: string): Promise<Instance | undefined> {
+    const waitMs = this.#o.scaleOutWaitMs ?? 0;
+    return new Promise((resolve) => {
+      const waiters = this.#waiters.get(key) ?? [];
+      const waiter: Waiter = {
+        take: (instance) => {
+          cancel();
+          resolve(instance);
+        },
+      };
+      const cancel = this.#o.clock.setTimer(() => {
+        const list = this.#waiters.get(key);
+        const at = list?.indexOf(waiter) ?? -1;
+        if (list && at >= 0) list.splice(at, 1);
+        resolve(undefined);
+      }, waitMs);
+      waiters.push(waiter);
+      this.#waiters.set(key, waiters);
+    });
+  }
+
   /** Returns an instance after its event; a dead one is dropped. */
   release(instance: Instance): void {
-    this.#busy.delete(instance);
+    const key = this.#markIdle(instance);
     if (!instance.alive) return;
     if (this.#closed) {
       void instance.stop();
       return;
     }
-    const key = poolKey(instance.spec);
+    const waiter = this.#waiters.get(key)?.shift();
+    if (waiter) {
+      waiter.take(this.#markBusy(key, instance));
+      return;
+    }
     const stack = this.#idle.get(key) ?? [];
     stack.push({ instance, since: this.#o.clock.now() });
     this.#idle.set(key, stack);
@@ -78,7 +148,7 @@ export class InstancePool {
 
   /** Stops an instance that must not be reused. */
   discard(instance: Instance): void {
-    this.#busy.delete(instance);
+    this.#markIdle(instance);
     void instance.stop();
   }
 

@@ -59,6 +59,42 @@ describe("instance pool", () => {
   });
 });
 
+describe("burst smoothing", () => {
+  it("with it on, events wait briefly for a busy instance instead of starting more", async () => {
+    const engine = await testEngine([fixtureSpec("cjs", "index.sleep", { functionName: "smooth" })], {
+      scaleOutAfter: 1,
+      scaleOutWaitMs: 5000,
+    });
+    try {
+      const results = await Promise.all(Array.from({ length: 4 }, () => engine.call("smooth", { ms: 100 })));
+      assert.deepEqual(
+        results.map((r) => r.outcome.kind),
+        ["ok", "ok", "ok", "ok"],
+      );
+      assert.equal(results.filter((r) => r.record.initDurationMs !== undefined).length, 1, "one cold start");
+      assert.equal(engine.pool.idleCount, 1, "one instance served all four, one event at a time");
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it("scales out once the wait runs out, and is off by default (one instance per concurrent event)", async () => {
+    const spec = fixtureSpec("cjs", "index.sleep", { functionName: "scale" });
+    const smoothing = await testEngine([spec], { scaleOutAfter: 1, scaleOutWaitMs: 50 });
+    const lambdaLike = await testEngine([{ ...spec }]);
+    try {
+      for (const engine of [smoothing, lambdaLike]) {
+        const results = await Promise.all(Array.from({ length: 3 }, () => engine.call("scale", { ms: 600 })));
+        assert.ok(results.every((r) => r.outcome.kind === "ok"));
+        assert.equal(engine.pool.idleCount, 3);
+      }
+    } finally {
+      await smoothing.close();
+      await lambdaLike.close();
+    }
+  });
+});
+
 describe("custom runtime through the Runtime API", () => {
   it("runs a Python bootstrap: events, logs, errors, warm reuse", async () => {
     const spec = fixtureSpec("provided-python", "bootstrap", { functionName: "py", runtime: "provided.al2023" });
