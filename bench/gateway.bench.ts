@@ -18,6 +18,7 @@ import { Gateway } from "../src/gateway/gateway.js";
 import { systemClock } from "../src/shared/clock.js";
 import { randomIds } from "../src/shared/ids.js";
 import type { Engine } from "../src/compose/engine.js";
+import { availableParallelism } from "node:os";
 import { fixtureSpec, testEngine } from "../test/helpers/engine.js";
 import { ROOT } from "../test/helpers/paths.js";
 import { fmt, percentile } from "./stats.js";
@@ -214,8 +215,11 @@ async function invokerAlone(invoker: Engine["invoker"]): Promise<Row> {
 async function haneul(): Promise<Row[]> {
   const spec = { ...fixtureSpec("x", "index.handler"), functionName: "noop", codeDir: NOOP_DIR };
   let coldStarts = 0;
+  // As `haneul server` runs it: burst smoothing at its defaults (2 x cores busy, 250 ms).
   const engine = await testEngine([spec], {
     sparesPerHeap: 1,
+    scaleOutAfter: 2 * availableParallelism(),
+    scaleOutWaitMs: 250,
     onRecord: (r) => void (r.initDurationMs !== undefined && coldStarts++),
   });
   const gateway = new Gateway({
