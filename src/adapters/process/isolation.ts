@@ -44,7 +44,12 @@ const SETUP_SCRIPT = [
   "  esac",
   "done",
   'm="$1"; shift; i=0; hide=""',
-  'while [ "$i" -lt "$m" ]; do hide="$hide$1\n"; shift; i=$((i+1)); done',
+  'while [ "$i" -lt "$m" ]; do f="$1"; shift; i=$((i+1))',
+  '  case "$f" in',
+  '    /tmp/*) if [ -f "$tmp/${f#/tmp/}" ]; then mount --bind /dev/null "$tmp/${f#/tmp/}" || exit 96; fi ;;',
+  '    *) hide="$hide$f\n" ;;',
+  "  esac",
+  "done",
   'mount --rbind "$tmp" /tmp || exit 97',
   'printf \'%s\' "$late" | while IFS= read -r d; do if [ -n "$d" ]; then mount -o bind,ro "$d" "$d" || exit 98; fi; done || exit 98',
   'printf \'%s\' "$hide" | while IFS= read -r f; do if [ -f "$f" ]; then mount --bind /dev/null "$f" || exit 96; fi; done || exit 96',
@@ -75,7 +80,7 @@ export async function spawnIsolated(
   } else {
     const ns = mode === "user" ? ["--user", "--map-root-user"] : [];
     const ro = isolation.readOnlyDirs;
-    const hidden = (isolation.hiddenFiles ?? []).filter((f) => !f.startsWith("/tmp/"));
+    const hidden = isolation.hiddenFiles ?? [];
     child = spawn(
       "unshare",
       [
