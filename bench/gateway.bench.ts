@@ -218,7 +218,7 @@ async function haneul(): Promise<Row[]> {
   // As `haneul server` runs it: burst smoothing at its defaults (2 x cores busy, 250 ms).
   const engine = await testEngine([spec], {
     sparesPerHeap: 1,
-    scaleOutAfter: 2 * availableParallelism(),
+    scaleOutAfter: Number(process.env["BENCH_SCALE_OUT_AFTER"] ?? 2 * availableParallelism()),
     scaleOutWaitMs: 250,
     onRecord: (r) => void (r.initDurationMs !== undefined && coldStarts++),
   });
