@@ -9,7 +9,7 @@ import type {
   StageRecord,
 } from "../../ports/api-store.js";
 import type { PlatformError } from "../../shared/errors.js";
-import { type ApiGatewayContext, freshId, mutate, notFound, requireApi } from "./context.js";
+import { type ApiGatewayContext, freshId, mutateApi, notFound, requireApi } from "./context.js";
 
 /** How the store reads, lists and deletes one kind of record that belongs to an API. */
 export interface ApiChildStore<T> {
@@ -116,8 +116,7 @@ export function apiChildOperations<T>(
       return children.list(ctx.store, apiId);
     },
     async remove(ctx, apiId, id) {
-      await mutate(ctx, apiId, async () => {
-        await requireApi(ctx, apiId, protocol);
+      await mutateApi(ctx, apiId, protocol, async () => {
         if (!(await children.remove(ctx.store, apiId, id))) throw notFound(id);
       });
     },

@@ -67,6 +67,16 @@ export async function mutate<T>(ctx: ApiGatewayContext, apiId: string, write: ()
   });
 }
 
+/** `mutate` for a write to one existing API of `protocol`: not found unless it exists. */
+export function mutateApi<T>(
+  ctx: ApiGatewayContext,
+  apiId: string,
+  protocol: ApiRecord["protocol"],
+  write: (api: ApiRecord) => Promise<T>,
+): Promise<T> {
+  return mutate(ctx, apiId, async () => write(await requireApi(ctx, apiId, protocol)));
+}
+
 /** A write refused because the API vanished under it (deleted by another node) is a not-found. */
 export function checkWrite(
   ctx: ArnScope,

@@ -7,6 +7,7 @@ import {
   checkWrite,
   conflict,
   mutate,
+  mutateApi,
   newId,
   optional,
   requireApi,
@@ -113,8 +114,7 @@ export async function getApis(
 
 /** Changes an HTTP API's own fields (name, description, CORS, endpoint switch…). */
 export async function updateApi(ctx: ApiGatewayContext, apiId: string, input: UpdateApiInput): Promise<ApiRecord> {
-  return mutate(ctx, apiId, async () => {
-    const current = await requireApi(ctx, apiId, "HTTP");
+  return mutateApi(ctx, apiId, "HTTP", async (current) => {
     const next: ApiRecord = {
       ...current,
       ...optional({
@@ -134,8 +134,7 @@ export async function updateApi(ctx: ApiGatewayContext, apiId: string, input: Up
 
 /** Deletes an HTTP API with everything in it. */
 export async function deleteApi(ctx: ApiGatewayContext, apiId: string): Promise<void> {
-  await mutate(ctx, apiId, async () => {
-    await requireApi(ctx, apiId, "HTTP");
+  await mutateApi(ctx, apiId, "HTTP", async () => {
     await ctx.store.deleteApi(apiId);
   });
 }

@@ -2,16 +2,7 @@
 import type { IntegrationRecord, RouteRecord } from "../../ports/api-store.js";
 import { HTTP_TIMEOUT_MS } from "../api-compiler.js";
 import { apiChildOperations, freshChildId, httpNotFound, INTEGRATIONS, ROUTES } from "./api-children.js";
-import {
-  type ApiGatewayContext,
-  badRequest,
-  checkWrite,
-  conflict,
-  mutate,
-  optional,
-  requireApi,
-  without,
-} from "./context.js";
+import { type ApiGatewayContext, badRequest, checkWrite, conflict, mutateApi, optional, without } from "./context.js";
 import { parseLambdaUri } from "./lambda-uri.js";
 import type { IntegrationInput, RouteInput } from "./types.js";
 import { checkOneOf, checkRouteKey, checkTimeout } from "./validate.js";
@@ -32,8 +23,7 @@ function routeKeyTaken(routeKey: string) {
 
 /** Creates a route. */
 export async function createRoute(ctx: ApiGatewayContext, apiId: string, input: RouteInput): Promise<RouteRecord> {
-  return mutate(ctx, apiId, async () => {
-    await requireApi(ctx, apiId, "HTTP");
+  return mutateApi(ctx, apiId, "HTTP", async () => {
     const route = await checkedRoute(ctx, apiId, {
       apiId,
       routeId: await freshChildId(ctx, ROUTES, apiId),
@@ -54,8 +44,7 @@ export async function updateRoute(
   routeId: string,
   input: RouteInput,
 ): Promise<RouteRecord> {
-  return mutate(ctx, apiId, async () => {
-    await requireApi(ctx, apiId, "HTTP");
+  return mutateApi(ctx, apiId, "HTTP", async () => {
     const current = await ctx.store.getRoute(apiId, routeId);
     if (!current) throw routeNotFound(routeId);
     const route = await checkedRoute(ctx, apiId, {
@@ -110,8 +99,7 @@ export async function createIntegration(
   apiId: string,
   input: IntegrationInput,
 ): Promise<IntegrationRecord> {
-  return mutate(ctx, apiId, async () => {
-    await requireApi(ctx, apiId, "HTTP");
+  return mutateApi(ctx, apiId, "HTTP", async () => {
     const integration = checkedIntegration({
       apiId,
       integrationId: await freshChildId(ctx, INTEGRATIONS, apiId),
@@ -132,8 +120,7 @@ export async function updateIntegration(
   integrationId: string,
   input: IntegrationInput,
 ): Promise<IntegrationRecord> {
-  return mutate(ctx, apiId, async () => {
-    await requireApi(ctx, apiId, "HTTP");
+  return mutateApi(ctx, apiId, "HTTP", async () => {
     const current = await ctx.store.getIntegration(apiId, integrationId);
     if (!current) throw integrationNotFound(integrationId);
     const next = checkedIntegration({

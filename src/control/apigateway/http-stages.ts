@@ -15,9 +15,8 @@ import {
   badRequest,
   checkWrite,
   conflict,
-  mutate,
+  mutateApi,
   optional,
-  requireApi,
   requireModel,
 } from "./context.js";
 import { parseLambdaUri } from "./lambda-uri.js";
@@ -45,8 +44,7 @@ async function checkDeployment(ctx: ApiGatewayContext, apiId: string, deployment
 export async function createStage(ctx: ApiGatewayContext, apiId: string, input: HttpStageInput): Promise<StageRecord> {
   const stageName = input.stageName ?? "";
   checkStageName(stageName, true);
-  return mutate(ctx, apiId, async () => {
-    await requireApi(ctx, apiId, "HTTP");
+  return mutateApi(ctx, apiId, "HTTP", async () => {
     await checkDeployment(ctx, apiId, input.deploymentId);
     const now = ctx.clock.now();
     const stage: StageRecord = {
@@ -72,8 +70,7 @@ export async function updateStage(
   stageName: string,
   input: HttpStageInput,
 ): Promise<StageRecord> {
-  await mutate(ctx, apiId, async () => {
-    await requireApi(ctx, apiId, "HTTP");
+  await mutateApi(ctx, apiId, "HTTP", async () => {
     const current = await ctx.store.getStage(apiId, stageName);
     if (!current) throw stageNotFound(stageName);
     await checkDeployment(ctx, apiId, input.deploymentId);
@@ -98,8 +95,7 @@ export async function createAuthorizer(
   apiId: string,
   input: HttpAuthorizerInput,
 ): Promise<AuthorizerRecord> {
-  return mutate(ctx, apiId, async () => {
-    await requireApi(ctx, apiId, "HTTP");
+  return mutateApi(ctx, apiId, "HTTP", async () => {
     const authorizer = checkedAuthorizer({
       apiId,
       authorizerId: await freshChildId(ctx, AUTHORIZERS, apiId),
@@ -154,8 +150,7 @@ export async function createDeployment(
   apiId: string,
   input: HttpDeploymentInput,
 ): Promise<DeploymentRecord> {
-  return mutate(ctx, apiId, async () => {
-    await requireApi(ctx, apiId, "HTTP");
+  return mutateApi(ctx, apiId, "HTTP", async () => {
     const stage = input.stageName === undefined ? undefined : await ctx.store.getStage(apiId, input.stageName);
     if (input.stageName !== undefined && !stage) throw stageNotFound(input.stageName);
     if (stage?.autoDeploy)

@@ -6,6 +6,7 @@ import {
   conflict,
   freshId,
   mutate,
+  mutateApi,
   newId,
   notFound,
   optional,
@@ -67,8 +68,7 @@ export async function getRestApis(
 
 /** Deletes a REST API with everything in it. */
 export async function deleteRestApi(ctx: ApiGatewayContext, apiId: string): Promise<void> {
-  await mutate(ctx, apiId, async () => {
-    await requireApi(ctx, apiId, "REST");
+  await mutateApi(ctx, apiId, "REST", async () => {
     await ctx.store.deleteApi(apiId);
   });
 }

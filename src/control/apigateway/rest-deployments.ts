@@ -8,9 +8,9 @@ import {
   checkWrite,
   conflict,
   mutate,
+  mutateApi,
   notFound,
   optional,
-  requireApi,
   requireModel,
 } from "./context.js";
 import { applyStagePatch } from "./rest-stage-patch.js";
@@ -138,8 +138,7 @@ async function checkDeployments(
 /** Creates a stage serving `deploymentId` (and a canary deployment, with `canarySettings`). */
 export async function createStage(ctx: ApiGatewayContext, apiId: string, input: RestStageInput): Promise<StageRecord> {
   checkStageName(input.stageName, false);
-  return mutate(ctx, apiId, async () => {
-    await requireApi(ctx, apiId, "REST");
+  return mutateApi(ctx, apiId, "REST", async () => {
     const canary = input.canarySettings && canaryOf(input.canarySettings, input.deploymentId);
     await checkDeployments(ctx, apiId, [input.deploymentId, canary?.deploymentId]);
     const now = ctx.clock.now();
