@@ -19,6 +19,7 @@ import { createApiServer } from "./api/http-server.js";
 import { createSigV4Verifier } from "./api/sigv4.js";
 import type { Operation } from "./api/types.js";
 import type { ServerConfig } from "./config/server-config.js";
+import type { InvocationRecord } from "./domain/invocation.js";
 import { systemClock, type Clock } from "./shared/clock.js";
 import { randomIds, type IdSource } from "./shared/ids.js";
 
@@ -40,6 +41,8 @@ export interface RunningNode {
 export interface NodeOverrides {
   readonly clock?: Clock;
   readonly ids?: IdSource;
+  /** Receives every invocation record (tests; telemetry later). */
+  readonly onRecord?: (record: InvocationRecord) => void;
 }
 
 /** Starts a node from its configuration. */
@@ -78,6 +81,7 @@ export async function startNode(config: ServerConfig, overrides: NodeOverrides =
     sparesPerHeap: config.spares,
     scaleOutAfter: config.scaleOutAfter,
     scaleOutWaitMs: config.scaleOutWaitMs,
+    onRecord: overrides.onRecord,
     instanceEnv,
     clock,
     ids,

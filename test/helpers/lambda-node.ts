@@ -1,22 +1,14 @@
 /**
- * A complete Lambda node for tests, wired the way the composition root wires it: SQLite store,
- * file code store, control plane (the catalog), the invocation engine with real child processes,
- * the async runner and the SigV4 HTTP API on port 0.
+ * A complete node for tests: the composition root's `startNode` in a fresh data directory on
+ * port 0, with a signed SDK v3 client and every invocation record collected.
  */
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { join } from "node:path";
 import { LambdaClient } from "@aws-sdk/client-lambda";
-import { FsCodeStore, removeTree } from "../../src/adapters/fs-code-store.js";
-import { SqliteStore } from "../../src/adapters/sqlite/sqlite-store.js";
-import { createApiServer, type ApiServer } from "../../src/api/http-server.js";
-import { createLambdaOperations } from "../../src/api/lambda/index.js";
-import { createSigV4Verifier } from "../../src/api/sigv4.js";
-import { createEngine, type Engine } from "../../src/compose/engine.js";
-import { LambdaControlPlane } from "../../src/control/index.js";
+import { removeTree } from "../../src/adapters/fs-code-store.js";
+import { loadServerConfig } from "../../src/config/server-config.js";
 import type { InvocationRecord } from "../../src/domain/invocation.js";
-import { AsyncInvoker } from "../../src/events/async-invoker.js";
-import { systemClock } from "../../src/shared/clock.js";
-import { randomIds } from "../../src/shared/ids.js";
+import { startNode } from "../../src/main.js";
 import { ROOT } from "./paths.js";
 
 export const NODE_REGION = "us-east-1";
@@ -27,10 +19,6 @@ const SECRET = "conformance/Secret+0123456789abcdefghij";
 export interface LambdaNode {
   readonly url: string;
   readonly client: LambdaClient;
-  readonly control: LambdaControlPlane;
-  readonly store: SqliteStore;
-  readonly engine: Engine;
-  readonly events: AsyncInvoker;
   /** Every invocation record so far. */
   readonly records: InvocationRecord[];
   /** Waits until a record with `requestId` exists. */
@@ -40,53 +28,30 @@ export interface LambdaNode {
 
 /** Starts a node in a fresh data directory. */
 export async function startLambdaNode(options: { accountConcurrency?: number } = {}): Promise<LambdaNode> {
-  // Not under /tmp: instances get a private /tmp, which would hide a code tree kept there.
   mkdirSync(join(ROOT, ".haneul"), { recursive: true });
   const dataDir = mkdtempSync(join(ROOT, ".haneul", "test-node-"));
-  const store = SqliteStore.open({ path: join(dataDir, "haneul.db") });
-  const codeStore = new FsCodeStore({ dataDir });
-  const accountConcurrency = options.accountConcurrency ?? 1000;
-  const control = await LambdaControlPlane.open({
-    store,
-    codeStore,
-    clock: systemClock,
-    ids: randomIds,
-    region: NODE_REGION,
-    accountId: NODE_ACCOUNT,
-    accountConcurrency,
-  });
+  const config = loadServerConfig(
+    {
+      HANEUL_ACCESS_KEY_ID: AKID,
+      HANEUL_SECRET_ACCESS_KEY: SECRET,
+      HANEUL_REGION: NODE_REGION,
+      HANEUL_ACCOUNT_ID: NODE_ACCOUNT,
+      HANEUL_CONCURRENCY: String(options.accountConcurrency ?? 1000),
+      PATH: process.env["PATH"],
+    },
+    ["--data", dataDir, "--api-port", "0", "--gateway-port", "0", "--spares", "0"],
+  );
   const records: InvocationRecord[] = [];
-  const engine = await createEngine({
-    catalog: control,
-    scratchDir: join(dataDir, "scratch"),
-    readOnlyDirs: [join(dataDir, "code")],
-    path: process.env["PATH"] ?? "/usr/bin:/bin",
-    sparesPerHeap: 0,
-    accountConcurrency,
-    onRecord: (r) => records.push(r),
-  });
-  const events = new AsyncInvoker({ store, invoker: engine.invoker, clock: systemClock, ids: randomIds });
-  await events.start();
-  const api: ApiServer = createApiServer({
-    operations: createLambdaOperations({ control, invoker: engine.invoker, events }),
-    verify: createSigV4Verifier((id) => (id === AKID ? SECRET : undefined)),
-    ids: randomIds,
-    clock: systemClock,
-  });
-  const url = await api.listen(0, "127.0.0.1");
+  const node = await startNode(config, { onRecord: (r) => records.push(r) });
   const client = new LambdaClient({
     region: NODE_REGION,
-    endpoint: url,
+    endpoint: node.apiUrl,
     credentials: { accessKeyId: AKID, secretAccessKey: SECRET },
     maxAttempts: 1,
   });
   return {
-    url,
+    url: node.apiUrl,
     client,
-    control,
-    store,
-    engine,
-    events,
     records,
     async recordOf(requestId, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
@@ -99,10 +64,7 @@ export async function startLambdaNode(options: { accountConcurrency?: number } =
     },
     async close() {
       client.destroy();
-      await api.close();
-      await events.stop();
-      await engine.close();
-      await store.close();
+      await node.stop();
       await removeTree(dataDir);
     },
   };
