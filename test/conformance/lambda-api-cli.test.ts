@@ -51,9 +51,14 @@ const zips: Record<string, Buffer> = { v1: code("v1"), v2: code("v2") };
 
 /** Runs `aws lambda <args>` against the node; never throws. */
 function aws(...args: string[]): Promise<Run> {
+  return awsWith(env, [...args, "--output", "json"]);
+}
+
+/** Runs `aws lambda <args>` with the environment `withEnv`. */
+function awsWith(withEnv: Record<string, string>, args: string[]): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(AWS_CLI, ["lambda", ...args, "--endpoint-url", node.url, "--output", "json"], {
-      env,
+    const child = spawn(AWS_CLI, ["lambda", ...args, "--endpoint-url", node.url], {
+      env: withEnv,
       cwd: home,
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -435,18 +440,9 @@ describe("Lambda API with the AWS CLI v2", { concurrency: false }, () => {
         ...options,
       }).reduce((args, [flag, value]) => [...args, flag, value], ["create-function"]);
     // AWS's exact error line, with the CLI's default retry settings (a 404 is not retried).
-    const plain = await new Promise<Run>((resolve, reject) => {
-      const defaults: Record<string, string> = { ...env };
-      delete defaults.AWS_MAX_ATTEMPTS;
-      const args = ["lambda", "get-function", "--function-name", "missing", "--endpoint-url", node.url];
-      const child = spawn(AWS_CLI, args, { env: defaults, stdio: ["ignore", "pipe", "pipe"] });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-      child.on("error", reject);
-      child.on("close", (code) => resolve({ code, stdout, stderr }));
-    });
+    const defaults: Record<string, string> = { ...env };
+    delete defaults.AWS_MAX_ATTEMPTS;
+    const plain = await awsWith(defaults, ["get-function", "--function-name", "missing"]);
     assert.equal(plain.code, SERVICE_ERROR);
     assert.equal(
       plain.stderr.trim(),
