@@ -41,6 +41,8 @@ export interface EngineOptions {
   readonly instanceEnv?: Readonly<Record<string, string>>;
   readonly nodePath?: readonly string[];
   readonly namespaces?: boolean;
+  /** Nice value of instance processes (default 0: the node's own priority). */
+  readonly instanceNice?: number;
   readonly clock?: Clock;
   readonly ids?: IdSource;
   readonly random?: () => number;
@@ -68,6 +70,7 @@ export async function createEngine(o: EngineOptions): Promise<Engine> {
       readOnlyDirs: [...(o.readOnlyDirs ?? []), PACKAGE_ROOT, sdkDir],
       hiddenFiles: o.hiddenFiles,
       namespaces: o.namespaces,
+      nice: o.instanceNice,
     },
     platformEnv: {
       path: o.path,

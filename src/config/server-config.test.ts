@@ -21,6 +21,7 @@ describe("loadServerConfig", () => {
       spares: 2,
       scaleOutAfter: 2 * availableParallelism(),
       scaleOutWaitMs: 250,
+      instanceNice: 10,
     });
     assert.ok(Object.isFrozen(c));
   });
@@ -37,6 +38,7 @@ describe("loadServerConfig", () => {
       HANEUL_CONCURRENCY: "50",
       HANEUL_IDLE_TIMEOUT_MS: "1000",
       HANEUL_SPARES: "0",
+      HANEUL_INSTANCE_NICE: "3",
       HANEUL_ACCESS_KEY_ID: "AKIAABCDEFGHIJKLMNOP",
       HANEUL_SECRET_ACCESS_KEY: "secret/with+chars",
     };
@@ -51,6 +53,7 @@ describe("loadServerConfig", () => {
     assert.equal(c.concurrency, 50);
     assert.equal(c.idleTimeoutMs, 1000);
     assert.equal(c.spares, 0);
+    assert.equal(c.instanceNice, 3);
     assert.deepEqual(c.accessKey, { accessKeyId: "AKIAABCDEFGHIJKLMNOP", secretAccessKey: "secret/with+chars" });
   });
 
@@ -67,6 +70,7 @@ describe("loadServerConfig", () => {
     bad({}, ["--region", "Mars"], /--region 'Mars'/);
     bad({ HANEUL_CONCURRENCY: "0" }, [], /HANEUL_CONCURRENCY/);
     bad({}, ["--spares", "1.5"], /--spares/);
+    bad({}, ["--instance-nice", "20"], /--instance-nice '20'/);
     bad({}, ["--nope"], /nope/);
     bad({ HANEUL_ACCESS_KEY_ID: "AKIAABCDEFGHIJKLMNOP" }, [], /must be set together/);
     bad({ HANEUL_ACCESS_KEY_ID: "lower", HANEUL_SECRET_ACCESS_KEY: "x" }, [], /HANEUL_ACCESS_KEY_ID/);

@@ -27,6 +27,8 @@ export interface ServerConfig {
   readonly scaleOutAfter: number;
   /** How long such an event waits for a busy instance before a new one starts. */
   readonly scaleOutWaitMs: number;
+  /** Nice value of instance processes (0-19): the node keeps the CPU it needs under function load. */
+  readonly instanceNice: number;
 }
 
 /** A configuration value was missing or malformed; the message names the flag or variable. */
@@ -63,6 +65,7 @@ const SETTINGS = {
   spares: { env: "HANEUL_SPARES", schema: count(0), fallback: "2" },
   "scale-out-after": { env: "HANEUL_SCALE_OUT_AFTER", schema: count(0), fallback: String(2 * availableParallelism()) },
   "scale-out-wait-ms": { env: "HANEUL_SCALE_OUT_WAIT_MS", schema: count(0), fallback: "250" },
+  "instance-nice": { env: "HANEUL_INSTANCE_NICE", schema: count(0).max(19), fallback: "10" },
 } as const;
 
 type SettingName = keyof typeof SETTINGS;
@@ -89,6 +92,8 @@ export const SERVER_USAGE = `usage: haneul server [options]
                            instead of starting another (HANEUL_SCALE_OUT_AFTER, default 2 x cores;
                            0 = start one per concurrent event, as Lambda)
   --scale-out-wait-ms <n>  how long they wait (HANEUL_SCALE_OUT_WAIT_MS, default 250)
+  --instance-nice <n>      CPU priority of function instances below the node's, as a nice
+                           value 0-19 (HANEUL_INSTANCE_NICE, default 10; 0 = the same)
 
 Access keys: HANEUL_ACCESS_KEY_ID and HANEUL_SECRET_ACCESS_KEY (both or neither);
 without them a key pair is generated in <data>/credentials on first start.
@@ -125,6 +130,7 @@ export function loadServerConfig(env: Env, argv: readonly string[], cwd = proces
     spares: pick("spares"),
     scaleOutAfter: pick("scale-out-after"),
     scaleOutWaitMs: pick("scale-out-wait-ms"),
+    instanceNice: pick("instance-nice"),
   });
 }
 

@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync, readFileSync } from "node:fs";
 import { rm } from "node:fs/promises";
+import { getPriority } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { CreateFunctionCommand, InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
@@ -88,6 +89,7 @@ describe("a function's view of its node", () => {
     for (const [name, handler] of [
       ["lister", "index.sdkListFunctions"],
       ["env", "index.readEnv"],
+      ["prio", "index.priority"],
     ] as const) {
       await lambda.send(
         new CreateFunctionCommand({
@@ -120,9 +122,14 @@ describe("a function's view of its node", () => {
   };
 
   it("aws-sdk v2 and SDK v3 inside a function list the node's functions with no configuration", async () => {
-    assert.deepEqual(await invoke("lister"), { v2: ["env", "lister"], v3: ["env", "lister"] });
+    assert.deepEqual(await invoke("lister"), { v2: ["env", "lister", "prio"], v3: ["env", "lister", "prio"] });
     // A warm instance does it again (the clients' connections and the instance key still work).
-    assert.deepEqual(await invoke("lister"), { v2: ["env", "lister"], v3: ["env", "lister"] });
+    assert.deepEqual(await invoke("lister"), { v2: ["env", "lister", "prio"], v3: ["env", "lister", "prio"] });
+  });
+
+  it("runs 10 nice steps below the server by default, so busy functions cannot starve it", async () => {
+    const expected = Math.min(19, getPriority() + 10);
+    assert.deepEqual(await invoke("prio"), { nice: expected, childNice: expected });
   });
 
   it("sees AWS_ENDPOINT_URL, the node's region and an instance key, and nothing of the server's environment", async () => {

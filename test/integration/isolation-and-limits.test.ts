@@ -1,5 +1,6 @@
 /** Isolation between instances and the limits Lambda enforces: timeout, memory, crashes, concurrency. */
 import assert from "node:assert/strict";
+import { getPriority } from "node:os";
 import { after, before, describe, it } from "node:test";
 import { fixtureSpec, testEngine, type TestEngine } from "../helpers/engine.js";
 
@@ -98,6 +99,23 @@ describe("isolation and limits", { concurrency: 3 }, () => {
     assert.equal(second.record.initDurationMs, undefined);
     assert.ok(first.record.logs.at(-1)?.includes("Init Duration:"));
     assert.ok(!second.record.logs.at(-1)?.includes("Init Duration:"));
+  });
+});
+
+describe("instance CPU priority", () => {
+  it("instances run the configured nice steps below the node, and so do the processes they start", async () => {
+    const own = getPriority();
+    const lowered = await testEngine([fixtureSpec("cjs", "index.priority", { functionName: "lowered" })], {
+      instanceNice: 5,
+    });
+    const same = await testEngine([fixtureSpec("cjs", "index.priority", { functionName: "same" })]);
+    try {
+      const expected = Math.min(19, own + 5);
+      assert.deepEqual((await lowered.call("lowered")).body, { nice: expected, childNice: expected });
+      assert.deepEqual((await same.call("same")).body, { nice: own, childNice: own });
+    } finally {
+      await Promise.all([lowered.close(), same.close()]);
+    }
   });
 });
 

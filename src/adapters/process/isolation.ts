@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcess, type StdioOptions } from "node:child_process";
+import { getPriority, setPriority } from "node:os";
 import { mkdtemp, rm } from "node:fs/promises";
 import { join } from "node:path";
 
@@ -17,6 +18,11 @@ export interface IsolationOptions {
   readonly hiddenFiles?: readonly string[];
   /** Use mount namespaces when the machine allows it (default true). */
   readonly namespaces?: boolean;
+  /**
+   * How many nice steps below the node instances run (0 = the node's own priority). Busy
+   * functions then cannot take the CPU the node needs to hand them events and answer callers.
+   */
+  readonly nice?: number;
 }
 
 let namespaceSupport: "unknown" | "root" | "user" | "none" = "unknown";
@@ -103,9 +109,22 @@ export async function spawnIsolated(
       { env: { ...options.env, TMPDIR: "/tmp" }, cwd: options.cwd, stdio: options.stdio },
     );
   }
+  if (isolation.nice && child.pid !== undefined) lowerPriority(child.pid, isolation.nice);
   return {
     child,
     tmpDir,
     cleanup: () => rm(tmpDir, { recursive: true, force: true }),
   };
+}
+
+/**
+ * Lowers a just-started instance `by` nice steps below this process (at most to 19). It carries
+ * over the exec of the setup script into the runtime and to any process the function starts.
+ */
+function lowerPriority(pid: number, by: number): void {
+  try {
+    setPriority(pid, Math.min(19, getPriority() + by));
+  } catch {
+    // ESRCH: it exited at once (its exit is reported as usual).
+  }
 }
