@@ -7,9 +7,12 @@ import type { IncomingHttpHeaders } from "node:http";
 
 const RESERVED_BY_RFC3986 = /[!'()*]/g;
 const WHITESPACE_RUN = /\s+/g;
+/** Strings made only of these need no encoding (most path segments). */
+const UNRESERVED_ONLY = /^[A-Za-z0-9\-._~]*$/;
 
 /** RFC 3986 encoding as AWS uses it: everything but `A-Za-z0-9-_.~` is %-encoded. */
 export function escapeUri(s: string): string {
+  if (UNRESERVED_ONLY.test(s)) return s;
   return encodeURIComponent(s).replace(RESERVED_BY_RFC3986, hexEscape);
 }
 

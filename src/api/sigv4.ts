@@ -1,3 +1,4 @@
+import * as crypto from "node:crypto";
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { PlatformError } from "../shared/errors.js";
 import { canonicalRequest, type SignedRequest } from "./sigv4-canonical.js";
@@ -166,8 +167,8 @@ function parseAmzDate(amzDate: string): number {
       `Date must be in ISO-8601 'basic format'. Got '${amzDate}'. See http://en.wikipedia.org/wiki/ISO_8601`,
     );
   }
-  const [, y, mo, d, h, mi, s] = m.map(Number) as [number, number, number, number, number, number, number];
-  return Date.UTC(y, mo - 1, d, h, mi, s);
+  const n = (i: number): number => Number(m[i]);
+  return Date.UTC(n(1), n(2) - 1, n(3), n(4), n(5), n(6));
 }
 
 function checkTime(input: SignatureInput, signedAt: number, now: number): void {
@@ -243,8 +244,11 @@ function hmac(key: string | Buffer, data: string): Buffer {
   return createHmac("sha256", key).update(data, "utf8").digest();
 }
 
+/** One-shot `crypto.hash` (Node.js 20.12+) skips the Hash object; older releases take the long way. */
+const oneShotHash = (crypto as { hash?: (algorithm: string, data: string | Buffer, encoding: "hex") => string }).hash;
+
 function sha256Hex(data: string | Buffer): string {
-  return createHash("sha256").update(data).digest("hex");
+  return oneShotHash ? oneShotHash("sha256", data, "hex") : createHash("sha256").update(data).digest("hex");
 }
 
 function invalid(message: string): PlatformError {
