@@ -1,13 +1,16 @@
 /**
  * Gateway benchmark (not a test): wrk, 50 connections for 10 s each, against
  *   1. a bare node:http server answering the same JSON (the baseline),
- *   2. haneul's gateway: an HTTP API route to a no-op function in real instance processes,
- *   3. serverless-offline (bench/peers: serverless@3 + serverless-offline@13, one httpApi route
+ *   2. the floor of a process hop (bench/fixtures/hop-floor.cjs): bare node:http handing each
+ *      request to one of as many child processes as haneul runs, over a pipe, with no runtime,
+ *   3. haneul's gateway: an HTTP API route to a no-op function in real instance processes,
+ *   4. serverless-offline (bench/peers: serverless@3 + serverless-offline@13, one httpApi route
  *      to the same handler), when it is installed there (`cd bench/peers && npm install`).
  * Reports requests/s, p50/p99 latency, the ratio to the baseline and the RSS of every process
  * that serves (the gateway process plus its function instances; serverless-offline's tree).
  * Run: npm run build && node dist/bench/gateway.bench.js
- * Knobs: BENCH_DURATION=10 BENCH_CONNECTIONS=50 BENCH_TARGETS=bare,haneul,serverless-offline
+ * Knobs: BENCH_DURATION=10 BENCH_CONNECTIONS=50 BENCH_TARGETS=bare,floor,haneul,serverless-offline
+ *        BENCH_SCALE_OUT_AFTER (default 2 x cores, as the server) BENCH_INSTANCE_NICE (default 10)
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -25,7 +28,9 @@ import { fmt, percentile } from "./stats.js";
 
 const DURATION = Number(process.env["BENCH_DURATION"] ?? 10);
 const CONNECTIONS = Number(process.env["BENCH_CONNECTIONS"] ?? 50);
-const TARGETS = (process.env["BENCH_TARGETS"] ?? "bare,haneul,serverless-offline").split(",");
+const TARGETS = (process.env["BENCH_TARGETS"] ?? "bare,floor,haneul,serverless-offline").split(",");
+/** Instances haneul keeps busy before events wait for one (the server's default); the floor gets as many children. */
+const INSTANCES = Number(process.env["BENCH_SCALE_OUT_AFTER"] ?? 2 * availableParallelism());
 const PEERS = join(ROOT, "bench", "peers");
 const NOOP_DIR = join(ROOT, "bench", "fixtures", "noop");
 
@@ -168,6 +173,21 @@ async function bare(): Promise<Row> {
   }
 }
 
+async function hopFloor(): Promise<Row> {
+  const port = await freePort();
+  const script = join(ROOT, "bench", "fixtures", "hop-floor.cjs");
+  const child = await startChild(process.execPath, [script, String(port), String(INSTANCES)], { ready: /port \d+/ });
+  try {
+    const url = `http://127.0.0.1:${port}/`;
+    await wrk(url, 2);
+    const r = await wrk(url, DURATION);
+    const rss = treeRss(child.pid as number);
+    return { name: `floor: node:http → ${INSTANCES} child processes`, ...r, rssMb: rss.mb, processes: rss.processes };
+  } finally {
+    await stopGroup(child);
+  }
+}
+
 // A payload 2.0 event of the size the gateway sends for wrk's requests.
 const EVENT = Buffer.from(
   JSON.stringify({
@@ -218,8 +238,9 @@ async function haneul(): Promise<Row[]> {
   // As `haneul server` runs it: burst smoothing at its defaults (2 x cores busy, 250 ms).
   const engine = await testEngine([spec], {
     sparesPerHeap: 1,
-    scaleOutAfter: Number(process.env["BENCH_SCALE_OUT_AFTER"] ?? 2 * availableParallelism()),
+    scaleOutAfter: INSTANCES,
     scaleOutWaitMs: 250,
+    instanceNice: Number(process.env["BENCH_INSTANCE_NICE"] ?? 10),
     onRecord: (r) => void (r.initDurationMs !== undefined && coldStarts++),
   });
   const gateway = new Gateway({
@@ -315,6 +336,7 @@ async function main(): Promise<void> {
   console.log(`wrk: ${CONNECTIONS} connections, ${DURATION} s per target, node ${process.version}\n`);
   const all: [string, () => Promise<Row | Row[]>][] = [
     ["bare", bare],
+    ["floor", hopFloor],
     ["haneul", haneul],
     ["serverless-offline", serverlessOffline],
   ];

@@ -1,11 +1,14 @@
 /**
  * Invoke API throughput: SigV4-signed `RequestResponse` Invoke of a no-op function on a real
- * `haneul server` process, against a bare node:http server answering the same JSON, both driven
- * by wrk with 50 connections in the same run. Target: ≥ 0.2 of the bare server's requests/s,
- * p99 ≤ 10 ms. Run: npm run build && node dist/bench/invoke-api.bench.js
+ * `haneul server` process, against a bare node:http server answering the same JSON and against the
+ * floor of a process hop (bench/fixtures/hop-floor.cjs: node:http handing each request to one of as
+ * many plain child processes as the server keeps busy), all driven by wrk with 50 connections in
+ * the same run. Target: ≥ 0.2 of the bare server's requests/s, p99 ≤ 10 ms.
+ * Run: npm run build && node dist/bench/invoke-api.bench.js
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { CreateFunctionCommand, InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { zipSync, strToU8 } from "fflate";
@@ -38,6 +41,15 @@ async function bare(): Promise<{ url: string; child: ChildProcess }> {
   return { url: `http://127.0.0.1:${m[1]}/`, child };
 }
 
+async function floor(): Promise<{ url: string; child: ChildProcess }> {
+  const script = join(ROOT, "bench", "fixtures", "hop-floor.cjs");
+  const child = spawn(process.execPath, [script, "0", String(2 * availableParallelism())], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const m = await waitForLine(child, /port (\d+)/);
+  return { url: `http://127.0.0.1:${m[1]}/`, child };
+}
+
 async function haneul(dataDir: string): Promise<{ url: string; child: ChildProcess }> {
   const env = { ...process.env, HANEUL_ACCESS_KEY_ID: AKID, HANEUL_SECRET_ACCESS_KEY: SECRET };
   const child = spawn(process.execPath, [CLI, "server", "--data", dataDir, "--api-port", "0", "--gateway-port", "0"], {
@@ -53,6 +65,7 @@ async function main(): Promise<void> {
   mkdirSync(join(ROOT, ".haneul"), { recursive: true });
   const dataDir = mkdtempSync(join(ROOT, ".haneul", "bench-invoke-"));
   const b = await bare();
+  const f = await floor();
   const h = await haneul(dataDir);
   try {
     const client = new LambdaClient({
@@ -84,18 +97,25 @@ async function main(): Promise<void> {
     const request = { method: "POST", headers: signed.headers as Record<string, string>, body: "{}" };
     runWrk(url.href, { connections: 50, seconds: 2, request }); // warm up instances
     const base = runWrk(b.url, { connections: 50, seconds: SECONDS });
+    runWrk(f.url, { connections: 50, seconds: 2 });
+    const hop = runWrk(f.url, { connections: 50, seconds: SECONDS });
     const inv = runWrk(url.href, { connections: 50, seconds: SECONDS, request });
     const rows: [string, string][] = [
       ["bare node:http   req/s", fmt(base.rps, 0)],
       ["bare node:http   p50 / p99 ms", `${fmt(base.p50Ms)} / ${fmt(base.p99Ms)}`],
+      ["hop floor        req/s", fmt(hop.rps, 0)],
+      ["hop floor        p50 / p99 ms", `${fmt(hop.p50Ms)} / ${fmt(hop.p99Ms)}`],
       ["haneul Invoke    req/s", fmt(inv.rps, 0)],
       ["haneul Invoke    p50 / p99 ms", `${fmt(inv.p50Ms)} / ${fmt(inv.p99Ms)}`],
       ["haneul Invoke    non-2xx / socket errors", `${inv.non2xx} / ${inv.errors}`],
+      ["ratio hop floor / bare", fmt(hop.rps / base.rps, 3)],
       ["ratio haneul / bare", fmt(inv.rps / base.rps, 3)],
+      ["ratio haneul / hop floor", fmt(inv.rps / hop.rps, 3)],
     ];
     for (const [k, v] of rows) console.log(`${k.padEnd(44)} ${v}`);
   } finally {
     b.child.kill();
+    f.child.kill();
     h.child.kill("SIGTERM");
     await new Promise((r) => h.child.once("exit", r));
     rmSync(dataDir, { recursive: true, force: true });
