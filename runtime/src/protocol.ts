@@ -66,13 +66,14 @@ const EMPTY = Buffer.alloc(0);
 
 /** Encodes one frame. */
 export function encodeFrame(type: number, header?: unknown, body: Buffer = EMPTY): Buffer {
-  const head = header === undefined ? EMPTY : Buffer.from(JSON.stringify(header));
-  const out = Buffer.allocUnsafe(9 + head.length + body.length);
-  out.writeUInt32BE(5 + head.length + body.length, 0);
+  const head = header === undefined ? "" : JSON.stringify(header);
+  const headLength = Buffer.byteLength(head);
+  const out = Buffer.allocUnsafe(9 + headLength + body.length);
+  out.writeUInt32BE(5 + headLength + body.length, 0);
   out.writeUInt8(type, 4);
-  out.writeUInt32BE(head.length, 5);
-  head.copy(out, 9);
-  body.copy(out, 9 + head.length);
+  out.writeUInt32BE(headLength, 5);
+  out.write(head, 9);
+  body.copy(out, 9 + headLength);
   return out;
 }
 

@@ -7,6 +7,8 @@ import type { IncomingHttpHeaders } from "node:http";
 
 const RESERVED_BY_RFC3986 = /[!'()*]/g;
 const WHITESPACE_RUN = /\s+/g;
+/** Whitespace that folding would change: a run of two or more, or anything but a plain space. */
+const FOLDABLE = /\s\s|[^\S ]/;
 /** Strings made only of these need no encoding (most path segments). */
 const UNRESERVED_ONLY = /^[A-Za-z0-9\-._~]*$/;
 
@@ -76,7 +78,8 @@ export function decode(s: string): string {
 export function canonicalHeaderValue(value: string | string[] | undefined): string {
   if (value === undefined) return "";
   const joined = typeof value === "string" ? value : value.join(",");
-  return joined.trim().replace(WHITESPACE_RUN, " ");
+  const trimmed = joined.trim();
+  return FOLDABLE.test(trimmed) ? trimmed.replace(WHITESPACE_RUN, " ") : trimmed;
 }
 
 /** The canonical headers block: one `name:value\n` line per signed header, in the signed order. */

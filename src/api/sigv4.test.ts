@@ -95,6 +95,8 @@ describe("canonical request pieces", () => {
   it("trims header values and folds inner whitespace", () => {
     assert.equal(canonicalHeaderValue("  a   b \t c  "), "a b c");
     assert.equal(canonicalHeaderValue(["x", "y"]), "x,y");
+    assert.equal(canonicalHeaderValue("a\tb\nc d"), "a b c d");
+    assert.equal(canonicalHeaderValue("application/json"), "application/json");
     assert.equal(canonicalHeaderValue(undefined), "");
     assert.equal(
       canonicalHeaders({ host: "h", "x-amz-date": " 1  2 " }, ["host", "x-amz-date"]),

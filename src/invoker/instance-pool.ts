@@ -31,8 +31,16 @@ interface IdleEntry {
   readonly since: number;
 }
 
+/** Keys per spec object: a catalog hands out the same spec until the function changes. */
+const keys = new WeakMap<FunctionSpec, string>();
+
 function poolKey(spec: FunctionSpec): string {
-  return `${spec.functionArn}:${spec.version}#${spec.revision}`;
+  let key = keys.get(spec);
+  if (key === undefined) {
+    key = `${spec.functionArn}:${spec.version}#${spec.revision}`;
+    keys.set(spec, key);
+  }
+  return key;
 }
 
 /**

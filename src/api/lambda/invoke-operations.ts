@@ -109,7 +109,14 @@ export function invokeOperations({ control, invoker, events }: LambdaApiDeps): L
         const event = req.body.length === 0 ? EMPTY_EVENT : req.body;
         if (type === "Event") {
           // Durable before the 202: an accepted event survives a crash.
-          await events.enqueue({ ...call, payload: event, requestId: req.requestId, clientContext: context, traceId });
+          await events.enqueue({
+            functionName: call.functionName,
+            qualifier: call.qualifier,
+            payload: event,
+            requestId: req.requestId,
+            clientContext: context,
+            traceId,
+          });
           return { status: 202 };
         }
         const result = await invoker.invoke(call, event, { requestId: req.requestId, clientContext: context, traceId });
