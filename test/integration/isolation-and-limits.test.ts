@@ -71,13 +71,34 @@ describe("isolation and limits", { concurrency: 3 }, () => {
     assert.notEqual(again.record.initDurationMs, undefined, "a fresh instance (cold start) serves the next call");
   });
 
+  it("a timed-out invocation still reports the memory it used", async () => {
+    engine.catalog.put(
+      fixtureSpec("cjs", "index.allocateThenSleep", { functionName: "hog-slow", timeoutSec: 1, memoryMb: 256 }),
+    );
+    const r = await engine.call("hog-slow", { mb: 80, ms: 5000 });
+    assert.equal(r.outcome.kind, "timeout");
+    assert.ok(r.record.maxMemoryUsedMb >= 80, `Max Memory Used ${r.record.maxMemoryUsedMb} MB after filling 80 MiB`);
+    assert.ok(r.record.maxMemoryUsedMb < 256, `Max Memory Used ${r.record.maxMemoryUsedMb} MB`);
+    const report = r.record.logs.at(-1) ?? "";
+    assert.ok(report.includes(`\tMax Memory Used: ${r.record.maxMemoryUsedMb} MB\t`), report);
+    assert.ok(report.endsWith("Status: timeout\t"), report);
+  });
+
   it("running out of memory ends the instance with a clear error, and the function recovers", async () => {
     engine.catalog.put(fixtureSpec("oom", "index.handler", { functionName: "oom", timeoutSec: 20 }));
     const r = await engine.call("oom");
     assert.equal(r.outcome.kind, "crashed");
     assert.equal((r.body as { errorType: string }).errorType, "Runtime.OutOfMemory");
+    assert.equal(r.record.maxMemoryUsedMb, 128, "Lambda reports the whole memory size as used");
     engine.catalog.put(fixtureSpec("cjs", "index.handler", { functionName: "oom", revision: "fixed" }));
     assert.equal((await engine.call("oom", { after: "oom" })).outcome.kind, "ok");
+  });
+
+  it("an uncaught exception still reports the memory the instance used", async () => {
+    engine.catalog.put(fixtureSpec("cjs", "index.uncaughtInTimer", { functionName: "thrower" }));
+    const r = await engine.call("thrower");
+    assert.equal(r.outcome.kind, "crashed");
+    assert.ok(r.record.maxMemoryUsedMb > 20, `Max Memory Used ${r.record.maxMemoryUsedMb} MB`);
   });
 
   it("a crashed instance is discarded and the next call works", async () => {

@@ -14,6 +14,7 @@ import {
 import { crashError, describeExit, isHeapOutOfMemory } from "./exit-outcome.js";
 import { InvocationSlot, type ReportedError } from "./invocation-slot.js";
 import { spawnIsolated, type IsolationOptions, type SpawnedProcess } from "./isolation.js";
+import { peakRssMb } from "./peak-memory.js";
 import { watchProcess } from "./process-watch.js";
 
 export interface NodeSpawnOptions {
@@ -56,6 +57,7 @@ export class NodeIpcInstance implements Instance {
     this.#socket.on("error", () => undefined);
     this.#slot = new InvocationSlot(() => {
       this.#alive = false;
+      this.#slot.notePeakMemory(peakRssMb(this.#proc.child.pid));
       this.#proc.child.kill("SIGKILL");
     });
     const watched = watchProcess(proc, {
@@ -148,8 +150,9 @@ export class NodeIpcInstance implements Instance {
         this.#onResult(f);
         return;
       case FrameType.Fatal: {
-        const h = f.header as { errorType: string };
+        const h = f.header as { errorType: string; maxRssKb?: number };
         this.#fatal = { errorType: h.errorType, payload: Buffer.from(f.body) };
+        if (h.maxRssKb !== undefined) this.#slot.notePeakMemory(Math.ceil(h.maxRssKb / 1024));
         return;
       }
     }
@@ -183,6 +186,8 @@ export class NodeIpcInstance implements Instance {
       const msg = `Runtime exited with error: ${describeExit(code, signal)}`;
       this.#resolveInit({ ok: false, errorType: "Runtime.ExitError", payload: errorBody("Runtime.ExitError", msg) });
     }
+    // Lambda reports the whole memory size as used when a function runs out of it.
+    if (outOfMemory && this.#spec) this.#slot.notePeakMemory(this.#spec.memoryMb);
     this.#slot.crash({ code, signal, outOfMemory }, this.#fatal);
   }
 }

@@ -8,6 +8,7 @@ import type {
   LaunchResult,
 } from "../../ports/instance-launcher.js";
 import { describeExit, isHeapOutOfMemory } from "./exit-outcome.js";
+import { peakRssMb } from "./peak-memory.js";
 import { InvocationSlot, type RunningInvocation } from "./invocation-slot.js";
 import { spawnIsolated, type IsolationOptions, type SpawnedProcess } from "./isolation.js";
 import { watchProcess } from "./process-watch.js";
@@ -44,8 +45,9 @@ export class RuntimeApiInstance implements Instance {
   readonly #server: RuntimeApiServer;
   #proc: SpawnedProcess | undefined;
   #alive = true;
-  readonly #slot = new InvocationSlot(() => {
+  readonly #slot: InvocationSlot = new InvocationSlot(() => {
     this.#alive = false;
+    this.#slot.notePeakMemory(peakRssMb(this.#proc?.child.pid));
     this.#proc?.child.kill("SIGKILL");
   });
   #onInit: ((r: RuntimeApiReport | { kind: "exit"; how: string }) => void) | undefined;
