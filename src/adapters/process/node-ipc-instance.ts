@@ -152,7 +152,7 @@ export class NodeIpcInstance implements Instance {
       case FrameType.Fatal: {
         const h = f.header as { errorType: string; maxRssKb?: number };
         this.#fatal = { errorType: h.errorType, payload: Buffer.from(f.body) };
-        if (h.maxRssKb !== undefined) this.#slot.notePeakMemory(Math.ceil(h.maxRssKb / 1024));
+        if (h.maxRssKb !== undefined) this.#notePeakKb(h.maxRssKb);
         return;
       }
     }
@@ -168,9 +168,14 @@ export class NodeIpcInstance implements Instance {
     const h = f.header as ResultHeader;
     const running = this.#slot.current;
     if (!running || h.requestId !== running.request.requestId) return;
-    this.#slot.notePeakMemory(Math.ceil(h.maxRssKb / 1024));
+    this.#notePeakKb(h.maxRssKb);
     const kind = f.type === FrameType.Response ? "ok" : "function-error";
     this.#slot.finish(running, { kind, payload: Buffer.from(f.body), errorType: h.errorType });
+  }
+
+  /** The runtime measures its peak RSS in KiB; reports use MiB. */
+  #notePeakKb(kb: number): void {
+    this.#slot.notePeakMemory(Math.ceil(kb / 1024));
   }
 
   #deadInit(): InitReply {

@@ -131,9 +131,9 @@ export function invokeOperations({ control, invoker, events }: LambdaApiDeps): L
       async handle(req) {
         const target = control.resolveInvocation(param(req, "FunctionName"));
         checkJsonPayload(req.body);
-        const call = { functionName: target.functionName, qualifier: target.qualifier };
         await events.enqueue({
-          ...call,
+          functionName: target.functionName,
+          qualifier: target.qualifier,
           payload: req.body.length === 0 ? EMPTY_EVENT : req.body,
           requestId: req.requestId,
         });
