@@ -1,4 +1,3 @@
-import { readFile } from "node:fs/promises";
 import type { FunctionSpec } from "../../domain/function-spec.js";
 import { errorBody } from "../../domain/invocation.js";
 import type {
@@ -26,16 +25,10 @@ export interface RuntimeApiLaunchOptions {
   readonly initTimeoutMs: number;
 }
 
-/** Peak resident set of a live process, from /proc (MiB). */
-async function peakMemoryMb(pid: number | undefined): Promise<number> {
-  if (!pid) return 0;
-  try {
-    const status = await readFile(`/proc/${pid}/status`, "utf8");
-    const kb = /VmHWM:\s+(\d+)/.exec(status)?.[1];
-    return kb ? Math.ceil(Number(kb) / 1024) : 0;
-  } catch {
-    return 0;
-  }
+/** An answer the runtime reported, delivered on the next turn. */
+interface PendingAnswer {
+  readonly running: RunningInvocation;
+  readonly report: RuntimeApiReport & { kind: "response" | "error" };
 }
 
 /** An instance of any runtime that speaks the Lambda Runtime API over HTTP (a `bootstrap` executable). */
@@ -50,6 +43,7 @@ export class RuntimeApiInstance implements Instance {
     this.#slot.notePeakMemory(peakRssMb(this.#proc?.child.pid));
     this.#proc?.child.kill("SIGKILL");
   });
+  #pending: PendingAnswer | undefined;
   #onInit: ((r: RuntimeApiReport | { kind: "exit"; how: string }) => void) | undefined;
   readonly #initLogs: string[] = [];
   #stderrTail: readonly string[] = [];
@@ -140,21 +134,28 @@ export class RuntimeApiInstance implements Instance {
     if (r.kind !== "response" && r.kind !== "error") return;
     const running = this.#slot.current;
     if (!running) return;
-    // Let stdout written just before the reply reach the log first.
-    setImmediate(() => void this.#complete(running, r));
+    // Let stdout written just before the reply reach the log first. The answer is kept meanwhile:
+    // a runtime that exits right after reporting (an unhandled rejection) still gets it.
+    const pending = { running, report: r };
+    this.#pending = pending;
+    setImmediate(() => this.#complete(pending));
   }
 
-  async #complete(running: RunningInvocation, r: RuntimeApiReport & { kind: "response" | "error" }): Promise<void> {
-    this.#slot.notePeakMemory(await peakMemoryMb(this.#proc?.child.pid));
+  #complete(p: PendingAnswer): void {
+    if (this.#pending !== p) return;
+    this.#pending = undefined;
+    this.#slot.notePeakMemory(peakRssMb(this.#proc?.child.pid));
+    const r = p.report;
     const errorType = r.kind === "error" ? r.errorType : undefined;
     const kind = r.kind === "response" ? "ok" : "function-error";
-    this.#slot.finish(running, { kind, payload: r.payload, errorType });
+    this.#slot.finish(p.running, { kind, payload: r.payload, errorType });
   }
 
   #handleExit(code: number | null, signal: NodeJS.Signals | null): void {
     this.#alive = false;
     this.#onInit?.({ kind: "exit", how: describeExit(code, signal) });
     this.#onInit = undefined;
+    if (this.#pending) this.#complete(this.#pending);
     this.#slot.crash({ code, signal, outOfMemory: isHeapOutOfMemory(this.#stderrTail) }, undefined);
   }
 }
