@@ -20,6 +20,7 @@ import { isAsyncFunction, loadHandler, type UserHandler } from "./loader.js";
 import { patchConsole, structuredConsole } from "./log.js";
 import { Runtime, type ErrorCallbacks } from "./runtime.js";
 import { pointSdkV2AtEndpoint } from "./sdk-endpoint.js";
+import { installTraceEnv } from "./trace-env.js";
 
 const CALLBACK_ERROR_NODEJS24_ABOVE =
   "ERROR: AWS Lambda has removed support for callback-based function handlers starting with Node.js 24. You need to modify this function to use a supported handler signature to use Node.js 24 or later. For more information see https://docs.aws.amazon.com/lambda/latest/dg/nodejs-handler.html.";
@@ -98,6 +99,8 @@ async function main(): Promise<void> {
   const conn = await connect();
   channel = conn.channel;
   const modern = isModernRuntime();
+  // Before any user code runs, so that whatever it keeps of process.env is the final object.
+  installTraceEnv();
 
   pointSdkV2AtEndpoint();
   let handler: UserHandler;

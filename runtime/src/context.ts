@@ -5,6 +5,7 @@
  */
 import type { Invocation } from "./channel.js";
 import { structuredConsole } from "./log.js";
+import { setTraceId } from "./trace-env.js";
 
 // The single 'beforeExit' action lives under the RIC's global symbol: tools that instrument
 // Lambda (e.g. the Serverless SDK) look it up there.
@@ -134,8 +135,7 @@ function parseJson(text: string | undefined, name: string): unknown {
  * @throws if the client context or identity is not valid JSON (reported as the invocation's error).
  */
 export function attachEnvironmentData<T extends object>(callbackContext: T, inv: Invocation): T {
-  if (inv.traceId) process.env._X_AMZN_TRACE_ID = inv.traceId;
-  else delete process.env._X_AMZN_TRACE_ID;
+  setTraceId(inv.traceId);
 
   const deadline = inv.deadlineMs;
   return Object.assign(

@@ -243,6 +243,24 @@ for (const channel of ["ipc", "runtime-api"] as const) {
       assert.ok(remaining > 4000 && remaining <= 5000, `remaining ${remaining}`);
     });
 
+    it("_X_AMZN_TRACE_ID follows each invocation's trace id, reaches child processes, and is gone without one", async () => {
+      engine.catalog.put(fixtureSpec("cjs", "index.traceEnv", { functionName: "trace-env" }));
+      const call = async (traceId?: string): Promise<Record<string, unknown>> => {
+        const r = await engine.invoker.invoke(
+          { functionName: "trace-env" },
+          Buffer.from("{}"),
+          traceId === undefined ? {} : { traceId },
+        );
+        assert.equal(r.outcome.kind, "ok");
+        return JSON.parse((r.outcome as { payload: Buffer }).payload.toString("utf8")) as Record<string, unknown>;
+      };
+      const first = "Root=1-67a0b1c2-0123456789abcdef01234567;Parent=53995c3f42cd8ad8;Sampled=0";
+      const second = "Root=1-67a0b1c3-fedcba9876543210fedcba98;Sampled=1";
+      assert.deepEqual(await call(first), { value: first, present: true, listed: true, child: first });
+      assert.deepEqual(await call(second), { value: second, present: true, listed: true, child: second });
+      assert.deepEqual(await call(), { value: null, present: false, listed: false, child: "<unset>" });
+    });
+
     it("callbackWaitsForEmptyEventLoop: waits for pending timers unless set to false", async () => {
       engine.catalog.put(fixtureSpec("cjs", "index.waitsForEmptyLoop", { functionName: "waits" }));
       engine.catalog.put(fixtureSpec("cjs", "index.noWaitForEmptyLoop", { functionName: "nowait" }));
