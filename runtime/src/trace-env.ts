@@ -22,7 +22,7 @@ export function installTraceEnv(): void {
     delete real[KEY];
   }
   process.env = new Proxy(real, {
-    get: (target, key) => (key === KEY ? value : Reflect.get(target, key)),
+    get: (target, key): string | undefined => (key === KEY ? value : (Reflect.get(target, key) as string | undefined)),
     set: (target, key, v: unknown) => {
       if (key !== KEY) return Reflect.set(target, key, v);
       value = String(v);
