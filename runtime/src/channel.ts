@@ -21,8 +21,10 @@ export interface Invocation {
 
 export interface Channel {
   /**
-   * Waits for the next event. While waiting the channel keeps the process alive; once an event is
-   * handed over it no longer does, so the event loop can drain ("beforeExit") during the handler.
+   * Waits for the next event: the fd-3 channel blocks (the event loop is frozen until it comes, as
+   * Lambda freezes an idle environment), the Runtime API channel waits on its request. While waiting
+   * the channel keeps the process alive; once an event is handed over it no longer does, so the
+   * event loop can drain ("beforeExit") during the handler.
    */
   next(): Promise<Invocation>;
   /** Reports a result (JSON text); `then` runs once it has been handed over. */

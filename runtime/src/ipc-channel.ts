@@ -1,16 +1,24 @@
 /**
- * The private frame channel on fd 3 (see protocol.ts). Reads go through a net.Socket; writes go
- * straight to the descriptor with fs.writeSync so that every frame is on its way, in order, before
- * the call returns: log lines written just before process.exit() and the Fatal frame sent right
- * before exiting are never lost, and no write buffer can reorder them.
+ * The private frame channel on fd 3 (see protocol.ts), used synchronously from JavaScript.
+ *
+ * Writes go straight to the descriptor with fs.writeSync so that every frame is on its way, in
+ * order, before the call returns: log lines written just before process.exit() and the Fatal frame
+ * sent right before exiting are never lost, and no write buffer can reorder them.
+ *
+ * Reads block: waiting for the next event, the process sits in read(2) and its event loop does not
+ * turn. That is Lambda's freeze between invocations: timers, I/O callbacks and promise
+ * continuations left behind by one invocation run only once the next event has arrived (their log
+ * lines belong to that invocation), never while the instance is idle. It also spares each event
+ * the event loop's round (epoll, a stream and its buffers) that a socket read would cost. The node
+ * closing the channel ends the process at its next read or write.
  */
-import { writeSync } from "node:fs";
-import { Socket } from "node:net";
+import { readSync, writeSync } from "node:fs";
 import type { Channel, Invocation } from "./channel.js";
 import type { RapidError } from "./errors.js";
 import {
   encodeFrame,
-  FrameDecoder,
+  frameAt,
+  frameSize,
   FrameType,
   type Frame,
   type InitHeader,
@@ -19,9 +27,10 @@ import {
 } from "./protocol.js";
 
 const FD = 3;
+const BUFFER_SIZE = 64 * 1024;
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
-/** Writes all of `buf`, waiting out EAGAIN (libuv made the descriptor non-blocking). */
+/** Writes all of `buf`, waiting out EAGAIN should the descriptor have been made non-blocking. */
 function writeAll(buf: Buffer): void {
   let offset = 0;
   while (offset < buf.length) {
@@ -38,77 +47,68 @@ function maxRssKb(): number {
   return process.resourceUsage().maxRSS;
 }
 
-export class IpcChannel implements Channel {
-  readonly #socket: Socket;
-  readonly #invokes: Frame[] = [];
-  #waiting: ((f: Frame) => void) | undefined;
-  #onInit: ((h: InitHeader) => void) | undefined;
-
-  constructor() {
-    this.#socket = new Socket({ fd: FD, readable: true, writable: true });
-    const decoder = new FrameDecoder((f) => this.#onFrame(f));
-    this.#socket.on("data", (chunk: Buffer) => decoder.push(chunk));
-    // The node closed its end: nobody is left to answer to.
-    this.#socket.on("end", () => process.exit(0));
-    this.#socket.on("error", () => process.exit(0));
+/**
+ * Reads the descriptor, blocking; 0 when the node has closed its end. A descriptor that someone
+ * made non-blocking is waited on in 1 ms steps.
+ */
+function readSome(buf: Buffer, offset: number): number {
+  for (;;) {
+    try {
+      return readSync(FD, buf, offset, buf.length - offset, null);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === "EAGAIN") Atomics.wait(sleeper, 0, 0, 1);
+      else if (code !== "EINTR") return 0;
+    }
   }
+}
 
-  /** Announces the process and waits for its function. Keeps the process alive while waiting. */
+export class IpcChannel implements Channel {
+  /** Bytes read and not yet consumed are buf[start, end). */
+  #buf = Buffer.allocUnsafe(BUFFER_SIZE);
+  #start = 0;
+  #end = 0;
+
+  /** Announces the process and waits (blocking) for its function. */
   waitForInit(): Promise<InitHeader> {
-    const init = new Promise<InitHeader>((resolve) => (this.#onInit = resolve));
     this.#send(FrameType.Ready);
-    return init.then((h) => {
-      // Loading user code must not be kept alive by us: a top-level await that never settles
-      // ends the process (exit code 13), as it would on Lambda.
-      this.#socket.unref();
-      return h;
-    });
+    return Promise.resolve(this.#read(FrameType.Init).header as InitHeader);
   }
 
   next(): Promise<Invocation> {
-    this.#socket.ref();
-    const frame = this.#invokes.shift();
-    const got = frame ? Promise.resolve(frame) : new Promise<Frame>((resolve) => (this.#waiting = resolve));
-    return got.then((f) => {
-      // While the handler runs only its own work may keep the loop alive (callbackWaitsForEmptyEventLoop).
-      this.#socket.unref();
-      const h = f.header as InvokeHeader;
-      const inv: Invocation = {
-        requestId: h.requestId,
-        deadlineMs: h.deadlineMs,
-        invokedFunctionArn: h.invokedFunctionArn,
-        body: f.body.toString("utf8"),
-      };
-      if (h.traceId !== undefined) inv.traceId = h.traceId;
-      if (h.clientContext !== undefined) inv.clientContext = h.clientContext;
-      if (h.cognitoIdentity !== undefined) inv.cognitoIdentity = h.cognitoIdentity;
-      return inv;
-    });
+    const f = this.#read(FrameType.Invoke);
+    const h = f.header as InvokeHeader;
+    const inv: Invocation = {
+      requestId: h.requestId,
+      deadlineMs: h.deadlineMs,
+      invokedFunctionArn: h.invokedFunctionArn,
+      body: f.body.toString("utf8"),
+    };
+    if (h.traceId !== undefined) inv.traceId = h.traceId;
+    if (h.clientContext !== undefined) inv.clientContext = h.clientContext;
+    if (h.cognitoIdentity !== undefined) inv.cognitoIdentity = h.cognitoIdentity;
+    return Promise.resolve(inv);
   }
 
   respond(requestId: string, body: string, then: () => void): void {
     const header: ResultHeader = { requestId, maxRssKb: maxRssKb() };
     this.#send(FrameType.Response, header, Buffer.from(body, "utf8"));
-    this.#socket.ref();
     then();
   }
 
   fail(requestId: string, error: RapidError, then: () => void): void {
     const header: ResultHeader = { requestId, maxRssKb: maxRssKb(), errorType: error.errorType };
     this.#send(FrameType.Error, header, Buffer.from(JSON.stringify(error), "utf8"));
-    this.#socket.ref();
     then();
   }
 
   initDone(): void {
     this.#send(FrameType.InitDone);
-    this.#socket.ref();
   }
 
   /** The process stays up afterwards; the node decides when to end it. */
   initError(error: RapidError, then: () => void): void {
     this.#send(FrameType.InitError, { errorType: error.errorType }, Buffer.from(JSON.stringify(error), "utf8"));
-    this.#socket.ref();
     then();
   }
 
@@ -137,16 +137,37 @@ export class IpcChannel implements Channel {
     }
   }
 
-  #onFrame(f: Frame): void {
-    if (f.type === FrameType.Init) {
-      const onInit = this.#onInit;
-      this.#onInit = undefined;
-      onInit?.(f.header as InitHeader);
-    } else if (f.type === FrameType.Invoke) {
-      const waiting = this.#waiting;
-      this.#waiting = undefined;
-      if (waiting) waiting(f);
-      else this.#invokes.push(f);
+  /**
+   * Blocks until a frame of `type` has arrived (others are skipped) and returns it. Its body is a
+   * view into the read buffer, valid until the next read. Exits when the node has gone.
+   */
+  #read(type: number): Frame {
+    for (;;) {
+      const got = frameAt(this.#buf, this.#start, this.#end);
+      if (got) {
+        this.#start = got.next;
+        if (this.#start === this.#end) {
+          this.#start = this.#end = 0;
+          // After a large event, give the memory back (the frame's body is a view of the old buffer).
+          if (this.#buf.length > BUFFER_SIZE) this.#buf = Buffer.allocUnsafe(BUFFER_SIZE);
+        }
+        if (got.frame.type === type) return got.frame;
+        continue;
+      }
+      this.#makeRoom(frameSize(this.#buf, this.#start, this.#end) ?? 4);
+      const n = readSome(this.#buf, this.#end);
+      if (n === 0) process.exit(0);
+      this.#end += n;
     }
+  }
+
+  /** Makes sure `size` bytes from #start fit in the buffer, moving or growing it as needed. */
+  #makeRoom(size: number): void {
+    if (this.#buf.length - this.#start >= size && this.#end < this.#buf.length) return;
+    const target = size > this.#buf.length ? Buffer.allocUnsafe(Math.max(size, this.#buf.length * 2)) : this.#buf;
+    this.#buf.copy(target, 0, this.#start, this.#end);
+    this.#end -= this.#start;
+    this.#start = 0;
+    this.#buf = target;
   }
 }

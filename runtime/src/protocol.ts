@@ -78,6 +78,26 @@ export function encodeFrame(type: number, header?: unknown, body: Buffer = EMPTY
 }
 
 /**
+ * Reads the frame starting at `offset` if all of it is within `end`; returns it with the offset just
+ * past it, or undefined when more bytes are needed. The body is a view into `buf`.
+ */
+export function frameAt(buf: Buffer, offset: number, end: number): { frame: Frame; next: number } | undefined {
+  if (end - offset < 4) return undefined;
+  const next = offset + 4 + buf.readUInt32BE(offset);
+  if (end < next) return undefined;
+  const type = buf.readUInt8(offset + 4);
+  const headLen = buf.readUInt32BE(offset + 5);
+  const headEnd = offset + 9 + headLen;
+  const header: unknown = headLen === 0 ? undefined : JSON.parse(buf.toString("utf8", offset + 9, headEnd));
+  return { frame: { type, header, body: buf.subarray(headEnd, next) }, next };
+}
+
+/** How many bytes the frame starting at `offset` takes in all, once its length prefix is in. */
+export function frameSize(buf: Buffer, offset: number, end: number): number | undefined {
+  return end - offset < 4 ? undefined : 4 + buf.readUInt32BE(offset);
+}
+
+/**
  * Splits a byte stream into frames. Feed it every chunk; it calls `onFrame` per complete frame.
  * @example const d = new FrameDecoder((f) => handle(f)); socket.on("data", (c) => d.push(c));
  */
@@ -89,16 +109,11 @@ export class FrameDecoder {
   }
   push(chunk: Buffer): void {
     this.#buf = this.#buf.length === 0 ? chunk : Buffer.concat([this.#buf, chunk]);
-    while (this.#buf.length >= 4) {
-      const len = this.#buf.readUInt32BE(0);
-      if (this.#buf.length < 4 + len) return;
-      const type = this.#buf.readUInt8(4);
-      const headLen = this.#buf.readUInt32BE(5);
-      const headEnd = 9 + headLen;
-      const header: unknown = headLen === 0 ? undefined : JSON.parse(this.#buf.toString("utf8", 9, headEnd));
-      const body = this.#buf.subarray(headEnd, 4 + len);
-      this.#buf = this.#buf.length === 4 + len ? EMPTY : this.#buf.subarray(4 + len);
-      this.#onFrame({ type, header, body });
+    for (;;) {
+      const got = frameAt(this.#buf, 0, this.#buf.length);
+      if (!got) return;
+      this.#buf = got.next === this.#buf.length ? EMPTY : this.#buf.subarray(got.next);
+      this.#onFrame(got.frame);
     }
   }
 }

@@ -261,6 +261,39 @@ for (const channel of ["ipc", "runtime-api"] as const) {
       assert.deepEqual(await call(), { value: null, present: false, listed: false, child: "<unset>" });
     });
 
+    it("a line logged after the answer is kept: it opens the next invocation's logs if it missed its own", async () => {
+      engine.catalog.put(fixtureSpec("cjs", "index.logAfterAnswer", { functionName: "log-after" }));
+      const first = await engine.call("log-after", { n: 1 });
+      assert.deepEqual(first.body, { answered: true });
+      await new Promise((r) => setTimeout(r, 100));
+      const second = await engine.call("log-after", { n: 2 });
+      const all = [...first.record.logs, ...second.record.logs];
+      assert.equal(all.filter((l) => l.endsWith("\tINFO\tlogged after the answer 1")).length, 1, all.join("\n"));
+      const secondStart = second.record.logs.findIndex((l) => l.startsWith("START RequestId:"));
+      const firstLine = all.findIndex((l) => l.endsWith("logged after the answer 1"));
+      // In the first invocation's logs, or right after the second one's START line.
+      assert.ok(
+        firstLine < first.record.logs.length || firstLine === first.record.logs.length + secondStart + 1,
+        all.join("\n"),
+      );
+    });
+
+    if (channel === "ipc") {
+      it("an idle instance is frozen: timers left by one invocation run only once the next has arrived", async () => {
+        engine.catalog.put(fixtureSpec("cjs", "index.background", { functionName: "frozen" }));
+        const first = await engine.call("frozen", { schedule: 50 });
+        assert.deepEqual(first.body, { atStart: 0, after: 0 });
+        await new Promise((r) => setTimeout(r, 400)); // the timer is long due
+        const second = await engine.call("frozen", { wait: 30 });
+        // Not fired while idle; fired during the second invocation, whose logs carry its line.
+        assert.deepEqual(second.body, { atStart: 0, after: 1 });
+        assert.ok(
+          second.record.logs.some((l) => l.endsWith("\tINFO\tbackground timer fired")),
+          second.record.logs.join("\n"),
+        );
+      });
+    }
+
     it("callbackWaitsForEmptyEventLoop: waits for pending timers unless set to false", async () => {
       engine.catalog.put(fixtureSpec("cjs", "index.waitsForEmptyLoop", { functionName: "waits" }));
       engine.catalog.put(fixtureSpec("cjs", "index.noWaitForEmptyLoop", { functionName: "nowait" }));

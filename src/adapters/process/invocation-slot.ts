@@ -19,12 +19,20 @@ export interface ReportedError {
   readonly payload: Buffer;
 }
 
+/** At most this many lines are held between invocations (the newest are kept). */
+export const HELD_LINES_MAX = 1000;
+
 /**
  * Where an instance runs its one invocation at a time: collects the function's log lines, enforces the
  * deadline and answers the caller exactly once (result, timeout or crash).
+ *
+ * Lines written while no invocation runs (during init, or after an answer: a callback that does not
+ * wait for the event loop, a background task) are held; init takes its own with takeHeld(), and the
+ * next invocation's logs start with the rest, as Lambda shows them in the next invocation's stream.
  */
 export class InvocationSlot {
   #current: RunningInvocation | undefined;
+  #held: string[] = [];
   #maxMemoryMb = 0;
   readonly #onDeadline: () => void;
 
@@ -42,14 +50,26 @@ export class InvocationSlot {
   start(request: InstanceInvokeRequest, timeoutSec: number): Promise<InstanceInvokeResult> {
     return new Promise((resolve) => {
       const timer = setTimeout(() => this.#timeOut(timeoutSec), Math.max(0, request.deadlineMs - Date.now()));
-      this.#current = { request, logs: [], resolve, cancelTimer: () => clearTimeout(timer) };
+      const logs = this.#held.length === 0 ? [] : this.takeHeld();
+      this.#current = { request, logs, resolve, cancelTimer: () => clearTimeout(timer) };
     });
   }
 
-  /** Adds a line to the running invocation's logs; false when none is running. */
-  log(line: string): boolean {
-    this.#current?.logs.push(line);
-    return this.#current !== undefined;
+  /** Adds a line to the running invocation's logs, or holds it when none is running. */
+  log(line: string): void {
+    if (this.#current) {
+      this.#current.logs.push(line);
+      return;
+    }
+    this.#held.push(line);
+    if (this.#held.length > HELD_LINES_MAX) this.#held.shift();
+  }
+
+  /** Takes the lines held since the last invocation (the launcher takes init's this way). */
+  takeHeld(): string[] {
+    const held = this.#held;
+    this.#held = [];
+    return held;
   }
 
   /** Records a peak resident memory measurement of the instance (MiB); results report the highest. */

@@ -44,7 +44,6 @@ export class NodeIpcInstance implements Instance {
   #onInit: ((r: InitReply) => void) | undefined;
   readonly #slot: InvocationSlot;
   #fatal: ReportedError | undefined;
-  readonly initLogs: string[] = [];
   readonly #stderrTail: readonly string[];
   readonly #exited: Promise<void>;
 
@@ -126,7 +125,12 @@ export class NodeIpcInstance implements Instance {
   }
 
   #log(line: string): void {
-    if (!this.#slot.log(line)) this.initLogs.push(line);
+    this.#slot.log(line);
+  }
+
+  /** The lines written since the last invocation ended (after assign(): init's). */
+  takeHeldLogs(): string[] {
+    return this.#slot.takeHeld();
   }
 
   #onFrame(f: Frame): void {

@@ -101,7 +101,7 @@ export class ProcessLauncher implements InstanceLauncher {
     this.#track(instance);
     const reply = await instance.assign(spec, env);
     const initDurationMs = performance.now() - started;
-    const initLogs = instance.initLogs.splice(0);
+    const initLogs = instance.takeHeldLogs();
     if (reply.ok) return { ok: true, instance, initDurationMs, initLogs };
     await instance.stop();
     return { ok: false, errorType: reply.errorType, payload: reply.payload, initDurationMs, initLogs };

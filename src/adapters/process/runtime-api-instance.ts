@@ -45,7 +45,6 @@ export class RuntimeApiInstance implements Instance {
   });
   #pending: PendingAnswer | undefined;
   #onInit: ((r: RuntimeApiReport | { kind: "exit"; how: string }) => void) | undefined;
-  readonly #initLogs: string[] = [];
   #stderrTail: readonly string[] = [];
   #exited: Promise<void> = Promise.resolve();
 
@@ -72,7 +71,7 @@ export class RuntimeApiInstance implements Instance {
     const first = await init;
     clearTimeout(timer);
     const initDurationMs = performance.now() - started;
-    const initLogs = instance.#initLogs.splice(0);
+    const initLogs = instance.#slot.takeHeld();
     if (first.kind === "next") return { ok: true, instance, initDurationMs, initLogs };
     await instance.stop();
     if (first.kind === "init-error") {
@@ -112,9 +111,7 @@ export class RuntimeApiInstance implements Instance {
   #attach(proc: SpawnedProcess): void {
     this.#proc = proc;
     const watched = watchProcess(proc, {
-      onLine: (l) => {
-        if (!this.#slot.log(l)) this.#initLogs.push(l);
-      },
+      onLine: (l) => this.#slot.log(l),
       onExit: (code, signal) => {
         this.#handleExit(code, signal);
         this.#server.close();
