@@ -281,9 +281,9 @@ for (const channel of ["ipc", "runtime-api"] as const) {
     if (channel === "ipc") {
       it("an idle instance is frozen: timers left by one invocation run only once the next has arrived", async () => {
         engine.catalog.put(fixtureSpec("cjs", "index.background", { functionName: "frozen" }));
-        const first = await engine.call("frozen", { schedule: 50 });
+        const first = await engine.call("frozen", { schedule: 200 });
         assert.deepEqual(first.body, { atStart: 0, after: 0 });
-        await new Promise((r) => setTimeout(r, 400)); // the timer is long due
+        await new Promise((r) => setTimeout(r, 700)); // the timer is long due
         const second = await engine.call("frozen", { wait: 30 });
         // Not fired while idle; fired during the second invocation, whose logs carry its line.
         assert.deepEqual(second.body, { atStart: 0, after: 1 });
