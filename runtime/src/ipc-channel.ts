@@ -69,6 +69,18 @@ export class IpcChannel implements Channel {
   #start = 0;
   #end = 0;
 
+  constructor() {
+    // However the process ends on its own (process.exit() in a handler, a fatal error), the node
+    // learns its peak memory for the REPORT line of the invocation it was running.
+    process.once("exit", () => {
+      try {
+        writeAll(encodeFrame(FrameType.Exit, { maxRssKb: maxRssKb() }));
+      } catch {
+        // The node is gone.
+      }
+    });
+  }
+
   /** Announces the process and waits (blocking) for its function. */
   waitForInit(): Promise<InitHeader> {
     this.#send(FrameType.Ready);

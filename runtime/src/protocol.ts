@@ -26,6 +26,8 @@ export const FrameType = {
   Log: 15,
   /** instance → node: uncaught exception or unhandled rejection, the process exits next (header: {errorType, exitCode}). */
   Fatal: 16,
+  /** instance → node: the process is exiting (header: {maxRssKb}); sent from its "exit" event. */
+  Exit: 17,
 } as const;
 export type FrameTypeValue = (typeof FrameType)[keyof typeof FrameType];
 

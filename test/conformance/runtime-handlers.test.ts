@@ -279,6 +279,14 @@ for (const channel of ["ipc", "runtime-api"] as const) {
     });
 
     if (channel === "ipc") {
+      it("an instance that exits on its own still reports its peak memory", async () => {
+        engine.catalog.put(fixtureSpec("cjs", "index.exit1", { functionName: "exits" }));
+        const r = await engine.call("exits");
+        assert.equal(r.outcome.kind, "crashed");
+        assert.ok(r.record.maxMemoryUsedMb >= 20, `Max Memory Used ${r.record.maxMemoryUsedMb} MB`);
+        assert.match(r.record.logs.at(-1) ?? "", /\tMax Memory Used: [1-9]\d* MB\t/);
+      });
+
       it("an idle instance is frozen: timers left by one invocation run only once the next has arrived", async () => {
         engine.catalog.put(fixtureSpec("cjs", "index.background", { functionName: "frozen" }));
         const first = await engine.call("frozen", { schedule: 200 });

@@ -159,6 +159,9 @@ export class NodeIpcInstance implements Instance {
         if (h.maxRssKb !== undefined) this.#notePeakKb(h.maxRssKb);
         return;
       }
+      case FrameType.Exit:
+        this.#notePeakKb((f.header as { maxRssKb: number }).maxRssKb);
+        return;
     }
   }
 
