@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, test } from "node:test";
-import type { FunctionConfig, FunctionRecord, Store } from "./store.js";
+import type { FunctionConfig, FunctionRecord, PolicyChange, Store } from "./store.js";
 import { registerQueueContract } from "./store.queue-contract.js";
 
 /** A config as the control plane would store it; fields overridable. */
@@ -69,6 +69,7 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
     registerVersionContract(fx);
     registerAliasContract(fx);
     registerSettingsContract(fx);
+    registerPolicyContract(fx);
     registerQueueContract(fx);
   });
 }
@@ -265,6 +266,77 @@ function registerAliasContract(fx: StoreFixture): void {
     assert.equal(await s.deleteAlias("fn", "live"), true);
     assert.equal(await s.deleteAlias("fn", "live"), false);
     assert.equal(await s.getEventInvokeConfig("fn", "live"), undefined);
+  });
+}
+
+function registerPolicyContract(fx: StoreFixture): void {
+  void test("tags: merge, overwrite, remove, limit counts the result, RevisionId changes", async () => {
+    const s = fx.store();
+    assert.equal(await s.updateTags("fn", { set: { a: "1" }, remove: [] }, 50, "r"), "not-found");
+    await s.insertFunction(sampleFunction("fn", { tags: { a: "1", b: "2" } }));
+    assert.equal(await s.updateTags("fn", { set: { b: "3", c: "4" }, remove: ["a", "zz"] }, 50, "rev-t1"), "ok");
+    let got = await s.getFunction("fn");
+    assert.deepEqual(got?.tags, { b: "3", c: "4" });
+    assert.equal(got?.revisionId, "rev-t1");
+    assert.equal(got?.configRevision, sampleFunction("fn").configRevision);
+    assert.equal(await s.updateTags("fn", { set: { d: "5" }, remove: [] }, 2, "rev-t2"), "limit");
+    assert.equal(await s.updateTags("fn", { set: { d: "5" }, remove: ["b"] }, 2, "rev-t3"), "ok");
+    got = await s.getFunction("fn");
+    assert.deepEqual(got?.tags, { c: "4", d: "5" });
+    assert.equal(got?.revisionId, "rev-t3");
+  });
+
+  void test("policies: per qualifier, in order, duplicates and missing statements refused, RevisionId checked and changed", async () => {
+    const s = fx.store();
+    const add = (qualifier: string, sid: string, extra: Partial<PolicyChange> = {}) =>
+      s.changePolicy({
+        functionName: "fn",
+        qualifier,
+        sid,
+        statement: `{"Sid":"${sid}"}`,
+        newRevisionId: `r-${sid}`,
+        ...extra,
+      });
+    assert.equal(await add("", "s1"), "not-found");
+    await s.insertFunction(sampleFunction("fn"));
+    await publish(s, "fn", "rev-fn-1", "rev-fn-2");
+    await s.insertAlias({ functionName: "fn", name: "live", functionVersion: "1", description: "", revisionId: "a1" });
+    assert.equal(await add("", "s1", { expectedRevisionId: "stale" }), "conflict");
+    assert.equal(await add("", "s1", { expectedRevisionId: "rev-fn-2" }), "ok");
+    assert.equal((await s.getFunction("fn"))?.revisionId, "r-s1");
+    assert.equal(await add("", "s0"), "ok");
+    assert.equal(await add("", "s1"), "exists");
+    const versionRevision = (await s.getVersion("fn", 1))?.revisionId;
+    assert.equal(await add("1", "s1"), "ok");
+    assert.equal((await s.getVersion("fn", 1))?.revisionId, versionRevision);
+    assert.equal(await add("live", "s1", { expectedRevisionId: "a1" }), "ok");
+    assert.equal((await s.getAlias("fn", "live"))?.revisionId, "r-s1");
+    assert.equal(await add("2", "s1"), "not-found");
+    assert.equal(await add("nope", "s1"), "not-found");
+    assert.deepEqual(await s.listPolicyStatements("fn", ""), [
+      { sid: "s1", statement: '{"Sid":"s1"}' },
+      { sid: "s0", statement: '{"Sid":"s0"}' },
+    ]);
+    const remove = (qualifier: string, sid: string) =>
+      s.changePolicy({ functionName: "fn", qualifier, sid, newRevisionId: "r-removed" });
+    assert.equal(await remove("", "zz"), "no-statement");
+    assert.equal(await remove("", "s1"), "ok");
+    assert.equal((await s.getFunction("fn"))?.revisionId, "r-removed");
+    assert.deepEqual(
+      (await s.listPolicyStatements("fn", "")).map((p) => p.sid),
+      ["s0"],
+    );
+    // A deleted alias or version takes its policy along; a new one of the same name starts empty.
+    assert.equal(await s.deleteAlias("fn", "live"), true);
+    await s.insertAlias({ functionName: "fn", name: "live", functionVersion: "1", description: "", revisionId: "a2" });
+    assert.deepEqual(await s.listPolicyStatements("fn", "live"), []);
+    assert.equal((await s.deleteVersion("fn", 1)).kind, "referenced");
+    await s.deleteAlias("fn", "live");
+    assert.equal((await s.deleteVersion("fn", 1)).kind, "deleted");
+    assert.deepEqual(await s.listPolicyStatements("fn", "1"), []);
+    assert.equal(await s.deleteFunction("fn"), true);
+    await s.insertFunction(sampleFunction("fn"));
+    assert.deepEqual(await s.listPolicyStatements("fn", ""), []);
   });
 }
 

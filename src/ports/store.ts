@@ -140,6 +140,33 @@ export interface PublishVersionInput {
   readonly version: Omit<VersionRecord, "version" | "functionName">;
 }
 
+/** The outcome of changing tags. */
+export type TagsResult = "ok" | "not-found" | "limit";
+
+/**
+ * A change to the resource-based policy of a function (`qualifier` ""), a version or an alias:
+ * `statement` adds one under `sid`, without it `sid` is removed.
+ */
+export interface PolicyChange {
+  readonly functionName: string;
+  readonly qualifier: string;
+  readonly sid: string;
+  readonly statement?: string | undefined;
+  /** The function's (or the alias's) RevisionId must still be this, else `conflict`. */
+  readonly expectedRevisionId?: string | undefined;
+  /** The RevisionId the function or the alias gets; versions keep theirs. */
+  readonly newRevisionId: string;
+}
+
+/** The outcome of a policy change. */
+export type PolicyChangeResult = "ok" | "not-found" | "exists" | "no-statement" | "conflict";
+
+/** One statement of a resource-based policy (JSON text), in the order they were added. */
+export interface PolicyStatementRecord {
+  readonly sid: string;
+  readonly statement: string;
+}
+
 /** Options of a claim on due events. */
 export interface ClaimOptions {
   readonly now: number;
@@ -159,7 +186,7 @@ export interface Store {
   listFunctions(): Promise<FunctionRecord[]>;
   /** Replaces a function's `$LATEST` if its RevisionId is still `expectedRevisionId`. */
   updateFunction(record: FunctionRecord, expectedRevisionId: string): Promise<boolean>;
-  /** Deletes a function with its versions, aliases and event-invoke configs. */
+  /** Deletes a function with its versions, aliases, event-invoke configs and policies. */
   deleteFunction(name: string): Promise<boolean>;
 
   /** Atomically checks `$LATEST`, takes the next version number, stores the snapshot and bumps the counter. */
@@ -168,7 +195,7 @@ export interface Store {
   getVersion(functionName: string, version: number): Promise<VersionRecord | undefined>;
   /** A function's published versions, ascending. */
   listVersions(functionName: string): Promise<VersionRecord[]>;
-  /** Deletes a version unless an alias routes to it. Its number is never reused. */
+  /** Deletes a version (and its policy) unless an alias routes to it. Its number is never reused. */
   deleteVersion(functionName: string, version: number): Promise<DeleteVersionResult>;
 
   /** Inserts an alias; its versions must exist. */
@@ -179,7 +206,7 @@ export interface Store {
   listAliases(functionName: string): Promise<AliasRecord[]>;
   /** Replaces an alias if its RevisionId is still `expectedRevisionId`; its versions must exist. */
   updateAlias(record: AliasRecord, expectedRevisionId: string): Promise<AliasWriteResult>;
-  /** Deletes an alias and its event-invoke config. */
+  /** Deletes an alias with its event-invoke config and policy. */
   deleteAlias(functionName: string, name: string): Promise<boolean>;
 
   /**
@@ -191,6 +218,22 @@ export interface Store {
     value: number | undefined,
     maxTotal?: number,
   ): Promise<ConcurrencyResult>;
+
+  /**
+   * Merges `set` into a function's tags and removes the `remove` keys; fails with `limit` when
+   * more than `max` would remain. The function gets `newRevisionId`.
+   */
+  updateTags(
+    functionName: string,
+    change: { readonly set: Readonly<Record<string, string>>; readonly remove: readonly string[] },
+    max: number,
+    newRevisionId: string,
+  ): Promise<TagsResult>;
+
+  /** Adds or removes one policy statement; the target (function, version or alias) must exist. */
+  changePolicy(change: PolicyChange): Promise<PolicyChangeResult>;
+  /** The policy statements of a function (`qualifier` ""), a version or an alias. */
+  listPolicyStatements(functionName: string, qualifier: string): Promise<PolicyStatementRecord[]>;
 
   /** Inserts or replaces the event-invoke config of one qualifier. */
   putEventInvokeConfig(record: EventInvokeConfigRecord): Promise<void>;

@@ -8,10 +8,14 @@ import type {
   DeleteVersionResult,
   EventInvokeConfigRecord,
   FunctionRecord,
+  PolicyChange,
+  PolicyChangeResult,
+  PolicyStatementRecord,
   NewAsyncEvent,
   PublishResult,
   PublishVersionInput,
   Store,
+  TagsResult,
   VersionRecord,
 } from "../../ports/store.js";
 import { closeDatabase, openDatabase, type SqliteDatabaseOptions, settle } from "./database.js";
@@ -28,6 +32,7 @@ import * as aliases from "./sql/aliases.js";
 import * as events from "./sql/async-events.js";
 import * as eic from "./sql/event-invoke-configs.js";
 import * as fns from "./sql/functions.js";
+import * as policies from "./sql/policies.js";
 import * as versions from "./sql/versions.js";
 
 /** Where the Store keeps its data. */
@@ -118,6 +123,7 @@ export class SqliteStore implements Store {
           if (referencing.length > 0) return { kind: "referenced", aliases: referencing };
           if (!versions.deleteVersion(db, functionName, version)) return { kind: "not-found" };
           eic.deleteEventInvokeConfig(db, functionName, String(version));
+          policies.deleteQualifierStatements(db, functionName, String(version));
           return { kind: "deleted" };
         })
         .immediate();
@@ -171,7 +177,10 @@ export class SqliteStore implements Store {
       return db
         .transaction((): boolean => {
           const deleted = aliases.deleteAlias(db, functionName, name);
-          if (deleted) eic.deleteEventInvokeConfig(db, functionName, name);
+          if (deleted) {
+            eic.deleteEventInvokeConfig(db, functionName, name);
+            policies.deleteQualifierStatements(db, functionName, name);
+          }
           return deleted;
         })
         .immediate();
@@ -211,6 +220,59 @@ export class SqliteStore implements Store {
         })
         .immediate();
     });
+  }
+
+  updateTags(
+    functionName: string,
+    change: { readonly set: Readonly<Record<string, string>>; readonly remove: readonly string[] },
+    max: number,
+    newRevisionId: string,
+  ): Promise<TagsResult> {
+    return settle(() => {
+      const db = this.#db;
+      return db
+        .transaction((): TagsResult => {
+          const row = fns.selectFunction(db, functionName);
+          if (!row) return "not-found";
+          const tags = { ...toFunction(row).tags, ...change.set };
+          for (const key of change.remove) delete tags[key];
+          if (Object.keys(tags).length > max) return "limit";
+          fns.updateTags(db, functionName, JSON.stringify(tags), newRevisionId);
+          return "ok";
+        })
+        .immediate();
+    });
+  }
+
+  changePolicy(change: PolicyChange): Promise<PolicyChangeResult> {
+    return settle(() => {
+      const db = this.#db;
+      return db
+        .transaction((): PolicyChangeResult => {
+          const { functionName: fn, qualifier: q, sid } = change;
+          const fnRow = fns.selectFunction(db, fn);
+          const isVersion = /^[0-9]+$/.test(q);
+          const target =
+            q === "" ? fnRow : isVersion ? versions.selectVersion(db, fn, Number(q)) : aliases.selectAlias(db, fn, q);
+          if (!fnRow || !target) return "not-found";
+          if (change.expectedRevisionId !== undefined && target["revision_id"] !== change.expectedRevisionId) {
+            return "conflict";
+          }
+          if (change.statement === undefined) {
+            if (!policies.deleteStatement(db, fn, q, sid)) return "no-statement";
+          } else if (!policies.insertStatement(db, fn, q, sid, change.statement)) {
+            return "exists";
+          }
+          if (q === "") fns.updateRevision(db, fn, change.newRevisionId);
+          else if (!isVersion) aliases.updateAliasRevision(db, fn, q, change.newRevisionId);
+          return "ok";
+        })
+        .immediate();
+    });
+  }
+
+  listPolicyStatements(functionName: string, qualifier: string): Promise<PolicyStatementRecord[]> {
+    return settle(() => policies.selectStatements(this.#db, functionName, qualifier));
   }
 
   putEventInvokeConfig(record: EventInvokeConfigRecord): Promise<void> {

@@ -33,3 +33,12 @@ export function updateAlias(db: Database, p: Row, expectedRevisionId: string): b
 export function deleteAlias(db: Database, functionName: string, name: string): boolean {
   return stmt(db, "DELETE FROM aliases WHERE function_name = ? AND name = ?").run(functionName, name).changes === 1;
 }
+
+/** UPDATE only an alias's RevisionId. */
+export function updateAliasRevision(db: Database, functionName: string, name: string, revisionId: string): void {
+  stmt(db, "UPDATE aliases SET revision_id = ? WHERE function_name = ? AND name = ?").run(
+    revisionId,
+    functionName,
+    name,
+  );
+}

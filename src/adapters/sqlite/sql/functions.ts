@@ -57,3 +57,14 @@ export function sumReservedExcept(db: Database, name: string): number {
   const sql = "SELECT COALESCE(SUM(reserved_concurrency), 0) AS total FROM functions WHERE name <> ?";
   return Number((stmt(db, sql).get(name) as { total: number }).total);
 }
+
+/** UPDATE a function's tags (JSON) and RevisionId. */
+export function updateTags(db: Database, name: string, tags: string, revisionId: string): boolean {
+  const sql = "UPDATE functions SET tags = ?, revision_id = ? WHERE name = ?";
+  return stmt(db, sql).run(tags, revisionId, name).changes === 1;
+}
+
+/** UPDATE only a function's RevisionId. */
+export function updateRevision(db: Database, name: string, revisionId: string): void {
+  stmt(db, "UPDATE functions SET revision_id = ? WHERE name = ?").run(revisionId, name);
+}
