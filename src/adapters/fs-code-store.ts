@@ -2,7 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { chmod, lstat, mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { CODE_LIMITS, type CodePackage, type CodeStore } from "../ports/code-store.js";
+import { CODE_LIMITS, type CodeLimits, type CodePackage, type CodeStore } from "../ports/code-store.js";
 import { PlatformError } from "../shared/errors.js";
 import { extractZip, listZip, ZipRejected } from "./zip-archive.js";
 
@@ -35,6 +35,10 @@ export class FsCodeStore implements CodeStore {
     this.#maxZipped = options.maxZippedBytes ?? CODE_LIMITS.maxZippedBytes;
     this.#maxUnzipped = options.maxUnzippedBytes ?? CODE_LIMITS.maxUnzippedBytes;
     this.#maxTotal = options.maxTotalBytes ?? CODE_LIMITS.maxTotalBytes;
+  }
+
+  get limits(): CodeLimits {
+    return { maxZippedBytes: this.#maxZipped, maxUnzippedBytes: this.#maxUnzipped, maxTotalBytes: this.#maxTotal };
   }
 
   async inspect(zip: Buffer): Promise<CodePackage> {

@@ -4,6 +4,7 @@ import type { AliasRouting, FunctionCatalog } from "../ports/function-catalog.js
 import type { Store } from "../ports/store.js";
 import type { Clock } from "../shared/clock.js";
 import type { IdSource } from "../shared/ids.js";
+import * as account from "./account.js";
 import * as aliases from "./aliases.js";
 import { type FunctionEntry, MemoryCatalog, newEntry } from "./catalog.js";
 import * as concurrency from "./concurrency.js";
@@ -11,6 +12,8 @@ import type { ControlContext } from "./context.js";
 import * as eic from "./event-invoke-configs.js";
 import * as reads from "./function-reads.js";
 import * as fns from "./functions.js";
+import * as permissions from "./permissions.js";
+import * as tags from "./tags.js";
 import { KeyedLock } from "./keyed-lock.js";
 import type * as T from "./types.js";
 import * as versions from "./versions.js";
@@ -166,6 +169,38 @@ export class LambdaControlPlane implements FunctionCatalog {
   /** ListAliases. */
   listAliases(name: string, input: T.ListAliasesInput): T.Json {
     return aliases.listAliases(this.#ctx, name, input);
+  }
+  /** AddPermission. */
+  addPermission(name: string, qualifier: string | undefined, input: permissions.AddPermissionInput): Promise<T.Json> {
+    return permissions.addPermission(this.#ctx, name, qualifier, input);
+  }
+  /** RemovePermission. */
+  removePermission(
+    name: string,
+    sid: string,
+    query: { qualifier?: string | undefined; revisionId?: string | undefined },
+  ): Promise<void> {
+    return permissions.removePermission(this.#ctx, name, sid, query);
+  }
+  /** GetPolicy. */
+  getPolicy(name: string, qualifier?: string): Promise<T.Json> {
+    return permissions.getPolicy(this.#ctx, name, qualifier);
+  }
+  /** TagResource. */
+  tagResource(arn: string, input: { Tags?: Record<string, string> | undefined }): Promise<void> {
+    return tags.tagResource(this.#ctx, arn, input.Tags);
+  }
+  /** UntagResource. */
+  untagResource(arn: string, keys: string[]): Promise<void> {
+    return tags.untagResource(this.#ctx, arn, keys);
+  }
+  /** ListTags. */
+  listTags(arn: string): T.Json {
+    return tags.listTags(this.#ctx, arn);
+  }
+  /** GetAccountSettings. */
+  getAccountSettings(): T.Json {
+    return account.getAccountSettings(this.#ctx);
   }
   /** PutFunctionConcurrency. */
   putFunctionConcurrency(name: string, input: { ReservedConcurrentExecutions?: number | undefined }): Promise<T.Json> {

@@ -6,11 +6,10 @@ import { applyConfig, checkArchitectures, checkConfig, checkRuntimeAndHandler, d
 import { type ControlContext, checkRevision, newRevision, requireEntry, revisionMismatch } from "./context.js";
 import { parseFunctionRef } from "./names.js";
 import type { CreateFunctionInput, Json, UpdateFunctionCodeInput, UpdateFunctionConfigurationInput } from "./types.js";
+import { MAX_TAGS } from "./tags.js";
 import { publishLatest } from "./versions.js";
 import { configurationView, latestSource, versionSource } from "./views.js";
 import { Violations } from "./violations.js";
-
-const MAX_TAGS = 50;
 
 function checkCreate(input: CreateFunctionInput): void {
   const v = new Violations();

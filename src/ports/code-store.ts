@@ -28,14 +28,23 @@ export interface CodeStore {
   location(sha256Hex: string): string;
   /** True when the zip of `sha256Hex` is stored. */
   has(sha256Hex: string): Promise<boolean>;
+  /** The size limits it enforces (GetAccountSettings reports them). */
+  readonly limits: CodeLimits;
+}
+
+/** Code size limits in bytes. */
+export interface CodeLimits {
+  readonly maxZippedBytes: number;
+  readonly maxUnzippedBytes: number;
+  readonly maxTotalBytes: number;
 }
 
 /** Lambda's code size limits. */
-export const CODE_LIMITS = {
+export const CODE_LIMITS: CodeLimits = {
   /** Direct upload (`ZipFile`), zipped. */
   maxZippedBytes: 52_428_800,
   /** Function code unzipped. */
   maxUnzippedBytes: 262_144_000,
   /** All stored code of the account (75 GB). */
   maxTotalBytes: 80_530_636_800,
-} as const;
+};

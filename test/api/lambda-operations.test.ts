@@ -119,6 +119,13 @@ describe("operation table", () => {
       GetFunctionEventInvokeConfig: "GET /2019-09-25/functions/{FunctionName}/event-invoke-config",
       DeleteFunctionEventInvokeConfig: "DELETE /2019-09-25/functions/{FunctionName}/event-invoke-config",
       ListFunctionEventInvokeConfigs: "GET /2019-09-25/functions/{FunctionName}/event-invoke-config/list",
+      AddPermission: "POST /2015-03-31/functions/{FunctionName}/policy",
+      GetPolicy: "GET /2015-03-31/functions/{FunctionName}/policy",
+      RemovePermission: "DELETE /2015-03-31/functions/{FunctionName}/policy/{StatementId}",
+      TagResource: "POST /2017-03-31/tags/{ARN}",
+      UntagResource: "DELETE /2017-03-31/tags/{ARN}",
+      ListTags: "GET /2017-03-31/tags/{ARN}",
+      GetAccountSettings: "GET /2016-08-19/account-settings",
       Invoke: "POST /2015-03-31/functions/{FunctionName}/invocations",
       InvokeAsync: "POST /2014-11-13/functions/{FunctionName}/invoke-async",
     });

@@ -573,6 +573,84 @@ describe("Lambda API with the AWS CLI v2", { concurrency: false }, () => {
     );
   });
 
+  test("add-permission / get-policy / remove-permission, tag-resource / list-tags / untag-resource, get-account-settings", async () => {
+    const sourceArn = `arn:aws:execute-api:${NODE_REGION}:${NODE_ACCOUNT}:api1/*/*/*`;
+    const added = await ok<{ Statement: string }>(
+      "add-permission",
+      "--function-name",
+      "hello",
+      "--statement-id",
+      "apigateway-invoke",
+      "--action",
+      "lambda:InvokeFunction",
+      "--principal",
+      "apigateway.amazonaws.com",
+      "--source-arn",
+      sourceArn,
+    );
+    assert.deepEqual(JSON.parse(added.Statement), {
+      Sid: "apigateway-invoke",
+      Effect: "Allow",
+      Principal: { Service: "apigateway.amazonaws.com" },
+      Action: "lambda:InvokeFunction",
+      Resource: arn("hello"),
+      Condition: { ArnLike: { "AWS:SourceArn": sourceArn } },
+    });
+    await fails(
+      "AddPermission",
+      "ResourceConflictException",
+      "The statement id (apigateway-invoke) provided already exists. Please provide a new statement id, or remove the existing statement.",
+      "add-permission",
+      "--function-name",
+      "hello",
+      "--statement-id",
+      "apigateway-invoke",
+      "--action",
+      "lambda:InvokeFunction",
+      "--principal",
+      "apigateway.amazonaws.com",
+    );
+    const policy = await ok<{ Policy: string; RevisionId: string }>("get-policy", "--function-name", "hello");
+    const cfg = await ok<{ RevisionId: string }>("get-function-configuration", "--function-name", "hello");
+    assert.equal(policy.RevisionId, cfg.RevisionId);
+    assert.deepEqual(JSON.parse(policy.Policy), {
+      Version: "2012-10-17",
+      Id: "default",
+      Statement: [JSON.parse(added.Statement)],
+    });
+    await ok("remove-permission", "--function-name", "hello", "--statement-id", "apigateway-invoke");
+    await fails(
+      "GetPolicy",
+      "ResourceNotFoundException",
+      "The resource you requested does not exist.",
+      "get-policy",
+      "--function-name",
+      "hello",
+    );
+
+    await ok("tag-resource", "--resource", arn("hello"), "--tags", "team=core,stage=dev");
+    await ok("untag-resource", "--resource", arn("hello"), "--tag-keys", "stage");
+    assert.deepEqual(await ok("list-tags", "--resource", arn("hello")), { Tags: { team: "core" } });
+    await fails(
+      "TagResource",
+      "InvalidParameterValueException",
+      "Tags on function aliases and versions are not supported. Please specify a function ARN.",
+      "tag-resource",
+      "--resource",
+      arn("hello", "1"),
+      "--tags",
+      "a=b",
+    );
+
+    const settings = await ok<{ AccountLimit: Record<string, number>; AccountUsage: Record<string, number> }>(
+      "get-account-settings",
+    );
+    assert.equal(settings.AccountLimit["ConcurrentExecutions"], 1000);
+    assert.equal(settings.AccountLimit["CodeSizeZipped"], 52428800);
+    assert.ok((settings.AccountUsage["FunctionCount"] ?? 0) >= 1);
+    assert.ok((settings.AccountUsage["TotalCodeSize"] ?? 0) > 0);
+  });
+
   test("delete-alias, delete-function --qualifier, delete-function", async () => {
     await ok("delete-alias", "--function-name", "hello", "--name", "live");
     await ok("delete-function", "--function-name", "hello", "--qualifier", "1");

@@ -12,6 +12,7 @@ import { request } from "node:http";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import {
+  AddPermissionCommand,
   CreateAliasCommand,
   CreateFunctionCommand,
   GetFunctionCommand,
@@ -19,6 +20,7 @@ import {
   GetFunctionConcurrencyCommand,
   GetFunctionConfigurationCommand,
   GetFunctionEventInvokeConfigCommand,
+  GetPolicyCommand,
   InvokeCommand,
   LambdaClient,
   ListAliasesCommand,
@@ -27,6 +29,7 @@ import {
   PublishVersionCommand,
   PutFunctionConcurrencyCommand,
   PutFunctionEventInvokeConfigCommand,
+  TagResourceCommand,
   UpdateFunctionCodeCommand,
   UpdateFunctionConfigurationCommand,
 } from "@aws-sdk/client-lambda";
@@ -225,6 +228,21 @@ describe("haneul server restarted on the same data directory", { concurrency: fa
     await lambda.send(
       new PutFunctionEventInvokeConfigCommand({ FunctionName: "app", Qualifier: "live", MaximumRetryAttempts: 1 }),
     );
+    const permission = (FunctionName: string, StatementId: string) =>
+      new AddPermissionCommand({
+        FunctionName,
+        StatementId,
+        Action: "lambda:InvokeFunction",
+        Principal: "apigateway.amazonaws.com",
+      });
+    await lambda.send(permission("app", "api"));
+    await lambda.send(permission("app:live", "live-api"));
+    await lambda.send(
+      new TagResourceCommand({
+        Resource: (await lambda.send(new GetFunctionCommand({ FunctionName: "app" }))).Configuration?.FunctionArn,
+        Tags: { team: "core" },
+      }),
+    );
     await create("marker");
     await create("worker", { Handler: "index.markFunction", Timeout: 30 });
 
@@ -242,12 +260,17 @@ describe("haneul server restarted on the same data directory", { concurrency: fa
       aliases: (await lambda.send(new ListAliasesCommand({ FunctionName: "app" }))).Aliases,
       concurrency: (await lambda.send(new GetFunctionConcurrencyCommand({ FunctionName: "app" })))
         .ReservedConcurrentExecutions,
+      policy: (await lambda.send(new GetPolicyCommand({ FunctionName: "app" }))).Policy,
+      livePolicy: (await lambda.send(new GetPolicyCommand({ FunctionName: "app", Qualifier: "live" }))).Policy,
       eventConfig: await lambda
         .send(new GetFunctionEventInvokeConfigCommand({ FunctionName: "app", Qualifier: "live" }))
         .then(({ $metadata: _, ...c }) => c),
     });
     const before = await snapshot();
     assert.equal(before.versions?.length, 3);
+    assert.match(before.policy ?? "", /"Sid":"api"/);
+    assert.match(before.livePolicy ?? "", /"Sid":"live-api"/);
+    assert.deepEqual(before.app.Tags, { team: "core" });
     assert.deepEqual(before.aliases?.[0]?.RoutingConfig, { AdditionalVersionWeights: { "2": 0.25 } });
 
     // Accepted (stored, claimed and started at once), then SIGTERM right away: it is still running.

@@ -3,6 +3,7 @@ import { aliasOperations } from "./alias-operations.js";
 import type { LambdaApiDeps, LambdaOperation } from "./deps.js";
 import { functionOperations } from "./function-operations.js";
 import { invokeOperations } from "./invoke-operations.js";
+import { policyOperations } from "./policy-operations.js";
 import { settingsOperations } from "./settings-operations.js";
 
 export type { LambdaApiDeps } from "./deps.js";
@@ -14,6 +15,7 @@ export function createLambdaOperations(deps: LambdaApiDeps): Operation[] {
     ...functionOperations(deps),
     ...aliasOperations(deps),
     ...settingsOperations(deps),
+    ...policyOperations(deps),
     ...invokeOperations(deps),
   ];
   return all.map(asOperation);

@@ -86,3 +86,17 @@ export const EventInvokeConfigBody = z.object({
   MaximumEventAgeInSeconds: int,
   DestinationConfig: z.object({ OnSuccess: destination, OnFailure: destination }).optional(),
 });
+
+export const AddPermissionBody = z.object({
+  StatementId: str,
+  Action: str,
+  Principal: str,
+  SourceArn: str,
+  SourceAccount: str,
+  EventSourceToken: str,
+  RevisionId: str,
+  PrincipalOrgID: str,
+  FunctionUrlAuthType: str,
+});
+
+export const TagResourceBody = z.object({ Tags: strMap });
