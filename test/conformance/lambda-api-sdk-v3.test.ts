@@ -35,6 +35,7 @@ import {
 } from "@aws-sdk/client-lambda";
 import { zipSync } from "fflate";
 import { type LambdaNode, NODE_ACCOUNT, NODE_REGION, startLambdaNode } from "../helpers/lambda-node.js";
+import { sdkError } from "../helpers/sdk-error.js";
 
 const ROLE = `arn:aws:iam::${NODE_ACCOUNT}:role/conformance`;
 const arn = (name: string, q?: string) =>
@@ -55,18 +56,6 @@ exports.handler = async (event, context) => {
 const json = (out: InvokeCommandOutput): Record<string, unknown> =>
   JSON.parse(Buffer.from(out.Payload ?? new Uint8Array()).toString("utf8")) as Record<string, unknown>;
 const payload = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
-
-/** An assert.rejects validator for an SDK v3 service error. */
-function sdkError(name: string, status: number, message?: string | RegExp) {
-  return (e: unknown) => {
-    const err = e as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
-    assert.equal(err.name, name, err.message);
-    assert.equal(err.$metadata?.httpStatusCode, status);
-    if (typeof message === "string") assert.equal(err.message, message);
-    else if (message) assert.match(err.message, message);
-    return true;
-  };
-}
 
 let node: LambdaNode;
 before(async () => {

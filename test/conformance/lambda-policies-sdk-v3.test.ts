@@ -22,21 +22,12 @@ import {
 } from "@aws-sdk/client-lambda";
 import { zipSync } from "fflate";
 import { type LambdaNode, NODE_ACCOUNT, NODE_REGION, startLambdaNode } from "../helpers/lambda-node.js";
+import { sdkError } from "../helpers/sdk-error.js";
 
 const ROLE = `arn:aws:iam::${NODE_ACCOUNT}:role/conformance`;
 const arn = (name: string, q?: string) =>
   `arn:aws:lambda:${NODE_REGION}:${NODE_ACCOUNT}:function:${name}${q ? `:${q}` : ""}`;
 const ZIP = zipSync({ "index.js": new TextEncoder().encode("exports.handler = async () => 1;\n") });
-
-function sdkError(name: string, status: number, message?: string) {
-  return (e: unknown) => {
-    const err = e as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
-    assert.equal(err.name, name, err.message);
-    assert.equal(err.$metadata?.httpStatusCode, status);
-    if (message !== undefined) assert.equal(err.message, message);
-    return true;
-  };
-}
 
 let node: LambdaNode;
 before(async () => {
