@@ -13,7 +13,7 @@ import { buildAuthorizerEventV2 } from "./event-v2.js";
 import { evaluatePolicy, parsePolicy, type Policy } from "./iam-policy.js";
 import { compileIdentitySources, identityValues } from "./identity-source.js";
 import { methodArn, type Authorizer, type AuthResult, type RequestScope } from "./model.js";
-import { isRecord } from "./reply.js";
+import { isRecord, parseRecord } from "./reply.js";
 
 type LambdaDef = Extract<DeployedAuthorizer, { type: "TOKEN" | "REQUEST" }>;
 
@@ -106,13 +106,8 @@ export class LambdaAuthorizer implements Authorizer {
   }
 
   #decide(payload: Buffer): Decision | undefined {
-    let r: unknown;
-    try {
-      r = JSON.parse(payload.toString("utf8"));
-    } catch {
-      return undefined;
-    }
-    if (!isRecord(r)) return undefined;
+    const r = parseRecord(payload);
+    if (!r) return undefined;
     const context = contextOf(r["context"], this.#rest);
     if (!context) return undefined;
     if (!this.#rest && this.#def.payloadFormatVersion === "2.0" && this.#def.enableSimpleResponses) {

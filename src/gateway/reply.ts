@@ -58,6 +58,16 @@ export function statusOf(v: unknown): number | undefined {
   return typeof n === "number" && Number.isInteger(n) && n >= 100 && n <= 599 ? n : undefined;
 }
 
+/** A function's JSON answer when it is an object; undefined when it is not JSON or not an object. */
+export function parseRecord(payload: Buffer): Record<string, unknown> | undefined {
+  try {
+    const r: unknown = JSON.parse(payload.toString("utf8"));
+    return isRecord(r) ? r : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Whether a JSON value is a plain object. */
 export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);

@@ -5,7 +5,7 @@
  * `multiValueHeaders` winning for a name in both.
  */
 import type { OutgoingHttpHeaders } from "node:http";
-import { addFunctionHeader, isRecord, scalar, statusOf, type Reply } from "./reply.js";
+import { addFunctionHeader, isRecord, parseRecord, scalar, statusOf, type Reply } from "./reply.js";
 
 const ALLOWED = new Set(["statusCode", "headers", "multiValueHeaders", "body", "isBase64Encoded"]);
 
@@ -18,13 +18,8 @@ export interface V1Options {
 
 /** The HTTP answer for a 1.0 result, or undefined when the result is malformed. */
 export function mapResponseV1(payload: Buffer, o: V1Options): Reply | undefined {
-  let r: unknown;
-  try {
-    r = JSON.parse(payload.toString("utf8"));
-  } catch {
-    return undefined;
-  }
-  if (!isRecord(r)) return undefined;
+  const r = parseRecord(payload);
+  if (!r) return undefined;
   for (const k of Object.keys(r)) if (!ALLOWED.has(k)) return undefined;
   const status = statusOf(r["statusCode"]);
   const merged = mergeHeaders(r["headers"], r["multiValueHeaders"]);

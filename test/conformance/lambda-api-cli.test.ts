@@ -575,7 +575,7 @@ describe("Lambda API with the AWS CLI v2", { concurrency: false }, () => {
 
   test("add-permission / get-policy / remove-permission, tag-resource / list-tags / untag-resource, get-account-settings", async () => {
     const sourceArn = `arn:aws:execute-api:${NODE_REGION}:${NODE_ACCOUNT}:api1/*/*/*`;
-    const added = await ok<{ Statement: string }>(
+    const grant = [
       "add-permission",
       "--function-name",
       "hello",
@@ -585,9 +585,8 @@ describe("Lambda API with the AWS CLI v2", { concurrency: false }, () => {
       "lambda:InvokeFunction",
       "--principal",
       "apigateway.amazonaws.com",
-      "--source-arn",
-      sourceArn,
-    );
+    ];
+    const added = await ok<{ Statement: string }>(...grant, "--source-arn", sourceArn);
     assert.deepEqual(JSON.parse(added.Statement), {
       Sid: "apigateway-invoke",
       Effect: "Allow",
@@ -600,15 +599,7 @@ describe("Lambda API with the AWS CLI v2", { concurrency: false }, () => {
       "AddPermission",
       "ResourceConflictException",
       "The statement id (apigateway-invoke) provided already exists. Please provide a new statement id, or remove the existing statement.",
-      "add-permission",
-      "--function-name",
-      "hello",
-      "--statement-id",
-      "apigateway-invoke",
-      "--action",
-      "lambda:InvokeFunction",
-      "--principal",
-      "apigateway.amazonaws.com",
+      ...grant,
     );
     const policy = await ok<{ Policy: string; RevisionId: string }>("get-policy", "--function-name", "hello");
     const cfg = await ok<{ RevisionId: string }>("get-function-configuration", "--function-name", "hello");
