@@ -66,6 +66,8 @@ function readSome(buf: Buffer, offset: number): number {
 export class IpcChannel implements Channel {
   /** Bytes read and not yet consumed are buf[start, end). */
   #buf = Buffer.allocUnsafe(BUFFER_SIZE);
+  /** performance.now() when the current event was read. */
+  #takenAt = 0;
   #start = 0;
   #end = 0;
 
@@ -89,10 +91,11 @@ export class IpcChannel implements Channel {
 
   next(): Promise<Invocation> {
     const f = this.#read(FrameType.Invoke);
+    this.#takenAt = performance.now();
     const h = f.header as InvokeHeader;
     const inv: Invocation = {
       requestId: h.requestId,
-      deadlineMs: h.deadlineMs,
+      deadlineMs: Date.now() + h.timeoutMs,
       invokedFunctionArn: h.invokedFunctionArn,
       body: f.body.toString("utf8"),
     };
@@ -103,13 +106,18 @@ export class IpcChannel implements Channel {
   }
 
   respond(requestId: string, body: string, then: () => void): void {
-    const header: ResultHeader = { requestId, maxRssKb: maxRssKb() };
+    const header: ResultHeader = { requestId, maxRssKb: maxRssKb(), durationMs: this.#duration() };
     this.#send(FrameType.Response, header, Buffer.from(body, "utf8"));
     then();
   }
 
   fail(requestId: string, error: RapidError, then: () => void): void {
-    const header: ResultHeader = { requestId, maxRssKb: maxRssKb(), errorType: error.errorType };
+    const header: ResultHeader = {
+      requestId,
+      maxRssKb: maxRssKb(),
+      durationMs: this.#duration(),
+      errorType: error.errorType,
+    };
     this.#send(FrameType.Error, header, Buffer.from(JSON.stringify(error), "utf8"));
     then();
   }
@@ -138,6 +146,11 @@ export class IpcChannel implements Channel {
 
   log(entry: string): void {
     this.#send(FrameType.Log, undefined, Buffer.from(entry, "utf8"));
+  }
+
+  /** Milliseconds since the current event was read, to the microsecond. */
+  #duration(): number {
+    return Math.round((performance.now() - this.#takenAt) * 1000) / 1000;
   }
 
   #send(type: number, header?: unknown, body?: Buffer): void {

@@ -41,8 +41,8 @@ export interface InitHeader {
 
 export interface InvokeHeader {
   requestId: string;
-  /** Epoch milliseconds. */
-  deadlineMs: number;
+  /** The time the event may run, from the moment the instance reads it (its deadline is then fixed). */
+  timeoutMs: number;
   invokedFunctionArn: string;
   traceId?: string;
   /** JSON text of the client context, as Lambda-Runtime-Client-Context carries it. */
@@ -55,6 +55,8 @@ export interface ResultHeader {
   requestId: string;
   /** process.resourceUsage().maxRSS, in KiB. */
   maxRssKb: number;
+  /** From reading the event to this answer, as the instance measured it. */
+  durationMs?: number;
   errorType?: string;
 }
 

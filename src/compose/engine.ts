@@ -36,6 +36,8 @@ export interface EngineOptions {
   readonly scaleOutAfter?: number;
   /** How long an event waits for a busy instance before a new one is started. */
   readonly scaleOutWaitMs?: number;
+  /** See InstancePoolOptions.aheadMaxMs. */
+  readonly aheadMaxMs?: number;
   readonly nodeChannel?: "ipc" | "runtime-api";
   /** Variables every instance gets (endpoint and credentials of this node). */
   readonly instanceEnv?: Readonly<Record<string, string>>;
@@ -89,6 +91,7 @@ export async function createEngine(o: EngineOptions): Promise<Engine> {
     maxConcurrentStarts: o.maxConcurrentStarts ?? 4,
     scaleOutAfter: o.scaleOutAfter,
     scaleOutWaitMs: o.scaleOutWaitMs,
+    aheadMaxMs: o.aheadMaxMs,
   });
   const invoker = new Invoker({
     catalog: o.catalog,

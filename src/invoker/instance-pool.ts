@@ -16,14 +16,24 @@ export interface InstancePoolOptions {
    */
   readonly scaleOutAfter?: number | undefined;
   readonly scaleOutWaitMs?: number | undefined;
+  /**
+   * Under burst smoothing, an event may instead be handed to a busy instance that takes one event
+   * ahead, to wait in its channel, when that instance's last event took at most this long
+   * (ARCHITECTURE.md, "Handing events ahead"). Default AHEAD_MAX_MS; 0 turns it off.
+   */
+  readonly aheadMaxMs?: number | undefined;
 }
+
+/** The default of InstancePoolOptions.aheadMaxMs. */
+export const AHEAD_MAX_MS = 2;
 
 /** A warm instance, or the result of a cold start. */
 export type Acquired =
   { readonly cold: false; readonly instance: Instance } | { readonly cold: true; readonly launch: LaunchResult };
 
 interface Waiter {
-  readonly take: (instance: Instance) => void;
+  /** Ends the wait with an instance to use, or with none: start one. */
+  readonly take: (instance: Instance | undefined) => void;
 }
 
 interface IdleEntry {
@@ -50,17 +60,26 @@ function poolKey(spec: FunctionSpec): string {
 export class InstancePool {
   readonly #o: InstancePoolOptions;
   readonly #idle = new Map<string, IdleEntry[]>();
-  readonly #busy = new Set<Instance>();
+  /** Busy instances and how many events each holds (two when one waits ahead). */
+  readonly #busy = new Map<Instance, number>();
   /** Busy instances per pool key, for burst smoothing. */
   readonly #busyPerKey = new Map<string, number>();
+  /** Busy instances per pool key that take an event ahead, for burst smoothing. */
+  readonly #aheadCapable = new Map<string, Set<Instance>>();
+  /** How long each instance's last event took. */
+  readonly #lastMs = new WeakMap<Instance, number>();
   readonly #waiters = new Map<string, Waiter[]>();
   #starting = 0;
+  #handedAhead = 0;
   readonly #startQueue: (() => void)[] = [];
   #cancelReaper: (() => void) | undefined;
   #closed = false;
 
+  readonly #aheadMaxMs: number;
+
   constructor(options: InstancePoolOptions) {
     this.#o = options;
+    this.#aheadMaxMs = options.aheadMaxMs ?? AHEAD_MAX_MS;
     this.#scheduleReap();
   }
 
@@ -73,6 +92,12 @@ export class InstancePool {
       if (instance.alive) return { cold: false, instance: this.#markBusy(key, instance) };
     }
     if (this.#shouldWait(key)) {
+      const ahead = this.#aheadTaker(key);
+      if (ahead) {
+        this.#busy.set(ahead, 2);
+        this.#handedAhead++;
+        return { cold: false, instance: ahead };
+      }
       const freed = await this.#waitForRelease(key);
       if (freed) return { cold: false, instance: freed };
     }
@@ -82,7 +107,7 @@ export class InstancePool {
     await this.#startSlot();
     try {
       const launch = await this.#o.launcher.launch(spec);
-      if (launch.ok) this.#busy.add(launch.instance);
+      if (launch.ok) this.#addBusy(key, launch.instance);
       else this.#countBusy(key, -1);
       return { cold: true, launch };
     } finally {
@@ -97,15 +122,37 @@ export class InstancePool {
   }
 
   #markBusy(key: string, instance: Instance): Instance {
-    this.#busy.add(instance);
     this.#countBusy(key, 1);
+    this.#addBusy(key, instance);
     return instance;
   }
 
-  #markIdle(instance: Instance): string {
-    const key = poolKey(instance.spec);
-    if (this.#busy.delete(instance)) this.#countBusy(key, -1);
-    return key;
+  #addBusy(key: string, instance: Instance): void {
+    this.#busy.set(instance, 1);
+    if (!instance.takesEventAhead) return;
+    let set = this.#aheadCapable.get(key);
+    if (!set) this.#aheadCapable.set(key, (set = new Set()));
+    set.add(instance);
+  }
+
+  #markIdle(key: string, instance: Instance): void {
+    if (!this.#busy.delete(instance)) return;
+    this.#countBusy(key, -1);
+    const set = this.#aheadCapable.get(key);
+    if (set?.delete(instance) && set.size === 0) this.#aheadCapable.delete(key);
+  }
+
+  /** A busy instance of `key` that may take one more event ahead, if any. */
+  #aheadTaker(key: string): Instance | undefined {
+    const set = this.#aheadCapable.get(key);
+    if (!set) return undefined;
+    for (const instance of set) if (this.#canTakeAhead(instance)) return instance;
+    return undefined;
+  }
+
+  #canTakeAhead(instance: Instance): boolean {
+    if (this.#aheadMaxMs <= 0 || this.#busy.get(instance) !== 1 || !instance.alive) return false;
+    return (this.#lastMs.get(instance) ?? Infinity) <= this.#aheadMaxMs;
   }
 
   /** True when burst smoothing is on and enough instances of `key` are busy or starting. */
@@ -136,9 +183,20 @@ export class InstancePool {
     });
   }
 
-  /** Returns an instance after its event; a dead one is dropped. */
-  release(instance: Instance): void {
-    const key = this.#markIdle(instance);
+  /**
+   * Returns an instance after an event that took `durationMs`; a dead one is dropped. An instance
+   * still running an event that waited ahead stays busy.
+   */
+  release(instance: Instance, durationMs: number): void {
+    const key = poolKey(instance.spec);
+    this.#lastMs.set(instance, durationMs);
+    const held = this.#busy.get(instance);
+    if (held === 2 && instance.alive) {
+      this.#busy.set(instance, 1);
+      if (!this.#closed && this.#canTakeAhead(instance)) this.#handAhead(key, instance);
+      return;
+    }
+    this.#markIdle(key, instance);
     if (!instance.alive) return;
     if (this.#closed) {
       void instance.stop();
@@ -147,6 +205,7 @@ export class InstancePool {
     const waiter = this.#waiters.get(key)?.shift();
     if (waiter) {
       waiter.take(this.#markBusy(key, instance));
+      if (this.#canTakeAhead(instance)) this.#handAhead(key, instance);
       return;
     }
     const stack = this.#idle.get(key) ?? [];
@@ -154,10 +213,33 @@ export class InstancePool {
     this.#idle.set(key, stack);
   }
 
-  /** Stops an instance that must not be reused. */
+  /** Gives the next waiting event, if any, to `instance` to hold ahead. */
+  #handAhead(key: string, instance: Instance): void {
+    const waiter = this.#waiters.get(key)?.shift();
+    if (!waiter) return;
+    this.#busy.set(instance, 2);
+    this.#handedAhead++;
+    waiter.take(instance);
+  }
+
+  /**
+   * Stops an instance that must not be reused; safe to call for each of its events. An event
+   * waiting for a busy instance then starts a new one at once.
+   */
   discard(instance: Instance): void {
-    this.#markIdle(instance);
+    const key = poolKey(instance.spec);
+    this.#markIdle(key, instance);
     void instance.stop();
+    if (!this.#closed && !this.#shouldWait(key)) this.#waiters.get(key)?.shift()?.take(undefined);
+  }
+
+  /** Events handed ahead to busy instances so far. */
+  get handedAhead(): number {
+    return this.#handedAhead;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
   }
 
   /** Stops every idle instance of the function (e.g. after its code or configuration changed). */
@@ -180,7 +262,7 @@ export class InstancePool {
   async close(): Promise<void> {
     this.#closed = true;
     this.#cancelReaper?.();
-    const all = [...this.#busy, ...[...this.#idle.values()].flat().map((e) => e.instance)];
+    const all = [...this.#busy.keys(), ...[...this.#idle.values()].flat().map((e) => e.instance)];
     this.#idle.clear();
     this.#busy.clear();
     await Promise.all(all.map((i) => i.stop()));

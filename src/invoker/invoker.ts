@@ -1,9 +1,9 @@
 import { pickAliasVersion, qualifierKind } from "../domain/alias-routing.js";
 import { LIMITS, type FunctionSpec } from "../domain/function-spec.js";
-import type { InvocationRecord, InvokeOutcome, InvokeResult } from "../domain/invocation.js";
+import { errorBody, type InvocationRecord, type InvokeOutcome, type InvokeResult } from "../domain/invocation.js";
 import { billedDuration, endLine, reportLine, startLine } from "../domain/log-lines.js";
 import type { FunctionCatalog } from "../ports/function-catalog.js";
-import type { InstanceInvokeResult } from "../ports/instance-launcher.js";
+import type { Instance, InstanceInvokeResult } from "../ports/instance-launcher.js";
 import type { Clock } from "../shared/clock.js";
 import { PlatformError } from "../shared/errors.js";
 import type { IdSource } from "../shared/ids.js";
@@ -28,6 +28,9 @@ interface Resolved {
   readonly spec: FunctionSpec;
   readonly invokedArn: string;
 }
+
+/** How often an event is tried again after waiting on an instance that died before it began. */
+const MAX_UNSTARTED_ATTEMPTS = 3;
 
 const TOO_LARGE = Buffer.from(
   JSON.stringify({
@@ -79,40 +82,42 @@ export class Invoker implements InvokeService {
     options: InvokeOptions;
   }): Promise<InvokeResult> {
     const { spec, requestId } = c;
-    const acquired = await this.#o.pool.acquire(spec);
     let initDurationMs: number | undefined;
     let initLogs: string[] = [];
-    if (acquired.cold) {
-      const launch = acquired.launch;
-      initDurationMs = launch.initDurationMs;
-      initLogs = launch.initLogs;
-      if (!launch.ok) {
-        const outcome: InvokeOutcome = { kind: "init-error", payload: launch.payload, errorType: launch.errorType };
-        const logs = [...initLogs, startLine(requestId, spec.version), endLine(requestId)];
-        return { outcome, record: this.#record(c, { outcome, logs, initDurationMs, status: "error" }) };
+    let result: InstanceInvokeResult;
+    for (let attempt = 1; ; attempt++) {
+      const acquired = await this.#o.pool.acquire(spec);
+      if (acquired.cold) {
+        const launch = acquired.launch;
+        initDurationMs = launch.initDurationMs;
+        initLogs = launch.initLogs;
+        if (!launch.ok) {
+          const outcome: InvokeOutcome = { kind: "init-error", payload: launch.payload, errorType: launch.errorType };
+          const logs = [...initLogs, startLine(requestId, spec.version), endLine(requestId)];
+          return { outcome, record: this.#record(c, { outcome, logs, initDurationMs, status: "error" }) };
+        }
       }
+      const instance = acquired.cold ? (acquired.launch.ok ? acquired.launch.instance : undefined) : acquired.instance;
+      if (!instance) throw new Error("unreachable: launch failed");
+      result = await this.#runOn(instance, c);
+      if (result.kind === "ok" || result.kind === "function-error") this.#o.pool.release(instance, result.durationMs);
+      else this.#o.pool.discard(instance);
+      // An event that waited behind another on an instance that died never began: run it elsewhere.
+      if (result.kind !== "unstarted" || this.#o.pool.closed || attempt >= MAX_UNSTARTED_ATTEMPTS) break;
     }
-    const instance = acquired.cold ? (acquired.launch.ok ? acquired.launch.instance : undefined) : acquired.instance;
-    if (!instance) throw new Error("unreachable: launch failed");
-    const t0 = performance.now();
-    const result = await instance.invoke({
-      requestId,
-      payload: c.payload,
-      deadlineMs: Date.now() + spec.timeoutSec * 1000,
-      invokedFunctionArn: c.invokedArn,
-      traceId: c.options.traceId,
-      clientContext: c.options.clientContext,
-    });
-    const durationMs = performance.now() - t0;
-    if (result.kind === "ok" || result.kind === "function-error") this.#o.pool.release(instance);
-    else this.#o.pool.discard(instance);
+    const durationMs = result.durationMs;
     const outcome = toOutcome(result);
     const logs = [...initLogs, startLine(requestId, spec.version), ...result.logs];
     if (result.kind === "timeout") {
       logs.push(`${new Date().toISOString()} ${requestId} Task timed out after ${spec.timeoutSec.toFixed(2)} seconds`);
     }
     logs.push(endLine(requestId));
-    const status = result.kind === "timeout" ? "timeout" : result.kind === "crashed" ? "error" : undefined;
+    const status =
+      result.kind === "timeout"
+        ? "timeout"
+        : result.kind === "ok" || result.kind === "function-error"
+          ? undefined
+          : "error";
     const record = this.#record(c, {
       outcome,
       logs,
@@ -122,6 +127,33 @@ export class Invoker implements InvokeService {
       status,
     });
     return { outcome, record };
+  }
+
+  /** Hands the event to `instance`; one it cannot take any more counts as never started. */
+  #runOn(
+    instance: Instance,
+    c: { requestId: string; spec: FunctionSpec; invokedArn: string; payload: Buffer; options: InvokeOptions },
+  ): Promise<InstanceInvokeResult> {
+    const request = {
+      requestId: c.requestId,
+      payload: c.payload,
+      deadlineMs: Date.now() + c.spec.timeoutSec * 1000,
+      invokedFunctionArn: c.invokedArn,
+      traceId: c.options.traceId,
+      clientContext: c.options.clientContext,
+    };
+    try {
+      return instance.invoke(request);
+    } catch {
+      return Promise.resolve({
+        kind: "unstarted",
+        payload: errorBody("Runtime.ExitError", "Runtime exited before it took the event"),
+        errorType: "Runtime.ExitError",
+        logs: [],
+        maxMemoryMb: 0,
+        durationMs: 0,
+      });
+    }
   }
 
   #resolve(target: InvokeTarget): Resolved {
@@ -202,6 +234,7 @@ function toOutcome(result: InstanceInvokeResult): InvokeOutcome {
     case "timeout":
       return { kind: "timeout", payload: result.payload, errorType: "Sandbox.Timedout" };
     case "crashed":
+    case "unstarted":
       return { kind: "crashed", payload: result.payload, errorType: result.errorType ?? "Runtime.ExitError" };
   }
 }

@@ -11,15 +11,20 @@ export interface InstanceInvokeRequest {
   readonly clientContext?: string | undefined;
 }
 
-/** What an instance did with one event. `timeout` and `crashed` leave the instance dead. */
+/**
+ * What an instance did with one event. `timeout` and `crashed` leave the instance dead; `unstarted`
+ * is an event that waited behind another on an instance that died before it began (run it elsewhere).
+ */
 export interface InstanceInvokeResult {
-  readonly kind: "ok" | "function-error" | "timeout" | "crashed";
+  readonly kind: "ok" | "function-error" | "timeout" | "crashed" | "unstarted";
   readonly payload: Buffer;
   readonly errorType?: string | undefined;
   /** The function's own log lines during the event, in order. */
   readonly logs: string[];
   /** Peak resident memory of the instance so far, in MiB. */
   readonly maxMemoryMb: number;
+  /** From the moment the instance took the event to its answer. */
+  readonly durationMs: number;
 }
 
 /** A running function instance: one event at a time. */
@@ -28,6 +33,11 @@ export interface Instance {
   readonly spec: FunctionSpec;
   /** False once the process has exited or was stopped. */
   readonly alive: boolean;
+  /**
+   * Whether invoke() may be called once more while an event runs: the second event waits in the
+   * instance's channel and starts the moment the first is answered.
+   */
+  readonly takesEventAhead: boolean;
   invoke(request: InstanceInvokeRequest): Promise<InstanceInvokeResult>;
   /** Kills the instance; safe to call twice. Resolves when the process is gone. */
   stop(): Promise<void>;

@@ -95,6 +95,115 @@ describe("burst smoothing", () => {
   });
 });
 
+describe("events handed ahead to a busy instance (burst smoothing)", () => {
+  interface Ahead {
+    pid: number;
+    served: number;
+    overlapped: boolean;
+    remaining: number;
+    n?: number;
+  }
+  const smoothing = { scaleOutAfter: 1, scaleOutWaitMs: 5000, aheadMaxMs: 200 };
+
+  it("one event at a time per instance, each with its whole timeout and its own duration", async () => {
+    const engine = await testEngine(
+      [fixtureSpec("cjs", "index.ahead", { functionName: "ahead", timeoutSec: 3 })],
+      smoothing,
+    );
+    try {
+      await engine.call("ahead");
+      const results = await Promise.all(Array.from({ length: 40 }, (_, n) => engine.call("ahead", { n, ms: 20 })));
+      assert.ok(results.every((r) => r.outcome.kind === "ok"));
+      assert.ok(engine.pool.handedAhead >= 30, `handed ahead: ${engine.pool.handedAhead}`);
+      const bodies = results.map((r) => r.body as Ahead);
+      assert.equal(new Set(bodies.map((b) => b.pid)).size, 1, "one instance served them all");
+      assert.ok(
+        bodies.every((b) => !b.overlapped),
+        "never two events at once in the instance",
+      );
+      assert.deepEqual(
+        bodies.map((b) => b.served).sort((a, b) => a - b),
+        Array.from({ length: 40 }, (_, i) => i + 2),
+      );
+      // The 40th event waited about 800 ms, yet got its whole 3 s and reports its own 20 ms.
+      assert.ok(
+        bodies.every((b) => b.remaining > 2900),
+        `remaining: ${Math.min(...bodies.map((b) => b.remaining))}`,
+      );
+      for (const r of results) {
+        assert.ok(r.record.durationMs >= 19 && r.record.durationMs < 200, `duration ${r.record.durationMs}`);
+        assert.equal(r.record.logs.filter((l) => l.startsWith("START ")).length, 1);
+      }
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it("hands no event ahead of a slow one: it waits for a free instance, or a new one starts", async () => {
+    const engine = await testEngine([fixtureSpec("cjs", "index.ahead", { functionName: "slow" })], {
+      scaleOutAfter: 1,
+      scaleOutWaitMs: 100,
+      aheadMaxMs: 5,
+    });
+    try {
+      await engine.call("slow", { ms: 50 });
+      const [a, b] = await Promise.all([engine.call("slow", { ms: 400 }), engine.call("slow", { ms: 0 })]);
+      const [ba, bb] = [a.body as Ahead, b.body as Ahead];
+      assert.notEqual(ba.pid, bb.pid, "the second event did not wait behind the 400 ms one");
+      assert.equal(engine.pool.handedAhead, 0);
+      assert.ok(b.record.initDurationMs !== undefined, "a new instance started after the 100 ms wait");
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it("an event waiting behind one that kills its instance runs on another instance", async () => {
+    const engine = await testEngine([fixtureSpec("cjs", "index.ahead", { functionName: "crash" })], smoothing);
+    try {
+      const first = (await engine.call("crash")).body as Ahead;
+      const dying = engine.call("crash", { ms: 100, exit: true });
+      await new Promise((r) => setTimeout(r, 20));
+      const t0 = Date.now();
+      const behind = engine.call("crash", { n: 2 });
+      const [d, b] = await Promise.all([dying, behind]);
+      assert.equal(engine.pool.handedAhead, 1);
+      assert.ok(Date.now() - t0 < 2000, "it did not wait out the 5 s for a free instance");
+      assert.equal(d.outcome.kind, "crashed");
+      assert.equal(b.outcome.kind, "ok");
+      const body = b.body as Ahead;
+      assert.notEqual(body.pid, first.pid, "it ran on a new instance");
+      assert.equal(body.served, 1);
+      assert.ok(b.record.initDurationMs !== undefined);
+      assert.equal(b.record.logs.filter((l) => l.startsWith("START ")).length, 1);
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it("an event waiting behind one that times out runs on another instance", async () => {
+    const engine = await testEngine(
+      [fixtureSpec("cjs", "index.ahead", { functionName: "late", timeoutSec: 1 })],
+      smoothing,
+    );
+    try {
+      const first = (await engine.call("late")).body as Ahead;
+      const slow = engine.call("late", { ms: 5000 });
+      await new Promise((r) => setTimeout(r, 20));
+      const behind = engine.call("late", { n: 2 });
+      const [s, b] = await Promise.all([slow, behind]);
+      assert.equal(engine.pool.handedAhead, 1);
+      assert.equal(s.outcome.kind, "timeout");
+      assert.equal(b.outcome.kind, "ok");
+      const body = b.body as Ahead;
+      assert.notEqual(body.pid, first.pid);
+      assert.ok(body.remaining > 900, `remaining ${body.remaining}`);
+      assert.ok(b.record.durationMs < 500, `duration ${b.record.durationMs}`);
+    } finally {
+      await engine.close();
+    }
+  });
+});
+
 describe("custom runtime through the Runtime API", () => {
   it("runs a Python bootstrap: events, logs, errors, warm reuse", async () => {
     const spec = fixtureSpec("provided-python", "bootstrap", { functionName: "py", runtime: "provided.al2023" });

@@ -34,3 +34,54 @@ describe("InvocationSlot log lines", () => {
     assert.equal(held.at(-1), `line ${HELD_LINES_MAX + 4}`);
   });
 });
+
+describe("InvocationSlot with an event waiting ahead", () => {
+  const exit = { code: null, signal: "SIGKILL" as const, outOfMemory: false };
+
+  it("starts the waiting event when the running one is answered, with its own logs and duration", async () => {
+    const slot = new InvocationSlot(() => undefined);
+    const a = slot.start(request("a"), 60);
+    const b = slot.start(request("b"), 60);
+    assert.equal(slot.current?.request.requestId, "a");
+    assert.equal(slot.queued?.request.requestId, "b");
+    assert.throws(() => slot.start(request("c"), 60), /already waiting/);
+    slot.log("a's line");
+    await new Promise((r) => setTimeout(r, 30));
+    slot.finish(slot.current, { kind: "ok", payload: Buffer.from("1") });
+    assert.equal(slot.current?.request.requestId, "b");
+    assert.equal(slot.queued, undefined);
+    slot.log("b's line");
+    slot.finish(slot.current, { kind: "ok", payload: Buffer.from("2") });
+    const [ra, rb] = await Promise.all([a, b]);
+    assert.deepEqual(ra.logs, ["a's line"]);
+    assert.deepEqual(rb.logs, ["b's line"]);
+    assert.ok(ra.durationMs >= 25, `a took ${ra.durationMs} ms`);
+    assert.ok(rb.durationMs < 25, `b counts from its own start: ${rb.durationMs} ms`);
+  });
+
+  it("answers the waiting event unstarted when the instance dies during the running one", async () => {
+    const slot = new InvocationSlot(() => undefined);
+    const a = slot.start(request("a"), 60);
+    const b = slot.start(request("b"), 60);
+    slot.crash(exit, undefined);
+    assert.equal((await a).kind, "crashed");
+    const rb = await b;
+    assert.equal(rb.kind, "unstarted");
+    assert.equal(rb.durationMs, 0);
+  });
+
+  it("after a timeout, the waiting event is unstarted unless the late answer shows it may have begun", async () => {
+    for (const late of [false, true]) {
+      let killed = 0;
+      const slot = new InvocationSlot(() => killed++);
+      const a = slot.start({ ...request("a"), deadlineMs: Date.now() + 20 }, 0.02);
+      const b = slot.start(request("b"), 60);
+      assert.equal((await a).kind, "timeout");
+      assert.equal(killed, 1);
+      assert.equal(slot.current, undefined, "the waiting event does not start on a dying instance");
+      if (late) slot.lateAnswer("a");
+      slot.crash(exit, undefined);
+      assert.equal((await b).kind, late ? "crashed" : "unstarted");
+    }
+  });
+});

@@ -35,6 +35,7 @@ type InitReply = { ok: true } | { ok: false; errorType: string; payload: Buffer 
  */
 export class NodeIpcInstance implements Instance {
   readonly id: string;
+  readonly takesEventAhead = true;
   #spec: FunctionSpec | undefined;
   readonly #proc: SpawnedProcess;
   readonly #socket: Socket;
@@ -106,15 +107,18 @@ export class NodeIpcInstance implements Instance {
   }
 
   invoke(request: InstanceInvokeRequest): Promise<InstanceInvokeResult> {
-    if (!this.#alive || this.#slot.current) throw new Error(`instance ${this.id} cannot take an event now`);
+    if (!this.#alive || this.#slot.queued) throw new Error(`instance ${this.id} cannot take an event now`);
+    const timeoutSec = this.#spec?.timeoutSec ?? 0;
+    // An event sent ahead gets its whole timeout from the moment the instance reads it.
+    const timeoutMs = this.#slot.current ? timeoutSec * 1000 : Math.max(0, request.deadlineMs - Date.now());
     const header: InvokeHeader = {
       requestId: request.requestId,
-      deadlineMs: request.deadlineMs,
+      timeoutMs,
       invokedFunctionArn: request.invokedFunctionArn,
     };
     if (request.traceId) header.traceId = request.traceId;
     if (request.clientContext) header.clientContext = request.clientContext;
-    const result = this.#slot.start(request, this.#spec?.timeoutSec ?? 0);
+    const result = this.#slot.start(request, timeoutSec);
     this.#socket.write(encodeFrame(FrameType.Invoke, header, request.payload));
     return result;
   }
@@ -174,10 +178,18 @@ export class NodeIpcInstance implements Instance {
   #onResult(f: Frame): void {
     const h = f.header as ResultHeader;
     const running = this.#slot.current;
-    if (!running || h.requestId !== running.request.requestId) return;
+    if (!running || h.requestId !== running.request.requestId) {
+      this.#slot.lateAnswer(h.requestId);
+      return;
+    }
     this.#notePeakKb(h.maxRssKb);
     const kind = f.type === FrameType.Response ? "ok" : "function-error";
-    this.#slot.finish(running, { kind, payload: Buffer.from(f.body), errorType: h.errorType });
+    this.#slot.finish(running, {
+      kind,
+      payload: Buffer.from(f.body),
+      errorType: h.errorType,
+      durationMs: h.durationMs,
+    });
   }
 
   /** The runtime measures its peak RSS in KiB; reports use MiB. */

@@ -34,6 +34,8 @@ interface PendingAnswer {
 /** An instance of any runtime that speaks the Lambda Runtime API over HTTP (a `bootstrap` executable). */
 export class RuntimeApiInstance implements Instance {
   readonly id: string;
+  /** A Runtime API process asks for its next event itself. */
+  readonly takesEventAhead = false;
   readonly spec: FunctionSpec;
   readonly #server: RuntimeApiServer;
   #proc: SpawnedProcess | undefined;
