@@ -11,6 +11,7 @@
  * Run: npm run build && node dist/bench/gateway.bench.js
  * Knobs: BENCH_DURATION=10 BENCH_CONNECTIONS=50 BENCH_TARGETS=bare,floor,haneul,serverless-offline
  *        BENCH_SCALE_OUT_AFTER (default 2 x cores, as the server) BENCH_INSTANCE_NICE (default 10)
+ *        BENCH_AHEAD_DEPTH (events handed ahead per instance; default the server's)
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -241,6 +242,7 @@ async function haneul(): Promise<Row[]> {
     scaleOutAfter: INSTANCES,
     scaleOutWaitMs: 250,
     instanceNice: Number(process.env["BENCH_INSTANCE_NICE"] ?? 10),
+    aheadDepth: process.env["BENCH_AHEAD_DEPTH"] ? Number(process.env["BENCH_AHEAD_DEPTH"]) : undefined,
     onRecord: (r) => void (r.initDurationMs !== undefined && coldStarts++),
   });
   const gateway = new Gateway({

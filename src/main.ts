@@ -81,6 +81,7 @@ export async function startNode(config: ServerConfig, overrides: NodeOverrides =
     sparesPerHeap: config.spares,
     scaleOutAfter: config.scaleOutAfter,
     scaleOutWaitMs: config.scaleOutWaitMs,
+    aheadDepth: config.aheadDepth,
     instanceNice: config.instanceNice,
     onRecord: overrides.onRecord,
     instanceEnv,

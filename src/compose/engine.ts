@@ -36,8 +36,9 @@ export interface EngineOptions {
   readonly scaleOutAfter?: number;
   /** How long an event waits for a busy instance before a new one is started. */
   readonly scaleOutWaitMs?: number;
-  /** See InstancePoolOptions.aheadMaxMs. */
+  /** See InstancePoolOptions.aheadMaxMs and aheadDepth. */
   readonly aheadMaxMs?: number;
+  readonly aheadDepth?: number;
   readonly nodeChannel?: "ipc" | "runtime-api";
   /** Variables every instance gets (endpoint and credentials of this node). */
   readonly instanceEnv?: Readonly<Record<string, string>>;
@@ -92,6 +93,7 @@ export async function createEngine(o: EngineOptions): Promise<Engine> {
     scaleOutAfter: o.scaleOutAfter,
     scaleOutWaitMs: o.scaleOutWaitMs,
     aheadMaxMs: o.aheadMaxMs,
+    aheadDepth: o.aheadDepth,
   });
   const invoker = new Invoker({
     catalog: o.catalog,

@@ -21,6 +21,7 @@ describe("loadServerConfig", () => {
       spares: 2,
       scaleOutAfter: 2 * availableParallelism(),
       scaleOutWaitMs: 250,
+      aheadDepth: 3,
       instanceNice: 10,
     });
     assert.ok(Object.isFrozen(c));
@@ -39,6 +40,7 @@ describe("loadServerConfig", () => {
       HANEUL_IDLE_TIMEOUT_MS: "1000",
       HANEUL_SPARES: "0",
       HANEUL_INSTANCE_NICE: "3",
+      HANEUL_AHEAD_DEPTH: "0",
       HANEUL_ACCESS_KEY_ID: "AKIAABCDEFGHIJKLMNOP",
       HANEUL_SECRET_ACCESS_KEY: "secret/with+chars",
     };
@@ -54,6 +56,7 @@ describe("loadServerConfig", () => {
     assert.equal(c.idleTimeoutMs, 1000);
     assert.equal(c.spares, 0);
     assert.equal(c.instanceNice, 3);
+    assert.equal(c.aheadDepth, 0);
     assert.deepEqual(c.accessKey, { accessKeyId: "AKIAABCDEFGHIJKLMNOP", secretAccessKey: "secret/with+chars" });
   });
 
@@ -71,6 +74,7 @@ describe("loadServerConfig", () => {
     bad({ HANEUL_CONCURRENCY: "0" }, [], /HANEUL_CONCURRENCY/);
     bad({}, ["--spares", "1.5"], /--spares/);
     bad({}, ["--instance-nice", "20"], /--instance-nice '20'/);
+    bad({}, ["--ahead-depth", "17"], /--ahead-depth '17'/);
     bad({}, ["--nope"], /nope/);
     bad({ HANEUL_ACCESS_KEY_ID: "AKIAABCDEFGHIJKLMNOP" }, [], /must be set together/);
     bad({ HANEUL_ACCESS_KEY_ID: "lower", HANEUL_SECRET_ACCESS_KEY: "x" }, [], /HANEUL_ACCESS_KEY_ID/);

@@ -2,6 +2,7 @@ import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { AHEAD_DEPTH, AHEAD_MAX_MS } from "../invoker/instance-pool.js";
 
 /** Options of `haneul server`, validated and frozen. */
 export interface ServerConfig {
@@ -27,6 +28,8 @@ export interface ServerConfig {
   readonly scaleOutAfter: number;
   /** How long such an event waits for a busy instance before a new one starts. */
   readonly scaleOutWaitMs: number;
+  /** Under burst smoothing, events that may wait in a busy instance's channel (0 = none). */
+  readonly aheadDepth: number;
   /** Nice value of instance processes (0-19): the node keeps the CPU it needs under function load. */
   readonly instanceNice: number;
 }
@@ -65,6 +68,7 @@ const SETTINGS = {
   spares: { env: "HANEUL_SPARES", schema: count(0), fallback: "2" },
   "scale-out-after": { env: "HANEUL_SCALE_OUT_AFTER", schema: count(0), fallback: String(2 * availableParallelism()) },
   "scale-out-wait-ms": { env: "HANEUL_SCALE_OUT_WAIT_MS", schema: count(0), fallback: "250" },
+  "ahead-depth": { env: "HANEUL_AHEAD_DEPTH", schema: count(0).max(16), fallback: String(AHEAD_DEPTH) },
   "instance-nice": { env: "HANEUL_INSTANCE_NICE", schema: count(0).max(19), fallback: "10" },
 } as const;
 
@@ -92,6 +96,9 @@ export const SERVER_USAGE = `usage: haneul server [options]
                            instead of starting another (HANEUL_SCALE_OUT_AFTER, default 2 x cores;
                            0 = start one per concurrent event, as Lambda)
   --scale-out-wait-ms <n>  how long they wait (HANEUL_SCALE_OUT_WAIT_MS, default 250)
+  --ahead-depth <n>        meanwhile, events that may wait in a busy instance's channel when its
+                           events take at most ${AHEAD_MAX_MS} ms; each starts the moment the one before
+                           is answered (HANEUL_AHEAD_DEPTH, default ${AHEAD_DEPTH}, at most 16; 0 = none)
   --instance-nice <n>      CPU priority of function instances below the node's, as a nice
                            value 0-19 (HANEUL_INSTANCE_NICE, default 10; 0 = the same)
 
@@ -130,6 +137,7 @@ export function loadServerConfig(env: Env, argv: readonly string[], cwd = proces
     spares: pick("spares"),
     scaleOutAfter: pick("scale-out-after"),
     scaleOutWaitMs: pick("scale-out-wait-ms"),
+    aheadDepth: pick("ahead-depth"),
     instanceNice: pick("instance-nice"),
   });
 }

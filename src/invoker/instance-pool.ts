@@ -22,10 +22,14 @@ export interface InstancePoolOptions {
    * (ARCHITECTURE.md, "Handing events ahead"). Default AHEAD_MAX_MS; 0 turns it off.
    */
   readonly aheadMaxMs?: number | undefined;
+  /** How many events may wait ahead in one instance's channel. Default AHEAD_DEPTH. */
+  readonly aheadDepth?: number | undefined;
 }
 
 /** The default of InstancePoolOptions.aheadMaxMs. */
 export const AHEAD_MAX_MS = 2;
+/** The default of InstancePoolOptions.aheadDepth. */
+export const AHEAD_DEPTH = 3;
 
 /** A warm instance, or the result of a cold start. */
 export type Acquired =
@@ -60,7 +64,7 @@ function poolKey(spec: FunctionSpec): string {
 export class InstancePool {
   readonly #o: InstancePoolOptions;
   readonly #idle = new Map<string, IdleEntry[]>();
-  /** Busy instances and how many events each holds (two when one waits ahead). */
+  /** Busy instances and how many events each holds (the running one and those waiting ahead). */
   readonly #busy = new Map<Instance, number>();
   /** Busy instances per pool key, for burst smoothing. */
   readonly #busyPerKey = new Map<string, number>();
@@ -76,10 +80,12 @@ export class InstancePool {
   #closed = false;
 
   readonly #aheadMaxMs: number;
+  readonly #aheadDepth: number;
 
   constructor(options: InstancePoolOptions) {
     this.#o = options;
     this.#aheadMaxMs = options.aheadMaxMs ?? AHEAD_MAX_MS;
+    this.#aheadDepth = options.aheadDepth ?? AHEAD_DEPTH;
     this.#scheduleReap();
   }
 
@@ -94,7 +100,7 @@ export class InstancePool {
     if (this.#shouldWait(key)) {
       const ahead = this.#aheadTaker(key);
       if (ahead) {
-        this.#busy.set(ahead, 2);
+        this.#busy.set(ahead, (this.#busy.get(ahead) ?? 0) + 1);
         this.#handedAhead++;
         return { cold: false, instance: ahead };
       }
@@ -142,16 +148,22 @@ export class InstancePool {
     if (set?.delete(instance) && set.size === 0) this.#aheadCapable.delete(key);
   }
 
-  /** A busy instance of `key` that may take one more event ahead, if any. */
+  /** The busy instance of `key` holding the fewest events that may take one more ahead, if any. */
   #aheadTaker(key: string): Instance | undefined {
     const set = this.#aheadCapable.get(key);
     if (!set) return undefined;
-    for (const instance of set) if (this.#canTakeAhead(instance)) return instance;
-    return undefined;
+    let best: Instance | undefined;
+    for (const instance of set) {
+      if (this.#canTakeAhead(instance) && (!best || (this.#busy.get(instance) ?? 0) < (this.#busy.get(best) ?? 0))) {
+        best = instance;
+      }
+    }
+    return best;
   }
 
   #canTakeAhead(instance: Instance): boolean {
-    if (this.#aheadMaxMs <= 0 || this.#busy.get(instance) !== 1 || !instance.alive) return false;
+    const held = this.#busy.get(instance) ?? 0;
+    if (this.#aheadMaxMs <= 0 || held < 1 || held > this.#aheadDepth || !instance.alive) return false;
     return (this.#lastMs.get(instance) ?? Infinity) <= this.#aheadMaxMs;
   }
 
@@ -190,10 +202,10 @@ export class InstancePool {
   release(instance: Instance, durationMs: number): void {
     const key = poolKey(instance.spec);
     this.#lastMs.set(instance, durationMs);
-    const held = this.#busy.get(instance);
-    if (held === 2 && instance.alive) {
-      this.#busy.set(instance, 1);
-      if (!this.#closed && this.#canTakeAhead(instance)) this.#handAhead(key, instance);
+    const held = this.#busy.get(instance) ?? 0;
+    if (held > 1 && instance.alive) {
+      this.#busy.set(instance, held - 1);
+      if (!this.#closed) this.#handAhead(key, instance);
       return;
     }
     this.#markIdle(key, instance);
@@ -205,7 +217,7 @@ export class InstancePool {
     const waiter = this.#waiters.get(key)?.shift();
     if (waiter) {
       waiter.take(this.#markBusy(key, instance));
-      if (this.#canTakeAhead(instance)) this.#handAhead(key, instance);
+      this.#handAhead(key, instance);
       return;
     }
     const stack = this.#idle.get(key) ?? [];
@@ -213,13 +225,14 @@ export class InstancePool {
     this.#idle.set(key, stack);
   }
 
-  /** Gives the next waiting event, if any, to `instance` to hold ahead. */
+  /** Gives waiting events to `instance` to hold ahead, as many as it may take. */
   #handAhead(key: string, instance: Instance): void {
-    const waiter = this.#waiters.get(key)?.shift();
-    if (!waiter) return;
-    this.#busy.set(instance, 2);
-    this.#handedAhead++;
-    waiter.take(instance);
+    const waiters = this.#waiters.get(key);
+    while (waiters?.length && this.#canTakeAhead(instance)) {
+      this.#busy.set(instance, (this.#busy.get(instance) ?? 0) + 1);
+      this.#handedAhead++;
+      waiters.shift()?.take(instance);
+    }
   }
 
   /**

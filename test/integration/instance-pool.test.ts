@@ -139,6 +139,24 @@ describe("events handed ahead to a busy instance (burst smoothing)", () => {
     }
   });
 
+  it("holds at most aheadDepth events ahead in one instance", async () => {
+    const engine = await testEngine([fixtureSpec("cjs", "index.ahead", { functionName: "depth" })], {
+      ...smoothing,
+      aheadDepth: 2,
+    });
+    try {
+      await engine.call("depth");
+      const calls = Array.from({ length: 10 }, (_, n) => engine.call("depth", { n, ms: 50 }));
+      await new Promise((r) => setTimeout(r, 25));
+      assert.equal(engine.pool.handedAhead, 2, "two ahead, the other seven wait in the pool");
+      const results = await Promise.all(calls);
+      assert.ok(results.every((r) => r.outcome.kind === "ok" && !(r.body as Ahead).overlapped));
+      assert.equal(engine.pool.handedAhead, 9, "each answer let one more go ahead");
+    } finally {
+      await engine.close();
+    }
+  });
+
   it("hands no event ahead of a slow one: it waits for a free instance, or a new one starts", async () => {
     const engine = await testEngine([fixtureSpec("cjs", "index.ahead", { functionName: "slow" })], {
       scaleOutAfter: 1,

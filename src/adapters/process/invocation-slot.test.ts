@@ -43,13 +43,12 @@ describe("InvocationSlot with an event waiting ahead", () => {
     const a = slot.start(request("a"), 60);
     const b = slot.start(request("b"), 60);
     assert.equal(slot.current?.request.requestId, "a");
-    assert.equal(slot.queued?.request.requestId, "b");
-    assert.throws(() => slot.start(request("c"), 60), /already waiting/);
+    assert.equal(slot.waiting, 1);
     slot.log("a's line");
     await new Promise((r) => setTimeout(r, 30));
     slot.finish(slot.current, { kind: "ok", payload: Buffer.from("1") });
     assert.equal(slot.current?.request.requestId, "b");
-    assert.equal(slot.queued, undefined);
+    assert.equal(slot.waiting, 0);
     slot.log("b's line");
     slot.finish(slot.current, { kind: "ok", payload: Buffer.from("2") });
     const [ra, rb] = await Promise.all([a, b]);
@@ -79,9 +78,42 @@ describe("InvocationSlot with an event waiting ahead", () => {
       assert.equal((await a).kind, "timeout");
       assert.equal(killed, 1);
       assert.equal(slot.current, undefined, "the waiting event does not start on a dying instance");
-      if (late) slot.lateAnswer("a");
+      if (late) slot.answer("a", { kind: "ok", payload: Buffer.from("late") });
       slot.crash(exit, undefined);
       assert.equal((await b).kind, late ? "crashed" : "unstarted");
     }
+  });
+});
+
+describe("InvocationSlot with several events waiting ahead", () => {
+  const exit = { code: null, signal: "SIGKILL" as const, outOfMemory: false };
+
+  it("runs them in order; after a timeout, answers still in the channel count and the next may have begun", async () => {
+    const slot = new InvocationSlot(() => undefined);
+    const a = slot.start({ ...request("a"), deadlineMs: Date.now() + 20 }, 0.02);
+    const [b, c, d] = ["b", "c", "d"].map((id) => slot.start(request(id), 60));
+    assert.equal(slot.waiting, 3);
+    assert.equal((await a).kind, "timeout");
+    // The instance had answered a (too late), then b, and was running c when it was killed.
+    slot.answer("a", { kind: "ok", payload: Buffer.from("late a") });
+    slot.answer("b", { kind: "ok", payload: Buffer.from("b's answer"), durationMs: 1.5 });
+    slot.crash(exit, undefined);
+    const rb = await b!;
+    assert.equal(rb.kind, "ok");
+    assert.equal(rb.payload.toString(), "b's answer");
+    assert.equal(rb.durationMs, 1.5);
+    assert.equal((await c!).kind, "crashed");
+    assert.equal((await d!).kind, "unstarted");
+  });
+
+  it("a crash while the first runs leaves every waiting event unstarted", async () => {
+    const slot = new InvocationSlot(() => undefined);
+    const all = ["a", "b", "c"].map((id) => slot.start(request(id), 60));
+    slot.answer("b", { kind: "ok", payload: Buffer.from("not b's turn") });
+    slot.crash(exit, undefined);
+    assert.deepEqual(
+      (await Promise.all(all)).map((r) => r.kind),
+      ["crashed", "unstarted", "unstarted"],
+    );
   });
 });

@@ -36,18 +36,20 @@ export const HELD_LINES_MAX = 1000;
  * wait for the event loop, a background task) are held; init takes its own with takeHeld(), and the
  * next invocation's logs start with the rest, as Lambda shows them in the next invocation's stream.
  *
- * One more event may wait behind the running one (an instance whose channel carries it ahead, see
- * ARCHITECTURE.md "Handing events ahead"). It starts, with its own deadline, the moment the running
- * one is answered. Should the instance die or time out first, the waiting event is answered
- * `unstarted` (the caller runs it elsewhere) — unless the instance had already answered the running
- * one, in which case it may have begun and is answered as crashed.
+ * Events may wait behind the running one (an instance whose channel carries them ahead, see
+ * ARCHITECTURE.md "Handing events ahead"). The first starts, with its own deadline, the moment the
+ * running one is answered. Should the instance die first, the waiting events are answered
+ * `unstarted` (the caller runs them elsewhere) — except one the instance may already have begun:
+ * after a timeout the instance is killed, and answers still in its channel show how far it got.
  */
 export class InvocationSlot {
   #current: RunningInvocation | undefined;
-  #queued: RunningInvocation | undefined;
-  /** The running invocation timed out; an answer for it arriving afterwards means the queued one began. */
-  #timedOut: string | undefined;
-  #queuedMayHaveStarted = false;
+  readonly #queue: RunningInvocation[] = [];
+  /** The instance is being killed after a timeout: nothing more starts. */
+  #dying = false;
+  /** While dying: the first waiting event may have begun (the one before it was answered). */
+  #headMayHaveBegun = false;
+  #timedOutId: string | undefined;
   #held: string[] = [];
   #maxMemoryMb = 0;
   readonly #onDeadline: () => void;
@@ -62,20 +64,19 @@ export class InvocationSlot {
     return this.#current;
   }
 
-  /** The event waiting behind the running one, if any. */
-  get queued(): RunningInvocation | undefined {
-    return this.#queued;
+  /** How many events wait behind the running one. */
+  get waiting(): number {
+    return this.#queue.length;
   }
 
   /**
    * Runs `request` until it is finished or its deadline passes (a timeout after `timeoutSec`). With
-   * an invocation running, `request` waits behind it (at most one may wait).
+   * an invocation running, `request` waits behind it and those already waiting.
    */
   start(request: InstanceInvokeRequest, timeoutSec: number): Promise<InstanceInvokeResult> {
-    if (this.#queued) throw new Error("an event is already waiting");
     return new Promise((resolve) => {
       const entry: RunningInvocation = { request, timeoutSec, logs: [], resolve, startedAt: 0, timer: undefined };
-      if (this.#current) this.#queued = entry;
+      if (this.#current) this.#queue.push(entry);
       else this.#begin(entry, Math.max(0, request.deadlineMs - Date.now()));
     });
   }
@@ -110,29 +111,40 @@ export class InvocationSlot {
   }
 
   /**
-   * Answers `running` with `outcome`, unless it has been answered already; an event waiting behind
-   * it starts now.
+   * Answers `running` with `outcome`, unless it has been answered already; the first event waiting
+   * behind it starts now.
    */
   finish(running: RunningInvocation, outcome: InvocationOutcome): void {
     if (this.#current !== running) return;
     this.#current = undefined;
     clearTimeout(running.timer);
     this.#answer(running, outcome, outcome.durationMs ?? performance.now() - running.startedAt);
-    const next = this.#queued;
-    if (next && this.#timedOut === undefined) {
-      this.#queued = undefined;
-      this.#begin(next, next.timeoutSec * 1000);
-    }
+    const next = this.#dying ? undefined : this.#queue.shift();
+    if (next) this.#begin(next, next.timeoutSec * 1000);
   }
 
-  /** An answer came for `requestId` after it had timed out: the instance went on to the waiting event. */
-  lateAnswer(requestId: string): void {
-    if (this.#timedOut === requestId) this.#queuedMayHaveStarted = true;
+  /**
+   * The instance answered `requestId`. After a timeout, an answer still in the channel tells that
+   * the instance went on: a waiting event it answered gets that answer, and the next one may have begun.
+   */
+  answer(requestId: string, outcome: InvocationOutcome): void {
+    const running = this.#current;
+    if (running?.request.requestId === requestId) return this.finish(running, outcome);
+    if (!this.#dying) return;
+    if (requestId === this.#timedOutId) {
+      this.#headMayHaveBegun = true;
+      return;
+    }
+    const head = this.#queue[0];
+    if (head?.request.requestId !== requestId) return;
+    this.#queue.shift();
+    this.#answer(head, outcome, outcome.durationMs ?? 0);
+    this.#headMayHaveBegun = true;
   }
 
   /**
    * Answers the running invocation, if any, as crashed: with `reported`, or with how the process
-   * exited. A waiting event is answered `unstarted`, or as crashed if it may have begun.
+   * exited. Waiting events are answered `unstarted`, but one that may have begun as crashed.
    */
   crash(exit: ProcessExit, reported: ReportedError | undefined): void {
     const running = this.#current;
@@ -140,18 +152,15 @@ export class InvocationSlot {
       const crash = reported ?? crashError(running.request.requestId, exit);
       this.#current = undefined;
       clearTimeout(running.timer);
-      this.#answer(
-        running,
-        { kind: "crashed", payload: crash.payload, errorType: crash.errorType },
-        performance.now() - running.startedAt,
-      );
+      const outcome: InvocationOutcome = { kind: "crashed", payload: crash.payload, errorType: crash.errorType };
+      this.#answer(running, outcome, performance.now() - running.startedAt);
     }
-    const queued = this.#queued;
-    if (!queued) return;
-    this.#queued = undefined;
-    const crash = crashError(queued.request.requestId, exit);
-    const kind = this.#queuedMayHaveStarted ? "crashed" : "unstarted";
-    this.#answer(queued, { kind, payload: crash.payload, errorType: crash.errorType }, 0);
+    for (const entry of this.#queue.splice(0)) {
+      const crash = crashError(entry.request.requestId, exit);
+      const kind = this.#headMayHaveBegun ? "crashed" : "unstarted";
+      this.#headMayHaveBegun = false;
+      this.#answer(entry, { kind, payload: crash.payload, errorType: crash.errorType }, 0);
+    }
   }
 
   #answer(entry: RunningInvocation, outcome: InvocationOutcome, durationMs: number): void {
@@ -169,7 +178,8 @@ export class InvocationSlot {
   #timeOut(running: RunningInvocation): void {
     if (this.#current !== running) return;
     // The instance dies now; whether a waiting event began is known once its channel has drained.
-    this.#timedOut = running.request.requestId;
+    this.#dying = true;
+    this.#timedOutId = running.request.requestId;
     this.#onDeadline();
     const payload = timeoutBody(running.request.requestId, running.timeoutSec);
     this.finish(running, { kind: "timeout", payload, errorType: "Sandbox.Timedout" });

@@ -107,7 +107,7 @@ export class NodeIpcInstance implements Instance {
   }
 
   invoke(request: InstanceInvokeRequest): Promise<InstanceInvokeResult> {
-    if (!this.#alive || this.#slot.queued) throw new Error(`instance ${this.id} cannot take an event now`);
+    if (!this.#alive) throw new Error(`instance ${this.id} cannot take an event now`);
     const timeoutSec = this.#spec?.timeoutSec ?? 0;
     // An event sent ahead gets its whole timeout from the moment the instance reads it.
     const timeoutMs = this.#slot.current ? timeoutSec * 1000 : Math.max(0, request.deadlineMs - Date.now());
@@ -177,19 +177,10 @@ export class NodeIpcInstance implements Instance {
 
   #onResult(f: Frame): void {
     const h = f.header as ResultHeader;
-    const running = this.#slot.current;
-    if (!running || h.requestId !== running.request.requestId) {
-      this.#slot.lateAnswer(h.requestId);
-      return;
-    }
     this.#notePeakKb(h.maxRssKb);
     const kind = f.type === FrameType.Response ? "ok" : "function-error";
-    this.#slot.finish(running, {
-      kind,
-      payload: Buffer.from(f.body),
-      errorType: h.errorType,
-      durationMs: h.durationMs,
-    });
+    const outcome = { kind, payload: Buffer.from(f.body), errorType: h.errorType, durationMs: h.durationMs } as const;
+    this.#slot.answer(h.requestId, outcome);
   }
 
   /** The runtime measures its peak RSS in KiB; reports use MiB. */
