@@ -17,7 +17,7 @@ export interface InstancePoolOptions {
   readonly scaleOutAfter?: number | undefined;
   readonly scaleOutWaitMs?: number | undefined;
   /**
-   * Under burst smoothing, an event may instead be handed to a busy instance that takes one event
+   * Under burst smoothing, an event may instead be handed to a busy instance that takes events
    * ahead, to wait in its channel, when that instance's last event took at most this long
    * (ARCHITECTURE.md, "Handing events ahead"). Default AHEAD_MAX_MS; 0 turns it off.
    */
@@ -99,11 +99,7 @@ export class InstancePool {
     }
     if (this.#shouldWait(key)) {
       const ahead = this.#aheadTaker(key);
-      if (ahead) {
-        this.#busy.set(ahead, (this.#busy.get(ahead) ?? 0) + 1);
-        this.#handedAhead++;
-        return { cold: false, instance: ahead };
-      }
+      if (ahead) return { cold: false, instance: this.#holdAhead(ahead) };
       const freed = await this.#waitForRelease(key);
       if (freed) return { cold: false, instance: freed };
     }
@@ -228,11 +224,14 @@ export class InstancePool {
   /** Gives waiting events to `instance` to hold ahead, as many as it may take. */
   #handAhead(key: string, instance: Instance): void {
     const waiters = this.#waiters.get(key);
-    while (waiters?.length && this.#canTakeAhead(instance)) {
-      this.#busy.set(instance, (this.#busy.get(instance) ?? 0) + 1);
-      this.#handedAhead++;
-      waiters.shift()?.take(instance);
-    }
+    while (waiters?.length && this.#canTakeAhead(instance)) waiters.shift()?.take(this.#holdAhead(instance));
+  }
+
+  /** Counts one more event held by `instance`, waiting ahead. */
+  #holdAhead(instance: Instance): Instance {
+    this.#busy.set(instance, (this.#busy.get(instance) ?? 0) + 1);
+    this.#handedAhead++;
+    return instance;
   }
 
   /**
