@@ -198,6 +198,32 @@ describe("events handed ahead to a busy instance (burst smoothing)", () => {
     }
   });
 
+  it("under load with instances dying, exactly the events that killed them fail", async () => {
+    const engine = await testEngine([fixtureSpec("cjs", "index.ahead", { functionName: "churn" })], {
+      ...smoothing,
+      scaleOutAfter: 2,
+      sparesPerHeap: 1,
+    });
+    try {
+      await Promise.all([engine.call("churn"), engine.call("churn")]);
+      const events = Array.from({ length: 300 }, (_, n) => ({ n, exit: n % 25 === 7 }));
+      const results = await Promise.all(events.map((e) => engine.call("churn", e)));
+      const wrong = results.filter((r, i) => r.outcome.kind !== (events[i]!.exit ? "crashed" : "ok"));
+      assert.deepEqual(
+        wrong.map((r) => r.outcome.kind),
+        [],
+      );
+      assert.deepEqual(
+        results.filter((r) => r.outcome.kind === "ok").map((r) => (r.body as Ahead).n),
+        events.filter((e) => !e.exit).map((e) => e.n),
+        "every other event answered once, with its own result",
+      );
+      assert.ok(engine.pool.handedAhead > 0);
+    } finally {
+      await engine.close();
+    }
+  });
+
   it("an event waiting behind one that times out runs on another instance", async () => {
     const engine = await testEngine(
       [fixtureSpec("cjs", "index.ahead", { functionName: "late", timeoutSec: 1 })],
