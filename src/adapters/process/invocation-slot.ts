@@ -45,11 +45,10 @@ export const HELD_LINES_MAX = 1000;
 export class InvocationSlot {
   #current: RunningInvocation | undefined;
   readonly #queue: RunningInvocation[] = [];
-  /** The instance is being killed after a timeout: nothing more starts. */
-  #dying = false;
-  /** While dying: the first waiting event may have begun (the one before it was answered). */
-  #headMayHaveBegun = false;
+  /** Set once an invocation timed out: the instance is being killed and nothing more starts. */
   #timedOutId: string | undefined;
+  /** After a timeout: the first waiting event may have begun (the one before it was answered). */
+  #headMayHaveBegun = false;
   #held: string[] = [];
   #maxMemoryMb = 0;
   readonly #onDeadline: () => void;
@@ -119,7 +118,7 @@ export class InvocationSlot {
     this.#current = undefined;
     clearTimeout(running.timer);
     this.#answer(running, outcome, outcome.durationMs ?? performance.now() - running.startedAt);
-    const next = this.#dying ? undefined : this.#queue.shift();
+    const next = this.#timedOutId === undefined ? this.#queue.shift() : undefined;
     if (next) this.#begin(next, next.timeoutSec * 1000);
   }
 
@@ -130,7 +129,7 @@ export class InvocationSlot {
   answer(requestId: string, outcome: InvocationOutcome): void {
     const running = this.#current;
     if (running?.request.requestId === requestId) return this.finish(running, outcome);
-    if (!this.#dying) return;
+    if (this.#timedOutId === undefined) return;
     if (requestId === this.#timedOutId) {
       this.#headMayHaveBegun = true;
       return;
@@ -178,7 +177,6 @@ export class InvocationSlot {
   #timeOut(running: RunningInvocation): void {
     if (this.#current !== running) return;
     // The instance dies now; whether a waiting event began is known once its channel has drained.
-    this.#dying = true;
     this.#timedOutId = running.request.requestId;
     this.#onDeadline();
     const payload = timeoutBody(running.request.requestId, running.timeoutSec);
