@@ -22,6 +22,7 @@ import type { ServerConfig } from "./config/server-config.js";
 import type { InvocationRecord } from "./domain/invocation.js";
 import { systemClock, type Clock } from "./shared/clock.js";
 import { randomIds, type IdSource } from "./shared/ids.js";
+import { seededRandom } from "./shared/random.js";
 
 /** A running haneul node. */
 export interface RunningNode {
@@ -83,6 +84,7 @@ export async function startNode(config: ServerConfig, overrides: NodeOverrides =
     scaleOutWaitMs: config.scaleOutWaitMs,
     aheadDepth: config.aheadDepth,
     instanceNice: config.instanceNice,
+    random: config.randomSeed === undefined ? undefined : seededRandom(config.randomSeed),
     onRecord: overrides.onRecord,
     instanceEnv,
     clock,
@@ -98,6 +100,8 @@ export async function startNode(config: ServerConfig, overrides: NodeOverrides =
     ids,
     region: config.region,
     accountId: config.accountId,
+    // A stream of its own, so that canary splits do not depend on how many alias calls came between.
+    random: config.randomSeed === undefined ? undefined : seededRandom(config.randomSeed ^ 0x5bd1e995),
   });
   const gatewayPort = await gateway.listen(config.gatewayPort, config.gatewayHost);
   stopHooks.push(() => gateway.close());

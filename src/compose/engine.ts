@@ -10,6 +10,7 @@ import type { FunctionCatalog } from "../ports/function-catalog.js";
 import type { Clock } from "../shared/clock.js";
 import { systemClock } from "../shared/clock.js";
 import { randomIds, type IdSource } from "../shared/ids.js";
+import type { RandomSource } from "../shared/random.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The compiled runtime bootstrap that built-in Node.js instances run. */
@@ -48,7 +49,7 @@ export interface EngineOptions {
   readonly instanceNice?: number;
   readonly clock?: Clock;
   readonly ids?: IdSource;
-  readonly random?: () => number;
+  readonly random?: RandomSource | undefined;
   readonly onRecord?: (record: InvocationRecord) => void;
 }
 

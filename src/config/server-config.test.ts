@@ -23,6 +23,7 @@ describe("loadServerConfig", () => {
       scaleOutWaitMs: 250,
       aheadDepth: 3,
       instanceNice: 10,
+      randomSeed: undefined,
     });
     assert.ok(Object.isFrozen(c));
   });
@@ -41,6 +42,7 @@ describe("loadServerConfig", () => {
       HANEUL_SPARES: "0",
       HANEUL_INSTANCE_NICE: "3",
       HANEUL_AHEAD_DEPTH: "0",
+      HANEUL_RANDOM_SEED: "4294967295",
       HANEUL_ACCESS_KEY_ID: "AKIAABCDEFGHIJKLMNOP",
       HANEUL_SECRET_ACCESS_KEY: "secret/with+chars",
     };
@@ -57,6 +59,8 @@ describe("loadServerConfig", () => {
     assert.equal(c.spares, 0);
     assert.equal(c.instanceNice, 3);
     assert.equal(c.aheadDepth, 0);
+    assert.equal(c.randomSeed, 4294967295);
+    assert.equal(loadServerConfig(env, ["--random-seed", "0"]).randomSeed, 0);
     assert.deepEqual(c.accessKey, { accessKeyId: "AKIAABCDEFGHIJKLMNOP", secretAccessKey: "secret/with+chars" });
   });
 
@@ -75,6 +79,9 @@ describe("loadServerConfig", () => {
     bad({}, ["--spares", "1.5"], /--spares/);
     bad({}, ["--instance-nice", "20"], /--instance-nice '20'/);
     bad({}, ["--ahead-depth", "17"], /--ahead-depth '17'/);
+    bad({}, ["--random-seed", "abc"], /--random-seed 'abc'/);
+    bad({ HANEUL_RANDOM_SEED: "4294967296" }, [], /HANEUL_RANDOM_SEED '4294967296'/);
+    bad({}, ["--random-seed=-1"], /--random-seed '-1': must be a whole number/);
     bad({}, ["--nope"], /nope/);
     bad({ HANEUL_ACCESS_KEY_ID: "AKIAABCDEFGHIJKLMNOP" }, [], /must be set together/);
     bad({ HANEUL_ACCESS_KEY_ID: "lower", HANEUL_SECRET_ACCESS_KEY: "x" }, [], /HANEUL_ACCESS_KEY_ID/);

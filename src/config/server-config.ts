@@ -32,6 +32,8 @@ export interface ServerConfig {
   readonly aheadDepth: number;
   /** Nice value of instance processes (0-19): the node keeps the CPU it needs under function load. */
   readonly instanceNice: number;
+  /** Seed of the draws behind alias weights and stage canaries; absent = Math.random. */
+  readonly randomSeed?: number | undefined;
 }
 
 /** A configuration value was missing or malformed; the message names the flag or variable. */
@@ -45,6 +47,13 @@ export class ConfigError extends Error {
 const port = z.coerce.number().int().min(0).max(65535);
 const host = z.string().min(1);
 const count = (min: number) => z.coerce.number().int().min(min);
+/** A 32-bit unsigned seed, or undefined when empty. */
+const optionalSeed = () =>
+  z
+    .string()
+    .regex(/^\d*$/, "must be a whole number from 0 to 4294967295")
+    .transform((s) => (s === "" ? undefined : Number(s)))
+    .refine((n) => n === undefined || n <= 0xffffffff, "must be a whole number from 0 to 4294967295");
 
 /** Each setting: its flag, its environment variable, its schema and its default. */
 const SETTINGS = {
@@ -70,6 +79,7 @@ const SETTINGS = {
   "scale-out-wait-ms": { env: "HANEUL_SCALE_OUT_WAIT_MS", schema: count(0), fallback: "250" },
   "ahead-depth": { env: "HANEUL_AHEAD_DEPTH", schema: count(0).max(16), fallback: String(AHEAD_DEPTH) },
   "instance-nice": { env: "HANEUL_INSTANCE_NICE", schema: count(0).max(19), fallback: "10" },
+  "random-seed": { env: "HANEUL_RANDOM_SEED", schema: optionalSeed(), fallback: "" },
 } as const;
 
 type SettingName = keyof typeof SETTINGS;
@@ -101,6 +111,9 @@ export const SERVER_USAGE = `usage: haneul server [options]
                            is answered (HANEUL_AHEAD_DEPTH, default ${AHEAD_DEPTH}, at most 16; 0 = none)
   --instance-nice <n>      CPU priority of function instances below the node's, as a nice
                            value 0-19 (HANEUL_INSTANCE_NICE, default 10; 0 = the same)
+  --random-seed <n>        seed the draws behind alias weights and stage canaries, so that
+                           traffic splits the same way on every run (HANEUL_RANDOM_SEED,
+                           0-4294967295; default unseeded)
 
 Access keys: HANEUL_ACCESS_KEY_ID and HANEUL_SECRET_ACCESS_KEY (both or neither);
 without them a key pair is generated in <data>/credentials on first start.
@@ -139,6 +152,7 @@ export function loadServerConfig(env: Env, argv: readonly string[], cwd = proces
     scaleOutWaitMs: pick("scale-out-wait-ms"),
     aheadDepth: pick("ahead-depth"),
     instanceNice: pick("instance-nice"),
+    randomSeed: pick("random-seed"),
   });
 }
 

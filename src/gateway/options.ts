@@ -1,6 +1,7 @@
 import type { InvokeService } from "../invoker/types.js";
 import type { Clock } from "../shared/clock.js";
 import type { IdSource } from "../shared/ids.js";
+import type { RandomSource } from "../shared/random.js";
 
 /** One access-log record per request, as API Gateway's access logs carry it. */
 export interface AccessLogRecord {
@@ -24,7 +25,7 @@ export interface GatewayOptions {
   readonly region: string;
   readonly accountId: string;
   /** Numbers in [0, 1) for stage canary splits (default Math.random). */
-  readonly random?: (() => number) | undefined;
+  readonly random?: RandomSource | undefined;
   readonly onAccessLog?: ((record: AccessLogRecord) => void) | undefined;
   /** Largest request body accepted (API Gateway: 10 MB). */
   readonly maxBodyBytes?: number | undefined;

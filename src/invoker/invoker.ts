@@ -7,6 +7,7 @@ import type { Instance, InstanceInvokeResult } from "../ports/instance-launcher.
 import type { Clock } from "../shared/clock.js";
 import { PlatformError } from "../shared/errors.js";
 import type { IdSource } from "../shared/ids.js";
+import type { RandomSource } from "../shared/random.js";
 import { ConcurrencyLimiter } from "./concurrency.js";
 import type { InstancePool } from "./instance-pool.js";
 import type { InvokeOptions, InvokeService, InvokeTarget } from "./types.js";
@@ -19,7 +20,7 @@ export interface InvokerOptions {
   /** Account-wide concurrent executions (AWS default 1000). */
   readonly accountConcurrency: number;
   /** Random numbers in [0, 1) for alias weights. */
-  readonly random?: () => number;
+  readonly random?: RandomSource | undefined;
   /** Receives one record per call. */
   readonly onRecord?: (record: InvocationRecord) => void;
 }
@@ -43,7 +44,7 @@ const TOO_LARGE = Buffer.from(
 export class Invoker implements InvokeService {
   readonly #o: InvokerOptions;
   readonly #limiter: ConcurrencyLimiter;
-  readonly #random: () => number;
+  readonly #random: RandomSource;
 
   constructor(options: InvokerOptions) {
     this.#o = options;

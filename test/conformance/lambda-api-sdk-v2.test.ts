@@ -58,7 +58,8 @@ function v2Error(code: string, status: number, message?: string | RegExp) {
 let node: LambdaNode;
 let lambda: Lambda;
 before(async () => {
-  node = await startLambdaNode();
+  // Seeded draws: the alias split over 1000 calls below is the same on every run.
+  node = await startLambdaNode({ randomSeed: 1 });
   const { accessKeyId, secretAccessKey } = await node.client.config.credentials();
   lambda = new AWS.Lambda({
     endpoint: node.url,

@@ -26,8 +26,13 @@ export interface LambdaNode {
   close(): Promise<void>;
 }
 
-/** Starts a node in a fresh data directory. */
-export async function startLambdaNode(options: { accountConcurrency?: number } = {}): Promise<LambdaNode> {
+/**
+ * Starts a node in a fresh data directory. `randomSeed` seeds alias weights and canaries
+ * (`--random-seed`), so that a split over many calls is the same on every run.
+ */
+export async function startLambdaNode(
+  options: { accountConcurrency?: number; randomSeed?: number } = {},
+): Promise<LambdaNode> {
   mkdirSync(join(ROOT, ".haneul"), { recursive: true });
   const dataDir = mkdtempSync(join(ROOT, ".haneul", "test-node-"));
   const config = loadServerConfig(
@@ -37,6 +42,7 @@ export async function startLambdaNode(options: { accountConcurrency?: number } =
       HANEUL_REGION: NODE_REGION,
       HANEUL_ACCOUNT_ID: NODE_ACCOUNT,
       HANEUL_CONCURRENCY: String(options.accountConcurrency ?? 1000),
+      HANEUL_RANDOM_SEED: options.randomSeed === undefined ? undefined : String(options.randomSeed),
       PATH: process.env["PATH"],
     },
     ["--data", dataDir, "--api-port", "0", "--gateway-port", "0", "--spares", "0"],
