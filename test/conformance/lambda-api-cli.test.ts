@@ -16,13 +16,17 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { CreateFunctionCommand, DeleteFunctionCommand, InvokeCommand } from "@aws-sdk/client-lambda";
 import { zipSync } from "fflate";
-import { type LambdaNode, NODE_ACCOUNT, NODE_REGION, startLambdaNode } from "../helpers/lambda-node.js";
+import {
+  functionArn as arn,
+  type LambdaNode,
+  NODE_ACCOUNT,
+  NODE_REGION,
+  NODE_ROLE as ROLE,
+  startLambdaNode,
+} from "../helpers/lambda-node.js";
 
 /** Debian's awscli 2.x; a pyenv `aws` v1 shim may come first on PATH. */
 const AWS_CLI = "/usr/bin/aws";
-const ROLE = `arn:aws:iam::${NODE_ACCOUNT}:role/conformance`;
-const arn = (name: string, q?: string) =>
-  `arn:aws:lambda:${NODE_REGION}:${NODE_ACCOUNT}:function:${name}${q ? `:${q}` : ""}`;
 /** The CLI's exit status for an error answered by the service. */
 const SERVICE_ERROR = 254;
 

@@ -9,16 +9,18 @@ import { createRequire } from "node:module";
 import { after, before, describe, test } from "node:test";
 import type AwsSdkV2 from "aws-sdk";
 import { zipSync } from "fflate";
-import { type LambdaNode, NODE_ACCOUNT, NODE_REGION, startLambdaNode } from "../helpers/lambda-node.js";
+import {
+  functionArn as arn,
+  type LambdaNode,
+  NODE_REGION,
+  NODE_ROLE as ROLE,
+  startLambdaNode,
+} from "../helpers/lambda-node.js";
 
 const require = createRequire(import.meta.url);
 (require("aws-sdk/lib/maintenance_mode_message.js") as { suppress: boolean }).suppress = true;
 const AWS = require("aws-sdk") as typeof AwsSdkV2;
 type Lambda = AwsSdkV2.Lambda;
-
-const ROLE = `arn:aws:iam::${NODE_ACCOUNT}:role/conformance`;
-const arn = (name: string, q?: string) =>
-  `arn:aws:lambda:${NODE_REGION}:${NODE_ACCOUNT}:function:${name}${q ? `:${q}` : ""}`;
 
 /** A zip whose handler answers with `tag`, logs a line, and can fail or sleep. */
 function code(tag: string): Buffer {

@@ -34,12 +34,8 @@ import {
   UpdateFunctionEventInvokeConfigCommand,
 } from "@aws-sdk/client-lambda";
 import { zipSync } from "fflate";
-import { type LambdaNode, NODE_ACCOUNT, NODE_REGION, startLambdaNode } from "../helpers/lambda-node.js";
+import { functionArn as arn, type LambdaNode, NODE_ROLE as ROLE, startLambdaNode } from "../helpers/lambda-node.js";
 import { sdkError } from "../helpers/sdk-error.js";
-
-const ROLE = `arn:aws:iam::${NODE_ACCOUNT}:role/conformance`;
-const arn = (name: string, q?: string) =>
-  `arn:aws:lambda:${NODE_REGION}:${NODE_ACCOUNT}:function:${name}${q ? `:${q}` : ""}`;
 
 /** A zip whose handler answers with `tag`, logs a line, and can fail, sleep or read its environment. */
 function code(tag: string): Uint8Array {

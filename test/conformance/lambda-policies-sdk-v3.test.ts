@@ -21,12 +21,16 @@ import {
   UntagResourceCommand,
 } from "@aws-sdk/client-lambda";
 import { zipSync } from "fflate";
-import { type LambdaNode, NODE_ACCOUNT, NODE_REGION, startLambdaNode } from "../helpers/lambda-node.js";
+import {
+  functionArn as arn,
+  type LambdaNode,
+  NODE_ACCOUNT,
+  NODE_REGION,
+  NODE_ROLE as ROLE,
+  startLambdaNode,
+} from "../helpers/lambda-node.js";
 import { sdkError } from "../helpers/sdk-error.js";
 
-const ROLE = `arn:aws:iam::${NODE_ACCOUNT}:role/conformance`;
-const arn = (name: string, q?: string) =>
-  `arn:aws:lambda:${NODE_REGION}:${NODE_ACCOUNT}:function:${name}${q ? `:${q}` : ""}`;
 const ZIP = zipSync({ "index.js": new TextEncoder().encode("exports.handler = async () => 1;\n") });
 
 let node: LambdaNode;

@@ -13,6 +13,11 @@ import { ROOT } from "./paths.js";
 
 export const NODE_REGION = "us-east-1";
 export const NODE_ACCOUNT = "123456789012";
+/** The execution role the conformance suites give their functions (haneul records it, as AWS requires one). */
+export const NODE_ROLE = `arn:aws:iam::${NODE_ACCOUNT}:role/conformance`;
+/** A function's ARN on the test node, with an optional qualifier. */
+export const functionArn = (name: string, qualifier?: string): string =>
+  `arn:aws:lambda:${NODE_REGION}:${NODE_ACCOUNT}:function:${name}${qualifier ? `:${qualifier}` : ""}`;
 const AKID = "AKIAHANEULCONFORMANCE";
 const SECRET = "conformance/Secret+0123456789abcdefghij";
 
