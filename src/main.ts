@@ -7,14 +7,16 @@ import { FsCodeStore } from "./adapters/fs-code-store.js";
 import { SqliteApiStore } from "./adapters/sqlite/api-store.js";
 import { SqliteStore } from "./adapters/sqlite/sqlite-store.js";
 import { createApiGatewayOperations } from "./api/apigateway/index.js";
-import { loadNodeCredentials, type AccessKey } from "./api/credentials.js";
+import { loadNodeCredentials } from "./api/credentials.js";
 import { createLambdaOperations } from "./api/lambda/index.js";
 import { createEngine } from "./compose/engine.js";
 import { instanceHostEnvFromProcess } from "./config/instance-env.js";
-import { ApiService } from "./control/api-service.js";
-import { LambdaControlPlane } from "./control/index.js";
-import { AsyncInvoker } from "./events/async-invoker.js";
-import { Gateway } from "./gateway/gateway.js";
+import { runCli } from "./cli/main.js";
+import type { RunningNode } from "./cli/deps.js";
+import { invokeOnce } from "./compose/invoke-once.js";
+import { ApiService, LambdaControlPlane } from "./control/index.js";
+import { AsyncInvoker } from "./events/index.js";
+import { Gateway } from "./gateway/index.js";
 import { createApiServer } from "./api/http-server.js";
 import { createSigV4Verifier } from "./api/sigv4.js";
 import type { Operation } from "./api/types.js";
@@ -24,18 +26,11 @@ import { systemClock, type Clock } from "./shared/clock.js";
 import { randomIds, type IdSource } from "./shared/ids.js";
 import { seededRandom } from "./shared/random.js";
 
-/** A running haneul node. */
-export interface RunningNode {
-  /** Base URL of the AWS-compatible control API (`--endpoint-url`). */
-  readonly apiUrl: string;
-  /** Base URL of the public gateway; undefined until the gateway is wired. */
-  readonly gatewayUrl: string | undefined;
-  /** The access key users sign with. */
-  readonly accessKey: AccessKey;
-  /** Set when this start generated the access key: print it once. */
-  readonly generatedCredentialsFile: string | undefined;
-  /** Stops accepting requests, lets in-flight ones finish, then stops every part. */
-  stop(): Promise<void>;
+export type { RunningNode } from "./cli/deps.js";
+
+/** The `haneul` command: runs the CLI with `argv` (without node and script) over this root's services. */
+export function main(argv: string[]): Promise<number> {
+  return runCli(argv, { startNode: (config) => startNode(config), invokeOnce });
 }
 
 /** Adapters a caller (a test) may replace. */

@@ -24,7 +24,7 @@ import {
   type InitHeader,
   type InvokeHeader,
   type ResultHeader,
-} from "./protocol.js";
+} from "../../protocol/frames.js";
 
 const FD = 3;
 const BUFFER_SIZE = 64 * 1024;

@@ -1,11 +1,7 @@
-import { readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { createEngine } from "../compose/engine.js";
-import { StaticCatalog } from "../control/static-catalog.js";
+import { readFile } from "node:fs/promises";
 import { INVOKE_USAGE, parseInvokeOptions, type InvokeCommandOptions } from "../config/invoke-options.js";
 import type { FunctionSpec } from "../domain/function-spec.js";
-import { randomIds } from "../shared/ids.js";
+import type { CliDeps } from "./deps.js";
 
 async function readEvent(source: string | undefined): Promise<Buffer> {
   if (source === undefined) return Buffer.from("{}");
@@ -34,7 +30,7 @@ function specFrom(o: InvokeCommandOptions): FunctionSpec {
 }
 
 /** `haneul invoke`: one invocation; result on stdout, logs on stderr, exit 1 on a function error. */
-export async function runInvokeCommand(args: string[]): Promise<number> {
+export async function runInvokeCommand(args: string[], deps: CliDeps): Promise<number> {
   let options: InvokeCommandOptions;
   try {
     options = parseInvokeOptions(args);
@@ -53,24 +49,12 @@ export async function runInvokeCommand(args: string[]): Promise<number> {
     process.stderr.write("haneul invoke: the event is not valid JSON\n");
     return 2;
   }
-  const scratchDir = join(tmpdir(), `haneul-invoke-${randomIds.hex(6)}`);
-  const engine = await createEngine({
-    catalog: new StaticCatalog([specFrom(options)]),
-    scratchDir,
-    path: options.path,
-    sparesPerHeap: 0,
-  });
-  try {
-    const { outcome, record } = await engine.invoker.invoke({ functionName: options.functionName }, event);
-    process.stderr.write(record.logs.join("\n") + "\n");
-    if (outcome.kind === "throttled") {
-      process.stderr.write(`haneul invoke: throttled (${outcome.reason})\n`);
-      return 1;
-    }
-    process.stdout.write(outcome.payload.toString("utf8") + "\n");
-    return outcome.kind === "ok" ? 0 : 1;
-  } finally {
-    await engine.close();
-    await rm(scratchDir, { recursive: true, force: true });
+  const { outcome, record } = await deps.invokeOnce(specFrom(options), event, { path: options.path });
+  process.stderr.write(record.logs.join("\n") + "\n");
+  if (outcome.kind === "throttled") {
+    process.stderr.write(`haneul invoke: throttled (${outcome.reason})\n`);
+    return 1;
   }
+  process.stdout.write(outcome.payload.toString("utf8") + "\n");
+  return outcome.kind === "ok" ? 0 : 1;
 }

@@ -1,8 +1,9 @@
+import type { CliDeps } from "./deps.js";
 import { runInvokeCommand } from "./invoke-command.js";
 import { runServerCommand } from "./server-command.js";
 
-/** A CLI command: receives its own arguments, returns the exit status. */
-type Command = (args: string[]) => Promise<number>;
+/** A CLI command: receives its own arguments and the composition root's services, returns the exit status. */
+type Command = (args: string[], deps: CliDeps) => Promise<number>;
 
 const COMMANDS: Record<string, { run: Command; summary: string }> = {
   invoke: { run: runInvokeCommand, summary: "run one invocation of a function from a code directory" },
@@ -15,7 +16,7 @@ function usage(): string {
 }
 
 /** Runs the haneul CLI with `argv` (without node and script); resolves to the exit status. */
-export async function main(argv: string[]): Promise<number> {
+export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === "--help" || name === "-h" || name === "help") {
     process.stdout.write(usage());
@@ -26,5 +27,5 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`haneul: unknown command '${name}'\n\n${usage()}`);
     return 2;
   }
-  return command.run(rest);
+  return command.run(rest, deps);
 }

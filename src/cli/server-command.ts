@@ -1,8 +1,8 @@
 import { ConfigError, loadServerConfigFromProcess, SERVER_USAGE, type ServerConfig } from "../config/server-config.js";
-import { startNode, type RunningNode } from "../main.js";
+import type { CliDeps, RunningNode } from "./deps.js";
 
 /** `haneul server`: runs a node until SIGINT or SIGTERM; resolves to the exit status. */
-export async function runServerCommand(args: string[]): Promise<number> {
+export async function runServerCommand(args: string[], deps: CliDeps): Promise<number> {
   if (args.includes("--help") || args.includes("-h")) {
     process.stdout.write(SERVER_USAGE);
     return 0;
@@ -19,7 +19,7 @@ export async function runServerCommand(args: string[]): Promise<number> {
   const stopSignal = nextSignal();
   let node: RunningNode;
   try {
-    node = await startNode(config);
+    node = await deps.startNode(config);
   } catch (e) {
     // Port in use and the like: one line, not a stack trace.
     process.stderr.write(`haneul server: cannot start: ${(e as Error).message}\n`);

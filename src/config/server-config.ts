@@ -2,7 +2,7 @@ import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { AHEAD_DEPTH, AHEAD_MAX_MS } from "../invoker/instance-pool.js";
+import { AHEAD_DEPTH, AHEAD_MAX_MS } from "../domain/handing-ahead.js";
 
 /** Options of `haneul server`, validated and frozen. */
 export interface ServerConfig {

@@ -1,2 +1,5 @@
 export { LambdaControlPlane, type ControlPlaneOptions, type InvocationTarget } from "./control-plane.js";
+export { ApiService, type ApiServiceDeps } from "./api-service.js";
+export { StaticCatalog } from "./static-catalog.js";
+export type { ResourceWithMethods } from "./apigateway/rest-apis.js";
 export type * from "./types.js";

@@ -1,4 +1,9 @@
-import type { AliasRouting } from "../ports/function-catalog.js";
+/** An alias's routing: a primary version and at most one extra weighted version (AWS rule). */
+export interface AliasRouting {
+  readonly name: string;
+  readonly primaryVersion: string;
+  readonly additionalVersion?: { readonly version: string; readonly weight: number } | undefined;
+}
 
 /**
  * Picks the version an alias call runs: the extra version with probability `weight`, else the

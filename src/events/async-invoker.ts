@@ -1,4 +1,4 @@
-import type { InvokeService } from "../invoker/types.js";
+import type { InvokeService } from "../ports/invoke-service.js";
 import type { AsyncEventRecord, NewAsyncEvent, Store } from "../ports/store.js";
 import type { Clock } from "../shared/clock.js";
 import { isPlatformError } from "../shared/errors.js";

@@ -3,7 +3,7 @@
  * the function under the integration timeout, and maps the outcome to an HTTP answer or to the
  * gateway error AWS gives (malformed answer, function error, Lambda rejecting the call, timeout).
  */
-import type { InvokeService } from "../invoker/types.js";
+import type { InvokeService } from "../ports/invoke-service.js";
 import type { Clock } from "../shared/clock.js";
 import { buildEventV1 } from "./event-v1.js";
 import { buildEventV2 } from "./event-v2.js";

@@ -5,7 +5,7 @@
  * every method ARN, as API Gateway does.
  */
 import type { DeployedAuthorizer } from "../domain/deployed-api.js";
-import type { InvokeService } from "../invoker/types.js";
+import type { InvokeService } from "../ports/invoke-service.js";
 import type { Clock } from "../shared/clock.js";
 import { AuthorizerCache } from "./authorizer-cache.js";
 import { buildRequestAuthorizerEventV1 } from "./event-v1.js";

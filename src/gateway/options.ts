@@ -1,4 +1,4 @@
-import type { InvokeService } from "../invoker/types.js";
+import type { InvokeService } from "../ports/invoke-service.js";
 import type { Clock } from "../shared/clock.js";
 import type { IdSource } from "../shared/ids.js";
 import type { RandomSource } from "../shared/random.js";

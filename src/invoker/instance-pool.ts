@@ -1,4 +1,5 @@
 import type { FunctionSpec } from "../domain/function-spec.js";
+import { AHEAD_DEPTH, AHEAD_MAX_MS } from "../domain/handing-ahead.js";
 import type { Instance, InstanceLauncher, LaunchResult } from "../ports/instance-launcher.js";
 import type { Clock } from "../shared/clock.js";
 
@@ -25,11 +26,6 @@ export interface InstancePoolOptions {
   /** How many events may wait ahead in one instance's channel. Default AHEAD_DEPTH. */
   readonly aheadDepth?: number | undefined;
 }
-
-/** The default of InstancePoolOptions.aheadMaxMs. */
-export const AHEAD_MAX_MS = 2;
-/** The default of InstancePoolOptions.aheadDepth. */
-export const AHEAD_DEPTH = 3;
 
 /** A warm instance, or the result of a cold start. */
 export type Acquired =

@@ -10,7 +10,7 @@ import type { IdSource } from "../shared/ids.js";
 import type { RandomSource } from "../shared/random.js";
 import { ConcurrencyLimiter } from "./concurrency.js";
 import type { InstancePool } from "./instance-pool.js";
-import type { InvokeOptions, InvokeService, InvokeTarget } from "./types.js";
+import type { InvokeOptions, InvokeService, InvokeTarget } from "../ports/invoke-service.js";
 
 export interface InvokerOptions {
   readonly catalog: FunctionCatalog;

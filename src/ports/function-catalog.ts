@@ -1,11 +1,7 @@
+import type { AliasRouting } from "../domain/alias-routing.js";
 import type { FunctionSpec } from "../domain/function-spec.js";
 
-/** An alias's routing: a primary version and at most one extra weighted version (AWS rule). */
-export interface AliasRouting {
-  readonly name: string;
-  readonly primaryVersion: string;
-  readonly additionalVersion?: { readonly version: string; readonly weight: number } | undefined;
-}
+export type { AliasRouting } from "../domain/alias-routing.js";
 
 /**
  * Where the invoker looks functions up. Implementations answer from memory (the hot path never

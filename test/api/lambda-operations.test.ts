@@ -9,7 +9,7 @@ import { createLambdaOperations, logTail } from "../../src/api/lambda/index.js";
 import type { ApiRequest, ApiResponse, Operation } from "../../src/api/types.js";
 import type { InvokeOutcome, InvokeResult } from "../../src/domain/invocation.js";
 import { AsyncInvoker } from "../../src/events/async-invoker.js";
-import type { InvokeOptions, InvokeService, InvokeTarget } from "../../src/invoker/types.js";
+import type { InvokeOptions, InvokeService, InvokeTarget } from "../../src/ports/invoke-service.js";
 import { isPlatformError } from "../../src/shared/errors.js";
 import { arn, type ControlFixture, controlFixture, counterIds, HANDLER_ZIP, ROLE } from "../helpers/control-fixture.js";
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, test } from "node:test";
 import { SqliteStore } from "../../src/adapters/sqlite/sqlite-store.js";
 import type { InvokeOutcome, InvokeResult } from "../../src/domain/invocation.js";
-import type { InvokeOptions, InvokeService, InvokeTarget } from "../../src/invoker/types.js";
+import type { InvokeOptions, InvokeService, InvokeTarget } from "../../src/ports/invoke-service.js";
 import { ManualClock } from "../../src/shared/clock.js";
 import { PlatformError } from "../../src/shared/errors.js";
 import type { IdSource } from "../../src/shared/ids.js";

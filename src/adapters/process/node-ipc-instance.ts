@@ -10,7 +10,7 @@ import {
   type InitHeader,
   type InvokeHeader,
   type ResultHeader,
-} from "../../../runtime/src/protocol.js";
+} from "../../../protocol/frames.js";
 import { crashError, describeExit, isHeapOutOfMemory } from "./exit-outcome.js";
 import { InvocationSlot, type ReportedError } from "./invocation-slot.js";
 import { spawnIsolated, type IsolationOptions, type SpawnedProcess } from "./isolation.js";

@@ -1,5 +1,5 @@
 /** API Gateway v1 response shapes (botocore apigateway model: epoch-second dates, lists under `item`). */
-import type { ResourceWithMethods } from "../../control/apigateway/rest-apis.js";
+import type { ResourceWithMethods } from "../../control/index.js";
 import type {
   ApiRecord,
   AuthorizerRecord,

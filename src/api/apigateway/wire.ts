@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { ApiService } from "../../control/api-service.js";
+import type { ApiService } from "../../control/index.js";
 import { PlatformError } from "../../shared/errors.js";
 import type { ApiRequest, ApiResponse, Operation } from "../types.js";
 

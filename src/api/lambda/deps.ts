@@ -1,6 +1,6 @@
 import type { LambdaControlPlane } from "../../control/index.js";
-import type { AsyncEventQueue } from "../../events/async-invoker.js";
-import type { InvokeService } from "../../invoker/types.js";
+import type { AsyncEventQueue } from "../../events/index.js";
+import type { InvokeService } from "../../ports/invoke-service.js";
 import type { ApiRequest, ApiResponse, Operation } from "../types.js";
 
 /** What the Lambda API operations are built from. */

@@ -1,0 +1,1 @@
+export { AsyncInvoker, type AsyncEventQueue, type AsyncInvokerOptions } from "./async-invoker.js";

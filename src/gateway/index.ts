@@ -1,0 +1,1 @@
+export { Gateway, apiUrls, type AccessLogRecord, type GatewayOptions } from "./gateway.js";
