@@ -1,6 +1,7 @@
 import type { ServerConfig } from "../config/server-config.js";
 import type { FunctionSpec } from "../domain/function-spec.js";
-import type { InvokeResult } from "../domain/invocation.js";
+import type { InvocationRecord, InvokeResult } from "../domain/invocation.js";
+import type { AccessLogRecord } from "../gateway/index.js";
 
 /** One access key pair. */
 export interface AccessKeyPair {
@@ -22,10 +23,18 @@ export interface RunningNode {
   stop(): Promise<void>;
 }
 
-/** What `haneul invoke` needs to run one event: where instances may look for programs. */
+/** What `haneul invoke` needs to run one event. */
 export interface InvokeOnceOptions {
   /** PATH for the instance. */
   readonly path: string;
+  /** A deployment package (.zip) to extract and run instead of the spec's code directory. */
+  readonly codeZip?: string | undefined;
+}
+
+/** Observers of a running node's traffic (the server's per-request lines). */
+export interface NodeObservers {
+  readonly onAccessLog?: ((record: AccessLogRecord) => void) | undefined;
+  readonly onRecord?: ((record: InvocationRecord) => void) | undefined;
 }
 
 /**
@@ -34,7 +43,7 @@ export interface InvokeOnceOptions {
  */
 export interface CliDeps {
   /** Starts a node from its configuration. */
-  startNode(config: ServerConfig): Promise<RunningNode>;
-  /** Runs `event` once on a fresh instance of `spec`, then stops everything it started. */
+  startNode(config: ServerConfig, observers?: NodeObservers): Promise<RunningNode>;
+  /** Runs `event` once on a fresh instance of `spec`, then stops everything it started; a bad package throws PlatformError. */
   invokeOnce(spec: FunctionSpec, event: Buffer, options: InvokeOnceOptions): Promise<InvokeResult>;
 }

@@ -1,6 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { INVOKE_USAGE, parseInvokeOptions, type InvokeCommandOptions } from "../config/invoke-options.js";
 import type { FunctionSpec } from "../domain/function-spec.js";
+import type { InvokeResult } from "../domain/invocation.js";
+import { isPlatformError } from "../shared/errors.js";
 import type { CliDeps } from "./deps.js";
 
 async function readEvent(source: string | undefined): Promise<Buffer> {
@@ -10,8 +12,17 @@ async function readEvent(source: string | undefined): Promise<Buffer> {
     for await (const c of process.stdin as AsyncIterable<Buffer>) chunks.push(c);
     return Buffer.concat(chunks);
   }
-  return readFile(source);
+  try {
+    return await readFile(source);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : (e as Error).message;
+    throw new BadInput(`--event: ${why}: ${source}`);
+  }
 }
+
+/** Input the user must correct: one line on stderr, exit status 2. */
+class BadInput extends Error {}
 
 function specFrom(o: InvokeCommandOptions): FunctionSpec {
   return {
@@ -21,7 +32,8 @@ function specFrom(o: InvokeCommandOptions): FunctionSpec {
     revision: "cli",
     runtime: o.runtime,
     handler: o.handler,
-    codeDir: o.codeDir,
+    // A package is extracted by invokeOnce, which gives the spec its directory then.
+    codeDir: o.code.path,
     memoryMb: o.memoryMb,
     timeoutSec: o.timeoutSec,
     environment: o.environment,
@@ -35,21 +47,32 @@ export async function runInvokeCommand(args: string[], deps: CliDeps): Promise<n
   try {
     options = parseInvokeOptions(args);
   } catch (e) {
-    process.stderr.write(`haneul invoke: ${(e as Error).message}\n\n${INVOKE_USAGE}`);
+    process.stderr.write(`haneul invoke: ${(e as Error).message} (see 'haneul help invoke')\n`);
     return 2;
   }
   if (options.help) {
     process.stdout.write(INVOKE_USAGE);
     return 0;
   }
-  const event = await readEvent(options.eventSource);
+  let event: Buffer;
   try {
+    event = await readEvent(options.eventSource);
     JSON.parse(event.toString("utf8"));
-  } catch {
-    process.stderr.write("haneul invoke: the event is not valid JSON\n");
+  } catch (e) {
+    const message = e instanceof BadInput ? e.message : "the event is not valid JSON";
+    process.stderr.write(`haneul invoke: ${message}\n`);
     return 2;
   }
-  const { outcome, record } = await deps.invokeOnce(specFrom(options), event, { path: options.path });
+  const codeZip = options.code.kind === "zip" ? options.code.path : undefined;
+  let result: InvokeResult;
+  try {
+    result = await deps.invokeOnce(specFrom(options), event, { path: options.path, codeZip });
+  } catch (e) {
+    if (!isPlatformError(e)) throw e;
+    process.stderr.write(`haneul invoke: --code: ${e.message}\n`);
+    return 2;
+  }
+  const { outcome, record } = result;
   process.stderr.write(record.logs.join("\n") + "\n");
   if (outcome.kind === "throttled") {
     process.stderr.write(`haneul invoke: throttled (${outcome.reason})\n`);

@@ -1,3 +1,6 @@
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { CliDeps } from "./deps.js";
 import { runInvokeCommand } from "./invoke-command.js";
 import { runServerCommand } from "./server-command.js";
@@ -12,12 +15,26 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
 
 function usage(): string {
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
-  return `usage: haneul <command> [options]\n\ncommands:\n${lines.join("\n")}\n\nRun 'haneul <command> --help' for a command's options.\n`;
+  return `usage: haneul <command> [options]\n\ncommands:\n${lines.join("\n")}\n\nRun 'haneul help <command>' (or 'haneul <command> --help') for a command's options,
+'haneul --version' for the version.\n`;
+}
+
+/** The installed package's version (package.json next to dist/). */
+export function packageVersion(): string {
+  const file = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "package.json");
+  return (JSON.parse(readFileSync(file, "utf8")) as { version: string }).version;
 }
 
 /** Runs the haneul CLI with `argv` (without node and script); resolves to the exit status. */
 export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === "--version" || name === "-v" || name === "version") {
+    process.stdout.write(`haneul ${packageVersion()} (Node.js ${process.versions.node})\n`);
+    return 0;
+  }
+  if (name === "help" && rest[0] !== undefined && rest[0] in COMMANDS) {
+    return (COMMANDS[rest[0]] as { run: Command }).run(["--help"], deps);
+  }
   if (!name || name === "--help" || name === "-h" || name === "help") {
     process.stdout.write(usage());
     return name ? 0 : 2;

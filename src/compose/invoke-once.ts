@@ -1,25 +1,45 @@
-import { rm } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { FsCodeStore } from "../adapters/fs-code-store.js";
 import { StaticCatalog } from "../control/index.js";
 import type { FunctionSpec } from "../domain/function-spec.js";
 import type { InvokeResult } from "../domain/invocation.js";
 import { randomIds } from "../shared/ids.js";
 import { createEngine } from "./engine.js";
 
-/** Runs `event` once on a fresh engine holding only `spec` (`haneul invoke`), then stops it. */
-export async function invokeOnce(spec: FunctionSpec, event: Buffer, options: { path: string }): Promise<InvokeResult> {
+/** How `haneul invoke` runs its one event. */
+export interface InvokeOnceOptions {
+  /** PATH for the instance. */
+  readonly path: string;
+  /** A deployment package to extract (checked as CreateFunction checks it) and run instead of spec.codeDir. */
+  readonly codeZip?: string | undefined;
+}
+
+/**
+ * Runs `event` once on a fresh engine holding only `spec` (`haneul invoke`), then stops it and
+ * removes its scratch directory. A bad package throws Lambda's PlatformError.
+ */
+export async function invokeOnce(spec: FunctionSpec, event: Buffer, options: InvokeOnceOptions): Promise<InvokeResult> {
   const scratchDir = join(tmpdir(), `haneul-invoke-${randomIds.hex(6)}`);
-  const engine = await createEngine({
-    catalog: new StaticCatalog([spec]),
-    scratchDir,
-    path: options.path,
-    sparesPerHeap: 0,
-  });
   try {
-    return await engine.invoker.invoke({ functionName: spec.functionName }, event);
+    let codeDir = spec.codeDir;
+    if (options.codeZip !== undefined) {
+      const code = new FsCodeStore({ dataDir: scratchDir });
+      codeDir = code.treeDir((await code.put(await readFile(options.codeZip))).sha256Hex);
+    }
+    const engine = await createEngine({
+      catalog: new StaticCatalog([{ ...spec, codeDir }]),
+      scratchDir: join(scratchDir, "instances"),
+      path: options.path,
+      sparesPerHeap: 0,
+    });
+    try {
+      return await engine.invoker.invoke({ functionName: spec.functionName }, event);
+    } finally {
+      await engine.close();
+    }
   } finally {
-    await engine.close();
     await rm(scratchDir, { recursive: true, force: true });
   }
 }

@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
@@ -6,7 +6,8 @@ import { LIMITS, SUPPORTED_RUNTIMES } from "../domain/function-spec.js";
 
 /** Options of `haneul invoke`, validated. */
 export interface InvokeCommandOptions {
-  readonly codeDir: string;
+  /** The code: a directory, or a deployment package (`.zip`) extracted before the run. */
+  readonly code: { readonly kind: "dir" | "zip"; readonly path: string };
   readonly handler: string;
   readonly runtime: string;
   readonly functionName: string;
@@ -27,7 +28,8 @@ The result is printed on stdout, the function's logs on stderr; the exit status
 is 1 when the function fails.
 
 options:
-  --code <dir>          directory holding the function's code (LAMBDA_TASK_ROOT)
+  --code <dir>|<zip>    directory holding the function's code (LAMBDA_TASK_ROOT), or a
+                        deployment package (.zip), as 'aws lambda create-function' takes it
   --handler <h>         handler, e.g. index.handler or src/app.main (Node.js runtimes)
   --runtime <r>         ${SUPPORTED_RUNTIMES.join(", ")}
                         (default nodejs20.x; provided.al2023 when the directory has a bootstrap and no --handler)
@@ -80,13 +82,21 @@ export function parseInvokeOptions(args: string[], env: NodeJS.ProcessEnv = proc
   if (values.help) return { help: true } as InvokeCommandOptions;
   const parsed = schema.safeParse(values);
   if (!parsed.success) {
-    throw new Error(parsed.error.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("\n"));
+    // The flag alone: `--env.0` would be an internal path to the user.
+    const flagOf = (i: z.core.$ZodIssue) => `--${String(i.path[0] ?? "options")}`;
+    throw new Error(
+      parsed.error.issues
+        .map((i) => (i.message.startsWith("--") ? i.message : `${flagOf(i)}: ${i.message}`))
+        .join("\n"),
+    );
   }
   const v = parsed.data;
-  const codeDir = resolve(v.code);
-  if (!existsSync(codeDir)) throw new Error(`--code: no such directory: ${codeDir}`);
+  const code = readCodeArgument(v.code);
+  if (code.kind === "zip" && !v.handler && !v.runtime) {
+    throw new Error("--handler is required with a .zip (or --runtime provided.al2023 for a package with a bootstrap)");
+  }
   const runtime =
-    v.runtime ?? (!v.handler && existsSync(resolve(codeDir, "bootstrap")) ? "provided.al2023" : "nodejs20.x");
+    v.runtime ?? (!v.handler && existsSync(resolve(code.path, "bootstrap")) ? "provided.al2023" : "nodejs20.x");
   if (!SUPPORTED_RUNTIMES.includes(runtime)) {
     throw new Error(`--runtime: ${runtime} is not supported; use one of ${SUPPORTED_RUNTIMES.join(", ")}`);
   }
@@ -96,11 +106,11 @@ export function parseInvokeOptions(args: string[], env: NodeJS.ProcessEnv = proc
   );
   const name =
     v.name ??
-    basename(codeDir)
+    basename(code.path, ".zip")
       .replace(/[^a-zA-Z0-9-_]/g, "-")
       .slice(0, 64);
   return {
-    codeDir,
+    code,
     handler: v.handler ?? "bootstrap",
     runtime,
     functionName: name || "function",
@@ -112,4 +122,13 @@ export function parseInvokeOptions(args: string[], env: NodeJS.ProcessEnv = proc
     path: env["PATH"] ?? "/usr/local/bin:/usr/bin:/bin",
     help: false,
   };
+}
+
+/** `--code` names a directory or a deployment package; anything else is refused with what was expected. */
+function readCodeArgument(value: string): InvokeCommandOptions["code"] {
+  const path = resolve(value);
+  if (!existsSync(path)) throw new Error(`--code: no such file or directory: ${path}`);
+  if (statSync(path).isDirectory()) return { kind: "dir", path };
+  if (path.toLowerCase().endsWith(".zip")) return { kind: "zip", path };
+  throw new Error(`--code: ${path} is a file; give the code's directory or a .zip deployment package`);
 }

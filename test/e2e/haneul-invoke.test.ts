@@ -1,7 +1,10 @@
 /** `haneul invoke` end to end: a real CLI process running a real function. */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { zipSync } from "fflate";
 import { describe, it } from "node:test";
 import { CLI, HANDLERS } from "../helpers/paths.js";
 
@@ -82,5 +85,52 @@ describe("haneul invoke", { concurrency: 4 }, () => {
     const missing = await run(["invoke", "--handler", "index.handler"]);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /--code is required/);
+  });
+
+  it("answers bad input with one line naming the flag, exit status 2, and no stack trace", async () => {
+    const code = join(HANDLERS, "cjs");
+    const cases: [string[], RegExp][] = [
+      [["--event", "/nonexistent/event.json"], /^haneul invoke: --event: no such file: \/nonexistent\/event\.json/],
+      [["--env", "FOO"], /^haneul invoke: --env takes KEY=VALUE/],
+      [["--memory", "64"], /^haneul invoke: --memory: /],
+    ];
+    for (const [extra, expected] of cases) {
+      const r = await run(["invoke", "--code", code, "--handler", "index.handler", ...extra]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, expected);
+      assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+      assert.doesNotMatch(r.stderr, /\bat .*\.js:\d+/);
+    }
+    const file = await run(["invoke", "--code", join(code, "index.js"), "--handler", "index.handler"]);
+    assert.equal(file.code, 2);
+    assert.match(file.stderr, /--code: .*index\.js is a file; give the code's directory or a \.zip/);
+  });
+
+  it("runs a .zip deployment package given as --code, and refuses a broken one", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "haneul-invoke-zip-"));
+    try {
+      const zip = join(dir, "fn.zip");
+      writeFileSync(zip, zipSync({ "index.js": Buffer.from("exports.handler = async (e) => ({ zipped: e.v });") }));
+      const r = await run(["invoke", "--code", zip, "--handler", "index.handler", "--event", "-"], '{"v":7}');
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(JSON.parse(r.stdout), { zipped: 7 });
+      assert.match(r.stderr, /^START RequestId: /m);
+      const broken = join(dir, "broken.zip");
+      writeFileSync(broken, "not a zip at all");
+      const bad = await run(["invoke", "--code", broken, "--handler", "index.handler"]);
+      assert.equal(bad.code, 2);
+      assert.match(bad.stderr, /^haneul invoke: --code: /);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("help invoke and --version", async () => {
+    const help = await run(["help", "invoke"]);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /^usage: haneul invoke --code/);
+    const version = await run(["--version"]);
+    assert.equal(version.code, 0);
+    assert.match(version.stdout, /^haneul \d+\.\d+\.\d+ \(Node\.js \d+/);
   });
 });
