@@ -5,6 +5,7 @@
 import { join } from "node:path";
 import { FsCodeStore } from "./adapters/fs-code-store.js";
 import { SqliteApiStore } from "./adapters/sqlite/api-store.js";
+import { lockDataDir } from "./adapters/sqlite/data-dir-lock.js";
 import { SqliteStore } from "./adapters/sqlite/sqlite-store.js";
 import { createApiGatewayOperations } from "./api/apigateway/index.js";
 import { loadNodeCredentials } from "./api/credentials.js";
@@ -16,7 +17,7 @@ import type { RunningNode } from "./cli/deps.js";
 import { invokeOnce } from "./compose/invoke-once.js";
 import { ApiService, LambdaControlPlane } from "./control/index.js";
 import { AsyncInvoker } from "./events/index.js";
-import { Gateway } from "./gateway/index.js";
+import { Gateway, type AccessLogRecord } from "./gateway/index.js";
 import { createApiServer } from "./api/http-server.js";
 import { createSigV4Verifier } from "./api/sigv4.js";
 import type { Operation } from "./api/types.js";
@@ -30,7 +31,7 @@ export type { RunningNode } from "./cli/deps.js";
 
 /** The `haneul` command: runs the CLI with `argv` (without node and script) over this root's services. */
 export function main(argv: string[]): Promise<number> {
-  return runCli(argv, { startNode: (config) => startNode(config), invokeOnce });
+  return runCli(argv, { startNode: (config, observers) => startNode(config, observers), invokeOnce });
 }
 
 /** Adapters a caller (a test) may replace. */
@@ -38,15 +39,33 @@ export interface NodeOverrides {
   readonly clock?: Clock;
   readonly ids?: IdSource;
   /** Receives every invocation record (tests; telemetry later). */
-  readonly onRecord?: (record: InvocationRecord) => void;
+  readonly onRecord?: ((record: InvocationRecord) => void) | undefined;
+  /** Receives one access-log record per gateway request. */
+  readonly onAccessLog?: ((record: AccessLogRecord) => void) | undefined;
 }
 
-/** Starts a node from its configuration. */
+type StopHook = () => Promise<void> | void;
+
+/**
+ * Starts a node from its configuration. A start that fails part-way stops what it had started
+ * (listeners, instances, stores, the data directory's lock) before the error reaches the caller.
+ */
 export async function startNode(config: ServerConfig, overrides: NodeOverrides = {}): Promise<RunningNode> {
+  // Stopped in reverse order of start: the API first (no new work), the store and the lock last.
+  const stopHooks: StopHook[] = [];
+  try {
+    return await wireNode(config, overrides, stopHooks);
+  } catch (e) {
+    for (const hook of stopHooks.reverse()) await Promise.resolve(hook()).catch(() => undefined);
+    throw e;
+  }
+}
+
+async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHooks: StopHook[]): Promise<RunningNode> {
   const clock = overrides.clock ?? systemClock;
   const ids = overrides.ids ?? randomIds;
-  // Stopped in reverse order of start: the API first (no new work), the store last.
-  const stopHooks: (() => Promise<void>)[] = [];
+  const lock = lockDataDir(config.dataDir);
+  stopHooks.push(() => lock.release());
   const credentials = await loadNodeCredentials({ dataDir: config.dataDir, configured: config.accessKey });
 
   const dbPath = join(config.dataDir, "haneul.db");
@@ -97,6 +116,7 @@ export async function startNode(config: ServerConfig, overrides: NodeOverrides =
     accountId: config.accountId,
     // A stream of its own, so that canary splits do not depend on how many alias calls came between.
     random: config.randomSeed === undefined ? undefined : seededRandom(config.randomSeed ^ 0x5bd1e995),
+    onAccessLog: overrides.onAccessLog,
   });
   const gatewayPort = await gateway.listen(config.gatewayPort, config.gatewayHost);
   stopHooks.push(() => gateway.close());
@@ -120,6 +140,7 @@ export async function startNode(config: ServerConfig, overrides: NodeOverrides =
   ];
   const api = createApiServer({ operations, verify: createSigV4Verifier(credentials.lookup), ids, clock });
   const apiUrl = await api.listen(config.apiPort, config.apiHost);
+  stopHooks.push(() => api.close());
   Object.assign(instanceEnv, {
     AWS_ENDPOINT_URL: `http://127.0.0.1:${new URL(apiUrl).port}`,
     AWS_ACCESS_KEY_ID: credentials.instance.accessKeyId,
@@ -139,7 +160,6 @@ export async function startNode(config: ServerConfig, overrides: NodeOverrides =
         // call the node (AWS_ENDPOINT_URL), and a call refused mid-shutdown would fail the event for good.
         // Events accepted meanwhile are stored and run after the next start.
         await events.stop();
-        await api.close();
         for (const hook of stopHooks.reverse()) await hook();
       })();
       return stopping;
