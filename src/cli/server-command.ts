@@ -1,5 +1,6 @@
 import { ConfigError, loadServerConfigFromProcess, SERVER_USAGE, type ServerConfig } from "../config/server-config.js";
-import type { CliDeps, RunningNode } from "./deps.js";
+import type { CliDeps, NodeObservers, RunningNode } from "./deps.js";
+import { accessLine, invocationLine } from "./server-log.js";
 
 /** `haneul server`: runs a node until SIGINT or SIGTERM; resolves to the exit status. */
 export async function runServerCommand(args: string[], deps: CliDeps): Promise<number> {
@@ -19,7 +20,7 @@ export async function runServerCommand(args: string[], deps: CliDeps): Promise<n
   const stopSignal = nextSignal();
   let node: RunningNode;
   try {
-    node = await deps.startNode(config);
+    node = await deps.startNode(config, config.quiet ? {} : printing);
   } catch (e) {
     // Port in use and the like: one line, not a stack trace.
     process.stderr.write(`haneul server: cannot start: ${(e as Error).message}\n`);
@@ -38,11 +39,17 @@ export async function runServerCommand(args: string[], deps: CliDeps): Promise<n
   return 0;
 }
 
+const printing: NodeObservers = {
+  onAccessLog: (r) => process.stdout.write(`${accessLine(r)}\n`),
+  onRecord: (r) => process.stdout.write(`${invocationLine(r)}\n`),
+};
+
 function readyMessage(config: ServerConfig, node: RunningNode): string {
   const lines = [
     "haneul node ready",
     `  Lambda API   ${node.apiUrl}   (region ${config.region}, account ${config.accountId})`,
     `  Gateway      ${node.gatewayUrl ?? "(not available yet)"}`,
+    ...gatewayForms(node.gatewayUrl),
     `  Data         ${config.dataDir}`,
     `  Access key   ${node.accessKey.accessKeyId}`,
   ];
@@ -60,6 +67,19 @@ function readyMessage(config: ServerConfig, node: RunningNode): string {
     );
   }
   return `${lines.join("\n")}\n`;
+}
+
+/**
+ * How to address an API on the gateway. The host form is AWS's; curl and browsers resolve
+ * `*.localhost` to loopback, Node's and Python's resolvers do not, so they use the path form.
+ */
+function gatewayForms(gatewayUrl: string | undefined): string[] {
+  if (gatewayUrl === undefined) return [];
+  const port = new URL(gatewayUrl).port;
+  return [
+    `               APIs at http://<api-id>.execute-api.localhost:${port}/<stage>/…  (curl, browsers)`,
+    `               or      http://127.0.0.1:${port}/_api/<api-id>/<stage>/…  (any client: Node.js, Python, …)`,
+  ];
 }
 
 function nextSignal(): Promise<NodeJS.Signals> {

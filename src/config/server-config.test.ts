@@ -24,6 +24,7 @@ describe("loadServerConfig", () => {
       aheadDepth: 3,
       instanceNice: 10,
       randomSeed: undefined,
+      quiet: false,
     });
     assert.ok(Object.isFrozen(c));
   });
@@ -85,6 +86,13 @@ describe("loadServerConfig", () => {
     bad({}, ["--nope"], /nope/);
     bad({ HANEUL_ACCESS_KEY_ID: "AKIAABCDEFGHIJKLMNOP" }, [], /must be set together/);
     bad({ HANEUL_ACCESS_KEY_ID: "lower", HANEUL_SECRET_ACCESS_KEY: "x" }, [], /HANEUL_ACCESS_KEY_ID/);
+  });
+
+  it("--quiet is a bare flag; HANEUL_QUIET takes true/false/1/0", () => {
+    assert.equal(loadServerConfig({}, ["--quiet"]).quiet, true);
+    assert.equal(loadServerConfig({ HANEUL_QUIET: "1" }, []).quiet, true);
+    assert.equal(loadServerConfig({ HANEUL_QUIET: "false" }, []).quiet, false);
+    assert.throws(() => loadServerConfig({ HANEUL_QUIET: "loud" }, []), /HANEUL_QUIET 'loud': must be true or false/);
   });
 
   it("treats empty variables as unset", () => {

@@ -34,6 +34,8 @@ export interface ServerConfig {
   readonly instanceNice: number;
   /** Seed of the draws behind alias weights and stage canaries; absent = Math.random. */
   readonly randomSeed?: number | undefined;
+  /** No line per gateway request and per invocation on stdout. */
+  readonly quiet: boolean;
 }
 
 /** A configuration value was missing or malformed; the message names the flag or variable. */
@@ -47,6 +49,10 @@ export class ConfigError extends Error {
 const port = z.coerce.number().int().min(0).max(65535);
 const host = z.string().min(1);
 const count = (min: number) => z.coerce.number().int().min(min);
+const flag = () =>
+  z
+    .enum(["true", "false", "1", "0", "yes", "no"], { message: "must be true or false" })
+    .transform((v) => v === "true" || v === "1" || v === "yes");
 /** A 32-bit unsigned seed, or undefined when empty. */
 const optionalSeed = () =>
   z
@@ -80,7 +86,11 @@ const SETTINGS = {
   "ahead-depth": { env: "HANEUL_AHEAD_DEPTH", schema: count(0).max(16), fallback: String(AHEAD_DEPTH) },
   "instance-nice": { env: "HANEUL_INSTANCE_NICE", schema: count(0).max(19), fallback: "10" },
   "random-seed": { env: "HANEUL_RANDOM_SEED", schema: optionalSeed(), fallback: "" },
+  quiet: { env: "HANEUL_QUIET", schema: flag(), fallback: "false" },
 } as const;
+
+/** Settings given as bare flags (`--quiet`), true when present. */
+const BOOLEAN_FLAGS: ReadonlySet<string> = new Set(["quiet"]);
 
 type SettingName = keyof typeof SETTINGS;
 type Env = Readonly<Record<string, string | undefined>>;
@@ -114,6 +124,7 @@ export const SERVER_USAGE = `usage: haneul server [options]
   --random-seed <n>        seed the draws behind alias weights and stage canaries, so that
                            traffic splits the same way on every run (HANEUL_RANDOM_SEED,
                            0-4294967295; default unseeded)
+  --quiet                  no line per gateway request and per invocation (HANEUL_QUIET=1)
 
 Access keys: HANEUL_ACCESS_KEY_ID and HANEUL_SECRET_ACCESS_KEY (both or neither);
 without them a key pair is generated in <data>/credentials on first start.
@@ -153,6 +164,7 @@ export function loadServerConfig(env: Env, argv: readonly string[], cwd = proces
     aheadDepth: pick("ahead-depth"),
     instanceNice: pick("instance-nice"),
     randomSeed: pick("random-seed"),
+    quiet: pick("quiet"),
   });
 }
 
@@ -162,10 +174,12 @@ export function loadServerConfigFromProcess(argv: readonly string[]): ServerConf
 }
 
 function parseFlags(argv: readonly string[]): Partial<Record<string, string>> {
-  const options = Object.fromEntries(Object.keys(SETTINGS).map((k) => [k, { type: "string" as const }]));
+  const options = Object.fromEntries(
+    Object.keys(SETTINGS).map((k) => [k, { type: BOOLEAN_FLAGS.has(k) ? ("boolean" as const) : ("string" as const) }]),
+  );
   try {
     const { values } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false });
-    return values;
+    return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, String(v)]));
   } catch (e) {
     throw new ConfigError((e as Error).message);
   }

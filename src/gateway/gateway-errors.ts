@@ -75,3 +75,21 @@ const HTTP: Record<GatewayErrorKind, GatewayError> = {
 export function gatewayError(protocol: "REST" | "HTTP", kind: GatewayErrorKind): GatewayError {
   return (protocol === "REST" ? REST : HTTP)[kind];
 }
+
+/**
+ * What API Gateway's execution log says when it answers with `kind` (the line a user reads to learn
+ * why a request got a 5xx); undefined for answers that log nothing of note (no route, a denial).
+ */
+export function executionLogReason(kind: GatewayErrorKind): string | undefined {
+  return EXECUTION_LOG[kind];
+}
+
+const EXECUTION_LOG: Partial<Record<GatewayErrorKind, string>> = {
+  "bad-response": "Execution failed due to configuration error: Malformed Lambda proxy response",
+  "function-error": "Lambda execution failed with status 200 due to customer function error",
+  "lambda-rejected":
+    "Execution failed: the Lambda invocation was rejected (throttled, or no such function or qualifier)",
+  timeout: "Execution failed due to a timeout error",
+  "authorizer-failure": "Execution failed due to configuration error: Authorizer error",
+  "too-large": "Request body exceeds the size limit",
+};

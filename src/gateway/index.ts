@@ -1,1 +1,2 @@
 export { Gateway, apiUrls, type AccessLogRecord, type GatewayOptions } from "./gateway.js";
+export { executionLogReason, type GatewayErrorKind } from "./gateway-errors.js";

@@ -2,6 +2,7 @@ import type { InvokeService } from "../ports/invoke-service.js";
 import type { Clock } from "../shared/clock.js";
 import type { IdSource } from "../shared/ids.js";
 import type { RandomSource } from "../shared/random.js";
+import type { GatewayErrorKind } from "./gateway-errors.js";
 
 /** One access-log record per request, as API Gateway's access logs carry it. */
 export interface AccessLogRecord {
@@ -16,6 +17,8 @@ export interface AccessLogRecord {
   readonly latencyMs: number;
   readonly functionName: string | undefined;
   readonly executedVersion: string | undefined;
+  /** Why the gateway answered itself (no route, an authorizer's denial, a malformed proxy response…). */
+  readonly error?: GatewayErrorKind | undefined;
 }
 
 export interface GatewayOptions {

@@ -32,6 +32,8 @@ interface Exchange {
   stage?: string | undefined;
   route?: CompiledRoute | undefined;
   executedVersion?: string | undefined;
+  /** Why the gateway answered itself, when it did. */
+  error?: GatewayErrorKind | undefined;
 }
 
 /** Serves one request from the compiled APIs. Never rejects. */
@@ -63,10 +65,10 @@ export async function serve(
     x.protocol = api?.protocol ?? "REST";
     x.requestId = x.protocol === "REST" ? o.ids.requestId() : x.extendedRequestId;
     x.traceRoot = traceRoot(header(req, "x-amzn-trace-id"), now, rnd.slice(22, 46));
-    if (!addr || !api) return finish(o, x, errorReply("REST", "no-api"));
+    if (!addr || !api) return finish(o, x, failReply(x, "REST", "no-api"));
     x.apiId = api.apiId;
     const st = resolveStage(api, addr);
-    if (!st) return finish(o, x, errorReply(api.protocol, "no-stage"));
+    if (!st) return finish(o, x, failReply(x, api.protocol, "no-stage"));
     x.stage = st.stage.name;
     const domainName = domainOf(req.headers.host);
     const dot = domainName.indexOf(".");
@@ -91,7 +93,7 @@ export async function serve(
     };
     return await route(o, x, { req, api, stage: st.stage, info });
   } catch {
-    return finish(o, x, errorReply(x.protocol, "lambda-rejected"));
+    return finish(o, x, failReply(x, x.protocol, "lambda-rejected"));
   }
 }
 
@@ -116,11 +118,11 @@ async function route(o: GatewayOptions, x: Exchange, r: Routing): Promise<void> 
     const methods = table.router.methodsAt(info.segments);
     if (methods.length > 0) return finish(o, x, restPreflight(api.cors, methods, info.headers.origin));
   }
-  if (!found) return finish(o, x, errorReply(api.protocol, "no-route"));
+  if (!found) return finish(o, x, failReply(x, api.protocol, "no-route"));
   x.route = found;
   if (hasBody(r.req)) {
     const body = await readBody(r.req, o.maxBodyBytes ?? TEN_MB);
-    if (!body) return finish(o, x, errorReply(api.protocol, "too-large"));
+    if (!body) return finish(o, x, failReply(x, api.protocol, "too-large"));
     info.body = body;
   }
   const scope: RequestScope = {
@@ -137,14 +139,25 @@ async function route(o: GatewayOptions, x: Exchange, r: Routing): Promise<void> 
   let auth: AuthContext | undefined;
   if (found.authorizer) {
     const verdict = await found.authorizer.authorize(scope);
-    if (!verdict.ok) return finish(o, x, errorReply(api.protocol, verdict.kind, verdict.headers));
+    if (!verdict.ok) return finish(o, x, failReply(x, api.protocol, verdict.kind, verdict.headers));
     auth = verdict.context;
   }
   const result = await runIntegration(scope, auth, o);
   x.executedVersion = result.executedVersion;
-  const reply = result.reply ?? errorReply(api.protocol, result.error ?? "function-error");
+  const reply = result.reply ?? failReply(x, api.protocol, result.error ?? "function-error");
   if (api.protocol === "HTTP" && api.cors) applyHttpCors(api.cors, info.headers.origin, reply.headers);
   return finish(o, x, reply);
+}
+
+/** The gateway's own answer of `kind`, noted on the exchange for the access log. */
+function failReply(
+  x: Exchange,
+  protocol: "REST" | "HTTP",
+  kind: GatewayErrorKind,
+  extra?: Readonly<Record<string, string>>,
+): Reply {
+  x.error = kind;
+  return errorReply(protocol, kind, extra);
 }
 
 function errorReply(
@@ -178,6 +191,7 @@ function finish(o: GatewayOptions, x: Exchange, reply: Reply): void {
       x.res.writeHead(e.status, { ...e.headers, "content-length": e.body.length });
       x.res.end(e.body);
       reply = { ...reply, status: e.status };
+      x.error = "bad-response";
     }
   }
   o.onAccessLog?.({
@@ -191,6 +205,7 @@ function finish(o: GatewayOptions, x: Exchange, reply: Reply): void {
     latencyMs: performance.now() - x.t0,
     functionName: x.route?.integration.functionName,
     executedVersion: x.executedVersion,
+    error: x.error,
   });
 }
 

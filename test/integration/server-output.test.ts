@@ -1,0 +1,188 @@
+/**
+ * What `haneul server` prints while it runs: one line per gateway request and per invocation, and
+ * for a malformed proxy response the reason API Gateway's execution log gives; `--quiet` prints
+ * neither. Also the ready message's two ways of addressing an API.
+ */
+import assert from "node:assert/strict";
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, it } from "node:test";
+import { AddPermissionCommand, CreateFunctionCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import { SignatureV4 } from "@smithy/signature-v4";
+import { zipSync } from "fflate";
+import { CLI } from "../helpers/paths.js";
+import { NodeSha256 } from "../helpers/sigv4-signer.js";
+
+const AKID = "AKIAHANEULOUTPUT0001";
+const SECRET = "output/Secret+0123456789abcdefghijklmnop";
+const REGION = "us-east-1";
+const ACCOUNT = "000000000000";
+
+interface Server {
+  readonly child: ChildProcessWithoutNullStreams;
+  readonly apiUrl: string;
+  readonly gatewayUrl: string;
+  output(): string;
+  waitFor(re: RegExp): Promise<RegExpExecArray>;
+}
+
+function startServer(dataDir: string, extra: string[]): Promise<Server> {
+  const env = { PATH: "/usr/bin:/bin", HANEUL_ACCESS_KEY_ID: AKID, HANEUL_SECRET_ACCESS_KEY: SECRET };
+  const args = [CLI, "server", "--data", dataDir, "--api-port", "0", "--gateway-port", "0", ...extra];
+  const child = spawn(process.execPath, args, { env });
+  let out = "";
+  const waiters: (() => void)[] = [];
+  const onData = (c: Buffer) => {
+    out += c.toString();
+    for (const w of waiters.splice(0)) w();
+  };
+  child.stdout.on("data", onData);
+  child.stderr.on("data", onData);
+  const server: Omit<Server, "apiUrl" | "gatewayUrl"> = {
+    child,
+    output: () => out,
+    waitFor(re) {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no ${re} in:\n${out}`)), 15_000);
+        const check = () => {
+          const m = re.exec(out);
+          if (m) {
+            clearTimeout(timer);
+            resolve(m);
+          } else waiters.push(check);
+        };
+        check();
+      });
+    },
+  };
+  return server.waitFor(/Gateway\s+(http:\/\/\S+)[\s\S]*Access key/).then(() => ({
+    ...server,
+    apiUrl: /Lambda API\s+(http:\/\/\S+)/.exec(out)?.[1] ?? "",
+    gatewayUrl: /Gateway\s+(http:\/\/\S+)/.exec(out)?.[1] ?? "",
+  }));
+}
+
+function stop(s: Server): Promise<void> {
+  return new Promise((resolve) => {
+    s.child.on("exit", () => resolve());
+    s.child.kill("SIGTERM");
+  });
+}
+
+/** A signed API Gateway management call. */
+async function apigw(apiUrl: string, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
+  const url = new URL(path, apiUrl);
+  const signer = new SignatureV4({
+    service: "apigateway",
+    region: REGION,
+    credentials: { accessKeyId: AKID, secretAccessKey: SECRET },
+    sha256: NodeSha256,
+  });
+  const text = body === undefined ? undefined : JSON.stringify(body);
+  const signed = await signer.sign({
+    method,
+    protocol: "http:",
+    hostname: url.hostname,
+    port: Number(url.port),
+    path: url.pathname,
+    headers: { host: url.host, "content-type": "application/json" },
+    body: text,
+  });
+  const res = await fetch(url, { method, headers: signed.headers, body: text });
+  const answer = (await res.json()) as Record<string, unknown>;
+  assert.ok(res.ok, `${method} ${path}: ${res.status} ${JSON.stringify(answer)}`);
+  return answer;
+}
+
+/** Deploys a REST API whose root runs `functionName` as a Lambda proxy; returns its id. */
+async function restApiFor(apiUrl: string, functionName: string): Promise<string> {
+  const fnArn = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${functionName}`;
+  const api = await apigw(apiUrl, "POST", "/restapis", { name: "output" });
+  const id = api["id"] as string;
+  const resources = await apigw(apiUrl, "GET", `/restapis/${id}/resources`);
+  const root = (resources["item"] as { id: string; path: string }[]).find((r) => r.path === "/");
+  assert.ok(root);
+  await apigw(apiUrl, "PUT", `/restapis/${id}/resources/${root.id}/methods/GET`, { authorizationType: "NONE" });
+  await apigw(apiUrl, "PUT", `/restapis/${id}/resources/${root.id}/methods/GET/integration`, {
+    type: "AWS_PROXY",
+    httpMethod: "POST",
+    uri: `arn:aws:apigateway:${REGION}:lambda:path/2015-03-31/functions/${fnArn}/invocations`,
+  });
+  await apigw(apiUrl, "POST", `/restapis/${id}/deployments`, { stageName: "prod" });
+  return id;
+}
+
+/** A function that forgets `statusCode`: API Gateway answers 502 (the user guide's classic mistake). */
+async function createForgetfulFunction(apiUrl: string, name: string): Promise<void> {
+  const client = new LambdaClient({
+    region: REGION,
+    endpoint: apiUrl,
+    credentials: { accessKeyId: AKID, secretAccessKey: SECRET },
+    maxAttempts: 1,
+  });
+  const code = Buffer.from('exports.handler = async () => ({ hello: "world" });');
+  await client.send(
+    new CreateFunctionCommand({
+      FunctionName: name,
+      Runtime: "nodejs20.x",
+      Role: `arn:aws:iam::${ACCOUNT}:role/output`,
+      Handler: "index.handler",
+      Code: { ZipFile: zipSync({ "index.js": code }) },
+    }),
+  );
+  await client.send(
+    new AddPermissionCommand({
+      FunctionName: name,
+      StatementId: "apigateway",
+      Action: "lambda:InvokeFunction",
+      Principal: "apigateway.amazonaws.com",
+    }),
+  );
+  client.destroy();
+}
+
+describe("haneul server output", () => {
+  const dirs: string[] = [];
+  after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  const dataDir = () => {
+    const d = mkdtempSync(join(tmpdir(), "haneul-output-"));
+    dirs.push(d);
+    return d;
+  };
+
+  it("prints a line per request and per invocation, with the execution log's reason for a 502", async () => {
+    const server = await startServer(dataDir(), []);
+    try {
+      const port = new URL(server.gatewayUrl).port;
+      assert.match(server.output(), new RegExp(`http://<api-id>\\.execute-api\\.localhost:${port}/<stage>/`));
+      assert.match(server.output(), new RegExp(`http://127\\.0\\.0\\.1:${port}/_api/<api-id>/<stage>/`));
+      await createForgetfulFunction(server.apiUrl, "forgetful");
+      const id = await restApiFor(server.apiUrl, "forgetful");
+      const res = await fetch(`${server.gatewayUrl}/_api/${id}/prod/`);
+      assert.equal(res.status, 502);
+      const request = await server.waitFor(new RegExp(`GET /_api/${id}/prod/ 502 .*\\n`));
+      assert.match(
+        request[0],
+        /→ forgetful:\$LATEST {2}\(Execution failed due to configuration error: Malformed Lambda proxy response\)/,
+      );
+      await server.waitFor(/invoke forgetful:\$LATEST ok [\d.]+ ms {2}cold start \(init [\d.]+ ms\)/);
+    } finally {
+      await stop(server);
+    }
+  });
+
+  it("--quiet prints neither", async () => {
+    const server = await startServer(dataDir(), ["--quiet"]);
+    try {
+      await createForgetfulFunction(server.apiUrl, "quiet");
+      const id = await restApiFor(server.apiUrl, "quiet");
+      assert.equal((await fetch(`${server.gatewayUrl}/_api/${id}/prod/`)).status, 502);
+    } finally {
+      await stop(server);
+    }
+    assert.doesNotMatch(server.output(), /invoke quiet|GET \/_api\//);
+    assert.match(server.output(), /stopped/);
+  });
+});
