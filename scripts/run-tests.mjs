@@ -1,9 +1,15 @@
 #!/usr/bin/env node
 // Runs every compiled test file with Node's test runner, then fails if any function instance
-// (a runtime process started by the suite) is still running.
+// started by the suite is still running. Only this checkout's instances started during the run
+// count: another haneul on the machine (a server, another checkout's tests) is not a leak.
 import { spawnSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+/** What an instance of this checkout has on its command line (or its sandbox wrapper has). */
+const MARKS = [join(ROOT, "dist", "runtime") + "/", join(ROOT, "test", "fixtures") + "/"];
 
 const roots = process.argv.slice(2).filter((a) => !a.startsWith("--"));
 const extra = process.argv.slice(2).filter((a) => a.startsWith("--"));
@@ -26,16 +32,20 @@ if (files.length === 0) {
 }
 
 const concurrency = process.env.HANEUL_TEST_CONCURRENCY ?? "3";
+const startedAt = Date.now();
 const run = spawnSync(
   process.execPath,
   ["--test", `--test-concurrency=${concurrency}`, "--test-reporter=spec", ...extra, ...files],
   { stdio: "inherit" },
 );
 
-const ps = spawnSync("ps", ["-eo", "pid,ppid,args"], { encoding: "utf8" });
-const leaked = (ps.stdout ?? "")
-  .split("\n")
-  .filter((l) => /runtime\/src\/bootstrap\.js|test\/fixtures\//.test(l) && !l.includes("ps -eo"));
+// etimes: seconds since the process started; one second of slack for the rounding.
+const runSeconds = Math.ceil((Date.now() - startedAt) / 1000) + 1;
+const ps = spawnSync("ps", ["-eo", "pid,ppid,etimes,args"], { encoding: "utf8" });
+const leaked = (ps.stdout ?? "").split("\n").filter((line) => {
+  const etimes = Number(line.trim().split(/\s+/)[2]);
+  return MARKS.some((m) => line.includes(m)) && etimes <= runSeconds && !line.includes("ps -eo");
+});
 if (leaked.length) {
   console.error(`\nleaked function instances after the suite:\n${leaked.join("\n")}`);
   process.exit(1);
