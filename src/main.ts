@@ -14,7 +14,7 @@ import { createEngine } from "./compose/engine.js";
 import { instanceHostEnvFromProcess } from "./config/instance-env.js";
 import { runCli } from "./cli/main.js";
 import type { RunningNode } from "./cli/deps.js";
-import { invokeOnce } from "./compose/invoke-once.js";
+import { invokeOnce, nodeRuntimesAt } from "./compose/invoke-once.js";
 import { ApiService, LambdaControlPlane } from "./control/index.js";
 import { AsyncInvoker } from "./events/index.js";
 import { Gateway, type AccessLogRecord } from "./gateway/index.js";
@@ -31,7 +31,11 @@ export type { RunningNode } from "./cli/deps.js";
 
 /** The `haneul` command: runs the CLI with `argv` (without node and script) over this root's services. */
 export function main(argv: string[]): Promise<number> {
-  return runCli(argv, { startNode: (config, observers) => startNode(config, observers), invokeOnce });
+  return runCli(argv, {
+    startNode: (config, observers) => startNode(config, observers),
+    invokeOnce,
+    nodeRuntimes: nodeRuntimesAt,
+  });
 }
 
 /** Adapters a caller (a test) may replace. */
@@ -74,7 +78,9 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
   const apiStore = SqliteApiStore.open({ path: dbPath });
   stopHooks.push(() => apiStore.close());
   const codeStore = new FsCodeStore({ dataDir: config.dataDir });
+  const nodeRuntimes = nodeRuntimesAt(config.runtimes);
   const control = await LambdaControlPlane.open({
+    runtimes: nodeRuntimes,
     store,
     codeStore,
     clock,
@@ -98,6 +104,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     scaleOutWaitMs: config.scaleOutWaitMs,
     aheadDepth: config.aheadDepth,
     instanceNice: config.instanceNice,
+    nodeRuntimes,
     random: config.randomSeed === undefined ? undefined : seededRandom(config.randomSeed),
     onRecord: overrides.onRecord,
     instanceEnv,

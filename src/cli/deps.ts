@@ -1,4 +1,6 @@
+import type { RuntimesSettings } from "../config/runtimes-dir.js";
 import type { ServerConfig } from "../config/server-config.js";
+import type { NodeRuntimes } from "../ports/node-runtimes.js";
 import type { FunctionSpec } from "../domain/function-spec.js";
 import type { InvocationRecord, InvokeResult } from "../domain/invocation.js";
 import type { AccessLogRecord } from "../gateway/index.js";
@@ -29,6 +31,10 @@ export interface InvokeOnceOptions {
   readonly path: string;
   /** A deployment package (.zip) to extract and run instead of the spec's code directory. */
   readonly codeZip?: string | undefined;
+  /** Where Node.js majors other than this one's are installed. */
+  readonly runtimes: RuntimesSettings;
+  /** Told when a Node.js major is fetched before the run (it takes a few seconds). */
+  readonly onInstall?: ((major: number) => void) | undefined;
 }
 
 /** Observers of a running node's traffic (the server's per-request lines). */
@@ -46,4 +52,6 @@ export interface CliDeps {
   startNode(config: ServerConfig, observers?: NodeObservers): Promise<RunningNode>;
   /** Runs `event` once on a fresh instance of `spec`, then stops everything it started; a bad package throws PlatformError. */
   invokeOnce(spec: FunctionSpec, event: Buffer, options: InvokeOnceOptions): Promise<InvokeResult>;
+  /** The Node.js runtimes cache (`haneul runtimes`). */
+  nodeRuntimes(settings: RuntimesSettings): NodeRuntimes;
 }

@@ -66,10 +66,16 @@ export async function runInvokeCommand(args: string[], deps: CliDeps): Promise<n
   const codeZip = options.code.kind === "zip" ? options.code.path : undefined;
   let result: InvokeResult;
   try {
-    result = await deps.invokeOnce(specFrom(options), event, { path: options.path, codeZip });
+    result = await deps.invokeOnce(specFrom(options), event, {
+      path: options.path,
+      codeZip,
+      runtimes: options.runtimes,
+      onInstall: (major) => process.stderr.write(`haneul invoke: fetching Node.js ${major} for ${options.runtime}…\n`),
+    });
   } catch (e) {
     if (!isPlatformError(e)) throw e;
-    process.stderr.write(`haneul invoke: --code: ${e.message}\n`);
+    const flag = e.code === "ERR_INVALID_RUNTIME" ? "--runtime" : "--code";
+    process.stderr.write(`haneul invoke: ${flag}: ${e.message}\n`);
     return 2;
   }
   const { outcome, record } = result;

@@ -3,6 +3,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { CliDeps } from "./deps.js";
 import { runInvokeCommand } from "./invoke-command.js";
+import { runRuntimesCommand } from "./runtimes-command.js";
 import { runServerCommand } from "./server-command.js";
 
 /** A CLI command: receives its own arguments and the composition root's services, returns the exit status. */
@@ -11,6 +12,7 @@ type Command = (args: string[], deps: CliDeps) => Promise<number>;
 const COMMANDS: Record<string, { run: Command; summary: string }> = {
   invoke: { run: runInvokeCommand, summary: "run one invocation of a function from a code directory" },
   server: { run: runServerCommand, summary: "run a haneul node (Lambda API + gateway)" },
+  runtimes: { run: runRuntimesCommand, summary: "list or install the Node.js majors functions run on" },
 };
 
 function usage(): string {

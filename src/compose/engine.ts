@@ -6,7 +6,9 @@ import { ProcessLauncher } from "../adapters/process/process-launcher.js";
 import type { InvocationRecord } from "../domain/invocation.js";
 import { InstancePool } from "../invoker/instance-pool.js";
 import { Invoker } from "../invoker/invoker.js";
+import { nodeMajorOf } from "../domain/function-spec.js";
 import type { FunctionCatalog } from "../ports/function-catalog.js";
+import type { NodeRuntimes } from "../ports/node-runtimes.js";
 import type { Clock } from "../shared/clock.js";
 import { systemClock } from "../shared/clock.js";
 import { randomIds, type IdSource } from "../shared/ids.js";
@@ -41,6 +43,8 @@ export interface EngineOptions {
   readonly aheadMaxMs?: number;
   readonly aheadDepth?: number;
   readonly nodeChannel?: "ipc" | "runtime-api";
+  /** Node.js majors for the Node.js runtimes; without it every one runs on this process's Node.js. */
+  readonly nodeRuntimes?: NodeRuntimes | undefined;
   /** Variables every instance gets (endpoint and credentials of this node). */
   readonly instanceEnv?: Readonly<Record<string, string>>;
   readonly nodePath?: readonly string[];
@@ -85,6 +89,7 @@ export async function createEngine(o: EngineOptions): Promise<Engine> {
     ids,
     sparesPerHeap: o.sparesPerHeap ?? 2,
     nodeChannel: o.nodeChannel,
+    nodeBinary: o.nodeRuntimes && binaryOf(o.nodeRuntimes),
   });
   const pool = new InstancePool({
     launcher,
@@ -113,5 +118,14 @@ export async function createEngine(o: EngineOptions): Promise<Engine> {
       await pool.close();
       await launcher.close();
     },
+  };
+}
+
+/** The installed binary of a Node.js runtime's major, or undefined while it is not installed. */
+function binaryOf(runtimes: NodeRuntimes): (runtime: string) => string | undefined {
+  return (runtime) => {
+    const major = nodeMajorOf(runtime);
+    const status = major === undefined ? undefined : runtimes.status(major);
+    return status?.state === "ready" ? status.binary : undefined;
   };
 }

@@ -3,6 +3,7 @@ import { basename, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { LIMITS, SUPPORTED_RUNTIMES } from "../domain/function-spec.js";
+import { runtimesSettings, type RuntimesSettings } from "./runtimes-dir.js";
 
 /** Options of `haneul invoke`, validated. */
 export interface InvokeCommandOptions {
@@ -18,6 +19,8 @@ export interface InvokeCommandOptions {
   readonly region: string;
   /** PATH handed to the instance. */
   readonly path: string;
+  /** Where Node.js majors other than this one's are installed. */
+  readonly runtimes: RuntimesSettings;
   readonly help: boolean;
 }
 
@@ -120,6 +123,7 @@ export function parseInvokeOptions(args: string[], env: NodeJS.ProcessEnv = proc
     environment,
     region: v.region ?? env["HANEUL_REGION"] ?? "us-east-1",
     path: env["PATH"] ?? "/usr/local/bin:/usr/bin:/bin",
+    runtimes: runtimesSettings(env),
     help: false,
   };
 }

@@ -1,4 +1,5 @@
-import { availableParallelism } from "node:os";
+import { availableParallelism, homedir } from "node:os";
+import { join } from "node:path";
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { instanceHostEnv } from "./instance-env.js";
@@ -25,6 +26,11 @@ describe("loadServerConfig", () => {
       instanceNice: 10,
       randomSeed: undefined,
       quiet: false,
+      runtimes: {
+        dir: join(homedir(), ".cache", "haneul", "runtimes"),
+        home: homedir(),
+        path: "/usr/local/bin:/usr/bin:/bin",
+      },
     });
     assert.ok(Object.isFrozen(c));
   });
@@ -93,6 +99,16 @@ describe("loadServerConfig", () => {
     assert.equal(loadServerConfig({ HANEUL_QUIET: "1" }, []).quiet, true);
     assert.equal(loadServerConfig({ HANEUL_QUIET: "false" }, []).quiet, false);
     assert.throws(() => loadServerConfig({ HANEUL_QUIET: "loud" }, []), /HANEUL_QUIET 'loud': must be true or false/);
+  });
+
+  it("places the runtimes cache: HANEUL_RUNTIMES_DIR (relative to the working directory), else the XDG cache", () => {
+    assert.equal(loadServerConfig({ HANEUL_RUNTIMES_DIR: "rt" }, [], "/w").runtimes.dir, "/w/rt");
+    assert.equal(loadServerConfig({ XDG_CACHE_HOME: "/c", HOME: "/h" }, []).runtimes.dir, "/c/haneul/runtimes");
+    assert.deepEqual(loadServerConfig({ HOME: "/h", PATH: "/p" }, []).runtimes, {
+      dir: "/h/.cache/haneul/runtimes",
+      home: "/h",
+      path: "/p",
+    });
   });
 
   it("treats empty variables as unset", () => {

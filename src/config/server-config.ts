@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { AHEAD_DEPTH, AHEAD_MAX_MS } from "../domain/handing-ahead.js";
+import { runtimesSettings, type RuntimesSettings } from "./runtimes-dir.js";
 
 /** Options of `haneul server`, validated and frozen. */
 export interface ServerConfig {
@@ -36,6 +37,8 @@ export interface ServerConfig {
   readonly randomSeed?: number | undefined;
   /** No line per gateway request and per invocation on stdout. */
   readonly quiet: boolean;
+  /** Where Node.js majors other than the node's own are installed (HANEUL_RUNTIMES_DIR). */
+  readonly runtimes: RuntimesSettings;
 }
 
 /** A configuration value was missing or malformed; the message names the flag or variable. */
@@ -126,6 +129,10 @@ export const SERVER_USAGE = `usage: haneul server [options]
                            0-4294967295; default unseeded)
   --quiet                  no line per gateway request and per invocation (HANEUL_QUIET=1)
 
+Node.js runtimes other than this Node.js's major (nodejs22.x on Node.js 20, say) are fetched once
+from the npm registry into HANEUL_RUNTIMES_DIR (default ~/.cache/haneul/runtimes); see
+'haneul runtimes'.
+
 Access keys: HANEUL_ACCESS_KEY_ID and HANEUL_SECRET_ACCESS_KEY (both or neither);
 without them a key pair is generated in <data>/credentials on first start.
 `;
@@ -165,6 +172,7 @@ export function loadServerConfig(env: Env, argv: readonly string[], cwd = proces
     instanceNice: pick("instance-nice"),
     randomSeed: pick("random-seed"),
     quiet: pick("quiet"),
+    runtimes: runtimesSettings(env, cwd),
   });
 }
 

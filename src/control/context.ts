@@ -6,6 +6,7 @@ import type { IdSource } from "../shared/ids.js";
 import { type ArnScope, functionArn } from "./arn.js";
 import type { FunctionEntry, MemoryCatalog } from "./catalog.js";
 import type { KeyedLock } from "./keyed-lock.js";
+import type { RuntimeReadiness } from "./runtime-readiness.js";
 
 /** What every control-plane operation works with. */
 export interface ControlContext extends ArnScope {
@@ -20,6 +21,8 @@ export interface ControlContext extends ArnScope {
   readonly accountConcurrency: number;
   /** Concurrency that reservations must leave to the unreserved pool (AWS: 100). */
   readonly minUnreservedConcurrency: number;
+  /** Whether each runtime can run here (a function's State). */
+  readonly readiness: RuntimeReadiness;
 }
 
 /** `Function not found: <arn>` (404), the message AWS uses for most lookups. */

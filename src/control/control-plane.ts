@@ -1,6 +1,7 @@
 import type { FunctionSpec } from "../domain/function-spec.js";
 import type { CodeStore } from "../ports/code-store.js";
 import type { AliasRouting, FunctionCatalog } from "../ports/function-catalog.js";
+import type { NodeRuntimes } from "../ports/node-runtimes.js";
 import type { Store } from "../ports/store.js";
 import type { Clock } from "../shared/clock.js";
 import type { IdSource } from "../shared/ids.js";
@@ -15,6 +16,7 @@ import * as fns from "./functions.js";
 import * as permissions from "./permissions.js";
 import * as tags from "./tags.js";
 import { KeyedLock } from "./keyed-lock.js";
+import { RuntimeReadiness } from "./runtime-readiness.js";
 import type * as T from "./types.js";
 import * as versions from "./versions.js";
 
@@ -29,6 +31,8 @@ export interface ControlPlaneOptions {
   readonly accountConcurrency?: number | undefined;
   /** What reservations must leave unreserved; AWS keeps 100. */
   readonly minUnreservedConcurrency?: number | undefined;
+  /** Node.js majors for the Node.js runtimes; without it every Node.js runtime runs on the node's own. */
+  readonly runtimes?: NodeRuntimes | undefined;
   /** Told about functions whose code could not be extracted at load (they stay listed). */
   readonly onLoadError?: ((functionName: string, error: unknown) => void) | undefined;
 }
@@ -66,6 +70,7 @@ export class LambdaControlPlane implements FunctionCatalog {
       lock: new KeyedLock(),
       accountConcurrency: o.accountConcurrency ?? 1000,
       minUnreservedConcurrency: o.minUnreservedConcurrency ?? 100,
+      readiness: new RuntimeReadiness(o.runtimes),
     };
     this.#onLoadError = o.onLoadError;
   }
@@ -93,6 +98,7 @@ export class LambdaControlPlane implements FunctionCatalog {
         .catch((e: unknown) => this.#onLoadError?.(name, e));
     }
     catalog.put(entry);
+    this.#ctx.readiness.prepare(latest.config.runtime);
   }
 
   // FunctionCatalog: answered from memory.
@@ -109,6 +115,7 @@ export class LambdaControlPlane implements FunctionCatalog {
   /** Checks that `name[:qualifier]` (plus `?Qualifier=`) exists, for Invoke; AWS's 404 otherwise. */
   resolveInvocation(rawName: string, query?: string): InvocationTarget {
     const r = reads.resolve(this.#ctx, rawName, query);
+    this.#ctx.readiness.checkInvocable(r.source.config.runtime);
     const name = r.entry.latest.name;
     const arn = `arn:aws:lambda:${this.#ctx.region}:${this.#ctx.accountId}:function:${name}`;
     return { functionName: name, qualifier: r.qualifier, functionArn: r.qualifier ? `${arn}:${r.qualifier}` : arn };

@@ -61,6 +61,7 @@ export async function createFunction(ctx: ControlContext, input: CreateFunctionI
     if (!(await ctx.store.insertFunction(record))) throw exists();
     const entry = newEntry(record);
     ctx.catalog.put(entry);
+    ctx.readiness.prepare(config.runtime);
     if (!input.Publish) return configurationView(ctx, name, latestSource(record));
     // AWS answers a Publish create with version 1's configuration under the unqualified ARN.
     return configurationView(ctx, name, versionSource(await publishLatest(ctx, entry)));
@@ -72,6 +73,7 @@ async function saveLatest(ctx: ControlContext, entry: FunctionEntry, next: Funct
   if (!(await ctx.store.updateFunction(next, entry.latest.revisionId))) throw revisionMismatch();
   entry.latest = next;
   ctx.catalog.refresh(next.name);
+  ctx.readiness.prepare(next.config.runtime);
 }
 
 function changed(ctx: ControlContext, fn: FunctionRecord, config: FunctionConfig): FunctionRecord {

@@ -6,6 +6,7 @@ import type {
   VersionRecord,
 } from "../ports/store.js";
 import { type ArnScope, functionArn, lambdaDate } from "./arn.js";
+import type { RuntimeReadiness } from "./runtime-readiness.js";
 import type { Json } from "./types.js";
 
 /** The configuration of `$LATEST` or of one version, with what AWS shows about it. */
@@ -34,7 +35,12 @@ export interface ViewOptions {
 }
 
 /** FunctionConfiguration as the Lambda API returns it. */
-export function configurationView(scope: ArnScope, name: string, s: ConfigSource, o: ViewOptions = {}): Json {
+export function configurationView(
+  scope: ArnScope & { readonly readiness?: RuntimeReadiness },
+  name: string,
+  s: ConfigSource,
+  o: ViewOptions = {},
+): Json {
   const c = s.config;
   const view: Json = {
     FunctionName: name,
@@ -60,7 +66,8 @@ export function configurationView(scope: ArnScope, name: string, s: ConfigSource
     SnapStart: { ApplyOn: "None", OptimizationStatus: "Off" },
     LoggingConfig: loggingView(c),
   };
-  if (!o.list) Object.assign(view, { State: "Active", LastUpdateStatus: "Successful" });
+  if (!o.list)
+    Object.assign(view, scope.readiness?.stateOf(c.runtime) ?? { State: "Active", LastUpdateStatus: "Successful" });
   return view;
 }
 

@@ -34,6 +34,12 @@ export function isNodeRuntime(runtime: string): boolean {
   return (NODE_RUNTIMES as readonly string[]).includes(runtime);
 }
 
+/** The Node.js major a built-in Node.js runtime runs on (`nodejs22.x` → 22); undefined for others. */
+export function nodeMajorOf(runtime: string): number | undefined {
+  const m = /^nodejs(\d+)\.x$/.exec(runtime);
+  return m && isNodeRuntime(runtime) ? Number(m[1]) : undefined;
+}
+
 /** Lambda's limits on configuration. */
 export const LIMITS = {
   minMemoryMb: 128,

@@ -8,9 +8,13 @@ import { zipSync } from "fflate";
 import { describe, it } from "node:test";
 import { CLI, HANDLERS } from "../helpers/paths.js";
 
-function run(args: string[], stdin?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(
+  args: string[],
+  stdin?: string,
+  env?: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ["pipe", "pipe", "pipe"], env: env ?? process.env });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -122,6 +126,24 @@ describe("haneul invoke", { concurrency: 4 }, () => {
       assert.match(bad.stderr, /^haneul invoke: --code: /);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("a Node.js runtime that cannot be fetched is named in one line, exit status 2", async () => {
+    const home = mkdtempSync(join(tmpdir(), "haneul-invoke-offline-"));
+    try {
+      writeFileSync(join(home, ".npmrc"), "registry=http://127.0.0.1:9/\nfetch-retries=0\n");
+      const env = { PATH: process.env["PATH"], HOME: home, HANEUL_RUNTIMES_DIR: join(home, "runtimes") };
+      const args = ["invoke", "--code", join(HANDLERS, "cjs"), "--handler", "index.handler", "--runtime", "nodejs18.x"];
+      const r = await run(args, undefined, env);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /^haneul invoke: fetching Node\.js 18 for nodejs18\.x…$/m);
+      assert.match(
+        r.stderr,
+        /^haneul invoke: --runtime: Node\.js 18 is not installed and could not be fetched from the npm registry/m,
+      );
+    } finally {
+      rmSync(home, { recursive: true, force: true });
     }
   });
 

@@ -19,6 +19,8 @@ import { watchProcess } from "./process-watch.js";
 
 export interface NodeSpawnOptions {
   readonly id: string;
+  /** The Node.js binary to run the bootstrap with. */
+  readonly nodeBinary: string;
   readonly nodeArgs: readonly string[];
   readonly bootstrapPath: string;
   readonly isolation: IsolationOptions;
@@ -71,7 +73,7 @@ export class NodeIpcInstance implements Instance {
 
   /** Starts a code-less runtime process; resolves once it reports ready. */
   static async spawn(options: NodeSpawnOptions): Promise<NodeIpcInstance> {
-    const proc = await spawnIsolated(process.execPath, [...options.nodeArgs, options.bootstrapPath], {
+    const proc = await spawnIsolated(options.nodeBinary, [...options.nodeArgs, options.bootstrapPath], {
       isolation: options.isolation,
       env: options.baseEnv,
       cwd: options.cwd,

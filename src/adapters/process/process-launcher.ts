@@ -25,6 +25,11 @@ export interface ProcessLauncherOptions {
   readonly nodeChannel?: "ipc" | "runtime-api";
   /** Heap sizes to keep spares for from the start (default: the one for 128 MB). */
   readonly warmHeaps?: readonly number[];
+  /**
+   * The Node.js binary a Node.js runtime runs on (`nodejs22.x` → Node.js 22), or undefined when
+   * it is not installed. Default: every Node.js runtime runs on this process's Node.js.
+   */
+  readonly nodeBinary?: ((runtime: string) => string | undefined) | undefined;
 }
 
 const INIT_TIMEOUT_MS = 10_000;
@@ -41,8 +46,8 @@ export class ProcessLauncher implements InstanceLauncher {
 
   constructor(options: ProcessLauncherOptions) {
     this.#o = options;
-    this.#spares = new SparePool((heap) => this.#spawnNode(heap), options.sparesPerHeap);
-    for (const heap of options.warmHeaps ?? [heapLimitMb(128)]) this.#spares.want(heap);
+    this.#spares = new SparePool((kind) => this.#spawnNode(parseKind(kind)), options.sparesPerHeap);
+    for (const heap of options.warmHeaps ?? [heapLimitMb(128)]) this.#spares.want(kindKey(process.execPath, heap));
   }
 
   /** Ready spare processes (for tests and the console). */
@@ -55,6 +60,8 @@ export class ProcessLauncher implements InstanceLauncher {
     const initTimeoutMs = Math.max(INIT_TIMEOUT_MS, spec.timeoutSec * 1000);
     if (isNodeRuntime(spec.runtime) && this.#o.nodeChannel !== "runtime-api") return this.#launchNode(spec, env);
     const node = isNodeRuntime(spec.runtime);
+    const nodeBinary = node ? this.#nodeBinary(spec.runtime) : undefined;
+    if (node && nodeBinary === undefined) return invalidRuntime(spec.runtime);
     const bootstrap = join(spec.codeDir, "bootstrap");
     if (!node && !(await isExecutable(bootstrap))) {
       const payload = errorBody(
@@ -67,7 +74,7 @@ export class ProcessLauncher implements InstanceLauncher {
       id: this.#o.ids.hex(8),
       spec,
       env,
-      command: node ? process.execPath : bootstrap,
+      command: nodeBinary ?? bootstrap,
       args: node ? [...nodeArgs(heapLimitMb(spec.memoryMb)), this.#o.bootstrapPath] : [],
       isolation: this.#withCode(spec),
       initTimeoutMs,
@@ -82,11 +89,13 @@ export class ProcessLauncher implements InstanceLauncher {
   }
 
   async #launchNode(spec: FunctionSpec, env: Record<string, string>): Promise<LaunchResult> {
-    const heap = heapLimitMb(spec.memoryMb);
+    const binary = this.#nodeBinary(spec.runtime);
+    if (binary === undefined) return invalidRuntime(spec.runtime);
+    const kind = { binary, heapMb: heapLimitMb(spec.memoryMb) };
     const started = performance.now();
     let instance: NodeIpcInstance;
     try {
-      instance = this.#spares.take(heap) ?? (await this.#spawnNode(heap, this.#withCode(spec)));
+      instance = this.#spares.take(kindKey(binary, kind.heapMb)) ?? (await this.#spawnNode(kind, this.#withCode(spec)));
     } catch (e) {
       // The runtime process itself did not come up (isolation set-up, resources): an init failure.
       const payload = errorBody("Runtime.ExitError", `Runtime exited with error: ${(e as Error).message}`);
@@ -107,10 +116,15 @@ export class ProcessLauncher implements InstanceLauncher {
     return { ok: false, errorType: reply.errorType, payload: reply.payload, initDurationMs, initLogs };
   }
 
-  #spawnNode(heapMb: number, isolation: IsolationOptions = this.#o.isolation): Promise<NodeIpcInstance> {
+  #nodeBinary(runtime: string): string | undefined {
+    return this.#o.nodeBinary ? this.#o.nodeBinary(runtime) : process.execPath;
+  }
+
+  #spawnNode(kind: SpareKind, isolation: IsolationOptions = this.#o.isolation): Promise<NodeIpcInstance> {
     return NodeIpcInstance.spawn({
       id: this.#o.ids.hex(8),
-      nodeArgs: nodeArgs(heapMb),
+      nodeBinary: kind.binary,
+      nodeArgs: nodeArgs(kind.heapMb),
       bootstrapPath: this.#o.bootstrapPath,
       isolation,
       baseEnv: { PATH: this.#o.platformEnv.path, HANEUL_RUNTIME_CHANNEL: "fd3" },
@@ -129,6 +143,27 @@ export class ProcessLauncher implements InstanceLauncher {
     this.#live.add(instance);
     if (this.#live.size > 64) for (const i of this.#live) if (!i.alive) this.#live.delete(i);
   }
+}
+
+/** What a spare is made of: the Node.js binary and the V8 heap limit it was started with. */
+interface SpareKind {
+  readonly binary: string;
+  readonly heapMb: number;
+}
+
+function kindKey(binary: string, heapMb: number): string {
+  return `${heapMb} ${binary}`;
+}
+
+function parseKind(key: string): SpareKind {
+  const space = key.indexOf(" ");
+  return { heapMb: Number(key.slice(0, space)), binary: key.slice(space + 1) };
+}
+
+/** A Node.js runtime whose Node.js major is not installed (the control plane shows the function Pending or Failed). */
+function invalidRuntime(runtime: string): LaunchResult {
+  const payload = errorBody("Runtime.InvalidRuntime", `The runtime ${runtime} is not available on this node.`);
+  return { ok: false, errorType: "Runtime.InvalidRuntime", payload, initDurationMs: 0, initLogs: [] };
 }
 
 async function isExecutable(path: string): Promise<boolean> {
