@@ -31,6 +31,15 @@ if (files.length === 0) {
   process.exit(1);
 }
 
+// Test functions run on nodejs20.x, 22.x and 24.x, each on its own Node.js major: fetch the ones
+// this machine lacks into the runtimes cache first (once; later runs find them there).
+const majors = spawnSync(process.execPath, [join(ROOT, "bin", "haneul.js"), "runtimes", "install", "20", "22", "24"], {
+  encoding: "utf8",
+});
+if (majors.status !== 0) {
+  console.error(`warning: Node.js runtimes could not be installed; tests of other majors will fail:\n${majors.stderr}`);
+}
+
 const concurrency = process.env.HANEUL_TEST_CONCURRENCY ?? "3";
 const startedAt = Date.now();
 const run = spawnSync(
