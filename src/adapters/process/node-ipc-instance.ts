@@ -2,6 +2,7 @@ import type { Socket } from "node:net";
 import type { FunctionSpec } from "../../domain/function-spec.js";
 import { errorBody } from "../../domain/invocation.js";
 import type { Instance, InstanceInvokeRequest, InstanceInvokeResult } from "../../ports/instance-launcher.js";
+import type { Clock } from "../../shared/clock.js";
 import {
   encodeFrame,
   FrameDecoder,
@@ -12,7 +13,7 @@ import {
   type ResultHeader,
 } from "../../../runtime/src/protocol.js";
 import { crashError, describeExit, isHeapOutOfMemory } from "./exit-outcome.js";
-import { InvocationSlot, type ReportedError } from "./invocation-slot.js";
+import { InvocationSlot, unstartedResult, type ReportedError } from "./invocation-slot.js";
 import { spawnIsolated, type IsolationOptions, type SpawnedProcess } from "./isolation.js";
 import { peakRssMb } from "./peak-memory.js";
 import { watchProcess } from "./process-watch.js";
@@ -25,6 +26,8 @@ export interface NodeSpawnOptions {
   /** Environment of the process before it takes on a function (PATH and the channel marker). */
   readonly baseEnv: Record<string, string>;
   readonly cwd: string;
+  /** The clock of event deadlines (the real one in a node). */
+  readonly clock: Clock;
 }
 
 type InitReply = { ok: true } | { ok: false; errorType: string; payload: Buffer };
@@ -48,14 +51,14 @@ export class NodeIpcInstance implements Instance {
   readonly #stderrTail: readonly string[];
   readonly #exited: Promise<void>;
 
-  private constructor(id: string, proc: SpawnedProcess) {
+  private constructor(id: string, proc: SpawnedProcess, clock: Clock) {
     this.id = id;
     this.#proc = proc;
     this.#socket = proc.child.stdio[3] as Socket;
     const decoder = new FrameDecoder((f) => this.#onFrame(f));
     this.#socket.on("data", (c: Buffer) => decoder.push(c));
     this.#socket.on("error", () => undefined);
-    this.#slot = new InvocationSlot(() => {
+    this.#slot = new InvocationSlot(clock, () => {
       this.#alive = false;
       this.#slot.notePeakMemory(peakRssMb(this.#proc.child.pid));
       this.#proc.child.kill("SIGKILL");
@@ -77,7 +80,7 @@ export class NodeIpcInstance implements Instance {
       cwd: options.cwd,
       stdio: ["ignore", "pipe", "pipe", "pipe"],
     });
-    const instance = new NodeIpcInstance(options.id, proc);
+    const instance = new NodeIpcInstance(options.id, proc, options.clock);
     await Promise.race([
       instance.#ready,
       instance.#exited.then(() => {
@@ -107,18 +110,17 @@ export class NodeIpcInstance implements Instance {
   }
 
   invoke(request: InstanceInvokeRequest): Promise<InstanceInvokeResult> {
-    if (!this.#alive) throw new Error(`instance ${this.id} cannot take an event now`);
-    const timeoutSec = this.#spec?.timeoutSec ?? 0;
-    // An event sent ahead gets its whole timeout from the moment the instance reads it.
-    const timeoutMs = this.#slot.current ? timeoutSec * 1000 : Math.max(0, request.deadlineMs - Date.now());
+    if (!this.#alive) return unstartedResult();
+    // The frame carries the timeout, not a deadline: an event sent ahead gets all of it from the
+    // moment the instance reads it, as the slot's deadline starts when the one before is answered.
     const header: InvokeHeader = {
       requestId: request.requestId,
-      timeoutMs,
+      timeoutMs: request.timeoutMs,
       invokedFunctionArn: request.invokedFunctionArn,
     };
     if (request.traceId) header.traceId = request.traceId;
     if (request.clientContext) header.clientContext = request.clientContext;
-    const result = this.#slot.start(request, timeoutSec);
+    const result = this.#slot.start(request);
     this.#socket.write(encodeFrame(FrameType.Invoke, header, request.payload));
     return result;
   }

@@ -2,6 +2,7 @@ import { access, constants } from "node:fs/promises";
 import { join } from "node:path";
 import { heapLimitMb, isNodeRuntime, type FunctionSpec } from "../../domain/function-spec.js";
 import { errorBody } from "../../domain/invocation.js";
+import type { Clock } from "../../shared/clock.js";
 import type { IdSource } from "../../shared/ids.js";
 import type { InstanceLauncher, LaunchResult } from "../../ports/instance-launcher.js";
 import { instanceEnv, type PlatformEnv } from "./instance-env.js";
@@ -25,6 +26,8 @@ export interface ProcessLauncherOptions {
   readonly nodeChannel?: "ipc" | "runtime-api";
   /** Heap sizes to keep spares for from the start (default: the one for 128 MB). */
   readonly warmHeaps?: readonly number[];
+  /** The clock of init limits and event deadlines: the real one (function code keeps real time). */
+  readonly clock: Clock;
 }
 
 const INIT_TIMEOUT_MS = 10_000;
@@ -71,6 +74,7 @@ export class ProcessLauncher implements InstanceLauncher {
       args: node ? [...nodeArgs(heapLimitMb(spec.memoryMb)), this.#o.bootstrapPath] : [],
       isolation: this.#withCode(spec),
       initTimeoutMs,
+      clock: this.#o.clock,
     });
     if (result.ok) this.#track(result.instance);
     return result;
@@ -115,6 +119,7 @@ export class ProcessLauncher implements InstanceLauncher {
       isolation,
       baseEnv: { PATH: this.#o.platformEnv.path, HANEUL_RUNTIME_CHANNEL: "fd3" },
       cwd: "/",
+      clock: this.#o.clock,
     });
   }
 
