@@ -20,7 +20,7 @@ import { createSigV4Verifier } from "./api/sigv4.js";
 import type { Operation } from "./api/types.js";
 import type { ServerConfig } from "./config/server-config.js";
 import type { InvocationRecord } from "./domain/invocation.js";
-import { systemClock, type Clock } from "./shared/clock.js";
+import { scaledClock, systemClock, type Clock } from "./shared/clock.js";
 import { randomIds, type IdSource } from "./shared/ids.js";
 import { seededRandom } from "./shared/random.js";
 
@@ -40,7 +40,10 @@ export interface RunningNode {
 
 /** Adapters a caller (a test) may replace. */
 export interface NodeOverrides {
+  /** The platform clock (default: the real one, scaled by the configured time scale). */
   readonly clock?: Clock;
+  /** The real clock: function deadlines, the gateway, signatures (default systemClock). */
+  readonly realClock?: Clock;
   readonly ids?: IdSource;
   /** Receives every invocation record (tests; telemetry later). */
   readonly onRecord?: (record: InvocationRecord) => void;
@@ -48,7 +51,10 @@ export interface NodeOverrides {
 
 /** Starts a node from its configuration. */
 export async function startNode(config: ServerConfig, overrides: NodeOverrides = {}): Promise<RunningNode> {
-  const clock = overrides.clock ?? systemClock;
+  // Two clocks (ARCHITECTURE.md, "Clocks"): the platform's own schedules run on `clock`, which
+  // --time-scale speeds up; function code, clients and the gateway live in real time.
+  const realClock = overrides.realClock ?? systemClock;
+  const clock = overrides.clock ?? scaledClock(config.timeScale, realClock);
   const ids = overrides.ids ?? randomIds;
   // Stopped in reverse order of start: the API first (no new work), the store last.
   const stopHooks: (() => Promise<void>)[] = [];
@@ -88,6 +94,7 @@ export async function startNode(config: ServerConfig, overrides: NodeOverrides =
     onRecord: overrides.onRecord,
     instanceEnv,
     clock,
+    realClock,
     ids,
   });
   stopHooks.push(() => engine.close());
@@ -96,7 +103,7 @@ export async function startNode(config: ServerConfig, overrides: NodeOverrides =
 
   const gateway = new Gateway({
     invoker: engine.invoker,
-    clock,
+    clock: realClock,
     ids,
     region: config.region,
     accountId: config.accountId,
@@ -123,7 +130,12 @@ export async function startNode(config: ServerConfig, overrides: NodeOverrides =
       apiEndpoint: (apiId) => `http://${apiId}.execute-api.localhost:${gatewayPort}`,
     }),
   ];
-  const api = createApiServer({ operations, verify: createSigV4Verifier(credentials.lookup), ids, clock });
+  const api = createApiServer({
+    operations,
+    verify: createSigV4Verifier(credentials.lookup),
+    ids,
+    clock: realClock,
+  });
   const apiUrl = await api.listen(config.apiPort, config.apiHost);
   Object.assign(instanceEnv, {
     AWS_ENDPOINT_URL: `http://127.0.0.1:${new URL(apiUrl).port}`,

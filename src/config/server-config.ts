@@ -34,6 +34,8 @@ export interface ServerConfig {
   readonly instanceNice: number;
   /** Seed of the draws behind alias weights and stage canaries; absent = Math.random. */
   readonly randomSeed?: number | undefined;
+  /** How many times faster than real time the platform clock runs (1 = real time). */
+  readonly timeScale: number;
 }
 
 /** A configuration value was missing or malformed; the message names the flag or variable. */
@@ -54,6 +56,16 @@ const optionalSeed = () =>
     .regex(/^\d*$/, "must be a whole number from 0 to 4294967295")
     .transform((s) => (s === "" ? undefined : Number(s)))
     .refine((n) => n === undefined || n <= 0xffffffff, "must be a whole number from 0 to 4294967295");
+
+/** The bounds of --time-scale: a day in under 9 s at the top, a tenth of real speed at the bottom. */
+export const TIME_SCALE_MIN = 0.1;
+export const TIME_SCALE_MAX = 10_000;
+const TIME_SCALE_RULE = `must be a number from ${TIME_SCALE_MIN} to ${TIME_SCALE_MAX}`;
+const timeScale = z
+  .string()
+  .regex(/^\d+(\.\d+)?$/, TIME_SCALE_RULE)
+  .transform(Number)
+  .refine((n) => n >= TIME_SCALE_MIN && n <= TIME_SCALE_MAX, TIME_SCALE_RULE);
 
 /** Each setting: its flag, its environment variable, its schema and its default. */
 const SETTINGS = {
@@ -80,6 +92,7 @@ const SETTINGS = {
   "ahead-depth": { env: "HANEUL_AHEAD_DEPTH", schema: count(0).max(16), fallback: String(AHEAD_DEPTH) },
   "instance-nice": { env: "HANEUL_INSTANCE_NICE", schema: count(0).max(19), fallback: "10" },
   "random-seed": { env: "HANEUL_RANDOM_SEED", schema: optionalSeed(), fallback: "" },
+  "time-scale": { env: "HANEUL_TIME_SCALE", schema: timeScale, fallback: "1" },
 } as const;
 
 type SettingName = keyof typeof SETTINGS;
@@ -114,6 +127,10 @@ export const SERVER_USAGE = `usage: haneul server [options]
   --random-seed <n>        seed the draws behind alias weights and stage canaries, so that
                            traffic splits the same way on every run (HANEUL_RANDOM_SEED,
                            0-4294967295; default unseeded)
+  --time-scale <n>         run the platform's own timers n times faster than real time: idle
+                           reaping, retries and other schedules (HANEUL_TIME_SCALE, ${TIME_SCALE_MIN}-${TIME_SCALE_MAX},
+                           default 1); function timeouts, the gateway's integration timeout and
+                           signatures keep real time
 
 Access keys: HANEUL_ACCESS_KEY_ID and HANEUL_SECRET_ACCESS_KEY (both or neither);
 without them a key pair is generated in <data>/credentials on first start.
@@ -153,6 +170,7 @@ export function loadServerConfig(env: Env, argv: readonly string[], cwd = proces
     aheadDepth: pick("ahead-depth"),
     instanceNice: pick("instance-nice"),
     randomSeed: pick("random-seed"),
+    timeScale: pick("time-scale"),
   });
 }
 

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, test } from "node:test";
 import { SqliteStore } from "../../src/adapters/sqlite/sqlite-store.js";
 import type { InvokeOutcome, InvokeResult } from "../../src/domain/invocation.js";
 import type { InvokeOptions, InvokeService, InvokeTarget } from "../../src/invoker/types.js";
-import { ManualClock } from "../../src/shared/clock.js";
+import { ManualClock, scaledClock } from "../../src/shared/clock.js";
 import { PlatformError } from "../../src/shared/errors.js";
 import type { IdSource } from "../../src/shared/ids.js";
 import { AsyncInvoker } from "../../src/events/async-invoker.js";
@@ -112,6 +112,26 @@ describe("AsyncInvoker", () => {
     clock.advance(1);
     await until(() => invoker.calls.length === 2, "second try");
     await until(() => clock.pending === 0, "done, no timer left");
+  });
+
+  test("under a time scale, retries come faster but a claim still outlasts a function's real run", async () => {
+    const fast = scaledClock(1000, clock);
+    const scaled = new AsyncInvoker({ store, invoker, clock: fast, ids: eventIds(), leaseMs: 60_000 });
+    invoker.autoFinish = undefined;
+    try {
+      await scaled.start();
+      await scaled.enqueue(event("s"));
+      await until(() => invoker.calls.length === 1, "first try");
+      const claimed = await store.getEvent("evt-1");
+      assert.equal((claimed?.lockedUntil ?? 0) - (claimed?.nextRunAt ?? 0), 60_000 * 1000, "a real minute");
+      invoker.calls[0]!.finish({ kind: "throttled", reason: "ReservedFunctionConcurrentInvocationLimitExceeded" });
+      await until(() => clock.pending === 1, "the backoff timer");
+      clock.advance(1); // the platform's 1 s backoff is a real millisecond
+      await until(() => invoker.calls.length === 2, "second try");
+    } finally {
+      invoker.calls.at(-1)?.finish();
+      await scaled.stop();
+    }
   });
 
   test("an event whose function is gone fails for good", async () => {

@@ -33,10 +33,11 @@ export interface LambdaNode {
 
 /**
  * Starts a node in a fresh data directory. `randomSeed` seeds alias weights and canaries
- * (`--random-seed`), so that a split over many calls is the same on every run.
+ * (`--random-seed`), so that a split over many calls is the same on every run; `env` adds
+ * settings (`HANEUL_TIME_SCALE`…).
  */
 export async function startLambdaNode(
-  options: { accountConcurrency?: number; randomSeed?: number } = {},
+  options: { accountConcurrency?: number; randomSeed?: number; env?: Record<string, string> } = {},
 ): Promise<LambdaNode> {
   mkdirSync(join(ROOT, ".haneul"), { recursive: true });
   const dataDir = mkdtempSync(join(ROOT, ".haneul", "test-node-"));
@@ -49,6 +50,7 @@ export async function startLambdaNode(
       HANEUL_CONCURRENCY: String(options.accountConcurrency ?? 1000),
       HANEUL_RANDOM_SEED: options.randomSeed === undefined ? undefined : String(options.randomSeed),
       PATH: process.env["PATH"],
+      ...options.env,
     },
     ["--data", dataDir, "--api-port", "0", "--gateway-port", "0", "--spares", "0"],
   );
