@@ -5,6 +5,7 @@ import type { Instance, InstanceInvokeRequest, InstanceInvokeResult } from "../.
 import type { Clock } from "../../shared/clock.js";
 import {
   encodeFrame,
+  encodeFrameHead,
   FrameDecoder,
   FrameType,
   type Frame,
@@ -33,6 +34,12 @@ export interface NodeSpawnOptions {
 type InitReply = { ok: true } | { ok: false; errorType: string; payload: Buffer };
 
 /**
+ * From this size on, an event's payload goes to the socket as it is, after the frame's head,
+ * instead of being copied into one frame buffer: below it, the copy costs less than a second buffer.
+ */
+const SEPARATE_BODY_BYTES = 64 * 1024;
+
+/**
  * A built-in Node.js instance speaking the private frame channel on fd 3. Started code-less (a
  * spare) and given a function with `assign()`.
  */
@@ -56,7 +63,14 @@ export class NodeIpcInstance implements Instance {
     this.#proc = proc;
     this.#socket = proc.child.stdio[3] as Socket;
     const decoder = new FrameDecoder((f) => this.#onFrame(f));
-    this.#socket.on("data", (c: Buffer) => decoder.push(c));
+    this.#socket.on("data", (c: Buffer) => {
+      try {
+        decoder.push(c);
+      } catch {
+        // Not our protocol any more (the function wrote to fd 3): the instance cannot be trusted.
+        this.#proc.child.kill("SIGKILL");
+      }
+    });
     this.#socket.on("error", () => undefined);
     this.#slot = new InvocationSlot(clock, () => {
       this.#alive = false;
@@ -121,7 +135,14 @@ export class NodeIpcInstance implements Instance {
     if (request.traceId) header.traceId = request.traceId;
     if (request.clientContext) header.clientContext = request.clientContext;
     const result = this.#slot.start(request);
-    this.#socket.write(encodeFrame(FrameType.Invoke, header, request.payload));
+    const payload = request.payload;
+    if (payload.length < SEPARATE_BODY_BYTES) this.#socket.write(encodeFrame(FrameType.Invoke, header, payload));
+    else {
+      this.#socket.cork();
+      this.#socket.write(encodeFrameHead(FrameType.Invoke, header, payload.length));
+      this.#socket.write(payload);
+      this.#socket.uncork();
+    }
     return result;
   }
 
@@ -149,7 +170,7 @@ export class NodeIpcInstance implements Instance {
         return;
       case FrameType.InitError: {
         const h = f.header as { errorType: string };
-        this.#resolveInit({ ok: false, errorType: h.errorType, payload: Buffer.from(f.body) });
+        this.#resolveInit({ ok: false, errorType: h.errorType, payload: f.body });
         return;
       }
       case FrameType.Log:
@@ -161,7 +182,7 @@ export class NodeIpcInstance implements Instance {
         return;
       case FrameType.Fatal: {
         const h = f.header as { errorType: string; maxRssKb?: number };
-        this.#fatal = { errorType: h.errorType, payload: Buffer.from(f.body) };
+        this.#fatal = { errorType: h.errorType, payload: f.body };
         if (h.maxRssKb !== undefined) this.#notePeakKb(h.maxRssKb);
         return;
       }
@@ -181,7 +202,8 @@ export class NodeIpcInstance implements Instance {
     const h = f.header as ResultHeader;
     this.#notePeakKb(h.maxRssKb);
     const kind = f.type === FrameType.Response ? "ok" : "function-error";
-    const outcome = { kind, payload: Buffer.from(f.body), errorType: h.errorType, durationMs: h.durationMs } as const;
+    // The body is the decoder's to give away (it never reuses it): no copy.
+    const outcome = { kind, payload: f.body, errorType: h.errorType, durationMs: h.durationMs } as const;
     this.#slot.answer(h.requestId, outcome);
   }
 
