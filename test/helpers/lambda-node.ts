@@ -2,14 +2,11 @@
  * A complete node for tests: the composition root's `startNode` in a fresh data directory on
  * port 0, with a signed SDK v3 client and every invocation record collected.
  */
-import { mkdirSync, mkdtempSync } from "node:fs";
-import { join } from "node:path";
 import { LambdaClient } from "@aws-sdk/client-lambda";
-import { removeTree } from "../../src/adapters/fs-code-store.js";
 import { loadServerConfig } from "../../src/config/server-config.js";
 import type { InvocationRecord } from "../../src/domain/invocation.js";
 import { startNode } from "../../src/main.js";
-import { ROOT } from "./paths.js";
+import { tempDir } from "./temp-dir.js";
 
 export const NODE_REGION = "us-east-1";
 export const NODE_ACCOUNT = "123456789012";
@@ -39,8 +36,7 @@ export interface LambdaNode {
 export async function startLambdaNode(
   options: { accountConcurrency?: number; randomSeed?: number; env?: Record<string, string> } = {},
 ): Promise<LambdaNode> {
-  mkdirSync(join(ROOT, ".haneul"), { recursive: true });
-  const dataDir = mkdtempSync(join(ROOT, ".haneul", "test-node-"));
+  const dataDir = tempDir("node", { inRepo: true });
   const config = loadServerConfig(
     {
       HANEUL_ACCESS_KEY_ID: AKID,
@@ -52,7 +48,7 @@ export async function startLambdaNode(
       PATH: process.env["PATH"],
       ...options.env,
     },
-    ["--data", dataDir, "--api-port", "0", "--gateway-port", "0", "--spares", "0"],
+    ["--data", dataDir.path, "--api-port", "0", "--gateway-port", "0", "--spares", "0"],
   );
   const records: InvocationRecord[] = [];
   const node = await startNode(config, { onRecord: (r) => records.push(r) });
@@ -78,7 +74,7 @@ export async function startLambdaNode(
     async close() {
       client.destroy();
       await node.stop();
-      await removeTree(dataDir);
+      await dataDir.remove();
     },
   };
 }
