@@ -210,11 +210,7 @@ describe("Lambda API with the AWS CLI v2", { concurrency: false }, () => {
     assert.deepEqual([dry.out.StatusCode, dry.body], [204, ""]);
     assert.equal(event.out.StatusCode, 202);
     // The queued event runs soon after the 202.
-    const deadline = Date.now() + 10_000;
-    while (!node.records.some((r) => r.logs.some((l) => l.includes('{"async":"cli"}')))) {
-      assert.ok(Date.now() < deadline, "the Event invocation did not run");
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await node.recordWhere((r) => r.logs.some((l) => l.includes('{"async":"cli"}')), "the Event invocation");
   });
 
   test("update-function-code, publish-version with --code-sha256 / --revision-id and their errors", async () => {

@@ -25,6 +25,8 @@ export interface LambdaNode {
   readonly records: InvocationRecord[];
   /** Waits until a record with `requestId` exists. */
   recordOf(requestId: string, timeoutMs?: number): Promise<InvocationRecord>;
+  /** The first record that matches, as soon as the node emits it (rejects after `timeoutMs`). */
+  recordWhere(match: (r: InvocationRecord) => boolean, what: string, timeoutMs?: number): Promise<InvocationRecord>;
   close(): Promise<void>;
 }
 
@@ -51,7 +53,28 @@ export async function startLambdaNode(
     ["--data", dataDir.path, "--api-port", "0", "--gateway-port", "0", "--spares", "0"],
   );
   const records: InvocationRecord[] = [];
-  const node = await startNode(config, { onRecord: (r) => records.push(r) });
+  const watchers = new Set<(r: InvocationRecord) => void>();
+  const onRecord = (r: InvocationRecord): void => {
+    records.push(r);
+    for (const watch of watchers) watch(r);
+  };
+  const node = await startNode(config, { onRecord });
+  const recordWhere = (match: (r: InvocationRecord) => boolean, what: string, timeoutMs = 10_000) =>
+    new Promise<InvocationRecord>((resolve, reject) => {
+      const found = records.find(match);
+      if (found) return resolve(found);
+      const timer = setTimeout(() => {
+        watchers.delete(watch);
+        reject(new Error(`no invocation record of ${what}`));
+      }, timeoutMs);
+      const watch = (r: InvocationRecord): void => {
+        if (!match(r)) return;
+        clearTimeout(timer);
+        watchers.delete(watch);
+        resolve(r);
+      };
+      watchers.add(watch);
+    });
   const client = new LambdaClient({
     region: NODE_REGION,
     endpoint: node.apiUrl,
@@ -62,15 +85,8 @@ export async function startLambdaNode(
     url: node.apiUrl,
     client,
     records,
-    async recordOf(requestId, timeoutMs = 10_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const found = records.find((r) => r.requestId === requestId);
-        if (found) return found;
-        if (Date.now() > deadline) throw new Error(`no invocation record for ${requestId}`);
-        await new Promise((r) => setTimeout(r, 10));
-      }
-    },
+    recordOf: (requestId, timeoutMs) => recordWhere((r) => r.requestId === requestId, requestId, timeoutMs),
+    recordWhere,
     async close() {
       client.destroy();
       await node.stop();
