@@ -23,7 +23,7 @@ import { createSigV4Verifier } from "./api/sigv4.js";
 import type { Operation } from "./api/types.js";
 import type { ServerConfig } from "./config/server-config.js";
 import type { InvocationRecord } from "./domain/invocation.js";
-import { systemClock, type Clock } from "./shared/clock.js";
+import { scaledClock, systemClock, type Clock } from "./shared/clock.js";
 import { randomIds, type IdSource } from "./shared/ids.js";
 import { seededRandom } from "./shared/random.js";
 
@@ -40,7 +40,10 @@ export function main(argv: string[]): Promise<number> {
 
 /** Adapters a caller (a test) may replace. */
 export interface NodeOverrides {
+  /** The platform clock (default: the real one, scaled by the configured time scale). */
   readonly clock?: Clock;
+  /** The real clock: function deadlines, the gateway, signatures (default systemClock). */
+  readonly realClock?: Clock;
   readonly ids?: IdSource;
   /** Receives every invocation record (tests; telemetry later). */
   readonly onRecord?: ((record: InvocationRecord) => void) | undefined;
@@ -66,7 +69,10 @@ export async function startNode(config: ServerConfig, overrides: NodeOverrides =
 }
 
 async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHooks: StopHook[]): Promise<RunningNode> {
-  const clock = overrides.clock ?? systemClock;
+  // Two clocks (ARCHITECTURE.md, "Clocks"): the platform's own schedules run on `clock`, which
+  // --time-scale speeds up; function code, clients and the gateway live in real time.
+  const realClock = overrides.realClock ?? systemClock;
+  const clock = overrides.clock ?? scaledClock(config.timeScale, realClock);
   const ids = overrides.ids ?? randomIds;
   const lock = lockDataDir(config.dataDir);
   stopHooks.push(() => lock.release());
@@ -109,6 +115,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     onRecord: overrides.onRecord,
     instanceEnv,
     clock,
+    realClock,
     ids,
   });
   stopHooks.push(() => engine.close());
@@ -117,7 +124,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
 
   const gateway = new Gateway({
     invoker: engine.invoker,
-    clock,
+    clock: realClock,
     ids,
     region: config.region,
     accountId: config.accountId,
@@ -145,7 +152,12 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
       apiEndpoint: (apiId) => `http://${apiId}.execute-api.localhost:${gatewayPort}`,
     }),
   ];
-  const api = createApiServer({ operations, verify: createSigV4Verifier(credentials.lookup), ids, clock });
+  const api = createApiServer({
+    operations,
+    verify: createSigV4Verifier(credentials.lookup),
+    ids,
+    clock: realClock,
+  });
   const apiUrl = await api.listen(config.apiPort, config.apiHost);
   stopHooks.push(() => api.close());
   Object.assign(instanceEnv, {

@@ -1,5 +1,5 @@
 /**
- * The private frame channel on fd 3 (see protocol.ts), used synchronously from JavaScript.
+ * The private frame channel on fd 3 (see protocol/frames.ts), used synchronously from JavaScript.
  *
  * Writes go straight to the descriptor with fs.writeSync so that every frame is on its way, in
  * order, before the call returns: log lines written just before process.exit() and the Fatal frame
@@ -110,7 +110,7 @@ export class IpcChannel implements Channel {
 
   respond(requestId: string, body: string, then: () => void): void {
     const header: ResultHeader = { requestId, maxRssKb: maxRssKb(), durationMs: this.#duration() };
-    this.#send(FrameType.Response, header, Buffer.from(body, "utf8"));
+    this.#send(FrameType.Response, header, body);
     then();
   }
 
@@ -121,7 +121,7 @@ export class IpcChannel implements Channel {
       durationMs: this.#duration(),
       errorType: error.errorType,
     };
-    this.#send(FrameType.Error, header, Buffer.from(JSON.stringify(error), "utf8"));
+    this.#send(FrameType.Error, header, JSON.stringify(error));
     then();
   }
 
@@ -131,7 +131,7 @@ export class IpcChannel implements Channel {
 
   /** The process stays up afterwards; the node decides when to end it. */
   initError(error: RapidError, then: () => void): void {
-    this.#send(FrameType.InitError, { errorType: error.errorType }, Buffer.from(JSON.stringify(error), "utf8"));
+    this.#send(FrameType.InitError, { errorType: error.errorType }, JSON.stringify(error));
     then();
   }
 
@@ -143,12 +143,12 @@ export class IpcChannel implements Channel {
     };
     // Only name the invocation if it is still waiting for its answer.
     if (requestId !== undefined && inFlight) header.requestId = requestId;
-    this.#send(FrameType.Fatal, header, Buffer.from(JSON.stringify(error), "utf8"));
+    this.#send(FrameType.Fatal, header, JSON.stringify(error));
     process.exit(exitCode);
   }
 
   log(entry: string): void {
-    this.#send(FrameType.Log, undefined, Buffer.from(entry, "utf8"));
+    this.#send(FrameType.Log, undefined, entry);
   }
 
   /** Milliseconds since the current event was read, to the microsecond. */
@@ -156,7 +156,8 @@ export class IpcChannel implements Channel {
     return Number((process.hrtime.bigint() - this.#takenAt) / 1000n) / 1000;
   }
 
-  #send(type: number, header?: unknown, body?: Buffer): void {
+  /** A string body is encoded straight into the frame: one copy of a response on its way out. */
+  #send(type: number, header?: unknown, body?: string): void {
     try {
       writeAll(encodeFrame(type, header, body));
     } catch {

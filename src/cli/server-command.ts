@@ -53,6 +53,11 @@ function readyMessage(config: ServerConfig, node: RunningNode): string {
     `  Data         ${config.dataDir}`,
     `  Access key   ${node.accessKey.accessKeyId}`,
   ];
+  if (config.timeScale !== 1) {
+    lines.push(
+      `  Time scale   ${config.timeScale} (platform timers run ${config.timeScale} times faster; functions keep real time)`,
+    );
+  }
   if (node.generatedCredentialsFile !== undefined) {
     lines.push(
       "",

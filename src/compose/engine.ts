@@ -51,7 +51,10 @@ export interface EngineOptions {
   readonly namespaces?: boolean;
   /** Nice value of instance processes (default 0: the node's own priority). */
   readonly instanceNice?: number;
+  /** The platform clock (records, idle reaping); default systemClock. */
   readonly clock?: Clock;
+  /** The real clock (function deadlines, init limits, the burst-smoothing wait); default systemClock. */
+  readonly realClock?: Clock;
   readonly ids?: IdSource;
   readonly random?: RandomSource | undefined;
   readonly onRecord?: (record: InvocationRecord) => void;
@@ -70,6 +73,7 @@ export async function createEngine(o: EngineOptions): Promise<Engine> {
   await mkdir(o.scratchDir, { recursive: true });
   const sdkDir = await linkBundledSdks(join(o.scratchDir, "sdk"));
   const clock = o.clock ?? systemClock;
+  const realClock = o.realClock ?? systemClock;
   const ids = o.ids ?? randomIds;
   const launcher = new ProcessLauncher({
     bootstrapPath: BOOTSTRAP_PATH,
@@ -90,10 +94,12 @@ export async function createEngine(o: EngineOptions): Promise<Engine> {
     sparesPerHeap: o.sparesPerHeap ?? 2,
     nodeChannel: o.nodeChannel,
     nodeBinary: o.nodeRuntimes && binaryOf(o.nodeRuntimes),
+    clock: realClock,
   });
   const pool = new InstancePool({
     launcher,
     clock,
+    realClock,
     idleTimeoutMs: o.idleTimeoutMs ?? 5 * 60_000,
     maxConcurrentStarts: o.maxConcurrentStarts ?? 4,
     scaleOutAfter: o.scaleOutAfter,

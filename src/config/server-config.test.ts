@@ -31,6 +31,7 @@ describe("loadServerConfig", () => {
         home: homedir(),
         path: "/usr/local/bin:/usr/bin:/bin",
       },
+      timeScale: 1,
     });
     assert.ok(Object.isFrozen(c));
   });
@@ -109,6 +110,22 @@ describe("loadServerConfig", () => {
       home: "/h",
       path: "/p",
     });
+  });
+
+  it("takes a time scale from 0.1 to 10000, and names the flag or variable of a bad one", () => {
+    assert.equal(loadServerConfig({ HANEUL_TIME_SCALE: "60" }, []).timeScale, 60);
+    assert.equal(loadServerConfig({ HANEUL_TIME_SCALE: "60" }, ["--time-scale", "0.5"]).timeScale, 0.5);
+    assert.equal(loadServerConfig({}, ["--time-scale=10000"]).timeScale, 10_000);
+    for (const value of ["0", "0.05", "-3", "10001", "fast", "1e3", "Infinity", ""]) {
+      assert.throws(
+        () => loadServerConfig({}, [`--time-scale=${value}`]),
+        (e: unknown) =>
+          e instanceof ConfigError &&
+          e.message === `invalid --time-scale '${value}': must be a number from 0.1 to 10000`,
+        value,
+      );
+    }
+    assert.throws(() => loadServerConfig({ HANEUL_TIME_SCALE: "0" }, []), /HANEUL_TIME_SCALE '0'/);
   });
 
   it("treats empty variables as unset", () => {

@@ -39,6 +39,8 @@ export interface ServerConfig {
   readonly quiet: boolean;
   /** Where Node.js majors other than the node's own are installed (HANEUL_RUNTIMES_DIR). */
   readonly runtimes: RuntimesSettings;
+  /** How many times faster than real time the platform clock runs (1 = real time). */
+  readonly timeScale: number;
 }
 
 /** A configuration value was missing or malformed; the message names the flag or variable. */
@@ -63,6 +65,16 @@ const optionalSeed = () =>
     .regex(/^\d*$/, "must be a whole number from 0 to 4294967295")
     .transform((s) => (s === "" ? undefined : Number(s)))
     .refine((n) => n === undefined || n <= 0xffffffff, "must be a whole number from 0 to 4294967295");
+
+/** The bounds of --time-scale: a day in under 9 s at the top, a tenth of real speed at the bottom. */
+export const TIME_SCALE_MIN = 0.1;
+export const TIME_SCALE_MAX = 10_000;
+const TIME_SCALE_RULE = `must be a number from ${TIME_SCALE_MIN} to ${TIME_SCALE_MAX}`;
+const timeScale = z
+  .string()
+  .regex(/^\d+(\.\d+)?$/, TIME_SCALE_RULE)
+  .transform(Number)
+  .refine((n) => n >= TIME_SCALE_MIN && n <= TIME_SCALE_MAX, TIME_SCALE_RULE);
 
 /** Each setting: its flag, its environment variable, its schema and its default. */
 const SETTINGS = {
@@ -90,6 +102,7 @@ const SETTINGS = {
   "instance-nice": { env: "HANEUL_INSTANCE_NICE", schema: count(0).max(19), fallback: "10" },
   "random-seed": { env: "HANEUL_RANDOM_SEED", schema: optionalSeed(), fallback: "" },
   quiet: { env: "HANEUL_QUIET", schema: flag(), fallback: "false" },
+  "time-scale": { env: "HANEUL_TIME_SCALE", schema: timeScale, fallback: "1" },
 } as const;
 
 /** Settings given as bare flags (`--quiet`), true when present. */
@@ -128,6 +141,10 @@ export const SERVER_USAGE = `usage: haneul server [options]
                            traffic splits the same way on every run (HANEUL_RANDOM_SEED,
                            0-4294967295; default unseeded)
   --quiet                  no line per gateway request and per invocation (HANEUL_QUIET=1)
+  --time-scale <n>         run the platform's own timers n times faster than real time: idle
+                           reaping, retries and other schedules (HANEUL_TIME_SCALE, ${TIME_SCALE_MIN}-${TIME_SCALE_MAX},
+                           default 1); function timeouts, the gateway's integration timeout and
+                           signatures keep real time
 
 Node.js runtimes other than this Node.js's major (nodejs22.x on Node.js 20, say) are fetched once
 from the npm registry into HANEUL_RUNTIMES_DIR (default ~/.cache/haneul/runtimes); see
@@ -173,6 +190,7 @@ export function loadServerConfig(env: Env, argv: readonly string[], cwd = proces
     randomSeed: pick("random-seed"),
     quiet: pick("quiet"),
     runtimes: runtimesSettings(env, cwd),
+    timeScale: pick("time-scale"),
   });
 }
 

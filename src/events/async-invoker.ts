@@ -7,11 +7,15 @@ import type { IdSource } from "../shared/ids.js";
 export interface AsyncInvokerOptions {
   readonly store: Store;
   readonly invoker: InvokeService;
+  /** The platform clock: retries, leases and due times run on it (faster under `--time-scale`). */
   readonly clock: Clock;
   readonly ids: IdSource;
   /** Events run at once on this node. */
   readonly concurrency?: number | undefined;
-  /** How long a claim holds before another runner may take the event (longer than any timeout). */
+  /**
+   * How long a claim holds before another runner may take the event, in real milliseconds (longer
+   * than any function timeout, which is real time too, also under a time scale).
+   */
   readonly leaseMs?: number | undefined;
   /** Also look for due events this often (events queued by other nodes); 0 = only when notified. */
   readonly pollMs?: number | undefined;
@@ -104,7 +108,7 @@ export class AsyncInvoker implements AsyncEventQueue {
       const events = await this.#o.store.claimEvents({
         now,
         limit: free,
-        leaseMs: this.#o.leaseMs ?? 16 * 60_000,
+        leaseMs: (this.#o.leaseMs ?? 16 * 60_000) * this.#o.clock.scale,
         owner: this.#owner,
       });
       for (const e of events) this.#track(this.#run(e));

@@ -71,6 +71,9 @@ const HTTP: Record<GatewayErrorKind, GatewayError> = {
   "too-large": e(413, '{"message":"Request Entity Too Large"}'),
 };
 
+/** Every kind of gateway answer (docs/errors.md lists them; a test keeps both in step). */
+export const GATEWAY_ERROR_KINDS = Object.keys(REST) as readonly GatewayErrorKind[];
+
 /** The gateway answer of `kind` for a REST or HTTP API. */
 export function gatewayError(protocol: "REST" | "HTTP", kind: GatewayErrorKind): GatewayError {
   return (protocol === "REST" ? REST : HTTP)[kind];

@@ -5,6 +5,7 @@
  */
 import type { InvokeService } from "../ports/invoke-service.js";
 import type { Clock } from "../shared/clock.js";
+import { DEADLINE_PASSED, withDeadline } from "../shared/deadline.js";
 import { buildEventV1 } from "./event-v1.js";
 import { buildEventV2 } from "./event-v2.js";
 import type { GatewayErrorKind } from "./gateway-errors.js";
@@ -20,8 +21,6 @@ export interface IntegrationResult {
   readonly executedVersion?: string | undefined;
 }
 
-const TIMED_OUT = Symbol("timeout");
-
 /** Invokes the route's function for this request. */
 export async function runIntegration(
   scope: RequestScope,
@@ -31,10 +30,6 @@ export async function runIntegration(
   const { integration } = scope.route;
   const v2 = integration.payloadFormatVersion === "2.0";
   const payload = Buffer.from(JSON.stringify(v2 ? buildEventV2(scope, auth) : buildEventV1(scope, auth)));
-  let cancel: (() => void) | undefined;
-  const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
-    cancel = deps.clock.setTimer(() => resolve(TIMED_OUT), integration.timeoutMs);
-  });
   let result;
   try {
     const call = deps.invoker.invoke(
@@ -43,14 +38,11 @@ export async function runIntegration(
       { traceId: scope.info.traceHeader },
     );
     // The call keeps running after a timeout, as the Lambda invocation does behind API Gateway.
-    call.catch(() => undefined);
-    result = await Promise.race([call, timeout]);
+    result = await withDeadline(deps.clock, integration.timeoutMs, call);
   } catch {
     return { error: "lambda-rejected" };
-  } finally {
-    cancel?.();
   }
-  if (result === TIMED_OUT) return { error: "timeout" };
+  if (result === DEADLINE_PASSED) return { error: "timeout" };
   const { outcome, record } = result;
   const executedVersion = record.executedVersion;
   if (outcome.kind === "throttled") return { error: "lambda-rejected", executedVersion };

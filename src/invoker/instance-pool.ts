@@ -5,7 +5,13 @@ import type { Clock } from "../shared/clock.js";
 
 export interface InstancePoolOptions {
   readonly launcher: InstanceLauncher;
+  /** The platform clock: idle reaping runs on it (faster under `--time-scale`). */
   readonly clock: Clock;
+  /**
+   * The clock of the burst-smoothing wait: the real one in a node, as the wait is for instances,
+   * which run in real time. Default `clock`.
+   */
+  readonly realClock?: Clock | undefined;
   /** Idle instances are stopped after this long unused. */
   readonly idleTimeoutMs: number;
   /** At most this many instances start at once; further cold starts wait their turn. */
@@ -176,7 +182,7 @@ export class InstancePool {
           resolve(instance);
         },
       };
-      const cancel = this.#o.clock.setTimer(() => {
+      const cancel = (this.#o.realClock ?? this.#o.clock).setTimer(() => {
         const list = this.#waiters.get(key);
         const at = list?.indexOf(waiter) ?? -1;
         if (list && at >= 0) list.splice(at, 1);

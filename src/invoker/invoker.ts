@@ -1,6 +1,6 @@
 import { pickAliasVersion, qualifierKind } from "../domain/alias-routing.js";
 import { LIMITS, type FunctionSpec } from "../domain/function-spec.js";
-import { errorBody, type InvocationRecord, type InvokeOutcome, type InvokeResult } from "../domain/invocation.js";
+import { type InvocationRecord, type InvokeOutcome, type InvokeResult } from "../domain/invocation.js";
 import { billedDuration, endLine, reportLine, startLine } from "../domain/log-lines.js";
 import type { FunctionCatalog } from "../ports/function-catalog.js";
 import type { Instance, InstanceInvokeResult } from "../ports/instance-launcher.js";
@@ -15,6 +15,7 @@ import type { InvokeOptions, InvokeService, InvokeTarget } from "../ports/invoke
 export interface InvokerOptions {
   readonly catalog: FunctionCatalog;
   readonly pool: InstancePool;
+  /** The platform clock: the time records are stamped with. Deadlines are the instances' (real time). */
   readonly clock: Clock;
   readonly ids: IdSource;
   /** Account-wide concurrent executions (AWS default 1000). */
@@ -130,31 +131,19 @@ export class Invoker implements InvokeService {
     return { outcome, record };
   }
 
-  /** Hands the event to `instance`; one it cannot take any more counts as never started. */
+  /** Hands the event to `instance`, which owns its deadline from the moment it takes it. */
   #runOn(
     instance: Instance,
     c: { requestId: string; spec: FunctionSpec; invokedArn: string; payload: Buffer; options: InvokeOptions },
   ): Promise<InstanceInvokeResult> {
-    const request = {
+    return instance.invoke({
       requestId: c.requestId,
       payload: c.payload,
-      deadlineMs: Date.now() + c.spec.timeoutSec * 1000,
+      timeoutMs: c.spec.timeoutSec * 1000,
       invokedFunctionArn: c.invokedArn,
       traceId: c.options.traceId,
       clientContext: c.options.clientContext,
-    };
-    try {
-      return instance.invoke(request);
-    } catch {
-      return Promise.resolve({
-        kind: "unstarted",
-        payload: errorBody("Runtime.ExitError", "Runtime exited before it took the event"),
-        errorType: "Runtime.ExitError",
-        logs: [],
-        maxMemoryMb: 0,
-        durationMs: 0,
-      });
-    }
+    });
   }
 
   #resolve(target: InvokeTarget): Resolved {

@@ -4,8 +4,12 @@ import type { FunctionSpec } from "../domain/function-spec.js";
 export interface InstanceInvokeRequest {
   readonly requestId: string;
   readonly payload: Buffer;
-  /** Epoch milliseconds at which the instance is killed. */
-  readonly deadlineMs: number;
+  /**
+   * How long the event may run, counted from the moment the instance takes it: its deadline
+   * starts then, so an event that waits in the channel behind another (handed ahead) does not use
+   * it up. Past it the instance is killed and the event answered `timeout`.
+   */
+  readonly timeoutMs: number;
   readonly invokedFunctionArn: string;
   readonly traceId?: string | undefined;
   readonly clientContext?: string | undefined;
@@ -38,6 +42,10 @@ export interface Instance {
    * instance's channel and starts the moment the first is answered.
    */
   readonly takesEventAhead: boolean;
+  /**
+   * Runs one event; never throws. An instance that cannot take it (it has died, or it is busy and
+   * takes no event ahead) answers `unstarted` at once: the caller runs the event elsewhere.
+   */
   invoke(request: InstanceInvokeRequest): Promise<InstanceInvokeResult>;
   /** Kills the instance; safe to call twice. Resolves when the process is gone. */
   stop(): Promise<void>;

@@ -1,41 +1,28 @@
 /**
  * The Lambda operations as the HTTP server calls them: methods, paths, status codes, headers and
- * body parsing. Invoke runs against a scripted InvokeService here (the real engine is exercised in
+ * body parsing. Invoke runs against the FakeInvokeService here (the real engine is exercised in
  * test/conformance/lambda-api-sdk-v3.test.ts); the store and code store are real.
  */
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, test } from "node:test";
 import { createLambdaOperations, logTail } from "../../src/api/lambda/index.js";
 import type { ApiRequest, ApiResponse, Operation } from "../../src/api/types.js";
-import type { InvokeOutcome, InvokeResult } from "../../src/domain/invocation.js";
 import { AsyncInvoker } from "../../src/events/async-invoker.js";
-import type { InvokeOptions, InvokeService, InvokeTarget } from "../../src/ports/invoke-service.js";
+import { FakeInvokeService } from "../../src/ports/invoke-service.fake.js";
 import { isPlatformError } from "../../src/shared/errors.js";
 import { arn, type ControlFixture, controlFixture, counterIds, HANDLER_ZIP, ROLE } from "../helpers/control-fixture.js";
 
-class FixedInvoker implements InvokeService {
-  readonly calls: { target: InvokeTarget; payload: string; options: InvokeOptions }[] = [];
-  outcome: InvokeOutcome = { kind: "ok", payload: Buffer.from('{"ok":true}') };
-  logs = ["START RequestId: r Version: $LATEST", "hello", "END RequestId: r"];
-  invoke(target: InvokeTarget, payload: Buffer, options: InvokeOptions = {}): Promise<InvokeResult> {
-    this.calls.push({ target, payload: payload.toString(), options });
-    const record = {
-      requestId: options.requestId ?? "",
-      executedVersion: target.qualifier === "1" ? "1" : "$LATEST",
-      logs: this.logs,
-    };
-    return Promise.resolve({ outcome: this.outcome, record: record as unknown as InvokeResult["record"] });
-  }
-}
-
 let fx: ControlFixture;
-let invoker: FixedInvoker;
+let invoker: FakeInvokeService;
 let events: AsyncInvoker;
 let ops: Operation[];
 
 beforeEach(async () => {
   fx = await controlFixture();
-  invoker = new FixedInvoker();
+  invoker = new FakeInvokeService({
+    answer: { kind: "ok", payload: Buffer.from('{"ok":true}') },
+    logs: ["START RequestId: r Version: $LATEST", "hello", "END RequestId: r"],
+  });
   // Not started: queued events stay pending so the test can look at them.
   events = new AsyncInvoker({ store: fx.store, invoker, clock: fx.clock, ids: counterIds() });
   ops = createLambdaOperations({ control: fx.cp, invoker, events });
@@ -218,7 +205,7 @@ describe("Invoke", () => {
   });
 
   test("function errors are 200 with X-Amz-Function-Error: Unhandled; Tail gives the log", async () => {
-    invoker.outcome = { kind: "timeout", payload: Buffer.from("{}"), errorType: "Sandbox.Timedout" };
+    invoker.answer = { kind: "timeout", payload: Buffer.from("{}"), errorType: "Sandbox.Timedout" };
     const res = await invoke({ "X-Amz-Log-Type": "Tail" });
     assert.equal(res.status, 200);
     assert.equal(res.headers?.["X-Amz-Function-Error"], "Unhandled");
@@ -234,7 +221,7 @@ describe("Invoke", () => {
   });
 
   test("throttled: 429 TooManyRequestsException with Reason", async () => {
-    invoker.outcome = { kind: "throttled", reason: "ReservedFunctionConcurrentInvocationLimitExceeded" };
+    invoker.answer = { kind: "throttled", reason: "ReservedFunctionConcurrentInvocationLimitExceeded" };
     await assert.rejects(invoke(), (e: unknown) => {
       assert.ok(isPlatformError(e));
       assert.deepEqual(

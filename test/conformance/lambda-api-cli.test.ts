@@ -10,8 +10,7 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { CreateFunctionCommand, DeleteFunctionCommand, InvokeCommand } from "@aws-sdk/client-lambda";
@@ -24,6 +23,7 @@ import {
   NODE_ROLE as ROLE,
   startLambdaNode,
 } from "../helpers/lambda-node.js";
+import { tempDir, type TempDir } from "../helpers/temp-dir.js";
 
 /** Debian's awscli 2.x; a pyenv `aws` v1 shim may come first on PATH. */
 const AWS_CLI = "/usr/bin/aws";
@@ -49,6 +49,7 @@ interface Run {
 }
 
 let node: LambdaNode;
+let homeDir: TempDir | undefined;
 let home: string;
 let env: Record<string, string>;
 const zips: Record<string, Buffer> = { v1: code("v1"), v2: code("v2") };
@@ -130,7 +131,8 @@ before(async () => {
   assert.match(version, /^aws-cli\/2\./, `${AWS_CLI} must be the AWS CLI v2 (apt-get install -y awscli)`);
   // Seeded draws: the alias split over 1000 calls below is the same on every run.
   node = await startLambdaNode({ randomSeed: 1 });
-  home = await mkdtemp(join(tmpdir(), "haneul-cli-"));
+  homeDir = tempDir("cli");
+  home = homeDir.path;
   const { accessKeyId, secretAccessKey } = await node.client.config.credentials();
   env = {
     PATH: "/usr/bin:/bin",
@@ -150,7 +152,7 @@ before(async () => {
 });
 after(async () => {
   await node?.close();
-  if (home) await rm(home, { recursive: true, force: true });
+  await homeDir?.remove();
 });
 
 describe("Lambda API with the AWS CLI v2", { concurrency: false }, () => {
@@ -208,11 +210,7 @@ describe("Lambda API with the AWS CLI v2", { concurrency: false }, () => {
     assert.deepEqual([dry.out.StatusCode, dry.body], [204, ""]);
     assert.equal(event.out.StatusCode, 202);
     // The queued event runs soon after the 202.
-    const deadline = Date.now() + 10_000;
-    while (!node.records.some((r) => r.logs.some((l) => l.includes('{"async":"cli"}')))) {
-      assert.ok(Date.now() < deadline, "the Event invocation did not run");
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await node.recordWhere((r) => r.logs.some((l) => l.includes('{"async":"cli"}')), "the Event invocation");
   });
 
   test("update-function-code, publish-version with --code-sha256 / --revision-id and their errors", async () => {

@@ -5,15 +5,15 @@
  * own environment leaks in: not the user's access key, not HANEUL_* settings, not other variables.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync, readFileSync } from "node:fs";
-import { rm } from "node:fs/promises";
+import { writeFileSync, readFileSync } from "node:fs";
 import { getPriority } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { CreateFunctionCommand, InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { zipSync } from "fflate";
-import { CLI, HANDLERS, ROOT } from "../helpers/paths.js";
+import { HANDLERS } from "../helpers/paths.js";
+import { startServerProcess, type ServerProcess } from "../helpers/server-process.js";
+import { tempDir, type TempDir } from "../helpers/temp-dir.js";
 
 const REGION = "eu-west-1";
 const ACCOUNT = "210987654321";
@@ -24,62 +24,37 @@ const ROLE = `arn:aws:iam::${ACCOUNT}:role/env`;
 const fixtureZip = zipSync({ "index.js": readFileSync(join(HANDLERS, "cjs", "index.js")) });
 
 describe("a function's view of its node", () => {
-  let dataDir: string;
-  let child: ReturnType<typeof spawn> | undefined;
-  let exited: Promise<number | null>;
+  let dataDir: TempDir | undefined;
+  let server: ServerProcess | undefined;
   let apiUrl: string;
   let lambda: LambdaClient;
-  let output = "";
+  const output = () => server?.output() ?? "";
 
   before(async () => {
-    mkdirSync(join(ROOT, ".haneul"), { recursive: true });
-    dataDir = mkdtempSync(join(ROOT, ".haneul", "test-env-"));
+    dataDir = tempDir("env", { inRepo: true });
     // A key file like a first start leaves behind (the configured key below takes precedence).
     writeFileSync(
-      join(dataDir, "credentials"),
+      join(dataDir.path, "credentials"),
       "[haneul]\naws_access_key_id = AKIAFILEKEY000000001\naws_secret_access_key = file-secret-do-not-leak\n",
       { mode: 0o600 },
     );
-    const server = spawn(
-      process.execPath,
-      [CLI, "server", "--data", dataDir, "--api-port", "0", "--gateway-port", "0", "--spares", "0"],
-      {
-        env: {
-          PATH: "/usr/bin:/bin",
-          HANEUL_ACCESS_KEY_ID: AKID,
-          HANEUL_SECRET_ACCESS_KEY: SECRET,
-          HANEUL_REGION: REGION,
-          HANEUL_ACCOUNT_ID: ACCOUNT,
-          // The operator's own AWS credentials and settings, which must not reach functions.
-          AWS_ACCESS_KEY_ID: "AKIAOPERATORKEY00001",
-          AWS_SECRET_ACCESS_KEY: "operator-secret",
-          AWS_SESSION_TOKEN: "operator-session",
-          AWS_PROFILE: "operator",
-          AWS_REGION: "ap-south-1",
-          SERVER_ONLY_SECRET: "do-not-leak",
-        },
-        stdio: ["ignore", "pipe", "pipe"],
+    server = await startServerProcess({
+      args: ["--data", dataDir.path, "--api-port", "0", "--gateway-port", "0", "--spares", "0"],
+      env: {
+        HANEUL_ACCESS_KEY_ID: AKID,
+        HANEUL_SECRET_ACCESS_KEY: SECRET,
+        HANEUL_REGION: REGION,
+        HANEUL_ACCOUNT_ID: ACCOUNT,
+        // The operator's own AWS credentials and settings, which must not reach functions.
+        AWS_ACCESS_KEY_ID: "AKIAOPERATORKEY00001",
+        AWS_SECRET_ACCESS_KEY: "operator-secret",
+        AWS_SESSION_TOKEN: "operator-session",
+        AWS_PROFILE: "operator",
+        AWS_REGION: "ap-south-1",
+        SERVER_ONLY_SECRET: "do-not-leak",
       },
-    );
-    child = server;
-    exited = new Promise((resolve) => server.on("exit", (code) => resolve(code)));
-    server.stdout.on("data", (c: Buffer) => (output += c.toString()));
-    server.stderr.on("data", (c: Buffer) => (output += c.toString()));
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 15_000);
-      const check = () => {
-        const m = /Lambda API\s+(http:\/\/\S+)[\s\S]*Access key/.exec(output);
-        if (!m) return;
-        clearTimeout(timer);
-        apiUrl = m[1] as string;
-        resolve();
-      };
-      server.stdout.on("data", check);
-      void exited.then((code) => {
-        clearTimeout(timer);
-        reject(new Error(`server exited with ${code}:\n${output}`));
-      });
     });
+    apiUrl = server.apiUrl;
     lambda = new LambdaClient({
       region: REGION,
       endpoint: apiUrl,
@@ -107,9 +82,8 @@ describe("a function's view of its node", () => {
 
   after(async () => {
     lambda?.destroy();
-    if (child && child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
-    if (child) assert.equal(await exited, 0, output);
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    if (server) assert.equal(await server.stop(), 0, output());
+    await dataDir?.remove();
   });
 
   const invoke = async (name: string, event: unknown = {}) => {
@@ -158,8 +132,8 @@ describe("a function's view of its node", () => {
   });
 
   it("cannot read the node's store or credentials", async () => {
-    const db = join(dataDir, "haneul.db");
-    const credentials = join(dataDir, "credentials");
+    const db = join(dataDir!.path, "haneul.db");
+    const credentials = join(dataDir!.path, "credentials");
     await lambda.send(
       new CreateFunctionCommand({
         FunctionName: "snoop",
@@ -178,7 +152,7 @@ describe("a function's view of its node", () => {
 
   it("the instance key is never printed and the node accepts it", async () => {
     const env = await invoke("env", { names: ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"] });
-    assert.doesNotMatch(output, new RegExp(String(env.AWS_ACCESS_KEY_ID)), "never printed");
+    assert.doesNotMatch(output(), new RegExp(String(env.AWS_ACCESS_KEY_ID)), "never printed");
     const asInstance = new LambdaClient({
       region: REGION,
       endpoint: apiUrl,

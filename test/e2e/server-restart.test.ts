@@ -5,9 +5,7 @@
  * that are not signed, or signed with a wrong secret, are refused with 403 and change nothing.
  */
 import assert from "node:assert/strict";
-import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
-import { rm } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import { request } from "node:http";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -34,7 +32,10 @@ import {
   UpdateFunctionConfigurationCommand,
 } from "@aws-sdk/client-lambda";
 import { zipSync } from "fflate";
-import { CLI, HANDLERS, ROOT } from "../helpers/paths.js";
+import { SqliteStore } from "../../src/adapters/sqlite/sqlite-store.js";
+import { HANDLERS } from "../helpers/paths.js";
+import { startServerProcess, type ServerProcess } from "../helpers/server-process.js";
+import { tempDir, type TempDir } from "../helpers/temp-dir.js";
 
 const REGION = "us-east-1";
 const ACCOUNT = "000000000000";
@@ -52,79 +53,29 @@ const tagZip = (tag: string) =>
 const payload = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
 const parse = (p: Uint8Array | undefined): unknown => JSON.parse(Buffer.from(p ?? new Uint8Array()).toString("utf8"));
 
-interface Server {
-  readonly child: ChildProcessWithoutNullStreams;
-  readonly apiUrl: string;
+interface Server extends ServerProcess {
   readonly client: LambdaClient;
-  output(): string;
-  /** Resolves once the server's output matches `re`. */
-  waitFor(re: RegExp, timeoutMs?: number): Promise<void>;
-  /** Sends SIGTERM once (a second one forces the exit). */
-  terminate(): void;
-  /** terminate(), then resolves to the exit code. */
-  stop(): Promise<number | null>;
 }
 
-function startServer(dataDir: string): Promise<Server> {
-  const child = spawn(
-    process.execPath,
-    [CLI, "server", "--data", dataDir, "--api-port", "0", "--gateway-port", "0", "--account-id", ACCOUNT],
-    { env: { PATH: "/usr/bin:/bin", HANEUL_ACCESS_KEY_ID: AKID, HANEUL_SECRET_ACCESS_KEY: SECRET } },
-  );
-  let out = "";
-  let terminated = false;
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  child.stdout.on("data", (c: Buffer) => (out += c.toString()));
-  child.stderr.on("data", (c: Buffer) => (out += c.toString()));
-  const waitFor = (re: RegExp, timeoutMs = 15_000) =>
-    new Promise<void>((resolve, reject) => {
-      const check = () => {
-        if (!re.test(out)) return;
-        clearTimeout(timer);
-        child.stdout.off("data", check);
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        child.stdout.off("data", check);
-        reject(new Error(`no ${String(re)} in the server's output:\n${out}`));
-      }, timeoutMs);
-      child.stdout.on("data", check);
-      check();
-    });
-  const terminate = () => {
-    if (!terminated && child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
-    terminated = true;
+async function startServer(dataDir: string): Promise<Server> {
+  const server = await startServerProcess({
+    args: ["--data", dataDir, "--api-port", "0", "--gateway-port", "0", "--account-id", ACCOUNT],
+    env: { HANEUL_ACCESS_KEY_ID: AKID, HANEUL_SECRET_ACCESS_KEY: SECRET },
+  });
+  const client = new LambdaClient({
+    region: REGION,
+    endpoint: server.apiUrl,
+    credentials: { accessKeyId: AKID, secretAccessKey: SECRET },
+    maxAttempts: 1,
+  });
+  return {
+    ...server,
+    client,
+    stop() {
+      client.destroy();
+      return server.stop();
+    },
   };
-  const ready = waitFor(/Lambda API\s+http:\/\/\S+[\s\S]*Access key/);
-  const failed = exited.then((code) => Promise.reject(new Error(`server exited with ${code}:\n${out}`)));
-  return Promise.race([ready, failed]).then(
-    () => {
-      const apiUrl = /Lambda API\s+(http:\/\/\S+)/.exec(out)?.[1] as string;
-      const client = new LambdaClient({
-        region: REGION,
-        endpoint: apiUrl,
-        credentials: { accessKeyId: AKID, secretAccessKey: SECRET },
-        maxAttempts: 1,
-      });
-      return {
-        child,
-        apiUrl,
-        client,
-        output: () => out,
-        waitFor,
-        terminate,
-        stop() {
-          client.destroy();
-          terminate();
-          return exited;
-        },
-      };
-    },
-    (e: unknown) => {
-      child.kill("SIGKILL");
-      throw e;
-    },
-  );
 }
 
 /** A raw HTTP request (no client logic in between). */
@@ -171,21 +122,20 @@ async function eventually<T>(what: string, probe: () => Promise<T | undefined>, 
 const instanceEndpoint = (apiUrl: string) => `http://127.0.0.1:${new URL(apiUrl).port}`;
 
 describe("haneul server restarted on the same data directory", { concurrency: false }, () => {
-  let dataDir: string;
+  let dataDir: TempDir | undefined;
   const servers: Server[] = [];
   const start = async () => {
-    const s = await startServer(dataDir);
+    const s = await startServer(dataDir!.path);
     servers.push(s);
     return s;
   };
 
   before(() => {
-    mkdirSync(join(ROOT, ".haneul"), { recursive: true });
-    dataDir = mkdtempSync(join(ROOT, ".haneul", "test-restart-"));
+    dataDir = tempDir("restart", { inRepo: true });
   });
   after(async () => {
     for (const s of servers) await s.stop();
-    await rm(dataDir, { recursive: true, force: true });
+    await dataDir?.remove();
   });
 
   it("keeps functions, code, versions, aliases and settings; accepted events run exactly once", async () => {
@@ -324,8 +274,16 @@ describe("haneul server restarted on the same data directory", { concurrency: fa
       return d.length >= 2 ? d : undefined;
     });
     assert.deepEqual(marks, expected);
-    await new Promise((r) => setTimeout(r, 1000));
-    assert.deepEqual((await description()).split(" "), expected, "no event ran twice");
+    // Stopping drains the node: every event it took has finished. Then none may be left to run.
+    assert.equal(await second.stop(), 0, second.output());
+    const store = SqliteStore.open({ path: join(dataDir!.path, "haneul.db") });
+    try {
+      assert.equal(await store.nextEventDueAt(), undefined, "no event waits or runs");
+      const marker = await store.getFunction("marker");
+      assert.deepEqual(marker?.config.description.split(" "), expected, "no event ran twice");
+    } finally {
+      await store.close();
+    }
   });
 
   it("refuses an unsigned and a wrongly signed CreateFunction with 403 and creates nothing", async () => {

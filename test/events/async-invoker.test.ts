@@ -1,42 +1,11 @@
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, test } from "node:test";
 import { SqliteStore } from "../../src/adapters/sqlite/sqlite-store.js";
-import type { InvokeOutcome, InvokeResult } from "../../src/domain/invocation.js";
-import type { InvokeOptions, InvokeService, InvokeTarget } from "../../src/ports/invoke-service.js";
-import { ManualClock } from "../../src/shared/clock.js";
+import { FakeInvokeService } from "../../src/ports/invoke-service.fake.js";
+import { ManualClock, scaledClock } from "../../src/shared/clock.js";
 import { PlatformError } from "../../src/shared/errors.js";
 import type { IdSource } from "../../src/shared/ids.js";
 import { AsyncInvoker } from "../../src/events/async-invoker.js";
-
-interface Call {
-  readonly target: InvokeTarget;
-  readonly payload: string;
-  readonly options: InvokeOptions;
-  finish(outcome?: InvokeOutcome | Error): void;
-}
-
-/**
- * An InvokeService whose calls the test finishes by hand: the runner's queue semantics are what
- * is under test here (the real invoker runs in the conformance suite).
- */
-class ScriptedInvoker implements InvokeService {
-  readonly calls: Call[] = [];
-  autoFinish: InvokeOutcome | Error | undefined = { kind: "ok", payload: Buffer.from("null") };
-
-  invoke(target: InvokeTarget, payload: Buffer, options: InvokeOptions = {}): Promise<InvokeResult> {
-    return new Promise((resolve, reject) => {
-      const finish = (outcome: InvokeOutcome | Error = { kind: "ok", payload: Buffer.from("null") }) => {
-        if (outcome instanceof Error) return reject(outcome);
-        resolve({
-          outcome,
-          record: { requestId: options.requestId ?? "", executedVersion: "$LATEST" } as InvokeResult["record"],
-        });
-      };
-      this.calls.push({ target, payload: payload.toString(), options, finish });
-      if (this.autoFinish) finish(this.autoFinish);
-    });
-  }
-}
 
 async function until(cond: () => boolean | Promise<boolean>, what: string): Promise<void> {
   for (let i = 0; i < 500; i++) {
@@ -48,7 +17,7 @@ async function until(cond: () => boolean | Promise<boolean>, what: string): Prom
 
 let store: SqliteStore;
 let clock: ManualClock;
-let invoker: ScriptedInvoker;
+let invoker: FakeInvokeService;
 let runner: AsyncInvoker;
 const event = (id: string) => ({
   functionName: "fn",
@@ -66,7 +35,7 @@ function eventIds(): IdSource {
 beforeEach(() => {
   store = SqliteStore.open({ path: ":memory:" });
   clock = new ManualClock(10_000);
-  invoker = new ScriptedInvoker();
+  invoker = new FakeInvokeService();
   runner = new AsyncInvoker({ store, invoker, clock, ids: eventIds(), concurrency: 2 });
 });
 afterEach(async () => {
@@ -89,23 +58,23 @@ describe("AsyncInvoker", () => {
 
   test("events accepted before a restart, also ones that were running, are run on start", async () => {
     const old = new AsyncInvoker({ store, invoker, clock, ids: { requestId: () => "old-1", hex: () => "old" } });
-    invoker.autoFinish = undefined;
+    invoker.answer = undefined;
     await old.enqueue(event("queued"));
     await store.enqueueEvent({ ...event("interrupted"), id: "e2", enqueuedAt: 1, nextRunAt: 1 });
     await store.claimEvents({ now: 10_000, limit: 1, leaseMs: 3_600_000, owner: "dead-node" });
-    invoker.autoFinish = { kind: "ok", payload: Buffer.from("1") };
+    invoker.answer = { kind: "ok", payload: Buffer.from("1") };
     await runner.start();
     await until(() => invoker.calls.length === 2, "both events");
     assert.deepEqual(invoker.calls.map((c) => c.options.requestId).sort(), ["req-interrupted", "req-queued"]);
   });
 
   test("a throttled event waits with backoff and runs again; function errors still complete", async () => {
-    invoker.autoFinish = { kind: "throttled", reason: "ReservedFunctionConcurrentInvocationLimitExceeded" };
+    invoker.answer = { kind: "throttled", reason: "ReservedFunctionConcurrentInvocationLimitExceeded" };
     await runner.start();
     await runner.enqueue(event("t"));
     await until(() => invoker.calls.length === 1, "first try");
     await until(() => clock.pending === 1, "the backoff timer");
-    invoker.autoFinish = { kind: "function-error", payload: Buffer.from("{}"), errorType: "Error" };
+    invoker.answer = { kind: "function-error", payload: Buffer.from("{}"), errorType: "Error" };
     clock.advance(999);
     await new Promise((r) => setImmediate(r));
     assert.equal(invoker.calls.length, 1, "not before the backoff");
@@ -114,8 +83,28 @@ describe("AsyncInvoker", () => {
     await until(() => clock.pending === 0, "done, no timer left");
   });
 
+  test("under a time scale, retries come faster but a claim still outlasts a function's real run", async () => {
+    const fast = scaledClock(1000, clock);
+    const scaled = new AsyncInvoker({ store, invoker, clock: fast, ids: eventIds(), leaseMs: 60_000 });
+    invoker.answer = undefined;
+    try {
+      await scaled.start();
+      await scaled.enqueue(event("s"));
+      await until(() => invoker.calls.length === 1, "first try");
+      const claimed = await store.getEvent("evt-1");
+      assert.equal((claimed?.lockedUntil ?? 0) - (claimed?.nextRunAt ?? 0), 60_000 * 1000, "a real minute");
+      invoker.calls[0]!.finish({ kind: "throttled", reason: "ReservedFunctionConcurrentInvocationLimitExceeded" });
+      await until(() => clock.pending === 1, "the backoff timer");
+      clock.advance(1); // the platform's 1 s backoff is a real millisecond
+      await until(() => invoker.calls.length === 2, "second try");
+    } finally {
+      invoker.calls.at(-1)?.finish();
+      await scaled.stop();
+    }
+  });
+
   test("an event whose function is gone fails for good", async () => {
-    invoker.autoFinish = new PlatformError("ERR_FUNCTION_NOT_FOUND", "Function not found: x");
+    invoker.answer = new PlatformError("ERR_FUNCTION_NOT_FOUND", "Function not found: x");
     await runner.start();
     await runner.enqueue(event("gone"));
     await until(() => invoker.calls.length === 1, "the call");
@@ -125,7 +114,7 @@ describe("AsyncInvoker", () => {
   });
 
   test("at most `concurrency` events run at once; stop() waits for them", async () => {
-    invoker.autoFinish = undefined;
+    invoker.answer = undefined;
     await runner.start();
     for (const id of ["1", "2", "3", "4"]) await runner.enqueue(event(id));
     await until(() => invoker.calls.length === 2, "two running");

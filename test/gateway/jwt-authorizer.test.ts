@@ -4,14 +4,14 @@
  * client_id, wrong key, missing scope, and the claims the function sees.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWTPayload } from "jose";
 import type { DeployedAuthorizer } from "../../src/domain/deployed-api.js";
+import { tempDir } from "../helpers/temp-dir.js";
 import { appSpec, httpApi, route, send, startGateway, type Harness } from "./helpers.js";
 
 const AUDIENCE = "api://haneul";
@@ -21,7 +21,7 @@ let otherKey: CryptoKey;
 let jwks: Server;
 let jwksHits = 0;
 let h: Harness;
-const dir = mkdtempSync(join(tmpdir(), "haneul-jwks-"));
+const dir = tempDir("jwks");
 
 function jwt(def: Partial<DeployedAuthorizer & { type: "JWT" }>): DeployedAuthorizer {
   return {
@@ -50,7 +50,7 @@ before(async () => {
   });
   await new Promise<void>((r) => jwks.listen(0, "127.0.0.1", r));
   issuer = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}`;
-  const file = join(dir, "jwks.json");
+  const file = join(dir.path, "jwks.json");
   writeFileSync(file, JSON.stringify({ keys: [publicJwk] }));
   h = await startGateway(
     [appSpec("echo", "gateway-handlers.echo")],
@@ -72,7 +72,7 @@ after(async () => {
   await h.close();
   jwks.closeAllConnections();
   await new Promise((r) => jwks.close(r));
-  rmSync(dir, { recursive: true, force: true });
+  await dir.remove();
 });
 
 async function token(claims: JWTPayload, o: { key?: CryptoKey; exp?: string | number; aud?: string | null } = {}) {

@@ -1,16 +1,15 @@
 import assert from "node:assert/strict";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach } from "node:test";
 import { zipSync } from "fflate";
-import { FsCodeStore, removeTree } from "../../src/adapters/fs-code-store.js";
+import { FsCodeStore } from "../../src/adapters/fs-code-store.js";
 import { SqliteStore } from "../../src/adapters/sqlite/sqlite-store.js";
 import { LambdaControlPlane } from "../../src/control/index.js";
 import type { CreateFunctionInput } from "../../src/control/types.js";
 import { ManualClock } from "../../src/shared/clock.js";
 import { isPlatformError, type ErrorCode } from "../../src/shared/errors.js";
 import type { IdSource } from "../../src/shared/ids.js";
+import { tempDir } from "./temp-dir.js";
 
 export const REGION = "us-east-1";
 export const ACCOUNT = "123456789012";
@@ -64,7 +63,8 @@ export interface ControlFixtureOptions {
 
 /** A control plane on real SQLite (a file in a temporary data directory) and a real code store. */
 export async function controlFixture(options: ControlFixtureOptions = {}): Promise<ControlFixture> {
-  const dataDir = mkdtempSync(join(tmpdir(), "haneul-control-"));
+  const dir = tempDir("control");
+  const dataDir = dir.path;
   const store = SqliteStore.open({ path: join(dataDir, "haneul.db") });
   const codeStore = new FsCodeStore({ dataDir });
   const clock = new ManualClock(START);
@@ -89,7 +89,7 @@ export async function controlFixture(options: ControlFixtureOptions = {}): Promi
     reopen: open,
     async close() {
       await store.close();
-      await removeTree(dataDir);
+      await dir.remove();
     },
   };
 }

@@ -1,10 +1,9 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createEngine, type Engine, type EngineOptions } from "../../src/compose/engine.js";
 import { StaticCatalog } from "../../src/control/static-catalog.js";
 import type { FunctionSpec } from "../../src/domain/function-spec.js";
 import { HANDLERS } from "./paths.js";
+import { tempDir } from "./temp-dir.js";
 
 let counter = 0;
 
@@ -42,11 +41,11 @@ export async function testEngine(
   specs: FunctionSpec[],
   options: Partial<Omit<EngineOptions, "catalog">> = {},
 ): Promise<TestEngine> {
-  const scratchDir = mkdtempSync(join(tmpdir(), "haneul-test-"));
+  const scratch = tempDir("test");
   const catalog = new StaticCatalog(specs);
   const engine = await createEngine({
     catalog,
-    scratchDir,
+    scratchDir: scratch.path,
     path: process.env["PATH"] ?? "/usr/bin:/bin",
     sparesPerHeap: 0,
     ...options,
@@ -62,7 +61,7 @@ export async function testEngine(
     },
     async close() {
       await engine.close();
-      rmSync(scratchDir, { recursive: true, force: true });
+      await scratch.remove();
     },
   };
 }

@@ -2,14 +2,11 @@
  * A complete node for tests: the composition root's `startNode` in a fresh data directory on
  * port 0, with a signed SDK v3 client and every invocation record collected.
  */
-import { mkdirSync, mkdtempSync } from "node:fs";
-import { join } from "node:path";
 import { LambdaClient } from "@aws-sdk/client-lambda";
-import { removeTree } from "../../src/adapters/fs-code-store.js";
 import { loadServerConfig } from "../../src/config/server-config.js";
 import type { InvocationRecord } from "../../src/domain/invocation.js";
 import { startNode } from "../../src/main.js";
-import { ROOT } from "./paths.js";
+import { tempDir } from "./temp-dir.js";
 
 export const NODE_REGION = "us-east-1";
 export const NODE_ACCOUNT = "123456789012";
@@ -28,18 +25,20 @@ export interface LambdaNode {
   readonly records: InvocationRecord[];
   /** Waits until a record with `requestId` exists. */
   recordOf(requestId: string, timeoutMs?: number): Promise<InvocationRecord>;
+  /** The first record that matches, as soon as the node emits it (rejects after `timeoutMs`). */
+  recordWhere(match: (r: InvocationRecord) => boolean, what: string, timeoutMs?: number): Promise<InvocationRecord>;
   close(): Promise<void>;
 }
 
 /**
  * Starts a node in a fresh data directory. `randomSeed` seeds alias weights and canaries
- * (`--random-seed`), so that a split over many calls is the same on every run.
+ * (`--random-seed`), so that a split over many calls is the same on every run; `env` adds
+ * settings (`HANEUL_TIME_SCALE`…).
  */
 export async function startLambdaNode(
-  options: { accountConcurrency?: number; randomSeed?: number } = {},
+  options: { accountConcurrency?: number; randomSeed?: number; env?: Record<string, string> } = {},
 ): Promise<LambdaNode> {
-  mkdirSync(join(ROOT, ".haneul"), { recursive: true });
-  const dataDir = mkdtempSync(join(ROOT, ".haneul", "test-node-"));
+  const dataDir = tempDir("node", { inRepo: true });
   const config = loadServerConfig(
     {
       HANEUL_ACCESS_KEY_ID: AKID,
@@ -49,11 +48,33 @@ export async function startLambdaNode(
       HANEUL_CONCURRENCY: String(options.accountConcurrency ?? 1000),
       HANEUL_RANDOM_SEED: options.randomSeed === undefined ? undefined : String(options.randomSeed),
       PATH: process.env["PATH"],
+      ...options.env,
     },
-    ["--data", dataDir, "--api-port", "0", "--gateway-port", "0", "--spares", "0"],
+    ["--data", dataDir.path, "--api-port", "0", "--gateway-port", "0", "--spares", "0"],
   );
   const records: InvocationRecord[] = [];
-  const node = await startNode(config, { onRecord: (r) => records.push(r) });
+  const watchers = new Set<(r: InvocationRecord) => void>();
+  const onRecord = (r: InvocationRecord): void => {
+    records.push(r);
+    for (const watch of watchers) watch(r);
+  };
+  const node = await startNode(config, { onRecord });
+  const recordWhere = (match: (r: InvocationRecord) => boolean, what: string, timeoutMs = 10_000) =>
+    new Promise<InvocationRecord>((resolve, reject) => {
+      const found = records.find(match);
+      if (found) return resolve(found);
+      const timer = setTimeout(() => {
+        watchers.delete(watch);
+        reject(new Error(`no invocation record of ${what}`));
+      }, timeoutMs);
+      const watch = (r: InvocationRecord): void => {
+        if (!match(r)) return;
+        clearTimeout(timer);
+        watchers.delete(watch);
+        resolve(r);
+      };
+      watchers.add(watch);
+    });
   const client = new LambdaClient({
     region: NODE_REGION,
     endpoint: node.apiUrl,
@@ -64,19 +85,12 @@ export async function startLambdaNode(
     url: node.apiUrl,
     client,
     records,
-    async recordOf(requestId, timeoutMs = 10_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const found = records.find((r) => r.requestId === requestId);
-        if (found) return found;
-        if (Date.now() > deadline) throw new Error(`no invocation record for ${requestId}`);
-        await new Promise((r) => setTimeout(r, 10));
-      }
-    },
+    recordOf: (requestId, timeoutMs) => recordWhere((r) => r.requestId === requestId, requestId, timeoutMs),
+    recordWhere,
     async close() {
       client.destroy();
       await node.stop();
-      await removeTree(dataDir);
+      await dataDir.remove();
     },
   };
 }

@@ -10,9 +10,8 @@
  */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { request } from "node:http";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { zipSync } from "fflate";
@@ -28,6 +27,7 @@ import { startNode, type RunningNode } from "../../src/main.js";
 import { systemClock } from "../../src/shared/clock.js";
 import { randomIds } from "../../src/shared/ids.js";
 import { fixtureSpec, testEngine, type TestEngine } from "../helpers/engine.js";
+import { tempDir, type TempDir } from "../helpers/temp-dir.js";
 
 const AWS_CLI = "/usr/bin/aws"; // Debian's awscli 2.x; a pyenv `aws` v1 shim may come first on PATH
 const REGION = "us-east-1";
@@ -340,6 +340,7 @@ async function writeHandler(dir: string): Promise<void> {
 }
 
 describe("API Gateway with the AWS CLI v2: API server + ApiService + Gateway + engine", () => {
+  let homeDir: TempDir | undefined;
   let home: string;
   let engine: TestEngine;
   let store: SqliteApiStore;
@@ -348,7 +349,8 @@ describe("API Gateway with the AWS CLI v2: API server + ApiService + Gateway + e
   let setup: Setup;
 
   before(async () => {
-    home = await mkdtemp(join(tmpdir(), "haneul-apigw-cli-"));
+    homeDir = tempDir("apigw-cli");
+    home = homeDir.path;
     await writeHandler(home);
     const spec = fixtureSpec("unused", "index.handler", { functionName: "apigw-echo", codeDir: home });
     // The handler lives under /tmp, which an instance's mount namespace replaces: run without one here.
@@ -386,19 +388,21 @@ describe("API Gateway with the AWS CLI v2: API server + ApiService + Gateway + e
     await gateway?.close();
     await store?.close();
     await engine?.close();
-    await rm(home, { recursive: true, force: true });
+    await homeDir?.remove();
   });
 
   registerScenario(() => setup);
 });
 
 describe("API Gateway with the AWS CLI v2: a haneul node (startNode)", () => {
+  let homeDir: TempDir | undefined;
   let home: string;
   let node: RunningNode | undefined;
   let setup: Setup | undefined;
 
   before(async () => {
-    home = await mkdtemp(join(tmpdir(), "haneul-apigw-node-"));
+    homeDir = tempDir("apigw-node");
+    home = homeDir.path;
     const env = { HANEUL_ACCESS_KEY_ID: AKID, HANEUL_SECRET_ACCESS_KEY: SECRET };
     const config = loadServerConfig(
       env,
@@ -442,7 +446,7 @@ describe("API Gateway with the AWS CLI v2: a haneul node (startNode)", () => {
 
   after(async () => {
     await node?.stop();
-    await rm(home, { recursive: true, force: true });
+    await homeDir?.remove();
   });
 
   registerScenario(() => setup);

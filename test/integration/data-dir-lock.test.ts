@@ -4,41 +4,24 @@
  * once the holder stops — or dies with kill -9.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { once } from "node:events";
 import { after, describe, it } from "node:test";
 import { loadServerConfig } from "../../src/config/server-config.js";
 import { startNode } from "../../src/main.js";
-import { CLI } from "../helpers/paths.js";
+import { ServerExitedError, startServerProcess } from "../helpers/server-process.js";
+import { tempDir, type TempDir } from "../helpers/temp-dir.js";
 
-const configFor = (dataDir: string) =>
-  loadServerConfig({}, ["--data", dataDir, "--api-port", "0", "--gateway-port", "0", "--spares", "0"]);
-
-/** Runs `haneul server` on `dataDir` until it prints its ready line or exits; returns what happened. */
-function serverProcess(dataDir: string) {
-  const child = spawn(process.execPath, [CLI, "server", "--data", dataDir, "--api-port", "0", "--gateway-port", "0"], {
-    env: { PATH: "/usr/bin:/bin" },
-  });
-  let out = "";
-  child.stdout.on("data", (c: Buffer) => (out += c.toString()));
-  child.stderr.on("data", (c: Buffer) => (out += c.toString()));
-  const settled = new Promise<{ ready: boolean; code: number | null }>((resolve) => {
-    child.stdout.on("data", () => out.includes("haneul node ready") && resolve({ ready: true, code: null }));
-    child.on("exit", (code) => resolve({ ready: false, code }));
-  });
-  const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
-  return { child, settled, exited, output: () => out };
-}
+const ARGS = ["--api-port", "0", "--gateway-port", "0", "--spares", "0"];
+const configFor = (dataDir: string) => loadServerConfig({}, ["--data", dataDir, ...ARGS]);
+const serverOn = (dataDir: string) => startServerProcess({ args: ["--data", dataDir, ...ARGS] });
 
 describe("one node per SQLite data directory", () => {
-  const dirs: string[] = [];
-  after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  const dirs: TempDir[] = [];
+  after(() => Promise.all(dirs.map((d) => d.remove())));
   const freshDir = () => {
-    const d = mkdtempSync(join(tmpdir(), "haneul-lock-"));
+    const d = tempDir("lock");
     dirs.push(d);
-    return d;
+    return d.path;
   };
 
   it("refuses a second node in this process and in another, naming the holder; frees the directory on stop", async () => {
@@ -49,13 +32,15 @@ describe("one node per SQLite data directory", () => {
         name: "DataDirInUseError",
         message: new RegExp(`the data directory ${dir} is in use by another haneul node \\(pid ${process.pid}\\)`),
       });
-      const other = serverProcess(dir);
-      const result = await other.settled;
-      assert.deepEqual(result, { ready: false, code: 1 }, other.output());
-      assert.match(
-        other.output(),
-        /^haneul server: cannot start: the data directory .* is in use by another haneul node \(pid \d+\): stop it, or give this node its own --data/m,
-      );
+      await assert.rejects(serverOn(dir), (e: unknown) => {
+        assert.ok(e instanceof ServerExitedError);
+        assert.equal(e.code, 1);
+        assert.match(
+          e.output,
+          /^haneul server: cannot start: the data directory .* is in use by another haneul node \(pid \d+\): stop it, or give this node its own --data/m,
+        );
+        return true;
+      });
     } finally {
       await first.stop();
     }
@@ -65,13 +50,11 @@ describe("one node per SQLite data directory", () => {
 
   it("a node killed with -9 leaves the directory free for the next", async () => {
     const dir = freshDir();
-    const killed = serverProcess(dir);
-    assert.equal((await killed.settled).ready, true, killed.output());
+    const killed = await serverOn(dir);
+    const exited = once(killed.child, "exit");
     killed.child.kill("SIGKILL");
-    await killed.exited;
-    const next = serverProcess(dir);
-    assert.equal((await next.settled).ready, true, next.output());
-    next.child.kill("SIGTERM");
-    await next.exited;
+    await exited;
+    const next = await serverOn(dir);
+    assert.equal(await next.stop(), 0);
   });
 });

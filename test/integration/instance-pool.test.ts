@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ManualClock } from "../../src/shared/clock.js";
 import { fixtureSpec, testEngine } from "../helpers/engine.js";
+import { waitUntil } from "../helpers/wait.js";
 
 describe("instance pool", () => {
   it("reaps idle instances after the idle time (simulated clock)", async () => {
@@ -31,9 +32,11 @@ describe("instance pool", () => {
     });
     try {
       await engine.call("reap-rt");
+      const idleSince = performance.now();
       assert.equal(engine.pool.idleCount, 1);
-      await new Promise((r) => setTimeout(r, 500));
-      assert.equal(engine.pool.idleCount, 0);
+      await waitUntil(() => engine.pool.idleCount === 0, "the idle instance to be reaped");
+      const idleFor = performance.now() - idleSince;
+      assert.ok(idleFor >= 140, `reaped after ${idleFor} ms idle, before the idle time`);
     } finally {
       await engine.close();
     }
@@ -44,15 +47,11 @@ describe("instance pool", () => {
       sparesPerHeap: 1,
     });
     try {
-      const deadline = Date.now() + 5000;
-      while (engine.launcher.spareCount < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-      assert.equal(engine.launcher.spareCount, 1);
+      await waitUntil(() => engine.launcher.spareCount === 1, "the first spare");
       const r = await engine.call("spare", { x: 1 });
       assert.deepEqual(r.body, { echo: { x: 1 } });
       assert.ok((r.record.initDurationMs ?? 999) < 100, `init took ${r.record.initDurationMs} ms with a spare`);
-      while (engine.launcher.spareCount < 1 && Date.now() < deadline + 5000)
-        await new Promise((r) => setTimeout(r, 10));
-      assert.equal(engine.launcher.spareCount, 1, "refilled");
+      await waitUntil(() => engine.launcher.spareCount === 1, "the spare to be refilled");
     } finally {
       await engine.close();
     }
@@ -146,8 +145,8 @@ describe("events handed ahead to a busy instance (burst smoothing)", () => {
     });
     try {
       await engine.call("depth");
+      // Events are placed as they are invoked (the pool decides before its first await).
       const calls = Array.from({ length: 10 }, (_, n) => engine.call("depth", { n, ms: 50 }));
-      await new Promise((r) => setTimeout(r, 25));
       assert.equal(engine.pool.handedAhead, 2, "two ahead, the other seven wait in the pool");
       const results = await Promise.all(calls);
       assert.ok(results.every((r) => r.outcome.kind === "ok" && !(r.body as Ahead).overlapped));
@@ -179,8 +178,8 @@ describe("events handed ahead to a busy instance (burst smoothing)", () => {
     const engine = await testEngine([fixtureSpec("cjs", "index.ahead", { functionName: "crash" })], smoothing);
     try {
       const first = (await engine.call("crash")).body as Ahead;
+      // The pool places an event as it is invoked: the next one is handed ahead behind this one.
       const dying = engine.call("crash", { ms: 100, exit: true });
-      await new Promise((r) => setTimeout(r, 20));
       const t0 = Date.now();
       const behind = engine.call("crash", { n: 2 });
       const [d, b] = await Promise.all([dying, behind]);
@@ -232,7 +231,6 @@ describe("events handed ahead to a busy instance (burst smoothing)", () => {
     try {
       const first = (await engine.call("late")).body as Ahead;
       const slow = engine.call("late", { ms: 5000 });
-      await new Promise((r) => setTimeout(r, 20));
       const behind = engine.call("late", { n: 2 });
       const [s, b] = await Promise.all([slow, behind]);
       assert.equal(engine.pool.handedAhead, 1);

@@ -71,6 +71,15 @@ describe("isolation and limits", { concurrency: 3 }, () => {
     assert.notEqual(again.record.initDurationMs, undefined, "a fresh instance (cold start) serves the next call");
   });
 
+  it("a function that writes garbage into the runtime's channel crashes its own instance, not the node", async () => {
+    engine.catalog.put(fixtureSpec("cjs", "index.breakChannel", { functionName: "break-channel" }));
+    const r = await engine.call("break-channel");
+    assert.equal(r.outcome.kind, "crashed");
+    assert.equal((r.body as { errorType: string }).errorType, "Runtime.ExitError");
+    engine.catalog.put(fixtureSpec("cjs", "index.handler", { functionName: "break-channel", revision: "fixed" }));
+    assert.equal((await engine.call("break-channel", { after: "garbage" })).outcome.kind, "ok");
+  });
+
   it("a timed-out invocation still reports the memory it used", async () => {
     engine.catalog.put(
       fixtureSpec("cjs", "index.allocateThenSleep", { functionName: "hog-slow", timeoutSec: 1, memoryMb: 256 }),

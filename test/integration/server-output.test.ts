@@ -4,15 +4,12 @@
  * neither. Also the ready message's two ways of addressing an API.
  */
 import assert from "node:assert/strict";
-import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { AddPermissionCommand, CreateFunctionCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { zipSync } from "fflate";
-import { CLI } from "../helpers/paths.js";
+import { startServerProcess, type ServerProcess } from "../helpers/server-process.js";
+import { tempDir, type TempDir } from "../helpers/temp-dir.js";
 import { NodeSha256 } from "../helpers/sigv4-signer.js";
 
 const AKID = "AKIAHANEULOUTPUT0001";
@@ -20,55 +17,16 @@ const SECRET = "output/Secret+0123456789abcdefghijklmnop";
 const REGION = "us-east-1";
 const ACCOUNT = "000000000000";
 
-interface Server {
-  readonly child: ChildProcessWithoutNullStreams;
-  readonly apiUrl: string;
-  readonly gatewayUrl: string;
-  output(): string;
-  waitFor(re: RegExp): Promise<RegExpExecArray>;
+function startServer(dataDir: string, extra: string[]): Promise<ServerProcess> {
+  const args = ["--data", dataDir, "--api-port", "0", "--gateway-port", "0", ...extra];
+  return startServerProcess({ args, env: { HANEUL_ACCESS_KEY_ID: AKID, HANEUL_SECRET_ACCESS_KEY: SECRET } });
 }
 
-function startServer(dataDir: string, extra: string[]): Promise<Server> {
-  const env = { PATH: "/usr/bin:/bin", HANEUL_ACCESS_KEY_ID: AKID, HANEUL_SECRET_ACCESS_KEY: SECRET };
-  const args = [CLI, "server", "--data", dataDir, "--api-port", "0", "--gateway-port", "0", ...extra];
-  const child = spawn(process.execPath, args, { env });
-  let out = "";
-  const waiters: (() => void)[] = [];
-  const onData = (c: Buffer) => {
-    out += c.toString();
-    for (const w of waiters.splice(0)) w();
-  };
-  child.stdout.on("data", onData);
-  child.stderr.on("data", onData);
-  const server: Omit<Server, "apiUrl" | "gatewayUrl"> = {
-    child,
-    output: () => out,
-    waitFor(re) {
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no ${re} in:\n${out}`)), 15_000);
-        const check = () => {
-          const m = re.exec(out);
-          if (m) {
-            clearTimeout(timer);
-            resolve(m);
-          } else waiters.push(check);
-        };
-        check();
-      });
-    },
-  };
-  return server.waitFor(/Gateway\s+(http:\/\/\S+)[\s\S]*Access key/).then(() => ({
-    ...server,
-    apiUrl: /Lambda API\s+(http:\/\/\S+)/.exec(out)?.[1] ?? "",
-    gatewayUrl: /Gateway\s+(http:\/\/\S+)/.exec(out)?.[1] ?? "",
-  }));
-}
-
-function stop(s: Server): Promise<void> {
-  return new Promise((resolve) => {
-    s.child.on("exit", () => resolve());
-    s.child.kill("SIGTERM");
-  });
+/** The output's first line matching `re`, once there is one. */
+async function lineOf(server: ServerProcess, re: RegExp): Promise<string> {
+  const line = new RegExp(`^.*${re.source}.*$`, "m");
+  await server.waitFor(line);
+  return (line.exec(server.output()) as RegExpExecArray)[0];
 }
 
 /** A signed API Gateway management call. */
@@ -144,12 +102,12 @@ async function createForgetfulFunction(apiUrl: string, name: string): Promise<vo
 }
 
 describe("haneul server output", () => {
-  const dirs: string[] = [];
-  after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  const dirs: TempDir[] = [];
+  after(() => Promise.all(dirs.map((d) => d.remove())));
   const dataDir = () => {
-    const d = mkdtempSync(join(tmpdir(), "haneul-output-"));
+    const d = tempDir("output", { inRepo: true });
     dirs.push(d);
-    return d;
+    return d.path;
   };
 
   it("prints a line per request and per invocation, with the execution log's reason for a 502", async () => {
@@ -162,14 +120,14 @@ describe("haneul server output", () => {
       const id = await restApiFor(server.apiUrl, "forgetful");
       const res = await fetch(`${server.gatewayUrl}/_api/${id}/prod/`);
       assert.equal(res.status, 502);
-      const request = await server.waitFor(new RegExp(`GET /_api/${id}/prod/ 502 .*\\n`));
+      const request = await lineOf(server, new RegExp(`GET /_api/${id}/prod/ 502 `));
       assert.match(
-        request[0],
+        request,
         /→ forgetful:\$LATEST {2}\(Execution failed due to configuration error: Malformed Lambda proxy response\)/,
       );
-      await server.waitFor(/invoke forgetful:\$LATEST ok [\d.]+ ms {2}cold start \(init [\d.]+ ms\)/);
+      await lineOf(server, /invoke forgetful:\$LATEST ok [\d.]+ ms {2}cold start \(init [\d.]+ ms\)/);
     } finally {
-      await stop(server);
+      await server.stop();
     }
   });
 
@@ -180,7 +138,7 @@ describe("haneul server output", () => {
       const id = await restApiFor(server.apiUrl, "quiet");
       assert.equal((await fetch(`${server.gatewayUrl}/_api/${id}/prod/`)).status, 502);
     } finally {
-      await stop(server);
+      await server.stop();
     }
     assert.doesNotMatch(server.output(), /invoke quiet|GET \/_api\//);
     assert.match(server.output(), /stopped/);

@@ -6,10 +6,9 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { request } from "node:http";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
@@ -22,6 +21,7 @@ import { ManualClock } from "../../src/shared/clock.js";
 import { PlatformError } from "../../src/shared/errors.js";
 import { randomIds } from "../../src/shared/ids.js";
 import { lambdaSigner } from "../helpers/sigv4-signer.js";
+import { tempDir, type TempDir } from "../helpers/temp-dir.js";
 
 const require = createRequire(import.meta.url);
 (require("aws-sdk/lib/maintenance_mode_message.js") as { suppress: boolean }).suppress = true;
@@ -64,6 +64,7 @@ describe("SigV4 with real AWS clients", () => {
   let api: ApiServer;
   let url: string;
   let port: number;
+  let homeDir: TempDir | undefined;
   let home: string;
 
   const record = (op: string, req: ApiRequest): void => {
@@ -123,7 +124,8 @@ describe("SigV4 with real AWS clients", () => {
 
   before(async () => {
     if (!existsSync(AWS_CLI)) throw new Error(`${AWS_CLI} is missing: apt-get install -y awscli (AWS CLI v2)`);
-    home = await mkdtemp(join(tmpdir(), "haneul-sigv4-"));
+    homeDir = tempDir("sigv4");
+    home = homeDir.path;
     const lookup = (id: string): string | undefined => (id === AKID ? SECRET : undefined);
     api = createApiServer({
       operations,
@@ -138,7 +140,7 @@ describe("SigV4 with real AWS clients", () => {
 
   after(async () => {
     await api.close();
-    await rm(home, { recursive: true, force: true });
+    await homeDir?.remove();
   });
 
   const v3 = (accessKeyId = AKID, secretAccessKey = SECRET): LambdaClient =>

@@ -1,16 +1,16 @@
-import { timeoutBody } from "../../domain/invocation.js";
+import { errorBody, timeoutBody } from "../../domain/invocation.js";
 import type { InstanceInvokeRequest, InstanceInvokeResult } from "../../ports/instance-launcher.js";
+import type { Clock } from "../../shared/clock.js";
+import { Deadline } from "../../shared/deadline.js";
 import { crashError, type ProcessExit } from "./exit-outcome.js";
 
 /** The invocation an instance is running: its request, the log lines it wrote so far, and its answer. */
 export interface RunningInvocation {
   readonly request: InstanceInvokeRequest;
-  readonly timeoutSec: number;
   logs: string[];
   readonly resolve: (r: InstanceInvokeResult) => void;
-  /** performance.now() when the instance took the event. */
-  startedAt: number;
-  timer: ReturnType<typeof setTimeout> | undefined;
+  /** Started when the event begins (not while it waits ahead); also measures its duration. */
+  deadline: Deadline | undefined;
 }
 
 /** How an invocation ended; the slot adds its logs, its duration and the instance's peak memory. */
@@ -27,6 +27,20 @@ export interface ReportedError {
 
 /** At most this many lines are held between invocations (the newest are kept). */
 export const HELD_LINES_MAX = 1000;
+
+const EXITED_BEFORE = errorBody("Runtime.ExitError", "Runtime exited before it took the event");
+
+/** The answer of an instance that cannot take an event (it has died, or it is busy and takes none ahead). */
+export function unstartedResult(): Promise<InstanceInvokeResult> {
+  return Promise.resolve({
+    kind: "unstarted",
+    payload: EXITED_BEFORE,
+    errorType: "Runtime.ExitError",
+    logs: [],
+    maxMemoryMb: 0,
+    durationMs: 0,
+  });
+}
 
 /**
  * Where an instance runs its one invocation at a time: collects the function's log lines, enforces the
@@ -51,10 +65,15 @@ export class InvocationSlot {
   #headMayHaveBegun = false;
   #held: string[] = [];
   #maxMemoryMb = 0;
+  readonly #clock: Clock;
   readonly #onDeadline: () => void;
 
-  /** `onDeadline` kills the instance when an invocation outlives its deadline; the slot then answers with a timeout. */
-  constructor(onDeadline: () => void) {
+  /**
+   * Deadlines run on `clock` (the real one: function code keeps real time). `onDeadline` kills the
+   * instance when an invocation outlives its deadline; the slot then answers with a timeout.
+   */
+  constructor(clock: Clock, onDeadline: () => void) {
+    this.#clock = clock;
     this.#onDeadline = onDeadline;
   }
 
@@ -63,26 +82,31 @@ export class InvocationSlot {
     return this.#current;
   }
 
+  /** When the running invocation's deadline passes (epoch ms on the slot's clock), if one runs. */
+  deadlineAt(): number | undefined {
+    return this.#current?.deadline?.at;
+  }
+
   /** How many events wait behind the running one. */
   get waiting(): number {
     return this.#queue.length;
   }
 
   /**
-   * Runs `request` until it is finished or its deadline passes (a timeout after `timeoutSec`). With
-   * an invocation running, `request` waits behind it and those already waiting.
+   * Runs `request` until it is finished or its deadline passes (`request.timeoutMs` after it
+   * begins). With an invocation running, `request` waits behind it and those already waiting, and
+   * its deadline starts when it begins.
    */
-  start(request: InstanceInvokeRequest, timeoutSec: number): Promise<InstanceInvokeResult> {
+  start(request: InstanceInvokeRequest): Promise<InstanceInvokeResult> {
     return new Promise((resolve) => {
-      const entry: RunningInvocation = { request, timeoutSec, logs: [], resolve, startedAt: 0, timer: undefined };
+      const entry: RunningInvocation = { request, logs: [], resolve, deadline: undefined };
       if (this.#current) this.#queue.push(entry);
-      else this.#begin(entry, Math.max(0, request.deadlineMs - Date.now()));
+      else this.#begin(entry);
     });
   }
 
-  #begin(entry: RunningInvocation, timeoutMs: number): void {
-    entry.timer = setTimeout(() => this.#timeOut(entry), timeoutMs);
-    entry.startedAt = performance.now();
+  #begin(entry: RunningInvocation): void {
+    entry.deadline = Deadline.start(this.#clock, entry.request.timeoutMs, () => this.#timeOut(entry));
     if (this.#held.length > 0) entry.logs = this.takeHeld();
     this.#current = entry;
   }
@@ -116,10 +140,10 @@ export class InvocationSlot {
   finish(running: RunningInvocation, outcome: InvocationOutcome): void {
     if (this.#current !== running) return;
     this.#current = undefined;
-    clearTimeout(running.timer);
-    this.#answer(running, outcome, outcome.durationMs ?? performance.now() - running.startedAt);
+    running.deadline?.cancel();
+    this.#answer(running, outcome, outcome.durationMs ?? running.deadline?.elapsedMs() ?? 0);
     const next = this.#timedOutId === undefined ? this.#queue.shift() : undefined;
-    if (next) this.#begin(next, next.timeoutSec * 1000);
+    if (next) this.#begin(next);
   }
 
   /**
@@ -150,9 +174,9 @@ export class InvocationSlot {
     if (running) {
       const crash = reported ?? crashError(running.request.requestId, exit);
       this.#current = undefined;
-      clearTimeout(running.timer);
+      running.deadline?.cancel();
       const outcome: InvocationOutcome = { kind: "crashed", payload: crash.payload, errorType: crash.errorType };
-      this.#answer(running, outcome, performance.now() - running.startedAt);
+      this.#answer(running, outcome, running.deadline?.elapsedMs() ?? 0);
     }
     for (const entry of this.#queue.splice(0)) {
       const crash = crashError(entry.request.requestId, exit);
@@ -179,7 +203,7 @@ export class InvocationSlot {
     // The instance dies now; whether a waiting event began is known once its channel has drained.
     this.#timedOutId = running.request.requestId;
     this.#onDeadline();
-    const payload = timeoutBody(running.request.requestId, running.timeoutSec);
+    const payload = timeoutBody(running.request.requestId, running.request.timeoutMs / 1000);
     this.finish(running, { kind: "timeout", payload, errorType: "Sandbox.Timedout" });
   }
 }

@@ -2,8 +2,10 @@ import type { Socket } from "node:net";
 import type { FunctionSpec } from "../../domain/function-spec.js";
 import { errorBody } from "../../domain/invocation.js";
 import type { Instance, InstanceInvokeRequest, InstanceInvokeResult } from "../../ports/instance-launcher.js";
+import type { Clock } from "../../shared/clock.js";
 import {
   encodeFrame,
+  encodeFrameHead,
   FrameDecoder,
   FrameType,
   type Frame,
@@ -12,7 +14,7 @@ import {
   type ResultHeader,
 } from "../../../protocol/frames.js";
 import { crashError, describeExit, isHeapOutOfMemory } from "./exit-outcome.js";
-import { InvocationSlot, type ReportedError } from "./invocation-slot.js";
+import { InvocationSlot, unstartedResult, type ReportedError } from "./invocation-slot.js";
 import { spawnIsolated, type IsolationOptions, type SpawnedProcess } from "./isolation.js";
 import { peakRssMb } from "./peak-memory.js";
 import { watchProcess } from "./process-watch.js";
@@ -27,9 +29,17 @@ export interface NodeSpawnOptions {
   /** Environment of the process before it takes on a function (PATH and the channel marker). */
   readonly baseEnv: Record<string, string>;
   readonly cwd: string;
+  /** The clock of event deadlines (the real one in a node). */
+  readonly clock: Clock;
 }
 
 type InitReply = { ok: true } | { ok: false; errorType: string; payload: Buffer };
+
+/**
+ * From this size on, an event's payload goes to the socket as it is, after the frame's head,
+ * instead of being copied into one frame buffer: below it, the copy costs less than a second buffer.
+ */
+const SEPARATE_BODY_BYTES = 64 * 1024;
 
 /**
  * A built-in Node.js instance speaking the private frame channel on fd 3. Started code-less (a
@@ -50,14 +60,21 @@ export class NodeIpcInstance implements Instance {
   readonly #stderrTail: readonly string[];
   readonly #exited: Promise<void>;
 
-  private constructor(id: string, proc: SpawnedProcess) {
+  private constructor(id: string, proc: SpawnedProcess, clock: Clock) {
     this.id = id;
     this.#proc = proc;
     this.#socket = proc.child.stdio[3] as Socket;
     const decoder = new FrameDecoder((f) => this.#onFrame(f));
-    this.#socket.on("data", (c: Buffer) => decoder.push(c));
+    this.#socket.on("data", (c: Buffer) => {
+      try {
+        decoder.push(c);
+      } catch {
+        // Not our protocol any more (the function wrote to fd 3): the instance cannot be trusted.
+        this.#proc.child.kill("SIGKILL");
+      }
+    });
     this.#socket.on("error", () => undefined);
-    this.#slot = new InvocationSlot(() => {
+    this.#slot = new InvocationSlot(clock, () => {
       this.#alive = false;
       this.#slot.notePeakMemory(peakRssMb(this.#proc.child.pid));
       this.#proc.child.kill("SIGKILL");
@@ -79,7 +96,7 @@ export class NodeIpcInstance implements Instance {
       cwd: options.cwd,
       stdio: ["ignore", "pipe", "pipe", "pipe"],
     });
-    const instance = new NodeIpcInstance(options.id, proc);
+    const instance = new NodeIpcInstance(options.id, proc, options.clock);
     await Promise.race([
       instance.#ready,
       instance.#exited.then(() => {
@@ -109,19 +126,25 @@ export class NodeIpcInstance implements Instance {
   }
 
   invoke(request: InstanceInvokeRequest): Promise<InstanceInvokeResult> {
-    if (!this.#alive) throw new Error(`instance ${this.id} cannot take an event now`);
-    const timeoutSec = this.#spec?.timeoutSec ?? 0;
-    // An event sent ahead gets its whole timeout from the moment the instance reads it.
-    const timeoutMs = this.#slot.current ? timeoutSec * 1000 : Math.max(0, request.deadlineMs - Date.now());
+    if (!this.#alive) return unstartedResult();
+    // The frame carries the timeout, not a deadline: an event sent ahead gets all of it from the
+    // moment the instance reads it, as the slot's deadline starts when the one before is answered.
     const header: InvokeHeader = {
       requestId: request.requestId,
-      timeoutMs,
+      timeoutMs: request.timeoutMs,
       invokedFunctionArn: request.invokedFunctionArn,
     };
     if (request.traceId) header.traceId = request.traceId;
     if (request.clientContext) header.clientContext = request.clientContext;
-    const result = this.#slot.start(request, timeoutSec);
-    this.#socket.write(encodeFrame(FrameType.Invoke, header, request.payload));
+    const result = this.#slot.start(request);
+    const payload = request.payload;
+    if (payload.length < SEPARATE_BODY_BYTES) this.#socket.write(encodeFrame(FrameType.Invoke, header, payload));
+    else {
+      this.#socket.cork();
+      this.#socket.write(encodeFrameHead(FrameType.Invoke, header, payload.length));
+      this.#socket.write(payload);
+      this.#socket.uncork();
+    }
     return result;
   }
 
@@ -149,7 +172,7 @@ export class NodeIpcInstance implements Instance {
         return;
       case FrameType.InitError: {
         const h = f.header as { errorType: string };
-        this.#resolveInit({ ok: false, errorType: h.errorType, payload: Buffer.from(f.body) });
+        this.#resolveInit({ ok: false, errorType: h.errorType, payload: f.body });
         return;
       }
       case FrameType.Log:
@@ -161,7 +184,7 @@ export class NodeIpcInstance implements Instance {
         return;
       case FrameType.Fatal: {
         const h = f.header as { errorType: string; maxRssKb?: number };
-        this.#fatal = { errorType: h.errorType, payload: Buffer.from(f.body) };
+        this.#fatal = { errorType: h.errorType, payload: f.body };
         if (h.maxRssKb !== undefined) this.#notePeakKb(h.maxRssKb);
         return;
       }
@@ -181,7 +204,8 @@ export class NodeIpcInstance implements Instance {
     const h = f.header as ResultHeader;
     this.#notePeakKb(h.maxRssKb);
     const kind = f.type === FrameType.Response ? "ok" : "function-error";
-    const outcome = { kind, payload: Buffer.from(f.body), errorType: h.errorType, durationMs: h.durationMs } as const;
+    // The body is the decoder's to give away (it never reuses it): no copy.
+    const outcome = { kind, payload: f.body, errorType: h.errorType, durationMs: h.durationMs } as const;
     this.#slot.answer(h.requestId, outcome);
   }
 

@@ -2,6 +2,7 @@ import { access, constants } from "node:fs/promises";
 import { join } from "node:path";
 import { heapLimitMb, isNodeRuntime, type FunctionSpec } from "../../domain/function-spec.js";
 import { errorBody } from "../../domain/invocation.js";
+import type { Clock } from "../../shared/clock.js";
 import type { IdSource } from "../../shared/ids.js";
 import type { InstanceLauncher, LaunchResult } from "../../ports/instance-launcher.js";
 import { instanceEnv, type PlatformEnv } from "./instance-env.js";
@@ -30,6 +31,8 @@ export interface ProcessLauncherOptions {
    * it is not installed. Default: every Node.js runtime runs on this process's Node.js.
    */
   readonly nodeBinary?: ((runtime: string) => string | undefined) | undefined;
+  /** The clock of init limits and event deadlines: the real one (function code keeps real time). */
+  readonly clock: Clock;
 }
 
 const INIT_TIMEOUT_MS = 10_000;
@@ -78,6 +81,7 @@ export class ProcessLauncher implements InstanceLauncher {
       args: node ? [...nodeArgs(heapLimitMb(spec.memoryMb)), this.#o.bootstrapPath] : [],
       isolation: this.#withCode(spec),
       initTimeoutMs,
+      clock: this.#o.clock,
     });
     if (result.ok) this.#track(result.instance);
     return result;
@@ -129,6 +133,7 @@ export class ProcessLauncher implements InstanceLauncher {
       isolation,
       baseEnv: { PATH: this.#o.platformEnv.path, HANEUL_RUNTIME_CHANNEL: "fd3" },
       cwd: "/",
+      clock: this.#o.clock,
     });
   }
 

@@ -6,9 +6,11 @@ import type {
   InstanceInvokeResult,
   LaunchResult,
 } from "../../ports/instance-launcher.js";
+import type { Clock } from "../../shared/clock.js";
+import { Deadline } from "../../shared/deadline.js";
 import { describeExit, isHeapOutOfMemory } from "./exit-outcome.js";
 import { peakRssMb } from "./peak-memory.js";
-import { InvocationSlot, type RunningInvocation } from "./invocation-slot.js";
+import { InvocationSlot, unstartedResult, type RunningInvocation } from "./invocation-slot.js";
 import { spawnIsolated, type IsolationOptions, type SpawnedProcess } from "./isolation.js";
 import { watchProcess } from "./process-watch.js";
 import { RuntimeApiServer, type RuntimeApiReport } from "./runtime-api-server.js";
@@ -23,6 +25,8 @@ export interface RuntimeApiLaunchOptions {
   readonly isolation: IsolationOptions;
   /** How long the init phase may take. */
   readonly initTimeoutMs: number;
+  /** The clock of the init limit and of event deadlines (the real one in a node). */
+  readonly clock: Clock;
 }
 
 /** An answer the runtime reported, delivered on the next turn. */
@@ -40,26 +44,27 @@ export class RuntimeApiInstance implements Instance {
   readonly #server: RuntimeApiServer;
   #proc: SpawnedProcess | undefined;
   #alive = true;
-  readonly #slot: InvocationSlot = new InvocationSlot(() => {
-    this.#alive = false;
-    this.#slot.notePeakMemory(peakRssMb(this.#proc?.child.pid));
-    this.#proc?.child.kill("SIGKILL");
-  });
+  readonly #slot: InvocationSlot;
   #pending: PendingAnswer | undefined;
   #onInit: ((r: RuntimeApiReport | { kind: "exit"; how: string }) => void) | undefined;
   #stderrTail: readonly string[] = [];
   #exited: Promise<void> = Promise.resolve();
 
-  private constructor(id: string, spec: FunctionSpec) {
+  private constructor(id: string, spec: FunctionSpec, clock: Clock) {
     this.id = id;
     this.spec = spec;
+    this.#slot = new InvocationSlot(clock, () => {
+      this.#alive = false;
+      this.#slot.notePeakMemory(peakRssMb(this.#proc?.child.pid));
+      this.#proc?.child.kill("SIGKILL");
+    });
     this.#server = new RuntimeApiServer((r) => this.#onReport(r));
   }
 
   /** Starts the runtime and waits for its first `next` (ready) or its init failure. */
   static async launch(options: RuntimeApiLaunchOptions): Promise<LaunchResult> {
-    const instance = new RuntimeApiInstance(options.id, options.spec);
-    const started = performance.now();
+    const instance = new RuntimeApiInstance(options.id, options.spec, options.clock);
+    const started = options.clock.monotonicNow();
     const address = await instance.#server.listen();
     const init = new Promise<RuntimeApiReport | { kind: "exit"; how: string }>((r) => (instance.#onInit = r));
     const proc = await spawnIsolated(options.command, options.args, {
@@ -69,10 +74,12 @@ export class RuntimeApiInstance implements Instance {
       stdio: ["ignore", "pipe", "pipe"],
     });
     instance.#attach(proc);
-    const timer = setTimeout(() => instance.#onInit?.({ kind: "exit", how: "init timed out" }), options.initTimeoutMs);
+    const initLimit = Deadline.start(options.clock, options.initTimeoutMs, () =>
+      instance.#onInit?.({ kind: "exit", how: "init timed out" }),
+    );
     const first = await init;
-    clearTimeout(timer);
-    const initDurationMs = performance.now() - started;
+    initLimit.cancel();
+    const initDurationMs = options.clock.monotonicNow() - started;
     const initLogs = instance.#slot.takeHeld();
     if (first.kind === "next") return { ok: true, instance, initDurationMs, initLogs };
     await instance.stop();
@@ -89,16 +96,17 @@ export class RuntimeApiInstance implements Instance {
   }
 
   invoke(request: InstanceInvokeRequest): Promise<InstanceInvokeResult> {
-    if (!this.#alive || this.#slot.current) throw new Error(`instance ${this.id} cannot take an event now`);
+    // The runtime asks for its next event itself: none can wait in its channel.
+    if (!this.#alive || this.#slot.current) return unstartedResult();
+    const result = this.#slot.start(request);
     const headers: Record<string, string> = {
       "Content-Type": "application/json",
       "Lambda-Runtime-Aws-Request-Id": request.requestId,
-      "Lambda-Runtime-Deadline-Ms": String(request.deadlineMs),
+      "Lambda-Runtime-Deadline-Ms": String(Math.round(this.#slot.deadlineAt() ?? 0)),
       "Lambda-Runtime-Invoked-Function-Arn": request.invokedFunctionArn,
     };
     if (request.traceId) headers["Lambda-Runtime-Trace-Id"] = request.traceId;
     if (request.clientContext) headers["Lambda-Runtime-Client-Context"] = request.clientContext;
-    const result = this.#slot.start(request, this.spec.timeoutSec);
     this.#server.deliver({ requestId: request.requestId, payload: request.payload, headers });
     return result;
   }
