@@ -1,0 +1,18 @@
+/** IAM-lite: policy documents, their evaluation, principals and AWS's AccessDenied text. */
+export { accessDeniedMessage, authorize, type Decision, type Denial, type IdentityPolicies } from "./authorize.js";
+export {
+  compilePolicy,
+  evaluatePolicies,
+  principalMatches,
+  type AccessRequest,
+  type CompiledPolicy,
+} from "./evaluate.js";
+export {
+  MalformedPolicyError,
+  parsePolicy,
+  type PolicyDocument,
+  type PolicyKind,
+  type PolicyStatement,
+} from "./policy-document.js";
+export { principalKeys, rootPrincipal, roleSession, servicePrincipal, type Principal } from "./principal.js";
+export { RequestContext } from "./request-context.js";
