@@ -7,7 +7,10 @@ import { FsCodeStore } from "./adapters/fs-code-store.js";
 import { SqliteApiStore } from "./adapters/sqlite/api-store.js";
 import { SqliteStore } from "./adapters/sqlite/sqlite-store.js";
 import { createApiGatewayOperations } from "./api/apigateway/index.js";
-import { loadNodeCredentials, type AccessKey } from "./api/credentials.js";
+import { loadNodeCredentials, loadNodeSecret, nodeSecretFile, type AccessKey } from "./api/credentials.js";
+import { createIamOperations } from "./api/iam/operations.js";
+import { SqliteIamStore } from "./adapters/sqlite/iam-store.js";
+import { IamService } from "./iam/index.js";
 import { createLambdaOperations } from "./api/lambda/index.js";
 import { createEngine } from "./compose/engine.js";
 import { instanceHostEnvFromProcess } from "./config/instance-env.js";
@@ -16,7 +19,6 @@ import { LambdaControlPlane } from "./control/index.js";
 import { AsyncInvoker } from "./events/async-invoker.js";
 import { Gateway } from "./gateway/gateway.js";
 import { createApiServer } from "./api/http-server.js";
-import { createSigV4Verifier } from "./api/sigv4.js";
 import type { Operation } from "./api/types.js";
 import type { ServerConfig } from "./config/server-config.js";
 import type { InvocationRecord } from "./domain/invocation.js";
@@ -53,12 +55,22 @@ export async function startNode(config: ServerConfig, overrides: NodeOverrides =
   // Stopped in reverse order of start: the API first (no new work), the store last.
   const stopHooks: (() => Promise<void>)[] = [];
   const credentials = await loadNodeCredentials({ dataDir: config.dataDir, configured: config.accessKey });
+  const nodeSecret = await loadNodeSecret(config.dataDir, config.nodeSecret);
 
   const dbPath = join(config.dataDir, "haneul.db");
   const store = SqliteStore.open({ path: dbPath });
   stopHooks.push(() => store.close());
   const apiStore = SqliteApiStore.open({ path: dbPath });
   stopHooks.push(() => apiStore.close());
+  const iamStore = SqliteIamStore.open({ path: dbPath });
+  stopHooks.push(() => iamStore.close());
+  const iam = await IamService.open({
+    store: iamStore,
+    clock,
+    accountId: config.accountId,
+    nodeSecret,
+    admin: credentials.primary,
+  });
   const codeStore = new FsCodeStore({ dataDir: config.dataDir });
   const control = await LambdaControlPlane.open({
     store,
@@ -75,7 +87,13 @@ export async function startNode(config: ServerConfig, overrides: NodeOverrides =
     catalog: control,
     scratchDir: join(config.dataDir, "scratch"),
     readOnlyDirs: [join(config.dataDir, "code")],
-    hiddenFiles: [dbPath, `${dbPath}-wal`, `${dbPath}-shm`, join(config.dataDir, "credentials")],
+    hiddenFiles: [
+      dbPath,
+      `${dbPath}-wal`,
+      `${dbPath}-shm`,
+      join(config.dataDir, "credentials"),
+      nodeSecretFile(config.dataDir),
+    ],
     path: instanceHostEnvFromProcess().PATH,
     accountConcurrency: config.concurrency,
     idleTimeoutMs: config.idleTimeoutMs,
@@ -87,6 +105,15 @@ export async function startNode(config: ServerConfig, overrides: NodeOverrides =
     random: config.randomSeed === undefined ? undefined : seededRandom(config.randomSeed),
     onRecord: overrides.onRecord,
     instanceEnv,
+    // Each instance runs as a session of its function's execution role, never with the node's key.
+    instanceCredentials: (spec) => {
+      const c = iam.sessionCredentials(spec.role, spec.functionName);
+      return {
+        AWS_ACCESS_KEY_ID: c.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: c.secretAccessKey,
+        AWS_SESSION_TOKEN: c.sessionToken,
+      };
+    },
     clock,
     ids,
   });
@@ -121,14 +148,20 @@ export async function startNode(config: ServerConfig, overrides: NodeOverrides =
     ...createApiGatewayOperations({
       service: apiService,
       apiEndpoint: (apiId) => `http://${apiId}.execute-api.localhost:${gatewayPort}`,
+      region: config.region,
     }),
+    ...createIamOperations(iam),
   ];
-  const api = createApiServer({ operations, verify: createSigV4Verifier(credentials.lookup), ids, clock });
+  const api = createApiServer({
+    operations,
+    credentials: (id, token) => iam.lookup(id, token),
+    regions: [config.region, ...config.extraRegions],
+    ids,
+    clock,
+  });
   const apiUrl = await api.listen(config.apiPort, config.apiHost);
   Object.assign(instanceEnv, {
     AWS_ENDPOINT_URL: `http://127.0.0.1:${new URL(apiUrl).port}`,
-    AWS_ACCESS_KEY_ID: credentials.instance.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: credentials.instance.secretAccessKey,
   });
   await events.start();
 

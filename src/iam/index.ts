@@ -16,3 +16,5 @@ export {
 } from "./policy-document.js";
 export { principalKeys, rootPrincipal, roleSession, servicePrincipal, type Principal } from "./principal.js";
 export { RequestContext } from "./request-context.js";
+export { IamService, SESSION_LIFETIME_MS, type IamServiceOptions, type KeyOwner } from "./iam-service.js";
+export { managedPolicy, MANAGED_POLICIES, type ManagedPolicy } from "./managed-policies.js";

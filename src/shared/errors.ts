@@ -29,6 +29,14 @@ export const ERROR_TABLE = {
   ERR_BAD_REQUEST: { type: "BadRequestException", status: 400 },
   ERR_CONFLICT: { type: "ConflictException", status: 409 },
   ERR_SERVICE: { type: "ServiceException", status: 500 },
+  ERR_IAM_NO_SUCH_ENTITY: { type: "NoSuchEntity", status: 404 },
+  ERR_IAM_ENTITY_EXISTS: { type: "EntityAlreadyExists", status: 409 },
+  ERR_IAM_MALFORMED_POLICY: { type: "MalformedPolicyDocument", status: 400 },
+  ERR_IAM_LIMIT_EXCEEDED: { type: "LimitExceeded", status: 409 },
+  ERR_IAM_DELETE_CONFLICT: { type: "DeleteConflict", status: 409 },
+  ERR_IAM_VALIDATION: { type: "ValidationError", status: 400 },
+  ERR_IAM_INVALID_ACTION: { type: "InvalidAction", status: 400 },
+  ERR_EXPIRED_TOKEN: { type: "ExpiredTokenException", status: 403 },
 } as const satisfies Record<string, { type: string; status: number }>;
 
 /** A stable platform error code. */

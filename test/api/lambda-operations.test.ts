@@ -12,6 +12,7 @@ import { AsyncInvoker } from "../../src/events/async-invoker.js";
 import type { InvokeOptions, InvokeService, InvokeTarget } from "../../src/invoker/types.js";
 import { isPlatformError } from "../../src/shared/errors.js";
 import { arn, type ControlFixture, controlFixture, counterIds, HANDLER_ZIP, ROLE } from "../helpers/control-fixture.js";
+import { rootPrincipal } from "../../src/iam/index.js";
 
 class FixedInvoker implements InvokeService {
   readonly calls: { target: InvokeTarget; payload: string; options: InvokeOptions }[] = [];
@@ -70,6 +71,8 @@ function call(
     headers: Object.fromEntries(Object.entries(r.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
     body,
     requestId: "11111111-2222-4333-8444-555555555555",
+    caller: { accessKeyId: "AKIATEST", principal: rootPrincipal("123456789012"), policies: "all" },
+    region: "us-east-1",
   };
   return o.handle(req);
 }

@@ -1,4 +1,5 @@
 import type { LambdaControlPlane } from "../../control/index.js";
+import type { CompiledPolicy } from "../../iam/index.js";
 import type { AsyncEventQueue } from "../../events/async-invoker.js";
 import type { InvokeService } from "../../invoker/types.js";
 import type { ApiRequest, ApiResponse, Operation } from "../types.js";
@@ -11,9 +12,11 @@ export interface LambdaApiDeps {
   readonly invoker: InvokeService;
   /** Accepts Event invocations durably (the async runner). */
   readonly events: AsyncEventQueue;
+  /** The compiled resource-based policy of a function, version or alias ARN (AddPermission), if any. */
+  readonly resourcePolicy?: ((functionArn: string) => CompiledPolicy | undefined) | undefined;
 }
 
 /** An operation whose handler may answer synchronously; createLambdaOperations makes it an Operation. */
-export type LambdaOperation = Omit<Operation, "handle"> & {
+export type LambdaOperation = Omit<Operation, "handle" | "service"> & {
   handle(req: ApiRequest): ApiResponse | Promise<ApiResponse>;
 };
