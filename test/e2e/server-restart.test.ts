@@ -34,6 +34,7 @@ import {
   UpdateFunctionConfigurationCommand,
 } from "@aws-sdk/client-lambda";
 import { zipSync } from "fflate";
+import { createFunctionRole } from "../helpers/iam.js";
 import { CLI, HANDLERS, ROOT } from "../helpers/paths.js";
 
 const REGION = "us-east-1";
@@ -191,6 +192,10 @@ describe("haneul server restarted on the same data directory", { concurrency: fa
   it("keeps functions, code, versions, aliases and settings; accepted events run exactly once", async () => {
     const first = await start();
     let lambda = first.client;
+    // The worker updates another function from inside: its role must allow it, as on AWS.
+    await createFunctionRole({ endpoint: first.apiUrl, accessKeyId: AKID, secretAccessKey: SECRET }, "restart", {
+      actions: ["lambda:UpdateFunctionConfiguration", "lambda:GetFunctionConfiguration"],
+    });
     const create = (name: string, extra: Partial<ConstructorParameters<typeof CreateFunctionCommand>[0]> = {}) =>
       lambda.send(
         new CreateFunctionCommand({
