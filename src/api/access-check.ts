@@ -15,13 +15,13 @@ export interface RequestFacts {
 }
 
 /** Throws AWS's AccessDeniedException unless every access spec of `op` for `req` is allowed. */
-export function checkAccess(op: Operation, req: ApiRequest, facts: RequestFacts): void {
+export async function checkAccess(op: Operation, req: ApiRequest, facts: RequestFacts): Promise<void> {
   const caller = req.caller;
   // The administrator key is allowed everything: skip building contexts on the hot path.
   const specs = op.access(req);
   const list: readonly AccessSpec[] = isList(specs) ? specs : [specs];
   for (const spec of list) {
-    if (caller.policies === "all" && spec.resourcePolicy === undefined) continue;
+    if (caller.policies === "all") continue;
     const context = new RequestContext({
       "aws:CurrentTime": new Date(facts.now).toISOString(),
       "aws:EpochTime": String(Math.floor(facts.now / 1000)),
@@ -32,7 +32,11 @@ export function checkAccess(op: Operation, req: ApiRequest, facts: RequestFacts)
       ...spec.context,
     });
     const request = { action: spec.action, resource: spec.resource, principal: caller.principal, context };
-    const decision = authorize(request, caller.policies, spec.resourcePolicy);
+    let decision = authorize(request, caller.policies);
+    if (!decision.allowed && decision.denial === "no-identity-allow" && spec.resourcePolicy) {
+      const resourcePolicy = await spec.resourcePolicy();
+      if (resourcePolicy) decision = authorize(request, caller.policies, resourcePolicy);
+    }
     if (!decision.allowed) throw new PlatformError("ERR_ACCESS_DENIED", accessDeniedMessage(request, decision.denial));
   }
 }

@@ -102,7 +102,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       caller: pending.caller,
       region: pending.region,
     };
-    checkAccess(op, apiRequest, { now, sourceIp: sourceIpOf(req), region: pending.region });
+    await checkAccess(op, apiRequest, { now, sourceIp: sourceIpOf(req), region: pending.region });
     sendResponse(res, x.requestId, await op.handle(apiRequest), closing);
   }
 

@@ -45,7 +45,11 @@ export interface AccessSpec {
   /** The resource ARN, or `*`. */
   readonly resource: string;
   readonly context?: Readonly<Record<string, string | readonly string[] | undefined>> | undefined;
-  readonly resourcePolicy?: CompiledPolicy | undefined;
+  /**
+   * The resource's policy, read only when the caller's identity policies do not allow the call
+   * (Lambda's resource policies only allow, so an allowed caller never pays for the read).
+   */
+  readonly resourcePolicy?: (() => Promise<CompiledPolicy | undefined>) | undefined;
 }
 
 /**

@@ -4,6 +4,7 @@
  * version or alias), `*` for account-wide calls, and `iam:PassRole` on the execution role a
  * create or configuration update hands to Lambda.
  */
+import { compilePolicy, parsePolicy, type CompiledPolicy } from "../../iam/index.js";
 import type { AccessSpec, ApiRequest } from "../types.js";
 import type { LambdaApiDeps } from "./deps.js";
 
@@ -88,8 +89,33 @@ export function invokeAccess(deps: LambdaApiDeps, action: string): (req: ApiRequ
   const full = `lambda:${action}`;
   return (req) => {
     const resource = functionResource(deps, req);
-    return { action: full, resource, resourcePolicy: deps.resourcePolicy?.(resource) };
+    const name = req.params["FunctionName"] ?? "";
+    const qualifier = req.query.get("Qualifier") ?? undefined;
+    return { action: full, resource, resourcePolicy: () => resourcePolicyOf(deps, name, qualifier) };
   };
+}
+
+const compiled = new Map<string, CompiledPolicy>();
+
+/** The function's (or the version's or alias's) AddPermission statements, compiled once per text. */
+async function resourcePolicyOf(
+  deps: LambdaApiDeps,
+  name: string,
+  qualifier: string | undefined,
+): Promise<CompiledPolicy | undefined> {
+  let text: string;
+  try {
+    text = String((await deps.control.getPolicy(name, qualifier))["Policy"]);
+  } catch {
+    return undefined; // no policy, or no such function: the handler reports the latter
+  }
+  let policy = compiled.get(text);
+  if (policy === undefined) {
+    policy = compilePolicy(parsePolicy(text, "resource"));
+    if (compiled.size > 1000) compiled.clear();
+    compiled.set(text, policy);
+  }
+  return policy;
 }
 
 function nameIn(body: Buffer): string | undefined {

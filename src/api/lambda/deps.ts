@@ -1,5 +1,4 @@
 import type { LambdaControlPlane } from "../../control/index.js";
-import type { CompiledPolicy } from "../../iam/index.js";
 import type { AsyncEventQueue } from "../../events/async-invoker.js";
 import type { InvokeService } from "../../invoker/types.js";
 import type { ApiRequest, ApiResponse, Operation } from "../types.js";
@@ -12,8 +11,6 @@ export interface LambdaApiDeps {
   readonly invoker: InvokeService;
   /** Accepts Event invocations durably (the async runner). */
   readonly events: AsyncEventQueue;
-  /** The compiled resource-based policy of a function, version or alias ARN (AddPermission), if any. */
-  readonly resourcePolicy?: ((functionArn: string) => CompiledPolicy | undefined) | undefined;
 }
 
 /** An operation whose handler may answer synchronously; createLambdaOperations makes it an Operation. */
