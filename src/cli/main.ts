@@ -1,4 +1,5 @@
 import { runInvokeCommand } from "./invoke-command.js";
+import { runKeysCommand } from "./keys-command.js";
 import { runServerCommand } from "./server-command.js";
 
 /** A CLI command: receives its own arguments, returns the exit status. */
@@ -7,6 +8,7 @@ type Command = (args: string[]) => Promise<number>;
 const COMMANDS: Record<string, { run: Command; summary: string }> = {
   invoke: { run: runInvokeCommand, summary: "run one invocation of a function from a code directory" },
   server: { run: runServerCommand, summary: "run a haneul node (Lambda API + gateway)" },
+  keys: { run: runKeysCommand, summary: "create, list and delete IAM users with access keys on a node" },
 };
 
 function usage(): string {

@@ -75,7 +75,10 @@ const SETTINGS = {
     env: "HANEUL_EXTRA_REGIONS",
     schema: z
       .string()
-      .regex(/^([a-z]{2}(-[a-z]+)+-\d+(,[a-z]{2}(-[a-z]+)+-\d+)*)?$/, "must be a comma-separated list like eu-west-1,us-west-2"),
+      .regex(
+        /^([a-z]{2}(-[a-z]+)+-\d+(,[a-z]{2}(-[a-z]+)+-\d+)*)?$/,
+        "must be a comma-separated list like eu-west-1,us-west-2",
+      ),
     fallback: "",
   },
   "account-id": {
@@ -206,7 +209,8 @@ function accessKeyFrom(env: Env): ServerConfig["accessKey"] {
 
 function nodeSecretFrom(env: Env): string | undefined {
   const secret = env["HANEUL_NODE_SECRET"] || undefined;
-  if (secret !== undefined && secret.length < 16) throw new ConfigError("HANEUL_NODE_SECRET must be at least 16 characters");
+  if (secret !== undefined && secret.length < 16)
+    throw new ConfigError("HANEUL_NODE_SECRET must be at least 16 characters");
   return secret;
 }
 
