@@ -144,7 +144,12 @@ export function beginSigV4<C>(
   const declared = req.headers["x-amz-content-sha256"];
   const declaredHash =
     typeof declared === "string" && HEX_HASH.test(declared.toLowerCase()) ? declared.toLowerCase() : undefined;
-  const key = signingKey(o.keyCache ?? new Map(), { secret: credential.secret, scopeDate, region, service });
+  const key = signingKey(o.keyCache ?? new Map<string, Buffer>(), {
+    secret: credential.secret,
+    scopeDate,
+    region,
+    service,
+  });
   const scope = input.credential.slice(accessKeyId.length + 1);
   return {
     accessKeyId,

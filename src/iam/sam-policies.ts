@@ -53,7 +53,7 @@ function documentStatements(doc: Record<string, unknown>): Record<string, unknow
   const s = doc["Statement"];
   const list = Array.isArray(s) ? (s as unknown[]) : [s];
   if (!list.every(isObject)) throw new SamPolicyError("Statement must be an object or a list of objects");
-  return list as Record<string, unknown>[];
+  return list;
 }
 
 function templateStatements(item: Record<string, unknown>, scope: SamScope): Record<string, unknown>[] {

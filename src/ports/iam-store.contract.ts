@@ -32,7 +32,7 @@ export function sampleRole(roleName: string, over: Partial<IamRoleRecord> = {}):
 
 /** Runs the IamStore contract against the adapter `open` makes. */
 export function runIamStoreContract(name: string, open: () => Promise<IamStore>): void {
-  describe(`IamStore contract: ${name}`, () => {
+  void describe(`IamStore contract: ${name}`, () => {
     let store: IamStore;
     beforeEach(async () => {
       store = await open();
@@ -41,7 +41,7 @@ export function runIamStoreContract(name: string, open: () => Promise<IamStore>)
       await store.close();
     });
 
-    test("users: insert once per name without regard to case, list in order, delete", async () => {
+    void test("users: insert once per name without regard to case, list in order, delete", async () => {
       assert.equal(await store.insertUser(sampleUser("alice")), true);
       assert.equal(await store.insertUser(sampleUser("Alice", { userId: "AIDAOTHER" })), false);
       assert.equal(await store.insertUser(sampleUser("bob", { path: "/ci/" })), true);
@@ -54,7 +54,7 @@ export function runIamStoreContract(name: string, open: () => Promise<IamStore>)
       );
     });
 
-    test("roles keep their trust policy, description and session duration", async () => {
+    void test("roles keep their trust policy, description and session duration", async () => {
       const role = sampleRole("fn-role", { description: "for f", maxSessionDuration: 7200 });
       assert.equal(await store.insertRole(role), true);
       assert.equal(await store.insertRole(sampleRole("FN-ROLE")), false);
@@ -63,7 +63,7 @@ export function runIamStoreContract(name: string, open: () => Promise<IamStore>)
       assert.deepEqual(await store.listRoles(), []);
     });
 
-    test("access keys belong to a user and keep their sealed secret", async () => {
+    void test("access keys belong to a user and keep their sealed secret", async () => {
       await store.insertUser(sampleUser("ci"));
       const key = {
         accessKeyId: "AKIAEXAMPLE000000001",
@@ -79,7 +79,7 @@ export function runIamStoreContract(name: string, open: () => Promise<IamStore>)
       assert.deepEqual(await store.listAccessKeys(), []);
     });
 
-    test("inline policies are replaced by name and deleted per owner", async () => {
+    void test("inline policies are replaced by name and deleted per owner", async () => {
       const owner = { kind: "user" as const, name: "ci" };
       const roleOwner = { kind: "role" as const, name: "ci" };
       await store.putInlinePolicy({ owner, policyName: "p", document: "{1}" });
@@ -94,7 +94,7 @@ export function runIamStoreContract(name: string, open: () => Promise<IamStore>)
       assert.equal((await store.listInlinePolicies()).length, 1);
     });
 
-    test("managed policy attachments: once per owner and ARN, in order, detachable", async () => {
+    void test("managed policy attachments: once per owner and ARN, in order, detachable", async () => {
       const owner = { kind: "role" as const, name: "r" };
       const arn = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole";
       assert.equal(await store.attachPolicy(owner, arn), true);

@@ -9,6 +9,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import type { IAMClient } from "@aws-sdk/client-iam";
 import {
   AttachUserPolicyCommand,
   CreateAccessKeyCommand,
@@ -16,7 +17,6 @@ import {
   DeleteUserCommand,
   GetPolicyCommand,
   GetUserPolicyCommand,
-  IAMClient,
   ListAttachedUserPoliciesCommand,
   PutUserPolicyCommand,
 } from "@aws-sdk/client-iam";
