@@ -2,7 +2,14 @@
  * Authorization of one control-API call: the operation's access specs are evaluated against the
  * caller's identity-based policies (and the resource's policy) with the request's condition keys.
  */
-import { accessDeniedMessage, authorize, principalKeys, RequestContext } from "../iam/index.js";
+import {
+  accessDeniedMessage,
+  authorize,
+  principalKeys,
+  RequestContext,
+  type KeyResolver,
+  type Principal,
+} from "../iam/index.js";
 import { PlatformError } from "../shared/errors.js";
 import type { AccessSpec, ApiRequest, Operation } from "./types.js";
 
@@ -22,15 +29,7 @@ export async function checkAccess(op: Operation, req: ApiRequest, facts: Request
   const list: readonly AccessSpec[] = isList(specs) ? specs : [specs];
   for (const spec of list) {
     if (caller.policies === "all") continue;
-    const context = new RequestContext({
-      "aws:CurrentTime": new Date(facts.now).toISOString(),
-      "aws:EpochTime": String(Math.floor(facts.now / 1000)),
-      "aws:SourceIp": facts.sourceIp,
-      "aws:RequestedRegion": facts.region,
-      "aws:SecureTransport": "false",
-      ...principalKeys(caller.principal),
-      ...spec.context,
-    });
+    const context = new RequestContext(resolver(caller.principal, spec, facts));
     const request = { action: spec.action, resource: spec.resource, principal: caller.principal, context };
     let decision = authorize(request, caller.policies);
     if (!decision.allowed && decision.denial === "no-identity-allow" && spec.resourcePolicy) {
@@ -39,6 +38,38 @@ export async function checkAccess(op: Operation, req: ApiRequest, facts: Request
     }
     if (!decision.allowed) throw new PlatformError("ERR_ACCESS_DENIED", accessDeniedMessage(request, decision.denial));
   }
+}
+
+/** Condition keys computed only when a policy names them (most name none). */
+function resolver(principal: Principal, spec: AccessSpec, facts: RequestFacts): KeyResolver {
+  let fromPrincipal: Record<string, string> | undefined;
+  let fromSpec: Map<string, string | readonly string[]> | undefined;
+  return (key) => {
+    switch (key) {
+      case "aws:currenttime":
+        return [new Date(facts.now).toISOString()];
+      case "aws:epochtime":
+        return [String(Math.floor(facts.now / 1000))];
+      case "aws:sourceip":
+        return [facts.sourceIp];
+      case "aws:requestedregion":
+        return [facts.region];
+      case "aws:securetransport":
+        return ["false"];
+    }
+    if (spec.context) {
+      fromSpec ??= new Map(
+        Object.entries(spec.context).flatMap(([k, v]) => (v === undefined ? [] : [[k.toLowerCase(), v]])),
+      );
+      const v = fromSpec.get(key);
+      if (v !== undefined) return typeof v === "string" ? [v] : v;
+    }
+    fromPrincipal ??= Object.fromEntries(
+      Object.entries(principalKeys(principal)).map(([k, v]) => [k.toLowerCase(), v]),
+    );
+    const p = fromPrincipal[key];
+    return p === undefined ? undefined : [p];
+  };
 }
 
 function isList(s: AccessSpec | readonly AccessSpec[]): s is readonly AccessSpec[] {

@@ -15,7 +15,7 @@ export {
   type PolicyStatement,
 } from "./policy-document.js";
 export { principalKeys, rootPrincipal, roleSession, servicePrincipal, type Principal } from "./principal.js";
-export { RequestContext } from "./request-context.js";
+export { RequestContext, type KeyResolver } from "./request-context.js";
 export { IamService, SESSION_LIFETIME_MS, type IamServiceOptions, type KeyOwner } from "./iam-service.js";
 export { managedPolicy, MANAGED_POLICIES, type ManagedPolicy } from "./managed-policies.js";
 export { expandSamPolicies, SamPolicyError, type ExpandedPolicies, type SamScope } from "./sam-policies.js";

@@ -3,11 +3,23 @@
  * case-insensitively, and policy variables (`${aws:username}`) expanded from the same keys.
  */
 
-/** Condition keys of a request (`aws:SourceArn`, `aws:username`, …), names compared case-insensitively. */
+/** Computes the values of a (lower-cased) condition key on demand. */
+export type KeyResolver = (lowerKey: string) => readonly string[] | undefined;
+
+/**
+ * Condition keys of a request (`aws:SourceArn`, `aws:username`, …), names compared
+ * case-insensitively. Built from values, or from a resolver, so that a request whose policies
+ * name no condition key pays nothing for them.
+ */
 export class RequestContext {
   readonly #values = new Map<string, readonly string[]>();
+  readonly #resolve: KeyResolver | undefined;
 
-  constructor(values: Readonly<Record<string, string | readonly string[] | undefined>> = {}) {
+  constructor(values: Readonly<Record<string, string | readonly string[] | undefined>> | KeyResolver = {}) {
+    if (typeof values === "function") {
+      this.#resolve = values;
+      return;
+    }
     for (const [k, v] of Object.entries(values)) {
       if (v !== undefined) this.#values.set(k.toLowerCase(), typeof v === "string" ? [v] : v);
     }
@@ -15,12 +27,14 @@ export class RequestContext {
 
   /** The values of `key`, or undefined when the request does not carry it. */
   get(key: string): readonly string[] | undefined {
-    return this.#values.get(key.toLowerCase());
+    const lower = key.toLowerCase();
+    return this.#resolve ? this.#resolve(lower) : this.#values.get(lower);
   }
 
   /** A copy with more keys (later ones win). */
   with(values: Readonly<Record<string, string | readonly string[] | undefined>>): RequestContext {
     const next = new RequestContext();
+    if (this.#resolve) throw new Error("a resolving RequestContext cannot be extended");
     for (const [k, v] of this.#values) next.#values.set(k, v);
     for (const [k, v] of Object.entries(values))
       if (v !== undefined) next.#values.set(k.toLowerCase(), typeof v === "string" ? [v] : v);
