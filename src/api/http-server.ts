@@ -236,7 +236,7 @@ function pickOperation(
   query: string,
 ): Operation | undefined {
   if (ops.length === 1) return ops[0];
-  const service = SCOPE_SERVICE.exec(authorization ?? decodeURIComponent(query))?.[1];
+  const service = SCOPE_SERVICE.exec(authorization ?? query.replaceAll("%2F", "/").replaceAll("%2f", "/"))?.[1];
   return ops.find((op) => op.service === service) ?? ops[0];
 }
 
