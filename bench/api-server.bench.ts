@@ -7,11 +7,11 @@ import { spawn } from "node:child_process";
 import { createServer, Agent, request } from "node:http";
 import { fileURLToPath } from "node:url";
 import { createApiServer } from "../src/api/http-server.js";
-import { createSigV4Verifier } from "../src/api/sigv4.js";
 import { systemClock } from "../src/shared/clock.js";
 import { randomIds } from "../src/shared/ids.js";
 import { lambdaSigner } from "../test/helpers/sigv4-signer.js";
 import { fmt, percentile } from "./stats.js";
+import { adminKey, lambdaOp } from "../test/helpers/api-server.js";
 
 const AKID = "AKIABENCH00000000000";
 const SECRET = "benchSecret";
@@ -35,15 +35,16 @@ async function serve(mode: string): Promise<void> {
   }
   const api = createApiServer({
     operations: [
-      {
+      lambdaOp({
         name: "Invoke",
         method: "POST",
         path: "/2015-03-31/functions/{FunctionName}/invocations",
         handle: (req) =>
           Promise.resolve({ status: 200, headers: { "X-Amz-Executed-Version": "$LATEST" }, body: req.body }),
-      },
+      }),
     ],
-    verify: createSigV4Verifier((id) => (id === AKID ? SECRET : undefined)),
+    credentials: adminKey(AKID, SECRET),
+    regions: ["us-east-1"],
     ids: randomIds,
     clock: systemClock,
   });

@@ -3,15 +3,19 @@
  * `haneul server` process, against a bare node:http server answering the same JSON and against the
  * floor of a process hop (bench/fixtures/hop-floor.cjs: node:http handing each request to one of as
  * many plain child processes as the server keeps busy), all driven by wrk with 50 connections in
- * the same run. Target: ≥ 0.2 of the bare server's requests/s, p99 ≤ 10 ms.
+ * the same run. Target: ≥ 0.2 of the bare server's requests/s, p99 ≤ 10 ms. The same Invoke is also
+ * signed with an IAM user's key whose policies are evaluated on every call (the administrator key
+ * skips evaluation): the difference is the cost of policy evaluation on the hot path.
  * Run: npm run build && node dist/bench/invoke-api.bench.js
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
+import { CreateAccessKeyCommand, CreateUserCommand, PutUserPolicyCommand } from "@aws-sdk/client-iam";
 import { CreateFunctionCommand, InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { zipSync, strToU8 } from "fflate";
+import { iamClient } from "../test/helpers/iam.js";
 import { CLI, ROOT } from "../test/helpers/paths.js";
 import { lambdaSigner } from "../test/helpers/sigv4-signer.js";
 import { fmt } from "./stats.js";
@@ -60,6 +64,27 @@ async function haneul(dataDir: string): Promise<{ url: string; child: ChildProce
   return { url: m[1] as string, child };
 }
 
+/** A user whose three-statement policy allows invoking `noop` (and denies something else). */
+async function benchUser(endpoint: string): Promise<{ accessKeyId: string; secretAccessKey: string }> {
+  const iam = iamClient({ endpoint, accessKeyId: AKID, secretAccessKey: SECRET });
+  try {
+    await iam.send(new CreateUserCommand({ UserName: "bench" }));
+    const document = JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [
+        { Effect: "Allow", Action: ["lambda:Get*", "lambda:List*"], Resource: "*" },
+        { Effect: "Allow", Action: "lambda:InvokeFunction", Resource: "arn:aws:lambda:*:*:function:noop*" },
+        { Effect: "Deny", Action: "lambda:InvokeFunction", Resource: "arn:aws:lambda:*:*:function:admin-*" },
+      ],
+    });
+    await iam.send(new PutUserPolicyCommand({ UserName: "bench", PolicyName: "invoke", PolicyDocument: document }));
+    const key = (await iam.send(new CreateAccessKeyCommand({ UserName: "bench" }))).AccessKey;
+    return { accessKeyId: key?.AccessKeyId ?? "", secretAccessKey: key?.SecretAccessKey ?? "" };
+  } finally {
+    iam.destroy();
+  }
+}
+
 async function main(): Promise<void> {
   if (!hasWrk()) throw new Error("wrk is not installed (apt-get install wrk)");
   mkdirSync(join(ROOT, ".haneul"), { recursive: true });
@@ -95,11 +120,23 @@ async function main(): Promise<void> {
       body: "{}",
     });
     const request = { method: "POST", headers: signed.headers as Record<string, string>, body: "{}" };
+    const user = await benchUser(h.url);
+    const userSigned = await lambdaSigner(user.accessKeyId, user.secretAccessKey).sign({
+      method: "POST",
+      protocol: "http:",
+      hostname: url.hostname,
+      port: Number(url.port),
+      path: url.pathname,
+      headers: { host: url.host, "content-type": "application/json", "x-amz-invocation-type": "RequestResponse" },
+      body: "{}",
+    });
+    const userRequest = { method: "POST", headers: userSigned.headers as Record<string, string>, body: "{}" };
     runWrk(url.href, { connections: 50, seconds: 2, request }); // warm up instances
     const base = runWrk(b.url, { connections: 50, seconds: SECONDS });
     runWrk(f.url, { connections: 50, seconds: 2 });
     const hop = runWrk(f.url, { connections: 50, seconds: SECONDS });
     const inv = runWrk(url.href, { connections: 50, seconds: SECONDS, request });
+    const asUser = runWrk(url.href, { connections: 50, seconds: SECONDS, request: userRequest });
     const rows: [string, string][] = [
       ["bare node:http   req/s", fmt(base.rps, 0)],
       ["bare node:http   p50 / p99 ms", `${fmt(base.p50Ms)} / ${fmt(base.p99Ms)}`],
@@ -108,6 +145,10 @@ async function main(): Promise<void> {
       ["haneul Invoke    req/s", fmt(inv.rps, 0)],
       ["haneul Invoke    p50 / p99 ms", `${fmt(inv.p50Ms)} / ${fmt(inv.p99Ms)}`],
       ["haneul Invoke    non-2xx / socket errors", `${inv.non2xx} / ${inv.errors}`],
+      ["Invoke as IAM user req/s", fmt(asUser.rps, 0)],
+      ["Invoke as IAM user p50 / p99 ms", `${fmt(asUser.p50Ms)} / ${fmt(asUser.p99Ms)}`],
+      ["Invoke as IAM user non-2xx / socket errors", `${asUser.non2xx} / ${asUser.errors}`],
+      ["ratio IAM user / administrator key", fmt(asUser.rps / inv.rps, 3)],
       ["ratio hop floor / bare", fmt(hop.rps / base.rps, 3)],
       ["ratio haneul / bare", fmt(inv.rps / base.rps, 3)],
       ["ratio haneul / hop floor", fmt(inv.rps / hop.rps, 3)],

@@ -8,7 +8,10 @@ import { SqliteApiStore } from "./adapters/sqlite/api-store.js";
 import { lockDataDir } from "./adapters/sqlite/data-dir-lock.js";
 import { SqliteStore } from "./adapters/sqlite/sqlite-store.js";
 import { createApiGatewayOperations } from "./api/apigateway/index.js";
-import { loadNodeCredentials } from "./api/credentials.js";
+import { loadNodeCredentials, loadNodeSecret, nodeSecretFile } from "./api/credentials.js";
+import { createIamOperations } from "./api/iam/operations.js";
+import { SqliteIamStore } from "./adapters/sqlite/iam-store.js";
+import { IamService } from "./iam/index.js";
 import { createLambdaOperations } from "./api/lambda/index.js";
 import { createEngine } from "./compose/engine.js";
 import { instanceHostEnvFromProcess } from "./config/instance-env.js";
@@ -19,7 +22,6 @@ import { ApiService, LambdaControlPlane } from "./control/index.js";
 import { AsyncInvoker } from "./events/index.js";
 import { Gateway, type AccessLogRecord } from "./gateway/index.js";
 import { createApiServer } from "./api/http-server.js";
-import { createSigV4Verifier } from "./api/sigv4.js";
 import type { Operation } from "./api/types.js";
 import type { ServerConfig } from "./config/server-config.js";
 import type { InvocationRecord } from "./domain/invocation.js";
@@ -77,12 +79,22 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
   const lock = lockDataDir(config.dataDir);
   stopHooks.push(() => lock.release());
   const credentials = await loadNodeCredentials({ dataDir: config.dataDir, configured: config.accessKey });
+  const nodeSecret = await loadNodeSecret(config.dataDir, config.nodeSecret);
 
   const dbPath = join(config.dataDir, "haneul.db");
   const store = SqliteStore.open({ path: dbPath });
   stopHooks.push(() => store.close());
   const apiStore = SqliteApiStore.open({ path: dbPath });
   stopHooks.push(() => apiStore.close());
+  const iamStore = SqliteIamStore.open({ path: dbPath });
+  stopHooks.push(() => iamStore.close());
+  const iam = await IamService.open({
+    store: iamStore,
+    clock,
+    accountId: config.accountId,
+    nodeSecret,
+    admin: credentials.primary,
+  });
   const codeStore = new FsCodeStore({ dataDir: config.dataDir });
   const nodeRuntimes = nodeRuntimesAt(config.runtimes);
   const control = await LambdaControlPlane.open({
@@ -101,7 +113,13 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     catalog: control,
     scratchDir: join(config.dataDir, "scratch"),
     readOnlyDirs: [join(config.dataDir, "code")],
-    hiddenFiles: [dbPath, `${dbPath}-wal`, `${dbPath}-shm`, join(config.dataDir, "credentials")],
+    hiddenFiles: [
+      dbPath,
+      `${dbPath}-wal`,
+      `${dbPath}-shm`,
+      join(config.dataDir, "credentials"),
+      nodeSecretFile(config.dataDir),
+    ],
     path: instanceHostEnvFromProcess().PATH,
     accountConcurrency: config.concurrency,
     idleTimeoutMs: config.idleTimeoutMs,
@@ -114,6 +132,15 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     random: config.randomSeed === undefined ? undefined : seededRandom(config.randomSeed),
     onRecord: overrides.onRecord,
     instanceEnv,
+    // Each instance runs as a session of its function's execution role, never with the node's key.
+    instanceCredentials: (spec) => {
+      const c = iam.sessionCredentials(spec.role, spec.functionName);
+      return {
+        AWS_ACCESS_KEY_ID: c.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: c.secretAccessKey,
+        AWS_SESSION_TOKEN: c.sessionToken,
+      };
+    },
     clock,
     realClock,
     ids,
@@ -150,11 +177,14 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     ...createApiGatewayOperations({
       service: apiService,
       apiEndpoint: (apiId) => `http://${apiId}.execute-api.localhost:${gatewayPort}`,
+      region: config.region,
     }),
+    ...createIamOperations(iam),
   ];
   const api = createApiServer({
     operations,
-    verify: createSigV4Verifier(credentials.lookup),
+    credentials: (id, token) => iam.lookup(id, token),
+    regions: [config.region, ...config.extraRegions],
     ids,
     clock: realClock,
   });
@@ -162,8 +192,6 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
   stopHooks.push(() => api.close());
   Object.assign(instanceEnv, {
     AWS_ENDPOINT_URL: `http://127.0.0.1:${new URL(apiUrl).port}`,
-    AWS_ACCESS_KEY_ID: credentials.instance.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: credentials.instance.secretAccessKey,
   });
   await events.start();
 

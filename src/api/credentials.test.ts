@@ -3,7 +3,14 @@ import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { credentialsFile, formatCredentialsFile, generateAccessKey, loadNodeCredentials } from "./credentials.js";
+import {
+  credentialsFile,
+  formatCredentialsFile,
+  generateAccessKey,
+  loadNodeCredentials,
+  loadNodeSecret,
+  nodeSecretFile,
+} from "./credentials.js";
 
 describe("loadNodeCredentials", async () => {
   const root = await mkdtemp(join(tmpdir(), "haneul-creds-"));
@@ -23,15 +30,15 @@ describe("loadNodeCredentials", async () => {
     const second = await loadNodeCredentials({ dataDir });
     assert.equal(second.generatedFile, undefined);
     assert.deepEqual(second.primary, first.primary);
-    assert.notEqual(second.instance.accessKeyId, first.instance.accessKeyId, "instance keys are per process start");
   });
 
-  it("looks up both the primary and the instance key, and nothing else", async () => {
-    const c = await loadNodeCredentials({ dataDir: join(root, "lookup") });
-    assert.equal(c.lookup(c.primary.accessKeyId), c.primary.secretAccessKey);
-    assert.equal(c.lookup(c.instance.accessKeyId), c.instance.secretAccessKey);
-    assert.match(c.instance.accessKeyId, /^ASIA[A-Z0-9]{16}$/);
-    assert.equal(c.lookup("AKIAUNKNOWN"), undefined);
+  it("generates the node secret once, mode 0600, and prefers a configured one", async () => {
+    const dataDir = join(root, "secret");
+    const first = await loadNodeSecret(dataDir, undefined);
+    assert.ok(first.length >= 40);
+    assert.equal((await stat(nodeSecretFile(dataDir))).mode & 0o777, 0o600);
+    assert.equal(await loadNodeSecret(dataDir, undefined), first);
+    assert.equal(await loadNodeSecret(dataDir, "configured-secret-0123"), "configured-secret-0123");
   });
 
   it("uses a configured key without touching the data directory", async () => {

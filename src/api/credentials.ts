@@ -1,7 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { SecretLookup } from "./sigv4.js";
 
 /** One access key pair. */
 export interface AccessKey {
@@ -11,14 +10,10 @@ export interface AccessKey {
 
 /** The access keys a node accepts. */
 export interface NodeCredentials {
-  /** The key users sign with (configured, loaded from the data directory, or generated). */
+  /** The administrator key (configured, loaded from the data directory, or generated): the account root. */
   readonly primary: AccessKey;
-  /** A key made for this process only and handed to function instances so they can call the node. */
-  readonly instance: AccessKey;
   /** Where the primary key was written when it was generated on this start (print it once); else undefined. */
   readonly generatedFile: string | undefined;
-  /** Secret lookup for the SigV4 verifier: accepts both keys. */
-  readonly lookup: SecretLookup;
 }
 
 /** Where the keys come from; `random` is injectable so tests can pin the generated keys. */
@@ -33,8 +28,8 @@ export interface CredentialOptions {
 export const CREDENTIALS_PROFILE = "haneul";
 
 /**
- * Loads the node's access keys: the configured key, else `<data>/credentials`, else a new key written
- * there with mode 0600 in the AWS shared-credentials format. Also makes the per-process instance key.
+ * Loads the node's administrator key: the configured key, else `<data>/credentials`, else a new key
+ * written there with mode 0600 in the AWS shared-credentials format.
  */
 export async function loadNodeCredentials(options: CredentialOptions): Promise<NodeCredentials> {
   const random = options.random ?? randomBytes;
@@ -49,13 +44,7 @@ export async function loadNodeCredentials(options: CredentialOptions): Promise<N
       if (written.created) generatedFile = file;
     }
   }
-  // ASIA is the prefix AWS gives temporary keys, which is what instance keys are.
-  const instance = generateAccessKey("ASIA", random);
-  const secrets = new Map([
-    [primary.accessKeyId, primary.secretAccessKey],
-    [instance.accessKeyId, instance.secretAccessKey],
-  ]);
-  return Object.freeze({ primary, instance, generatedFile, lookup: (id: string) => secrets.get(id) });
+  return Object.freeze({ primary, generatedFile });
 }
 
 /** Path of the credentials file inside a data directory. */
@@ -129,4 +118,30 @@ async function writeCredentialsFile(
     if (other === undefined) throw e;
     return { key: other, created: false };
   }
+}
+
+/** Path of the node's secret inside a data directory. */
+export function nodeSecretFile(dataDir: string): string {
+  return join(dataDir, "node-secret");
+}
+
+/**
+ * The node's secret (it seals stored access keys and derives instance keys): the configured one,
+ * else `<data>/node-secret`, else a new one written there with mode 0600.
+ */
+export async function loadNodeSecret(dataDir: string, configured: string | undefined): Promise<string> {
+  if (configured !== undefined) return configured;
+  const file = nodeSecretFile(dataDir);
+  try {
+    return (await readFile(file, "utf8")).trim();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+  }
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  try {
+    await writeFile(file, `${randomBytes(32).toString("base64")}\n`, { mode: 0o600, flag: "wx" });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+  }
+  return (await readFile(file, "utf8")).trim();
 }

@@ -9,10 +9,11 @@ import type { AddressInfo } from "node:net";
 import type { Clock } from "../shared/clock.js";
 import { PlatformError, isPlatformError } from "../shared/errors.js";
 import type { IdSource } from "../shared/ids.js";
+import { checkAccess } from "./access-check.js";
 import { ClientAbortedError, readBody } from "./read-body.js";
 import { Router } from "./router.js";
-import type { RequestVerifier } from "./sigv4.js";
-import type { ApiRequest, ApiResponse, Operation } from "./types.js";
+import { beginSigV4, sha256Hex, type CredentialLookup, type PendingSignature } from "./sigv4.js";
+import type { ApiRequest, ApiResponse, Caller, Operation } from "./types.js";
 
 /** Largest body an operation accepts unless it says otherwise: Lambda's 6 MB synchronous payload limit. */
 export const DEFAULT_MAX_BODY_BYTES = 6 * 1024 * 1024;
@@ -20,8 +21,10 @@ export const DEFAULT_MAX_BODY_BYTES = 6 * 1024 * 1024;
 /** What the API server is built from. */
 export interface ApiServerOptions {
   readonly operations: readonly Operation[];
-  /** Checks the SigV4 signature of every request before anything runs. */
-  readonly verify: RequestVerifier;
+  /** The keys the node accepts and who signs with each (SigV4 is checked before anything runs). */
+  readonly credentials: CredentialLookup<Caller>;
+  /** Regions a signature may be scoped to: the node's own and the extra ones it is configured to serve. */
+  readonly regions: readonly string[];
   readonly ids: IdSource;
   /** The time signatures are checked against. */
   readonly clock: Clock;
@@ -48,30 +51,45 @@ const LIMIT_NAMES: Readonly<Record<string, string>> = { Invoke: "InvokeFunction"
  * AWS's shape (x-amzn-RequestId on every response, x-amzn-ErrorType and a JSON body on errors).
  */
 export function createApiServer(options: ApiServerOptions): ApiServer {
-  const router = new Router(options.operations.map((op) => ({ method: op.method, path: op.path, value: op })));
+  const router = new Router(groupRoutes(options.operations));
   const defaultMax = options.defaultMaxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const logError = options.logError ?? defaultLogError;
-  const { verify, ids, clock } = options;
+  const { credentials, ids, clock } = options;
+  const nodeRegions = new Set(options.regions);
+  const regionsOf = new Map<Operation, ReadonlySet<string>>();
+  for (const op of options.operations) {
+    regionsOf.set(op, op.signingRegions ? new Set([...nodeRegions, ...op.signingRegions]) : nodeRegions);
+  }
+  const keyCache = new Map<string, Buffer>();
   let inFlight = 0;
   let closing = false;
   let drained: (() => void) | undefined;
 
-  async function handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
+  async function handle(req: IncomingMessage, res: ServerResponse, x: Exchange): Promise<void> {
     const url = req.url ?? "/";
     const q = url.indexOf("?");
     const path = q < 0 ? url : url.slice(0, q);
     const query = q < 0 ? "" : url.slice(q + 1);
     const method = req.method ?? "GET";
     const match = router.match(method, path);
-    const op = match?.value;
+    const op = match && pickOperation(match.value, req.headers.authorization, query);
+    x.op = op;
+    const now = clock.now();
+    const head = { method, path, query, headers: req.headers };
+    // Everything the headers can prove is checked before a byte of the body is read.
+    const scope = op && { service: op.service, regions: regionsOf.get(op) ?? nodeRegions };
+    const pending = beginSigV4(head, credentials, { now, scope, keyCache });
     const limit = op?.maxBodyBytes ?? defaultMax;
+    // A declared body hash lets the signature be checked before the body is read, too.
+    if (pending.declaredHash !== undefined) pending.verify(pending.declaredHash);
+    x.bodyRead = true;
     const body = await readBody(req, limit);
     if (body === undefined) {
       const name = op ? (LIMIT_NAMES[op.name] ?? op.name) : "requested";
       const message = `Request must be smaller than ${limit} bytes for the ${name} operation`;
       throw new PlatformError("ERR_REQUEST_TOO_LARGE", message);
     }
-    verify({ method, path, query, headers: req.headers, body }, clock.now());
+    verifyPayload(pending, body);
     if (match === undefined || op === undefined) throw new PlatformError("ERR_UNKNOWN_OPERATION", "Unknown operation");
     const apiRequest: ApiRequest = {
       method,
@@ -80,21 +98,25 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       query: new URLSearchParams(query),
       headers: req.headers,
       body,
-      requestId,
+      requestId: x.requestId,
+      caller: pending.caller,
+      region: pending.region,
     };
-    sendResponse(res, requestId, await op.handle(apiRequest), closing);
+    await checkAccess(op, apiRequest, { now, sourceIp: sourceIpOf(req), region: pending.region });
+    sendResponse(res, x.requestId, await op.handle(apiRequest), closing);
   }
 
   const server = createServer({ keepAlive: true, noDelay: true }, (req, res) => {
     inFlight++;
-    const requestId = ids.requestId();
+    const x: Exchange = { requestId: ids.requestId(), op: undefined, bodyRead: false };
     res.once("close", () => {
       if (--inFlight === 0 && drained) drained();
     });
-    handle(req, res, requestId).catch((e: unknown) => {
+    handle(req, res, x).catch((e: unknown) => {
       if (e instanceof ClientAbortedError) return void res.destroy();
-      if (!isPlatformError(e)) logError(`unexpected error in ${req.method} ${req.url} (${requestId})`, e);
-      sendError(res, requestId, toPlatformError(e), closing);
+      if (!isPlatformError(e)) logError(`unexpected error in ${req.method} ${req.url} (${x.requestId})`, e);
+      // A refused request's body is never read: the connection closes after the answer.
+      sendError(res, x, toPlatformError(e), closing || !x.bodyRead);
     });
   });
   // Longer than the SDKs' idle socket lifetime, so a client never reuses a socket the server just closed.
@@ -147,9 +169,20 @@ function sendResponse(res: ServerResponse, requestId: string, response: ApiRespo
   res.end(payload);
 }
 
-function sendError(res: ServerResponse, requestId: string, e: PlatformError, closing: boolean): void {
+function sendError(res: ServerResponse, x: Exchange, e: PlatformError, closing: boolean): void {
   if (res.headersSent) {
     res.destroy();
+    return;
+  }
+  const requestId = x.requestId;
+  if (x.op?.renderError) {
+    const r = x.op.renderError(e, requestId);
+    sendResponse(
+      res,
+      requestId,
+      { ...r, headers: { ...r.headers, ...(closing ? { Connection: "close" } : {}) } },
+      closing,
+    );
     return;
   }
   const status = e.status;
@@ -173,4 +206,45 @@ function toPlatformError(e: unknown): PlatformError {
 function defaultLogError(message: string, error: unknown): void {
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
   process.stderr.write(`haneul api: ${message}: ${detail}\n`);
+}
+
+/** Per-request state the error path needs. */
+interface Exchange {
+  readonly requestId: string;
+  op: Operation | undefined;
+  bodyRead: boolean;
+}
+
+/** Operations sharing a method and path (query-protocol services all POST to `/`) form one route. */
+function groupRoutes(operations: readonly Operation[]): { method: string; path: string; value: Operation[] }[] {
+  const groups = new Map<string, { method: string; path: string; value: Operation[] }>();
+  for (const op of operations) {
+    const key = `${op.method} ${op.path}`;
+    const group = groups.get(key);
+    if (group) group.value.push(op);
+    else groups.set(key, { method: op.method, path: op.path, value: [op] });
+  }
+  return [...groups.values()];
+}
+
+const SCOPE_SERVICE = /Credential=[^/\s,]*\/\d{8}\/[^/\s,]*\/([^/\s,]+)\//;
+
+/** Of the operations on one route, the one whose service the signature names (else the first). */
+function pickOperation(
+  ops: readonly Operation[],
+  authorization: string | undefined,
+  query: string,
+): Operation | undefined {
+  if (ops.length === 1) return ops[0];
+  const service = SCOPE_SERVICE.exec(authorization ?? query.replaceAll("%2F", "/").replaceAll("%2f", "/"))?.[1];
+  return ops.find((op) => op.service === service) ?? ops[0];
+}
+
+function verifyPayload(pending: PendingSignature<Caller>, body: Buffer): void {
+  pending.verify(sha256Hex(body));
+}
+
+function sourceIpOf(req: IncomingMessage): string {
+  const ip = req.socket.remoteAddress ?? "";
+  return ip.startsWith("::ffff:") ? ip.slice(7) : ip;
 }

@@ -101,7 +101,11 @@ export interface SignedRequest {
 }
 
 /** The whole canonical request for `req` given its signed header list (`a;b;c`) and payload hash. */
-export function canonicalRequest(req: SignedRequest, signedHeaderList: string, payloadHash: string): string {
+export function canonicalRequest(
+  req: Omit<SignedRequest, "body">,
+  signedHeaderList: string,
+  payloadHash: string,
+): string {
   const names = signedHeaderList.split(";");
   return (
     `${req.method}\n${canonicalUri(req.path)}\n${canonicalQuery(req.query)}\n` +

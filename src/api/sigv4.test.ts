@@ -12,7 +12,7 @@ import {
   canonicalUri,
   escapeUri,
 } from "./sigv4-canonical.js";
-import { createSigV4Verifier, formatAmzDate, verifySigV4, type SignedRequest } from "./sigv4.js";
+import { beginSigV4, createSigV4Verifier, formatAmzDate, verifySigV4, type SignedRequest } from "./sigv4.js";
 
 const AKID = "AKIDEXAMPLE";
 const SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
@@ -198,7 +198,8 @@ describe("verifySigV4", () => {
 
   it("rejects a credential scope whose date differs from x-amz-date", async () => {
     const req = await smithySigned({ path: "/a" });
-    const headers = { ...req.headers, "x-amz-date": "20150831T123600Z" };
+    const authorization = String(req.headers.authorization).replace("/20150830/", "/20150831/");
+    const headers = { ...req.headers, authorization };
     rejectsWith(
       () => verifySigV4({ ...req, headers }, lookup, T0),
       "InvalidSignatureException",
@@ -240,6 +241,56 @@ describe("verifySigV4", () => {
     };
     assert.equal(verifySigV4(req, lookup, T0 + 30_000).accessKeyId, AKID);
     rejectsWith(() => verifySigV4(req, lookup, T0 + 61_000), "InvalidSignatureException", /Signature expired/);
+  });
+
+  it("refuses a scope naming another region, service or terminator, all wrong parts named at once", async () => {
+    const rules = { service: "lambda", regions: new Set(["us-east-1"]) };
+    const byId = (id: string) => (id === AKID ? { secret: SECRET, caller: id } : undefined);
+    const signed = async (scope: string) => {
+      const req = await smithySigned({ path: "/a" });
+      const authorization = String(req.headers.authorization).replace("/us-east-1/lambda/aws4_request", scope);
+      return { ...req, headers: { ...req.headers, authorization } };
+    };
+    const begin = async (scope: string) => beginSigV4(await signed(scope), byId, { now: T0, scope: rules });
+    await assert.rejects(begin("/eu-west-1/lambda/aws4_request"), {
+      message: "Credential should be scoped to a valid region. ",
+    });
+    await assert.rejects(begin("/us-east-1/iam/aws4_request"), {
+      message: "Credential should be scoped to correct service: 'lambda'. ",
+    });
+    await assert.rejects(begin("/eu-west-1/iam/aws4_request"), {
+      message:
+        "Credential should be scoped to a valid region. Credential should be scoped to correct service: 'lambda'. ",
+    });
+    await assert.rejects(begin("/us-east-1/lambda/aws5_request"), {
+      message: "Credential should be scoped with a valid terminator: 'aws4_request', not 'aws5_request'. ",
+    });
+    // The scope is checked before the key: an unknown key in a wrong scope hears about the scope.
+    const other = await signed("/eu-west-1/lambda/aws4_request");
+    assert.throws(() => beginSigV4(other, () => undefined, { now: T0, scope: rules }), /valid region/);
+    const ok = beginSigV4(await signed("/us-east-1/lambda/aws4_request"), byId, { now: T0, scope: rules });
+    assert.equal(ok.caller, AKID);
+    assert.equal(ok.region, "us-east-1");
+  });
+
+  it("requires host among the signed headers", async () => {
+    const req = await smithySigned({ path: "/a" });
+    const authorization = String(req.headers.authorization).replace("SignedHeaders=host;", "SignedHeaders=");
+    rejectsWith(
+      () => verifySigV4({ ...req, headers: { ...req.headers, authorization } }, lookup, T0),
+      "InvalidSignatureException",
+      /^'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization\.$/,
+    );
+  });
+
+  it("hashes the body even when the signer declared UNSIGNED-PAYLOAD (outside S3 AWS does)", async () => {
+    const req = await smithySigned({
+      method: "POST",
+      path: "/a",
+      body: "payload",
+      headers: { "x-amz-content-sha256": "UNSIGNED-PAYLOAD" },
+    });
+    rejectsWith(() => verifySigV4(req, lookup, T0), "InvalidSignatureException", /does not match/);
   });
 
   it("formats x-amz-date", () => {

@@ -8,6 +8,18 @@ export type { SignedRequest } from "./sigv4-canonical.js";
 /** Finds the secret of an access key id; undefined for a key the node does not hold. */
 export type SecretLookup = (accessKeyId: string) => string | undefined;
 
+/** A key the node holds: its secret and who signs with it. */
+export interface Credential<C> {
+  readonly secret: string;
+  readonly caller: C;
+}
+
+/**
+ * Finds the credential of an access key id (with the session token for temporary keys);
+ * undefined for a key, or a token, the node does not accept.
+ */
+export type CredentialLookup<C> = (accessKeyId: string, sessionToken: string | undefined) => Credential<C> | undefined;
+
 /** Who signed a request that passed verification. */
 export interface VerifiedCaller {
   readonly accessKeyId: string;
@@ -16,17 +28,45 @@ export interface VerifiedCaller {
 /** Verifies one request at time `now` (ms since the epoch); throws PlatformError (403) when it must be refused. */
 export type RequestVerifier = (req: SignedRequest, now: number) => VerifiedCaller;
 
+/** What the operation a request names expects of its credential scope. */
+export interface ScopeRules {
+  /** The signing name of the service (`lambda`, `apigateway`, `iam`). */
+  readonly service: string;
+  /** Regions a signature may be scoped to. */
+  readonly regions: ReadonlySet<string>;
+}
+
+/** The request line and headers: everything a signature is checked against before the body is read. */
+export type SignedRequestHead = Omit<SignedRequest, "body">;
+
+/**
+ * A signature whose header part passed (form, date, host, scope, key): what remains is the payload.
+ * `declaredHash` is the body hash the client signed (x-amz-content-sha256), when it declared one:
+ * the signature can then be checked before the body arrives, and the body against the hash after.
+ */
+export interface PendingSignature<C> {
+  readonly accessKeyId: string;
+  readonly caller: C;
+  /** The region the credential is scoped to. */
+  readonly region: string;
+  readonly declaredHash: string | undefined;
+  /** Checks the signature over `payloadHash` (hex SHA-256 of the body); throws the 403 AWS answers. */
+  verify(payloadHash: string): void;
+}
+
 const ALGORITHM = "AWS4-HMAC-SHA256";
 const TERMINATOR = "aws4_request";
 const UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD";
 const MAX_SKEW_MS = 15 * 60 * 1000;
 const MAX_PRESIGNED_EXPIRES_S = 7 * 24 * 60 * 60;
 const HEX_SIGNATURE = /^[0-9a-f]{64}$/;
+const HEX_HASH = /^[0-9a-f]{64}$/;
 const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 
 const MISMATCH =
   "The request signature we calculated does not match the signature you provided. " +
   "Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
+const INVALID_TOKEN = "The security token included in the request is invalid.";
 
 /** What the Authorization header or the presigned query carries. */
 interface SignatureInput {
@@ -36,6 +76,7 @@ interface SignatureInput {
   readonly amzDate: string;
   /** Seconds a presigned URL stays valid; undefined for the header form. */
   readonly expires: number | undefined;
+  readonly sessionToken: string | undefined;
 }
 
 /**
@@ -48,63 +89,123 @@ export function createSigV4Verifier(lookup: SecretLookup): RequestVerifier {
   return (req, now) => verifySigV4(req, lookup, now, cache);
 }
 
-/** Verifies AWS Signature Version 4 (Authorization header or presigned query); throws the 403 AWS answers. */
+/** Verifies AWS Signature Version 4 (Authorization header or presigned query) of a whole request; throws the 403 AWS answers. */
 export function verifySigV4(
   req: SignedRequest,
   lookup: SecretLookup,
   now: number,
   keyCache: Map<string, Buffer> = new Map(),
 ): VerifiedCaller {
-  const input = readSignatureInput(req);
-  const scopeParts = input.credential.split("/");
-  if (scopeParts.length !== 5) {
-    throw incomplete(`Credential should be scoped to a valid region, not '${scopeParts[2] ?? ""}'. `);
-  }
-  const [accessKeyId = "", scopeDate = "", region = "", service = "", terminator = ""] = scopeParts;
-  if (terminator !== TERMINATOR) {
-    throw invalid(`Credential should be scoped with a valid terminator: '${TERMINATOR}', not '${terminator}'. `);
-  }
-  const signedAt = parseAmzDate(input.amzDate);
-  if (scopeDate !== input.amzDate.slice(0, 8)) {
-    throw invalid(
-      `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: ` +
-        `'${scopeDate}' != '${input.amzDate.slice(0, 8)}', from '${input.amzDate}'.`,
-    );
-  }
-  const secret = lookup(accessKeyId);
-  if (secret === undefined) {
-    throw new PlatformError("ERR_UNRECOGNIZED_CLIENT", "The security token included in the request is invalid.");
-  }
-  checkTime(input, signedAt, now);
-
-  const declared = req.headers["x-amz-content-sha256"];
-  let payloadHash: string;
-  if (typeof declared === "string") {
-    // The signature may be right for the declared hash while the body is not the one that was signed.
-    if (declared !== UNSIGNED_PAYLOAD && declared.toLowerCase() !== sha256Hex(req.body)) throw invalid(MISMATCH);
-    payloadHash = declared;
-  } else {
-    payloadHash = sha256Hex(req.body);
-  }
-  const key = signingKey(keyCache, { secret, scopeDate, region, service });
-  const scope = input.credential.slice(accessKeyId.length + 1);
-  if (matches(signatureFor(req, input, { key, scope, payloadHash }), input.signature)) return { accessKeyId };
-  // botocore presigns with UNSIGNED-PAYLOAD where @smithy hashes the body; accept either.
-  if (input.expires !== undefined && typeof declared !== "string") {
-    const unsigned = signatureFor(req, input, { key, scope, payloadHash: UNSIGNED_PAYLOAD });
-    if (matches(unsigned, input.signature)) return { accessKeyId };
-  }
-  throw invalid(MISMATCH);
+  const byId: CredentialLookup<string> = (id) => {
+    const secret = lookup(id);
+    return secret === undefined ? undefined : { secret, caller: id };
+  };
+  const pending = beginSigV4(req, byId, { now, keyCache });
+  const bodyHash = sha256Hex(req.body);
+  pending.verify(bodyHash);
+  return { accessKeyId: pending.accessKeyId };
 }
 
-function readSignatureInput(req: SignedRequest): SignatureInput {
+/** Options of the header phase. */
+export interface BeginOptions {
+  readonly now: number;
+  /** The scope the operation expects; without it region and service are not checked. */
+  readonly scope?: ScopeRules | undefined;
+  readonly keyCache?: Map<string, Buffer> | undefined;
+}
+
+/**
+ * The header phase of SigV4, in the order AWS checks: the Authorization header or presigned
+ * query is complete, the date is well formed and current, `host` is signed, the credential has
+ * five parts, its region, service, terminator and date are right (all wrong parts named at
+ * once), and the key is known. Nothing here needs the body.
+ */
+export function beginSigV4<C>(
+  req: SignedRequestHead,
+  lookup: CredentialLookup<C>,
+  o: BeginOptions,
+): PendingSignature<C> {
+  const input = readSignatureInput(req);
+  const signedAt = parseAmzDate(input.amzDate);
+  checkTime(input, signedAt, o.now);
+  if (!input.signedHeaders.split(";").includes("host")) {
+    throw invalid("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
+  }
+  const scopeParts = input.credential.split("/");
+  if (scopeParts.length !== 5) {
+    throw incomplete(
+      `Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${input.credential}'`,
+    );
+  }
+  const [accessKeyId = "", scopeDate = "", region = "", service = "", terminator = ""] = scopeParts;
+  checkScope({ region, service, terminator, scopeDate, amzDate: input.amzDate }, o.scope);
+  const credential = lookup(accessKeyId, input.sessionToken);
+  if (credential === undefined) throw new PlatformError("ERR_UNRECOGNIZED_CLIENT", INVALID_TOKEN);
+  const declared = req.headers["x-amz-content-sha256"];
+  const declaredHash =
+    typeof declared === "string" && HEX_HASH.test(declared.toLowerCase()) ? declared.toLowerCase() : undefined;
+  const key = signingKey(o.keyCache ?? new Map<string, Buffer>(), {
+    secret: credential.secret,
+    scopeDate,
+    region,
+    service,
+  });
+  const scope = input.credential.slice(accessKeyId.length + 1);
+  return {
+    accessKeyId,
+    caller: credential.caller,
+    region,
+    declaredHash,
+    verify(payloadHash) {
+      // x-amz-content-sha256 is signed as sent: a body that is not the one declared fails here.
+      if (typeof declared === "string" && declared !== UNSIGNED_PAYLOAD && declared.toLowerCase() !== payloadHash) {
+        throw invalid(MISMATCH);
+      }
+      // Outside S3 the service hashes the body itself: a header-signed UNSIGNED-PAYLOAD does not verify.
+      if (matches(signatureFor(req, input, { key, scope, payloadHash }), input.signature)) return;
+      // botocore presigns with UNSIGNED-PAYLOAD where @smithy hashes the body; accept either.
+      if (input.expires !== undefined && typeof declared !== "string") {
+        const unsigned = signatureFor(req, input, { key, scope, payloadHash: UNSIGNED_PAYLOAD });
+        if (matches(unsigned, input.signature)) return;
+      }
+      throw invalid(MISMATCH);
+    },
+  };
+}
+
+interface ScopeParts {
+  readonly region: string;
+  readonly service: string;
+  readonly terminator: string;
+  readonly scopeDate: string;
+  readonly amzDate: string;
+}
+
+function checkScope(p: ScopeParts, rules: ScopeRules | undefined): void {
+  let message = "";
+  if (rules !== undefined && !rules.regions.has(p.region)) message += "Credential should be scoped to a valid region. ";
+  if (rules !== undefined && p.service !== rules.service) {
+    message += `Credential should be scoped to correct service: '${rules.service}'. `;
+  }
+  if (p.terminator !== TERMINATOR) {
+    message += `Credential should be scoped with a valid terminator: '${TERMINATOR}', not '${p.terminator}'. `;
+  }
+  if (p.scopeDate !== p.amzDate.slice(0, 8)) {
+    message +=
+      `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: ` +
+      `'${p.scopeDate}' != '${p.amzDate.slice(0, 8)}', from '${p.amzDate}'.`;
+  }
+  if (message !== "") throw invalid(message);
+}
+
+function readSignatureInput(req: SignedRequestHead): SignatureInput {
   const authorization = req.headers.authorization;
   if (authorization !== undefined) return fromAuthorizationHeader(authorization, req);
-  if (req.query.includes("X-Amz-Signature=")) return fromPresignedQuery(req.query);
+  if (req.query.includes("X-Amz-Signature=")) return fromPresignedQuery(req.query, req);
   throw new PlatformError("ERR_MISSING_AUTHENTICATION_TOKEN", "Missing Authentication Token");
 }
 
-function fromAuthorizationHeader(authorization: string, req: SignedRequest): SignatureInput {
+function fromAuthorizationHeader(authorization: string, req: SignedRequestHead): SignatureInput {
   let credential: string | undefined;
   let signedHeaders: string | undefined;
   let signature: string | undefined;
@@ -137,10 +238,15 @@ function fromAuthorizationHeader(authorization: string, req: SignedRequest): Sig
   ) {
     throw incomplete(`${missing.join(" ")} Authorization=${authorization}`);
   }
-  return { credential, signedHeaders, signature, amzDate, expires: undefined };
+  const token = req.headers["x-amz-security-token"];
+  return { credential, signedHeaders, signature, amzDate, expires: undefined, sessionToken: firstValue(token) };
 }
 
-function fromPresignedQuery(rawQuery: string): SignatureInput {
+function firstValue(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function fromPresignedQuery(rawQuery: string, req: SignedRequestHead): SignatureInput {
   const q = new URLSearchParams(rawQuery);
   const algorithm = q.get("X-Amz-Algorithm");
   const credential = q.get("X-Amz-Credential");
@@ -157,7 +263,8 @@ function fromPresignedQuery(rawQuery: string): SignatureInput {
   if (!Number.isInteger(expires) || expires < 1 || expires > MAX_PRESIGNED_EXPIRES_S) {
     throw incomplete(`X-Amz-Expires must be an integer between 1 and ${MAX_PRESIGNED_EXPIRES_S}.`);
   }
-  return { credential, signedHeaders, signature, amzDate, expires };
+  const sessionToken = q.get("X-Amz-Security-Token") ?? firstValue(req.headers["x-amz-security-token"]);
+  return { credential, signedHeaders, signature, amzDate, expires, sessionToken };
 }
 
 function parseAmzDate(amzDate: string): number {
@@ -226,7 +333,7 @@ function signingKey(cache: Map<string, Buffer>, s: KeyScope): Buffer {
 }
 
 function signatureFor(
-  req: SignedRequest,
+  req: SignedRequestHead,
   input: SignatureInput,
   o: { key: Buffer; scope: string; payloadHash: string },
 ): Buffer {
@@ -247,7 +354,8 @@ function hmac(key: string | Buffer, data: string): Buffer {
 /** One-shot `crypto.hash` (Node.js 20.12+) skips the Hash object; older releases take the long way. */
 const oneShotHash = (crypto as { hash?: (algorithm: string, data: string | Buffer, encoding: "hex") => string }).hash;
 
-function sha256Hex(data: string | Buffer): string {
+/** Hex SHA-256, as SigV4 hashes payloads. */
+export function sha256Hex(data: string | Buffer): string {
   return oneShotHash ? oneShotHash("sha256", data, "hex") : createHash("sha256").update(data).digest("hex");
 }
 

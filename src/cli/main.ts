@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import type { CliDeps } from "./deps.js";
 import { runInvokeCommand } from "./invoke-command.js";
 import { runRuntimesCommand } from "./runtimes-command.js";
+import { runKeysCommand } from "./keys-command.js";
 import { runServerCommand } from "./server-command.js";
 
 /** A CLI command: receives its own arguments and the composition root's services, returns the exit status. */
@@ -13,6 +14,7 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   invoke: { run: runInvokeCommand, summary: "run one invocation of a function from a code directory" },
   server: { run: runServerCommand, summary: "run a haneul node (Lambda API + gateway)" },
   runtimes: { run: runRuntimesCommand, summary: "list or install the Node.js majors functions run on" },
+  keys: { run: runKeysCommand, summary: "create, list and delete IAM users with access keys on a node" },
 };
 
 function usage(): string {

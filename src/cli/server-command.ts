@@ -1,3 +1,4 @@
+import { scrubSecretEnvironment } from "../config/secret-env.js";
 import { ConfigError, loadServerConfigFromProcess, SERVER_USAGE, type ServerConfig } from "../config/server-config.js";
 import type { CliDeps, NodeObservers, RunningNode } from "./deps.js";
 import { accessLine, invocationLine } from "./server-log.js";
@@ -15,6 +16,13 @@ export async function runServerCommand(args: string[], deps: CliDeps): Promise<n
     if (!(e instanceof ConfigError)) throw e;
     process.stderr.write(`haneul server: ${e.message}\n\n${SERVER_USAGE}`);
     return 2;
+  }
+  // Read once: the secrets now live in the frozen config, not in the process's environment.
+  const scrub = scrubSecretEnvironment();
+  if (scrub.failure !== undefined) {
+    process.stderr.write(
+      `haneul server: warning: ${scrub.removed.join(", ")} could not be wiped from /proc/self/environ (${scrub.failure})\n`,
+    );
   }
   // Listen before announcing readiness: a SIGTERM sent right after the ready line must stop cleanly.
   const stopSignal = nextSignal();

@@ -3,6 +3,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { linkBundledSdks } from "../adapters/process/bundled-sdks.js";
 import { ProcessLauncher } from "../adapters/process/process-launcher.js";
+import type { FunctionSpec } from "../domain/function-spec.js";
 import type { InvocationRecord } from "../domain/invocation.js";
 import { InstancePool } from "../invoker/instance-pool.js";
 import { Invoker } from "../invoker/invoker.js";
@@ -45,8 +46,10 @@ export interface EngineOptions {
   readonly nodeChannel?: "ipc" | "runtime-api";
   /** Node.js majors for the Node.js runtimes; without it every one runs on this process's Node.js. */
   readonly nodeRuntimes?: NodeRuntimes | undefined;
-  /** Variables every instance gets (endpoint and credentials of this node). */
+  /** Variables every instance gets (the endpoint of this node). */
   readonly instanceEnv?: Readonly<Record<string, string>>;
+  /** Credentials of each new instance (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN). */
+  readonly instanceCredentials?: (spec: FunctionSpec) => Readonly<Record<string, string>>;
   readonly nodePath?: readonly string[];
   readonly namespaces?: boolean;
   /** Nice value of instance processes (default 0: the node's own priority). */
@@ -89,6 +92,7 @@ export async function createEngine(o: EngineOptions): Promise<Engine> {
       runtimeDir: RUNTIME_DIR,
       nodePath: [...(o.nodePath ?? []), sdkDir],
       extra: o.instanceEnv,
+      credentials: o.instanceCredentials,
     },
     ids,
     sparesPerHeap: o.sparesPerHeap ?? 2,

@@ -6,6 +6,17 @@ import { instanceHostEnv } from "./instance-env.js";
 import { ConfigError, loadServerConfig } from "./server-config.js";
 
 describe("loadServerConfig", () => {
+  it("reads the extra regions a node serves and its node secret", () => {
+    const c = loadServerConfig({ HANEUL_NODE_SECRET: "0123456789abcdef0123" }, [
+      "--extra-regions",
+      "eu-west-1,us-west-2",
+    ]);
+    assert.deepEqual(c.extraRegions, ["eu-west-1", "us-west-2"]);
+    assert.equal(c.nodeSecret, "0123456789abcdef0123");
+    assert.throws(() => loadServerConfig({}, ["--extra-regions", "mars"]), ConfigError);
+    assert.throws(() => loadServerConfig({ HANEUL_NODE_SECRET: "short" }, []), /at least 16 characters/);
+  });
+
   it("has defaults, with the data directory under the working directory", () => {
     const c = loadServerConfig({}, [], "/srv/app");
     assert.deepEqual(c, {
@@ -15,7 +26,9 @@ describe("loadServerConfig", () => {
       gatewayHost: "127.0.0.1",
       gatewayPort: 3000,
       region: "us-east-1",
+      extraRegions: [],
       accountId: "000000000000",
+      nodeSecret: undefined,
       accessKey: undefined,
       concurrency: 1000,
       idleTimeoutMs: 300000,

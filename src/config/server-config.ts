@@ -16,7 +16,11 @@ export interface ServerConfig {
   readonly gatewayHost: string;
   readonly gatewayPort: number;
   readonly region: string;
+  /** Regions besides `region` whose signatures the node accepts (--extra-regions). */
+  readonly extraRegions: readonly string[];
   readonly accountId: string;
+  /** The node's secret (HANEUL_NODE_SECRET); when absent one is generated in the data directory. */
+  readonly nodeSecret?: string | undefined;
   /** Configured access key; when absent the node generates one in the data directory. */
   readonly accessKey?: { readonly accessKeyId: string; readonly secretAccessKey: string } | undefined;
   /** Account concurrency limit (ConcurrentExecutions). */
@@ -88,6 +92,16 @@ const SETTINGS = {
     schema: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, "must look like us-east-1"),
     fallback: "us-east-1",
   },
+  "extra-regions": {
+    env: "HANEUL_EXTRA_REGIONS",
+    schema: z
+      .string()
+      .regex(
+        /^([a-z]{2}(-[a-z]+)+-\d+(,[a-z]{2}(-[a-z]+)+-\d+)*)?$/,
+        "must be a comma-separated list like eu-west-1,us-west-2",
+      ),
+    fallback: "",
+  },
   "account-id": {
     env: "HANEUL_ACCOUNT_ID",
     schema: z.string().regex(/^\d{12}$/, "must be 12 digits"),
@@ -124,6 +138,8 @@ export const SERVER_USAGE = `usage: haneul server [options]
   --gateway-port <n>       gateway port (HANEUL_GATEWAY_PORT, default 3000)
   --host <addr>            gateway interface (HANEUL_HOST, default 127.0.0.1)
   --region <name>          region in ARNs and signatures (HANEUL_REGION, default us-east-1)
+  --extra-regions <list>   other regions whose signatures are accepted, comma-separated
+                           (HANEUL_EXTRA_REGIONS, default none)
   --account-id <12 digits> account id in ARNs (HANEUL_ACCOUNT_ID, default 000000000000)
   --concurrency <n>        account concurrency limit (HANEUL_CONCURRENCY, default 1000)
   --idle-timeout-ms <n>    idle instance lifetime (HANEUL_IDLE_TIMEOUT_MS, default 300000)
@@ -152,6 +168,8 @@ from the npm registry into HANEUL_RUNTIMES_DIR (default ~/.cache/haneul/runtimes
 
 Access keys: HANEUL_ACCESS_KEY_ID and HANEUL_SECRET_ACCESS_KEY (both or neither);
 without them a key pair is generated in <data>/credentials on first start.
+HANEUL_NODE_SECRET: the secret that seals stored keys and derives instance keys (nodes
+sharing one database need the same); without it one is generated in <data>/node-secret.
 `;
 
 /**
@@ -178,7 +196,11 @@ export function loadServerConfig(env: Env, argv: readonly string[], cwd = proces
     gatewayHost: pick("host"),
     gatewayPort: pick("gateway-port"),
     region: pick("region"),
+    extraRegions: pick("extra-regions")
+      .split(",")
+      .filter((r) => r !== ""),
     accountId: pick("account-id"),
+    nodeSecret: nodeSecretFrom(env),
     accessKey: accessKeyFrom(env),
     concurrency: pick("concurrency"),
     idleTimeoutMs: pick("idle-timeout-ms"),
@@ -223,6 +245,13 @@ function accessKeyFrom(env: Env): ServerConfig["accessKey"] {
   const parsedSecret = secretSchema.safeParse(secret);
   if (!parsedSecret.success) throw new ConfigError(`invalid HANEUL_SECRET_ACCESS_KEY: ${describe(parsedSecret.error)}`);
   return Object.freeze({ accessKeyId: parsedId.data, secretAccessKey: parsedSecret.data });
+}
+
+function nodeSecretFrom(env: Env): string | undefined {
+  const secret = env["HANEUL_NODE_SECRET"] || undefined;
+  if (secret !== undefined && secret.length < 16)
+    throw new ConfigError("HANEUL_NODE_SECRET must be at least 16 characters");
+  return secret;
 }
 
 function describe(error: z.ZodError): string {

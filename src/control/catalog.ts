@@ -118,6 +118,7 @@ export class MemoryCatalog implements FunctionCatalog {
       timeoutSec: config.timeout,
       environment: Object.freeze({ ...(config.environment ?? {}) }),
       region: this.#o.region,
+      role: config.role,
       reservedConcurrency: fn.reservedConcurrency,
     });
   }

@@ -113,6 +113,11 @@ export class LambdaControlPlane implements FunctionCatalog {
   }
 
   /** Checks that `name[:qualifier]` (plus `?Qualifier=`) exists, for Invoke; AWS's 404 otherwise. */
+  /** The region and account every ARN of this control plane names. */
+  get arnScope(): { readonly region: string; readonly accountId: string } {
+    return { region: this.#ctx.region, accountId: this.#ctx.accountId };
+  }
+
   resolveInvocation(rawName: string, query?: string): InvocationTarget {
     const r = reads.resolve(this.#ctx, rawName, query);
     this.#ctx.readiness.checkInvocable(r.source.config.runtime);

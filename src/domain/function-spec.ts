@@ -19,6 +19,8 @@ export interface FunctionSpec {
   /** The function's own environment variables. */
   readonly environment: Readonly<Record<string, string>>;
   readonly region: string;
+  /** The execution role ARN: instances run with credentials limited to its policies. */
+  readonly role?: string | undefined;
   /** Reserved concurrency, or undefined when the function draws on the unreserved pool. */
   readonly reservedConcurrency?: number | undefined;
 }

@@ -21,6 +21,9 @@ export interface IntegrationResult {
   readonly executedVersion?: string | undefined;
 }
 
+/** Lambda's synchronous event limit: a larger event is refused before any instance sees it. */
+export const LAMBDA_EVENT_BYTES = 6 * 1024 * 1024;
+
 /** Invokes the route's function for this request. */
 export async function runIntegration(
   scope: RequestScope,
@@ -30,6 +33,8 @@ export async function runIntegration(
   const { integration } = scope.route;
   const v2 = integration.payloadFormatVersion === "2.0";
   const payload = Buffer.from(JSON.stringify(v2 ? buildEventV2(scope, auth) : buildEventV1(scope, auth)));
+  // Lambda answers a too-large event 413, which API Gateway passes on as its own 413.
+  if (payload.length > LAMBDA_EVENT_BYTES) return { error: "too-large" };
   let result;
   try {
     const call = deps.invoker.invoke(

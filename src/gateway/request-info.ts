@@ -51,16 +51,26 @@ export function hasBody(req: IncomingMessage): boolean {
   return req.headers["transfer-encoding"] !== undefined;
 }
 
-/** Reads the whole body; resolves undefined when it exceeds `limit` bytes (the rest is drained). */
+/**
+ * Reads the whole body; resolves undefined as soon as it exceeds `limit` bytes, without
+ * buffering more (the answer then closes the connection, so the rest is never read).
+ */
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     let over = false;
     req.on("data", (c: Buffer) => {
+      if (over) return;
       size += c.length;
-      if (size > limit) over = true;
-      if (!over) chunks.push(c);
+      if (size > limit) {
+        over = true;
+        chunks.length = 0;
+        req.pause();
+        resolve(undefined);
+        return;
+      }
+      chunks.push(c);
     });
     req.on("end", () =>
       resolve(over ? undefined : chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)),

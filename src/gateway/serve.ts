@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { resolveApi, resolveStage } from "./addressing.js";
 import { applyHttpCors, httpPreflight, isPreflight, restPreflight } from "./cors.js";
 import { gatewayError, type GatewayErrorKind } from "./gateway-errors.js";
-import { runIntegration } from "./integration.js";
+import { LAMBDA_EVENT_BYTES, runIntegration } from "./integration.js";
 import type { AuthContext, CompiledApi, CompiledRoute, CompiledStage, RequestScope, RouteTable } from "./model.js";
 import type { GatewayOptions } from "./options.js";
 import type { Reply } from "./reply.js";
@@ -16,6 +16,7 @@ import { splitPath } from "./router.js";
 import { shortRequestId, traceRoot } from "./trace.js";
 
 const EMPTY = Buffer.alloc(0);
+/** API Gateway's own payload limit (REST and HTTP APIs). */
 const TEN_MB = 10 * 1024 * 1024;
 
 /** Per-request bookkeeping for the answer headers and the access log. */
@@ -121,8 +122,13 @@ async function route(o: GatewayOptions, x: Exchange, r: Routing): Promise<void> 
   if (!found) return finish(o, x, failReply(x, api.protocol, "no-route"));
   x.route = found;
   if (hasBody(r.req)) {
-    const body = await readBody(r.req, o.maxBodyBytes ?? TEN_MB);
-    if (!body) return finish(o, x, failReply(x, api.protocol, "too-large"));
+    const limit = o.maxBodyBytes ?? TEN_MB;
+    // Over API Gateway's limit by its length alone: answered without reading a byte.
+    if (Number(r.req.headers["content-length"] ?? 0) > limit) return finish(o, x, tooLarge(x, api.protocol));
+    // A body over Lambda's event limit makes an event over it too (encoding only grows it): no
+    // need to buffer more than that.
+    const body = await readBody(r.req, Math.min(limit, LAMBDA_EVENT_BYTES));
+    if (!body) return finish(o, x, tooLarge(x, api.protocol));
     info.body = body;
   }
   const scope: RequestScope = {
@@ -169,6 +175,13 @@ function errorReply(
   const headers: Reply["headers"] = { "content-type": "application/json", ...extra };
   if (e.errorType) headers["x-amzn-ErrorType"] = e.errorType;
   return { status: e.status, headers, body: e.body };
+}
+
+/** 413, and the connection closed after it: the rest of the upload is not read. */
+function tooLarge(x: Exchange, protocol: "REST" | "HTTP"): Reply {
+  const reply = failReply(x, protocol, "too-large");
+  reply.headers["connection"] = "close";
+  return reply;
 }
 
 function finish(o: GatewayOptions, x: Exchange, reply: Reply): void {

@@ -26,17 +26,24 @@ export const ERROR_TABLE = {
   ERR_BAD_REQUEST: { type: "BadRequestException", status: 400 },
   ERR_CONFLICT: { type: "ConflictException", status: 409 },
   ERR_SERVICE: { type: "ServiceException", status: 500 },
+  ERR_IAM_NO_SUCH_ENTITY: { type: "NoSuchEntity", status: 404 },
+  ERR_IAM_ENTITY_EXISTS: { type: "EntityAlreadyExists", status: 409 },
+  ERR_IAM_MALFORMED_POLICY: { type: "MalformedPolicyDocument", status: 400 },
+  ERR_IAM_LIMIT_EXCEEDED: { type: "LimitExceeded", status: 409 },
+  ERR_IAM_DELETE_CONFLICT: { type: "DeleteConflict", status: 409 },
+  ERR_IAM_VALIDATION: { type: "ValidationError", status: 400 },
+  ERR_IAM_INVALID_ACTION: { type: "InvalidAction", status: 400 },
+  ERR_EXPIRED_TOKEN: { type: "ExpiredTokenException", status: 403 },
 } as const satisfies Record<string, { type: string; status: number }>;
 
 /** A stable platform error code. */
 export type ErrorCode = keyof typeof ERROR_TABLE;
 
 /**
- * Codes kept for the work that will raise them, which nothing raises yet: IAM policy evaluation
- * (AccessDenied), runtimes that cannot be had (InvalidRuntime), resources in use by event source
- * mappings (ResourceInUse). docs/errors.md marks them reserved; a test keeps both true.
+ * Codes kept for the work that will raise them, which nothing raises yet: resources in use by
+ * event source mappings (ResourceInUse). docs/errors.md marks them reserved; a test keeps both true.
  */
-export const RESERVED_CODES: ReadonlySet<ErrorCode> = new Set(["ERR_ACCESS_DENIED", "ERR_RESOURCE_IN_USE"]);
+export const RESERVED_CODES: ReadonlySet<ErrorCode> = new Set(["ERR_RESOURCE_IN_USE"]);
 
 /** The one error class the platform throws. `fields` are extra members of the AWS error body. */
 export class PlatformError extends Error {

@@ -11,6 +11,7 @@ import { AsyncInvoker } from "../../src/events/async-invoker.js";
 import { FakeInvokeService } from "../../src/ports/invoke-service.fake.js";
 import { isPlatformError } from "../../src/shared/errors.js";
 import { arn, type ControlFixture, controlFixture, counterIds, HANDLER_ZIP, ROLE } from "../helpers/control-fixture.js";
+import { rootPrincipal } from "../../src/iam/index.js";
 
 let fx: ControlFixture;
 let invoker: FakeInvokeService;
@@ -57,6 +58,8 @@ function call(
     headers: Object.fromEntries(Object.entries(r.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
     body,
     requestId: "11111111-2222-4333-8444-555555555555",
+    caller: { accessKeyId: "AKIATEST", principal: rootPrincipal("123456789012"), policies: "all" },
+    region: "us-east-1",
   };
   return o.handle(req);
 }

@@ -1,7 +1,7 @@
 /**
  * What a function sees of the node it runs on, with the real `haneul server` process: the bundled
  * aws-sdk v2 and @aws-sdk/client-lambda v3 reach the node's API with no configuration in the
- * function (AWS_ENDPOINT_URL, AWS_REGION and a per-node instance key), and nothing of the server's
+ * function (AWS_ENDPOINT_URL, AWS_REGION and a key of the function's execution role), and nothing of the server's
  * own environment leaks in: not the user's access key, not HANEUL_* settings, not other variables.
  */
 import assert from "node:assert/strict";
@@ -14,6 +14,7 @@ import { zipSync } from "fflate";
 import { HANDLERS } from "../helpers/paths.js";
 import { startServerProcess, type ServerProcess } from "../helpers/server-process.js";
 import { tempDir, type TempDir } from "../helpers/temp-dir.js";
+import { createFunctionRole } from "../helpers/iam.js";
 
 const REGION = "eu-west-1";
 const ACCOUNT = "210987654321";
@@ -60,6 +61,10 @@ describe("a function's view of its node", () => {
       endpoint: apiUrl,
       credentials: { accessKeyId: AKID, secretAccessKey: SECRET },
       maxAttempts: 1,
+    });
+    // As on AWS, a function calls the node with its execution role's permissions.
+    await createFunctionRole({ endpoint: apiUrl, accessKeyId: AKID, secretAccessKey: SECRET }, "env", {
+      actions: ["lambda:ListFunctions", "lambda:InvokeFunction"],
     });
     for (const [name, handler] of [
       ["lister", "index.sdkListFunctions"],
@@ -114,6 +119,7 @@ describe("a function's view of its node", () => {
     assert.equal(env.AWS_LAMBDA_FUNCTION_NAME, "env");
     assert.equal(env.FROM_CONFIG, "yes");
     assert.match(env.AWS_ACCESS_KEY_ID ?? "", /^ASIA[A-Z2-7]{16}$/);
+    assert.ok(env.AWS_SESSION_TOKEN, "a session token, as Lambda gives");
     assert.notEqual(env.AWS_ACCESS_KEY_ID, AKID, "not the user's key");
     assert.ok(env.AWS_SECRET_ACCESS_KEY, "an instance secret");
     assert.notEqual(env.AWS_SECRET_ACCESS_KEY, SECRET);
@@ -151,7 +157,7 @@ describe("a function's view of its node", () => {
   });
 
   it("the instance key is never printed and the node accepts it", async () => {
-    const env = await invoke("env", { names: ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"] });
+    const env = await invoke("env", { names: ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"] });
     assert.doesNotMatch(output(), new RegExp(String(env.AWS_ACCESS_KEY_ID)), "never printed");
     const asInstance = new LambdaClient({
       region: REGION,
@@ -159,6 +165,7 @@ describe("a function's view of its node", () => {
       credentials: {
         accessKeyId: String(env.AWS_ACCESS_KEY_ID),
         secretAccessKey: String(env.AWS_SECRET_ACCESS_KEY),
+        sessionToken: String(env.AWS_SESSION_TOKEN),
       },
       maxAttempts: 1,
     });

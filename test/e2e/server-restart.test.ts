@@ -36,6 +36,7 @@ import { SqliteStore } from "../../src/adapters/sqlite/sqlite-store.js";
 import { HANDLERS } from "../helpers/paths.js";
 import { startServerProcess, type ServerProcess } from "../helpers/server-process.js";
 import { tempDir, type TempDir } from "../helpers/temp-dir.js";
+import { createFunctionRole } from "../helpers/iam.js";
 
 const REGION = "us-east-1";
 const ACCOUNT = "000000000000";
@@ -141,6 +142,10 @@ describe("haneul server restarted on the same data directory", { concurrency: fa
   it("keeps functions, code, versions, aliases and settings; accepted events run exactly once", async () => {
     const first = await start();
     let lambda = first.client;
+    // The worker updates another function from inside: its role must allow it, as on AWS.
+    await createFunctionRole({ endpoint: first.apiUrl, accessKeyId: AKID, secretAccessKey: SECRET }, "restart", {
+      actions: ["lambda:UpdateFunctionConfiguration", "lambda:GetFunctionConfiguration"],
+    });
     const create = (name: string, extra: Partial<ConstructorParameters<typeof CreateFunctionCommand>[0]> = {}) =>
       lambda.send(
         new CreateFunctionCommand({

@@ -15,8 +15,8 @@ export const NODE_ROLE = `arn:aws:iam::${NODE_ACCOUNT}:role/conformance`;
 /** A function's ARN on the test node, with an optional qualifier. */
 export const functionArn = (name: string, qualifier?: string): string =>
   `arn:aws:lambda:${NODE_REGION}:${NODE_ACCOUNT}:function:${name}${qualifier ? `:${qualifier}` : ""}`;
-const AKID = "AKIAHANEULCONFORMANCE";
-const SECRET = "conformance/Secret+0123456789abcdefghij";
+export const AKID = "AKIAHANEULCONFORMANCE";
+export const SECRET = "conformance/Secret+0123456789abcdefghij";
 
 export interface LambdaNode {
   readonly url: string;

@@ -3,9 +3,9 @@ import assert from "node:assert/strict";
 import { request } from "node:http";
 import { describe, it } from "node:test";
 import { createApiServer } from "../../src/api/http-server.js";
-import { createSigV4Verifier } from "../../src/api/sigv4.js";
 import { systemClock } from "../../src/shared/clock.js";
 import { randomIds } from "../../src/shared/ids.js";
+import { adminKey, lambdaOp } from "../helpers/api-server.js";
 import { lambdaSigner } from "../helpers/sigv4-signer.js";
 
 const AKID = "AKIAHANEULTEST000002";
@@ -33,7 +33,7 @@ describe("ApiServer.close", () => {
     const running = new Promise<void>((r) => (started = r));
     const api = createApiServer({
       operations: [
-        {
+        lambdaOp({
           name: "Slow",
           method: "GET",
           path: "/slow",
@@ -42,9 +42,10 @@ describe("ApiServer.close", () => {
             await released;
             return { status: 200, body: { done: true } };
           },
-        },
+        }),
       ],
-      verify: createSigV4Verifier((id) => (id === AKID ? SECRET : undefined)),
+      credentials: adminKey(AKID, SECRET),
+      regions: ["us-east-1"],
       ids: randomIds,
       clock: systemClock,
     });

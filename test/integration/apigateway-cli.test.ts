@@ -19,13 +19,13 @@ import { CreateFunctionCommand, GetFunctionCommand, LambdaClient } from "@aws-sd
 import { SqliteApiStore } from "../../src/adapters/sqlite/api-store.js";
 import { createApiGatewayOperations } from "../../src/api/apigateway/index.js";
 import { createApiServer, type ApiServer } from "../../src/api/http-server.js";
-import { createSigV4Verifier } from "../../src/api/sigv4.js";
 import { loadServerConfig } from "../../src/config/server-config.js";
 import { ApiService } from "../../src/control/api-service.js";
 import { Gateway } from "../../src/gateway/gateway.js";
 import { startNode, type RunningNode } from "../../src/main.js";
 import { systemClock } from "../../src/shared/clock.js";
 import { randomIds } from "../../src/shared/ids.js";
+import { adminKey } from "../helpers/api-server.js";
 import { fixtureSpec, testEngine, type TestEngine } from "../helpers/engine.js";
 import { tempDir, type TempDir } from "../helpers/temp-dir.js";
 
@@ -376,9 +376,10 @@ describe("API Gateway with the AWS CLI v2: API server + ApiService + Gateway + e
     const operations = createApiGatewayOperations({
       service,
       apiEndpoint: (apiId) => `http://${apiId}.execute-api.localhost:${gatewayPort}`,
+      region: REGION,
     });
-    const verify = createSigV4Verifier((id) => (id === AKID ? SECRET : undefined));
-    server = createApiServer({ operations, verify, ids: randomIds, clock: systemClock });
+    const credentials = adminKey(AKID, SECRET, ACCOUNT);
+    server = createApiServer({ operations, credentials, regions: [REGION], ids: randomIds, clock: systemClock });
     const apiUrl = await server.listen(0, "127.0.0.1");
     setup = { apiUrl, gatewayPort, functionArn: spec.functionArn, accessKeyId: AKID, secretAccessKey: SECRET, home };
   });

@@ -15,11 +15,11 @@ import { promisify } from "node:util";
 import type AwsSdkV2 from "aws-sdk";
 import { GetFunctionConfigurationCommand, InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { createApiServer, type ApiServer } from "../../src/api/http-server.js";
-import { createSigV4Verifier } from "../../src/api/sigv4.js";
 import type { ApiRequest, Operation } from "../../src/api/types.js";
 import { ManualClock } from "../../src/shared/clock.js";
 import { PlatformError } from "../../src/shared/errors.js";
 import { randomIds } from "../../src/shared/ids.js";
+import { adminKey, lambdaOp } from "../helpers/api-server.js";
 import { lambdaSigner } from "../helpers/sigv4-signer.js";
 import { tempDir, type TempDir } from "../helpers/temp-dir.js";
 
@@ -71,7 +71,7 @@ describe("SigV4 with real AWS clients", () => {
     seen.push({ op, params: req.params, query: req.query.toString(), body: req.body.toString("utf8") });
   };
   const operations: Operation[] = [
-    {
+    lambdaOp({
       name: "GetFunctionConfiguration",
       method: "GET",
       path: "/2015-03-31/functions/{FunctionName}/configuration",
@@ -82,8 +82,8 @@ describe("SigV4 with real AWS clients", () => {
           body: { FunctionName: req.params["FunctionName"], Version: "$LATEST", Timeout: 3 },
         });
       },
-    },
-    {
+    }),
+    lambdaOp({
       name: "Invoke",
       method: "POST",
       path: "/2015-03-31/functions/{FunctionName}/invocations",
@@ -99,8 +99,8 @@ describe("SigV4 with real AWS clients", () => {
         record("Invoke", req);
         return Promise.resolve({ status: 200, headers: { "X-Amz-Executed-Version": "$LATEST" }, body: req.body });
       },
-    },
-    {
+    }),
+    lambdaOp({
       name: "Throttled",
       method: "GET",
       path: "/test/throttled",
@@ -111,25 +111,25 @@ describe("SigV4 with real AWS clients", () => {
           }),
         );
       },
-    },
-    {
+    }),
+    lambdaOp({
       name: "Broken",
       method: "GET",
       path: "/test/broken",
       handle() {
         throw new Error("secret internals at /srv/db.sqlite");
       },
-    },
+    }),
   ];
 
   before(async () => {
     if (!existsSync(AWS_CLI)) throw new Error(`${AWS_CLI} is missing: apt-get install -y awscli (AWS CLI v2)`);
     homeDir = tempDir("sigv4");
     home = homeDir.path;
-    const lookup = (id: string): string | undefined => (id === AKID ? SECRET : undefined);
     api = createApiServer({
       operations,
-      verify: createSigV4Verifier(lookup),
+      credentials: adminKey(AKID, SECRET),
+      regions: ["us-east-1"],
       ids: randomIds,
       clock,
       logError: () => {},

@@ -8,8 +8,10 @@ export interface PlatformEnv {
   readonly runtimeDir: string;
   /** NODE_PATH entries (e.g. where the bundled AWS SDKs live). */
   readonly nodePath?: readonly string[] | undefined;
-  /** Extra variables for every instance: AWS_ENDPOINT_URL and the instance credentials. */
+  /** Extra variables for every instance: AWS_ENDPOINT_URL. */
   readonly extra?: Readonly<Record<string, string>> | undefined;
+  /** The credentials of one new instance (its execution role's session key), minted at launch. */
+  readonly credentials?: ((spec: FunctionSpec) => Readonly<Record<string, string>>) | undefined;
 }
 
 function logStreamName(version: string, hex: string, now: Date): string {
@@ -26,7 +28,7 @@ export function instanceEnv(
   platform: PlatformEnv,
   ids: { streamHex: string; now: Date },
 ): Record<string, string> {
-  const env: Record<string, string> = { ...spec.environment, ...platform.extra };
+  const env: Record<string, string> = { ...spec.environment, ...platform.extra, ...platform.credentials?.(spec) };
   Object.assign(env, {
     AWS_LAMBDA_FUNCTION_NAME: spec.functionName,
     AWS_LAMBDA_FUNCTION_VERSION: spec.version,

@@ -1,13 +1,15 @@
 import type { z } from "zod";
 import type { ApiService } from "../../control/index.js";
 import { PlatformError } from "../../shared/errors.js";
-import type { ApiRequest, ApiResponse, Operation } from "../types.js";
+import type { AccessSpec, ApiRequest, ApiResponse, Operation } from "../types.js";
 
 /** What the API Gateway operations are built from. */
 export interface ApiGatewayOperationsDeps {
   readonly service: ApiService;
   /** The URL an API is served on (v2 `apiEndpoint`), e.g. `http://{apiId}.execute-api.localhost:3000`. */
   readonly apiEndpoint: (apiId: string) => string;
+  /** The node's region, in the ARNs IAM policies name (`arn:aws:apigateway:REGION::/restapis/…`). */
+  readonly region: string;
 }
 
 /** API Gateway bodies are small; 1 MB is far above any real request (OpenAPI import is not served). */
@@ -20,7 +22,36 @@ export function operation(
   handle: (req: ApiRequest) => Promise<ApiResponse>,
 ): Operation {
   const space = route.indexOf(" ");
-  return { name, method: route.slice(0, space), path: route.slice(space + 1), maxBodyBytes: MAX_BODY_BYTES, handle };
+  const method = route.slice(0, space);
+  return {
+    name,
+    method,
+    path: route.slice(space + 1),
+    service: "apigateway",
+    maxBodyBytes: MAX_BODY_BYTES,
+    access: apiGatewayAccess,
+    handle,
+  };
+}
+
+/**
+ * API Gateway authorizes by HTTP verb on the resource path (Service Authorization Reference for
+ * Amazon API Gateway Management): `apigateway:GET` on `arn:aws:apigateway:REGION::/restapis/ID`;
+ * the v2 APIs drop their `/v2` prefix (`::/apis/ID/routes/RID`). The region is the signature's,
+ * which the server has checked against the node's.
+ */
+function apiGatewayAccess(req: ApiRequest): AccessSpec {
+  const path = req.path.startsWith("/v2/") ? req.path.slice(3) : req.path;
+  const trimmed = path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path;
+  return { action: `apigateway:${req.method}`, resource: `arn:aws:apigateway:${req.region}::${decodePath(trimmed)}` };
+}
+
+function decodePath(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 }
 
 /** Parses the JSON body against `schema`; malformed or mistyped input is a BadRequestException. */

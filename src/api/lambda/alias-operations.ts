@@ -1,3 +1,4 @@
+import { onFunction } from "./access.js";
 import type { LambdaOperation } from "./deps.js";
 import type { LambdaApiDeps } from "./deps.js";
 import { jsonBody, page, param, query } from "./request.js";
@@ -6,10 +7,12 @@ import { CreateAliasBody, UpdateAliasBody } from "./schemas.js";
 const ALIASES = "/2015-03-31/functions/{FunctionName}/aliases";
 
 /** Create/Get/Update/Delete/ListAliases. */
-export function aliasOperations({ control }: LambdaApiDeps): LambdaOperation[] {
+export function aliasOperations(deps: LambdaApiDeps): LambdaOperation[] {
+  const { control } = deps;
   return [
     {
       name: "CreateAlias",
+      access: onFunction(deps, "CreateAlias", false),
       method: "POST",
       path: ALIASES,
       handle: async (req) => ({
@@ -19,6 +22,7 @@ export function aliasOperations({ control }: LambdaApiDeps): LambdaOperation[] {
     },
     {
       name: "ListAliases",
+      access: onFunction(deps, "ListAliases", false),
       method: "GET",
       path: ALIASES,
       handle: (req) => ({
@@ -31,12 +35,14 @@ export function aliasOperations({ control }: LambdaApiDeps): LambdaOperation[] {
     },
     {
       name: "GetAlias",
+      access: onFunction(deps, "GetAlias", false),
       method: "GET",
       path: `${ALIASES}/{Name}`,
       handle: (req) => ({ status: 200, body: control.getAlias(param(req, "FunctionName"), param(req, "Name")) }),
     },
     {
       name: "UpdateAlias",
+      access: onFunction(deps, "UpdateAlias", false),
       method: "PUT",
       path: `${ALIASES}/{Name}`,
       handle: async (req) => ({
@@ -46,6 +52,7 @@ export function aliasOperations({ control }: LambdaApiDeps): LambdaOperation[] {
     },
     {
       name: "DeleteAlias",
+      access: onFunction(deps, "DeleteAlias", false),
       method: "DELETE",
       path: `${ALIASES}/{Name}`,
       handle: async (req) => {

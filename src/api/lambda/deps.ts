@@ -14,6 +14,6 @@ export interface LambdaApiDeps {
 }
 
 /** An operation whose handler may answer synchronously; createLambdaOperations makes it an Operation. */
-export type LambdaOperation = Omit<Operation, "handle"> & {
+export type LambdaOperation = Omit<Operation, "handle" | "service"> & {
   handle(req: ApiRequest): ApiResponse | Promise<ApiResponse>;
 };

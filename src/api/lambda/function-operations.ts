@@ -1,3 +1,4 @@
+import { createAccess, onAccount, onFunction, updateConfigurationAccess } from "./access.js";
 import type { LambdaOperation } from "./deps.js";
 import type { LambdaApiDeps } from "./deps.js";
 import { jsonBody, page, param, query } from "./request.js";
@@ -13,11 +14,13 @@ const FN = "/2015-03-31/functions/{FunctionName}";
 export const CODE_REQUEST_BYTES = 70_167_211;
 
 /** CreateFunction, GetFunction(Configuration), ListFunctions, Update*, DeleteFunction, versions. */
-export function functionOperations({ control }: LambdaApiDeps): LambdaOperation[] {
+export function functionOperations(deps: LambdaApiDeps): LambdaOperation[] {
+  const { control } = deps;
   const name = (req: Parameters<LambdaOperation["handle"]>[0]) => param(req, "FunctionName");
   return [
     {
       name: "CreateFunction",
+      access: createAccess(deps),
       method: "POST",
       path: "/2015-03-31/functions",
       maxBodyBytes: CODE_REQUEST_BYTES,
@@ -25,6 +28,7 @@ export function functionOperations({ control }: LambdaApiDeps): LambdaOperation[
     },
     {
       name: "ListFunctions",
+      access: onAccount("ListFunctions"),
       method: "GET",
       path: "/2015-03-31/functions",
       handle: (req) => ({
@@ -34,18 +38,21 @@ export function functionOperations({ control }: LambdaApiDeps): LambdaOperation[
     },
     {
       name: "GetFunction",
+      access: onFunction(deps, "GetFunction"),
       method: "GET",
       path: FN,
       handle: (req) => ({ status: 200, body: control.getFunction(name(req), query(req, "Qualifier")) }),
     },
     {
       name: "GetFunctionConfiguration",
+      access: onFunction(deps, "GetFunctionConfiguration"),
       method: "GET",
       path: `${FN}/configuration`,
       handle: (req) => ({ status: 200, body: control.getFunctionConfiguration(name(req), query(req, "Qualifier")) }),
     },
     {
       name: "UpdateFunctionCode",
+      access: onFunction(deps, "UpdateFunctionCode", false),
       method: "PUT",
       path: `${FN}/code`,
       maxBodyBytes: CODE_REQUEST_BYTES,
@@ -56,6 +63,7 @@ export function functionOperations({ control }: LambdaApiDeps): LambdaOperation[
     },
     {
       name: "UpdateFunctionConfiguration",
+      access: updateConfigurationAccess(deps),
       method: "PUT",
       path: `${FN}/configuration`,
       handle: async (req) => ({
@@ -65,6 +73,7 @@ export function functionOperations({ control }: LambdaApiDeps): LambdaOperation[
     },
     {
       name: "DeleteFunction",
+      access: onFunction(deps, "DeleteFunction"),
       method: "DELETE",
       path: FN,
       handle: async (req) => {
@@ -74,6 +83,7 @@ export function functionOperations({ control }: LambdaApiDeps): LambdaOperation[
     },
     {
       name: "PublishVersion",
+      access: onFunction(deps, "PublishVersion", false),
       method: "POST",
       path: `${FN}/versions`,
       handle: async (req) => ({
@@ -83,6 +93,7 @@ export function functionOperations({ control }: LambdaApiDeps): LambdaOperation[
     },
     {
       name: "ListVersionsByFunction",
+      access: onFunction(deps, "ListVersionsByFunction", false),
       method: "GET",
       path: `${FN}/versions`,
       handle: (req) => ({ status: 200, body: control.listVersionsByFunction(name(req), page(req)) }),

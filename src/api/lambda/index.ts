@@ -25,6 +25,7 @@ export function createLambdaOperations(deps: LambdaApiDeps): Operation[] {
 function asOperation(op: LambdaOperation): Operation {
   return {
     ...op,
+    service: "lambda",
     handle(req): Promise<ApiResponse> {
       return new Promise<ApiResponse>((resolve) => resolve(op.handle(req)));
     },

@@ -1,3 +1,4 @@
+import { invokeAccess } from "./access.js";
 import { LIMITS } from "../../domain/function-spec.js";
 import type { InvokeResult } from "../../domain/invocation.js";
 import { PlatformError } from "../../shared/errors.js";
@@ -84,10 +85,12 @@ function invokeResponse(result: InvokeResult, tail: boolean): ApiResponse {
 }
 
 /** Invoke (RequestResponse, Event, DryRun) and the deprecated InvokeAsync. */
-export function invokeOperations({ control, invoker, events }: LambdaApiDeps): LambdaOperation[] {
+export function invokeOperations(deps: LambdaApiDeps): LambdaOperation[] {
+  const { control, invoker, events } = deps;
   return [
     {
       name: "Invoke",
+      access: invokeAccess(deps, "InvokeFunction"),
       method: "POST",
       path: "/2015-03-31/functions/{FunctionName}/invocations",
       maxBodyBytes: LIMITS.syncPayloadBytes,
@@ -125,6 +128,7 @@ export function invokeOperations({ control, invoker, events }: LambdaApiDeps): L
     },
     {
       name: "InvokeAsync",
+      access: invokeAccess(deps, "InvokeAsync"),
       method: "POST",
       path: "/2014-11-13/functions/{FunctionName}/invoke-async",
       maxBodyBytes: INVOKE_ASYNC_BYTES,

@@ -1,3 +1,4 @@
+import { onAccount, onFunction, onTagged } from "./access.js";
 import type { LambdaApiDeps, LambdaOperation } from "./deps.js";
 import { jsonBody, param, query } from "./request.js";
 import { AddPermissionBody, TagResourceBody } from "./schemas.js";
@@ -6,10 +7,12 @@ const POLICY = "/2015-03-31/functions/{FunctionName}/policy";
 const TAGS = "/2017-03-31/tags/{ARN}";
 
 /** Resource-based policies, tags and account settings. */
-export function policyOperations({ control }: LambdaApiDeps): LambdaOperation[] {
+export function policyOperations(deps: LambdaApiDeps): LambdaOperation[] {
+  const { control } = deps;
   return [
     {
       name: "AddPermission",
+      access: onFunction(deps, "AddPermission"),
       method: "POST",
       path: POLICY,
       handle: async (req) => ({
@@ -23,6 +26,7 @@ export function policyOperations({ control }: LambdaApiDeps): LambdaOperation[] 
     },
     {
       name: "GetPolicy",
+      access: onFunction(deps, "GetPolicy"),
       method: "GET",
       path: POLICY,
       handle: async (req) => ({
@@ -32,6 +36,7 @@ export function policyOperations({ control }: LambdaApiDeps): LambdaOperation[] 
     },
     {
       name: "RemovePermission",
+      access: onFunction(deps, "RemovePermission"),
       method: "DELETE",
       path: `${POLICY}/{StatementId}`,
       handle: async (req) => {
@@ -44,6 +49,7 @@ export function policyOperations({ control }: LambdaApiDeps): LambdaOperation[] 
     },
     {
       name: "TagResource",
+      access: onTagged("TagResource"),
       method: "POST",
       path: TAGS,
       handle: async (req) => {
@@ -53,6 +59,7 @@ export function policyOperations({ control }: LambdaApiDeps): LambdaOperation[] 
     },
     {
       name: "UntagResource",
+      access: onTagged("UntagResource"),
       method: "DELETE",
       path: TAGS,
       handle: async (req) => {
@@ -62,12 +69,14 @@ export function policyOperations({ control }: LambdaApiDeps): LambdaOperation[] 
     },
     {
       name: "ListTags",
+      access: onTagged("ListTags"),
       method: "GET",
       path: TAGS,
       handle: (req) => ({ status: 200, body: control.listTags(param(req, "ARN")) }),
     },
     {
       name: "GetAccountSettings",
+      access: onAccount("GetAccountSettings"),
       method: "GET",
       path: "/2016-08-19/account-settings",
       handle: () => ({ status: 200, body: control.getAccountSettings() }),

@@ -1,3 +1,4 @@
+import { onFunction } from "./access.js";
 import type { LambdaOperation } from "./deps.js";
 import type { LambdaApiDeps } from "./deps.js";
 import { jsonBody, page, param, query } from "./request.js";
@@ -6,11 +7,13 @@ import { ConcurrencyBody, EventInvokeConfigBody } from "./schemas.js";
 const EIC = "/2019-09-25/functions/{FunctionName}/event-invoke-config";
 
 /** Reserved concurrency and event-invoke configs (their paths carry newer API dates). */
-export function settingsOperations({ control }: LambdaApiDeps): LambdaOperation[] {
+export function settingsOperations(deps: LambdaApiDeps): LambdaOperation[] {
+  const { control } = deps;
   const fn = (req: Parameters<LambdaOperation["handle"]>[0]) => param(req, "FunctionName");
   return [
     {
       name: "PutFunctionConcurrency",
+      access: onFunction(deps, "PutFunctionConcurrency", false),
       method: "PUT",
       path: "/2017-10-31/functions/{FunctionName}/concurrency",
       handle: async (req) => ({
@@ -20,12 +23,14 @@ export function settingsOperations({ control }: LambdaApiDeps): LambdaOperation[
     },
     {
       name: "GetFunctionConcurrency",
+      access: onFunction(deps, "GetFunctionConcurrency", false),
       method: "GET",
       path: "/2019-09-30/functions/{FunctionName}/concurrency",
       handle: (req) => ({ status: 200, body: control.getFunctionConcurrency(fn(req)) }),
     },
     {
       name: "DeleteFunctionConcurrency",
+      access: onFunction(deps, "DeleteFunctionConcurrency", false),
       method: "DELETE",
       path: "/2017-10-31/functions/{FunctionName}/concurrency",
       handle: async (req) => {
@@ -35,6 +40,7 @@ export function settingsOperations({ control }: LambdaApiDeps): LambdaOperation[
     },
     {
       name: "PutFunctionEventInvokeConfig",
+      access: onFunction(deps, "PutFunctionEventInvokeConfig"),
       method: "PUT",
       path: EIC,
       handle: async (req) => ({
@@ -48,6 +54,7 @@ export function settingsOperations({ control }: LambdaApiDeps): LambdaOperation[
     },
     {
       name: "UpdateFunctionEventInvokeConfig",
+      access: onFunction(deps, "UpdateFunctionEventInvokeConfig"),
       method: "POST",
       path: EIC,
       handle: async (req) => ({
@@ -61,12 +68,14 @@ export function settingsOperations({ control }: LambdaApiDeps): LambdaOperation[
     },
     {
       name: "GetFunctionEventInvokeConfig",
+      access: onFunction(deps, "GetFunctionEventInvokeConfig"),
       method: "GET",
       path: EIC,
       handle: (req) => ({ status: 200, body: control.getFunctionEventInvokeConfig(fn(req), query(req, "Qualifier")) }),
     },
     {
       name: "DeleteFunctionEventInvokeConfig",
+      access: onFunction(deps, "DeleteFunctionEventInvokeConfig"),
       method: "DELETE",
       path: EIC,
       handle: async (req) => {
@@ -76,6 +85,7 @@ export function settingsOperations({ control }: LambdaApiDeps): LambdaOperation[
     },
     {
       name: "ListFunctionEventInvokeConfigs",
+      access: onFunction(deps, "ListFunctionEventInvokeConfigs", false),
       method: "GET",
       path: `${EIC}/list`,
       handle: (req) => ({ status: 200, body: control.listFunctionEventInvokeConfigs(fn(req), page(req)) }),
