@@ -60,6 +60,7 @@ export async function startNode(config: ServerConfig, overrides: NodeOverrides =
   const apiStore = SqliteApiStore.open({ path: dbPath });
   stopHooks.push(() => apiStore.close());
   const codeStore = new FsCodeStore({ dataDir: config.dataDir });
+  await codeStore.removeLeftovers();
   const control = await LambdaControlPlane.open({
     store,
     codeStore,
