@@ -19,6 +19,7 @@ import { createApiServer } from "./api/http-server.js";
 import { createSigV4Verifier } from "./api/sigv4.js";
 import type { Operation } from "./api/types.js";
 import type { ServerConfig } from "./config/server-config.js";
+import { describeSandbox, type SandboxReport } from "./adapters/process/sandbox/report.js";
 import type { InvocationRecord } from "./domain/invocation.js";
 import { systemClock, type Clock } from "./shared/clock.js";
 import { randomIds, type IdSource } from "./shared/ids.js";
@@ -34,6 +35,10 @@ export interface RunningNode {
   readonly accessKey: AccessKey;
   /** Set when this start generated the access key: print it once. */
   readonly generatedCredentialsFile: string | undefined;
+  /** What the instance sandbox does on this machine. */
+  readonly sandbox: SandboxReport;
+  /** The same, as the lines printed at start (which protections are on, which are off and why). */
+  readonly sandboxLines: readonly string[];
   /** Stops accepting requests, lets in-flight ones finish, then stops every part. */
   stop(): Promise<void>;
 }
@@ -85,6 +90,10 @@ export async function startNode(config: ServerConfig, overrides: NodeOverrides =
     scaleOutWaitMs: config.scaleOutWaitMs,
     aheadDepth: config.aheadDepth,
     instanceNice: config.instanceNice,
+    sandbox: config.sandbox,
+    sandboxUids: config.sandboxUids,
+    // Sandboxed instances reach the node's ports through their network namespace: known once listening.
+    deferSpares: true,
     random: config.randomSeed === undefined ? undefined : seededRandom(config.randomSeed),
     onRecord: overrides.onRecord,
     instanceEnv,
@@ -126,8 +135,10 @@ export async function startNode(config: ServerConfig, overrides: NodeOverrides =
   ];
   const api = createApiServer({ operations, verify: createSigV4Verifier(credentials.lookup), ids, clock });
   const apiUrl = await api.listen(config.apiPort, config.apiHost);
+  const apiPort = Number(new URL(apiUrl).port);
+  engine.launcher.setForwardedPorts([apiPort, gatewayPort]);
   Object.assign(instanceEnv, {
-    AWS_ENDPOINT_URL: `http://127.0.0.1:${new URL(apiUrl).port}`,
+    AWS_ENDPOINT_URL: `http://127.0.0.1:${apiPort}`,
     AWS_ACCESS_KEY_ID: credentials.instance.accessKeyId,
     AWS_SECRET_ACCESS_KEY: credentials.instance.secretAccessKey,
   });
@@ -139,6 +150,8 @@ export async function startNode(config: ServerConfig, overrides: NodeOverrides =
     gatewayUrl: `http://${config.gatewayHost}:${gatewayPort}`,
     accessKey: credentials.primary,
     generatedCredentialsFile: credentials.generatedFile,
+    sandbox: engine.sandbox,
+    sandboxLines: describeSandbox(engine.sandbox),
     stop() {
       stopping ??= (async () => {
         // Running Event invocations finish first, while the API still answers: their functions may

@@ -45,6 +45,7 @@ function readyMessage(config: ServerConfig, node: RunningNode): string {
     `  Gateway      ${node.gatewayUrl ?? "(not available yet)"}`,
     `  Data         ${config.dataDir}`,
     `  Access key   ${node.accessKey.accessKeyId}`,
+    ...node.sandboxLines.map((l, i) => (i === 0 ? `  Instances    ${l}` : `               ${l}`)),
   ];
   if (node.generatedCredentialsFile !== undefined) {
     lines.push(

@@ -2,7 +2,11 @@ import { mkdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { linkBundledSdks } from "../adapters/process/bundled-sdks.js";
+import { removeScratchLeftovers } from "../adapters/process/isolation.js";
 import { ProcessLauncher } from "../adapters/process/process-launcher.js";
+import { listDir, sdkClosure } from "../adapters/process/sandbox/host-view.js";
+import type { SandboxReport } from "../adapters/process/sandbox/report.js";
+import { Sandbox } from "../adapters/process/sandbox/sandbox.js";
 import type { InvocationRecord } from "../domain/invocation.js";
 import { InstancePool } from "../invoker/instance-pool.js";
 import { Invoker } from "../invoker/invoker.js";
@@ -45,6 +49,15 @@ export interface EngineOptions {
   readonly instanceEnv?: Readonly<Record<string, string>>;
   readonly nodePath?: readonly string[];
   readonly namespaces?: boolean;
+  /**
+   * The instance sandbox: `auto` (default) uses what the machine allows, `strict` refuses to start
+   * without all of it, `off` gives instances only a private /tmp.
+   */
+  readonly sandbox?: "auto" | "strict" | "off";
+  /** Host uids for sandboxed instances (when the node runs as root). */
+  readonly sandboxUids?: { readonly first: number; readonly last: number };
+  /** Start no spare process before launcher.setForwardedPorts() (the node's ports are not known yet). */
+  readonly deferSpares?: boolean;
   /** Nice value of instance processes (default 0: the node's own priority). */
   readonly instanceNice?: number;
   readonly clock?: Clock;
@@ -58,14 +71,39 @@ export interface Engine {
   readonly invoker: Invoker;
   readonly pool: InstancePool;
   readonly launcher: ProcessLauncher;
+  /** What the instance sandbox does on this machine. */
+  readonly sandbox: SandboxReport;
   close(): Promise<void>;
+}
+
+/** The default range of host uids for instances (never 0; 65 536 of them). */
+export const DEFAULT_SANDBOX_UIDS = { first: 200_000, last: 265_535 } as const;
+
+async function openSandbox(
+  o: EngineOptions,
+  clock: Clock,
+): Promise<{ sandbox: Sandbox | undefined; report: SandboxReport }> {
+  const mode = o.sandbox ?? "auto";
+  if (mode === "off") return { sandbox: undefined, report: { mode, off: {}, details: [] } };
+  const scope = join(PACKAGE_ROOT, "node_modules", "@aws-sdk");
+  const roots = ["aws-sdk", ...listDir(scope).map((n) => `@aws-sdk/${n}`)];
+  return Sandbox.open({
+    mode,
+    uids: o.sandboxUids ?? DEFAULT_SANDBOX_UIDS,
+    stateDir: join(o.scratchDir, "sandbox"),
+    runtimeDir: RUNTIME_DIR,
+    sdkPackages: sdkClosure(PACKAGE_ROOT, roots),
+    clock,
+  });
 }
 
 /** Builds the invocation engine. Call `close()` to stop every instance it started. */
 export async function createEngine(o: EngineOptions): Promise<Engine> {
   await mkdir(o.scratchDir, { recursive: true });
+  await removeScratchLeftovers(o.scratchDir);
   const sdkDir = await linkBundledSdks(join(o.scratchDir, "sdk"));
   const clock = o.clock ?? systemClock;
+  const { sandbox, report } = await openSandbox(o, clock);
   const ids = o.ids ?? randomIds;
   const launcher = new ProcessLauncher({
     bootstrapPath: BOOTSTRAP_PATH,
@@ -75,6 +113,7 @@ export async function createEngine(o: EngineOptions): Promise<Engine> {
       hiddenFiles: o.hiddenFiles,
       namespaces: o.namespaces,
       nice: o.instanceNice,
+      sandbox,
     },
     platformEnv: {
       path: o.path,
@@ -85,6 +124,7 @@ export async function createEngine(o: EngineOptions): Promise<Engine> {
     ids,
     sparesPerHeap: o.sparesPerHeap ?? 2,
     nodeChannel: o.nodeChannel,
+    deferSpares: o.deferSpares,
   });
   const pool = new InstancePool({
     launcher,
@@ -109,9 +149,11 @@ export async function createEngine(o: EngineOptions): Promise<Engine> {
     invoker,
     pool,
     launcher,
+    sandbox: report,
     async close() {
       await pool.close();
       await launcher.close();
+      await sandbox?.close();
     },
   };
 }

@@ -34,6 +34,10 @@ export interface ServerConfig {
   readonly instanceNice: number;
   /** Seed of the draws behind alias weights and stage canaries; absent = Math.random. */
   readonly randomSeed?: number | undefined;
+  /** The instance sandbox: `auto` uses what the machine allows, `strict` refuses to start without all of it. */
+  readonly sandbox: "auto" | "strict" | "off";
+  /** Host uids sandboxed instances run as (the node running as root), first to last. */
+  readonly sandboxUids: { readonly first: number; readonly last: number };
 }
 
 /** A configuration value was missing or malformed; the message names the flag or variable. */
@@ -54,6 +58,18 @@ const optionalSeed = () =>
     .regex(/^\d*$/, "must be a whole number from 0 to 4294967295")
     .transform((s) => (s === "" ? undefined : Number(s)))
     .refine((n) => n === undefined || n <= 0xffffffff, "must be a whole number from 0 to 4294967295");
+
+/** A uid range `first-last`, never including 0 (root). */
+const uidRange = () =>
+  z
+    .string()
+    .regex(/^\d+-\d+$/, "must be a range like 200000-265535")
+    .transform((s) => {
+      const [first, last] = s.split("-").map(Number) as [number, number];
+      return { first, last };
+    })
+    .refine((r) => r.first >= 1, "must not include uid 0 (root)")
+    .refine((r) => r.last >= r.first && r.last <= 4294967294, "must go from a lower to a higher uid below 4294967295");
 
 /** Each setting: its flag, its environment variable, its schema and its default. */
 const SETTINGS = {
@@ -80,6 +96,8 @@ const SETTINGS = {
   "ahead-depth": { env: "HANEUL_AHEAD_DEPTH", schema: count(0).max(16), fallback: String(AHEAD_DEPTH) },
   "instance-nice": { env: "HANEUL_INSTANCE_NICE", schema: count(0).max(19), fallback: "10" },
   "random-seed": { env: "HANEUL_RANDOM_SEED", schema: optionalSeed(), fallback: "" },
+  sandbox: { env: "HANEUL_SANDBOX", schema: z.enum(["auto", "strict", "off"]), fallback: "auto" },
+  "sandbox-uids": { env: "HANEUL_SANDBOX_UIDS", schema: uidRange(), fallback: "200000-265535" },
 } as const;
 
 type SettingName = keyof typeof SETTINGS;
@@ -114,6 +132,11 @@ export const SERVER_USAGE = `usage: haneul server [options]
   --random-seed <n>        seed the draws behind alias weights and stage canaries, so that
                            traffic splits the same way on every run (HANEUL_RANDOM_SEED,
                            0-4294967295; default unseeded)
+  --sandbox <mode>         instance sandbox (HANEUL_SANDBOX): auto (default) uses all this
+                           machine allows and says at start what is off; strict refuses to
+                           start without all of it; off gives instances a private /tmp only
+  --sandbox-uids <a-b>     host uids of sandboxed instances when the node runs as root
+                           (HANEUL_SANDBOX_UIDS, default 200000-265535; never 0)
 
 Access keys: HANEUL_ACCESS_KEY_ID and HANEUL_SECRET_ACCESS_KEY (both or neither);
 without them a key pair is generated in <data>/credentials on first start.
@@ -153,6 +176,8 @@ export function loadServerConfig(env: Env, argv: readonly string[], cwd = proces
     aheadDepth: pick("ahead-depth"),
     instanceNice: pick("instance-nice"),
     randomSeed: pick("random-seed"),
+    sandbox: pick("sandbox"),
+    sandboxUids: Object.freeze(pick("sandbox-uids")),
   });
 }
 

@@ -5,9 +5,11 @@ import { errorBody } from "../../domain/invocation.js";
 import type { IdSource } from "../../shared/ids.js";
 import type { InstanceLauncher, LaunchResult } from "../../ports/instance-launcher.js";
 import { instanceEnv, type PlatformEnv } from "./instance-env.js";
-import type { IsolationOptions } from "./isolation.js";
+import type { IsolationOptions, SandboxedStart } from "./isolation.js";
 import { NodeIpcInstance } from "./node-ipc-instance.js";
 import { RuntimeApiInstance } from "./runtime-api-instance.js";
+import { SANDBOX_PATHS } from "./sandbox/bwrap-args.js";
+import type { InstanceLimits } from "./sandbox/cgroups.js";
 import { SparePool } from "./spare-pool.js";
 
 export interface ProcessLauncherOptions {
@@ -25,12 +27,36 @@ export interface ProcessLauncherOptions {
   readonly nodeChannel?: "ipc" | "runtime-api";
   /** Heap sizes to keep spares for from the start (default: the one for 128 MB). */
   readonly warmHeaps?: readonly number[];
+  /** Start no spare before setForwardedPorts() (the node's ports are not known yet). */
+  readonly deferSpares?: boolean;
 }
 
 const INIT_TIMEOUT_MS = 10_000;
+/** Lambda's default EphemeralStorage. */
+const DEFAULT_TMP_MB = 512;
 
 function nodeArgs(heapMb: number): string[] {
   return [`--max-old-space-size=${heapMb}`];
+}
+
+/** Where an instance finds things: on the host, or at Lambda's paths inside the sandbox. */
+interface InstanceView {
+  readonly bootstrapPath: string;
+  readonly platformEnv: PlatformEnv;
+  taskRoot(spec: FunctionSpec): string;
+}
+
+/** A spare's shape: what is fixed when its process starts. */
+function shapeOf(spec: FunctionSpec): string {
+  return `${heapLimitMb(spec.memoryMb)}:${spec.ephemeralStorageMb ?? DEFAULT_TMP_MB}`;
+}
+
+/**
+ * Memory an instance may hold in all: its memory size plus its /tmp, whose tmpfs pages the kernel
+ * charges to the same cgroup (on Lambda /tmp is separate from memory; see ARCHITECTURE.md).
+ */
+function limitsOf(memoryMb: number, tmpMb: number): InstanceLimits {
+  return { memoryBytes: (memoryMb + tmpMb) * 1024 * 1024, memoryMb };
 }
 
 /** Starts function instances as isolated child processes. */
@@ -38,11 +64,28 @@ export class ProcessLauncher implements InstanceLauncher {
   readonly #o: ProcessLauncherOptions;
   readonly #spares: SparePool;
   readonly #live = new Set<{ stop(): Promise<void>; alive: boolean }>();
+  readonly #view: InstanceView;
+  readonly #warm: string[];
 
   constructor(options: ProcessLauncherOptions) {
     this.#o = options;
-    this.#spares = new SparePool((heap) => this.#spawnNode(heap), options.sparesPerHeap);
-    for (const heap of options.warmHeaps ?? [heapLimitMb(128)]) this.#spares.want(heap);
+    const sandbox = options.isolation.sandbox;
+    this.#view = sandbox
+      ? {
+          bootstrapPath: `${SANDBOX_PATHS.runtimeDir}/bootstrap.js`,
+          platformEnv: {
+            ...options.platformEnv,
+            runtimeDir: SANDBOX_PATHS.runtimeRoot,
+            nodePath: [SANDBOX_PATHS.nodeModules],
+          },
+          taskRoot: () => SANDBOX_PATHS.taskRoot,
+        }
+      : { bootstrapPath: options.bootstrapPath, platformEnv: options.platformEnv, taskRoot: (spec) => spec.codeDir };
+    // In the sandbox a spare's code is mounted into it later, which needs the machine's support.
+    const spares = sandbox && !sandbox.takesCodeLater ? 0 : options.sparesPerHeap;
+    this.#spares = new SparePool((shape) => this.#spawnSpare(shape), spares);
+    this.#warm = (options.warmHeaps ?? [heapLimitMb(128)]).map((heap) => `${heap}:${DEFAULT_TMP_MB}`);
+    if (!options.deferSpares) for (const shape of this.#warm) this.#spares.want(shape);
   }
 
   /** Ready spare processes (for tests and the console). */
@@ -50,8 +93,18 @@ export class ProcessLauncher implements InstanceLauncher {
     return this.#spares.size;
   }
 
+  /** The node's own ports that instances reach at 127.0.0.1 (sandbox network); starts deferred spares. */
+  setForwardedPorts(ports: readonly number[]): void {
+    this.#o.isolation.sandbox?.setForwardedPorts(ports);
+    for (const shape of this.#warm) this.#spares.want(shape);
+  }
+
   async launch(spec: FunctionSpec): Promise<LaunchResult> {
-    const env = instanceEnv(spec, this.#o.platformEnv, { streamHex: this.#o.ids.hex(16), now: new Date() });
+    const env = instanceEnv(spec, this.#view.platformEnv, {
+      streamHex: this.#o.ids.hex(16),
+      now: new Date(),
+      taskRoot: this.#view.taskRoot(spec),
+    });
     const initTimeoutMs = Math.max(INIT_TIMEOUT_MS, spec.timeoutSec * 1000);
     if (isNodeRuntime(spec.runtime) && this.#o.nodeChannel !== "runtime-api") return this.#launchNode(spec, env);
     const node = isNodeRuntime(spec.runtime);
@@ -63,14 +116,16 @@ export class ProcessLauncher implements InstanceLauncher {
       );
       return { ok: false, errorType: "Runtime.InvalidEntrypoint", payload, initDurationMs: 0, initLogs: [] };
     }
+    const command = node ? process.execPath : join(this.#view.taskRoot(spec), "bootstrap");
     const result = await RuntimeApiInstance.launch({
       id: this.#o.ids.hex(8),
       spec,
       env,
-      command: node ? process.execPath : bootstrap,
-      args: node ? [...nodeArgs(heapLimitMb(spec.memoryMb)), this.#o.bootstrapPath] : [],
+      command,
+      args: node ? [...nodeArgs(heapLimitMb(spec.memoryMb)), this.#view.bootstrapPath] : [],
       isolation: this.#withCode(spec),
       initTimeoutMs,
+      sandboxed: this.#sandboxed(spec, spec.codeDir),
     });
     if (result.ok) this.#track(result.instance);
     return result;
@@ -86,7 +141,12 @@ export class ProcessLauncher implements InstanceLauncher {
     const started = performance.now();
     let instance: NodeIpcInstance;
     try {
-      instance = this.#spares.take(heap) ?? (await this.#spawnNode(heap, this.#withCode(spec)));
+      instance =
+        this.#spares.take(shapeOf(spec)) ??
+        (await this.#spawnNode(heap, {
+          isolation: this.#withCode(spec),
+          sandboxed: this.#sandboxed(spec, spec.codeDir),
+        }));
     } catch (e) {
       // The runtime process itself did not come up (isolation set-up, resources): an init failure.
       const payload = errorBody("Runtime.ExitError", `Runtime exited with error: ${(e as Error).message}`);
@@ -99,7 +159,8 @@ export class ProcessLauncher implements InstanceLauncher {
       };
     }
     this.#track(instance);
-    const reply = await instance.assign(spec, env);
+    const limits = limitsOf(spec.memoryMb, spec.ephemeralStorageMb ?? DEFAULT_TMP_MB);
+    const reply = await instance.assign(spec, { env, taskRoot: this.#view.taskRoot(spec), limits });
     const initDurationMs = performance.now() - started;
     const initLogs = instance.takeHeldLogs();
     if (reply.ok) return { ok: true, instance, initDurationMs, initLogs };
@@ -107,15 +168,37 @@ export class ProcessLauncher implements InstanceLauncher {
     return { ok: false, errorType: reply.errorType, payload: reply.payload, initDurationMs, initLogs };
   }
 
-  #spawnNode(heapMb: number, isolation: IsolationOptions = this.#o.isolation): Promise<NodeIpcInstance> {
+  /** A spare of `shape` (heap:tmp): code-less; its code and exact limits come with assign(). */
+  #spawnSpare(shape: string): Promise<NodeIpcInstance> {
+    const [heap = 0, tmpMb = DEFAULT_TMP_MB] = shape.split(":").map(Number);
+    // Until then, the most a function with this heap limit may have (heapLimitMb's inverse, rounded up).
+    const memoryMb = Math.ceil((heap + 48) / 0.9);
+    const sandboxed = this.#o.isolation.sandbox
+      ? { codeDir: undefined, limits: limitsOf(memoryMb, tmpMb), tmpMb }
+      : undefined;
+    return this.#spawnNode(heap, { isolation: this.#o.isolation, sandboxed });
+  }
+
+  #spawnNode(
+    heapMb: number,
+    o: { isolation: IsolationOptions; sandboxed: SandboxedStart | undefined },
+  ): Promise<NodeIpcInstance> {
     return NodeIpcInstance.spawn({
       id: this.#o.ids.hex(8),
       nodeArgs: nodeArgs(heapMb),
-      bootstrapPath: this.#o.bootstrapPath,
-      isolation,
+      bootstrapPath: this.#view.bootstrapPath,
+      isolation: o.isolation,
       baseEnv: { PATH: this.#o.platformEnv.path, HANEUL_RUNTIME_CHANNEL: "fd3" },
       cwd: "/",
+      sandboxed: o.sandboxed,
     });
+  }
+
+  /** In the sandbox: what an instance of `spec` starts with (its code given at start). */
+  #sandboxed(spec: FunctionSpec, codeDir: string): SandboxedStart | undefined {
+    if (!this.#o.isolation.sandbox) return undefined;
+    const tmpMb = spec.ephemeralStorageMb ?? DEFAULT_TMP_MB;
+    return { codeDir, limits: limitsOf(spec.memoryMb, tmpMb), tmpMb };
   }
 
   /** Isolation for an instance started for `spec`: its code directory is read-only too. */

@@ -9,7 +9,7 @@ import type {
 import { describeExit, isHeapOutOfMemory } from "./exit-outcome.js";
 import { peakRssMb } from "./peak-memory.js";
 import { InvocationSlot, type RunningInvocation } from "./invocation-slot.js";
-import { spawnIsolated, type IsolationOptions, type SpawnedProcess } from "./isolation.js";
+import { spawnIsolated, type IsolationOptions, type SandboxedStart, type SpawnedProcess } from "./isolation.js";
 import { watchProcess } from "./process-watch.js";
 import { RuntimeApiServer, type RuntimeApiReport } from "./runtime-api-server.js";
 
@@ -23,6 +23,8 @@ export interface RuntimeApiLaunchOptions {
   readonly isolation: IsolationOptions;
   /** How long the init phase may take. */
   readonly initTimeoutMs: number;
+  /** In the sandbox: the code, limits and /tmp size (the Runtime API's port is added). */
+  readonly sandboxed?: SandboxedStart | undefined;
 }
 
 /** An answer the runtime reported, delivered on the next turn. */
@@ -42,8 +44,8 @@ export class RuntimeApiInstance implements Instance {
   #alive = true;
   readonly #slot: InvocationSlot = new InvocationSlot(() => {
     this.#alive = false;
-    this.#slot.notePeakMemory(peakRssMb(this.#proc?.child.pid));
-    this.#proc?.child.kill("SIGKILL");
+    this.#slot.notePeakMemory(peakRssMb(this.#proc?.runtimePid()));
+    this.#proc?.kill();
   });
   #pending: PendingAnswer | undefined;
   #onInit: ((r: RuntimeApiReport | { kind: "exit"; how: string }) => void) | undefined;
@@ -67,6 +69,7 @@ export class RuntimeApiInstance implements Instance {
       env: { ...options.env, AWS_LAMBDA_RUNTIME_API: address },
       cwd: options.spec.codeDir,
       stdio: ["ignore", "pipe", "pipe"],
+      sandboxed: options.sandboxed && { ...options.sandboxed, ports: [Number(address.split(":").at(-1))] },
     });
     instance.#attach(proc);
     const timer = setTimeout(() => instance.#onInit?.({ kind: "exit", how: "init timed out" }), options.initTimeoutMs);
@@ -74,7 +77,10 @@ export class RuntimeApiInstance implements Instance {
     clearTimeout(timer);
     const initDurationMs = performance.now() - started;
     const initLogs = instance.#slot.takeHeld();
-    if (first.kind === "next") return { ok: true, instance, initDurationMs, initLogs };
+    if (first.kind === "next") {
+      proc.freezeWhenIdle(() => instance.#slot.current === undefined);
+      return { ok: true, instance, initDurationMs, initLogs };
+    }
     await instance.stop();
     if (first.kind === "init-error") {
       return { ok: false, errorType: first.errorType, payload: first.payload, initDurationMs, initLogs };
@@ -99,12 +105,13 @@ export class RuntimeApiInstance implements Instance {
     if (request.traceId) headers["Lambda-Runtime-Trace-Id"] = request.traceId;
     if (request.clientContext) headers["Lambda-Runtime-Client-Context"] = request.clientContext;
     const result = this.#slot.start(request, this.spec.timeoutSec);
+    this.#proc?.beforeEvent();
     this.#server.deliver({ requestId: request.requestId, payload: request.payload, headers });
     return result;
   }
 
   async stop(): Promise<void> {
-    if (this.#alive) this.#proc?.child.kill("SIGKILL");
+    if (this.#alive) this.#proc?.kill();
     this.#alive = false;
     this.#server.close();
     await this.#exited;
@@ -143,18 +150,21 @@ export class RuntimeApiInstance implements Instance {
   #complete(p: PendingAnswer): void {
     if (this.#pending !== p) return;
     this.#pending = undefined;
-    this.#slot.notePeakMemory(peakRssMb(this.#proc?.child.pid));
+    this.#slot.notePeakMemory(peakRssMb(this.#proc?.runtimePid()));
     const r = p.report;
     const errorType = r.kind === "error" ? r.errorType : undefined;
     const kind = r.kind === "response" ? "ok" : "function-error";
     this.#slot.finish(p.running, { kind, payload: r.payload, errorType });
   }
 
-  #handleExit(code: number | null, signal: NodeJS.Signals | null): void {
+  #handleExit(status: number | null, how: NodeJS.Signals | null): void {
     this.#alive = false;
+    const { code, signal } = this.#proc ? this.#proc.exitOf(status, how) : { code: status, signal: how };
     this.#onInit?.({ kind: "exit", how: describeExit(code, signal) });
     this.#onInit = undefined;
     if (this.#pending) this.#complete(this.#pending);
-    this.#slot.crash({ code, signal, outOfMemory: isHeapOutOfMemory(this.#stderrTail) }, undefined);
+    const outOfMemory = isHeapOutOfMemory(this.#stderrTail) || (this.#proc?.outOfMemory() ?? false);
+    if (outOfMemory) this.#slot.notePeakMemory(this.spec.memoryMb);
+    this.#slot.crash({ code, signal, outOfMemory }, undefined);
   }
 }

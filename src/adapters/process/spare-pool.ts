@@ -3,34 +3,35 @@ import type { NodeIpcInstance } from "./node-ipc-instance.js";
 const REFILL_DELAY_MS = 25;
 
 /**
- * Pre-started, code-less Node.js runtime processes, one small stock per V8 heap limit in use, so
+ * Pre-started, code-less Node.js runtime processes, one small stock per shape in use (the V8 heap
+ * limit, and in the sandbox the size of /tmp, both fixed at start), so
  * that a cold start only loads user code. Refills one process at a time in the background so that
  * spawning (which blocks the event loop for a moment) never starves warm traffic.
  */
 export class SparePool {
-  readonly #stock = new Map<number, NodeIpcInstance[]>();
-  readonly #spawn: (heapMb: number) => Promise<NodeIpcInstance>;
+  readonly #stock = new Map<string, NodeIpcInstance[]>();
+  readonly #spawn: (shape: string) => Promise<NodeIpcInstance>;
   readonly #perHeap: number;
   #refilling = false;
   #closed = false;
-  readonly #wanted = new Set<number>();
+  readonly #wanted = new Set<string>();
 
-  constructor(spawn: (heapMb: number) => Promise<NodeIpcInstance>, perHeap: number) {
+  constructor(spawn: (shape: string) => Promise<NodeIpcInstance>, perHeap: number) {
     this.#spawn = spawn;
     this.#perHeap = perHeap;
   }
 
-  /** Keeps spares for `heapMb` from now on and starts filling. */
-  want(heapMb: number): void {
+  /** Keeps spares of `shape` from now on and starts filling. */
+  want(shape: string): void {
     if (this.#perHeap <= 0 || this.#closed) return;
-    this.#wanted.add(heapMb);
+    this.#wanted.add(shape);
     this.#scheduleRefill();
   }
 
-  /** Takes a live spare for `heapMb`, or undefined when none is ready. */
-  take(heapMb: number): NodeIpcInstance | undefined {
-    this.want(heapMb);
-    const stock = this.#stock.get(heapMb);
+  /** Takes a live spare of `shape`, or undefined when none is ready. */
+  take(shape: string): NodeIpcInstance | undefined {
+    this.want(shape);
+    const stock = this.#stock.get(shape);
     while (stock?.length) {
       const spare = stock.pop();
       if (spare?.alive) {
@@ -55,7 +56,7 @@ export class SparePool {
     await Promise.all(all.map((s) => s.stop()));
   }
 
-  #missing(): number | undefined {
+  #missing(): string | undefined {
     for (const heap of this.#wanted) {
       const stock = this.#stock.get(heap) ?? [];
       if (stock.filter((s) => s.alive).length < this.#perHeap) return heap;
