@@ -56,6 +56,12 @@ export interface EngineOptions {
   readonly sandbox?: "auto" | "strict" | "off";
   /** Host uids for sandboxed instances (when the node runs as root). */
   readonly sandboxUids?: { readonly first: number; readonly last: number };
+  /**
+   * A node_modules directory every function sees as a layer's, at /opt/nodejs/node_modules (on
+   * NODE_PATH, as on Lambda): what `haneul invoke` and tests use for code that does not bundle
+   * its dependencies.
+   */
+  readonly layerNodeModules?: string;
   /** Start no spare process before launcher.setForwardedPorts() (the node's ports are not known yet). */
   readonly deferSpares?: boolean;
   /** Nice value of instance processes (default 0: the node's own priority). */
@@ -92,6 +98,8 @@ async function openSandbox(
     uids: o.sandboxUids ?? DEFAULT_SANDBOX_UIDS,
     stateDir: join(o.scratchDir, "sandbox"),
     runtimeDir: RUNTIME_DIR,
+    nodeModules: join(PACKAGE_ROOT, "node_modules"),
+    layerNodeModules: o.layerNodeModules,
     sdkPackages: sdkClosure(PACKAGE_ROOT, roots),
     clock,
   });
@@ -118,7 +126,7 @@ export async function createEngine(o: EngineOptions): Promise<Engine> {
     platformEnv: {
       path: o.path,
       runtimeDir: RUNTIME_DIR,
-      nodePath: [...(o.nodePath ?? []), sdkDir],
+      nodePath: [...(o.nodePath ?? []), ...(o.layerNodeModules ? [o.layerNodeModules] : []), sdkDir],
       extra: o.instanceEnv,
     },
     ids,

@@ -1,8 +1,4 @@
-/**
- * The bubblewrap command line of one instance: what its file system, identity and namespaces are.
- * Pure: every host path it binds is given as an open descriptor (fd numbers in `fds`), so that a
- * sandbox started under an unprivileged uid can bind directories that uid could not walk to.
- */
+/** The bubblewrap command line of one instance: what its file system, identity and namespaces are. */
 
 /** Inside the sandbox, as on Lambda. */
 export const SANDBOX_PATHS = {
@@ -12,32 +8,34 @@ export const SANDBOX_PATHS = {
   runtimeDir: "/var/runtime/haneul",
   /** The bundled AWS SDKs. */
   nodeModules: "/var/runtime/node_modules",
-  /** Where layers go (reserved: the directory exists and is empty). */
+  /** Where layers go (the directory exists; layers are not implemented yet). */
   layers: "/opt",
+  /** A layer's node_modules, on NODE_PATH as on Lambda. */
+  layerNodeModules: "/opt/nodejs/node_modules",
 } as const;
 
 /** Lambda's sandbox user (`sbx_user1051`). */
 export const SANDBOX_UID = 993;
 export const SANDBOX_GID = 990;
 
-/** What the host must provide for one instance, as descriptors the sandbox command inherits. */
-export interface BwrapFds {
-  /** The seccomp BPF program, if seccomp is on. */
+/** What the host provides for one instance: paths bubblewrap binds, and descriptors it reads. */
+export interface BwrapSources {
+  /** The seccomp BPF program (a descriptor), if seccomp is on. */
   readonly seccomp?: number | undefined;
-  /** The code directory, or the empty slot a spare's code is mounted into later. */
-  readonly task: number;
+  /** The code directory, or the empty slot a spare's code is mounted onto later. */
+  readonly task: string;
   /** The compiled runtime directory. */
-  readonly runtime: number;
-  /** Each bundled SDK package: descriptor and its path below node_modules. */
-  readonly packages: readonly { readonly fd: number; readonly name: string }[];
-  /** Generated files: /etc/passwd, /etc/group, /etc/hosts, /var/runtime/package.json. */
+  readonly runtime: string;
+  /** Each bundled SDK package: where it is and its path below node_modules. */
+  readonly packages: readonly { readonly source: string; readonly name: string }[];
+  /** Generated files (descriptors to read): /etc/passwd, /etc/group, /etc/hosts, /var/runtime/package.json. */
   readonly files: readonly { readonly fd: number; readonly path: string }[];
-  /** Directories bound at their own path (the Node.js installation when it is not under /usr). */
-  readonly samePath: readonly { readonly fd: number; readonly path: string }[];
+  /** Directories bound at a path of their own (the Node.js installation when it is not under /usr). */
+  readonly samePath: readonly { readonly source: string; readonly path: string }[];
 }
 
 export interface BwrapOptions {
-  readonly fds: BwrapFds;
+  readonly sources: BwrapSources;
   /** Size of the private /tmp (EphemeralStorage), bytes. */
   readonly tmpBytes: number;
   /** The instance's environment (bwrap's own is cleared, so the sandbox's pid 1 holds nothing). */
@@ -68,12 +66,14 @@ export function bwrapArgs(o: BwrapOptions): string[] {
   for (const path of o.etc) a.push("--ro-bind-try", path, path);
   a.push("--proc", "/proc", "--dev", "/dev");
   a.push("--size", String(o.tmpBytes), "--perms", "1777", "--tmpfs", "/tmp");
-  a.push("--dir", "/var", "--ro-bind-fd", String(o.fds.task), SANDBOX_PATHS.taskRoot);
-  a.push("--ro-bind-fd", String(o.fds.runtime), SANDBOX_PATHS.runtimeDir);
-  for (const p of o.fds.packages) a.push("--ro-bind-fd", String(p.fd), `${SANDBOX_PATHS.nodeModules}/${p.name}`);
-  for (const f of o.fds.files) a.push("--ro-bind-data", String(f.fd), f.path);
-  for (const d of o.fds.samePath) a.push("--ro-bind-fd", String(d.fd), d.path);
-  a.push("--dir", SANDBOX_PATHS.layers, "--chdir", o.cwd);
-  if (o.fds.seccomp !== undefined) a.push("--seccomp", String(o.fds.seccomp));
+  const src = o.sources;
+  a.push("--dir", "/var", "--ro-bind", src.task, SANDBOX_PATHS.taskRoot);
+  a.push("--ro-bind", src.runtime, SANDBOX_PATHS.runtimeDir);
+  for (const p of src.packages) a.push("--ro-bind", p.source, `${SANDBOX_PATHS.nodeModules}/${p.name}`);
+  for (const f of src.files) a.push("--ro-bind-data", String(f.fd), f.path);
+  a.push("--dir", SANDBOX_PATHS.layers);
+  for (const d of src.samePath) a.push("--ro-bind", d.source, d.path);
+  a.push("--chdir", o.cwd);
+  if (src.seccomp !== undefined) a.push("--seccomp", String(src.seccomp));
   return a;
 }

@@ -2,9 +2,9 @@ import { spawn, type ChildProcess, type StdioOptions } from "node:child_process"
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { constants as osConstants } from "node:os";
 import { join } from "node:path";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import type { Clock } from "../../../shared/clock.js";
-import { bwrapArgs, type BwrapFds } from "./bwrap-args.js";
+import { bwrapArgs, SANDBOX_PATHS, type BwrapSources } from "./bwrap-args.js";
 import { CgroupTree, type InstanceCgroup, type InstanceLimits } from "./cgroups.js";
 import {
   defaultGateway,
@@ -17,7 +17,7 @@ import {
 import { asUser, pastaCommand, probeMachine } from "./probe.js";
 import { SandboxUnavailable, type ProtectionName, type SandboxReport } from "./report.js";
 import { compileSeccompFilter } from "./seccomp-filter.js";
-import { SlotMounts } from "./slot-mounts.js";
+import { HostView } from "./host-mounts.js";
 import { UidPool } from "./uid-pool.js";
 
 /** How the node wants its sandbox. */
@@ -29,8 +29,11 @@ export interface SandboxSettings {
   readonly stateDir: string;
   /** The compiled runtime on the host (bound at /var/runtime/haneul). */
   readonly runtimeDir: string;
-  /** The bundled SDK packages (bound below /var/runtime/node_modules). */
+  /** The installation's node_modules, and the bundled SDK packages in it (bound below /var/runtime/node_modules). */
+  readonly nodeModules: string;
   readonly sdkPackages: readonly SdkPackage[];
+  /** A host node_modules directory shown at /opt/nodejs/node_modules (a layer's place). */
+  readonly layerNodeModules?: string | undefined;
   readonly clock: Clock;
 }
 
@@ -68,16 +71,13 @@ export class Sandbox {
   readonly #s: SandboxSettings;
   readonly #uids: UidPool | undefined;
   readonly #cgroups: CgroupTree | undefined;
-  readonly #slots: SlotMounts | undefined;
+  /** Root only: the walkable host directory of mounts (see HostView); all code goes through its slots. */
+  readonly #view: HostView | undefined;
   readonly #network: boolean;
   readonly #seccompFile: string | undefined;
   readonly #files: readonly { file: string; path: string }[];
-  /** Descriptors opened once and passed to every instance: runtime, SDK packages, Node's installation. */
-  readonly #fixed: {
-    runtime: number;
-    packages: { fd: number; name: string }[];
-    samePath: { fd: number; path: string }[];
-  };
+  /** What every instance binds from the host: runtime, SDK packages, Node's installation. */
+  readonly #fixed: Omit<BwrapSources, "task" | "files" | "seccomp">;
   readonly #shell: string;
   readonly #wrapper: string;
   #ports: readonly number[] = [];
@@ -90,7 +90,7 @@ export class Sandbox {
       report: SandboxReport;
       uids: UidPool | undefined;
       cgroups: CgroupTree | undefined;
-      slots: SlotMounts | undefined;
+      view: HostView | undefined;
       network: boolean;
       seccompFile: string | undefined;
       files: { file: string; path: string }[];
@@ -100,15 +100,21 @@ export class Sandbox {
     this.report = parts.report;
     this.#uids = parts.uids;
     this.#cgroups = parts.cgroups;
-    this.#slots = parts.slots;
+    this.#view = parts.view;
     this.#network = parts.network;
     this.#seccompFile = parts.seccompFile;
     this.#files = parts.files;
     const install = nodeInstallDir(process.execPath);
+    const view = parts.view;
     this.#fixed = {
-      runtime: openSync(s.runtimeDir, "r"),
-      packages: s.sdkPackages.map((p) => ({ fd: openSync(p.dir, "r"), name: p.name })),
-      samePath: install ? [{ fd: openSync(install, "r"), path: install }] : [],
+      runtime: view ? view.runtimeDir : s.runtimeDir,
+      packages: s.sdkPackages.map((p) => ({ source: view ? `${view.nodeModules}/${p.name}` : p.dir, name: p.name })),
+      samePath: [
+        ...(install ? [{ source: view ? view.nodeInstall : install, path: install }] : []),
+        ...(s.layerNodeModules
+          ? [{ source: view ? view.layerNodeModules : s.layerNodeModules, path: SANDBOX_PATHS.layerNodeModules }]
+          : []),
+      ],
     };
     this.#shell = existsSync("/bin/bash") ? "/bin/bash" : "sh";
     this.#wrapper = [JOIN, ...(this.#shell === "sh" ? [] : [CLOSE_STRAY_FDS]), 'exec "$@"'].join("\n");
@@ -136,16 +142,21 @@ export class Sandbox {
     if (cgroups.ok) details.push(`cgroup ${cgroups.tree.version}`);
     else off.cgroups = cgroups.reason;
     mkdirSync(s.stateDir, { recursive: true, mode: 0o700 });
-    let slots: SlotMounts | undefined;
-    if (!machine.root)
-      off.spares = "mounting code into a started sandbox needs root: every cold start spawns a process";
-    else {
+    let view: HostView | undefined;
+    if (machine.root) {
       try {
-        slots = await SlotMounts.open(join(s.stateDir, "slots"));
+        view = await HostView.open(hostViewRoot(s.stateDir), {
+          runtimeDir: s.runtimeDir,
+          nodeModules: s.nodeModules,
+          nodeInstall: nodeInstallDir(process.execPath),
+          layerNodeModules: s.layerNodeModules,
+        });
       } catch (e) {
-        off.spares = `cannot make the code slots a shared mount: ${(e as Error).message}`;
+        off.namespaces = `cannot mount the sandboxes' view of the host: ${(e as Error).message}`;
+        if (cgroups.ok) cgroups.tree.close();
+        return Sandbox.#finish(s, undefined, { mode: s.mode, off, details });
       }
-    }
+    } else off.spares = "mounting code into a started sandbox needs root: every cold start spawns a process";
     const seccompFile = seccomp.ok ? join(s.stateDir, "seccomp.bpf") : undefined;
     if (seccomp.ok && seccompFile) writeFileSync(seccompFile, seccomp.bpf, { mode: 0o600 });
     const gateway = machine.pasta === undefined ? defaultGateway() : "127.0.0.1";
@@ -159,7 +170,7 @@ export class Sandbox {
       report,
       uids: machine.root ? new UidPool(s.uids) : undefined,
       cgroups: cgroups.ok ? cgroups.tree : undefined,
-      slots,
+      view,
       network: machine.pasta === undefined,
       seccompFile,
       files,
@@ -181,7 +192,7 @@ export class Sandbox {
 
   /** Whether a started, code-less process can be given its code later (spare processes). */
   get takesCodeLater(): boolean {
-    return this.#slots !== undefined;
+    return this.#view !== undefined;
   }
 
   /** Ports of the host's loopback every instance reaches at 127.0.0.1 (the node's API and gateway). */
@@ -190,7 +201,7 @@ export class Sandbox {
   }
 
   /** Starts one instance in its own sandbox. */
-  spawn(o: SandboxSpawn): SandboxedProcess {
+  async spawn(o: SandboxSpawn): Promise<SandboxedProcess> {
     const id = randomBytes(6).toString("hex");
     const uid = this.#uids?.take();
     let cgroup: InstanceCgroup | undefined;
@@ -203,23 +214,34 @@ export class Sandbox {
     };
     try {
       cgroup = this.#cgroups?.create(id, o.limits);
-      let task: number;
-      if (o.codeDir !== undefined) task = open(o.codeDir);
-      else if (this.#slots) {
-        task = open(this.#slots.create(id));
+      let task: string;
+      if (this.#view) {
+        // Root: the code goes through a slot the sandbox's uid can reach, bound now or at assign().
+        task = this.#view.createSlot(id);
         slot = true;
-      } else throw new Error("haneul: this sandbox cannot take code later (no spare processes)");
+        if (o.codeDir !== undefined) await this.#view.bindCode(id, o.codeDir);
+      } else if (o.codeDir !== undefined) task = o.codeDir;
+      else throw new Error("haneul: this sandbox cannot take code later (no spare processes)");
       const perSpawn = {
         seccomp: this.#seccompFile === undefined ? undefined : open(this.#seccompFile),
         task,
         files: this.#files.map((f) => ({ fd: open(f.file), path: f.path })),
       };
       const child = this.#start(o, uid, cgroup, perSpawn);
-      return new SandboxedProcess({ sandbox: this, child, id, uid, cgroup, slot, tmpMb: o.tmpMb });
+      return new SandboxedProcess({
+        sandbox: this,
+        child,
+        id,
+        uid,
+        cgroup,
+        slot,
+        tmpMb: o.tmpMb,
+        hasCode: o.codeDir !== undefined,
+      });
     } catch (e) {
       if (uid !== undefined) this.#uids?.release(uid);
       if (cgroup) void cgroup.remove();
-      if (slot) void this.#slots?.release(id);
+      if (slot) void this.#view?.releaseSlot(id);
       throw e;
     } finally {
       for (const fd of opened) closeSync(fd);
@@ -230,21 +252,19 @@ export class Sandbox {
     o: SandboxSpawn,
     uid: number | undefined,
     cgroup: InstanceCgroup | undefined,
-    perSpawn: { seccomp: number | undefined; task: number; files: { fd: number; path: string }[] },
+    perSpawn: { seccomp: number | undefined; task: string; files: { fd: number; path: string }[] },
   ): ChildProcess {
-    // Descriptors from ARGS_FD on: the argument pipe, then everything bwrap binds, renumbered.
+    // Descriptors from ARGS_FD on: the argument pipe, then what bwrap reads (seccomp, files), renumbered.
     const inherited: number[] = [];
     const at = (fd: number): number => ARGS_FD + 1 + inherited.push(fd) - 1;
-    const fds: BwrapFds = {
+    const sources: BwrapSources = {
+      ...this.#fixed,
       seccomp: perSpawn.seccomp === undefined ? undefined : at(perSpawn.seccomp),
-      task: at(perSpawn.task),
-      runtime: at(this.#fixed.runtime),
-      packages: this.#fixed.packages.map((p) => ({ fd: at(p.fd), name: p.name })),
+      task: perSpawn.task,
       files: perSpawn.files.map((f) => ({ fd: at(f.fd), path: f.path })),
-      samePath: this.#fixed.samePath.map((d) => ({ fd: at(d.fd), path: d.path })),
     };
     const inner = bwrapArgs({
-      fds,
+      sources,
       tmpBytes: o.tmpMb * 1024 * 1024,
       env: o.env,
       topLevel: systemEntries(),
@@ -288,8 +308,8 @@ export class Sandbox {
 
   /** Binds a function's code into the slot of spare `id`. */
   bindCode(id: string, codeDir: string): Promise<void> {
-    if (!this.#slots) return Promise.reject(new Error("haneul: no code slots"));
-    return this.#slots.bind(id, codeDir);
+    if (!this.#view) return Promise.reject(new Error("haneul: no code slots"));
+    return this.#view.bindCode(id, codeDir);
   }
 
   /** Undoes what spawn() set up for an instance that has exited. */
@@ -301,7 +321,7 @@ export class Sandbox {
   }): Promise<void> {
     this.#watched.delete(p as SandboxedProcess);
     await p.cgroup?.remove();
-    if (p.slot) await this.#slots?.release(p.id);
+    if (p.slot) await this.#view?.releaseSlot(p.id);
     if (p.uid !== undefined) this.#uids?.release(p.uid);
   }
 
@@ -328,12 +348,21 @@ export class Sandbox {
   async close(): Promise<void> {
     this.#cancelSweep?.();
     this.#watched.clear();
-    await this.#slots?.close();
+    await this.#view?.close();
     this.#cgroups?.close();
-    closeSync(this.#fixed.runtime);
-    for (const p of this.#fixed.packages) closeSync(p.fd);
-    for (const d of this.#fixed.samePath) closeSync(d.fd);
   }
+}
+
+/**
+ * Where a root node's view of the host lives: below /run (walkable by every uid), one directory
+ * per node state directory, so that the next start on the same data directory finds what a node
+ * that died left mounted.
+ */
+function hostViewRoot(stateDir: string): string {
+  const key = createHash("sha256").update(stateDir).digest("hex").slice(0, 16);
+  const base = existsSync("/run") ? "/run/haneul" : "/tmp/haneul-views";
+  mkdirSync(base, { recursive: true, mode: 0o711 });
+  return join(base, key);
 }
 
 /** Signal names by number, to read a sandbox's exit status (bwrap reports a signal as 128 + its number). */
@@ -352,6 +381,7 @@ export class SandboxedProcess {
   #events = 0;
   #eventsAtLastSweep = -1;
   #isIdle: (() => boolean) | undefined;
+  #hasCode: boolean;
 
   constructor(o: {
     sandbox: Sandbox;
@@ -361,8 +391,10 @@ export class SandboxedProcess {
     cgroup: InstanceCgroup | undefined;
     slot: boolean;
     tmpMb: number;
+    hasCode: boolean;
   }) {
     this.#sandbox = o.sandbox;
+    this.#hasCode = o.hasCode;
     this.child = o.child;
     this.id = o.id;
     this.uid = o.uid;
@@ -372,7 +404,8 @@ export class SandboxedProcess {
 
   /** Gives a spare its function: the code at /var/task (when it was started without) and its limits. */
   async assign(codeDir: string, limits: InstanceLimits): Promise<void> {
-    if (this.slot) await this.#sandbox.bindCode(this.id, codeDir);
+    if (this.slot && !this.#hasCode) await this.#sandbox.bindCode(this.id, codeDir);
+    this.#hasCode = true;
     this.cgroup?.setLimits(limits);
   }
 
