@@ -76,7 +76,8 @@ export class ProcessLauncher implements InstanceLauncher {
           platformEnv: {
             ...options.platformEnv,
             runtimeDir: SANDBOX_PATHS.runtimeRoot,
-            nodePath: [SANDBOX_PATHS.nodeModules],
+            // As on Lambda: a layer's node_modules, then the runtime's (the bundled SDKs).
+            nodePath: [SANDBOX_PATHS.layerNodeModules, SANDBOX_PATHS.nodeModules],
           },
           taskRoot: () => SANDBOX_PATHS.taskRoot,
         }

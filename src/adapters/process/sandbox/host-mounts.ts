@@ -61,12 +61,14 @@ export class HostView {
   readonly root: string;
   readonly #helper: ChildProcessByStdio<Writable, Readable, null>;
   readonly #waiters: ((line: string) => void)[] = [];
+  #helperGone = false;
 
   private constructor(root: string, helper: ChildProcessByStdio<Writable, Readable, null>) {
     this.root = root;
     this.#helper = helper;
     createInterface({ input: helper.stdout }).on("line", (line) => this.#waiters.shift()?.(line));
     helper.on("exit", () => {
+      this.#helperGone = true;
       for (const w of this.#waiters.splice(0)) w("error the mount helper exited");
     });
   }
@@ -78,7 +80,8 @@ export class HostView {
     chmodSync(root, 0o711);
     await run("mount", ["--bind", `${root}/slots`, `${root}/slots`]);
     await run("mount", ["--make-shared", `${root}/slots`]);
-    const helper = spawn("sh", ["-c", HELPER], { stdio: ["pipe", "pipe", "inherit"] });
+    // detached: out of the node's process group, so that a terminal's Ctrl-C leaves it to the node.
+    const helper = spawn("sh", ["-c", HELPER], { stdio: ["pipe", "pipe", "inherit"], detached: true });
     helper.stdin.on("error", () => undefined);
     const view = new HostView(root, helper);
     try {
@@ -153,6 +156,7 @@ export class HostView {
 
   #ask(op: string, a: string, b: string): Promise<void> {
     if (/[\n]/.test(a + b)) return Promise.reject(new Error("haneul: a path with a newline cannot be mounted"));
+    if (this.#helperGone) return Promise.reject(new Error(`mount ${op}: the mount helper exited`));
     return new Promise((resolve, reject) => {
       this.#waiters.push((line) => (line === "ok" ? resolve() : reject(new Error(`mount ${op}: ${line.slice(6)}`))));
       this.#helper.stdin.write(`${op}\n${a}\n${b}\n`);
