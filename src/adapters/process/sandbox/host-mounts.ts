@@ -1,5 +1,16 @@
 import { spawn, type ChildProcessByStdio } from "node:child_process";
-import { chmodSync, mkdirSync, readFileSync, rmdirSync, rmSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  statSync,
+  readFileSync,
+  rmdirSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 
@@ -33,6 +44,34 @@ function run(command: string, args: string[]): Promise<void> {
       code === 0 ? resolve() : reject(new Error(`${command} ${args.join(" ")}: ${err.trim()}`)),
     );
   });
+}
+
+function readdirSafe(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+/** When a process started (field 22 of /proc/<pid>/stat): a pid alone may have been reused. */
+function processStart(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ")[19] ?? "";
+  } catch {
+    return "";
+  }
+}
+
+/** Whether the node that made the view at `root` still runs (or is making it right now). */
+function ownerAlive(root: string): boolean {
+  try {
+    const [pid, start] = readFileSync(`${root}/owner`, "utf8").trim().split(" ");
+    return start !== undefined && start !== "" && processStart(Number(pid)) === start;
+  } catch {
+    // No owner yet: a node that is setting it up this moment, unless it is old.
+    return existsSync(root) && Date.now() - statSync(root).mtimeMs < 60_000;
+  }
 }
 
 /** What the view shows of the host, each read-only. */
@@ -73,11 +112,19 @@ export class HostView {
     });
   }
 
-  /** Sets the view up at `root`, first removing what a node that died left mounted there. */
+  /**
+   * Sets the view up at `root`, first removing what a node that died left mounted there, and the
+   * views beside it whose node is gone.
+   */
   static async open(root: string, sources: ViewSources): Promise<HostView> {
     await HostView.removeStale(root);
+    for (const name of readdirSafe(dirname(root))) {
+      const other = join(dirname(root), name);
+      if (other !== root && !ownerAlive(other)) await HostView.removeStale(other);
+    }
     mkdirSync(`${root}/slots`, { recursive: true, mode: 0o711 });
     chmodSync(root, 0o711);
+    writeFileSync(`${root}/owner`, `${process.pid} ${processStart(process.pid)}\n`);
     await run("mount", ["--bind", `${root}/slots`, `${root}/slots`]);
     await run("mount", ["--make-shared", `${root}/slots`]);
     // detached: out of the node's process group, so that a terminal's Ctrl-C leaves it to the node.
