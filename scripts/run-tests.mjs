@@ -35,7 +35,10 @@ const run = spawnSync(
 const ps = spawnSync("ps", ["-eo", "pid,ppid,args"], { encoding: "utf8" });
 const leaked = (ps.stdout ?? "")
   .split("\n")
-  .filter((l) => /runtime\/src\/bootstrap\.js|test\/fixtures\//.test(l) && !l.includes("ps -eo"));
+  .filter(
+    (l) =>
+      /runtime\/src\/bootstrap\.js|runtime\/haneul\/bootstrap\.js|test\/fixtures\//.test(l) && !l.includes("ps -eo"),
+  );
 if (leaked.length) {
   console.error(`\nleaked function instances after the suite:\n${leaked.join("\n")}`);
   process.exit(1);

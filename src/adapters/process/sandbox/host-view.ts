@@ -85,6 +85,7 @@ export function sdkClosure(installDir: string, roots: readonly string[]): SdkPac
     for (const dep of Object.keys({ ...pkg.dependencies, ...pkg.optionalDependencies })) visit(dep, dir);
   };
   for (const root of roots) visit(root, installDir);
+  if (found.size === 0) return [];
   const top = realpathSync(join(installDir, "node_modules"));
   const dirs = [...found.keys()];
   // A package nested in another's node_modules comes with its parent's directory.
