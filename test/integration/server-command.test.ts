@@ -90,4 +90,29 @@ describe("haneul server", async () => {
     assert.equal(code, 2);
     assert.match(err, /--api-port 'nope'/);
   });
+
+  it("says at start what the instance sandbox does; --sandbox strict starts where all of it is on, off turns it off", async () => {
+    const strict = await startServer([
+      "--data",
+      dataDir,
+      "--api-port",
+      "0",
+      "--gateway-port",
+      "0",
+      "--sandbox",
+      "strict",
+    ]);
+    const on = strict.output();
+    assert.equal(await stop(strict), 0);
+    // This machine (and CI's) allows every protection; elsewhere strict refuses to start.
+    assert.match(on, /Instances\s+sandbox on/);
+    for (const line of ["bubblewrap", "host uid", "network namespace", "seccomp", "cgroup limits", "spare"]) {
+      assert.match(on, new RegExp(`on: .*${line}`), line);
+    }
+    assert.doesNotMatch(on, /OFF:/);
+    const off = await startServer(["--data", dataDir, "--api-port", "0", "--gateway-port", "0", "--sandbox", "off"]);
+    const text = off.output();
+    assert.equal(await stop(off), 0);
+    assert.match(text, /Instances\s+sandbox off \(--sandbox off\)/);
+  });
 });
