@@ -3,13 +3,14 @@
  *   1. a bare node:http server answering the same JSON (the baseline),
  *   2. the floor of a process hop (bench/fixtures/hop-floor.cjs): bare node:http handing each
  *      request to one of as many child processes as haneul runs, over a pipe, with no runtime,
- *   3. haneul's gateway: an HTTP API route to a no-op function in real instance processes,
+ *   3. haneul's gateway: an HTTP API route to a no-op function in real instance processes, with
+ *      the instance sandbox off and on (ARCHITECTURE.md "Instances"),
  *   4. serverless-offline (bench/peers: serverless@3 + serverless-offline@13, one httpApi route
  *      to the same handler), when it is installed there (`cd bench/peers && npm install`).
  * Reports requests/s, p50/p99 latency, the ratio to the baseline and the RSS of every process
  * that serves (the gateway process plus its function instances; serverless-offline's tree).
  * Run: npm run build && node dist/bench/gateway.bench.js
- * Knobs: BENCH_DURATION=10 BENCH_CONNECTIONS=50 BENCH_TARGETS=bare,floor,haneul,serverless-offline
+ * Knobs: BENCH_DURATION=10 BENCH_CONNECTIONS=50 BENCH_TARGETS=bare,floor,haneul-off,haneul,serverless-offline
  *        BENCH_SCALE_OUT_AFTER (default 2 x cores, as the server) BENCH_INSTANCE_NICE (default 10)
  *        BENCH_AHEAD_DEPTH (events handed ahead per instance; default the server's)
  */
@@ -29,7 +30,7 @@ import { fmt, percentile } from "./stats.js";
 
 const DURATION = Number(process.env["BENCH_DURATION"] ?? 10);
 const CONNECTIONS = Number(process.env["BENCH_CONNECTIONS"] ?? 50);
-const TARGETS = (process.env["BENCH_TARGETS"] ?? "bare,floor,haneul,serverless-offline").split(",");
+const TARGETS = (process.env["BENCH_TARGETS"] ?? "bare,floor,haneul-off,haneul,serverless-offline").split(",");
 /** Instances haneul keeps busy before events wait for one (the server's default); the floor gets as many children. */
 const INSTANCES = Number(process.env["BENCH_SCALE_OUT_AFTER"] ?? 2 * availableParallelism());
 const PEERS = join(ROOT, "bench", "peers");
@@ -233,11 +234,12 @@ async function invokerAlone(invoker: Engine["invoker"]): Promise<Row> {
   };
 }
 
-async function haneul(): Promise<Row[]> {
+async function haneul(sandbox: "auto" | "off"): Promise<Row[]> {
   const spec = { ...fixtureSpec("x", "index.handler"), functionName: "noop", codeDir: NOOP_DIR };
   let coldStarts = 0;
   // As `haneul server` runs it: burst smoothing at its defaults (2 x cores busy, 250 ms).
   const engine = await testEngine([spec], {
+    sandbox,
     sparesPerHeap: 1,
     scaleOutAfter: INSTANCES,
     scaleOutWaitMs: 250,
@@ -278,23 +280,27 @@ async function haneul(): Promise<Row[]> {
   try {
     const url = `http://127.0.0.1:${port}/`;
     const host = ["Host: bench.execute-api.localhost"];
-    // One instance per connection, as Lambda runs one event per instance: start them all first so
-    // that the measurement sees no cold starts, then let wrk warm the JIT.
-    await Promise.all(
-      Array.from({ length: CONNECTIONS }, () => engine.invoker.invoke({ functionName: "noop" }, EVENT)),
-    );
+    // Start the instances burst smoothing keeps busy (as many as the server would) before the
+    // measurement, a few rounds so that none is still starting, then let wrk warm the JIT. (All
+    // CONNECTIONS at once would start one instance per connection wherever cold starts are slower
+    // than the 250 ms an event waits, and the runs would then compare different instance counts.)
+    for (let round = 0; round < 3; round++) {
+      await Promise.all(
+        Array.from({ length: INSTANCES }, () => engine.invoker.invoke({ functionName: "noop" }, EVENT)),
+      );
+    }
     await wrk(url, 3, host);
     coldStarts = 0;
     const r = await wrk(url, DURATION, host);
     if (coldStarts > 0) console.log(`note: ${coldStarts} cold starts happened during the measurement`);
     const rss = treeRss(process.pid);
     const gatewayRow = {
-      name: "haneul gateway (HTTP API → function process)",
+      name: `haneul gateway, sandbox ${sandbox === "off" ? "off" : "on"}`,
       ...r,
       rssMb: rss.mb,
       processes: rss.processes,
     };
-    return [gatewayRow, await invokerAlone(engine.invoker)];
+    return sandbox === "off" ? [gatewayRow] : [gatewayRow, await invokerAlone(engine.invoker)];
   } finally {
     await gateway.close();
     await engine.close();
@@ -339,7 +345,8 @@ async function main(): Promise<void> {
   const all: [string, () => Promise<Row | Row[]>][] = [
     ["bare", bare],
     ["floor", hopFloor],
-    ["haneul", haneul],
+    ["haneul-off", () => haneul("off")],
+    ["haneul", () => haneul("auto")],
     ["serverless-offline", serverlessOffline],
   ];
   const rows: Row[] = [];
@@ -355,6 +362,9 @@ async function main(): Promise<void> {
       pad("RSS MB (procs)", 16) +
       "errors",
   );
+  const on = rows.find((r) => r.name.endsWith("sandbox on"))?.rps;
+  const off = rows.find((r) => r.name.endsWith("sandbox off"))?.rps;
+  if (on !== undefined && off !== undefined) console.log(`sandbox on / off: ${fmt(on / off, 3)}\n`);
   for (const r of rows) {
     if (r.rps === undefined) {
       console.log(pad(r.name, 46) + r.note);

@@ -57,9 +57,9 @@ async function spareFloor(): Promise<number[]> {
   return out;
 }
 
-async function coldStarts(spares: number): Promise<number[]> {
+async function coldStarts(spares: number, sandbox: "auto" | "off"): Promise<number[]> {
   const specs = Array.from({ length: ROUNDS }, (_, i) => noopSpec(`cold-${spares}-${i}`));
-  const engine = await testEngine(specs, { sparesPerHeap: spares });
+  const engine = await testEngine(specs, { sparesPerHeap: spares, sandbox });
   const times: number[] = [];
   try {
     for (const spec of specs) {
@@ -78,9 +78,10 @@ async function coldStarts(spares: number): Promise<number[]> {
 async function warmThroughput(
   concurrency: number,
   durationMs: number,
+  sandbox: "auto" | "off" = "auto",
 ): Promise<{ rps: number; p50: number; p99: number }> {
   const spec = noopSpec("warm");
-  const engine = await testEngine([spec]);
+  const engine = await testEngine([spec], { sandbox });
   const latencies: number[] = [];
   try {
     const payload = Buffer.from("{}");
@@ -108,9 +109,29 @@ async function warmThroughput(
   }
 }
 
+/** One event after `idleMs` without any (in the sandbox the instance is frozen by then and thawed first). */
+async function afterIdle(sandbox: "auto" | "off", idleMs: number): Promise<number[]> {
+  const engine = await testEngine([noopSpec("idle-then")], { sandbox });
+  const times: number[] = [];
+  try {
+    const payload = Buffer.from("{}");
+    await engine.invoker.invoke({ functionName: "idle-then" }, payload);
+    for (let i = 0; i < 20; i++) {
+      await new Promise((r) => setTimeout(r, idleMs));
+      const t0 = performance.now();
+      await engine.invoker.invoke({ functionName: "idle-then" }, payload);
+      times.push(performance.now() - t0);
+    }
+  } finally {
+    await engine.close();
+  }
+  return times;
+}
+
 async function idleMemory(): Promise<number> {
   const spec = noopSpec("idle");
-  const engine = await testEngine([spec]);
+  // Without the sandbox: the instance is then this process's child (in it, a grandchild of pasta).
+  const engine = await testEngine([spec], { sandbox: "off" });
   try {
     await engine.invoker.invoke({ functionName: "idle" }, Buffer.from("{}"));
     await new Promise((r) => setTimeout(r, 500));
@@ -132,22 +153,30 @@ async function main(): Promise<void> {
   const fresh: number[] = [];
   for (let i = 0; i < ROUNDS; i++) fresh.push(await freshNodeFloor());
   const spare = await spareFloor();
-  const withSpare = await coldStarts(2);
-  const without = await coldStarts(0);
   const results: Record<string, string> = {};
   results["floor: fresh node process, p50 ms"] = fmt(median(fresh));
   results["floor: spare process loads module, p50 ms"] = fmt(median(spare));
-  results["cold start with spare, p50 ms"] = fmt(median(withSpare));
-  results["cold start with spare, overhead over floor p50 ms"] = fmt(median(withSpare) - median(spare));
-  results["cold start without spare, p50 ms"] = fmt(median(without));
-  results["cold start without spare / fresh node"] = fmt(median(without) / median(fresh));
-  for (const c of [1, 4, 8, 16]) {
+  for (const sandbox of ["off", "auto"] as const) {
+    const label = sandbox === "off" ? "sandbox off" : "sandbox on";
+    const withSpare = await coldStarts(2, sandbox);
+    const without = await coldStarts(0, sandbox);
+    results[`${label}: cold start with spare, p50 ms`] = fmt(median(withSpare));
+    results[`${label}: cold start with spare, overhead over floor p50 ms`] = fmt(median(withSpare) - median(spare));
+    results[`${label}: cold start without spare, p50 ms`] = fmt(median(without));
+    results[`${label}: cold start without spare / fresh node`] = fmt(median(without) / median(fresh));
+    const w = await warmThroughput(4, 4000, sandbox);
+    results[`${label}: warm invoke() x4 callers: inv/s`] = fmt(w.rps, 0);
+    results[`${label}: warm invoke() x4 callers: p50 / p99 ms`] = `${fmt(w.p50, 3)} / ${fmt(w.p99, 3)}`;
+    results[`${label}: one event after 20 ms idle, p50 ms`] = fmt(median(await afterIdle(sandbox, 20)), 3);
+    results[`${label}: one event after 300 ms idle (frozen), p50 ms`] = fmt(median(await afterIdle(sandbox, 300)), 3);
+  }
+  for (const c of [1, 8, 16]) {
     const w = await warmThroughput(c, 4000);
     results[`warm invoke() x${c} callers: inv/s`] = fmt(w.rps, 0);
     results[`warm invoke() x${c} callers: p50 / p99 ms`] = `${fmt(w.p50, 3)} / ${fmt(w.p99, 3)}`;
   }
   results["idle instance RSS MB"] = fmt(await idleMemory(), 1);
-  for (const [k, v] of Object.entries(results)) console.log(`${k.padEnd(52)} ${v}`);
+  for (const [k, v] of Object.entries(results)) console.log(`${k.padEnd(64)} ${v}`);
 }
 
 await main();

@@ -3,13 +3,15 @@
 // started by the suite is still running. Only this checkout's instances started during the run
 // count: another haneul on the machine (a server, another checkout's tests) is not a leak.
 import { spawnSync } from "node:child_process";
-import { readdirSync, statSync } from "node:fs";
+import { readdirSync, readlinkSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 /** What an instance of this checkout has on its command line (or its sandbox wrapper has). */
 const MARKS = [join(ROOT, "dist", "runtime") + "/", join(ROOT, "test", "fixtures") + "/"];
+/** The runtime inside an instance sandbox, at Lambda's paths. */
+const SANDBOXED_BOOTSTRAP = "/var/runtime/haneul/runtime/src/bootstrap.js";
 
 const roots = process.argv.slice(2).filter((a) => !a.startsWith("--"));
 const extra = process.argv.slice(2).filter((a) => a.startsWith("--"));
@@ -51,10 +53,35 @@ const run = spawnSync(
 // etimes: seconds since the process started; one second of slack for the rounding.
 const runSeconds = Math.ceil((Date.now() - startedAt) / 1000) + 1;
 const ps = spawnSync("ps", ["-eo", "pid,ppid,etimes,args"], { encoding: "utf8" });
-const leaked = (ps.stdout ?? "").split("\n").filter((line) => {
-  const etimes = Number(line.trim().split(/\s+/)[2]);
-  return MARKS.some((m) => line.includes(m)) && etimes <= runSeconds && !line.includes("ps -eo");
-});
+const procs = new Map(
+  (ps.stdout ?? "")
+    .split("\n")
+    .slice(1)
+    .filter((l) => l.trim() && !l.includes("ps -eo"))
+    .map((line) => {
+      const [pid, ppid, etimes] = line.trim().split(/\s+/).map(Number);
+      return [pid, { ppid, etimes, line }];
+    }),
+);
+/** A sandboxed runtime shows Lambda's paths, not this checkout's: it is ours when a process above it works here. */
+function startedHere(pid) {
+  for (let p = procs.get(pid)?.ppid, hops = 0; p && p > 1 && hops < 12; p = procs.get(p)?.ppid, hops++) {
+    try {
+      const cwd = readlinkSync(`/proc/${p}/cwd`);
+      if (cwd === ROOT || cwd.startsWith(ROOT + "/")) return true;
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return false;
+}
+const leaked = [...procs]
+  .filter(([pid, p]) => {
+    if (p.etimes > runSeconds) return false;
+    if (MARKS.some((m) => p.line.includes(m))) return true;
+    return p.line.includes(SANDBOXED_BOOTSTRAP) && startedHere(pid);
+  })
+  .map(([, p]) => p.line);
 if (leaked.length) {
   console.error(`\nleaked function instances after the suite:\n${leaked.join("\n")}`);
   process.exit(1);

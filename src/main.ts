@@ -24,6 +24,7 @@ import { Gateway, type AccessLogRecord } from "./gateway/index.js";
 import { createApiServer } from "./api/http-server.js";
 import type { Operation } from "./api/types.js";
 import type { ServerConfig } from "./config/server-config.js";
+import { describeSandbox } from "./adapters/process/sandbox/report.js";
 import type { InvocationRecord } from "./domain/invocation.js";
 import { scaledClock, systemClock, type Clock } from "./shared/clock.js";
 import { randomIds, type IdSource } from "./shared/ids.js";
@@ -96,6 +97,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     admin: credentials.primary,
   });
   const codeStore = new FsCodeStore({ dataDir: config.dataDir });
+  await codeStore.removeLeftovers();
   const nodeRuntimes = nodeRuntimesAt(config.runtimes);
   const control = await LambdaControlPlane.open({
     runtimes: nodeRuntimes,
@@ -129,6 +131,10 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     aheadDepth: config.aheadDepth,
     instanceNice: config.instanceNice,
     nodeRuntimes,
+    sandbox: config.sandbox,
+    sandboxUids: config.sandboxUids,
+    // Sandboxed instances reach the node's ports through their network namespace: known once listening.
+    deferSpares: true,
     random: config.randomSeed === undefined ? undefined : seededRandom(config.randomSeed),
     onRecord: overrides.onRecord,
     instanceEnv,
@@ -190,8 +196,10 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
   });
   const apiUrl = await api.listen(config.apiPort, config.apiHost);
   stopHooks.push(() => api.close());
+  const apiPort = Number(new URL(apiUrl).port);
+  engine.launcher.setForwardedPorts([apiPort, gatewayPort]);
   Object.assign(instanceEnv, {
-    AWS_ENDPOINT_URL: `http://127.0.0.1:${new URL(apiUrl).port}`,
+    AWS_ENDPOINT_URL: `http://127.0.0.1:${apiPort}`,
   });
   await events.start();
 
@@ -201,6 +209,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     gatewayUrl: `http://${config.gatewayHost}:${gatewayPort}`,
     accessKey: credentials.primary,
     generatedCredentialsFile: credentials.generatedFile,
+    sandboxLines: describeSandbox(engine.sandbox),
     stop() {
       stopping ??= (async () => {
         // Running Event invocations finish first, while the API still answers: their functions may

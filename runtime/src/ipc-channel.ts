@@ -76,10 +76,11 @@ export class IpcChannel implements Channel {
 
   constructor() {
     // However the process ends on its own (process.exit() in a handler, a fatal error), the node
-    // learns its peak memory for the REPORT line of the invocation it was running.
-    process.once("exit", () => {
+    // learns its peak memory for the REPORT line of the invocation it was running, and its exact
+    // exit code (a sandbox reports only a shell-style status, in which 129 could be a signal).
+    process.once("exit", (exitCode) => {
       try {
-        writeAll(encodeFrame(FrameType.Exit, { maxRssKb: maxRssKb() }));
+        writeAll(encodeFrame(FrameType.Exit, { maxRssKb: maxRssKb(), exitCode }));
       } catch {
         // The node is gone.
       }

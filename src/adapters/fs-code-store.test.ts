@@ -1,8 +1,20 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { after, describe, test } from "node:test";
 import { zipSync, type Zippable } from "fflate";
 import { isPlatformError } from "../shared/errors.js";
@@ -145,6 +157,75 @@ describe("FsCodeStore", () => {
     assert.equal(readlinkSync(join(tree, "link.js")), "real.js");
     await rejects(store.put(zip({ "up.js": unix("../../../etc/passwd", 0o120777) })), "ERR_INVALID_PARAMETER", UNZIP);
     await rejects(store.put(zip({ "abs.js": unix("/etc/passwd", 0o120777) })), "ERR_INVALID_PARAMETER", UNZIP);
+  });
+
+  test("chained links: a link whose text stays inside but leads outside writes nothing outside", async () => {
+    const { dataDir, store } = newStore();
+    const outside = join(dataDir, "outside");
+    // h leads three levels up (still inside by its text); h/esc then climbs eight more from h's
+    // real place: lexically the tree root, physically far above it. The last entry writes through both.
+    const chain = {
+      "a/b/c/d/e/f/g/h": unix("../../..", 0o120777),
+      "a/b/c/d/e/f/g/h/esc": unix("../../../../../../../..", 0o120777),
+      "a/b/c/d/e/f/g/h/esc/outside/pwned.txt": unix("pwned", 0o100644),
+    };
+    await rejects(store.put(zip(chain)), "ERR_INVALID_PARAMETER", UNZIP);
+    const linksOnly = {
+      "a/b/c/d/e/f/g/h": chain["a/b/c/d/e/f/g/h"],
+      "a/b/c/d/e/f/g/h/esc": chain["a/b/c/d/e/f/g/h/esc"],
+    };
+    await rejects(store.put(zip(linksOnly)), "ERR_INVALID_PARAMETER", UNZIP);
+    // The same names in the other order: the file first, then the links over its directories.
+    const reversed = Object.fromEntries(Object.entries(chain).reverse());
+    await rejects(store.put(zip(reversed)), "ERR_INVALID_PARAMETER", UNZIP);
+    assert.equal(existsSync(outside), false);
+    assert.equal(existsSync(join(dataDir, "code", "outside")), false);
+    assert.deepEqual(trees(dataDir), [], "no tree and no temporary directory is left");
+  });
+
+  test("links to links inside the package are kept; a loop is refused", async () => {
+    const { store } = newStore();
+    const ok = await store.put(
+      zip({
+        "lib/real.js": text("1"),
+        "lib/alias.js": unix("real.js", 0o120777),
+        "top.js": unix("lib/alias.js", 0o120777),
+      }),
+    );
+    const tree = await store.extract(ok.sha256Hex);
+    assert.equal(readFileSync(join(tree, "top.js"), "utf8"), "1");
+    await rejects(
+      store.put(zip({ "x.js": unix("y.js", 0o120777), "y.js": unix("x.js", 0o120777) })),
+      "ERR_INVALID_PARAMETER",
+      UNZIP,
+    );
+  });
+
+  test("a data directory reached through a link extracts against its real path", async () => {
+    const { dataDir } = newStore();
+    const via = join(mkdtempSync(join(tmpdir(), "haneul-code-link-")), "data");
+    dirs.push(dirname(via));
+    symlinkSync(dataDir, via);
+    const store = new FsCodeStore({ dataDir: via });
+    const pkg = await store.put(zip({ "index.js": text("1"), "l.js": unix("index.js", 0o120777) }));
+    assert.equal(readFileSync(join(dataDir, "code", "tree", pkg.sha256Hex, "l.js"), "utf8"), "1");
+  });
+
+  test("leftovers of a crash (partial extractions, temporary zips) are removed at start", async () => {
+    const { dataDir, store } = newStore();
+    const pkg = await store.put(app);
+    const partial = join(dataDir, "code", "tree", `.tmp-${pkg.sha256Hex}-abcdef`);
+    mkdirSync(join(partial, "lib"), { recursive: true });
+    writeFileSync(join(partial, "lib", "half.js"), "x");
+    chmodSync(join(partial, "lib"), 0o555);
+    const tempZip = join(dataDir, "code", "zips", `${pkg.sha256Hex}.zip.0123456789ab.tmp`);
+    writeFileSync(tempZip, "partial");
+    await store.removeLeftovers();
+    assert.equal(existsSync(partial), false);
+    assert.equal(existsSync(tempZip), false);
+    assert.deepEqual(trees(dataDir), [pkg.sha256Hex], "finished trees stay");
+    assert.equal(existsSync(join(dataDir, "code", "zips", `${pkg.sha256Hex}.zip`)), true, "stored zips stay");
+    await new FsCodeStore({ dataDir: join(dataDir, "nothing-yet") }).removeLeftovers();
   });
 
   test("a zip made without unix modes gets 0444 files", async () => {

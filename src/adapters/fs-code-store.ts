@@ -70,6 +70,19 @@ export class FsCodeStore implements CodeStore {
     return pkg;
   }
 
+  /**
+   * Removes what a node that died mid-write left behind: partial extractions (`tree/.tmp-*`) and
+   * temporary zips (`zips/*.tmp`). Call once at start, before anything is stored.
+   */
+  async removeLeftovers(): Promise<void> {
+    for (const name of await readdir(this.#trees).catch(() => [] as string[])) {
+      if (name.startsWith(".tmp-")) await removeTree(join(this.#trees, name));
+    }
+    for (const name of await readdir(this.#zips).catch(() => [] as string[])) {
+      if (name.endsWith(".tmp")) await rm(join(this.#zips, name), { force: true });
+    }
+  }
+
   async extract(sha256Hex: string): Promise<string> {
     const dir = this.treeDir(sha256Hex);
     if (await exists(dir)) return dir;

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { mkdtemp, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -38,6 +38,10 @@ export class NpmNodeRuntimes implements NodeRuntimes {
   readonly #ready = new Map<number, Ready>();
   readonly #installing = new Map<number, Promise<string>>();
   readonly #failed = new Map<number, string>();
+
+  get cacheDir(): string {
+    return this.#o.cacheDir;
+  }
 
   constructor(options: NpmNodeRuntimesOptions) {
     this.#o = options;
@@ -79,6 +83,8 @@ export class NpmNodeRuntimes implements NodeRuntimes {
   /** Picks up majors installed earlier (by this node or another) and removes crashed installs. */
   #scan(): void {
     mkdirSync(this.#o.cacheDir, { recursive: true });
+    // Instances (another uid in the sandbox) run these binaries: the cache is readable by all.
+    chmodSync(this.#o.cacheDir, 0o755);
     for (const name of readdirSync(this.#o.cacheDir)) {
       const dir = join(this.#o.cacheDir, name);
       if (name.startsWith(".install-")) rmSync(dir, { recursive: true, force: true });

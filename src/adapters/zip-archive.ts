@@ -1,6 +1,6 @@
-import { createWriteStream } from "node:fs";
-import { chmod, mkdir, symlink } from "node:fs/promises";
-import { dirname, isAbsolute, join, normalize, resolve, sep } from "node:path";
+import { constants } from "node:fs";
+import { chmod, lstat, mkdir, open, readlink, realpath, symlink } from "node:fs/promises";
+import { dirname, isAbsolute, join, resolve, sep } from "node:path";
 import { Transform, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import yauzl from "yauzl";
@@ -40,7 +40,7 @@ function describe(entry: Entry): ZipEntryInfo {
   return { path: entry.fileName.replace(/\/+$/, ""), kind, mode, size: entry.uncompressedSize };
 }
 
-async function open(zip: Buffer): Promise<ZipFile> {
+async function openZip(zip: Buffer): Promise<ZipFile> {
   try {
     // yauzl refuses absolute and `..` names itself ("zip slip"); backslashes become slashes.
     return await yauzl.fromBufferPromise(zip, { lazyEntries: true, validateEntrySizes: true, strictFileNames: false });
@@ -51,7 +51,7 @@ async function open(zip: Buffer): Promise<ZipFile> {
 
 /** Reads and checks the central directory: names, encryption, total unzipped size. */
 export async function listZip(zip: Buffer, maxUnzippedBytes: number): Promise<ZipEntryInfo[]> {
-  const file = await open(zip);
+  const file = await openZip(zip);
   const entries: ZipEntryInfo[] = [];
   let total = 0;
   try {
@@ -90,40 +90,118 @@ async function readAll(stream: Readable): Promise<string> {
   return Buffer.concat(parts).toString("utf8");
 }
 
-/** Resolves an entry inside `root`, refusing anything that would land outside it. */
+/** Resolves an entry's name under `root` by its text, refusing anything that would land outside it. */
 function inside(root: string, rel: string): string {
   const target = resolve(root, rel);
   if (target !== root && !target.startsWith(root + sep)) throw new ZipRejected("unreadable", "escapes root: " + rel);
   return target;
 }
 
-async function writeEntry(file: ZipFile, entry: Entry, root: string, budget: { left: number }): Promise<void> {
+/** Creates a file that must not exist yet, never through a link: O_EXCL, O_NOFOLLOW. */
+const CREATE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+/** How many links one name may pass through, as the kernel's own limit (ELOOP). */
+const MAX_LINKS = 40;
+
+/**
+ * Where `rel` (a path under `root`) leads once every link already in the tree is followed, or
+ * undefined when it leaves `root` or loops. Components that do not exist (yet) are taken as names.
+ */
+async function physicalTarget(root: string, rel: string): Promise<string | undefined> {
+  const pending = rel.split("/").reverse();
+  const at: string[] = [];
+  let links = 0;
+  while (pending.length) {
+    const part = pending.pop() as string;
+    if (part === "" || part === ".") continue;
+    if (part === "..") {
+      if (at.pop() === undefined) return undefined;
+      continue;
+    }
+    const path = join(root, ...at, part);
+    const st = await lstat(path).catch(() => undefined);
+    if (!st?.isSymbolicLink()) {
+      at.push(part);
+      continue;
+    }
+    if (++links > MAX_LINKS) return undefined;
+    const link = await readlink(path);
+    if (isAbsolute(link)) return undefined;
+    pending.push(...link.split("/").reverse());
+  }
+  return join(root, ...at);
+}
+
+async function writeEntry(
+  file: ZipFile,
+  entry: Entry,
+  root: string,
+  budget: { left: number },
+): Promise<LinkEntry | undefined> {
   const info = describe(entry);
   const target = inside(root, info.path);
   if (info.kind === "dir") {
     await mkdir(target, { recursive: true, mode: 0o755 });
-    return;
+    return undefined;
+  }
+  if (info.kind === "symlink") {
+    const link = await readAll(await file.openReadStreamPromise(entry));
+    if (link === "" || isAbsolute(link)) throw new ZipRejected("unreadable", "absolute symlink " + info.path);
+    // Links are made once every file and directory is written (see extractZip).
+    return { path: info.path, link };
   }
   await mkdir(dirname(target), { recursive: true, mode: 0o755 });
-  const stream = await file.openReadStreamPromise(entry);
-  if (info.kind === "symlink") {
-    const link = await readAll(stream);
-    // A link may only point inside the package, like any other entry.
-    if (isAbsolute(link)) throw new ZipRejected("unreadable", "absolute symlink " + info.path);
-    inside(root, join(dirname(info.path), normalize(link)));
-    await symlink(link, target);
-    return;
-  }
-  await pipeline(stream, byteBudget(budget), createWriteStream(target, { mode: 0o600, flags: "wx" }));
+  const fd = await open(target, CREATE_FLAGS, 0o600);
+  // Opened last: an inflate error must find the pipeline already listening.
+  const stream = await file.openReadStreamPromise(entry).catch(async (e: unknown) => {
+    await fd.close();
+    throw e;
+  });
+  await pipeline(stream, byteBudget(budget), fd.createWriteStream());
   await chmod(target, info.mode);
+  return undefined;
 }
 
-/** Extracts every entry under `root` (which must exist), keeping the archive's permission bits. */
+interface LinkEntry {
+  readonly path: string;
+  readonly link: string;
+}
+
+/**
+ * Makes the archive's links, last: no file or directory is ever written through one (so a link
+ * cannot redirect a later entry, whatever order the archive lists them in), and each link must
+ * lead inside `root` once all of them exist, followed as the kernel would follow them (a chain of
+ * links whose text stays inside can still point outside).
+ */
+async function makeLinks(root: string, links: readonly LinkEntry[]): Promise<void> {
+  for (const { path, link } of links) {
+    const target = inside(root, path);
+    await mkdir(dirname(target), { recursive: true, mode: 0o755 });
+    await symlink(link, target);
+  }
+  for (const { path } of links) {
+    if ((await physicalTarget(root, path)) === undefined)
+      throw new ZipRejected("unreadable", "symlink escapes " + path);
+  }
+}
+
+/**
+ * Extracts every entry under `root` (which must exist and be empty), keeping the archive's
+ * permission bits. Files are created with O_EXCL | O_NOFOLLOW; links are made last and kept only
+ * when they lead inside `root` (see makeLinks).
+ */
 export async function extractZip(zip: Buffer, root: string, maxUnzippedBytes: number): Promise<void> {
-  const file = await open(zip);
+  const file = await openZip(zip);
   const budget = { left: maxUnzippedBytes };
+  const links: LinkEntry[] = [];
   try {
-    for await (const entry of file.eachEntry()) await writeEntry(file, entry, root, budget);
+    // Entries are resolved against the directory's real path: a root reached through a link
+    // would make every textual check below look at the wrong tree.
+    const real = await realpath(root);
+    for await (const entry of file.eachEntry()) {
+      const link = await writeEntry(file, entry, real, budget);
+      if (link) links.push(link);
+    }
+    await makeLinks(real, links);
   } catch (e) {
     throw e instanceof ZipRejected ? e : new ZipRejected("unreadable", (e as Error).message);
   } finally {

@@ -21,6 +21,8 @@ export interface RunningNode {
   readonly accessKey: AccessKeyPair;
   /** Set when this start generated the access key: print it once. */
   readonly generatedCredentialsFile: string | undefined;
+  /** What the instance sandbox does on this machine, as printed at start (which protections are off, and why). */
+  readonly sandboxLines: readonly string[];
   /** Stops accepting requests, lets in-flight ones finish, then stops every part. */
   stop(): Promise<void>;
 }

@@ -60,6 +60,7 @@ function readyMessage(config: ServerConfig, node: RunningNode): string {
     ...gatewayForms(node.gatewayUrl),
     `  Data         ${config.dataDir}`,
     `  Access key   ${node.accessKey.accessKeyId}`,
+    ...node.sandboxLines.map((l, i) => (i === 0 ? `  Instances    ${l}` : `               ${l}`)),
   ];
   if (config.timeScale !== 1) {
     lines.push(

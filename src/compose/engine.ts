@@ -2,8 +2,12 @@ import { mkdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { linkBundledSdks } from "../adapters/process/bundled-sdks.js";
+import { removeScratchLeftovers } from "../adapters/process/isolation.js";
 import { ProcessLauncher } from "../adapters/process/process-launcher.js";
 import type { FunctionSpec } from "../domain/function-spec.js";
+import { listDir, sdkClosure } from "../adapters/process/sandbox/host-view.js";
+import type { SandboxReport } from "../adapters/process/sandbox/report.js";
+import { Sandbox } from "../adapters/process/sandbox/sandbox.js";
 import type { InvocationRecord } from "../domain/invocation.js";
 import { InstancePool } from "../invoker/instance-pool.js";
 import { Invoker } from "../invoker/invoker.js";
@@ -19,6 +23,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 /** The compiled runtime bootstrap that built-in Node.js instances run. */
 export const RUNTIME_DIR = join(here, "..", "..", "runtime", "src");
 export const BOOTSTRAP_PATH = join(RUNTIME_DIR, "bootstrap.js");
+/** The compiled frame protocol the runtime imports (instances see it read-only). */
+const PROTOCOL_DIR = join(here, "..", "..", "protocol");
 /** The installed haneul package (runtime, bundled SDKs): instances see it read-only. */
 const PACKAGE_ROOT = join(here, "..", "..", "..");
 
@@ -52,6 +58,21 @@ export interface EngineOptions {
   readonly instanceCredentials?: (spec: FunctionSpec) => Readonly<Record<string, string>>;
   readonly nodePath?: readonly string[];
   readonly namespaces?: boolean;
+  /**
+   * The instance sandbox: `auto` (default) uses what the machine allows, `strict` refuses to start
+   * without all of it, `off` gives instances only a private /tmp.
+   */
+  readonly sandbox?: "auto" | "strict" | "off";
+  /** Host uids for sandboxed instances (when the node runs as root). */
+  readonly sandboxUids?: { readonly first: number; readonly last: number };
+  /**
+   * A node_modules directory every function sees as a layer's, at /opt/nodejs/node_modules (on
+   * NODE_PATH, as on Lambda): what `haneul invoke` and tests use for code that does not bundle
+   * its dependencies.
+   */
+  readonly layerNodeModules?: string;
+  /** Start no spare process before launcher.setForwardedPorts() (the node's ports are not known yet). */
+  readonly deferSpares?: boolean;
   /** Nice value of instance processes (default 0: the node's own priority). */
   readonly instanceNice?: number;
   /** The platform clock (records, idle reaping); default systemClock. */
@@ -68,15 +89,45 @@ export interface Engine {
   readonly invoker: Invoker;
   readonly pool: InstancePool;
   readonly launcher: ProcessLauncher;
+  /** What the instance sandbox does on this machine. */
+  readonly sandbox: SandboxReport;
   close(): Promise<void>;
+}
+
+/** The default range of host uids for instances (never 0; 65 536 of them). */
+export const DEFAULT_SANDBOX_UIDS = { first: 200_000, last: 265_535 } as const;
+
+async function openSandbox(
+  o: EngineOptions,
+  clock: Clock,
+): Promise<{ sandbox: Sandbox | undefined; report: SandboxReport }> {
+  const mode = o.sandbox ?? "auto";
+  if (mode === "off") return { sandbox: undefined, report: { mode, off: {}, details: [] } };
+  const scope = join(PACKAGE_ROOT, "node_modules", "@aws-sdk");
+  const roots = ["aws-sdk", ...listDir(scope).map((n) => `@aws-sdk/${n}`)];
+  return Sandbox.open({
+    mode,
+    uids: o.sandboxUids ?? DEFAULT_SANDBOX_UIDS,
+    stateDir: join(o.scratchDir, "sandbox"),
+    runtimeDir: RUNTIME_DIR,
+    protocolDir: PROTOCOL_DIR,
+    nodeRuntimesDir: o.nodeRuntimes?.cacheDir,
+    nodeModules: join(PACKAGE_ROOT, "node_modules"),
+    layerNodeModules: o.layerNodeModules,
+    sdkPackages: sdkClosure(PACKAGE_ROOT, roots),
+    clock,
+  });
 }
 
 /** Builds the invocation engine. Call `close()` to stop every instance it started. */
 export async function createEngine(o: EngineOptions): Promise<Engine> {
   await mkdir(o.scratchDir, { recursive: true });
+  await removeScratchLeftovers(o.scratchDir);
   const sdkDir = await linkBundledSdks(join(o.scratchDir, "sdk"));
   const clock = o.clock ?? systemClock;
   const realClock = o.realClock ?? systemClock;
+  // Freezing idle instances is about processes in real time, not the platform's (scaled) schedules.
+  const { sandbox, report } = await openSandbox(o, realClock);
   const ids = o.ids ?? randomIds;
   const launcher = new ProcessLauncher({
     bootstrapPath: BOOTSTRAP_PATH,
@@ -86,11 +137,12 @@ export async function createEngine(o: EngineOptions): Promise<Engine> {
       hiddenFiles: o.hiddenFiles,
       namespaces: o.namespaces,
       nice: o.instanceNice,
+      sandbox,
     },
     platformEnv: {
       path: o.path,
       runtimeDir: RUNTIME_DIR,
-      nodePath: [...(o.nodePath ?? []), sdkDir],
+      nodePath: [...(o.nodePath ?? []), ...(o.layerNodeModules ? [o.layerNodeModules] : []), sdkDir],
       extra: o.instanceEnv,
       credentials: o.instanceCredentials,
     },
@@ -99,6 +151,7 @@ export async function createEngine(o: EngineOptions): Promise<Engine> {
     nodeChannel: o.nodeChannel,
     nodeBinary: o.nodeRuntimes && binaryOf(o.nodeRuntimes),
     clock: realClock,
+    deferSpares: o.deferSpares,
   });
   const pool = new InstancePool({
     launcher,
@@ -124,9 +177,11 @@ export async function createEngine(o: EngineOptions): Promise<Engine> {
     invoker,
     pool,
     launcher,
+    sandbox: report,
     async close() {
       await pool.close();
       await launcher.close();
+      await sandbox?.close();
     },
   };
 }

@@ -45,8 +45,21 @@ describe("loadServerConfig", () => {
         path: "/usr/local/bin:/usr/bin:/bin",
       },
       timeScale: 1,
+      sandbox: "auto",
+      sandboxUids: { first: 200000, last: 265535 },
     });
     assert.ok(Object.isFrozen(c));
+  });
+
+  it("takes the sandbox mode and its uid range, and refuses a range with uid 0 or reversed", () => {
+    const c = loadServerConfig({ HANEUL_SANDBOX: "strict" }, ["--sandbox-uids", "300000-300099"]);
+    assert.equal(c.sandbox, "strict");
+    assert.deepEqual(c.sandboxUids, { first: 300000, last: 300099 });
+    assert.equal(loadServerConfig({}, ["--sandbox", "off"]).sandbox, "off");
+    assert.throws(() => loadServerConfig({}, ["--sandbox", "maybe"]), /invalid --sandbox 'maybe'/);
+    assert.throws(() => loadServerConfig({}, ["--sandbox-uids", "0-100"]), /must not include uid 0/);
+    assert.throws(() => loadServerConfig({ HANEUL_SANDBOX_UIDS: "500-400" }, []), /HANEUL_SANDBOX_UIDS/);
+    assert.throws(() => loadServerConfig({}, ["--sandbox-uids", "1000"]), /must be a range like 200000-265535/);
   });
 
   it("reads every setting from the environment, and flags win over it", () => {

@@ -45,6 +45,10 @@ export interface ServerConfig {
   readonly runtimes: RuntimesSettings;
   /** How many times faster than real time the platform clock runs (1 = real time). */
   readonly timeScale: number;
+  /** The instance sandbox: `auto` uses what the machine allows, `strict` refuses to start without all of it. */
+  readonly sandbox: "auto" | "strict" | "off";
+  /** Host uids sandboxed instances run as (the node running as root), first to last. */
+  readonly sandboxUids: { readonly first: number; readonly last: number };
 }
 
 /** A configuration value was missing or malformed; the message names the flag or variable. */
@@ -79,6 +83,17 @@ const timeScale = z
   .regex(/^\d+(\.\d+)?$/, TIME_SCALE_RULE)
   .transform(Number)
   .refine((n) => n >= TIME_SCALE_MIN && n <= TIME_SCALE_MAX, TIME_SCALE_RULE);
+/** A uid range `first-last`, never including 0 (root). */
+const uidRange = () =>
+  z
+    .string()
+    .regex(/^\d+-\d+$/, "must be a range like 200000-265535")
+    .transform((s) => {
+      const [first, last] = s.split("-").map(Number) as [number, number];
+      return { first, last };
+    })
+    .refine((r) => r.first >= 1, "must not include uid 0 (root)")
+    .refine((r) => r.last >= r.first && r.last <= 4294967294, "must go from a lower to a higher uid below 4294967295");
 
 /** Each setting: its flag, its environment variable, its schema and its default. */
 const SETTINGS = {
@@ -117,6 +132,8 @@ const SETTINGS = {
   "random-seed": { env: "HANEUL_RANDOM_SEED", schema: optionalSeed(), fallback: "" },
   quiet: { env: "HANEUL_QUIET", schema: flag(), fallback: "false" },
   "time-scale": { env: "HANEUL_TIME_SCALE", schema: timeScale, fallback: "1" },
+  sandbox: { env: "HANEUL_SANDBOX", schema: z.enum(["auto", "strict", "off"]), fallback: "auto" },
+  "sandbox-uids": { env: "HANEUL_SANDBOX_UIDS", schema: uidRange(), fallback: "200000-265535" },
 } as const;
 
 /** Settings given as bare flags (`--quiet`), true when present. */
@@ -161,6 +178,11 @@ export const SERVER_USAGE = `usage: haneul server [options]
                            reaping, retries and other schedules (HANEUL_TIME_SCALE, ${TIME_SCALE_MIN}-${TIME_SCALE_MAX},
                            default 1); function timeouts, the gateway's integration timeout and
                            signatures keep real time
+  --sandbox <mode>         instance sandbox (HANEUL_SANDBOX): auto (default) uses all this
+                           machine allows and says at start what is off; strict refuses to
+                           start without all of it; off gives instances a private /tmp only
+  --sandbox-uids <a-b>     host uids of sandboxed instances when the node runs as root
+                           (HANEUL_SANDBOX_UIDS, default 200000-265535; never 0)
 
 Node.js runtimes other than this Node.js's major (nodejs22.x on Node.js 20, say) are fetched once
 from the npm registry into HANEUL_RUNTIMES_DIR (default ~/.cache/haneul/runtimes); see
@@ -213,6 +235,8 @@ export function loadServerConfig(env: Env, argv: readonly string[], cwd = proces
     quiet: pick("quiet"),
     runtimes: runtimesSettings(env, cwd),
     timeScale: pick("time-scale"),
+    sandbox: pick("sandbox"),
+    sandboxUids: Object.freeze(pick("sandbox-uids")),
   });
 }
 

@@ -115,6 +115,7 @@ export class MemoryCatalog implements FunctionCatalog {
       handler: config.handler ?? "",
       codeDir: this.#o.codeDir(Buffer.from(config.codeSha256, "base64").toString("hex")),
       memoryMb: config.memorySize,
+      ephemeralStorageMb: config.ephemeralStorageSize,
       timeoutSec: config.timeout,
       environment: Object.freeze({ ...(config.environment ?? {}) }),
       region: this.#o.region,

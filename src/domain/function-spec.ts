@@ -15,6 +15,8 @@ export interface FunctionSpec {
   /** Directory holding the extracted code (LAMBDA_TASK_ROOT). */
   readonly codeDir: string;
   readonly memoryMb: number;
+  /** Size of /tmp (EphemeralStorage.Size), MB; 512 when absent. */
+  readonly ephemeralStorageMb?: number | undefined;
   readonly timeoutSec: number;
   /** The function's own environment variables. */
   readonly environment: Readonly<Record<string, string>>;

@@ -11,6 +11,8 @@ export type NodeRuntimeStatus =
  * registry (the `node-<platform>-<arch>` packages) and reused.
  */
 export interface NodeRuntimes {
+  /** Where installed majors live (instances must see it, read-only), if anywhere. */
+  readonly cacheDir?: string | undefined;
   /** The status of `major` now (no I/O). */
   status(major: number): NodeRuntimeStatus;
   /** The binary of `major`, installing it first when it is absent; rejects with the reason it cannot be had. */

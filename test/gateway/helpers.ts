@@ -93,6 +93,8 @@ export async function startGateway(
 ): Promise<Harness> {
   const counts = new Map<string, number>();
   const engine = await testEngine(specs, {
+    // The apps do not bundle express, hono and the adapters: they come as a layer would.
+    layerNodeModules: join(ROOT, "node_modules"),
     onRecord: (r) => counts.set(r.functionName, (counts.get(r.functionName) ?? 0) + 1),
   });
   const logs: AccessLogRecord[] = [];

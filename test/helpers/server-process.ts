@@ -20,6 +20,8 @@ export interface ServerProcess {
   terminate(): void;
   /** terminate(), then resolves to the exit code. */
   stop(): Promise<number | null>;
+  /** Resolves to the exit code once the process has exited (however it was stopped). */
+  readonly exited: Promise<number | null>;
 }
 
 /** The server exited before it was ready: its exit code and output. */
@@ -40,6 +42,8 @@ export interface ServerProcessOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** How long it may take to print its endpoints. */
   readonly timeoutMs?: number;
+  /** A process group of its own (to signal the whole group, as a terminal's Ctrl-C does). */
+  readonly detached?: boolean;
 }
 
 const READY = /Lambda API\s+(http:\/\/\S+)[\s\S]*Gateway\s+(\S+)[\s\S]*Access key/;
@@ -50,7 +54,10 @@ const READY = /Lambda API\s+(http:\/\/\S+)[\s\S]*Gateway\s+(\S+)[\s\S]*Access ke
  * @example const s = await startServerProcess({ args: ["--data", dir, "--api-port", "0"] }); … await s.stop();
  */
 export async function startServerProcess(o: ServerProcessOptions): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [CLI, "server", ...o.args], { env: { PATH: "/usr/bin:/bin", ...o.env } });
+  const child = spawn(process.execPath, [CLI, "server", ...o.args], {
+    env: { PATH: "/usr/bin:/bin", ...o.env },
+    detached: o.detached ?? false,
+  });
   let out = "";
   let terminated = false;
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
@@ -92,6 +99,7 @@ export async function startServerProcess(o: ServerProcessOptions): Promise<Serve
     output: () => out,
     waitFor,
     terminate,
+    exited,
     stop() {
       terminate();
       return exited;

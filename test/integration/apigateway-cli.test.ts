@@ -10,7 +10,7 @@
  */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { writeFile } from "node:fs/promises";
+import { chmod, writeFile } from "node:fs/promises";
 import { request } from "node:http";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -335,8 +335,10 @@ function registerScenario(setup: () => Setup | undefined): void {
 }
 
 async function writeHandler(dir: string): Promise<void> {
-  await writeFile(join(dir, "index.js"), HANDLER);
-  await writeFile(join(dir, "package.json"), '{"type":"commonjs"}');
+  // Readable by the sandbox's uid, as the code store's trees are.
+  await chmod(dir, 0o755);
+  await writeFile(join(dir, "index.js"), HANDLER, { mode: 0o644 });
+  await writeFile(join(dir, "package.json"), '{"type":"commonjs"}', { mode: 0o644 });
 }
 
 describe("API Gateway with the AWS CLI v2: API server + ApiService + Gateway + engine", () => {
@@ -353,7 +355,7 @@ describe("API Gateway with the AWS CLI v2: API server + ApiService + Gateway + e
     home = homeDir.path;
     await writeHandler(home);
     const spec = fixtureSpec("unused", "index.handler", { functionName: "apigw-echo", codeDir: home });
-    // The handler lives under /tmp, which an instance's mount namespace replaces: run without one here.
+    // The handler lives under /tmp, which an unsandboxed instance's mount namespace replaces: none then.
     engine = await testEngine([spec], { namespaces: false });
     gateway = new Gateway({
       invoker: engine.invoker,

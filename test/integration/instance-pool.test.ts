@@ -96,7 +96,7 @@ describe("burst smoothing", () => {
 
 describe("events handed ahead to a busy instance (burst smoothing)", () => {
   interface Ahead {
-    pid: number;
+    instance: string;
     served: number;
     overlapped: boolean;
     remaining: number;
@@ -115,7 +115,7 @@ describe("events handed ahead to a busy instance (burst smoothing)", () => {
       assert.ok(results.every((r) => r.outcome.kind === "ok"));
       assert.ok(engine.pool.handedAhead >= 30, `handed ahead: ${engine.pool.handedAhead}`);
       const bodies = results.map((r) => r.body as Ahead);
-      assert.equal(new Set(bodies.map((b) => b.pid)).size, 1, "one instance served them all");
+      assert.equal(new Set(bodies.map((b) => b.instance)).size, 1, "one instance served them all");
       assert.ok(
         bodies.every((b) => !b.overlapped),
         "never two events at once in the instance",
@@ -166,7 +166,7 @@ describe("events handed ahead to a busy instance (burst smoothing)", () => {
       await engine.call("slow", { ms: 50 });
       const [a, b] = await Promise.all([engine.call("slow", { ms: 400 }), engine.call("slow", { ms: 0 })]);
       const [ba, bb] = [a.body as Ahead, b.body as Ahead];
-      assert.notEqual(ba.pid, bb.pid, "the second event did not wait behind the 400 ms one");
+      assert.notEqual(ba.instance, bb.instance, "the second event did not wait behind the 400 ms one");
       assert.equal(engine.pool.handedAhead, 0);
       assert.ok(b.record.initDurationMs !== undefined, "a new instance started after the 100 ms wait");
     } finally {
@@ -188,7 +188,7 @@ describe("events handed ahead to a busy instance (burst smoothing)", () => {
       assert.equal(d.outcome.kind, "crashed");
       assert.equal(b.outcome.kind, "ok");
       const body = b.body as Ahead;
-      assert.notEqual(body.pid, first.pid, "it ran on a new instance");
+      assert.notEqual(body.instance, first.instance, "it ran on a new instance");
       assert.equal(body.served, 1);
       assert.ok(b.record.initDurationMs !== undefined);
       assert.equal(b.record.logs.filter((l) => l.startsWith("START ")).length, 1);
@@ -237,7 +237,7 @@ describe("events handed ahead to a busy instance (burst smoothing)", () => {
       assert.equal(s.outcome.kind, "timeout");
       assert.equal(b.outcome.kind, "ok");
       const body = b.body as Ahead;
-      assert.notEqual(body.pid, first.pid);
+      assert.notEqual(body.instance, first.instance);
       assert.ok(body.remaining > 900, `remaining ${body.remaining}`);
       assert.ok(b.record.durationMs < 500, `duration ${b.record.durationMs}`);
     } finally {

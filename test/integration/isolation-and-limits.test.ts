@@ -34,7 +34,9 @@ describe("isolation and limits", { concurrency: 3 }, () => {
     }
     assert.equal(envA["AWS_LAMBDA_FUNCTION_NAME"], "env-a");
     assert.equal(envA["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"], "256");
-    assert.match(envA["LAMBDA_TASK_ROOT"] ?? "", /fixtures\/handlers\/cjs$/);
+    // In the sandbox the code is at Lambda's path; without one, where it lies.
+    const taskRoot = engine.sandbox.mode === "off" ? /fixtures\/handlers\/cjs$/ : /^\/var\/task$/;
+    assert.match(envA["LAMBDA_TASK_ROOT"] ?? "", taskRoot);
   });
 
   it("each instance has its own /tmp", async () => {
@@ -151,15 +153,22 @@ describe("instance CPU priority", () => {
 
 describe("instance start failures", () => {
   it("a runtime process that cannot start is an init error, not a platform failure", async () => {
-    const engine = await testEngine([fixtureSpec("cjs", "index.handler", { functionName: "no-start" })], {
+    // Without the sandbox, a read-only directory that cannot be mounted; in it, a missing code directory.
+    const unsandboxed = await testEngine([fixtureSpec("cjs", "index.handler", { functionName: "no-start" })], {
       readOnlyDirs: ["/nonexistent/haneul-code-root"],
+      sandbox: "off",
     });
+    const sandboxed = await testEngine([
+      fixtureSpec("cjs", "index.handler", { functionName: "no-start", codeDir: "/nonexistent/haneul-code-root" }),
+    ]);
     try {
-      const r = await engine.call("no-start");
-      assert.equal(r.outcome.kind, "init-error");
-      assert.equal((r.body as { errorType: string }).errorType, "Runtime.ExitError");
+      for (const engine of [unsandboxed, sandboxed]) {
+        const r = await engine.call("no-start");
+        assert.equal(r.outcome.kind, "init-error");
+        assert.equal((r.body as { errorType: string }).errorType, "Runtime.ExitError");
+      }
     } finally {
-      await engine.close();
+      await Promise.all([unsandboxed.close(), sandboxed.close()]);
     }
   });
 });

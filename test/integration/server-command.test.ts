@@ -51,4 +51,20 @@ describe("haneul server", () => {
       (e: unknown) => e instanceof ServerExitedError && e.code === 2 && /--api-port 'nope'/.test(e.output),
     );
   });
+
+  it("says at start what the instance sandbox does; --sandbox strict starts where all of it is on, off turns it off", async () => {
+    const strict = await startServerProcess({ args: [...args, "--sandbox", "strict"] });
+    const on = strict.output();
+    assert.equal(await strict.stop(), 0);
+    // This machine (and CI's) allows every protection; elsewhere strict refuses to start.
+    assert.match(on, /Instances\s+sandbox on/);
+    for (const line of ["bubblewrap", "host uid", "network namespace", "seccomp", "cgroup limits", "spare"]) {
+      assert.match(on, new RegExp(`on: .*${line}`), line);
+    }
+    assert.doesNotMatch(on, /OFF:/);
+    const off = await startServerProcess({ args: [...args, "--sandbox", "off"] });
+    const text = off.output();
+    assert.equal(await off.stop(), 0);
+    assert.match(text, /Instances\s+sandbox off \(--sandbox off\)/);
+  });
 });

@@ -26,7 +26,7 @@ function logStreamName(version: string, hex: string, now: Date): string {
 export function instanceEnv(
   spec: FunctionSpec,
   platform: PlatformEnv,
-  ids: { streamHex: string; now: Date },
+  ids: { streamHex: string; now: Date; taskRoot?: string | undefined },
 ): Record<string, string> {
   const env: Record<string, string> = { ...spec.environment, ...platform.extra, ...platform.credentials?.(spec) };
   Object.assign(env, {
@@ -42,7 +42,7 @@ export function instanceEnv(
     AWS_XRAY_CONTEXT_MISSING: "LOG_ERROR",
     AWS_XRAY_DAEMON_ADDRESS: "127.0.0.1:2000",
     _HANDLER: spec.handler,
-    LAMBDA_TASK_ROOT: spec.codeDir,
+    LAMBDA_TASK_ROOT: ids.taskRoot ?? spec.codeDir,
     LAMBDA_RUNTIME_DIR: platform.runtimeDir,
     LANG: "en_US.UTF-8",
     TZ: "UTC",

@@ -1,10 +1,13 @@
 import { spawn, spawnSync, type ChildProcess, type StdioOptions } from "node:child_process";
 import { getPriority, setPriority } from "node:os";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
+import type { InstanceLimits } from "./sandbox/cgroups.js";
+import type { Sandbox, SandboxedProcess } from "./sandbox/sandbox.js";
 
 /**
- * How instances are kept apart. With mount namespaces (root, or unprivileged user namespaces)
+ * How instances are kept apart. With a sandbox (`sandbox/`), each instance runs in its own
+ * bubblewrap sandbox. Without one (`--sandbox off`, or no bubblewrap on the machine): with mount namespaces (root, or unprivileged user namespaces)
  * every instance gets its own /tmp bound over the real one and sees the code directories
  * read-only, and the node's own files (store, credentials) are replaced by an empty file; without
  * them, TMPDIR points at a private directory and the rest is only as protected as file modes.
@@ -23,6 +26,8 @@ export interface IsolationOptions {
    * functions then cannot take the CPU the node needs to hand them events and answer callers.
    */
   readonly nice?: number;
+  /** The instance sandbox; when set, instances run in it and the fields above but `nice` are unused. */
+  readonly sandbox?: Sandbox | undefined;
 }
 
 let namespaceSupport: "unknown" | "root" | "user" | "none" = "unknown";
@@ -64,14 +69,70 @@ const SETUP_SCRIPT = [
 
 export interface SpawnedProcess {
   readonly child: ChildProcess;
-  /** The instance's private temporary directory. */
-  readonly tmpDir: string;
-  /** Removes the private temporary directory. */
+  /** Kills the instance and, in the sandbox, everything it started. */
+  kill(): void;
+  /** Gives a process started without code (a spare) its function's code and limits. */
+  assign(codeDir: string, limits: InstanceLimits): Promise<void>;
+  /** Before each event (thaws an instance the freezer stopped). */
+  beforeEvent(): void;
+  /** Lets the freezer stop the instance's processes while `isIdle` says it has no event. */
+  freezeWhenIdle(isIdle: () => boolean): void;
+  /** The host pid of the runtime process itself (in the sandbox, not the node's child). */
+  runtimePid(): number | undefined;
+  /** Whether the kernel killed one of its processes for exceeding its memory (cgroup). */
+  outOfMemory(): boolean;
+  /** How the runtime itself ended, from the exit status of the node's child. */
+  exitOf(code: number | null, signal: NodeJS.Signals | null): { code: number | null; signal: NodeJS.Signals | null };
+  /** Removes what the instance's isolation left (private /tmp, cgroup, code slot). */
   cleanup(): Promise<void>;
+}
+
+/** What a sandboxed instance needs beyond the command: its code, limits and the ports it reaches. */
+export interface SandboxedStart {
+  /** The code directory, or undefined for a spare (code comes with assign()). */
+  readonly codeDir: string | undefined;
+  readonly limits: InstanceLimits;
+  readonly tmpMb: number;
+  readonly ports?: readonly number[] | undefined;
 }
 
 /** Spawns `command args` as an isolated instance process. */
 export async function spawnIsolated(
+  command: string,
+  args: readonly string[],
+  options: {
+    isolation: IsolationOptions;
+    env: Record<string, string>;
+    cwd: string;
+    stdio: ("pipe" | "ignore")[];
+    sandboxed?: SandboxedStart | undefined;
+  },
+): Promise<SpawnedProcess> {
+  const { isolation } = options;
+  if (isolation.sandbox) {
+    const start = options.sandboxed ?? { codeDir: options.cwd, limits: { memoryBytes: 0, memoryMb: 128 }, tmpMb: 512 };
+    const proc = await isolation.sandbox.spawn({ command, args, env: options.env, stdio: options.stdio, ...start });
+    if (isolation.nice && proc.child.pid !== undefined) lowerPriority(proc.child.pid, isolation.nice);
+    return sandboxedProcess(proc);
+  }
+  return spawnUnsandboxed(command, args, options);
+}
+
+function sandboxedProcess(proc: SandboxedProcess): SpawnedProcess {
+  return {
+    child: proc.child,
+    kill: () => proc.kill(),
+    assign: (codeDir, limits) => proc.assign(codeDir, limits),
+    beforeEvent: () => proc.beforeEvent(),
+    freezeWhenIdle: (isIdle) => proc.freezeWhenIdle(isIdle),
+    outOfMemory: () => proc.outOfMemory(),
+    runtimePid: () => proc.runtimePid(),
+    exitOf: (code, signal) => proc.exitOf(code, signal),
+    cleanup: () => proc.release(),
+  };
+}
+
+async function spawnUnsandboxed(
   command: string,
   args: readonly string[],
   options: { isolation: IsolationOptions; env: Record<string, string>; cwd: string; stdio: StdioOptions },
@@ -79,10 +140,12 @@ export async function spawnIsolated(
   const { isolation } = options;
   const tmpDir = await mkdtemp(join(isolation.scratchDir, "i-"));
   const mode = isolation.namespaces === false ? "none" : detectNamespaces();
+  // detached: a session of its own, so a terminal's Ctrl-C (SIGINT to the node's process group)
+  // does not reach the instance; the node drains and stops it.
   let child: ChildProcess;
   if (mode === "none") {
     const env = { ...options.env, TMPDIR: tmpDir };
-    child = spawn(command, args, { env, cwd: options.cwd, stdio: options.stdio });
+    child = spawn(command, args, { env, cwd: options.cwd, stdio: options.stdio, detached: true });
   } else {
     const ns = mode === "user" ? ["--user", "--map-root-user"] : [];
     const ro = isolation.readOnlyDirs;
@@ -106,15 +169,28 @@ export async function spawnIsolated(
         command,
         ...args,
       ],
-      { env: { ...options.env, TMPDIR: "/tmp" }, cwd: options.cwd, stdio: options.stdio },
+      { env: { ...options.env, TMPDIR: "/tmp" }, cwd: options.cwd, stdio: options.stdio, detached: true },
     );
   }
   if (isolation.nice && child.pid !== undefined) lowerPriority(child.pid, isolation.nice);
   return {
     child,
-    tmpDir,
+    kill: () => child.kill("SIGKILL"),
+    assign: () => Promise.resolve(),
+    beforeEvent: () => undefined,
+    freezeWhenIdle: () => undefined,
+    outOfMemory: () => false,
+    runtimePid: () => child.pid,
+    exitOf: (code, signal) => ({ code, signal }),
     cleanup: () => rm(tmpDir, { recursive: true, force: true }),
   };
+}
+
+/** Removes private /tmp directories of instances a node that died left behind. */
+export async function removeScratchLeftovers(scratchDir: string): Promise<void> {
+  for (const name of await readdir(scratchDir).catch(() => [] as string[])) {
+    if (name.startsWith("i-")) await rm(join(scratchDir, name), { recursive: true, force: true });
+  }
 }
 
 /**

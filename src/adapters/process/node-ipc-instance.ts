@@ -15,7 +15,8 @@ import {
 } from "../../../protocol/frames.js";
 import { crashError, describeExit, isHeapOutOfMemory } from "./exit-outcome.js";
 import { InvocationSlot, unstartedResult, type ReportedError } from "./invocation-slot.js";
-import { spawnIsolated, type IsolationOptions, type SpawnedProcess } from "./isolation.js";
+import { spawnIsolated, type IsolationOptions, type SandboxedStart, type SpawnedProcess } from "./isolation.js";
+import type { InstanceLimits } from "./sandbox/cgroups.js";
 import { peakRssMb } from "./peak-memory.js";
 import { watchProcess } from "./process-watch.js";
 
@@ -31,6 +32,8 @@ export interface NodeSpawnOptions {
   readonly cwd: string;
   /** The clock of event deadlines (the real one in a node). */
   readonly clock: Clock;
+  /** In the sandbox: the code (undefined for a spare), limits and /tmp size. */
+  readonly sandboxed?: SandboxedStart | undefined;
 }
 
 type InitReply = { ok: true } | { ok: false; errorType: string; payload: Buffer };
@@ -59,6 +62,8 @@ export class NodeIpcInstance implements Instance {
   #fatal: ReportedError | undefined;
   readonly #stderrTail: readonly string[];
   readonly #exited: Promise<void>;
+  /** The exit code the runtime announced in its Exit frame (exact, where a sandbox's status is not). */
+  #announcedExit: number | undefined;
 
   private constructor(id: string, proc: SpawnedProcess, clock: Clock) {
     this.id = id;
@@ -70,14 +75,14 @@ export class NodeIpcInstance implements Instance {
         decoder.push(c);
       } catch {
         // Not our protocol any more (the function wrote to fd 3): the instance cannot be trusted.
-        this.#proc.child.kill("SIGKILL");
+        this.#proc.kill();
       }
     });
     this.#socket.on("error", () => undefined);
     this.#slot = new InvocationSlot(clock, () => {
       this.#alive = false;
-      this.#slot.notePeakMemory(peakRssMb(this.#proc.child.pid));
-      this.#proc.child.kill("SIGKILL");
+      this.#slot.notePeakMemory(peakRssMb(this.#proc.runtimePid()));
+      this.#proc.kill();
     });
     const watched = watchProcess(proc, {
       onLine: (l) => this.#log(l),
@@ -95,6 +100,7 @@ export class NodeIpcInstance implements Instance {
       env: options.baseEnv,
       cwd: options.cwd,
       stdio: ["ignore", "pipe", "pipe", "pipe"],
+      sandboxed: options.sandboxed,
     });
     const instance = new NodeIpcInstance(options.id, proc, options.clock);
     await Promise.race([
@@ -115,14 +121,28 @@ export class NodeIpcInstance implements Instance {
     return this.#alive;
   }
 
-  /** Gives this process a function: environment, working directory, handler. */
-  assign(spec: FunctionSpec, env: Record<string, string>): Promise<InitReply> {
+  /**
+   * Gives this process a function: its code (mounted at `taskRoot` in the sandbox) and limits,
+   * then environment, working directory and handler.
+   */
+  async assign(
+    spec: FunctionSpec,
+    init: { env: Record<string, string>; taskRoot: string; limits: InstanceLimits },
+  ): Promise<InitReply> {
     this.#spec = spec;
-    if (!this.#alive) return Promise.resolve(this.#deadInit());
-    const header: InitHeader = { env, taskRoot: spec.codeDir, handler: spec.handler };
+    if (!this.#alive) return this.#deadInit();
+    try {
+      await this.#proc.assign(spec.codeDir, init.limits);
+    } catch (e) {
+      const payload = errorBody("Runtime.ExitError", `Runtime exited with error: ${(e as Error).message}`);
+      return { ok: false, errorType: "Runtime.ExitError", payload };
+    }
+    const header: InitHeader = { env: init.env, taskRoot: init.taskRoot, handler: spec.handler };
     const reply = new Promise<InitReply>((resolve) => (this.#onInit = resolve));
     this.#socket.write(encodeFrame(FrameType.Init, header));
-    return reply;
+    const result = await reply;
+    if (result.ok) this.#proc.freezeWhenIdle(() => this.#slot.current === undefined);
+    return result;
   }
 
   invoke(request: InstanceInvokeRequest): Promise<InstanceInvokeResult> {
@@ -137,6 +157,7 @@ export class NodeIpcInstance implements Instance {
     if (request.traceId) header.traceId = request.traceId;
     if (request.clientContext) header.clientContext = request.clientContext;
     const result = this.#slot.start(request);
+    this.#proc.beforeEvent();
     const payload = request.payload;
     if (payload.length < SEPARATE_BODY_BYTES) this.#socket.write(encodeFrame(FrameType.Invoke, header, payload));
     else {
@@ -149,7 +170,7 @@ export class NodeIpcInstance implements Instance {
   }
 
   async stop(): Promise<void> {
-    if (this.#alive) this.#proc.child.kill("SIGKILL");
+    if (this.#alive) this.#proc.kill();
     await this.#exited;
   }
 
@@ -188,9 +209,12 @@ export class NodeIpcInstance implements Instance {
         if (h.maxRssKb !== undefined) this.#notePeakKb(h.maxRssKb);
         return;
       }
-      case FrameType.Exit:
-        this.#notePeakKb((f.header as { maxRssKb: number }).maxRssKb);
+      case FrameType.Exit: {
+        const h = f.header as { maxRssKb: number; exitCode?: number };
+        this.#notePeakKb(h.maxRssKb);
+        this.#announcedExit = h.exitCode;
         return;
+      }
     }
   }
 
@@ -219,10 +243,12 @@ export class NodeIpcInstance implements Instance {
     return { ok: false, errorType, payload };
   }
 
-  #handleExit(code: number | null, signal: NodeJS.Signals | null): void {
+  #handleExit(status: number | null, how: NodeJS.Signals | null): void {
     this.#alive = false;
     this.#onReady = undefined;
-    const outOfMemory = isHeapOutOfMemory(this.#stderrTail);
+    const { code, signal } =
+      this.#announcedExit === undefined ? this.#proc.exitOf(status, how) : { code: this.#announcedExit, signal: null };
+    const outOfMemory = isHeapOutOfMemory(this.#stderrTail) || this.#proc.outOfMemory();
     if (this.#onInit) {
       const msg = `Runtime exited with error: ${describeExit(code, signal)}`;
       this.#resolveInit({ ok: false, errorType: "Runtime.ExitError", payload: errorBody("Runtime.ExitError", msg) });

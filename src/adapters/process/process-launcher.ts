@@ -6,9 +6,11 @@ import type { Clock } from "../../shared/clock.js";
 import type { IdSource } from "../../shared/ids.js";
 import type { InstanceLauncher, LaunchResult } from "../../ports/instance-launcher.js";
 import { instanceEnv, type PlatformEnv } from "./instance-env.js";
-import type { IsolationOptions } from "./isolation.js";
+import type { IsolationOptions, SandboxedStart } from "./isolation.js";
 import { NodeIpcInstance } from "./node-ipc-instance.js";
 import { RuntimeApiInstance } from "./runtime-api-instance.js";
+import { SANDBOX_PATHS } from "./sandbox/bwrap-args.js";
+import type { InstanceLimits } from "./sandbox/cgroups.js";
 import { SparePool } from "./spare-pool.js";
 
 export interface ProcessLauncherOptions {
@@ -26,6 +28,8 @@ export interface ProcessLauncherOptions {
   readonly nodeChannel?: "ipc" | "runtime-api";
   /** Heap sizes to keep spares for from the start (default: the one for 128 MB). */
   readonly warmHeaps?: readonly number[];
+  /** Start no spare before setForwardedPorts() (the node's ports are not known yet). */
+  readonly deferSpares?: boolean;
   /**
    * The Node.js binary a Node.js runtime runs on (`nodejs22.x` → Node.js 22), or undefined when
    * it is not installed. Default: every Node.js runtime runs on this process's Node.js.
@@ -36,9 +40,40 @@ export interface ProcessLauncherOptions {
 }
 
 const INIT_TIMEOUT_MS = 10_000;
+/** Lambda's default EphemeralStorage. */
+const DEFAULT_TMP_MB = 512;
 
 function nodeArgs(heapMb: number): string[] {
   return [`--max-old-space-size=${heapMb}`];
+}
+
+/** Where an instance finds things: on the host, or at Lambda's paths inside the sandbox. */
+interface InstanceView {
+  readonly bootstrapPath: string;
+  readonly platformEnv: PlatformEnv;
+  taskRoot(spec: FunctionSpec): string;
+}
+
+/** A spare's shape: what is fixed when its process starts (heap:tmp:binary). */
+function shapeOf(spec: FunctionSpec, binary: string): string {
+  return shapeKey(heapLimitMb(spec.memoryMb), spec.ephemeralStorageMb ?? DEFAULT_TMP_MB, binary);
+}
+
+function shapeKey(heapMb: number, tmpMb: number, binary: string): string {
+  return `${heapMb}:${tmpMb}:${binary}`;
+}
+
+function parseShape(shape: string): { heapMb: number; tmpMb: number; binary: string } {
+  const [heap = "0", tmp = String(DEFAULT_TMP_MB), ...rest] = shape.split(":");
+  return { heapMb: Number(heap), tmpMb: Number(tmp), binary: rest.join(":") };
+}
+
+/**
+ * Memory an instance may hold in all: its memory size plus its /tmp, whose tmpfs pages the kernel
+ * charges to the same cgroup (on Lambda /tmp is separate from memory; see ARCHITECTURE.md).
+ */
+function limitsOf(memoryMb: number, tmpMb: number): InstanceLimits {
+  return { memoryBytes: (memoryMb + tmpMb) * 1024 * 1024, memoryMb };
 }
 
 /** Starts function instances as isolated child processes. */
@@ -46,11 +81,31 @@ export class ProcessLauncher implements InstanceLauncher {
   readonly #o: ProcessLauncherOptions;
   readonly #spares: SparePool;
   readonly #live = new Set<{ stop(): Promise<void>; alive: boolean }>();
+  readonly #view: InstanceView;
+  readonly #warm: string[];
 
   constructor(options: ProcessLauncherOptions) {
     this.#o = options;
-    this.#spares = new SparePool((kind) => this.#spawnNode(parseKind(kind)), options.sparesPerHeap);
-    for (const heap of options.warmHeaps ?? [heapLimitMb(128)]) this.#spares.want(kindKey(process.execPath, heap));
+    const sandbox = options.isolation.sandbox;
+    this.#view = sandbox
+      ? {
+          bootstrapPath: `${SANDBOX_PATHS.runtimeDir}/bootstrap.js`,
+          platformEnv: {
+            ...options.platformEnv,
+            runtimeDir: SANDBOX_PATHS.runtimeRoot,
+            // As on Lambda: a layer's node_modules, then the runtime's (the bundled SDKs).
+            nodePath: [SANDBOX_PATHS.layerNodeModules, SANDBOX_PATHS.nodeModules],
+          },
+          taskRoot: () => SANDBOX_PATHS.taskRoot,
+        }
+      : { bootstrapPath: options.bootstrapPath, platformEnv: options.platformEnv, taskRoot: (spec) => spec.codeDir };
+    // In the sandbox a spare's code is mounted into it later, which needs the machine's support.
+    const spares = sandbox && !sandbox.takesCodeLater ? 0 : options.sparesPerHeap;
+    this.#spares = new SparePool((shape) => this.#spawnSpare(shape), spares);
+    this.#warm = (options.warmHeaps ?? [heapLimitMb(128)]).map((heap) =>
+      shapeKey(heap, DEFAULT_TMP_MB, process.execPath),
+    );
+    if (!options.deferSpares) for (const shape of this.#warm) this.#spares.want(shape);
   }
 
   /** Ready spare processes (for tests and the console). */
@@ -58,8 +113,18 @@ export class ProcessLauncher implements InstanceLauncher {
     return this.#spares.size;
   }
 
+  /** The node's own ports that instances reach at 127.0.0.1 (sandbox network); starts deferred spares. */
+  setForwardedPorts(ports: readonly number[]): void {
+    this.#o.isolation.sandbox?.setForwardedPorts(ports);
+    for (const shape of this.#warm) this.#spares.want(shape);
+  }
+
   async launch(spec: FunctionSpec): Promise<LaunchResult> {
-    const env = instanceEnv(spec, this.#o.platformEnv, { streamHex: this.#o.ids.hex(16), now: new Date() });
+    const env = instanceEnv(spec, this.#view.platformEnv, {
+      streamHex: this.#o.ids.hex(16),
+      now: new Date(),
+      taskRoot: this.#view.taskRoot(spec),
+    });
     const initTimeoutMs = Math.max(INIT_TIMEOUT_MS, spec.timeoutSec * 1000);
     if (isNodeRuntime(spec.runtime) && this.#o.nodeChannel !== "runtime-api") return this.#launchNode(spec, env);
     const node = isNodeRuntime(spec.runtime);
@@ -73,15 +138,17 @@ export class ProcessLauncher implements InstanceLauncher {
       );
       return { ok: false, errorType: "Runtime.InvalidEntrypoint", payload, initDurationMs: 0, initLogs: [] };
     }
+    const command = nodeBinary ?? join(this.#view.taskRoot(spec), "bootstrap");
     const result = await RuntimeApiInstance.launch({
       id: this.#o.ids.hex(8),
       spec,
       env,
-      command: nodeBinary ?? bootstrap,
-      args: node ? [...nodeArgs(heapLimitMb(spec.memoryMb)), this.#o.bootstrapPath] : [],
+      command,
+      args: node ? [...nodeArgs(heapLimitMb(spec.memoryMb)), this.#view.bootstrapPath] : [],
       isolation: this.#withCode(spec),
       initTimeoutMs,
       clock: this.#o.clock,
+      sandboxed: this.#sandboxed(spec, spec.codeDir),
     });
     if (result.ok) this.#track(result.instance);
     return result;
@@ -95,11 +162,16 @@ export class ProcessLauncher implements InstanceLauncher {
   async #launchNode(spec: FunctionSpec, env: Record<string, string>): Promise<LaunchResult> {
     const binary = this.#nodeBinary(spec.runtime);
     if (binary === undefined) return invalidRuntime(spec.runtime);
-    const kind = { binary, heapMb: heapLimitMb(spec.memoryMb) };
+    const heap = heapLimitMb(spec.memoryMb);
     const started = performance.now();
     let instance: NodeIpcInstance;
     try {
-      instance = this.#spares.take(kindKey(binary, kind.heapMb)) ?? (await this.#spawnNode(kind, this.#withCode(spec)));
+      instance =
+        this.#spares.take(shapeOf(spec, binary)) ??
+        (await this.#spawnNode(heap, binary, {
+          isolation: this.#withCode(spec),
+          sandboxed: this.#sandboxed(spec, spec.codeDir),
+        }));
     } catch (e) {
       // The runtime process itself did not come up (isolation set-up, resources): an init failure.
       const payload = errorBody("Runtime.ExitError", `Runtime exited with error: ${(e as Error).message}`);
@@ -112,7 +184,8 @@ export class ProcessLauncher implements InstanceLauncher {
       };
     }
     this.#track(instance);
-    const reply = await instance.assign(spec, env);
+    const limits = limitsOf(spec.memoryMb, spec.ephemeralStorageMb ?? DEFAULT_TMP_MB);
+    const reply = await instance.assign(spec, { env, taskRoot: this.#view.taskRoot(spec), limits });
     const initDurationMs = performance.now() - started;
     const initLogs = instance.takeHeldLogs();
     if (reply.ok) return { ok: true, instance, initDurationMs, initLogs };
@@ -124,17 +197,40 @@ export class ProcessLauncher implements InstanceLauncher {
     return this.#o.nodeBinary ? this.#o.nodeBinary(runtime) : process.execPath;
   }
 
-  #spawnNode(kind: SpareKind, isolation: IsolationOptions = this.#o.isolation): Promise<NodeIpcInstance> {
+  /** A spare of `shape` (heap:tmp:binary): code-less; its code and exact limits come with assign(). */
+  #spawnSpare(shape: string): Promise<NodeIpcInstance> {
+    const { heapMb: heap, tmpMb, binary } = parseShape(shape);
+    // Until then, the most a function with this heap limit may have (heapLimitMb's inverse, rounded up).
+    const memoryMb = Math.ceil((heap + 48) / 0.9);
+    const sandboxed = this.#o.isolation.sandbox
+      ? { codeDir: undefined, limits: limitsOf(memoryMb, tmpMb), tmpMb }
+      : undefined;
+    return this.#spawnNode(heap, binary, { isolation: this.#o.isolation, sandboxed });
+  }
+
+  #spawnNode(
+    heapMb: number,
+    binary: string,
+    o: { isolation: IsolationOptions; sandboxed: SandboxedStart | undefined },
+  ): Promise<NodeIpcInstance> {
     return NodeIpcInstance.spawn({
       id: this.#o.ids.hex(8),
-      nodeBinary: kind.binary,
-      nodeArgs: nodeArgs(kind.heapMb),
-      bootstrapPath: this.#o.bootstrapPath,
-      isolation,
+      nodeBinary: binary,
+      nodeArgs: nodeArgs(heapMb),
+      bootstrapPath: this.#view.bootstrapPath,
+      isolation: o.isolation,
       baseEnv: { PATH: this.#o.platformEnv.path, HANEUL_RUNTIME_CHANNEL: "fd3" },
       cwd: "/",
+      sandboxed: o.sandboxed,
       clock: this.#o.clock,
     });
+  }
+
+  /** In the sandbox: what an instance of `spec` starts with (its code given at start). */
+  #sandboxed(spec: FunctionSpec, codeDir: string): SandboxedStart | undefined {
+    if (!this.#o.isolation.sandbox) return undefined;
+    const tmpMb = spec.ephemeralStorageMb ?? DEFAULT_TMP_MB;
+    return { codeDir, limits: limitsOf(spec.memoryMb, tmpMb), tmpMb };
   }
 
   /** Isolation for an instance started for `spec`: its code directory is read-only too. */
@@ -148,21 +244,6 @@ export class ProcessLauncher implements InstanceLauncher {
     this.#live.add(instance);
     if (this.#live.size > 64) for (const i of this.#live) if (!i.alive) this.#live.delete(i);
   }
-}
-
-/** What a spare is made of: the Node.js binary and the V8 heap limit it was started with. */
-interface SpareKind {
-  readonly binary: string;
-  readonly heapMb: number;
-}
-
-function kindKey(binary: string, heapMb: number): string {
-  return `${heapMb} ${binary}`;
-}
-
-function parseKind(key: string): SpareKind {
-  const space = key.indexOf(" ");
-  return { heapMb: Number(key.slice(0, space)), binary: key.slice(space + 1) };
 }
 
 /** A Node.js runtime whose Node.js major is not installed (the control plane shows the function Pending or Failed). */

@@ -11,7 +11,7 @@ import { Deadline } from "../../shared/deadline.js";
 import { describeExit, isHeapOutOfMemory } from "./exit-outcome.js";
 import { peakRssMb } from "./peak-memory.js";
 import { InvocationSlot, unstartedResult, type RunningInvocation } from "./invocation-slot.js";
-import { spawnIsolated, type IsolationOptions, type SpawnedProcess } from "./isolation.js";
+import { spawnIsolated, type IsolationOptions, type SandboxedStart, type SpawnedProcess } from "./isolation.js";
 import { watchProcess } from "./process-watch.js";
 import { RuntimeApiServer, type RuntimeApiReport } from "./runtime-api-server.js";
 
@@ -27,6 +27,8 @@ export interface RuntimeApiLaunchOptions {
   readonly initTimeoutMs: number;
   /** The clock of the init limit and of event deadlines (the real one in a node). */
   readonly clock: Clock;
+  /** In the sandbox: the code, limits and /tmp size (the Runtime API's port is added). */
+  readonly sandboxed?: SandboxedStart | undefined;
 }
 
 /** An answer the runtime reported, delivered on the next turn. */
@@ -55,8 +57,8 @@ export class RuntimeApiInstance implements Instance {
     this.spec = spec;
     this.#slot = new InvocationSlot(clock, () => {
       this.#alive = false;
-      this.#slot.notePeakMemory(peakRssMb(this.#proc?.child.pid));
-      this.#proc?.child.kill("SIGKILL");
+      this.#slot.notePeakMemory(peakRssMb(this.#proc?.runtimePid()));
+      this.#proc?.kill();
     });
     this.#server = new RuntimeApiServer((r) => this.#onReport(r));
   }
@@ -72,6 +74,7 @@ export class RuntimeApiInstance implements Instance {
       env: { ...options.env, AWS_LAMBDA_RUNTIME_API: address },
       cwd: options.spec.codeDir,
       stdio: ["ignore", "pipe", "pipe"],
+      sandboxed: options.sandboxed && { ...options.sandboxed, ports: [Number(address.split(":").at(-1))] },
     });
     instance.#attach(proc);
     const initLimit = Deadline.start(options.clock, options.initTimeoutMs, () =>
@@ -81,7 +84,10 @@ export class RuntimeApiInstance implements Instance {
     initLimit.cancel();
     const initDurationMs = options.clock.monotonicNow() - started;
     const initLogs = instance.#slot.takeHeld();
-    if (first.kind === "next") return { ok: true, instance, initDurationMs, initLogs };
+    if (first.kind === "next") {
+      proc.freezeWhenIdle(() => instance.#slot.current === undefined);
+      return { ok: true, instance, initDurationMs, initLogs };
+    }
     await instance.stop();
     if (first.kind === "init-error") {
       return { ok: false, errorType: first.errorType, payload: first.payload, initDurationMs, initLogs };
@@ -99,6 +105,7 @@ export class RuntimeApiInstance implements Instance {
     // The runtime asks for its next event itself: none can wait in its channel.
     if (!this.#alive || this.#slot.current) return unstartedResult();
     const result = this.#slot.start(request);
+    this.#proc?.beforeEvent();
     const headers: Record<string, string> = {
       "Content-Type": "application/json",
       "Lambda-Runtime-Aws-Request-Id": request.requestId,
@@ -112,7 +119,7 @@ export class RuntimeApiInstance implements Instance {
   }
 
   async stop(): Promise<void> {
-    if (this.#alive) this.#proc?.child.kill("SIGKILL");
+    if (this.#alive) this.#proc?.kill();
     this.#alive = false;
     this.#server.close();
     await this.#exited;
@@ -151,18 +158,21 @@ export class RuntimeApiInstance implements Instance {
   #complete(p: PendingAnswer): void {
     if (this.#pending !== p) return;
     this.#pending = undefined;
-    this.#slot.notePeakMemory(peakRssMb(this.#proc?.child.pid));
+    this.#slot.notePeakMemory(peakRssMb(this.#proc?.runtimePid()));
     const r = p.report;
     const errorType = r.kind === "error" ? r.errorType : undefined;
     const kind = r.kind === "response" ? "ok" : "function-error";
     this.#slot.finish(p.running, { kind, payload: r.payload, errorType });
   }
 
-  #handleExit(code: number | null, signal: NodeJS.Signals | null): void {
+  #handleExit(status: number | null, how: NodeJS.Signals | null): void {
     this.#alive = false;
+    const { code, signal } = this.#proc ? this.#proc.exitOf(status, how) : { code: status, signal: how };
     this.#onInit?.({ kind: "exit", how: describeExit(code, signal) });
     this.#onInit = undefined;
     if (this.#pending) this.#complete(this.#pending);
-    this.#slot.crash({ code, signal, outOfMemory: isHeapOutOfMemory(this.#stderrTail) }, undefined);
+    const outOfMemory = isHeapOutOfMemory(this.#stderrTail) || (this.#proc?.outOfMemory() ?? false);
+    if (outOfMemory) this.#slot.notePeakMemory(this.spec.memoryMb);
+    this.#slot.crash({ code, signal, outOfMemory }, undefined);
   }
 }

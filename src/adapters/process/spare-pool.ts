@@ -3,35 +3,35 @@ import type { NodeIpcInstance } from "./node-ipc-instance.js";
 const REFILL_DELAY_MS = 25;
 
 /**
- * Pre-started, code-less Node.js runtime processes, one small stock per kind in use (a Node.js
- * binary and a V8 heap limit, named by a key the launcher makes), so
+ * Pre-started, code-less Node.js runtime processes, one small stock per shape in use (the Node.js
+ * binary, the V8 heap limit and, in the sandbox, the size of /tmp, all fixed at start), so
  * that a cold start only loads user code. Refills one process at a time in the background so that
  * spawning (which blocks the event loop for a moment) never starves warm traffic.
  */
 export class SparePool {
   readonly #stock = new Map<string, NodeIpcInstance[]>();
-  readonly #spawn: (kind: string) => Promise<NodeIpcInstance>;
+  readonly #spawn: (shape: string) => Promise<NodeIpcInstance>;
   readonly #perHeap: number;
   #refilling = false;
   #closed = false;
   readonly #wanted = new Set<string>();
 
-  constructor(spawn: (kind: string) => Promise<NodeIpcInstance>, perHeap: number) {
+  constructor(spawn: (shape: string) => Promise<NodeIpcInstance>, perHeap: number) {
     this.#spawn = spawn;
     this.#perHeap = perHeap;
   }
 
-  /** Keeps spares of `kind` from now on and starts filling. */
-  want(kind: string): void {
+  /** Keeps spares of `shape` from now on and starts filling. */
+  want(shape: string): void {
     if (this.#perHeap <= 0 || this.#closed) return;
-    this.#wanted.add(kind);
+    this.#wanted.add(shape);
     this.#scheduleRefill();
   }
 
-  /** Takes a live spare of `kind`, or undefined when none is ready. */
-  take(kind: string): NodeIpcInstance | undefined {
-    this.want(kind);
-    const stock = this.#stock.get(kind);
+  /** Takes a live spare of `shape`, or undefined when none is ready. */
+  take(shape: string): NodeIpcInstance | undefined {
+    this.want(shape);
+    const stock = this.#stock.get(shape);
     while (stock?.length) {
       const spare = stock.pop();
       if (spare?.alive) {
