@@ -164,6 +164,9 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     // A stream of its own, so that canary splits do not depend on how many alias calls came between.
     random: config.randomSeed === undefined ? undefined : seededRandom(config.randomSeed ^ 0x5bd1e995),
     onAccessLog: overrides.onAccessLog,
+    // As on AWS: API Gateway invokes a function only with its permission (AddPermission).
+    invokePermitted: (target, sourceArn) =>
+      control.servicePermits("apigateway.amazonaws.com", target.functionName, target.qualifier, sourceArn),
   });
   const gatewayPort = await gateway.listen(config.gatewayPort, config.gatewayHost);
   stopHooks.push(() => gateway.close());

@@ -17,6 +17,7 @@ import * as permissions from "./permissions.js";
 import * as tags from "./tags.js";
 import { KeyedLock } from "./keyed-lock.js";
 import { RuntimeReadiness } from "./runtime-readiness.js";
+import { ServicePermissions } from "./service-permissions.js";
 import type * as T from "./types.js";
 import * as versions from "./versions.js";
 
@@ -51,6 +52,7 @@ export interface InvocationTarget {
  */
 export class LambdaControlPlane implements FunctionCatalog {
   readonly #ctx: ControlContext;
+  readonly #servicePermissions: ServicePermissions;
   readonly #onLoadError: ControlPlaneOptions["onLoadError"];
 
   private constructor(o: ControlPlaneOptions) {
@@ -73,6 +75,7 @@ export class LambdaControlPlane implements FunctionCatalog {
       readiness: new RuntimeReadiness(o.runtimes),
     };
     this.#onLoadError = o.onLoadError;
+    this.#servicePermissions = new ServicePermissions(this.#ctx);
   }
 
   /** Loads every function from the store (extracting missing code trees) and returns the control plane. */
@@ -110,6 +113,20 @@ export class LambdaControlPlane implements FunctionCatalog {
   }
   reservedTotal(): number {
     return this.#ctx.catalog.reservedTotal();
+  }
+
+  /**
+   * Whether the AWS service `service` (`apigateway.amazonaws.com`) may invoke `name[:qualifier]`
+   * for `sourceArn`, by its resource-based policy (AddPermission); answered from memory once known.
+   */
+  servicePermits(
+    service: string,
+    name: string,
+    qualifier: string | undefined,
+    sourceArn: string,
+  ): boolean | Promise<boolean> {
+    const q = qualifier === undefined || qualifier === "$LATEST" ? "" : qualifier;
+    return this.#servicePermissions.permits(service, name, q, sourceArn);
   }
 
   /** Checks that `name[:qualifier]` (plus `?Qualifier=`) exists, for Invoke; AWS's 404 otherwise. */

@@ -49,7 +49,7 @@ function target(
 }
 
 /** The RevisionId of the function (`""`), a version or an alias; undefined when it does not exist. */
-function revisionOf(entry: FunctionEntry, qualifier: string): string | undefined {
+export function revisionOf(entry: FunctionEntry, qualifier: string): string | undefined {
   if (qualifier === "") return entry.latest.revisionId;
   if (isVersionNumber(qualifier)) {
     return String(Number(qualifier)) === qualifier ? entry.versions.get(Number(qualifier))?.revisionId : undefined;

@@ -18,6 +18,7 @@ export type GatewayErrorKind =
   | "bad-response"
   | "function-error"
   | "lambda-rejected"
+  | "invalid-permissions"
   | "timeout"
   | "too-large";
 
@@ -49,6 +50,7 @@ const REST: Record<GatewayErrorKind, GatewayError> = {
   "bad-response": e(502, INTERNAL_REST, "InternalServerErrorException"),
   "function-error": e(502, INTERNAL_REST, "InternalServerErrorException"),
   "lambda-rejected": e(500, INTERNAL_REST, "InternalServerErrorException"),
+  "invalid-permissions": e(500, INTERNAL_REST, "InternalServerErrorException"),
   timeout: e(504, '{"message": "Endpoint request timed out"}'),
   "too-large": e(413, '{"message":"Request Too Long"}', "RequestTooLongException"),
 };
@@ -66,6 +68,7 @@ const HTTP: Record<GatewayErrorKind, GatewayError> = {
   "bad-response": e(500, INTERNAL_HTTP),
   "function-error": e(500, INTERNAL_HTTP),
   "lambda-rejected": e(500, INTERNAL_HTTP),
+  "invalid-permissions": e(500, INTERNAL_HTTP),
   // HTTP APIs answer an integration timeout with 503 (observed), not REST's 504.
   timeout: e(503, '{"message":"Service Unavailable"}'),
   "too-large": e(413, '{"message":"Request Entity Too Large"}'),
@@ -92,6 +95,7 @@ const EXECUTION_LOG: Partial<Record<GatewayErrorKind, string>> = {
   "function-error": "Lambda execution failed with status 200 due to customer function error",
   "lambda-rejected":
     "Execution failed: the Lambda invocation was rejected (throttled, or no such function or qualifier)",
+  "invalid-permissions": "Execution failed due to configuration error: Invalid permissions on Lambda function",
   timeout: "Execution failed due to a timeout error",
   "authorizer-failure": "Execution failed due to configuration error: Authorizer error",
   "too-large": "Request body exceeds the size limit",

@@ -9,6 +9,7 @@ import { DEADLINE_PASSED, withDeadline } from "../shared/deadline.js";
 import { buildEventV1 } from "./event-v1.js";
 import { buildEventV2 } from "./event-v2.js";
 import type { GatewayErrorKind } from "./gateway-errors.js";
+import type { GatewayOptions } from "./options.js";
 import type { AuthContext, RequestScope } from "./model.js";
 import type { Reply } from "./reply.js";
 import { mapResponseV1 } from "./response-v1.js";
@@ -28,20 +29,25 @@ export const LAMBDA_EVENT_BYTES = 6 * 1024 * 1024;
 export async function runIntegration(
   scope: RequestScope,
   auth: AuthContext | undefined,
-  deps: { readonly invoker: InvokeService; readonly clock: Clock },
+  deps: {
+    readonly invoker: InvokeService;
+    readonly clock: Clock;
+    readonly invokePermitted?: GatewayOptions["invokePermitted"];
+  },
 ): Promise<IntegrationResult> {
   const { integration } = scope.route;
+  const target = { functionName: integration.functionName, qualifier: integration.qualifier };
+  if (deps.invokePermitted) {
+    const permitted = deps.invokePermitted(target, sourceArnOf(scope));
+    if (!(permitted === true || (permitted !== false && (await permitted)))) return { error: "invalid-permissions" };
+  }
   const v2 = integration.payloadFormatVersion === "2.0";
   const payload = Buffer.from(JSON.stringify(v2 ? buildEventV2(scope, auth) : buildEventV1(scope, auth)));
   // Lambda answers a too-large event 413, which API Gateway passes on as its own 413.
   if (payload.length > LAMBDA_EVENT_BYTES) return { error: "too-large" };
   let result;
   try {
-    const call = deps.invoker.invoke(
-      { functionName: integration.functionName, qualifier: integration.qualifier },
-      payload,
-      { traceId: scope.info.traceHeader },
-    );
+    const call = deps.invoker.invoke(target, payload, { traceId: scope.info.traceHeader });
     // The call keeps running after a timeout, as the Lambda invocation does behind API Gateway.
     result = await withDeadline(deps.clock, integration.timeoutMs, call);
   } catch {
@@ -54,6 +60,17 @@ export async function runIntegration(
   if (outcome.kind !== "ok") return { error: "function-error", executedVersion };
   const reply = v2 ? mapResponseV2(outcome.payload) : mapResponseV1(outcome.payload, v1Options(scope));
   return reply ? { reply, executedVersion } : { error: "bad-response", executedVersion };
+}
+
+/**
+ * The `SourceArn` API Gateway invokes a route's function with, which an AddPermission condition
+ * matches: `arn:aws:execute-api:<region>:<account>:<api>/<stage>/<METHOD><resource path>`, the
+ * resource path as defined (`/pets/{id}`), or `…/<stage>/$default` for an HTTP API's default route.
+ */
+export function sourceArnOf(scope: RequestScope): string {
+  const { route } = scope;
+  const tail = route.resourcePath === "$default" ? "$default" : `${route.method}${route.resourcePath}`;
+  return `arn:aws:execute-api:${scope.region}:${scope.accountId}:${scope.api.apiId}/${scope.stage}/${tail}`;
 }
 
 function v1Options(scope: RequestScope) {

@@ -13,6 +13,7 @@ import { buildAuthorizerEventV2 } from "./event-v2.js";
 import { evaluatePolicy, parsePolicy, type Policy } from "./iam-policy.js";
 import { compileIdentitySources, identityValues } from "./identity-source.js";
 import { methodArn, type Authorizer, type AuthResult, type RequestScope } from "./model.js";
+import type { GatewayOptions } from "./options.js";
 import { isRecord, parseRecord } from "./reply.js";
 
 type LambdaDef = Extract<DeployedAuthorizer, { type: "TOKEN" | "REQUEST" }>;
@@ -21,6 +22,8 @@ type LambdaDef = Extract<DeployedAuthorizer, { type: "TOKEN" | "REQUEST" }>;
 export interface AuthorizerDeps {
   readonly invoker: InvokeService;
   readonly clock: Clock;
+  /** See GatewayOptions.invokePermitted: an authorizer function needs API Gateway's permission too. */
+  readonly invokePermitted?: GatewayOptions["invokePermitted"];
 }
 
 type Decision =
@@ -76,10 +79,16 @@ export class LambdaAuthorizer implements Authorizer {
 
   async #call(scope: RequestScope, values: string[]): Promise<Decision | Failure> {
     const def = this.#def;
+    const target = { functionName: def.functionName, qualifier: def.qualifier };
+    if (this.#deps.invokePermitted) {
+      const sourceArn = `arn:aws:execute-api:${scope.region}:${scope.accountId}:${scope.api.apiId}/authorizers/${def.authorizerId}`;
+      const permitted = this.#deps.invokePermitted(target, sourceArn);
+      if (!(permitted === true || (permitted !== false && (await permitted)))) return FAILURE;
+    }
     let result;
     try {
       const payload = Buffer.from(JSON.stringify(this.#event(scope, values)));
-      result = await this.#deps.invoker.invoke({ functionName: def.functionName, qualifier: def.qualifier }, payload, {
+      result = await this.#deps.invoker.invoke(target, payload, {
         traceId: scope.info.traceHeader,
       });
     } catch {

@@ -30,6 +30,16 @@ export interface GatewayOptions {
   /** Numbers in [0, 1) for stage canary splits (default Math.random). */
   readonly random?: RandomSource | undefined;
   readonly onAccessLog?: ((record: AccessLogRecord) => void) | undefined;
+  /**
+   * Whether API Gateway may invoke the function for `sourceArn`, by the function's resource-based
+   * policy (AddPermission for `apigateway.amazonaws.com`). Absent: every route may.
+   */
+  readonly invokePermitted?:
+    | ((
+        target: { functionName: string; qualifier?: string | undefined },
+        sourceArn: string,
+      ) => boolean | Promise<boolean>)
+    | undefined;
   /** Largest request body accepted (API Gateway: 10 MB). */
   readonly maxBodyBytes?: number | undefined;
 }

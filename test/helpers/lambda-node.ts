@@ -5,6 +5,7 @@
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { loadServerConfig } from "../../src/config/server-config.js";
 import type { InvocationRecord } from "../../src/domain/invocation.js";
+import type { AccessLogRecord } from "../../src/gateway/index.js";
 import { startNode } from "../../src/main.js";
 import { tempDir } from "./temp-dir.js";
 
@@ -20,6 +21,13 @@ export const SECRET = "conformance/Secret+0123456789abcdefghij";
 
 export interface LambdaNode {
   readonly url: string;
+  /** The gateway's base URL. */
+  readonly gatewayUrl: string;
+  /** The administrator key the client signs with. */
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  /** Every gateway access-log record so far. */
+  readonly accessLogs: AccessLogRecord[];
   readonly client: LambdaClient;
   /** Every invocation record so far. */
   readonly records: InvocationRecord[];
@@ -58,7 +66,8 @@ export async function startLambdaNode(
     records.push(r);
     for (const watch of watchers) watch(r);
   };
-  const node = await startNode(config, { onRecord });
+  const accessLogs: AccessLogRecord[] = [];
+  const node = await startNode(config, { onRecord, onAccessLog: (r) => accessLogs.push(r) });
   const recordWhere = (match: (r: InvocationRecord) => boolean, what: string, timeoutMs = 10_000) =>
     new Promise<InvocationRecord>((resolve, reject) => {
       const found = records.find(match);
@@ -83,6 +92,10 @@ export async function startLambdaNode(
   });
   return {
     url: node.apiUrl,
+    gatewayUrl: node.gatewayUrl ?? "",
+    accessKeyId: AKID,
+    secretAccessKey: SECRET,
+    accessLogs,
     client,
     records,
     recordOf: (requestId, timeoutMs) => recordWhere((r) => r.requestId === requestId, requestId, timeoutMs),

@@ -15,7 +15,7 @@ import { request } from "node:http";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { zipSync } from "fflate";
-import { CreateFunctionCommand, GetFunctionCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import { AddPermissionCommand, CreateFunctionCommand, GetFunctionCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { SqliteApiStore } from "../../src/adapters/sqlite/api-store.js";
 import { createApiGatewayOperations } from "../../src/api/apigateway/index.js";
 import { createApiServer, type ApiServer } from "../../src/api/http-server.js";
@@ -435,6 +435,16 @@ describe("API Gateway with the AWS CLI v2: a haneul node (startNode)", () => {
       if (state === "Active") break;
       await new Promise((r) => setTimeout(r, 50));
     }
+    // As on AWS, API Gateway invokes the function only with its permission.
+    await lambda.send(
+      new AddPermissionCommand({
+        FunctionName: "apigw-echo",
+        StatementId: "apigateway",
+        Action: "lambda:InvokeFunction",
+        Principal: "apigateway.amazonaws.com",
+        SourceArn: `arn:aws:execute-api:${REGION}:${ACCOUNT}:*`,
+      }),
+    );
     lambda.destroy();
     const gatewayPort = Number(new URL(node.gatewayUrl).port);
     setup = {

@@ -6,11 +6,10 @@
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 import { AddPermissionCommand, CreateFunctionCommand, LambdaClient } from "@aws-sdk/client-lambda";
-import { SignatureV4 } from "@smithy/signature-v4";
 import { zipSync } from "fflate";
 import { startServerProcess, type ServerProcess } from "../helpers/server-process.js";
 import { tempDir, type TempDir } from "../helpers/temp-dir.js";
-import { NodeSha256 } from "../helpers/sigv4-signer.js";
+import { restApiFor } from "../helpers/apigw-client.js";
 
 const AKID = "AKIAHANEULOUTPUT0001";
 const SECRET = "output/Secret+0123456789abcdefghijklmnop";
@@ -29,47 +28,12 @@ async function lineOf(server: ServerProcess, re: RegExp): Promise<string> {
   return (line.exec(server.output()) as RegExpExecArray)[0];
 }
 
-/** A signed API Gateway management call. */
-async function apigw(apiUrl: string, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
-  const url = new URL(path, apiUrl);
-  const signer = new SignatureV4({
-    service: "apigateway",
-    region: REGION,
-    credentials: { accessKeyId: AKID, secretAccessKey: SECRET },
-    sha256: NodeSha256,
-  });
-  const text = body === undefined ? undefined : JSON.stringify(body);
-  const signed = await signer.sign({
-    method,
-    protocol: "http:",
-    hostname: url.hostname,
-    port: Number(url.port),
-    path: url.pathname,
-    headers: { host: url.host, "content-type": "application/json" },
-    body: text,
-  });
-  const res = await fetch(url, { method, headers: signed.headers, body: text });
-  const answer = (await res.json()) as Record<string, unknown>;
-  assert.ok(res.ok, `${method} ${path}: ${res.status} ${JSON.stringify(answer)}`);
-  return answer;
-}
+const TARGET = (apiUrl: string) => ({ apiUrl, accessKeyId: AKID, secretAccessKey: SECRET });
 
 /** Deploys a REST API whose root runs `functionName` as a Lambda proxy; returns its id. */
-async function restApiFor(apiUrl: string, functionName: string): Promise<string> {
+async function restApiOf(apiUrl: string, functionName: string): Promise<string> {
   const fnArn = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${functionName}`;
-  const api = await apigw(apiUrl, "POST", "/restapis", { name: "output" });
-  const id = api["id"] as string;
-  const resources = await apigw(apiUrl, "GET", `/restapis/${id}/resources`);
-  const root = (resources["item"] as { id: string; path: string }[]).find((r) => r.path === "/");
-  assert.ok(root);
-  await apigw(apiUrl, "PUT", `/restapis/${id}/resources/${root.id}/methods/GET`, { authorizationType: "NONE" });
-  await apigw(apiUrl, "PUT", `/restapis/${id}/resources/${root.id}/methods/GET/integration`, {
-    type: "AWS_PROXY",
-    httpMethod: "POST",
-    uri: `arn:aws:apigateway:${REGION}:lambda:path/2015-03-31/functions/${fnArn}/invocations`,
-  });
-  await apigw(apiUrl, "POST", `/restapis/${id}/deployments`, { stageName: "prod" });
-  return id;
+  return (await restApiFor(TARGET(apiUrl), fnArn)).apiId;
 }
 
 /** A function that forgets `statusCode`: API Gateway answers 502 (the user guide's classic mistake). */
@@ -117,7 +81,7 @@ describe("haneul server output", () => {
       assert.match(server.output(), new RegExp(`http://<api-id>\\.execute-api\\.localhost:${port}/<stage>/`));
       assert.match(server.output(), new RegExp(`http://127\\.0\\.0\\.1:${port}/_api/<api-id>/<stage>/`));
       await createForgetfulFunction(server.apiUrl, "forgetful");
-      const id = await restApiFor(server.apiUrl, "forgetful");
+      const id = await restApiOf(server.apiUrl, "forgetful");
       const res = await fetch(`${server.gatewayUrl}/_api/${id}/prod/`);
       assert.equal(res.status, 502);
       const request = await lineOf(server, new RegExp(`GET /_api/${id}/prod/ 502 `));
@@ -135,7 +99,7 @@ describe("haneul server output", () => {
     const server = await startServer(dataDir(), ["--quiet"]);
     try {
       await createForgetfulFunction(server.apiUrl, "quiet");
-      const id = await restApiFor(server.apiUrl, "quiet");
+      const id = await restApiOf(server.apiUrl, "quiet");
       assert.equal((await fetch(`${server.gatewayUrl}/_api/${id}/prod/`)).status, 502);
     } finally {
       await server.stop();
