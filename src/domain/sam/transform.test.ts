@@ -17,6 +17,7 @@ function transform(name: string, overrides: Record<string, string> = {}) {
   return samTransform(body, { parameters });
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- deep literals of the generated template, compared piecewise
 type Resources = Record<string, { Type: string; Properties?: Record<string, any>; [k: string]: unknown }>;
 const resources = (t: TemplateObject) => t.Resources as unknown as Resources;
 
@@ -69,7 +70,7 @@ test("the .Alias and .Version references SAM adds, in Ref, Fn::Sub and Fn::GetAt
   const consumer = resources(template).Consumer?.Properties;
   assert.deepEqual(consumer?.FunctionName, { Ref: "AliasFunctionAliaslive" });
   assert.deepEqual(consumer?.SourceArn, { "Fn::Sub": "${AliasFunctionVersion640128d35d}|${AliasFunctionAliaslive}" });
-  assert.deepEqual((template.Outputs as any).VersionNumber.Value, {
+  assert.deepEqual((template.Outputs as Record<string, { Value: unknown }>).VersionNumber?.Value, {
     "Fn::GetAtt": ["AliasFunctionVersion640128d35d", "Version"],
   });
 });
