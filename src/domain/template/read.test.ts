@@ -51,7 +51,7 @@ test("short-form tags read as their long forms", () => {
 test("the line of a path is known, and of its nearest ancestor otherwise", () => {
   const t = readTemplate(YAML, "template.yaml");
   assert.equal(t.lineOf(["Resources", "Fn", "Properties", "Role"]), 8);
-  assert.equal(t.lineOf(["Resources", "Fn", "Properties", "Nope", "deeper"]), 7);
+  assert.equal(t.lineOf(["Resources", "Fn", "Properties", "Nope", "deeper"]), 6);
 });
 
 test("invalid YAML names the file and line", () => {

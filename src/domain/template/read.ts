@@ -169,6 +169,9 @@ function plainValue(node: Node, path: (string | number)[], ctx: WalkContext): Te
       if (!isPair(pair)) continue;
       const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
       out[key] = toValue(pair.value as Node | null, [...path, key], ctx);
+      // A member's line is its key's line (where an editor shows `Key:`).
+      const keyRange = isScalar(pair.key) ? pair.key.range : undefined;
+      if (keyRange) ctx.lines.set([...path, key].join("\u0000"), ctx.lineCounter.linePos(keyRange[0]).line);
     }
     return out;
   }
