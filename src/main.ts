@@ -3,6 +3,8 @@
  * Keep it wiring only; behaviour lives in the parts.
  */
 import { join } from "node:path";
+import { EsbuildBundler } from "./adapters/build/esbuild-bundler.js";
+import { NpmInstaller } from "./adapters/build/npm-installer.js";
 import { FsCodeStore } from "./adapters/fs-code-store.js";
 import { SqliteApiStore } from "./adapters/sqlite/api-store.js";
 import { lockDataDir } from "./adapters/sqlite/data-dir-lock.js";
@@ -31,7 +33,11 @@ export type { RunningNode } from "./cli/deps.js";
 
 /** The `haneul` command: runs the CLI with `argv` (without node and script) over this root's services. */
 export function main(argv: string[]): Promise<number> {
-  return runCli(argv, { startNode: (config, observers) => startNode(config, observers), invokeOnce });
+  return runCli(argv, {
+    startNode: (config, observers) => startNode(config, observers),
+    invokeOnce,
+    buildTools: { installer: new NpmInstaller(), bundler: new EsbuildBundler() },
+  });
 }
 
 /** Adapters a caller (a test) may replace. */

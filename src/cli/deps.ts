@@ -2,6 +2,7 @@ import type { ServerConfig } from "../config/server-config.js";
 import type { FunctionSpec } from "../domain/function-spec.js";
 import type { InvocationRecord, InvokeResult } from "../domain/invocation.js";
 import type { AccessLogRecord } from "../gateway/index.js";
+import type { BuildTools } from "../ports/build-tools.js";
 
 /** One access key pair. */
 export interface AccessKeyPair {
@@ -46,4 +47,6 @@ export interface CliDeps {
   startNode(config: ServerConfig, observers?: NodeObservers): Promise<RunningNode>;
   /** Runs `event` once on a fresh instance of `spec`, then stops everything it started; a bad package throws PlatformError. */
   invokeOnce(spec: FunctionSpec, event: Buffer, options: InvokeOnceOptions): Promise<InvokeResult>;
+  /** npm and esbuild, for `haneul build`. */
+  readonly buildTools: BuildTools;
 }
