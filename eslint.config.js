@@ -75,7 +75,7 @@ const notAdapterLibs = {
 };
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "test/fixtures/**", "bench/peers/**", "coverage/**"] },
+  { ignores: ["dist/**", "node_modules/**", "test/fixtures/**", "bench/peers/**", "coverage/**", "examples/**/*.ts"] },
   {
     files: ["**/*.ts"],
     extends: [...tseslint.configs.recommendedTypeChecked],

@@ -7,7 +7,7 @@ import type { TemplateObject } from "../../domain/template/values.js";
 import type { BuildTools } from "../../ports/build-tools.js";
 import { BuildError } from "./build-error.js";
 import { bundleOptions } from "./esbuild-options.js";
-import { copySources, hasDependencies, hasLockfile, inputHash } from "./files.js";
+import { absolutizeLocalDependencies, copySources, hasDependencies, hasLockfile, inputHash } from "./files.js";
 import { checkHandlerFile } from "./handler-check.js";
 import { buildUnits } from "./units.js";
 import type { BuildUnit } from "./units.js";
@@ -86,13 +86,18 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
   return { buildDir, builtTemplate, built, reused };
 }
 
-async function buildUnit(unit: BuildUnit, ctx: { source: string; artifactDir: string; buildDir: string; tools: BuildTools }): Promise<void> {
+async function buildUnit(
+  unit: BuildUnit,
+  ctx: { source: string; artifactDir: string; buildDir: string; tools: BuildTools },
+): Promise<void> {
   const { source, artifactDir, buildDir, tools } = ctx;
   const shown = relative(process.cwd(), source) || ".";
   switch (unit.kind) {
     case "function-npm":
       copySources(source, artifactDir, [buildDir]);
-      if (hasDependencies(artifactDir)) await tools.installer.install(artifactDir, { lockfile: hasLockfile(artifactDir) });
+      absolutizeLocalDependencies(artifactDir, source);
+      if (hasDependencies(artifactDir))
+        await tools.installer.install(artifactDir, { lockfile: hasLockfile(artifactDir) });
       checkHandlerFile(unit.logicalId, unit.handler ?? "", artifactDir, shown);
       return;
     case "function-esbuild": {
@@ -101,11 +106,20 @@ async function buildUnit(unit: BuildUnit, ctx: { source: string; artifactDir: st
         workingDir = join(buildDir, ".scratch", unit.logicalId);
         rmSync(workingDir, { recursive: true, force: true });
         copySources(source, workingDir, [buildDir]);
+        absolutizeLocalDependencies(workingDir, source);
         await tools.installer.install(workingDir, { lockfile: hasLockfile(workingDir) });
       }
-      const options = bundleOptions(unit.logicalId, unit.buildProperties ?? {}, { sourceDir: source, workingDir, outdir: artifactDir, handler: unit.handler ?? "" });
+      const options = bundleOptions(unit.logicalId, unit.buildProperties ?? {}, {
+        sourceDir: source,
+        workingDir,
+        outdir: artifactDir,
+        handler: unit.handler ?? "",
+      });
       for (const entry of options.entryPoints) {
-        if (!existsSync(entry)) throw new BuildError(`${unit.logicalId}: esbuild entry point ${relative(workingDir, entry)} is not in ${shown}`);
+        if (!existsSync(entry))
+          throw new BuildError(
+            `${unit.logicalId}: esbuild entry point ${relative(workingDir, entry)} is not in ${shown}`,
+          );
       }
       await tools.bundler.bundle(options).catch((e: unknown) => {
         throw new BuildError(`${unit.logicalId}: esbuild failed: ${e instanceof Error ? e.message : String(e)}`);
@@ -116,7 +130,9 @@ async function buildUnit(unit: BuildUnit, ctx: { source: string; artifactDir: st
     case "layer-npm": {
       const target = join(artifactDir, "nodejs");
       copySources(source, target, [buildDir]);
-      if (!existsSync(join(target, "package.json"))) throw new BuildError(`${unit.logicalId}: a Node.js layer needs a package.json in ${shown}`);
+      absolutizeLocalDependencies(target, source);
+      if (!existsSync(join(target, "package.json")))
+        throw new BuildError(`${unit.logicalId}: a Node.js layer needs a package.json in ${shown}`);
       if (hasDependencies(target)) await tools.installer.install(target, { lockfile: hasLockfile(target) });
       return;
     }
@@ -135,7 +151,11 @@ function readManifest(buildDir: string): Manifest {
 }
 
 /** The template with each unit's code location pointing at its artifact (relative to the build directory). */
-function rewriteLocations(body: TemplateObject, units: readonly BuildUnit[], locations: ReadonlyMap<string, string>): TemplateObject {
+function rewriteLocations(
+  body: TemplateObject,
+  units: readonly BuildUnit[],
+  locations: ReadonlyMap<string, string>,
+): TemplateObject {
   const out = structuredClone(body);
   const resources = out.Resources as Record<string, TemplateObject>;
   for (const unit of units) {
@@ -143,7 +163,8 @@ function rewriteLocations(body: TemplateObject, units: readonly BuildUnit[], loc
     const location = locations.get(unit.logicalId);
     if (!resource || location === undefined) continue;
     const props = isObject(resource.Properties) ? resource.Properties : (resource.Properties = {});
-    const key = unit.property === "ContentUri" && resource.Type === "AWS::Lambda::LayerVersion" ? "Content" : unit.property;
+    const key =
+      unit.property === "ContentUri" && resource.Type === "AWS::Lambda::LayerVersion" ? "Content" : unit.property;
     props[key] = location;
   }
   return out;

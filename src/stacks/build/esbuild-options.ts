@@ -8,7 +8,21 @@ import { BuildError } from "./build-error.js";
  * SAM's `Metadata.BuildProperties` for `BuildMethod: esbuild` as esbuild options: Minify, Target,
  * Sourcemap, EntryPoints, External, Format, MainFields, Loader, Banner, Footer, OutExtension, Define.
  */
-const KNOWN = ["Minify", "Target", "Sourcemap", "EntryPoints", "External", "Format", "MainFields", "Loader", "Banner", "Footer", "OutExtension", "Define", "UseNpmCi"];
+const KNOWN = [
+  "Minify",
+  "Target",
+  "Sourcemap",
+  "EntryPoints",
+  "External",
+  "Format",
+  "MainFields",
+  "Loader",
+  "Banner",
+  "Footer",
+  "OutExtension",
+  "Define",
+  "UseNpmCi",
+];
 
 /** Reads BuildProperties; an unknown key or a malformed value names the function. */
 export function bundleOptions(
@@ -17,12 +31,14 @@ export function bundleOptions(
   dirs: { sourceDir: string; workingDir: string; outdir: string; handler: string },
 ): BundleOptions {
   for (const key of Object.keys(props)) {
-    if (!KNOWN.includes(key)) throw new BuildError(`${logicalId}: unknown esbuild BuildProperty ${key} (known: ${KNOWN.join(", ")})`);
+    if (!KNOWN.includes(key))
+      throw new BuildError(`${logicalId}: unknown esbuild BuildProperty ${key} (known: ${KNOWN.join(", ")})`);
   }
   const entries = list(props.EntryPoints);
   const entryPoints = (entries.length ? entries : [defaultEntry(dirs.handler)]).map((e) => resolve(dirs.workingDir, e));
   const format = textOf(props.Format ?? "cjs");
-  if (format !== "cjs" && format !== "esm") throw new BuildError(`${logicalId}: esbuild Format must be cjs or esm, not ${format}`);
+  if (format !== "cjs" && format !== "esm")
+    throw new BuildError(`${logicalId}: esbuild Format must be cjs or esm, not ${format}`);
   return {
     entryPoints,
     outdir: dirs.outdir,
@@ -55,7 +71,10 @@ function bool(v: TemplateValue | undefined): boolean {
 function list(v: TemplateValue | undefined): string[] {
   if (v === undefined || v === null) return [];
   if (Array.isArray(v)) return v.map(textOf);
-  return textOf(v).split(",").map((s) => s.trim()).filter(Boolean);
+  return textOf(v)
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /** `key=value` items (a list or a comma-separated string), or a map. */

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { cpSync, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative, resolve, sep } from "node:path";
+import { cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { isAbsolute, join, relative, resolve, sep } from "node:path";
 
 /** Directories never part of a function's sources. */
 const SKIPPED = new Set(["node_modules", ".git", ".aws-sam", ".haneul-build"]);
@@ -56,4 +56,26 @@ export function hasDependencies(dir: string): boolean {
 /** True when `dir` has a lockfile npm ci can install from. */
 export function hasLockfile(dir: string): boolean {
   return existsSync(join(dir, "package-lock.json")) || existsSync(join(dir, "npm-shrinkwrap.json"));
+}
+
+/**
+ * A copied package's relative `file:` dependencies made absolute (from where they were written),
+ * in package.json and the lockfile, so npm finds them from the build folder.
+ */
+export function absolutizeLocalDependencies(targetDir: string, sourceDir: string): void {
+  const rewrite = (value: unknown): unknown => {
+    if (typeof value === "string" && value.startsWith("file:") && !isAbsolute(value.slice(5)))
+      return `file:${resolve(sourceDir, value.slice(5))}`;
+    if (Array.isArray(value)) return value.map(rewrite);
+    if (value && typeof value === "object")
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rewrite(v)]));
+    return value;
+  };
+  for (const name of ["package.json", "package-lock.json", "npm-shrinkwrap.json"]) {
+    const file = join(targetDir, name);
+    if (!existsSync(file)) continue;
+    const text = readFileSync(file, "utf8");
+    if (!text.includes('"file:')) continue;
+    writeFileSync(file, JSON.stringify(rewrite(JSON.parse(text)), null, 2));
+  }
 }

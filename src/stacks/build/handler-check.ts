@@ -10,5 +10,7 @@ export function checkHandlerFile(logicalId: string, handler: string, artifactDir
   if (dot <= 0) throw new BuildError(`${logicalId}: Handler '${handler}' is not of the form file.function`);
   const module = handler.slice(0, dot);
   if (EXTENSIONS.some((ext) => existsSync(join(artifactDir, module + ext)))) return;
-  throw new BuildError(`${logicalId}: the handler '${handler}' needs ${module}.js (or .mjs, .cjs), which is not in ${shownDir}`);
+  throw new BuildError(
+    `${logicalId}: the handler '${handler}' needs ${module}.js (or .mjs, .cjs), which is not in ${shownDir}`,
+  );
 }

@@ -34,7 +34,9 @@ export function buildUnits(body: TemplateObject): BuildUnit[] {
   for (const [id, raw] of Object.entries(resources)) {
     if (!isObject(raw)) continue;
     const global = globals.get(textOf(raw.Type));
-    const props = (global && raw.IgnoreGlobals !== "*" ? mergeValue(global, raw.Properties ?? {}) : (raw.Properties ?? {})) as TemplateObject;
+    const props = (
+      global && raw.IgnoreGlobals !== "*" ? mergeValue(global, raw.Properties ?? {}) : (raw.Properties ?? {})
+    ) as TemplateObject;
     const metadata = isObject(raw.Metadata) ? raw.Metadata : {};
     const unit = unitOf(id, textOf(raw.Type), props, metadata);
     if (unit) units.push(unit);
@@ -49,12 +51,25 @@ function unitOf(id: string, type: string, props: TemplateObject, metadata: Templ
     if (source === undefined || props.InlineCode !== undefined) return undefined;
     const runtime = textOf(props.Runtime);
     const settings = { runtime, handler: props.Handler ?? null, metadata, architectures: props.Architectures ?? null };
-    const base = { logicalId: id, property: "CodeUri" as const, source, runtime, handler: textOf(props.Handler), settings };
+    const base = {
+      logicalId: id,
+      property: "CodeUri" as const,
+      source,
+      runtime,
+      handler: textOf(props.Handler),
+      settings,
+    };
     if (buildMethod === "esbuild") {
-      return { ...base, kind: "function-esbuild", buildProperties: isObject(metadata.BuildProperties) ? metadata.BuildProperties : {} };
+      return {
+        ...base,
+        kind: "function-esbuild",
+        buildProperties: isObject(metadata.BuildProperties) ? metadata.BuildProperties : {},
+      };
     }
     if (buildMethod !== undefined && buildMethod !== "npm" && !NODE.test(buildMethod)) {
-      throw new BuildError(`${id}: BuildMethod ${buildMethod} is not supported by haneul build (esbuild, or a Node.js runtime for npm)`);
+      throw new BuildError(
+        `${id}: BuildMethod ${buildMethod} is not supported by haneul build (esbuild, or a Node.js runtime for npm)`,
+      );
     }
     return { ...base, kind: NODE.test(runtime) ? "function-npm" : "copy" };
   }
@@ -62,9 +77,17 @@ function unitOf(id: string, type: string, props: TemplateObject, metadata: Templ
     const source = localPath(props.ContentUri);
     if (source === undefined) return undefined;
     if (buildMethod !== undefined && !NODE.test(buildMethod)) {
-      throw new BuildError(`${id}: layer BuildMethod ${buildMethod} is not supported by haneul build (a Node.js runtime such as nodejs20.x)`);
+      throw new BuildError(
+        `${id}: layer BuildMethod ${buildMethod} is not supported by haneul build (a Node.js runtime such as nodejs20.x)`,
+      );
     }
-    return { logicalId: id, kind: buildMethod ? "layer-npm" : "copy", property: "ContentUri", source, settings: { metadata } };
+    return {
+      logicalId: id,
+      kind: buildMethod ? "layer-npm" : "copy",
+      property: "ContentUri",
+      source,
+      settings: { metadata },
+    };
   }
   if (type === "AWS::Lambda::Function" || type === "AWS::Lambda::LayerVersion") {
     const key = type === "AWS::Lambda::Function" ? "Code" : "Content";
