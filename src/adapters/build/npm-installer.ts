@@ -10,7 +10,14 @@ export class NpmInstaller implements PackageInstaller {
   constructor(private readonly npm = "npm") {}
 
   install(dir: string, options: { readonly lockfile: boolean }): Promise<void> {
-    const args = [options.lockfile ? "ci" : "install", "--omit=dev", "--install-links", "--no-audit", "--no-fund", "--loglevel=error"];
+    const args = [
+      options.lockfile ? "ci" : "install",
+      "--omit=dev",
+      "--install-links",
+      "--no-audit",
+      "--no-fund",
+      "--loglevel=error",
+    ];
     return new Promise((resolve, reject) => {
       const child = spawn(this.npm, args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
       let output = "";

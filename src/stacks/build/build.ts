@@ -144,7 +144,7 @@ async function buildUnit(
 function readManifest(buildDir: string): Manifest {
   try {
     const m = JSON.parse(readFileSync(join(buildDir, MANIFEST), "utf8")) as Manifest;
-    return m.version === 1 && isObject(m.units as never) ? m : { version: 1, units: {} };
+    return m.version === 1 && isObject(m.units) ? m : { version: 1, units: {} };
   } catch {
     return { version: 1, units: {} };
   }

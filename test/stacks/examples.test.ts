@@ -1,0 +1,112 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { processRepoTemplate } from "./helpers.js";
+
+const ids = (out: ReturnType<typeof processRepoTemplate>) =>
+  [...out.prepared.resources.keys()].map((id) => id.replace(/Deployment[0-9a-f]{10}$/, "Deployment*")).sort();
+
+test("the sam init hello world is accepted unmodified and gives the resources SAM generates", () => {
+  const out = processRepoTemplate("examples/sam-hello-world/template.yaml");
+  assert.deepEqual(ids(out), [
+    "HelloWorldFunction",
+    "HelloWorldFunctionHelloWorldPermissionProd",
+    "HelloWorldFunctionRole",
+    "ServerlessRestApi",
+    "ServerlessRestApiDeployment*",
+    "ServerlessRestApiProdStage",
+  ]);
+  const fn = out.prepared.resources.get("HelloWorldFunction")?.properties;
+  assert.deepEqual(fn?.Code, { S3Bucket: "haneul-artifacts", S3Key: "HelloWorldFunction/hello-world/" });
+  assert.equal(fn?.Timeout, 3, "from Globals");
+  assert.deepEqual(fn?.Architectures, ["x86_64"]);
+  assert.deepEqual(
+    out.prepared.outputs.map((o) => o.name),
+    ["HelloWorldApi", "HelloWorldFunction", "HelloWorldFunctionIamRole"],
+  );
+  assert.deepEqual(out.prepared.outputs[2]?.value, { "Fn::GetAtt": ["HelloWorldFunctionRole", "Arn"] });
+  assert.deepEqual(out.warnings, []);
+  assert.deepEqual(out.types.unknown, []);
+});
+
+test("the sam init TypeScript template is accepted unmodified", () => {
+  const out = processRepoTemplate("examples/sam-typescript/template.yaml");
+  assert.ok(out.prepared.resources.has("HelloWorldFunction"));
+  assert.deepEqual(out.prepared.resources.get("HelloWorldFunction")?.metadata, {
+    BuildMethod: "esbuild",
+    BuildProperties: { Minify: true, Target: "es2020", Sourcemap: true, EntryPoints: ["app.ts"] },
+  });
+});
+
+test("sam-app: parameters and conditions switch resources off, Globals merge, every event type, pending types listed", () => {
+  const dev = processRepoTemplate("examples/sam-app/template.yaml");
+  const devIds = ids(dev);
+  for (const off of ["ReportsFunction", "ReportsFunctionRole", "ReportsFunctionWeekly", "ProdAlarmTopic"])
+    assert.ok(!devIds.includes(off), off);
+  assert.deepEqual(
+    dev.prepared.outputs.map((o) => o.name),
+    ["OrdersApiUrl", "OrdersHttpApiUrl", "EventsFunctionUrl", "OrdersAlias"],
+  );
+  const orders = dev.prepared.resources.get("OrdersFunction")?.properties;
+  assert.equal(orders?.MemorySize, 128, "Globals FindInMap for dev");
+  assert.equal(orders?.Runtime, "nodejs20.x");
+  assert.deepEqual(orders?.Environment, {
+    Variables: { STAGE: "dev", LOG_LEVEL: "info", ORDERS_TOPIC: { Ref: "OrdersTopic" } },
+  });
+  const layerId = devIds.find((id) => id.startsWith("SharedLayer")) as string;
+  assert.match(layerId, /^SharedLayer[0-9a-f]{10}$/);
+  assert.deepEqual(orders?.Layers, [{ Ref: layerId }]);
+  for (const id of [
+    "EventsFunctionJobs",
+    "EventsFunctionClicks",
+    "EventsFunctionOrders",
+    "EventsFunctionNightly",
+    "EventsFunctionEveryFiveMinutes",
+    "EventsFunctionOrderPlaced",
+    "EventsFunctionLogs",
+    "EventsFunctionUrl",
+    "EventsFunctionEventInvokeConfig",
+    "EventsFunctionEventInvokeConfigOnFailureQueue",
+    "OrdersFunctionAliaslive",
+    "OrdersFunctionDeploymentGroup",
+    "ServerlessDeploymentApplication",
+    "OrdersHttpApi",
+    "OrdersHttpApiApiGatewayDefaultStage",
+    "OrdersApiStage",
+  ]) {
+    assert.ok(devIds.includes(id), id);
+  }
+  assert.deepEqual(dev.prepared.resources.get("OrdersApiPermission")?.properties.FunctionName, {
+    Ref: "OrdersFunctionAliaslive",
+  });
+  assert.deepEqual([...new Set(dev.types.pending.map((p) => p.type))].sort(), [
+    "AWS::CodeDeploy::Application",
+    "AWS::CodeDeploy::DeploymentGroup",
+    "AWS::Events::Rule",
+    "AWS::Kinesis::Stream",
+    "AWS::Lambda::EventSourceMapping",
+    "AWS::Lambda::Url",
+    "AWS::Logs::LogGroup",
+    "AWS::Logs::SubscriptionFilter",
+    "AWS::SNS::Subscription",
+    "AWS::SNS::Topic",
+    "AWS::SQS::Queue",
+    "AWS::Scheduler::Schedule",
+  ]);
+  const prod = processRepoTemplate("examples/sam-app/template.yaml", {
+    overrides: { Stage: "prod", EnableReports: "true" },
+  });
+  const prodIds = ids(prod);
+  for (const on of [
+    "ReportsFunction",
+    "ReportsFunctionRole",
+    "ReportsFunctionWeekly",
+    "ProdAlarmTopic",
+    "OrdersApiStage",
+  ])
+    assert.ok(prodIds.includes(on), on);
+  assert.equal(prod.prepared.resources.get("OrdersFunction")?.properties.MemorySize, 512);
+  assert.ok(prod.prepared.outputs.some((o) => o.name === "ReportsFunctionArn"));
+  assert.throws(() => processRepoTemplate("examples/sam-app/template.yaml", { overrides: { LogLevel: "loud" } }), {
+    message: "Parameter 'LogLevel' failed to satisfy constraint: must be debug, info, warn or error",
+  });
+});
