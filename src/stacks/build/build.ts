@@ -44,6 +44,8 @@ interface Manifest {
 }
 
 const MANIFEST = "build.manifest.json";
+/** Tried, in order, for an entry point written without its extension (the handler's module). */
+const ENTRY_EXTENSIONS = [".ts", ".mts", ".js", ".mjs", ".cjs"];
 
 /** Builds the template's functions and layers; rejects with BuildError or the template's ValidationError. */
 export async function runBuild(options: BuildOptions): Promise<BuildResult> {
@@ -109,18 +111,23 @@ async function buildUnit(
         absolutizeLocalDependencies(workingDir, source);
         await tools.installer.install(workingDir, { lockfile: hasLockfile(workingDir) });
       }
-      const options = bundleOptions(unit.logicalId, unit.buildProperties ?? {}, {
+      const raw = bundleOptions(unit.logicalId, unit.buildProperties ?? {}, {
         sourceDir: source,
         workingDir,
         outdir: artifactDir,
         handler: unit.handler ?? "",
       });
-      for (const entry of options.entryPoints) {
-        if (!existsSync(entry))
+      const entryPoints = raw.entryPoints.map((entry) => {
+        const found = [entry, ...ENTRY_EXTENSIONS.map((ext) => entry + ext)].find(
+          (f) => existsSync(f) && statSync(f).isFile(),
+        );
+        if (!found)
           throw new BuildError(
             `${unit.logicalId}: esbuild entry point ${relative(workingDir, entry)} is not in ${shown}`,
           );
-      }
+        return found;
+      });
+      const options = { ...raw, entryPoints };
       await tools.bundler.bundle(options).catch((e: unknown) => {
         throw new BuildError(`${unit.logicalId}: esbuild failed: ${e instanceof Error ? e.message : String(e)}`);
       });
