@@ -128,10 +128,12 @@ export function httpApiEvent(e: EventInput, condition: string | undefined): void
     addHttpRoute(e, { body, path, method, uri, condition, managed: props[MANAGED] === true, props });
     return; // the $default route's permission already lets API Gateway call this function
   }
+  // SAM's special cases: the $default route covers everything; ANY on a literal "/$default" path keeps it.
   const arnPath = path === "$default" ? "" : permissionPath(path, /\{([a-zA-Z0-9._-]+|proxy\+)\}/g);
+  const arnRoute = isAny && path === "/$default" ? "/$default" : `/${isAny ? "*" : method.toUpperCase()}${arnPath}`;
   permission(e, "apigateway.amazonaws.com", {
     sourceArn: sub(
-      `arn:\${AWS::Partition}:execute-api:\${AWS::Region}:\${AWS::AccountId}:\${__ApiId__}/\${__Stage__}/${isAny ? "*" : method.toUpperCase()}${arnPath}`,
+      `arn:\${AWS::Partition}:execute-api:\${AWS::Region}:\${AWS::AccountId}:\${__ApiId__}/\${__Stage__}${arnRoute}`,
       {
         __ApiId__: rawApiId,
         __Stage__: "*",
@@ -189,6 +191,10 @@ function addHttpRoute(
 
 function httpMethodAuth(op: TemplateObject, auth: TemplateValue, props: TemplateObject, eventId: string): void {
   if (!isObject(auth)) throw invalidEvent(eventId, "Property 'Auth' should be a map.");
+  for (const key of Object.keys(auth)) {
+    if (key !== "Authorizer" && key !== "AuthorizationScopes")
+      throw invalidEvent(eventId, `Auth.${key} is not supported by haneul yet`);
+  }
   const apiAuth = isObject(props.Auth) ? props.Auth : {};
   const authorizer = auth.Authorizer ?? apiAuth.DefaultAuthorizer;
   if (authorizer === undefined) {

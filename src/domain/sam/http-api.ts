@@ -108,6 +108,12 @@ function bodyLocation(apiId: string, uri: TemplateValue, ctx: SamContext): Templ
 
 function cors(apiId: string, value: TemplateValue): TemplateValue {
   if (value === true) return { allowOrigins: ["*"] };
+  if (intrinsicName(value) === "Fn::If") {
+    const [condition, ...branches] = (value as { "Fn::If": TemplateValue[] })["Fn::If"];
+    return {
+      "Fn::If": [condition ?? null, ...branches.map((b) => (isObject(b) && !intrinsicName(b) ? cors(apiId, b) : b))],
+    };
+  }
   if (intrinsicName(value)) return value;
   if (!isObject(value)) throw invalidResource(apiId, "Invalid value for 'Cors' property.");
   const out: TemplateObject = {};

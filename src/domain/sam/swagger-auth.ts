@@ -109,6 +109,7 @@ export function applyRestAuth(apiId: string, body: TemplateObject, auth: Templat
     if (a.FunctionArn !== undefined && a.UserPoolArn === undefined && a.DisableFunctionDefaultPermissions !== true) {
       ctx.resources[`${apiId}${name}AuthorizerPermission`] = {
         Type: "AWS::Lambda::Permission",
+        ...(typeof ctx.resources[apiId]?.Condition === "string" ? { Condition: ctx.resources[apiId].Condition } : {}),
         Properties: {
           Action: "lambda:InvokeFunction",
           FunctionName: a.FunctionArn,
@@ -168,6 +169,14 @@ export function applyMethodAuth(
   api: { props: TemplateObject; eventId: string; method: string; path: string },
 ): void {
   if (!isObject(eventAuth)) throw invalidEvent(api.eventId, "Property 'Auth' should be a map.");
+  for (const [key, value] of Object.entries(eventAuth)) {
+    if (
+      ["Authorizer", "AuthorizationScopes", "InvokeRole"].includes(key) ||
+      (key === "ApiKeyRequired" && value === false)
+    )
+      continue;
+    throw invalidEvent(api.eventId, `Auth.${key} is not supported by haneul yet`);
+  }
   const authorizer = eventAuth.Authorizer;
   if (authorizer === undefined) return;
   const apiAuth = isObject(api.props.Auth) ? api.props.Auth : {};

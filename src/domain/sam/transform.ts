@@ -1,4 +1,5 @@
 import type { SamContext, SamTransformOptions } from "./context.js";
+import { addApiConditions, apiRoutes } from "./api-conditions.js";
 import { deploymentApplication } from "./deployment-preference.js";
 import { invalidResource, SamError, transformFailure } from "./errors.js";
 import { IMPLICIT_HTTP_API, IMPLICIT_REST_API, MANAGED } from "./events-api.js";
@@ -92,6 +93,7 @@ export function samTransform(body: TemplateObject, options: SamTransformOptions)
   collect(() => addImplicitApis(ctx, globals));
   manageBodies(ctx);
   const references = new Map<string, string>();
+  const routes = apiRoutes(ctx);
   let needsServiceRole: boolean | undefined;
   const byType = (type: string) => Object.entries(ctx.resources).filter(([, r]) => r.Type === type);
   for (const [id, r] of byType("AWS::Serverless::Function")) {
@@ -101,6 +103,7 @@ export function samTransform(body: TemplateObject, options: SamTransformOptions)
       functionReferences(id, result, references);
     });
   }
+  if (!errors.length) addApiConditions(ctx, routes);
   for (const [id, r] of byType("AWS::Serverless::Api")) {
     collect(() => {
       translateRestApi(id, r, ctx);

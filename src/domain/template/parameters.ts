@@ -28,7 +28,7 @@ export interface ParameterDeclaration {
 /** Reads an SSM parameter by name for `AWS::SSM::Parameter::Value<…>` types; undefined when it does not exist. */
 export type SsmLookup = (name: string) => string | undefined;
 
-const PLAIN_TYPES = new Set(["String", "Number", "List<Number>", "CommaDelimitedList"]);
+const PLAIN_TYPES = new Set(["String", "Number", "List<Number>", "List<String>", "CommaDelimitedList"]);
 const SSM_VALUE = /^AWS::SSM::Parameter::Value<(.+)>$/;
 /** AWS-specific types (AWS::EC2::VPC::Id, List<AWS::EC2::Subnet::Id>…) behave as strings or lists here. */
 const AWS_TYPE = /^(List<)?AWS::[A-Za-z0-9]+::[A-Za-z0-9:]+>?$/;
