@@ -291,3 +291,20 @@ test("local CodeUri goes through the artifact locator; a template without the tr
     message: "Template format error: Unrecognized resource types: [AWS::Serverless::Function]",
   });
 });
+
+test("an implicit API whose functions are all conditional exists under their conditions, as SAM combines them", () => {
+  const fn = (name: string, condition: string, path: string) =>
+    `  ${name}:\n    Type: AWS::Serverless::Function\n    Condition: ${condition}\n    Properties:\n      CodeUri: s3://b/k\n      Handler: a.b\n      Runtime: nodejs20.x\n      Events:\n        Get:\n          Type: Api\n          Properties: { Path: ${path}, Method: get }\n`;
+  const body = readTemplate(
+    `Transform: AWS::Serverless-2016-10-31\nConditions:\n  A: !Equals [a, a]\n  B: !Equals [a, b]\nResources:\n${fn("First", "A", "/one")}${fn("Second", "B", "/two")}`,
+    "t.yaml",
+  ).body;
+  const { template } = samTransform(body, { parameters: new Map() });
+  const r = resources(template);
+  assert.equal(r.ServerlessRestApi?.Condition, "ServerlessRestApiCondition");
+  assert.equal(r.ServerlessRestApiProdStage?.Condition, "ServerlessRestApiCondition");
+  assert.deepEqual((template.Conditions as Record<string, unknown>).ServerlessRestApiCondition, {
+    "Fn::Or": [{ Condition: "A" }, { Condition: "B" }],
+  });
+  assert.deepEqual(r.ServerlessRestApi?.Properties?.Body.paths["/one"]["Fn::If"][0], "A");
+});
