@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { applyOrder, computeChangeSet, stackStateOf } from "../../src/domain/template/change-set.js";
 import { processRepoTemplate } from "./helpers.js";
 
 const ids = (out: ReturnType<typeof processRepoTemplate>) =>
@@ -109,4 +110,35 @@ test("sam-app: parameters and conditions switch resources off, Globals merge, ev
   assert.throws(() => processRepoTemplate("examples/sam-app/template.yaml", { overrides: { LogLevel: "loud" } }), {
     message: "Parameter 'LogLevel' failed to satisfy constraint: must be debug, info, warn or error",
   });
+});
+
+test("a change set between two deploys of sam-app: a parameter change modifies what uses it and adds what its condition turns on", () => {
+  const dev = processRepoTemplate("examples/sam-app/template.yaml");
+  const same = computeChangeSet(
+    stackStateOf(dev.prepared),
+    stackStateOf(processRepoTemplate("examples/sam-app/template.yaml").prepared),
+  );
+  assert.deepEqual(same, [], "nothing changed, nothing to do");
+  const prod = processRepoTemplate("examples/sam-app/template.yaml", {
+    overrides: { Stage: "prod", EnableReports: "true" },
+  });
+  const changes = computeChangeSet(stackStateOf(dev.prepared), stackStateOf(prod.prepared));
+  const summary = changes.map((c) => `${c.Action} ${c.LogicalResourceId}`);
+  for (const added of [
+    "Add ProdAlarmTopic",
+    "Add ReportsFunction",
+    "Add ReportsFunctionRole",
+    "Add ReportsFunctionWeekly",
+  ])
+    assert.ok(summary.includes(added), added);
+  const orders = changes.find((c) => c.LogicalResourceId === "OrdersFunction");
+  assert.deepEqual(orders?.changedPaths, ["Environment/Variables/STAGE", "MemorySize"]);
+  assert.equal(orders?.Replacement, "False");
+  const stage = changes.find((c) => c.LogicalResourceId === "OrdersApiStage");
+  assert.equal(stage?.Replacement, "True", "a stage's name cannot change in place");
+  const steps = applyOrder(changes, stackStateOf(prod.prepared), stackStateOf(dev.prepared));
+  assert.ok(
+    steps.findIndex((s) => s.logicalId === "ReportsFunctionRole") <
+      steps.findIndex((s) => s.logicalId === "ReportsFunction"),
+  );
 });

@@ -1,4 +1,5 @@
 import { referencedNames } from "./graph.js";
+import type { PreparedTemplate } from "./prepare.js";
 import { recreation } from "./replacement.js";
 import { isObject, sameValue, templateError } from "./values.js";
 import type { TemplateObject, TemplateValue } from "./values.js";
@@ -50,6 +51,15 @@ export interface ResourceChange {
   readonly PolicyAction?: "Delete" | "Retain" | undefined;
   /** Every changed property path, e.g. `Environment/Variables/STAGE`. */
   readonly changedPaths: readonly string[];
+}
+
+/** The state a prepared template asks for (what `computeChangeSet` takes as `next`). */
+export function stackStateOf(prepared: PreparedTemplate): StackState {
+  const resources = new Map<string, ResourceState>();
+  for (const [id, r] of prepared.resources) {
+    resources.set(id, { type: r.type, properties: r.properties, deletionPolicy: r.deletionPolicy });
+  }
+  return { resources, order: prepared.order };
 }
 
 /** The changes from `previous` to `next`, in logical-id order within each action. */
