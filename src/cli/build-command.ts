@@ -1,12 +1,13 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { relative } from "node:path";
 import { parseArgs } from "node:util";
+import { readSamConfig } from "../domain/template/overrides.js";
 import { describeTemplateError } from "../domain/template/values.js";
 import { isPlatformError } from "../shared/errors.js";
 import { BuildError, runBuild } from "../stacks/index.js";
 import type { CliDeps } from "./deps.js";
 
-export const BUILD_USAGE = `usage: haneul build [--template <file>] [--build-dir <dir>]
+export const BUILD_USAGE = `usage: haneul build [--template <file>] [--build-dir <dir>] [--config-env <env>]
 
 Builds a SAM template's functions and layers as 'sam build' does: each Node.js function's
 production dependencies installed from its package.json (npm ci with a lockfile, npm install
@@ -17,8 +18,18 @@ Functions and layers whose inputs did not change since the last build are not re
 options:
   -t, --template <file>    the template (default: template.yaml, else template.yml)
   -b, --build-dir <dir>    where to write artifacts (default: .haneul-build)
+  --config-file <file>     samconfig.toml to read template_file and build_dir from (default: samconfig.toml)
+  --config-env <env>       its environment (default: default)
   -h, --help               this help
 `;
+
+/** The build settings samconfig.toml gives (`[env.build.parameters]` over `[env.global.parameters]`), when the file exists. */
+function samConfig(file: string, env: string): { template_file?: string; build_dir?: string } {
+  if (!existsSync(file)) return {};
+  const section = readSamConfig(readFileSync(file, "utf8"), "build", env);
+  const text = (v: unknown) => (typeof v === "string" ? v : undefined);
+  return { template_file: text(section.template_file), build_dir: text(section.build_dir) };
+}
 
 function defaultTemplate(): string {
   return existsSync("template.yaml") || !existsSync("template.yml") ? "template.yaml" : "template.yml";
@@ -26,13 +37,21 @@ function defaultTemplate(): string {
 
 /** `haneul build`: exit 0 when built, 1 when the build failed, 2 for bad arguments. */
 export async function runBuildCommand(args: string[], deps: CliDeps): Promise<number> {
-  let values: { template?: string; "build-dir"?: string; help?: boolean };
+  let values: {
+    template?: string;
+    "build-dir"?: string;
+    "config-file"?: string;
+    "config-env"?: string;
+    help?: boolean;
+  };
   try {
     values = parseArgs({
       args,
       options: {
         template: { type: "string", short: "t" },
         "build-dir": { type: "string", short: "b" },
+        "config-file": { type: "string" },
+        "config-env": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
       allowPositionals: false,
@@ -45,11 +64,12 @@ export async function runBuildCommand(args: string[], deps: CliDeps): Promise<nu
     process.stdout.write(BUILD_USAGE);
     return 0;
   }
-  const templateFile = values.template ?? defaultTemplate();
   try {
+    const config = samConfig(values["config-file"] ?? "samconfig.toml", values["config-env"] ?? "default");
+    const templateFile = values.template ?? config.template_file ?? defaultTemplate();
     const result = await runBuild({
       templateFile,
-      buildDir: values["build-dir"] ?? ".haneul-build",
+      buildDir: values["build-dir"] ?? config.build_dir ?? ".haneul-build",
       tools: deps.buildTools,
       log: (line) => process.stderr.write(`${line}\n`),
     });

@@ -1,6 +1,15 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { appendFileSync, cpSync, existsSync, lstatSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import {
+  appendFileSync,
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -95,6 +104,24 @@ test("a handler whose file is not in the code fails the build with the function 
     assert.match(usage.stderr, /^haneul build: Unknown option '--bogus'/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("haneul build takes template_file and build_dir from samconfig.toml", () => {
+  const hello = copyExample("sam-typescript");
+  try {
+    writeFileSync(
+      join(hello.dir, "samconfig.toml"),
+      'version = 0.1\n[staging.build.parameters]\nbuild_dir = "built"\n[staging.global.parameters]\ntemplate_file = "template.yaml"\n',
+    );
+    const cli = spawnSync(process.execPath, [CLI, "build", "--config-env", "staging"], {
+      cwd: hello.dir,
+      encoding: "utf8",
+    });
+    assert.equal(cli.status, 0, cli.stderr);
+    assert.ok(existsSync(join(hello.dir, "built", "template.yaml")));
+  } finally {
+    hello.dispose();
   }
 });
 
