@@ -165,6 +165,8 @@ export function attributeNames(type: string): readonly string[] | undefined {
 export interface TypeReport {
   /** Logical id and type of resources whose feature is not built yet. */
   readonly pending: readonly { logicalId: string; type: string; note: string }[];
+  /** Resources recorded but not enforced (IAM roles and policies until IAM-lite). */
+  readonly accepted: readonly { logicalId: string; type: string; note: string }[];
   /** Types haneul does not handle at all, with the logical ids using them. */
   readonly unknown: readonly { type: string; logicalIds: string[] }[];
 }
@@ -172,13 +174,15 @@ export interface TypeReport {
 /** Sorts a template's resources (logical id → type) into pending and unknown; the rest are supported or accepted. */
 export function typeReport(resources: ReadonlyMap<string, string>): TypeReport {
   const pending: { logicalId: string; type: string; note: string }[] = [];
+  const accepted: { logicalId: string; type: string; note: string }[] = [];
   const unknown = new Map<string, string[]>();
   for (const [logicalId, type] of [...resources].sort(([a], [b]) => a.localeCompare(b))) {
     const info = BY_TYPE.get(type);
     if (!info) unknown.set(type, [...(unknown.get(type) ?? []), logicalId]);
     else if (info.status === "pending") pending.push({ logicalId, type, note: info.note ?? "" });
+    else if (info.status === "accepted") accepted.push({ logicalId, type, note: info.note ?? "" });
   }
-  return { pending, unknown: [...unknown].map(([type, logicalIds]) => ({ type, logicalIds })) };
+  return { pending, accepted, unknown: [...unknown].map(([type, logicalIds]) => ({ type, logicalIds })) };
 }
 
 /** The warning for unknown types: `Unrecognized resource types: [AWS::S3::Bucket (Images)]`. */
