@@ -11,7 +11,13 @@ import type { TemplateObject, TemplateValue } from "../template/values.js";
  * ten at a time, as SAM combines them).
  */
 
-export type Route = { apiId: string; path: string; condition: string | undefined };
+export type Route = {
+  apiId: string;
+  path: string;
+  condition: string | undefined;
+  deletionPolicy: string | undefined;
+  updateReplacePolicy: string | undefined;
+};
 
 /** The routes the functions' Api and HttpApi events add to the APIs SAM builds, with the functions' conditions (read before functions are translated). */
 export function apiRoutes(ctx: SamContext): Route[] {
@@ -21,15 +27,21 @@ export function apiRoutes(ctx: SamContext): Route[] {
     const events = (r.Properties as TemplateObject).Events;
     if (!isObject(events)) continue;
     const condition = typeof r.Condition === "string" ? r.Condition : undefined;
+    const policies = {
+      deletionPolicy: typeof r.DeletionPolicy === "string" ? r.DeletionPolicy : undefined,
+      updateReplacePolicy: typeof r.UpdateReplacePolicy === "string" ? r.UpdateReplacePolicy : undefined,
+    };
     for (const e of Object.values(events)) {
       if (!isObject(e)) continue;
       const p = isObject(e.Properties) ? e.Properties : {};
-      if (e.Type === "Api") out.push({ apiId: apiOf(p.RestApiId, IMPLICIT_REST_API), path: textOf(p.Path), condition });
+      if (e.Type === "Api")
+        out.push({ apiId: apiOf(p.RestApiId, IMPLICIT_REST_API), path: textOf(p.Path), condition, ...policies });
       if (e.Type === "HttpApi")
         out.push({
           apiId: apiOf(p.ApiId, IMPLICIT_HTTP_API),
           path: p.Path === undefined ? "$default" : textOf(p.Path),
           condition,
+          ...policies,
         });
     }
   }
@@ -56,6 +68,17 @@ export function addApiConditions(ctx: SamContext, all: readonly Route[]): void {
         ctx,
       );
       if (condition) resource.Condition = condition;
+      // The implicit API is kept as carefully as the most careful of its functions.
+      const deletion = strongest(
+        mine.map((r) => r.deletionPolicy),
+        ["Retain", "Delete"],
+      );
+      if (deletion) resource.DeletionPolicy = deletion;
+      const replace = strongest(
+        mine.map((r) => r.updateReplacePolicy),
+        ["Retain", "Snapshot", "Delete"],
+      );
+      if (replace) resource.UpdateReplacePolicy = replace;
     }
   }
 }
@@ -85,4 +108,8 @@ function combined(name: string, conditions: (string | undefined)[], ctx: SamCont
     list = [...list.slice(10), conditionName];
   }
   return name;
+}
+
+function strongest(policies: (string | undefined)[], ranked: readonly string[]): string | undefined {
+  return ranked.find((p) => policies.includes(p));
 }
