@@ -3,6 +3,8 @@
  * Keep it wiring only; behaviour lives in the parts.
  */
 import { join } from "node:path";
+import { EsbuildBundler } from "./adapters/build/esbuild-bundler.js";
+import { NpmInstaller } from "./adapters/build/npm-installer.js";
 import { FsCodeStore } from "./adapters/fs-code-store.js";
 import { SqliteApiStore } from "./adapters/sqlite/api-store.js";
 import { lockDataDir } from "./adapters/sqlite/data-dir-lock.js";
@@ -38,6 +40,7 @@ export function main(argv: string[]): Promise<number> {
     startNode: (config, observers) => startNode(config, observers),
     invokeOnce,
     nodeRuntimes: nodeRuntimesAt,
+    buildTools: { installer: new NpmInstaller(), bundler: new EsbuildBundler() },
   });
 }
 

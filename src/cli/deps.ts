@@ -4,6 +4,7 @@ import type { NodeRuntimes } from "../ports/node-runtimes.js";
 import type { FunctionSpec } from "../domain/function-spec.js";
 import type { InvocationRecord, InvokeResult } from "../domain/invocation.js";
 import type { AccessLogRecord } from "../gateway/index.js";
+import type { BuildTools } from "../ports/build-tools.js";
 
 /** One access key pair. */
 export interface AccessKeyPair {
@@ -56,4 +57,6 @@ export interface CliDeps {
   invokeOnce(spec: FunctionSpec, event: Buffer, options: InvokeOnceOptions): Promise<InvokeResult>;
   /** The Node.js runtimes cache (`haneul runtimes`). */
   nodeRuntimes(settings: RuntimesSettings): NodeRuntimes;
+  /** npm and esbuild, for `haneul build`. */
+  readonly buildTools: BuildTools;
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { runBuildCommand } from "./build-command.js";
 import type { CliDeps } from "./deps.js";
 import { runInvokeCommand } from "./invoke-command.js";
 import { runRuntimesCommand } from "./runtimes-command.js";
@@ -11,6 +12,7 @@ import { runServerCommand } from "./server-command.js";
 type Command = (args: string[], deps: CliDeps) => Promise<number>;
 
 const COMMANDS: Record<string, { run: Command; summary: string }> = {
+  build: { run: runBuildCommand, summary: "build a SAM template's functions and layers (as sam build)" },
   invoke: { run: runInvokeCommand, summary: "run one invocation of a function from a code directory" },
   server: { run: runServerCommand, summary: "run a haneul node (Lambda API + gateway)" },
   runtimes: { run: runRuntimesCommand, summary: "list or install the Node.js majors functions run on" },
