@@ -25,17 +25,35 @@ if (files.length === 0) {
   process.exit(1);
 }
 
+// One PostgreSQL server for the whole run: test files clone their databases from a template on it
+// (test/helpers/postgres.ts). Without PostgreSQL installed the run goes on, and the tests that
+// need it fail saying so.
+let pgServer;
+if (!process.env.HANEUL_TEST_PG_URL) {
+  try {
+    const { startPgServer } = await import("../dist/test/helpers/pg-server.js");
+    pgServer = await startPgServer();
+    process.env.HANEUL_TEST_PG_URL = pgServer.url();
+  } catch (e) {
+    console.error(`run-tests: no PostgreSQL server for this run: ${e.message}`);
+  }
+}
+
 const concurrency = process.env.HANEUL_TEST_CONCURRENCY ?? "3";
 const run = spawnSync(
   process.execPath,
   ["--test", `--test-concurrency=${concurrency}`, "--test-reporter=spec", ...extra, ...files],
   { stdio: "inherit" },
 );
+await pgServer?.destroy();
 
 const ps = spawnSync("ps", ["-eo", "pid,ppid,args"], { encoding: "utf8" });
 const leaked = (ps.stdout ?? "")
   .split("\n")
-  .filter((l) => /runtime\/src\/bootstrap\.js|test\/fixtures\//.test(l) && !l.includes("ps -eo"));
+  // Only this checkout's processes: other checkouts on the machine may be running their own suites.
+  .filter(
+    (l) => /runtime\/src\/bootstrap\.js|test\/fixtures\//.test(l) && l.includes(process.cwd()) && !l.includes("ps -eo"),
+  );
 if (leaked.length) {
   console.error(`\nleaked function instances after the suite:\n${leaked.join("\n")}`);
   process.exit(1);

@@ -97,6 +97,24 @@ export function registerQueueContract(fx: StoreFixture): void {
     );
   });
 
+  void test("queue: a renewed lease holds past its first expiry; only the owner's claims are renewed", async () => {
+    const s = fx.store();
+    await s.enqueueEvent(sampleEvent("mine", { enqueuedAt: 1 }));
+    await s.enqueueEvent(sampleEvent("theirs", { enqueuedAt: 2 }));
+    await s.claimEvents({ ...claim, limit: 1, now: 1000 });
+    await s.claimEvents({ ...claim, owner: "node-b", now: 1000 });
+    assert.equal(await s.renewEventClaims("node-a", 3000), 1);
+    assert.equal(await s.renewEventClaims("node-a", 2000), 0, "a renewal never shortens a lease");
+    assert.deepEqual(
+      (await s.claimEvents({ ...claim, owner: "node-c", now: 1500 })).map((e) => e.id),
+      ["theirs"],
+      "node-b's lease expired; node-a's was renewed",
+    );
+    assert.equal((await s.getEvent("mine"))?.lockedUntil, 3000);
+    assert.equal(await s.completeEvent("mine", "node-a", 2500), true);
+    assert.equal(await s.renewEventClaims("node-a", 9000), 0, "a finished event has no lease to renew");
+  });
+
   void test("queue: releasing claims makes running events claimable at once", async () => {
     const s = fx.store();
     await s.enqueueEvent(sampleEvent("e1"));

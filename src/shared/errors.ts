@@ -29,6 +29,7 @@ export const ERROR_TABLE = {
   ERR_BAD_REQUEST: { type: "BadRequestException", status: 400 },
   ERR_CONFLICT: { type: "ConflictException", status: 409 },
   ERR_SERVICE: { type: "ServiceException", status: 500 },
+  ERR_STORE_UNAVAILABLE: { type: "ServiceException", status: 500 },
 } as const satisfies Record<string, { type: string; status: number }>;
 
 /** A stable platform error code. */
