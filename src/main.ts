@@ -3,13 +3,11 @@
  * Keep it wiring only; behaviour lives in the parts.
  */
 import { join } from "node:path";
-import { FsCodeStore } from "./adapters/fs-code-store.js";
-import { SqliteApiStore } from "./adapters/sqlite/api-store.js";
-import { SqliteStore } from "./adapters/sqlite/sqlite-store.js";
 import { createApiGatewayOperations } from "./api/apigateway/index.js";
 import { loadNodeCredentials, type AccessKey } from "./api/credentials.js";
 import { createLambdaOperations } from "./api/lambda/index.js";
 import { createEngine } from "./compose/engine.js";
+import { openStores } from "./compose/stores.js";
 import { instanceHostEnvFromProcess } from "./config/instance-env.js";
 import { ApiService } from "./control/api-service.js";
 import { LambdaControlPlane } from "./control/index.js";
@@ -46,20 +44,36 @@ export interface NodeOverrides {
   readonly onRecord?: (record: InvocationRecord) => void;
 }
 
-/** Starts a node from its configuration. */
+/** Starts a node from its configuration; a start that fails stops what it had started. */
 export async function startNode(config: ServerConfig, overrides: NodeOverrides = {}): Promise<RunningNode> {
-  const clock = overrides.clock ?? systemClock;
-  const ids = overrides.ids ?? randomIds;
   // Stopped in reverse order of start: the API first (no new work), the store last.
   const stopHooks: (() => Promise<void>)[] = [];
-  const credentials = await loadNodeCredentials({ dataDir: config.dataDir, configured: config.accessKey });
+  try {
+    return await assemble(config, overrides, stopHooks);
+  } catch (e) {
+    for (const hook of stopHooks.reverse()) await hook().catch(() => undefined);
+    throw e;
+  }
+}
 
-  const dbPath = join(config.dataDir, "haneul.db");
-  const store = SqliteStore.open({ path: dbPath });
-  stopHooks.push(() => store.close());
-  const apiStore = SqliteApiStore.open({ path: dbPath });
-  stopHooks.push(() => apiStore.close());
-  const codeStore = new FsCodeStore({ dataDir: config.dataDir });
+async function assemble(
+  config: ServerConfig,
+  overrides: NodeOverrides,
+  stopHooks: (() => Promise<void>)[],
+): Promise<RunningNode> {
+  const clock = overrides.clock ?? systemClock;
+  const ids = overrides.ids ?? randomIds;
+  const stores = await openStores(config, {
+    clock,
+    onDatabaseError: (e) => console.error(`haneul: database connection lost: ${e.message}`),
+  });
+  stopHooks.push(() => stores.close());
+  const { store, apiStore, codeStore } = stores;
+  const credentials = await loadNodeCredentials({
+    dataDir: config.dataDir,
+    configured: config.accessKey,
+    shared: stores.sharedKey,
+  });
   const control = await LambdaControlPlane.open({
     store,
     codeStore,
@@ -75,7 +89,7 @@ export async function startNode(config: ServerConfig, overrides: NodeOverrides =
     catalog: control,
     scratchDir: join(config.dataDir, "scratch"),
     readOnlyDirs: [join(config.dataDir, "code")],
-    hiddenFiles: [dbPath, `${dbPath}-wal`, `${dbPath}-shm`, join(config.dataDir, "credentials")],
+    hiddenFiles: [...stores.hiddenFiles, join(config.dataDir, "credentials")],
     path: instanceHostEnvFromProcess().PATH,
     accountConcurrency: config.concurrency,
     idleTimeoutMs: config.idleTimeoutMs,
@@ -91,7 +105,21 @@ export async function startNode(config: ServerConfig, overrides: NodeOverrides =
     ids,
   });
   stopHooks.push(() => engine.close());
-  const events = new AsyncInvoker({ store, invoker: engine.invoker, clock, ids });
+  // Cluster: claims are short leases renewed while events run (a dead node's expire and another node
+  // takes the events over), never released at start (other nodes run theirs), and every node polls.
+  const clustered = stores.database !== undefined;
+  const events = new AsyncInvoker({
+    store,
+    invoker: engine.invoker,
+    clock,
+    ids,
+    ...(clustered && {
+      leaseMs: config.cluster.leaseMs,
+      reclaimOnStart: false,
+      pollMs: config.cluster.catchUpMs,
+    }),
+    onError: (e) => console.error(`haneul: async events: ${(e as Error).message}`),
+  });
   stopHooks.push(() => events.stop());
 
   const gateway = new Gateway({

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { SharedKeySource } from "../ports/shared-key.js";
 import type { SecretLookup } from "./sigv4.js";
 
 /** One access key pair. */
@@ -26,6 +27,11 @@ export interface CredentialOptions {
   readonly dataDir: string;
   /** A configured key (HANEUL_ACCESS_KEY_ID/HANEUL_SECRET_ACCESS_KEY); overrides the file. */
   readonly configured?: AccessKey | undefined;
+  /**
+   * Cluster mode: the key is kept in the shared database, so every node accepts it; the data
+   * directory's file gets a copy for the local AWS CLI profile.
+   */
+  readonly shared?: SharedKeySource | undefined;
   readonly random?: (bytes: number) => Buffer;
 }
 
@@ -33,14 +39,22 @@ export interface CredentialOptions {
 export const CREDENTIALS_PROFILE = "haneul";
 
 /**
- * Loads the node's access keys: the configured key, else `<data>/credentials`, else a new key written
- * there with mode 0600 in the AWS shared-credentials format. Also makes the per-process instance key.
+ * Loads the node's access keys: the configured key, else (cluster) the key in the shared database,
+ * else `<data>/credentials`, else a new key written there with mode 0600 in the AWS
+ * shared-credentials format. Also makes the per-process instance key.
  */
 export async function loadNodeCredentials(options: CredentialOptions): Promise<NodeCredentials> {
   const random = options.random ?? randomBytes;
   const file = credentialsFile(options.dataDir);
   let primary = options.configured;
   let generatedFile: string | undefined;
+  if (primary === undefined && options.shared) {
+    const adopted = await options.shared.adopt(generateAccessKey("AKIA", random));
+    primary = adopted.key;
+    await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
+    await writeFile(file, formatCredentialsFile(primary), { mode: 0o600 });
+    if (adopted.created) generatedFile = file;
+  }
   if (primary === undefined) {
     primary = await readCredentialsFile(file);
     if (primary === undefined) {

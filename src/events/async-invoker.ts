@@ -11,7 +11,10 @@ export interface AsyncInvokerOptions {
   readonly ids: IdSource;
   /** Events run at once on this node. */
   readonly concurrency?: number | undefined;
-  /** How long a claim holds before another runner may take the event (longer than any timeout). */
+  /**
+   * How long a claim holds before another runner may take the event. The runner renews the claims
+   * of the events it runs every third of it, so only a runner that died (or lost the store) loses them.
+   */
   readonly leaseMs?: number | undefined;
   /** Also look for due events this often (events queued by other nodes); 0 = only when notified. */
   readonly pollMs?: number | undefined;
@@ -47,6 +50,7 @@ export class AsyncInvoker implements AsyncEventQueue {
   #again = false;
   #cancelTimer: (() => void) | undefined;
   #timerAt: number | undefined;
+  #cancelRenewal: (() => void) | undefined;
 
   constructor(options: AsyncInvokerOptions) {
     this.#o = options;
@@ -83,12 +87,19 @@ export class AsyncInvoker implements AsyncEventQueue {
     });
   }
 
-  /** Stops taking events and waits for the ones running. */
+  /** Stops taking events and waits for the ones running (their claims renewed meanwhile). */
   async stop(): Promise<void> {
     this.#running = false;
     this.#wakeAt(undefined);
     await this.#pumping;
     while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+    this.#cancelRenewal?.();
+    this.#cancelRenewal = undefined;
+  }
+
+  /** The owner name this runner claims events under. */
+  get owner(): string {
+    return this.#owner;
   }
 
   /** Events running on this node now. */
@@ -101,13 +112,9 @@ export class AsyncInvoker implements AsyncEventQueue {
       const free = (this.#o.concurrency ?? 16) - this.#inFlight.size;
       if (free <= 0) return;
       const now = this.#o.clock.now();
-      const events = await this.#o.store.claimEvents({
-        now,
-        limit: free,
-        leaseMs: this.#o.leaseMs ?? 16 * 60_000,
-        owner: this.#owner,
-      });
+      const events = await this.#o.store.claimEvents({ now, limit: free, leaseMs: this.#leaseMs, owner: this.#owner });
       for (const e of events) this.#track(this.#run(e));
+      if (events.length > 0) this.#renewLater();
       if (events.length === free) this.#again = true;
       else await this.#scheduleNext();
     } catch (e) {
@@ -119,9 +126,31 @@ export class AsyncInvoker implements AsyncEventQueue {
   #track(run: Promise<void>): void {
     const p = run.finally(() => {
       this.#inFlight.delete(p);
+      if (this.#inFlight.size === 0) {
+        this.#cancelRenewal?.();
+        this.#cancelRenewal = undefined;
+      }
       this.notify();
     });
     this.#inFlight.add(p);
+  }
+
+  get #leaseMs(): number {
+    return this.#o.leaseMs ?? 16 * 60_000;
+  }
+
+  /** While events run, renews their claims every third of the lease. */
+  #renewLater(): void {
+    if (this.#cancelRenewal) return;
+    const every = Math.max(1, Math.floor(this.#leaseMs / 3));
+    this.#cancelRenewal = this.#o.clock.setTimer(() => {
+      this.#cancelRenewal = undefined;
+      if (this.#inFlight.size === 0) return;
+      this.#renewLater();
+      this.#o.store
+        .renewEventClaims(this.#owner, this.#o.clock.now() + this.#leaseMs)
+        .catch((e: unknown) => this.#o.onError?.(e));
+    }, every);
   }
 
   /** Sleeps until the next event is due (or the poll interval), never spinning; no timer when nothing waits. */
