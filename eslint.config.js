@@ -9,7 +9,14 @@ const layer = (files, banned, message) => ({
   },
 });
 
-const FEATURES = ["**/invoker/**", "**/gateway/**", "**/events/**", "**/control/**", "**/telemetry/**"];
+const FEATURES = [
+  "**/invoker/**",
+  "**/gateway/**",
+  "**/events/**",
+  "**/control/**",
+  "**/telemetry/**",
+  "**/cluster/**",
+];
 const UPPER = ["**/api/**", "**/cli/**", "**/compose/**", "**/main.js", "**/config/**"];
 const ADAPTER_LIBS = ["better-sqlite3", "pg", "node:child_process", "child_process"];
 
@@ -54,6 +61,7 @@ export default tseslint.config(
       "src/events/**/*.ts",
       "src/control/**/*.ts",
       "src/telemetry/**/*.ts",
+      "src/cluster/**/*.ts",
     ],
     [...UPPER, "../adapters/**", ...ADAPTER_LIBS],
     "features meet through ports; adapters are wired in the composition root",

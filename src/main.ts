@@ -2,12 +2,16 @@
  * Composition root: the one place where adapters and features are wired into a running node.
  * Keep it wiring only; behaviour lives in the parts.
  */
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { createApiGatewayOperations } from "./api/apigateway/index.js";
 import { loadNodeCredentials, type AccessKey } from "./api/credentials.js";
 import { createLambdaOperations } from "./api/lambda/index.js";
+import { createClusterServices, type ClusterServices } from "./compose/cluster.js";
 import { createEngine } from "./compose/engine.js";
+import { healthHandler, type NodeState } from "./compose/health.js";
 import { openStores } from "./compose/stores.js";
+import { HANEUL_VERSION } from "./compose/version.js";
 import { instanceHostEnvFromProcess } from "./config/instance-env.js";
 import { ApiService } from "./control/api-service.js";
 import { LambdaControlPlane } from "./control/index.js";
@@ -32,6 +36,10 @@ export interface RunningNode {
   readonly accessKey: AccessKey;
   /** Set when this start generated the access key: print it once. */
   readonly generatedCredentialsFile: string | undefined;
+  /** This node's id (random per start; listed by `haneul nodes`). */
+  readonly nodeId: string;
+  /** True in cluster mode (PostgreSQL store). */
+  readonly clustered: boolean;
   /** Stops accepting requests, lets in-flight ones finish, then stops every part. */
   stop(): Promise<void>;
 }
@@ -56,6 +64,20 @@ export async function startNode(config: ServerConfig, overrides: NodeOverrides =
   }
 }
 
+function clusterHealth(cluster: ClusterServices, leaseMs: number) {
+  return {
+    snapshot: () => cluster.snapshot(),
+    storeReachable: () => cluster.storeReachable(),
+    isLeader: () => cluster.leader.isLeader,
+    leaseMs,
+  };
+}
+
+function log(message: string, error?: unknown): void {
+  const detail = error === undefined ? "" : `: ${error instanceof Error ? error.message : JSON.stringify(error)}`;
+  console.error(`haneul: ${message}${detail}`);
+}
+
 async function assemble(
   config: ServerConfig,
   overrides: NodeOverrides,
@@ -63,11 +85,23 @@ async function assemble(
 ): Promise<RunningNode> {
   const clock = overrides.clock ?? systemClock;
   const ids = overrides.ids ?? randomIds;
+  const startedAt = clock.now();
+  const nodeId = `node-${ids.hex(6)}`;
+  let state: NodeState = "starting";
   const stores = await openStores(config, {
     clock,
-    onDatabaseError: (e) => console.error(`haneul: database connection lost: ${e.message}`),
+    onDatabaseError: (e) => log(`a database connection was lost: ${e.message}`),
   });
   stopHooks.push(() => stores.close());
+  let cluster: ClusterServices | undefined;
+  if (stores.database) {
+    cluster = createClusterServices({ database: stores.database, config, clock, nodeId, startedAt, log });
+    const services = cluster;
+    stopHooks.push(() => services.stop());
+    // Before the configuration is loaded: a change made meanwhile is caught up with afterwards.
+    await cluster.begin();
+  }
+  const announce = (change: { kind: "function" | "api"; key: string }) => cluster?.sync.publish(change);
   const { store, apiStore, codeStore } = stores;
   const credentials = await loadNodeCredentials({
     dataDir: config.dataDir,
@@ -82,6 +116,8 @@ async function assemble(
     region: config.region,
     accountId: config.accountId,
     accountConcurrency: config.concurrency,
+    onChange: (name) => announce({ kind: "function", key: name }),
+    onLoadError: (name, e) => log(`the code of function ${name} could not be extracted`, e),
   });
   // Filled in once the API listens (its port may be chosen by the OS); no instance starts before.
   const instanceEnv: Record<string, string> = {};
@@ -92,6 +128,7 @@ async function assemble(
     hiddenFiles: [...stores.hiddenFiles, join(config.dataDir, "credentials")],
     path: instanceHostEnvFromProcess().PATH,
     accountConcurrency: config.concurrency,
+    slots: cluster?.concurrency,
     idleTimeoutMs: config.idleTimeoutMs,
     sparesPerHeap: config.spares,
     scaleOutAfter: config.scaleOutAfter,
@@ -107,7 +144,7 @@ async function assemble(
   stopHooks.push(() => engine.close());
   // Cluster: claims are short leases renewed while events run (a dead node's expire and another node
   // takes the events over), never released at start (other nodes run theirs), and every node polls.
-  const clustered = stores.database !== undefined;
+  const clustered = cluster !== undefined;
   const events = new AsyncInvoker({
     store,
     invoker: engine.invoker,
@@ -118,11 +155,30 @@ async function assemble(
       reclaimOnStart: false,
       pollMs: config.cluster.catchUpMs,
     }),
-    onError: (e) => console.error(`haneul: async events: ${(e as Error).message}`),
+    onError: (e) => log("async events", e),
   });
   stopHooks.push(() => events.stop());
 
+  // Known once the gateway listens (its port may be chosen by the OS).
+  let advertise = config.cluster.advertise ?? "";
+  const load = () => ({
+    inFlight: engine.invoker.inFlight,
+    events: events.inFlight,
+    instances: engine.pool.instanceCount,
+  });
   const gateway = new Gateway({
+    health: healthHandler({
+      nodeId,
+      name: hostname(),
+      address: () => advertise,
+      version: HANEUL_VERSION,
+      startedAt,
+      store: config.store.kind,
+      clock,
+      state: () => state,
+      load,
+      cluster: cluster && clusterHealth(cluster, config.cluster.leaseMs),
+    }),
     invoker: engine.invoker,
     clock,
     ids,
@@ -132,6 +188,7 @@ async function assemble(
     random: config.randomSeed === undefined ? undefined : seededRandom(config.randomSeed ^ 0x5bd1e995),
   });
   const gatewayPort = await gateway.listen(config.gatewayPort, config.gatewayHost);
+  advertise ||= `${hostname()}:${gatewayPort}`;
   stopHooks.push(() => gateway.close());
   const apiService = new ApiService({
     store: apiStore,
@@ -141,6 +198,7 @@ async function assemble(
     accountId: config.accountId,
     publish: (apis) => gateway.setApis(apis),
     logError: (message, error) => console.error(`haneul: ${message}:`, error),
+    onChange: (apiId) => announce({ kind: "api", key: apiId }),
   });
   await apiService.start();
 
@@ -158,7 +216,20 @@ async function assemble(
     AWS_ACCESS_KEY_ID: credentials.instance.accessKeyId,
     AWS_SECRET_ACCESS_KEY: credentials.instance.secretAccessKey,
   });
+  await cluster?.start(
+    {
+      apply: (change) =>
+        change.kind === "function" ? control.reload(change.key) : apiService.reload(change.key, { remote: true }),
+      reloadAll: async () => {
+        await control.reloadAll();
+        await apiService.reload(undefined, { remote: true });
+      },
+      load,
+    },
+    { apiUrl, address: advertise },
+  );
   await events.start();
+  state = "ready";
 
   let stopping: Promise<void> | undefined;
   return {
@@ -166,8 +237,12 @@ async function assemble(
     gatewayUrl: `http://${config.gatewayHost}:${gatewayPort}`,
     accessKey: credentials.primary,
     generatedCredentialsFile: credentials.generatedFile,
+    nodeId,
+    clustered,
     stop() {
       stopping ??= (async () => {
+        // Probes see the node leave first, so that a load balancer stops sending it requests.
+        state = "stopping";
         // Running Event invocations finish first, while the API still answers: their functions may
         // call the node (AWS_ENDPOINT_URL), and a call refused mid-shutdown would fail the event for good.
         // Events accepted meanwhile are stored and run after the next start.

@@ -1,4 +1,5 @@
 import { runInvokeCommand } from "./invoke-command.js";
+import { runNodesCommand } from "./nodes-command.js";
 import { runServerCommand } from "./server-command.js";
 
 /** A CLI command: receives its own arguments, returns the exit status. */
@@ -7,6 +8,7 @@ type Command = (args: string[]) => Promise<number>;
 const COMMANDS: Record<string, { run: Command; summary: string }> = {
   invoke: { run: runInvokeCommand, summary: "run one invocation of a function from a code directory" },
   server: { run: runServerCommand, summary: "run a haneul node (Lambda API + gateway)" },
+  nodes: { run: runNodesCommand, summary: "list the nodes of a cluster with their address, version, uptime and load" },
 };
 
 function usage(): string {

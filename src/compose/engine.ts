@@ -6,6 +6,7 @@ import { ProcessLauncher } from "../adapters/process/process-launcher.js";
 import type { InvocationRecord } from "../domain/invocation.js";
 import { InstancePool } from "../invoker/instance-pool.js";
 import { Invoker } from "../invoker/invoker.js";
+import type { ConcurrencySlots } from "../ports/concurrency.js";
 import type { FunctionCatalog } from "../ports/function-catalog.js";
 import type { Clock } from "../shared/clock.js";
 import { systemClock } from "../shared/clock.js";
@@ -30,6 +31,8 @@ export interface EngineOptions {
   /** PATH for instances. */
   readonly path: string;
   readonly accountConcurrency?: number;
+  /** Where concurrency slots are taken (cluster mode); default: counted on this node. */
+  readonly slots?: ConcurrencySlots | undefined;
   readonly idleTimeoutMs?: number;
   readonly sparesPerHeap?: number;
   readonly maxConcurrentStarts?: number;
@@ -102,6 +105,7 @@ export async function createEngine(o: EngineOptions): Promise<Engine> {
     clock,
     ids,
     accountConcurrency: o.accountConcurrency ?? 1000,
+    slots: o.slots,
     random: o.random,
     onRecord: o.onRecord,
   });

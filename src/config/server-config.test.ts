@@ -1,4 +1,4 @@
-import { availableParallelism, hostname } from "node:os";
+import { availableParallelism } from "node:os";
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { instanceHostEnv } from "./instance-env.js";
@@ -25,7 +25,7 @@ describe("loadServerConfig", () => {
       instanceNice: 10,
       randomSeed: undefined,
       store: { kind: "sqlite" },
-      cluster: { leaseMs: 5000, catchUpMs: 1000, advertise: `${hostname()}:3000`, poolSize: 10 },
+      cluster: { leaseMs: 5000, catchUpMs: 1000, advertise: undefined, poolSize: 10 },
     });
     assert.ok(Object.isFrozen(c));
     assert.ok(Object.isFrozen(c.cluster));

@@ -1,4 +1,4 @@
-import { availableParallelism, hostname } from "node:os";
+import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
@@ -52,8 +52,11 @@ export interface ClusterConfig {
   readonly leaseMs: number;
   /** How often a node re-reads the change log, in case a notification was missed. */
   readonly catchUpMs: number;
-  /** How other nodes and the operator reach this node's gateway (`host:port`), listed by `haneul nodes`. */
-  readonly advertise: string;
+  /**
+   * How other nodes and the operator reach this node's gateway (`host:port`), listed by `haneul
+   * nodes`; undefined: this machine's host name and the gateway's port.
+   */
+  readonly advertise: string | undefined;
   /** Connections this node keeps to the database. */
   readonly poolSize: number;
 }
@@ -199,7 +202,7 @@ export function loadServerConfig(env: Env, argv: readonly string[], cwd = proces
     cluster: Object.freeze({
       leaseMs: pick("lease-ms"),
       catchUpMs: pick("catch-up-ms"),
-      advertise: pick("advertise") || `${hostname()}:${pick("gateway-port")}`,
+      advertise: pick("advertise") || undefined,
       poolSize: pick("db-pool"),
     }),
   });

@@ -31,6 +31,8 @@ export interface ControlPlaneOptions {
   readonly minUnreservedConcurrency?: number | undefined;
   /** Told about functions whose code could not be extracted at load (they stay listed). */
   readonly onLoadError?: ((functionName: string, error: unknown) => void) | undefined;
+  /** Told after every write to a function, so that the other nodes of a cluster re-read it. */
+  readonly onChange?: ((functionName: string) => void) | undefined;
 }
 
 /** An invocation target that exists (checked against the in-memory catalog). */
@@ -66,6 +68,7 @@ export class LambdaControlPlane implements FunctionCatalog {
       lock: new KeyedLock(),
       accountConcurrency: o.accountConcurrency ?? 1000,
       minUnreservedConcurrency: o.minUnreservedConcurrency ?? 100,
+      changed: o.onChange ?? (() => undefined),
     };
     this.#onLoadError = o.onLoadError;
   }
@@ -77,8 +80,24 @@ export class LambdaControlPlane implements FunctionCatalog {
     return cp;
   }
 
-  /** Re-reads one function from the store (another node changed it, or at load). */
-  async reload(name: string): Promise<void> {
+  /**
+   * Re-reads one function from the store (another node changed it, or at load), under the
+   * function's lock so that it never interleaves with a write of this node.
+   */
+  reload(name: string): Promise<void> {
+    return this.#ctx.lock.run(name, () => this.#reload(name));
+  }
+
+  /** Re-reads every function: drops the ones gone from the store, reloads the others. */
+  async reloadAll(): Promise<void> {
+    const stored = new Set((await this.#ctx.store.listFunctions()).map((f) => f.name));
+    for (const entry of this.#ctx.catalog.entries()) {
+      if (!stored.has(entry.latest.name)) await this.reload(entry.latest.name);
+    }
+    for (const name of stored) await this.reload(name);
+  }
+
+  async #reload(name: string): Promise<void> {
     const { store, catalog, codeStore } = this.#ctx;
     const latest = await store.getFunction(name);
     if (!latest) return catalog.remove(name);
