@@ -151,6 +151,7 @@ async function assemble(
     clock,
     ids,
     ...(clustered && {
+      owner: nodeId,
       leaseMs: config.cluster.leaseMs,
       reclaimOnStart: false,
       pollMs: config.cluster.catchUpMs,

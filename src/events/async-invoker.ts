@@ -9,6 +9,8 @@ export interface AsyncInvokerOptions {
   readonly invoker: InvokeService;
   readonly clock: Clock;
   readonly ids: IdSource;
+  /** The name claims are taken under (default `runner-<random>`); a cluster node uses its node id. */
+  readonly owner?: string | undefined;
   /** Events run at once on this node. */
   readonly concurrency?: number | undefined;
   /**
@@ -54,7 +56,7 @@ export class AsyncInvoker implements AsyncEventQueue {
 
   constructor(options: AsyncInvokerOptions) {
     this.#o = options;
-    this.#owner = `runner-${options.ids.hex(8)}`;
+    this.#owner = options.owner ?? `runner-${options.ids.hex(8)}`;
   }
 
   /** Starts taking events (after reclaiming interrupted ones when configured). */

@@ -68,8 +68,11 @@ export interface PgServer {
   destroy(): Promise<void>;
 }
 
-/** initdb + postgres. `HANEUL_TEST_PG_BIN` picks another installation. */
-export async function startPgServer(): Promise<PgServer> {
+/**
+ * initdb + postgres. `HANEUL_TEST_PG_BIN` picks another installation. `durable` keeps PostgreSQL's
+ * defaults (fsync, full page writes: every commit reaches the disk), for benchmarks of durability.
+ */
+export async function startPgServer(options: { readonly durable?: boolean } = {}): Promise<PgServer> {
   const bin = postgresBinDir();
   const who = serverIdentity();
   const dir = mkdtempSync(join(tmpdir(), "haneul-pg-"));
@@ -99,10 +102,7 @@ export async function startPgServer(): Promise<PgServer> {
       dir,
       "-c",
       "listen_addresses=127.0.0.1",
-      "-c",
-      "fsync=off",
-      "-c",
-      "full_page_writes=off",
+      ...(options.durable ? [] : ["-c", "fsync=off", "-c", "full_page_writes=off"]),
       "-c",
       "max_connections=400",
       "-c",

@@ -103,8 +103,13 @@ export async function startServerProcess(options: ServerProcessOptions = {}): Pr
   const running = () => child.exitCode === null && child.signalCode === null;
   const stop = async () => {
     lambda.destroy();
-    if (running()) child.kill("SIGTERM");
-    return exited;
+    if (!running()) return exited;
+    child.kill("SIGTERM");
+    // A node that has not stopped after this long is killed: a test never leaves one behind.
+    const timer = setTimeout(() => running() && child.kill("SIGKILL"), 20_000);
+    const code = await exited;
+    clearTimeout(timer);
+    return code;
   };
   return {
     child,
