@@ -43,6 +43,7 @@ export class ConfigSync {
   #catchingUp: Promise<void> | undefined;
   #cancelTimer: (() => void) | undefined;
   #running = false;
+  #connections = 0;
 
   constructor(options: ConfigSyncOptions) {
     this.#o = options;
@@ -61,7 +62,9 @@ export class ConfigSync {
     await this.#o.feed.listen({
       onChange: (r) => this.#heard(r),
       onSignal: (kind, key) => this.#o.onSignal?.(kind, key),
-      onConnected: () => void this.catchUp(),
+      // After a lost connection, reload everything: the log rows written just before a database
+      // crash may be gone (they are committed without waiting for the disk), the data is not.
+      onConnected: () => void this.catchUp(++this.#connections > 1),
       onDisconnected: (e) => this.#o.onError?.("the change feed's connection was lost; reconnecting", e),
     });
     this.#schedule();
@@ -79,12 +82,33 @@ export class ConfigSync {
     );
   }
 
-  /** Reads the log from where this node stands and applies what it has not seen (also on a timer). */
-  catchUp(): Promise<void> {
-    this.#catchingUp ??= this.#catchUp()
+  /**
+   * Reads the log from where this node stands and applies what it has not seen (also on a timer);
+   * `reload`: reloads everything first.
+   */
+  catchUp(reload = false): Promise<void> {
+    const current = this.#catchingUp;
+    if (current && !reload) return current;
+    const run: Promise<void> = (current ?? Promise.resolve())
+      .then(async () => {
+        if (reload) await this.#reloadAll();
+        await this.#catchUp();
+      })
       .catch((e: unknown) => this.#o.onError?.("catching up with the change log failed", e))
-      .finally(() => (this.#catchingUp = undefined));
-    return this.#catchingUp;
+      .finally(() => {
+        if (this.#catchingUp === run) this.#catchingUp = undefined;
+      });
+    this.#catchingUp = run;
+    return run;
+  }
+
+  /** Reloads everything; the cursor then starts from where the log stood before the reload. */
+  async #reloadAll(): Promise<void> {
+    const cursor = this.#cursor;
+    if (!cursor) return;
+    const { latest } = await this.#o.feed.bounds();
+    await this.#o.reloadAll();
+    cursor.reset(latest);
   }
 
   /** Resolves once every change heard so far has been applied. */

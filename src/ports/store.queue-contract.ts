@@ -125,6 +125,25 @@ export function registerQueueContract(fx: StoreFixture): void {
     assert.deepEqual(again.map((e) => e.id).sort(), ["e1", "e2"]);
   });
 
+  void test("queue: enqueues and completions made at once are each stored and answered on their own", async () => {
+    const s = fx.store();
+    const ids = Array.from({ length: 60 }, (_, i) => `c${i}`);
+    await Promise.all(ids.map((id, i) => s.enqueueEvent(sampleEvent(id, { enqueuedAt: i }))));
+    for (const id of ids) assert.equal((await s.getEvent(id))?.state, "pending", id);
+    const claimed = await s.claimEvents({ ...claim, limit: 100, now: 1000 });
+    assert.equal(claimed.length, 60);
+    const answers = await Promise.all(
+      ids.map((id, i) => s.completeEvent(id, i === 7 ? "someone-else" : "node-a", 2000 + i)),
+    );
+    assert.deepEqual(
+      answers.map((ok, i) => [i, ok]).filter(([, ok]) => ok !== true),
+      [[7, false]],
+      "only the event the caller does not hold is refused",
+    );
+    assert.deepEqual([(await s.getEvent("c3"))?.state, (await s.getEvent("c3"))?.finishedAt], ["done", 2003]);
+    assert.equal((await s.getEvent("c7"))?.state, "running");
+  });
+
   void test("queue: concurrent claims never hand out the same event twice", async () => {
     const s = fx.store();
     for (let i = 0; i < 20; i++) await s.enqueueEvent(sampleEvent(`e${i}`, { enqueuedAt: i }));

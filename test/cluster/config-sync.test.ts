@@ -1,8 +1,8 @@
 /**
  * ConfigSync on PostgreSQL's change log and LISTEN/NOTIFY: another node's change is applied at
  * once; a change whose notification never came is found by the periodic catch-up; a node that
- * fell behind what the log keeps reloads everything; a lost listening connection is restored and
- * what was missed meanwhile applied.
+ * fell behind what the log keeps reloads everything; so does a node whose listening connection was
+ * lost and restored.
  */
 import assert from "node:assert/strict";
 import { afterEach, describe, test } from "node:test";
@@ -101,7 +101,7 @@ describe("ConfigSync", () => {
     assert.deepEqual(b.applied, []);
   });
 
-  test("a lost listening connection comes back, and what was missed meanwhile is applied", async () => {
+  test("a lost listening connection comes back; the node reloads all, then hears new changes", async () => {
     const { db, close } = await open();
     cleanups.push(close);
     const a = await node(db, "a");
@@ -113,7 +113,8 @@ describe("ConfigSync", () => {
         WHERE application_name = 'haneul-listen' AND datname = current_database()`,
     );
     a.sync.publish({ kind: "function", key: "during" });
-    await until("b caught up after reconnecting", () => b.applied.includes("function:during"));
+    // What happened while it was away is covered by reloading everything (or applied, if heard).
+    await until("b reloaded after reconnecting", () => b.reloads() === 1);
     a.sync.publish({ kind: "function", key: "after" });
     await until("b hears new changes", () => b.applied.includes("function:after"));
   });

@@ -32,8 +32,17 @@ export class PgChangeFeed implements ChangeFeed {
     this.#retryMs = options.reconnectMs ?? 100;
   }
 
+  /**
+   * The row is committed without waiting for the disk: a change is announced a WAL flush sooner.
+   * The change itself (the function's or API's rows) was committed durably before; a log row
+   * lost in a database crash costs nothing, as every node reloads all after a reconnection.
+   */
   publish(change: ConfigChange, origin: string, at: number): Promise<number> {
-    return sql.insertChange(this.#db, { change, origin, at });
+    const db = this.#db;
+    return db.transaction(async (tx) => {
+      await sql.commitWithoutFlush(db, tx);
+      return sql.insertChange(db, { change, origin, at }, tx);
+    });
   }
 
   signal(kind: string, key: string): Promise<void> {

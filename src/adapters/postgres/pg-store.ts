@@ -26,12 +26,22 @@ import {
   toFunction,
   toVersion,
 } from "../sqlite/rows.js";
+import { Batcher } from "./batcher.js";
 import type { PgDatabase, Queryable } from "./database.js";
 import * as aliases from "./sql/aliases.js";
 import * as events from "./sql/async-events.js";
 import * as eic from "./sql/event-invoke-configs.js";
 import * as fns from "./sql/functions.js";
-import { ASYNC_EVENTS, claimDue, finish, nextDue, releaseAll, renewClaims, reschedule } from "./sql/leased-work.js";
+import {
+  ASYNC_EVENTS,
+  claimDue,
+  finish,
+  finishMany,
+  nextDue,
+  releaseAll,
+  renewClaims,
+  reschedule,
+} from "./sql/leased-work.js";
 import * as policies from "./sql/policies.js";
 import * as versions from "./sql/versions.js";
 
@@ -43,11 +53,22 @@ import * as versions from "./sql/versions.js";
 export class PgStore implements Store {
   readonly #db: PgDatabase;
   #closed = false;
+  /** Event enqueues and completions arriving together share one statement and one commit. */
+  readonly #enqueues: Batcher<NewAsyncEvent, undefined>;
+  readonly #completions: Batcher<{ id: string; owner: string; at: number }, boolean>;
 
   /** A store over `db` (already open and migrated); it releases its use of `db` on close. */
   constructor(db: PgDatabase) {
     this.#db = db;
     db.retain();
+    this.#enqueues = new Batcher(async (batch) => {
+      await events.insertEvents(db, batch);
+      return batch.map(() => undefined);
+    });
+    this.#completions = new Batcher(async (batch) => {
+      const done = await finishMany(db, ASYNC_EVENTS, batch);
+      return batch.map((c) => done.has(c.id));
+    });
   }
 
   insertFunction(record: FunctionRecord): Promise<boolean> {
@@ -263,7 +284,7 @@ export class PgStore implements Store {
   }
 
   enqueueEvent(event: NewAsyncEvent): Promise<void> {
-    return events.insertEvent(this.#db, event);
+    return this.#enqueues.run(event);
   }
 
   async claimEvents(options: ClaimOptions): Promise<AsyncEventRecord[]> {
@@ -274,7 +295,7 @@ export class PgStore implements Store {
   }
 
   completeEvent(id: string, owner: string, at: number): Promise<boolean> {
-    return finish(this.#db, ASYNC_EVENTS, { id, owner, state: "done", at });
+    return this.#completions.run({ id, owner, at });
   }
 
   rescheduleEvent(id: string, owner: string, retry: { nextRunAt: number; lastError: string }): Promise<boolean> {

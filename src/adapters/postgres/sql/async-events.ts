@@ -2,20 +2,22 @@ import type { NewAsyncEvent } from "../../../ports/store.js";
 import type { Row } from "../../sqlite/rows.js";
 import type { PgDatabase } from "../database.js";
 
-/** INSERT a new pending event. */
-export async function insertEvent(db: PgDatabase, e: NewAsyncEvent): Promise<void> {
+/** INSERT new pending events, several in one statement (one commit). */
+export async function insertEvents(db: PgDatabase, events: readonly NewAsyncEvent[]): Promise<void> {
   const sql = `INSERT INTO async_events (id, function_name, qualifier, payload, request_id, client_context, trace_id, enqueued_at, attempts, state, next_run_at)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, 'pending', $9)`;
+    SELECT id, function_name, qualifier, payload, request_id, client_context, trace_id, enqueued_at, 0, 'pending', next_run_at
+    FROM unnest($1::text[], $2::text[], $3::text[], $4::bytea[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::bigint[])
+      AS e (id, function_name, qualifier, payload, request_id, client_context, trace_id, enqueued_at, next_run_at)`;
   await db.run(sql, [
-    e.id,
-    e.functionName,
-    e.qualifier ?? null,
-    e.payload,
-    e.requestId,
-    e.clientContext ?? null,
-    e.traceId ?? null,
-    e.enqueuedAt,
-    e.nextRunAt,
+    events.map((e) => e.id),
+    events.map((e) => e.functionName),
+    events.map((e) => e.qualifier ?? null),
+    events.map((e) => e.payload),
+    events.map((e) => e.requestId),
+    events.map((e) => e.clientContext ?? null),
+    events.map((e) => e.traceId ?? null),
+    events.map((e) => e.enqueuedAt),
+    events.map((e) => e.nextRunAt),
   ]);
 }
 

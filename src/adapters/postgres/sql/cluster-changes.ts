@@ -1,5 +1,5 @@
 import type { ChangeRecord, ConfigChange } from "../../../ports/cluster.js";
-import type { PgDatabase } from "../database.js";
+import type { PgDatabase, Queryable } from "../database.js";
 
 /** The channel change notifications go out on (payload: the change as JSON). */
 export const CHANGES_CHANNEL = "haneul_changes";
@@ -15,15 +15,21 @@ interface ChangeRow {
 
 const toRecord = (r: ChangeRow): ChangeRecord => ({ seq: Number(r.seq), kind: r.kind, key: r.key, origin: r.origin });
 
+/** Commits the current transaction without waiting for the disk (the change log's rows; see PgChangeFeed). */
+export async function commitWithoutFlush(db: PgDatabase, on: Queryable): Promise<void> {
+  await db.run("SET LOCAL synchronous_commit = off", [], on);
+}
+
 /** INSERT a change and NOTIFY it in the same statement (delivered when it commits); resolves to its seq. */
 export async function insertChange(
   db: PgDatabase,
   c: { change: ConfigChange; origin: string; at: number },
+  on?: Queryable,
 ): Promise<number> {
   const sql = `WITH c AS (INSERT INTO cluster_changes (kind, key, origin, at) VALUES ($1, $2, $3, $4) RETURNING seq)
     SELECT seq, pg_notify('${CHANGES_CHANNEL}', json_build_object('seq', seq, 'kind', $1::text, 'key', $2::text, 'origin', $3::text)::text)
     FROM c`;
-  const rows = await db.rows<{ seq: string }>(sql, [c.change.kind, c.change.key, c.origin, c.at]);
+  const rows = await db.rows<{ seq: string }>(sql, [c.change.kind, c.change.key, c.origin, c.at], on);
   return Number(rows[0]?.seq);
 }
 

@@ -47,6 +47,23 @@ export async function finish(
   return (await db.run(sql, [f.id, f.owner, f.state, f.at, f.lastError ?? null])) === 1;
 }
 
+/** UPDATE claimed rows to done, several in one statement; resolves to the ids `owner` still held. */
+export async function finishMany(
+  db: PgDatabase,
+  t: LeasedWorkTable,
+  rows: readonly { id: string; owner: string; at: number }[],
+): Promise<Set<string>> {
+  const sql = `UPDATE ${t.name} w SET state = 'done', finished_at = d.at, locked_by = NULL, locked_until = NULL
+    FROM unnest($1::text[], $2::text[], $3::bigint[]) AS d (id, owner, at)
+    WHERE w.id = d.id AND w.state = 'running' AND w.locked_by = d.owner RETURNING w.id`;
+  const done = await db.rows<{ id: string }>(sql, [
+    rows.map((r) => r.id),
+    rows.map((r) => r.owner),
+    rows.map((r) => r.at),
+  ]);
+  return new Set(done.map((r) => r.id));
+}
+
 /** UPDATE a claimed row back to pending with a new due time. */
 export async function reschedule(
   db: PgDatabase,
