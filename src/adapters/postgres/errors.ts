@@ -62,19 +62,40 @@ export function rethrow(e: unknown): never {
   throw isUnavailable(e) ? storeUnavailable(e) : e;
 }
 
+interface Target {
+  readonly user: string;
+  /** `host:port`, or the socket directory and port. */
+  readonly where: string;
+  readonly database: string;
+}
+
+/** The parts of a connection string that name its target (also libpq's forms WHATWG URLs refuse). */
+function targetOf(url: string): Target | undefined {
+  const m = /^postgres(?:ql)?:\/\/(?:([^@/]*)@)?([^/?]*)(?:\/([^?]*))?(?:\?(.*))?$/.exec(url);
+  if (!m) return undefined;
+  const [, userinfo = "", hostport = "", db = "", query = ""] = m;
+  const params = new URLSearchParams(query);
+  const hp = /^(.*):(\d+)$/.exec(hostport);
+  const host = params.get("host") ?? ((hp ? hp[1] : hostport) || "localhost");
+  const port = params.get("port") ?? ((hp ? hp[2] : "") || "5432");
+  const decode = (v: string) => {
+    try {
+      return decodeURIComponent(v);
+    } catch {
+      return v;
+    }
+  };
+  return {
+    user: decode(userinfo.split(":")[0] ?? "") || params.get("user") || "(default user)",
+    where: `${host}:${port}`,
+    database: decode(db) || "(default database)",
+  };
+}
+
 /** Where a connection string points, without its password: `user@host:port/database`. */
 export function describeTarget(url: string): string {
-  try {
-    const u = new URL(url);
-    const socket = u.searchParams.get("host");
-    const host = socket ?? (u.hostname === "" ? "localhost" : u.hostname);
-    const port = u.port === "" ? "5432" : u.port;
-    const user = decodeURIComponent(u.username) || "(default user)";
-    const db = decodeURIComponent(u.pathname.replace(/^\//, "")) || "(default database)";
-    return `${user}@${host}:${port}/${db}`;
-  } catch {
-    return "(unparsable URL)";
-  }
+  const t = targetOf(url);
+  return t ? `${t.user}@${t.where}/${t.database}` : "(unparsable URL)";
 }
 
 /**
@@ -83,9 +104,9 @@ export function describeTarget(url: string): string {
  */
 export function describeConnectFailure(e: unknown, url: string): string {
   const target = describeTarget(url);
-  const u = safeUrl(url);
-  const user = u ? decodeURIComponent(u.username) : "";
-  const host = target.slice(target.indexOf("@") + 1, target.lastIndexOf("/"));
+  const t = targetOf(url);
+  const user = t?.user ?? "";
+  const host = t?.where ?? "(unparsable URL)";
   const message = messageOf(e);
   switch (codeOf(e) ?? "") {
     case "28P01":
@@ -108,13 +129,5 @@ export function describeConnectFailure(e: unknown, url: string): string {
     default:
       if (/timeout/i.test(message)) return `PostgreSQL at ${host} did not answer in time (${message})`;
       return `cannot open PostgreSQL database ${target}: ${message}`;
-  }
-}
-
-function safeUrl(url: string): URL | undefined {
-  try {
-    return new URL(url);
-  } catch {
-    return undefined;
   }
 }
