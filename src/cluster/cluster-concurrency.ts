@@ -30,6 +30,8 @@ interface Pool {
   /** Calls waiting for a slot. */
   waiting: number;
   limit: number;
+  /** Slots taken since the last renewal: a pool left unused for a whole period gives its slots back. */
+  taken: number;
   /** Grants and give-backs of a pool run one at a time. */
   tail: Promise<void>;
   growing: Promise<void> | undefined;
@@ -119,6 +121,7 @@ export class ClusterConcurrency implements ConcurrencySlots {
         inFlight: 0,
         waiting: 0,
         limit: 0,
+        taken: 0,
         tail: Promise.resolve(),
         growing: undefined,
         cancelTrim: undefined,
@@ -131,6 +134,7 @@ export class ClusterConcurrency implements ConcurrencySlots {
   #take(p: Pool): boolean {
     if (p.inFlight >= p.held || p.inFlight >= p.limit) return false;
     p.inFlight++;
+    p.taken++;
     this.#inFlight++;
     return true;
   }
@@ -203,6 +207,12 @@ export class ClusterConcurrency implements ConcurrencySlots {
     this.#cancelRenewal = this.#o.clock.setTimer(
       () => {
         this.#cancelRenewal = undefined;
+        // A pool nothing ran in since the last renewal (a reservation removed, a quiet function)
+        // gives everything back.
+        for (const p of this.#pools.values()) {
+          if (p.taken === 0 && p.inFlight === 0 && p.waiting === 0 && p.held > 0) void this.#trim(p, 0);
+          p.taken = 0;
+        }
         const holding = [...this.#pools.values()].some((p) => p.held > 0);
         const renewed = holding
           ? this.#o.slots.renew(this.#o.nodeId, this.#o.clock.now() + this.#o.leaseMs)
