@@ -10,6 +10,7 @@ import { loadServerConfig } from "../../src/config/server-config.js";
 import type { InvocationRecord } from "../../src/domain/invocation.js";
 import { startNode } from "../../src/main.js";
 import { ROOT } from "./paths.js";
+import { createTestDatabase } from "./postgres.js";
 
 export const NODE_REGION = "us-east-1";
 export const NODE_ACCOUNT = "123456789012";
@@ -40,6 +41,8 @@ export async function startLambdaNode(
 ): Promise<LambdaNode> {
   mkdirSync(join(ROOT, ".haneul"), { recursive: true });
   const dataDir = mkdtempSync(join(ROOT, ".haneul", "test-node-"));
+  // A suite re-run on PostgreSQL (test/conformance/postgres/) sets this before it loads the suite.
+  const store = process.env["HANEUL_TEST_NODE_STORE"] === "postgres" ? await createTestDatabase() : undefined;
   const config = loadServerConfig(
     {
       HANEUL_ACCESS_KEY_ID: AKID,
@@ -48,6 +51,7 @@ export async function startLambdaNode(
       HANEUL_ACCOUNT_ID: NODE_ACCOUNT,
       HANEUL_CONCURRENCY: String(options.accountConcurrency ?? 1000),
       HANEUL_RANDOM_SEED: options.randomSeed === undefined ? undefined : String(options.randomSeed),
+      HANEUL_STORE: store,
       PATH: process.env["PATH"],
     },
     ["--data", dataDir, "--api-port", "0", "--gateway-port", "0", "--spares", "0"],
