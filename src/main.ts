@@ -73,9 +73,21 @@ function clusterHealth(cluster: ClusterServices, leaseMs: number) {
   };
 }
 
-function log(message: string, error?: unknown): void {
-  const detail = error === undefined ? "" : `: ${error instanceof Error ? error.message : JSON.stringify(error)}`;
-  console.error(`haneul: ${message}${detail}`);
+/** A message written to stderr again within this long is dropped: in an outage failures recur every second. */
+const REPEAT_AFTER_MS = 30_000;
+
+/** The node's log: lines on stderr, a repeated one at most every 30 s. */
+function createLog(clock: Clock): (message: string, error?: unknown) => void {
+  const lastLogged = new Map<string, number>();
+  return (message, error) => {
+    const detail = error === undefined ? "" : `: ${error instanceof Error ? error.message : JSON.stringify(error)}`;
+    const line = `haneul: ${message}${detail}`;
+    const now = clock.now();
+    if (now - (lastLogged.get(line) ?? -Infinity) < REPEAT_AFTER_MS) return;
+    if (lastLogged.size > 1000) lastLogged.clear();
+    lastLogged.set(line, now);
+    console.error(line);
+  };
 }
 
 async function assemble(
@@ -85,6 +97,7 @@ async function assemble(
 ): Promise<RunningNode> {
   const clock = overrides.clock ?? systemClock;
   const ids = overrides.ids ?? randomIds;
+  const log = createLog(clock);
   const startedAt = clock.now();
   const nodeId = `node-${ids.hex(6)}`;
   let state: NodeState = "starting";
