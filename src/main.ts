@@ -73,17 +73,18 @@ function clusterHealth(cluster: ClusterServices, leaseMs: number) {
   };
 }
 
-/** A message written to stderr again within this long is dropped: in an outage failures recur every second. */
+/** A failure logged again within this long is dropped: in an outage failures recur every second. */
 const REPEAT_AFTER_MS = 30_000;
 
-/** The node's log: lines on stderr, a repeated one at most every 30 s. */
+/** The node's log: lines on stderr, a repeated failure at most every 30 s. */
 function createLog(clock: Clock): (message: string, error?: unknown) => void {
   const lastLogged = new Map<string, number>();
   return (message, error) => {
     const detail = error === undefined ? "" : `: ${error instanceof Error ? error.message : JSON.stringify(error)}`;
     const line = `haneul: ${message}${detail}`;
     const now = clock.now();
-    if (now - (lastLogged.get(line) ?? -Infinity) < REPEAT_AFTER_MS) return;
+    // Failures repeat while their cause lasts; changes of state (no error) are always written.
+    if (error !== undefined && now - (lastLogged.get(line) ?? -Infinity) < REPEAT_AFTER_MS) return;
     if (lastLogged.size > 1000) lastLogged.clear();
     lastLogged.set(line, now);
     console.error(line);
