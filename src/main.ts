@@ -104,7 +104,7 @@ async function assemble(
   let state: NodeState = "starting";
   const stores = await openStores(config, {
     clock,
-    onDatabaseError: (e) => log(`a database connection was lost: ${e.message}`),
+    onDatabaseError: (e) => log("a database connection was lost", e),
   });
   stopHooks.push(() => stores.close());
   let cluster: ClusterServices | undefined;
