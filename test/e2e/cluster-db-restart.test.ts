@@ -85,34 +85,44 @@ describe("the database restarting under load", { concurrency: false }, () => {
       }),
     );
 
-    await eventually("requests before the outage", () =>
-      Promise.resolve(outcomes.filter((o) => o.kind === "event").length >= 6 ? true : undefined),
-    );
-    const down = Date.now();
-    await server.stop("fast");
-    // The outage lasts until requests have felt it, however slow the machine is today.
-    await eventually(
-      "Event invocations failing during the outage",
-      () =>
-        Promise.resolve(
-          outcomes.filter((o) => o.at > down && o.kind === "event" && o.result !== "ok").length >= 6 ? true : undefined,
-        ),
-      30_000,
-    );
-    await new Promise((r) => setTimeout(r, 1000));
-    await server.start();
-    const up = Date.now();
-    // Recovery: Event invocations succeed again on both nodes.
-    await eventually(
-      "Event invocations accepted again on both nodes",
-      () => {
-        const recent = outcomes.filter((o) => o.kind === "event" && o.at > up).slice(-6);
-        return Promise.resolve(recent.length === 6 && recent.every((o) => o.result === "ok") ? true : undefined);
-      },
-      20_000,
-    );
-    running = false;
-    await load;
+    let down = 0;
+    let up = 0;
+    try {
+      await eventually(
+        "requests before the outage",
+        () => Promise.resolve(outcomes.filter((o) => o.kind === "event").length >= 6 ? true : undefined),
+        60_000,
+      );
+      down = Date.now();
+      await server.stop("fast");
+      // The outage lasts until requests have felt it, however slow the machine is today.
+      await eventually(
+        "Event invocations failing during the outage",
+        () =>
+          Promise.resolve(
+            outcomes.filter((o) => o.at > down && o.kind === "event" && o.result !== "ok").length >= 6
+              ? true
+              : undefined,
+          ),
+        60_000,
+      );
+      await new Promise((r) => setTimeout(r, 1000));
+      await server.start();
+      up = Date.now();
+      // Recovery: Event invocations succeed again on both nodes.
+      await eventually(
+        "Event invocations accepted again on both nodes",
+        () => {
+          const recent = outcomes.filter((o) => o.kind === "event" && o.at > up).slice(-6);
+          return Promise.resolve(recent.length === 6 && recent.every((o) => o.result === "ok") ? true : undefined);
+        },
+        60_000,
+      );
+    } finally {
+      // Whatever happened above, the callers stop: a test never leaves requests running.
+      running = false;
+      await load;
+    }
 
     const during = outcomes.filter((o) => o.at > down && o.at < up);
     const eventFailures = during.filter((o) => o.kind === "event" && o.result !== "ok");
