@@ -39,10 +39,10 @@ export interface LambdaNode {
 export async function startLambdaNode(
   options: { accountConcurrency?: number; randomSeed?: number } = {},
 ): Promise<LambdaNode> {
-  mkdirSync(join(ROOT, ".haneul"), { recursive: true });
-  const dataDir = mkdtempSync(join(ROOT, ".haneul", "test-node-"));
   // A suite re-run on PostgreSQL (test/conformance/postgres/) sets this before it loads the suite.
   const store = process.env["HANEUL_TEST_NODE_STORE"] === "postgres" ? await createTestDatabase() : undefined;
+  mkdirSync(join(ROOT, ".haneul"), { recursive: true });
+  const dataDir = mkdtempSync(join(ROOT, ".haneul", "test-node-"));
   const config = loadServerConfig(
     {
       HANEUL_ACCESS_KEY_ID: AKID,
