@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs every compiled test file with Node's test runner, then fails if any function instance
 // (a runtime process started by the suite) is still running.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 
@@ -40,11 +40,14 @@ if (!process.env.HANEUL_TEST_PG_URL) {
 }
 
 const concurrency = process.env.HANEUL_TEST_CONCURRENCY ?? "3";
-const run = spawnSync(
+const runner = spawn(
   process.execPath,
   ["--test", `--test-concurrency=${concurrency}`, "--test-reporter=spec", ...extra, ...files],
   { stdio: "inherit" },
 );
+// Interrupted: the runner gets the signal, and the database server goes with it.
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => runner.kill(signal));
+const run = await new Promise((resolve) => runner.on("close", (status) => resolve({ status })));
 await pgServer?.destroy();
 
 const ps = spawnSync("ps", ["-eo", "pid,ppid,args"], { encoding: "utf8" });

@@ -9,6 +9,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { createConnection, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { killOnExit, removeOnExit } from "./children.js";
 
 export const NGINX = "/usr/sbin/nginx";
 
@@ -35,6 +36,7 @@ export interface Nginx {
 /** Starts nginx balancing each named upstream over `backends` (`host:port`). */
 export async function startNginx(upstreams: Readonly<Record<string, readonly string[]>>): Promise<Nginx> {
   const dir = mkdtempSync(join(tmpdir(), "haneul-nginx-"));
+  const cleanup = removeOnExit(dir);
   chmodSync(dir, 0o777);
   for (const sub of ["client", "proxy", "fastcgi", "uwsgi", "scgi"]) {
     mkdirSync(join(dir, sub), { mode: 0o777 });
@@ -81,6 +83,7 @@ ${blocks.join("\n")}
   const child: ChildProcess = spawn(NGINX, ["-p", dir, "-c", confPath, "-e", join(dir, "error.log")], {
     stdio: ["ignore", "pipe", "pipe"],
   });
+  killOnExit(child, "SIGTERM");
   let out = "";
   child.stdout?.on("data", (c: Buffer) => (out += c.toString()));
   child.stderr?.on("data", (c: Buffer) => (out += c.toString()));
@@ -103,6 +106,7 @@ ${blocks.join("\n")}
         await exited;
       }
       rmSync(dir, { recursive: true, force: true });
+      cleanup.forget();
     },
   };
 }

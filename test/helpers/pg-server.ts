@@ -12,6 +12,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
+import { killOnExit } from "./children.js";
 
 export const PG_USER = "haneul";
 export const PG_PASSWORD = "haneul";
@@ -114,6 +115,8 @@ export async function startPgServer(options: { readonly durable?: boolean } = {}
     c.stdout?.on("data", (b: Buffer) => (log += b.toString()));
     c.stderr?.on("data", (b: Buffer) => (log += b.toString()));
     child = c;
+    // A test process that ends without destroy() must not leave the server behind.
+    killOnExit(c, "SIGQUIT");
     await waitReady(port, c, () => log);
     // The server never keeps a test process alive on its own: it is stopped when the process exits.
     c.unref();
@@ -148,10 +151,6 @@ export async function startPgServer(options: { readonly durable?: boolean } = {}
       rmSync(dir, { recursive: true, force: true });
     },
   };
-  // A test process that ends without destroy() must not leave the server behind.
-  process.once("exit", () => {
-    if (child && child.exitCode === null) child.kill("SIGQUIT");
-  });
   return server;
 }
 

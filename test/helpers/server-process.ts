@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync } from "node:fs";
 import { join } from "node:path";
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { removeTree } from "../../src/adapters/fs-code-store.js";
+import { killOnExit, removeOnExit } from "./children.js";
 import { CLI, ROOT } from "./paths.js";
 
 /** The account and key the helper's nodes use unless told otherwise. */
@@ -52,6 +53,7 @@ export interface ServerProcessOptions {
 export async function startServerProcess(options: ServerProcessOptions = {}): Promise<ServerProcess> {
   mkdirSync(join(ROOT, ".haneul"), { recursive: true });
   const dataDir = mkdtempSync(join(ROOT, ".haneul", "test-server-"));
+  const cleanup = removeOnExit(dataDir);
   const key =
     options.withKey === false
       ? {}
@@ -63,6 +65,7 @@ export async function startServerProcess(options: ServerProcessOptions = {}): Pr
   const child = spawn(process.execPath, [...args, "--account-id", SERVER_ACCOUNT, ...(options.args ?? [])], {
     env: { PATH: "/usr/bin:/bin", ...key, ...options.env },
   });
+  killOnExit(child);
   let out = "";
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   child.stdout.on("data", (c: Buffer) => (out += c.toString()));
@@ -128,6 +131,7 @@ export async function startServerProcess(options: ServerProcessOptions = {}): Pr
     async destroy() {
       await stop();
       await removeTree(dataDir);
+      cleanup.forget();
     },
   };
 }
