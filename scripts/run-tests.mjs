@@ -2,7 +2,7 @@
 // Runs every compiled test file with Node's test runner, then fails if any function instance
 // started by the suite is still running. Only this checkout's instances started during the run
 // count: another haneul on the machine (a server, another checkout's tests) is not a leak.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { readdirSync, readlinkSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -42,13 +42,31 @@ if (majors.status !== 0) {
   console.error(`warning: Node.js runtimes could not be installed; tests of other majors will fail:\n${majors.stderr}`);
 }
 
+// One PostgreSQL server for the whole run: test files clone their databases from a template on it
+// (test/helpers/postgres.ts). Without PostgreSQL installed the run goes on, and the tests that
+// need it fail saying so.
+let pgServer;
+if (!process.env.HANEUL_TEST_PG_URL) {
+  try {
+    const { startPgServer } = await import("../dist/test/helpers/pg-server.js");
+    pgServer = await startPgServer();
+    process.env.HANEUL_TEST_PG_URL = pgServer.url();
+  } catch (e) {
+    console.error(`run-tests: no PostgreSQL server for this run: ${e.message}`);
+  }
+}
+
 const concurrency = process.env.HANEUL_TEST_CONCURRENCY ?? "3";
 const startedAt = Date.now();
-const run = spawnSync(
+const runner = spawn(
   process.execPath,
   ["--test", `--test-concurrency=${concurrency}`, "--test-reporter=spec", ...extra, ...files],
   { stdio: "inherit" },
 );
+// Interrupted: the runner gets the signal, and the database server goes with it.
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => runner.kill(signal));
+const run = await new Promise((resolve) => runner.on("close", (status) => resolve({ status })));
+await pgServer?.destroy();
 
 // etimes: seconds since the process started; one second of slack for the rounding.
 const runSeconds = Math.ceil((Date.now() - startedAt) / 1000) + 1;

@@ -2,20 +2,21 @@
  * Composition root: the one place where adapters and features are wired into a running node.
  * Keep it wiring only; behaviour lives in the parts.
  */
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { EsbuildBundler } from "./adapters/build/esbuild-bundler.js";
 import { NpmInstaller } from "./adapters/build/npm-installer.js";
-import { FsCodeStore } from "./adapters/fs-code-store.js";
-import { SqliteApiStore } from "./adapters/sqlite/api-store.js";
 import { lockDataDir } from "./adapters/sqlite/data-dir-lock.js";
-import { SqliteStore } from "./adapters/sqlite/sqlite-store.js";
 import { createApiGatewayOperations } from "./api/apigateway/index.js";
-import { loadNodeCredentials, loadNodeSecret, nodeSecretFile } from "./api/credentials.js";
+import { clusterNodeSecret, loadNodeCredentials, loadNodeSecret, nodeSecretFile } from "./api/credentials.js";
 import { createIamOperations } from "./api/iam/operations.js";
-import { SqliteIamStore } from "./adapters/sqlite/iam-store.js";
 import { IamService } from "./iam/index.js";
 import { createLambdaOperations } from "./api/lambda/index.js";
+import { createClusterServices, type ClusterServices } from "./compose/cluster.js";
 import { createEngine } from "./compose/engine.js";
+import { healthHandler, type NodeState } from "./compose/health.js";
+import { openStores } from "./compose/stores.js";
+import { HANEUL_VERSION } from "./compose/version.js";
 import { instanceHostEnvFromProcess } from "./config/instance-env.js";
 import { runCli } from "./cli/main.js";
 import type { RunningNode } from "./cli/deps.js";
@@ -59,6 +60,33 @@ export interface NodeOverrides {
 
 type StopHook = () => Promise<void> | void;
 
+function clusterHealth(cluster: ClusterServices, leaseMs: number) {
+  return {
+    snapshot: () => cluster.snapshot(),
+    storeReachable: () => cluster.storeReachable(),
+    isLeader: () => cluster.leader.isLeader,
+    leaseMs,
+  };
+}
+
+/** A failure logged again within this long is dropped: in an outage failures recur every second. */
+const REPEAT_AFTER_MS = 30_000;
+
+/** The node's log: lines on stderr, a repeated failure at most every 30 s. */
+function createLog(clock: Clock): (message: string, error?: unknown) => void {
+  const lastLogged = new Map<string, number>();
+  return (message, error) => {
+    const detail = error === undefined ? "" : `: ${error instanceof Error ? error.message : JSON.stringify(error)}`;
+    const line = `haneul: ${message}${detail}`;
+    const now = clock.now();
+    // Failures repeat while their cause lasts; changes of state (no error) are always written.
+    if (error !== undefined && now - (lastLogged.get(line) ?? -Infinity) < REPEAT_AFTER_MS) return;
+    if (lastLogged.size > 1000) lastLogged.clear();
+    lastLogged.set(line, now);
+    console.error(line);
+  };
+}
+
 /**
  * Starts a node from its configuration. A start that fails part-way stops what it had started
  * (listeners, instances, stores, the data directory's lock) before the error reaches the caller.
@@ -80,26 +108,44 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
   const realClock = overrides.realClock ?? systemClock;
   const clock = overrides.clock ?? scaledClock(config.timeScale, realClock);
   const ids = overrides.ids ?? randomIds;
+  const log = createLog(realClock);
+  const startedAt = clock.now();
+  const nodeId = `node-${ids.hex(6)}`;
+  let state: NodeState = "starting";
   const lock = lockDataDir(config.dataDir);
   stopHooks.push(() => lock.release());
-  const credentials = await loadNodeCredentials({ dataDir: config.dataDir, configured: config.accessKey });
-  const nodeSecret = await loadNodeSecret(config.dataDir, config.nodeSecret);
-
-  const dbPath = join(config.dataDir, "haneul.db");
-  const store = SqliteStore.open({ path: dbPath });
-  stopHooks.push(() => store.close());
-  const apiStore = SqliteApiStore.open({ path: dbPath });
-  stopHooks.push(() => apiStore.close());
-  const iamStore = SqliteIamStore.open({ path: dbPath });
-  stopHooks.push(() => iamStore.close());
+  const stores = await openStores(config, {
+    clock,
+    onDatabaseError: (e) => log("a database connection was lost", e),
+  });
+  stopHooks.push(() => stores.close());
+  let cluster: ClusterServices | undefined;
+  if (stores.database) {
+    cluster = createClusterServices({ database: stores.database, config, clock, nodeId, startedAt, log });
+    const services = cluster;
+    stopHooks.push(() => services.stop());
+    // Before the configuration is loaded: a change made meanwhile is caught up with afterwards.
+    await cluster.begin();
+  }
+  const announce = (change: { kind: "function" | "api" | "iam"; key: string }) => cluster?.sync.publish(change);
+  const { store, apiStore, iamStore, codeStore } = stores;
+  const credentials = await loadNodeCredentials({
+    dataDir: config.dataDir,
+    configured: config.accessKey,
+    shared: stores.sharedKey,
+  });
+  const localSecret = await loadNodeSecret(config.dataDir, config.nodeSecret);
+  const nodeSecret = stores.sharedKey
+    ? await clusterNodeSecret(stores.sharedKey, localSecret, config.nodeSecret !== undefined)
+    : localSecret;
   const iam = await IamService.open({
     store: iamStore,
     clock,
     accountId: config.accountId,
     nodeSecret,
     admin: credentials.primary,
+    onChange: () => announce({ kind: "iam", key: "*" }),
   });
-  const codeStore = new FsCodeStore({ dataDir: config.dataDir });
   await codeStore.removeLeftovers();
   const nodeRuntimes = nodeRuntimesAt(config.runtimes);
   const control = await LambdaControlPlane.open({
@@ -111,6 +157,8 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     region: config.region,
     accountId: config.accountId,
     accountConcurrency: config.concurrency,
+    onChange: (name) => announce({ kind: "function", key: name }),
+    onLoadError: (name, e) => log(`the code of function ${name} could not be extracted`, e),
   });
   // Filled in once the API listens (its port may be chosen by the OS); no instance starts before.
   const instanceEnv: Record<string, string> = {};
@@ -118,15 +166,10 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     catalog: control,
     scratchDir: join(config.dataDir, "scratch"),
     readOnlyDirs: [join(config.dataDir, "code")],
-    hiddenFiles: [
-      dbPath,
-      `${dbPath}-wal`,
-      `${dbPath}-shm`,
-      join(config.dataDir, "credentials"),
-      nodeSecretFile(config.dataDir),
-    ],
+    hiddenFiles: [...stores.hiddenFiles, join(config.dataDir, "credentials"), nodeSecretFile(config.dataDir)],
     path: instanceHostEnvFromProcess().PATH,
     accountConcurrency: config.concurrency,
+    slots: cluster?.concurrency,
     idleTimeoutMs: config.idleTimeoutMs,
     sparesPerHeap: config.spares,
     scaleOutAfter: config.scaleOutAfter,
@@ -155,10 +198,44 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     ids,
   });
   stopHooks.push(() => engine.close());
-  const events = new AsyncInvoker({ store, invoker: engine.invoker, clock, ids });
+  // Cluster: claims are short leases renewed while events run (a dead node's expire and another node
+  // takes the events over), never released at start (other nodes run theirs), and every node polls.
+  const clustered = cluster !== undefined;
+  const events = new AsyncInvoker({
+    store,
+    invoker: engine.invoker,
+    clock,
+    ids,
+    ...(clustered && {
+      owner: nodeId,
+      leaseMs: config.cluster.leaseMs,
+      reclaimOnStart: false,
+      pollMs: config.cluster.catchUpMs,
+    }),
+    onError: (e) => log("async events", e),
+  });
   stopHooks.push(() => events.stop());
 
+  // Known once the gateway listens (its port may be chosen by the OS).
+  let advertise = config.cluster.advertise ?? "";
+  const load = () => ({
+    inFlight: engine.invoker.inFlight,
+    events: events.inFlight,
+    instances: engine.pool.instanceCount,
+  });
   const gateway = new Gateway({
+    health: healthHandler({
+      nodeId,
+      name: hostname(),
+      address: () => advertise,
+      version: HANEUL_VERSION,
+      startedAt,
+      store: config.store.kind,
+      clock,
+      state: () => state,
+      load,
+      cluster: cluster && clusterHealth(cluster, config.cluster.leaseMs),
+    }),
     invoker: engine.invoker,
     clock: realClock,
     ids,
@@ -172,6 +249,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
       control.servicePermits("apigateway.amazonaws.com", target.functionName, target.qualifier, sourceArn),
   });
   const gatewayPort = await gateway.listen(config.gatewayPort, config.gatewayHost);
+  advertise ||= `${hostname()}:${gatewayPort}`;
   stopHooks.push(() => gateway.close());
   const apiService = new ApiService({
     store: apiStore,
@@ -181,6 +259,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     accountId: config.accountId,
     publish: (apis) => gateway.setApis(apis),
     logError: (message, error) => console.error(`haneul: ${message}:`, error),
+    onChange: (apiId) => announce({ kind: "api", key: apiId }),
   });
   await apiService.start();
 
@@ -207,7 +286,25 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
   Object.assign(instanceEnv, {
     AWS_ENDPOINT_URL: `http://127.0.0.1:${apiPort}`,
   });
+  await cluster?.start(
+    {
+      apply: (change) =>
+        change.kind === "function"
+          ? control.reload(change.key)
+          : change.kind === "iam"
+            ? iam.reload()
+            : apiService.reload(change.key, { remote: true }),
+      reloadAll: async () => {
+        await control.reloadAll();
+        await apiService.reload(undefined, { remote: true });
+        await iam.reload();
+      },
+      load,
+    },
+    { apiUrl, address: advertise },
+  );
   await events.start();
+  state = "ready";
 
   let stopping: Promise<void> | undefined;
   return {
@@ -216,8 +313,12 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     accessKey: credentials.primary,
     generatedCredentialsFile: credentials.generatedFile,
     sandboxLines: describeSandbox(engine.sandbox),
+    nodeId,
+    clustered,
     stop() {
       stopping ??= (async () => {
+        // Probes see the node leave first, so that a load balancer stops sending it requests.
+        state = "stopping";
         // Running Event invocations finish first, while the API still answers: their functions may
         // call the node (AWS_ENDPOINT_URL), and a call refused mid-shutdown would fail the event for good.
         // Events accepted meanwhile are stored and run after the next start.

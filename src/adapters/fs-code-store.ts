@@ -2,7 +2,13 @@ import { createHash, randomBytes } from "node:crypto";
 import { chmod, lstat, mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { CODE_LIMITS, type CodeLimits, type CodePackage, type CodeStore } from "../ports/code-store.js";
+import {
+  CODE_LIMITS,
+  type CodeLimits,
+  type CodePackage,
+  type CodeStore,
+  type SharedZipStore,
+} from "../ports/code-store.js";
 import { PlatformError } from "../shared/errors.js";
 import { extractZip, listZip, ZipRejected } from "./zip-archive.js";
 
@@ -13,17 +19,30 @@ export interface FsCodeStoreOptions {
   readonly maxUnzippedBytes?: number | undefined;
   /** Total size of all stored zips (Lambda's per-account code storage, 75 GB by default). */
   readonly maxTotalBytes?: number | undefined;
+  /**
+   * Cluster mode: zips are kept in the shared database, so that every node can run every version.
+   * The node's own zips directory is then a cache, filled on first use.
+   */
+  readonly shared?: SharedZipStore | undefined;
+  /** Time recorded with a shared zip. */
+  readonly now?: (() => number) | undefined;
 }
 
 const UNZIP_FAILED = "Could not unzip uploaded file. Please check your file, then try to upload again.";
 
-/** Zips under `<data>/code/zips/<hex>.zip`, trees under `<data>/code/tree/<hex>/`, both written once. */
+/**
+ * Zips under `<data>/code/zips/<hex>.zip`, trees under `<data>/code/tree/<hex>/`, both written once.
+ * With a shared zip store (cluster mode) the zips are stored there too, and a zip this node has not
+ * seen is fetched from it before it is extracted.
+ */
 export class FsCodeStore implements CodeStore {
   readonly #zips: string;
   readonly #trees: string;
   readonly #maxZipped: number;
   readonly #maxUnzipped: number;
   readonly #maxTotal: number;
+  readonly #shared: SharedZipStore | undefined;
+  readonly #now: () => number;
   /** Bytes of stored zips, counted from disk on first need. */
   #total: number | undefined;
   /** One extraction per sha at a time in this process; other processes are handled by rename. */
@@ -35,6 +54,8 @@ export class FsCodeStore implements CodeStore {
     this.#maxZipped = options.maxZippedBytes ?? CODE_LIMITS.maxZippedBytes;
     this.#maxUnzipped = options.maxUnzippedBytes ?? CODE_LIMITS.maxUnzippedBytes;
     this.#maxTotal = options.maxTotalBytes ?? CODE_LIMITS.maxTotalBytes;
+    this.#shared = options.shared;
+    this.#now = options.now ?? Date.now;
   }
 
   get limits(): CodeLimits {
@@ -54,18 +75,16 @@ export class FsCodeStore implements CodeStore {
   async put(zip: Buffer): Promise<CodePackage> {
     const pkg = await this.inspect(zip);
     const zipPath = this.#zipPath(pkg.sha256Hex);
-    const stored = await exists(zipPath);
+    const stored = this.#shared ? await this.#shared.has(pkg.sha256Hex) : await exists(zipPath);
     if (!stored && (await this.#storedBytes()) + zip.length > this.#maxTotal) {
       throw new PlatformError("ERR_CODE_STORAGE_EXCEEDED", "Code storage limit exceeded.");
     }
     // Extract first: a zip whose data turns out corrupt is never kept.
     await this.#extractOnce(pkg.sha256Hex, zip);
-    if (!stored) {
-      await mkdir(this.#zips, { recursive: true });
-      const tmp = `${zipPath}.${randomBytes(6).toString("hex")}.tmp`;
-      await writeFile(tmp, zip, { mode: 0o444 });
-      await rename(tmp, zipPath);
-      this.#total = (this.#total ?? 0) + zip.length;
+    if (this.#shared && !stored) await this.#shared.put(pkg.sha256Hex, zip, this.#now());
+    if (!(await exists(zipPath))) {
+      await this.#writeZip(zipPath, zip);
+      if (!stored) this.#total = (this.#total ?? 0) + zip.length;
     }
     return pkg;
   }
@@ -86,7 +105,7 @@ export class FsCodeStore implements CodeStore {
   async extract(sha256Hex: string): Promise<string> {
     const dir = this.treeDir(sha256Hex);
     if (await exists(dir)) return dir;
-    return this.#extractOnce(sha256Hex, await readFile(this.#zipPath(sha256Hex)));
+    return this.#extractOnce(sha256Hex, await this.#readZip(sha256Hex));
   }
 
   treeDir(sha256Hex: string): string {
@@ -98,7 +117,25 @@ export class FsCodeStore implements CodeStore {
   }
 
   async has(sha256Hex: string): Promise<boolean> {
+    if (this.#shared) return this.#shared.has(sha256Hex);
     return exists(this.#zipPath(sha256Hex));
+  }
+
+  /** The zip's bytes: from this node's files, else (cluster) from the shared store, cached here. */
+  async #readZip(sha256Hex: string): Promise<Buffer> {
+    const path = this.#zipPath(sha256Hex);
+    if (!this.#shared || (await exists(path))) return readFile(path);
+    const zip = await this.#shared.get(sha256Hex);
+    if (!zip) throw new Error(`haneul: code package ${sha256Hex} is not in the shared store`);
+    await this.#writeZip(path, zip);
+    return zip;
+  }
+
+  async #writeZip(path: string, zip: Buffer): Promise<void> {
+    await mkdir(this.#zips, { recursive: true });
+    const tmp = `${path}.${randomBytes(6).toString("hex")}.tmp`;
+    await writeFile(tmp, zip, { mode: 0o444 });
+    await rename(tmp, path);
   }
 
   #zipPath(sha256Hex: string): string {
@@ -126,6 +163,8 @@ export class FsCodeStore implements CodeStore {
   }
 
   async #storedBytes(): Promise<number> {
+    // Other nodes store code too: the shared total is read each time (once per new package).
+    if (this.#shared) return this.#shared.totalBytes();
     if (this.#total === undefined) {
       let total = 0;
       const names = await readdir(this.#zips).catch(() => [] as string[]);

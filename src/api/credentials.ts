@@ -1,6 +1,7 @@
-import { randomBytes } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { SharedKeySource, SharedSecretSource } from "../ports/shared-key.js";
 
 /** One access key pair. */
 export interface AccessKey {
@@ -21,6 +22,11 @@ export interface CredentialOptions {
   readonly dataDir: string;
   /** A configured key (HANEUL_ACCESS_KEY_ID/HANEUL_SECRET_ACCESS_KEY); overrides the file. */
   readonly configured?: AccessKey | undefined;
+  /**
+   * Cluster mode: the key is kept in the shared database, so every node accepts it; the data
+   * directory's file gets a copy for the local AWS CLI profile.
+   */
+  readonly shared?: SharedKeySource | undefined;
   readonly random?: (bytes: number) => Buffer;
 }
 
@@ -28,14 +34,22 @@ export interface CredentialOptions {
 export const CREDENTIALS_PROFILE = "haneul";
 
 /**
- * Loads the node's administrator key: the configured key, else `<data>/credentials`, else a new key
- * written there with mode 0600 in the AWS shared-credentials format.
+ * Loads the node's administrator key: the configured key, else (cluster) the key in the shared
+ * database, else `<data>/credentials`, else a new key written there with mode 0600 in the AWS
+ * shared-credentials format.
  */
 export async function loadNodeCredentials(options: CredentialOptions): Promise<NodeCredentials> {
   const random = options.random ?? randomBytes;
   const file = credentialsFile(options.dataDir);
   let primary = options.configured;
   let generatedFile: string | undefined;
+  if (primary === undefined && options.shared) {
+    const adopted = await options.shared.adopt(generateAccessKey("AKIA", random));
+    primary = adopted.key;
+    await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
+    await writeFile(file, formatCredentialsFile(primary), { mode: 0o600 });
+    if (adopted.created) generatedFile = file;
+  }
   if (primary === undefined) {
     primary = await readCredentialsFile(file);
     if (primary === undefined) {
@@ -144,4 +158,43 @@ export async function loadNodeSecret(dataDir: string, configured: string | undef
     if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
   }
   return (await readFile(file, "utf8")).trim();
+}
+
+/** What identifies a node secret without revealing it. */
+export function secretFingerprint(secret: string): string {
+  return createHmac("sha256", secret).update("haneul node secret").digest("base64url");
+}
+
+/**
+ * The node secret of a cluster's node: every node must hold the same one (a key sealed or an
+ * instance key minted on one node is used on the others). A configured secret is checked against
+ * the fingerprint the database recorded; without one, the node takes the secret the first node
+ * generated. A node that cannot agree refuses to start.
+ */
+export async function clusterNodeSecret(
+  source: SharedSecretSource,
+  local: string,
+  configured: boolean,
+): Promise<string> {
+  const fingerprint = secretFingerprint(local);
+  const recorded = await source.adoptSecret({ fingerprint, secret: configured ? undefined : local });
+  if (configured) {
+    if (recorded.fingerprint !== fingerprint) {
+      throw new ClusterSecretError(
+        "HANEUL_NODE_SECRET differs from the node secret this cluster's database was set up with; every node needs the same one",
+      );
+    }
+    return local;
+  }
+  if (recorded.secret === undefined) {
+    throw new ClusterSecretError(
+      "this cluster's nodes are configured with HANEUL_NODE_SECRET; set the same one on this node",
+    );
+  }
+  return recorded.secret;
+}
+
+/** A node secret that does not agree with the cluster's. */
+export class ClusterSecretError extends Error {
+  override readonly name = "ClusterSecretError";
 }

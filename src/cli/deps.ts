@@ -24,6 +24,10 @@ export interface RunningNode {
   readonly generatedCredentialsFile: string | undefined;
   /** What the instance sandbox does on this machine, as printed at start (which protections are off, and why). */
   readonly sandboxLines: readonly string[];
+  /** This node's id (random per start; listed by `haneul nodes`). */
+  readonly nodeId: string;
+  /** True in cluster mode (PostgreSQL store). */
+  readonly clustered: boolean;
   /** Stops accepting requests, lets in-flight ones finish, then stops every part. */
   stop(): Promise<void>;
 }

@@ -6,6 +6,7 @@ import type { CliDeps } from "./deps.js";
 import { runInvokeCommand } from "./invoke-command.js";
 import { runRuntimesCommand } from "./runtimes-command.js";
 import { runKeysCommand } from "./keys-command.js";
+import { runNodesCommand } from "./nodes-command.js";
 import { runServerCommand } from "./server-command.js";
 
 /** A CLI command: receives its own arguments and the composition root's services, returns the exit status. */
@@ -17,6 +18,7 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   server: { run: runServerCommand, summary: "run a haneul node (Lambda API + gateway)" },
   runtimes: { run: runRuntimesCommand, summary: "list or install the Node.js majors functions run on" },
   keys: { run: runKeysCommand, summary: "create, list and delete IAM users with access keys on a node" },
+  nodes: { run: runNodesCommand, summary: "list the nodes of a cluster with their address, version, uptime and load" },
 };
 
 function usage(): string {

@@ -12,6 +12,7 @@ import type { InvocationRecord } from "../domain/invocation.js";
 import { InstancePool } from "../invoker/instance-pool.js";
 import { Invoker } from "../invoker/invoker.js";
 import { nodeMajorOf } from "../domain/function-spec.js";
+import type { ConcurrencySlots } from "../ports/concurrency.js";
 import type { FunctionCatalog } from "../ports/function-catalog.js";
 import type { NodeRuntimes } from "../ports/node-runtimes.js";
 import type { Clock } from "../shared/clock.js";
@@ -39,6 +40,8 @@ export interface EngineOptions {
   /** PATH for instances. */
   readonly path: string;
   readonly accountConcurrency?: number;
+  /** Where concurrency slots are taken (cluster mode); default: counted on this node. */
+  readonly slots?: ConcurrencySlots | undefined;
   readonly idleTimeoutMs?: number;
   readonly sparesPerHeap?: number;
   readonly maxConcurrentStarts?: number;
@@ -170,6 +173,7 @@ export async function createEngine(o: EngineOptions): Promise<Engine> {
     clock,
     ids,
     accountConcurrency: o.accountConcurrency ?? 1000,
+    slots: o.slots,
     random: o.random,
     onRecord: o.onRecord,
   });

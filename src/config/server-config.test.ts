@@ -47,8 +47,51 @@ describe("loadServerConfig", () => {
       timeScale: 1,
       sandbox: "auto",
       sandboxUids: { first: 200000, last: 265535 },
+      store: { kind: "sqlite" },
+      cluster: { leaseMs: 5000, catchUpMs: 1000, advertise: undefined, poolSize: 10 },
     });
     assert.ok(Object.isFrozen(c));
+    assert.ok(Object.isFrozen(c.cluster));
+  });
+
+  it("takes the store from --store, else HANEUL_STORE, else DATABASE_URL", () => {
+    const url = "postgres://haneul:pw@db.internal:5432/haneul";
+    assert.deepEqual(loadServerConfig({ DATABASE_URL: url }, []).store, { kind: "postgres", url });
+    const other = "postgresql://u@10.0.0.5/other?sslmode=require";
+    assert.deepEqual(loadServerConfig({ DATABASE_URL: url, HANEUL_STORE: other }, []).store, {
+      kind: "postgres",
+      url: other,
+    });
+    assert.deepEqual(loadServerConfig({ HANEUL_STORE: other }, ["--store", "sqlite"]).store, { kind: "sqlite" });
+    for (const socket of ["postgres:///haneul?host=/var/run/postgresql", "postgres://haneul@/haneul?host=/run/pg"]) {
+      assert.deepEqual(loadServerConfig({}, ["--store", socket]).store, { kind: "postgres", url: socket });
+    }
+    const c = loadServerConfig({ HANEUL_LEASE_MS: "2000", HANEUL_ADVERTISE: "10.1.2.3:3000" }, [
+      "--catch-up-ms",
+      "250",
+    ]);
+    assert.deepEqual(c.cluster, { leaseMs: 2000, catchUpMs: 250, advertise: "10.1.2.3:3000", poolSize: 10 });
+  });
+
+  it("refuses a store that is not sqlite or a usable postgres URL, never showing the password", () => {
+    const refused = (env: Record<string, string>, argv: string[] = []) => {
+      try {
+        loadServerConfig(env, argv);
+      } catch (e) {
+        assert.ok(e instanceof ConfigError);
+        assert.doesNotMatch(e.message, /s3cret/);
+        return e.message;
+      }
+      return assert.fail("accepted");
+    };
+    assert.match(
+      refused({}, ["--store", "mysql://u:s3cret@h/db"]),
+      /invalid --store 'mysql:\/\/u:\*\*\*@h\/db': only sqlite and postgres/,
+    );
+    assert.match(refused({ HANEUL_STORE: "not a url s3cret" }), /invalid HANEUL_STORE: must be sqlite or a URL/);
+    assert.match(refused({ DATABASE_URL: "postgres://u:s3cret@db" }), /invalid DATABASE_URL .*no database name/);
+    assert.match(refused({ DATABASE_URL: "postgres:///haneul" }), /no host/);
+    assert.match(refused({ HANEUL_LEASE_MS: "10" }), /invalid HANEUL_LEASE_MS '10'/);
   });
 
   it("takes the sandbox mode and its uid range, and refuses a range with uid 0 or reversed", () => {

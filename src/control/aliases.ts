@@ -9,6 +9,7 @@ import {
   newRevision,
   requireEntry,
   revisionMismatch,
+  writeLocked,
 } from "./context.js";
 import { checkAliasName, parseFunctionRef } from "./names.js";
 import { paginate } from "./paging.js";
@@ -119,7 +120,7 @@ export async function createAlias(ctx: ControlContext, rawName: string, input: C
   const name = checkAliasName(input.Name);
   checkAliasFields(input, true);
   const version = input.FunctionVersion as string;
-  return ctx.lock.run(fn, async () => {
+  return writeLocked(ctx, fn, async () => {
     const entry = ctx.catalog.entry(fn);
     if (!entry) throw functionNotFound(ctx, fn, version);
     requireVersion(ctx, entry, version);
@@ -160,7 +161,7 @@ export async function updateAlias(
   const { name: fn } = parseFunctionRef(rawName, ctx);
   const name = checkAliasName(aliasName);
   checkAliasFields(input, false);
-  return ctx.lock.run(fn, async () => {
+  return writeLocked(ctx, fn, async () => {
     const entry = requireEntry(ctx, fn);
     const arn = functionArn(ctx, fn, name);
     const alias = entry.aliases.get(name);
@@ -189,7 +190,7 @@ export async function updateAlias(
 export async function deleteAlias(ctx: ControlContext, rawName: string, aliasName: string): Promise<void> {
   const { name: fn } = parseFunctionRef(rawName, ctx);
   const name = checkAliasName(aliasName);
-  await ctx.lock.run(fn, async () => {
+  await writeLocked(ctx, fn, async () => {
     const entry = requireEntry(ctx, fn);
     await ctx.store.deleteAlias(fn, name);
     entry.aliases.delete(name);

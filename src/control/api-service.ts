@@ -31,6 +31,8 @@ export interface ApiServiceDeps {
   readonly publish: (apis: DeployedApi[]) => void;
   /** Where a failing `publish` is reported (the change itself is already stored). */
   readonly logError?: ((message: string, error: unknown) => void) | undefined;
+  /** Told after every change of an API, so that the other nodes of a cluster re-read it. */
+  readonly onChange?: ((apiId: string) => void) | undefined;
 }
 
 type Bound<F> = F extends (ctx: ApiGatewayContext, ...args: infer A) => infer R ? (...args: A) => R : never;
@@ -133,7 +135,10 @@ export class ApiService {
       region: deps.region,
       accountId: deps.accountId,
       lock: new KeyedLock(),
-      changed: (apiId) => this.#recompile(apiId).then(() => this.#publish()),
+      changed: (apiId) =>
+        this.#recompile(apiId, true)
+          .then(() => this.#publish())
+          .finally(() => deps.onChange?.(apiId)),
     };
     this.http = bind(this.#ctx, HTTP_OPERATIONS);
     this.rest = bind(this.#ctx, REST_OPERATIONS);
@@ -144,15 +149,19 @@ export class ApiService {
     await this.reload();
   }
 
-  /** Recompiles `apiId` (or every API) from the store and publishes: for changes made by another node. */
-  async reload(apiId?: string): Promise<void> {
+  /**
+   * Recompiles `apiId` (or every API) from the store and publishes: at start, and for changes made
+   * by another node (`remote`), which has made the automatic deployments of its change itself.
+   */
+  async reload(apiId?: string, options: { readonly remote?: boolean } = {}): Promise<void> {
+    const autoDeploy = options.remote !== true;
     if (apiId !== undefined) {
-      await this.#ctx.lock.run(apiId, () => this.#recompile(apiId));
+      await this.#ctx.lock.run(apiId, () => this.#recompile(apiId, autoDeploy));
     } else {
       const apis = await this.#deps.store.listApis();
       const stored = new Set(apis.map((a) => a.apiId));
       for (const apiId of this.#compiled.keys()) if (!stored.has(apiId)) this.#compiled.delete(apiId);
-      for (const api of apis) await this.#ctx.lock.run(api.apiId, () => this.#recompile(api.apiId));
+      for (const api of apis) await this.#ctx.lock.run(api.apiId, () => this.#recompile(api.apiId, autoDeploy));
     }
     this.#publish();
   }
@@ -162,9 +171,9 @@ export class ApiService {
     return [...this.#compiled.values()];
   }
 
-  async #recompile(apiId: string): Promise<void> {
+  async #recompile(apiId: string, deploy: boolean): Promise<void> {
     let model = await this.#deps.store.loadModel(apiId);
-    if (model?.api.protocol === "HTTP") model = await autoDeploy(this.#ctx, model);
+    if (deploy && model?.api.protocol === "HTTP") model = await autoDeploy(this.#ctx, model);
     if (model) this.#compiled.set(apiId, compileApi(model));
     else this.#compiled.delete(apiId);
   }

@@ -1,5 +1,5 @@
 import { PlatformError } from "../shared/errors.js";
-import { type ControlContext, functionNotFound, requireEntry } from "./context.js";
+import { type ControlContext, functionNotFound, requireEntry, writeLocked } from "./context.js";
 import { parseFunctionRef } from "./names.js";
 import type { Json } from "./types.js";
 import { Violations } from "./violations.js";
@@ -43,7 +43,7 @@ export async function putFunctionConcurrency(
   v.required(value, "reservedConcurrentExecutions");
   v.range(value, "reservedConcurrentExecutions", 0, Number.MAX_SAFE_INTEGER);
   v.throwIfAny();
-  await ctx.lock.run(name, () => setReserved(ctx, name, value));
+  await writeLocked(ctx, name, () => setReserved(ctx, name, value));
   return { ReservedConcurrentExecutions: value };
 }
 
@@ -57,5 +57,5 @@ export function getFunctionConcurrency(ctx: ControlContext, rawName: string): Js
 /** DeleteFunctionConcurrency. */
 export async function deleteFunctionConcurrency(ctx: ControlContext, rawName: string): Promise<void> {
   const name = unqualified(ctx, rawName);
-  await ctx.lock.run(name, () => setReserved(ctx, name, undefined));
+  await writeLocked(ctx, name, () => setReserved(ctx, name, undefined));
 }

@@ -23,6 +23,16 @@ export interface ControlContext extends ArnScope {
   readonly minUnreservedConcurrency: number;
   /** Whether each runtime can run here (a function's State). */
   readonly readiness: RuntimeReadiness;
+  /** Told after every write to a function (other nodes of a cluster re-read it). */
+  readonly changed: (functionName: string) => void;
+}
+
+/**
+ * Runs a write to function `name` under its lock, then announces the change (also after a failure:
+ * part of it may be stored, and a needless re-read costs nothing).
+ */
+export function writeLocked<T>(ctx: ControlContext, name: string, task: () => Promise<T>): Promise<T> {
+  return ctx.lock.run(name, task).finally(() => ctx.changed(name));
 }
 
 /** `Function not found: <arn>` (404), the message AWS uses for most lookups. */

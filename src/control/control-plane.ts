@@ -36,6 +36,8 @@ export interface ControlPlaneOptions {
   readonly runtimes?: NodeRuntimes | undefined;
   /** Told about functions whose code could not be extracted at load (they stay listed). */
   readonly onLoadError?: ((functionName: string, error: unknown) => void) | undefined;
+  /** Told after every write to a function, so that the other nodes of a cluster re-read it. */
+  readonly onChange?: ((functionName: string) => void) | undefined;
 }
 
 /** An invocation target that exists (checked against the in-memory catalog). */
@@ -73,6 +75,7 @@ export class LambdaControlPlane implements FunctionCatalog {
       accountConcurrency: o.accountConcurrency ?? 1000,
       minUnreservedConcurrency: o.minUnreservedConcurrency ?? 100,
       readiness: new RuntimeReadiness(o.runtimes),
+      changed: o.onChange ?? (() => undefined),
     };
     this.#onLoadError = o.onLoadError;
     this.#servicePermissions = new ServicePermissions(this.#ctx);
@@ -85,15 +88,37 @@ export class LambdaControlPlane implements FunctionCatalog {
     return cp;
   }
 
-  /** Re-reads one function from the store (another node changed it, or at load). */
-  async reload(name: string): Promise<void> {
+  /**
+   * Re-reads one function from the store (another node changed it, or at load), under the
+   * function's lock so that it never interleaves with a write of this node.
+   */
+  reload(name: string): Promise<void> {
+    return this.#ctx.lock.run(name, () => this.#reload(name));
+  }
+
+  /** Re-reads every function: drops the ones gone from the store, reloads the others. */
+  async reloadAll(): Promise<void> {
+    const stored = new Set((await this.#ctx.store.listFunctions()).map((f) => f.name));
+    for (const entry of this.#ctx.catalog.entries()) {
+      if (!stored.has(entry.latest.name)) await this.reload(entry.latest.name);
+    }
+    for (const name of stored) await this.reload(name);
+  }
+
+  async #reload(name: string): Promise<void> {
     const { store, catalog, codeStore } = this.#ctx;
-    const latest = await store.getFunction(name);
+    // Four reads at once: on a shared database this is what a change costs the other nodes.
+    const [latest, versions, aliases, configs] = await Promise.all([
+      store.getFunction(name),
+      store.listVersions(name),
+      store.listAliases(name),
+      store.listEventInvokeConfigs(name),
+    ]);
     if (!latest) return catalog.remove(name);
     const entry: FunctionEntry = newEntry(latest);
-    for (const v of await store.listVersions(name)) entry.versions.set(v.version, v);
-    for (const a of await store.listAliases(name)) entry.aliases.set(a.name, a);
-    for (const c of await store.listEventInvokeConfigs(name)) entry.eventInvokeConfigs.set(c.qualifier, c);
+    for (const v of versions) entry.versions.set(v.version, v);
+    for (const a of aliases) entry.aliases.set(a.name, a);
+    for (const c of configs) entry.eventInvokeConfigs.set(c.qualifier, c);
     const shas = new Set([latest.config.codeSha256, ...[...entry.versions.values()].map((v) => v.config.codeSha256)]);
     for (const sha of shas) {
       await codeStore

@@ -8,6 +8,7 @@ import { paginate } from "./paging.js";
 import type { EventInvokeConfigInput, Json, PageInput } from "./types.js";
 import { eventInvokeConfigView } from "./views.js";
 import { Violations } from "./violations.js";
+import { writeLocked } from "./context.js";
 
 const DESTINATION_RE =
   /^$|^arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9-])+:([a-z]{2}((-gov)|(-iso(b?)))?-[a-z]+-\d{1})?:(\d{12})?:(.*)$/;
@@ -91,7 +92,7 @@ export async function putEventInvokeConfig(
   const qualifier = mergeQualifier(ref, call.query);
   const input = call.input;
   checkFields(input);
-  return ctx.lock.run(ref.name, async () => {
+  return writeLocked(ctx, ref.name, async () => {
     const entry = ctx.catalog.entry(ref.name);
     if (!entry || (qualifier !== undefined && !hasQualifier(entry, qualifier))) throw noFunction();
     const q = qualifier ?? "$LATEST";
@@ -136,7 +137,7 @@ export function getEventInvokeConfig(ctx: ControlContext, rawName: string, query
 export async function deleteEventInvokeConfig(ctx: ControlContext, rawName: string, query?: string): Promise<void> {
   const { entry, q } = lookup(ctx, rawName, query);
   const fn = entry.latest.name;
-  await ctx.lock.run(fn, async () => {
+  await writeLocked(ctx, fn, async () => {
     await ctx.store.deleteEventInvokeConfig(fn, q);
     entry.eventInvokeConfigs.delete(q);
   });

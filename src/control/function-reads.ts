@@ -1,6 +1,6 @@
 import { PlatformError } from "../shared/errors.js";
 import type { FunctionEntry } from "./catalog.js";
-import { type ControlContext, functionNotFound, requireEntry } from "./context.js";
+import { type ControlContext, functionNotFound, requireEntry, writeLocked } from "./context.js";
 import { isVersionNumber, mergeQualifier, parseFunctionRef } from "./names.js";
 import { paginate, versionKey } from "./paging.js";
 import type { Json, ListFunctionsInput } from "./types.js";
@@ -88,7 +88,7 @@ export async function deleteFunction(ctx: ControlContext, rawName: string, query
       "$LATEST version cannot be deleted without deleting the function.",
     );
   }
-  await ctx.lock.run(ref.name, async () => {
+  await writeLocked(ctx, ref.name, async () => {
     const entry = requireEntry(ctx, ref.name);
     if (qualifier === undefined) {
       await ctx.store.deleteFunction(ref.name);

@@ -3,7 +3,14 @@ import { PlatformError } from "../shared/errors.js";
 import { type FunctionEntry, newEntry } from "./catalog.js";
 import { takeZip } from "./code-input.js";
 import { applyConfig, checkArchitectures, checkConfig, checkRuntimeAndHandler, defaultConfig } from "./config-input.js";
-import { type ControlContext, checkRevision, newRevision, requireEntry, revisionMismatch } from "./context.js";
+import {
+  type ControlContext,
+  checkRevision,
+  newRevision,
+  requireEntry,
+  revisionMismatch,
+  writeLocked,
+} from "./context.js";
 import { parseFunctionRef } from "./names.js";
 import type { CreateFunctionInput, Json, UpdateFunctionCodeInput, UpdateFunctionConfigurationInput } from "./types.js";
 import { MAX_TAGS } from "./tags.js";
@@ -36,7 +43,7 @@ export async function createFunction(ctx: ControlContext, input: CreateFunctionI
   checkCreate(input);
   const { name } = parseFunctionRef(input.FunctionName as string, ctx, { create: true });
   const zip = takeZip(input.Code);
-  return ctx.lock.run(name, async () => {
+  return writeLocked(ctx, name, async () => {
     const exists = () => new PlatformError("ERR_RESOURCE_CONFLICT", `Function already exist: ${name}`);
     if (ctx.catalog.entry(name)) throw exists();
     const pkg = await ctx.codeStore.put(zip);
@@ -92,7 +99,7 @@ export async function updateFunctionCode(
   checkArchitectures(input.Architectures, v);
   v.throwIfAny();
   const zip = takeZip(input, true);
-  return ctx.lock.run(name, async () => {
+  return writeLocked(ctx, name, async () => {
     const entry = requireEntry(ctx, name);
     checkRevision(input.RevisionId, entry.latest.revisionId);
     const pkg = input.DryRun ? await ctx.codeStore.inspect(zip) : await ctx.codeStore.put(zip);
@@ -118,7 +125,7 @@ export async function updateFunctionConfiguration(
 ): Promise<Json> {
   const { name } = parseFunctionRef(rawName, ctx);
   checkConfig(input);
-  return ctx.lock.run(name, async () => {
+  return writeLocked(ctx, name, async () => {
     const entry = requireEntry(ctx, name);
     checkRevision(input.RevisionId, entry.latest.revisionId);
     const config = applyConfig(entry.latest.config, input);

@@ -8,7 +8,7 @@ import type { PolicyChangeResult } from "../ports/store.js";
 import { PlatformError } from "../shared/errors.js";
 import { functionArn } from "./arn.js";
 import type { FunctionEntry } from "./catalog.js";
-import { type ControlContext, functionNotFound, newRevision, revisionMismatch } from "./context.js";
+import { type ControlContext, functionNotFound, newRevision, revisionMismatch, writeLocked } from "./context.js";
 import { isVersionNumber, mergeQualifier, parseFunctionRef } from "./names.js";
 import type { Json } from "./types.js";
 import { Violations } from "./violations.js";
@@ -130,7 +130,7 @@ export async function addPermission(
     throw new PlatformError("ERR_INVALID_PARAMETER", "We currently do not support adding policies for $LATEST.");
   }
   checkAdd(input);
-  return ctx.lock.run(name, async () => {
+  return writeLocked(ctx, name, async () => {
     const entry = ctx.catalog.entry(name);
     if (!entry) throw functionNotFound(ctx, name);
     const current = revisionOf(entry, qualifier);
@@ -180,7 +180,7 @@ export async function removePermission(
   query: { qualifier?: string | undefined; revisionId?: string | undefined },
 ): Promise<void> {
   const { name, qualifier } = target(ctx, rawName, query.qualifier);
-  await ctx.lock.run(name, async () => {
+  await writeLocked(ctx, name, async () => {
     const entry = ctx.catalog.entry(name);
     if (!entry) {
       throw new PlatformError("ERR_RESOURCE_NOT_FOUND", `No policy found for: ${functionArn(ctx, name)}`);

@@ -3,7 +3,7 @@
  * version or an alias; changing them gives the function a new RevisionId, as on AWS.
  */
 import { PlatformError } from "../shared/errors.js";
-import { type ControlContext, functionNotFound, newRevision, requireEntry } from "./context.js";
+import { type ControlContext, functionNotFound, newRevision, requireEntry, writeLocked } from "./context.js";
 import { parseFunctionRef } from "./names.js";
 import type { Json } from "./types.js";
 import { Violations, validationError } from "./violations.js";
@@ -43,7 +43,7 @@ function checkTags(tags: Readonly<Record<string, string>>): void {
 }
 
 async function update(ctx: ControlContext, name: string, set: Record<string, string>, remove: string[]): Promise<void> {
-  await ctx.lock.run(name, async () => {
+  await writeLocked(ctx, name, async () => {
     const entry = requireEntry(ctx, name);
     const revisionId = newRevision(ctx);
     const result = await ctx.store.updateTags(name, { set, remove }, MAX_TAGS, revisionId);

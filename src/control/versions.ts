@@ -9,6 +9,7 @@ import {
   newRevision,
   requireEntry,
   revisionMismatch,
+  writeLocked,
 } from "./context.js";
 import { parseFunctionRef } from "./names.js";
 import { paginate, versionKey } from "./paging.js";
@@ -57,7 +58,7 @@ export async function publishVersion(ctx: ControlContext, rawName: string, input
   const v = new Violations();
   v.maxLength(input.Description, "description", 256);
   v.throwIfAny();
-  return ctx.lock.run(name, async () => {
+  return writeLocked(ctx, name, async () => {
     const entry = requireEntry(ctx, name);
     checkRevision(input.RevisionId, entry.latest.revisionId);
     const current = entry.latest.config.codeSha256;

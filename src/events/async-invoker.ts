@@ -10,11 +10,14 @@ export interface AsyncInvokerOptions {
   /** The platform clock: retries, leases and due times run on it (faster under `--time-scale`). */
   readonly clock: Clock;
   readonly ids: IdSource;
+  /** The name claims are taken under (default `runner-<random>`); a cluster node uses its node id. */
+  readonly owner?: string | undefined;
   /** Events run at once on this node. */
   readonly concurrency?: number | undefined;
   /**
-   * How long a claim holds before another runner may take the event, in real milliseconds (longer
-   * than any function timeout, which is real time too, also under a time scale).
+   * How long a claim holds before another runner may take the event, in real milliseconds (a
+   * function's run is real time, also under a time scale). The runner renews the claims of the
+   * events it runs every third of it, so only a runner that died (or lost the store) loses them.
    */
   readonly leaseMs?: number | undefined;
   /** Also look for due events this often (events queued by other nodes); 0 = only when notified. */
@@ -51,10 +54,11 @@ export class AsyncInvoker implements AsyncEventQueue {
   #again = false;
   #cancelTimer: (() => void) | undefined;
   #timerAt: number | undefined;
+  #cancelRenewal: (() => void) | undefined;
 
   constructor(options: AsyncInvokerOptions) {
     this.#o = options;
-    this.#owner = `runner-${options.ids.hex(8)}`;
+    this.#owner = options.owner ?? `runner-${options.ids.hex(8)}`;
   }
 
   /** Starts taking events (after reclaiming interrupted ones when configured). */
@@ -87,12 +91,19 @@ export class AsyncInvoker implements AsyncEventQueue {
     });
   }
 
-  /** Stops taking events and waits for the ones running. */
+  /** Stops taking events and waits for the ones running (their claims renewed meanwhile). */
   async stop(): Promise<void> {
     this.#running = false;
     this.#wakeAt(undefined);
     await this.#pumping;
     while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+    this.#cancelRenewal?.();
+    this.#cancelRenewal = undefined;
+  }
+
+  /** The owner name this runner claims events under. */
+  get owner(): string {
+    return this.#owner;
   }
 
   /** Events running on this node now. */
@@ -105,13 +116,9 @@ export class AsyncInvoker implements AsyncEventQueue {
       const free = (this.#o.concurrency ?? 16) - this.#inFlight.size;
       if (free <= 0) return;
       const now = this.#o.clock.now();
-      const events = await this.#o.store.claimEvents({
-        now,
-        limit: free,
-        leaseMs: (this.#o.leaseMs ?? 16 * 60_000) * this.#o.clock.scale,
-        owner: this.#owner,
-      });
+      const events = await this.#o.store.claimEvents({ now, limit: free, leaseMs: this.#leaseMs, owner: this.#owner });
       for (const e of events) this.#track(this.#run(e));
+      if (events.length > 0) this.#renewLater();
       if (events.length === free) this.#again = true;
       else await this.#scheduleNext();
     } catch (e) {
@@ -123,9 +130,32 @@ export class AsyncInvoker implements AsyncEventQueue {
   #track(run: Promise<void>): void {
     const p = run.finally(() => {
       this.#inFlight.delete(p);
+      if (this.#inFlight.size === 0) {
+        this.#cancelRenewal?.();
+        this.#cancelRenewal = undefined;
+      }
       this.notify();
     });
     this.#inFlight.add(p);
+  }
+
+  /** The lease in platform milliseconds (the store's times are the platform clock's). */
+  get #leaseMs(): number {
+    return (this.#o.leaseMs ?? 16 * 60_000) * this.#o.clock.scale;
+  }
+
+  /** While events run, renews their claims every third of the lease. */
+  #renewLater(): void {
+    if (this.#cancelRenewal) return;
+    const every = Math.max(1, Math.floor(this.#leaseMs / 3));
+    this.#cancelRenewal = this.#o.clock.setTimer(() => {
+      this.#cancelRenewal = undefined;
+      if (this.#inFlight.size === 0) return;
+      this.#renewLater();
+      this.#o.store
+        .renewEventClaims(this.#owner, this.#o.clock.now() + this.#leaseMs)
+        .catch((e: unknown) => this.#o.onError?.(e));
+    }, every);
   }
 
   /** Sleeps until the next event is due (or the poll interval), never spinning; no timer when nothing waits. */

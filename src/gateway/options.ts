@@ -1,3 +1,4 @@
+import type { ServerResponse } from "node:http";
 import type { InvokeService } from "../ports/invoke-service.js";
 import type { Clock } from "../shared/clock.js";
 import type { IdSource } from "../shared/ids.js";
@@ -42,4 +43,9 @@ export interface GatewayOptions {
     | undefined;
   /** Largest request body accepted (API Gateway: 10 MB). */
   readonly maxBodyBytes?: number | undefined;
+  /**
+   * Answers requests that name no API (health probes of load balancers and orchestrators); returns
+   * false for a path it does not serve, which then gets API Gateway's usual answer.
+   */
+  readonly health?: ((path: string, res: ServerResponse) => boolean) | undefined;
 }

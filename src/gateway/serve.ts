@@ -62,6 +62,7 @@ export async function serve(
   };
   try {
     const addr = resolveApi(req.headers.host, rawPath);
+    if (addr === undefined && o.health?.(rawPath, res) === true) return;
     const api = addr ? apis.get(addr.apiId) : undefined;
     x.protocol = api?.protocol ?? "REST";
     x.requestId = x.protocol === "REST" ? o.ids.requestId() : x.extendedRequestId;

@@ -32,6 +32,8 @@ export interface IamServiceOptions {
   readonly nodeSecret: string;
   /** The administrator key: the account root, allowed everything. */
   readonly admin: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  /** Told after every change to users, keys, roles or policies (other nodes of a cluster re-read them). */
+  readonly onChange?: (() => void) | undefined;
 }
 
 /** How long an instance key is valid (Lambda's role sessions last at most 12 hours). */
@@ -41,33 +43,85 @@ const KEY_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
 /** The IAM service. Create with `IamService.open`. */
 export class IamService {
-  readonly model = new IamModel();
+  model = new IamModel();
   readonly #o: IamServiceOptions;
   readonly #sealer: SecretSealer;
   readonly #sessions: SessionKeys;
   readonly #admin: KeyOwner;
+  readonly #store: IamStore;
+  /** Local writes: how many are under way and how many began (a reload that saw one reads again). */
+  readonly #writes = { running: 0, begun: 0 };
+  #reloading: Promise<void> | undefined;
+  #reloadAgain = false;
 
   private constructor(o: IamServiceOptions) {
     this.#o = o;
     this.#sealer = new SecretSealer(o.nodeSecret);
     this.#sessions = new SessionKeys(o.nodeSecret);
     this.#admin = { accessKeyId: o.admin.accessKeyId, principal: rootPrincipal(o.accountId), policies: "all" };
+    this.#store = tracking(o.store, this.#writes, o.onChange);
   }
 
   /** Loads every user, key, role and policy from the store. */
   static async open(o: IamServiceOptions): Promise<IamService> {
     const s = new IamService(o);
-    const m = s.model;
-    for (const u of await o.store.listUsers()) m.users.set(nameKey(u.userName), { record: u, holder: emptyHolder() });
-    for (const r of await o.store.listRoles()) m.roles.set(nameKey(r.roleName), { record: r, holder: emptyHolder() });
-    for (const k of await o.store.listAccessKeys()) {
-      const secret = s.#sealer.open(k.sealedSecret);
+    await s.reload();
+    return s;
+  }
+
+  /**
+   * Reads everything again from the store (another node changed it) and swaps it in at once:
+   * requests see the old model or the new one, never half of one.
+   */
+  async reload(): Promise<void> {
+    // One reload at a time; one asked for meanwhile runs once after it (it must see later writes).
+    if (this.#reloading) {
+      this.#reloadAgain = true;
+      return this.#reloading;
+    }
+    this.#reloading = (async () => {
+      try {
+        do {
+          this.#reloadAgain = false;
+          this.model = await this.#read();
+        } while (this.#reloadAgain);
+      } finally {
+        this.#reloading = undefined;
+      }
+    })();
+    return this.#reloading;
+  }
+
+  /** A model read from the store, read again while a local write overlapped the reading. */
+  async #read(): Promise<IamModel> {
+    for (;;) {
+      const begun = this.#writes.begun;
+      const m = await this.#readOnce();
+      if (this.#writes.running === 0 && this.#writes.begun === begun) return m;
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+
+  async #readOnce(): Promise<IamModel> {
+    const store = this.#store;
+    const [users, roles, keys, inline, attachments] = await Promise.all([
+      store.listUsers(),
+      store.listRoles(),
+      store.listAccessKeys(),
+      store.listInlinePolicies(),
+      store.listAttachments(),
+    ]);
+    const m = new IamModel();
+    for (const u of users) m.users.set(nameKey(u.userName), { record: u, holder: emptyHolder() });
+    for (const r of roles) m.roles.set(nameKey(r.roleName), { record: r, holder: emptyHolder() });
+    for (const k of keys) {
+      const secret = this.#sealer.open(k.sealedSecret);
       // A key sealed under another node secret cannot be used; it stays listed and deletable.
       m.keys.set(k.accessKeyId, { record: k, secret: secret ?? "" });
     }
-    for (const p of await o.store.listInlinePolicies()) m.holder(p.owner)?.inline.set(p.policyName, p.document);
-    for (const a of await o.store.listAttachments()) m.holder(a.owner)?.attached.push(a.policyArn);
-    return s;
+    for (const p of inline) m.holder(p.owner)?.inline.set(p.policyName, p.document);
+    for (const a of attachments) m.holder(a.owner)?.attached.push(a.policyArn);
+    return m;
   }
 
   get accountId(): string {
@@ -143,7 +197,7 @@ export class IamService {
   async createUser(userName: string, path = "/"): Promise<IamUserRecord> {
     err.checkName(userName, "userName", 64);
     const record: IamUserRecord = { userName, userId: newId("AIDA"), path, createdAt: this.#o.clock.now() };
-    if (this.model.users.has(nameKey(userName)) || !(await this.#o.store.insertUser(record)))
+    if (this.model.users.has(nameKey(userName)) || !(await this.#store.insertUser(record)))
       throw err.exists("User", userName);
     this.model.users.set(nameKey(userName), { record, holder: emptyHolder() });
     return record;
@@ -162,7 +216,7 @@ export class IamService {
     }
     if (holder.inline.size > 0) throw err.deleteConflict("delete policies");
     if (holder.attached.length > 0) throw err.deleteConflict("detach all policies");
-    await this.#o.store.deleteUser(record.userName);
+    await this.#store.deleteUser(record.userName);
     this.model.users.delete(nameKey(record.userName));
   }
 
@@ -186,7 +240,7 @@ export class IamService {
       createdAt: this.#o.clock.now(),
       sealedSecret: this.#sealer.seal(secretAccessKey),
     };
-    await this.#o.store.insertAccessKey(record);
+    await this.#store.insertAccessKey(record);
     this.model.keys.set(accessKeyId, { record, secret: secretAccessKey });
     return { accessKeyId, secretAccessKey, createDate: record.createdAt, userName: user.userName };
   }
@@ -202,7 +256,7 @@ export class IamService {
     const { record: user } = this.user(userName);
     const key = this.model.keys.get(accessKeyId);
     if (key === undefined || nameKey(key.record.userName) !== nameKey(user.userName)) throw err.noSuchKey(accessKeyId);
-    await this.#o.store.deleteAccessKey(key.record.userName, accessKeyId);
+    await this.#store.deleteAccessKey(key.record.userName, accessKeyId);
     this.model.keys.delete(accessKeyId);
   }
 
@@ -226,7 +280,7 @@ export class IamService {
       description: o.description,
       maxSessionDuration: o.maxSessionDuration ?? 3600,
     };
-    if (this.model.roles.has(nameKey(o.roleName)) || !(await this.#o.store.insertRole(record)))
+    if (this.model.roles.has(nameKey(o.roleName)) || !(await this.#store.insertRole(record)))
       throw err.exists("Role", o.roleName);
     this.model.roles.set(nameKey(o.roleName), { record, holder: emptyHolder() });
     return record;
@@ -242,7 +296,7 @@ export class IamService {
     const { record, holder } = this.role(roleName);
     if (holder.inline.size > 0) throw err.deleteConflict("delete policies");
     if (holder.attached.length > 0) throw err.deleteConflict("detach all policies");
-    await this.#o.store.deleteRole(record.roleName);
+    await this.#store.deleteRole(record.roleName);
     this.model.roles.delete(nameKey(record.roleName));
   }
 
@@ -258,7 +312,7 @@ export class IamService {
     const { owner, holder } = this.#owner(kind, name);
     err.checkName(policyName, "policyName", 128);
     checkDocument(document, "identity");
-    await this.#o.store.putInlinePolicy({ owner, policyName, document });
+    await this.#store.putInlinePolicy({ owner, policyName, document });
     holder.inline.set(policyName, document);
     holder.compiled = undefined;
   }
@@ -277,7 +331,7 @@ export class IamService {
   async deleteInlinePolicy(kind: "user" | "role", name: string, policyName: string): Promise<void> {
     const { owner, holder } = this.#owner(kind, name);
     if (!holder.inline.has(policyName)) throw err.noSuchInline(kind, policyName);
-    await this.#o.store.deleteInlinePolicy(owner, policyName);
+    await this.#store.deleteInlinePolicy(owner, policyName);
     holder.inline.delete(policyName);
     holder.compiled = undefined;
   }
@@ -285,7 +339,7 @@ export class IamService {
   async attachPolicy(kind: "user" | "role", name: string, policyArn: string): Promise<void> {
     const { owner, holder } = this.#owner(kind, name);
     if (managedPolicy(policyArn)?.arn !== policyArn) throw err.noSuchManaged(policyArn);
-    if (await this.#o.store.attachPolicy(owner, policyArn)) holder.attached.push(policyArn);
+    if (await this.#store.attachPolicy(owner, policyArn)) holder.attached.push(policyArn);
     holder.compiled = undefined;
   }
 
@@ -293,7 +347,7 @@ export class IamService {
     const { owner, holder } = this.#owner(kind, name);
     const i = holder.attached.indexOf(policyArn);
     if (i < 0) throw err.notAttached(policyArn);
-    await this.#o.store.detachPolicy(owner, policyArn);
+    await this.#store.detachPolicy(owner, policyArn);
     holder.attached.splice(i, 1);
     holder.compiled = undefined;
   }
@@ -319,4 +373,48 @@ function newId(prefix: string): string {
   let id = prefix;
   for (const b of randomBytes(length)) id += KEY_ALPHABET[b & 31];
   return id;
+}
+
+/**
+ * `store`, counting its writes in `writes` (a reload under way reads again) and telling `onChange`
+ * after each write has been made (reads pass through).
+ */
+function tracking(
+  store: IamStore,
+  writes: { running: number; begun: number },
+  onChange: (() => void) | undefined,
+): IamStore {
+  const after = <T>(write: () => Promise<T>): Promise<T> => {
+    writes.running++;
+    writes.begun++;
+    return write().then(
+      (v) => {
+        writes.running--;
+        onChange?.();
+        return v;
+      },
+      (e: unknown) => {
+        writes.running--;
+        throw e;
+      },
+    );
+  };
+  return {
+    insertUser: (u) => after(() => store.insertUser(u)),
+    listUsers: () => store.listUsers(),
+    deleteUser: (n) => after(() => store.deleteUser(n)),
+    insertRole: (r) => after(() => store.insertRole(r)),
+    listRoles: () => store.listRoles(),
+    deleteRole: (n) => after(() => store.deleteRole(n)),
+    insertAccessKey: (k) => after(() => store.insertAccessKey(k)),
+    listAccessKeys: () => store.listAccessKeys(),
+    deleteAccessKey: (u, k) => after(() => store.deleteAccessKey(u, k)),
+    putInlinePolicy: (p) => after(() => store.putInlinePolicy(p)),
+    listInlinePolicies: () => store.listInlinePolicies(),
+    deleteInlinePolicy: (o, n) => after(() => store.deleteInlinePolicy(o, n)),
+    attachPolicy: (o, a) => after(() => store.attachPolicy(o, a)),
+    listAttachments: () => store.listAttachments(),
+    detachPolicy: (o, a) => after(() => store.detachPolicy(o, a)),
+    close: () => store.close(),
+  };
 }

@@ -1,10 +1,11 @@
 import type { ThrottleReason } from "../domain/invocation.js";
+import type { ConcurrencySlots } from "../ports/concurrency.js";
 
 /**
  * Counts executions in flight: per function for functions with reserved concurrency, and in the
  * shared unreserved pool (the account limit less all reservations) for the others.
  */
-export class ConcurrencyLimiter {
+export class ConcurrencyLimiter implements ConcurrencySlots {
   readonly #accountLimit: number;
   readonly #perFunction = new Map<string, number>();
   #unreserved = 0;

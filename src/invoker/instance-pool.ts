@@ -265,6 +265,11 @@ export class InstancePool {
     }
   }
 
+  /** Instances started now, busy or idle (all functions). */
+  get instanceCount(): number {
+    return this.#busy.size + this.idleCount;
+  }
+
   /** Idle instances now (all functions). */
   get idleCount(): number {
     let n = 0;

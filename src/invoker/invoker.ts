@@ -2,6 +2,7 @@ import { pickAliasVersion, qualifierKind } from "../domain/alias-routing.js";
 import { LIMITS, type FunctionSpec } from "../domain/function-spec.js";
 import { type InvocationRecord, type InvokeOutcome, type InvokeResult } from "../domain/invocation.js";
 import { billedDuration, endLine, reportLine, startLine } from "../domain/log-lines.js";
+import type { ConcurrencySlots } from "../ports/concurrency.js";
 import type { FunctionCatalog } from "../ports/function-catalog.js";
 import type { Instance, InstanceInvokeResult } from "../ports/instance-launcher.js";
 import type { Clock } from "../shared/clock.js";
@@ -20,6 +21,8 @@ export interface InvokerOptions {
   readonly ids: IdSource;
   /** Account-wide concurrent executions (AWS default 1000). */
   readonly accountConcurrency: number;
+  /** Where slots are taken; default: counted on this node alone (a ConcurrencyLimiter). */
+  readonly slots?: ConcurrencySlots | undefined;
   /** Random numbers in [0, 1) for alias weights. */
   readonly random?: RandomSource | undefined;
   /** Receives one record per call. */
@@ -44,12 +47,12 @@ const TOO_LARGE = Buffer.from(
 /** Runs events on instances with Lambda's semantics. See InvokeService. */
 export class Invoker implements InvokeService {
   readonly #o: InvokerOptions;
-  readonly #limiter: ConcurrencyLimiter;
+  readonly #limiter: ConcurrencySlots;
   readonly #random: RandomSource;
 
   constructor(options: InvokerOptions) {
     this.#o = options;
-    this.#limiter = new ConcurrencyLimiter(options.accountConcurrency);
+    this.#limiter = options.slots ?? new ConcurrencyLimiter(options.accountConcurrency);
     this.#random = options.random ?? Math.random;
   }
 
@@ -63,7 +66,9 @@ export class Invoker implements InvokeService {
     const requestId = options.requestId ?? this.#o.ids.requestId();
     const startedAt = this.#o.clock.now();
     const reserved = spec.reservedConcurrency;
-    const throttle = this.#limiter.tryAcquire(spec.functionName, reserved, this.#o.catalog.reservedTotal());
+    const taken = this.#limiter.tryAcquire(spec.functionName, reserved, this.#o.catalog.reservedTotal());
+    // Awaited only when the slot needs a round trip (a cluster node short of slots).
+    const throttle = typeof taken === "object" ? await taken : taken;
     if (throttle) {
       const outcome: InvokeOutcome = { kind: "throttled", reason: throttle };
       return { outcome, record: this.#record({ spec, requestId, startedAt }, { outcome, logs: [] }) };

@@ -48,3 +48,18 @@ export const CODE_LIMITS: CodeLimits = {
   /** All stored code of the account (75 GB). */
   maxTotalBytes: 80_530_636_800,
 };
+
+/**
+ * Where the zip bytes of code packages are kept for every node of a cluster: once per SHA-256, in
+ * the shared database. Each node still extracts a package into its own local directory (CodeStore).
+ */
+export interface SharedZipStore {
+  /** True when the zip of `sha256Hex` is stored. */
+  has(sha256Hex: string): Promise<boolean>;
+  /** Stores a zip under its digest; resolves to false when it was stored already (nothing changes). */
+  put(sha256Hex: string, zip: Buffer, at: number): Promise<boolean>;
+  /** The zip of `sha256Hex`, or undefined. */
+  get(sha256Hex: string): Promise<Buffer | undefined>;
+  /** Bytes of all stored zips (Lambda's code storage, counted once per package). */
+  totalBytes(): Promise<number>;
+}

@@ -97,6 +97,24 @@ export function registerQueueContract(fx: StoreFixture): void {
     );
   });
 
+  void test("queue: a renewed lease holds past its first expiry; only the owner's claims are renewed", async () => {
+    const s = fx.store();
+    await s.enqueueEvent(sampleEvent("mine", { enqueuedAt: 1 }));
+    await s.enqueueEvent(sampleEvent("theirs", { enqueuedAt: 2 }));
+    await s.claimEvents({ ...claim, limit: 1, now: 1000 });
+    await s.claimEvents({ ...claim, owner: "node-b", now: 1000 });
+    assert.equal(await s.renewEventClaims("node-a", 3000), 1);
+    assert.equal(await s.renewEventClaims("node-a", 2000), 0, "a renewal never shortens a lease");
+    assert.deepEqual(
+      (await s.claimEvents({ ...claim, owner: "node-c", now: 1500 })).map((e) => e.id),
+      ["theirs"],
+      "node-b's lease expired; node-a's was renewed",
+    );
+    assert.equal((await s.getEvent("mine"))?.lockedUntil, 3000);
+    assert.equal(await s.completeEvent("mine", "node-a", 2500), true);
+    assert.equal(await s.renewEventClaims("node-a", 9000), 0, "a finished event has no lease to renew");
+  });
+
   void test("queue: releasing claims makes running events claimable at once", async () => {
     const s = fx.store();
     await s.enqueueEvent(sampleEvent("e1"));
@@ -105,6 +123,25 @@ export function registerQueueContract(fx: StoreFixture): void {
     assert.equal(await s.releaseEventClaims(), 2);
     const again = await s.claimEvents({ ...claim, now: 1000 });
     assert.deepEqual(again.map((e) => e.id).sort(), ["e1", "e2"]);
+  });
+
+  void test("queue: enqueues and completions made at once are each stored and answered on their own", async () => {
+    const s = fx.store();
+    const ids = Array.from({ length: 60 }, (_, i) => `c${i}`);
+    await Promise.all(ids.map((id, i) => s.enqueueEvent(sampleEvent(id, { enqueuedAt: i }))));
+    for (const id of ids) assert.equal((await s.getEvent(id))?.state, "pending", id);
+    const claimed = await s.claimEvents({ ...claim, limit: 100, now: 1000 });
+    assert.equal(claimed.length, 60);
+    const answers = await Promise.all(
+      ids.map((id, i) => s.completeEvent(id, i === 7 ? "someone-else" : "node-a", 2000 + i)),
+    );
+    assert.deepEqual(
+      answers.map((ok, i) => [i, ok]).filter(([, ok]) => ok !== true),
+      [[7, false]],
+      "only the event the caller does not hold is refused",
+    );
+    assert.deepEqual([(await s.getEvent("c3"))?.state, (await s.getEvent("c3"))?.finishedAt], ["done", 2003]);
+    assert.equal((await s.getEvent("c7"))?.state, "running");
   });
 
   void test("queue: concurrent claims never hand out the same event twice", async () => {

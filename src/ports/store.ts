@@ -258,6 +258,11 @@ export interface Store {
   ): Promise<boolean>;
   /** Marks a claimed event failed for good. */
   failEvent(id: string, owner: string, failure: { readonly at: number; readonly lastError: string }): Promise<boolean>;
+  /**
+   * Extends to `until` the lease of every event `owner` is running (a live node keeps its claims;
+   * a dead node's expire); resolves to how many.
+   */
+  renewEventClaims(owner: string, until: number): Promise<number>;
   /** Returns every running event to pending (a single node restarting); resolves to how many. */
   releaseEventClaims(): Promise<number>;
   /** When the next event becomes claimable (due time or lease expiry), or undefined if none waits. */

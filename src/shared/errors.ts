@@ -35,6 +35,7 @@ export const ERROR_TABLE = {
   ERR_IAM_INVALID_ACTION: { type: "InvalidAction", status: 400 },
   ERR_EXPIRED_TOKEN: { type: "ExpiredTokenException", status: 403 },
   ERR_TEMPLATE_VALIDATION: { type: "ValidationError", status: 400 },
+  ERR_STORE_UNAVAILABLE: { type: "ServiceException", status: 500 },
 } as const satisfies Record<string, { type: string; status: number }>;
 
 /** A stable platform error code. */

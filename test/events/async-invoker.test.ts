@@ -132,4 +132,45 @@ describe("AsyncInvoker", () => {
     assert.equal(invoker.calls.length, 3, "no new events after stop");
     assert.equal((await store.getEvent("evt-4"))?.state, "pending", "the fourth waits for the next start");
   });
+
+  test("a running event's claim is renewed while it runs; a runner that stops renewing loses it", async () => {
+    invoker.answer = undefined;
+    const lease = { leaseMs: 3000, reclaimOnStart: false, pollMs: 0 };
+    const live = new AsyncInvoker({ store, invoker, clock, ids: eventIds(), ...lease });
+    // The other runner lives on its own clock: it is another node, here one whose time moves on
+    // while the first node's is frozen (a node killed with -9 renews nothing).
+    const otherClock = new ManualClock(10_000);
+    const other = new AsyncInvoker({
+      store,
+      invoker,
+      clock: otherClock,
+      ids: { requestId: () => "x", hex: () => "other" },
+      ...lease,
+    });
+    await live.start();
+    await live.enqueue(event("long"));
+    await until(() => invoker.calls.length === 1, "the first run");
+    for (let t = 0; t < 10; t++) {
+      clock.advance(1000);
+      await until(async () => ((await store.getEvent("evt-1"))?.lockedUntil ?? 0) >= clock.now() + 2000, "renewed");
+    }
+    await other.start();
+    otherClock.advance(clock.now() - otherClock.now() + 1000);
+    other.notify();
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal(invoker.calls.length, 1, "a live runner keeps its event past the first lease");
+    // The live runner dies: nobody renews; after its lease the other runner takes the event over.
+    const frozenUntil = (await store.getEvent("evt-1"))?.lockedUntil ?? 0;
+    otherClock.advance(frozenUntil - otherClock.now());
+    other.notify();
+    await until(() => invoker.calls.length === 2, "the takeover");
+    const takeover = await store.getEvent("evt-1");
+    assert.deepEqual([takeover?.lockedBy, takeover?.attempts], ["runner-other", 2]);
+    invoker.calls[1]!.finish();
+    await until(async () => (await store.getEvent("evt-1"))?.state === "done", "done by the other runner");
+    invoker.calls[0]!.finish();
+    await live.stop();
+    await other.stop();
+    assert.equal((await store.getEvent("evt-1"))?.lockedBy, undefined, "the dead runner's late answer changes nothing");
+  });
 });

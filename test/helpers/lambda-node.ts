@@ -8,6 +8,7 @@ import type { InvocationRecord } from "../../src/domain/invocation.js";
 import type { AccessLogRecord } from "../../src/gateway/index.js";
 import { startNode } from "../../src/main.js";
 import { tempDir } from "./temp-dir.js";
+import { createTestDatabase } from "./postgres.js";
 
 export const NODE_REGION = "us-east-1";
 export const NODE_ACCOUNT = "123456789012";
@@ -46,6 +47,8 @@ export interface LambdaNode {
 export async function startLambdaNode(
   options: { accountConcurrency?: number; randomSeed?: number; env?: Record<string, string> } = {},
 ): Promise<LambdaNode> {
+  // A suite re-run on PostgreSQL (test/conformance/postgres/) sets this before it loads the suite.
+  const store = process.env["HANEUL_TEST_NODE_STORE"] === "postgres" ? await createTestDatabase() : undefined;
   const dataDir = tempDir("node", { inRepo: true });
   const config = loadServerConfig(
     {
@@ -55,6 +58,7 @@ export async function startLambdaNode(
       HANEUL_ACCOUNT_ID: NODE_ACCOUNT,
       HANEUL_CONCURRENCY: String(options.accountConcurrency ?? 1000),
       HANEUL_RANDOM_SEED: options.randomSeed === undefined ? undefined : String(options.randomSeed),
+      HANEUL_STORE: store,
       PATH: process.env["PATH"],
       ...options.env,
     },

@@ -321,6 +321,10 @@ export class SqliteStore implements Store {
     return settle(() => events.failEvent(this.#db, id, owner, failure));
   }
 
+  renewEventClaims(owner: string, until: number): Promise<number> {
+    return settle(() => events.renewClaims(this.#db, owner, until));
+  }
+
   releaseEventClaims(): Promise<number> {
     return settle(() => events.releaseClaims(this.#db));
   }

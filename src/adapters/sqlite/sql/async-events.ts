@@ -63,6 +63,12 @@ export function failEvent(db: Database, id: string, owner: string, f: { at: numb
   return stmt(db, sql).run(f.at, f.lastError, id, owner).changes === 1;
 }
 
+/** UPDATE the lease of every event `owner` runs. */
+export function renewClaims(db: Database, owner: string, until: number): number {
+  const sql = "UPDATE async_events SET locked_until = ? WHERE state = 'running' AND locked_by = ? AND locked_until < ?";
+  return stmt(db, sql).run(until, owner, until).changes;
+}
+
 /** UPDATE every running event back to pending. */
 export function releaseClaims(db: Database): number {
   const sql =
