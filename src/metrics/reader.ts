@@ -69,7 +69,8 @@ export class MetricReader {
   /** The statistics of each period with data. */
   async statistics(q: StatisticsQuery): Promise<PeriodStatistics[]> {
     const histograms = q.statistics.some(isExtendedStatistic);
-    const [byPeriod, unit] = await Promise.all([this.aggregates({ ...q, histograms }), this.#unitOf(q.metric)]);
+    const byPeriod = await this.aggregates({ ...q, histograms });
+    const unit = await this.#unitOf(q.metric);
     const out: PeriodStatistics[] = [];
     for (const [timestamp, a] of byPeriod) {
       const values: Record<string, number | undefined> = {};

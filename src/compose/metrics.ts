@@ -1,0 +1,78 @@
+/**
+ * Metrics on a node: the metric store (the node's SQLite file, or the cluster's PostgreSQL), the
+ * recorder that batches samples into it, the feeds from invocation records and gateway requests,
+ * and the CloudWatch API operations. Self-contained so that the composition root adds a few lines.
+ */
+import { join } from "node:path";
+import type { PgDatabase } from "../adapters/postgres/database.js";
+import { PgMetricStore } from "../adapters/postgres/pg-metric-store.js";
+import { SqliteMetricStore } from "../adapters/sqlite/metric-store.js";
+import { createCloudWatchOperations } from "../api/cloudwatch/operations.js";
+import type { Operation } from "../api/types.js";
+import type { InvocationRecord } from "../domain/invocation.js";
+import type { AccessLogRecord } from "../gateway/index.js";
+import { GatewayMetrics, LambdaMetrics, MetricReader, MetricRecorder } from "../metrics/index.js";
+import type { MetricStore } from "../ports/metric-store.js";
+import type { Clock } from "../shared/clock.js";
+
+/** A node's metrics. */
+export interface NodeMetrics {
+  readonly recorder: MetricRecorder;
+  readonly reader: MetricReader;
+  /** Subscriber for invocation records. */
+  readonly onRecord: (record: InvocationRecord) => void;
+  /** Subscriber for the gateway's per-request outcome. */
+  readonly onAccessLog: (record: AccessLogRecord) => void;
+  /** The CloudWatch API. */
+  readonly operations: readonly Operation[];
+  /** Names the APIs (REST APIs are published by name): set once the API service runs. */
+  describeApisWith(lookup: (apiId: string) => { name: string; rest: boolean } | undefined): void;
+  /** Flushes what is held and closes the store. */
+  stop(): Promise<void>;
+}
+
+/** Opens the metric store and starts the recorder's periodic flush. */
+export function createMetrics(o: {
+  readonly dataDir: string;
+  readonly database: PgDatabase | undefined;
+  readonly clock: Clock;
+  readonly nodeId: string;
+  readonly log: (message: string, error?: unknown) => void;
+}): NodeMetrics {
+  const store: MetricStore = o.database
+    ? new PgMetricStore(o.database)
+    : SqliteMetricStore.open({ path: join(o.dataDir, "haneul.db") });
+  const recorder = new MetricRecorder({
+    store,
+    clock: o.clock,
+    writer: o.nodeId,
+    onError: (e) => o.log("metrics could not be written", e),
+  });
+  recorder.start();
+  const reader = new MetricReader({ store, clock: o.clock, beforeRead: () => recorder.flush() });
+  const lambda = new LambdaMetrics(recorder);
+  let describe: (apiId: string) => { name: string; rest: boolean } | undefined = () => undefined;
+  const gateway = new GatewayMetrics(recorder, (id) => describe(id));
+  return {
+    recorder,
+    reader,
+    onRecord: lambda.onRecord,
+    onAccessLog: (r) => gateway.onRequest(r),
+    operations: createCloudWatchOperations({ reader, recorder, clock: o.clock }),
+    describeApisWith(lookup) {
+      describe = lookup;
+    },
+    async stop() {
+      await recorder.stop();
+      await store.close();
+    },
+  };
+}
+
+/** One listener that calls each given listener in turn. */
+export function fanOut<T>(...listeners: readonly (((value: T) => void) | undefined)[]): (value: T) => void {
+  const present = listeners.filter((l): l is (value: T) => void => l !== undefined);
+  return (value) => {
+    for (const l of present) l(value);
+  };
+}
