@@ -226,19 +226,26 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     events: events.inFlight,
     instances: engine.pool.instanceCount,
   });
+  const metricsPage = metrics.prometheus(() => ({
+    instances: engine.pool.instanceCount,
+    idleInstances: engine.pool.idleCount,
+    inFlight: engine.invoker.inFlight,
+    asyncInFlight: events.inFlight,
+  }));
+  const health = healthHandler({
+    nodeId,
+    name: hostname(),
+    address: () => advertise,
+    version: HANEUL_VERSION,
+    startedAt,
+    store: config.store.kind,
+    clock,
+    state: () => state,
+    load,
+    cluster: cluster && clusterHealth(cluster, config.cluster.leaseMs),
+  });
   const gateway = new Gateway({
-    health: healthHandler({
-      nodeId,
-      name: hostname(),
-      address: () => advertise,
-      version: HANEUL_VERSION,
-      startedAt,
-      store: config.store.kind,
-      clock,
-      state: () => state,
-      load,
-      cluster: cluster && clusterHealth(cluster, config.cluster.leaseMs),
-    }),
+    health: (path, res) => health(path, res) || metricsPage(path, res),
     invoker: engine.invoker,
     clock: realClock,
     ids,

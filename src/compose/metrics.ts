@@ -11,7 +11,15 @@ import { createCloudWatchOperations } from "../api/cloudwatch/operations.js";
 import type { Operation } from "../api/types.js";
 import type { InvocationRecord } from "../domain/invocation.js";
 import type { AccessLogRecord } from "../gateway/index.js";
-import { GatewayMetrics, LambdaMetrics, MetricReader, MetricRecorder } from "../metrics/index.js";
+import type { ServerResponse } from "node:http";
+import {
+  GatewayMetrics,
+  LambdaMetrics,
+  MetricReader,
+  MetricRecorder,
+  PrometheusExporter,
+  type NodeGauges,
+} from "../metrics/index.js";
 import type { MetricStore } from "../ports/metric-store.js";
 import type { Clock } from "../shared/clock.js";
 
@@ -23,6 +31,8 @@ export interface NodeMetrics {
   readonly onRecord: (record: InvocationRecord) => void;
   /** Subscriber for the gateway's per-request outcome. */
   readonly onAccessLog: (record: AccessLogRecord) => void;
+  /** Serves `/metrics` (Prometheus text) from the gauges' reading; false for other paths. */
+  prometheus(gauges: () => NodeGauges): (path: string, res: ServerResponse) => boolean;
   /** The CloudWatch API. */
   readonly operations: readonly Operation[];
   /** Names the APIs (REST APIs are published by name): set once the API service runs. */
@@ -51,12 +61,24 @@ export function createMetrics(o: {
   recorder.start();
   const reader = new MetricReader({ store, clock: o.clock, beforeRead: () => recorder.flush() });
   const lambda = new LambdaMetrics(recorder);
+  const exporter = new PrometheusExporter();
   let describe: (apiId: string) => { name: string; rest: boolean } | undefined = () => undefined;
   const gateway = new GatewayMetrics(recorder, (id) => describe(id));
   return {
     recorder,
     reader,
-    onRecord: lambda.onRecord,
+    onRecord: fanOut(lambda.onRecord, exporter.onRecord),
+    prometheus: (gauges) => (path, res) => {
+      if (path !== "/metrics") return false;
+      const text = exporter.render(gauges());
+      res.writeHead(200, {
+        "Content-Type": "text/plain; version=0.0.4; charset=utf-8",
+        "Content-Length": Buffer.byteLength(text),
+        "Cache-Control": "no-store",
+      });
+      res.end(text);
+      return true;
+    },
     onAccessLog: (r) => gateway.onRequest(r),
     operations: createCloudWatchOperations({ reader, recorder, clock: o.clock }),
     describeApisWith(lookup) {

@@ -22,6 +22,7 @@ import {
 } from "@aws-sdk/client-lambda";
 import AWS from "aws-sdk";
 import { zipSync } from "fflate";
+import parsePrometheusTextFormat from "parse-prometheus-text-format";
 import { createFunctionRole } from "../helpers/iam.js";
 import {
   SERVER_ACCOUNT,
@@ -337,6 +338,24 @@ describe("CloudWatch metrics with real clients", () => {
       }),
     );
     assert.equal(listed.Metrics?.length, 2);
+  });
+
+  test("Prometheus: /metrics on the gateway port parses, and counts what ran", async () => {
+    const res = await fetch(`${node.gatewayUrl}/metrics`);
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get("content-type") ?? "", /^text\/plain; version=0\.0\.4/);
+    const families = parsePrometheusTextFormat(await res.text());
+    const value = (name: string) =>
+      families.find((f) => f.name === name)?.metrics.find((m) => m.labels?.["function"] === "metered");
+    assert.equal(value("haneul_function_invocations_total")?.value, "8");
+    assert.equal(value("haneul_function_errors_total")?.value, "1");
+    assert.equal(value("haneul_function_throttles_total")?.value, "0");
+    assert.ok(Number(value("haneul_function_cold_starts_total")?.value) >= 2);
+    // The parser keeps a histogram's buckets (not its labels): one function ran here.
+    const histogram = families.find((f) => f.name === "haneul_function_duration_milliseconds");
+    assert.equal(histogram?.type, "HISTOGRAM");
+    assert.equal(histogram?.metrics[0]?.buckets?.["+Inf"], "8");
+    assert.equal(families.find((f) => f.name === "haneul_instances")?.type, "GAUGE");
   });
 
   test("metrics survive a restart of the node", async () => {
