@@ -161,7 +161,15 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     onChange: (name) => announce({ kind: "function", key: name }),
     onLoadError: (name, e) => log(`the code of function ${name} could not be extracted`, e),
   });
-  const metrics = createMetrics({ dataDir: config.dataDir, database: stores.database, clock, nodeId, log });
+  const metrics = createMetrics({
+    dataDir: config.dataDir,
+    database: stores.database,
+    clock,
+    nodeId,
+    region: config.region,
+    accountId: config.accountId,
+    log,
+  });
   stopHooks.push(() => metrics.stop());
   // Filled in once the API listens (its port may be chosen by the OS); no instance starts before.
   const instanceEnv: Record<string, string> = {};
@@ -319,6 +327,14 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     { apiUrl, address: advertise },
   );
   await events.start();
+  await metrics.startAlarms({
+    // As CloudWatch does: the function is invoked asynchronously with the alarm's event.
+    invokeFunction: (arn, payload) => {
+      const [functionName = "", qualifier] = arn.split(":").slice(6);
+      return events.enqueue({ functionName, qualifier, payload, requestId: ids.requestId() });
+    },
+    isLeader: () => cluster?.leader.isLeader ?? true,
+  });
   state = "ready";
 
   let stopping: Promise<void> | undefined;

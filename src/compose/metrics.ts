@@ -6,13 +6,17 @@
 import { join } from "node:path";
 import type { PgDatabase } from "../adapters/postgres/database.js";
 import { PgMetricStore } from "../adapters/postgres/pg-metric-store.js";
+import { PgAlarmStore } from "../adapters/postgres/pg-alarm-store.js";
+import { SqliteAlarmStore } from "../adapters/sqlite/alarm-store.js";
 import { SqliteMetricStore } from "../adapters/sqlite/metric-store.js";
+import { alarmHandlers } from "../api/cloudwatch/alarm-handlers.js";
 import { createCloudWatchOperations } from "../api/cloudwatch/operations.js";
 import type { Operation } from "../api/types.js";
 import type { InvocationRecord } from "../domain/invocation.js";
 import type { AccessLogRecord } from "../gateway/index.js";
 import type { ServerResponse } from "node:http";
 import {
+  AlarmService,
   GatewayMetrics,
   LambdaMetrics,
   MetricReader,
@@ -20,6 +24,7 @@ import {
   PrometheusExporter,
   type NodeGauges,
 } from "../metrics/index.js";
+import type { AlarmStore } from "../ports/alarm-store.js";
 import type { MetricStore } from "../ports/metric-store.js";
 import type { Clock } from "../shared/clock.js";
 
@@ -27,6 +32,13 @@ import type { Clock } from "../shared/clock.js";
 export interface NodeMetrics {
   readonly recorder: MetricRecorder;
   readonly reader: MetricReader;
+  /** Alarms: `stateOf(name)` and `onStateChange` for other features. */
+  readonly alarms: AlarmService;
+  /** Starts evaluating alarms: where actions run, and whether this node leads. */
+  startAlarms(o: {
+    invokeFunction: (functionArn: string, payload: Buffer) => Promise<void>;
+    isLeader: () => boolean;
+  }): Promise<void>;
   /** Subscriber for invocation records. */
   readonly onRecord: (record: InvocationRecord) => void;
   /** Subscriber for the gateway's per-request outcome. */
@@ -47,6 +59,8 @@ export function createMetrics(o: {
   readonly database: PgDatabase | undefined;
   readonly clock: Clock;
   readonly nodeId: string;
+  readonly region: string;
+  readonly accountId: string;
   readonly log: (message: string, error?: unknown) => void;
 }): NodeMetrics {
   const store: MetricStore = o.database
@@ -60,6 +74,23 @@ export function createMetrics(o: {
   });
   recorder.start();
   const reader = new MetricReader({ store, clock: o.clock, beforeRead: () => recorder.flush() });
+  const alarmStore: AlarmStore = o.database
+    ? new PgAlarmStore(o.database)
+    : SqliteAlarmStore.open({ path: join(o.dataDir, "haneul.db") });
+  // Bound when the node's invoker and leadership are known (startAlarms).
+  let invokeFunction = (_arn: string, _payload: Buffer): Promise<void> =>
+    Promise.reject(new Error("alarms not started"));
+  let isLeader = (): boolean => false;
+  const alarms = new AlarmService({
+    store: alarmStore,
+    reader,
+    clock: o.clock,
+    region: o.region,
+    accountId: o.accountId,
+    isLeader: () => isLeader(),
+    invokeFunction: (arn, payload) => invokeFunction(arn, payload),
+    log: o.log,
+  });
   const lambda = new LambdaMetrics(recorder);
   const exporter = new PrometheusExporter();
   let describe: (apiId: string) => { name: string; rest: boolean } | undefined = () => undefined;
@@ -80,12 +111,23 @@ export function createMetrics(o: {
       return true;
     },
     onAccessLog: (r) => gateway.onRequest(r),
-    operations: createCloudWatchOperations({ reader, recorder, clock: o.clock }),
+    alarms,
+    async startAlarms(s) {
+      invokeFunction = s.invokeFunction;
+      isLeader = s.isLeader;
+      await alarms.start();
+    },
+    operations: createCloudWatchOperations(
+      { reader, recorder, clock: o.clock },
+      alarmHandlers({ alarms, store: alarmStore, clock: o.clock, region: o.region, accountId: o.accountId }),
+    ),
     describeApisWith(lookup) {
       describe = lookup;
     },
     async stop() {
+      await alarms.stop();
       await recorder.stop();
+      await alarmStore.close();
       await store.close();
     },
   };

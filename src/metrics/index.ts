@@ -4,3 +4,4 @@ export { LambdaMetrics, lambdaDimensionSets } from "./lambda-metrics.js";
 export { GatewayMetrics, type GatewayRequestOutcome } from "./gateway-metrics.js";
 export { LIST_METRICS_WINDOW_MS, RETENTION_MS } from "./retention.js";
 export { PrometheusExporter, type NodeGauges } from "./prometheus.js";
+export { AlarmService, type AlarmServiceOptions, type AlarmStateChange } from "./alarm-service.js";
