@@ -9,10 +9,13 @@ import { spawn } from "node:child_process";
 import { after, before, describe, test } from "node:test";
 import {
   CloudWatchClient,
+  DeleteAlarmsCommand,
+  DescribeAlarmsCommand,
   GetMetricDataCommand,
   GetMetricStatisticsCommand,
   ListMetricsCommand,
   PutMetricDataCommand,
+  SetAlarmStateCommand,
 } from "@aws-sdk/client-cloudwatch";
 import {
   CreateAliasCommand,
@@ -356,6 +359,99 @@ describe("CloudWatch metrics with real clients", () => {
     assert.equal(histogram?.type, "HISTOGRAM");
     assert.equal(histogram?.metrics[0]?.buckets?.["+Inf"], "8");
     assert.equal(families.find((f) => f.name === "haneul_instances")?.type, "GAUGE");
+  });
+
+  test("an alarm in real time: PutMetricAlarm (CLI), ALARM seen by SDK v3, its Lambda action runs, history (aws-sdk v2)", async () => {
+    await node.client.send(
+      new CreateFunctionCommand({
+        FunctionName: "pager",
+        Runtime: "nodejs20.x",
+        Role: SERVER_ROLE,
+        Handler: "index.handler",
+        Code: { ZipFile: handler },
+      }),
+    );
+    const action = `arn:aws:lambda:${SERVER_REGION}:${SERVER_ACCOUNT}:function:pager`;
+    const put = await cli([
+      ...[
+        "cloudwatch",
+        "put-metric-alarm",
+        "--alarm-name",
+        "deep-queue",
+        "--namespace",
+        "Queue",
+        "--metric-name",
+        "Depth",
+      ],
+      ...["--statistic", "Maximum", "--period", "10", "--evaluation-periods", "1", "--threshold", "5"],
+      ...["--comparison-operator", "GreaterThanThreshold", "--treat-missing-data", "ignore", "--alarm-actions", action],
+    ]);
+    assert.equal(put.code, 0, put.stderr);
+    await v2.putMetricData({ Namespace: "Queue", MetricData: [{ MetricName: "Depth", Value: 9 }] }).promise();
+    const deadline = Date.now() + 40_000;
+    let state: string | undefined;
+    while (Date.now() < deadline) {
+      const out = await cw.send(new DescribeAlarmsCommand({ AlarmNames: ["deep-queue"] }));
+      state = out.MetricAlarms?.[0]?.StateValue;
+      if (state === "ALARM") break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    assert.equal(state, "ALARM");
+    let ran: number | undefined;
+    while (Date.now() < deadline && !ran) {
+      ran = await sumOf("Invocations", [fnDim("pager")]);
+      if (!ran) await new Promise((r) => setTimeout(r, 500));
+    }
+    assert.equal(ran, 1, "the alarm action invoked the function once");
+    const history = await v2
+      .describeAlarmHistory({ AlarmName: "deep-queue", HistoryItemType: "StateUpdate" })
+      .promise();
+    assert.equal(history.AlarmHistoryItems?.[0]?.HistorySummary, "Alarm updated from INSUFFICIENT_DATA to ALARM");
+    const forMetric = await cli([
+      "cloudwatch",
+      "describe-alarms-for-metric",
+      "--namespace",
+      "Queue",
+      "--metric-name",
+      "Depth",
+    ]);
+    assert.equal(JSON.parse(forMetric.stdout).MetricAlarms[0].AlarmName, "deep-queue");
+    await cw.send(
+      new SetAlarmStateCommand({ AlarmName: "deep-queue", StateValue: "OK", StateReason: "checked by hand" }),
+    );
+    const after = await v2.describeAlarms({ AlarmNames: ["deep-queue"] }).promise();
+    assert.equal(after.MetricAlarms?.[0]?.StateReason, "checked by hand");
+    await assert.rejects(
+      v2.deleteAlarms({ AlarmNames: ["no-such-alarm"] }).promise(),
+      (e: { code: string; statusCode: number }) => e.code === "ResourceNotFound" && e.statusCode === 404,
+    );
+    const refused = await cli([
+      ...[
+        "cloudwatch",
+        "put-metric-alarm",
+        "--alarm-name",
+        "x",
+        "--namespace",
+        "Q",
+        "--metric-name",
+        "D",
+        "--statistic",
+        "Sum",
+      ],
+      ...[
+        "--period",
+        "60",
+        "--evaluation-periods",
+        "1",
+        "--threshold",
+        "1",
+        "--comparison-operator",
+        "GreaterThanThreshold",
+      ],
+      ...["--alarm-actions", "arn:aws:sns:us-east-1:123456789012:topic"],
+    ]);
+    assert.match(refused.stderr, /InvalidParameterValue/, "an action haneul cannot run is refused, not ignored");
+    await cw.send(new DeleteAlarmsCommand({ AlarmNames: ["deep-queue"] }));
   });
 
   test("metrics survive a restart of the node", async () => {
