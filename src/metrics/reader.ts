@@ -3,9 +3,9 @@
  * merged per period, and each statistic is computed from the merged aggregate — so a percentile
  * over a period is as exact as over one bucket.
  */
-import { emptyAggregate, mergeAggregate, statisticValue, type Aggregate } from "../domain/metrics/aggregate.js";
+import { emptyAggregate, statisticValue, type Aggregate } from "../domain/metrics/aggregate.js";
 import { isExtendedStatistic } from "../domain/metrics/aggregate.js";
-import { parseHistogram } from "../domain/metrics/histogram.js";
+import { mergeInto, parseHistogram } from "../domain/metrics/histogram.js";
 import { metricKey, type MetricId } from "../domain/metrics/metric-key.js";
 import type { MetricSeriesRecord, MetricStore, SeriesFilter } from "../ports/metric-store.js";
 import type { Clock } from "../shared/clock.js";
@@ -60,8 +60,11 @@ export class MetricReader {
       const at = from + Math.floor((r.start - from) / period) * period;
       let a = byPeriod.get(at);
       if (!a) byPeriod.set(at, (a = emptyAggregate()));
-      const h = q.histograms ? parseHistogram(r.histogram) : emptyAggregate().histogram;
-      mergeAggregate(a, { count: r.count, sum: r.sum, min: r.min, max: r.max, histogram: h });
+      a.count += r.count;
+      a.sum += r.sum;
+      if (r.min < a.min) a.min = r.min;
+      if (r.max > a.max) a.max = r.max;
+      if (q.histograms) mergeInto(a.histogram, parseHistogram(r.histogram));
     }
     return new Map([...byPeriod].sort((x, y) => x[0] - y[0]));
   }

@@ -6,7 +6,6 @@ import { MathSyntaxError, parseMath } from "../../domain/metrics/math-parser.js"
 import type { AlarmMetricQuery, AlarmRecord } from "../../ports/alarm-store.js";
 import { PlatformError } from "../../shared/errors.js";
 import * as I from "./input.js";
-import { checkPeriod } from "./metric-handlers.js";
 
 const TREAT = ["missing", "notBreaching", "breaching", "ignore"];
 const LAMBDA_ACTION = /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9$_-]+)?$/;
@@ -58,7 +57,7 @@ function mathQueries(input: I.Input): AlarmMetricQuery[] {
     }
     const metric = ms && I.metric(I.struct(ms, "Metric") ?? {});
     const period = ms && I.reqNumber(ms, "Period");
-    if (period !== undefined) checkPeriod(period);
+    if (period !== undefined) I.checkPeriod(period);
     return {
       id: I.reqString(q, "Id"),
       expression,

@@ -8,7 +8,6 @@ import { MathSyntaxError, parseMath, referencedIds, type MathNode } from "../../
 import { PlatformError } from "../../shared/errors.js";
 import * as I from "./input.js";
 import type { Handler, MetricApiDeps } from "./metric-handlers.js";
-import { checkPeriod } from "./metric-handlers.js";
 import type { OutValue } from "./wire.js";
 
 const ID = /^[a-z][a-zA-Z0-9_]*$/;
@@ -44,7 +43,7 @@ function readQuery(q: I.Input, i: number): Query {
     if (!(STANDARD_STATISTICS as readonly string[]).includes(stat) && !isExtendedStatistic(stat))
       throw I.invalid("Stat", stat);
     const period = I.reqNumber(ms, "Period");
-    checkPeriod(period);
+    I.checkPeriod(period);
     return { ...base, stat: { metric: I.metric(I.struct(ms, "Metric") ?? {}), stat, period } };
   }
   try {

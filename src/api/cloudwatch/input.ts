@@ -121,3 +121,10 @@ export function metric(o: Input): MetricId {
 export function dimensionsOut(dims: readonly Dimension[]): { Name: string; Value: string }[] {
   return dims.map((d) => ({ Name: d.name, Value: d.value }));
 }
+
+/** CloudWatch's periods: 1, 5, 10, 30 or a multiple of 60 seconds. */
+export function checkPeriod(period: number, name = "Period"): void {
+  if (!(period === 1 || period === 5 || period === 10 || period === 30 || (period > 0 && period % 60 === 0))) {
+    throw invalid(name, period);
+  }
+}

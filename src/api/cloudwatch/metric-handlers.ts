@@ -21,13 +21,6 @@ export interface MetricApiDeps {
 
 export type Handler = (deps: MetricApiDeps, input: I.Input) => Promise<OutValue>;
 
-/** CloudWatch's periods: 1, 5, 10, 30 or a multiple of 60 seconds. */
-export function checkPeriod(period: number, name = "Period"): void {
-  if (!(period === 1 || period === 5 || period === 10 || period === 30 || (period > 0 && period % 60 === 0))) {
-    throw I.invalid(name, period);
-  }
-}
-
 const MAX_DATAPOINTS = 1440;
 
 async function getMetricStatistics(d: MetricApiDeps, input: I.Input): Promise<OutValue> {
@@ -35,7 +28,7 @@ async function getMetricStatistics(d: MetricApiDeps, input: I.Input): Promise<Ou
   const from = I.reqTime(input, "StartTime");
   const to = I.reqTime(input, "EndTime");
   const period = I.reqNumber(input, "Period");
-  checkPeriod(period);
+  I.checkPeriod(period);
   const standard = I.stringList(input, "Statistics");
   const extended = I.stringList(input, "ExtendedStatistics");
   if (standard.length === 0 && extended.length === 0) {
