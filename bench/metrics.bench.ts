@@ -56,7 +56,7 @@ const select = raw.prepare(
   "SELECT count, sum, min, max, histogram FROM metric_points WHERE resolution = 60 AND start >= ? AND start < ?",
 );
 
-async function time(run: () => Promise<unknown> | unknown, n = 60): Promise<number[]> {
+async function time(run: () => unknown, n = 60): Promise<number[]> {
   for (let k = 0; k < 5; k++) await run();
   const out: number[] = [];
   for (let k = 0; k < n; k++) {
@@ -71,7 +71,7 @@ const deps = { reader, recorder, clock };
 const baseline = await time(() => select.all(START, END));
 const sum = await time(() => getMetricData(deps, query("Sum")));
 const p99 = await time(() => getMetricData(deps, query("p99")));
-const rows = (select.all(START, END) as unknown[]).length;
+const rows = select.all(START, END).length;
 const check = (await getMetricData(deps, query("Sum"))) as { MetricDataResults: { Values: number[] }[] };
 console.log(`one day at 1-minute resolution: ${rows} rows, ${check.MetricDataResults[0]?.Values.length} datapoints`);
 for (const [name, v] of [
