@@ -25,3 +25,13 @@ export function resolutionFor(periodSec: number, from: number, now: number): Res
   if (periodSec % 60 === 0) return 60;
   return 1;
 }
+
+/**
+ * Where a query's periods start: `from` rounded down to the resolution that answers it (CloudWatch
+ * rounds a start time to the minute, or to 5 minutes past 15 days), so that every metric and every
+ * metric math grid of a query share their timestamps.
+ */
+export function alignedStart(from: number, periodSec: number, now: number): number {
+  const size = resolutionFor(periodSec, from, now) * 1000;
+  return Math.floor(from / size) * size;
+}

@@ -6,6 +6,7 @@ import { isExtendedStatistic, STANDARD_STATISTICS } from "../../domain/metrics/a
 import { evaluateMath, type MathValue, type Series } from "../../domain/metrics/math-eval.js";
 import { MathSyntaxError, parseMath, referencedIds, type MathNode } from "../../domain/metrics/math-parser.js";
 import { PlatformError } from "../../shared/errors.js";
+import { alignedStart } from "../../metrics/index.js";
 import * as I from "./input.js";
 import type { Handler, MetricApiDeps } from "./metric-handlers.js";
 import type { OutValue } from "./wire.js";
@@ -63,9 +64,9 @@ function gridOf(from: number, to: number, periodSec: number): number[] {
 
 /** GetMetricData. */
 export const getMetricData: Handler = async (d: MetricApiDeps, input: I.Input): Promise<OutValue> => {
-  const from = I.reqTime(input, "StartTime");
+  const requestedFrom = I.reqTime(input, "StartTime");
   const to = I.reqTime(input, "EndTime");
-  if (to <= from) throw I.invalid("EndTime", "earlier than StartTime");
+  if (to <= requestedFrom) throw I.invalid("EndTime", "earlier than StartTime");
   const scan = I.optString(input, "ScanBy") ?? "TimestampDescending";
   if (scan !== "TimestampDescending" && scan !== "TimestampAscending") throw I.invalid("ScanBy", scan);
   const queries = I.list(input, "MetricDataQueries").map(readQuery);
@@ -75,6 +76,8 @@ export const getMetricData: Handler = async (d: MetricApiDeps, input: I.Input): 
   if (byId.size !== queries.length) throw I.invalid("MetricDataQueries", "duplicate Id");
   const periods = queries.flatMap((q) => (q.stat ? [q.stat.period] : []));
   const defaultPeriod = periods.length ? Math.min(...periods) : 60;
+  // One start for every query, so that series and FILL's grid share their timestamps.
+  const from = alignedStart(requestedFrom, defaultPeriod, d.clock.now());
 
   const results = new Map<string, Series>();
   for (const q of queries) {
