@@ -14,6 +14,7 @@ import { IamService } from "./iam/index.js";
 import { createLambdaOperations } from "./api/lambda/index.js";
 import { createClusterServices, type ClusterServices } from "./compose/cluster.js";
 import { createEngine } from "./compose/engine.js";
+import { createMetrics, fanOut } from "./compose/metrics.js";
 import { healthHandler, type NodeState } from "./compose/health.js";
 import { openStores } from "./compose/stores.js";
 import { HANEUL_VERSION } from "./compose/version.js";
@@ -160,6 +161,16 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     onChange: (name) => announce({ kind: "function", key: name }),
     onLoadError: (name, e) => log(`the code of function ${name} could not be extracted`, e),
   });
+  const metrics = createMetrics({
+    dataDir: config.dataDir,
+    database: stores.database,
+    clock,
+    nodeId,
+    region: config.region,
+    accountId: config.accountId,
+    log,
+  });
+  stopHooks.push(() => metrics.stop());
   // Filled in once the API listens (its port may be chosen by the OS); no instance starts before.
   const instanceEnv: Record<string, string> = {};
   const engine = await createEngine({
@@ -182,7 +193,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     // Sandboxed instances reach the node's ports through their network namespace: known once listening.
     deferSpares: true,
     random: config.randomSeed === undefined ? undefined : seededRandom(config.randomSeed),
-    onRecord: overrides.onRecord,
+    onRecord: fanOut(overrides.onRecord, metrics.onRecord),
     instanceEnv,
     // Each instance runs as a session of its function's execution role, never with the node's key.
     instanceCredentials: (spec) => {
@@ -223,19 +234,26 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     events: events.inFlight,
     instances: engine.pool.instanceCount,
   });
+  const metricsPage = metrics.prometheus(() => ({
+    instances: engine.pool.instanceCount,
+    idleInstances: engine.pool.idleCount,
+    inFlight: engine.invoker.inFlight,
+    asyncInFlight: events.inFlight,
+  }));
+  const health = healthHandler({
+    nodeId,
+    name: hostname(),
+    address: () => advertise,
+    version: HANEUL_VERSION,
+    startedAt,
+    store: config.store.kind,
+    clock,
+    state: () => state,
+    load,
+    cluster: cluster && clusterHealth(cluster, config.cluster.leaseMs),
+  });
   const gateway = new Gateway({
-    health: healthHandler({
-      nodeId,
-      name: hostname(),
-      address: () => advertise,
-      version: HANEUL_VERSION,
-      startedAt,
-      store: config.store.kind,
-      clock,
-      state: () => state,
-      load,
-      cluster: cluster && clusterHealth(cluster, config.cluster.leaseMs),
-    }),
+    health: (path, res) => health(path, res) || metricsPage(path, res),
     invoker: engine.invoker,
     clock: realClock,
     ids,
@@ -243,7 +261,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     accountId: config.accountId,
     // A stream of its own, so that canary splits do not depend on how many alias calls came between.
     random: config.randomSeed === undefined ? undefined : seededRandom(config.randomSeed ^ 0x5bd1e995),
-    onAccessLog: overrides.onAccessLog,
+    onAccessLog: fanOut(overrides.onAccessLog, metrics.onAccessLog),
     // As on AWS: API Gateway invokes a function only with its permission (AddPermission).
     invokePermitted: (target, sourceArn) =>
       control.servicePermits("apigateway.amazonaws.com", target.functionName, target.qualifier, sourceArn),
@@ -262,6 +280,10 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     onChange: (apiId) => announce({ kind: "api", key: apiId }),
   });
   await apiService.start();
+  metrics.describeApisWith((id) => {
+    const api = apiService.deployed().find((a) => a.apiId === id);
+    return api && { name: api.name, rest: api.protocol === "REST" };
+  });
 
   const operations: Operation[] = [
     ...createLambdaOperations({ control, invoker: engine.invoker, events }),
@@ -271,6 +293,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
       region: config.region,
     }),
     ...createIamOperations(iam),
+    ...metrics.operations,
   ];
   const api = createApiServer({
     operations,
@@ -304,6 +327,14 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     { apiUrl, address: advertise },
   );
   await events.start();
+  await metrics.startAlarms({
+    // As CloudWatch does: the function is invoked asynchronously with the alarm's event.
+    invokeFunction: (arn, payload) => {
+      const [functionName = "", qualifier] = arn.split(":").slice(6);
+      return events.enqueue({ functionName, qualifier, payload, requestId: ids.requestId() });
+    },
+    isLeader: () => cluster?.leader.isLeader ?? true,
+  });
   state = "ready";
 
   let stopping: Promise<void> | undefined;

@@ -176,7 +176,7 @@ function sendError(res: ServerResponse, x: Exchange, e: PlatformError, closing: 
   }
   const requestId = x.requestId;
   if (x.op?.renderError) {
-    const r = x.op.renderError(e, requestId);
+    const r = x.op.renderError(e, requestId, res.req.headers);
     sendResponse(
       res,
       requestId,

@@ -73,5 +73,9 @@ export interface Operation {
   access(req: ApiRequest): AccessSpec | readonly AccessSpec[];
   handle(req: ApiRequest): Promise<ApiResponse>;
   /** The protocol's error shape, when it is not rest-json (query-protocol XML for IAM). */
-  renderError?(e: { code: string; awsType: string; status: number; message: string }, requestId: string): ApiResponse;
+  renderError?(
+    e: { code: string; awsType: string; status: number; message: string },
+    requestId: string,
+    headers?: IncomingHttpHeaders,
+  ): ApiResponse;
 }

@@ -20,7 +20,11 @@ export interface InvocationRecord {
   readonly requestId: string;
   readonly functionName: string;
   readonly functionArn: string;
+  /** The ARN the caller named, qualified when it named an alias or a version (the `Resource` dimension). */
+  readonly invokedArn?: string | undefined;
   readonly executedVersion: string;
+  /** Calls of this function in flight on this node as this one ended, itself included (0 when throttled). */
+  readonly concurrentExecutions?: number | undefined;
   readonly outcome: OutcomeKind;
   readonly errorType?: string | undefined;
   readonly startedAt: number;

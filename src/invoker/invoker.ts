@@ -49,6 +49,8 @@ export class Invoker implements InvokeService {
   readonly #o: InvokerOptions;
   readonly #limiter: ConcurrencySlots;
   readonly #random: RandomSource;
+  /** Calls in flight per function on this node (the records' concurrentExecutions). */
+  readonly #running = new Map<string, number>();
 
   constructor(options: InvokerOptions) {
     this.#o = options;
@@ -71,12 +73,17 @@ export class Invoker implements InvokeService {
     const throttle = typeof taken === "object" ? await taken : taken;
     if (throttle) {
       const outcome: InvokeOutcome = { kind: "throttled", reason: throttle };
-      return { outcome, record: this.#record({ spec, requestId, startedAt }, { outcome, logs: [] }) };
+      return { outcome, record: this.#record({ spec, invokedArn, requestId, startedAt }, { outcome, logs: [] }) };
     }
+    const name = spec.functionName;
+    this.#running.set(name, (this.#running.get(name) ?? 0) + 1);
     try {
       return await this.#run({ spec, invokedArn, requestId, startedAt, payload, options });
     } finally {
-      this.#limiter.release(spec.functionName, reserved);
+      this.#limiter.release(name, reserved);
+      const left = (this.#running.get(name) ?? 1) - 1;
+      if (left > 0) this.#running.set(name, left);
+      else this.#running.delete(name);
     }
   }
 
@@ -171,7 +178,12 @@ export class Invoker implements InvokeService {
   // Two arguments rather than one spread object: spreading into a literal with more properties is
   // a slow path in V8 (microseconds per call), and this runs once per invocation.
   #record(
-    c: { readonly spec: FunctionSpec; readonly requestId: string; readonly startedAt: number },
+    c: {
+      readonly spec: FunctionSpec;
+      readonly invokedArn: string;
+      readonly requestId: string;
+      readonly startedAt: number;
+    },
     r: {
       outcome: InvokeOutcome;
       logs: string[];
@@ -201,7 +213,9 @@ export class Invoker implements InvokeService {
       requestId: c.requestId,
       functionName: c.spec.functionName,
       functionArn: c.spec.functionArn,
+      invokedArn: c.invokedArn,
       executedVersion: c.spec.version,
+      concurrentExecutions: this.#running.get(c.spec.functionName) ?? 0,
       outcome: r.outcome.kind,
       errorType: "errorType" in r.outcome ? r.outcome.errorType : undefined,
       startedAt: c.startedAt,

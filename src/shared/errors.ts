@@ -36,6 +36,13 @@ export const ERROR_TABLE = {
   ERR_EXPIRED_TOKEN: { type: "ExpiredTokenException", status: 403 },
   ERR_TEMPLATE_VALIDATION: { type: "ValidationError", status: 400 },
   ERR_STORE_UNAVAILABLE: { type: "ServiceException", status: 500 },
+  ERR_CW_INVALID_PARAMETER: { type: "InvalidParameterValueException", status: 400 },
+  ERR_CW_MISSING_PARAMETER: { type: "MissingRequiredParameterException", status: 400 },
+  ERR_CW_INVALID_COMBINATION: { type: "InvalidParameterCombinationException", status: 400 },
+  ERR_CW_RESOURCE_NOT_FOUND: { type: "ResourceNotFound", status: 404 },
+  ERR_CW_INVALID_FORMAT: { type: "InvalidFormatFault", status: 400 },
+  ERR_CW_INVALID_NEXT_TOKEN: { type: "InvalidNextToken", status: 400 },
+  ERR_CW_INVALID_ACTION: { type: "InvalidAction", status: 400 },
 } as const satisfies Record<string, { type: string; status: number }>;
 
 /** A stable platform error code. */

@@ -1,0 +1,26 @@
+-- CloudWatch metrics: which metrics exist, and their per-bucket aggregates at 1 s, 60 s and 300 s.
+-- A point row belongs to one writer (a node's run): nodes never update each other's rows, readers merge.
+
+CREATE TABLE metric_series (
+  key        TEXT PRIMARY KEY,
+  namespace  TEXT NOT NULL,
+  name       TEXT NOT NULL,
+  dimensions TEXT NOT NULL,
+  unit       TEXT NOT NULL,
+  last_seen  BIGINT NOT NULL
+);
+CREATE INDEX metric_series_name ON metric_series (namespace, name);
+
+CREATE TABLE metric_points (
+  key        TEXT NOT NULL,
+  resolution INTEGER NOT NULL,
+  start      BIGINT NOT NULL,
+  writer     TEXT NOT NULL,
+  count      DOUBLE PRECISION NOT NULL,
+  sum        DOUBLE PRECISION NOT NULL,
+  min        DOUBLE PRECISION NOT NULL,
+  max        DOUBLE PRECISION NOT NULL,
+  histogram  TEXT NOT NULL,
+  PRIMARY KEY (key, resolution, start, writer)
+);
+CREATE INDEX metric_points_age ON metric_points (resolution, start);

@@ -1,0 +1,105 @@
+/**
+ * Feeds `AWS/Lambda` from invocation records, as AWS publishes it: each record counts under the
+ * dimension sets [] (account), [FunctionName], [FunctionName, Resource] and, for an alias call,
+ * [FunctionName, Resource, ExecutedVersion]. Fed here: Invocations, Errors, Throttles, Duration,
+ * ConcurrentExecutions. (DeadLetterErrors, DestinationDeliveryFailures, AsyncEvents*, IteratorAge
+ * are fed by the features that see them, through `recordLambdaMetric`.)
+ */
+import type { InvocationRecord } from "../domain/invocation.js";
+import type { Dimension } from "../domain/metrics/metric-key.js";
+import type { MetricHandle, MetricRecorder } from "./recorder.js";
+
+const NS = "AWS/Lambda";
+
+interface HandleSet {
+  readonly invocations: MetricHandle[];
+  readonly errors: MetricHandle[];
+  readonly throttles: MetricHandle[];
+  readonly duration: MetricHandle[];
+  readonly concurrency: MetricHandle[];
+}
+
+/** The dimension sets a call of `functionName` with `qualifier` counts under. */
+export function lambdaDimensionSets(
+  functionName: string,
+  qualifier: string | undefined,
+  executed: string,
+): Dimension[][] {
+  const fn = { name: "FunctionName", value: functionName };
+  const sets: Dimension[][] = [[], [fn]];
+  if (qualifier !== undefined && qualifier !== "$LATEST") {
+    const resource = { name: "Resource", value: `${functionName}:${qualifier}` };
+    sets.push([fn, resource]);
+    // ExecutedVersion exists for alias calls: which version the alias routed to.
+    if (!/^\d+$/.test(qualifier)) sets.push([fn, resource, { name: "ExecutedVersion", value: executed }]);
+  }
+  return sets;
+}
+
+/** The qualifier of an invoked ARN (`…:function:name:qualifier`), if any. */
+function qualifierOf(functionArn: string): string | undefined {
+  const parts = functionArn.split(":");
+  return parts.length > 7 ? parts[7] : undefined;
+}
+
+/** Turns invocation records into `AWS/Lambda` samples. */
+export class LambdaMetrics {
+  readonly #recorder: MetricRecorder;
+  readonly #handles = new Map<string, HandleSet>();
+  /** Calls running per function as last sampled (ConcurrentExecutions, read with statistic Maximum). */
+  readonly #running = new Map<string, number>();
+
+  constructor(recorder: MetricRecorder) {
+    this.#recorder = recorder;
+  }
+
+  /** A subscriber for invocation records. */
+  readonly onRecord = (r: InvocationRecord): void => {
+    const qualifier = qualifierOf(r.invokedArn ?? r.functionArn);
+    const h = this.#handlesFor(r.functionName, qualifier, r.executedVersion);
+    const rec = this.#recorder;
+    if (r.outcome === "throttled") {
+      for (const m of h.throttles) rec.record(m, 1);
+      return;
+    }
+    const failed = r.outcome !== "ok";
+    for (const m of h.invocations) rec.record(m, 1);
+    for (const m of h.errors) rec.record(m, failed ? 1 : 0);
+    for (const m of h.duration) rec.record(m, r.durationMs);
+    // Sampled as each call ends; the account total is the sum of the functions' counts.
+    const running = r.concurrentExecutions ?? 1;
+    const [account, fn] = h.concurrency;
+    if (fn) rec.record(fn, running);
+    this.#running.set(r.functionName, 0);
+    if (account) rec.record(account, this.#accountRunning() + running);
+    // Once this call has ended.
+    this.#running.set(r.functionName, running - 1);
+  };
+
+  #accountRunning(): number {
+    let n = 0;
+    for (const v of this.#running.values()) n += v;
+    return n;
+  }
+
+  #handlesFor(fn: string, qualifier: string | undefined, executed: string): HandleSet {
+    const id = `${fn}\u0000${qualifier ?? ""}\u0000${executed}`;
+    let h = this.#handles.get(id);
+    if (h) return h;
+    const sets = lambdaDimensionSets(fn, qualifier, executed);
+    const make = (name: string, unit: string, only?: number): MetricHandle[] =>
+      (only === undefined ? sets : sets.slice(0, only)).map((dimensions) =>
+        this.#recorder.handle({ namespace: NS, name, dimensions }, unit),
+      );
+    h = {
+      invocations: make("Invocations", "Count"),
+      errors: make("Errors", "Count"),
+      throttles: make("Throttles", "Count"),
+      duration: make("Duration", "Milliseconds"),
+      concurrency: make("ConcurrentExecutions", "Count", 2),
+    };
+    if (this.#handles.size > 10_000) this.#handles.clear();
+    this.#handles.set(id, h);
+    return h;
+  }
+}

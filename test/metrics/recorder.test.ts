@@ -1,0 +1,104 @@
+/**
+ * The metric recorder and reader on a real SQLite store in simulated time: samples are batched
+ * (one write per flush, not per sample), the three resolutions agree, two nodes' rows merge into
+ * one exact percentile, and the retention tiers drop 1-second points after 3 hours while 1-minute
+ * points still answer.
+ */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { SqliteMetricStore } from "../../src/adapters/sqlite/metric-store.js";
+import { MetricReader, MetricRecorder } from "../../src/metrics/index.js";
+import type { MetricStore } from "../../src/ports/metric-store.js";
+import { ManualClock } from "../../src/shared/clock.js";
+
+const T0 = Date.UTC(2026, 0, 1);
+const metric = { namespace: "App", name: "Latency", dimensions: [{ name: "Page", value: "cart" }] };
+
+/** The real store, counting its writes. */
+function countingStore(): { store: MetricStore; writes: () => number } {
+  const inner = SqliteMetricStore.open({ path: ":memory:" });
+  let writes = 0;
+  const store: MetricStore = {
+    writePoints: (s, p) => {
+      writes++;
+      return inner.writePoints(s, p);
+    },
+    readPoints: (q) => inner.readPoints(q),
+    listSeries: (f) => inner.listSeries(f),
+    deletePointsBefore: (r, b) => inner.deletePointsBefore(r, b),
+    deleteSeriesBefore: (b) => inner.deleteSeriesBefore(b),
+    close: () => inner.close(),
+  };
+  return { store, writes: () => writes };
+}
+
+describe("metric recorder and reader in simulated time", () => {
+  it("batches samples: one write per flush, and every resolution gives the same sums", async () => {
+    const clock = new ManualClock(T0);
+    const { store, writes } = countingStore();
+    const recorder = new MetricRecorder({ store, clock, writer: "n1" });
+    const reader = new MetricReader({ store, clock });
+    recorder.start();
+    const h = recorder.handle(metric, "Milliseconds");
+    for (let s = 0; s < 120; s++) {
+      for (let k = 0; k < 50; k++) recorder.record(h, k);
+      await clock.advanceAsync(1000);
+    }
+    assert.ok(writes() <= 121, `${writes()} writes for 6000 samples`);
+    const sums = async (periodSec: number) =>
+      (
+        await reader.statistics({ metric, from: T0, to: T0 + 120_000, periodSec, statistics: ["Sum", "SampleCount"] })
+      ).reduce(
+        (a: [number, number], p): [number, number] => [
+          a[0] + (p.values["Sum"] ?? 0),
+          a[1] + (p.values["SampleCount"] ?? 0),
+        ],
+        [0, 0],
+      );
+    assert.deepEqual(await sums(1), [120 * 1225, 6000]);
+    assert.deepEqual(await sums(60), [120 * 1225, 6000]);
+    assert.deepEqual(await sums(300), [120 * 1225, 6000]);
+    await recorder.stop();
+    await store.close();
+  });
+
+  it("two nodes' samples merge into one percentile within 1 %", async () => {
+    const clock = new ManualClock(T0);
+    const store = SqliteMetricStore.open({ path: ":memory:" });
+    const a = new MetricRecorder({ store, clock, writer: "a" });
+    const b = new MetricRecorder({ store, clock, writer: "b" });
+    for (let v = 1; v <= 1000; v++) (v % 2 ? a : b).record((v % 2 ? a : b).handle(metric), v, T0 + (v % 60) * 1000);
+    await a.flush();
+    await b.flush();
+    const reader = new MetricReader({ store, clock });
+    const [p] = await reader.statistics({
+      metric,
+      from: T0,
+      to: T0 + 60_000,
+      periodSec: 60,
+      statistics: ["p50", "p99", "SampleCount"],
+    });
+    assert.equal(p?.values["SampleCount"], 1000);
+    assert.ok(Math.abs((p?.values["p50"] ?? 0) - 500) <= 5);
+    assert.ok(Math.abs((p?.values["p99"] ?? 0) - 990) <= 9.9);
+    await store.close();
+  });
+
+  it("retention: 1-second points go after 3 hours, 1-minute points stay and answer", async () => {
+    const clock = new ManualClock(T0);
+    const store = SqliteMetricStore.open({ path: ":memory:" });
+    const recorder = new MetricRecorder({ store, clock, writer: "n1" });
+    const reader = new MetricReader({ store, clock });
+    recorder.start();
+    recorder.record(recorder.handle(metric), 7);
+    await clock.advanceAsync(2000);
+    const count = async (periodSec: number) =>
+      (await reader.statistics({ metric, from: T0, to: T0 + 60_000, periodSec, statistics: ["SampleCount"] })).length;
+    assert.equal(await count(1), 1);
+    for (let m = 0; m < 3 * 60 + 2; m++) await clock.advanceAsync(60_000);
+    assert.equal(await count(1), 0, "1-second points are kept 3 hours");
+    assert.equal(await count(60), 1, "1-minute points are kept 15 days");
+    await recorder.stop();
+    await store.close();
+  });
+});
