@@ -15,6 +15,7 @@ import { createLambdaOperations } from "./api/lambda/index.js";
 import { createClusterServices, type ClusterServices } from "./compose/cluster.js";
 import { createEngine } from "./compose/engine.js";
 import { healthHandler, type NodeState } from "./compose/health.js";
+import { createStacks } from "./compose/stacks.js";
 import { openStores } from "./compose/stores.js";
 import { HANEUL_VERSION } from "./compose/version.js";
 import { instanceHostEnvFromProcess } from "./config/instance-env.js";
@@ -262,6 +263,11 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     onChange: (apiId) => announce({ kind: "api", key: apiId }),
   });
   await apiService.start();
+  const stacks = await createStacks({
+    ...{ store: stores.stackStore, control, apis: apiService, clock, ids, log },
+    ...{ region: config.region, accountId: config.accountId, clusterNodeId: cluster && nodeId },
+  });
+  stopHooks.push(() => stacks.stop());
 
   const operations: Operation[] = [
     ...createLambdaOperations({ control, invoker: engine.invoker, events }),
@@ -271,6 +277,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
       region: config.region,
     }),
     ...createIamOperations(iam),
+    ...stacks.operations,
   ];
   const api = createApiServer({
     operations,

@@ -88,6 +88,8 @@ export interface StackRecord {
   readonly deletedAt?: number | undefined;
   /** The change set the stack was created from or last updated by. */
   readonly changeSetId?: string | undefined;
+  /** While an operation runs: the node running it (a restarted node finishes or rolls back its own). */
+  readonly runningOn?: string | undefined;
   /** While an operation runs: the state to return to. */
   readonly rollbackTo?: StackSnapshot | undefined;
 }
@@ -124,6 +126,10 @@ export interface ChangeSetRecord {
   readonly capabilities: readonly string[];
   readonly tags: readonly { readonly key: string; readonly value: string }[];
   readonly changes: readonly unknown[];
+  /** Per logical id, the changed property paths (what `haneul deploy` shows). */
+  readonly changedPaths?: Readonly<Record<string, readonly string[]>> | undefined;
+  /** Resources recorded but not created, retired runtimes mapped, ... */
+  readonly warnings?: readonly string[] | undefined;
   readonly createdAt: number;
 }
 

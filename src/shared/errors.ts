@@ -36,6 +36,11 @@ export const ERROR_TABLE = {
   ERR_EXPIRED_TOKEN: { type: "ExpiredTokenException", status: 403 },
   ERR_TEMPLATE_VALIDATION: { type: "ValidationError", status: 400 },
   ERR_STORE_UNAVAILABLE: { type: "ServiceException", status: 500 },
+  ERR_CFN_VALIDATION: { type: "ValidationError", status: 400 },
+  ERR_CFN_ALREADY_EXISTS: { type: "AlreadyExistsException", status: 400 },
+  ERR_CFN_CHANGE_SET_NOT_FOUND: { type: "ChangeSetNotFound", status: 404 },
+  ERR_CFN_INVALID_CHANGE_SET_STATUS: { type: "InvalidChangeSetStatus", status: 400 },
+  ERR_CFN_INSUFFICIENT_CAPABILITIES: { type: "InsufficientCapabilitiesException", status: 400 },
 } as const satisfies Record<string, { type: string; status: number }>;
 
 /** A stable platform error code. */
