@@ -15,7 +15,7 @@ import { createLambdaOperations } from "./api/lambda/index.js";
 import { createClusterServices, type ClusterServices } from "./compose/cluster.js";
 import { createEngine } from "./compose/engine.js";
 import { healthHandler, type NodeState } from "./compose/health.js";
-import { createStacks } from "./compose/stacks.js";
+import { artifactReader, createStacks } from "./compose/stacks.js";
 import { openStores } from "./compose/stores.js";
 import { HANEUL_VERSION } from "./compose/version.js";
 import { instanceHostEnvFromProcess } from "./config/instance-env.js";
@@ -160,6 +160,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     accountConcurrency: config.concurrency,
     onChange: (name) => announce({ kind: "function", key: name }),
     onLoadError: (name, e) => log(`the code of function ${name} could not be extracted`, e),
+    artifacts: artifactReader(stores.objectStore),
   });
   // Filled in once the API listens (its port may be chosen by the OS); no instance starts before.
   const instanceEnv: Record<string, string> = {};
@@ -264,7 +265,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
   });
   await apiService.start();
   const stacks = await createStacks({
-    ...{ store: stores.stackStore, control, apis: apiService, clock, ids, log },
+    ...{ store: stores.stackStore, objects: stores.objectStore, control, apis: apiService, clock, ids, log },
     ...{ region: config.region, accountId: config.accountId, clusterNodeId: cluster && nodeId },
   });
   stopHooks.push(() => stacks.stop());

@@ -1,11 +1,13 @@
 /**
  * Stacks on a node: the stack engine over the Lambda control plane and the API Gateway service,
- * and the CloudFormation API in front of it. A single node finishes or rolls back, at start, the
+ * the CloudFormation API in front of it, and the small S3 that holds deployment artifacts. A single node finishes or rolls back, at start, the
  * stack operations a stop interrupted; in a cluster a node leaves other nodes' operations alone.
  */
 import { createCloudFormationOperations } from "../api/cloudformation/operations.js";
+import { createS3Operations } from "../api/s3/operations.js";
 import type { Operation } from "../api/types.js";
 import type { ApiService, LambdaControlPlane } from "../control/index.js";
+import type { ObjectStore } from "../ports/object-store.js";
 import type { StackStore } from "../ports/stack-store.js";
 import type { Clock } from "../shared/clock.js";
 import type { IdSource } from "../shared/ids.js";
@@ -14,6 +16,7 @@ import { StackEngine } from "../stacks/index.js";
 /** What stacks are built from. */
 export interface StacksDeps {
   readonly store: StackStore;
+  readonly objects: ObjectStore;
   readonly control: LambdaControlPlane;
   readonly apis: ApiService;
   readonly clock: Clock;
@@ -37,5 +40,15 @@ export async function createStacks(
     logError: deps.log,
   });
   await engine.recover();
-  return { engine, operations: createCloudFormationOperations(engine), stop: () => engine.settled() };
+  const operations = [...createCloudFormationOperations(engine), ...createS3Operations(deps.objects, deps.clock)];
+  return { engine, operations, stop: () => engine.settled() };
+}
+
+/** Lambda's `Code.S3Bucket`/`S3Key` read from haneul's S3. */
+export function artifactReader(objects: ObjectStore) {
+  return async (bucket: string, key: string) => {
+    if (!(await objects.getBucket(bucket))) return { missing: "NoSuchBucket" as const };
+    const got = await objects.getObject(bucket, key);
+    return got ? { body: got.body } : { missing: "NoSuchKey" as const };
+  };
 }
