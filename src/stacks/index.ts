@@ -6,3 +6,5 @@ export { StackEngine } from "./deploy/engine.js";
 export type { StackEngineOptions } from "./deploy/engine.js";
 export type { StackServices } from "./deploy/handler.js";
 export type { ChangeSetInput, ParameterEntry } from "./deploy/change-sets.js";
+export { localArtifacts } from "./deploy/package-template.js";
+export { recordedOnly } from "./deploy/handlers.js";
