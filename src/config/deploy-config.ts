@@ -54,7 +54,7 @@ function commandOf(argv: readonly string[]): [StackCommandConfig["command"], str
   const [first, second, ...rest] = argv;
   if (first === "deploy" || first === "stacks" || first === "delete-stack") {
     const name = first === "delete-stack" ? "delete" : first;
-    return [name, argv.slice(1) as string[]];
+    return [name, argv.slice(1)];
   }
   if (first === "stack" && (second === "describe" || second === "events")) return [second, rest];
   throw new ConfigError(
