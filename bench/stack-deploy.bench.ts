@@ -113,11 +113,12 @@ const oneChanged: number[] = [];
 const base: number[] = [];
 for (let r = 0; r < ROUNDS; r++) {
   base.push(await baseline());
-  const { engine, close } = await node();
+  const n1 = await node();
+  const engine = n1.engine;
   scratch.push(await deploy(engine, template(), "CREATE"));
   unchanged.push(await deploy(engine, template(), "UPDATE"));
   oneChanged.push(await deploy(engine, template(r % FUNCTIONS), "UPDATE"));
-  await close();
+  await n1.close();
 }
 const line = (name: string, values: number[], target: number) =>
   console.log(

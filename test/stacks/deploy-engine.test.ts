@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, test } from "node:test";
+import { randomIds } from "../../src/shared/ids.js";
+import { StackEngine } from "../../src/stacks/index.js";
+import { ACCOUNT, REGION } from "../helpers/control-fixture.js";
 import { deployFixture } from "./deploy-fixture.js";
 import type { DeployFixture } from "./deploy-fixture.js";
 
@@ -159,5 +162,45 @@ describe("stack deploy", () => {
     assert.throws(() => fx.control.cp.getFunction(fn), /Function not found/);
     assert.deepEqual(await fx.engine.store.listExports(), []);
     await assert.rejects(fx.engine.requireStack("s"), /Stack with id s does not exist/);
+  });
+
+  test("after a restart, an update left in progress is rolled back, a creation undone", async () => {
+    await fx.deploy("s", template());
+    const stack = await fx.engine.requireStack("s");
+    const records = await fx.engine.store.listResources(stack.stackId);
+    const hello = records.find((r) => r.logicalId === "Hello");
+    const fn = hello?.physicalId ?? "";
+    // What a crash leaves: the function already updated and recorded, the stack still in progress.
+    await fx.control.cp.updateFunctionConfiguration(fn, { MemorySize: 256 });
+    await fx.engine.store.putResource(stack.stackId, {
+      ...hello!,
+      properties: { ...hello!.properties, MemorySize: 256 },
+    });
+    await fx.engine.store.putStack({
+      ...stack,
+      status: "UPDATE_IN_PROGRESS",
+      templateBody: template({ memory: 256 }),
+      rollbackTo: {
+        status: stack.status,
+        templateBody: stack.templateBody,
+        parameters: stack.parameters,
+        outputs: stack.outputs,
+        resources: records,
+        order: stack.order,
+      },
+    });
+    const services = { lambda: fx.control.cp, apis: fx.apis, ids: randomIds, region: REGION, accountId: ACCOUNT };
+    const restarted = new StackEngine({ store: fx.engine.store, services, clock: fx.control.clock });
+    await restarted.recover();
+    const after = await restarted.requireStack("s");
+    assert.equal(after.status, "UPDATE_ROLLBACK_COMPLETE");
+    assert.equal(after.templateBody, template());
+    assert.equal((fx.control.cp.getFunctionConfiguration(fn) as { MemorySize: number }).MemorySize, 128);
+
+    await fx.engine.store.putStack({ ...after, status: "CREATE_IN_PROGRESS", rollbackTo: undefined });
+    await restarted.recover();
+    assert.equal((await restarted.requireStack("s")).status, "ROLLBACK_COMPLETE");
+    assert.throws(() => fx.control.cp.getFunction(fn), /Function not found/);
+    assert.deepEqual(await fx.engine.store.listResources(stack.stackId), []);
   });
 });
