@@ -9,6 +9,15 @@ import { execFile } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import {
+  CloudFormationClient,
+  CreateStackCommand,
+  DescribeStackEventsCommand,
+  DescribeStacksCommand,
+  GetTemplateCommand,
+  ValidateTemplateCommand,
+  waitUntilStackCreateComplete,
+} from "@aws-sdk/client-cloudformation";
 import { zipSync, strToU8 } from "fflate";
 import { SERVER_KEY, startServerNode, type ServerNode } from "../helpers/server-node.js";
 import { tempDir } from "../helpers/temp-dir.js";
@@ -132,5 +141,68 @@ describe("AWS CLI v2: cloudformation deploy against haneul", () => {
     assert.equal(waited.code, 0, waited.stderr);
     const gone = await aws("cloudformation", "describe-stacks", "--stack-name", "s");
     assert.match(gone.stderr, /ValidationError.*Stack with id s does not exist/);
+  });
+
+  test("SDK v3: ValidateTemplate, CreateStack failing part-way (rolled back, the reason in the events), GetTemplate", async () => {
+    const cfn = new CloudFormationClient({
+      region: "us-east-1",
+      endpoint: node.apiUrl,
+      credentials: SERVER_KEY,
+      maxAttempts: 1,
+    });
+    try {
+      const body = `Resources:
+  Good:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: nodejs20.x
+      Handler: index.handler
+      Role: arn:aws:iam::123456789012:role/r
+      Code: { ZipFile: "exports.handler = async () => 1;" }
+  Bad:
+    Type: AWS::Lambda::Function
+    DependsOn: Good
+    Properties:
+      Runtime: nodejs20.x
+      Handler: index.handler
+      Role: arn:aws:iam::123456789012:role/r
+      MemorySize: 1
+      Code: { ZipFile: "exports.handler = async () => 1;" }
+`;
+      const validated = await cfn.send(new ValidateTemplateCommand({ TemplateBody: body }));
+      assert.deepEqual(validated.Parameters, []);
+      await assert.rejects(cfn.send(new ValidateTemplateCommand({ TemplateBody: "Resources: [" })), (e: Error) => {
+        assert.equal(e.name, "ValidationError");
+        assert.match(e.message, /Template format error: YAML not well-formed/);
+        return true;
+      });
+      const created = await cfn.send(new CreateStackCommand({ StackName: "broken", TemplateBody: body }));
+      await assert.rejects(
+        waitUntilStackCreateComplete(
+          { client: cfn, maxWaitTime: 60, minDelay: 1, maxDelay: 1 },
+          { StackName: "broken" },
+        ),
+      );
+      const stack = (await cfn.send(new DescribeStacksCommand({ StackName: created.StackId }))).Stacks?.[0];
+      assert.equal(stack?.StackStatus, "ROLLBACK_COMPLETE");
+      assert.equal(
+        stack?.StackStatusReason,
+        "The following resource(s) failed to create: [Bad]. Rollback requested by user.",
+      );
+      const events = (await cfn.send(new DescribeStackEventsCommand({ StackName: "broken" }))).StackEvents ?? [];
+      const failed = events.find((e) => e.ResourceStatus === "CREATE_FAILED");
+      assert.equal(failed?.LogicalResourceId, "Bad");
+      assert.match(failed?.ResourceStatusReason ?? "", /Value '1' at 'memorySize' failed to satisfy constraint/);
+      assert.ok(events.some((e) => e.LogicalResourceId === "Good" && e.ResourceStatus === "DELETE_COMPLETE"));
+      const template = await cfn.send(new GetTemplateCommand({ StackName: "broken" }));
+      assert.equal(template.TemplateBody, body);
+      await assert.rejects(cfn.send(new DescribeStacksCommand({ StackName: "nope" })), (e: Error) => {
+        assert.equal(e.name, "ValidationError");
+        assert.equal(e.message, "Stack with id nope does not exist");
+        return true;
+      });
+    } finally {
+      cfn.destroy();
+    }
   });
 });

@@ -183,7 +183,7 @@ export async function rollBack(
     return setStatus(deps, current, failures.length ? "ROLLBACK_FAILED" : "ROLLBACK_COMPLETE", {
       statusReason: failures.length
         ? `The following resource(s) failed to delete: [${failures.join("; ")}]`
-        : undefined,
+        : `${input.reason}Rollback requested by user.`,
       runningOn: undefined,
     });
   }
@@ -220,6 +220,7 @@ export async function rollBack(
         .map((o) => ({ name: o.exportName ?? "", value: o.value, stackId: stack.stackId })),
     );
     return setStatus(deps, cleaning, "UPDATE_ROLLBACK_COMPLETE", {
+      statusReason: input.reason,
       templateBody: before.templateBody,
       parameters: before.parameters,
       outputs: before.outputs,
