@@ -203,4 +203,34 @@ describe("stack deploy", () => {
     assert.throws(() => fx.control.cp.getFunction(fn), /Function not found/);
     assert.deepEqual(await fx.engine.store.listResources(stack.stackId), []);
   });
+
+  test("Fn::ImportValue reads another stack's export; an export name is taken once", async () => {
+    await fx.deploy("s", template());
+    const fn = (await resources("s")).get("Hello")?.physicalId ?? "";
+    const importing = `Resources:
+  Reader:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: nodejs20.x
+      Handler: index.handler
+      Role: arn:aws:iam::123456789012:role/r
+      Code: { ZipFile: "exports.handler = async () => process.env.TARGET;" }
+      Environment:
+        Variables:
+          TARGET: !ImportValue hello-fn
+`;
+    const b = await fx.deploy("b", importing);
+    assert.equal(b.status, "CREATE_COMPLETE", b.reason ?? "");
+    const reader = (await resources("b")).get("Reader")?.physicalId ?? "";
+    const env = fx.control.cp.getFunctionConfiguration(reader) as {
+      Environment: { Variables: Record<string, string> };
+    };
+    assert.equal(env.Environment.Variables.TARGET, fn);
+    const clash = await fx.deploy("c", template());
+    assert.equal(clash.status, "ROLLBACK_COMPLETE");
+    assert.equal(
+      clash.reason,
+      "Export with name hello-fn is already exported by another stack. Rollback requested by user.",
+    );
+  });
 });

@@ -133,7 +133,7 @@ export async function deployStack(
         .filter((o) => o.exportName)
         .map((o) => ({ name: o.exportName ?? "", value: o.value, stackId: stack.stackId }));
       const taken = await deps.store.replaceExports(stack.stackId, exports);
-      if (taken) failure = `Export with name ${taken} is already exported by another stack`;
+      if (taken) failure = `Export with name ${taken} is already exported by another stack. `;
     } catch (e) {
       failure = reasonOf(e);
     }
@@ -173,6 +173,8 @@ export async function rollBack(
 ): Promise<StackRecord> {
   const op = scopeOf(deps, stack);
   const { live } = input;
+  // Reasons read as sentences: "The following resource(s) failed to create: [X]. Rollback requested by user."
+  input = { ...input, reason: /\.\s*$/.test(input.reason) ? `${input.reason.trimEnd()} ` : `${input.reason}. ` };
   if (input.creating || !stack.rollbackTo) {
     let current = await setStatus(deps, stack, "ROLLBACK_IN_PROGRESS", {
       statusReason: `${input.reason}Rollback requested by user.`,
