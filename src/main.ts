@@ -16,6 +16,7 @@ import { createClusterServices, type ClusterServices } from "./compose/cluster.j
 import { createEngine } from "./compose/engine.js";
 import { createMetrics, fanOut } from "./compose/metrics.js";
 import { healthHandler, type NodeState } from "./compose/health.js";
+import { artifactReader, createStacks } from "./compose/stacks.js";
 import { openStores } from "./compose/stores.js";
 import { HANEUL_VERSION } from "./compose/version.js";
 import { instanceHostEnvFromProcess } from "./config/instance-env.js";
@@ -160,6 +161,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     accountConcurrency: config.concurrency,
     onChange: (name) => announce({ kind: "function", key: name }),
     onLoadError: (name, e) => log(`the code of function ${name} could not be extracted`, e),
+    artifacts: artifactReader(stores.objectStore),
   });
   const metrics = createMetrics({
     dataDir: config.dataDir,
@@ -284,6 +286,11 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     const api = apiService.deployed().find((a) => a.apiId === id);
     return api && { name: api.name, rest: api.protocol === "REST" };
   });
+  const stacks = await createStacks({
+    ...{ store: stores.stackStore, objects: stores.objectStore, control, apis: apiService, clock, ids, log },
+    ...{ region: config.region, accountId: config.accountId, clusterNodeId: cluster && nodeId },
+  });
+  stopHooks.push(() => stacks.stop());
 
   const operations: Operation[] = [
     ...createLambdaOperations({ control, invoker: engine.invoker, events }),
@@ -294,6 +301,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     }),
     ...createIamOperations(iam),
     ...metrics.operations,
+    ...stacks.operations,
   ];
   const api = createApiServer({
     operations,

@@ -51,7 +51,13 @@ const LIMIT_NAMES: Readonly<Record<string, string>> = { Invoke: "InvokeFunction"
  * AWS's shape (x-amzn-RequestId on every response, x-amzn-ErrorType and a JSON body on errors).
  */
 export function createApiServer(options: ApiServerOptions): ApiServer {
-  const router = new Router(groupRoutes(options.operations));
+  const router = new Router(groupRoutes(options.operations.filter((o) => !o.ownRoutes)));
+  // A service whose paths would collide with others' (S3's `/{Bucket}/{Key+}`) is routed on its own,
+  // chosen by the service its signature is scoped to.
+  const ownRouters = new Map<string, Router<Operation[]>>();
+  for (const service of new Set(options.operations.filter((o) => o.ownRoutes).map((o) => o.service))) {
+    ownRouters.set(service, new Router(groupRoutes(options.operations.filter((o) => o.service === service))));
+  }
   const defaultMax = options.defaultMaxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const logError = options.logError ?? defaultLogError;
   const { credentials, ids, clock } = options;
@@ -71,7 +77,8 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     const path = q < 0 ? url : url.slice(0, q);
     const query = q < 0 ? "" : url.slice(q + 1);
     const method = req.method ?? "GET";
-    const match = router.match(method, path);
+    const service = ownRouters.size ? scopeService(req.headers.authorization, query) : undefined;
+    const match = ((service !== undefined && ownRouters.get(service)) || router).match(method, path);
     const op = match && pickOperation(match.value, req.headers.authorization, query);
     x.op = op;
     const now = clock.now();
@@ -236,8 +243,13 @@ function pickOperation(
   query: string,
 ): Operation | undefined {
   if (ops.length === 1) return ops[0];
-  const service = SCOPE_SERVICE.exec(authorization ?? query.replaceAll("%2F", "/").replaceAll("%2f", "/"))?.[1];
+  const service = scopeService(authorization, query);
   return ops.find((op) => op.service === service) ?? ops[0];
+}
+
+/** The service a request's signature (header or presigned query) is scoped to. */
+function scopeService(authorization: string | undefined, query: string): string | undefined {
+  return SCOPE_SERVICE.exec(authorization ?? query.replaceAll("%2F", "/").replaceAll("%2f", "/"))?.[1];
 }
 
 function verifyPayload(pending: PendingSignature<Caller>, body: Buffer): void {

@@ -57,6 +57,7 @@ export interface PendingSignature<C> {
 const ALGORITHM = "AWS4-HMAC-SHA256";
 const TERMINATOR = "aws4_request";
 const UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD";
+const S3_PAYLOAD_MODES = /^(UNSIGNED-PAYLOAD|STREAMING-[A-Z0-9-]+)$/;
 const MAX_SKEW_MS = 15 * 60 * 1000;
 const MAX_PRESIGNED_EXPIRES_S = 7 * 24 * 60 * 60;
 const HEX_SIGNATURE = /^[0-9a-f]{64}$/;
@@ -157,6 +158,12 @@ export function beginSigV4<C>(
     region,
     declaredHash,
     verify(payloadHash) {
+      // S3 signs its payload modes literally (UNSIGNED-PAYLOAD, STREAMING-…): the service decodes
+      // and checks the body itself (aws-chunked, trailing checksums).
+      if (service === "s3" && typeof declared === "string" && S3_PAYLOAD_MODES.test(declared)) {
+        if (matches(signatureFor(req, input, { key, scope, payloadHash: declared }), input.signature)) return;
+        throw invalid(MISMATCH);
+      }
       // x-amz-content-sha256 is signed as sent: a body that is not the one declared fails here.
       if (typeof declared === "string" && declared !== UNSIGNED_PAYLOAD && declared.toLowerCase() !== payloadHash) {
         throw invalid(MISMATCH);

@@ -67,6 +67,8 @@ export interface Operation {
   readonly service: string;
   /** Regions a signature may name besides the node's (IAM is signed for us-east-1). */
   readonly signingRegions?: readonly string[];
+  /** Routed only among its own service's operations (S3's paths would shadow other services'). */
+  readonly ownRoutes?: boolean;
   /** Largest body accepted; larger is answered 413 before the operation runs. */
   readonly maxBodyBytes?: number;
   /** The access this request needs; every spec must be allowed (checked after the body is read). */

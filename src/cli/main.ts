@@ -8,6 +8,7 @@ import { runRuntimesCommand } from "./runtimes-command.js";
 import { runKeysCommand } from "./keys-command.js";
 import { runNodesCommand } from "./nodes-command.js";
 import { runServerCommand } from "./server-command.js";
+import { runStackCommand } from "./stack-commands.js";
 
 /** A CLI command: receives its own arguments and the composition root's services, returns the exit status. */
 type Command = (args: string[], deps: CliDeps) => Promise<number>;
@@ -19,6 +20,13 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   runtimes: { run: runRuntimesCommand, summary: "list or install the Node.js majors functions run on" },
   keys: { run: runKeysCommand, summary: "create, list and delete IAM users with access keys on a node" },
   nodes: { run: runNodesCommand, summary: "list the nodes of a cluster with their address, version, uptime and load" },
+  deploy: {
+    run: (a) => runStackCommand(["deploy", ...a]),
+    summary: "deploy a SAM template as a stack (as sam deploy)",
+  },
+  stacks: { run: (a) => runStackCommand(["stacks", ...a]), summary: "list the stacks of a node" },
+  stack: { run: (a) => runStackCommand(["stack", ...a]), summary: "describe a stack, or show its events" },
+  "delete-stack": { run: (a) => runStackCommand(["delete-stack", ...a]), summary: "delete a stack and its resources" },
 };
 
 function usage(): string {

@@ -8,14 +8,20 @@ import { PgDatabase } from "../adapters/postgres/database.js";
 import { PgApiStore } from "../adapters/postgres/pg-api-store.js";
 import { PgIamStore } from "../adapters/postgres/pg-iam-store.js";
 import { PgSharedKey } from "../adapters/postgres/pg-shared-key.js";
+import { PgObjectStore } from "../adapters/postgres/pg-object-store.js";
+import { PgStackStore } from "../adapters/postgres/pg-stack-store.js";
 import { PgStore } from "../adapters/postgres/pg-store.js";
 import { PgZipStore } from "../adapters/postgres/pg-zip-store.js";
 import { SqliteApiStore } from "../adapters/sqlite/api-store.js";
 import { SqliteIamStore } from "../adapters/sqlite/iam-store.js";
+import { SqliteObjectStore } from "../adapters/sqlite/object-store.js";
+import { SqliteStackStore } from "../adapters/sqlite/stack-store.js";
 import { SqliteStore } from "../adapters/sqlite/sqlite-store.js";
 import type { ServerConfig } from "../config/server-config.js";
 import type { ApiStore } from "../ports/api-store.js";
 import type { IamStore } from "../ports/iam-store.js";
+import type { ObjectStore } from "../ports/object-store.js";
+import type { StackStore } from "../ports/stack-store.js";
 import type { SharedKeySource, SharedSecretSource } from "../ports/shared-key.js";
 import type { Store } from "../ports/store.js";
 import type { Clock } from "../shared/clock.js";
@@ -25,6 +31,9 @@ export interface NodeStores {
   readonly store: Store;
   readonly apiStore: ApiStore;
   readonly iamStore: IamStore;
+  readonly stackStore: StackStore;
+  /** haneul's S3 (deployment artifacts). */
+  readonly objectStore: ObjectStore;
   readonly codeStore: FsCodeStore;
   /** Files function instances must not read (the SQLite database). */
   readonly hiddenFiles: readonly string[];
@@ -46,15 +55,21 @@ export async function openStores(
     const store = SqliteStore.open({ path: dbPath });
     const apiStore = SqliteApiStore.open({ path: dbPath });
     const iamStore = SqliteIamStore.open({ path: dbPath });
+    const stackStore = SqliteStackStore.open({ path: dbPath });
+    const objectStore = SqliteObjectStore.open({ path: dbPath });
     return {
+      objectStore,
       store,
       apiStore,
       iamStore,
+      stackStore,
       codeStore: new FsCodeStore({ dataDir: config.dataDir }),
       hiddenFiles: [dbPath, `${dbPath}-wal`, `${dbPath}-shm`],
       database: undefined,
       sharedKey: undefined,
       async close() {
+        await objectStore.close();
+        await stackStore.close();
         await iamStore.close();
         await apiStore.close();
         await store.close();
@@ -72,10 +87,14 @@ export async function openStores(
   const store = new PgStore(database);
   const apiStore = new PgApiStore(database);
   const iamStore = new PgIamStore(database);
+  const stackStore = new PgStackStore(database);
+  const objectStore = new PgObjectStore(database);
   return {
+    objectStore,
     store,
     apiStore,
     iamStore,
+    stackStore,
     codeStore: new FsCodeStore({
       dataDir: config.dataDir,
       shared: new PgZipStore(database),
@@ -85,6 +104,8 @@ export async function openStores(
     database,
     sharedKey: new PgSharedKey(database, () => o.clock.now()),
     async close() {
+      await objectStore.close();
+      await stackStore.close();
       await iamStore.close();
       await apiStore.close();
       await store.close();

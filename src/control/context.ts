@@ -1,3 +1,4 @@
+import type { ArtifactReader } from "./code-input.js";
 import type { CodeStore } from "../ports/code-store.js";
 import type { Store } from "../ports/store.js";
 import type { Clock } from "../shared/clock.js";
@@ -25,6 +26,8 @@ export interface ControlContext extends ArnScope {
   readonly readiness: RuntimeReadiness;
   /** Told after every write to a function (other nodes of a cluster re-read it). */
   readonly changed: (functionName: string) => void;
+  /** Where `Code.S3Bucket`/`S3Key` are read from (haneul's S3); without it they are NoSuchBucket. */
+  readonly artifacts?: ArtifactReader | undefined;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { FunctionSpec } from "../domain/function-spec.js";
+import type { ArtifactReader } from "./code-input.js";
 import type { CodeStore } from "../ports/code-store.js";
 import type { AliasRouting, FunctionCatalog } from "../ports/function-catalog.js";
 import type { NodeRuntimes } from "../ports/node-runtimes.js";
@@ -38,6 +39,8 @@ export interface ControlPlaneOptions {
   readonly onLoadError?: ((functionName: string, error: unknown) => void) | undefined;
   /** Told after every write to a function, so that the other nodes of a cluster re-read it. */
   readonly onChange?: ((functionName: string) => void) | undefined;
+  /** Where `Code.S3Bucket`/`S3Key` are read from (haneul's S3). */
+  readonly artifacts?: ArtifactReader | undefined;
 }
 
 /** An invocation target that exists (checked against the in-memory catalog). */
@@ -76,6 +79,7 @@ export class LambdaControlPlane implements FunctionCatalog {
       minUnreservedConcurrency: o.minUnreservedConcurrency ?? 100,
       readiness: new RuntimeReadiness(o.runtimes),
       changed: o.onChange ?? (() => undefined),
+      artifacts: o.artifacts,
     };
     this.#onLoadError = o.onLoadError;
     this.#servicePermissions = new ServicePermissions(this.#ctx);

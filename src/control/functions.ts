@@ -42,7 +42,7 @@ function checkCreate(input: CreateFunctionInput): void {
 export async function createFunction(ctx: ControlContext, input: CreateFunctionInput): Promise<Json> {
   checkCreate(input);
   const { name } = parseFunctionRef(input.FunctionName as string, ctx, { create: true });
-  const zip = takeZip(input.Code);
+  const zip = await takeZip(input.Code, false, ctx.artifacts);
   return writeLocked(ctx, name, async () => {
     const exists = () => new PlatformError("ERR_RESOURCE_CONFLICT", `Function already exist: ${name}`);
     if (ctx.catalog.entry(name)) throw exists();
@@ -98,7 +98,7 @@ export async function updateFunctionCode(
   const v = new Violations();
   checkArchitectures(input.Architectures, v);
   v.throwIfAny();
-  const zip = takeZip(input, true);
+  const zip = await takeZip(input, true, ctx.artifacts);
   return writeLocked(ctx, name, async () => {
     const entry = requireEntry(ctx, name);
     checkRevision(input.RevisionId, entry.latest.revisionId);

@@ -43,6 +43,19 @@ export const ERROR_TABLE = {
   ERR_CW_INVALID_FORMAT: { type: "InvalidFormatFault", status: 400 },
   ERR_CW_INVALID_NEXT_TOKEN: { type: "InvalidNextToken", status: 400 },
   ERR_CW_INVALID_ACTION: { type: "InvalidAction", status: 400 },
+  ERR_CFN_VALIDATION: { type: "ValidationError", status: 400 },
+  ERR_CFN_ALREADY_EXISTS: { type: "AlreadyExistsException", status: 400 },
+  ERR_CFN_CHANGE_SET_NOT_FOUND: { type: "ChangeSetNotFound", status: 404 },
+  ERR_CFN_INVALID_CHANGE_SET_STATUS: { type: "InvalidChangeSetStatus", status: 400 },
+  ERR_CFN_INSUFFICIENT_CAPABILITIES: { type: "InsufficientCapabilitiesException", status: 400 },
+  ERR_S3_NO_SUCH_BUCKET: { type: "NoSuchBucket", status: 404 },
+  ERR_S3_NO_SUCH_KEY: { type: "NoSuchKey", status: 404 },
+  ERR_S3_BUCKET_EXISTS: { type: "BucketAlreadyOwnedByYou", status: 409 },
+  ERR_S3_BUCKET_NOT_EMPTY: { type: "BucketNotEmpty", status: 409 },
+  ERR_S3_INVALID_BUCKET_NAME: { type: "InvalidBucketName", status: 400 },
+  ERR_S3_BAD_DIGEST: { type: "BadDigest", status: 400 },
+  ERR_S3_INVALID_REQUEST: { type: "InvalidRequest", status: 400 },
+  ERR_S3_NOT_IMPLEMENTED: { type: "NotImplemented", status: 501 },
 } as const satisfies Record<string, { type: string; status: number }>;
 
 /** A stable platform error code. */

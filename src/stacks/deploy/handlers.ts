@@ -1,0 +1,32 @@
+import { resourceType } from "../../domain/template/resource-types.js";
+import { APIGW_HANDLERS } from "./apigw-handlers.js";
+import type { ResourceHandler } from "./handler.js";
+import { LAMBDA_HANDLERS } from "./lambda-handlers.js";
+import { RECORDED } from "./recorded-handlers.js";
+
+const CREATED: Readonly<Record<string, ResourceHandler>> = { ...LAMBDA_HANDLERS, ...APIGW_HANDLERS };
+
+/** The handler of a type: created through its service, or recorded (accepted, pending, unknown). */
+export function handlerFor(type: string): ResourceHandler {
+  return CREATED[type] ?? RECORDED;
+}
+
+/** Whether a deploy creates resources of `type` (the others are recorded and listed in a warning). */
+export function isCreated(type: string): boolean {
+  return type in CREATED;
+}
+
+/** Resources of a template recorded without being created, with why, for the deploy's warnings. */
+export function recordedOnly(
+  resources: Iterable<[string, string]>,
+): { logicalId: string; type: string; note: string }[] {
+  const out: { logicalId: string; type: string; note: string }[] = [];
+  for (const [logicalId, type] of resources) {
+    if (isCreated(type)) continue;
+    const info = resourceType(type);
+    const note =
+      info?.note ?? (info ? "haneul's stack deploy does not create this type yet" : "haneul does not handle this type");
+    out.push({ logicalId, type, note });
+  }
+  return out.sort((a, b) => a.logicalId.localeCompare(b.logicalId));
+}

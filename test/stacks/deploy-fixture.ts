@@ -1,0 +1,73 @@
+import { join } from "node:path";
+import { SqliteApiStore } from "../../src/adapters/sqlite/api-store.js";
+import { SqliteStackStore } from "../../src/adapters/sqlite/stack-store.js";
+import { ApiService } from "../../src/control/index.js";
+import { StackEngine } from "../../src/stacks/index.js";
+import { ACCOUNT, controlFixture, REGION } from "../helpers/control-fixture.js";
+import type { ControlFixture } from "../helpers/control-fixture.js";
+import { randomIds } from "../../src/shared/ids.js";
+
+/** A stack engine over a real control plane, a real API Gateway service and real SQLite stores. */
+export interface DeployFixture {
+  readonly engine: StackEngine;
+  readonly control: ControlFixture;
+  readonly apis: ApiService;
+  /** Creates (or updates) `stackName` from `templateBody` through a change set and waits for the end. */
+  deploy(
+    stackName: string,
+    templateBody: string,
+    parameters?: Record<string, string>,
+  ): Promise<{ status: string; changeSetStatus: string; reason?: string | undefined; changes: unknown[] }>;
+  close(): Promise<void>;
+}
+
+/** Opens a fixture in a temporary data directory. */
+export async function deployFixture(): Promise<DeployFixture> {
+  const control = await controlFixture();
+  const path = join(control.dataDir, "haneul.db");
+  const apiStore = SqliteApiStore.open({ path });
+  const stackStore = SqliteStackStore.open({ path });
+  const apis = new ApiService({
+    store: apiStore,
+    clock: control.clock,
+    ids: randomIds,
+    region: REGION,
+    accountId: ACCOUNT,
+    publish: () => undefined,
+  });
+  await apis.start();
+  const engine = new StackEngine({
+    store: stackStore,
+    services: { lambda: control.cp, apis, ids: randomIds, region: REGION, accountId: ACCOUNT },
+    clock: control.clock,
+  });
+  let n = 0;
+  return {
+    engine,
+    control,
+    apis,
+    async deploy(stackName, templateBody, parameters = {}) {
+      const existing = await stackStore.getStack(stackName);
+      const cs = await engine.createChangeSet({
+        stackName,
+        changeSetName: `cs${++n}`,
+        changeSetType: existing && existing.status !== "REVIEW_IN_PROGRESS" ? "UPDATE" : "CREATE",
+        templateBody,
+        parameters: Object.entries(parameters).map(([key, value]) => ({ key, value })),
+        capabilities: ["CAPABILITY_IAM"],
+      });
+      if (cs.status !== "CREATE_COMPLETE") {
+        const stack = await stackStore.getStack(stackName);
+        return { status: stack?.status ?? "", changeSetStatus: cs.status, reason: cs.statusReason, changes: [] };
+      }
+      const stack = await (await engine.executeChangeSet(cs.changeSetId)).done;
+      return { status: stack.status, changeSetStatus: cs.status, reason: stack.statusReason, changes: [...cs.changes] };
+    },
+    async close() {
+      await engine.settled();
+      await stackStore.close();
+      await apiStore.close();
+      await control.close();
+    },
+  };
+}
