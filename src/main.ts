@@ -14,6 +14,7 @@ import { IamService } from "./iam/index.js";
 import { createLambdaOperations } from "./api/lambda/index.js";
 import { createClusterServices, type ClusterServices } from "./compose/cluster.js";
 import { createEngine } from "./compose/engine.js";
+import { createTelemetry } from "./compose/telemetry.js";
 import { healthHandler, type NodeState } from "./compose/health.js";
 import { openStores } from "./compose/stores.js";
 import { HANEUL_VERSION } from "./compose/version.js";
@@ -52,7 +53,7 @@ export interface NodeOverrides {
   /** The real clock: function deadlines, the gateway, signatures (default systemClock). */
   readonly realClock?: Clock;
   readonly ids?: IdSource;
-  /** Receives every invocation record (tests; telemetry later). */
+  /** Receives every invocation record, off the request's path (tests, `haneul server`'s lines). */
   readonly onRecord?: ((record: InvocationRecord) => void) | undefined;
   /** Receives one access-log record per gateway request. */
   readonly onAccessLog?: ((record: AccessLogRecord) => void) | undefined;
@@ -129,6 +130,8 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
   }
   const announce = (change: { kind: "function" | "api" | "iam"; key: string }) => cluster?.sync.publish(change);
   const { store, apiStore, iamStore, codeStore } = stores;
+  const telemetry = createTelemetry({ onRecord: overrides.onRecord, log });
+  stopHooks.push(() => telemetry.close());
   const credentials = await loadNodeCredentials({
     dataDir: config.dataDir,
     configured: config.accessKey,
@@ -182,7 +185,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     // Sandboxed instances reach the node's ports through their network namespace: known once listening.
     deferSpares: true,
     random: config.randomSeed === undefined ? undefined : seededRandom(config.randomSeed),
-    onRecord: overrides.onRecord,
+    onRecord: telemetry.records.publish,
     instanceEnv,
     // Each instance runs as a session of its function's execution role, never with the node's key.
     instanceCredentials: (spec) => {

@@ -31,8 +31,19 @@ export interface InvocationRecord {
   readonly memorySizeMb: number;
   readonly maxMemoryUsedMb: number;
   readonly traceId?: string | undefined;
-  /** The invocation's log lines, platform lines included, in order. */
-  readonly logs: readonly string[];
+  /** The instance that ran the call (none when throttled or when its start failed). */
+  readonly instanceId?: string | undefined;
+  /** The function's timeout, for the `Task timed out after …` line. */
+  readonly timeoutSec: number;
+  /**
+   * The function's own lines as they came, unformatted: those written while its instance started
+   * (cold starts only), then those of the call. The platform's lines (START, END, REPORT, the
+   * timeout line) are not here: `invocationLogLines()` formats them when something reads the log.
+   */
+  readonly initLines: readonly string[];
+  readonly lines: readonly string[];
+  /** Lines the instance wrote past its line-rate bound, dropped rather than kept. */
+  readonly droppedLines?: number | undefined;
 }
 
 /** What `invoke()` returns: the outcome plus the record of the call. */

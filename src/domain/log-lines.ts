@@ -1,4 +1,5 @@
 /** Lambda's platform log lines. */
+import type { InvocationRecord } from "./invocation.js";
 
 /** `START RequestId: <id> Version: <v>` */
 export function startLine(requestId: string, version: string): string {
@@ -39,4 +40,34 @@ export function billedDuration(durationMs: number): number {
 /** `<ISO ts>\t<requestId>\t<LEVEL>\t<message>`, the Node runtime's text log format. */
 export function appLogLine(ts: number, requestId: string, level: string, message: string): string {
   return `${new Date(ts).toISOString()}\t${requestId}\t${level}\t${message}`;
+}
+
+/** The status REPORT shows for an outcome: `timeout`, `error` (the instance died or did not start), none. */
+export function reportStatus(outcome: InvocationRecord["outcome"]): "timeout" | "error" | undefined {
+  if (outcome === "timeout") return "timeout";
+  return outcome === "crashed" || outcome === "init-error" ? "error" : undefined;
+}
+
+/** `<ISO ts> <requestId> Task timed out after 3.00 seconds` */
+export function timeoutLine(r: InvocationRecord): string {
+  const at = new Date(r.startedAt + r.durationMs).toISOString();
+  return `${at} ${r.requestId} Task timed out after ${r.timeoutSec.toFixed(2)} seconds`;
+}
+
+/** The warning a REPORT carries when the instance wrote more lines than its bound let through. */
+export function droppedLinesLine(r: InvocationRecord): string {
+  return `WARNING RequestId: ${r.requestId} ${r.droppedLines ?? 0} log lines dropped: the function wrote past its log rate`;
+}
+
+/**
+ * An invocation's log as Lambda writes it, formatted from the record when something reads it:
+ * init lines, START, the function's lines, the timeout line, END, REPORT. None for a throttle.
+ */
+export function invocationLogLines(r: InvocationRecord): string[] {
+  if (r.outcome === "throttled") return [];
+  const out = [...r.initLines, startLine(r.requestId, r.executedVersion), ...r.lines];
+  if (r.outcome === "timeout") out.push(timeoutLine(r));
+  if (r.droppedLines) out.push(droppedLinesLine(r));
+  out.push(endLine(r.requestId), reportLine({ ...r, status: reportStatus(r.outcome) }));
+  return out;
 }

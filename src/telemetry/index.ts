@@ -1,0 +1,1 @@
+export { RecordChannel, type RecordListener } from "./record-channel.js";
