@@ -130,7 +130,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
   }
   const announce = (change: { kind: "function" | "api" | "iam"; key: string }) => cluster?.sync.publish(change);
   const { store, apiStore, iamStore, codeStore } = stores;
-  const telemetry = createTelemetry({ onRecord: overrides.onRecord, log });
+  const telemetry = createTelemetry({ config, stores, clock, onRecord: overrides.onRecord, log });
   stopHooks.push(() => telemetry.close());
   const credentials = await loadNodeCredentials({
     dataDir: config.dataDir,

@@ -33,6 +33,8 @@ export interface InvocationRecord {
   readonly traceId?: string | undefined;
   /** The instance that ran the call (none when throttled or when its start failed). */
   readonly instanceId?: string | undefined;
+  /** The log stream of that instance (`2024/01/31/[$LATEST]0123…`), as its context reports it. */
+  readonly logStreamName?: string | undefined;
   /** The function's timeout, for the `Task timed out after …` line. */
   readonly timeoutSec: number;
   /**

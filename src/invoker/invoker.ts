@@ -126,6 +126,8 @@ export class Invoker implements InvokeService {
       durationMs: result.durationMs,
       maxMemoryMb: result.maxMemoryMb,
       instanceId: instance.id,
+      logStreamName: instance.logStreamName,
+      droppedLines: result.droppedLines,
     });
     return { outcome, record };
   }
@@ -180,6 +182,8 @@ export class Invoker implements InvokeService {
       durationMs?: number;
       maxMemoryMb?: number;
       instanceId?: string;
+      logStreamName?: string | undefined;
+      droppedLines?: number | undefined;
     },
   ): InvocationRecord {
     const durationMs = r.durationMs ?? 0;
@@ -200,9 +204,11 @@ export class Invoker implements InvokeService {
       maxMemoryUsedMb,
       traceId: c.options.traceId,
       instanceId: r.instanceId,
+      logStreamName: r.logStreamName,
       timeoutSec: c.spec.timeoutSec,
       initLines: r.initLines ?? NO_LINES,
       lines: r.lines ?? NO_LINES,
+      droppedLines: r.droppedLines || undefined,
     };
     this.#o.onRecord?.(record);
     return record;
