@@ -10,6 +10,7 @@ import { lockDataDir } from "./adapters/sqlite/data-dir-lock.js";
 import { createApiGatewayOperations } from "./api/apigateway/index.js";
 import { clusterNodeSecret, loadNodeCredentials, loadNodeSecret, nodeSecretFile } from "./api/credentials.js";
 import { createIamOperations } from "./api/iam/operations.js";
+import { createLogsOperations } from "./api/logs/operations.js";
 import { IamService } from "./iam/index.js";
 import { createLambdaOperations } from "./api/lambda/index.js";
 import { createClusterServices, type ClusterServices } from "./compose/cluster.js";
@@ -274,6 +275,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
       region: config.region,
     }),
     ...createIamOperations(iam),
+    ...createLogsOperations({ store: telemetry.logStore, clock, region: config.region, accountId: config.accountId }),
   ];
   const api = createApiServer({
     operations,
