@@ -15,6 +15,8 @@ export type InvokeOutcome =
 
 export type OutcomeKind = InvokeOutcome["kind"];
 
+import type { LoggingSpec } from "./function-spec.js";
+
 /** One record per call, emitted by the invoker. */
 export interface InvocationRecord {
   readonly requestId: string;
@@ -35,6 +37,8 @@ export interface InvocationRecord {
   readonly instanceId?: string | undefined;
   /** The log stream of that instance (`2024/01/31/[$LATEST]0123…`), as its context reports it. */
   readonly logStreamName?: string | undefined;
+  /** The function's LoggingConfig, when not Lambda's default. */
+  readonly logging?: LoggingSpec | undefined;
   /** The function's timeout, for the `Task timed out after …` line. */
   readonly timeoutSec: number;
   /**

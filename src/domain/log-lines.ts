@@ -65,9 +65,58 @@ export function droppedLinesLine(r: InvocationRecord): string {
  */
 export function invocationLogLines(r: InvocationRecord): string[] {
   if (r.outcome === "throttled") return [];
+  if (r.logging?.format === "JSON") return jsonLogLines(r);
   const out = [...r.initLines, startLine(r.requestId, r.executedVersion), ...r.lines];
   if (r.outcome === "timeout") out.push(timeoutLine(r));
   if (r.droppedLines) out.push(droppedLinesLine(r));
   out.push(endLine(r.requestId), reportLine({ ...r, status: reportStatus(r.outcome) }));
+  return out;
+}
+
+const SYSTEM_LEVELS: Readonly<Record<string, number>> = { DEBUG: 0, INFO: 1, WARN: 2 };
+
+/** The status of platform.report: success, timeout, error (the instance died), failure (init failed). */
+function platformStatus(r: InvocationRecord): string {
+  if (r.outcome === "ok" || r.outcome === "function-error") return "success";
+  return r.outcome === "timeout" ? "timeout" : r.outcome === "init-error" ? "failure" : "error";
+}
+
+/**
+ * An invocation's log in LogFormat JSON: the function's lines (the runtime wrote them as JSON) and
+ * the platform's records as Lambda writes them (`platform.start`, `platform.report` at INFO,
+ * `platform.logsDropped` at WARN), kept when SystemLogLevel lets them through.
+ */
+function jsonLogLines(r: InvocationRecord): string[] {
+  const system = SYSTEM_LEVELS[r.logging?.systemLevel ?? "INFO"] ?? 1;
+  const time = (at: number): string => new Date(at).toISOString();
+  const out = [...r.initLines];
+  const info = system <= SYSTEM_LEVELS["INFO"]!;
+  if (info) {
+    const record = { requestId: r.requestId, version: r.executedVersion };
+    out.push(JSON.stringify({ time: time(r.startedAt), type: "platform.start", record }));
+  }
+  out.push(...r.lines);
+  const end = r.startedAt + r.durationMs;
+  if (r.droppedLines) {
+    const record = { reason: "The function wrote past its log rate", droppedRecords: r.droppedLines, droppedBytes: 0 };
+    out.push(JSON.stringify({ time: time(end), type: "platform.logsDropped", record }));
+  }
+  if (info) {
+    const metrics = {
+      durationMs: Number(r.durationMs.toFixed(3)),
+      billedDurationMs: r.billedDurationMs,
+      memorySizeMB: r.memorySizeMb,
+      maxMemoryUsedMB: r.maxMemoryUsedMb,
+      ...(r.initDurationMs !== undefined && { initDurationMs: Number(r.initDurationMs.toFixed(3)) }),
+    };
+    const status = platformStatus(r);
+    const record = {
+      requestId: r.requestId,
+      metrics,
+      status,
+      ...(status !== "success" && r.errorType !== undefined && { errorType: r.errorType }),
+    };
+    out.push(JSON.stringify({ time: time(end), type: "platform.report", record }));
+  }
   return out;
 }

@@ -206,6 +206,7 @@ export class Invoker implements InvokeService {
       instanceId: r.instanceId,
       logStreamName: r.logStreamName,
       timeoutSec: c.spec.timeoutSec,
+      logging: c.spec.logging,
       initLines: r.initLines ?? NO_LINES,
       lines: r.lines ?? NO_LINES,
       droppedLines: r.droppedLines || undefined,

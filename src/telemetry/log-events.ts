@@ -25,7 +25,10 @@ export function invocationEvents(r: InvocationRecord, groupName: string, out: Lo
     r.logStreamName ?? streamNameFor(r.executedVersion, (r.instanceId ?? r.requestId).replace(/-/g, ""), r.startedAt);
   const lines = invocationLogLines(r);
   const initCount = r.initLines.length;
-  const bodyEnd = initCount + 1 + r.lines.length;
+  // START (or platform.start) follows the init lines, unless SystemLogLevel left it out.
+  const startShown =
+    (lines[initCount] ?? "").startsWith("START ") || (lines[initCount] ?? "").includes('"platform.start"');
+  const bodyEnd = initCount + (startShown ? 1 : 0) + r.lines.length;
   const initAt = r.startedAt - Math.ceil(r.initDurationMs ?? 0);
   const endAt = r.startedAt + Math.ceil(r.durationMs);
   for (let i = 0; i < lines.length; i++) {

@@ -45,7 +45,8 @@ export class LogWriter {
       if (this.#dropped++ === 0) this.#o.onError("the log store falls behind: invocation logs are being dropped");
       return;
     }
-    invocationEvents(record, this.#o.groupOf?.(record) ?? functionLogGroup(record.functionName), this.#pending);
+    const group = this.#o.groupOf?.(record) ?? record.logging?.group ?? functionLogGroup(record.functionName);
+    invocationEvents(record, group, this.#pending);
     this.#cancelTimer ??= this.#o.clock.setTimer(() => void this.flush(), this.#o.flushMs ?? 200);
   };
 

@@ -259,6 +259,52 @@ describe("CloudWatch Logs API", { concurrency: false }, () => {
     );
   });
 
+  test("LoggingConfig: JSON records (platform.start, platform.report), application and system levels, a custom log group", async () => {
+    const source = `exports.handler = async () => { console.info("quiet"); console.warn("loud"); return "ok"; };`;
+    await node.client.send(
+      new CreateFunctionCommand({
+        FunctionName: "json-logger",
+        Runtime: "nodejs20.x",
+        Role: NODE_ROLE,
+        Handler: "index.handler",
+        Code: { ZipFile: zipSync({ "index.js": new TextEncoder().encode(source) }) },
+        LoggingConfig: {
+          LogFormat: "JSON",
+          LogGroup: "/custom/json",
+          ApplicationLogLevel: "WARN",
+          SystemLogLevel: "INFO",
+        },
+      }),
+    );
+    const r = await node.client.send(new InvokeCommand({ FunctionName: "json-logger" }));
+    const id = r.$metadata.requestId;
+    const events = await eventually(
+      async () => (await logs.send(new FilterLogEventsCommand({ logGroupName: "/custom/json" }))).events ?? [],
+      (e) => e.some((x) => x.message?.includes("platform.report")),
+      "the JSON report",
+    );
+    const records = events.map((e) => JSON.parse(e.message ?? "") as Record<string, unknown>);
+    assert.deepEqual(
+      records.map((x) => x["type"] ?? x["level"]),
+      ["platform.start", "WARN", "platform.report"],
+      "INFO lines below ApplicationLogLevel WARN are left out",
+    );
+    assert.deepEqual(records[0]?.["record"], { requestId: id, version: "$LATEST" });
+    const report = records[2]?.["record"] as { status: string; metrics: Record<string, number> };
+    assert.equal(report.status, "success");
+    assert.equal(report.metrics["memorySizeMB"], 128);
+    assert.ok((report.metrics["initDurationMs"] ?? 0) > 0);
+    const reports = await logs.send(
+      new FilterLogEventsCommand({ logGroupName: "/custom/json", filterPattern: '{ $.type = "platform.report" }' }),
+    );
+    assert.equal(reports.events?.length, 1);
+    await assert.rejects(
+      logs.send(new FilterLogEventsCommand({ logGroupName: "/aws/lambda/json-logger" })),
+      (e: Error) => e.name === "ResourceNotFoundException",
+      "nothing in the default group",
+    );
+  });
+
   test("aws-sdk v2 reads the same groups and events", async () => {
     const { accessKeyId, secretAccessKey } = await node.client.config.credentials();
     const v2 = new AWS.CloudWatchLogs({
