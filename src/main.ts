@@ -10,11 +10,13 @@ import { lockDataDir } from "./adapters/sqlite/data-dir-lock.js";
 import { createApiGatewayOperations } from "./api/apigateway/index.js";
 import { clusterNodeSecret, loadNodeCredentials, loadNodeSecret, nodeSecretFile } from "./api/credentials.js";
 import { createIamOperations } from "./api/iam/operations.js";
+import { createLogsOperations } from "./api/logs/operations.js";
 import { IamService } from "./iam/index.js";
 import { createLambdaOperations } from "./api/lambda/index.js";
 import { createClusterServices, type ClusterServices } from "./compose/cluster.js";
 import { createEngine } from "./compose/engine.js";
 import { createMetrics, fanOut } from "./compose/metrics.js";
+import { createTelemetry } from "./compose/telemetry.js";
 import { healthHandler, type NodeState } from "./compose/health.js";
 import { artifactReader, createStacks } from "./compose/stacks.js";
 import { openStores } from "./compose/stores.js";
@@ -54,7 +56,7 @@ export interface NodeOverrides {
   /** The real clock: function deadlines, the gateway, signatures (default systemClock). */
   readonly realClock?: Clock;
   readonly ids?: IdSource;
-  /** Receives every invocation record (tests; telemetry later). */
+  /** Receives every invocation record, off the request's path (tests, `haneul server`'s lines). */
   readonly onRecord?: ((record: InvocationRecord) => void) | undefined;
   /** Receives one access-log record per gateway request. */
   readonly onAccessLog?: ((record: AccessLogRecord) => void) | undefined;
@@ -131,6 +133,8 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
   }
   const announce = (change: { kind: "function" | "api" | "iam"; key: string }) => cluster?.sync.publish(change);
   const { store, apiStore, iamStore, codeStore } = stores;
+  const telemetry = createTelemetry({ config, stores, clock, onRecord: overrides.onRecord, log });
+  stopHooks.push(() => telemetry.close());
   const credentials = await loadNodeCredentials({
     dataDir: config.dataDir,
     configured: config.accessKey,
@@ -173,6 +177,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     log,
   });
   stopHooks.push(() => metrics.stop());
+  telemetry.records.subscribe(metrics.onRecord);
   // Filled in once the API listens (its port may be chosen by the OS); no instance starts before.
   const instanceEnv: Record<string, string> = {};
   const engine = await createEngine({
@@ -195,7 +200,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     // Sandboxed instances reach the node's ports through their network namespace: known once listening.
     deferSpares: true,
     random: config.randomSeed === undefined ? undefined : seededRandom(config.randomSeed),
-    onRecord: fanOut(overrides.onRecord, metrics.onRecord),
+    onRecord: telemetry.records.publish,
     instanceEnv,
     // Each instance runs as a session of its function's execution role, never with the node's key.
     instanceCredentials: (spec) => {
@@ -302,6 +307,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     ...createIamOperations(iam),
     ...metrics.operations,
     ...stacks.operations,
+    ...createLogsOperations({ store: telemetry.logStore, clock, region: config.region, accountId: config.accountId }),
   ];
   const api = createApiServer({
     operations,

@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { INVOKE_USAGE, parseInvokeOptions, type InvokeCommandOptions } from "../config/invoke-options.js";
 import type { FunctionSpec } from "../domain/function-spec.js";
 import type { InvokeResult } from "../domain/invocation.js";
+import { invocationLogLines } from "../domain/log-lines.js";
 import { isPlatformError } from "../shared/errors.js";
 import type { CliDeps } from "./deps.js";
 
@@ -79,7 +80,7 @@ export async function runInvokeCommand(args: string[], deps: CliDeps): Promise<n
     return 2;
   }
   const { outcome, record } = result;
-  process.stderr.write(record.logs.join("\n") + "\n");
+  process.stderr.write(invocationLogLines(record).join("\n") + "\n");
   if (outcome.kind === "throttled") {
     process.stderr.write(`haneul invoke: throttled (${outcome.reason})\n`);
     return 1;

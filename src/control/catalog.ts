@@ -121,6 +121,15 @@ export class MemoryCatalog implements FunctionCatalog {
       region: this.#o.region,
       role: config.role,
       reservedConcurrency: fn.reservedConcurrency,
+      logging:
+        config.logFormat === "JSON" || config.logGroup !== `/aws/lambda/${fn.name}`
+          ? Object.freeze({
+              format: config.logFormat === "JSON" ? "JSON" : "Text",
+              group: config.logGroup,
+              applicationLevel: config.applicationLogLevel,
+              systemLevel: config.systemLogLevel,
+            })
+          : undefined,
     });
   }
 }

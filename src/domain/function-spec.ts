@@ -2,6 +2,16 @@
  * What an instance needs to run one version of a function. The control plane builds it from a
  * stored function version; `haneul invoke` builds it from command-line flags.
  */
+/** Lambda's advanced logging controls, as a function's instances and its log honour them. */
+export interface LoggingSpec {
+  readonly format: "Text" | "JSON";
+  readonly group: string;
+  /** JSON only: the lowest level of the function's own lines (TRACE … FATAL). */
+  readonly applicationLevel?: string | undefined;
+  /** JSON only: the lowest level of the platform's records (DEBUG, INFO, WARN). */
+  readonly systemLevel?: string | undefined;
+}
+
 export interface FunctionSpec {
   readonly functionName: string;
   /** Unqualified ARN, `arn:aws:lambda:<region>:<account>:function:<name>`. */
@@ -25,6 +35,8 @@ export interface FunctionSpec {
   readonly role?: string | undefined;
   /** Reserved concurrency, or undefined when the function draws on the unreserved pool. */
   readonly reservedConcurrency?: number | undefined;
+  /** LoggingConfig, when it differs from Lambda's default (Text to `/aws/lambda/<name>`). */
+  readonly logging?: LoggingSpec | undefined;
 }
 
 /** Runtimes that run on the built-in Node.js runtime. */

@@ -15,6 +15,8 @@ export type InvokeOutcome =
 
 export type OutcomeKind = InvokeOutcome["kind"];
 
+import type { LoggingSpec } from "./function-spec.js";
+
 /** One record per call, emitted by the invoker. */
 export interface InvocationRecord {
   readonly requestId: string;
@@ -35,8 +37,23 @@ export interface InvocationRecord {
   readonly memorySizeMb: number;
   readonly maxMemoryUsedMb: number;
   readonly traceId?: string | undefined;
-  /** The invocation's log lines, platform lines included, in order. */
-  readonly logs: readonly string[];
+  /** The instance that ran the call (none when throttled or when its start failed). */
+  readonly instanceId?: string | undefined;
+  /** The log stream of that instance (`2024/01/31/[$LATEST]0123…`), as its context reports it. */
+  readonly logStreamName?: string | undefined;
+  /** The function's LoggingConfig, when not Lambda's default. */
+  readonly logging?: LoggingSpec | undefined;
+  /** The function's timeout, for the `Task timed out after …` line. */
+  readonly timeoutSec: number;
+  /**
+   * The function's own lines as they came, unformatted: those written while its instance started
+   * (cold starts only), then those of the call. The platform's lines (START, END, REPORT, the
+   * timeout line) are not here: `invocationLogLines()` formats them when something reads the log.
+   */
+  readonly initLines: readonly string[];
+  readonly lines: readonly string[];
+  /** Lines the instance wrote past its line-rate bound, dropped rather than kept. */
+  readonly droppedLines?: number | undefined;
 }
 
 /** What `invoke()` returns: the outcome plus the record of the call. */

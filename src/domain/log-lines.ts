@@ -1,4 +1,5 @@
 /** Lambda's platform log lines. */
+import type { InvocationRecord } from "./invocation.js";
 
 /** `START RequestId: <id> Version: <v>` */
 export function startLine(requestId: string, version: string): string {
@@ -39,4 +40,83 @@ export function billedDuration(durationMs: number): number {
 /** `<ISO ts>\t<requestId>\t<LEVEL>\t<message>`, the Node runtime's text log format. */
 export function appLogLine(ts: number, requestId: string, level: string, message: string): string {
   return `${new Date(ts).toISOString()}\t${requestId}\t${level}\t${message}`;
+}
+
+/** The status REPORT shows for an outcome: `timeout`, `error` (the instance died or did not start), none. */
+export function reportStatus(outcome: InvocationRecord["outcome"]): "timeout" | "error" | undefined {
+  if (outcome === "timeout") return "timeout";
+  return outcome === "crashed" || outcome === "init-error" ? "error" : undefined;
+}
+
+/** `<ISO ts> <requestId> Task timed out after 3.00 seconds` */
+export function timeoutLine(r: InvocationRecord): string {
+  const at = new Date(r.startedAt + r.durationMs).toISOString();
+  return `${at} ${r.requestId} Task timed out after ${r.timeoutSec.toFixed(2)} seconds`;
+}
+
+/** The warning a REPORT carries when the instance wrote more lines than its bound let through. */
+export function droppedLinesLine(r: InvocationRecord): string {
+  return `WARNING RequestId: ${r.requestId} ${r.droppedLines ?? 0} log lines dropped: the function wrote past its log rate`;
+}
+
+/**
+ * An invocation's log as Lambda writes it, formatted from the record when something reads it:
+ * init lines, START, the function's lines, the timeout line, END, REPORT. None for a throttle.
+ */
+export function invocationLogLines(r: InvocationRecord): string[] {
+  if (r.outcome === "throttled") return [];
+  if (r.logging?.format === "JSON") return jsonLogLines(r);
+  const out = [...r.initLines, startLine(r.requestId, r.executedVersion), ...r.lines];
+  if (r.outcome === "timeout") out.push(timeoutLine(r));
+  if (r.droppedLines) out.push(droppedLinesLine(r));
+  out.push(endLine(r.requestId), reportLine({ ...r, status: reportStatus(r.outcome) }));
+  return out;
+}
+
+const SYSTEM_LEVELS: Readonly<Record<string, number>> = { DEBUG: 0, INFO: 1, WARN: 2 };
+
+/** The status of platform.report: success, timeout, error (the instance died), failure (init failed). */
+function platformStatus(r: InvocationRecord): string {
+  if (r.outcome === "ok" || r.outcome === "function-error") return "success";
+  return r.outcome === "timeout" ? "timeout" : r.outcome === "init-error" ? "failure" : "error";
+}
+
+/**
+ * An invocation's log in LogFormat JSON: the function's lines (the runtime wrote them as JSON) and
+ * the platform's records as Lambda writes them (`platform.start`, `platform.report` at INFO,
+ * `platform.logsDropped` at WARN), kept when SystemLogLevel lets them through.
+ */
+function jsonLogLines(r: InvocationRecord): string[] {
+  const system = SYSTEM_LEVELS[r.logging?.systemLevel ?? "INFO"] ?? 1;
+  const time = (at: number): string => new Date(at).toISOString();
+  const out = [...r.initLines];
+  const info = system <= SYSTEM_LEVELS["INFO"]!;
+  if (info) {
+    const record = { requestId: r.requestId, version: r.executedVersion };
+    out.push(JSON.stringify({ time: time(r.startedAt), type: "platform.start", record }));
+  }
+  out.push(...r.lines);
+  const end = r.startedAt + r.durationMs;
+  if (r.droppedLines) {
+    const record = { reason: "The function wrote past its log rate", droppedRecords: r.droppedLines, droppedBytes: 0 };
+    out.push(JSON.stringify({ time: time(end), type: "platform.logsDropped", record }));
+  }
+  if (info) {
+    const metrics = {
+      durationMs: Number(r.durationMs.toFixed(3)),
+      billedDurationMs: r.billedDurationMs,
+      memorySizeMB: r.memorySizeMb,
+      maxMemoryUsedMB: r.maxMemoryUsedMb,
+      ...(r.initDurationMs !== undefined && { initDurationMs: Number(r.initDurationMs.toFixed(3)) }),
+    };
+    const status = platformStatus(r);
+    const record = {
+      requestId: r.requestId,
+      metrics,
+      status,
+      ...(status !== "success" && r.errorType !== undefined && { errorType: r.errorType }),
+    };
+    out.push(JSON.stringify({ time: time(end), type: "platform.report", record }));
+  }
+  return out;
 }

@@ -1,7 +1,7 @@
 import { pickAliasVersion, qualifierKind } from "../domain/alias-routing.js";
 import { LIMITS, type FunctionSpec } from "../domain/function-spec.js";
 import { type InvocationRecord, type InvokeOutcome, type InvokeResult } from "../domain/invocation.js";
-import { billedDuration, endLine, reportLine, startLine } from "../domain/log-lines.js";
+import { billedDuration } from "../domain/log-lines.js";
 import type { ConcurrencySlots } from "../ports/concurrency.js";
 import type { FunctionCatalog } from "../ports/function-catalog.js";
 import type { Instance, InstanceInvokeResult } from "../ports/instance-launcher.js";
@@ -25,14 +25,19 @@ export interface InvokerOptions {
   readonly slots?: ConcurrencySlots | undefined;
   /** Random numbers in [0, 1) for alias weights. */
   readonly random?: RandomSource | undefined;
-  /** Receives one record per call. */
-  readonly onRecord?: (record: InvocationRecord) => void;
+  /**
+   * Receives one record per call, as it is made: raw fields, nothing formatted. Keep it cheap (a
+   * telemetry sink queues it and hands it on off the request's path).
+   */
+  readonly onRecord?: ((record: InvocationRecord) => void) | undefined;
 }
 
 interface Resolved {
   readonly spec: FunctionSpec;
   readonly invokedArn: string;
 }
+
+const NO_LINES: readonly string[] = Object.freeze([]);
 
 /** How often an event is tried again after waiting on an instance that died before it began. */
 const MAX_UNSTARTED_ATTEMPTS = 3;
@@ -73,7 +78,7 @@ export class Invoker implements InvokeService {
     const throttle = typeof taken === "object" ? await taken : taken;
     if (throttle) {
       const outcome: InvokeOutcome = { kind: "throttled", reason: throttle };
-      return { outcome, record: this.#record({ spec, invokedArn, requestId, startedAt }, { outcome, logs: [] }) };
+      return { outcome, record: this.#record({ spec, invokedArn, requestId, startedAt, options }, { outcome }) };
     }
     const name = spec.functionName;
     this.#running.set(name, (this.#running.get(name) ?? 0) + 1);
@@ -95,23 +100,23 @@ export class Invoker implements InvokeService {
     payload: Buffer;
     options: InvokeOptions;
   }): Promise<InvokeResult> {
-    const { spec, requestId } = c;
+    const { spec } = c;
     let initDurationMs: number | undefined;
-    let initLogs: string[] = [];
+    let initLines: readonly string[] = NO_LINES;
     let result: InstanceInvokeResult;
+    let instance: Instance | undefined;
     for (let attempt = 1; ; attempt++) {
       const acquired = await this.#o.pool.acquire(spec);
       if (acquired.cold) {
         const launch = acquired.launch;
         initDurationMs = launch.initDurationMs;
-        initLogs = launch.initLogs;
+        initLines = launch.initLogs;
         if (!launch.ok) {
           const outcome: InvokeOutcome = { kind: "init-error", payload: launch.payload, errorType: launch.errorType };
-          const logs = [...initLogs, startLine(requestId, spec.version), endLine(requestId)];
-          return { outcome, record: this.#record(c, { outcome, logs, initDurationMs, status: "error" }) };
+          return { outcome, record: this.#record(c, { outcome, initLines, initDurationMs }) };
         }
       }
-      const instance = acquired.cold ? (acquired.launch.ok ? acquired.launch.instance : undefined) : acquired.instance;
+      instance = acquired.cold ? (acquired.launch.ok ? acquired.launch.instance : undefined) : acquired.instance;
       if (!instance) throw new Error("unreachable: launch failed");
       result = await this.#runOn(instance, c);
       if (result.kind === "ok" || result.kind === "function-error") this.#o.pool.release(instance, result.durationMs);
@@ -119,26 +124,17 @@ export class Invoker implements InvokeService {
       // An event that waited behind another on an instance that died never began: run it elsewhere.
       if (result.kind !== "unstarted" || this.#o.pool.closed || attempt >= MAX_UNSTARTED_ATTEMPTS) break;
     }
-    const durationMs = result.durationMs;
     const outcome = toOutcome(result);
-    const logs = [...initLogs, startLine(requestId, spec.version), ...result.logs];
-    if (result.kind === "timeout") {
-      logs.push(`${new Date().toISOString()} ${requestId} Task timed out after ${spec.timeoutSec.toFixed(2)} seconds`);
-    }
-    logs.push(endLine(requestId));
-    const status =
-      result.kind === "timeout"
-        ? "timeout"
-        : result.kind === "ok" || result.kind === "function-error"
-          ? undefined
-          : "error";
     const record = this.#record(c, {
       outcome,
-      logs,
+      initLines,
+      lines: result.logs,
       initDurationMs,
-      durationMs,
+      durationMs: result.durationMs,
       maxMemoryMb: result.maxMemoryMb,
-      status,
+      instanceId: instance.id,
+      logStreamName: instance.logStreamName,
+      droppedLines: result.droppedLines,
     });
     return { outcome, record };
   }
@@ -177,38 +173,30 @@ export class Invoker implements InvokeService {
 
   // Two arguments rather than one spread object: spreading into a literal with more properties is
   // a slow path in V8 (microseconds per call), and this runs once per invocation.
+  // Nothing is formatted here: the record carries the lines as they came (see invocationLogLines).
   #record(
     c: {
       readonly spec: FunctionSpec;
       readonly invokedArn: string;
       readonly requestId: string;
       readonly startedAt: number;
+      readonly options: InvokeOptions;
     },
     r: {
       outcome: InvokeOutcome;
-      logs: string[];
+      initLines?: readonly string[];
+      lines?: readonly string[];
       initDurationMs?: number | undefined;
       durationMs?: number;
       maxMemoryMb?: number;
-      status?: "timeout" | "error" | undefined;
+      instanceId?: string;
+      logStreamName?: string | undefined;
+      droppedLines?: number | undefined;
     },
   ): InvocationRecord {
     const durationMs = r.durationMs ?? 0;
     const billed = r.outcome.kind === "throttled" ? 0 : billedDuration(durationMs);
     const maxMemoryUsedMb = r.maxMemoryMb ?? 0;
-    if (r.outcome.kind !== "throttled") {
-      r.logs.push(
-        reportLine({
-          requestId: c.requestId,
-          durationMs,
-          billedDurationMs: billed,
-          memorySizeMb: c.spec.memoryMb,
-          maxMemoryUsedMb,
-          initDurationMs: r.initDurationMs,
-          status: r.status,
-        }),
-      );
-    }
     const record: InvocationRecord = {
       requestId: c.requestId,
       functionName: c.spec.functionName,
@@ -224,7 +212,14 @@ export class Invoker implements InvokeService {
       initDurationMs: r.initDurationMs,
       memorySizeMb: c.spec.memoryMb,
       maxMemoryUsedMb,
-      logs: r.logs,
+      traceId: c.options.traceId,
+      instanceId: r.instanceId,
+      logStreamName: r.logStreamName,
+      timeoutSec: c.spec.timeoutSec,
+      logging: c.spec.logging,
+      initLines: r.initLines ?? NO_LINES,
+      lines: r.lines ?? NO_LINES,
+      droppedLines: r.droppedLines || undefined,
     };
     this.#o.onRecord?.(record);
     return record;

@@ -25,6 +25,8 @@ export interface InstanceInvokeResult {
   readonly errorType?: string | undefined;
   /** The function's own log lines during the event, in order. */
   readonly logs: string[];
+  /** Lines dropped past the instance's log rate bound during the event. */
+  readonly droppedLines?: number | undefined;
   /** Peak resident memory of the instance so far, in MiB. */
   readonly maxMemoryMb: number;
   /** From the moment the instance took the event to its answer. */
@@ -35,6 +37,8 @@ export interface InstanceInvokeResult {
 export interface Instance {
   readonly id: string;
   readonly spec: FunctionSpec;
+  /** Its log stream (AWS_LAMBDA_LOG_STREAM_NAME), once it has a function. */
+  readonly logStreamName?: string | undefined;
   /** False once the process has exited or was stopped. */
   readonly alive: boolean;
   /**

@@ -24,12 +24,12 @@ export class FakeInvokeService implements InvokeService {
   readonly calls: FakeInvokeCall[] = [];
   /** How every call is answered at once (an error rejects it); undefined: by `finish()`. */
   answer: InvokeOutcome | Error | undefined;
-  /** The log lines of each record. */
-  logs: string[];
+  /** The function's own log lines of each record. */
+  lines: string[];
 
-  constructor(o: { answer?: InvokeOutcome | Error | undefined; logs?: string[] } = {}) {
+  constructor(o: { answer?: InvokeOutcome | Error | undefined; lines?: string[] } = {}) {
     this.answer = "answer" in o ? o.answer : OK_NULL;
-    this.logs = o.logs ?? [];
+    this.lines = o.lines ?? [];
   }
 
   invoke(target: InvokeTarget, payload: Buffer, options: InvokeOptions = {}): Promise<InvokeResult> {
@@ -60,7 +60,9 @@ export class FakeInvokeService implements InvokeService {
       billedDurationMs: 0,
       memorySizeMb: 128,
       maxMemoryUsedMb: 0,
-      logs: this.logs,
+      timeoutSec: 3,
+      initLines: [],
+      lines: this.lines,
     };
   }
 }

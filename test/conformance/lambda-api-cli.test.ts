@@ -24,6 +24,7 @@ import {
   startLambdaNode,
 } from "../helpers/lambda-node.js";
 import { tempDir, type TempDir } from "../helpers/temp-dir.js";
+import { invocationLogLines } from "../../src/domain/log-lines.js";
 
 /** Debian's awscli 2.x; a pyenv `aws` v1 shim may come first on PATH. */
 const AWS_CLI = "/usr/bin/aws";
@@ -210,7 +211,10 @@ describe("Lambda API with the AWS CLI v2", { concurrency: false }, () => {
     assert.deepEqual([dry.out.StatusCode, dry.body], [204, ""]);
     assert.equal(event.out.StatusCode, 202);
     // The queued event runs soon after the 202.
-    await node.recordWhere((r) => r.logs.some((l) => l.includes('{"async":"cli"}')), "the Event invocation");
+    await node.recordWhere(
+      (r) => invocationLogLines(r).some((l) => l.includes('{"async":"cli"}')),
+      "the Event invocation",
+    );
   });
 
   test("update-function-code, publish-version with --code-sha256 / --revision-id and their errors", async () => {

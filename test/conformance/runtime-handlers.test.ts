@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { FunctionSpec } from "../../src/domain/function-spec.js";
 import { fixtureSpec, testEngine, type TestEngine } from "../helpers/engine.js";
+import { invocationLogLines } from "../../src/domain/log-lines.js";
 
 type Call = Awaited<ReturnType<TestEngine["call"]>>;
 interface Case {
@@ -268,13 +269,14 @@ for (const channel of ["ipc", "runtime-api"] as const) {
       // No wait: the instance wrote the line before it asked for (IPC: read) the next event, so the
       // line reaches the node before the second answer, in either invocation's logs.
       const second = await engine.call("log-after", { n: 2 });
-      const all = [...first.record.logs, ...second.record.logs];
+      const all = [...invocationLogLines(first.record), ...invocationLogLines(second.record)];
       assert.equal(all.filter((l) => l.endsWith("\tINFO\tlogged after the answer 1")).length, 1, all.join("\n"));
-      const secondStart = second.record.logs.findIndex((l) => l.startsWith("START RequestId:"));
+      const secondStart = invocationLogLines(second.record).findIndex((l) => l.startsWith("START RequestId:"));
       const firstLine = all.findIndex((l) => l.endsWith("logged after the answer 1"));
       // In the first invocation's logs, or right after the second one's START line.
       assert.ok(
-        firstLine < first.record.logs.length || firstLine === first.record.logs.length + secondStart + 1,
+        firstLine < invocationLogLines(first.record).length ||
+          firstLine === invocationLogLines(first.record).length + secondStart + 1,
         all.join("\n"),
       );
     });
@@ -285,7 +287,7 @@ for (const channel of ["ipc", "runtime-api"] as const) {
         const r = await engine.call("exits");
         assert.equal(r.outcome.kind, "crashed");
         assert.ok(r.record.maxMemoryUsedMb >= 20, `Max Memory Used ${r.record.maxMemoryUsedMb} MB`);
-        assert.match(r.record.logs.at(-1) ?? "", /\tMax Memory Used: [1-9]\d* MB\t/);
+        assert.match(invocationLogLines(r.record).at(-1) ?? "", /\tMax Memory Used: [1-9]\d* MB\t/);
       });
 
       it("an idle instance is frozen: timers left by one invocation run only once the next has arrived", async () => {
@@ -297,8 +299,8 @@ for (const channel of ["ipc", "runtime-api"] as const) {
         // Not fired while idle; fired during the second invocation, whose logs carry its line.
         assert.deepEqual(second.body, { atStart: 0, after: 1 });
         assert.ok(
-          second.record.logs.some((l) => l.endsWith("\tINFO\tbackground timer fired")),
-          second.record.logs.join("\n"),
+          invocationLogLines(second.record).some((l) => l.endsWith("\tINFO\tbackground timer fired")),
+          invocationLogLines(second.record).join("\n"),
         );
       });
     }
@@ -321,7 +323,7 @@ for (const channel of ["ipc", "runtime-api"] as const) {
       engine.catalog.put(fixtureSpec("cjs", "index.logs", { functionName: "logs" }));
       const r = await engine.call("logs");
       const id = r.record.requestId;
-      const app = r.record.logs.filter((l) => l.includes(`\t${id}\t`));
+      const app = invocationLogLines(r.record).filter((l) => l.includes(`\t${id}\t`));
       assert.match(app[0] ?? "", new RegExp(`^\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z\\t${id}\\tINFO\\tlog line \\{ a: 1 \\}$`));
       for (const level of ["WARN", "ERROR", "DEBUG"])
         assert.ok(
@@ -329,10 +331,10 @@ for (const channel of ["ipc", "runtime-api"] as const) {
           level,
         );
       assert.ok(app.some((l) => l.endsWith("\tINFO\tanswer is 42")));
-      assert.equal(r.record.logs[0], `START RequestId: ${id} Version: $LATEST`);
-      assert.ok(r.record.logs.includes(`END RequestId: ${id}`));
+      assert.equal(invocationLogLines(r.record)[0], `START RequestId: ${id} Version: $LATEST`);
+      assert.ok(invocationLogLines(r.record).includes(`END RequestId: ${id}`));
       assert.match(
-        r.record.logs.at(-1) ?? "",
+        invocationLogLines(r.record).at(-1) ?? "",
         /^REPORT RequestId: .*\tDuration: [\d.]+ ms\tBilled Duration: \d+ ms\tMemory Size: 128 MB\tMax Memory Used: \d+ MB\t/,
       );
     });

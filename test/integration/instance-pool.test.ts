@@ -4,6 +4,7 @@ import { describe, it } from "node:test";
 import { ManualClock } from "../../src/shared/clock.js";
 import { fixtureSpec, testEngine } from "../helpers/engine.js";
 import { waitUntil } from "../helpers/wait.js";
+import { invocationLogLines } from "../../src/domain/log-lines.js";
 
 describe("instance pool", () => {
   it("reaps idle instances after the idle time (simulated clock)", async () => {
@@ -131,7 +132,7 @@ describe("events handed ahead to a busy instance (burst smoothing)", () => {
       );
       for (const r of results) {
         assert.ok(r.record.durationMs >= 19 && r.record.durationMs < 200, `duration ${r.record.durationMs}`);
-        assert.equal(r.record.logs.filter((l) => l.startsWith("START ")).length, 1);
+        assert.equal(invocationLogLines(r.record).filter((l) => l.startsWith("START ")).length, 1);
       }
     } finally {
       await engine.close();
@@ -191,7 +192,7 @@ describe("events handed ahead to a busy instance (burst smoothing)", () => {
       assert.notEqual(body.instance, first.instance, "it ran on a new instance");
       assert.equal(body.served, 1);
       assert.ok(b.record.initDurationMs !== undefined);
-      assert.equal(b.record.logs.filter((l) => l.startsWith("START ")).length, 1);
+      assert.equal(invocationLogLines(b.record).filter((l) => l.startsWith("START ")).length, 1);
     } finally {
       await engine.close();
     }
@@ -254,7 +255,9 @@ describe("custom runtime through the Runtime API", () => {
       const first = await engine.call("py", { hello: "world" });
       assert.deepEqual(first.body, { hello: "world", handledBy: "provided-python" });
       assert.ok(
-        first.record.logs.includes(`provided-python got request ${first.record.requestId} (handler bootstrap)`),
+        invocationLogLines(first.record).includes(
+          `provided-python got request ${first.record.requestId} (handler bootstrap)`,
+        ),
       );
       assert.notEqual(first.record.initDurationMs, undefined);
       const second = await engine.call("py", { n: 2 });

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { getPriority } from "node:os";
 import { after, before, describe, it } from "node:test";
 import { fixtureSpec, testEngine, type TestEngine } from "../helpers/engine.js";
+import { invocationLogLines } from "../../src/domain/log-lines.js";
 
 describe("isolation and limits", { concurrency: 3 }, () => {
   let engine: TestEngine;
@@ -67,7 +68,9 @@ describe("isolation and limits", { concurrency: 3 }, () => {
       errorMessage: `RequestId: ${r.record.requestId} Error: Task timed out after 1.00 seconds`,
     });
     assert.ok(took >= 990 && took < 2500, `timed out after ${took} ms`);
-    assert.ok(r.record.logs.some((l) => l.endsWith(`${r.record.requestId} Task timed out after 1.00 seconds`)));
+    assert.ok(
+      invocationLogLines(r.record).some((l) => l.endsWith(`${r.record.requestId} Task timed out after 1.00 seconds`)),
+    );
     const again = await engine.call("slow", { ms: 10 });
     assert.equal(again.outcome.kind, "ok");
     assert.notEqual(again.record.initDurationMs, undefined, "a fresh instance (cold start) serves the next call");
@@ -90,7 +93,7 @@ describe("isolation and limits", { concurrency: 3 }, () => {
     assert.equal(r.outcome.kind, "timeout");
     assert.ok(r.record.maxMemoryUsedMb >= 80, `Max Memory Used ${r.record.maxMemoryUsedMb} MB after filling 80 MiB`);
     assert.ok(r.record.maxMemoryUsedMb < 256, `Max Memory Used ${r.record.maxMemoryUsedMb} MB`);
-    const report = r.record.logs.at(-1) ?? "";
+    const report = invocationLogLines(r.record).at(-1) ?? "";
     assert.ok(report.includes(`\tMax Memory Used: ${r.record.maxMemoryUsedMb} MB\t`), report);
     assert.ok(report.endsWith("Status: timeout\t"), report);
   });
@@ -116,7 +119,7 @@ describe("isolation and limits", { concurrency: 3 }, () => {
     engine.catalog.put(fixtureSpec("cjs", "index.exit1", { functionName: "crash" }));
     const r = await engine.call("crash");
     assert.equal(r.outcome.kind, "crashed");
-    assert.ok(r.record.logs.some((l) => l.includes("REPORT") && l.includes("Status: error")));
+    assert.ok(invocationLogLines(r.record).some((l) => l.includes("REPORT") && l.includes("Status: error")));
     engine.catalog.put(fixtureSpec("cjs", "index.counter", { functionName: "crash", revision: "r2" }));
     assert.deepEqual((await engine.call("crash")).body, { count: 1 });
   });
@@ -129,8 +132,8 @@ describe("isolation and limits", { concurrency: 3 }, () => {
     assert.deepEqual([first.body, second.body, third.body], [{ count: 1 }, { count: 2 }, { count: 3 }]);
     assert.notEqual(first.record.initDurationMs, undefined);
     assert.equal(second.record.initDurationMs, undefined);
-    assert.ok(first.record.logs.at(-1)?.includes("Init Duration:"));
-    assert.ok(!second.record.logs.at(-1)?.includes("Init Duration:"));
+    assert.ok(invocationLogLines(first.record).at(-1)?.includes("Init Duration:"));
+    assert.ok(!invocationLogLines(second.record).at(-1)?.includes("Init Duration:"));
   });
 });
 

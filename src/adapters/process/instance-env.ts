@@ -33,7 +33,7 @@ export function instanceEnv(
     AWS_LAMBDA_FUNCTION_NAME: spec.functionName,
     AWS_LAMBDA_FUNCTION_VERSION: spec.version,
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(spec.memoryMb),
-    AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${spec.functionName}`,
+    AWS_LAMBDA_LOG_GROUP_NAME: spec.logging?.group ?? `/aws/lambda/${spec.functionName}`,
     AWS_LAMBDA_LOG_STREAM_NAME: logStreamName(spec.version, ids.streamHex, ids.now),
     AWS_LAMBDA_INITIALIZATION_TYPE: "on-demand",
     AWS_REGION: spec.region,
@@ -49,6 +49,11 @@ export function instanceEnv(
     PATH: platform.path,
     TMPDIR: "/tmp",
   });
+  // As Lambda sets them for JSON logs: the runtime formats and filters the function's lines.
+  if (spec.logging?.format === "JSON") {
+    env["AWS_LAMBDA_LOG_FORMAT"] = "JSON";
+    env["AWS_LAMBDA_LOG_LEVEL"] = spec.logging.applicationLevel ?? "INFO";
+  }
   if (platform.nodePath?.length) env["NODE_PATH"] = platform.nodePath.join(":");
   return env;
 }

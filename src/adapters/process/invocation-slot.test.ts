@@ -177,3 +177,44 @@ describe("InvocationSlot with several events waiting ahead", () => {
     );
   });
 });
+
+describe("InvocationSlot line budget", () => {
+  it("drops and counts the lines past the instance's rate, and lets lines through again as time passes", async () => {
+    const clock = new ManualClock(1_000_000);
+    const slot = new InvocationSlot(clock, () => undefined, {
+      linesPerSecond: 10,
+      bytesPerSecond: 1_000_000,
+      burstSeconds: 1,
+    });
+    const run = slot.start(request("a"));
+    for (let i = 0; i < 25; i++) slot.log(`burst ${i}`);
+    clock.advance(500);
+    for (let i = 0; i < 10; i++) slot.log(`later ${i}`);
+    slot.finish(slot.current!, { kind: "ok", payload: Buffer.from("1") });
+    const result = await run;
+    assert.equal(result.logs.length, 15, "10 of the burst, 5 refilled in half a second");
+    assert.equal(result.logs[9], "burst 9");
+    assert.equal(result.logs[10], "later 0");
+    assert.equal(result.droppedLines, 20);
+  });
+
+  it("bounds bytes as well as lines: a few huge lines use the budget up", async () => {
+    const clock = new ManualClock(0);
+    const slot = new InvocationSlot(clock, () => undefined, {
+      linesPerSecond: 1000,
+      bytesPerSecond: 1000,
+      burstSeconds: 1,
+    });
+    const run = slot.start(request("a"));
+    slot.log("x".repeat(600));
+    slot.log("y".repeat(600));
+    slot.log("small");
+    slot.finish(slot.current!, { kind: "ok", payload: Buffer.from("1") });
+    const result = await run;
+    assert.deepEqual(
+      result.logs.map((l) => l.slice(0, 5)),
+      ["xxxxx", "small"],
+    );
+    assert.equal(result.droppedLines, 1);
+  });
+});

@@ -3,18 +3,21 @@ import type { InstanceInvokeRequest, InstanceInvokeResult } from "../../ports/in
 import type { Clock } from "../../shared/clock.js";
 import { Deadline } from "../../shared/deadline.js";
 import { crashError, type ProcessExit } from "./exit-outcome.js";
+import { LineBudget, type LineBudgetOptions } from "./line-budget.js";
 
 /** The invocation an instance is running: its request, the log lines it wrote so far, and its answer. */
 export interface RunningInvocation {
   readonly request: InstanceInvokeRequest;
   logs: string[];
+  /** Lines dropped past the instance's line budget while it ran (or waited to be counted). */
+  dropped: number;
   readonly resolve: (r: InstanceInvokeResult) => void;
   /** Started when the event begins (not while it waits ahead); also measures its duration. */
   deadline: Deadline | undefined;
 }
 
 /** How an invocation ended; the slot adds its logs, its duration and the instance's peak memory. */
-export type InvocationOutcome = Omit<InstanceInvokeResult, "logs" | "maxMemoryMb" | "durationMs"> & {
+export type InvocationOutcome = Omit<InstanceInvokeResult, "logs" | "maxMemoryMb" | "durationMs" | "droppedLines"> & {
   /** The duration as the instance measured it, when it did; otherwise the slot's own. */
   readonly durationMs?: number | undefined;
 };
@@ -64,17 +67,20 @@ export class InvocationSlot {
   /** After a timeout: the first waiting event may have begun (the one before it was answered). */
   #headMayHaveBegun = false;
   #held: string[] = [];
+  #heldDropped = 0;
   #maxMemoryMb = 0;
   readonly #clock: Clock;
   readonly #onDeadline: () => void;
+  readonly #budget: LineBudget;
 
   /**
    * Deadlines run on `clock` (the real one: function code keeps real time). `onDeadline` kills the
    * instance when an invocation outlives its deadline; the slot then answers with a timeout.
    */
-  constructor(clock: Clock, onDeadline: () => void) {
+  constructor(clock: Clock, onDeadline: () => void, budget?: LineBudgetOptions) {
     this.#clock = clock;
     this.#onDeadline = onDeadline;
+    this.#budget = new LineBudget(clock, budget);
   }
 
   /** The invocation running now, if any. */
@@ -99,7 +105,7 @@ export class InvocationSlot {
    */
   start(request: InstanceInvokeRequest): Promise<InstanceInvokeResult> {
     return new Promise((resolve) => {
-      const entry: RunningInvocation = { request, logs: [], resolve, deadline: undefined };
+      const entry: RunningInvocation = { request, logs: [], dropped: 0, resolve, deadline: undefined };
       if (this.#current) this.#queue.push(entry);
       else this.#begin(entry);
     });
@@ -108,11 +114,18 @@ export class InvocationSlot {
   #begin(entry: RunningInvocation): void {
     entry.deadline = Deadline.start(this.#clock, entry.request.timeoutMs, () => this.#timeOut(entry));
     if (this.#held.length > 0) entry.logs = this.takeHeld();
+    entry.dropped = this.#heldDropped;
+    this.#heldDropped = 0;
     this.#current = entry;
   }
 
   /** Adds a line to the running invocation's logs, or holds it when none is running. */
   log(line: string): void {
+    if (!this.#budget.take(line.length)) {
+      if (this.#current) this.#current.dropped++;
+      else this.#heldDropped++;
+      return;
+    }
     if (this.#current) {
       this.#current.logs.push(line);
       return;
@@ -195,6 +208,7 @@ export class InvocationSlot {
       logs: entry.logs,
       maxMemoryMb: this.#maxMemoryMb,
       durationMs,
+      droppedLines: entry.dropped,
     });
   }
 

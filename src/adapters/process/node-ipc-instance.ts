@@ -50,6 +50,7 @@ const SEPARATE_BODY_BYTES = 64 * 1024;
  */
 export class NodeIpcInstance implements Instance {
   readonly id: string;
+  logStreamName: string | undefined;
   readonly takesEventAhead = true;
   #spec: FunctionSpec | undefined;
   readonly #proc: SpawnedProcess;
@@ -130,6 +131,7 @@ export class NodeIpcInstance implements Instance {
     init: { env: Record<string, string>; taskRoot: string; limits: InstanceLimits },
   ): Promise<InitReply> {
     this.#spec = spec;
+    this.logStreamName = init.env["AWS_LAMBDA_LOG_STREAM_NAME"];
     if (!this.#alive) return this.#deadInit();
     try {
       await this.#proc.assign(spec.codeDir, init.limits);

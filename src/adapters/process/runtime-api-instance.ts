@@ -40,6 +40,7 @@ interface PendingAnswer {
 /** An instance of any runtime that speaks the Lambda Runtime API over HTTP (a `bootstrap` executable). */
 export class RuntimeApiInstance implements Instance {
   readonly id: string;
+  logStreamName: string | undefined;
   /** A Runtime API process asks for its next event itself. */
   readonly takesEventAhead = false;
   readonly spec: FunctionSpec;
@@ -66,6 +67,7 @@ export class RuntimeApiInstance implements Instance {
   /** Starts the runtime and waits for its first `next` (ready) or its init failure. */
   static async launch(options: RuntimeApiLaunchOptions): Promise<LaunchResult> {
     const instance = new RuntimeApiInstance(options.id, options.spec, options.clock);
+    instance.logStreamName = options.env["AWS_LAMBDA_LOG_STREAM_NAME"];
     const started = options.clock.monotonicNow();
     const address = await instance.#server.listen();
     const init = new Promise<RuntimeApiReport | { kind: "exit"; how: string }>((r) => (instance.#onInit = r));

@@ -1,6 +1,7 @@
 import { invokeAccess } from "./access.js";
 import { LIMITS } from "../../domain/function-spec.js";
 import type { InvokeResult } from "../../domain/invocation.js";
+import { invocationLogLines } from "../../domain/log-lines.js";
 import { PlatformError } from "../../shared/errors.js";
 import type { ApiRequest, ApiResponse } from "../types.js";
 import type { LambdaApiDeps, LambdaOperation } from "./deps.js";
@@ -80,7 +81,7 @@ function invokeResponse(result: InvokeResult, tail: boolean): ApiResponse {
     "X-Amz-Executed-Version": result.record.executedVersion,
   };
   if (outcome.kind !== "ok") headers["X-Amz-Function-Error"] = "Unhandled";
-  if (tail) headers["X-Amz-Log-Result"] = logTail(result.record.logs);
+  if (tail) headers["X-Amz-Log-Result"] = logTail(invocationLogLines(result.record));
   return { status: 200, headers, body: outcome.payload };
 }
 

@@ -1,0 +1,130 @@
+/**
+ * Telemetry on vs off: gateway → function requests/s (wrk, 50 connections) through one engine and
+ * gateway, alternating rounds with the record channel's subscribers attached (the log writer into a
+ * SQLite log store on a file, plus a counting listener as metrics would add) and detached (no
+ * subscriber: records cost nothing past their fields). Same instances, same run; median of the
+ * rounds each way. Target: on/off ≥ 0.95.
+ * Run: npm run build && node dist/bench/telemetry.bench.js   Knobs: BENCH_ROUNDS=3 BENCH_DURATION=5
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
+import { join } from "node:path";
+import { SqliteLogStore } from "../src/adapters/sqlite/log-store.js";
+import type { DeployedApi } from "../src/domain/deployed-api.js";
+import { Gateway } from "../src/gateway/gateway.js";
+import { systemClock } from "../src/shared/clock.js";
+import { randomIds } from "../src/shared/ids.js";
+import { LogWriter, RecordChannel } from "../src/telemetry/index.js";
+import { fixtureSpec, testEngine } from "../test/helpers/engine.js";
+import { ROOT } from "../test/helpers/paths.js";
+import { fmt, median } from "./stats.js";
+import { spawn } from "node:child_process";
+import { hasWrk } from "./wrk.js";
+
+const ROUNDS = Number(process.env["BENCH_ROUNDS"] ?? 3);
+const DURATION = Number(process.env["BENCH_DURATION"] ?? 5);
+const INSTANCES = 2 * availableParallelism();
+
+/** wrk in a child process, awaited (the gateway runs in this process: spawnSync would stall it). */
+function wrk(url: string, seconds: number): Promise<{ rps: number; bad: string }> {
+  const args = ["-t2", "-c50", `-d${seconds}s`, "-H", "Host: bench.execute-api.localhost", url];
+  return new Promise((resolve, reject) => {
+    const child = spawn("wrk", args, { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.on("error", reject);
+    child.on("close", () =>
+      resolve({
+        rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN),
+        bad: /Non-2xx or 3xx responses: \d+|Socket errors: .*/.exec(out)?.[0] ?? "",
+      }),
+    );
+  });
+}
+
+async function main(): Promise<void> {
+  if (!hasWrk()) throw new Error("wrk is not installed (apt-get install wrk)");
+  const dir = mkdtempSync(join(tmpdir(), "haneul-telemetry-bench-"));
+  const channel = new RecordChannel();
+  const store = SqliteLogStore.open({ path: join(dir, "logs.db") });
+  const writer = new LogWriter({ store, clock: systemClock, onError: (m, e) => console.error(m, e) });
+  let counted = 0;
+  const spec = {
+    ...fixtureSpec("x", "index.handler"),
+    functionName: "noop",
+    codeDir: join(ROOT, "bench", "fixtures", "noop"),
+  };
+  const engine = await testEngine([spec], {
+    sandbox: "off",
+    scaleOutAfter: INSTANCES,
+    scaleOutWaitMs: 250,
+    instanceNice: 10,
+    onRecord: channel.publish,
+  });
+  const gateway = new Gateway({
+    invoker: engine.invoker,
+    clock: systemClock,
+    ids: randomIds,
+    region: "us-east-1",
+    accountId: "000000000000",
+  });
+  const api: DeployedApi = {
+    apiId: "bench",
+    name: "bench",
+    protocol: "HTTP",
+    binaryMediaTypes: [],
+    stages: [
+      {
+        stageName: "$default",
+        variables: {},
+        deployment: {
+          deploymentId: "d1",
+          routes: [
+            {
+              routeKey: "GET /",
+              integration: { functionName: "noop", payloadFormatVersion: "2.0", timeoutMs: 30_000 },
+            },
+          ],
+        },
+      },
+    ],
+  };
+  gateway.setApis([api]);
+  const port = await gateway.listen(0, "127.0.0.1");
+  const url = `http://127.0.0.1:${port}/`;
+  try {
+    for (let round = 0; round < 3; round++) {
+      await Promise.all(
+        Array.from({ length: INSTANCES }, () => engine.invoker.invoke({ functionName: "noop" }, Buffer.from("{}"))),
+      );
+    }
+    await wrk(url, 3);
+    const on: number[] = [];
+    const off: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const o = await wrk(url, DURATION);
+      if (o.bad) console.log(`off round: ${o.bad}`);
+      off.push(o.rps);
+      const subscriptions = [channel.subscribe(writer.write), channel.subscribe(() => void counted++)];
+      const o2 = await wrk(url, DURATION);
+      if (o2.bad) console.log(`on round: ${o2.bad}`);
+      on.push(o2.rps);
+      await writer.flush();
+      for (const unsubscribe of subscriptions) unsubscribe();
+    }
+    const stored = (await store.readEvents({ groupName: "/aws/lambda/noop", descending: true, limit: 1 })).length;
+    console.log(`rounds: ${ROUNDS} × ${DURATION} s each way, 50 connections, ${INSTANCES} instances, sandbox off`);
+    console.log(`telemetry off: ${off.map((r) => fmt(r, 0)).join(", ")} req/s (median ${fmt(median(off), 0)})`);
+    console.log(`telemetry on:  ${on.map((r) => fmt(r, 0)).join(", ")} req/s (median ${fmt(median(on), 0)})`);
+    console.log(
+      `on/off: ${fmt(median(on) / median(off), 3)}; records counted while on: ${counted}; log events stored: ${stored > 0 ? "yes" : "NO"}`,
+    );
+  } finally {
+    await gateway.close();
+    await engine.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,80 @@
+/** Rows of the log tables and the event query, shared by the SQLite and PostgreSQL log stores. */
+import type { EventQuery, LogGroupRecord, LogStreamRecord } from "../ports/log-store.js";
+
+/** A log_groups row (PostgreSQL gives BIGINT columns as strings). */
+export interface GroupRow {
+  readonly name: string;
+  readonly created_at: number | string;
+  readonly retention_days: number | null;
+  readonly log_group_class: string;
+  readonly tags: string;
+}
+
+/** A log_streams row joined with its group's name. */
+export interface StreamRow {
+  readonly group_name: string;
+  readonly name: string;
+  readonly created_at: number | string;
+  readonly first_event_at: number | string | null;
+  readonly last_event_at: number | string | null;
+  readonly last_ingestion_at: number | string | null;
+}
+
+/** A row of the event query. */
+export interface EventRow {
+  readonly id: number;
+  readonly stream: string;
+  readonly ts: number;
+  readonly ingested_at: number;
+  readonly message: string;
+}
+
+const num = (v: number | string | null): number | undefined => (v === null ? undefined : Number(v));
+
+/** A group record from its row. */
+export function groupOf(r: GroupRow): LogGroupRecord {
+  return {
+    name: r.name,
+    createdAt: Number(r.created_at),
+    retentionDays: r.retention_days ?? undefined,
+    logGroupClass: r.log_group_class,
+    tags: JSON.parse(r.tags) as Record<string, string>,
+  };
+}
+
+/** A stream record from its row. */
+export function streamOf(r: StreamRow): LogStreamRecord {
+  return {
+    groupName: r.group_name,
+    name: r.name,
+    createdAt: Number(r.created_at),
+    firstEventAt: num(r.first_event_at),
+    lastEventAt: num(r.last_event_at),
+    lastIngestionAt: num(r.last_ingestion_at),
+  };
+}
+
+/**
+ * The SELECT of an event query, with placeholders `?` (SQLite) or `$n` (PostgreSQL). Numbers are
+ * read as float8 on PostgreSQL so that they come back as numbers.
+ */
+export function eventsSql(q: EventQuery, style: "?" | "$"): { sql: string; params: unknown[] } {
+  const params: unknown[] = [];
+  const p = (v: unknown): string => {
+    params.push(v);
+    return style === "?" ? "?" : `$${params.length}`;
+  };
+  const n = (col: string): string => (style === "$" ? `${col}::float8` : col);
+  const where = [`e.group_id = (SELECT id FROM log_groups WHERE name = ${p(q.groupName)})`];
+  if (q.streamNames && q.streamNames.length > 0) where.push(`s.name IN (${q.streamNames.map((s) => p(s)).join(", ")})`);
+  if (q.streamPrefix) where.push(`substr(s.name, 1, ${p(q.streamPrefix.length)}) = ${p(q.streamPrefix)}`);
+  if (q.startTime !== undefined) where.push(`e.ts >= ${p(q.startTime)}`);
+  if (q.endTime !== undefined) where.push(`e.ts < ${p(q.endTime)}`);
+  const dir = q.descending ? "DESC" : "ASC";
+  if (q.after) where.push(`(e.ts, e.id) ${q.descending ? "<" : ">"} (${p(q.after.timestamp)}, ${p(q.after.id)})`);
+  const sql =
+    `SELECT ${n("e.id")} AS id, s.name AS stream, ${n("e.ts")} AS ts, ${n("e.ingested_at")} AS ingested_at, e.message` +
+    ` FROM log_events e JOIN log_streams s ON s.id = e.stream_id WHERE ${where.join(" AND ")}` +
+    ` ORDER BY e.ts ${dir}, e.id ${dir} LIMIT ${p(q.limit)}`;
+  return { sql, params };
+}

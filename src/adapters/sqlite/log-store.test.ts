@@ -1,0 +1,19 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after } from "node:test";
+import { runLogStoreContract } from "../../ports/log-store.contract.js";
+import { SqliteLogStore } from "./log-store.js";
+
+const dirs: string[] = [];
+after(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+function tempDb(): string {
+  const d = mkdtempSync(join(tmpdir(), "haneul-logstore-"));
+  dirs.push(d);
+  return join(d, "haneul.db");
+}
+
+runLogStoreContract("SQLite file", () => Promise.resolve(SqliteLogStore.open({ path: tempDb() })));
+runLogStoreContract("SQLite :memory:", () => Promise.resolve(SqliteLogStore.open({ path: ":memory:" })));

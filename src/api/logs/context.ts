@@ -1,0 +1,10 @@
+import type { LogStore } from "../../ports/log-store.js";
+import type { Clock } from "../../shared/clock.js";
+
+/** What the Logs API's handlers work with. */
+export interface LogsContext {
+  readonly store: LogStore;
+  readonly clock: Clock;
+  /** `arn:aws:logs:<region>:<account>:log-group:<name>` */
+  readonly groupArn: (name: string) => string;
+}

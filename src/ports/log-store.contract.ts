@@ -1,0 +1,183 @@
+/**
+ * The contract every LogStore adapter passes (SQLite file and memory; PostgreSQL runs it too).
+ * `open` gives a fresh, empty store per test.
+ */
+import assert from "node:assert/strict";
+import { afterEach, beforeEach, describe, test } from "node:test";
+import { DAY_MS, type LogEventInput, type LogGroupRecord, type LogStore } from "./log-store.js";
+
+const T0 = 1_700_000_000_000;
+
+/** A group record; fields overridable. */
+export function sampleGroup(name: string, over: Partial<LogGroupRecord> = {}): LogGroupRecord {
+  return { name, createdAt: T0, tags: {}, logGroupClass: "STANDARD", ...over };
+}
+
+function ev(streamName: string, timestamp: number, message: string, groupName = "/aws/lambda/f"): LogEventInput {
+  return { groupName, streamName, timestamp, message };
+}
+
+/** Runs the LogStore contract against the adapter `open` makes. */
+export function runLogStoreContract(name: string, open: () => Promise<LogStore>): void {
+  void describe(`LogStore contract: ${name}`, () => {
+    let store: LogStore;
+    beforeEach(async () => {
+      store = await open();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    void test("groups: created once, listed by name with a prefix and pages, retention and tags kept", async () => {
+      assert.equal(await store.createGroup(sampleGroup("/aws/lambda/b")), true);
+      assert.equal(await store.createGroup(sampleGroup("/aws/lambda/b")), false);
+      await store.createGroup(sampleGroup("/aws/lambda/a", { tags: { team: "x" } }));
+      await store.createGroup(sampleGroup("/other"));
+      const page1 = await store.listGroups({ prefix: "/aws/", limit: 1 });
+      assert.deepEqual(
+        page1.map((g) => g.name),
+        ["/aws/lambda/a"],
+      );
+      const page2 = await store.listGroups({ prefix: "/aws/", after: "/aws/lambda/a", limit: 10 });
+      assert.deepEqual(
+        page2.map((g) => g.name),
+        ["/aws/lambda/b"],
+      );
+      assert.deepEqual((await store.getGroup("/aws/lambda/a"))?.tags, { team: "x" });
+      assert.equal(await store.getGroup("/AWS/lambda/a"), undefined, "names are exact");
+      assert.equal(await store.setRetention("/aws/lambda/a", 7), true);
+      assert.equal((await store.getGroup("/aws/lambda/a"))?.retentionDays, 7);
+      assert.equal(await store.setRetention("/aws/lambda/a", null), true);
+      assert.equal((await store.getGroup("/aws/lambda/a"))?.retentionDays, undefined);
+      assert.equal(await store.setRetention("/missing", 7), false);
+      assert.equal(await store.setTags("/aws/lambda/a", { a: "1" }), true);
+      assert.deepEqual((await store.getGroup("/aws/lambda/a"))?.tags, { a: "1" });
+      assert.equal(await store.deleteGroup("/aws/lambda/a"), true);
+      assert.equal(await store.deleteGroup("/aws/lambda/a"), false);
+      assert.equal(await store.getGroup("/aws/lambda/a"), undefined);
+    });
+
+    void test("streams: need their group, are created once and listed by name", async () => {
+      assert.equal(await store.createStream("/g", "s1", T0), "no-group");
+      await store.createGroup(sampleGroup("/g"));
+      assert.equal(await store.createStream("/g", "s2", T0), "created");
+      assert.equal(await store.createStream("/g", "s2", T0), "exists");
+      await store.createStream("/g", "s1", T0 + 1);
+      await store.createStream("/g", "t1", T0 + 1);
+      const listed = await store.listStreams("/g", { prefix: "s", limit: 10 });
+      assert.deepEqual(
+        listed.map((s) => s.name),
+        ["s1", "s2"],
+      );
+      assert.equal(listed[0]?.createdAt, T0 + 1);
+      assert.equal(listed[0]?.lastEventAt, undefined);
+      assert.equal(await store.deleteStream("/g", "s1"), true);
+      assert.equal(await store.getStream("/g", "s1"), undefined);
+      assert.equal((await store.getStream("/g", "s2"))?.groupName, "/g");
+    });
+
+    void test("append with create makes the group and stream; events come back in order with their times", async () => {
+      await store.append([ev("a", T0 + 2, "two"), ev("a", T0 + 1, "one"), ev("b", T0 + 1, "b-one")], T0 + 10, {
+        create: true,
+      });
+      assert.equal((await store.getGroup("/aws/lambda/f"))?.logGroupClass, "STANDARD");
+      const stream = await store.getStream("/aws/lambda/f", "a");
+      assert.equal(stream?.firstEventAt, T0 + 1);
+      assert.equal(stream?.lastEventAt, T0 + 2);
+      assert.equal(stream?.lastIngestionAt, T0 + 10);
+      const all = await store.readEvents({ groupName: "/aws/lambda/f", limit: 10 });
+      assert.deepEqual(
+        all.map((e) => [e.streamName, e.timestamp, e.message, e.ingestionTime]),
+        [
+          ["a", T0 + 1, "one", T0 + 10],
+          ["b", T0 + 1, "b-one", T0 + 10],
+          ["a", T0 + 2, "two", T0 + 10],
+        ],
+      );
+      const onlyA = await store.readEvents({ groupName: "/aws/lambda/f", streamNames: ["a"], limit: 10 });
+      assert.deepEqual(
+        onlyA.map((e) => e.message),
+        ["one", "two"],
+      );
+      const byPrefix = await store.readEvents({ groupName: "/aws/lambda/f", streamPrefix: "b", limit: 10 });
+      assert.deepEqual(
+        byPrefix.map((e) => e.message),
+        ["b-one"],
+      );
+    });
+
+    void test("append without create refuses a stream that does not exist, and stores nothing of the batch", async () => {
+      await store.createGroup(sampleGroup("/aws/lambda/f"));
+      await store.createStream("/aws/lambda/f", "a", T0);
+      await assert.rejects(store.append([ev("a", T0, "kept?"), ev("missing", T0, "x")], T0));
+      assert.deepEqual(await store.readEvents({ groupName: "/aws/lambda/f", limit: 10 }), []);
+    });
+
+    void test("reads page by cursor both ways, within a time range", async () => {
+      const batch = Array.from({ length: 50 }, (_, i) => ev("s", T0 + Math.floor(i / 2), `m${i}`));
+      await store.append(batch, T0, { create: true });
+      const seen: string[] = [];
+      let after: { timestamp: number; id: number } | undefined;
+      for (;;) {
+        const page = await store.readEvents({ groupName: "/aws/lambda/f", after, limit: 7 });
+        if (page.length === 0) break;
+        seen.push(...page.map((e) => e.message));
+        const last = page.at(-1);
+        after = last && { timestamp: last.timestamp, id: last.id };
+      }
+      assert.deepEqual(
+        seen,
+        batch.map((e) => e.message),
+      );
+      const newest = await store.readEvents({ groupName: "/aws/lambda/f", descending: true, limit: 3 });
+      assert.deepEqual(
+        newest.map((e) => e.message),
+        ["m49", "m48", "m47"],
+      );
+      const ranged = await store.readEvents({
+        groupName: "/aws/lambda/f",
+        startTime: T0 + 3,
+        endTime: T0 + 5,
+        limit: 99,
+      });
+      assert.deepEqual(
+        ranged.map((e) => e.message),
+        ["m6", "m7", "m8", "m9"],
+      );
+    });
+
+    void test("expire deletes the events older than each group's retention, and only those", async () => {
+      await store.append([ev("s", T0, "old"), ev("s", T0 + 2 * DAY_MS, "new")], T0, { create: true });
+      await store.append([ev("s", T0, "kept forever", "/keep")], T0, { create: true });
+      assert.equal(await store.expire(T0 + 3 * DAY_MS), 0, "no retention: nothing expires");
+      await store.setRetention("/aws/lambda/f", 1);
+      assert.equal(await store.expire(T0 + 3 * DAY_MS - 1), 1);
+      const left = await store.readEvents({ groupName: "/aws/lambda/f", limit: 10 });
+      assert.deepEqual(
+        left.map((e) => e.message),
+        ["new"],
+      );
+      assert.equal((await store.readEvents({ groupName: "/keep", limit: 10 })).length, 1);
+    });
+
+    void test("deleting a group deletes its events; a group made again is empty", async () => {
+      await store.append([ev("s", T0, "x")], T0, { create: true });
+      await store.deleteGroup("/aws/lambda/f");
+      await store.append([ev("s", T0, "y")], T0, { create: true });
+      const events = await store.readEvents({ groupName: "/aws/lambda/f", limit: 10 });
+      assert.deepEqual(
+        events.map((e) => e.message),
+        ["y"],
+      );
+    });
+
+    void test("a large batch across many streams arrives whole", async () => {
+      const batch = Array.from({ length: 5000 }, (_, i) => ev(`s${i % 20}`, T0 + i, `line ${i} ünïcode`));
+      await store.append(batch, T0, { create: true });
+      const events = await store.readEvents({ groupName: "/aws/lambda/f", limit: 10_000 });
+      assert.equal(events.length, 5000);
+      assert.equal(events[4999]?.message, "line 4999 ünïcode");
+      assert.equal((await store.listStreams("/aws/lambda/f", { limit: 100 })).length, 20);
+    });
+  });
+}

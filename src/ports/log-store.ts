@@ -1,0 +1,104 @@
+/** Where CloudWatch Logs' groups, streams and events are kept (SQLite on one node, PostgreSQL in a cluster). */
+
+/** A log group, as DescribeLogGroups shows it. */
+export interface LogGroupRecord {
+  readonly name: string;
+  readonly createdAt: number;
+  /** Days events are kept; undefined: forever. */
+  readonly retentionDays?: number | undefined;
+  readonly tags: Readonly<Record<string, string>>;
+  /** STANDARD or INFREQUENT_ACCESS, as created. */
+  readonly logGroupClass: string;
+}
+
+/** A log stream, as DescribeLogStreams shows it. */
+export interface LogStreamRecord {
+  readonly groupName: string;
+  readonly name: string;
+  readonly createdAt: number;
+  readonly firstEventAt?: number | undefined;
+  readonly lastEventAt?: number | undefined;
+  readonly lastIngestionAt?: number | undefined;
+}
+
+/** One event to append. */
+export interface LogEventInput {
+  readonly groupName: string;
+  readonly streamName: string;
+  readonly timestamp: number;
+  readonly message: string;
+}
+
+/** One stored event. `id` grows with every append; it orders events with equal timestamps. */
+export interface StoredLogEvent {
+  readonly id: number;
+  readonly streamName: string;
+  readonly timestamp: number;
+  readonly ingestionTime: number;
+  readonly message: string;
+}
+
+/** Where a read starts: after this event in the read's order. */
+export interface EventCursor {
+  readonly timestamp: number;
+  readonly id: number;
+}
+
+/** A read of one group's events, ordered by (timestamp, id). */
+export interface EventQuery {
+  readonly groupName: string;
+  /** Only these streams (none: every stream of the group). */
+  readonly streamNames?: readonly string[] | undefined;
+  readonly streamPrefix?: string | undefined;
+  /** Inclusive start and exclusive end, epoch ms. */
+  readonly startTime?: number | undefined;
+  readonly endTime?: number | undefined;
+  readonly after?: EventCursor | undefined;
+  /** Newest first (GetLogEvents without startFromHead). */
+  readonly descending?: boolean | undefined;
+  readonly limit: number;
+}
+
+/** A page of groups or streams: sorted by name, after `after`, at most `limit`. */
+export interface ListQuery {
+  readonly prefix?: string | undefined;
+  readonly after?: string | undefined;
+  readonly limit: number;
+}
+
+/** The log store. Names are exact (case matters), as CloudWatch Logs compares them. */
+export interface LogStore {
+  /** Creates a group; false when one of that name exists. */
+  createGroup(group: LogGroupRecord): Promise<boolean>;
+  /** One group, or undefined. */
+  getGroup(name: string): Promise<LogGroupRecord | undefined>;
+  /** Groups by name. */
+  listGroups(query: ListQuery): Promise<LogGroupRecord[]>;
+  /** Sets (a number) or removes (null) a group's retention; false when the group does not exist. */
+  setRetention(name: string, days: number | null): Promise<boolean>;
+  /** Replaces a group's tags; false when the group does not exist. */
+  setTags(name: string, tags: Readonly<Record<string, string>>): Promise<boolean>;
+  /** Deletes a group with its streams and events; false when it did not exist. */
+  deleteGroup(name: string): Promise<boolean>;
+  /** Creates a stream; "exists", or "no-group" when its group does not exist. */
+  createStream(groupName: string, streamName: string, createdAt: number): Promise<"created" | "exists" | "no-group">;
+  /** One stream, or undefined. */
+  getStream(groupName: string, streamName: string): Promise<LogStreamRecord | undefined>;
+  /** A group's streams by name. */
+  listStreams(groupName: string, query: ListQuery): Promise<LogStreamRecord[]>;
+  /** Deletes a stream with its events; false when it did not exist. */
+  deleteStream(groupName: string, streamName: string): Promise<boolean>;
+  /**
+   * Appends events in one transaction, stamped `ingestionTime`. With `create`, missing groups and
+   * streams are made (the platform's own logs); without, events of missing ones are an error.
+   */
+  append(events: readonly LogEventInput[], ingestionTime: number, options?: { create?: boolean }): Promise<void>;
+  /** Events of one group in (timestamp, id) order. */
+  readEvents(query: EventQuery): Promise<StoredLogEvent[]>;
+  /** Deletes the events of groups with a retention that are older than it, as of `now`; returns how many. */
+  expire(now: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** Milliseconds in a day, for retention. */
+export const DAY_MS = 86_400_000;

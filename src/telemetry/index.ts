@@ -1,0 +1,5 @@
+export { RecordChannel, type RecordListener } from "./record-channel.js";
+export { LogWriter, type LogWriterOptions } from "./log-writer.js";
+export { RetentionSweeper } from "./retention.js";
+export { functionLogGroup, invocationEvents, streamNameFor } from "./log-events.js";
+export { FilterPatternError, parseFilterPattern, type MessageMatcher } from "./filter-pattern.js";
