@@ -18,6 +18,7 @@ import * as restApis from "./apigateway/rest-apis.js";
 import * as restAuthorizers from "./apigateway/rest-authorizers.js";
 import * as restDeployments from "./apigateway/rest-deployments.js";
 import * as restMethods from "./apigateway/rest-methods.js";
+import * as restResponses from "./apigateway/rest-responses.js";
 import { KeyedLock } from "./keyed-lock.js";
 
 /** What the service is built from. */
@@ -90,6 +91,13 @@ const REST_OPERATIONS = {
   deleteMethod: restMethods.deleteMethod,
   putIntegration: restMethods.putIntegration,
   getIntegration: restMethods.getIntegration,
+  deleteIntegration: restResponses.deleteIntegration,
+  putMethodResponse: restResponses.putMethodResponse,
+  getMethodResponse: restResponses.getMethodResponse,
+  deleteMethodResponse: restResponses.deleteMethodResponse,
+  putIntegrationResponse: restResponses.putIntegrationResponse,
+  getIntegrationResponse: restResponses.getIntegrationResponse,
+  deleteIntegrationResponse: restResponses.deleteIntegrationResponse,
   createDeployment: restDeployments.createDeployment,
   getDeployments: restDeployments.deployments.list,
   getDeployment: restDeployments.deployments.get,

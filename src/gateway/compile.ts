@@ -5,6 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import type { DeployedApi, DeployedAuthorizer, DeployedRoutes } from "../domain/deployed-api.js";
+import { compileCustomIntegration } from "./custom-integration.js";
 import { JwtAuthorizer } from "./jwt-authorizer.js";
 import { LambdaAuthorizer, type AuthorizerDeps } from "./lambda-authorizer.js";
 import { binaryMatcher } from "./media-types.js";
@@ -67,6 +68,10 @@ function compileTable(d: DeployedRoutes, authorizerFor: (def: DeployedAuthorizer
       resourcePath,
       resourceId: r.resourceId ?? r.routeId ?? shortId(resourcePath),
       integration: r.integration,
+      custom:
+        r.integration.type === "MOCK" || r.integration.type === "AWS" || r.integration.type === "HTTP"
+          ? compileCustomIntegration(r.integration)
+          : undefined,
       authorizer: r.authorizer ? authorizerFor(r.authorizer) : undefined,
       scopes: r.authorizationScopes ?? [],
     };

@@ -138,6 +138,23 @@ export interface ResourceRecord {
   readonly path: string;
 }
 
+/** A REST method response (PutMethodResponse): the headers and models the method may answer with. */
+export interface MethodResponseRecord {
+  readonly statusCode: string;
+  /** `method.response.header.X` → required. */
+  readonly responseParameters?: Readonly<Record<string, boolean>> | undefined;
+  readonly responseModels?: Readonly<Record<string, string>> | undefined;
+}
+
+/** A REST integration response (PutIntegrationResponse): how a backend answer becomes a method response. */
+export interface IntegrationResponseRecord {
+  readonly statusCode: string;
+  readonly selectionPattern?: string | undefined;
+  readonly responseParameters?: Readonly<Record<string, string>> | undefined;
+  readonly responseTemplates?: Readonly<Record<string, string>> | undefined;
+  readonly contentHandling?: string | undefined;
+}
+
 /** The integration of a REST method. */
 export interface MethodIntegrationRecord {
   readonly type: string;
@@ -153,6 +170,8 @@ export interface MethodIntegrationRecord {
   readonly cacheKeyParameters: readonly string[];
   readonly requestParameters?: Readonly<Record<string, string>> | undefined;
   readonly requestTemplates?: Readonly<Record<string, string>> | undefined;
+  /** By status code. */
+  readonly integrationResponses?: Readonly<Record<string, IntegrationResponseRecord>> | undefined;
 }
 
 /** A REST method of a resource. */
@@ -167,7 +186,11 @@ export interface MethodRecord {
   readonly operationName?: string | undefined;
   readonly authorizationScopes?: readonly string[] | undefined;
   readonly requestParameters?: Readonly<Record<string, boolean>> | undefined;
+  readonly requestValidatorId?: string | undefined;
+  readonly requestModels?: Readonly<Record<string, string>> | undefined;
   readonly integration?: MethodIntegrationRecord | undefined;
+  /** By status code. */
+  readonly methodResponses?: Readonly<Record<string, MethodResponseRecord>> | undefined;
 }
 
 /** A deployment: the routes compiled at deployment time, frozen. Stages serve these, not the live model. */
