@@ -19,6 +19,7 @@ import * as restAuthorizers from "./apigateway/rest-authorizers.js";
 import * as restDeployments from "./apigateway/rest-deployments.js";
 import * as restMethods from "./apigateway/rest-methods.js";
 import * as restResponses from "./apigateway/rest-responses.js";
+import * as restUpdates from "./apigateway/rest-updates.js";
 import { KeyedLock } from "./keyed-lock.js";
 
 /** What the service is built from. */
@@ -111,6 +112,14 @@ const REST_OPERATIONS = {
   getAuthorizer: restAuthorizers.authorizers.get,
   getAuthorizers: restAuthorizers.authorizers.list,
   deleteAuthorizer: restAuthorizers.authorizers.remove,
+  updateRestApi: restUpdates.updateRestApi,
+  updateResource: restUpdates.updateResource,
+  updateMethod: restUpdates.updateMethod,
+  updateIntegration: restUpdates.updateIntegration,
+  updateMethodResponse: restUpdates.updateMethodResponse,
+  updateIntegrationResponse: restUpdates.updateIntegrationResponse,
+  updateAuthorizer: restUpdates.updateAuthorizer,
+  updateDeployment: restUpdates.updateDeployment,
 };
 
 /** The v2 (HTTP API) operations. */

@@ -280,6 +280,11 @@ export interface ApiStore {
   getResource(apiId: string, resourceId: string): Promise<ResourceRecord | undefined>;
   /** An API's resources, ordered by path. */
   listResources(apiId: string): Promise<ResourceRecord[]>;
+  /**
+   * Replaces resources at once (a renamed or moved one and its descendants' paths): `conflict` when a
+   * sibling has the new path part, `missing-parent` when one of them or a new parent is gone.
+   */
+  updateResources(resources: readonly ResourceRecord[]): Promise<ApiWriteResult>;
   /** Deletes a resource with its descendants and all their methods. */
   deleteResource(apiId: string, resourceId: string): Promise<boolean>;
 
@@ -298,6 +303,8 @@ export interface ApiStore {
   getDeployment(apiId: string, deploymentId: string): Promise<DeploymentRecord | undefined>;
   /** An API's deployments, oldest first. */
   listDeployments(apiId: string): Promise<DeploymentRecord[]>;
+  /** Replaces a deployment's record (its description); false when it does not exist. */
+  updateDeployment(deployment: DeploymentRecord): Promise<boolean>;
   /** Deletes a deployment. */
   deleteDeployment(apiId: string, deploymentId: string): Promise<boolean>;
 

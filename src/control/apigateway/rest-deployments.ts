@@ -21,7 +21,7 @@ function stageNotFound() {
   return notFound("Invalid Stage identifier specified");
 }
 
-function deploymentNotFound() {
+export function deploymentNotFound() {
   return notFound("Invalid Deployment identifier specified");
 }
 

@@ -113,7 +113,7 @@ export async function putIntegration(
   });
 }
 
-function checkedIntegration(i: MethodIntegrationRecord): MethodIntegrationRecord {
+export function checkedIntegration(i: MethodIntegrationRecord): MethodIntegrationRecord {
   checkOneOf(i.type, ["HTTP", "AWS", "MOCK", "HTTP_PROXY", "AWS_PROXY"], "integration type");
   checkTimeout(i.timeoutInMillis, REST_TIMEOUT_MS);
   if (i.type !== "MOCK") {

@@ -44,6 +44,7 @@ function noIntegration() {
   return notFound("No integration defined for method");
 }
 
+const RESPONSE_SOURCE = /^('[^']*'|integration\.response\.(header\.[^\s]+|body(\.[^\s]+)?))$/;
 const RESPONSE_HEADER = /^method\.response\.header\.[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 
 async function writeMethod(ctx: ApiGatewayContext, method: MethodRecord): Promise<void> {
@@ -108,10 +109,11 @@ export function checkIntegrationResponse(method: MethodRecord, r: IntegrationRes
       throw badRequest(`Invalid selection pattern specified: ${r.selectionPattern}`);
     }
   }
-  for (const target of Object.keys(r.responseParameters ?? {})) {
-    if (!(target in (declared.responseParameters ?? {}))) {
+  for (const [target, source] of Object.entries(r.responseParameters ?? {})) {
+    const bad = !(target in (declared.responseParameters ?? {})) ? target : RESPONSE_SOURCE.test(source) ? "" : source;
+    if (bad) {
       throw badRequest(
-        `Invalid mapping expression specified: Validation Result: warnings : [], errors : [Invalid mapping expression specified: ${target}]`,
+        `Invalid mapping expression specified: Validation Result: warnings : [], errors : [Invalid mapping expression specified: ${bad}]`,
       );
     }
   }
