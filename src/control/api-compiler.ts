@@ -200,7 +200,13 @@ function frozen(
   id: string | undefined,
 ): DeployedRoutes | undefined {
   const d = id === undefined ? undefined : deployments.get(id);
-  return d && { deploymentId: d.deploymentId, routes: d.routes };
+  return (
+    d && {
+      deploymentId: d.deploymentId,
+      routes: d.routes,
+      ...(d.gatewayResponses ? { gatewayResponses: d.gatewayResponses } : {}),
+    }
+  );
 }
 
 /**

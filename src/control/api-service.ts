@@ -10,6 +10,7 @@ import type { Clock } from "../shared/clock.js";
 import type { IdSource } from "../shared/ids.js";
 import { compileApi } from "./api-compiler.js";
 import { autoDeploy } from "./apigateway/auto-deploy.js";
+import * as gatewayResponses from "./apigateway/gateway-responses.js";
 import type { ApiGatewayContext } from "./apigateway/context.js";
 import * as httpApis from "./apigateway/http-apis.js";
 import * as httpRoutes from "./apigateway/http-routes.js";
@@ -120,6 +121,11 @@ const REST_OPERATIONS = {
   updateIntegrationResponse: restUpdates.updateIntegrationResponse,
   updateAuthorizer: restUpdates.updateAuthorizer,
   updateDeployment: restUpdates.updateDeployment,
+  putGatewayResponse: gatewayResponses.putGatewayResponse,
+  getGatewayResponse: gatewayResponses.getGatewayResponse,
+  getGatewayResponses: gatewayResponses.getGatewayResponses,
+  updateGatewayResponse: gatewayResponses.updateGatewayResponse,
+  deleteGatewayResponse: gatewayResponses.deleteGatewayResponse,
 };
 
 /** The v2 (HTTP API) operations. */

@@ -118,6 +118,8 @@ export interface CorsConfig {
 export interface DeployedRoutes {
   readonly deploymentId: string;
   readonly routes: readonly DeployedRoute[];
+  /** REST: the gateway responses deployed with the routes, by type (`DEFAULT_4XX`, `UNAUTHORIZED`, …). */
+  readonly gatewayResponses?: Readonly<Record<string, DeployedGatewayResponse>> | undefined;
 }
 
 export interface DeployedStage {
@@ -142,6 +144,4 @@ export interface DeployedApi {
   readonly cors?: CorsConfig | undefined;
   /** REST: media types sent to the function base64-encoded. */
   readonly binaryMediaTypes: readonly string[];
-  /** REST: the gateway responses set on the API, by response type (`DEFAULT_4XX`, `UNAUTHORIZED`, …). */
-  readonly gatewayResponses?: Readonly<Record<string, DeployedGatewayResponse>> | undefined;
 }

@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import type { DeployedApi, DeployedAuthorizer, DeployedRoutes } from "../domain/deployed-api.js";
 import { compileCustomIntegration } from "./custom-integration.js";
+import { compileGatewayResponses } from "./gateway-responses.js";
 import { JwtAuthorizer } from "./jwt-authorizer.js";
 import { LambdaAuthorizer, type AuthorizerDeps } from "./lambda-authorizer.js";
 import { binaryMatcher } from "./media-types.js";
@@ -78,7 +79,12 @@ function compileTable(d: DeployedRoutes, authorizerFor: (def: DeployedAuthorizer
     if (key.kind === "default") fallback = compiled;
     else router.add(key.method, key.path, compiled);
   }
-  return { deploymentId: d.deploymentId, router, fallback };
+  return {
+    deploymentId: d.deploymentId,
+    router,
+    fallback,
+    gatewayResponses: compileGatewayResponses(d.gatewayResponses),
+  };
 }
 
 // A stable stand-in for API Gateway's resource ids (six lower-case characters).

@@ -4,6 +4,7 @@
  */
 import type { CorsConfig, DeployedIntegration } from "../domain/deployed-api.js";
 import type { CompiledCustomIntegration } from "./custom-integration.js";
+import type { CompiledGatewayResponses } from "./gateway-responses.js";
 import type { GatewayErrorKind } from "./gateway-errors.js";
 import type { MediaTypeMatcher } from "./media-types.js";
 import type { RequestInfo } from "./request-info.js";
@@ -28,6 +29,8 @@ export interface CompiledRoute {
 /** One deployment's routes. */
 export interface RouteTable {
   readonly deploymentId: string;
+  /** REST: the gateway responses deployed with these routes. */
+  readonly gatewayResponses?: CompiledGatewayResponses | undefined;
   readonly router: Router<CompiledRoute>;
   /** HTTP APIs' `$default` route. */
   readonly fallback: CompiledRoute | undefined;

@@ -20,6 +20,14 @@ export interface CorsRecord {
   readonly allowCredentials?: boolean | undefined;
 }
 
+/** A REST gateway response (PutGatewayResponse): how one kind of the gateway's own answers looks. */
+export interface GatewayResponseRecord {
+  readonly statusCode?: string | undefined;
+  /** `gatewayresponse.header.X` → `'literal'`, `method.request.header.Y`, `stageVariables.z`, `context.w`. */
+  readonly responseParameters: Readonly<Record<string, string>>;
+  readonly responseTemplates: Readonly<Record<string, string>>;
+}
+
 /** An API of either protocol. */
 export interface ApiRecord {
   /** 10 lower-case letters and digits, like AWS's. */
@@ -45,6 +53,8 @@ export interface ApiRecord {
   /** HTTP: `$request.method $request.path` for HTTP APIs. */
   readonly routeSelectionExpression?: string | undefined;
   readonly apiKeySelectionExpression?: string | undefined;
+  /** REST: the gateway responses set, by response type; a deployment freezes them. */
+  readonly gatewayResponses?: Readonly<Record<string, GatewayResponseRecord>> | undefined;
 }
 
 /** An HTTP API route. */
@@ -202,6 +212,8 @@ export interface DeploymentRecord {
   /** Made by an HTTP API auto-deploy stage rather than by CreateDeployment. */
   readonly autoDeployed: boolean;
   readonly routes: readonly DeployedRoute[];
+  /** REST: the API's gateway responses when it was deployed. */
+  readonly gatewayResponses?: Readonly<Record<string, GatewayResponseRecord>> | undefined;
 }
 
 /** The outcome of a write that must be unique and needs its parent. */

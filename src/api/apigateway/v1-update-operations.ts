@@ -4,6 +4,7 @@ import type { ApiRequest, Operation } from "../types.js";
 import {
   authorizerView,
   deploymentView,
+  gatewayResponseView,
   integrationResponseView,
   integrationView,
   methodResponseView,
@@ -11,7 +12,8 @@ import {
   resourceView,
   restApiView,
 } from "./v1-views.js";
-import { type ApiGatewayOperationsDeps, body, json, operation, param } from "./wire.js";
+import { stringMap } from "./schemas.js";
+import { type ApiGatewayOperationsDeps, body, empty, json, operation, param } from "./wire.js";
 
 const patch = z.object({
   patchOperations: z
@@ -25,6 +27,14 @@ const patch = z.object({
     )
     .optional(),
 });
+
+const gatewayResponse = z.object({
+  statusCode: z.string().optional(),
+  responseParameters: stringMap.optional(),
+  responseTemplates: stringMap.optional(),
+});
+
+const responseType = (req: ApiRequest) => ({ apiId: api(req), responseType: param(req, "response_type") });
 
 const opsOf = (req: ApiRequest) => body(req, patch).patchOperations ?? [];
 const api = (req: ApiRequest) => param(req, "restapi_id");
@@ -64,6 +74,22 @@ export function restUpdateOperations(deps: ApiGatewayOperationsDeps): Operation[
     operation("UpdateAuthorizer", `PATCH ${API}/authorizers/{authorizer_id}`, async (req) =>
       json(200, authorizerView(await r.updateAuthorizer(api(req), param(req, "authorizer_id"), opsOf(req)))),
     ),
+    operation("PutGatewayResponse", `PUT ${API}/gatewayresponses/{response_type}`, async (req) =>
+      json(201, gatewayResponseView(await r.putGatewayResponse(responseType(req), body(req, gatewayResponse)))),
+    ),
+    operation("GetGatewayResponse", `GET ${API}/gatewayresponses/{response_type}`, async (req) =>
+      json(200, gatewayResponseView(await r.getGatewayResponse(api(req), param(req, "response_type")))),
+    ),
+    operation("GetGatewayResponses", `GET ${API}/gatewayresponses`, async (req) =>
+      json(200, { item: (await r.getGatewayResponses(api(req))).map(gatewayResponseView) }),
+    ),
+    operation("UpdateGatewayResponse", `PATCH ${API}/gatewayresponses/{response_type}`, async (req) =>
+      json(200, gatewayResponseView(await r.updateGatewayResponse(responseType(req), opsOf(req)))),
+    ),
+    operation("DeleteGatewayResponse", `DELETE ${API}/gatewayresponses/{response_type}`, async (req) => {
+      await r.deleteGatewayResponse(api(req), param(req, "response_type"));
+      return empty(202);
+    }),
     operation("UpdateDeployment", `PATCH ${API}/deployments/{deployment_id}`, async (req) =>
       json(200, deploymentView(await r.updateDeployment(api(req), param(req, "deployment_id"), opsOf(req)))),
     ),

@@ -1,5 +1,5 @@
 /** API Gateway v1 response shapes (botocore apigateway model: epoch-second dates, lists under `item`). */
-import type { ResourceWithMethods } from "../../control/index.js";
+import type { GatewayResponseView, ResourceWithMethods } from "../../control/index.js";
 import type {
   ApiRecord,
   AuthorizerRecord,
@@ -157,5 +157,16 @@ export function authorizerView(a: AuthorizerRecord): Record<string, unknown> {
     identitySource: a.identitySource.length ? a.identitySource.join(", ") : undefined,
     identityValidationExpression: a.identityValidationExpression,
     authorizerResultTtlInSeconds: a.resultTtlSeconds,
+  });
+}
+
+/** `GatewayResponse`. */
+export function gatewayResponseView(g: GatewayResponseView): Record<string, unknown> {
+  return compact({
+    responseType: g.responseType,
+    statusCode: g.statusCode,
+    responseParameters: g.responseParameters,
+    responseTemplates: g.responseTemplates,
+    defaultResponse: g.defaultResponse,
   });
 }

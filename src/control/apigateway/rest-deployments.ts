@@ -77,7 +77,7 @@ export async function createDeployment(
       createdAt: now,
       autoDeployed: false,
       routes: compileRestRoutes(model),
-      ...optional({ description: input.description }),
+      ...optional({ description: input.description, gatewayResponses: model.api.gatewayResponses }),
     };
     checkWrite(ctx, apiId, await ctx.store.insertDeployment(deployment), () => conflict("Deployment id collision"));
     if (input.stageName) await deployToStage(ctx, { stage, stageName: input.stageName, deployment, input });
