@@ -1,5 +1,6 @@
 /** API Gateway v1 (REST API) operations on APIs, resources, methods and integrations: `/restapis…`. */
 import { z } from "zod";
+import { PlatformError } from "../../shared/errors.js";
 import type { ApiRequest, Operation } from "../types.js";
 import {
   integrationResponseView,
@@ -77,9 +78,13 @@ export function restApiOperations(deps: ApiGatewayOperationsDeps): Operation[] {
   const r = deps.service.rest;
   const RES = "/restapis/{restapi_id}/resources/{resource_id}";
   return [
-    operation("CreateRestApi", "POST /restapis", async (req) =>
-      json(201, restApiView(await r.createRestApi(body(req, createRestApi)))),
-    ),
+    operation("CreateRestApi", "POST /restapis", async (req) => {
+      // ImportRestApi shares the path (`?mode=import`, an OpenAPI body): refused, never taken for a create.
+      if (req.query.get("mode") !== null) {
+        throw new PlatformError("ERR_BAD_REQUEST", "ImportRestApi (OpenAPI import) is not supported by haneul");
+      }
+      return json(201, restApiView(await r.createRestApi(body(req, createRestApi))));
+    }),
     operation("GetRestApi", "GET /restapis/{restapi_id}", async (req) =>
       json(200, restApiView(await r.getRestApi(param(req, "restapi_id")))),
     ),
