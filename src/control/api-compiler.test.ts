@@ -62,7 +62,7 @@ function stage(over: Partial<StageRecord>): StageRecord {
 }
 
 describe("compileRestRoutes", () => {
-  test("one route per method with a Lambda proxy integration; others and unrunnable auth fail closed", () => {
+  test("one route per method with a runnable integration (a MOCK too); no integration and unrunnable auth fail closed", () => {
     const model = restModel({
       methods: [
         method("root", "GET"),
@@ -86,8 +86,9 @@ describe("compileRestRoutes", () => {
     const routes = compileRestRoutes(model);
     assert.deepEqual(
       routes.map((r) => r.routeKey),
-      ["GET /", "ANY /items"],
+      ["GET /", "ANY /items", "PUT /items"],
     );
+    assert.equal(routes[2]?.integration.type, "MOCK");
     assert.deepEqual(routes[1]?.authorizer, {
       type: "TOKEN",
       authorizerId: "au",

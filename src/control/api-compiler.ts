@@ -12,13 +12,22 @@
 import type {
   CorsConfig,
   DeployedApi,
+  DeployedCustomIntegration,
   DeployedAuthorizer,
   DeployedIntegration,
   DeployedRoute,
   DeployedRoutes,
   DeployedStage,
 } from "../domain/deployed-api.js";
-import type { ApiModel, AuthorizerRecord, CorsRecord, DeploymentRecord, StageRecord } from "../ports/api-store.js";
+import type {
+  ApiModel,
+  AuthorizerRecord,
+  CorsRecord,
+  DeploymentRecord,
+  IntegrationRecord,
+  MethodIntegrationRecord,
+  StageRecord,
+} from "../ports/api-store.js";
 import { parseLambdaUri } from "./apigateway/lambda-uri.js";
 
 /** Integration timeout defaults (and maxima): HTTP APIs 30 s, REST APIs 29 s. */
@@ -39,14 +48,8 @@ export function compileHttpRoutes(model: ApiModel): DeployedRoute[] {
       ? route.target.slice("integrations/".length)
       : undefined;
     const integration = integrationId === undefined ? undefined : integrations.get(integrationId);
-    if (!integration || integration.integrationType !== "AWS_PROXY" || !integration.integrationUri) continue;
-    const target = parseLambdaUri(integration.integrationUri);
-    if (!target) continue;
-    const deployed: DeployedIntegration = {
-      ...target,
-      payloadFormatVersion: integration.payloadFormatVersion === "1.0" ? "1.0" : "2.0",
-      timeoutMs: integration.timeoutInMillis,
-    };
+    const deployed = integration && compileHttpIntegration(integration, route.routeKey);
+    if (!deployed) continue;
     const auth = routeAuthorizer(model, route.authorizationType, route.authorizerId);
     if (auth === "closed") continue;
     routes.push({
@@ -62,26 +65,86 @@ export function compileHttpRoutes(model: ApiModel): DeployedRoute[] {
   return routes;
 }
 
+function compileHttpIntegration(i: IntegrationRecord, routeKey: string): DeployedIntegration | undefined {
+  if (!i.integrationUri) return undefined;
+  if (i.integrationType === "HTTP_PROXY") {
+    return {
+      type: "HTTP_PROXY",
+      uri: i.integrationUri,
+      httpMethod: i.integrationMethod,
+      timeoutMs: i.timeoutInMillis,
+      passthroughBehavior: "WHEN_NO_MATCH",
+      requestParameters: {},
+      requestTemplates: {},
+      responses: [],
+      // The `$default` route of an HTTP API sends the request path on to the URI.
+      ...(routeKey === "$default" ? { appendPath: true } : {}),
+    };
+  }
+  const target = i.integrationType === "AWS_PROXY" ? parseLambdaUri(i.integrationUri) : undefined;
+  return (
+    target && {
+      ...target,
+      payloadFormatVersion: i.payloadFormatVersion === "1.0" ? "1.0" : "2.0",
+      timeoutMs: i.timeoutInMillis,
+    }
+  );
+}
+
 /** The routes a REST API's resources and methods describe now (what CreateDeployment freezes). */
 export function compileRestRoutes(model: ApiModel): DeployedRoute[] {
   const paths = new Map(model.resources.map((r) => [r.resourceId, r.path]));
   const routes: DeployedRoute[] = [];
   for (const method of model.methods) {
     const path = paths.get(method.resourceId);
-    const integration = method.integration;
-    if (path === undefined || integration?.type !== "AWS_PROXY" || !integration.uri) continue;
-    const target = parseLambdaUri(integration.uri);
-    if (!target) continue;
+    const integration = method.integration && compileRestIntegration(method.integration);
+    if (path === undefined || !integration) continue;
     const auth = routeAuthorizer(model, method.authorizationType, method.authorizerId);
     if (auth === "closed") continue;
     routes.push({
       routeKey: `${method.httpMethod} ${path}`,
-      integration: { ...target, payloadFormatVersion: "1.0", timeoutMs: integration.timeoutInMillis },
+      integration,
       resourceId: method.resourceId,
       ...(auth ? { authorizer: auth } : {}),
     });
   }
   return routes;
+}
+
+/** A REST method's integration as the gateway runs it, or undefined when it cannot be run. */
+export function compileRestIntegration(i: MethodIntegrationRecord): DeployedIntegration | undefined {
+  if (i.type === "AWS_PROXY") {
+    const target = i.uri ? parseLambdaUri(i.uri) : undefined;
+    return target && { ...target, payloadFormatVersion: "1.0", timeoutMs: i.timeoutInMillis };
+  }
+  if (i.type !== "MOCK" && i.type !== "AWS" && i.type !== "HTTP" && i.type !== "HTTP_PROXY") return undefined;
+  const target = i.type === "AWS" && i.uri ? parseLambdaUri(i.uri) : undefined;
+  if (i.type === "AWS" && !target) return undefined;
+  return {
+    type: i.type,
+    ...target,
+    ...(i.type === "HTTP" || i.type === "HTTP_PROXY" ? { uri: i.uri, httpMethod: i.httpMethod } : {}),
+    timeoutMs: i.timeoutInMillis,
+    passthroughBehavior: passthroughOf(i.passthroughBehavior),
+    requestParameters: i.requestParameters ?? {},
+    requestTemplates: i.requestTemplates ?? {},
+    ...(isContentHandling(i.contentHandling) ? { contentHandling: i.contentHandling } : {}),
+    responses: Object.values(i.integrationResponses ?? {}).map((r) => ({
+      statusCode: r.statusCode,
+      responseParameters: r.responseParameters ?? {},
+      responseTemplates: r.responseTemplates ?? {},
+      ...(r.selectionPattern !== undefined ? { selectionPattern: r.selectionPattern } : {}),
+      ...(isContentHandling(r.contentHandling) ? { contentHandling: r.contentHandling } : {}),
+    })),
+  };
+}
+
+function passthroughOf(p: string | undefined): DeployedCustomIntegration["passthroughBehavior"] {
+  return p === "NEVER" || p === "WHEN_NO_TEMPLATES" ? p : "WHEN_NO_MATCH";
+}
+
+function isContentHandling(c: string | undefined): c is "CONVERT_TO_TEXT" | "CONVERT_TO_BINARY" {
+  return c === "CONVERT_TO_TEXT" || c === "CONVERT_TO_BINARY";
 }
 
 /** The whole API as the gateway serves it. */
@@ -137,7 +200,13 @@ function frozen(
   id: string | undefined,
 ): DeployedRoutes | undefined {
   const d = id === undefined ? undefined : deployments.get(id);
-  return d && { deploymentId: d.deploymentId, routes: d.routes };
+  return (
+    d && {
+      deploymentId: d.deploymentId,
+      routes: d.routes,
+      ...(d.gatewayResponses ? { gatewayResponses: d.gatewayResponses } : {}),
+    }
+  );
 }
 
 /**

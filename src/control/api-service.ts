@@ -10,6 +10,7 @@ import type { Clock } from "../shared/clock.js";
 import type { IdSource } from "../shared/ids.js";
 import { compileApi } from "./api-compiler.js";
 import { autoDeploy } from "./apigateway/auto-deploy.js";
+import * as gatewayResponses from "./apigateway/gateway-responses.js";
 import type { ApiGatewayContext } from "./apigateway/context.js";
 import * as httpApis from "./apigateway/http-apis.js";
 import * as httpRoutes from "./apigateway/http-routes.js";
@@ -18,6 +19,8 @@ import * as restApis from "./apigateway/rest-apis.js";
 import * as restAuthorizers from "./apigateway/rest-authorizers.js";
 import * as restDeployments from "./apigateway/rest-deployments.js";
 import * as restMethods from "./apigateway/rest-methods.js";
+import * as restResponses from "./apigateway/rest-responses.js";
+import * as restUpdates from "./apigateway/rest-updates.js";
 import { KeyedLock } from "./keyed-lock.js";
 
 /** What the service is built from. */
@@ -90,6 +93,13 @@ const REST_OPERATIONS = {
   deleteMethod: restMethods.deleteMethod,
   putIntegration: restMethods.putIntegration,
   getIntegration: restMethods.getIntegration,
+  deleteIntegration: restResponses.deleteIntegration,
+  putMethodResponse: restResponses.putMethodResponse,
+  getMethodResponse: restResponses.getMethodResponse,
+  deleteMethodResponse: restResponses.deleteMethodResponse,
+  putIntegrationResponse: restResponses.putIntegrationResponse,
+  getIntegrationResponse: restResponses.getIntegrationResponse,
+  deleteIntegrationResponse: restResponses.deleteIntegrationResponse,
   createDeployment: restDeployments.createDeployment,
   getDeployments: restDeployments.deployments.list,
   getDeployment: restDeployments.deployments.get,
@@ -103,6 +113,19 @@ const REST_OPERATIONS = {
   getAuthorizer: restAuthorizers.authorizers.get,
   getAuthorizers: restAuthorizers.authorizers.list,
   deleteAuthorizer: restAuthorizers.authorizers.remove,
+  updateRestApi: restUpdates.updateRestApi,
+  updateResource: restUpdates.updateResource,
+  updateMethod: restUpdates.updateMethod,
+  updateIntegration: restUpdates.updateIntegration,
+  updateMethodResponse: restUpdates.updateMethodResponse,
+  updateIntegrationResponse: restUpdates.updateIntegrationResponse,
+  updateAuthorizer: restUpdates.updateAuthorizer,
+  updateDeployment: restUpdates.updateDeployment,
+  putGatewayResponse: gatewayResponses.putGatewayResponse,
+  getGatewayResponse: gatewayResponses.getGatewayResponse,
+  getGatewayResponses: gatewayResponses.getGatewayResponses,
+  updateGatewayResponse: gatewayResponses.updateGatewayResponse,
+  deleteGatewayResponse: gatewayResponses.deleteGatewayResponse,
 };
 
 /** The v2 (HTTP API) operations. */

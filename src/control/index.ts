@@ -2,4 +2,5 @@ export { LambdaControlPlane, type ControlPlaneOptions, type InvocationTarget } f
 export { ApiService, type ApiServiceDeps } from "./api-service.js";
 export { StaticCatalog } from "./static-catalog.js";
 export type { ResourceWithMethods } from "./apigateway/rest-apis.js";
+export type { GatewayResponseView } from "./apigateway/gateway-responses.js";
 export type * from "./types.js";

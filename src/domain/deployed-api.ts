@@ -5,8 +5,9 @@
  * reads the store per request.
  */
 
-/** A Lambda proxy integration. */
-export interface DeployedIntegration {
+/** A Lambda proxy integration (`AWS_PROXY`; deployments stored before `type` existed have none). */
+export interface DeployedLambdaProxy {
+  readonly type?: "AWS_PROXY" | undefined;
   /** Function name (or ARN) and qualifier the integration URI names. */
   readonly functionName: string;
   readonly qualifier?: string | undefined;
@@ -14,6 +15,53 @@ export interface DeployedIntegration {
   readonly payloadFormatVersion: "1.0" | "2.0";
   /** Integration timeout (HTTP API default 30 000, REST 29 000). */
   readonly timeoutMs: number;
+}
+
+/** One integration response of a non-proxy REST integration. */
+export interface DeployedIntegrationResponse {
+  readonly statusCode: string;
+  /** A regular expression on the backend's status (HTTP, MOCK) or the Lambda error message (AWS); absent for the default. */
+  readonly selectionPattern?: string | undefined;
+  /** `method.response.header.X` → `'literal'`, `integration.response.header.Y`, `integration.response.body…`. */
+  readonly responseParameters: Readonly<Record<string, string>>;
+  /** Content type → Velocity template. */
+  readonly responseTemplates: Readonly<Record<string, string>>;
+  readonly contentHandling?: "CONVERT_TO_TEXT" | "CONVERT_TO_BINARY" | undefined;
+}
+
+/**
+ * A REST non-proxy integration (`MOCK`, `AWS` to a Lambda function, `HTTP`) with mapping templates,
+ * or an `HTTP_PROXY` integration (REST and HTTP APIs) that passes the request through as it is.
+ */
+export interface DeployedCustomIntegration {
+  readonly type: "MOCK" | "AWS" | "HTTP" | "HTTP_PROXY";
+  /** AWS: the function the integration URI names. */
+  readonly functionName?: string | undefined;
+  readonly qualifier?: string | undefined;
+  /** HTTP, HTTP_PROXY: the backend URL (may hold `{param}` and `${stageVariables.x}`). */
+  readonly uri?: string | undefined;
+  /** HTTP, HTTP_PROXY: the backend method (`ANY` keeps the client's). */
+  readonly httpMethod?: string | undefined;
+  readonly timeoutMs: number;
+  readonly passthroughBehavior: "WHEN_NO_MATCH" | "WHEN_NO_TEMPLATES" | "NEVER";
+  /** `integration.request.{header|querystring|path}.X` → `method.request.…`, `'literal'`, `stageVariables.x`. */
+  readonly requestParameters: Readonly<Record<string, string>>;
+  /** Content type → Velocity template. */
+  readonly requestTemplates: Readonly<Record<string, string>>;
+  readonly contentHandling?: "CONVERT_TO_TEXT" | "CONVERT_TO_BINARY" | undefined;
+  readonly responses: readonly DeployedIntegrationResponse[];
+  /** HTTP APIs' `$default` route: the request path is appended to the URI. */
+  readonly appendPath?: boolean | undefined;
+}
+
+/** What a route runs. */
+export type DeployedIntegration = DeployedLambdaProxy | DeployedCustomIntegration;
+
+/** A gateway response (REST): the status, headers and templates of one kind of the gateway's own answers. */
+export interface DeployedGatewayResponse {
+  readonly statusCode?: string | undefined;
+  readonly responseParameters: Readonly<Record<string, string>>;
+  readonly responseTemplates: Readonly<Record<string, string>>;
 }
 
 export type DeployedAuthorizer =
@@ -70,6 +118,8 @@ export interface CorsConfig {
 export interface DeployedRoutes {
   readonly deploymentId: string;
   readonly routes: readonly DeployedRoute[];
+  /** REST: the gateway responses deployed with the routes, by type (`DEFAULT_4XX`, `UNAUTHORIZED`, …). */
+  readonly gatewayResponses?: Readonly<Record<string, DeployedGatewayResponse>> | undefined;
 }
 
 export interface DeployedStage {

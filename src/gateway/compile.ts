@@ -5,6 +5,8 @@
  */
 import { createHash } from "node:crypto";
 import type { DeployedApi, DeployedAuthorizer, DeployedRoutes } from "../domain/deployed-api.js";
+import { compileCustomIntegration } from "./custom-integration.js";
+import { compileGatewayResponses } from "./gateway-responses.js";
 import { JwtAuthorizer } from "./jwt-authorizer.js";
 import { LambdaAuthorizer, type AuthorizerDeps } from "./lambda-authorizer.js";
 import { binaryMatcher } from "./media-types.js";
@@ -67,13 +69,22 @@ function compileTable(d: DeployedRoutes, authorizerFor: (def: DeployedAuthorizer
       resourcePath,
       resourceId: r.resourceId ?? r.routeId ?? shortId(resourcePath),
       integration: r.integration,
+      custom:
+        r.integration.type === "MOCK" || r.integration.type === "AWS" || r.integration.type === "HTTP"
+          ? compileCustomIntegration(r.integration)
+          : undefined,
       authorizer: r.authorizer ? authorizerFor(r.authorizer) : undefined,
       scopes: r.authorizationScopes ?? [],
     };
     if (key.kind === "default") fallback = compiled;
     else router.add(key.method, key.path, compiled);
   }
-  return { deploymentId: d.deploymentId, router, fallback };
+  return {
+    deploymentId: d.deploymentId,
+    router,
+    fallback,
+    gatewayResponses: compileGatewayResponses(d.gatewayResponses),
+  };
 }
 
 // A stable stand-in for API Gateway's resource ids (six lower-case characters).

@@ -20,7 +20,9 @@ export type GatewayErrorKind =
   | "lambda-rejected"
   | "invalid-permissions"
   | "timeout"
-  | "too-large";
+  | "too-large"
+  | "unsupported-media-type"
+  | "integration-failure";
 
 /** A fixed gateway answer. */
 export interface GatewayError {
@@ -53,6 +55,8 @@ const REST: Record<GatewayErrorKind, GatewayError> = {
   "invalid-permissions": e(500, INTERNAL_REST, "InternalServerErrorException"),
   timeout: e(504, '{"message": "Endpoint request timed out"}'),
   "too-large": e(413, '{"message":"Request Too Long"}', "RequestTooLongException"),
+  "unsupported-media-type": e(415, '{"message":"Unsupported Media Type"}', "UnsupportedMediaTypeException"),
+  "integration-failure": e(500, INTERNAL_REST, "InternalServerErrorException"),
 };
 
 const INTERNAL_HTTP = '{"message":"Internal Server Error"}';
@@ -72,6 +76,8 @@ const HTTP: Record<GatewayErrorKind, GatewayError> = {
   // HTTP APIs answer an integration timeout with 503 (observed), not REST's 504.
   timeout: e(503, '{"message":"Service Unavailable"}'),
   "too-large": e(413, '{"message":"Request Entity Too Large"}'),
+  "unsupported-media-type": e(415, '{"message":"Unsupported Media Type"}'),
+  "integration-failure": e(500, INTERNAL_HTTP),
 };
 
 /** Every kind of gateway answer (docs/errors.md lists them; a test keeps both in step). */
@@ -99,4 +105,8 @@ const EXECUTION_LOG: Partial<Record<GatewayErrorKind, string>> = {
   timeout: "Execution failed due to a timeout error",
   "authorizer-failure": "Execution failed due to configuration error: Authorizer error",
   "too-large": "Request body exceeds the size limit",
+  "unsupported-media-type":
+    "Execution failed: no request template for the content type and the passthrough behaviour refuses it",
+  "integration-failure":
+    "Execution failed due to configuration error: no integration response matched, a mapping template failed, or the endpoint could not be reached",
 };

@@ -6,9 +6,11 @@
 import type { InvokeService } from "../ports/invoke-service.js";
 import type { Clock } from "../shared/clock.js";
 import { DEADLINE_PASSED, withDeadline } from "../shared/deadline.js";
+import { runCustomIntegration } from "./custom-integration.js";
 import { buildEventV1 } from "./event-v1.js";
 import { buildEventV2 } from "./event-v2.js";
 import type { GatewayErrorKind } from "./gateway-errors.js";
+import { runHttpProxy } from "./http-proxy.js";
 import type { GatewayOptions } from "./options.js";
 import type { AuthContext, RequestScope } from "./model.js";
 import type { Reply } from "./reply.js";
@@ -35,7 +37,10 @@ export async function runIntegration(
     readonly invokePermitted?: GatewayOptions["invokePermitted"];
   },
 ): Promise<IntegrationResult> {
-  const { integration } = scope.route;
+  const { integration, custom } = scope.route;
+  if (custom) return runCustomIntegration(scope, auth, custom, deps);
+  if (integration.type === "HTTP_PROXY") return runHttpProxy(scope, integration, deps);
+  if (integration.type !== undefined && integration.type !== "AWS_PROXY") return { error: "integration-failure" };
   const target = { functionName: integration.functionName, qualifier: integration.qualifier };
   if (deps.invokePermitted) {
     const permitted = deps.invokePermitted(target, sourceArnOf(scope));

@@ -3,6 +3,8 @@
  * `setApis()`, and the per-request scope that event builders and authorizers read.
  */
 import type { CorsConfig, DeployedIntegration } from "../domain/deployed-api.js";
+import type { CompiledCustomIntegration } from "./custom-integration.js";
+import type { CompiledGatewayResponses } from "./gateway-responses.js";
 import type { GatewayErrorKind } from "./gateway-errors.js";
 import type { MediaTypeMatcher } from "./media-types.js";
 import type { RequestInfo } from "./request-info.js";
@@ -18,6 +20,8 @@ export interface CompiledRoute {
   readonly resourcePath: string;
   readonly resourceId: string;
   readonly integration: DeployedIntegration;
+  /** MOCK, AWS and HTTP integrations, with their templates parsed. */
+  readonly custom?: CompiledCustomIntegration | undefined;
   readonly authorizer: Authorizer | undefined;
   readonly scopes: readonly string[];
 }
@@ -25,6 +29,8 @@ export interface CompiledRoute {
 /** One deployment's routes. */
 export interface RouteTable {
   readonly deploymentId: string;
+  /** REST: the gateway responses deployed with these routes. */
+  readonly gatewayResponses?: CompiledGatewayResponses | undefined;
   readonly router: Router<CompiledRoute>;
   /** HTTP APIs' `$default` route. */
   readonly fallback: CompiledRoute | undefined;

@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { resolveApi, resolveStage } from "./addressing.js";
 import { applyHttpCors, httpPreflight, isPreflight, restPreflight } from "./cors.js";
 import { gatewayError, type GatewayErrorKind } from "./gateway-errors.js";
+import { applyGatewayResponse, type CompiledGatewayResponses, type ErrorScope } from "./gateway-responses.js";
 import { LAMBDA_EVENT_BYTES, runIntegration } from "./integration.js";
 import type { AuthContext, CompiledApi, CompiledRoute, CompiledStage, RequestScope, RouteTable } from "./model.js";
 import type { GatewayOptions } from "./options.js";
@@ -35,6 +36,8 @@ interface Exchange {
   executedVersion?: string | undefined;
   /** Why the gateway answered itself, when it did. */
   error?: GatewayErrorKind | undefined;
+  /** REST: the deployment's gateway responses, once the stage's table is chosen. */
+  responses?: { readonly table: CompiledGatewayResponses; readonly scope: Omit<ErrorScope, "kind"> } | undefined;
 }
 
 /** Serves one request from the compiled APIs. Never rejects. */
@@ -113,6 +116,11 @@ async function route(o: GatewayOptions, x: Exchange, r: Routing): Promise<void> 
   }
   const canary = stage.canary && (o.random ?? Math.random)() * 100 < stage.canary.percent ? stage.canary : undefined;
   const table: RouteTable = canary ? canary.table : stage.table;
+  if (table.gatewayResponses) {
+    const variables = canary ? canary.variables : stage.variables;
+    const scope = { requestId: x.requestId, stage: stage.name, variables, headers: info.headers };
+    x.responses = { table: table.gatewayResponses, scope };
+  }
   const m = table.router.match(info.method, info.segments);
   const found = m?.value ?? table.fallback;
   if (api.protocol === "REST" && api.cors && info.method === "OPTIONS" && found?.method !== "OPTIONS") {
@@ -164,7 +172,8 @@ function failReply(
   extra?: Readonly<Record<string, string>>,
 ): Reply {
   x.error = kind;
-  return errorReply(protocol, kind, extra);
+  const reply = errorReply(protocol, kind, extra);
+  return x.responses ? applyGatewayResponse(x.responses.table, { kind, ...x.responses.scope }, reply) : reply;
 }
 
 function errorReply(

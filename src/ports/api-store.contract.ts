@@ -285,6 +285,40 @@ function registerRestContract(store: () => ApiStore): void {
     assert.equal(await s.getResource("restapi001", "toys"), undefined);
   });
 
+  void test("resources: updateResources renames and moves a subtree at once; a taken name or a gone row changes nothing", async () => {
+    const s = store();
+    const { api, root } = sampleRestApi("restapi001", "root");
+    await s.insertApi(api, root);
+    await s.insertResource(child("restapi001", "pets", "root", "/pets"));
+    await s.insertResource(child("restapi001", "id", "pets", "/pets/{id}"));
+    await s.insertResource(child("restapi001", "toys", "root", "/toys"));
+    const renamed = [
+      { ...child("restapi001", "pets", "root", "/animals"), pathPart: "animals" },
+      child("restapi001", "id", "pets", "/animals/{id}"),
+    ];
+    assert.equal(await s.updateResources(renamed), "ok");
+    assert.deepEqual(
+      (await s.listResources("restapi001")).map((r) => r.path),
+      ["/", "/animals", "/animals/{id}", "/toys"],
+    );
+    const clash = [{ ...child("restapi001", "toys", "root", "/animals"), pathPart: "animals" }];
+    assert.equal(await s.updateResources(clash), "conflict");
+    const gone = [child("restapi001", "id", "pets", "/animals/{x}"), child("restapi001", "nope", "root", "/nope")];
+    assert.equal(await s.updateResources(gone), "missing-parent");
+    assert.equal((await s.getResource("restapi001", "id"))?.path, "/animals/{id}", "rolled back");
+  });
+
+  void test("deployments: updateDeployment replaces the record; false for none", async () => {
+    const s = store();
+    const { api, root } = sampleRestApi("restapi001", "root");
+    await s.insertApi(api, root);
+    const d = sampleDeployment("restapi001", "dep001", 1000);
+    assert.equal(await s.insertDeployment(d), "ok");
+    assert.equal(await s.updateDeployment({ ...d, description: "second" }), true);
+    assert.equal((await s.getDeployment("restapi001", "dep001"))?.description, "second");
+    assert.equal(await s.updateDeployment({ ...d, deploymentId: "nope00" }), false);
+  });
+
   void test("methods: put replaces (with its integration), get, delete", async () => {
     const s = store();
     const { api, root } = sampleRestApi("restapi001", "root");

@@ -20,6 +20,14 @@ export interface CorsRecord {
   readonly allowCredentials?: boolean | undefined;
 }
 
+/** A REST gateway response (PutGatewayResponse): how one kind of the gateway's own answers looks. */
+export interface GatewayResponseRecord {
+  readonly statusCode?: string | undefined;
+  /** `gatewayresponse.header.X` → `'literal'`, `method.request.header.Y`, `stageVariables.z`, `context.w`. */
+  readonly responseParameters: Readonly<Record<string, string>>;
+  readonly responseTemplates: Readonly<Record<string, string>>;
+}
+
 /** An API of either protocol. */
 export interface ApiRecord {
   /** 10 lower-case letters and digits, like AWS's. */
@@ -45,6 +53,8 @@ export interface ApiRecord {
   /** HTTP: `$request.method $request.path` for HTTP APIs. */
   readonly routeSelectionExpression?: string | undefined;
   readonly apiKeySelectionExpression?: string | undefined;
+  /** REST: the gateway responses set, by response type; a deployment freezes them. */
+  readonly gatewayResponses?: Readonly<Record<string, GatewayResponseRecord>> | undefined;
 }
 
 /** An HTTP API route. */
@@ -138,6 +148,23 @@ export interface ResourceRecord {
   readonly path: string;
 }
 
+/** A REST method response (PutMethodResponse): the headers and models the method may answer with. */
+export interface MethodResponseRecord {
+  readonly statusCode: string;
+  /** `method.response.header.X` → required. */
+  readonly responseParameters?: Readonly<Record<string, boolean>> | undefined;
+  readonly responseModels?: Readonly<Record<string, string>> | undefined;
+}
+
+/** A REST integration response (PutIntegrationResponse): how a backend answer becomes a method response. */
+export interface IntegrationResponseRecord {
+  readonly statusCode: string;
+  readonly selectionPattern?: string | undefined;
+  readonly responseParameters?: Readonly<Record<string, string>> | undefined;
+  readonly responseTemplates?: Readonly<Record<string, string>> | undefined;
+  readonly contentHandling?: string | undefined;
+}
+
 /** The integration of a REST method. */
 export interface MethodIntegrationRecord {
   readonly type: string;
@@ -153,6 +180,8 @@ export interface MethodIntegrationRecord {
   readonly cacheKeyParameters: readonly string[];
   readonly requestParameters?: Readonly<Record<string, string>> | undefined;
   readonly requestTemplates?: Readonly<Record<string, string>> | undefined;
+  /** By status code. */
+  readonly integrationResponses?: Readonly<Record<string, IntegrationResponseRecord>> | undefined;
 }
 
 /** A REST method of a resource. */
@@ -167,7 +196,11 @@ export interface MethodRecord {
   readonly operationName?: string | undefined;
   readonly authorizationScopes?: readonly string[] | undefined;
   readonly requestParameters?: Readonly<Record<string, boolean>> | undefined;
+  readonly requestValidatorId?: string | undefined;
+  readonly requestModels?: Readonly<Record<string, string>> | undefined;
   readonly integration?: MethodIntegrationRecord | undefined;
+  /** By status code. */
+  readonly methodResponses?: Readonly<Record<string, MethodResponseRecord>> | undefined;
 }
 
 /** A deployment: the routes compiled at deployment time, frozen. Stages serve these, not the live model. */
@@ -179,6 +212,8 @@ export interface DeploymentRecord {
   /** Made by an HTTP API auto-deploy stage rather than by CreateDeployment. */
   readonly autoDeployed: boolean;
   readonly routes: readonly DeployedRoute[];
+  /** REST: the API's gateway responses when it was deployed. */
+  readonly gatewayResponses?: Readonly<Record<string, GatewayResponseRecord>> | undefined;
 }
 
 /** The outcome of a write that must be unique and needs its parent. */
@@ -257,6 +292,11 @@ export interface ApiStore {
   getResource(apiId: string, resourceId: string): Promise<ResourceRecord | undefined>;
   /** An API's resources, ordered by path. */
   listResources(apiId: string): Promise<ResourceRecord[]>;
+  /**
+   * Replaces resources at once (a renamed or moved one and its descendants' paths): `conflict` when a
+   * sibling has the new path part, `missing-parent` when one of them or a new parent is gone.
+   */
+  updateResources(resources: readonly ResourceRecord[]): Promise<ApiWriteResult>;
   /** Deletes a resource with its descendants and all their methods. */
   deleteResource(apiId: string, resourceId: string): Promise<boolean>;
 
@@ -275,6 +315,8 @@ export interface ApiStore {
   getDeployment(apiId: string, deploymentId: string): Promise<DeploymentRecord | undefined>;
   /** An API's deployments, oldest first. */
   listDeployments(apiId: string): Promise<DeploymentRecord[]>;
+  /** Replaces a deployment's record (its description); false when it does not exist. */
+  updateDeployment(deployment: DeploymentRecord): Promise<boolean>;
   /** Deletes a deployment. */
   deleteDeployment(apiId: string, deploymentId: string): Promise<boolean>;
 

@@ -2,6 +2,7 @@
  * The API compiler through the ApiService on real SQLite: quick create, HTTP API auto-deploy and
  * frozen stages, REST deployment snapshot isolation, canary and its promotion, restart.
  */
+import type { DeployedLambdaProxy } from "../../src/domain/deployed-api.js";
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, test } from "node:test";
 import { SqliteApiStore } from "../../src/adapters/sqlite/api-store.js";
@@ -141,7 +142,7 @@ describe("API compiler (through ApiService on SQLite)", () => {
       audience: ["aud"],
     });
     assert.deepEqual(live[0]?.authorizationScopes, ["read"]);
-    assert.equal(live[0]?.integration.payloadFormatVersion, "1.0");
+    assert.equal((live[0]?.integration as DeployedLambdaProxy | undefined)?.payloadFormatVersion, "1.0");
     assert.equal(live[0]?.integration.timeoutMs, 5000);
 
     await service.http.createRoute(api.apiId, { routeKey: "POST /b", target });

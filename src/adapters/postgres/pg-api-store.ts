@@ -184,6 +184,22 @@ export class PgApiStore implements ApiStore {
     return this.#list(T.resources, apiId);
   }
 
+  async updateResources(resources: readonly ResourceRecord[]): Promise<ApiWriteResult> {
+    const db = this.#db;
+    try {
+      return await db.transaction(async (tx): Promise<ApiWriteResult> => {
+        for (const r of resources) {
+          if (!(await sql.updateChild(db, T.resources, resourceParams(r), tx))) throw new MissingRow();
+        }
+        return "ok";
+      });
+    } catch (e) {
+      if (e instanceof MissingRow || constraintOf(e) === "foreign-key") return "missing-parent";
+      if (constraintOf(e) === "unique") return "conflict";
+      throw e;
+    }
+  }
+
   deleteResource(apiId: string, resourceId: string): Promise<boolean> {
     return sql.deleteChild(this.#db, T.resources, [apiId, resourceId]);
   }
@@ -228,6 +244,15 @@ export class PgApiStore implements ApiStore {
     return this.#list(T.deployments, apiId);
   }
 
+  updateDeployment(deployment: DeploymentRecord): Promise<boolean> {
+    return sql.updateChild(this.#db, T.deployments, {
+      api_id: deployment.apiId,
+      deployment_id: deployment.deploymentId,
+      created_at: deployment.createdAt,
+      body: body(deployment),
+    });
+  }
+
   deleteDeployment(apiId: string, deploymentId: string): Promise<boolean> {
     return sql.deleteChild(this.#db, T.deployments, [apiId, deploymentId]);
   }
@@ -266,3 +291,6 @@ export class PgApiStore implements ApiStore {
     return (await sql.selectChildren(this.#db, t, apiId)).map((r) => parse<R>(r));
   }
 }
+
+/** Rolls a multi-row update back when one row is gone. */
+class MissingRow extends Error {}

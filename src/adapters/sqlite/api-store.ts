@@ -195,6 +195,24 @@ export class SqliteApiStore implements ApiStore {
     return settle(() => this.#list(T.resources, apiId));
   }
 
+  updateResources(resources: readonly ResourceRecord[]): Promise<ApiWriteResult> {
+    return settle(() => {
+      const db = this.#db;
+      try {
+        return db.transaction((): ApiWriteResult => {
+          for (const r of resources) {
+            if (!sql.updateChild(db, T.resources, resourceParams(r))) throw new MissingRow();
+          }
+          return "ok";
+        })();
+      } catch (e) {
+        if (e instanceof MissingRow || constraintOf(e) === "foreign-key") return "missing-parent";
+        if (constraintOf(e) === "unique") return "conflict";
+        throw e;
+      }
+    });
+  }
+
   deleteResource(apiId: string, resourceId: string): Promise<boolean> {
     return settle(() => sql.deleteChild(this.#db, T.resources, [apiId, resourceId]));
   }
@@ -243,6 +261,17 @@ export class SqliteApiStore implements ApiStore {
     return settle(() => this.#list(T.deployments, apiId));
   }
 
+  updateDeployment(deployment: DeploymentRecord): Promise<boolean> {
+    return settle(() =>
+      sql.updateChild(this.#db, T.deployments, {
+        api_id: deployment.apiId,
+        deployment_id: deployment.deploymentId,
+        created_at: deployment.createdAt,
+        body: body(deployment),
+      }),
+    );
+  }
+
   deleteDeployment(apiId: string, deploymentId: string): Promise<boolean> {
     return settle(() => sql.deleteChild(this.#db, T.deployments, [apiId, deploymentId]));
   }
@@ -279,3 +308,6 @@ export class SqliteApiStore implements ApiStore {
     return sql.selectChildren(this.#db, t, apiId).map((r) => parse<R>(r));
   }
 }
+
+/** Rolls a multi-row update back when one row is gone. */
+class MissingRow extends Error {}

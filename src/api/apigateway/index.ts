@@ -7,6 +7,7 @@
 import type { Operation } from "../types.js";
 import { restApiOperations } from "./v1-operations.js";
 import { restStageOperations } from "./v1-stage-operations.js";
+import { restUpdateOperations } from "./v1-update-operations.js";
 import { httpApiOperations } from "./v2-operations.js";
 import { httpStageOperations } from "./v2-stage-operations.js";
 import type { ApiGatewayOperationsDeps } from "./wire.js";
@@ -20,5 +21,6 @@ export function createApiGatewayOperations(deps: ApiGatewayOperationsDeps): Oper
     ...httpStageOperations(deps),
     ...restApiOperations(deps),
     ...restStageOperations(deps),
+    ...restUpdateOperations(deps),
   ];
 }

@@ -1,7 +1,15 @@
 /** API Gateway v1 (REST API) operations on APIs, resources, methods and integrations: `/restapis…`. */
 import { z } from "zod";
+import { PlatformError } from "../../shared/errors.js";
 import type { ApiRequest, Operation } from "../types.js";
-import { integrationView, methodView, resourceView, restApiView } from "./v1-views.js";
+import {
+  integrationResponseView,
+  integrationView,
+  methodResponseView,
+  methodView,
+  resourceView,
+  restApiView,
+} from "./v1-views.js";
 import { stringList, stringMap } from "./schemas.js";
 import { type ApiGatewayOperationsDeps, body, empty, intQuery, json, operation, param, query } from "./wire.js";
 
@@ -42,6 +50,20 @@ const putIntegration = z.object({
   requestTemplates: stringMap.optional(),
 });
 
+const methodResponse = z.object({
+  responseParameters: z.record(z.string(), z.boolean()).optional(),
+  responseModels: stringMap.optional(),
+});
+
+const integrationResponse = z.object({
+  selectionPattern: z.string().optional(),
+  responseParameters: stringMap.optional(),
+  responseTemplates: stringMap.optional(),
+  contentHandling: z.string().optional(),
+});
+
+const responseKey = (req: ApiRequest) => ({ ...methodKey(req), statusCode: param(req, "status_code") });
+
 const methodKey = (req: ApiRequest) => ({
   apiId: param(req, "restapi_id"),
   resourceId: param(req, "resource_id"),
@@ -56,9 +78,13 @@ export function restApiOperations(deps: ApiGatewayOperationsDeps): Operation[] {
   const r = deps.service.rest;
   const RES = "/restapis/{restapi_id}/resources/{resource_id}";
   return [
-    operation("CreateRestApi", "POST /restapis", async (req) =>
-      json(201, restApiView(await r.createRestApi(body(req, createRestApi)))),
-    ),
+    operation("CreateRestApi", "POST /restapis", async (req) => {
+      // ImportRestApi shares the path (`?mode=import`, an OpenAPI body): refused, never taken for a create.
+      if (req.query.get("mode") !== null) {
+        throw new PlatformError("ERR_BAD_REQUEST", "ImportRestApi (OpenAPI import) is not supported by haneul");
+      }
+      return json(201, restApiView(await r.createRestApi(body(req, createRestApi))));
+    }),
     operation("GetRestApi", "GET /restapis/{restapi_id}", async (req) =>
       json(200, restApiView(await r.getRestApi(param(req, "restapi_id")))),
     ),
@@ -110,5 +136,41 @@ export function restApiOperations(deps: ApiGatewayOperationsDeps): Operation[] {
       const k = methodKey(req);
       return json(200, integrationView(await r.getIntegration(k.apiId, k.resourceId, k.httpMethod)));
     }),
+    operation("DeleteIntegration", `DELETE ${RES}/methods/{http_method}/integration`, async (req) => {
+      await r.deleteIntegration(methodKey(req));
+      return empty(204);
+    }),
+    operation("PutMethodResponse", `PUT ${RES}/methods/{http_method}/responses/{status_code}`, async (req) =>
+      json(201, methodResponseView(await r.putMethodResponse(responseKey(req), body(req, methodResponse)))),
+    ),
+    operation("GetMethodResponse", `GET ${RES}/methods/{http_method}/responses/{status_code}`, async (req) =>
+      json(200, methodResponseView(await r.getMethodResponse(responseKey(req)))),
+    ),
+    operation("DeleteMethodResponse", `DELETE ${RES}/methods/{http_method}/responses/{status_code}`, async (req) => {
+      await r.deleteMethodResponse(responseKey(req));
+      return empty(204);
+    }),
+    operation(
+      "PutIntegrationResponse",
+      `PUT ${RES}/methods/{http_method}/integration/responses/{status_code}`,
+      async (req) =>
+        json(
+          201,
+          integrationResponseView(await r.putIntegrationResponse(responseKey(req), body(req, integrationResponse))),
+        ),
+    ),
+    operation(
+      "GetIntegrationResponse",
+      `GET ${RES}/methods/{http_method}/integration/responses/{status_code}`,
+      async (req) => json(200, integrationResponseView(await r.getIntegrationResponse(responseKey(req)))),
+    ),
+    operation(
+      "DeleteIntegrationResponse",
+      `DELETE ${RES}/methods/{http_method}/integration/responses/{status_code}`,
+      async (req) => {
+        await r.deleteIntegrationResponse(responseKey(req));
+        return empty(204);
+      },
+    ),
   ];
 }

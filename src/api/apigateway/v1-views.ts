@@ -1,11 +1,13 @@
 /** API Gateway v1 response shapes (botocore apigateway model: epoch-second dates, lists under `item`). */
-import type { ResourceWithMethods } from "../../control/index.js";
+import type { GatewayResponseView, ResourceWithMethods } from "../../control/index.js";
 import type {
   ApiRecord,
   AuthorizerRecord,
   DeploymentRecord,
+  IntegrationResponseRecord,
   MethodIntegrationRecord,
   MethodRecord,
+  MethodResponseRecord,
   StageRecord,
 } from "../../ports/api-store.js";
 import { compact, epochSeconds } from "./wire.js";
@@ -56,7 +58,33 @@ export function methodView(m: MethodRecord): Record<string, unknown> {
     operationName: m.operationName,
     requestParameters: m.requestParameters,
     authorizationScopes: m.authorizationScopes,
+    methodResponses: m.methodResponses && mapValues(m.methodResponses, methodResponseView),
     methodIntegration: m.integration && integrationView(m.integration),
+  });
+}
+
+function mapValues<T>(o: Readonly<Record<string, T>>, f: (v: T) => unknown): Record<string, unknown> | undefined {
+  const entries = Object.entries(o);
+  return entries.length ? Object.fromEntries(entries.map(([k, v]) => [k, f(v)])) : undefined;
+}
+
+/** `MethodResponse`. */
+export function methodResponseView(r: MethodResponseRecord): Record<string, unknown> {
+  return compact({
+    statusCode: r.statusCode,
+    responseParameters: r.responseParameters,
+    responseModels: r.responseModels,
+  });
+}
+
+/** `IntegrationResponse`. */
+export function integrationResponseView(r: IntegrationResponseRecord): Record<string, unknown> {
+  return compact({
+    statusCode: r.statusCode,
+    selectionPattern: r.selectionPattern,
+    responseParameters: r.responseParameters,
+    responseTemplates: r.responseTemplates,
+    contentHandling: r.contentHandling,
   });
 }
 
@@ -75,6 +103,7 @@ export function integrationView(i: MethodIntegrationRecord): Record<string, unkn
     timeoutInMillis: i.timeoutInMillis,
     cacheNamespace: i.cacheNamespace,
     cacheKeyParameters: i.cacheKeyParameters,
+    integrationResponses: i.integrationResponses && mapValues(i.integrationResponses, integrationResponseView),
   });
 }
 
@@ -128,5 +157,16 @@ export function authorizerView(a: AuthorizerRecord): Record<string, unknown> {
     identitySource: a.identitySource.length ? a.identitySource.join(", ") : undefined,
     identityValidationExpression: a.identityValidationExpression,
     authorizerResultTtlInSeconds: a.resultTtlSeconds,
+  });
+}
+
+/** `GatewayResponse`. */
+export function gatewayResponseView(g: GatewayResponseView): Record<string, unknown> {
+  return compact({
+    responseType: g.responseType,
+    statusCode: g.statusCode,
+    responseParameters: g.responseParameters,
+    responseTemplates: g.responseTemplates,
+    defaultResponse: g.defaultResponse,
   });
 }

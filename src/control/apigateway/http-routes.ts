@@ -145,9 +145,10 @@ function integrationFields(input: IntegrationInput): Partial<IntegrationRecord> 
 }
 
 function checkedIntegration(i: IntegrationRecord): IntegrationRecord {
-  checkOneOf(i.integrationType, ["AWS", "HTTP", "MOCK", "HTTP_PROXY", "AWS_PROXY"], "integration type");
+  // HTTP APIs have only proxy integrations (AWS's other types are REST's).
+  checkOneOf(i.integrationType, ["AWS_PROXY", "HTTP_PROXY"], "integration type");
   checkTimeout(i.timeoutInMillis, HTTP_TIMEOUT_MS);
-  if (i.integrationType !== "AWS_PROXY") return i;
+  if (i.integrationType === "HTTP_PROXY") return checkedHttpProxy(i);
   if (!i.integrationUri || !parseLambdaUri(i.integrationUri)) {
     throw badRequest("Invalid integration URI specified. An AWS_PROXY integration requires a Lambda function ARN.");
   }
@@ -155,4 +156,20 @@ function checkedIntegration(i: IntegrationRecord): IntegrationRecord {
   if (version !== "1.0" && version !== "2.0")
     throw badRequest("Invalid payload format version specified. Must be 1.0 or 2.0");
   return { ...i, payloadFormatVersion: version, integrationMethod: i.integrationMethod ?? "POST" };
+}
+
+function checkedHttpProxy(i: IntegrationRecord): IntegrationRecord {
+  let url: URL | undefined;
+  try {
+    url = new URL((i.integrationUri ?? "").replace(/\$\{stageVariables\.[^}]+\}/g, "stage-variable"));
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
+    throw badRequest("Invalid integration URI specified. An HTTP_PROXY integration requires an http(s) URL.");
+  }
+  if (!i.integrationMethod) throw badRequest("Invalid integration method specified. HTTP_PROXY requires one.");
+  const version = i.payloadFormatVersion ?? "1.0";
+  if (version !== "1.0") throw badRequest("Invalid payload format version specified. HTTP_PROXY supports 1.0");
+  return { ...i, payloadFormatVersion: version };
 }

@@ -21,7 +21,7 @@ function stageNotFound() {
   return notFound("Invalid Stage identifier specified");
 }
 
-function deploymentNotFound() {
+export function deploymentNotFound() {
   return notFound("Invalid Deployment identifier specified");
 }
 
@@ -77,7 +77,7 @@ export async function createDeployment(
       createdAt: now,
       autoDeployed: false,
       routes: compileRestRoutes(model),
-      ...optional({ description: input.description }),
+      ...optional({ description: input.description, gatewayResponses: model.api.gatewayResponses }),
     };
     checkWrite(ctx, apiId, await ctx.store.insertDeployment(deployment), () => conflict("Deployment id collision"));
     if (input.stageName) await deployToStage(ctx, { stage, stageName: input.stageName, deployment, input });

@@ -113,17 +113,52 @@ export async function putIntegration(
   });
 }
 
-function checkedIntegration(i: MethodIntegrationRecord): MethodIntegrationRecord {
+export function checkedIntegration(i: MethodIntegrationRecord): MethodIntegrationRecord {
   checkOneOf(i.type, ["HTTP", "AWS", "MOCK", "HTTP_PROXY", "AWS_PROXY"], "integration type");
   checkTimeout(i.timeoutInMillis, REST_TIMEOUT_MS);
-  if (i.type === "AWS" || i.type === "AWS_PROXY") {
+  if (i.type !== "MOCK") {
     if (!i.httpMethod) throw badRequest("Enumeration value for HttpMethod must be non-empty");
-    if (!i.uri) throw badRequest("Invalid ARN specified in the request");
+    if (!i.uri)
+      throw badRequest(
+        i.type.startsWith("HTTP") ? "Invalid HTTP endpoint specified for URI" : "Invalid ARN specified in the request",
+      );
   }
-  if (i.type === "AWS_PROXY" && !parseLambdaUri(i.uri ?? "")) {
+  if ((i.type === "AWS_PROXY" || i.type === "AWS") && !parseLambdaUri(i.uri ?? "")) {
+    // Only Lambda is behind haneul's AWS integrations: another service's URI is refused, not kept unserved.
     throw badRequest("AWS ARN for integration must contain path or action");
   }
+  if (i.type.startsWith("HTTP") && !isHttpUri(i.uri ?? "")) throw badRequest("Invalid HTTP endpoint specified for URI");
+  checkOneOf(
+    i.passthroughBehavior ?? "WHEN_NO_MATCH",
+    ["WHEN_NO_MATCH", "WHEN_NO_TEMPLATES", "NEVER"],
+    "passthrough behavior",
+  );
+  if (i.contentHandling !== undefined)
+    checkOneOf(i.contentHandling, ["CONVERT_TO_BINARY", "CONVERT_TO_TEXT"], "content handling");
+  for (const [target, source] of Object.entries(i.requestParameters ?? {})) checkRequestParameter(target, source);
   return i;
+}
+
+const REQUEST_TARGET = /^integration\.request\.(header|querystring|path)\.[^.\s]+$/;
+const REQUEST_SOURCE =
+  /^(method\.request\.(header|querystring|path)\.[^\s]+|'[^']*'|stageVariables\.[A-Za-z0-9_]+|context\.(requestId|stage))$/;
+
+function checkRequestParameter(target: string, source: string): void {
+  if (!REQUEST_TARGET.test(target) || !REQUEST_SOURCE.test(source)) {
+    throw badRequest(
+      `Invalid mapping expression specified: Validation Result: warnings : [], errors : [Invalid mapping expression specified: ${REQUEST_TARGET.test(target) ? source : target}]`,
+    );
+  }
+}
+
+// A URI with stage variables is checked with them filled in by a stand-in host.
+function isHttpUri(uri: string): boolean {
+  try {
+    const url = new URL(uri.replace(/\$\{stageVariables\.[^}]+\}/g, "stage-variable"));
+    return url.protocol === "http:" || url.protocol === "https:";
+  } catch {
+    return false;
+  }
 }
 
 /** A method's integration. */

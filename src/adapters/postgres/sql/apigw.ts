@@ -54,7 +54,7 @@ export async function upsertChild(db: PgDatabase, t: ApiChildTable, p: Row): Pro
 }
 
 /** UPDATE a child row by its key; false when it does not exist (a taken unique column throws). */
-export async function updateChild(db: PgDatabase, t: ApiChildTable, p: Row): Promise<boolean> {
+export async function updateChild(db: PgDatabase, t: ApiChildTable, p: Row, on?: Queryable): Promise<boolean> {
   const keys = ["api_id", ...t.keys];
   const sets = [...t.columns, "body"];
   const sql = `UPDATE ${t.name} SET ${sets.map((c, i) => `${c} = $${i + keys.length + 1}`).join(", ")}
@@ -63,6 +63,7 @@ export async function updateChild(db: PgDatabase, t: ApiChildTable, p: Row): Pro
     (await db.run(
       sql,
       [...keys, ...sets].map((c) => p[c] ?? null),
+      on,
     )) === 1
   );
 }

@@ -1,0 +1,243 @@
+/**
+ * REST non-proxy integrations (`MOCK`, `AWS` to a Lambda function, `HTTP`) as API Gateway runs
+ * them: request template chosen by content type (or the passthrough behaviour), the backend
+ * called, an integration response selected by its pattern on the status (HTTP, MOCK) or the Lambda
+ * error message (AWS), then its response parameters and template make the method response.
+ */
+import type { DeployedCustomIntegration, DeployedIntegrationResponse } from "../domain/deployed-api.js";
+import type { InvokeService } from "../ports/invoke-service.js";
+import type { Clock } from "../shared/clock.js";
+import { DEADLINE_PASSED, withDeadline } from "../shared/deadline.js";
+import type { IntegrationResult } from "./integration.js";
+import {
+  compileTemplate,
+  headerOf,
+  jsonPathOf,
+  type MappingTemplate,
+  renderTemplate,
+  requestParams,
+  templateVariables,
+  type TemplateParams,
+} from "./mapping-template.js";
+import type { AuthContext, RequestScope } from "./model.js";
+import type { Reply } from "./reply.js";
+import { backendUrl, mappedRequest } from "./request-mapping.js";
+import { callUpstream } from "./upstream.js";
+
+/** An integration response ready to select and render. */
+interface CompiledResponse {
+  readonly response: DeployedIntegrationResponse;
+  readonly pattern: RegExp | undefined;
+  readonly templates: ReadonlyMap<string, MappingTemplate>;
+}
+
+/** A non-proxy integration with its templates parsed and patterns compiled. */
+export interface CompiledCustomIntegration {
+  readonly integration: DeployedCustomIntegration;
+  readonly requestTemplates: ReadonlyMap<string, MappingTemplate>;
+  readonly responses: readonly CompiledResponse[];
+  readonly fallback: CompiledResponse | undefined;
+}
+
+/** Parses the templates and selection patterns once, when the API is compiled. */
+export function compileCustomIntegration(i: DeployedCustomIntegration): CompiledCustomIntegration {
+  const responses: CompiledResponse[] = [];
+  let fallback: CompiledResponse | undefined;
+  for (const r of i.responses) {
+    const pattern = r.selectionPattern ? anchored(r.selectionPattern) : undefined;
+    const compiled = { response: r, pattern, templates: templatesOf(r.responseTemplates) };
+    if (r.selectionPattern) responses.push(compiled);
+    else fallback = compiled;
+  }
+  return { integration: i, requestTemplates: templatesOf(i.requestTemplates), responses, fallback };
+}
+
+function templatesOf(t: Readonly<Record<string, string>>): Map<string, MappingTemplate> {
+  return new Map(Object.entries(t).map(([type, text]) => [type.toLowerCase(), compileTemplate(text)]));
+}
+
+// Java's Pattern.matches: the whole text must match.
+function anchored(pattern: string): RegExp | undefined {
+  try {
+    return new RegExp(`^(?:${pattern})$`);
+  } catch {
+    return undefined;
+  }
+}
+
+/** What the backend gave, before the integration response maps it. */
+interface BackendAnswer {
+  /** The status code (HTTP, MOCK) or the Lambda error message (AWS) the patterns are matched on. */
+  readonly selector: string;
+  readonly body: Buffer;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** What running the integration needs. */
+export interface CustomIntegrationDeps {
+  readonly invoker: InvokeService;
+  readonly clock: Clock;
+}
+
+/** Runs one request through the integration. */
+export async function runCustomIntegration(
+  scope: RequestScope,
+  auth: AuthContext | undefined,
+  c: CompiledCustomIntegration,
+  deps: CustomIntegrationDeps,
+): Promise<IntegrationResult> {
+  const params = requestParams(scope);
+  const request = requestBody(scope, auth, c, params);
+  if (request === "unsupported") return { error: "unsupported-media-type" };
+  if (request === undefined) return { error: "integration-failure" };
+  const answer = await callBackend(scope, c.integration, { body: request, params, deps });
+  if (typeof answer === "string") return { error: answer };
+  const selected = c.responses.find((r) => r.pattern?.test(answer.selector)) ?? c.fallback;
+  if (!selected) return { error: "integration-failure" };
+  const reply = methodResponse(scope, auth, { selected, answer, params });
+  return reply ? { reply } : { error: "integration-failure" };
+}
+
+/** The integration request body: the template for the content type, or the body passed through. */
+function requestBody(
+  scope: RequestScope,
+  auth: AuthContext | undefined,
+  c: CompiledCustomIntegration,
+  params: TemplateParams,
+): Buffer | "unsupported" | undefined {
+  const contentType = mediaType(scope.info.headers["content-type"]) ?? "application/json";
+  const template = c.requestTemplates.get(contentType);
+  const raw = scope.info.body;
+  if (!template) {
+    const behaviour = c.integration.passthroughBehavior;
+    if (behaviour === "NEVER" || (behaviour === "WHEN_NO_TEMPLATES" && c.requestTemplates.size > 0)) {
+      return "unsupported";
+    }
+    return converted(raw, c.integration.contentHandling, scope.api.isBinary(contentType));
+  }
+  const text = renderTemplate(template, templateVariables(scope, auth, { body: raw.toString("utf8"), params }));
+  return text === undefined ? undefined : Buffer.from(text);
+}
+
+// CONVERT_TO_TEXT base64-encodes a binary body; CONVERT_TO_BINARY decodes a base64 one.
+function converted(body: Buffer, handling: DeployedCustomIntegration["contentHandling"], binary: boolean): Buffer {
+  if (handling === "CONVERT_TO_TEXT" && binary) return Buffer.from(body.toString("base64"));
+  if (handling === "CONVERT_TO_BINARY" && !binary) return Buffer.from(body.toString("utf8"), "base64");
+  return body;
+}
+
+function mediaType(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  const semi = header.indexOf(";");
+  return (semi < 0 ? header : header.slice(0, semi)).trim().toLowerCase();
+}
+
+async function callBackend(
+  scope: RequestScope,
+  i: DeployedCustomIntegration,
+  o: { readonly body: Buffer; readonly params: TemplateParams; readonly deps: CustomIntegrationDeps },
+): Promise<BackendAnswer | "timeout" | "integration-failure" | "lambda-rejected"> {
+  if (i.type === "MOCK") return { selector: String(mockStatus(o.body)), body: Buffer.alloc(0), headers: {} };
+  if (i.type === "AWS") return invokeFunction(scope, i, o.body, o.deps);
+  const mapped = mappedRequest(scope, i, o.params);
+  const url = backendUrl(i, mapped, scope);
+  if (!url) return "integration-failure";
+  const method = !i.httpMethod || i.httpMethod === "ANY" ? scope.info.method : i.httpMethod;
+  const answer = await callUpstream({
+    url,
+    method,
+    headers: mapped.headers,
+    body: o.body,
+    timeoutMs: i.timeoutMs,
+    clock: o.deps.clock,
+  });
+  if (answer === "timeout") return "timeout";
+  if (answer === "unreachable") return "integration-failure";
+  const headers: Record<string, string> = {};
+  for (let k = 0; k + 1 < answer.rawHeaders.length; k += 2) {
+    headers[answer.rawHeaders[k] as string] = answer.rawHeaders[k + 1] as string;
+  }
+  return { selector: String(answer.status), body: answer.body, headers };
+}
+
+// A MOCK integration answers the status its request template names (`{"statusCode": 200}`), 200 without one.
+function mockStatus(body: Buffer): number {
+  if (body.length === 0) return 200;
+  try {
+    const parsed = JSON.parse(body.toString("utf8")) as { statusCode?: unknown };
+    const n = Number(parsed.statusCode);
+    return Number.isInteger(n) ? n : 200;
+  } catch {
+    return 200;
+  }
+}
+
+async function invokeFunction(
+  scope: RequestScope,
+  i: DeployedCustomIntegration,
+  body: Buffer,
+  deps: CustomIntegrationDeps,
+): Promise<BackendAnswer | "timeout" | "lambda-rejected"> {
+  const target = { functionName: i.functionName ?? "", qualifier: i.qualifier };
+  const payload = body.length === 0 ? Buffer.from("{}") : body;
+  let result;
+  try {
+    const call = deps.invoker.invoke(target, payload, { traceId: scope.info.traceHeader });
+    result = await withDeadline(deps.clock, i.timeoutMs, call);
+  } catch {
+    return "lambda-rejected";
+  }
+  if (result === DEADLINE_PASSED) return "timeout";
+  const { outcome } = result;
+  if (outcome.kind === "throttled") return "lambda-rejected";
+  if (outcome.kind === "ok") return { selector: "", body: outcome.payload, headers: {} };
+  // The Lambda error message is what selection patterns match (`.*Not Found.*`).
+  const message = jsonPathOf(outcome.payload.toString("utf8"), "$.errorMessage");
+  return { selector: typeof message === "string" ? message : "", body: outcome.payload, headers: {} };
+}
+
+function methodResponse(
+  scope: RequestScope,
+  auth: AuthContext | undefined,
+  o: { readonly selected: CompiledResponse; readonly answer: BackendAnswer; readonly params: TemplateParams },
+): Reply | undefined {
+  const { response, templates } = o.selected;
+  const { answer } = o;
+  const accept = mediaType(scope.info.headers.accept?.split(",")[0]);
+  const type =
+    (accept && templates.has(accept) ? accept : undefined) ??
+    (templates.has("application/json") ? "application/json" : templates.keys().next().value);
+  const template = type === undefined ? undefined : templates.get(type);
+  let body = answer.body;
+  if (template) {
+    const text = renderTemplate(
+      template,
+      templateVariables(scope, auth, { body: answer.body.toString("utf8"), params: o.params }),
+    );
+    if (text === undefined) return undefined;
+    body = Buffer.from(text);
+  }
+  if (response.contentHandling === "CONVERT_TO_TEXT") body = Buffer.from(body.toString("base64"));
+  else if (response.contentHandling === "CONVERT_TO_BINARY") body = Buffer.from(body.toString("utf8"), "base64");
+  const headers: Reply["headers"] = { "content-type": type ?? "application/json" };
+  for (const [target, source] of Object.entries(response.responseParameters)) {
+    if (!target.startsWith("method.response.header.")) continue;
+    const value = responseValue(source, answer);
+    if (value !== undefined) headers[target.slice("method.response.header.".length)] = value;
+  }
+  return { status: Number(response.statusCode), headers, body };
+}
+
+/** A response parameter's value: `'literal'`, `integration.response.header.X`, `integration.response.body[.path]`. */
+function responseValue(source: string, answer: BackendAnswer): string | undefined {
+  if (source.startsWith("'") && source.endsWith("'") && source.length >= 2) return source.slice(1, -1);
+  if (source.startsWith("integration.response.header.")) {
+    return headerOf(answer.headers, source.slice("integration.response.header.".length));
+  }
+  if (source === "integration.response.body") return answer.body.toString("utf8");
+  if (source.startsWith("integration.response.body.")) {
+    const v = jsonPathOf(answer.body.toString("utf8"), `$.${source.slice("integration.response.body.".length)}`);
+    return v === undefined ? undefined : typeof v === "string" ? v : JSON.stringify(v);
+  }
+  return undefined;
+}
