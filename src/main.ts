@@ -14,6 +14,7 @@ import { IamService } from "./iam/index.js";
 import { createLambdaOperations } from "./api/lambda/index.js";
 import { createClusterServices, type ClusterServices } from "./compose/cluster.js";
 import { createEngine } from "./compose/engine.js";
+import { createEventBuses } from "./compose/event-buses.js";
 import { healthHandler, type NodeState } from "./compose/health.js";
 import { openStores } from "./compose/stores.js";
 import { HANEUL_VERSION } from "./compose/version.js";
@@ -127,7 +128,8 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     // Before the configuration is loaded: a change made meanwhile is caught up with afterwards.
     await cluster.begin();
   }
-  const announce = (change: { kind: "function" | "api" | "iam"; key: string }) => cluster?.sync.publish(change);
+  const announce = (change: { kind: "function" | "api" | "iam" | "events"; key: string }) =>
+    cluster?.sync.publish(change);
   const { store, apiStore, iamStore, codeStore } = stores;
   const credentials = await loadNodeCredentials({
     dataDir: config.dataDir,
@@ -215,6 +217,20 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     onError: (e) => log("async events", e),
   });
   stopHooks.push(() => events.stop());
+  const leader = cluster?.leader;
+  const buses = createEventBuses({
+    config,
+    database: stores.database,
+    clock,
+    ids,
+    events,
+    permits: (t, arn) => control.servicePermits("events.amazonaws.com", t.functionName, t.qualifier, arn),
+    isLeader: leader && (() => leader.isLeader),
+    announce: () => announce({ kind: "events", key: "*" }),
+    log,
+  });
+  stopHooks.push(() => buses.stop());
+  await buses.start();
 
   // Known once the gateway listens (its port may be chosen by the OS).
   let advertise = config.cluster.advertise ?? "";
@@ -271,6 +287,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
       region: config.region,
     }),
     ...createIamOperations(iam),
+    ...buses.operations,
   ];
   const api = createApiServer({
     operations,
@@ -289,15 +306,18 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
   await cluster?.start(
     {
       apply: (change) =>
-        change.kind === "function"
-          ? control.reload(change.key)
-          : change.kind === "iam"
-            ? iam.reload()
-            : apiService.reload(change.key, { remote: true }),
+        change.kind === "events"
+          ? buses.reload()
+          : change.kind === "function"
+            ? control.reload(change.key)
+            : change.kind === "iam"
+              ? iam.reload()
+              : apiService.reload(change.key, { remote: true }),
       reloadAll: async () => {
         await control.reloadAll();
         await apiService.reload(undefined, { remote: true });
         await iam.reload();
+        await buses.reload();
       },
       load,
     },

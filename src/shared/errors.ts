@@ -36,6 +36,13 @@ export const ERROR_TABLE = {
   ERR_EXPIRED_TOKEN: { type: "ExpiredTokenException", status: 403 },
   ERR_TEMPLATE_VALIDATION: { type: "ValidationError", status: 400 },
   ERR_STORE_UNAVAILABLE: { type: "ServiceException", status: 500 },
+  ERR_EVENTS_RESOURCE_NOT_FOUND: { type: "ResourceNotFoundException", status: 400 },
+  ERR_EVENTS_RESOURCE_EXISTS: { type: "ResourceAlreadyExistsException", status: 400 },
+  ERR_EVENTS_VALIDATION: { type: "ValidationException", status: 400 },
+  ERR_EVENTS_INVALID_PATTERN: { type: "InvalidEventPatternException", status: 400 },
+  ERR_EVENTS_LIMIT_EXCEEDED: { type: "LimitExceededException", status: 400 },
+  ERR_EVENTS_UNKNOWN_OPERATION: { type: "UnknownOperationException", status: 400 },
+  ERR_EVENTS_SERIALIZATION: { type: "SerializationException", status: 400 },
 } as const satisfies Record<string, { type: string; status: number }>;
 
 /** A stable platform error code. */
