@@ -110,9 +110,10 @@ export async function putEvents(svc: EventBusService, entries: readonly PutEvent
       const built = buildEvent(svc, entry);
       if (!("event" in built)) return built;
       const deliveries: Promise<void>[] = [];
+      const whole = wholeEvent(built.event);
       for (const rule of svc.cache.rulesOf(built.busName).values()) {
         if (rule.record.state !== "ENABLED" || !rule.pattern || !rule.pattern(built.event)) continue;
-        deliveries.push(deliverToTargets(svc, rule.record, built.event, ingestionTime));
+        deliveries.push(deliverToTargets(svc, rule.record, { event: built.event, ingestionTime, whole }));
       }
       await Promise.all(deliveries);
       return { EventId: built.event.id as string };
@@ -120,19 +121,28 @@ export async function putEvents(svc: EventBusService, entries: readonly PutEvent
   );
 }
 
+/** The event as JSON, made at most once however many targets take it whole. */
+export function wholeEvent(event: BusEvent): () => Buffer {
+  let bytes: Buffer | undefined;
+  return () => (bytes ??= Buffer.from(JSON.stringify(event)));
+}
+
+/** What a rule's targets are given: the event, when it came in, and its JSON. */
+export interface Delivery {
+  readonly event: BusEvent;
+  readonly ingestionTime: string;
+  readonly whole: () => Buffer;
+}
+
 /** Hands an event to each target of a rule (Lambda functions; others are refused at PutTargets). */
-export async function deliverToTargets(
-  svc: EventBusService,
-  rule: EventRuleRecord,
-  event: BusEvent,
-  ingestionTime: string,
-): Promise<void> {
+export async function deliverToTargets(svc: EventBusService, rule: EventRuleRecord, d: Delivery): Promise<void> {
   await Promise.all(
     rule.targets.map(async (target) => {
       const fn = functionOfArn(target.arn);
       if (!fn) return;
-      const input = targetInput(target, { event, ruleArn: rule.arn, ruleName: rule.name, ingestionTime });
-      await svc.deliver(fn, Buffer.from(input), rule.arn);
+      const plain = target.input === undefined && target.inputPath === undefined && !target.inputTransformer;
+      const ctx = { event: d.event, ruleArn: rule.arn, ruleName: rule.name, ingestionTime: d.ingestionTime };
+      await svc.deliver(fn, plain ? d.whole() : Buffer.from(targetInput(target, ctx)), rule.arn);
     }),
   );
 }

@@ -5,7 +5,7 @@
  * change or a restart; after a node was down, only the latest missed tick fires, once.
  */
 import type { Clock } from "../shared/clock.js";
-import { deliverToTargets, eventTime } from "./put-events.js";
+import { deliverToTargets, eventTime, wholeEvent } from "./put-events.js";
 import type { EventBusService } from "./event-bus-service.js";
 import type { CompiledRule } from "./rule-cache.js";
 
@@ -83,7 +83,7 @@ export class RuleScheduler {
       resources: [r.arn],
       detail: {},
     };
-    await deliverToTargets(svc, r, event, eventTime(this.#o.clock.now()));
+    await deliverToTargets(svc, r, { event, ingestionTime: eventTime(this.#o.clock.now()), whole: wholeEvent(event) });
   }
 
   #arm(): void {

@@ -198,13 +198,19 @@ function cidr(arg: unknown): LeafMatcher {
   if (!family || !/^\d+$/.test(text.slice(slash + 1)) || bits > max) {
     throw new InvalidEventPattern(`Invalid CIDR: ${text}`);
   }
+  if (family === "ipv4") {
+    // IPv4 as 32-bit numbers: a mask and a compare, far cheaper than BlockList's per-call parsing.
+    const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
+    const base = (ipv4Number(address) & mask) >>> 0;
+    return { test: (v) => typeof v === "string" && isIPv4(v) && (ipv4Number(v) & mask) >>> 0 === base };
+  }
   const list = new BlockList();
   list.addSubnet(address, bits, family);
-  return {
-    test: (v) => {
-      if (typeof v !== "string") return false;
-      if (isIPv4(v)) return list.check(v, "ipv4");
-      return isIPv6(v) && list.check(v, "ipv6");
-    },
-  };
+  return { test: (v) => typeof v === "string" && isIPv6(v) && list.check(v, "ipv6") };
+}
+
+function ipv4Number(address: string): number {
+  let n = 0;
+  for (const part of address.split(".")) n = n * 256 + Number(part);
+  return n;
 }
