@@ -216,6 +216,19 @@ export class EventBusService {
     });
   }
 
+  /** Stores a rule record as given (Scheduler's schedules, which have no bus to check). */
+  saveRuleRecord(record: EventRuleRecord): Promise<void> {
+    return this.#write(() => this.#saveRule(record));
+  }
+
+  /** Deletes a rule record without the checks of DeleteRule (Scheduler's schedules). */
+  deleteRuleRecord(busName: string, name: string): Promise<void> {
+    return this.#write(async () => {
+      await this.#o.store.deleteRule(busName, name);
+      this.cache.delete(busName, name);
+    });
+  }
+
   /** Records that a rule's schedule fired `tick`; false when another node (or run) already did. */
   async claimTick(rule: CompiledRule, tick: number): Promise<boolean> {
     const r = rule.record;

@@ -10,3 +10,11 @@ export { putEvents, eventTime, type PutEventsEntry, type PutEventsResult } from 
 export { RuleScheduler, type RuleSchedulerOptions } from "./rule-scheduler.js";
 export { busNameOf, ruleNameOf, functionOfArn, invalid, type FunctionTarget } from "./names.js";
 export { parseJsonPath } from "./json-path.js";
+export {
+  deleteSchedule,
+  getSchedule,
+  listSchedules,
+  saveSchedule,
+  schedulerBus,
+  type ScheduleInput,
+} from "./schedules.js";

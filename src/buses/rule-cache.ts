@@ -24,7 +24,11 @@ export function compileRule(stored: StoredRule): CompiledRule {
     schedule:
       r.scheduleExpression === undefined
         ? undefined
-        : parseScheduleExpression(r.scheduleExpression, { anchorMs: r.enabledAt }),
+        : parseScheduleExpression(r.scheduleExpression, {
+            anchorMs: r.enabledAt,
+            timezone: r.schedule?.timezone,
+            allowAt: r.schedule !== undefined,
+          }),
     lastFiredAt: stored.lastFiredAt,
   };
 }

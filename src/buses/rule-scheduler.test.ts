@@ -12,6 +12,7 @@ import { randomIds } from "../shared/ids.js";
 import { EventBusService } from "./event-bus-service.js";
 import type { FunctionTarget } from "./names.js";
 import { RuleScheduler } from "./rule-scheduler.js";
+import { getSchedule, saveSchedule } from "./schedules.js";
 
 const T0 = Date.parse("2024-01-01T00:00:00Z");
 const FN = "arn:aws:lambda:us-east-1:123456789012:function:tick";
@@ -170,3 +171,79 @@ function wrap(store: BusStore): BusStore {
     close: () => store.close(),
   };
 }
+
+describe("EventBridge Scheduler schedules in simulated time", () => {
+  const target = { arn: FN, roleArn: "arn:aws:iam::123456789012:role/r", input: '{"hello":"world"}' };
+
+  test("a one-time at() schedule in its time zone fires once with its Input, then is deleted (ActionAfterCompletion DELETE)", async () => {
+    const clock = new ManualClock(T0);
+    const { service, delivered } = await setup(clock);
+    const scheduler = new RuleScheduler({ service, clock });
+    await saveSchedule(
+      service,
+      {
+        name: "once",
+        groupName: "default",
+        scheduleExpression: "at(2024-01-01T09:30:00)",
+        timezone: "Asia/Seoul",
+        state: "ENABLED",
+        target,
+        actionAfterCompletion: "DELETE",
+      },
+      true,
+    );
+    clock.advance(29 * 60_000);
+    await scheduler.runOnce();
+    assert.equal(delivered.length, 0, "09:30 in Seoul is 00:30 UTC");
+    clock.advance(60_000);
+    await scheduler.runOnce();
+    await scheduler.runOnce();
+    assert.deepEqual(
+      delivered.map((d) => d.event),
+      [{ hello: "world" }],
+    );
+    assert.throws(() => getSchedule(service, "default", "once"), /Schedule once does not exist/);
+  });
+
+  test("a recurring cron schedule in a time zone; NONE keeps it", async () => {
+    const clock = new ManualClock(Date.parse("2024-07-01T00:00:00Z"));
+    const { service, delivered } = await setup(clock);
+    const scheduler = new RuleScheduler({ service, clock });
+    await saveSchedule(
+      service,
+      {
+        name: "daily",
+        groupName: "default",
+        scheduleExpression: "cron(0 9 * * ? *)",
+        timezone: "America/New_York",
+        state: "ENABLED",
+        target,
+        actionAfterCompletion: "NONE",
+      },
+      true,
+    );
+    clock.advance(13 * 3_600_000 - 1);
+    await scheduler.runOnce();
+    assert.equal(delivered.length, 0);
+    clock.advance(1);
+    await scheduler.runOnce();
+    assert.equal(delivered.length, 1, "09:00 EDT is 13:00 UTC");
+    assert.equal(getSchedule(service, "default", "daily").schedule?.timezone, "America/New_York");
+    await assert.rejects(
+      saveSchedule(
+        service,
+        {
+          name: "daily",
+          groupName: "default",
+          scheduleExpression: "rate(1 hour)",
+          timezone: "UTC",
+          state: "ENABLED",
+          target,
+          actionAfterCompletion: "NONE",
+        },
+        true,
+      ),
+      /Schedule daily already exists/,
+    );
+  });
+});

@@ -72,6 +72,14 @@ export class RuleScheduler {
     const svc = this.#o.service;
     if (!(await svc.claimTick(rule, tick))) return;
     const r = rule.record;
+    const ingestionTime = eventTime(this.#o.clock.now());
+    if (r.schedule) {
+      // Scheduler: the target's Input as it is; a schedule that will not fire again may go.
+      await deliverToTargets(svc, r, { event: {}, ingestionTime, whole: () => Buffer.from("{}") });
+      const done = rule.schedule?.nextAfter(tick) === undefined;
+      if (done && r.schedule.actionAfterCompletion === "DELETE") await svc.deleteRuleRecord(r.busName, r.name);
+      return;
+    }
     const event = {
       version: "0",
       id: svc.ids.requestId(),
@@ -83,7 +91,7 @@ export class RuleScheduler {
       resources: [r.arn],
       detail: {},
     };
-    await deliverToTargets(svc, r, { event, ingestionTime: eventTime(this.#o.clock.now()), whole: wholeEvent(event) });
+    await deliverToTargets(svc, r, { event, ingestionTime, whole: wholeEvent(event) });
   }
 
   #arm(): void {

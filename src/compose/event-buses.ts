@@ -10,6 +10,7 @@ import type { PgDatabase } from "../adapters/postgres/database.js";
 import { PgBusStore } from "../adapters/postgres/pg-bus-store.js";
 import { SqliteBusStore } from "../adapters/sqlite/bus-store.js";
 import { createEventBridgeOperations } from "../api/eventbridge/operations.js";
+import { createSchedulerOperations } from "../api/scheduler/operations.js";
 import type { Operation } from "../api/types.js";
 import { EventBusService, RuleScheduler, type FunctionTarget } from "../buses/index.js";
 import type { ServerConfig } from "../config/server-config.js";
@@ -73,7 +74,7 @@ export function createEventBuses(o: EventBusesOptions): EventBuses {
   });
   return {
     service,
-    operations: createEventBridgeOperations(service),
+    operations: [...createEventBridgeOperations(service), ...createSchedulerOperations(service)],
     async start() {
       await service.start();
       scheduler.start();

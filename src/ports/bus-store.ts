@@ -45,6 +45,19 @@ export interface EventRuleRecord {
   readonly enabledAt: number;
   readonly targets: readonly RuleTargetRecord[];
   readonly tags: Readonly<Record<string, string>>;
+  /**
+   * An EventBridge Scheduler schedule kept as a rule (on the pseudo bus `aws.scheduler/<group>`):
+   * its time zone, what happens after its last firing, and when it was last changed.
+   */
+  readonly schedule?: SchedulerFields | undefined;
+}
+
+/** What a Scheduler schedule has beyond a scheduled rule. */
+export interface SchedulerFields {
+  readonly groupName: string;
+  readonly timezone: string;
+  readonly actionAfterCompletion: "NONE" | "DELETE";
+  readonly modifiedAt: number;
 }
 
 /** A stored rule with the last tick its schedule fired (undefined: never). */

@@ -43,6 +43,9 @@ export const ERROR_TABLE = {
   ERR_EVENTS_LIMIT_EXCEEDED: { type: "LimitExceededException", status: 400 },
   ERR_EVENTS_UNKNOWN_OPERATION: { type: "UnknownOperationException", status: 400 },
   ERR_EVENTS_SERIALIZATION: { type: "SerializationException", status: 400 },
+  ERR_SCHEDULER_NOT_FOUND: { type: "ResourceNotFoundException", status: 404 },
+  ERR_SCHEDULER_CONFLICT: { type: "ConflictException", status: 409 },
+  ERR_SCHEDULER_VALIDATION: { type: "ValidationException", status: 400 },
 } as const satisfies Record<string, { type: string; status: number }>;
 
 /** A stable platform error code. */

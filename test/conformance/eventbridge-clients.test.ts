@@ -79,12 +79,13 @@ before(async () => {
         Environment: { Variables: env },
       }),
     );
-  for (const sink of ["sink-orders", "sink-transform", "sink-tick", "sink-cli"]) await create(sink);
+  for (const sink of ["sink-orders", "sink-transform", "sink-tick", "sink-cli", "sink-sched"]) await create(sink);
   for (const [name, sink] of [
     ["rec-orders", "sink-orders"],
     ["rec-transform", "sink-transform"],
     ["rec-tick", "sink-tick"],
     ["rec-cli", "sink-cli"],
+    ["rec-sched", "sink-sched"],
   ] as const) {
     await create(name, { SINK: sink });
     await node.client.send(
@@ -449,5 +450,108 @@ describe("EventBridge with the AWS CLI v2", () => {
       r.stderr,
       /An error occurred \(ResourceNotFoundException\) when calling the DescribeRule operation.*: Rule nope does not exist on EventBus default\./,
     );
+  });
+});
+
+describe("EventBridge Scheduler with aws-sdk v2 and the AWS CLI v2", () => {
+  test("a recurring schedule in a time zone fires in real time with its Input; get, list, update, delete; AWS's errors", async () => {
+    const sched = new AWS.Scheduler({
+      region: SERVER_REGION,
+      endpoint: node.apiUrl,
+      credentials: SERVER_KEY,
+      maxRetries: 0,
+    });
+    const role = `arn:aws:iam::${SERVER_ACCOUNT}:role/scheduler`;
+    const created = await sched
+      .createSchedule({
+        Name: "every-minute",
+        ScheduleExpression: "cron(* * * * ? *)",
+        ScheduleExpressionTimezone: "Asia/Seoul",
+        FlexibleTimeWindow: { Mode: "OFF" },
+        Target: { Arn: fnArn("rec-sched"), RoleArn: role, Input: '{"from":"scheduler"}' },
+      })
+      .promise();
+    assert.equal(
+      created.ScheduleArn,
+      `arn:aws:scheduler:${SERVER_REGION}:${SERVER_ACCOUNT}:schedule/default/every-minute`,
+    );
+    const [got] = await waitForRecords("sink-sched", 1, 30_000);
+    assert.deepEqual(got, { from: "scheduler" });
+    const read = await sched.getSchedule({ Name: "every-minute" }).promise();
+    assert.equal(read.ScheduleExpressionTimezone, "Asia/Seoul");
+    assert.equal(read.State, "ENABLED");
+    assert.equal(read.Target?.Input, '{"from":"scheduler"}');
+    await sched
+      .updateSchedule({
+        Name: "every-minute",
+        ScheduleExpression: "rate(1 hour)",
+        FlexibleTimeWindow: { Mode: "OFF" },
+        State: "DISABLED",
+        Target: { Arn: fnArn("rec-sched"), RoleArn: role },
+      })
+      .promise();
+    const listed = await sched.listSchedules({}).promise();
+    assert.deepEqual(
+      listed.Schedules.map((s) => [s.Name, s.State]),
+      [["every-minute", "DISABLED"]],
+    );
+    const dup = await sched
+      .createSchedule({
+        Name: "every-minute",
+        ScheduleExpression: "rate(1 hour)",
+        FlexibleTimeWindow: { Mode: "OFF" },
+        Target: { Arn: fnArn("rec-sched"), RoleArn: role },
+      })
+      .promise()
+      .then(
+        () => undefined,
+        (e: AWS.AWSError) => e,
+      );
+    assert.equal(dup?.code, "ConflictException");
+    const flexible = await sched
+      .createSchedule({
+        Name: "flex",
+        ScheduleExpression: "rate(1 hour)",
+        FlexibleTimeWindow: { Mode: "FLEXIBLE", MaximumWindowInMinutes: 5 },
+        Target: { Arn: fnArn("rec-sched"), RoleArn: role },
+      })
+      .promise()
+      .then(
+        () => undefined,
+        (e: AWS.AWSError) => e,
+      );
+    assert.equal(flexible?.code, "ValidationException");
+    const r = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+      const child = spawn(
+        AWS_CLI,
+        ["scheduler", "delete-schedule", "--name", "every-minute", "--endpoint-url", node.apiUrl],
+        {
+          env: {
+            PATH: "/usr/bin:/bin",
+            AWS_ACCESS_KEY_ID: SERVER_KEY.accessKeyId,
+            AWS_SECRET_ACCESS_KEY: SERVER_KEY.secretAccessKey,
+            AWS_DEFAULT_REGION: SERVER_REGION,
+            AWS_CONFIG_FILE: "/dev/null",
+            AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
+            AWS_MAX_ATTEMPTS: "1",
+          },
+          stdio: ["ignore", "ignore", "pipe"],
+        },
+      );
+      let stderr = "";
+      child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+      child.on("error", reject);
+      child.on("close", (code) => resolve({ code, stderr }));
+    });
+    assert.equal(r.code, 0, r.stderr);
+    const gone = await sched
+      .getSchedule({ Name: "every-minute" })
+      .promise()
+      .then(
+        () => undefined,
+        (e: AWS.AWSError) => e,
+      );
+    assert.equal(gone?.code, "ResourceNotFoundException");
+    assert.equal(gone?.message, "Schedule every-minute does not exist.");
   });
 });
