@@ -54,8 +54,10 @@ export function createEventBuses(o: EventBusesOptions): EventBuses {
     scope: { region: o.config.region, accountId: o.config.accountId },
     deliver: async (target, payload, sourceArn) => {
       if (!(await o.permits(target, sourceArn))) {
+        // Passed as the error, so that a rule firing often logs it at most every 30 s.
         o.log(
-          `rule ${sourceArn} may not invoke function ${target.functionName} (no permission for events.amazonaws.com)`,
+          `rule ${sourceArn} did not invoke function ${target.functionName}`,
+          "no permission for events.amazonaws.com",
         );
         return;
       }
