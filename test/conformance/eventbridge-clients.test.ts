@@ -79,7 +79,10 @@ before(async () => {
         Environment: { Variables: env },
       }),
     );
-  for (const sink of ["sink-orders", "sink-transform", "sink-tick", "sink-cli", "sink-sched"]) await create(sink);
+  for (const sink of ["sink-orders", "sink-transform", "sink-tick", "sink-cli", "sink-sched", "sink-noperm"])
+    await create(sink);
+  // No AddPermission for events.amazonaws.com: EventBridge must not invoke it.
+  await create("rec-noperm", { SINK: "sink-noperm" });
   for (const [name, sink] of [
     ["rec-orders", "sink-orders"],
     ["rec-transform", "sink-transform"],
@@ -283,6 +286,26 @@ describe("EventBridge with the AWS SDK v3", { concurrency: false }, () => {
     }
     // A minute of platform time between the two ticks.
     assert.equal(Date.parse(second!["time"] as string) - Date.parse(first!["time"] as string), 60_000);
+  });
+
+  test("a function whose policy does not allow events.amazonaws.com is not invoked", async () => {
+    await events.send(new PutRuleCommand({ Name: "no-permission", EventPattern: '{"source":["noperm"]}' }));
+    await events.send(
+      new PutTargetsCommand({
+        Rule: "no-permission",
+        Targets: [
+          { Id: "t", Arn: fnArn("rec-noperm") },
+          { Id: "ok", Arn: fnArn("rec-orders") },
+        ],
+      }),
+    );
+    const before = (await recorded("sink-orders")).length;
+    await events.send(new PutEventsCommand({ Entries: [{ Source: "noperm", DetailType: "d", Detail: "{}" }] }));
+    await waitForRecords("sink-orders", before + 1);
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.deepEqual(await recorded("sink-noperm"), []);
+    await events.send(new RemoveTargetsCommand({ Rule: "no-permission", Ids: ["t", "ok"] }));
+    await events.send(new DeleteRuleCommand({ Name: "no-permission" }));
   });
 
   test("AWS's errors: patterns, schedules, targets, rules", async () => {
