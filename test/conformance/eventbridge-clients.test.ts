@@ -30,6 +30,7 @@ import { AddPermissionCommand, CreateFunctionCommand, GetFunctionConfigurationCo
 import AWS from "aws-sdk";
 import { zipSync } from "fflate";
 import { createFunctionRole } from "../helpers/iam.js";
+import { createTestDatabase } from "../helpers/postgres.js";
 import { SERVER_ACCOUNT, SERVER_KEY, SERVER_REGION, startServerNode, type ServerNode } from "../helpers/server-node.js";
 
 const AWS_CLI = "/usr/bin/aws";
@@ -57,7 +58,9 @@ const ZIP = zipSync({ "index.js": new TextEncoder().encode(RECORDER) });
 let node: ServerNode;
 let events: EventBridgeClient;
 before(async () => {
-  node = await startServerNode({ args: ["--time-scale", "60"] });
+  // The same suite runs on a PostgreSQL store from ./postgres/.
+  const store = process.env["HANEUL_TEST_NODE_STORE"] === "postgres" ? ["--store", await createTestDatabase()] : [];
+  node = await startServerNode({ args: ["--time-scale", "60", ...store] });
   events = new EventBridgeClient({
     region: SERVER_REGION,
     endpoint: node.apiUrl,
