@@ -10,7 +10,18 @@ import tseslint from "typescript-eslint";
  * composition root; a feature reaches another feature only through its index.ts or a port.
  * Every folder of src/ must be listed: a new one fails the lint until it is placed in a layer.
  */
-const FEATURES = ["invoker", "gateway", "events", "control", "telemetry", "metrics", "iam", "stacks", "cluster"];
+const FEATURES = [
+  "invoker",
+  "gateway",
+  "events",
+  "control",
+  "telemetry",
+  "metrics",
+  "iam",
+  "stacks",
+  "cluster",
+  "buses",
+];
 const BASE = ["shared", "domain", "ports"];
 /** @type {Record<string, { may: string[]; features?: boolean }>} */
 const LAYERS = {

@@ -17,6 +17,7 @@ import { createClusterServices, type ClusterServices } from "./compose/cluster.j
 import { createEngine } from "./compose/engine.js";
 import { createMetrics, fanOut } from "./compose/metrics.js";
 import { createTelemetry } from "./compose/telemetry.js";
+import { createEventBuses } from "./compose/event-buses.js";
 import { healthHandler, type NodeState } from "./compose/health.js";
 import { artifactReader, createStacks } from "./compose/stacks.js";
 import { openStores } from "./compose/stores.js";
@@ -131,7 +132,8 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     // Before the configuration is loaded: a change made meanwhile is caught up with afterwards.
     await cluster.begin();
   }
-  const announce = (change: { kind: "function" | "api" | "iam"; key: string }) => cluster?.sync.publish(change);
+  const announce = (change: { kind: "function" | "api" | "iam" | "events"; key: string }) =>
+    cluster?.sync.publish(change);
   const { store, apiStore, iamStore, codeStore } = stores;
   const telemetry = createTelemetry({ config, stores, clock, onRecord: overrides.onRecord, log });
   stopHooks.push(() => telemetry.close());
@@ -233,6 +235,20 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     onError: (e) => log("async events", e),
   });
   stopHooks.push(() => events.stop());
+  const leader = cluster?.leader;
+  const buses = createEventBuses({
+    config,
+    database: stores.database,
+    clock,
+    ids,
+    events,
+    permits: (t, arn) => control.servicePermits("events.amazonaws.com", t.functionName, t.qualifier, arn),
+    isLeader: leader && (() => leader.isLeader),
+    announce: () => announce({ kind: "events", key: "*" }),
+    log,
+  });
+  stopHooks.push(() => buses.stop());
+  await buses.start();
 
   // Known once the gateway listens (its port may be chosen by the OS).
   let advertise = config.cluster.advertise ?? "";
@@ -308,6 +324,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     ...metrics.operations,
     ...stacks.operations,
     ...createLogsOperations({ store: telemetry.logStore, clock, region: config.region, accountId: config.accountId }),
+    ...buses.operations,
   ];
   const api = createApiServer({
     operations,
@@ -326,15 +343,18 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
   await cluster?.start(
     {
       apply: (change) =>
-        change.kind === "function"
-          ? control.reload(change.key)
-          : change.kind === "iam"
-            ? iam.reload()
-            : apiService.reload(change.key, { remote: true }),
+        change.kind === "events"
+          ? buses.reload()
+          : change.kind === "function"
+            ? control.reload(change.key)
+            : change.kind === "iam"
+              ? iam.reload()
+              : apiService.reload(change.key, { remote: true }),
       reloadAll: async () => {
         await control.reloadAll();
         await apiService.reload(undefined, { remote: true });
         await iam.reload();
+        await buses.reload();
       },
       load,
     },

@@ -11,7 +11,7 @@ import type { NodeLoad } from "../domain/node-health.js";
 
 export type { NodeLoad } from "../domain/node-health.js";
 export interface ConfigChange {
-  readonly kind: "function" | "api" | "iam";
+  readonly kind: "function" | "api" | "iam" | "events";
   /** The function name or the API id. */
   readonly key: string;
 }

@@ -59,6 +59,16 @@ export const ERROR_TABLE = {
   ERR_S3_BAD_DIGEST: { type: "BadDigest", status: 400 },
   ERR_S3_INVALID_REQUEST: { type: "InvalidRequest", status: 400 },
   ERR_S3_NOT_IMPLEMENTED: { type: "NotImplemented", status: 501 },
+  ERR_EVENTS_RESOURCE_NOT_FOUND: { type: "ResourceNotFoundException", status: 400 },
+  ERR_EVENTS_RESOURCE_EXISTS: { type: "ResourceAlreadyExistsException", status: 400 },
+  ERR_EVENTS_VALIDATION: { type: "ValidationException", status: 400 },
+  ERR_EVENTS_INVALID_PATTERN: { type: "InvalidEventPatternException", status: 400 },
+  ERR_EVENTS_LIMIT_EXCEEDED: { type: "LimitExceededException", status: 400 },
+  ERR_EVENTS_UNKNOWN_OPERATION: { type: "UnknownOperationException", status: 400 },
+  ERR_EVENTS_SERIALIZATION: { type: "SerializationException", status: 400 },
+  ERR_SCHEDULER_NOT_FOUND: { type: "ResourceNotFoundException", status: 404 },
+  ERR_SCHEDULER_CONFLICT: { type: "ConflictException", status: 409 },
+  ERR_SCHEDULER_VALIDATION: { type: "ValidationException", status: 400 },
 } as const satisfies Record<string, { type: string; status: number }>;
 
 /** A stable platform error code. */

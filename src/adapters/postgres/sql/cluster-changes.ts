@@ -64,7 +64,11 @@ export function deleteChangesBefore(db: PgDatabase, before: number): Promise<num
 export function parseChange(payload: string | undefined): ChangeRecord | undefined {
   try {
     const v = JSON.parse(payload ?? "") as Partial<ChangeRecord>;
-    if (typeof v.seq !== "number" || (v.kind !== "function" && v.kind !== "api" && v.kind !== "iam")) return undefined;
+    if (
+      typeof v.seq !== "number" ||
+      (v.kind !== "function" && v.kind !== "api" && v.kind !== "iam" && v.kind !== "events")
+    )
+      return undefined;
     if (typeof v.key !== "string" || typeof v.origin !== "string") return undefined;
     return { seq: v.seq, kind: v.kind, key: v.key, origin: v.origin };
   } catch {

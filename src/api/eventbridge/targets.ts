@@ -1,0 +1,87 @@
+/** PutTargets' checks of one target, as AWS makes them, into a stored target. */
+import { functionOfArn, invalid, parseJsonPath } from "../../buses/index.js";
+import type { RuleTargetRecord } from "../../ports/bus-store.js";
+
+const TARGET_ID = /^[.\-_A-Za-z0-9]{1,64}$/;
+/** Target members haneul honours; any other (DeadLetterConfig, RetryPolicy, SqsParameters…) is refused. */
+const KNOWN = new Set(["Id", "Arn", "RoleArn", "Input", "InputPath", "InputTransformer"]);
+
+/** Checks a wire target; ValidationException for anything AWS (or haneul) refuses. */
+export function targetOf(raw: unknown): RuleTargetRecord {
+  if (typeof raw !== "object" || raw === null) throw invalid("Target must be a structure.");
+  const t = raw as Record<string, unknown>;
+  const id = t["Id"];
+  if (typeof id !== "string" || !TARGET_ID.test(id)) throw invalid(`Parameter Id is not valid: ${String(id)}`);
+  const arn = t["Arn"];
+  if (typeof arn !== "string") throw invalid(`Parameter Arn of target ${id} must not be null.`);
+  if (!functionOfArn(arn)) {
+    throw invalid(
+      `Parameter ${arn} is not valid. Reason: haneul's EventBridge delivers to Lambda functions only (queues, topics and buses are not targets yet).`,
+    );
+  }
+  for (const key of Object.keys(t)) {
+    if (!KNOWN.has(key) && t[key] !== undefined && t[key] !== null)
+      throw invalid(`Target parameter ${key} is not supported by haneul.`);
+  }
+  const given = ["Input", "InputPath", "InputTransformer"].filter((k) => t[k] !== undefined && t[k] !== null);
+  if (given.length > 1) throw invalid("Only one of Input, InputPath, or InputTransformer must be provided.");
+  return {
+    id,
+    arn,
+    roleArn: typeof t["RoleArn"] === "string" ? t["RoleArn"] : undefined,
+    input: inputOf(t["Input"]),
+    inputPath: inputPathOf(t["InputPath"], "InputPath"),
+    inputTransformer: transformerOf(t["InputTransformer"]),
+  };
+}
+
+function inputOf(v: unknown): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== "string") throw invalid("Input must be a string.");
+  try {
+    JSON.parse(v);
+  } catch {
+    throw invalid("Input is not valid JSON text.");
+  }
+  return v;
+}
+
+function inputPathOf(v: unknown, field: string): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== "string" || !parseJsonPath(v))
+    throw invalid(`${field} is not a valid JSON path: ${JSON.stringify(v)}`);
+  return v;
+}
+
+function transformerOf(v: unknown): RuleTargetRecord["inputTransformer"] {
+  if (v === undefined || v === null) return undefined;
+  const x = v as { InputPathsMap?: unknown; InputTemplate?: unknown };
+  if (typeof x.InputTemplate !== "string") throw invalid("InputTransformer.InputTemplate must not be null.");
+  const map: Record<string, string> = {};
+  if (x.InputPathsMap !== undefined && x.InputPathsMap !== null) {
+    const entries = Object.entries(x.InputPathsMap as Record<string, unknown>);
+    if (entries.length > 100) throw invalid("InputPathsMap has more than 100 entries.");
+    for (const [name, path] of entries) {
+      if (name.startsWith("aws.")) throw invalid(`InputPathsMap key ${name} is reserved.`);
+      map[name] = inputPathOf(path, `InputPathsMap value of ${name}`)!;
+    }
+  }
+  return { inputPathsMap: map, inputTemplate: x.InputTemplate };
+}
+
+/** A stored target as ListTargetsByRule lists it. */
+export function targetView(t: RuleTargetRecord): Record<string, unknown> {
+  return {
+    Id: t.id,
+    Arn: t.arn,
+    ...(t.roleArn !== undefined && { RoleArn: t.roleArn }),
+    ...(t.input !== undefined && { Input: t.input }),
+    ...(t.inputPath !== undefined && { InputPath: t.inputPath }),
+    ...(t.inputTransformer && {
+      InputTransformer: {
+        InputPathsMap: t.inputTransformer.inputPathsMap,
+        InputTemplate: t.inputTransformer.inputTemplate,
+      },
+    }),
+  };
+}

@@ -1,0 +1,289 @@
+/**
+ * EventBridge's buses, rules and targets: the state behind the API, kept in a BusStore and cached
+ * compiled (RuleCache), announced to the other nodes of a cluster on every change. PutEvents and
+ * the scheduler deliver through `deliver` (the durable async-invocation queue).
+ */
+import { compileEventPattern, InvalidEventPattern } from "../domain/event-pattern/index.js";
+import { InvalidScheduleExpression, parseScheduleExpression } from "../domain/schedule/index.js";
+import type { BusStore, EventBusRecord, EventRuleRecord, RuleTargetRecord } from "../ports/bus-store.js";
+import type { Clock } from "../shared/clock.js";
+import { PlatformError } from "../shared/errors.js";
+import type { IdSource } from "../shared/ids.js";
+import { busArn, invalid, ruleArn, type ArnScope, type FunctionTarget } from "./names.js";
+import { compileRule, RuleCache, type CompiledRule } from "./rule-cache.js";
+
+/** Hands a target's input to a function: an asynchronous invocation, durable once it resolves. */
+export type Deliver = (target: FunctionTarget, payload: Buffer, sourceArn: string) => Promise<void>;
+
+export interface EventBusServiceOptions {
+  readonly store: BusStore;
+  readonly clock: Clock;
+  readonly ids: IdSource;
+  readonly scope: ArnScope;
+  readonly deliver: Deliver;
+  /** Told after every change (cluster mode announces it). */
+  readonly onChange?: (() => void) | undefined;
+  readonly onError?: ((message: string, error: unknown) => void) | undefined;
+}
+
+/** What PutRule takes. */
+export interface RuleInput {
+  readonly busName: string;
+  readonly name: string;
+  readonly eventPattern?: string | undefined;
+  readonly scheduleExpression?: string | undefined;
+  readonly state?: "ENABLED" | "DISABLED" | undefined;
+  readonly description?: string | undefined;
+  readonly roleArn?: string | undefined;
+  readonly tags?: Readonly<Record<string, string>> | undefined;
+}
+
+/** AWS's limit of targets per rule. */
+export const MAX_TARGETS_PER_RULE = 5;
+
+/** See the file comment. */
+export class EventBusService {
+  readonly #o: EventBusServiceOptions;
+  readonly cache = new RuleCache();
+  /** Writes run one at a time: each is a read-modify-write of a cached rule. */
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(options: EventBusServiceOptions) {
+    this.#o = options;
+  }
+
+  get scope(): ArnScope {
+    return this.#o.scope;
+  }
+
+  get clock(): Clock {
+    return this.#o.clock;
+  }
+
+  get ids(): IdSource {
+    return this.#o.ids;
+  }
+
+  get deliver(): Deliver {
+    return this.#o.deliver;
+  }
+
+  /** Makes the default bus when missing, then loads everything. */
+  async start(): Promise<void> {
+    const now = this.#o.clock.now();
+    await this.#o.store.insertBus({ name: "default", arn: busArn(this.#o.scope, "default"), createdAt: now, tags: {} });
+    await this.reload();
+  }
+
+  /** Reads buses and rules from the store again (another node changed them). */
+  async reload(): Promise<void> {
+    const [buses, rules] = await Promise.all([this.#o.store.listBuses(), this.#o.store.listRules()]);
+    this.cache.load(buses, rules);
+  }
+
+  /** A bus, or AWS's ResourceNotFoundException. */
+  bus(name: string): EventBusRecord {
+    const bus = this.cache.buses.get(name);
+    if (!bus) throw new PlatformError("ERR_EVENTS_RESOURCE_NOT_FOUND", `Event bus ${name} does not exist.`);
+    return bus;
+  }
+
+  /** A rule, or AWS's ResourceNotFoundException. */
+  rule(busName: string, name: string): CompiledRule {
+    this.bus(busName);
+    const rule = this.cache.get(busName, name);
+    if (!rule)
+      throw new PlatformError("ERR_EVENTS_RESOURCE_NOT_FOUND", `Rule ${name} does not exist on EventBus ${busName}.`);
+    return rule;
+  }
+
+  createBus(input: {
+    name: string;
+    description?: string | undefined;
+    tags?: Record<string, string> | undefined;
+  }): Promise<EventBusRecord> {
+    return this.#write(async () => {
+      const bus: EventBusRecord = {
+        name: input.name,
+        arn: busArn(this.#o.scope, input.name),
+        description: input.description,
+        createdAt: this.#o.clock.now(),
+        tags: input.tags ?? {},
+      };
+      if (input.name.startsWith("aws."))
+        throw invalid("Event source aws.* is reserved: only partner event sources may be named so.");
+      if (!(await this.#o.store.insertBus(bus))) {
+        throw new PlatformError("ERR_EVENTS_RESOURCE_EXISTS", `Event bus ${input.name} already exists.`);
+      }
+      this.cache.buses.set(bus.name, bus);
+      return bus;
+    });
+  }
+
+  deleteBus(name: string): Promise<void> {
+    return this.#write(async () => {
+      if (name === "default") throw invalid("Cannot delete event bus default.");
+      // As on AWS, deleting a bus that does not exist succeeds.
+      await this.#o.store.deleteBus(name);
+      this.cache.deleteBus(name);
+    });
+  }
+
+  updateBusTags(name: string, tags: Readonly<Record<string, string>>): Promise<void> {
+    return this.#write(async () => {
+      const bus = { ...this.bus(name), tags };
+      await this.#o.store.updateBus(bus);
+      this.cache.buses.set(name, bus);
+    });
+  }
+
+  putRule(input: RuleInput): Promise<EventRuleRecord> {
+    return this.#write(async () => {
+      this.bus(input.busName);
+      checkRuleDefinition(input);
+      const now = this.#o.clock.now();
+      const existing = this.cache.get(input.busName, input.name)?.record;
+      const state = input.state ?? "ENABLED";
+      const record: EventRuleRecord = {
+        busName: input.busName,
+        name: input.name,
+        arn: ruleArn(this.#o.scope, input.busName, input.name),
+        eventPattern: input.eventPattern,
+        scheduleExpression: input.scheduleExpression,
+        state,
+        description: input.description,
+        roleArn: input.roleArn,
+        createdAt: existing?.createdAt ?? now,
+        // A rate counts again from when the rule (or its schedule) changed or was enabled.
+        enabledAt:
+          existing && existing.state === state && existing.scheduleExpression === input.scheduleExpression
+            ? existing.enabledAt
+            : now,
+        targets: existing?.targets ?? [],
+        tags: existing ? existing.tags : (input.tags ?? {}),
+      };
+      await this.#saveRule(record);
+      return record;
+    });
+  }
+
+  deleteRule(busName: string, name: string, force: boolean): Promise<void> {
+    return this.#write(async () => {
+      this.bus(busName);
+      const rule = this.cache.get(busName, name);
+      if (!rule) return;
+      if (rule.record.targets.length > 0 && !force) throw invalid("Rule can't be deleted since it has targets.");
+      await this.#o.store.deleteRule(busName, name);
+      this.cache.delete(busName, name);
+    });
+  }
+
+  setRuleState(busName: string, name: string, state: "ENABLED" | "DISABLED"): Promise<void> {
+    return this.#write(async () => {
+      const rule = this.rule(busName, name).record;
+      if (rule.state === state) return;
+      await this.#saveRule({ ...rule, state, enabledAt: this.#o.clock.now() });
+    });
+  }
+
+  updateRuleTags(busName: string, name: string, tags: Readonly<Record<string, string>>): Promise<void> {
+    return this.#write(() => this.#saveRule({ ...this.rule(busName, name).record, tags }));
+  }
+
+  /** Adds or replaces targets by id (their checks were made by the caller). */
+  putTargets(busName: string, name: string, targets: readonly RuleTargetRecord[]): Promise<void> {
+    return this.#write(async () => {
+      const rule = this.rule(busName, name).record;
+      const byId = new Map(rule.targets.map((t) => [t.id, t]));
+      for (const t of targets) byId.set(t.id, t);
+      if (byId.size > MAX_TARGETS_PER_RULE) {
+        throw new PlatformError(
+          "ERR_EVENTS_LIMIT_EXCEEDED",
+          `The requested resource exceeds the maximum number allowed.`,
+        );
+      }
+      await this.#saveRule({ ...rule, targets: [...byId.values()] });
+    });
+  }
+
+  /** Removes targets by id; returns the ids that were not there. */
+  removeTargets(busName: string, name: string, ids: readonly string[]): Promise<string[]> {
+    return this.#write(async () => {
+      const rule = this.rule(busName, name).record;
+      const known = new Set(rule.targets.map((t) => t.id));
+      await this.#saveRule({ ...rule, targets: rule.targets.filter((t) => !ids.includes(t.id)) });
+      return ids.filter((id) => !known.has(id));
+    });
+  }
+
+  /** Stores a rule record as given (Scheduler's schedules, which have no bus to check). */
+  saveRuleRecord(record: EventRuleRecord): Promise<void> {
+    return this.#write(() => this.#saveRule(record));
+  }
+
+  /** Deletes a rule record without the checks of DeleteRule (Scheduler's schedules). */
+  deleteRuleRecord(busName: string, name: string): Promise<void> {
+    return this.#write(async () => {
+      await this.#o.store.deleteRule(busName, name);
+      this.cache.delete(busName, name);
+    });
+  }
+
+  /** Records that a rule's schedule fired `tick`; false when another node (or run) already did. */
+  async claimTick(rule: CompiledRule, tick: number): Promise<boolean> {
+    const r = rule.record;
+    if (await this.#o.store.claimFiring(r.busName, r.name, rule.lastFiredAt, tick)) {
+      rule.lastFiredAt = tick;
+      return true;
+    }
+    // Someone else fired it: learn the stored last firing, so the next claim compares with it.
+    const stored = await this.#o.store.getRule(r.busName, r.name);
+    if (stored) rule.lastFiredAt = stored.lastFiredAt;
+    return false;
+  }
+
+  async #saveRule(record: EventRuleRecord): Promise<void> {
+    await this.#o.store.saveRule(record);
+    const previous = this.cache.get(record.busName, record.name);
+    const compiled = compileRule({ rule: record, lastFiredAt: previous?.lastFiredAt });
+    this.cache.put(compiled);
+  }
+
+  #write<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(work, work);
+    this.#queue = run.catch(() => undefined);
+    return run.then((v) => {
+      this.#o.onChange?.();
+      return v;
+    });
+  }
+}
+
+/** The checks PutRule makes of a pattern and a schedule expression. */
+function checkRuleDefinition(input: RuleInput): void {
+  if (input.eventPattern === undefined && input.scheduleExpression === undefined) {
+    throw invalid("Parameter(s) EventPattern or ScheduleExpression must be specified.");
+  }
+  if (input.scheduleExpression !== undefined && input.busName !== "default") {
+    throw invalid("ScheduleExpression is supported only on the default event bus.");
+  }
+  if (input.eventPattern !== undefined) checkPattern(input.eventPattern);
+  if (input.scheduleExpression !== undefined) {
+    try {
+      parseScheduleExpression(input.scheduleExpression);
+    } catch (e) {
+      if (e instanceof InvalidScheduleExpression) throw invalid(e.message);
+      throw e;
+    }
+  }
+}
+
+/** Compiles a pattern, or throws AWS's InvalidEventPatternException. */
+export function checkPattern(text: string): ReturnType<typeof compileEventPattern> {
+  try {
+    return compileEventPattern(text);
+  } catch (e) {
+    if (e instanceof InvalidEventPattern) throw new PlatformError("ERR_EVENTS_INVALID_PATTERN", e.message);
+    throw e;
+  }
+}

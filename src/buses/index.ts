@@ -1,0 +1,20 @@
+export {
+  EventBusService,
+  checkPattern,
+  type Deliver,
+  type EventBusServiceOptions,
+  type RuleInput,
+  MAX_TARGETS_PER_RULE,
+} from "./event-bus-service.js";
+export { putEvents, eventTime, type PutEventsEntry, type PutEventsResult } from "./put-events.js";
+export { RuleScheduler, type RuleSchedulerOptions } from "./rule-scheduler.js";
+export { busNameOf, ruleNameOf, functionOfArn, invalid, type FunctionTarget } from "./names.js";
+export { parseJsonPath } from "./json-path.js";
+export {
+  deleteSchedule,
+  getSchedule,
+  listSchedules,
+  saveSchedule,
+  schedulerBus,
+  type ScheduleInput,
+} from "./schedules.js";

@@ -1,0 +1,126 @@
+/**
+ * Fires the scheduled rules on the platform clock (so `--time-scale` speeds schedules up). Only the
+ * cluster's leader fires (a single node always does). Each tick is claimed in the store before it
+ * fires (compare-and-set of the rule's last firing), so a tick is fired once even across a leader
+ * change or a restart; after a node was down, only the latest missed tick fires, once.
+ */
+import type { Clock } from "../shared/clock.js";
+import { deliverToTargets, eventTime, wholeEvent } from "./put-events.js";
+import type { EventBusService } from "./event-bus-service.js";
+import type { CompiledRule } from "./rule-cache.js";
+
+export interface RuleSchedulerOptions {
+  readonly service: EventBusService;
+  readonly clock: Clock;
+  /** True while this node may fire (the leader); default always. */
+  readonly isLeader?: (() => boolean) | undefined;
+  /** Look again at least this often (platform ms): rules changed on other nodes, leadership. */
+  readonly maxSleepMs?: number | undefined;
+  readonly onError?: ((message: string, error: unknown) => void) | undefined;
+}
+
+/** Missed ticks looked through to find the latest one, at most (a rate(1 minute) down for ~70 days). */
+const MAX_CATCH_UP_STEPS = 100_000;
+
+/** See the file comment. */
+export class RuleScheduler {
+  readonly #o: RuleSchedulerOptions;
+  #cancel: (() => void) | undefined;
+  #running = false;
+  #pass: Promise<void> | undefined;
+
+  constructor(options: RuleSchedulerOptions) {
+    this.#o = options;
+  }
+
+  start(): void {
+    this.#running = true;
+    this.wake();
+  }
+
+  /** Looks at the schedules now (a rule changed). */
+  wake(): void {
+    if (!this.#running || this.#pass) return;
+    this.#cancel?.();
+    this.#pass = this.runOnce()
+      .catch((e: unknown) => this.#o.onError?.("scheduled rules", e))
+      .finally(() => {
+        this.#pass = undefined;
+        this.#arm();
+      });
+  }
+
+  async stop(): Promise<void> {
+    this.#running = false;
+    this.#cancel?.();
+    await this.#pass;
+  }
+
+  /** Fires every rule whose tick is due (the latest due tick of each); resolves when they are queued. */
+  async runOnce(): Promise<void> {
+    if (!(this.#o.isLeader?.() ?? true)) return;
+    const now = this.#o.clock.now();
+    const due: Promise<void>[] = [];
+    for (const rule of this.#o.service.cache.scheduled()) {
+      const tick = latestDueTick(rule, now);
+      if (tick !== undefined) due.push(this.#fire(rule, tick));
+    }
+    await Promise.all(due);
+  }
+
+  async #fire(rule: CompiledRule, tick: number): Promise<void> {
+    const svc = this.#o.service;
+    if (!(await svc.claimTick(rule, tick))) return;
+    const r = rule.record;
+    const ingestionTime = eventTime(this.#o.clock.now());
+    if (r.schedule) {
+      // Scheduler: the target's Input as it is; a schedule that will not fire again may go.
+      await deliverToTargets(svc, r, { event: {}, ingestionTime, whole: () => Buffer.from("{}") });
+      const done = rule.schedule?.nextAfter(tick) === undefined;
+      if (done && r.schedule.actionAfterCompletion === "DELETE") await svc.deleteRuleRecord(r.busName, r.name);
+      return;
+    }
+    const event = {
+      version: "0",
+      id: svc.ids.requestId(),
+      "detail-type": "Scheduled Event",
+      source: "aws.events",
+      account: svc.scope.accountId,
+      time: eventTime(tick),
+      region: svc.scope.region,
+      resources: [r.arn],
+      detail: {},
+    };
+    await deliverToTargets(svc, r, { event, ingestionTime, whole: wholeEvent(event) });
+  }
+
+  #arm(): void {
+    if (!this.#running) return;
+    const now = this.#o.clock.now();
+    let next = now + (this.#o.maxSleepMs ?? 60_000);
+    for (const rule of this.#o.service.cache.scheduled()) {
+      if (rule.record.state !== "ENABLED" || !rule.schedule) continue;
+      const t = rule.schedule.nextAfter(Math.max(now, fromOf(rule)));
+      if (t !== undefined && t < next) next = t;
+    }
+    this.#cancel = this.#o.clock.setTimer(() => this.wake(), Math.max(0, next - now));
+  }
+}
+
+/** Ticks count after the later of the last firing and the rule's (re-)enabling. */
+function fromOf(rule: CompiledRule): number {
+  return Math.max(rule.lastFiredAt ?? -Infinity, rule.record.enabledAt);
+}
+
+/** The latest tick at or before `now` not yet fired, or undefined. */
+export function latestDueTick(rule: CompiledRule, now: number): number | undefined {
+  if (rule.record.state !== "ENABLED" || !rule.schedule) return undefined;
+  let tick = rule.schedule.nextAfter(fromOf(rule));
+  if (tick === undefined || tick > now) return undefined;
+  for (let i = 0; i < MAX_CATCH_UP_STEPS; i++) {
+    const next = rule.schedule.nextAfter(tick);
+    if (next === undefined || next > now) return tick;
+    tick = next;
+  }
+  return tick;
+}

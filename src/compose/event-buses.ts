@@ -1,0 +1,93 @@
+/**
+ * EventBridge on a node: the bus store (SQLite beside the Lambda store, or the cluster's
+ * PostgreSQL), the bus service, its scheduler (fires only on the leader) and its API operations.
+ * A rule's target is invoked as an Event invocation through the durable async queue, and only
+ * with the function's permission for events.amazonaws.com and the rule's ARN (AddPermission), as
+ * on AWS.
+ */
+import { join } from "node:path";
+import type { PgDatabase } from "../adapters/postgres/database.js";
+import { PgBusStore } from "../adapters/postgres/pg-bus-store.js";
+import { SqliteBusStore } from "../adapters/sqlite/bus-store.js";
+import { createEventBridgeOperations } from "../api/eventbridge/operations.js";
+import { createSchedulerOperations } from "../api/scheduler/operations.js";
+import type { Operation } from "../api/types.js";
+import { EventBusService, RuleScheduler, type FunctionTarget } from "../buses/index.js";
+import type { ServerConfig } from "../config/server-config.js";
+import type { AsyncEventQueue } from "../events/index.js";
+import type { Clock } from "../shared/clock.js";
+import type { IdSource } from "../shared/ids.js";
+
+export interface EventBusesOptions {
+  readonly config: ServerConfig;
+  readonly database: PgDatabase | undefined;
+  readonly clock: Clock;
+  readonly ids: IdSource;
+  readonly events: AsyncEventQueue;
+  /** Whether the function's resource policy lets EventBridge invoke it from `sourceArn`. */
+  readonly permits: (target: FunctionTarget, sourceArn: string) => boolean | Promise<boolean>;
+  readonly isLeader?: (() => boolean) | undefined;
+  /** Announces a change to the other nodes (cluster mode). */
+  readonly announce?: (() => void) | undefined;
+  readonly log: (message: string, error?: unknown) => void;
+}
+
+/** EventBridge, wired; `start()` after the async queue runs, `stop()` before it stops. */
+export interface EventBuses {
+  readonly service: EventBusService;
+  readonly operations: Operation[];
+  start(): Promise<void>;
+  /** Another node changed buses or rules. */
+  reload(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Opens the bus store and builds the service, scheduler and operations. */
+export function createEventBuses(o: EventBusesOptions): EventBuses {
+  const store = o.database
+    ? new PgBusStore(o.database)
+    : SqliteBusStore.open({ path: join(o.config.dataDir, "haneul.db") });
+  const service = new EventBusService({
+    store,
+    clock: o.clock,
+    ids: o.ids,
+    scope: { region: o.config.region, accountId: o.config.accountId },
+    deliver: async (target, payload, sourceArn) => {
+      if (!(await o.permits(target, sourceArn))) {
+        // Passed as the error, so that a rule firing often logs it at most every 30 s.
+        o.log(
+          `rule ${sourceArn} did not invoke function ${target.functionName}`,
+          "no permission for events.amazonaws.com",
+        );
+        return;
+      }
+      await o.events.enqueue({ ...target, payload, requestId: o.ids.requestId() });
+    },
+    onChange: () => {
+      scheduler.wake();
+      o.announce?.();
+    },
+  });
+  const scheduler = new RuleScheduler({
+    service,
+    clock: o.clock,
+    isLeader: o.isLeader,
+    onError: (message, e) => o.log(message, e),
+  });
+  return {
+    service,
+    operations: [...createEventBridgeOperations(service), ...createSchedulerOperations(service)],
+    async start() {
+      await service.start();
+      scheduler.start();
+    },
+    async reload() {
+      await service.reload();
+      scheduler.wake();
+    },
+    async stop() {
+      await scheduler.stop();
+      await store.close();
+    },
+  };
+}

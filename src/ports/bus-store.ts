@@ -1,0 +1,93 @@
+/**
+ * The store of EventBridge event buses and rules (with their targets). Rules are kept whole, as
+ * JSON bodies: the bus service caches them compiled and writes a rule back on every change. A
+ * scheduled rule's last firing is kept beside its body, changed only by a compare-and-set, so that
+ * a tick is fired once even when a new leader takes over or the node restarts.
+ */
+
+/** An event bus. */
+export interface EventBusRecord {
+  readonly name: string;
+  readonly arn: string;
+  readonly description?: string | undefined;
+  readonly createdAt: number;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/** InputTransformer as AWS takes it. */
+export interface InputTransformerRecord {
+  readonly inputPathsMap?: Readonly<Record<string, string>> | undefined;
+  readonly inputTemplate: string;
+}
+
+/** A target of a rule. */
+export interface RuleTargetRecord {
+  readonly id: string;
+  readonly arn: string;
+  readonly input?: string | undefined;
+  readonly inputPath?: string | undefined;
+  readonly inputTransformer?: InputTransformerRecord | undefined;
+  readonly roleArn?: string | undefined;
+}
+
+/** A rule: an event pattern and/or a schedule expression, its state and its targets. */
+export interface EventRuleRecord {
+  readonly busName: string;
+  readonly name: string;
+  readonly arn: string;
+  readonly eventPattern?: string | undefined;
+  readonly scheduleExpression?: string | undefined;
+  readonly state: "ENABLED" | "DISABLED";
+  readonly description?: string | undefined;
+  readonly roleArn?: string | undefined;
+  readonly createdAt: number;
+  /** When the rule was last created or enabled: where its rate counts from. */
+  readonly enabledAt: number;
+  readonly targets: readonly RuleTargetRecord[];
+  readonly tags: Readonly<Record<string, string>>;
+  /**
+   * An EventBridge Scheduler schedule kept as a rule (on the pseudo bus `aws.scheduler/<group>`):
+   * its time zone, what happens after its last firing, and when it was last changed.
+   */
+  readonly schedule?: SchedulerFields | undefined;
+}
+
+/** What a Scheduler schedule has beyond a scheduled rule. */
+export interface SchedulerFields {
+  readonly groupName: string;
+  readonly timezone: string;
+  readonly actionAfterCompletion: "NONE" | "DELETE";
+  readonly modifiedAt: number;
+}
+
+/** A stored rule with the last tick its schedule fired (undefined: never). */
+export interface StoredRule {
+  readonly rule: EventRuleRecord;
+  readonly lastFiredAt: number | undefined;
+}
+
+/** Buses and rules; see the file comment. */
+export interface BusStore {
+  /** Inserts a bus; false when the name is taken. */
+  insertBus(bus: EventBusRecord): Promise<boolean>;
+  /** Replaces a stored bus (its description or tags). */
+  updateBus(bus: EventBusRecord): Promise<void>;
+  /** Every bus, in name order. */
+  listBuses(): Promise<EventBusRecord[]>;
+  /** Deletes a bus and its rules; false when there was none. */
+  deleteBus(name: string): Promise<boolean>;
+  /** Inserts or replaces a rule; its last firing is kept. */
+  saveRule(rule: EventRuleRecord): Promise<void>;
+  /** One rule, or undefined. */
+  getRule(busName: string, name: string): Promise<StoredRule | undefined>;
+  /** Every rule of every bus, by bus then name. */
+  listRules(): Promise<StoredRule[]>;
+  /** Deletes a rule; false when there was none. */
+  deleteRule(busName: string, name: string): Promise<boolean>;
+  /**
+   * Records that the rule's schedule fired the tick `firedAt`, only if its last firing is still
+   * `previous` (undefined: never): false when another node (or an earlier run) took the tick.
+   */
+  claimFiring(busName: string, name: string, previous: number | undefined, firedAt: number): Promise<boolean>;
+  close(): Promise<void>;
+}
