@@ -22,7 +22,7 @@ import { runCli } from "./cli/main.js";
 import type { RunningNode } from "./cli/deps.js";
 import { invokeOnce, nodeRuntimesAt } from "./compose/invoke-once.js";
 import { ApiService, LambdaControlPlane } from "./control/index.js";
-import { AsyncInvoker } from "./events/index.js";
+import { AsyncInvoker, type AsyncMetricListener } from "./events/index.js";
 import { Gateway, type AccessLogRecord } from "./gateway/index.js";
 import { createApiServer } from "./api/http-server.js";
 import type { Operation } from "./api/types.js";
@@ -54,6 +54,8 @@ export interface NodeOverrides {
   readonly ids?: IdSource;
   /** Receives every invocation record (tests; telemetry later). */
   readonly onRecord?: ((record: InvocationRecord) => void) | undefined;
+  /** Receives the async invocation metrics (telemetry). */
+  readonly onAsyncMetric?: AsyncMetricListener | undefined;
   /** Receives one access-log record per gateway request. */
   readonly onAccessLog?: ((record: AccessLogRecord) => void) | undefined;
 }
@@ -206,6 +208,8 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     invoker: engine.invoker,
     clock,
     ids,
+    settings: (name, qualifier) => control.asyncSettings(name, qualifier),
+    onMetric: overrides.onAsyncMetric,
     ...(clustered && {
       owner: nodeId,
       leaseMs: config.cluster.leaseMs,

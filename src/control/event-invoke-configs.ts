@@ -160,3 +160,31 @@ export function listEventInvokeConfigs(ctx: ControlContext, rawName: string, inp
     ...(page.nextMarker && { NextMarker: page.nextMarker }),
   };
 }
+
+/** The configuration the version behind `qualifier` runs with (an alias's primary version). */
+function configOf(entry: FunctionEntry, q: string) {
+  const alias = entry.aliases.get(q);
+  const version = isVersionNumber(q) ? q : alias?.functionVersion;
+  if (version === undefined || version === "$LATEST") return entry.latest.config;
+  return entry.versions.get(Number(version))?.config;
+}
+
+/**
+ * What the async runner needs of `name[:qualifier]`: its event-invoke config (of exactly that
+ * qualifier, as on AWS), dead-letter target and reserved concurrency; undefined when it is gone.
+ */
+export function asyncSettings(ctx: ControlContext, name: string, qualifier: string | undefined) {
+  const entry = ctx.catalog.entry(name);
+  const q = qualifier ?? "$LATEST";
+  if (!entry || !hasQualifier(entry, q)) return undefined;
+  const config = entry.eventInvokeConfigs.get(q);
+  return {
+    maximumRetryAttempts: config?.maximumRetryAttempts,
+    maximumEventAgeInSeconds: config?.maximumEventAgeInSeconds,
+    onSuccess: config?.onSuccess,
+    onFailure: config?.onFailure,
+    deadLetterTargetArn: configOf(entry, q)?.deadLetterTargetArn,
+    reservedConcurrency: entry.latest.reservedConcurrency,
+    functionArn: functionArn(ctx, name, q),
+  };
+}
