@@ -10,7 +10,7 @@ import tseslint from "typescript-eslint";
  * composition root; a feature reaches another feature only through its index.ts or a port.
  * Every folder of src/ must be listed: a new one fails the lint until it is placed in a layer.
  */
-const FEATURES = ["invoker", "gateway", "events", "control", "telemetry", "iam", "stacks", "cluster"];
+const FEATURES = ["invoker", "gateway", "events", "control", "telemetry", "iam", "stacks", "cluster", "queues"];
 const BASE = ["shared", "domain", "ports"];
 /** @type {Record<string, { may: string[]; features?: boolean }>} */
 const LAYERS = {

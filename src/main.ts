@@ -16,6 +16,7 @@ import { createClusterServices, type ClusterServices } from "./compose/cluster.j
 import { createEngine } from "./compose/engine.js";
 import { healthHandler, type NodeState } from "./compose/health.js";
 import { openStores } from "./compose/stores.js";
+import { createQueues } from "./compose/queues.js";
 import { HANEUL_VERSION } from "./compose/version.js";
 import { instanceHostEnvFromProcess } from "./config/instance-env.js";
 import { runCli } from "./cli/main.js";
@@ -131,6 +132,8 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
   }
   const announce = (change: { kind: "function" | "api" | "iam"; key: string }) => cluster?.sync.publish(change);
   const { store, apiStore, iamStore, codeStore } = stores;
+  const queues = createQueues(config, { database: stores.database, clock, ids });
+  stopHooks.push(() => queues.close());
   const credentials = await loadNodeCredentials({
     dataDir: config.dataDir,
     configured: config.accessKey,
@@ -275,6 +278,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
       region: config.region,
     }),
     ...createIamOperations(iam),
+    ...queues.operations,
   ];
   const api = createApiServer({
     operations,

@@ -1,5 +1,6 @@
 import {
   createServer,
+  type IncomingHttpHeaders,
   type IncomingMessage,
   type OutgoingHttpHeaders,
   type Server,
@@ -108,7 +109,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 
   const server = createServer({ keepAlive: true, noDelay: true }, (req, res) => {
     inFlight++;
-    const x: Exchange = { requestId: ids.requestId(), op: undefined, bodyRead: false };
+    const x: Exchange = { requestId: ids.requestId(), op: undefined, bodyRead: false, headers: req.headers };
     res.once("close", () => {
       if (--inFlight === 0 && drained) drained();
     });
@@ -176,7 +177,7 @@ function sendError(res: ServerResponse, x: Exchange, e: PlatformError, closing: 
   }
   const requestId = x.requestId;
   if (x.op?.renderError) {
-    const r = x.op.renderError(e, requestId);
+    const r = x.op.renderError(e, requestId, x.headers);
     sendResponse(
       res,
       requestId,
@@ -213,6 +214,8 @@ interface Exchange {
   readonly requestId: string;
   op: Operation | undefined;
   bodyRead: boolean;
+  /** The request's headers: a service speaking two protocols answers errors in the caller's. */
+  readonly headers: IncomingHttpHeaders;
 }
 
 /** Operations sharing a method and path (query-protocol services all POST to `/`) form one route. */
