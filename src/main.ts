@@ -23,7 +23,7 @@ import { runCli } from "./cli/main.js";
 import type { RunningNode } from "./cli/deps.js";
 import { invokeOnce, nodeRuntimesAt } from "./compose/invoke-once.js";
 import { ApiService, LambdaControlPlane } from "./control/index.js";
-import { AsyncInvoker, type AsyncMetricListener } from "./events/index.js";
+import { AsyncInvoker, createAsyncResults, type AsyncMetricListener } from "./events/index.js";
 import { Gateway, type AccessLogRecord } from "./gateway/index.js";
 import { createApiServer } from "./api/http-server.js";
 import type { Operation } from "./api/types.js";
@@ -132,7 +132,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
   }
   const announce = (change: { kind: "function" | "api" | "iam"; key: string }) => cluster?.sync.publish(change);
   const { store, apiStore, iamStore, codeStore } = stores;
-  const queues = createQueues(config, { database: stores.database, clock, ids });
+  const queues = createQueues(config, { database: stores.database, clock, realClock, ids });
   stopHooks.push(() => queues.close());
   const credentials = await loadNodeCredentials({
     dataDir: config.dataDir,
@@ -206,12 +206,20 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
   // Cluster: claims are short leases renewed while events run (a dead node's expire and another node
   // takes the events over), never released at start (other nodes run theirs), and every node polls.
   const clustered = cluster !== undefined;
-  const events = new AsyncInvoker({
+  const events: AsyncInvoker = new AsyncInvoker({
     store,
     invoker: engine.invoker,
     clock,
     ids,
     settings: (name, qualifier) => control.asyncSettings(name, qualifier),
+    results: createAsyncResults({
+      clock,
+      sendToQueue: (arn, message) => queues.service.sendToArn(arn, message, "AROAHANEULLAMBDA:lambda"),
+      invokeAsync: (target, payload): Promise<void> =>
+        events.enqueue({ ...target, payload, requestId: ids.requestId() }),
+      onMetric: overrides.onAsyncMetric,
+      onError: (e) => log("async event results", e),
+    }),
     onMetric: overrides.onAsyncMetric,
     ...(clustered && {
       owner: nodeId,

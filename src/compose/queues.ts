@@ -24,7 +24,12 @@ export interface NodeQueues {
 /** Opens the queue store next to the node's other state and makes the SQS service. */
 export function createQueues(
   config: ServerConfig,
-  o: { readonly database: PgDatabase | undefined; readonly clock: Clock; readonly ids: IdSource },
+  o: {
+    readonly database: PgDatabase | undefined;
+    readonly clock: Clock;
+    readonly realClock: Clock;
+    readonly ids: IdSource;
+  },
 ): NodeQueues {
   const store: QueueStore = o.database
     ? new PgQueueStore(o.database)
@@ -32,6 +37,7 @@ export function createQueues(
   const service = new QueueService({
     store,
     clock: o.clock,
+    waitClock: o.realClock,
     ids: o.ids,
     region: config.region,
     accountId: config.accountId,

@@ -22,6 +22,11 @@ export interface QueueMessagesOptions {
   readonly store: QueueStore;
   readonly admin: QueueAdmin;
   readonly clock: Clock;
+  /**
+   * The clock long polls wait on: a client's WaitTimeSeconds is real time (like the gateway's
+   * timeout), also when the platform clock runs faster under --time-scale. Default: `clock`.
+   */
+  readonly waitClock?: Clock | undefined;
   readonly ids: IdSource;
 }
 
@@ -124,9 +129,10 @@ export class QueueMessages {
       q.fifo && input.ReceiveRequestAttemptId ? `${q.name} ${input.ReceiveRequestAttemptId}` : undefined;
     const earlier = attemptKey ? this.#attempts.get(attemptKey) : undefined;
     if (earlier && earlier.until > this.#o.clock.now()) return earlier.result;
-    const deadline = this.#o.clock.now() + wait * 1000;
+    const waitClock = this.#o.waitClock ?? this.#o.clock;
+    const deadline = waitClock.now() + wait * 1000;
     let got = await this.#receiveOnce(q, { max, visibility });
-    while (got.length === 0 && this.#o.clock.now() < deadline) {
+    while (got.length === 0 && waitClock.now() < deadline) {
       await this.#waitFor(q.name, deadline);
       got = await this.#receiveOnce(q, { max, visibility });
     }
@@ -164,9 +170,12 @@ export class QueueMessages {
 
   /** Waits until a message is sent to `queue` on this node, the poll interval passes, or `deadline`. */
   async #waitFor(queue: string, deadline: number): Promise<void> {
-    const clock = this.#o.clock;
-    const visibleAt = await this.#o.store.nextVisibleAt(queue, clock.now());
-    const until = Math.min(deadline, clock.now() + POLL_MS, visibleAt ?? Infinity);
+    const clock = this.#o.waitClock ?? this.#o.clock;
+    const now = this.#o.clock.now();
+    const visibleAt = await this.#o.store.nextVisibleAt(queue, now);
+    // The next message's visibility is on the platform clock: converted to a wait on `clock`.
+    const visibleIn = visibleAt === undefined ? Infinity : ((visibleAt - now) / this.#o.clock.scale) * clock.scale;
+    const until = Math.min(deadline, clock.now() + POLL_MS, clock.now() + visibleIn);
     await new Promise<void>((resolve) => {
       const set = this.#waiters.get(queue) ?? new Set();
       this.#waiters.set(queue, set);
