@@ -1,45 +1,30 @@
 /**
- * Queue and async throughput on a real node (startNode in this process, SQLite, SDK v3 clients):
- * SQS SendMessage accepted/s and Event Invoke (durable enqueue) accepted/s, each against the same
- * SDK calls answered by a bare node:http server in another process (the baseline, same run), and
- * end-to-end processed Event invocations/s of a no-op function (accepted → run → done).
- * Run: npm run build && node dist/bench/queues.bench.js   (BENCH_SECONDS, BENCH_CONCURRENCY)
+ * Queue and async throughput on a real node (startNode in this process, SQLite), driven by wrk
+ * (50 connections, SigV4-signed requests): SQS SendMessage accepted/s and Event Invoke (durable
+ * enqueue) accepted/s, each against a bare node:http server answering the same request in another
+ * process (the baseline, same run); then end-to-end processed Event invocations/s of a no-op
+ * function (from the first accepted event until the last has run).
+ * Run: npm run build && node dist/bench/queues.bench.js   (BENCH_SECONDS, default 5)
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { createHash } from "node:crypto";
-import { CreateFunctionCommand, InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
-import { CreateQueueCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { SignatureV4 } from "@smithy/signature-v4";
+import { CreateFunctionCommand } from "@aws-sdk/client-lambda";
+import { CreateQueueCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { zipSync, strToU8 } from "fflate";
-import { NODE_ROLE, startLambdaNode } from "../test/helpers/lambda-node.js";
+import { NODE_ROLE, startLambdaNode, type LambdaNode } from "../test/helpers/lambda-node.js";
+import { NodeSha256 } from "../test/helpers/sigv4-signer.js";
 import { fmt } from "./stats.js";
+import { hasWrk, runWrkAsync as runWrk, type WrkRequest } from "./wrk.js";
 
 const SECONDS = Number(process.env["BENCH_SECONDS"] ?? 5);
-const CONCURRENCY = Number(process.env["BENCH_CONCURRENCY"] ?? 32);
+const CONNECTIONS = 50;
 const BODY = '{"order":12345,"items":["a","b"]}';
-const MD5 = createHash("md5").update(BODY).digest("hex");
 
-/** Runs `call` from CONCURRENCY loops for SECONDS; resolves to calls per second. */
-async function rate(call: () => Promise<unknown>): Promise<number> {
-  const end = Date.now() + SECONDS * 1000;
-  let n = 0;
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (Date.now() < end) {
-        await call();
-        n++;
-      }
-    }),
-  );
-  return n / SECONDS;
-}
-
-/** A bare server answering SendMessage (JSON protocol) and Invoke (202) without doing anything. */
 async function bare(): Promise<{ url: string; child: ChildProcess }> {
-  const send = JSON.stringify({ MessageId: "00000000-0000-0000-0000-000000000000", MD5OfMessageBody: MD5 });
-  const code = `require("node:http").createServer((q,s)=>{q.resume();q.on("end",()=>{const sqs=!!q.headers["x-amz-target"];const b=sqs?${JSON.stringify(send)}:"";s.writeHead(sqs?200:202,{"content-type":"application/x-amz-json-1.0","content-length":Buffer.byteLength(b)});s.end(b)})}).listen(0,"127.0.0.1",function(){console.log("port "+this.address().port)})`;
+  const code = `require("node:http").createServer((q,s)=>{q.resume();q.on("end",()=>{s.writeHead(200,{"content-type":"application/x-amz-json-1.0","content-length":2});s.end("{}")})}).listen(0,"127.0.0.1",function(){console.log("port "+this.address().port)})`;
   const child = spawn(process.execPath, ["-e", code], { stdio: ["ignore", "pipe", "inherit"] });
   const port = await new Promise<string>((resolve) =>
-    child.stdout!.on("data", (d: Buffer) => {
+    child.stdout.on("data", (d: Buffer) => {
       const m = /port (\d+)/.exec(d.toString());
       if (m) resolve(m[1]!);
     }),
@@ -47,22 +32,64 @@ async function bare(): Promise<{ url: string; child: ChildProcess }> {
   return { url: `http://127.0.0.1:${port}`, child };
 }
 
+async function signed(
+  node: LambdaNode,
+  o: { service: string; path: string; headers: Record<string, string>; body: string },
+): Promise<WrkRequest> {
+  const url = new URL(o.path, node.url);
+  const signer = new SignatureV4({
+    service: o.service,
+    region: "us-east-1",
+    credentials: { accessKeyId: node.accessKeyId, secretAccessKey: node.secretAccessKey },
+    sha256: NodeSha256,
+  });
+  const request = await signer.sign({
+    method: "POST",
+    protocol: "http:",
+    hostname: url.hostname,
+    port: Number(url.port),
+    path: url.pathname,
+    headers: { host: url.host, ...o.headers },
+    body: o.body,
+  });
+  return { method: "POST", headers: request.headers, body: o.body };
+}
+
+/** Waits until no new invocation record arrived for a second; resolves to when the last one came. */
+async function settled(node: LambdaNode): Promise<number> {
+  let count = node.records.length;
+  let lastAt = Date.now();
+  while (Date.now() - lastAt < 1000) {
+    await new Promise((r) => setTimeout(r, 50));
+    if (node.records.length !== count) {
+      count = node.records.length;
+      lastAt = Date.now();
+    }
+  }
+  return lastAt;
+}
+
 async function main(): Promise<void> {
+  if (!hasWrk()) throw new Error("wrk is not installed (apt-get install wrk)");
   const node = await startLambdaNode();
   const baseline = await bare();
-  const credentials = { accessKeyId: node.accessKeyId, secretAccessKey: node.secretAccessKey };
-  const sqs = (endpoint: string) => new SQSClient({ region: "us-east-1", endpoint, credentials, maxAttempts: 1 });
-  const lambda = (endpoint: string) => new LambdaClient({ region: "us-east-1", endpoint, credentials, maxAttempts: 1 });
   try {
-    const real = sqs(node.url);
-    const url = (await real.send(new CreateQueueCommand({ QueueName: "bench" }))).QueueUrl!;
-    const fake = sqs(baseline.url);
-    const baseSend = await rate(() =>
-      fake.send(new SendMessageCommand({ QueueUrl: `${baseline.url}/1/q`, MessageBody: BODY })),
-    );
-    const send = await rate(() => real.send(new SendMessageCommand({ QueueUrl: url, MessageBody: BODY })));
+    const credentials = { accessKeyId: node.accessKeyId, secretAccessKey: node.secretAccessKey };
+    const sqs = new SQSClient({ region: "us-east-1", endpoint: node.url, credentials });
+    const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: "bench" }))).QueueUrl!;
+    sqs.destroy();
+    const sendBody = JSON.stringify({ QueueUrl: queueUrl, MessageBody: BODY });
+    const send = await signed(node, {
+      service: "sqs",
+      path: "/",
+      headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": "AmazonSQS.SendMessage" },
+      body: sendBody,
+    });
+    const base = await runWrk(baseline.url, { connections: CONNECTIONS, seconds: SECONDS, request: send });
+    const sent = await runWrk(`${node.url}/`, { connections: CONNECTIONS, seconds: SECONDS, request: send });
     console.log(
-      `SQS SendMessage: ${fmt(send, 0)}/s accepted; baseline ${fmt(baseSend, 0)}/s; ratio ${fmt(send / baseSend)}`,
+      `SQS SendMessage: ${fmt(sent.rps, 0)}/s accepted (p50 ${fmt(sent.p50Ms)} ms, p99 ${fmt(sent.p99Ms)} ms, non-2xx ${sent.non2xx}); ` +
+        `baseline ${fmt(base.rps, 0)}/s; ratio ${fmt(sent.rps / base.rps)}`,
     );
 
     await node.client.send(
@@ -74,26 +101,28 @@ async function main(): Promise<void> {
         Code: { ZipFile: zipSync({ "index.js": strToU8("exports.handler = async () => null;") }) },
       }),
     );
-    const fakeLambda = lambda(baseline.url);
-    const baseInvoke = await rate(() =>
-      fakeLambda.send(new InvokeCommand({ FunctionName: "noop", InvocationType: "Event", Payload: BODY })),
-    );
+    const invoke = await signed(node, {
+      service: "lambda",
+      path: "/2015-03-31/functions/noop/invocations",
+      headers: { "content-type": "application/json", "x-amz-invocation-type": "Event" },
+      body: BODY,
+    });
+    const baseInvoke = await runWrk(baseline.url, { connections: CONNECTIONS, seconds: SECONDS, request: invoke });
     const before = node.records.length;
     const started = Date.now();
-    let accepted = 0;
-    const realLambda = lambda(node.url);
-    const enqueue = await rate(async () => {
-      await realLambda.send(new InvokeCommand({ FunctionName: "noop", InvocationType: "Event", Payload: BODY }));
-      accepted++;
+    const enq = await runWrk(`${node.url}/2015-03-31/functions/noop/invocations`, {
+      connections: CONNECTIONS,
+      seconds: SECONDS,
+      request: invoke,
     });
     console.log(
-      `Event enqueue: ${fmt(enqueue, 0)}/s accepted; baseline ${fmt(baseInvoke, 0)}/s; ratio ${fmt(enqueue / baseInvoke)}`,
+      `Event enqueue: ${fmt(enq.rps, 0)}/s accepted (p50 ${fmt(enq.p50Ms)} ms, p99 ${fmt(enq.p99Ms)} ms, non-2xx ${enq.non2xx}); ` +
+        `baseline ${fmt(baseInvoke.rps, 0)}/s; ratio ${fmt(enq.rps / baseInvoke.rps)}`,
     );
-    while (node.records.length - before < accepted) await new Promise((r) => setTimeout(r, 20));
-    const seconds = (Date.now() - started) / 1000;
-    console.log(
-      `Event end to end: ${accepted} events accepted and run in ${fmt(seconds)} s = ${fmt(accepted / seconds, 0)}/s processed`,
-    );
+    const lastAt = await settled(node);
+    const ran = node.records.length - before;
+    const seconds = (lastAt - started) / 1000;
+    console.log(`Event end to end: ${ran} events run in ${fmt(seconds)} s = ${fmt(ran / seconds, 0)}/s processed`);
   } finally {
     baseline.child.kill();
     await node.close();
