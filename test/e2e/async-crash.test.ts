@@ -39,6 +39,8 @@ async function start(args: string[]): Promise<ServerProcess> {
       HANEUL_ACCESS_KEY_ID: SERVER_KEY.accessKeyId,
       HANEUL_SECRET_ACCESS_KEY: SERVER_KEY.secretAccessKey,
     },
+    // A restart on PostgreSQL under a loaded machine can take longer than the default 30 s.
+    timeoutMs: 90_000,
   });
   killOnExit(server.child);
   return server;
