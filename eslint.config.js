@@ -21,6 +21,7 @@ const FEATURES = [
   "stacks",
   "cluster",
   "buses",
+  "queues",
 ];
 const BASE = ["shared", "domain", "ports"];
 /** @type {Record<string, { may: string[]; features?: boolean }>} */

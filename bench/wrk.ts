@@ -1,5 +1,5 @@
 /** Runs wrk against a URL and parses its summary. Benchmarks only; wrk comes from Debian's `wrk` package. */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -32,6 +32,34 @@ export function hasWrk(): boolean {
 
 /** `wrk -c<connections> -d<seconds>s --latency` with an optional fixed request. */
 export function runWrk(url: string, o: { connections: number; seconds: number; request?: WrkRequest }): WrkResult {
+  const { args, dir } = wrkArgs(url, o);
+  const out = spawnSync("wrk", args, { encoding: "utf8" }).stdout ?? "";
+  rmSync(dir, { recursive: true, force: true });
+  return parseWrk(out);
+}
+
+/** runWrk without blocking this process (for a node running in the same process). */
+export function runWrkAsync(
+  url: string,
+  o: { connections: number; seconds: number; request?: WrkRequest },
+): Promise<WrkResult> {
+  const { args, dir } = wrkArgs(url, o);
+  const child = spawn("wrk", args, { stdio: ["ignore", "pipe", "inherit"] });
+  let out = "";
+  child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+  return new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", () => {
+      rmSync(dir, { recursive: true, force: true });
+      resolve(parseWrk(out));
+    });
+  });
+}
+
+function wrkArgs(
+  url: string,
+  o: { connections: number; seconds: number; request?: WrkRequest },
+): { args: string[]; dir: string } {
   const dir = mkdtempSync(join(tmpdir(), "haneul-wrk-"));
   const args = [`-t2`, `-c${o.connections}`, `-d${o.seconds}s`, "--latency"];
   if (o.request) {
@@ -45,8 +73,10 @@ export function runWrk(url: string, o: { connections: number; seconds: number; r
     writeFileSync(join(dir, "req.lua"), lua);
     args.push("-s", join(dir, "req.lua"));
   }
-  const out = spawnSync("wrk", [...args, url], { encoding: "utf8" }).stdout ?? "";
-  rmSync(dir, { recursive: true, force: true });
+  return { args: [...args, url], dir };
+}
+
+function parseWrk(out: string): WrkResult {
   const pct = (p: string) => toMs(new RegExp(`^\\s*${p}%\\s+(\\S+)`, "m").exec(out)?.[1] ?? "");
   return {
     rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN),

@@ -21,13 +21,14 @@ import { createEventBuses } from "./compose/event-buses.js";
 import { healthHandler, type NodeState } from "./compose/health.js";
 import { artifactReader, createStacks } from "./compose/stacks.js";
 import { openStores } from "./compose/stores.js";
+import { createQueues } from "./compose/queues.js";
 import { HANEUL_VERSION } from "./compose/version.js";
 import { instanceHostEnvFromProcess } from "./config/instance-env.js";
 import { runCli } from "./cli/main.js";
 import type { RunningNode } from "./cli/deps.js";
 import { invokeOnce, nodeRuntimesAt } from "./compose/invoke-once.js";
 import { ApiService, LambdaControlPlane } from "./control/index.js";
-import { AsyncInvoker } from "./events/index.js";
+import { AsyncInvoker, createAsyncResults, type AsyncMetricListener } from "./events/index.js";
 import { Gateway, type AccessLogRecord } from "./gateway/index.js";
 import { createApiServer } from "./api/http-server.js";
 import type { Operation } from "./api/types.js";
@@ -59,6 +60,8 @@ export interface NodeOverrides {
   readonly ids?: IdSource;
   /** Receives every invocation record, off the request's path (tests, `haneul server`'s lines). */
   readonly onRecord?: ((record: InvocationRecord) => void) | undefined;
+  /** Receives the async invocation metrics (telemetry). */
+  readonly onAsyncMetric?: AsyncMetricListener | undefined;
   /** Receives one access-log record per gateway request. */
   readonly onAccessLog?: ((record: AccessLogRecord) => void) | undefined;
 }
@@ -137,6 +140,8 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
   const { store, apiStore, iamStore, codeStore } = stores;
   const telemetry = createTelemetry({ config, stores, clock, onRecord: overrides.onRecord, log });
   stopHooks.push(() => telemetry.close());
+  const queues = createQueues(config, { database: stores.database, clock, realClock, ids });
+  stopHooks.push(() => queues.close());
   const credentials = await loadNodeCredentials({
     dataDir: config.dataDir,
     configured: config.accessKey,
@@ -221,11 +226,21 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
   // Cluster: claims are short leases renewed while events run (a dead node's expire and another node
   // takes the events over), never released at start (other nodes run theirs), and every node polls.
   const clustered = cluster !== undefined;
-  const events = new AsyncInvoker({
+  const events: AsyncInvoker = new AsyncInvoker({
     store,
     invoker: engine.invoker,
     clock,
     ids,
+    settings: (name, qualifier) => control.asyncSettings(name, qualifier),
+    results: createAsyncResults({
+      clock,
+      sendToQueue: (arn, message) => queues.service.sendToArn(arn, message, "AROAHANEULLAMBDA:lambda"),
+      invokeAsync: (target, payload): Promise<void> =>
+        events.enqueue({ ...target, payload, requestId: ids.requestId() }),
+      onMetric: overrides.onAsyncMetric,
+      onError: (e) => log("async event results", e),
+    }),
+    onMetric: overrides.onAsyncMetric,
     ...(clustered && {
       owner: nodeId,
       leaseMs: config.cluster.leaseMs,
@@ -325,6 +340,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     ...stacks.operations,
     ...createLogsOperations({ store: telemetry.logStore, clock, region: config.region, accountId: config.accountId }),
     ...buses.operations,
+    ...queues.operations,
   ];
   const api = createApiServer({
     operations,

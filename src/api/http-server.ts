@@ -1,5 +1,6 @@
 import {
   createServer,
+  type IncomingHttpHeaders,
   type IncomingMessage,
   type OutgoingHttpHeaders,
   type Server,
@@ -115,7 +116,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 
   const server = createServer({ keepAlive: true, noDelay: true }, (req, res) => {
     inFlight++;
-    const x: Exchange = { requestId: ids.requestId(), op: undefined, bodyRead: false };
+    const x: Exchange = { requestId: ids.requestId(), op: undefined, bodyRead: false, headers: req.headers };
     res.once("close", () => {
       if (--inFlight === 0 && drained) drained();
     });
@@ -220,6 +221,8 @@ interface Exchange {
   readonly requestId: string;
   op: Operation | undefined;
   bodyRead: boolean;
+  /** The request's headers: a service speaking two protocols answers errors in the caller's. */
+  readonly headers: IncomingHttpHeaders;
 }
 
 /** Operations sharing a method and path (query-protocol services all POST to `/`) form one route. */

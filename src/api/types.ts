@@ -74,7 +74,10 @@ export interface Operation {
   /** The access this request needs; every spec must be allowed (checked after the body is read). */
   access(req: ApiRequest): AccessSpec | readonly AccessSpec[];
   handle(req: ApiRequest): Promise<ApiResponse>;
-  /** The protocol's error shape, when it is not rest-json (query-protocol XML for IAM). */
+  /**
+   * The protocol's error shape, when it is not rest-json (query-protocol XML for IAM); `headers`
+   * are the request's, for a service that speaks two protocols (SQS: JSON and query).
+   */
   renderError?(
     e: { code: string; awsType: string; status: number; message: string },
     requestId: string,

@@ -119,6 +119,18 @@ export function checkLayers(layers: string[] | undefined): void {
   throw new PlatformError("ERR_INVALID_PARAMETER", `Layer version ${layers[0]} does not exist.`);
 }
 
+/**
+ * A dead-letter target must be an SQS queue or SNS topic ARN (Lambda's rule); haneul has no SNS
+ * yet, so a topic is refused rather than accepted and never delivered to.
+ */
+export function checkDeadLetterTarget(arn: string | undefined): void {
+  if (!arn) return;
+  const service = arn.split(":")[2];
+  if (arn.startsWith("arn:") && service === "sqs") return;
+  const detail = service === "sns" ? " SNS topics are not available on this platform yet." : "";
+  throw new PlatformError("ERR_INVALID_PARAMETER", `The provided target arn ${arn} is invalid.${detail}`);
+}
+
 /** All configuration checks of a create or update, in AWS's order. */
 export function checkConfig(input: ConfigInput, archs?: string[]): void {
   const v = new Violations();
@@ -128,6 +140,7 @@ export function checkConfig(input: ConfigInput, archs?: string[]): void {
   checkRuntime(input.Runtime);
   checkEnvironment(input.Environment?.Variables);
   checkLayers(input.Layers);
+  checkDeadLetterTarget(input.DeadLetterConfig?.TargetArn);
 }
 
 /** Applies the fields present in `input` to `base` (Environment.Variables replaced wholesale). */

@@ -144,6 +144,11 @@ export class LambdaControlPlane implements FunctionCatalog {
     return this.#ctx.catalog.reservedTotal();
   }
 
+  /** The async invocation settings of `name[:qualifier]` (answered from memory); undefined when gone. */
+  asyncSettings(name: string, qualifier: string | undefined): ReturnType<typeof eic.asyncSettings> {
+    return eic.asyncSettings(this.#ctx, name, qualifier);
+  }
+
   /**
    * Whether the AWS service `service` (`apigateway.amazonaws.com`) may invoke `name[:qualifier]`
    * for `sourceArn`, by its resource-based policy (AddPermission); answered from memory once known.

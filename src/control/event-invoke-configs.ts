@@ -57,7 +57,11 @@ function checkFields(input: EventInvokeConfigInput): void {
   }
 }
 
-/** Destinations may be SQS, SNS, EventBridge, S3 or another existing function. */
+/**
+ * Destinations on AWS may be SQS, SNS, EventBridge, S3 or another existing function; haneul
+ * delivers to queues and functions, and refuses the others with AWS's error rather than accept
+ * a destination it would never deliver to.
+ */
 function checkDestinations(ctx: ControlContext, fn: string, onSuccess?: string, onFailure?: string): void {
   let supported = true;
   for (const arn of [onSuccess, onFailure]) {
@@ -71,7 +75,7 @@ function checkDestinations(ctx: ControlContext, fn: string, onSuccess?: string, 
       if (parts[5] !== "function" || !ctx.catalog.entry(target)) {
         throw new PlatformError("ERR_INVALID_PARAMETER", `The destination ARN ${arn} is invalid.`);
       }
-    } else if (!["sqs", "sns", "events", "s3"].includes(service ?? "")) supported = false;
+    } else if (service !== "sqs") supported = false;
   }
   if (!supported) {
     const s = onSuccess ? `OnSuccess(destination=${onSuccess})` : "null";
@@ -158,5 +162,33 @@ export function listEventInvokeConfigs(ctx: ControlContext, rawName: string, inp
   return {
     FunctionEventInvokeConfigs: page.items.map((c) => eventInvokeConfigView(ctx, c)),
     ...(page.nextMarker && { NextMarker: page.nextMarker }),
+  };
+}
+
+/** The configuration the version behind `qualifier` runs with (an alias's primary version). */
+function configOf(entry: FunctionEntry, q: string) {
+  const alias = entry.aliases.get(q);
+  const version = isVersionNumber(q) ? q : alias?.functionVersion;
+  if (version === undefined || version === "$LATEST") return entry.latest.config;
+  return entry.versions.get(Number(version))?.config;
+}
+
+/**
+ * What the async runner needs of `name[:qualifier]`: its event-invoke config (of exactly that
+ * qualifier, as on AWS), dead-letter target and reserved concurrency; undefined when it is gone.
+ */
+export function asyncSettings(ctx: ControlContext, name: string, qualifier: string | undefined) {
+  const entry = ctx.catalog.entry(name);
+  const q = qualifier ?? "$LATEST";
+  if (!entry || !hasQualifier(entry, q)) return undefined;
+  const config = entry.eventInvokeConfigs.get(q);
+  return {
+    maximumRetryAttempts: config?.maximumRetryAttempts,
+    maximumEventAgeInSeconds: config?.maximumEventAgeInSeconds,
+    onSuccess: config?.onSuccess,
+    onFailure: config?.onFailure,
+    deadLetterTargetArn: configOf(entry, q)?.deadLetterTargetArn,
+    reservedConcurrency: entry.latest.reservedConcurrency,
+    functionArn: functionArn(ctx, name, q),
   };
 }

@@ -1,8 +1,41 @@
+import type { InvokeResult } from "../domain/invocation.js";
 import type { InvokeService } from "../ports/invoke-service.js";
 import type { AsyncEventRecord, NewAsyncEvent, Store } from "../ports/store.js";
 import type { Clock } from "../shared/clock.js";
 import { isPlatformError } from "../shared/errors.js";
 import type { IdSource } from "../shared/ids.js";
+import { afterInvoke, afterThrottle, beforeInvoke, type AsyncDecision } from "./async-policy.js";
+import type {
+  AsyncMetricListener,
+  AsyncMetricName,
+  AsyncSettings,
+  AsyncSettingsSource,
+  FailureCondition,
+} from "./async-settings.js";
+
+/** How an event failed for good: its function is gone, or it failed as Lambda says (condition). */
+export type EventFailure =
+  | { readonly kind: "gone"; readonly reason: string }
+  | {
+      readonly kind: "failed";
+      readonly condition: FailureCondition;
+      readonly reason: string;
+      readonly invokeCount: number;
+      /** The last invocation's result, when one ran. */
+      readonly result?: InvokeResult | undefined;
+    };
+
+/** Where results go: destinations and the dead-letter queue (part of the events feature). */
+export interface AsyncResultHandler {
+  /** The event succeeded: delivers it to OnSuccess, if configured. */
+  succeeded(r: { event: AsyncEventRecord; settings: AsyncSettings; result: InvokeResult }): Promise<void>;
+  /** The event failed for good: DLQ and OnFailure; resolves to whether it reached one of them. */
+  failed(r: {
+    event: AsyncEventRecord;
+    settings: AsyncSettings;
+    failure: Extract<EventFailure, { kind: "failed" }>;
+  }): Promise<boolean>;
+}
 
 export interface AsyncInvokerOptions {
   readonly store: Store;
@@ -27,6 +60,12 @@ export interface AsyncInvokerOptions {
    * running when it stopped); a cluster relies on lease expiry instead.
    */
   readonly reclaimOnStart?: boolean | undefined;
+  /** The retry settings of a function (event-invoke config, reserved concurrency); default: Lambda's defaults. */
+  readonly settings?: AsyncSettingsSource | undefined;
+  /** Destinations and DLQ; without it, an event that fails for good is dropped. */
+  readonly results?: AsyncResultHandler | undefined;
+  /** Receives the async metrics (AsyncEventsReceived, AsyncEventAge, AsyncEventsDropped, …). */
+  readonly onMetric?: AsyncMetricListener | undefined;
   /** Told about store errors the runner recovers from. */
   readonly onError?: ((error: unknown) => void) | undefined;
 }
@@ -37,13 +76,11 @@ export interface AsyncEventQueue {
   enqueue(event: Omit<NewAsyncEvent, "id" | "enqueuedAt" | "nextRunAt">): Promise<void>;
 }
 
-const MAX_BACKOFF_MS = 5 * 60_000;
-
 /**
  * Runs queued Event invocations through the InvokeService, at least once each: an event is marked
- * done only after its invocation returned, and a restart resumes everything not done. Retries,
- * maximum event age, DLQs and destinations come later; the state machine (attempts, next run at,
- * reschedule, fail) is already in the store.
+ * done or failed only after its invocation returned, and a restart resumes everything not done.
+ * Retries follow Lambda's rules (async-policy.ts) on the platform clock; an event that fails for
+ * good goes to the result handler (DLQ, OnFailure) or is dropped.
  */
 export class AsyncInvoker implements AsyncEventQueue {
   readonly #o: AsyncInvokerOptions;
@@ -72,6 +109,7 @@ export class AsyncInvoker implements AsyncEventQueue {
   async enqueue(event: Omit<NewAsyncEvent, "id" | "enqueuedAt" | "nextRunAt">): Promise<void> {
     const now = this.#o.clock.now();
     await this.#o.store.enqueueEvent({ ...event, id: this.#o.ids.requestId(), enqueuedAt: now, nextRunAt: now });
+    this.#metric("AsyncEventsReceived", event, 1);
     this.notify();
   }
 
@@ -186,37 +224,86 @@ export class AsyncInvoker implements AsyncEventQueue {
   }
 
   async #run(e: AsyncEventRecord): Promise<void> {
-    const { store, invoker, clock } = this.#o;
+    const settings = this.#o.settings?.(e.functionName, e.qualifier) ?? this.#fallbackSettings(e);
+    if (!settings) return this.#end(e, undefined, { kind: "gone", reason: "Function not found" });
+    const first = beforeInvoke(e, settings, this.#o.clock.now());
+    if (first.kind !== "invoke") return this.#apply(e, settings, first);
+    this.#metric("AsyncEventAge", e, this.#o.clock.now() - e.enqueuedAt);
+    let result: InvokeResult;
     try {
-      const result = await invoker.invoke({ functionName: e.functionName, qualifier: e.qualifier }, e.payload, {
+      result = await this.#o.invoker.invoke({ functionName: e.functionName, qualifier: e.qualifier }, e.payload, {
         requestId: e.requestId,
         clientContext: e.clientContext,
         traceId: e.traceId,
       });
-      if (result.outcome.kind === "throttled") {
-        // Lambda keeps throttled events and tries again with backoff (1 s up to 5 min).
-        const delay = Math.min(1000 * 2 ** Math.max(0, e.attempts - 1), MAX_BACKOFF_MS);
-        await store.rescheduleEvent(e.id, this.#owner, {
-          nextRunAt: clock.now() + delay,
-          lastError: result.outcome.reason,
-        });
-        return;
-      }
-      await store.completeEvent(e.id, this.#owner, clock.now());
     } catch (err) {
-      await this.#failed(e, err);
+      const reason = err instanceof Error ? err.message : String(err);
+      // The function (or qualifier) is gone: the event can never run.
+      if (isPlatformError(err)) return this.#end(e, settings, { kind: "gone", reason });
+      return this.#apply(e, settings, afterThrottle(e, settings, { now: this.#o.clock.now(), reason }));
+    }
+    const next = afterInvoke(e, settings, { outcome: result.outcome, now: this.#o.clock.now() });
+    return this.#apply(e, settings, next, result);
+  }
+
+  /** Without a settings source (tests of the queue alone): Lambda's defaults. */
+  #fallbackSettings(e: AsyncEventRecord): AsyncSettings | undefined {
+    return this.#o.settings ? undefined : { functionArn: e.functionName };
+  }
+
+  /** Carries out a decision: store the retry, or hand the result on and end the event. */
+  async #apply(e: AsyncEventRecord, s: AsyncSettings, d: AsyncDecision, result?: InvokeResult): Promise<void> {
+    if (d.kind === "invoke") return;
+    if (d.kind === "retry") {
+      await this.#store(() =>
+        this.#o.store.rescheduleEvent(e.id, this.#owner, {
+          nextRunAt: d.at,
+          lastError: d.reason,
+          notInvoked: d.notInvoked,
+        }),
+      );
+      return;
+    }
+    if (d.kind === "succeeded") {
+      await this.#hand(e, () => this.#o.results?.succeeded({ event: e, settings: s, result: result! }));
+      await this.#store(() => this.#o.store.completeEvent(e.id, this.#owner, this.#o.clock.now()));
+      return;
+    }
+    return this.#end(e, s, { ...d, result });
+  }
+
+  /** Ends an event that failed for good: failure handling (DLQ, OnFailure), else it is dropped. */
+  async #end(e: AsyncEventRecord, s: AsyncSettings | undefined, f: EventFailure): Promise<void> {
+    let delivered = false;
+    if (s && f.kind === "failed") {
+      await this.#hand(e, async () => {
+        delivered = (await this.#o.results?.failed({ event: e, settings: s, failure: f })) ?? false;
+      });
+    }
+    if (!delivered) this.#metric("AsyncEventsDropped", e, 1);
+    const lastError = f.kind === "failed" ? `${f.condition}: ${f.reason}` : f.reason;
+    await this.#store(() => this.#o.store.failEvent(e.id, this.#owner, { at: this.#o.clock.now(), lastError }));
+  }
+
+  /** Runs a result handler; its failures are its own (it counts them), never the event's. */
+  async #hand(e: AsyncEventRecord, fn: () => Promise<unknown> | undefined): Promise<void> {
+    try {
+      await fn();
+    } catch (err) {
+      this.#o.onError?.(err);
     }
   }
 
-  /** A platform error (the function is gone) ends the event; anything else is retried later. */
-  async #failed(e: AsyncEventRecord, err: unknown): Promise<void> {
-    const { store, clock } = this.#o;
-    const message = err instanceof Error ? err.message : String(err);
+  async #store(write: () => Promise<boolean>): Promise<void> {
     try {
-      if (isPlatformError(err)) await store.failEvent(e.id, this.#owner, { at: clock.now(), lastError: message });
-      else await store.rescheduleEvent(e.id, this.#owner, { nextRunAt: clock.now() + 1000, lastError: message });
+      await write();
     } catch (storeError) {
+      // The claim lapses and the event runs again: at least once, never lost.
       this.#o.onError?.(storeError);
     }
+  }
+
+  #metric(name: AsyncMetricName, e: { functionName: string; qualifier?: string | undefined }, value: number): void {
+    this.#o.onMetric?.({ name, functionName: e.functionName, qualifier: e.qualifier, value, at: this.#o.clock.now() });
   }
 }

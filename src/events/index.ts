@@ -1,1 +1,14 @@
-export { AsyncInvoker, type AsyncEventQueue, type AsyncInvokerOptions } from "./async-invoker.js";
+export {
+  AsyncInvoker,
+  type AsyncEventQueue,
+  type AsyncInvokerOptions,
+  type AsyncResultHandler,
+  type EventFailure,
+} from "./async-invoker.js";
+export type * from "./async-settings.js";
+export {
+  createAsyncResults,
+  destinationRecord,
+  type AsyncResultsOptions,
+  type ResultMessage,
+} from "./async-results.js";

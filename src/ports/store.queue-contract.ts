@@ -97,6 +97,21 @@ export function registerQueueContract(fx: StoreFixture): void {
     );
   });
 
+  void test("queue: a throttled claim given back does not count as an attempt", async () => {
+    const s = fx.store();
+    await s.enqueueEvent(sampleEvent("t"));
+    await s.claimEvents({ ...claim, now: 1000 });
+    assert.equal(
+      await s.rescheduleEvent("t", "node-a", { nextRunAt: 2000, lastError: "Throttled", notInvoked: true }),
+      true,
+    );
+    assert.equal((await s.getEvent("t"))?.attempts, 0);
+    assert.deepEqual(
+      (await s.claimEvents({ ...claim, now: 2000 })).map((e) => [e.id, e.attempts]),
+      [["t", 1]],
+    );
+  });
+
   void test("queue: a renewed lease holds past its first expiry; only the owner's claims are renewed", async () => {
     const s = fx.store();
     await s.enqueueEvent(sampleEvent("mine", { enqueuedAt: 1 }));

@@ -167,6 +167,14 @@ export interface PolicyStatementRecord {
   readonly statement: string;
 }
 
+/** When and why a claimed event runs again. */
+export interface EventRetry {
+  readonly nextRunAt: number;
+  readonly lastError: string;
+  /** The claim did not run the function (throttled): its attempt is given back. */
+  readonly notInvoked?: boolean | undefined;
+}
+
 /** Options of a claim on due events. */
 export interface ClaimOptions {
   readonly now: number;
@@ -250,12 +258,11 @@ export interface Store {
   claimEvents(options: ClaimOptions): Promise<AsyncEventRecord[]>;
   /** Marks a claimed event done; false when `owner` no longer holds it. */
   completeEvent(id: string, owner: string, at: number): Promise<boolean>;
-  /** Puts a claimed event back to pending, due at `nextRunAt` (retries, throttles). */
-  rescheduleEvent(
-    id: string,
-    owner: string,
-    retry: { readonly nextRunAt: number; readonly lastError: string },
-  ): Promise<boolean>;
+  /**
+   * Puts a claimed event back to pending, due at `nextRunAt` (retries, throttles). With
+   * `notInvoked` the claim does not count as an attempt (a throttle never ran the function).
+   */
+  rescheduleEvent(id: string, owner: string, retry: EventRetry): Promise<boolean>;
   /** Marks a claimed event failed for good. */
   failEvent(id: string, owner: string, failure: { readonly at: number; readonly lastError: string }): Promise<boolean>;
   /**

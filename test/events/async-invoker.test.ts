@@ -68,19 +68,20 @@ describe("AsyncInvoker", () => {
     assert.deepEqual(invoker.calls.map((c) => c.options.requestId).sort(), ["req-interrupted", "req-queued"]);
   });
 
-  test("a throttled event waits with backoff and runs again; function errors still complete", async () => {
+  test("a throttled event waits with backoff and runs again", async () => {
     invoker.answer = { kind: "throttled", reason: "ReservedFunctionConcurrentInvocationLimitExceeded" };
     await runner.start();
     await runner.enqueue(event("t"));
     await until(() => invoker.calls.length === 1, "first try");
     await until(() => clock.pending === 1, "the backoff timer");
-    invoker.answer = { kind: "function-error", payload: Buffer.from("{}"), errorType: "Error" };
+    invoker.answer = { kind: "ok", payload: Buffer.from("{}") };
     clock.advance(999);
     await new Promise((r) => setImmediate(r));
     assert.equal(invoker.calls.length, 1, "not before the backoff");
     clock.advance(1);
     await until(() => invoker.calls.length === 2, "second try");
     await until(() => clock.pending === 0, "done, no timer left");
+    assert.deepEqual([(await store.getEvent("evt-1"))?.state, (await store.getEvent("evt-1"))?.attempts], ["done", 1]);
   });
 
   test("under a time scale, retries come faster but a claim still outlasts a function's real run", async () => {

@@ -6,6 +6,7 @@ import type {
   ConcurrencyResult,
   DeleteVersionResult,
   EventInvokeConfigRecord,
+  EventRetry,
   FunctionRecord,
   NewAsyncEvent,
   PolicyChange,
@@ -298,7 +299,7 @@ export class PgStore implements Store {
     return this.#completions.run({ id, owner, at });
   }
 
-  rescheduleEvent(id: string, owner: string, retry: { nextRunAt: number; lastError: string }): Promise<boolean> {
+  rescheduleEvent(id: string, owner: string, retry: EventRetry): Promise<boolean> {
     return reschedule(this.#db, ASYNC_EVENTS, { id, owner, ...retry });
   }
 

@@ -7,6 +7,7 @@ import type {
   ConcurrencyResult,
   DeleteVersionResult,
   EventInvokeConfigRecord,
+  EventRetry,
   FunctionRecord,
   PolicyChange,
   PolicyChangeResult,
@@ -313,7 +314,7 @@ export class SqliteStore implements Store {
     return settle(() => events.completeEvent(this.#db, id, owner, at));
   }
 
-  rescheduleEvent(id: string, owner: string, retry: { nextRunAt: number; lastError: string }): Promise<boolean> {
+  rescheduleEvent(id: string, owner: string, retry: EventRetry): Promise<boolean> {
     return settle(() => events.rescheduleEvent(this.#db, id, owner, retry));
   }
 

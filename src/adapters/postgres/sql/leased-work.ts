@@ -68,11 +68,11 @@ export async function finishMany(
 export async function reschedule(
   db: PgDatabase,
   t: LeasedWorkTable,
-  r: { id: string; owner: string; nextRunAt: number; lastError: string },
+  r: { id: string; owner: string; nextRunAt: number; lastError: string; notInvoked?: boolean | undefined },
 ): Promise<boolean> {
-  const sql = `UPDATE ${t.name} SET state = 'pending', next_run_at = $3, last_error = $4, locked_by = NULL, locked_until = NULL
-    WHERE id = $1 AND state = 'running' AND locked_by = $2`;
-  return (await db.run(sql, [r.id, r.owner, r.nextRunAt, r.lastError])) === 1;
+  const sql = `UPDATE ${t.name} SET state = 'pending', next_run_at = $3, last_error = $4, locked_by = NULL, locked_until = NULL,
+    attempts = attempts - $5 WHERE id = $1 AND state = 'running' AND locked_by = $2`;
+  return (await db.run(sql, [r.id, r.owner, r.nextRunAt, r.lastError, r.notInvoked ? 1 : 0])) === 1;
 }
 
 /** UPDATE the lease of every row `owner` runs to `until` (a live node keeps its claims); resolves to how many. */

@@ -1,5 +1,5 @@
 import type { Database } from "better-sqlite3";
-import type { ClaimOptions, NewAsyncEvent } from "../../../ports/store.js";
+import type { ClaimOptions, EventRetry, NewAsyncEvent } from "../../../ports/store.js";
 import { stmt } from "../statements.js";
 import type { Row } from "../rows.js";
 
@@ -45,15 +45,10 @@ export function completeEvent(db: Database, id: string, owner: string, at: numbe
 }
 
 /** UPDATE a claimed event back to pending with a new due time. */
-export function rescheduleEvent(
-  db: Database,
-  id: string,
-  owner: string,
-  r: { nextRunAt: number; lastError: string },
-): boolean {
-  const sql = `UPDATE async_events SET state = 'pending', next_run_at = ?, last_error = ?, locked_by = NULL, locked_until = NULL
-    WHERE id = ? AND state = 'running' AND locked_by = ?`;
-  return stmt(db, sql).run(r.nextRunAt, r.lastError, id, owner).changes === 1;
+export function rescheduleEvent(db: Database, id: string, owner: string, r: EventRetry): boolean {
+  const sql = `UPDATE async_events SET state = 'pending', next_run_at = ?, last_error = ?, locked_by = NULL, locked_until = NULL,
+    attempts = attempts - ? WHERE id = ? AND state = 'running' AND locked_by = ?`;
+  return stmt(db, sql).run(r.nextRunAt, r.lastError, r.notInvoked ? 1 : 0, id, owner).changes === 1;
 }
 
 /** UPDATE a claimed event to failed. */
