@@ -65,6 +65,13 @@ process.on("unhandledRejection", (reason, promise) => {
   structuredConsole.logError("Unhandled Promise Rejection", error);
   errorCallbacks.unhandledRejection(error);
 });
+// Writes to stdout and stderr block, as they do on Lambda: a function that prints faster than the
+// node reads waits for it instead of queueing without bound in its own memory (where one huge
+// vectored write can fail with ENOBUFS and crash the function). The node drops past its rate.
+for (const stream of [process.stdout, process.stderr]) {
+  (stream as unknown as { _handle?: { setBlocking?: (on: boolean) => number } })._handle?.setBlocking?.(true);
+}
+
 beforeExitListener.reset();
 process.on("beforeExit", () => beforeExitListener.invoke());
 

@@ -64,9 +64,6 @@ async function stackNow(engine: StackEngine, form: URLSearchParams, type: "CREAT
   );
   if (cs.status === "FAILED") {
     await engine.deleteChangeSet(cs.changeSetId);
-    const reason = cs.statusReason ?? "";
-    if (reason.startsWith("Requires capabilities"))
-      throw new PlatformError("ERR_CFN_INSUFFICIENT_CAPABILITIES", reason);
     throw new PlatformError("ERR_CFN_VALIDATION", "No updates are to be performed.");
   }
   await engine.executeChangeSet(cs.changeSetId);

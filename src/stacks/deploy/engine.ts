@@ -97,6 +97,9 @@ export class StackEngine {
       ...this.scope,
       exports: await this.#exports(),
     });
+    // As CloudFormation: refused at once, leaving no change set (a retry may reuse its name).
+    const missing = missingCapability(processed, input.capabilities ?? []);
+    if (missing) throw new PlatformError("ERR_CFN_INSUFFICIENT_CAPABILITIES", `Requires capabilities : [${missing}]`);
     stack ??= await this.#reviewStack(input, stackId, templateBody);
     const cs = newChangeSet(stack, input, {
       changeSetId: changeSetArn(stack, input.changeSetName, randomUUID()),
@@ -105,12 +108,10 @@ export class StackEngine {
       parameters,
       createdAt: this.#deps.clock.now(),
     });
-    const missing = missingCapability(processed, input.capabilities ?? []);
     const live = new Map((await this.store.listResources(stack.stackId)).map((r) => [r.logicalId, r]));
     const changes = changesFor(live, stack.order, processed.prepared);
-    const done: ChangeSetRecord = missing
-      ? { ...cs, status: "FAILED", statusReason: `Requires capabilities : [${missing}]` }
-      : !changes.length && type === "UPDATE"
+    const done: ChangeSetRecord =
+      !changes.length && type === "UPDATE"
         ? { ...cs, status: "FAILED", statusReason: NO_CHANGES }
         : {
             ...cs,
