@@ -265,10 +265,22 @@ describe("sandbox attacks from inside real functions", { concurrency: 4, timeout
 
   it("a worker thread does not run while its instance is frozen between events", async () => {
     await create("worker");
-    const first = parse(await invoke("worker"))["ticks"] as number[];
+    // Two events on the same instance with an idle second between them (a loaded machine may
+    // start another instance for the second; then the pair is tried again).
+    let first: number[] = [];
+    let ticks: number[] = [];
+    for (let attempt = 1; ; attempt++) {
+      const a = parse(await invoke("worker"));
+      await new Promise((r) => setTimeout(r, 1200));
+      const b = parse(await invoke("worker"));
+      first = a["ticks"] as number[];
+      ticks = b["ticks"] as number[];
+      if (a["instance"] === b["instance"] || attempt === 3) {
+        assert.equal(b["instance"], a["instance"], "both events ran on one instance");
+        break;
+      }
+    }
     assert.ok(first.length >= 3, "the worker runs during an event");
-    await new Promise((r) => setTimeout(r, 1200));
-    const ticks = parse(await invoke("worker"))["ticks"] as number[];
     const gaps = ticks.slice(1).map((t, i) => t - (ticks[i] as number));
     assert.ok(Math.max(...gaps) >= 800, `largest gap between ticks ${Math.max(...gaps)} ms`);
     assert.ok(ticks.length < first.length + 20, `${ticks.length - first.length} ticks while idle`);
