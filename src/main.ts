@@ -185,6 +185,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
   });
   stopHooks.push(() => metrics.stop());
   telemetry.records.subscribe(metrics.onRecord);
+  const asyncMetrics = fanOut(overrides.onAsyncMetric, metrics.onAsyncMetric);
   // Filled in once the API listens (its port may be chosen by the OS); no instance starts before.
   const instanceEnv: Record<string, string> = {};
   const engine = await createEngine({
@@ -237,10 +238,10 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
       sendToQueue: (arn, message) => queues.service.sendToArn(arn, message, "AROAHANEULLAMBDA:lambda"),
       invokeAsync: (target, payload): Promise<void> =>
         events.enqueue({ ...target, payload, requestId: ids.requestId() }),
-      onMetric: overrides.onAsyncMetric,
+      onMetric: asyncMetrics,
       onError: (e) => log("async event results", e),
     }),
-    onMetric: overrides.onAsyncMetric,
+    onMetric: asyncMetrics,
     ...(clustered && {
       owner: nodeId,
       leaseMs: config.cluster.leaseMs,

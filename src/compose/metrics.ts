@@ -41,6 +41,8 @@ export interface NodeMetrics {
   }): Promise<void>;
   /** Subscriber for invocation records. */
   readonly onRecord: (record: InvocationRecord) => void;
+  /** Subscriber for the async invoker's data points (AsyncEvents*, DeadLetterErrors, …). */
+  readonly onAsyncMetric: LambdaMetrics["onAsyncMetric"];
   /** Subscriber for the gateway's per-request outcome. */
   readonly onAccessLog: (record: AccessLogRecord) => void;
   /** Serves `/metrics` (Prometheus text) from the gauges' reading; false for other paths. */
@@ -111,6 +113,7 @@ export function createMetrics(o: {
       return true;
     },
     onAccessLog: (r) => gateway.onRequest(r),
+    onAsyncMetric: lambda.onAsyncMetric,
     alarms,
     async startAlarms(s) {
       invokeFunction = s.invokeFunction;

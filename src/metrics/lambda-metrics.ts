@@ -2,14 +2,25 @@
  * Feeds `AWS/Lambda` from invocation records, as AWS publishes it: each record counts under the
  * dimension sets [] (account), [FunctionName], [FunctionName, Resource] and, for an alias call,
  * [FunctionName, Resource, ExecutedVersion]. Fed here: Invocations, Errors, Throttles, Duration,
- * ConcurrentExecutions. (DeadLetterErrors, DestinationDeliveryFailures, AsyncEvents*, IteratorAge
- * are fed by the features that see them, through `recordLambdaMetric`.)
+ * ConcurrentExecutions; and, from the async invoker's data points (`onAsyncMetric`),
+ * AsyncEventsReceived, AsyncEventAge, AsyncEventsDropped, DeadLetterErrors and
+ * DestinationDeliveryFailures. (IteratorAge waits for stream sources.)
  */
 import type { InvocationRecord } from "../domain/invocation.js";
 import type { Dimension } from "../domain/metrics/metric-key.js";
 import type { MetricHandle, MetricRecorder } from "./recorder.js";
 
 const NS = "AWS/Lambda";
+
+/** One data point of asynchronous invocation, as the async invoker reports it. */
+export interface AsyncDataPoint {
+  readonly name: string;
+  readonly functionName: string;
+  readonly qualifier?: string | undefined;
+  readonly value: number;
+  /** On the platform clock. */
+  readonly at: number;
+}
 
 interface HandleSet {
   readonly invocations: MetricHandle[];
@@ -46,6 +57,7 @@ function qualifierOf(functionArn: string): string | undefined {
 export class LambdaMetrics {
   readonly #recorder: MetricRecorder;
   readonly #handles = new Map<string, HandleSet>();
+  readonly #asyncHandles = new Map<string, MetricHandle>();
   /** Calls running per function as last sampled (ConcurrentExecutions, read with statistic Maximum). */
   readonly #running = new Map<string, number>();
 
@@ -74,6 +86,21 @@ export class LambdaMetrics {
     if (account) rec.record(account, this.#accountRunning() + running);
     // Once this call has ended.
     this.#running.set(r.functionName, running - 1);
+  };
+
+  /** A subscriber for the async invoker's data points: [], [FunctionName] and, qualified, [FunctionName, Resource]. */
+  readonly onAsyncMetric = (m: AsyncDataPoint): void => {
+    const unit = m.name === "AsyncEventAge" ? "Milliseconds" : "Count";
+    for (const dimensions of lambdaDimensionSets(m.functionName, m.qualifier, "").slice(0, 3)) {
+      const id = `${m.name}\u0000${m.functionName}\u0000${dimensions.length}\u0000${m.qualifier ?? ""}`;
+      let h = this.#asyncHandles.get(id);
+      if (!h) {
+        if (this.#asyncHandles.size > 10_000) this.#asyncHandles.clear();
+        h = this.#recorder.handle({ namespace: NS, name: m.name, dimensions }, unit);
+        this.#asyncHandles.set(id, h);
+      }
+      this.#recorder.record(h, m.value, m.at);
+    }
   };
 
   #accountRunning(): number {

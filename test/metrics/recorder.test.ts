@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { SqliteMetricStore } from "../../src/adapters/sqlite/metric-store.js";
-import { MetricReader, MetricRecorder } from "../../src/metrics/index.js";
+import { LambdaMetrics, MetricReader, MetricRecorder } from "../../src/metrics/index.js";
 import type { MetricStore } from "../../src/ports/metric-store.js";
 import { ManualClock } from "../../src/shared/clock.js";
 
@@ -99,6 +99,37 @@ describe("metric recorder and reader in simulated time", () => {
     assert.equal(await count(1), 0, "1-second points are kept 3 hours");
     assert.equal(await count(60), 1, "1-minute points are kept 15 days");
     await recorder.stop();
+    await store.close();
+  });
+
+  it("the async invoker's data points become AWS/Lambda metrics by function and by resource", async () => {
+    const clock = new ManualClock(T0);
+    const store = SqliteMetricStore.open({ path: ":memory:" });
+    const recorder = new MetricRecorder({ store, clock, writer: "n1" });
+    const lambda = new LambdaMetrics(recorder);
+    for (let i = 0; i < 3; i++)
+      lambda.onAsyncMetric({ name: "AsyncEventsReceived", functionName: "f", value: 1, at: T0 });
+    lambda.onAsyncMetric({ name: "AsyncEventsReceived", functionName: "f", qualifier: "live", value: 1, at: T0 });
+    lambda.onAsyncMetric({ name: "AsyncEventAge", functionName: "f", value: 1500, at: T0 + 1000 });
+    lambda.onAsyncMetric({ name: "DeadLetterErrors", functionName: "g", value: 1, at: T0 + 2000 });
+    await recorder.flush();
+    const reader = new MetricReader({ store, clock });
+    const sum = async (name: string, dimensions: { name: string; value: string }[]) =>
+      (
+        await reader.statistics({
+          metric: { namespace: "AWS/Lambda", name, dimensions },
+          from: T0,
+          to: T0 + 60_000,
+          periodSec: 60,
+          statistics: ["Sum"],
+        })
+      ).reduce((n, p) => n + (p.values["Sum"] ?? 0), 0);
+    const fn = { name: "FunctionName", value: "f" };
+    assert.equal(await sum("AsyncEventsReceived", [fn]), 4);
+    assert.equal(await sum("AsyncEventsReceived", [fn, { name: "Resource", value: "f:live" }]), 1);
+    assert.equal(await sum("AsyncEventsReceived", []), 4);
+    assert.equal(await sum("AsyncEventAge", [fn]), 1500);
+    assert.equal(await sum("DeadLetterErrors", [{ name: "FunctionName", value: "g" }]), 1);
     await store.close();
   });
 });
