@@ -10,8 +10,23 @@
 import type { NodeLoad } from "../domain/node-health.js";
 
 export type { NodeLoad } from "../domain/node-health.js";
+/**
+ * Every kind of cached configuration a node announces to the others (kept in step with the
+ * `cluster_changes_kind_check` constraint of the PostgreSQL migrations).
+ */
+export const CHANGE_KINDS = [
+  "function",
+  "api",
+  "iam",
+  "events",
+  "deployments",
+  "topics",
+  "streams",
+  "mappings",
+] as const;
+
 export interface ConfigChange {
-  readonly kind: "function" | "api" | "iam" | "events";
+  readonly kind: (typeof CHANGE_KINDS)[number];
   /** The function name or the API id. */
   readonly key: string;
 }

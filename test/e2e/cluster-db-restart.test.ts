@@ -23,6 +23,7 @@ const zip = zipSync({ "index.js": new TextEncoder().encode("exports.handler = as
 interface Outcome {
   readonly at: number;
   readonly kind: "event" | "sync";
+  readonly node: string;
   readonly result: string;
 }
 
@@ -66,13 +67,14 @@ describe("the database restarting under load", { concurrency: false }, () => {
     const outcomes: Outcome[] = [];
     let running = true;
     const attempt = async (kind: Outcome["kind"], c: LambdaClient) => {
+      const node = c === ca ? "a" : "b";
       const InvocationType = kind === "event" ? "Event" : "RequestResponse";
       const result = await c.send(new InvokeCommand({ FunctionName: "echo", InvocationType, Payload: "{}" })).then(
         (r) => (r.FunctionError ? `function-error` : `ok`),
-        (e: { name: string; $metadata?: { httpStatusCode?: number } }) =>
-          `${e.name}:${e.$metadata?.httpStatusCode ?? "no status"}`,
+        (e: { name: string; message?: string; $metadata?: { httpStatusCode?: number } }) =>
+          `${e.name}:${e.$metadata?.httpStatusCode ?? "no status"}:${e.message ?? ""}`,
       );
-      outcomes.push({ at: Date.now(), kind, result });
+      outcomes.push({ at: Date.now(), kind, node, result });
     };
     // Three callers, each alternating between the nodes.
     const load = Promise.all(
@@ -117,7 +119,10 @@ describe("the database restarting under load", { concurrency: false }, () => {
           return Promise.resolve(recent.length === 6 && recent.every((o) => o.result === "ok") ? true : undefined);
         },
         60_000,
-      );
+      ).catch((e: Error) => {
+        const last = outcomes.slice(-12).map((o) => `${o.at - up}ms ${o.node} ${o.kind} ${o.result}`);
+        throw new Error(`${e.message}; last outcomes:\n${last.join("\n")}\nnode a:\n${a.output().slice(-3000)}`);
+      });
     } finally {
       // Whatever happened above, the callers stop: a test never leaves requests running.
       running = false;
@@ -132,7 +137,11 @@ describe("the database restarting under load", { concurrency: false }, () => {
     );
     assert.ok(eventFailures.length > 0, "Event invocations need the database: some failed");
     for (const o of outcomes.filter((x) => x.result !== "ok")) {
-      assert.equal(o.result, "ServiceException:500", `every failure is AWS's ServiceException (${o.kind})`);
+      assert.equal(
+        o.result.split(":").slice(0, 2).join(":"),
+        "ServiceException:500",
+        `every failure is AWS's ServiceException (${o.kind})`,
+      );
     }
     assert.deepEqual(
       outcomes.filter((o) => o.kind === "sync" && o.result !== "ok"),

@@ -1,4 +1,4 @@
-import type { ChangeRecord, ConfigChange } from "../../../ports/cluster.js";
+import { CHANGE_KINDS, type ChangeRecord, type ConfigChange } from "../../../ports/cluster.js";
 import type { PgDatabase, Queryable } from "../database.js";
 
 /** The channel change notifications go out on (payload: the change as JSON). */
@@ -64,13 +64,10 @@ export function deleteChangesBefore(db: PgDatabase, before: number): Promise<num
 export function parseChange(payload: string | undefined): ChangeRecord | undefined {
   try {
     const v = JSON.parse(payload ?? "") as Partial<ChangeRecord>;
-    if (
-      typeof v.seq !== "number" ||
-      (v.kind !== "function" && v.kind !== "api" && v.kind !== "iam" && v.kind !== "events")
-    )
-      return undefined;
+    const kind = CHANGE_KINDS.find((k) => k === v.kind);
+    if (typeof v.seq !== "number" || kind === undefined) return undefined;
     if (typeof v.key !== "string" || typeof v.origin !== "string") return undefined;
-    return { seq: v.seq, kind: v.kind, key: v.key, origin: v.origin };
+    return { seq: v.seq, kind, key: v.key, origin: v.origin };
   } catch {
     return undefined;
   }
