@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, test } from "node:test";
+import { metricKey } from "../domain/metrics/metric-key.js";
 import type { MetricPointRow, MetricSeriesRecord, MetricStore } from "./metric-store.js";
 
 /** A metric record; fields overridable. */
@@ -44,6 +45,27 @@ export function runMetricStoreContract(name: string, open: () => Promise<MetricS
     });
     afterEach(async () => {
       await store.close();
+    });
+
+    void test("keys as the metrics feature makes them (control-character separators) are stored and read back", async () => {
+      const key = metricKey({
+        namespace: "AWS/Lambda",
+        name: "Errors",
+        dimensions: [
+          { name: "Resource", value: "f:live" },
+          { name: "FunctionName", value: "f" },
+        ],
+      });
+      await store.writePoints([sampleSeries(key)], [samplePoint(key, 60_000)]);
+      const rows = await store.readPoints({ keys: [key], resolution: 60, from: 0, to: 120_000, histograms: false });
+      assert.deepEqual(
+        rows.map((r) => r.key),
+        [key],
+      );
+      assert.deepEqual(
+        (await store.listSeries({})).map((s) => s.key),
+        [key],
+      );
     });
 
     void test("points round-trip, a writer's row is replaced, other writers' rows stay", async () => {

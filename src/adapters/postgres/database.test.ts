@@ -107,6 +107,26 @@ describe("PgDatabase: the server going away while in use", () => {
     assert.equal(await store.insertFunction(sampleFunction("after")), true);
     await store.close();
   });
+
+  test("a connection ended by the server between two statements of a transaction fails it, not the process", async () => {
+    const db = await PgDatabase.open({ url: server.url(), connectTimeoutMs: 1000 });
+    const failed = await db
+      .transaction(async (q) => {
+        const own = await q.query<{ pid: number }>("SELECT pg_backend_pid() AS pid");
+        await db.run("SELECT pg_terminate_backend($1)", [own.rows[0]?.pid]);
+        // The server's FATAL arrives while no statement runs on this connection.
+        await new Promise((r) => setTimeout(r, 300));
+        await q.query("SELECT 1");
+      })
+      .then(
+        () => assert.fail("the transaction went on"),
+        (e: unknown) => e,
+      );
+    assert.ok(isPlatformError(failed) && failed.code === "ERR_STORE_UNAVAILABLE", String(failed));
+    // The broken connection was discarded: the pool serves the next statements.
+    assert.deepEqual(await db.rows("SELECT 1 AS one"), [{ one: 1 }]);
+    await db.end();
+  });
 });
 
 test("createTestDatabase hands each caller a migrated database of its own", async () => {

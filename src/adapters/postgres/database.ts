@@ -72,14 +72,19 @@ export class PgDatabase {
       await pool.end().catch(() => undefined);
       throw new DatabaseOpenError(describeConnectFailure(e, options.url), e);
     }
+    // A server going away between two statements emits 'error' on the client; the statements fail and say why.
+    const ignore = (): void => undefined;
+    client.on("error", ignore);
     try {
       const migrations = readMigrations(options.migrationsDir ?? defaultMigrationsDir());
       await migrate(client, migrations, options.now ?? Date.now());
     } catch (e) {
+      client.off("error", ignore);
       client.release(true);
       await pool.end().catch(() => undefined);
       throw new DatabaseOpenError(`cannot migrate PostgreSQL database ${db.target}: ${(e as Error).message}`, e);
     }
+    client.off("error", ignore);
     client.release();
     return db;
   }
@@ -126,6 +131,10 @@ export class PgDatabase {
       rethrow(e);
     }
     let broken: Error | undefined;
+    // A checked-out connection has no listener of the pool's: a server going away between two
+    // statements (no query running) emits 'error' on the client, which would otherwise end the process.
+    const onError = (e: Error) => (broken = e);
+    client.on("error", onError);
     try {
       const mode = [options.isolation && `ISOLATION LEVEL ${options.isolation}`, options.readOnly && "READ ONLY"]
         .filter(Boolean)
@@ -141,6 +150,7 @@ export class PgDatabase {
       rethrow(e);
     } finally {
       // A connection that failed to roll back is discarded rather than reused mid-transaction.
+      client.off("error", onError);
       client.release(broken);
     }
   }

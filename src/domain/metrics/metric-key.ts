@@ -21,10 +21,14 @@ export function sortDimensions(dims: readonly Dimension[]): Dimension[] {
   return [...dims].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-/** The metric's key: equal for the same metric whatever the order its dimensions came in. */
+/**
+ * The metric's key: equal for the same metric whatever the order its dimensions came in. The
+ * separators are control characters CloudWatch refuses in names and values; never NUL, which
+ * PostgreSQL's text cannot hold.
+ */
 export function metricKey(m: MetricId): string {
   const dims = sortDimensions(m.dimensions)
     .map((d) => `${d.name}=${d.value}`)
     .join("\u0001");
-  return `${m.namespace}\u0000${m.name}\u0000${dims}`;
+  return `${m.namespace}\u001f${m.name}\u001f${dims}`;
 }
