@@ -17,6 +17,7 @@ import type { AccessLogRecord } from "../gateway/index.js";
 import type { ServerResponse } from "node:http";
 import {
   AlarmService,
+  EmfMetrics,
   GatewayMetrics,
   LambdaMetrics,
   MetricReader,
@@ -94,13 +95,14 @@ export function createMetrics(o: {
     log: o.log,
   });
   const lambda = new LambdaMetrics(recorder);
+  const emf = new EmfMetrics(recorder);
   const exporter = new PrometheusExporter();
   let describe: (apiId: string) => { name: string; rest: boolean } | undefined = () => undefined;
   const gateway = new GatewayMetrics(recorder, (id) => describe(id));
   return {
     recorder,
     reader,
-    onRecord: fanOut(lambda.onRecord, exporter.onRecord),
+    onRecord: fanOut(lambda.onRecord, emf.onRecord, exporter.onRecord),
     prometheus: (gauges) => (path, res) => {
       if (path !== "/metrics") return false;
       const text = exporter.render(gauges());

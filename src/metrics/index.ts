@@ -5,3 +5,4 @@ export { GatewayMetrics, type GatewayRequestOutcome } from "./gateway-metrics.js
 export { LIST_METRICS_WINDOW_MS, RETENTION_MS, alignedStart } from "./retention.js";
 export { PrometheusExporter, type NodeGauges } from "./prometheus.js";
 export { AlarmService, type AlarmServiceOptions, type AlarmStateChange } from "./alarm-service.js";
+export { EmfMetrics } from "./emf-metrics.js";

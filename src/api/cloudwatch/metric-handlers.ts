@@ -4,6 +4,7 @@
  */
 import { isExtendedStatistic, STANDARD_STATISTICS } from "../../domain/metrics/aggregate.js";
 import { metricKey } from "../../domain/metrics/metric-key.js";
+import { STANDARD_UNITS } from "../../domain/metrics/units.js";
 import type { MetricReader, MetricRecorder } from "../../metrics/index.js";
 import { LIST_METRICS_WINDOW_MS } from "../../metrics/index.js";
 import { PlatformError } from "../../shared/errors.js";
@@ -108,7 +109,9 @@ function putMetricData(d: MetricApiDeps, input: I.Input): Promise<OutValue> {
   const writes = data.map((datum, i) => {
     const at = `MetricData.member.${i + 1}`;
     const id = { namespace, name: I.reqString(datum, "MetricName"), dimensions: I.dimensions(datum) };
-    const handle = d.recorder.handle(id, I.optString(datum, "Unit") ?? "None");
+    const unit = I.optString(datum, "Unit") ?? "None";
+    if (!STANDARD_UNITS.has(unit)) throw I.invalid(`${at}.Unit`, unit);
+    const handle = d.recorder.handle(id, unit);
     const time = I.optTime(datum, "Timestamp") ?? now;
     const value = I.optNumber(datum, "Value");
     const set = I.struct(datum, "StatisticValues");
