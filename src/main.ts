@@ -22,6 +22,7 @@ import { healthHandler, type NodeState } from "./compose/health.js";
 import { artifactReader, createStacks } from "./compose/stacks.js";
 import { openStores } from "./compose/stores.js";
 import { createQueues } from "./compose/queues.js";
+import { createStreams } from "./compose/streams.js";
 import { HANEUL_VERSION } from "./compose/version.js";
 import { instanceHostEnvFromProcess } from "./config/instance-env.js";
 import { runCli } from "./cli/main.js";
@@ -135,7 +136,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     // Before the configuration is loaded: a change made meanwhile is caught up with afterwards.
     await cluster.begin();
   }
-  const announce = (change: { kind: "function" | "api" | "iam" | "events"; key: string }) =>
+  const announce = (change: { kind: "function" | "api" | "iam" | "events" | "streams"; key: string }) =>
     cluster?.sync.publish(change);
   const { store, apiStore, iamStore, codeStore } = stores;
   const telemetry = createTelemetry({ config, stores, clock, onRecord: overrides.onRecord, log });
@@ -265,6 +266,11 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
   });
   stopHooks.push(() => buses.stop());
   await buses.start();
+  const streams = createStreams(config, {
+    ...{ database: stores.database, clock, log, isLeader: leader && (() => leader.isLeader) },
+    announce: (name) => announce({ kind: "streams", key: name }),
+  });
+  stopHooks.push(() => streams.close());
 
   // Known once the gateway listens (its port may be chosen by the OS).
   let advertise = config.cluster.advertise ?? "";
@@ -325,6 +331,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
   });
   const stacks = await createStacks({
     ...{ store: stores.stackStore, objects: stores.objectStore, control, apis: apiService, clock, ids, log },
+    streams: streams.service,
     ...{ region: config.region, accountId: config.accountId, clusterNodeId: cluster && nodeId },
   });
   stopHooks.push(() => stacks.stop());
@@ -342,6 +349,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     ...createLogsOperations({ store: telemetry.logStore, clock, region: config.region, accountId: config.accountId }),
     ...buses.operations,
     ...queues.operations,
+    ...streams.operations,
   ];
   const api = createApiServer({
     operations,
@@ -360,18 +368,21 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
   await cluster?.start(
     {
       apply: (change) =>
-        change.kind === "events"
-          ? buses.reload()
-          : change.kind === "function"
-            ? control.reload(change.key)
-            : change.kind === "iam"
-              ? iam.reload()
-              : apiService.reload(change.key, { remote: true }),
+        change.kind === "streams"
+          ? streams.service.reload(change.key)
+          : change.kind === "events"
+            ? buses.reload()
+            : change.kind === "function"
+              ? control.reload(change.key)
+              : change.kind === "iam"
+                ? iam.reload()
+                : apiService.reload(change.key, { remote: true }),
       reloadAll: async () => {
         await control.reloadAll();
         await apiService.reload(undefined, { remote: true });
         await iam.reload();
         await buses.reload();
+        await streams.service.reload();
       },
       load,
     },

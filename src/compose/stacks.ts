@@ -12,6 +12,7 @@ import type { StackStore } from "../ports/stack-store.js";
 import type { Clock } from "../shared/clock.js";
 import type { IdSource } from "../shared/ids.js";
 import { StackEngine } from "../stacks/index.js";
+import type { StreamService } from "../streams/index.js";
 
 /** What stacks are built from. */
 export interface StacksDeps {
@@ -19,6 +20,7 @@ export interface StacksDeps {
   readonly objects: ObjectStore;
   readonly control: LambdaControlPlane;
   readonly apis: ApiService;
+  readonly streams?: StreamService | undefined;
   readonly clock: Clock;
   readonly ids: IdSource;
   readonly region: string;
@@ -34,7 +36,10 @@ export async function createStacks(
 ): Promise<{ engine: StackEngine; operations: Operation[]; stop(): Promise<void> }> {
   const engine = new StackEngine({
     store: deps.store,
-    services: { lambda: deps.control, apis: deps.apis, ids: deps.ids, region: deps.region, accountId: deps.accountId },
+    services: {
+      ...{ lambda: deps.control, apis: deps.apis, streams: deps.streams },
+      ...{ ids: deps.ids, region: deps.region, accountId: deps.accountId },
+    },
     clock: deps.clock,
     nodeId: deps.clusterNodeId,
     logError: deps.log,

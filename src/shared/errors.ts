@@ -87,6 +87,14 @@ export const ERROR_TABLE = {
   ERR_SQS_PURGE_IN_PROGRESS: { type: "PurgeQueueInProgress", status: 403 },
   ERR_SQS_UNSUPPORTED_OPERATION: { type: "UnsupportedOperation", status: 400 },
   ERR_SQS_INVALID_ACTION: { type: "InvalidAction", status: 400 },
+  ERR_KINESIS_RESOURCE_NOT_FOUND: { type: "ResourceNotFoundException", status: 400 },
+  ERR_KINESIS_RESOURCE_IN_USE: { type: "ResourceInUseException", status: 400 },
+  ERR_KINESIS_INVALID_ARGUMENT: { type: "InvalidArgumentException", status: 400 },
+  ERR_KINESIS_EXPIRED_ITERATOR: { type: "ExpiredIteratorException", status: 400 },
+  ERR_KINESIS_LIMIT_EXCEEDED: { type: "LimitExceededException", status: 400 },
+  ERR_KINESIS_VALIDATION: { type: "ValidationException", status: 400 },
+  ERR_KINESIS_SERIALIZATION: { type: "SerializationException", status: 400 },
+  ERR_KINESIS_UNKNOWN_OPERATION: { type: "UnknownOperationException", status: 400 },
 } as const satisfies Record<string, { type: string; status: number }>;
 
 /** A stable platform error code. */

@@ -1,6 +1,8 @@
 import { join } from "node:path";
 import { SqliteApiStore } from "../../src/adapters/sqlite/api-store.js";
 import { SqliteStackStore } from "../../src/adapters/sqlite/stack-store.js";
+import { SqliteStreamStore } from "../../src/adapters/sqlite/stream-store.js";
+import { StreamService } from "../../src/streams/index.js";
 import { ApiService } from "../../src/control/index.js";
 import { StackEngine } from "../../src/stacks/index.js";
 import { ACCOUNT, controlFixture, REGION } from "../helpers/control-fixture.js";
@@ -12,6 +14,7 @@ export interface DeployFixture {
   readonly engine: StackEngine;
   readonly control: ControlFixture;
   readonly apis: ApiService;
+  readonly streams: StreamService;
   /** Creates (or updates) `stackName` from `templateBody` through a change set and waits for the end. */
   deploy(
     stackName: string,
@@ -36,9 +39,15 @@ export async function deployFixture(): Promise<DeployFixture> {
     publish: () => undefined,
   });
   await apis.start();
+  const streamStore = SqliteStreamStore.open({ path });
+  const streams = new StreamService({
+    store: streamStore,
+    clock: control.clock,
+    scope: { region: REGION, accountId: ACCOUNT },
+  });
   const engine = new StackEngine({
     store: stackStore,
-    services: { lambda: control.cp, apis, ids: randomIds, region: REGION, accountId: ACCOUNT },
+    services: { lambda: control.cp, apis, streams, ids: randomIds, region: REGION, accountId: ACCOUNT },
     clock: control.clock,
   });
   let n = 0;
@@ -46,6 +55,7 @@ export async function deployFixture(): Promise<DeployFixture> {
     engine,
     control,
     apis,
+    streams,
     async deploy(stackName, templateBody, parameters = {}) {
       const existing = await stackStore.getStack(stackName);
       const cs = await engine.createChangeSet({
@@ -66,6 +76,7 @@ export async function deployFixture(): Promise<DeployFixture> {
     async close() {
       await engine.settled();
       await stackStore.close();
+      await streamStore.close();
       await apiStore.close();
       await control.close();
     },

@@ -111,7 +111,7 @@ const TYPES: readonly ResourceTypeInfo[] = [
   { type: "AWS::SNS::Topic", ref: "topic ARN", attributes: ["TopicArn", "TopicName"], status: "pending", note: QUEUES },
   { type: "AWS::SNS::Subscription", ref: "subscription ARN", attributes: ["Arn"], status: "pending", note: QUEUES },
   { type: "AWS::SNS::TopicPolicy", ref: "policy id", attributes: ["Id"], status: "pending", note: QUEUES },
-  { type: "AWS::Kinesis::Stream", ref: "stream name", attributes: ["Arn"], status: "pending", note: STREAMS },
+  { type: "AWS::Kinesis::Stream", ref: "stream name", attributes: ["Arn"], status: "supported" },
   { type: "AWS::Events::Rule", ref: "rule name", attributes: ["Arn"], status: "pending", note: STREAMS },
   { type: "AWS::Events::EventBus", ref: "bus name", attributes: ["Arn", "Name"], status: "pending", note: STREAMS },
   { type: "AWS::Scheduler::Schedule", ref: "schedule name", attributes: ["Arn"], status: "pending", note: STREAMS },

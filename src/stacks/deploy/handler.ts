@@ -2,6 +2,7 @@ import type { ApiService, LambdaControlPlane } from "../../control/index.js";
 import type { StackResourceRecord } from "../../ports/stack-store.js";
 import { isPlatformError } from "../../shared/errors.js";
 import type { IdSource } from "../../shared/ids.js";
+import type { StreamService } from "../../streams/index.js";
 
 /**
  * How a stack deploy carries out one resource type: create it, update it in place, delete it,
@@ -12,6 +13,8 @@ import type { IdSource } from "../../shared/ids.js";
 export interface StackServices {
   readonly lambda: LambdaControlPlane;
   readonly apis: ApiService;
+  /** Kinesis (absent where a node serves none). */
+  readonly streams?: StreamService | undefined;
   readonly ids: IdSource;
   readonly region: string;
   readonly accountId: string;
