@@ -37,12 +37,14 @@ import {
   SendMessageCommand,
   SQSClient,
 } from "@aws-sdk/client-sqs";
+import { InvokeCommand } from "@aws-sdk/client-lambda";
 import { ManualClock } from "../../src/shared/clock.js";
 import { NODE_ACCOUNT, NODE_REGION, startLambdaNode, type LambdaNode } from "../helpers/lambda-node.js";
 
 const T0 = Date.UTC(2026, 5, 1, 12, 0, 0);
 const ROLE = `arn:aws:iam::${NODE_ACCOUNT}:role/stack-resources`;
-const CODE = "exports.handler = async (e) => { console.log('EVENT ' + JSON.stringify(e)); return 1; };";
+const CODE =
+  "exports.handler = async (e) => { if (e.fail) throw new Error('boom'); console.log('EVENT ' + JSON.stringify(e)); return 1; };";
 
 interface Knobs {
   visibility: number;
@@ -291,6 +293,12 @@ describe("stack resources beyond Lambda and API Gateway, through the CloudFormat
     assert.equal(errors?.AlarmArn, out.AlarmArn);
     assert.deepEqual(errors?.Dimensions, [{ Name: "FunctionName", Value: "res-fn" }]);
     assert.equal(errors?.StateValue, "OK", "evaluated: no errors, missing data not breaching");
+    // A failing invocation: the alarm evaluates the minute it fell in and goes to ALARM.
+    const failed = await node.client.send(new InvokeCommand({ FunctionName: "res-fn", Payload: '{"fail":true}' }));
+    assert.equal(failed.FunctionError, "Unhandled");
+    await clock.advanceAsync(60_000);
+    const after = await cw.send(new DescribeAlarmsCommand({ AlarmNames: ["res-errors"] }));
+    assert.equal(after.MetricAlarms?.[0]?.StateValue, "ALARM");
     const rate = alarms.MetricAlarms?.find((a) => a.AlarmName === out.ErrorRate);
     assert.match(out.ErrorRate ?? "", /^res-ErrorRate-[A-Z0-9]{12}$/);
     assert.equal(rate?.Metrics?.length, 3);
