@@ -329,10 +329,13 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     const api = apiService.deployed().find((a) => a.apiId === id);
     return api && { name: api.name, rest: api.protocol === "REST" };
   });
+  let stackApiUrl = `http://${config.apiHost}:${config.apiPort}`; // the listening URL once known
   const stacks = await createStacks({
     ...{ store: stores.stackStore, objects: stores.objectStore, control, apis: apiService, clock, ids, log },
     streams: streams.service,
     ...{ region: config.region, accountId: config.accountId, clusterNodeId: cluster && nodeId },
+    resources: { queues: queues.service, buses: buses.service, alarms: metrics.alarms, logStore: telemetry.logStore },
+    ...{ apiUrl: () => stackApiUrl },
   });
   stopHooks.push(() => stacks.stop());
 
@@ -359,6 +362,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     clock: realClock,
   });
   const apiUrl = await api.listen(config.apiPort, config.apiHost);
+  stackApiUrl = apiUrl;
   stopHooks.push(() => api.close());
   const apiPort = Number(new URL(apiUrl).port);
   engine.launcher.setForwardedPorts([apiPort, gatewayPort]);

@@ -137,6 +137,18 @@ export class EventBusService {
     });
   }
 
+  /** Changes a bus's description and tags (a stack's update of AWS::Events::EventBus). */
+  updateBus(
+    name: string,
+    change: { description?: string | undefined; tags: Readonly<Record<string, string>> },
+  ): Promise<void> {
+    return this.#write(async () => {
+      const bus = { ...this.bus(name), description: change.description, tags: change.tags };
+      await this.#o.store.updateBus(bus);
+      this.cache.buses.set(name, bus);
+    });
+  }
+
   putRule(input: RuleInput): Promise<EventRuleRecord> {
     return this.#write(async () => {
       this.bus(input.busName);

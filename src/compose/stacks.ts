@@ -13,6 +13,7 @@ import type { Clock } from "../shared/clock.js";
 import type { IdSource } from "../shared/ids.js";
 import { StackEngine } from "../stacks/index.js";
 import type { StreamService } from "../streams/index.js";
+import { stackServices, type StackServiceDeps } from "./stack-services.js";
 
 /** What stacks are built from. */
 export interface StacksDeps {
@@ -28,6 +29,9 @@ export interface StacksDeps {
   /** Cluster mode: this node's id (operations are recovered only by the node that ran them). */
   readonly clusterNodeId?: string | undefined;
   readonly log: (message: string, error?: unknown) => void;
+  /** The queues, buses, alarms and log groups stacks create (without them those types fail to create). */
+  readonly resources?: Omit<StackServiceDeps, "clock" | "region" | "accountId" | "apiUrl"> | undefined;
+  readonly apiUrl?: (() => string) | undefined;
 }
 
 /** The engine (recovered) and its API operations; `stop` waits for running operations. */
@@ -39,6 +43,14 @@ export async function createStacks(
     services: {
       ...{ lambda: deps.control, apis: deps.apis, streams: deps.streams },
       ...{ ids: deps.ids, region: deps.region, accountId: deps.accountId },
+      ...(deps.resources &&
+        stackServices({
+          ...deps.resources,
+          apiUrl: deps.apiUrl ?? (() => ""),
+          clock: deps.clock,
+          region: deps.region,
+          accountId: deps.accountId,
+        })),
     },
     clock: deps.clock,
     nodeId: deps.clusterNodeId,

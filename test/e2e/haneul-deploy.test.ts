@@ -10,6 +10,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { ListVersionsByFunctionCommand, GetAliasCommand } from "@aws-sdk/client-lambda";
+import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { CLI } from "../helpers/paths.js";
 import { SERVER_KEY, startServerNode, type ServerNode } from "../helpers/server-node.js";
 import { tempDir } from "../helpers/temp-dir.js";
@@ -40,11 +41,31 @@ Resources:
           Properties:
             Path: /hello
             Method: get
+        Tick:
+          Type: Schedule
+          Properties:
+            Schedule: rate(1 hour)
+            Input: '{"tick": 1}'
   Queue:
     Type: AWS::SQS::Queue
+    Properties:
+      VisibilityTimeout: 40
+  HelloLogs:
+    Type: AWS::Logs::LogGroup
+    Properties:
+      LogGroupName: !Sub /aws/lambda/\${Hello}
+      RetentionInDays: 30
+  Filter:
+    Type: AWS::Logs::SubscriptionFilter
+    Properties:
+      LogGroupName: !Ref HelloLogs
+      FilterPattern: ""
+      DestinationArn: !GetAtt Hello.Arn
 Outputs:
   FunctionName:
     Value: !Ref Hello
+  QueueUrl:
+    Value: !Ref Queue
 `;
 
 function haneul(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -100,7 +121,20 @@ describe("haneul deploy", () => {
     const first = await haneul("deploy", "--stack-name", "app");
     assert.equal(first.code, 0, first.stderr);
     assert.match(first.stdout, /Add +Hello +AWS::Lambda::Function +new in the template/);
-    assert.match(first.stdout, /warning: Queue \(AWS::SQS::Queue\) is recorded but not created: queues and topics/);
+    assert.match(
+      first.stdout,
+      /warning: Filter \(AWS::Logs::SubscriptionFilter\) is recorded but not created: CloudWatch Logs subscription filters/,
+    );
+    // Queues, rules and log groups are created: no warning names them.
+    assert.doesNotMatch(first.stdout, /warning: (Queue|HelloTick|HelloLogs) /);
+    assert.match(first.stdout, /Add +HelloTick +AWS::Events::Rule/);
+    const queueUrl = /QueueUrl +(http:\S+)/.exec(first.stdout)?.[1] ?? "";
+    const sqs = new SQSClient({ region: "us-east-1", endpoint: node.apiUrl, credentials: SERVER_KEY, maxAttempts: 1 });
+    const attrs = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["VisibilityTimeout"] }),
+    );
+    sqs.destroy();
+    assert.equal(attrs.Attributes?.VisibilityTimeout, "40");
     assert.match(first.stdout, /Stack app: CREATE_COMPLETE/);
     const fn = /FunctionName +(\S+)/.exec(first.stdout)?.[1] ?? "";
     const url = /ServerlessHttpApi +(http:\S+)/.exec(first.stdout)?.[1] ?? "";
@@ -170,7 +204,14 @@ describe("haneul deploy", () => {
       LogicalResourceId: string;
     }[];
     assert.ok(
-      parsed.some((e) => e.LogicalResourceId === "Queue" && /recorded, not created/.test(e.ResourceStatusReason ?? "")),
+      parsed.some(
+        (e) => e.LogicalResourceId === "Filter" && /recorded, not created/.test(e.ResourceStatusReason ?? ""),
+      ),
+    );
+    assert.ok(
+      !parsed.some(
+        (e) => e.LogicalResourceId === "Queue" && /recorded, not created/.test(e.ResourceStatusReason ?? ""),
+      ),
     );
     const deleted = await haneul("delete-stack", "app");
     assert.equal(deleted.code, 0, deleted.stderr);

@@ -7,6 +7,7 @@ import { loadServerConfig } from "../../src/config/server-config.js";
 import type { InvocationRecord } from "../../src/domain/invocation.js";
 import type { AccessLogRecord } from "../../src/gateway/index.js";
 import { startNode } from "../../src/main.js";
+import type { Clock } from "../../src/shared/clock.js";
 import { tempDir } from "./temp-dir.js";
 import { createTestDatabase } from "./postgres.js";
 
@@ -45,7 +46,7 @@ export interface LambdaNode {
  * settings (`HANEUL_TIME_SCALE`…).
  */
 export async function startLambdaNode(
-  options: { accountConcurrency?: number; randomSeed?: number; env?: Record<string, string> } = {},
+  options: { accountConcurrency?: number; randomSeed?: number; env?: Record<string, string>; clock?: Clock } = {},
 ): Promise<LambdaNode> {
   // A suite re-run on PostgreSQL (test/conformance/postgres/) sets this before it loads the suite.
   const store = process.env["HANEUL_TEST_NODE_STORE"] === "postgres" ? await createTestDatabase() : undefined;
@@ -71,7 +72,7 @@ export async function startLambdaNode(
     for (const watch of watchers) watch(r);
   };
   const accessLogs: AccessLogRecord[] = [];
-  const node = await startNode(config, { onRecord, onAccessLog: (r) => accessLogs.push(r) });
+  const node = await startNode(config, { onRecord, onAccessLog: (r) => accessLogs.push(r), clock: options.clock });
   const recordWhere = (match: (r: InvocationRecord) => boolean, what: string, timeoutMs = 10_000) =>
     new Promise<InvocationRecord>((resolve, reject) => {
       const found = records.find(match);

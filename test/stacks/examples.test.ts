@@ -89,16 +89,21 @@ test("sam-app: parameters and conditions switch resources off, Globals merge, ev
   assert.deepEqual([...new Set(dev.types.pending.map((p) => p.type))].sort(), [
     "AWS::CodeDeploy::Application",
     "AWS::CodeDeploy::DeploymentGroup",
-    "AWS::Events::Rule",
     "AWS::Lambda::EventSourceMapping",
     "AWS::Lambda::Url",
-    "AWS::Logs::LogGroup",
     "AWS::Logs::SubscriptionFilter",
     "AWS::SNS::Subscription",
     "AWS::SNS::Topic",
-    "AWS::SQS::Queue",
-    "AWS::Scheduler::Schedule",
   ]);
+  // Queues, rules, schedules and log groups are created by the deploy: neither pending nor accepted.
+  const listed = new Set([...dev.types.pending, ...dev.types.accepted].map((p) => p.type));
+  for (const created of ["AWS::SQS::Queue", "AWS::Events::Rule", "AWS::Scheduler::Schedule", "AWS::Logs::LogGroup"]) {
+    assert.ok(
+      [...dev.prepared.resources.values()].some((r) => r.type === created),
+      created,
+    );
+    assert.ok(!listed.has(created), created);
+  }
   const prod = processRepoTemplate("examples/sam-app/template.yaml", {
     overrides: { Stage: "prod", EnableReports: "true" },
   });

@@ -20,9 +20,9 @@ export interface ResourceTypeInfo {
   readonly note?: string;
 }
 
-const QUEUES = "queues and topics (SQS/SNS) are not built yet";
-const STREAMS = "streams, buses and schedules are not built yet";
-const TELEMETRY = "telemetry (logs, metrics, alarms) is not built yet";
+const QUEUES = "topics (SNS) are not built yet";
+const SUBSCRIPTIONS = "CloudWatch Logs subscription filters are not built yet";
+const QUEUE_POLICY = "queue policies are recorded, not enforced: haneul's SQS does not evaluate resource policies";
 const DEPLOYMENTS = "safe deployments (CodeDeploy) are not built yet";
 const GATEWAY = "this part of API Gateway is not built yet";
 const IAM = "IAM policies are recorded, not enforced, until IAM-lite lands";
@@ -44,7 +44,7 @@ const TYPES: readonly ResourceTypeInfo[] = [
     ref: "mapping UUID",
     attributes: ["Id", "EventSourceMappingArn"],
     status: "pending",
-    note: `${QUEUES}; ${STREAMS}`,
+    note: "event source mappings are not built yet",
   },
   {
     type: "AWS::Lambda::Url",
@@ -100,24 +100,23 @@ const TYPES: readonly ResourceTypeInfo[] = [
     status: "pending",
     note: GATEWAY,
   },
-  {
-    type: "AWS::SQS::Queue",
-    ref: "queue URL",
-    attributes: ["Arn", "QueueName", "QueueUrl"],
-    status: "pending",
-    note: QUEUES,
-  },
-  { type: "AWS::SQS::QueuePolicy", ref: "policy id", attributes: ["Id"], status: "pending", note: QUEUES },
+  { type: "AWS::SQS::Queue", ref: "queue URL", attributes: ["Arn", "QueueName", "QueueUrl"], status: "supported" },
+  { type: "AWS::SQS::QueuePolicy", ref: "policy id", attributes: ["Id"], status: "accepted", note: QUEUE_POLICY },
   { type: "AWS::SNS::Topic", ref: "topic ARN", attributes: ["TopicArn", "TopicName"], status: "pending", note: QUEUES },
   { type: "AWS::SNS::Subscription", ref: "subscription ARN", attributes: ["Arn"], status: "pending", note: QUEUES },
   { type: "AWS::SNS::TopicPolicy", ref: "policy id", attributes: ["Id"], status: "pending", note: QUEUES },
   { type: "AWS::Kinesis::Stream", ref: "stream name", attributes: ["Arn"], status: "supported" },
-  { type: "AWS::Events::Rule", ref: "rule name", attributes: ["Arn"], status: "pending", note: STREAMS },
-  { type: "AWS::Events::EventBus", ref: "bus name", attributes: ["Arn", "Name"], status: "pending", note: STREAMS },
-  { type: "AWS::Scheduler::Schedule", ref: "schedule name", attributes: ["Arn"], status: "pending", note: STREAMS },
-  { type: "AWS::CloudWatch::Alarm", ref: "alarm name", attributes: ["Arn"], status: "pending", note: TELEMETRY },
-  { type: "AWS::Logs::LogGroup", ref: "log group name", attributes: ["Arn"], status: "pending", note: TELEMETRY },
-  { type: "AWS::Logs::SubscriptionFilter", ref: "filter name", attributes: [], status: "pending", note: TELEMETRY },
+  {
+    type: "AWS::Events::Rule",
+    ref: "rule name (bus|name off the default bus)",
+    attributes: ["Arn"],
+    status: "supported",
+  },
+  { type: "AWS::Events::EventBus", ref: "bus name", attributes: ["Arn", "Name"], status: "supported" },
+  { type: "AWS::Scheduler::Schedule", ref: "schedule name", attributes: ["Arn"], status: "supported" },
+  { type: "AWS::CloudWatch::Alarm", ref: "alarm name", attributes: ["Arn"], status: "supported" },
+  { type: "AWS::Logs::LogGroup", ref: "log group name", attributes: ["Arn"], status: "supported" },
+  { type: "AWS::Logs::SubscriptionFilter", ref: "filter name", attributes: [], status: "pending", note: SUBSCRIPTIONS },
   { type: "AWS::IAM::Role", ref: "role name", attributes: ["Arn", "RoleId"], status: "accepted", note: IAM },
   { type: "AWS::IAM::Policy", ref: "policy id", attributes: ["Id"], status: "accepted", note: IAM },
   { type: "AWS::IAM::ManagedPolicy", ref: "policy ARN", attributes: ["PolicyArn"], status: "accepted", note: IAM },

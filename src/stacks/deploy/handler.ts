@@ -1,4 +1,6 @@
+import type { EventBusService } from "../../buses/index.js";
 import type { ApiService, LambdaControlPlane } from "../../control/index.js";
+import type { RuleTargetRecord } from "../../ports/bus-store.js";
 import type { StackResourceRecord } from "../../ports/stack-store.js";
 import { isPlatformError } from "../../shared/errors.js";
 import type { IdSource } from "../../shared/ids.js";
@@ -18,6 +20,38 @@ export interface StackServices {
   readonly ids: IdSource;
   readonly region: string;
   readonly accountId: string;
+  /** SQS, EventBridge (and Scheduler), CloudWatch alarms and Logs: absent on a node without them. */
+  readonly queues?: StackQueues | undefined;
+  readonly buses?: StackBuses | undefined;
+  readonly alarms?: StackAlarms | undefined;
+  readonly logs?: StackLogs | undefined;
+}
+
+/** A service operation in its API's JSON shapes, run in process. */
+export type ServiceCall = (operation: string, input: Record<string, unknown>) => Promise<Record<string, unknown>>;
+
+/** SQS's operations (CreateQueue, SetQueueAttributes, …) with queue URLs on the node's API URL. */
+export interface StackQueues {
+  readonly call: ServiceCall;
+}
+
+/** EventBridge's buses and rules, Scheduler's schedules, and PutTargets' checks of a target. */
+export interface StackBuses {
+  readonly service: EventBusService;
+  readonly target: (raw: unknown) => RuleTargetRecord;
+}
+
+/** CloudWatch's PutMetricAlarm (with its checks) and DeleteAlarms. */
+export interface StackAlarms {
+  put(input: Record<string, unknown>): Promise<void>;
+  delete(name: string): Promise<void>;
+  /** Whether an alarm of this name exists. */
+  exists(name: string): boolean;
+}
+
+/** CloudWatch Logs' group operations (CreateLogGroup, PutRetentionPolicy, …). */
+export interface StackLogs {
+  readonly call: ServiceCall;
 }
 
 /** What a handler knows of the resource it works on. */
@@ -62,6 +96,13 @@ export function generatedName(scope: ResourceScope, max = 64): string {
   const stack = scope.stackName.slice(0, Math.max(1, Math.floor(room / 2)));
   const logical = scope.logicalId.slice(0, room - stack.length);
   return `${stack}-${logical}-${suffix}`;
+}
+
+/** The service a handler needs, or a failure naming it when this node has none. */
+export function needService<T>(service: T | undefined, scope: ResourceScope): T {
+  if (service === undefined)
+    throw new ResourceFailure(`${scope.type} cannot be created: this node has no such service`);
+  return service;
 }
 
 /** `props[key]` as a string, or undefined. */

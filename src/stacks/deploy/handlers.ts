@@ -1,14 +1,20 @@
 import { resourceType } from "../../domain/template/resource-types.js";
 import { APIGW_HANDLERS } from "./apigw-handlers.js";
+import { EVENTS_HANDLERS } from "./events-handlers.js";
 import type { ResourceHandler } from "./handler.js";
 import { KINESIS_HANDLERS } from "./kinesis-handlers.js";
 import { LAMBDA_HANDLERS } from "./lambda-handlers.js";
 import { RECORDED } from "./recorded-handlers.js";
+import { SQS_HANDLERS } from "./sqs-handlers.js";
+import { TELEMETRY_HANDLERS } from "./telemetry-handlers.js";
 
 const CREATED: Readonly<Record<string, ResourceHandler>> = {
   ...LAMBDA_HANDLERS,
   ...APIGW_HANDLERS,
   ...KINESIS_HANDLERS,
+  ...SQS_HANDLERS,
+  ...EVENTS_HANDLERS,
+  ...TELEMETRY_HANDLERS,
 };
 
 /** The handler of a type: created through its service, or recorded (accepted, pending, unknown). */
