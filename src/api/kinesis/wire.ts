@@ -5,16 +5,24 @@
  * the encoding of its request.
  */
 import type { IncomingHttpHeaders } from "node:http";
-import { Decoder, Encoder, Tag } from "cbor-x";
+import { decode as decodeCbor, encode as encodeCbor, Token, Type, type TagDecoder } from "cborg";
 import { PlatformError } from "../../shared/errors.js";
 import type { ApiRequest, ApiResponse } from "../types.js";
 
 const JSON_TYPE = "application/x-amz-json-1.1";
 const CBOR_TYPE = "application/x-amz-cbor-1.1";
-/** Plain CBOR maps and byte strings, none of cbor-x's own record or typed-array tags. */
-const cborOptions = { useRecords: false, mapsAsObjects: true, tagUint8Array: false } as const;
-const decoder = new Decoder(cborOptions);
-const encoder = new Encoder(cborOptions);
+/** Tag 1 (epoch time) is read as seconds, as CBOR defines it (the Java SDK's milliseconds are told apart below). */
+const cborTags: TagDecoder[] = [];
+cborTags[1] = (d) => new Date(Number(d()) * 1000);
+/** Dates go out as tag 1 over epoch milliseconds, as the AWS SDK for Java writes and reads them. */
+const cborTypes = { Date: (d: Date) => [new Token(Type.tag, 1), new Token(Type.uint, d.getTime())] };
+const encoder = {
+  encode(v: unknown): Buffer {
+    const bytes = encodeCbor(v, { typeEncoders: cborTypes });
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  },
+};
+const decoder = { decode: (b: Uint8Array): unknown => decodeCbor(b, { tags: cborTags }) };
 /** Tag-1 values past this are epoch milliseconds (the AWS SDK for Java's habit), not seconds. */
 const MILLIS_AS_SECONDS = 1e14;
 
@@ -88,8 +96,7 @@ function forJson(this: Record<string, unknown>, key: string, value: unknown): un
 }
 
 function forCbor(value: unknown): unknown {
-  if (value instanceof Date) return new Tag(value.getTime(), 1);
-  if (Buffer.isBuffer(value) || value === null || typeof value !== "object") return value;
+  if (Buffer.isBuffer(value) || value instanceof Date || value === null || typeof value !== "object") return value;
   if (Array.isArray(value)) return value.map(forCbor);
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = forCbor(v);
