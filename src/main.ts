@@ -22,6 +22,7 @@ import { healthHandler, type NodeState } from "./compose/health.js";
 import { artifactReader, createStacks } from "./compose/stacks.js";
 import { openStores } from "./compose/stores.js";
 import { createQueues } from "./compose/queues.js";
+import { createDeployments } from "./compose/deployments.js";
 import { HANEUL_VERSION } from "./compose/version.js";
 import { instanceHostEnvFromProcess } from "./config/instance-env.js";
 import { runCli } from "./cli/main.js";
@@ -328,6 +329,12 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     ...{ region: config.region, accountId: config.accountId, clusterNodeId: cluster && nodeId },
   });
   stopHooks.push(() => stacks.stop());
+  const deployments = createDeployments({
+    ...{ dataDir: config.dataDir, database: stores.database, clock, ids, region: config.region, control, log },
+    ...{ accountId: config.accountId, alarms: metrics.alarms, isLeader: () => cluster?.leader.isLeader ?? true },
+    invokeAsync: (t, payload) => events.enqueue({ ...t, payload, requestId: ids.requestId() }),
+  });
+  stopHooks.push(() => deployments.stop());
 
   const operations: Operation[] = [
     ...createLambdaOperations({ control, invoker: engine.invoker, events }),
@@ -342,6 +349,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     ...createLogsOperations({ store: telemetry.logStore, clock, region: config.region, accountId: config.accountId }),
     ...buses.operations,
     ...queues.operations,
+    ...deployments.operations,
   ];
   const api = createApiServer({
     operations,
@@ -386,6 +394,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     },
     isLeader: () => cluster?.leader.isLeader ?? true,
   });
+  deployments.start();
   state = "ready";
 
   let stopping: Promise<void> | undefined;

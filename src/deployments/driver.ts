@@ -77,7 +77,7 @@ function interruption(d: DeploymentRecord, fx: DriverEffects): Ending | undefine
   if (missing.length > 0 && !alarms.ignorePollAlarmFailure) {
     return {
       status: "Stopped",
-      code: "ALARM_CONFIG",
+      code: "INTERNAL_ERROR",
       message: `The alarm configuration for the deployment group is incorrect: alarms not found: ${missing.join(", ")}`,
       rollback: rollsBackOn(d, "DEPLOYMENT_STOP_ON_ALARM"),
     };

@@ -101,6 +101,8 @@ export const ERROR_TABLE = {
   ERR_CODEDEPLOY_INVALID_ALARM_CONFIG: { type: "InvalidAlarmConfigException", status: 400 },
   ERR_CODEDEPLOY_INVALID_AUTO_ROLLBACK_CONFIG: { type: "InvalidAutoRollbackConfigException", status: 400 },
   ERR_CODEDEPLOY_INVALID_DEPLOYMENT_STYLE: { type: "InvalidDeploymentStyleException", status: 400 },
+  ERR_CODEDEPLOY_INVALID_TRIGGER_CONFIG: { type: "InvalidTriggerConfigException", status: 400 },
+  ERR_CODEDEPLOY_INVALID_INPUT: { type: "InvalidInputException", status: 400 },
   ERR_CODEDEPLOY_CONFIG_NAME_REQUIRED: { type: "DeploymentConfigNameRequiredException", status: 400 },
   ERR_CODEDEPLOY_INVALID_CONFIG_NAME: { type: "InvalidDeploymentConfigNameException", status: 400 },
   ERR_CODEDEPLOY_CONFIG_EXISTS: { type: "DeploymentConfigAlreadyExistsException", status: 400 },
@@ -116,12 +118,19 @@ export const ERROR_TABLE = {
   ERR_CODEDEPLOY_DEPLOYMENT_LIMIT_EXCEEDED: { type: "DeploymentLimitExceededException", status: 400 },
   ERR_CODEDEPLOY_REVISION_REQUIRED: { type: "RevisionRequiredException", status: 400 },
   ERR_CODEDEPLOY_INVALID_REVISION: { type: "InvalidRevisionException", status: 400 },
+  ERR_CODEDEPLOY_INVALID_DEPLOYMENT_STATUS: { type: "InvalidDeploymentStatusException", status: 400 },
   ERR_CODEDEPLOY_HOOK_ALREADY_COMPLETED: { type: "LifecycleEventAlreadyCompletedException", status: 400 },
   ERR_CODEDEPLOY_INVALID_HOOK_EXECUTION_ID: { type: "InvalidLifecycleEventHookExecutionIdException", status: 400 },
   ERR_CODEDEPLOY_INVALID_HOOK_EXECUTION_STATUS: {
     type: "InvalidLifecycleEventHookExecutionStatusException",
     status: 400,
   },
+  ERR_CODEDEPLOY_TARGET_ID_REQUIRED: { type: "DeploymentTargetIdRequiredException", status: 400 },
+  ERR_CODEDEPLOY_TARGET_NOT_FOUND: { type: "DeploymentTargetDoesNotExistException", status: 400 },
+  ERR_CODEDEPLOY_BATCH_LIMIT_EXCEEDED: { type: "BatchLimitExceededException", status: 400 },
+  ERR_CODEDEPLOY_INVALID_NEXT_TOKEN: { type: "InvalidNextTokenException", status: 400 },
+  ERR_CODEDEPLOY_UNKNOWN_OPERATION: { type: "UnknownOperationException", status: 400 },
+  ERR_CODEDEPLOY_SERIALIZATION: { type: "SerializationException", status: 400 },
 } as const satisfies Record<string, { type: string; status: number }>;
 
 /** A stable platform error code. */
