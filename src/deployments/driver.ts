@@ -101,7 +101,7 @@ async function end(d: DeploymentRecord, now: number, why: Ending, fx: DriverEffe
   const diagnostics = { errorCode: why.code, message: why.message };
   const events = d.lifecycleEvents.map((e): LifecycleEvent => {
     if (e.status === "InProgress") return { ...e, status: "Failed", endTime: now, diagnostics };
-    if (e.status === "Failed") return { ...e, endTime: e.endTime ?? now };
+    if (e.status === "Failed") return { ...e, endTime: e.endTime ?? now, diagnostics: e.diagnostics ?? diagnostics };
     return e.status === "Pending" ? { ...e, status: "Skipped" } : e;
   });
   return {
