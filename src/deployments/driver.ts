@@ -211,6 +211,19 @@ export async function step(d: DeploymentRecord, now: number, fx: DriverEffects):
   return e.name === "AllowTraffic" ? trafficStep(d, e, now, fx) : hookStep(d, e, now, fx);
 }
 
+/**
+ * The deployment failed because its alias could not be changed (the function, alias or a version
+ * was deleted meanwhile): it ends without touching the alias again.
+ */
+export function aliasFailed(d: DeploymentRecord, now: number, message: string): Promise<Step> {
+  const why = { status: "Failed" as const, code: "INVALID_LAMBDA_CONFIGURATION", message, rollback: false };
+  return end(d, now, why, {
+    routeAlias: () => Promise.resolve(),
+    alarmState: () => undefined,
+    newExecutionId: () => "",
+  });
+}
+
 /** When the deployment next needs a step without outside news: its traffic step or hook deadline. */
 export function nextDue(d: DeploymentRecord): number | undefined {
   const e = d.lifecycleEvents.find((x) => x.status === "InProgress");

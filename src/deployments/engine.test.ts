@@ -12,7 +12,7 @@ import { SqliteDeploymentStore } from "../adapters/sqlite/deployment-store.js";
 import type { AlarmState } from "../ports/alarm-store.js";
 import type { DeploymentRecord, DeploymentStore, LambdaTarget, TrafficRouting } from "../ports/deployment-store.js";
 import { ManualClock } from "../shared/clock.js";
-import { isPlatformError } from "../shared/errors.js";
+import { isPlatformError, PlatformError } from "../shared/errors.js";
 import { randomIds } from "../shared/ids.js";
 import { PREDEFINED_CONFIGS } from "./configs.js";
 import { HOOK_DEADLINE_MS } from "./driver.js";
@@ -68,6 +68,8 @@ function start(w: Omit<World, "engine" | "service">): { engine: DeploymentEngine
     clock: w.clock,
     effects: {
       routeAlias: (_t: LambdaTarget, version, extra) => {
+        if (w.alias.version === "deleted")
+          return Promise.reject(new PlatformError("ERR_RESOURCE_NOT_FOUND", "Alias not found"));
         Object.assign(w.alias, { version, extra });
         return Promise.resolve();
       },
@@ -353,6 +355,17 @@ void describe("Lambda deployments in simulated time", () => {
         e.code === "ERR_CODEDEPLOY_DEPLOYMENT_LIMIT_EXCEEDED" &&
         /already has an active Deployment/.test(e.message),
     );
+  });
+
+  void test("an alias deleted during the deployment fails it, leaving the alias alone", async () => {
+    const w = await world();
+    const id = await deploy(w, { config: "CodeDeployDefault.LambdaCanary10Percent5Minutes" });
+    w.alias.version = "deleted";
+    await w.clock.advanceAsync(5 * MIN);
+    const d = await state(w, id);
+    assert.equal(d.status, "Failed");
+    assert.equal(d.errorInformation?.code, "INVALID_LAMBDA_CONFIGURATION");
+    assert.match(d.errorInformation?.message ?? "", /Alias not found/);
   });
 
   void test("a node that does not lead does not drive", async () => {

@@ -7,7 +7,8 @@
 import type { DeploymentRecord, DeploymentStore } from "../ports/deployment-store.js";
 import { FINAL_STATUSES } from "../ports/deployment-store.js";
 import type { Clock } from "../shared/clock.js";
-import { nextDue, step, type DriverEffects } from "./driver.js";
+import { isPlatformError } from "../shared/errors.js";
+import { aliasFailed, nextDue, step, type DriverEffects } from "./driver.js";
 
 /** How often the driver looks at alarms and the store when nothing is due sooner (clock time). */
 export const POLL_MS = 10_000;
@@ -114,7 +115,10 @@ export class DeploymentEngine {
     for (let i = 0; i < MAX_STEPS_PER_WAKE && !this.#stopped; i++) {
       const d = await this.#o.store.getDeployment(id);
       if (!d || FINAL_STATUSES.includes(d.status)) return undefined;
-      const s = await step(d, this.#o.clock.now(), this.#o.effects);
+      const s = await step(d, this.#o.clock.now(), this.#o.effects).catch((e: unknown) => {
+        if (!isPlatformError(e)) throw e;
+        return aliasFailed(d, this.#o.clock.now(), `The alias could not be updated: ${e.message}`);
+      });
       if (!s) return nextDue(d);
       const saved = { ...s.next, revision: d.revision + 1, updatedAt: this.#o.clock.now() };
       if (!(await this.#o.store.saveDeployment(saved))) continue;
