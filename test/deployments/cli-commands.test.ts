@@ -1,5 +1,6 @@
 /**
- * `haneul deployments list|get` and `haneul rollback` against a real node (--time-scale 600):
+ * `haneul deployments list|get` and `haneul rollback` against a real node (--time-scale 60, so
+ * the 30-minute canary outlasts a loaded machine's CLI start):
  * the table and the detail of a finished deployment, an instant rollback after a deployment
  * succeeded, and a rollback of a canary in progress (stopped, alias back on the old version).
  */
@@ -85,7 +86,7 @@ const aliasVersion = async () =>
 
 describe("haneul deployments and haneul rollback", () => {
   before(async () => {
-    node = await startLambdaNode({ env: { HANEUL_TIME_SCALE: "600" } });
+    node = await startLambdaNode({ env: { HANEUL_TIME_SCALE: "60" } });
     cd = new CodeDeployClient({
       region: NODE_REGION,
       endpoint: node.url,

@@ -231,25 +231,28 @@ describe("CodeDeploy for Lambda with real clients", () => {
     await v2.createApplication({ applicationName: "app2", computePlatform: "Lambda" }).promise();
     await v2
       .createDeploymentConfig({
-        deploymentConfigName: "Linear20Every5",
+        deploymentConfigName: "Linear20Every30",
         computePlatform: "Lambda",
-        trafficRoutingConfig: { type: "TimeBasedLinear", timeBasedLinear: { linearPercentage: 20, linearInterval: 5 } },
+        trafficRoutingConfig: {
+          type: "TimeBasedLinear",
+          timeBasedLinear: { linearPercentage: 20, linearInterval: 30 },
+        },
       })
       .promise();
-    const config = await v2.getDeploymentConfig({ deploymentConfigName: "Linear20Every5" }).promise();
+    const config = await v2.getDeploymentConfig({ deploymentConfigName: "Linear20Every30" }).promise();
     assert.deepEqual(config.deploymentConfigInfo?.trafficRoutingConfig, {
       type: "TimeBasedLinear",
-      timeBasedLinear: { linearPercentage: 20, linearInterval: 5 },
+      timeBasedLinear: { linearPercentage: 20, linearInterval: 30 },
     });
     const configs = await v2.listDeploymentConfigs({}).promise();
     assert.ok(configs.deploymentConfigsList?.includes("CodeDeployDefault.LambdaLinear10PercentEvery10Minutes"));
-    assert.ok(configs.deploymentConfigsList?.includes("Linear20Every5"));
+    assert.ok(configs.deploymentConfigsList?.includes("Linear20Every30"));
     await v2
       .createDeploymentGroup({
         applicationName: "app2",
         deploymentGroupName: "g",
         serviceRoleArn: ROLE,
-        deploymentConfigName: "Linear20Every5",
+        deploymentConfigName: "Linear20Every30",
       })
       .promise();
     const { deploymentId = "" } = await v2
