@@ -23,6 +23,7 @@ const FEATURES = [
   "buses",
   "queues",
   "streams",
+  "deployments",
 ];
 const BASE = ["shared", "domain", "ports"];
 /** @type {Record<string, { may: string[]; features?: boolean }>} */

@@ -23,6 +23,7 @@ import { artifactReader, createStacks } from "./compose/stacks.js";
 import { openStores } from "./compose/stores.js";
 import { createQueues } from "./compose/queues.js";
 import { createStreams } from "./compose/streams.js";
+import { createDeployments } from "./compose/deployments.js";
 import { HANEUL_VERSION } from "./compose/version.js";
 import { instanceHostEnvFromProcess } from "./config/instance-env.js";
 import { runCli } from "./cli/main.js";
@@ -338,6 +339,12 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     ...{ apiUrl: () => stackApiUrl },
   });
   stopHooks.push(() => stacks.stop());
+  const deployments = createDeployments({
+    ...{ dataDir: config.dataDir, database: stores.database, clock, ids, region: config.region, control, log },
+    ...{ accountId: config.accountId, alarms: metrics.alarms, isLeader: () => cluster?.leader.isLeader ?? true },
+    invokeAsync: (t, payload) => events.enqueue({ ...t, payload, requestId: ids.requestId() }),
+  });
+  stopHooks.push(() => deployments.stop());
 
   const operations: Operation[] = [
     ...createLambdaOperations({ control, invoker: engine.invoker, events }),
@@ -353,6 +360,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     ...buses.operations,
     ...queues.operations,
     ...streams.operations,
+    ...deployments.operations,
   ];
   const api = createApiServer({
     operations,
@@ -401,6 +409,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     },
     isLeader: () => cluster?.leader.isLeader ?? true,
   });
+  deployments.start();
   state = "ready";
 
   let stopping: Promise<void> | undefined;

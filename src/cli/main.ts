@@ -9,6 +9,7 @@ import { runKeysCommand } from "./keys-command.js";
 import { runNodesCommand } from "./nodes-command.js";
 import { runServerCommand } from "./server-command.js";
 import { runStackCommand } from "./stack-commands.js";
+import { runDeploymentsCommand } from "./deployments-command.js";
 
 /** A CLI command: receives its own arguments and the composition root's services, returns the exit status. */
 type Command = (args: string[], deps: CliDeps) => Promise<number>;
@@ -27,6 +28,14 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   stacks: { run: (a) => runStackCommand(["stacks", ...a]), summary: "list the stacks of a node" },
   stack: { run: (a) => runStackCommand(["stack", ...a]), summary: "describe a stack, or show its events" },
   "delete-stack": { run: (a) => runStackCommand(["delete-stack", ...a]), summary: "delete a stack and its resources" },
+  deployments: {
+    run: (a) => runDeploymentsCommand(["deployments", ...a]),
+    summary: "list or show CodeDeploy deployments (deployments list | deployments get <id>)",
+  },
+  rollback: {
+    run: (a) => runDeploymentsCommand(["rollback", ...a]),
+    summary: "return a function's alias to the version before its latest deployment",
+  },
 };
 
 function usage(): string {

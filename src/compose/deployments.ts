@@ -1,0 +1,104 @@
+/**
+ * CodeDeploy for Lambda on a node: the deployment store (the node's SQLite file, or the cluster's
+ * PostgreSQL), the engine that drives deployments on the platform clock (on the leader), shifting
+ * aliases through the control plane, watching the metric alarms, and invoking hooks asynchronously,
+ * and the CodeDeploy API. Self-contained so that the composition root adds a few lines.
+ */
+import { join } from "node:path";
+import type { PgDatabase } from "../adapters/postgres/database.js";
+import { PgDeploymentStore } from "../adapters/postgres/pg-deployment-store.js";
+import { SqliteDeploymentStore } from "../adapters/sqlite/deployment-store.js";
+import { createCodeDeployOperations } from "../api/codedeploy/operations.js";
+import type { Operation } from "../api/types.js";
+import type { LambdaControlPlane } from "../control/index.js";
+import { DeploymentEngine, DeploymentService } from "../deployments/index.js";
+import type { AlarmService } from "../metrics/index.js";
+import type { DeploymentStore, LambdaTarget } from "../ports/deployment-store.js";
+import type { Clock } from "../shared/clock.js";
+import { isPlatformError, PlatformError } from "../shared/errors.js";
+import type { IdSource } from "../shared/ids.js";
+
+/** A node's deployments. */
+export interface NodeDeployments {
+  readonly service: DeploymentService;
+  readonly operations: Operation[];
+  /** Starts driving (after the API listens: hooks call it). */
+  start(): void;
+  stop(): Promise<void>;
+}
+
+/** `name`, `name:qualifier` or a function ARN, as a hook is named in an AppSpec. */
+export function functionRef(ref: string): { functionName: string; qualifier?: string } {
+  const parts = ref.startsWith("arn:") ? ref.split(":").slice(6) : ref.split(":");
+  const [functionName = "", qualifier] = parts;
+  return qualifier === undefined ? { functionName } : { functionName, qualifier };
+}
+
+function checkTarget(control: LambdaControlPlane, t: LambdaTarget): void {
+  try {
+    control.getAlias(t.functionName, t.alias);
+    control.getFunctionConfiguration(t.functionName, t.currentVersion);
+    control.getFunctionConfiguration(t.functionName, t.targetVersion);
+  } catch (e) {
+    if (!isPlatformError(e)) throw e;
+    throw new PlatformError(
+      "ERR_CODEDEPLOY_INVALID_REVISION",
+      `The AppSpec names a Lambda resource that does not exist: ${e.message}`,
+    );
+  }
+}
+
+/** Opens the deployment store and makes the engine, the service and the API. */
+export function createDeployments(o: {
+  readonly dataDir: string;
+  readonly database: PgDatabase | undefined;
+  readonly clock: Clock;
+  readonly ids: IdSource;
+  readonly region: string;
+  readonly accountId: string;
+  readonly control: LambdaControlPlane;
+  readonly alarms: AlarmService;
+  readonly invokeAsync: (target: { functionName: string; qualifier?: string }, payload: Buffer) => Promise<void>;
+  readonly isLeader: () => boolean;
+  readonly log: (message: string, error?: unknown) => void;
+}): NodeDeployments {
+  const store: DeploymentStore = o.database
+    ? new PgDeploymentStore(o.database)
+    : SqliteDeploymentStore.open({ path: join(o.dataDir, "haneul.db") });
+  const engine = new DeploymentEngine({
+    store,
+    clock: o.clock,
+    effects: {
+      routeAlias: async (t, version, extra) => {
+        const weights = extra ? { [extra.version]: extra.weight / 100 } : {};
+        await o.control.updateAlias(t.functionName, t.alias, {
+          FunctionVersion: version,
+          RoutingConfig: { AdditionalVersionWeights: weights },
+        });
+      },
+      alarmState: (name) => o.alarms.stateOf(name),
+      newExecutionId: () => o.ids.requestId(),
+    },
+    invokeHook: (ref, payload) => o.invokeAsync(functionRef(ref), payload),
+    isLeader: o.isLeader,
+    log: o.log,
+  });
+  const service = new DeploymentService({
+    store,
+    engine,
+    ids: o.ids,
+    now: () => o.clock.now(),
+    checkTarget: (t) => checkTarget(o.control, t),
+  });
+  const unsubscribe = o.alarms.onStateChange(() => engine.nudge());
+  return {
+    service,
+    operations: createCodeDeployOperations({ service, region: o.region, accountId: o.accountId }),
+    start: () => engine.start(),
+    async stop() {
+      unsubscribe();
+      await engine.stop();
+      await store.close();
+    },
+  };
+}

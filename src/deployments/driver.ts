@@ -1,0 +1,232 @@
+/**
+ * One step of a Lambda deployment's state machine: from the stored state and the time, the next
+ * state. BeforeAllowTraffic hook → traffic steps on the alias → AfterAllowTraffic hook → Succeeded;
+ * a stop request, an alarm in ALARM, a hook that failed or missed its deadline end it (Stopped or
+ * Failed) and, as the rollback configuration says, return the alias to the old version.
+ */
+import type { AlarmState } from "../ports/alarm-store.js";
+import type {
+  DeploymentRecord,
+  DeploymentStatus,
+  LambdaTarget,
+  LifecycleEvent,
+  LifecycleEventName,
+} from "../ports/deployment-store.js";
+import { trafficSteps } from "./configs.js";
+
+/** CodeDeploy gives a hook an hour to report its status. */
+export const HOOK_DEADLINE_MS = 60 * 60 * 1000;
+
+/** What the driver does to the world. */
+export interface DriverEffects {
+  /** Points the alias at `version`, sending `weight` percent (1-99) to `extra` when given. */
+  routeAlias(target: LambdaTarget, version: string, extra?: { version: string; weight: number }): Promise<void>;
+  /** An alarm's state; undefined when there is no such alarm. */
+  alarmState(name: string): AlarmState | undefined;
+  /** A new lifecycle event hook execution id. */
+  newExecutionId(): string;
+}
+
+/** The next state, and the hook to invoke once it is saved. */
+export interface Step {
+  readonly next: DeploymentRecord;
+  readonly invokeHook?: { readonly functionName: string; readonly executionId: string } | undefined;
+}
+
+type Ending = { status: DeploymentStatus; code: string; message: string; rollback: boolean };
+
+const DONE = new Set(["Succeeded", "Skipped"]);
+
+/** The lifecycle events of a Lambda deployment, before it starts. */
+export function initialEvents(hooks: { BeforeAllowTraffic?: string; AfterAllowTraffic?: string }): LifecycleEvent[] {
+  const names: LifecycleEventName[] = ["BeforeAllowTraffic", "AllowTraffic", "AfterAllowTraffic"];
+  return names.map((name) => ({
+    name,
+    status: "Pending",
+    ...(name !== "AllowTraffic" && { hookFunction: hooks[name as "BeforeAllowTraffic" | "AfterAllowTraffic"] }),
+  }));
+}
+
+function rollsBackOn(d: DeploymentRecord, event: string): boolean {
+  const r = d.autoRollbackConfiguration;
+  return r.enabled && r.events.includes(event);
+}
+
+/** Why the deployment must end now, before any progress: a stop request or an alarm. */
+function interruption(d: DeploymentRecord, fx: DriverEffects): Ending | undefined {
+  if (d.stopRequest) {
+    return {
+      status: "Stopped",
+      code: "MANUAL_STOP",
+      message: "The deployment was stopped by the user.",
+      rollback: d.stopRequest.autoRollbackEnabled ?? rollsBackOn(d, "DEPLOYMENT_STOP_ON_REQUEST"),
+    };
+  }
+  const alarms = d.alarmConfiguration;
+  if (!alarms.enabled) return undefined;
+  const active = alarms.alarms.filter((a) => fx.alarmState(a) === "ALARM");
+  if (active.length > 0) {
+    return {
+      status: "Stopped",
+      code: "ALARM_ACTIVE",
+      message: `One or more alarms have been activated according to the Amazon CloudWatch metrics you selected, and the affected deployments have been stopped. Activated alarms: <${active.join(", ")}>`,
+      rollback: rollsBackOn(d, "DEPLOYMENT_STOP_ON_ALARM"),
+    };
+  }
+  const missing = alarms.alarms.filter((a) => fx.alarmState(a) === undefined);
+  if (missing.length > 0 && !alarms.ignorePollAlarmFailure) {
+    return {
+      status: "Stopped",
+      code: "INTERNAL_ERROR",
+      message: `The alarm configuration for the deployment group is incorrect: alarms not found: ${missing.join(", ")}`,
+      rollback: rollsBackOn(d, "DEPLOYMENT_STOP_ON_ALARM"),
+    };
+  }
+  return undefined;
+}
+
+function withEvent(d: DeploymentRecord, name: LifecycleEventName, change: Partial<LifecycleEvent>): LifecycleEvent[] {
+  return d.lifecycleEvents.map((e) => (e.name === name ? { ...e, ...change } : e));
+}
+
+/** Ends the deployment: the running event fails, the rest are skipped, the alias goes back if it must. */
+async function end(d: DeploymentRecord, now: number, why: Ending, fx: DriverEffects): Promise<Step> {
+  let rollbackInfo: DeploymentRecord["rollbackInfo"];
+  if (why.rollback) {
+    await fx.routeAlias(d.target, d.target.currentVersion);
+    rollbackInfo = {
+      rollbackMessage: `Traffic was returned to version ${d.target.currentVersion} of ${d.target.functionName}:${d.target.alias}.`,
+    };
+  }
+  const diagnostics = { errorCode: why.code, message: why.message };
+  const events = d.lifecycleEvents.map((e): LifecycleEvent => {
+    if (e.status === "InProgress") return { ...e, status: "Failed", endTime: now, diagnostics };
+    if (e.status === "Failed") return { ...e, endTime: e.endTime ?? now, diagnostics: e.diagnostics ?? diagnostics };
+    return e.status === "Pending" ? { ...e, status: "Skipped" } : e;
+  });
+  return {
+    next: {
+      ...d,
+      status: why.status,
+      weight: why.rollback ? 0 : d.weight,
+      nextStepAt: undefined,
+      lifecycleEvents: events,
+      errorInformation: { code: why.code, message: why.message },
+      rollbackInfo,
+      completedAt: now,
+    },
+  };
+}
+
+async function hookStep(
+  d: DeploymentRecord,
+  e: LifecycleEvent,
+  now: number,
+  fx: DriverEffects,
+): Promise<Step | undefined> {
+  if (e.status === "Pending") {
+    if (!e.hookFunction)
+      return {
+        next: { ...d, lifecycleEvents: withEvent(d, e.name, { status: "Succeeded", startTime: now, endTime: now }) },
+      };
+    const executionId = fx.newExecutionId();
+    const started = {
+      status: "InProgress",
+      startTime: now,
+      hookExecutionId: executionId,
+      hookDeadline: now + HOOK_DEADLINE_MS,
+    } as const;
+    return {
+      next: { ...d, lifecycleEvents: withEvent(d, e.name, started) },
+      invokeHook: { functionName: e.hookFunction, executionId },
+    };
+  }
+  if (e.status === "Failed") {
+    const message = e.diagnostics?.message ?? `The ${e.name} hook function ${e.hookFunction ?? ""} reported Failed.`;
+    return end(
+      d,
+      now,
+      { status: "Failed", code: "HOOK_EXECUTION_FAILURE", message, rollback: rollsBackOn(d, "DEPLOYMENT_FAILURE") },
+      fx,
+    );
+  }
+  if (e.hookDeadline !== undefined && now >= e.hookDeadline) {
+    const message = `The ${e.name} hook function ${e.hookFunction ?? ""} did not report its status (PutLifecycleEventHookExecutionStatus) within an hour.`;
+    return end(
+      d,
+      now,
+      { status: "Failed", code: "TIMEOUT", message, rollback: rollsBackOn(d, "DEPLOYMENT_FAILURE") },
+      fx,
+    );
+  }
+  return undefined;
+}
+
+async function shift(d: DeploymentRecord, weight: number, fx: DriverEffects): Promise<void> {
+  const t = d.target;
+  if (weight >= 100) await fx.routeAlias(t, t.targetVersion);
+  else await fx.routeAlias(t, t.currentVersion, { version: t.targetVersion, weight });
+}
+
+async function trafficStep(
+  d: DeploymentRecord,
+  e: LifecycleEvent,
+  now: number,
+  fx: DriverEffects,
+): Promise<Step | undefined> {
+  const steps = trafficSteps(d.routing);
+  let index: number;
+  if (e.status === "Pending") index = 0;
+  else if (d.nextStepAt !== undefined && now >= d.nextStepAt) index = steps.findIndex((s) => s.weight === d.weight) + 1;
+  else return undefined;
+  const step = steps[Math.min(index, steps.length - 1)] as (typeof steps)[number];
+  await shift(d, step.weight, fx);
+  const finished = step.weight >= 100;
+  const change: Partial<LifecycleEvent> = finished
+    ? { status: "Succeeded", startTime: e.startTime ?? now, endTime: now }
+    : { status: "InProgress", startTime: e.startTime ?? now };
+  // Each wait counts from when the step was due, so that a late wake-up does not stretch the schedule.
+  const base = d.nextStepAt !== undefined && e.status !== "Pending" ? d.nextStepAt : now;
+  return {
+    next: {
+      ...d,
+      weight: step.weight,
+      nextStepAt: finished ? undefined : base + step.waitMinutes * 60_000,
+      lifecycleEvents: withEvent(d, e.name, change),
+    },
+  };
+}
+
+/**
+ * The deployment's next state at `now`, or undefined when nothing is due yet. Alias changes are
+ * made here (they are idempotent, so a step computed again after a lost race repeats them harmlessly).
+ */
+export async function step(d: DeploymentRecord, now: number, fx: DriverEffects): Promise<Step | undefined> {
+  if (d.status === "Created" || d.status === "Queued") return { next: { ...d, status: "InProgress", startedAt: now } };
+  if (d.status !== "InProgress") return undefined;
+  const why = interruption(d, fx);
+  if (why) return end(d, now, why, fx);
+  const e = d.lifecycleEvents.find((x) => !DONE.has(x.status));
+  if (!e) return { next: { ...d, status: "Succeeded", completedAt: now, weight: 100 } };
+  return e.name === "AllowTraffic" ? trafficStep(d, e, now, fx) : hookStep(d, e, now, fx);
+}
+
+/**
+ * The deployment failed because its alias could not be changed (the function, alias or a version
+ * was deleted meanwhile): it ends without touching the alias again.
+ */
+export function aliasFailed(d: DeploymentRecord, now: number, message: string): Promise<Step> {
+  const why = { status: "Failed" as const, code: "INVALID_LAMBDA_CONFIGURATION", message, rollback: false };
+  return end(d, now, why, {
+    routeAlias: () => Promise.resolve(),
+    alarmState: () => undefined,
+    newExecutionId: () => "",
+  });
+}
+
+/** When the deployment next needs a step without outside news: its traffic step or hook deadline. */
+export function nextDue(d: DeploymentRecord): number | undefined {
+  const e = d.lifecycleEvents.find((x) => x.status === "InProgress");
+  if (e?.name === "AllowTraffic") return d.nextStepAt;
+  return e?.hookDeadline;
+}

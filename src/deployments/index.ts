@@ -1,0 +1,11 @@
+export { DeploymentEngine, POLL_MS, type DeploymentEngineOptions } from "./engine.js";
+export {
+  DeploymentService,
+  deploymentId,
+  type CreateDeploymentInput,
+  type DeploymentServiceOptions,
+} from "./service.js";
+export { DeploymentCatalog, type GroupInput } from "./catalog.js";
+export { HOOK_DEADLINE_MS, type DriverEffects } from "./driver.js";
+export { PREDEFINED_CONFIGS, trafficSteps, trafficRoutingView } from "./configs.js";
+export { parseLambdaAppSpec, type LambdaAppSpec } from "./appspec.js";

@@ -1,0 +1,171 @@
+/**
+ * The deployment store: CodeDeploy's applications, deployment groups, custom deployment configs,
+ * and deployments, each a persisted state machine that a node restart resumes where it stood.
+ */
+
+/** How traffic moves to the new version (a deployment config's trafficRoutingConfig). */
+export type TrafficRouting =
+  | { readonly type: "AllAtOnce" }
+  | { readonly type: "TimeBasedCanary"; readonly percentage: number; readonly intervalMinutes: number }
+  | { readonly type: "TimeBasedLinear"; readonly percentage: number; readonly intervalMinutes: number };
+
+/** A CodeDeploy application. */
+export interface ApplicationRecord {
+  readonly name: string;
+  readonly id: string;
+  readonly computePlatform: string;
+  readonly createdAt: number;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/** Alarms watched during a deployment (alarmConfiguration). */
+export interface AlarmConfiguration {
+  readonly enabled: boolean;
+  readonly ignorePollAlarmFailure: boolean;
+  readonly alarms: readonly string[];
+}
+
+/** When traffic returns to the old version (autoRollbackConfiguration). */
+export interface AutoRollbackConfiguration {
+  readonly enabled: boolean;
+  readonly events: readonly string[];
+}
+
+/** A deployment group of an application. */
+export interface DeploymentGroupRecord {
+  readonly applicationName: string;
+  readonly name: string;
+  readonly id: string;
+  readonly deploymentConfigName: string;
+  readonly serviceRoleArn: string;
+  readonly alarmConfiguration: AlarmConfiguration;
+  readonly autoRollbackConfiguration: AutoRollbackConfiguration;
+  readonly deploymentStyle: { readonly deploymentType: string; readonly deploymentOption: string };
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/** A custom deployment config (the predefined ones are not stored). */
+export interface DeploymentConfigRecord {
+  readonly name: string;
+  readonly id: string;
+  readonly computePlatform: string;
+  readonly trafficRouting: TrafficRouting;
+  readonly createdAt: number;
+}
+
+export type DeploymentStatus =
+  "Created" | "Queued" | "InProgress" | "Baking" | "Succeeded" | "Failed" | "Stopped" | "Ready";
+export type LifecycleEventStatus = "Pending" | "InProgress" | "Succeeded" | "Failed" | "Skipped" | "Unknown";
+export type LifecycleEventName = "Start" | "BeforeAllowTraffic" | "AllowTraffic" | "AfterAllowTraffic" | "End";
+
+/** One lifecycle event of the deployment's Lambda target. */
+export interface LifecycleEvent {
+  readonly name: LifecycleEventName;
+  readonly status: LifecycleEventStatus;
+  readonly startTime?: number | undefined;
+  readonly endTime?: number | undefined;
+  /** A hook event: the function invoked and the execution id it reports with. */
+  readonly hookFunction?: string | undefined;
+  readonly hookExecutionId?: string | undefined;
+  /** When a hook that has not reported fails (CodeDeploy gives it an hour). */
+  readonly hookDeadline?: number | undefined;
+  readonly diagnostics?: { readonly errorCode: string; readonly message: string } | undefined;
+}
+
+/** The function alias a Lambda deployment shifts (the AppSpec's one resource). */
+export interface LambdaTarget {
+  readonly resourceName: string;
+  readonly functionName: string;
+  readonly alias: string;
+  readonly currentVersion: string;
+  readonly targetVersion: string;
+}
+
+/** A deployment, as it stands. */
+export interface DeploymentRecord {
+  readonly id: string;
+  readonly applicationName: string;
+  readonly groupName: string;
+  readonly configName: string;
+  readonly routing: TrafficRouting;
+  readonly target: LambdaTarget;
+  /** The AppSpec as given (revision.appSpecContent). */
+  readonly appSpec: { readonly content: string; readonly sha256?: string | undefined };
+  readonly description?: string | undefined;
+  readonly creator:
+    "user" | "autoscaling" | "codeDeployRollback" | "CodeDeploy" | "CloudFormation" | "CloudFormationRollback";
+  readonly alarmConfiguration: AlarmConfiguration;
+  readonly autoRollbackConfiguration: AutoRollbackConfiguration;
+  readonly status: DeploymentStatus;
+  /** The new version's share of traffic now, in percent. */
+  readonly weight: number;
+  /** When the next traffic step is due (AllowTraffic). */
+  readonly nextStepAt?: number | undefined;
+  readonly lifecycleEvents: readonly LifecycleEvent[];
+  readonly errorInformation?: { readonly code: string; readonly message: string } | undefined;
+  readonly rollbackInfo?: { readonly rollbackMessage: string } | undefined;
+  readonly createdAt: number;
+  readonly startedAt?: number | undefined;
+  readonly completedAt?: number | undefined;
+  readonly updatedAt: number;
+  /** Counts writes: a save succeeds only over the revision it read (two nodes never both win). */
+  readonly revision: number;
+  /** StopDeployment asked for it; the driver stops the deployment on its next step. */
+  readonly stopRequest?: { readonly autoRollbackEnabled?: boolean | undefined } | undefined;
+}
+
+/** Which deployments to list, newest first. */
+export interface DeploymentQuery {
+  readonly applicationName?: string | undefined;
+  readonly groupName?: string | undefined;
+  readonly statuses?: readonly DeploymentStatus[] | undefined;
+}
+
+/** The statuses a deployment ends in. */
+export const FINAL_STATUSES: readonly DeploymentStatus[] = ["Succeeded", "Failed", "Stopped"];
+
+/** What refused a new deployment: the active one on the same group or alias. */
+export type CreateDeploymentResult =
+  { readonly kind: "ok" } | { readonly kind: "active"; readonly active: DeploymentRecord };
+
+/** Persistence of applications, groups, custom configs and deployments. */
+export interface DeploymentStore {
+  /** Inserts an application; false when one of that name exists. */
+  createApplication(app: ApplicationRecord): Promise<boolean>;
+  getApplication(name: string): Promise<ApplicationRecord | undefined>;
+  /** Every application, by name. */
+  listApplications(): Promise<ApplicationRecord[]>;
+  /** Deletes an application with its groups; false when there was none. */
+  deleteApplication(name: string): Promise<boolean>;
+  /** Inserts a group; false when the application has one of that name. */
+  createDeploymentGroup(group: DeploymentGroupRecord): Promise<boolean>;
+  /** Replaces the group named `currentName` (it may be renamed); false when the new name is taken. */
+  updateDeploymentGroup(currentName: string, group: DeploymentGroupRecord): Promise<boolean>;
+  getDeploymentGroup(applicationName: string, name: string): Promise<DeploymentGroupRecord | undefined>;
+  /** An application's groups, by name. */
+  listDeploymentGroups(applicationName: string): Promise<DeploymentGroupRecord[]>;
+  /** Deletes a group; false when there was none. */
+  deleteDeploymentGroup(applicationName: string, name: string): Promise<boolean>;
+  /** Inserts a custom config; false when one of that name exists. */
+  createDeploymentConfig(config: DeploymentConfigRecord): Promise<boolean>;
+  getDeploymentConfig(name: string): Promise<DeploymentConfigRecord | undefined>;
+  /** Every custom config, by name. */
+  listDeploymentConfigs(): Promise<DeploymentConfigRecord[]>;
+  /** Deletes a custom config; false when there was none. */
+  deleteDeploymentConfig(name: string): Promise<boolean>;
+  /** Inserts a deployment unless its group or its alias has an active (not final) one. */
+  createDeployment(deployment: DeploymentRecord): Promise<CreateDeploymentResult>;
+  /** Writes a deployment's new state if the stored one is `revision - 1`; false when it moved on. */
+  saveDeployment(deployment: DeploymentRecord): Promise<boolean>;
+  getDeployment(id: string): Promise<DeploymentRecord | undefined>;
+  /** Deployments, newest first. */
+  listDeployments(query: DeploymentQuery): Promise<DeploymentRecord[]>;
+  /** Deployments not in a final status, oldest first (the ones to drive). */
+  listActiveDeployments(): Promise<DeploymentRecord[]>;
+  close(): Promise<void>;
+}
+
+/** The key that keeps one active deployment per alias. */
+export function aliasKey(t: Pick<LambdaTarget, "functionName" | "alias">): string {
+  return `${t.functionName}:${t.alias}`;
+}

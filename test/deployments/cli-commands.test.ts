@@ -1,0 +1,172 @@
+/**
+ * `haneul deployments list|get` and `haneul rollback` against a real node (--time-scale 60, so
+ * the 30-minute canary outlasts a loaded machine's CLI start):
+ * the table and the detail of a finished deployment, an instant rollback after a deployment
+ * succeeded, and a rollback of a canary in progress (stopped, alias back on the old version).
+ */
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { after, before, describe, test } from "node:test";
+import {
+  CodeDeployClient,
+  CreateApplicationCommand,
+  CreateDeploymentCommand,
+  CreateDeploymentGroupCommand,
+  GetDeploymentCommand,
+} from "@aws-sdk/client-codedeploy";
+import {
+  CreateAliasCommand,
+  CreateFunctionCommand,
+  GetAliasCommand,
+  PublishVersionCommand,
+  UpdateFunctionConfigurationCommand,
+} from "@aws-sdk/client-lambda";
+import { zipSync } from "fflate";
+import { NODE_REGION, NODE_ROLE, startLambdaNode, type LambdaNode } from "../helpers/lambda-node.js";
+import { CLI } from "../helpers/paths.js";
+
+let node: LambdaNode;
+let cd: CodeDeployClient;
+
+function haneul(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args, "--endpoint", node.url], {
+      env: {
+        PATH: process.env["PATH"],
+        HANEUL_ACCESS_KEY_ID: node.accessKeyId,
+        HANEUL_SECRET_ACCESS_KEY: node.secretAccessKey,
+        AWS_REGION: NODE_REGION,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+async function status(id: string): Promise<string> {
+  return (await cd.send(new GetDeploymentCommand({ deploymentId: id }))).deploymentInfo?.status ?? "";
+}
+
+async function waitFor(check: () => Promise<boolean>, what: string): Promise<void> {
+  const end = Date.now() + 15_000;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function deploy(group: string): Promise<string> {
+  const content = JSON.stringify({
+    Resources: [
+      {
+        web: {
+          Type: "AWS::Lambda::Function",
+          Properties: { Name: "web", Alias: "live", CurrentVersion: "1", TargetVersion: "2" },
+        },
+      },
+    ],
+  });
+  const { deploymentId = "" } = await cd.send(
+    new CreateDeploymentCommand({
+      applicationName: "web",
+      deploymentGroupName: group,
+      revision: { revisionType: "AppSpecContent", appSpecContent: { content } },
+    }),
+  );
+  return deploymentId;
+}
+
+const aliasVersion = async () =>
+  (await node.client.send(new GetAliasCommand({ FunctionName: "web", Name: "live" }))).FunctionVersion;
+
+describe("haneul deployments and haneul rollback", () => {
+  before(async () => {
+    node = await startLambdaNode({ env: { HANEUL_TIME_SCALE: "60" } });
+    cd = new CodeDeployClient({
+      region: NODE_REGION,
+      endpoint: node.url,
+      credentials: { accessKeyId: node.accessKeyId, secretAccessKey: node.secretAccessKey },
+      maxAttempts: 1,
+    });
+    const code = zipSync({ "index.js": new TextEncoder().encode("exports.handler = async () => 1;") });
+    await node.client.send(
+      new CreateFunctionCommand({
+        FunctionName: "web",
+        Runtime: "nodejs20.x",
+        Role: NODE_ROLE,
+        Handler: "index.handler",
+        Code: { ZipFile: code },
+      }),
+    );
+    await node.client.send(new PublishVersionCommand({ FunctionName: "web" }));
+    await node.client.send(new UpdateFunctionConfigurationCommand({ FunctionName: "web", Description: "two" }));
+    await waitFor(
+      async () => (await node.client.send(new PublishVersionCommand({ FunctionName: "web" }))).Version === "2",
+      "version 2",
+    );
+    await node.client.send(new CreateAliasCommand({ FunctionName: "web", Name: "live", FunctionVersion: "1" }));
+    await cd.send(new CreateApplicationCommand({ applicationName: "web", computePlatform: "Lambda" }));
+    for (const [name, config] of [
+      ["fast", "CodeDeployDefault.LambdaAllAtOnce"],
+      ["slow", "CodeDeployDefault.LambdaCanary10Percent30Minutes"],
+    ]) {
+      await cd.send(
+        new CreateDeploymentGroupCommand({
+          applicationName: "web",
+          deploymentGroupName: name,
+          serviceRoleArn: "arn:aws:iam::123456789012:role/cd",
+          deploymentConfigName: config,
+          autoRollbackConfiguration: { enabled: true, events: ["DEPLOYMENT_STOP_ON_REQUEST"] },
+        }),
+      );
+    }
+  });
+  after(async () => {
+    cd?.destroy();
+    await node?.close();
+  });
+
+  test("list and get show a finished deployment; rollback returns the alias to the version before it", async () => {
+    const id = await deploy("fast");
+    await waitFor(async () => (await status(id)) === "Succeeded", "the deployment");
+    assert.equal(await aliasVersion(), "2");
+    const listed = await haneul(["deployments", "list"]);
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.match(listed.stdout, /^DEPLOYMENT\s+APPLICATION\s+GROUP\s+CONFIG\s+STATUS/);
+    assert.match(listed.stdout, new RegExp(`${id}\\s+web\\s+fast\\s+CodeDeployDefault.LambdaAllAtOnce\\s+Succeeded`));
+    const shown = await haneul(["deployments", "get", id]);
+    assert.equal(shown.code, 0, shown.stderr);
+    assert.match(shown.stdout, new RegExp(`Deployment ${id}: Succeeded`));
+    assert.match(shown.stdout, /web:live\s+version 1 → 2, new version's share 100 %/);
+    assert.match(shown.stdout, /AllowTraffic\s+Succeeded/);
+    const rolled = await haneul(["rollback", "web", "--alias", "live"]);
+    assert.equal(rolled.code, 0, rolled.stderr);
+    assert.match(rolled.stdout, /web:live points at version 1 again/);
+    assert.equal(await aliasVersion(), "1");
+    const json = await haneul(["deployments", "list", "--application-name", "web", "--output", "json"]);
+    assert.equal((JSON.parse(json.stdout) as { deploymentId: string }[])[0]?.deploymentId, id);
+  });
+
+  test("rollback of a canary in progress stops it; unknown aliases and bad arguments are refused", async () => {
+    const id = await deploy("slow");
+    await waitFor(async () => (await status(id)) === "InProgress", "the canary");
+    const rolled = await haneul(["rollback", "web", "--alias", "live"]);
+    assert.equal(rolled.code, 0, rolled.stderr);
+    assert.match(rolled.stdout, new RegExp(`Deployment ${id} stopped`));
+    await waitFor(async () => (await status(id)) === "Stopped", "the stop");
+    assert.equal(await aliasVersion(), "1");
+    const shown = await haneul(["deployments", "get", id]);
+    assert.match(shown.stdout, /error MANUAL_STOP/);
+    const none = await haneul(["rollback", "web", "--alias", "beta"]);
+    assert.equal(none.code, 1);
+    assert.match(none.stderr, /no deployment of web:beta/);
+    const bad = await haneul(["rollback", "web"]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--alias/);
+  });
+});
