@@ -22,6 +22,7 @@ import { healthHandler, type NodeState } from "./compose/health.js";
 import { artifactReader, createStacks } from "./compose/stacks.js";
 import { openStores } from "./compose/stores.js";
 import { createQueues } from "./compose/queues.js";
+import { createMappings } from "./compose/mappings.js";
 import { HANEUL_VERSION } from "./compose/version.js";
 import { instanceHostEnvFromProcess } from "./config/instance-env.js";
 import { runCli } from "./cli/main.js";
@@ -135,7 +136,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     // Before the configuration is loaded: a change made meanwhile is caught up with afterwards.
     await cluster.begin();
   }
-  const announce = (change: { kind: "function" | "api" | "iam" | "events"; key: string }) =>
+  const announce = (change: { kind: "function" | "api" | "iam" | "events" | "mappings"; key: string }) =>
     cluster?.sync.publish(change);
   const { store, apiStore, iamStore, codeStore } = stores;
   const telemetry = createTelemetry({ config, stores, clock, onRecord: overrides.onRecord, log });
@@ -251,6 +252,11 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     onError: (e) => log("async events", e),
   });
   stopHooks.push(() => events.stop());
+  const mappings = createMappings({
+    ...{ config, database: stores.database, clock, ids, control, invoker: engine.invoker, queues: queues.service },
+    ...{ nodeId, announce: (uuid) => announce({ kind: "mappings", key: uuid }), log },
+  });
+  stopHooks.push(() => mappings.stop());
   const leader = cluster?.leader;
   const buses = createEventBuses({
     config,
@@ -342,6 +348,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     ...createLogsOperations({ store: telemetry.logStore, clock, region: config.region, accountId: config.accountId }),
     ...buses.operations,
     ...queues.operations,
+    ...mappings.operations,
   ];
   const api = createApiServer({
     operations,
@@ -360,24 +367,28 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
   await cluster?.start(
     {
       apply: (change) =>
-        change.kind === "events"
-          ? buses.reload()
-          : change.kind === "function"
-            ? control.reload(change.key)
-            : change.kind === "iam"
-              ? iam.reload()
-              : apiService.reload(change.key, { remote: true }),
+        change.kind === "mappings"
+          ? mappings.reload()
+          : change.kind === "events"
+            ? buses.reload()
+            : change.kind === "function"
+              ? control.reload(change.key)
+              : change.kind === "iam"
+                ? iam.reload()
+                : apiService.reload(change.key, { remote: true }),
       reloadAll: async () => {
         await control.reloadAll();
         await apiService.reload(undefined, { remote: true });
         await iam.reload();
         await buses.reload();
+        await mappings.reload();
       },
       load,
     },
     { apiUrl, address: advertise },
   );
   await events.start();
+  await mappings.start();
   await metrics.startAlarms({
     // As CloudWatch does: the function is invoked asynchronously with the alarm's event.
     invokeFunction: (arn, payload) => {

@@ -52,10 +52,21 @@ export function runMappingStoreContract(name: string, open: () => Promise<Mappin
 
     void test("update replaces the body; delete once; a deleted pair may be joined again", async () => {
       await store.insert(sampleMapping("a-uuid"));
-      const changed = sampleMapping("a-uuid", { state: "Disabled", enabled: false, settings: { BatchSize: 1 } });
+      const changed = sampleMapping("a-uuid", {
+        state: "Disabled",
+        enabled: false,
+        functionArn: "arn:aws:lambda:us-east-1:000000000000:function:other",
+        settings: { BatchSize: 1 },
+      });
       assert.equal(await store.update(changed), true);
       assert.deepEqual(await store.get("a-uuid"), changed);
+      const sameJoin = sampleMapping("x-uuid", { functionArn: changed.functionArn });
+      assert.deepEqual(await store.insert(sameJoin), { inserted: false, existing: "a-uuid" });
       assert.equal(await store.update(sampleMapping("nope")), false);
+      const settled = { ...changed, state: "Enabled" as const };
+      assert.equal(await store.update(settled, sampleMapping("a-uuid")), false, "not the stored one");
+      assert.equal(await store.update(settled, changed), true);
+      assert.deepEqual(await store.get("a-uuid"), settled);
       assert.equal(await store.delete("a-uuid"), true);
       assert.equal(await store.delete("a-uuid"), false);
       assert.equal(await store.get("a-uuid"), undefined);

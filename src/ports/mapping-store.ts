@@ -37,8 +37,11 @@ export interface MappingStore {
   get(uuid: string): Promise<MappingRecord | undefined>;
   /** Every mapping, oldest first. */
   list(): Promise<MappingRecord[]>;
-  /** Replaces a stored mapping (not its source or function); false when it is gone. */
-  update(mapping: MappingRecord): Promise<boolean>;
+  /**
+   * Replaces a stored mapping (its function may change, its source not); false when it is gone,
+   * or, with `expected`, when the stored mapping is no longer that one (compare-and-set).
+   */
+  update(mapping: MappingRecord, expected?: MappingRecord): Promise<boolean>;
   /** Deletes a mapping; false when there was none. */
   delete(uuid: string): Promise<boolean>;
   /** Closes the store. */

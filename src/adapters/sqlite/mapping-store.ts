@@ -37,8 +37,11 @@ export class SqliteMappingStore implements MappingStore {
     return settle(() => sql.selectMappings(this.#db).map(parse));
   }
 
-  update(m: MappingRecord): Promise<boolean> {
-    return settle(() => sql.updateMapping(this.#db, m.uuid, JSON.stringify(m)));
+  update(m: MappingRecord, expected?: MappingRecord): Promise<boolean> {
+    const row = { uuid: m.uuid, fn: m.functionArn, body: JSON.stringify(m) };
+    return settle(() =>
+      sql.updateMapping(this.#db, expected === undefined ? row : { ...row, expected: JSON.stringify(expected) }),
+    );
   }
 
   delete(uuid: string): Promise<boolean> {

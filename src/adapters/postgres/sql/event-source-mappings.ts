@@ -31,9 +31,14 @@ export async function selectMappings(db: PgDatabase): Promise<string[]> {
   return rows.map((r) => r.body);
 }
 
-/** UPDATE a mapping's body. */
-export async function updateMapping(db: PgDatabase, uuid: string, body: string): Promise<boolean> {
-  return (await db.run("UPDATE event_source_mappings SET body = $1 WHERE uuid = $2", [body, uuid])) === 1;
+/** UPDATE a mapping's body and function (only while its body is `expected`, when given). */
+export async function updateMapping(
+  db: PgDatabase,
+  m: { uuid: string; fn: string; body: string; expected?: string },
+): Promise<boolean> {
+  const sql =
+    "UPDATE event_source_mappings SET body = $1, function_arn = $2 WHERE uuid = $3 AND ($4::text IS NULL OR body = $4)";
+  return (await db.run(sql, [m.body, m.fn, m.uuid, m.expected ?? null])) === 1;
 }
 
 /** DELETE a mapping. */

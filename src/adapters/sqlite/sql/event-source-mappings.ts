@@ -31,9 +31,14 @@ export function selectMappings(db: Database): string[] {
   );
 }
 
-/** UPDATE a mapping's body. */
-export function updateMapping(db: Database, uuid: string, body: string): boolean {
-  return stmt(db, "UPDATE event_source_mappings SET body = ? WHERE uuid = ?").run(body, uuid).changes === 1;
+/** UPDATE a mapping's body and function (only while its body is `expected`, when given). */
+export function updateMapping(db: Database, m: { uuid: string; fn: string; body: string; expected?: string }): boolean {
+  if (m.expected === undefined) {
+    const sql = "UPDATE event_source_mappings SET body = ?, function_arn = ? WHERE uuid = ?";
+    return stmt(db, sql).run(m.body, m.fn, m.uuid).changes === 1;
+  }
+  const sql = "UPDATE event_source_mappings SET body = ?, function_arn = ? WHERE uuid = ? AND body = ?";
+  return stmt(db, sql).run(m.body, m.fn, m.uuid, m.expected).changes === 1;
 }
 
 /** DELETE a mapping. */
