@@ -331,6 +331,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
   });
   const stacks = await createStacks({
     ...{ store: stores.stackStore, objects: stores.objectStore, control, apis: apiService, clock, ids, log },
+    mappings: mappings.service,
     ...{ region: config.region, accountId: config.accountId, clusterNodeId: cluster && nodeId },
   });
   stopHooks.push(() => stacks.stop());

@@ -11,7 +11,7 @@ import type { ObjectStore } from "../ports/object-store.js";
 import type { StackStore } from "../ports/stack-store.js";
 import type { Clock } from "../shared/clock.js";
 import type { IdSource } from "../shared/ids.js";
-import { StackEngine } from "../stacks/index.js";
+import { StackEngine, type StackMappings } from "../stacks/index.js";
 
 /** What stacks are built from. */
 export interface StacksDeps {
@@ -19,6 +19,7 @@ export interface StacksDeps {
   readonly objects: ObjectStore;
   readonly control: LambdaControlPlane;
   readonly apis: ApiService;
+  readonly mappings?: StackMappings | undefined;
   readonly clock: Clock;
   readonly ids: IdSource;
   readonly region: string;
@@ -34,7 +35,10 @@ export async function createStacks(
 ): Promise<{ engine: StackEngine; operations: Operation[]; stop(): Promise<void> }> {
   const engine = new StackEngine({
     store: deps.store,
-    services: { lambda: deps.control, apis: deps.apis, ids: deps.ids, region: deps.region, accountId: deps.accountId },
+    services: {
+      ...{ lambda: deps.control, apis: deps.apis, mappings: deps.mappings },
+      ...{ ids: deps.ids, region: deps.region, accountId: deps.accountId },
+    },
     clock: deps.clock,
     nodeId: deps.clusterNodeId,
     logError: deps.log,

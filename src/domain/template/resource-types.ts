@@ -43,8 +43,8 @@ const TYPES: readonly ResourceTypeInfo[] = [
     type: "AWS::Lambda::EventSourceMapping",
     ref: "mapping UUID",
     attributes: ["Id", "EventSourceMappingArn"],
-    status: "pending",
-    note: `${QUEUES}; ${STREAMS}`,
+    status: "supported",
+    note: "queue sources; stream sources are refused until haneul has streams",
   },
   {
     type: "AWS::Lambda::Url",

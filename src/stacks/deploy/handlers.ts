@@ -2,9 +2,14 @@ import { resourceType } from "../../domain/template/resource-types.js";
 import { APIGW_HANDLERS } from "./apigw-handlers.js";
 import type { ResourceHandler } from "./handler.js";
 import { LAMBDA_HANDLERS } from "./lambda-handlers.js";
+import { MAPPING_HANDLERS } from "./mapping-handlers.js";
 import { RECORDED } from "./recorded-handlers.js";
 
-const CREATED: Readonly<Record<string, ResourceHandler>> = { ...LAMBDA_HANDLERS, ...APIGW_HANDLERS };
+const CREATED: Readonly<Record<string, ResourceHandler>> = {
+  ...LAMBDA_HANDLERS,
+  ...APIGW_HANDLERS,
+  ...MAPPING_HANDLERS,
+};
 
 /** The handler of a type: created through its service, or recorded (accepted, pending, unknown). */
 export function handlerFor(type: string): ResourceHandler {
