@@ -77,7 +77,7 @@ describe("SAM SQS events deployed as event source mappings", () => {
     assert.equal(mapping?.ResourceStatus, "CREATE_COMPLETE");
     const listed = await node.client.send(new ListEventSourceMappingsCommand({ EventSourceArn: QUEUE_ARN }));
     assert.equal(listed.EventSourceMappings?.length, 1);
-    const m = listed.EventSourceMappings![0]!;
+    const m = listed.EventSourceMappings[0]!;
     assert.equal(m.UUID, mapping?.PhysicalResourceId);
     assert.equal(m.BatchSize, 5);
     assert.deepEqual(m.FunctionResponseTypes, ["ReportBatchItemFailures"]);
