@@ -2,7 +2,8 @@
  * The function the mapping tests map queues to: it logs one `BATCH <json>` line per invocation
  * (message ids, bodies, groups, receive counts), throws for a body containing `fail-all`, and
  * reports a body containing `fail-once` as failed on its first receive and `fail` on every one
- * (ReportBatchItemFailures); `slow` bodies take 300 ms.
+ * (ReportBatchItemFailures; on a FIFO queue with every later record of the group); `slow`
+ * bodies take 300 ms.
  */
 import { zipSync } from "fflate";
 
@@ -16,7 +17,10 @@ exports.handler = async (event) => {
   console.log("BATCH " + JSON.stringify(records));
   if (event.Records.some((r) => r.body.includes("slow"))) await new Promise((r) => setTimeout(r, 300));
   if (event.Records.some((r) => r.body.includes("fail-all"))) throw new Error("the batch failed");
-  const failed = records.filter((r) => r.body.includes("fail-once") ? r.count === 1 : r.body.includes("fail"));
+  const fails = (r) => (r.body.includes("fail-once") ? r.count === 1 : r.body.includes("fail"));
+  // FIFO: a failure and every later record of its group are reported, so that order holds (as AWS advises).
+  const first = records.findIndex((r) => r.group !== undefined && fails(r));
+  const failed = records.filter((r, i) => fails(r) || (first >= 0 && i > first && r.group === records[first].group));
   return { batchItemFailures: failed.map((r) => ({ itemIdentifier: r.id })) };
 };
 `;

@@ -91,7 +91,6 @@ test("sam-app: parameters and conditions switch resources off, Globals merge, ev
     "AWS::CodeDeploy::DeploymentGroup",
     "AWS::Events::Rule",
     "AWS::Kinesis::Stream",
-    "AWS::Lambda::EventSourceMapping",
     "AWS::Lambda::Url",
     "AWS::Logs::LogGroup",
     "AWS::Logs::SubscriptionFilter",
