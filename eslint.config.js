@@ -24,6 +24,7 @@ const FEATURES = [
   "queues",
   "streams",
   "deployments",
+  "mappings",
 ];
 const BASE = ["shared", "domain", "ports"];
 /** @type {Record<string, { may: string[]; features?: boolean }>} */

@@ -24,6 +24,7 @@ import { openStores } from "./compose/stores.js";
 import { createQueues } from "./compose/queues.js";
 import { createStreams } from "./compose/streams.js";
 import { createDeployments } from "./compose/deployments.js";
+import { createMappings } from "./compose/mappings.js";
 import { HANEUL_VERSION } from "./compose/version.js";
 import { instanceHostEnvFromProcess } from "./config/instance-env.js";
 import { runCli } from "./cli/main.js";
@@ -137,7 +138,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     // Before the configuration is loaded: a change made meanwhile is caught up with afterwards.
     await cluster.begin();
   }
-  const announce = (change: { kind: "function" | "api" | "iam" | "events" | "streams"; key: string }) =>
+  const announce = (change: { kind: "function" | "api" | "iam" | "events" | "streams" | "mappings"; key: string }) =>
     cluster?.sync.publish(change);
   const { store, apiStore, iamStore, codeStore } = stores;
   const telemetry = createTelemetry({ config, stores, clock, onRecord: overrides.onRecord, log });
@@ -253,6 +254,11 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     onError: (e) => log("async events", e),
   });
   stopHooks.push(() => events.stop());
+  const mappings = createMappings({
+    ...{ config, database: stores.database, clock, ids, control, invoker: engine.invoker, queues: queues.service },
+    ...{ nodeId, announce: (uuid) => announce({ kind: "mappings", key: uuid }), log },
+  });
+  stopHooks.push(() => mappings.stop());
   const leader = cluster?.leader;
   const buses = createEventBuses({
     config,
@@ -334,6 +340,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
   const stacks = await createStacks({
     ...{ store: stores.stackStore, objects: stores.objectStore, control, apis: apiService, clock, ids, log },
     streams: streams.service,
+    mappings: mappings.service,
     ...{ region: config.region, accountId: config.accountId, clusterNodeId: cluster && nodeId },
     resources: { queues: queues.service, buses: buses.service, alarms: metrics.alarms, logStore: telemetry.logStore },
     ...{ apiUrl: () => stackApiUrl },
@@ -361,6 +368,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     ...queues.operations,
     ...streams.operations,
     ...deployments.operations,
+    ...mappings.operations,
   ];
   const api = createApiServer({
     operations,
@@ -382,25 +390,29 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
       apply: (change) =>
         change.kind === "streams"
           ? streams.service.reload(change.key)
-          : change.kind === "events"
-            ? buses.reload()
-            : change.kind === "function"
-              ? control.reload(change.key)
-              : change.kind === "iam"
-                ? iam.reload()
-                : apiService.reload(change.key, { remote: true }),
+          : change.kind === "mappings"
+            ? mappings.reload()
+            : change.kind === "events"
+              ? buses.reload()
+              : change.kind === "function"
+                ? control.reload(change.key)
+                : change.kind === "iam"
+                  ? iam.reload()
+                  : apiService.reload(change.key, { remote: true }),
       reloadAll: async () => {
         await control.reloadAll();
         await apiService.reload(undefined, { remote: true });
         await iam.reload();
         await buses.reload();
         await streams.service.reload();
+        await mappings.reload();
       },
       load,
     },
     { apiUrl, address: advertise },
   );
   await events.start();
+  await mappings.start();
   await metrics.startAlarms({
     // As CloudWatch does: the function is invoked asynchronously with the alarm's event.
     invokeFunction: (arn, payload) => {

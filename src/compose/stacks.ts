@@ -11,7 +11,7 @@ import type { ObjectStore } from "../ports/object-store.js";
 import type { StackStore } from "../ports/stack-store.js";
 import type { Clock } from "../shared/clock.js";
 import type { IdSource } from "../shared/ids.js";
-import { StackEngine } from "../stacks/index.js";
+import { StackEngine, type StackMappings } from "../stacks/index.js";
 import type { StreamService } from "../streams/index.js";
 import { stackServices, type StackServiceDeps } from "./stack-services.js";
 
@@ -22,6 +22,7 @@ export interface StacksDeps {
   readonly control: LambdaControlPlane;
   readonly apis: ApiService;
   readonly streams?: StreamService | undefined;
+  readonly mappings?: StackMappings | undefined;
   readonly clock: Clock;
   readonly ids: IdSource;
   readonly region: string;
@@ -41,7 +42,7 @@ export async function createStacks(
   const engine = new StackEngine({
     store: deps.store,
     services: {
-      ...{ lambda: deps.control, apis: deps.apis, streams: deps.streams },
+      ...{ lambda: deps.control, apis: deps.apis, streams: deps.streams, mappings: deps.mappings },
       ...{ ids: deps.ids, region: deps.region, accountId: deps.accountId },
       ...(deps.resources &&
         stackServices({

@@ -4,7 +4,14 @@ export type { BuildOptions, BuildResult } from "./build/build.js";
 export { BuildError } from "./build/build-error.js";
 export { StackEngine } from "./deploy/engine.js";
 export type { StackEngineOptions } from "./deploy/engine.js";
-export type { StackAlarms, StackBuses, StackLogs, StackQueues, StackServices } from "./deploy/handler.js";
+export type {
+  StackAlarms,
+  StackBuses,
+  StackLogs,
+  StackMappings,
+  StackQueues,
+  StackServices,
+} from "./deploy/handler.js";
 export type { ChangeSetInput, ParameterEntry } from "./deploy/change-sets.js";
 export { localArtifacts } from "./deploy/package-template.js";
 export { recordedOnly } from "./deploy/handlers.js";

@@ -43,8 +43,8 @@ const TYPES: readonly ResourceTypeInfo[] = [
     type: "AWS::Lambda::EventSourceMapping",
     ref: "mapping UUID",
     attributes: ["Id", "EventSourceMappingArn"],
-    status: "pending",
-    note: "event source mappings are not built yet",
+    status: "supported",
+    note: "queue sources; stream sources are refused until stream mappings are built",
   },
   {
     type: "AWS::Lambda::Url",

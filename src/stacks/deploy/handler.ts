@@ -11,12 +11,21 @@ import type { StreamService } from "../../streams/index.js";
  * through the platform's own services (never over HTTP to the node itself).
  */
 
+/** The event source mapping operations a deploy uses (inputs and outputs as the Lambda API's). */
+export interface StackMappings {
+  create(input: Record<string, unknown>): Promise<Record<string, unknown>>;
+  update(uuid: string, input: Record<string, unknown>): Promise<Record<string, unknown>>;
+  delete(uuid: string): Promise<Record<string, unknown>>;
+}
+
 /** The services resources are created through. */
 export interface StackServices {
   readonly lambda: LambdaControlPlane;
   readonly apis: ApiService;
   /** Kinesis (absent where a node serves none). */
   readonly streams?: StreamService | undefined;
+  /** Event source mappings (the Lambda API's mapping operations), when the node has them. */
+  readonly mappings?: StackMappings | undefined;
   readonly ids: IdSource;
   readonly region: string;
   readonly accountId: string;

@@ -1,0 +1,10 @@
+-- Lambda event source mappings: one row per mapping, its settings and state in the JSON body.
+-- A source and a function are joined by at most one mapping (ResourceConflictException).
+
+CREATE TABLE event_source_mappings (
+  uuid         TEXT NOT NULL PRIMARY KEY,
+  source_arn   TEXT NOT NULL,
+  function_arn TEXT NOT NULL,
+  body         TEXT NOT NULL,
+  UNIQUE (source_arn, function_arn)
+);

@@ -1,0 +1,63 @@
+/** What the event source mapping feature works with, as the Lambda API names it. */
+import type { MappingRecord } from "../ports/mapping-store.js";
+import type { InvokeService } from "../ports/invoke-service.js";
+import type { Clock } from "../shared/clock.js";
+
+export type Json = Record<string, unknown>;
+
+/** The function a mapping invokes, as the control plane resolves a FunctionName. */
+export interface MappedFunction {
+  readonly functionName: string;
+  readonly qualifier?: string | undefined;
+  /** Qualified when the FunctionName named a version or alias. */
+  readonly functionArn: string;
+  readonly timeoutSec: number;
+}
+
+/** The functions mappings invoke: looked up in the control plane's memory. */
+export interface MappingFunctions {
+  /** The function `name` (name, ARN or partial ARN, optionally qualified), or undefined when it does not exist. */
+  resolve(name: string): MappedFunction | undefined;
+  /** The function's reserved concurrency, or undefined when it has none. */
+  reservedConcurrency(functionName: string): number | undefined;
+}
+
+/** What a running mapping needs from the node. */
+export interface WorkerContext {
+  readonly clock: Clock;
+  readonly invoker: InvokeService;
+  readonly functions: MappingFunctions;
+  readonly region: string;
+  readonly log: (message: string, error?: unknown) => void;
+}
+
+/** A mapping consuming its source on this node. */
+export interface MappingWorker {
+  /** The mapping's settings or function changed (it stays enabled). */
+  update(mapping: MappingRecord): void;
+  /** Stops polling; resolves once no batch of this worker is being processed. */
+  stop(): Promise<void>;
+}
+
+/**
+ * A kind of event source (SQS now; Kinesis, DynamoDB streams later): how its settings are
+ * checked and shown, and how a mapping on it is consumed. The mapping service and runner know
+ * nothing else of a source.
+ */
+export interface EventSourceKind {
+  /** The ARN's service (`sqs`, `kinesis`, …). */
+  readonly service: string;
+  /**
+   * Checks the source-specific parameters of a create (`previous` undefined) or an update and
+   * returns the settings to store (defaults filled in). Throws AWS's errors.
+   */
+  settings(
+    arn: string,
+    input: Json,
+    o: { readonly previous?: Readonly<Record<string, unknown>> | undefined; readonly fn: MappedFunction },
+  ): Promise<Record<string, unknown>>;
+  /** The source-specific members of EventSourceMappingConfiguration. */
+  view(settings: Readonly<Record<string, unknown>>): Json;
+  /** Starts consuming an enabled mapping. */
+  start(mapping: MappingRecord, ctx: WorkerContext): MappingWorker;
+}
