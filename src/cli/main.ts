@@ -3,6 +3,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runBuildCommand } from "./build-command.js";
 import type { CliDeps } from "./deps.js";
+import { runDevCommand } from "./dev-command.js";
 import { runInvokeCommand } from "./invoke-command.js";
 import { runRuntimesCommand } from "./runtimes-command.js";
 import { runKeysCommand } from "./keys-command.js";
@@ -15,6 +16,7 @@ type Command = (args: string[], deps: CliDeps) => Promise<number>;
 
 const COMMANDS: Record<string, { run: Command; summary: string }> = {
   build: { run: runBuildCommand, summary: "build a SAM template's functions and layers (as sam build)" },
+  dev: { run: runDevCommand, summary: "develop a SAM app locally: deploy, serve, watch and reload (as sam local)" },
   invoke: { run: runInvokeCommand, summary: "run one invocation of a function from a code directory" },
   server: { run: runServerCommand, summary: "run a haneul node (Lambda API + gateway)" },
   runtimes: { run: runRuntimesCommand, summary: "list or install the Node.js majors functions run on" },
