@@ -7,3 +7,5 @@ export type { NameOf } from "./log-lines.js";
 export { ignoredPath, planReload } from "./watch-plan.js";
 export type { ReloadPlan, WatchedUnit } from "./watch-plan.js";
 export { TreeWatcher } from "./tree-watcher.js";
+export { COMMON_OPTIONS, generateEvent, SAMPLE_EVENTS } from "./sample-events.js";
+export type { EventType, EventValues } from "./sample-events.js";
