@@ -69,7 +69,13 @@ export async function runDevCommand(args: string[], deps: CliDeps): Promise<numb
     loop.onDeployed = published;
     writeFileSync(
       join(config.server.dataDir, DEV_STATE_FILE),
-      JSON.stringify({ pid: process.pid, apiUrl: node.apiUrl, rootUrl, stackName: config.stackName }),
+      JSON.stringify({
+        pid: process.pid,
+        apiUrl: node.apiUrl,
+        rootUrl,
+        stackName: config.stackName,
+        region: config.server.region,
+      }),
     );
     if (config.watch) {
       loop.start();

@@ -22,7 +22,10 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
     run: (a) => runGenerateEventCommand(a),
     summary: "print a sample event (apigateway, sqs, sns, kinesis, schedule, s3, eventbridge)",
   },
-  invoke: { run: runInvokeCommand, summary: "run one invocation of a function from a code directory" },
+  invoke: {
+    run: runInvokeCommand,
+    summary: "invoke a template's function by logical id, or a function from a code directory",
+  },
   server: { run: runServerCommand, summary: "run a haneul node (Lambda API + gateway)" },
   runtimes: { run: runRuntimesCommand, summary: "list or install the Node.js majors functions run on" },
   keys: { run: runKeysCommand, summary: "create, list and delete IAM users with access keys on a node" },

@@ -130,3 +130,76 @@ export function loadDevConfig(
 export function loadDevConfigFromProcess(argv: readonly string[]): DevConfig {
   return loadDevConfig(process.env, argv, { isTty: process.stdout.isTTY });
 }
+
+/** Options of `haneul invoke <LogicalId>` (a function of a template), validated and frozen. */
+export interface TemplateInvokeConfig {
+  readonly logicalId: string;
+  readonly templateFile: string;
+  readonly stackName: string;
+  /** The event file, `-` for stdin, or undefined for `{}`. */
+  readonly eventSource: string | undefined;
+  /** `.haneul/` next to the template: a running `haneul dev` leaves its address there. */
+  readonly devDataDir: string;
+  /** A temporary node's configuration (used when no `haneul dev` runs): data in `dataDir`, ports chosen by the OS. */
+  server(dataDir: string): ServerConfig;
+}
+
+/** Usage text of `haneul invoke <LogicalId>`. */
+export const TEMPLATE_INVOKE_USAGE = `usage: haneul invoke <LogicalId> [--event <file>|-] [--template <file>] [--stack-name <name>]
+
+Invokes a function of a SAM template by its logical id, as 'sam local invoke' does: through the
+'haneul dev' running for that template when there is one (its current code, warm instances),
+else on a temporary node that builds and deploys the template, invokes once and stops.
+The result is printed on stdout, the function's log on stderr; exit status 1 when it fails.
+'haneul generate-event' prints sample events.
+`;
+
+/** Reads `haneul invoke <LogicalId> …`; throws ConfigError with one clear line. */
+export function loadTemplateInvokeConfig(
+  env: Readonly<Record<string, string | undefined>>,
+  argv: readonly string[],
+  cwd = process.cwd(),
+): TemplateInvokeConfig {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      options: {
+        template: { type: "string", short: "t" },
+        event: { type: "string", short: "e" },
+        "stack-name": { type: "string" },
+        region: { type: "string" },
+      },
+      allowPositionals: true,
+    });
+  } catch (e) {
+    throw new ConfigError((e as Error).message);
+  }
+  const { values, positionals } = parsed;
+  const [logicalId, ...extra] = positionals;
+  if (logicalId === undefined || extra.length) throw new ConfigError("give one function's logical id");
+  const templateFile = resolve(cwd, values.template ?? defaultTemplate(cwd));
+  if (!existsSync(templateFile)) throw new ConfigError(`template not found: ${templateFile}`);
+  const stackName = values["stack-name"] ?? stackNameOf(dirname(templateFile));
+  const region = values.region;
+  return Object.freeze({
+    logicalId,
+    templateFile,
+    stackName,
+    eventSource: values.event,
+    devDataDir: join(dirname(templateFile), ".haneul"),
+    server: (dataDir: string) =>
+      loadServerConfig(
+        { ...env, HANEUL_DATA: undefined, HANEUL_API_PORT: undefined, HANEUL_GATEWAY_PORT: undefined },
+        ["--data", dataDir, "--api-port", "0", "--gateway-port", "0", "--store", "sqlite", "--quiet"].concat(
+          region ? ["--region", region] : [],
+        ),
+        cwd,
+      ),
+  });
+}
+
+/** `loadTemplateInvokeConfig` over this process's environment. */
+export function loadTemplateInvokeConfigFromProcess(argv: readonly string[]): TemplateInvokeConfig {
+  return loadTemplateInvokeConfig(process.env, argv);
+}

@@ -7,7 +7,8 @@
  * with file and line while the last good code keeps answering.
  */
 import assert from "node:assert/strict";
-import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { execFile, spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { promisify } from "node:util";
 import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -146,6 +147,20 @@ test("a template edit adds a route through a change set", async () => {
   assert.ok(deploy?.changes?.some((c) => c.action === "Add" && c.logicalId === "CounterFunctionTotalPermission"));
   const routes = lines.filter((l) => l.type === "routes").at(-1);
   assert.ok(routes?.apis?.[0]?.routes.some((r) => r.path === "/total"));
+});
+
+test("haneul invoke <LogicalId> goes through the running dev node: the warm counter goes on counting", async () => {
+  const run = promisify(execFile);
+  const event = await run(process.execPath, [CLI, "generate-event", "apigateway", "http-api-proxy", "--path", "total"]);
+  writeFileSync(join(app.path, "event.json"), event.stdout);
+  const before = JSON.parse((await get("/count")).body) as { calls: number };
+  const out = await run(process.execPath, [CLI, "invoke", "CounterFunction", "--event", "event.json"], {
+    cwd: app.path,
+  });
+  const result = JSON.parse(out.stdout) as { statusCode: number; body: string };
+  assert.equal(result.statusCode, 200);
+  assert.equal((JSON.parse(result.body) as { calls: number }).calls, before.calls + 1);
+  assert.match(out.stderr, /counter call/);
 });
 
 test("broken edits are shown with file and line and the last good code keeps answering", async () => {
