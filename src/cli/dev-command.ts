@@ -40,7 +40,13 @@ export async function runDevCommand(args: string[], deps: CliDeps): Promise<numb
   const tools = deps.devBuildTools();
   const stack = new DevStack(
     { apiUrl: node.apiUrl, region: config.server.region, credentials: node.accessKey },
-    { templateFile: config.templateFile, buildDir: config.buildDir, stackName: config.stackName, tools },
+    {
+      templateFile: config.templateFile,
+      buildDir: config.buildDir,
+      stackName: config.stackName,
+      tools,
+      envVarsFile: config.envVarsFile,
+    },
   );
   const root = new DevRootServer(node.gatewayUrl ?? "");
   const loop = new DevLoop({ config, stack, tools, out, clock: systemClock });

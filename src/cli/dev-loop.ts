@@ -44,6 +44,8 @@ export class DevLoop {
   /** Starts watching the template's directory and every code location outside it. */
   start(): void {
     this.#watcher.add(dirname(this.#o.config.templateFile));
+    const envFile = this.#o.config.envVarsFile;
+    if (envFile !== undefined) this.#watcher.add(dirname(envFile));
     this.#watchUnits();
   }
 
@@ -94,7 +96,9 @@ export class DevLoop {
   }
 
   async #reload(batch: readonly string[], firstAt: number): Promise<void> {
-    const plan = planReload(batch, { templateFile: this.#o.config.templateFile, units: this.#watched() });
+    const { templateFile, envVarsFile } = this.#o.config;
+    const alsoDeploy = envVarsFile === undefined ? [] : [envVarsFile];
+    const plan = planReload(batch, { templateFile, units: this.#watched(), alsoDeploy });
     if (!plan.deploy && plan.functions.length === 0) return;
     const { out } = this.#o;
     try {

@@ -28,7 +28,7 @@ import { readTemplate } from "../domain/template/read.js";
 import type { TemplateObject } from "../domain/template/values.js";
 import type { DevBuildTools } from "../ports/build-tools.js";
 import { buildUnits, localArtifacts, runBuild, zipArtifact, type BuildUnit } from "../stacks/index.js";
-import { devApis, type DevApi, type StackResource } from "../dev/index.js";
+import { applyEnvVars, devApis, parseEnvVars, type DevApi, type StackResource } from "../dev/index.js";
 import { findStack, waitForStack } from "./stack-clients.js";
 
 const BUCKET = "haneul-dev-artifacts";
@@ -45,19 +45,26 @@ export interface DevNodeAccess {
   readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
 }
 
+/** What a DevStack deploys. */
+export interface DevStackOptions {
+  readonly templateFile: string;
+  readonly buildDir: string;
+  readonly stackName: string;
+  readonly tools: DevBuildTools;
+  /** `--env-vars`: read again at each deploy. */
+  readonly envVarsFile?: string | undefined;
+}
+
 export class DevStack {
   readonly #cfn: CloudFormationClient;
   readonly #s3: S3Client;
   readonly #lambda: LambdaClient;
-  readonly #o: { templateFile: string; buildDir: string; stackName: string; tools: DevBuildTools };
+  readonly #o: DevStackOptions;
   #resources: readonly StackResource[] = [];
   #body: TemplateObject = {};
   #units: readonly BuildUnit[] = [];
 
-  constructor(
-    node: DevNodeAccess,
-    o: { templateFile: string; buildDir: string; stackName: string; tools: DevBuildTools },
-  ) {
+  constructor(node: DevNodeAccess, o: DevStackOptions) {
     const common = { region: node.region, endpoint: node.apiUrl, credentials: node.credentials, maxAttempts: 1 };
     this.#cfn = new CloudFormationClient(common);
     this.#s3 = new S3Client({ ...common, forcePathStyle: true });
@@ -112,7 +119,9 @@ export class DevStack {
     if (!this.#resources.length) this.#units = buildUnits(source);
     await this.build();
     const builtFile = join(this.#o.buildDir, "template.yaml");
-    const built = readTemplate(readFileSync(builtFile, "utf8"), builtFile).body;
+    let built = readTemplate(readFileSync(builtFile, "utf8"), builtFile).body;
+    const envFile = this.#o.envVarsFile;
+    if (envFile !== undefined) built = applyEnvVars(built, parseEnvVars(readFileSync(envFile, "utf8"), envFile));
     const artifacts = localArtifacts(built, this.#o.buildDir);
     if (artifacts.length) await this.#ensureBucket();
     for (const a of artifacts) {

@@ -25,6 +25,8 @@ export interface DevConfig {
   readonly settleMs: number;
   /** Don't watch: build, deploy and serve only. */
   readonly watch: boolean;
+  /** Environment overrides in `sam local`'s --env-vars format (absolute path). */
+  readonly envVarsFile?: string | undefined;
 }
 
 /** Usage text of `haneul dev`. */
@@ -43,6 +45,8 @@ options:
   --host <addr>         interface both listen on (default 127.0.0.1)
   --stack-name <name>   the stack (default: the template directory's name)
   --no-watch            build, deploy and serve, without watching files
+  --env-vars <file>     environment overrides as sam local reads them: {"Parameters": {…},
+                        "<LogicalId>": {…}}; only variables the template declares (watched too)
   --json                one JSON object per line (invocations, reloads) for machines
   --region <name>       the node's region (default us-east-1)
 `;
@@ -83,6 +87,7 @@ export function loadDevConfig(
         json: { type: "boolean" },
         region: { type: "string" },
         "settle-ms": { type: "string" },
+        "env-vars": { type: "string" },
       },
       allowPositionals: true,
     });
@@ -90,6 +95,9 @@ export function loadDevConfig(
     throw new ConfigError((e as Error).message);
   }
   const { values, positionals } = parsed;
+  const envVarsFile = values["env-vars"] === undefined ? undefined : resolve(cwd, values["env-vars"]);
+  if (envVarsFile !== undefined && !existsSync(envVarsFile))
+    throw new ConfigError(`--env-vars: no such file: ${envVarsFile}`);
   if (positionals.length > 1) throw new ConfigError(`one template at most, not ${positionals.join(" ")}`);
   const templateFile = resolve(cwd, values.template ?? positionals[0] ?? defaultTemplate(cwd));
   if (!existsSync(templateFile)) throw new ConfigError(`template not found: ${templateFile}`);
@@ -123,6 +131,7 @@ export function loadDevConfig(
     color: (o.isTty ?? false) && !env["NO_COLOR"],
     settleMs: number("settle-ms", values["settle-ms"], 10),
     watch: !(values["no-watch"] ?? false),
+    envVarsFile,
   });
 }
 

@@ -9,3 +9,5 @@ export type { ReloadPlan, WatchedUnit } from "./watch-plan.js";
 export { TreeWatcher } from "./tree-watcher.js";
 export { COMMON_OPTIONS, generateEvent, SAMPLE_EVENTS } from "./sample-events.js";
 export type { EventType, EventValues } from "./sample-events.js";
+export { applyEnvVars, parseEnvVars } from "./env-vars.js";
+export type { EnvOverrides } from "./env-vars.js";

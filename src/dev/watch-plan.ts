@@ -40,13 +40,13 @@ export function ignoredPath(root: string, file: string): boolean {
 /** The plan for `changed` (absolute paths). */
 export function planReload(
   changed: Iterable<string>,
-  o: { templateFile: string; units: readonly WatchedUnit[] },
+  o: { templateFile: string; units: readonly WatchedUnit[]; alsoDeploy?: readonly string[] },
 ): ReloadPlan {
   let deploy = false;
   const functions = new Set<string>();
   const files: string[] = [];
   for (const file of changed) {
-    if (file === o.templateFile) {
+    if (file === o.templateFile || o.alsoDeploy?.includes(file)) {
       deploy = true;
       continue;
     }
