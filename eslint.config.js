@@ -25,6 +25,7 @@ const FEATURES = [
   "streams",
   "deployments",
   "mappings",
+  "dev",
 ];
 const BASE = ["shared", "domain", "ports"];
 /** @type {Record<string, { may: string[]; features?: boolean }>} */

@@ -6,6 +6,7 @@ import { hostname } from "node:os";
 import { join } from "node:path";
 import { EsbuildBundler } from "./adapters/build/esbuild-bundler.js";
 import { NpmInstaller } from "./adapters/build/npm-installer.js";
+import { devBuildTools } from "./compose/dev-tools.js";
 import { lockDataDir } from "./adapters/sqlite/data-dir-lock.js";
 import { createApiGatewayOperations } from "./api/apigateway/index.js";
 import { clusterNodeSecret, loadNodeCredentials, loadNodeSecret, nodeSecretFile } from "./api/credentials.js";
@@ -51,6 +52,7 @@ export function main(argv: string[]): Promise<number> {
     invokeOnce,
     nodeRuntimes: nodeRuntimesAt,
     buildTools: { installer: new NpmInstaller(), bundler: new EsbuildBundler() },
+    devBuildTools: () => devBuildTools(new NpmInstaller()),
   });
 }
 

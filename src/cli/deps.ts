@@ -4,7 +4,7 @@ import type { NodeRuntimes } from "../ports/node-runtimes.js";
 import type { FunctionSpec } from "../domain/function-spec.js";
 import type { InvocationRecord, InvokeResult } from "../domain/invocation.js";
 import type { AccessLogRecord } from "../gateway/index.js";
-import type { BuildTools } from "../ports/build-tools.js";
+import type { BuildTools, DevBuildTools } from "../ports/build-tools.js";
 
 /** One access key pair. */
 export interface AccessKeyPair {
@@ -63,4 +63,6 @@ export interface CliDeps {
   nodeRuntimes(settings: RuntimesSettings): NodeRuntimes;
   /** npm and esbuild, for `haneul build`. */
   readonly buildTools: BuildTools;
+  /** Build tools kept between builds (incremental esbuild, a syntax checker), for `haneul dev`. */
+  devBuildTools(): DevBuildTools;
 }

@@ -5,6 +5,7 @@ import type { InvokeResult } from "../domain/invocation.js";
 import { invocationLogLines } from "../domain/log-lines.js";
 import { isPlatformError } from "../shared/errors.js";
 import type { CliDeps } from "./deps.js";
+import { runTemplateInvoke } from "./template-invoke.js";
 
 async function readEvent(source: string | undefined): Promise<Buffer> {
   if (source === undefined) return Buffer.from("{}");
@@ -44,6 +45,8 @@ function specFrom(o: InvokeCommandOptions): FunctionSpec {
 
 /** `haneul invoke`: one invocation; result on stdout, logs on stderr, exit 1 on a function error. */
 export async function runInvokeCommand(args: string[], deps: CliDeps): Promise<number> {
+  // `haneul invoke <LogicalId> …`: a function of a template rather than a code directory.
+  if (args[0] !== undefined && !args[0].startsWith("-")) return runTemplateInvoke(args, deps);
   let options: InvokeCommandOptions;
   try {
     options = parseInvokeOptions(args);

@@ -3,6 +3,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runBuildCommand } from "./build-command.js";
 import type { CliDeps } from "./deps.js";
+import { runDevCommand } from "./dev-command.js";
+import { runGenerateEventCommand } from "./generate-event-command.js";
 import { runInvokeCommand } from "./invoke-command.js";
 import { runRuntimesCommand } from "./runtimes-command.js";
 import { runKeysCommand } from "./keys-command.js";
@@ -16,7 +18,15 @@ type Command = (args: string[], deps: CliDeps) => Promise<number>;
 
 const COMMANDS: Record<string, { run: Command; summary: string }> = {
   build: { run: runBuildCommand, summary: "build a SAM template's functions and layers (as sam build)" },
-  invoke: { run: runInvokeCommand, summary: "run one invocation of a function from a code directory" },
+  dev: { run: runDevCommand, summary: "develop a SAM app locally: deploy, serve, watch and reload (as sam local)" },
+  "generate-event": {
+    run: (a) => runGenerateEventCommand(a),
+    summary: "print a sample event (apigateway, sqs, sns, kinesis, schedule, s3, eventbridge)",
+  },
+  invoke: {
+    run: runInvokeCommand,
+    summary: "invoke a template's function by logical id, or a function from a code directory",
+  },
   server: { run: runServerCommand, summary: "run a haneul node (Lambda API + gateway)" },
   runtimes: { run: runRuntimesCommand, summary: "list or install the Node.js majors functions run on" },
   keys: { run: runKeysCommand, summary: "create, list and delete IAM users with access keys on a node" },

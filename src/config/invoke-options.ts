@@ -25,6 +25,7 @@ export interface InvokeCommandOptions {
 }
 
 export const INVOKE_USAGE = `usage: haneul invoke --code <dir> --handler <file.export> [options]
+       haneul invoke <LogicalId> [--event <file>] [--template <file>]   (a function of a SAM template)
 
 Runs one invocation of a function, like 'sam local invoke' without Docker.
 The result is printed on stdout, the function's logs on stderr; the exit status

@@ -42,3 +42,16 @@ export interface BuildTools {
   readonly installer: PackageInstaller;
   readonly bundler: Bundler;
 }
+
+/** Checks a JavaScript file's syntax without running it. */
+export interface SyntaxChecker {
+  /** The first syntax error as `file:line:column: message`, or undefined when the file parses. */
+  check(file: string): Promise<string | undefined>;
+}
+
+/** Tools kept between the builds of `haneul dev`: esbuild contexts reused, so that a rebuild is incremental. */
+export interface DevBuildTools extends BuildTools {
+  readonly checker: SyntaxChecker;
+  /** Releases the bundler's contexts. */
+  dispose(): Promise<void>;
+}

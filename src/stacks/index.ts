@@ -15,3 +15,6 @@ export type {
 export type { ChangeSetInput, ParameterEntry } from "./deploy/change-sets.js";
 export { localArtifacts } from "./deploy/package-template.js";
 export { recordedOnly } from "./deploy/handlers.js";
+export { buildUnits } from "./build/units.js";
+export type { BuildUnit } from "./build/units.js";
+export { zipArtifact } from "./deploy/package-template.js";

@@ -1,0 +1,116 @@
+/** `haneul dev`: a node in this process, the template deployed and watched, the APIs served, a live log. */
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { DEV_USAGE, loadDevConfigFromProcess, type DevConfig } from "../config/dev-config.js";
+import { ConfigError } from "../config/server-config.js";
+import { DevRootServer } from "../dev/index.js";
+import { systemClock } from "../shared/clock.js";
+import type { CliDeps, RunningNode } from "./deps.js";
+import { DevLoop } from "./dev-loop.js";
+import { DevOutput } from "./dev-output.js";
+import { DevStack } from "./dev-stack.js";
+
+/** The file a running `haneul dev` leaves in its data directory, for `haneul invoke` to find the node. */
+export const DEV_STATE_FILE = "dev.json";
+
+/** `haneul dev`: runs until SIGINT or SIGTERM; resolves to the exit status. */
+export async function runDevCommand(args: string[], deps: CliDeps): Promise<number> {
+  if (args.includes("--help") || args.includes("-h")) {
+    process.stdout.write(DEV_USAGE);
+    return 0;
+  }
+  let config: DevConfig;
+  try {
+    config = loadDevConfigFromProcess(args);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    process.stderr.write(`haneul dev: ${e.message}\n\n${DEV_USAGE}`);
+    return 2;
+  }
+  mkdirSync(config.server.dataDir, { recursive: true });
+  const out = new DevOutput(config);
+  const stopSignal = nextSignal();
+  let node: RunningNode;
+  try {
+    node = await deps.startNode(config.server, { onRecord: (r) => out.record(r) });
+  } catch (e) {
+    process.stderr.write(`haneul dev: cannot start: ${(e as Error).message}\n`);
+    return 1;
+  }
+  const tools = deps.devBuildTools();
+  const stack = new DevStack(
+    { apiUrl: node.apiUrl, region: config.server.region, credentials: node.accessKey },
+    {
+      templateFile: config.templateFile,
+      buildDir: config.buildDir,
+      stackName: config.stackName,
+      tools,
+      envVarsFile: config.envVarsFile,
+    },
+  );
+  const root = new DevRootServer(node.gatewayUrl ?? "");
+  const loop = new DevLoop({ config, stack, tools, out, clock: systemClock });
+  try {
+    const rootUrl = await root.listen(config.port, config.host);
+    const published = () => {
+      root.setApis(stack.apis());
+      const names = new Map(stack.resources.map((r) => [r.physicalId, r.logicalId]));
+      out.nameOf = (name) => names.get(name) ?? name;
+      out.routes(stack.apis(), rootUrl);
+    };
+    out.info(
+      [
+        `haneul dev: ${config.templateFile} as stack ${config.stackName}`,
+        `  APIs         ${rootUrl}  (Ctrl+C to stop)`,
+        `  Lambda API   ${node.apiUrl}   (region ${config.server.region})`,
+        `  Data         ${config.server.dataDir}`,
+      ].join("\n"),
+    );
+    const started = systemClock.monotonicNow();
+    const first = await stack.deploy().catch((e: unknown) => ({ ok: false as const, reason: out.describe(e) }));
+    if (first.ok) {
+      out.deployed(first.changes, systemClock.monotonicNow() - started);
+      published();
+    } else out.reloadFailed("template", `${first.reason}\n(fix it and save: the template is deployed again)`);
+    loop.onDeployed = published;
+    writeFileSync(
+      join(config.server.dataDir, DEV_STATE_FILE),
+      JSON.stringify({
+        pid: process.pid,
+        apiUrl: node.apiUrl,
+        rootUrl,
+        stackName: config.stackName,
+        region: config.server.region,
+      }),
+    );
+    if (config.watch) {
+      loop.start();
+      out.info(`Watching ${config.templateFile} and the code it names.`);
+    }
+    const signal = await stopSignal;
+    out.info(`\nhaneul dev: ${signal} received, stopping`);
+    return 0;
+  } catch (e) {
+    process.stderr.write(`haneul dev: ${(e as Error).message}\n`);
+    return 1;
+  } finally {
+    await loop.stop();
+    await root.close();
+    stack.destroy();
+    await tools.dispose();
+    await node.stop();
+    rmSync(join(config.server.dataDir, DEV_STATE_FILE), { force: true });
+  }
+}
+
+function nextSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const on = (signal: NodeJS.Signals): void => {
+      process.off("SIGINT", on);
+      process.off("SIGTERM", on);
+      resolve(signal);
+    };
+    process.on("SIGINT", on);
+    process.on("SIGTERM", on);
+  });
+}
