@@ -87,6 +87,8 @@ export const ERROR_TABLE = {
   ERR_SQS_PURGE_IN_PROGRESS: { type: "PurgeQueueInProgress", status: 403 },
   ERR_SQS_UNSUPPORTED_OPERATION: { type: "UnsupportedOperation", status: 400 },
   ERR_SQS_INVALID_ACTION: { type: "InvalidAction", status: 400 },
+  ERR_LOGS_MALFORMED_QUERY: { type: "MalformedQueryException", status: 400 },
+  ERR_LOGS_LIMIT_EXCEEDED: { type: "LimitExceededException", status: 400 },
 } as const satisfies Record<string, { type: string; status: number }>;
 
 /** A stable platform error code. */

@@ -16,6 +16,8 @@ const REPORT_FIELDS: ReadonlyArray<[RegExp, string, number]> = [
   [/Init Duration: ([\d.]+) ms/, "@initDuration", 1],
 ];
 
+const LAMBDA_TEXT_JSON = /^\d{4}-\d\d-\d\dT[\d:.]+Z\t[^\t]*\t[A-Z]+\t(\{.*\})\s*$/s;
+
 function flatten(value: unknown, prefix: string, out: Map<string, Value>): void {
   if (value !== null && typeof value === "object") {
     for (const [k, v] of Object.entries(value)) flatten(v, prefix ? `${prefix}.${k}` : k, out);
@@ -41,9 +43,12 @@ export function discoverFields(message: string): Map<string, Value> {
   } else if (head === "START R" || head.startsWith("END R")) {
     out.set("@type", head === "START R" ? "START" : "END");
     out.set("@requestId", /RequestId: (\S+)/.exec(message)?.[1]);
-  } else if (message.charCodeAt(0) === 123 /* { */) {
+  } else {
+    // A JSON object, alone or after the runtime's `<time>\t<request id>\t<LEVEL>\t` prefix.
+    const json = message.charCodeAt(0) === 123 /* { */ ? message : LAMBDA_TEXT_JSON.exec(message)?.[1];
+    if (json === undefined) return out;
     try {
-      flatten(JSON.parse(message), "", out);
+      flatten(JSON.parse(json), "", out);
     } catch {
       // Not JSON after all: nothing to discover.
     }
