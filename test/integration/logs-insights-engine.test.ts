@@ -87,7 +87,7 @@ function suite(name: string, open: () => Promise<LogStore>): void {
       assert.ok(statistics.recordsScanned < COUNT, String(statistics.recordsScanned));
     });
 
-    test("the registry: a query stopped before its scan never runs; one left alone completes", async () => {
+    test("the registry: a query stopped before its scan never runs; one left alone completes; 30 at once at most", async () => {
       const queries = new InsightsQueries();
       const ctx = { store, clock: new ManualClock(T0), groupArn: (n: string) => n, queries };
       const q = {
@@ -100,6 +100,13 @@ function suite(name: string, open: () => Promise<LogStore>): void {
       const stopped = queries.start(ctx, q);
       queries.get(stopped).status = "Cancelled";
       const done = queries.start(ctx, q);
+      // One scheduled (the other stopped); 29 more reach the quota of 30, the 31st is refused as AWS refuses it.
+      const more = Array.from({ length: 29 }, () => queries.start(ctx, q));
+      assert.throws(() => queries.start(ctx, q), {
+        code: "ERR_LOGS_LIMIT_EXCEEDED",
+        message: "Account maximum query concurrency limit of [30] reached.",
+      });
+      for (const id of more) queries.get(id).status = "Cancelled";
       await Promise.all(queries.running);
       assert.equal(queries.get(stopped).statistics.recordsScanned, 0);
       assert.equal(queries.get(done).status, "Complete");

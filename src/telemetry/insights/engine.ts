@@ -137,7 +137,8 @@ export async function runQuery(query: Query, o: RunOptions): Promise<ResultRow[]
     while (wanted && !o.stopped?.()) {
       const chunk = await o.store.readEvents({
         groupName,
-        startTime: o.startTime,
+        // From the cursor's time on: the cursor alone may not narrow the store's index range.
+        startTime: after ? Math.max(o.startTime, after.timestamp) : o.startTime,
         endTime: o.endTime + 1,
         after,
         limit: CHUNK,

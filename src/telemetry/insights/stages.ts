@@ -112,6 +112,10 @@ export class CountStage implements Stage {
   }
 }
 
+/** A group key part: cheap for instants (bin), distinct across types. */
+const keyOf = (v: Value): string =>
+  v instanceof Date ? `t${v.getTime()}` : v === undefined ? "u" : `${typeof v}${String(v)}`;
+
 interface Group {
   readonly keys: Value[];
   readonly aggs: Aggregator[];
@@ -125,7 +129,7 @@ export class StatsStage implements Stage {
   ) {}
   push(row: Row): boolean {
     const keys = this.s.by.map((b) => evaluate(row, b.expr));
-    const key = keys.length === 0 ? "" : JSON.stringify(keys.map(show));
+    const key = keys.length === 0 ? "" : keys.map(keyOf).join("\u0001");
     let g = this.groups.get(key);
     if (!g) {
       g = {
