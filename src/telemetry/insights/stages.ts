@@ -177,7 +177,14 @@ export class SortStage implements Stage {
   ) {}
   private readonly order = (a: { keys: Value[] }, b: { keys: Value[] }): number => {
     for (let i = 0; i < this.keys.length; i++) {
-      const c = compareValues(a.keys[i], b.keys[i]);
+      const x = a.keys[i];
+      const y = b.keys[i];
+      // Rows without the field come last either way.
+      if (x === undefined || y === undefined) {
+        if (x !== y) return x === undefined ? 1 : -1;
+        continue;
+      }
+      const c = compareValues(x, y);
       if (c !== 0) return (this.keys[i] as SortKey).desc ? -c : c;
     }
     return 0;

@@ -33,7 +33,7 @@ export function compareValues(a: Value, b: Value): number {
   if (a === undefined || b === undefined) return a === b ? 0 : a === undefined ? 1 : -1;
   const x = toNumber(a);
   const y = toNumber(b);
-  if (!Number.isNaN(x) && !Number.isNaN(y) && typeof a !== "string" && typeof b !== "string") return x - y;
+  // Numeric strings compare as numbers: parsed fields are strings (`amount` from `parse`).
   if (!Number.isNaN(x) && !Number.isNaN(y)) return x - y;
   const s = String(show(a));
   const t = String(show(b));
