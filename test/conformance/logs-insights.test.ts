@@ -210,6 +210,12 @@ describe("Logs Insights", { concurrency: false }, () => {
       .send(new StartQueryCommand({ logGroupName: "/aws/lambda/nope", queryString: "fields @message", ...window() }))
       .catch((x: unknown) => x as Error);
     assert.equal((missing as Error).name, "ResourceNotFoundException");
+    const ppl = await logs
+      .send(
+        new StartQueryCommand({ logGroupName: GROUP, queryLanguage: "PPL", queryString: "source = x", ...window() }),
+      )
+      .catch((x: unknown) => x as Error);
+    assert.equal((ppl as Error).name, "InvalidParameterException");
   });
 
   test("StopQuery on a finished query answers false; DescribeQueries lists queries newest first", async () => {

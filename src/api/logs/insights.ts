@@ -140,6 +140,9 @@ function seconds(input: Input, name: string): number {
 /** StartQuery. */
 export async function startQuery(ctx: LogsContext, input: Input): Promise<object> {
   const queryString = str(input, "queryString", { required: true, max: 10_000 }) as string;
+  const language = str(input, "queryLanguage");
+  // Only Logs Insights QL is understood; OpenSearch PPL and SQL are refused rather than misread.
+  if (language !== undefined && language !== "CWLI") throw invalid(`Query language ${language} is not supported.`);
   const startTime = seconds(input, "startTime");
   const endTime = seconds(input, "endTime");
   if (endTime < startTime) throw invalid("End time should not be before the start time");
