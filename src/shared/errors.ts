@@ -139,6 +139,8 @@ export const ERROR_TABLE = {
   ERR_CODEDEPLOY_INVALID_NEXT_TOKEN: { type: "InvalidNextTokenException", status: 400 },
   ERR_CODEDEPLOY_UNKNOWN_OPERATION: { type: "UnknownOperationException", status: 400 },
   ERR_CODEDEPLOY_SERIALIZATION: { type: "SerializationException", status: 400 },
+  ERR_LOGS_MALFORMED_QUERY: { type: "MalformedQueryException", status: 400 },
+  ERR_LOGS_LIMIT_EXCEEDED: { type: "LimitExceededException", status: 400 },
 } as const satisfies Record<string, { type: string; status: number }>;
 
 /** A stable platform error code. */

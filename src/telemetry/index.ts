@@ -3,3 +3,4 @@ export { LogWriter, type LogWriterOptions } from "./log-writer.js";
 export { RetentionSweeper } from "./retention.js";
 export { functionLogGroup, invocationEvents, streamNameFor } from "./log-events.js";
 export { FilterPatternError, parseFilterPattern, type MessageMatcher } from "./filter-pattern.js";
+export * as insights from "./insights/index.js";

@@ -1,5 +1,6 @@
 import type { LogStore } from "../../ports/log-store.js";
 import type { Clock } from "../../shared/clock.js";
+import type { InsightsQueries } from "./insights.js";
 
 /** What the Logs API's handlers work with. */
 export interface LogsContext {
@@ -7,4 +8,6 @@ export interface LogsContext {
   readonly clock: Clock;
   /** `arn:aws:logs:<region>:<account>:log-group:<name>` */
   readonly groupArn: (name: string) => string;
+  /** The node's Logs Insights queries. */
+  readonly queries: InsightsQueries;
 }

@@ -10,6 +10,7 @@ import type { AccessSpec, ApiRequest, ApiResponse, Operation } from "../types.js
 import type { LogsContext } from "./context.js";
 import { filterLogEvents, getLogEvents, putLogEvents } from "./events.js";
 import * as g from "./groups.js";
+import { describeQueries, getQueryResults, InsightsQueries, startQuery, stopQuery } from "./insights.js";
 import { inputOf, jsonError, jsonResponse, targetOf, type Input } from "./wire.js";
 
 type Handler = (ctx: LogsContext, input: Input) => Promise<object>;
@@ -33,6 +34,10 @@ const HANDLERS: Readonly<Record<string, { run: Handler; resource: "group" | "str
   TagResource: { run: g.tagGroup(true), resource: "group" },
   UntagResource: { run: g.untagGroup(true), resource: "group" },
   ListTagsForResource: { run: g.listTags(true), resource: "group" },
+  StartQuery: { run: startQuery, resource: "all" },
+  GetQueryResults: { run: getQueryResults, resource: "all" },
+  StopQuery: { run: stopQuery, resource: "all" },
+  DescribeQueries: { run: describeQueries, resource: "all" },
 };
 
 /** What the Logs API needs. */
@@ -72,6 +77,7 @@ export function createLogsOperations(deps: LogsApiDeps): Operation[] {
     store: deps.store,
     clock: deps.clock,
     groupArn: (name) => `arn:aws:logs:${deps.region}:${deps.accountId}:log-group:${name}`,
+    queries: new InsightsQueries(),
   };
   return [
     {

@@ -38,11 +38,15 @@ export function jsonResponse(body: object): ApiResponse {
 }
 
 /** awsJson's error shape. */
-export function jsonError(e: { awsType: string; status: number; message: string }, requestId: string): ApiResponse {
+export function jsonError(
+  e: { awsType: string; status: number; message: string; fields?: Readonly<Record<string, unknown>> },
+  requestId: string,
+): ApiResponse {
   return {
     status: e.status,
     headers: { "Content-Type": CONTENT_TYPE, "x-amzn-ErrorType": e.awsType, "x-amzn-RequestId": requestId },
-    body: JSON.stringify({ __type: e.awsType, message: e.message }),
+    // Extra members (MalformedQueryException's queryCompileError) go beside the message.
+    body: JSON.stringify({ __type: e.awsType, message: e.message, ...e.fields }),
   };
 }
 
