@@ -10,6 +10,7 @@ import {
   APIGatewayClient,
   CreateModelCommand,
   DeleteModelCommand,
+  GetExportCommand,
   GetModelsCommand,
   GetRequestValidatorsCommand,
   ImportRestApiCommand,
@@ -235,5 +236,27 @@ describe("request validators and models (AWS CLI v2, SDK v3)", () => {
     const get = await gatewayCall(s.gatewayPort, apiId, { path: "/prod/pets" });
     assert.deepEqual(JSON.parse(get.body), { message: "Missing required request parameters: [tag]" });
     assert.equal((await gatewayCall(s.gatewayPort, apiId, { path: "/prod/pets?tag=a" })).status, 200);
+
+    // The export carries the validators and models; imported again, it validates the same way.
+    const exported = await sdk.send(
+      new GetExportCommand({
+        restApiId: apiId,
+        stageName: "prod",
+        exportType: "oas30",
+        parameters: { extensions: "apigateway" },
+      }),
+    );
+    const again = await sdk.send(new ImportRestApiCommand({ body: exported.body }));
+    const againId = again.id ?? "";
+    await apigateway(s, "create-deployment", "--rest-api-id", againId, "--stage-name", "prod");
+    const post2 = await gatewayCall(s.gatewayPort, againId, {
+      method: "POST",
+      path: "/prod/pets",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
+    assert.deepEqual(JSON.parse(post2.body), { message: "Invalid request body" });
+    const get2 = await gatewayCall(s.gatewayPort, againId, { path: "/prod/pets" });
+    assert.deepEqual(JSON.parse(get2.body), { message: "Missing required request parameters: [tag]" });
   });
 });

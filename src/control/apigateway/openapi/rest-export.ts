@@ -58,16 +58,49 @@ export async function exportRestApi(ctx: ApiGatewayContext, request: RestExportR
       : { swagger: "2.0", info, host, basePath: `/${request.stageName}`, schemes: ["https"] };
   const schemes = securitySchemes(model, shape);
   const doc: Obj = { ...head, paths: paths(model, shape) };
-  if (Object.keys(schemes).length > 0) {
-    if (shape.version === 3) doc.components = { securitySchemes: schemes };
-    else doc.securityDefinitions = schemes;
+  const schemas = exportedModels(model, shape);
+  if (shape.version === 3) {
+    const components: Obj = {};
+    if (Object.keys(schemas).length > 0) components.schemas = schemas;
+    if (Object.keys(schemes).length > 0) components.securitySchemes = schemes;
+    if (Object.keys(components).length > 0) doc.components = components;
+  } else {
+    if (Object.keys(schemas).length > 0) doc.definitions = schemas;
+    if (Object.keys(schemes).length > 0) doc.securityDefinitions = schemes;
   }
   if (shape.integrations) Object.assign(doc, apiExtensions(model));
   return doc;
 }
 
+/** The API's models as schemas, their references to other models as `#/…` references again. */
+function exportedModels(model: ApiModel, shape: Shape): Obj {
+  const prefix = `https://apigateway.amazonaws.com/restapis/${model.api.apiId}/models/`;
+  const local = shape.version === 3 ? "#/components/schemas/" : "#/definitions/";
+  const out: Obj = {};
+  for (const m of Object.values(model.api.models ?? {})) {
+    const text = (m.schema ?? "{}").split(JSON.stringify(prefix).slice(1, -1)).join(local);
+    try {
+      out[m.name] = JSON.parse(text) as unknown;
+    } catch {
+      out[m.name] = {};
+    }
+  }
+  return out;
+}
+
+const validatorName = (v: { id: string; name: string }) => v.name || v.id;
+
 function apiExtensions(model: ApiModel): Obj {
   const out: Obj = {};
+  const validators = Object.values(model.api.requestValidators ?? {});
+  if (validators.length > 0) {
+    out["x-amazon-apigateway-request-validators"] = Object.fromEntries(
+      validators.map((v) => [
+        validatorName(v),
+        { validateRequestBody: v.validateRequestBody, validateRequestParameters: v.validateRequestParameters },
+      ]),
+    );
+  }
   if (model.api.binaryMediaTypes.length > 0) out["x-amazon-apigateway-binary-media-types"] = model.api.binaryMediaTypes;
   if (model.api.gatewayResponses && Object.keys(model.api.gatewayResponses).length > 0) {
     out["x-amazon-apigateway-gateway-responses"] = model.api.gatewayResponses;
@@ -84,7 +117,7 @@ function paths(model: ApiModel, shape: Shape): Obj {
     const item: Obj = {};
     for (const m of methods) {
       const key = m.httpMethod === "ANY" ? "x-amazon-apigateway-any-method" : m.httpMethod.toLowerCase();
-      item[key] = operation(m, model.authorizers, shape);
+      item[key] = operation(m, model, shape);
     }
     out[resource.path] = item;
   }
@@ -93,7 +126,7 @@ function paths(model: ApiModel, shape: Shape): Obj {
 
 const IN: Readonly<Record<string, string>> = { path: "path", querystring: "query", header: "header" };
 
-function operation(m: MethodRecord, authorizers: readonly AuthorizerRecord[], shape: Shape): Obj {
+function operation(m: MethodRecord, model: ApiModel, shape: Shape): Obj {
   const op: Obj = {};
   if (m.operationName !== undefined) op.operationId = m.operationName;
   const parameters = Object.entries(m.requestParameters ?? {}).flatMap(([name, required]) => {
@@ -103,9 +136,23 @@ function operation(m: MethodRecord, authorizers: readonly AuthorizerRecord[], sh
     const p: Obj = { name: rest.join("."), in: location, required: location === "path" || required };
     return [shape.version === 3 ? { ...p, schema: { type: "string" } } : { ...p, type: "string" }];
   });
+  const local = shape.version === 3 ? "#/components/schemas/" : "#/definitions/";
+  const bodies = Object.entries(m.requestModels ?? {});
+  if (shape.version === 2 && bodies[0]) {
+    const [, name] = bodies[0];
+    parameters.push({ in: "body", name, required: true, schema: { $ref: `${local}${name}` } });
+  }
+  if (shape.version === 3 && bodies.length > 0) {
+    op.requestBody = {
+      content: Object.fromEntries(bodies.map(([ct, name]) => [ct, { schema: { $ref: `${local}${name}` } }])),
+      required: true,
+    };
+  }
   if (parameters.length > 0) op.parameters = parameters;
   op.responses = responses(m);
-  const security = methodSecurity(m, authorizers);
+  const validator = m.requestValidatorId ? model.api.requestValidators?.[m.requestValidatorId] : undefined;
+  if (shape.integrations && validator) op["x-amazon-apigateway-request-validator"] = validatorName(validator);
+  const security = methodSecurity(m, model.authorizers);
   if (security) op.security = [security];
   if (shape.integrations && m.integration) op["x-amazon-apigateway-integration"] = integration(m.integration);
   return op;
