@@ -5,6 +5,7 @@
  */
 import { metricAlarmInput } from "../api/cloudwatch/alarm-input.js";
 import { targetOf } from "../api/eventbridge/targets.js";
+import { InsightsQueries } from "../api/logs/insights.js";
 import type { LogsContext } from "../api/logs/context.js";
 import * as groups from "../api/logs/groups.js";
 import type { EventBusService } from "../buses/index.js";
@@ -51,6 +52,7 @@ export function stackServices(d: StackServiceDeps): {
     store: d.logStore,
     clock: d.clock,
     groupArn: (name) => `arn:aws:logs:${d.region}:${d.accountId}:log-group:${name}`,
+    queries: new InsightsQueries(), // stacks make log groups only: no query runs here
   };
   const unknown = (operation: string) => new PlatformError("ERR_UNKNOWN_OPERATION", `Unknown operation ${operation}`);
   return {

@@ -18,6 +18,7 @@ import type {
   DeployedRoute,
   DeployedRoutes,
   DeployedStage,
+  DeployedValidation,
 } from "../domain/deployed-api.js";
 import type {
   ApiModel,
@@ -26,6 +27,7 @@ import type {
   DeploymentRecord,
   IntegrationRecord,
   MethodIntegrationRecord,
+  MethodRecord,
   StageRecord,
 } from "../ports/api-store.js";
 import { parseLambdaUri } from "./apigateway/lambda-uri.js";
@@ -101,14 +103,34 @@ export function compileRestRoutes(model: ApiModel): DeployedRoute[] {
     if (path === undefined || !integration) continue;
     const auth = routeAuthorizer(model, method.authorizationType, method.authorizerId);
     if (auth === "closed") continue;
+    const validation = compileValidation(model, method);
     routes.push({
       routeKey: `${method.httpMethod} ${path}`,
       integration,
       resourceId: method.resourceId,
       ...(auth ? { authorizer: auth } : {}),
+      ...(validation ? { validation } : {}),
     });
   }
   return routes;
+}
+
+/** What the method's request validator checks, or undefined when nothing. */
+function compileValidation(model: ApiModel, method: MethodRecord): DeployedValidation | undefined {
+  const validator = method.requestValidatorId ? model.api.requestValidators?.[method.requestValidatorId] : undefined;
+  if (!validator) return undefined;
+  const requiredParameters = validator.validateRequestParameters
+    ? Object.entries(method.requestParameters ?? {})
+        .filter(([, required]) => required)
+        .map(([name]) => name)
+    : [];
+  const bodyModels = validator.validateRequestBody ? (method.requestModels ?? {}) : {};
+  if (requiredParameters.length === 0 && Object.keys(bodyModels).length === 0) return undefined;
+  const models: Record<string, string> = {};
+  if (Object.keys(bodyModels).length > 0) {
+    for (const m of Object.values(model.api.models ?? {})) models[m.name] = m.schema ?? "{}";
+  }
+  return { requiredParameters, bodyModels, models };
 }
 
 /** A REST method's integration as the gateway runs it, or undefined when it cannot be run. */

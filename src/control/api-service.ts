@@ -15,10 +15,15 @@ import type { ApiGatewayContext } from "./apigateway/context.js";
 import * as httpApis from "./apigateway/http-apis.js";
 import * as httpRoutes from "./apigateway/http-routes.js";
 import * as httpStages from "./apigateway/http-stages.js";
+import * as httpExport from "./apigateway/openapi/http-export.js";
+import * as httpImport from "./apigateway/openapi/http-import.js";
+import * as restExport from "./apigateway/openapi/rest-export.js";
+import * as restImport from "./apigateway/openapi/rest-import.js";
 import * as restApis from "./apigateway/rest-apis.js";
 import * as restAuthorizers from "./apigateway/rest-authorizers.js";
 import * as restDeployments from "./apigateway/rest-deployments.js";
 import * as restMethods from "./apigateway/rest-methods.js";
+import * as restModels from "./apigateway/rest-models.js";
 import * as restResponses from "./apigateway/rest-responses.js";
 import * as restUpdates from "./apigateway/rest-updates.js";
 import { KeyedLock } from "./keyed-lock.js";
@@ -77,6 +82,9 @@ const HTTP_OPERATIONS = {
   deleteAuthorizer: httpStages.authorizers.remove,
   createDeployment: httpStages.createDeployment,
   getDeployments: httpStages.deployments.list,
+  importApi: httpImport.importApi,
+  reimportApi: httpImport.reimportApi,
+  exportApi: httpExport.exportHttpApi,
 };
 
 const REST_OPERATIONS = {
@@ -126,6 +134,19 @@ const REST_OPERATIONS = {
   getGatewayResponses: gatewayResponses.getGatewayResponses,
   updateGatewayResponse: gatewayResponses.updateGatewayResponse,
   deleteGatewayResponse: gatewayResponses.deleteGatewayResponse,
+  importRestApi: restImport.importRestApi,
+  putRestApi: restImport.putRestApi,
+  exportRestApi: restExport.exportRestApi,
+  createRequestValidator: restModels.createRequestValidator,
+  getRequestValidator: restModels.getRequestValidator,
+  getRequestValidators: restModels.getRequestValidators,
+  updateRequestValidator: restModels.updateRequestValidator,
+  deleteRequestValidator: restModels.deleteRequestValidator,
+  createModel: restModels.createModel,
+  getModel: restModels.getModel,
+  getModels: restModels.getModels,
+  updateModel: restModels.updateModel,
+  deleteModel: restModels.deleteModel,
 };
 
 /** The v2 (HTTP API) operations. */

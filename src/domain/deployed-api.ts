@@ -103,6 +103,18 @@ export interface DeployedRoute {
   readonly resourceId?: string | undefined;
   /** HTTP API route id. */
   readonly routeId?: string | undefined;
+  /** REST: what the method's request validator checks. */
+  readonly validation?: DeployedValidation | undefined;
+}
+
+/** A REST method's request validation, frozen with its deployment. */
+export interface DeployedValidation {
+  /** `method.request.{header|querystring|path}.name` the request must carry. */
+  readonly requiredParameters: readonly string[];
+  /** Content type → the model its body must match. */
+  readonly bodyModels: Readonly<Record<string, string>>;
+  /** The API's models (name → schema text), for the body models and the models they refer to. */
+  readonly models: Readonly<Record<string, string>>;
 }
 
 export interface CorsConfig {

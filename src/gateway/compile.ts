@@ -11,6 +11,7 @@ import { JwtAuthorizer } from "./jwt-authorizer.js";
 import { LambdaAuthorizer, type AuthorizerDeps } from "./lambda-authorizer.js";
 import { binaryMatcher } from "./media-types.js";
 import type { Authorizer, CompiledApi, CompiledRoute, CompiledStage, RouteTable } from "./model.js";
+import { compileValidation } from "./request-validation.js";
 import { parseRouteKey } from "./route-key.js";
 import { TrieRouter } from "./trie-router.js";
 
@@ -37,14 +38,14 @@ function compileApi(api: DeployedApi, deps: AuthorizerDeps): CompiledApi {
     const canary = s.canary
       ? {
           percent: s.canary.percentTraffic,
-          table: compileTable(s.canary.deployment, authorizerFor),
+          table: compileTable(api.apiId, s.canary.deployment, authorizerFor),
           variables: { ...s.variables, ...s.canary.variables },
         }
       : undefined;
     stages.set(s.stageName, {
       name: s.stageName,
       variables: s.variables,
-      table: compileTable(s.deployment, authorizerFor),
+      table: compileTable(api.apiId, s.deployment, authorizerFor),
       canary,
     });
   }
@@ -57,7 +58,11 @@ function compileApi(api: DeployedApi, deps: AuthorizerDeps): CompiledApi {
   };
 }
 
-function compileTable(d: DeployedRoutes, authorizerFor: (def: DeployedAuthorizer) => Authorizer): RouteTable {
+function compileTable(
+  apiId: string,
+  d: DeployedRoutes,
+  authorizerFor: (def: DeployedAuthorizer) => Authorizer,
+): RouteTable {
   const router = new TrieRouter<CompiledRoute>();
   let fallback: CompiledRoute | undefined;
   for (const r of d.routes) {
@@ -75,6 +80,7 @@ function compileTable(d: DeployedRoutes, authorizerFor: (def: DeployedAuthorizer
           : undefined,
       authorizer: r.authorizer ? authorizerFor(r.authorizer) : undefined,
       scopes: r.authorizationScopes ?? [],
+      validation: r.validation ? compileValidation(apiId, r.validation) : undefined,
     };
     if (key.kind === "default") fallback = compiled;
     else router.add(key.method, key.path, compiled);

@@ -22,7 +22,9 @@ export type GatewayErrorKind =
   | "timeout"
   | "too-large"
   | "unsupported-media-type"
-  | "integration-failure";
+  | "integration-failure"
+  | "bad-request-parameters"
+  | "bad-request-body";
 
 /** A fixed gateway answer. */
 export interface GatewayError {
@@ -57,6 +59,9 @@ const REST: Record<GatewayErrorKind, GatewayError> = {
   "too-large": e(413, '{"message":"Request Too Long"}', "RequestTooLongException"),
   "unsupported-media-type": e(415, '{"message":"Unsupported Media Type"}', "UnsupportedMediaTypeException"),
   "integration-failure": e(500, INTERNAL_REST, "InternalServerErrorException"),
+  // The parameters' message names them: the body here is replaced per request.
+  "bad-request-parameters": e(400, '{"message": "Missing required request parameters: []"}', "BadRequestException"),
+  "bad-request-body": e(400, '{"message": "Invalid request body"}', "BadRequestException"),
 };
 
 const INTERNAL_HTTP = '{"message":"Internal Server Error"}';
@@ -78,6 +83,9 @@ const HTTP: Record<GatewayErrorKind, GatewayError> = {
   "too-large": e(413, '{"message":"Request Entity Too Large"}'),
   "unsupported-media-type": e(415, '{"message":"Unsupported Media Type"}'),
   "integration-failure": e(500, INTERNAL_HTTP),
+  // HTTP APIs have no request validators; kept for the table's completeness.
+  "bad-request-parameters": e(400, '{"message":"Bad Request"}'),
+  "bad-request-body": e(400, '{"message":"Bad Request"}'),
 };
 
 /** Every kind of gateway answer (docs/errors.md lists them; a test keeps both in step). */
@@ -107,6 +115,8 @@ const EXECUTION_LOG: Partial<Record<GatewayErrorKind, string>> = {
   "too-large": "Request body exceeds the size limit",
   "unsupported-media-type":
     "Execution failed: no request template for the content type and the passthrough behaviour refuses it",
+  "bad-request-parameters": "Request validation failed: missing required request parameters",
+  "bad-request-body": "Request body does not match model schema",
   "integration-failure":
     "Execution failed due to configuration error: no integration response matched, a mapping template failed, or the endpoint could not be reached",
 };

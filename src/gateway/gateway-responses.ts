@@ -53,6 +53,8 @@ const TYPE_OF: Partial<Record<GatewayErrorKind, string>> = {
   timeout: "INTEGRATION_TIMEOUT",
   "too-large": "REQUEST_TOO_LARGE",
   "unsupported-media-type": "UNSUPPORTED_MEDIA_TYPE",
+  "bad-request-parameters": "BAD_REQUEST_PARAMETERS",
+  "bad-request-body": "BAD_REQUEST_BODY",
 };
 
 /** What a gateway response may read of the request. */

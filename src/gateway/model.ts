@@ -2,6 +2,7 @@
  * The gateway's in-memory form of the deployed APIs: route tables compiled once per
  * `setApis()`, and the per-request scope that event builders and authorizers read.
  */
+import type { CompiledValidation } from "./request-validation.js";
 import type { CorsConfig, DeployedIntegration } from "../domain/deployed-api.js";
 import type { CompiledCustomIntegration } from "./custom-integration.js";
 import type { CompiledGatewayResponses } from "./gateway-responses.js";
@@ -24,6 +25,8 @@ export interface CompiledRoute {
   readonly custom?: CompiledCustomIntegration | undefined;
   readonly authorizer: Authorizer | undefined;
   readonly scopes: readonly string[];
+  /** REST: the method's request validation. */
+  readonly validation?: CompiledValidation | undefined;
 }
 
 /** One deployment's routes. */

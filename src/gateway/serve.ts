@@ -13,6 +13,7 @@ import type { AuthContext, CompiledApi, CompiledRoute, CompiledStage, RequestSco
 import type { GatewayOptions } from "./options.js";
 import type { Reply } from "./reply.js";
 import { domainOf, hasBody, readBody, sourceIp, type RequestInfo } from "./request-info.js";
+import { validateRequest } from "./request-validation.js";
 import { splitPath } from "./router.js";
 import { shortRequestId, traceRoot } from "./trace.js";
 
@@ -157,6 +158,10 @@ async function route(o: GatewayOptions, x: Exchange, r: Routing): Promise<void> 
     if (!verdict.ok) return finish(o, x, failReply(x, api.protocol, verdict.kind, verdict.headers));
     auth = verdict.context;
   }
+  if (found.validation) {
+    const failure = validateRequest(found.validation, info, m?.params);
+    if (failure) return finish(o, x, failReply(x, api.protocol, failure.kind, undefined, failure.message));
+  }
   const result = await runIntegration(scope, auth, o);
   x.executedVersion = result.executedVersion;
   const reply = result.reply ?? failReply(x, api.protocol, result.error ?? "function-error");
@@ -170,9 +175,11 @@ function failReply(
   protocol: "REST" | "HTTP",
   kind: GatewayErrorKind,
   extra?: Readonly<Record<string, string>>,
+  message?: string,
 ): Reply {
   x.error = kind;
   const reply = errorReply(protocol, kind, extra);
+  if (message !== undefined) reply.body = Buffer.from(`{"message": ${JSON.stringify(message)}}`);
   return x.responses ? applyGatewayResponse(x.responses.table, { kind, ...x.responses.scope }, reply) : reply;
 }
 

@@ -319,6 +319,37 @@ function registerRestContract(store: () => ApiStore): void {
     assert.equal(await s.updateDeployment({ ...d, deploymentId: "nope00" }), false);
   });
 
+  void test("request validators and models round-trip on the API; a method keeps its validator and models", async () => {
+    const s = store();
+    const { api, root } = sampleRestApi("restapi002", "root");
+    await s.insertApi(api, root);
+    const validators = {
+      v1: { id: "v1", name: "body", validateRequestBody: true, validateRequestParameters: false },
+    };
+    const models = {
+      Pet: {
+        id: "m1",
+        name: "Pet",
+        contentType: "application/json",
+        schema: '{"type":"object"}',
+        description: "a pet",
+      },
+    };
+    assert.equal(await s.updateApi({ ...api, requestValidators: validators, models }), true);
+    const stored = await s.getApi("restapi002");
+    assert.deepEqual(stored?.requestValidators, validators);
+    assert.deepEqual(stored?.models, models);
+    const validated = {
+      ...method("restapi002", "root", "POST"),
+      requestValidatorId: "v1",
+      requestModels: { "application/json": "Pet" },
+      requestParameters: { "method.request.header.X-Id": true },
+    };
+    assert.equal(await s.putMethod(validated), "ok");
+    assert.deepEqual(await s.getMethod("restapi002", "root", "POST"), validated);
+    assert.deepEqual((await s.loadModel("restapi002"))?.api.models, models);
+  });
+
   void test("methods: put replaces (with its integration), get, delete", async () => {
     const s = store();
     const { api, root } = sampleRestApi("restapi001", "root");

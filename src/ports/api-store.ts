@@ -28,6 +28,24 @@ export interface GatewayResponseRecord {
   readonly responseTemplates: Readonly<Record<string, string>>;
 }
 
+/** A REST request validator: what the gateway checks before the integration runs. */
+export interface RequestValidatorRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly validateRequestBody: boolean;
+  readonly validateRequestParameters: boolean;
+}
+
+/** A REST model: a JSON Schema (draft 4) of a body, by name. */
+export interface ModelRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly contentType: string;
+  /** The schema as its JSON text. */
+  readonly schema?: string | undefined;
+  readonly description?: string | undefined;
+}
+
 /** An API of either protocol. */
 export interface ApiRecord {
   /** 10 lower-case letters and digits, like AWS's. */
@@ -55,6 +73,10 @@ export interface ApiRecord {
   readonly apiKeySelectionExpression?: string | undefined;
   /** REST: the gateway responses set, by response type; a deployment freezes them. */
   readonly gatewayResponses?: Readonly<Record<string, GatewayResponseRecord>> | undefined;
+  /** REST: request validators by id. */
+  readonly requestValidators?: Readonly<Record<string, RequestValidatorRecord>> | undefined;
+  /** REST: models by name. */
+  readonly models?: Readonly<Record<string, ModelRecord>> | undefined;
 }
 
 /** An HTTP API route. */

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { chmod, writeFile } from "node:fs/promises";
-import { request } from "node:http";
+import { createServer, request, type Server } from "node:http";
 import { join } from "node:path";
 import { SqliteApiStore } from "../../src/adapters/sqlite/api-store.js";
 import { createApiGatewayOperations } from "../../src/api/apigateway/index.js";
@@ -173,4 +173,29 @@ export async function rootOf(s: ApigwStack, apiId: string): Promise<string> {
   const root = r.items.find((x) => x.path === "/");
   assert.ok(root);
   return root.id;
+}
+
+/** A local HTTP backend for HTTP and HTTP_PROXY integrations. */
+export interface Upstream {
+  readonly server: Server;
+  readonly port: number;
+}
+
+/** A backend that echoes what reached it, answers 404 under /missing and 503 under /broken. */
+export function startUpstream(): Promise<Upstream> {
+  const server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (c: Buffer) => (body += c.toString()));
+    req.on("end", () => {
+      const status = req.url?.startsWith("/missing") ? 404 : req.url?.startsWith("/broken") ? 503 : 200;
+      res.writeHead(status, { "content-type": "application/json", "x-upstream": "yes" });
+      res.end(JSON.stringify({ method: req.method, url: req.url, headers: req.headers, body }));
+    });
+  });
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () => {
+      const a = server.address();
+      resolve({ server, port: typeof a === "object" && a ? a.port : 0 });
+    }),
+  );
 }

@@ -6,7 +6,6 @@
  * upstream, the passthrough behaviours, and AWS's errors for bad method and integration responses.
  */
 import assert from "node:assert/strict";
-import { createServer, type Server } from "node:http";
 import { after, before, describe, it } from "node:test";
 import {
   apigateway,
@@ -15,7 +14,9 @@ import {
   REGION,
   rootOf,
   startApigwStack,
+  startUpstream,
   type ApigwStack,
+  type Upstream,
 } from "../helpers/apigw-stack.js";
 
 const HANDLERS = `
@@ -25,30 +26,11 @@ exports.greet = async (event) => {
 };
 `;
 
-/** A backend that echoes what reached it, answers 404 under /missing and 503 under /broken. */
-function startUpstream(): Promise<{ server: Server; port: number }> {
-  const server = createServer((req, res) => {
-    let body = "";
-    req.on("data", (c: Buffer) => (body += c.toString()));
-    req.on("end", () => {
-      const status = req.url?.startsWith("/missing") ? 404 : req.url?.startsWith("/broken") ? 503 : 200;
-      res.writeHead(status, { "content-type": "application/json", "x-upstream": "yes" });
-      res.end(JSON.stringify({ method: req.method, url: req.url, headers: req.headers, body }));
-    });
-  });
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve({ server, port: addressPort(server) })));
-}
-
-function addressPort(server: Server): number {
-  const a = server.address();
-  return typeof a === "object" && a ? a.port : 0;
-}
-
 const p = (...parts: string[]) => parts;
 
 describe("REST non-proxy integrations and HTTP proxies through the AWS CLI v2", () => {
   let s: ApigwStack;
-  let upstream: { server: Server; port: number };
+  let upstream: Upstream;
   let apiId: string;
   let rootId: string;
 

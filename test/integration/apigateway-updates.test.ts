@@ -231,21 +231,3 @@ describe("API Gateway v1 update-* commands (AWS CLI v2 and SDK v3)", () => {
     assert.match(badOp.stderr, /BadRequestException.*specified for op 'move'\. Please choose supported operations/);
   });
 });
-
-describe("ImportRestApi", () => {
-  it("is refused with a BadRequestException, never taken for CreateRestApi", async () => {
-    const s = await startApigwStack("exports.x = async () => ({});", ["x"]);
-    try {
-      const { writeFile } = await import("node:fs/promises");
-      const doc = `${s.home}/api.json`;
-      await writeFile(doc, JSON.stringify({ openapi: "3.0.1", info: { title: "t", version: "1" }, paths: {} }));
-      const r = await awsCli(s, ["apigateway", "import-rest-api", "--body", `fileb://${doc}`]);
-      assert.notEqual(r.code, 0);
-      assert.match(r.stderr, /BadRequestException.*ImportRestApi \(OpenAPI import\) is not supported/);
-      const listed = await apigateway<{ items: unknown[] }>(s, "get-rest-apis");
-      assert.deepEqual(listed.items, []);
-    } finally {
-      await s.close();
-    }
-  });
-});

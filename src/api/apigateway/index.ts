@@ -5,6 +5,7 @@
  * ConflictException 409, sent with `x-amzn-ErrorType` and a lower-case `message`.
  */
 import type { Operation } from "../types.js";
+import { restModelOperations } from "./v1-model-operations.js";
 import { restApiOperations } from "./v1-operations.js";
 import { restStageOperations } from "./v1-stage-operations.js";
 import { restUpdateOperations } from "./v1-update-operations.js";
@@ -22,5 +23,6 @@ export function createApiGatewayOperations(deps: ApiGatewayOperationsDeps): Oper
     ...restApiOperations(deps),
     ...restStageOperations(deps),
     ...restUpdateOperations(deps),
+    ...restModelOperations(deps),
   ];
 }

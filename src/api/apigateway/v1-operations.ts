@@ -11,6 +11,7 @@ import {
   restApiView,
 } from "./v1-views.js";
 import { stringList, stringMap } from "./schemas.js";
+import { exportedDocument, importBody, importedView, importOptions } from "./v1-import.js";
 import { type ApiGatewayOperationsDeps, body, empty, intQuery, json, operation, param, query } from "./wire.js";
 
 const createRestApi = z.object({
@@ -33,6 +34,8 @@ const putMethod = z.object({
   operationName: z.string().optional(),
   requestParameters: z.record(z.string(), z.boolean()).optional(),
   authorizationScopes: stringList.optional(),
+  requestValidatorId: z.string().optional(),
+  requestModels: stringMap.optional(),
 });
 
 const putIntegration = z.object({
@@ -78,12 +81,36 @@ export function restApiOperations(deps: ApiGatewayOperationsDeps): Operation[] {
   const r = deps.service.rest;
   const RES = "/restapis/{restapi_id}/resources/{resource_id}";
   return [
-    operation("CreateRestApi", "POST /restapis", async (req) => {
-      // ImportRestApi shares the path (`?mode=import`, an OpenAPI body): refused, never taken for a create.
-      if (req.query.get("mode") !== null) {
-        throw new PlatformError("ERR_BAD_REQUEST", "ImportRestApi (OpenAPI import) is not supported by haneul");
-      }
-      return json(201, restApiView(await r.createRestApi(body(req, createRestApi))));
+    importBody(
+      operation("CreateRestApi", "POST /restapis", async (req) => {
+        // ImportRestApi shares the path: `?mode=import` with the OpenAPI document as the body.
+        const mode = req.query.get("mode");
+        if (mode === "import") {
+          const imported = await r.importRestApi(req.body, importOptions(req));
+          return json(201, importedView(imported));
+        }
+        if (mode !== null) throw new PlatformError("ERR_BAD_REQUEST", `Invalid mode '${mode}'. Valid value is import`);
+        return json(201, restApiView(await r.createRestApi(body(req, createRestApi))));
+      }),
+    ),
+    importBody(
+      operation("PutRestApi", "PUT /restapis/{restapi_id}", async (req) => {
+        const options = { ...importOptions(req), mode: query(req, "mode") };
+        return json(200, importedView(await r.putRestApi(param(req, "restapi_id"), req.body, options)));
+      }),
+    ),
+    operation("GetExport", "GET /restapis/{restapi_id}/stages/{stage_name}/exports/{export_type}", async (req) => {
+      const exportType = param(req, "export_type");
+      const doc = await r.exportRestApi({
+        apiId: param(req, "restapi_id"),
+        stageName: param(req, "stage_name"),
+        exportType,
+        extensions: (req.query.get("extensions") ?? "")
+          .split(",")
+          .filter((e) => e.trim() !== "")
+          .map((e) => e.trim()),
+      });
+      return exportedDocument(req, doc, `${exportType}_${param(req, "stage_name")}`);
     }),
     operation("GetRestApi", "GET /restapis/{restapi_id}", async (req) =>
       json(200, restApiView(await r.getRestApi(param(req, "restapi_id")))),

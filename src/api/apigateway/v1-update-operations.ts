@@ -15,7 +15,7 @@ import {
 import { stringMap } from "./schemas.js";
 import { type ApiGatewayOperationsDeps, body, empty, json, operation, param } from "./wire.js";
 
-const patch = z.object({
+export const patch = z.object({
   patchOperations: z
     .array(
       z.object({

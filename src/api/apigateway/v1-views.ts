@@ -58,6 +58,8 @@ export function methodView(m: MethodRecord): Record<string, unknown> {
     operationName: m.operationName,
     requestParameters: m.requestParameters,
     authorizationScopes: m.authorizationScopes,
+    requestValidatorId: m.requestValidatorId,
+    requestModels: m.requestModels,
     methodResponses: m.methodResponses && mapValues(m.methodResponses, methodResponseView),
     methodIntegration: m.integration && integrationView(m.integration),
   });

@@ -1,6 +1,8 @@
 /** API Gateway v2 (HTTP API) operations on APIs, routes and integrations: `/v2/apis…`. */
 import { z } from "zod";
-import type { Operation } from "../types.js";
+import { PlatformError } from "../../shared/errors.js";
+import type { ApiRequest, Operation } from "../types.js";
+import { exportedDocument, importBody } from "./v1-import.js";
 import { apiView, integrationView, routeView } from "./v2-views.js";
 import { stringList, stringMap } from "./schemas.js";
 import { type ApiGatewayOperationsDeps, body, empty, intQuery, json, operation, param, query } from "./wire.js";
@@ -53,6 +55,21 @@ const integration = z.object({
   description: z.string().optional(),
 });
 
+const importApi = z.object({ body: z.string() });
+
+function importV2Options(req: ApiRequest): { failOnWarnings: boolean } {
+  const basepath = query(req, "basepath");
+  // HTTP APIs have no base path mapping here: a base path other than ignore would be dropped.
+  if (basepath !== undefined && basepath !== "ignore") {
+    throw new PlatformError("ERR_BAD_REQUEST", `basepath '${basepath}' is not supported by haneul for HTTP APIs`);
+  }
+  return { failOnWarnings: query(req, "failOnWarnings") === "true" };
+}
+
+function withWarnings(view: Record<string, unknown>, warnings: readonly string[]): Record<string, unknown> {
+  return warnings.length > 0 ? { ...view, warnings } : view;
+}
+
 /** The v2 operations on APIs, routes and integrations. */
 export function httpApiOperations(deps: ApiGatewayOperationsDeps): Operation[] {
   const { service } = deps;
@@ -68,6 +85,35 @@ export function httpApiOperations(deps: ApiGatewayOperationsDeps): Operation[] {
     operation("UpdateApi", "PATCH /v2/apis/{apiId}", async (req) =>
       json(200, view(await h.updateApi(param(req, "apiId"), body(req, updateApi)))),
     ),
+    importBody(
+      operation("ImportApi", "PUT /v2/apis", async (req) => {
+        const imported = await h.importApi(body(req, importApi).body, importV2Options(req));
+        return json(201, withWarnings(view(imported.api), imported.warnings));
+      }),
+    ),
+    importBody(
+      operation("ReimportApi", "PUT /v2/apis/{apiId}", async (req) => {
+        const imported = await h.reimportApi(param(req, "apiId"), body(req, importApi).body, importV2Options(req));
+        return json(201, withWarnings(view(imported.api), imported.warnings));
+      }),
+    ),
+    operation("ExportApi", "GET /v2/apis/{apiId}/exports/{specification}", async (req) => {
+      const outputType = query(req, "outputType");
+      if (outputType !== "JSON" && outputType !== "YAML") {
+        throw new PlatformError("ERR_BAD_REQUEST", "OutputType must be one of [JSON, YAML]");
+      }
+      const exportVersion = query(req, "exportVersion");
+      if (exportVersion !== undefined && exportVersion !== "1.0") {
+        throw new PlatformError("ERR_BAD_REQUEST", "ExportVersion must be 1.0");
+      }
+      const doc = await h.exportApi({
+        apiId: param(req, "apiId"),
+        specification: param(req, "specification"),
+        includeExtensions: query(req, "includeExtensions") !== "false",
+        stageName: query(req, "stageName"),
+      });
+      return exportedDocument(req, doc, param(req, "apiId"), outputType === "YAML");
+    }),
     operation("DeleteApi", "DELETE /v2/apis/{apiId}", async (req) => {
       await h.deleteApi(param(req, "apiId"));
       return empty(204);

@@ -13,6 +13,7 @@ import {
   requireApi,
   requireModel,
 } from "./context.js";
+import { DEFAULT_MODELS } from "./rest-models.js";
 import type { CreateRestApiInput } from "./types.js";
 import { checkPathPart, pageOf } from "./validate.js";
 
@@ -43,6 +44,7 @@ export async function createRestApi(ctx: ApiGatewayContext, input: CreateRestApi
     rootResourceId,
     endpointTypes: input.endpointConfiguration?.types ?? ["EDGE"],
     apiKeySource: input.apiKeySource ?? "HEADER",
+    models: Object.fromEntries(DEFAULT_MODELS.map((m) => [m.name, { ...m, id: newId(ctx, 6) }])),
     ...optional({ description: input.description, version: input.version }),
   };
   return mutate(ctx, apiId, async () => {

@@ -48,13 +48,28 @@ export async function putMethod(
         operationName: input.operationName,
         requestParameters: input.requestParameters,
         authorizationScopes: input.authorizationScopes,
+        requestValidatorId: input.requestValidatorId,
+        requestModels: input.requestModels,
       }),
     };
+    await checkValidation(ctx, method);
     checkWrite(ctx, key.apiId, await ctx.store.putMethod(method), () =>
       conflict("Method already exists for this resource"),
     );
     return method;
   });
+}
+
+/** A method's request validator and request models must exist on its API. */
+export async function checkValidation(ctx: ApiGatewayContext, method: MethodRecord): Promise<void> {
+  if (method.requestValidatorId === undefined && method.requestModels === undefined) return;
+  const api = await ctx.store.getApi(method.apiId);
+  if (method.requestValidatorId !== undefined && !api?.requestValidators?.[method.requestValidatorId]) {
+    throw badRequest("Invalid Request Validator identifier specified");
+  }
+  for (const name of Object.values(method.requestModels ?? {})) {
+    if (!api?.models?.[name]) throw badRequest(`Invalid model identifier specified: ${name}`);
+  }
 }
 
 /** One method with its integration. */

@@ -29,7 +29,7 @@ import {
 } from "./patch.js";
 import { resourceNotFound } from "./rest-apis.js";
 import { deploymentNotFound } from "./rest-deployments.js";
-import { checkedIntegration, getMethod } from "./rest-methods.js";
+import { checkedIntegration, checkValidation, getMethod } from "./rest-methods.js";
 import { checkIntegrationResponse, type MethodKey, responseNotFound } from "./rest-responses.js";
 import type { PatchOperation } from "./types.js";
 import { checkOneOf, checkPathPart } from "./validate.js";
@@ -133,6 +133,8 @@ const METHOD_FIELDS: PatchField<MethodRecord>[] = [
   boolField("/apiKeyRequired", "apiKeyRequired"),
   stringField("/operationName", "operationName", ["replace", "remove"]),
   mapEntryField("/requestParameters/{key}", "requestParameters", parseBool),
+  stringField("/requestValidatorId", "requestValidatorId", ["replace", "remove"]),
+  mapEntryField("/requestModels/{key}", "requestModels"),
   {
     path: "/authorizationScopes",
     ops: ["add", "remove"],
@@ -160,6 +162,7 @@ export async function updateMethod(
         "Invalid authorizer ID specified. Setting the authorization type to CUSTOM or COGNITO_USER_POOLS requires a valid authorizer.",
       );
     }
+    await checkValidation(ctx, next);
     const stored = custom ? next : { ...next, authorizerId: undefined };
     if ((await ctx.store.putMethod(stored)) === "missing-parent") throw resourceNotFound();
     return stored;

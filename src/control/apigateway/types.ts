@@ -103,6 +103,8 @@ export interface PutMethodInput {
   operationName?: string | undefined;
   requestParameters?: Record<string, boolean> | undefined;
   authorizationScopes?: string[] | undefined;
+  requestValidatorId?: string | undefined;
+  requestModels?: Record<string, string> | undefined;
 }
 
 /** v1 PutIntegration (`httpMethod` is the wire name of `integrationHttpMethod`). */
