@@ -87,6 +87,15 @@ export const ERROR_TABLE = {
   ERR_SQS_PURGE_IN_PROGRESS: { type: "PurgeQueueInProgress", status: 403 },
   ERR_SQS_UNSUPPORTED_OPERATION: { type: "UnsupportedOperation", status: 400 },
   ERR_SQS_INVALID_ACTION: { type: "InvalidAction", status: 400 },
+  ERR_SNS_NOT_FOUND: { type: "NotFound", status: 404 },
+  ERR_SNS_INVALID_PARAMETER: { type: "InvalidParameter", status: 400 },
+  ERR_SNS_INVALID_PARAMETER_VALUE: { type: "ParameterValueInvalid", status: 400 },
+  ERR_SNS_AUTHORIZATION_ERROR: { type: "AuthorizationError", status: 403 },
+  ERR_SNS_EMPTY_BATCH: { type: "EmptyBatchRequest", status: 400 },
+  ERR_SNS_TOO_MANY_ENTRIES: { type: "TooManyEntriesInBatchRequest", status: 400 },
+  ERR_SNS_BATCH_IDS_NOT_DISTINCT: { type: "BatchEntryIdsNotDistinct", status: 400 },
+  ERR_SNS_BATCH_TOO_LONG: { type: "BatchRequestTooLong", status: 400 },
+  ERR_SNS_INVALID_ACTION: { type: "InvalidAction", status: 400 },
 } as const satisfies Record<string, { type: string; status: number }>;
 
 /** A stable platform error code. */
