@@ -22,6 +22,7 @@ const FEATURES = [
   "cluster",
   "buses",
   "queues",
+  "topics",
 ];
 const BASE = ["shared", "domain", "ports"];
 /** @type {Record<string, { may: string[]; features?: boolean }>} */

@@ -22,6 +22,7 @@ import { healthHandler, type NodeState } from "./compose/health.js";
 import { artifactReader, createStacks } from "./compose/stacks.js";
 import { openStores } from "./compose/stores.js";
 import { createQueues } from "./compose/queues.js";
+import { createTopics } from "./compose/topics.js";
 import { HANEUL_VERSION } from "./compose/version.js";
 import { instanceHostEnvFromProcess } from "./config/instance-env.js";
 import { runCli } from "./cli/main.js";
@@ -135,7 +136,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     // Before the configuration is loaded: a change made meanwhile is caught up with afterwards.
     await cluster.begin();
   }
-  const announce = (change: { kind: "function" | "api" | "iam" | "events"; key: string }) =>
+  const announce = (change: { kind: "function" | "api" | "iam" | "events" | "topics"; key: string }) =>
     cluster?.sync.publish(change);
   const { store, apiStore, iamStore, codeStore } = stores;
   const telemetry = createTelemetry({ config, stores, clock, onRecord: overrides.onRecord, log });
@@ -265,6 +266,14 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
   });
   stopHooks.push(() => buses.stop());
   await buses.start();
+  const topics = createTopics({
+    ...{ config, database: stores.database, clock, ids, events, queues: queues.service, log },
+    permits: (name, qualifier, arn) => control.servicePermits("sns.amazonaws.com", name, qualifier, arn),
+    cluster: clustered ? { leaseMs: config.cluster.leaseMs, pollMs: config.cluster.catchUpMs } : undefined,
+    announce: () => announce({ kind: "topics", key: "*" }),
+    apiUrl: () => apiUrl,
+  });
+  stopHooks.push(() => topics.stop());
 
   // Known once the gateway listens (its port may be chosen by the OS).
   let advertise = config.cluster.advertise ?? "";
@@ -342,6 +351,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     ...createLogsOperations({ store: telemetry.logStore, clock, region: config.region, accountId: config.accountId }),
     ...buses.operations,
     ...queues.operations,
+    ...topics.operations,
   ];
   const api = createApiServer({
     operations,
@@ -360,13 +370,15 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
   await cluster?.start(
     {
       apply: (change) =>
-        change.kind === "events"
-          ? buses.reload()
-          : change.kind === "function"
-            ? control.reload(change.key)
-            : change.kind === "iam"
-              ? iam.reload()
-              : apiService.reload(change.key, { remote: true }),
+        change.kind === "topics"
+          ? Promise.resolve(topics.service.worker.wake())
+          : change.kind === "events"
+            ? buses.reload()
+            : change.kind === "function"
+              ? control.reload(change.key)
+              : change.kind === "iam"
+                ? iam.reload()
+                : apiService.reload(change.key, { remote: true }),
       reloadAll: async () => {
         await control.reloadAll();
         await apiService.reload(undefined, { remote: true });
@@ -378,6 +390,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     { apiUrl, address: advertise },
   );
   await events.start();
+  topics.start();
   await metrics.startAlarms({
     // As CloudWatch does: the function is invoked asynchronously with the alarm's event.
     invokeFunction: (arn, payload) => {

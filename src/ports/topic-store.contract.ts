@@ -38,7 +38,7 @@ export function runTopicStoreContract(name: string, open: () => Promise<TopicSto
     });
     afterEach(() => store.close());
 
-    test("topics: insert once, update, list by ARN, delete with their subscriptions", async () => {
+    void test("topics: insert once, update, list by ARN, delete with their subscriptions", async () => {
       assert.equal(await store.insertTopic(sampleTopic("b")), true);
       assert.equal(await store.insertTopic(sampleTopic("b")), false);
       await store.insertTopic(sampleTopic("a"));
@@ -59,7 +59,7 @@ export function runTopicStoreContract(name: string, open: () => Promise<TopicSto
       );
     });
 
-    test("subscriptions: saved whole, replaced, listed by topic, deleted", async () => {
+    void test("subscriptions: saved whole, replaced, listed by topic, deleted", async () => {
       await store.saveSubscription(sampleSubscription("t", "1", { confirmed: false, token: "tok" }));
       await store.saveSubscription(sampleSubscription("t", "2"));
       await store.saveSubscription(sampleSubscription("u", "3"));
@@ -75,7 +75,7 @@ export function runTopicStoreContract(name: string, open: () => Promise<TopicSto
       assert.equal(await store.getSubscription(`${ARN}t:1`), undefined);
     });
 
-    test("deliveries: claimed once while leased, due again when the lease lapses, retried, finished", async () => {
+    void test("deliveries: claimed once while leased, due again when the lease lapses, retried, finished", async () => {
       await store.addDeliveries([
         { id: "d1", subscriptionArn: "s", body: "{}", dueAt: 100 },
         { id: "d2", subscriptionArn: "s", body: '{"a":1}', dueAt: 200 },
@@ -101,7 +101,7 @@ export function runTopicStoreContract(name: string, open: () => Promise<TopicSto
       assert.equal(await store.nextDeliveryAt(), undefined);
     });
 
-    test("FIFO deduplication: the first message id within the window, a new one after", async () => {
+    void test("FIFO deduplication: the first message id within the window, a new one after", async () => {
       const t = ARN + "f.fifo";
       assert.equal(await store.deduplicate({ topicArn: t, id: "x", messageId: "m1", now: 0, until: 300 }), undefined);
       assert.equal(await store.deduplicate({ topicArn: t, id: "x", messageId: "m2", now: 100, until: 400 }), "m1");

@@ -96,6 +96,7 @@ export const ERROR_TABLE = {
   ERR_SNS_BATCH_IDS_NOT_DISTINCT: { type: "BatchEntryIdsNotDistinct", status: 400 },
   ERR_SNS_BATCH_TOO_LONG: { type: "BatchRequestTooLong", status: 400 },
   ERR_SNS_INVALID_ACTION: { type: "InvalidAction", status: 400 },
+  ERR_SNS_RESOURCE_NOT_FOUND: { type: "ResourceNotFound", status: 404 },
 } as const satisfies Record<string, { type: string; status: number }>;
 
 /** A stable platform error code. */
