@@ -237,6 +237,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     results: createAsyncResults({
       clock,
       sendToQueue: (arn, message) => queues.service.sendToArn(arn, message, "AROAHANEULLAMBDA:lambda"),
+      publishToTopic: (arn, message) => topics.publish(arn, message),
       invokeAsync: (target, payload): Promise<void> =>
         events.enqueue({ ...target, payload, requestId: ids.requestId() }),
       onMetric: asyncMetrics,
@@ -262,6 +263,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     permits: (t, arn) => control.servicePermits("events.amazonaws.com", t.functionName, t.qualifier, arn),
     isLeader: leader && (() => leader.isLeader),
     announce: () => announce({ kind: "events", key: "*" }),
+    publishToTopic: (arn, payload) => topics.publish(arn, { body: payload.toString("utf8") }),
     log,
   });
   stopHooks.push(() => buses.stop());
@@ -335,6 +337,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
   const stacks = await createStacks({
     ...{ store: stores.stackStore, objects: stores.objectStore, control, apis: apiService, clock, ids, log },
     ...{ region: config.region, accountId: config.accountId, clusterNodeId: cluster && nodeId },
+    topics: { service: topics.service, apiUrl: () => apiUrl },
   });
   stopHooks.push(() => stacks.stop());
 
@@ -397,6 +400,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
       const [functionName = "", qualifier] = arn.split(":").slice(6);
       return events.enqueue({ functionName, qualifier, payload, requestId: ids.requestId() });
     },
+    publishToTopic: (arn, m) => topics.publish(arn, { body: m.body, subject: m.subject }),
     isLeader: () => cluster?.leader.isLeader ?? true,
   });
   state = "ready";

@@ -90,7 +90,6 @@ export const ERROR_TABLE = {
   ERR_SNS_NOT_FOUND: { type: "NotFound", status: 404 },
   ERR_SNS_INVALID_PARAMETER: { type: "InvalidParameter", status: 400 },
   ERR_SNS_INVALID_PARAMETER_VALUE: { type: "ParameterValueInvalid", status: 400 },
-  ERR_SNS_AUTHORIZATION_ERROR: { type: "AuthorizationError", status: 403 },
   ERR_SNS_EMPTY_BATCH: { type: "EmptyBatchRequest", status: 400 },
   ERR_SNS_TOO_MANY_ENTRIES: { type: "TooManyEntriesInBatchRequest", status: 400 },
   ERR_SNS_BATCH_IDS_NOT_DISTINCT: { type: "BatchEntryIdsNotDistinct", status: 400 },

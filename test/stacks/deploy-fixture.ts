@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { SqliteApiStore } from "../../src/adapters/sqlite/api-store.js";
 import { SqliteStackStore } from "../../src/adapters/sqlite/stack-store.js";
 import { ApiService } from "../../src/control/index.js";
-import { StackEngine } from "../../src/stacks/index.js";
+import { StackEngine, type StackServices } from "../../src/stacks/index.js";
 import { ACCOUNT, controlFixture, REGION } from "../helpers/control-fixture.js";
 import type { ControlFixture } from "../helpers/control-fixture.js";
 import { randomIds } from "../../src/shared/ids.js";
@@ -22,7 +22,7 @@ export interface DeployFixture {
 }
 
 /** Opens a fixture in a temporary data directory. */
-export async function deployFixture(): Promise<DeployFixture> {
+export async function deployFixture(o: { topics?: StackServices["topics"] } = {}): Promise<DeployFixture> {
   const control = await controlFixture();
   const path = join(control.dataDir, "haneul.db");
   const apiStore = SqliteApiStore.open({ path });
@@ -38,7 +38,7 @@ export async function deployFixture(): Promise<DeployFixture> {
   await apis.start();
   const engine = new StackEngine({
     store: stackStore,
-    services: { lambda: control.cp, apis, ids: randomIds, region: REGION, accountId: ACCOUNT },
+    services: { lambda: control.cp, apis, topics: o.topics, ids: randomIds, region: REGION, accountId: ACCOUNT },
     clock: control.clock,
   });
   let n = 0;

@@ -95,8 +95,6 @@ test("sam-app: parameters and conditions switch resources off, Globals merge, ev
     "AWS::Lambda::Url",
     "AWS::Logs::LogGroup",
     "AWS::Logs::SubscriptionFilter",
-    "AWS::SNS::Subscription",
-    "AWS::SNS::Topic",
     "AWS::SQS::Queue",
     "AWS::Scheduler::Schedule",
   ]);

@@ -1,4 +1,5 @@
 import type { ApiService, LambdaControlPlane } from "../../control/index.js";
+import type { TopicService } from "../../topics/index.js";
 import type { StackResourceRecord } from "../../ports/stack-store.js";
 import { isPlatformError } from "../../shared/errors.js";
 import type { IdSource } from "../../shared/ids.js";
@@ -12,6 +13,8 @@ import type { IdSource } from "../../shared/ids.js";
 export interface StackServices {
   readonly lambda: LambdaControlPlane;
   readonly apis: ApiService;
+  /** SNS, and the node's API URL its HTTP confirmations name. */
+  readonly topics?: { readonly service: TopicService; apiUrl(): string } | undefined;
   readonly ids: IdSource;
   readonly region: string;
   readonly accountId: string;

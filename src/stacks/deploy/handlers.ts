@@ -3,8 +3,9 @@ import { APIGW_HANDLERS } from "./apigw-handlers.js";
 import type { ResourceHandler } from "./handler.js";
 import { LAMBDA_HANDLERS } from "./lambda-handlers.js";
 import { RECORDED } from "./recorded-handlers.js";
+import { SNS_HANDLERS } from "./sns-handlers.js";
 
-const CREATED: Readonly<Record<string, ResourceHandler>> = { ...LAMBDA_HANDLERS, ...APIGW_HANDLERS };
+const CREATED: Readonly<Record<string, ResourceHandler>> = { ...LAMBDA_HANDLERS, ...APIGW_HANDLERS, ...SNS_HANDLERS };
 
 /** The handler of a type: created through its service, or recorded (accepted, pending, unknown). */
 export function handlerFor(type: string): ResourceHandler {
