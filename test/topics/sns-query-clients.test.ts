@@ -32,25 +32,25 @@ describe("SNS with aws-sdk v2 and the AWS CLI v2", () => {
     const { QueueUrl } = await sqs.createQueue({ QueueName: "v2-q" }).promise();
     await sns
       .subscribe({
-        TopicArn: TopicArn!,
+        TopicArn: TopicArn,
         Protocol: "sqs",
         Endpoint: `arn:aws:sqs:${SERVER_REGION}:${SERVER_ACCOUNT}:v2-q`,
         Attributes: { FilterPolicy: JSON.stringify({ n: [{ numeric: [">", 1] }] }) },
       })
       .promise();
     const attrs = (n: string) => ({ n: { DataType: "Number", StringValue: n } });
-    await sns.publish({ TopicArn: TopicArn!, Message: "small", MessageAttributes: attrs("1") }).promise();
+    await sns.publish({ TopicArn: TopicArn, Message: "small", MessageAttributes: attrs("1") }).promise();
     const { MessageId } = await sns
-      .publish({ TopicArn: TopicArn!, Message: "big", MessageAttributes: attrs("5") })
+      .publish({ TopicArn: TopicArn, Message: "big", MessageAttributes: attrs("5") })
       .promise();
     const got = await sqs.receiveMessage({ QueueUrl: QueueUrl!, WaitTimeSeconds: 5 }).promise();
     const n = JSON.parse(got.Messages![0]!.Body!) as { MessageId: string; Message: string };
     assert.equal(n.MessageId, MessageId);
     assert.equal(n.Message, "big");
-    const { Tags } = await sns.listTagsForResource({ ResourceArn: TopicArn! }).promise();
+    const { Tags } = await sns.listTagsForResource({ ResourceArn: TopicArn }).promise();
     assert.deepEqual(Tags, [{ Key: "a", Value: "b" }]);
     await assert.rejects(
-      sns.getTopicAttributes({ TopicArn: `${TopicArn!}x` }).promise(),
+      sns.getTopicAttributes({ TopicArn: `${TopicArn}x` }).promise(),
       (e: Error & { code?: string }) => {
         assert.equal(e.code, "NotFound");
         return true;
