@@ -260,7 +260,7 @@ describe("SNS with SDK v3 (query protocol)", () => {
     );
   });
 
-  it("invokes a subscribed function asynchronously with the SNS event (only with its permission)", async () => {
+  it("invokes a subscribed function (allowed by AddPermission) asynchronously with the SNS event", async () => {
     const arn = (await sns.send(new CreateTopicCommand({ Name: "to-function" }))).TopicArn!;
     const zip = zipSync({ "index.js": readFileSync(join(HANDLERS, "cjs", "index.js")) });
     await node.client.send(
