@@ -26,6 +26,7 @@ const FEATURES = [
   "deployments",
   "mappings",
   "dev",
+  "topics",
 ];
 const BASE = ["shared", "domain", "ports"];
 /** @type {Record<string, { may: string[]; features?: boolean }>} */

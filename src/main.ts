@@ -26,6 +26,7 @@ import { createQueues } from "./compose/queues.js";
 import { createStreams } from "./compose/streams.js";
 import { createDeployments } from "./compose/deployments.js";
 import { createMappings } from "./compose/mappings.js";
+import { createTopics } from "./compose/topics.js";
 import { HANEUL_VERSION } from "./compose/version.js";
 import { instanceHostEnvFromProcess } from "./config/instance-env.js";
 import { runCli } from "./cli/main.js";
@@ -140,8 +141,10 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     // Before the configuration is loaded: a change made meanwhile is caught up with afterwards.
     await cluster.begin();
   }
-  const announce = (change: { kind: "function" | "api" | "iam" | "events" | "streams" | "mappings"; key: string }) =>
-    cluster?.sync.publish(change);
+  const announce = (change: {
+    kind: "function" | "api" | "iam" | "events" | "streams" | "mappings" | "topics";
+    key: string;
+  }) => cluster?.sync.publish(change);
   const { store, apiStore, iamStore, codeStore } = stores;
   const telemetry = createTelemetry({ config, stores, clock, onRecord: overrides.onRecord, log });
   stopHooks.push(() => telemetry.close());
@@ -241,6 +244,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     results: createAsyncResults({
       clock,
       sendToQueue: (arn, message) => queues.service.sendToArn(arn, message, "AROAHANEULLAMBDA:lambda"),
+      publishToTopic: (arn, message) => topics.publish(arn, message),
       invokeAsync: (target, payload): Promise<void> =>
         events.enqueue({ ...target, payload, requestId: ids.requestId() }),
       onMetric: asyncMetrics,
@@ -271,6 +275,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     permits: (t, arn) => control.servicePermits("events.amazonaws.com", t.functionName, t.qualifier, arn),
     isLeader: leader && (() => leader.isLeader),
     announce: () => announce({ kind: "events", key: "*" }),
+    publishToTopic: (arn, payload) => topics.publish(arn, { body: payload.toString("utf8") }),
     log,
   });
   stopHooks.push(() => buses.stop());
@@ -280,6 +285,14 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     announce: (name) => announce({ kind: "streams", key: name }),
   });
   stopHooks.push(() => streams.close());
+  const topics = createTopics({
+    ...{ config, database: stores.database, clock, ids, events, queues: queues.service, log },
+    permits: (name, qualifier, arn) => control.servicePermits("sns.amazonaws.com", name, qualifier, arn),
+    cluster: clustered ? { leaseMs: config.cluster.leaseMs, pollMs: config.cluster.catchUpMs } : undefined,
+    announce: () => announce({ kind: "topics", key: "*" }),
+    apiUrl: () => apiUrl,
+  });
+  stopHooks.push(() => topics.stop());
 
   // Known once the gateway listens (its port may be chosen by the OS).
   let advertise = config.cluster.advertise ?? "";
@@ -346,6 +359,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     ...{ region: config.region, accountId: config.accountId, clusterNodeId: cluster && nodeId },
     resources: { queues: queues.service, buses: buses.service, alarms: metrics.alarms, logStore: telemetry.logStore },
     ...{ apiUrl: () => stackApiUrl },
+    topics: { service: topics.service, apiUrl: () => apiUrl },
   });
   stopHooks.push(() => stacks.stop());
   const deployments = createDeployments({
@@ -371,6 +385,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     ...streams.operations,
     ...deployments.operations,
     ...mappings.operations,
+    ...topics.operations,
   ];
   const api = createApiServer({
     operations,
@@ -390,17 +405,19 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
   await cluster?.start(
     {
       apply: (change) =>
-        change.kind === "streams"
-          ? streams.service.reload(change.key)
-          : change.kind === "mappings"
-            ? mappings.reload()
-            : change.kind === "events"
-              ? buses.reload()
-              : change.kind === "function"
-                ? control.reload(change.key)
-                : change.kind === "iam"
-                  ? iam.reload()
-                  : apiService.reload(change.key, { remote: true }),
+        change.kind === "topics"
+          ? Promise.resolve(topics.service.worker.wake())
+          : change.kind === "streams"
+            ? streams.service.reload(change.key)
+            : change.kind === "mappings"
+              ? mappings.reload()
+              : change.kind === "events"
+                ? buses.reload()
+                : change.kind === "function"
+                  ? control.reload(change.key)
+                  : change.kind === "iam"
+                    ? iam.reload()
+                    : apiService.reload(change.key, { remote: true }),
       reloadAll: async () => {
         await control.reloadAll();
         await apiService.reload(undefined, { remote: true });
@@ -415,12 +432,14 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
   );
   await events.start();
   await mappings.start();
+  topics.start();
   await metrics.startAlarms({
     // As CloudWatch does: the function is invoked asynchronously with the alarm's event.
     invokeFunction: (arn, payload) => {
       const [functionName = "", qualifier] = arn.split(":").slice(6);
       return events.enqueue({ functionName, qualifier, payload, requestId: ids.requestId() });
     },
+    publishToTopic: (arn, m) => topics.publish(arn, { body: m.body, subject: m.subject }),
     isLeader: () => cluster?.leader.isLeader ?? true,
   });
   deployments.start();

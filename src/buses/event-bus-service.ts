@@ -21,6 +21,8 @@ export interface EventBusServiceOptions {
   readonly ids: IdSource;
   readonly scope: ArnScope;
   readonly deliver: Deliver;
+  /** Publishes a target's input to an SNS topic (durable once it resolves). */
+  readonly publishToTopic?: ((topicArn: string, payload: Buffer) => Promise<void>) | undefined;
   /** Told after every change (cluster mode announces it). */
   readonly onChange?: (() => void) | undefined;
   readonly onError?: ((message: string, error: unknown) => void) | undefined;
@@ -66,6 +68,12 @@ export class EventBusService {
 
   get deliver(): Deliver {
     return this.#o.deliver;
+  }
+
+  /** Publishes to a topic target; rejects when topics are not wired. */
+  publishToTopic(topicArn: string, payload: Buffer): Promise<void> {
+    if (!this.#o.publishToTopic) return Promise.reject(new Error(`no topics to publish to ${topicArn}`));
+    return this.#o.publishToTopic(topicArn, payload);
   }
 
   /** Makes the default bus when missing, then loads everything. */

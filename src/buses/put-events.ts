@@ -134,15 +134,21 @@ export interface Delivery {
   readonly whole: () => Buffer;
 }
 
-/** Hands an event to each target of a rule (Lambda functions; others are refused at PutTargets). */
+/** Hands an event to each target of a rule (Lambda functions, SNS topics; others are refused at PutTargets). */
 export async function deliverToTargets(svc: EventBusService, rule: EventRuleRecord, d: Delivery): Promise<void> {
   await Promise.all(
     rule.targets.map(async (target) => {
       const fn = functionOfArn(target.arn);
-      if (!fn) return;
       const plain = target.input === undefined && target.inputPath === undefined && !target.inputTransformer;
       const ctx = { event: d.event, ruleArn: rule.arn, ruleName: rule.name, ingestionTime: d.ingestionTime };
-      await svc.deliver(fn, plain ? d.whole() : Buffer.from(targetInput(target, ctx)), rule.arn);
+      const input = () => (plain ? d.whole() : Buffer.from(targetInput(target, ctx)));
+      if (fn) await svc.deliver(fn, input(), rule.arn);
+      else if (isTopicArn(target.arn)) await svc.publishToTopic(target.arn, input());
     }),
   );
+}
+
+/** Whether a target ARN names an SNS topic. */
+export function isTopicArn(arn: string): boolean {
+  return /^arn:aws[\w-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/.test(arn);
 }

@@ -27,6 +27,8 @@ export interface EventBusesOptions {
   /** Whether the function's resource policy lets EventBridge invoke it from `sourceArn`. */
   readonly permits: (target: FunctionTarget, sourceArn: string) => boolean | Promise<boolean>;
   readonly isLeader?: (() => boolean) | undefined;
+  /** Publishes a target's input to an SNS topic. */
+  readonly publishToTopic?: ((topicArn: string, payload: Buffer) => Promise<void>) | undefined;
   /** Announces a change to the other nodes (cluster mode). */
   readonly announce?: (() => void) | undefined;
   readonly log: (message: string, error?: unknown) => void;
@@ -52,6 +54,7 @@ export function createEventBuses(o: EventBusesOptions): EventBuses {
     clock: o.clock,
     ids: o.ids,
     scope: { region: o.config.region, accountId: o.config.accountId },
+    publishToTopic: o.publishToTopic,
     deliver: async (target, payload, sourceArn) => {
       // Scheduler invokes through its target's role, not the function's resource policy (as on AWS).
       const scheduled = sourceArn.includes(":scheduler:");

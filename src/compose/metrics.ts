@@ -38,6 +38,7 @@ export interface NodeMetrics {
   /** Starts evaluating alarms: where actions run, and whether this node leads. */
   startAlarms(o: {
     invokeFunction: (functionArn: string, payload: Buffer) => Promise<void>;
+    publishToTopic?: (topicArn: string, message: { subject: string; body: string }) => Promise<void>;
     isLeader: () => boolean;
   }): Promise<void>;
   /** Subscriber for invocation records. */
@@ -84,6 +85,8 @@ export function createMetrics(o: {
   let invokeFunction = (_arn: string, _payload: Buffer): Promise<void> =>
     Promise.reject(new Error("alarms not started"));
   let isLeader = (): boolean => false;
+  let publishToTopic = (_arn: string, _m: { subject: string; body: string }): Promise<void> =>
+    Promise.reject(new Error("alarms not started"));
   const alarms = new AlarmService({
     store: alarmStore,
     reader,
@@ -92,6 +95,7 @@ export function createMetrics(o: {
     accountId: o.accountId,
     isLeader: () => isLeader(),
     invokeFunction: (arn, payload) => invokeFunction(arn, payload),
+    publishToTopic: (arn, m) => publishToTopic(arn, m),
     log: o.log,
   });
   const lambda = new LambdaMetrics(recorder);
@@ -119,6 +123,7 @@ export function createMetrics(o: {
     alarms,
     async startAlarms(s) {
       invokeFunction = s.invokeFunction;
+      if (s.publishToTopic) publishToTopic = s.publishToTopic;
       isLeader = s.isLeader;
       await alarms.start();
     },

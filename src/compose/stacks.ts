@@ -7,6 +7,7 @@ import { createCloudFormationOperations } from "../api/cloudformation/operations
 import { createS3Operations } from "../api/s3/operations.js";
 import type { Operation } from "../api/types.js";
 import type { ApiService, LambdaControlPlane } from "../control/index.js";
+import type { StackServices } from "../stacks/index.js";
 import type { ObjectStore } from "../ports/object-store.js";
 import type { StackStore } from "../ports/stack-store.js";
 import type { Clock } from "../shared/clock.js";
@@ -29,6 +30,8 @@ export interface StacksDeps {
   readonly accountId: string;
   /** Cluster mode: this node's id (operations are recovered only by the node that ran them). */
   readonly clusterNodeId?: string | undefined;
+  /** SNS for AWS::SNS::* resources. */
+  readonly topics?: StackServices["topics"];
   readonly log: (message: string, error?: unknown) => void;
   /** The queues, buses, alarms and log groups stacks create (without them those types fail to create). */
   readonly resources?: Omit<StackServiceDeps, "clock" | "region" | "accountId" | "apiUrl"> | undefined;
@@ -42,7 +45,7 @@ export async function createStacks(
   const engine = new StackEngine({
     store: deps.store,
     services: {
-      ...{ lambda: deps.control, apis: deps.apis, streams: deps.streams, mappings: deps.mappings },
+      ...{ lambda: deps.control, apis: deps.apis, streams: deps.streams, mappings: deps.mappings, topics: deps.topics },
       ...{ ids: deps.ids, region: deps.region, accountId: deps.accountId },
       ...(deps.resources &&
         stackServices({

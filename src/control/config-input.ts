@@ -119,16 +119,12 @@ export function checkLayers(layers: string[] | undefined): void {
   throw new PlatformError("ERR_INVALID_PARAMETER", `Layer version ${layers[0]} does not exist.`);
 }
 
-/**
- * A dead-letter target must be an SQS queue or SNS topic ARN (Lambda's rule); haneul has no SNS
- * yet, so a topic is refused rather than accepted and never delivered to.
- */
+/** A dead-letter target must be an SQS queue or SNS topic ARN (Lambda's rule). */
 export function checkDeadLetterTarget(arn: string | undefined): void {
   if (!arn) return;
   const service = arn.split(":")[2];
-  if (arn.startsWith("arn:") && service === "sqs") return;
-  const detail = service === "sns" ? " SNS topics are not available on this platform yet." : "";
-  throw new PlatformError("ERR_INVALID_PARAMETER", `The provided target arn ${arn} is invalid.${detail}`);
+  if (arn.startsWith("arn:") && (service === "sqs" || service === "sns")) return;
+  throw new PlatformError("ERR_INVALID_PARAMETER", `The provided target arn ${arn} is invalid.`);
 }
 
 /** All configuration checks of a create or update, in AWS's order. */

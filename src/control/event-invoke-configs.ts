@@ -59,7 +59,7 @@ function checkFields(input: EventInvokeConfigInput): void {
 
 /**
  * Destinations on AWS may be SQS, SNS, EventBridge, S3 or another existing function; haneul
- * delivers to queues and functions, and refuses the others with AWS's error rather than accept
+ * delivers to queues, topics and functions, and refuses the others with AWS's error rather than accept
  * a destination it would never deliver to.
  */
 function checkDestinations(ctx: ControlContext, fn: string, onSuccess?: string, onFailure?: string): void {
@@ -75,7 +75,7 @@ function checkDestinations(ctx: ControlContext, fn: string, onSuccess?: string, 
       if (parts[5] !== "function" || !ctx.catalog.entry(target)) {
         throw new PlatformError("ERR_INVALID_PARAMETER", `The destination ARN ${arn} is invalid.`);
       }
-    } else if (service !== "sqs") supported = false;
+    } else if (service !== "sqs" && service !== "sns") supported = false;
   }
   if (!supported) {
     const s = onSuccess ? `OnSuccess(destination=${onSuccess})` : "null";

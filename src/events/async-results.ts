@@ -2,7 +2,7 @@
  * Where async results go, as Lambda sends them: the dead-letter queue gets the original event with
  * the attributes RequestID, ErrorCode and ErrorMessage; OnSuccess / OnFailure destinations get
  * Lambda's destination record (requestContext, requestPayload, responseContext, responsePayload),
- * as a queue message or, for a function, as its asynchronous event.
+ * as a queue message, a topic's message or, for a function, as its asynchronous event.
  */
 import type { InvokeOutcome, InvokeResult } from "../domain/invocation.js";
 import type { AsyncEventRecord } from "../ports/store.js";
@@ -20,6 +20,8 @@ export interface AsyncResultsOptions {
   readonly clock: Clock;
   /** Sends a message to the queue with this ARN; rejects when it cannot (no such queue…). */
   readonly sendToQueue: (queueArn: string, message: ResultMessage) => Promise<void>;
+  /** Publishes a message to the topic with this ARN; rejects when it cannot (no such topic…). */
+  readonly publishToTopic?: ((topicArn: string, message: ResultMessage) => Promise<void>) | undefined;
   /** Queues an asynchronous invocation of `functionName[:qualifier]` with `payload`. */
   readonly invokeAsync: (
     target: { functionName: string; qualifier?: string | undefined },
@@ -87,14 +89,21 @@ export function createAsyncResults(o: AsyncResultsOptions): AsyncResultHandler {
   const metric = (name: "DeadLetterErrors" | "DestinationDeliveryFailures", e: AsyncEventRecord) =>
     o.onMetric?.({ name, functionName: e.functionName, qualifier: e.qualifier, value: 1, at: o.clock.now() });
 
-  /** Delivers a record to a destination ARN (a queue or a function); false when it failed. */
+  /** Sends to a queue or publishes to a topic, by the ARN's service. */
+  const send = (arn: string, message: ResultMessage): Promise<void> => {
+    if (arn.split(":")[2] !== "sns") return o.sendToQueue(arn, message);
+    if (!o.publishToTopic) return Promise.reject(new Error(`no topics to publish to ${arn}`));
+    return o.publishToTopic(arn, message);
+  };
+
+  /** Delivers a record to a destination ARN (a queue, a topic or a function); false when it failed. */
   const deliver = async (arn: string, record: Record<string, unknown>, e: AsyncEventRecord): Promise<boolean> => {
     try {
       const body = JSON.stringify(record);
       const parts = arn.split(":");
       if (parts[2] === "lambda")
         await o.invokeAsync({ functionName: parts[6]!, qualifier: parts[7] }, Buffer.from(body));
-      else await o.sendToQueue(arn, { body });
+      else await send(arn, { body });
       return true;
     } catch (err) {
       o.onError?.(err);
@@ -105,7 +114,7 @@ export function createAsyncResults(o: AsyncResultsOptions): AsyncResultHandler {
 
   const deadLetter = async (arn: string, e: AsyncEventRecord, f: Failure): Promise<boolean> => {
     try {
-      await o.sendToQueue(arn, {
+      await send(arn, {
         body: e.payload.toString("utf8"),
         attributes: {
           RequestID: { DataType: "String", StringValue: e.requestId },

@@ -62,3 +62,39 @@ export function alarmEvent(before: AlarmRecord, after: AlarmRecord, at: { region
     },
   };
 }
+
+/**
+ * The message CloudWatch publishes to a topic named as an alarm action (SNS alarm actions): the
+ * subject `ALARM: "name" in <region>` and a JSON body with the alarm, its states and its trigger.
+ */
+export function alarmNotification(
+  before: AlarmRecord,
+  after: AlarmRecord,
+  at: { region: string; accountId: string },
+): { subject: string; body: string } {
+  const subject = `${after.stateValue}: "${after.name}" in ${at.region}`.slice(0, 100);
+  const body = {
+    AlarmName: after.name,
+    AlarmDescription: after.description ?? null,
+    AWSAccountId: at.accountId,
+    AlarmConfigurationUpdatedTimestamp: new Date(after.stateUpdatedAt).toISOString().replace("Z", "+0000"),
+    NewStateValue: after.stateValue,
+    NewStateReason: after.stateReason,
+    StateChangeTime: new Date(after.stateUpdatedAt).toISOString().replace("Z", "+0000"),
+    Region: at.region,
+    AlarmArn: after.arn,
+    OldStateValue: before.stateValue,
+    Trigger: {
+      MetricName: after.metricName,
+      Namespace: after.namespace,
+      StatisticType: after.extendedStatistic ? "ExtendedStatistic" : "Statistic",
+      Statistic: after.statistic,
+      Dimensions: (after.dimensions ?? []).map((d) => ({ value: d.value, name: d.name })),
+      Period: after.period,
+      EvaluationPeriods: after.evaluationPeriods,
+      ComparisonOperator: after.comparisonOperator,
+      Threshold: after.threshold,
+    },
+  };
+  return { subject, body: JSON.stringify(body) };
+}

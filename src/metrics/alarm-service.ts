@@ -11,7 +11,7 @@ import { parseCompositeRule, ruleHolds } from "../domain/metrics/composite-rule.
 import type { AlarmHistoryRecord, AlarmRecord, AlarmState, AlarmStore } from "../ports/alarm-store.js";
 import type { Clock } from "../shared/clock.js";
 import { alarmDatapoints } from "./alarm-points.js";
-import { alarmEvent } from "./alarm-event.js";
+import { alarmEvent, alarmNotification } from "./alarm-event.js";
 import type { MetricReader } from "./reader.js";
 
 /** How an alarm service is built. */
@@ -25,6 +25,9 @@ export interface AlarmServiceOptions {
   readonly isLeader: () => boolean;
   /** Runs a Lambda alarm action: invokes the function (asynchronously) with the event. */
   readonly invokeFunction: (functionArn: string, payload: Buffer) => Promise<void>;
+  /** Runs an SNS alarm action: publishes the alarm's message to the topic. */
+  readonly publishToTopic?:
+    ((topicArn: string, message: { subject: string; body: string }) => Promise<void>) | undefined;
   readonly log: (message: string, error?: unknown) => void;
   /** Evaluation interval on the clock (default 10 000 ms). */
   readonly intervalMs?: number;
@@ -202,10 +205,13 @@ export class AlarmService {
     const event = Buffer.from(
       JSON.stringify(alarmEvent(a, next, { region: this.#o.region, accountId: this.#o.accountId })),
     );
+    const scope = { region: this.#o.region, accountId: this.#o.accountId };
     for (const arn of actions) {
-      await this.#o
-        .invokeFunction(arn, event)
-        .catch((e: unknown) => this.#o.log(`alarm ${a.name}: action ${arn} failed`, e));
+      const run =
+        arn.split(":")[2] === "sns"
+          ? (this.#o.publishToTopic?.(arn, alarmNotification(a, next, scope)) ?? Promise.reject(new Error("no topics")))
+          : this.#o.invokeFunction(arn, event);
+      await run.catch((e: unknown) => this.#o.log(`alarm ${a.name}: action ${arn} failed`, e));
       await this.#history(next, type, "Action", `Successfully executed action ${arn}`, {
         actionState: "Succeeded",
         notificationResource: arn,

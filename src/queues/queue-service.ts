@@ -62,20 +62,33 @@ export class QueueService {
     };
   }
 
-  /** Sends a message to the queue with this ARN as `senderId` (Lambda's destinations and DLQs); QueueDoesNotExist when gone. */
+  /** Sends a message to the queue with this ARN as `senderId` (Lambda's destinations and DLQs, SNS); QueueDoesNotExist when gone. */
   async sendToArn(
     arn: string,
     message: {
       body: string;
-      attributes?: Readonly<Record<string, { DataType: string; StringValue: string }>> | undefined;
+      attributes?:
+        | Readonly<
+            Record<string, { DataType: string; StringValue?: string | undefined; BinaryValue?: string | undefined }>
+          >
+        | undefined;
+      messageGroupId?: string | undefined;
+      deduplicationId?: string | undefined;
     },
     senderId: string,
   ): Promise<void> {
     const scope = this.admin.scope;
     const name = nameFromArn(scope, arn);
     if (name === undefined) throw noQueue();
+    const fifo = name.endsWith(".fifo");
     await this.messages.sendMessage(
-      { QueueUrl: `/${scope.accountId}/${name}`, MessageBody: message.body, MessageAttributes: message.attributes },
+      {
+        QueueUrl: `/${scope.accountId}/${name}`,
+        MessageBody: message.body,
+        MessageAttributes: message.attributes,
+        ...(fifo && { MessageGroupId: message.messageGroupId ?? "default" }),
+        ...(fifo && message.deduplicationId !== undefined && { MessageDeduplicationId: message.deduplicationId }),
+      },
       { baseUrl: "", senderId },
     );
   }

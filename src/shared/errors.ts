@@ -141,6 +141,15 @@ export const ERROR_TABLE = {
   ERR_CODEDEPLOY_SERIALIZATION: { type: "SerializationException", status: 400 },
   ERR_LOGS_MALFORMED_QUERY: { type: "MalformedQueryException", status: 400 },
   ERR_LOGS_LIMIT_EXCEEDED: { type: "LimitExceededException", status: 400 },
+  ERR_SNS_NOT_FOUND: { type: "NotFound", status: 404 },
+  ERR_SNS_INVALID_PARAMETER: { type: "InvalidParameter", status: 400 },
+  ERR_SNS_INVALID_PARAMETER_VALUE: { type: "ParameterValueInvalid", status: 400 },
+  ERR_SNS_EMPTY_BATCH: { type: "EmptyBatchRequest", status: 400 },
+  ERR_SNS_TOO_MANY_ENTRIES: { type: "TooManyEntriesInBatchRequest", status: 400 },
+  ERR_SNS_BATCH_IDS_NOT_DISTINCT: { type: "BatchEntryIdsNotDistinct", status: 400 },
+  ERR_SNS_BATCH_TOO_LONG: { type: "BatchRequestTooLong", status: 400 },
+  ERR_SNS_INVALID_ACTION: { type: "InvalidAction", status: 400 },
+  ERR_SNS_RESOURCE_NOT_FOUND: { type: "ResourceNotFound", status: 404 },
 } as const satisfies Record<string, { type: string; status: number }>;
 
 /** A stable platform error code. */

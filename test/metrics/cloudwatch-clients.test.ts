@@ -448,7 +448,7 @@ describe("CloudWatch metrics with real clients", () => {
         "--comparison-operator",
         "GreaterThanThreshold",
       ],
-      ...["--alarm-actions", "arn:aws:sns:us-east-1:123456789012:topic"],
+      ...["--alarm-actions", "arn:aws:automate:us-east-1:ec2:stop"],
     ]);
     assert.match(refused.stderr, /InvalidParameterValue/, "an action haneul cannot run is refused, not ignored");
     await cw.send(new DeleteAlarmsCommand({ AlarmNames: ["deep-queue"] }));

@@ -4,7 +4,7 @@ import { SqliteStackStore } from "../../src/adapters/sqlite/stack-store.js";
 import { SqliteStreamStore } from "../../src/adapters/sqlite/stream-store.js";
 import { StreamService } from "../../src/streams/index.js";
 import { ApiService } from "../../src/control/index.js";
-import { StackEngine } from "../../src/stacks/index.js";
+import { StackEngine, type StackServices } from "../../src/stacks/index.js";
 import { ACCOUNT, controlFixture, REGION } from "../helpers/control-fixture.js";
 import type { ControlFixture } from "../helpers/control-fixture.js";
 import { randomIds } from "../../src/shared/ids.js";
@@ -25,7 +25,7 @@ export interface DeployFixture {
 }
 
 /** Opens a fixture in a temporary data directory. */
-export async function deployFixture(): Promise<DeployFixture> {
+export async function deployFixture(o: { topics?: StackServices["topics"] } = {}): Promise<DeployFixture> {
   const control = await controlFixture();
   const path = join(control.dataDir, "haneul.db");
   const apiStore = SqliteApiStore.open({ path });
@@ -47,7 +47,15 @@ export async function deployFixture(): Promise<DeployFixture> {
   });
   const engine = new StackEngine({
     store: stackStore,
-    services: { lambda: control.cp, apis, streams, ids: randomIds, region: REGION, accountId: ACCOUNT },
+    services: {
+      lambda: control.cp,
+      apis,
+      streams,
+      topics: o.topics,
+      ids: randomIds,
+      region: REGION,
+      accountId: ACCOUNT,
+    },
     clock: control.clock,
   });
   let n = 0;

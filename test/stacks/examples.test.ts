@@ -91,8 +91,6 @@ test("sam-app: parameters and conditions switch resources off, Globals merge, ev
     "AWS::CodeDeploy::DeploymentGroup",
     "AWS::Lambda::Url",
     "AWS::Logs::SubscriptionFilter",
-    "AWS::SNS::Subscription",
-    "AWS::SNS::Topic",
   ]);
   // Queues, rules, schedules and log groups are created by the deploy: neither pending nor accepted.
   const listed = new Set([...dev.types.pending, ...dev.types.accepted].map((p) => p.type));

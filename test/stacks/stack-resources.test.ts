@@ -402,7 +402,7 @@ describe("stack resources beyond Lambda and API Gateway, through the CloudFormat
     assert.equal(failed?.LogicalResourceId, "Bad");
     assert.match(
       failed?.ResourceStatusReason ?? "",
-      /Target parameter SqsParameters is not supported by haneul|delivers to Lambda functions only/,
+      /Target parameter SqsParameters is not supported by haneul|delivers to Lambda functions (and SNS topics )?only/,
     );
     await assert.rejects(sqs.send(new GetQueueUrlCommand({ QueueName: "rb-jobs" })), { name: "QueueDoesNotExist" });
     const groups = await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: "/rb/" }));

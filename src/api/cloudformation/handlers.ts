@@ -6,7 +6,7 @@ import { checkStructure, transformsOf } from "../../domain/template/structure.js
 import { isObject } from "../../domain/template/values.js";
 import { PlatformError } from "../../shared/errors.js";
 import type { ChangeSetInput, StackEngine } from "../../stacks/index.js";
-import type { XmlValue } from "../iam/wire.js";
+import type { XmlValue } from "../query-wire.js";
 import * as views from "./views.js";
 import { required, stringList, structList } from "./wire.js";
 

@@ -6,7 +6,7 @@ import type {
   StackRecord,
   StackResourceRecord,
 } from "../../ports/stack-store.js";
-import type { XmlValue } from "../iam/wire.js";
+import type { XmlValue } from "../query-wire.js";
 import { timestamp } from "./wire.js";
 
 /** Parameters as DescribeStacks shows them (NoEcho masked). */

@@ -2,39 +2,33 @@
  * The query protocol as CloudFormation speaks it: form-encoded requests with `.member.N` lists,
  * XML answers in the `http://cloudformation.amazonaws.com/doc/2010-05-15/` namespace.
  */
-import { PlatformError } from "../../shared/errors.js";
 import type { ApiResponse } from "../types.js";
-import { xml, xmlError, type XmlValue } from "../iam/wire.js";
+import {
+  queryError,
+  queryResponse,
+  requiredParam,
+  type QueryDialect,
+  type WireError,
+  type XmlValue,
+} from "../query-wire.js";
 
 export const CFN_XMLNS = "http://cloudformation.amazonaws.com/doc/2010-05-15/";
 
+const CFN: QueryDialect = { xmlns: CFN_XMLNS, codes: { ERR_SERVICE: "ServiceFailure" } };
+
 /** A successful answer `<ActionResponse><ActionResult>…`. */
 export function cfnResponse(action: string, result: XmlValue | undefined, requestId: string): ApiResponse {
-  const body =
-    `<${action}Response xmlns="${CFN_XMLNS}">` +
-    (result === undefined ? "" : `<${action}Result>${xml(result)}</${action}Result>`) +
-    `<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`;
-  return { status: 200, headers: { "Content-Type": "text/xml" }, body };
+  return queryResponse(CFN, action, result, requestId);
 }
 
 /** CloudFormation's `<ErrorResponse>` (the query protocol's, in its namespace). */
-export function cfnError(e: { code: string; awsType: string; status: number; message: string }, requestId: string) {
-  const answer = xmlError(e, requestId);
-  const text = typeof answer.body === "string" ? answer.body : "";
-  return { ...answer, body: text.replace(/^<ErrorResponse xmlns="[^"]*">/, `<ErrorResponse xmlns="${CFN_XMLNS}">`) };
+export function cfnError(e: WireError, requestId: string): ApiResponse {
+  return queryError(CFN, e, requestId);
 }
 
 /** A required parameter; missing is CloudFormation's ValidationError. */
 export function required(form: URLSearchParams, name: string): string {
-  const v = form.get(name);
-  if (v === null || v === "") {
-    const member = name.charAt(0).toLowerCase() + name.slice(1);
-    throw new PlatformError(
-      "ERR_CFN_VALIDATION",
-      `1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`,
-    );
-  }
-  return v;
+  return requiredParam(form, name, "ERR_CFN_VALIDATION");
 }
 
 /** `Name.member.N` as a list of strings. */

@@ -8,6 +8,7 @@ import { PlatformError } from "../../shared/errors.js";
 import * as I from "./input.js";
 
 const TREAT = ["missing", "notBreaching", "breaching", "ignore"];
+const SNS_ACTION = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
 const LAMBDA_ACTION = /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9$_-]+)?$/;
 
 /** Where alarms live. */
@@ -20,8 +21,8 @@ export interface AlarmScope {
 function actions(input: I.Input, name: string): string[] {
   const arns = I.stringList(input, name);
   if (arns.length > 5) throw I.invalid(name, `${arns.length} actions`);
-  // Lambda actions run; SNS, Auto Scaling, EC2 and Systems Manager actions are refused, not ignored.
-  for (const arn of arns) if (!LAMBDA_ACTION.test(arn)) throw I.invalid(name, arn);
+  // Lambda and SNS actions run; Auto Scaling, EC2 and Systems Manager actions are refused, not ignored.
+  for (const arn of arns) if (!LAMBDA_ACTION.test(arn) && !SNS_ACTION.test(arn)) throw I.invalid(name, arn);
   return arns;
 }
 

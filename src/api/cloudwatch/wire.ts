@@ -9,20 +9,21 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { PlatformError } from "../../shared/errors.js";
 import type { ApiRequest, ApiResponse } from "../types.js";
+import {
+  queryCompatibleJsonError,
+  queryError,
+  queryResponse,
+  xml,
+  type QueryDialect,
+  type WireError,
+  type XmlValue,
+} from "../query-wire.js";
 
 export const CW_XMLNS = "http://monitoring.amazonaws.com/doc/2010-08-01/";
 const TARGET_PREFIX = "GraniteServiceVersion20100801.";
 
 /** An output value: objects, arrays (`<member>` lists), Maps (entry lists), Dates, scalars. */
-export type OutValue =
-  | string
-  | number
-  | boolean
-  | Date
-  | undefined
-  | readonly OutValue[]
-  | ReadonlyMap<string, OutValue>
-  | { readonly [k: string]: OutValue };
+export type OutValue = XmlValue;
 
 /** Which protocol a request speaks. */
 export function isJsonRequest(headers: IncomingHttpHeaders): boolean {
@@ -82,33 +83,9 @@ function compactLists(v: unknown): unknown {
   return v;
 }
 
-function escapeXml(s: string): string {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-}
-
-/** CloudWatch's timestamps in XML: ISO 8601, UTC. */
-function isoDate(d: Date): string {
-  return d.toISOString();
-}
-
 /** XML text of an output value. */
 export function toXml(v: OutValue): string {
-  if (v === undefined) return "";
-  if (v instanceof Date) return isoDate(v);
-  if (Array.isArray(v)) return (v as readonly OutValue[]).map((x) => `<member>${toXml(x)}</member>`).join("");
-  if (v instanceof Map) {
-    let out = "";
-    for (const [k, x] of v as ReadonlyMap<string, OutValue>)
-      out += `<entry><key>${escapeXml(k)}</key><value>${toXml(x)}</value></entry>`;
-    return out;
-  }
-  if (typeof v === "object") {
-    let out = "";
-    for (const [k, x] of Object.entries(v as Record<string, OutValue>))
-      if (x !== undefined) out += `<${k}>${toXml(x)}</${k}>`;
-    return out;
-  }
-  return escapeXml(String(v));
+  return xml(v);
 }
 
 /** JSON value of an output value (Dates as epoch seconds). */
@@ -136,11 +113,7 @@ export function respond(json: boolean, action: string, result: OutValue, request
       body: JSON.stringify(toJson(result ?? {})),
     };
   }
-  const body =
-    `<${action}Response xmlns="${CW_XMLNS}">` +
-    (result === undefined ? "" : `<${action}Result>${toXml(result)}</${action}Result>`) +
-    `<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`;
-  return { status: 200, headers: { "Content-Type": "text/xml" }, body };
+  return queryResponse(CLOUDWATCH, action, result, requestId);
 }
 
 // The query protocol's codes where they differ from the JSON shape names.
@@ -149,33 +122,14 @@ const QUERY_CODES: Readonly<Record<string, string>> = {
   ERR_CW_MISSING_PARAMETER: "MissingParameter",
   ERR_CW_INVALID_COMBINATION: "InvalidParameterCombination",
   ERR_CW_INVALID_FORMAT: "InvalidFormat",
-  ERR_UNRECOGNIZED_CLIENT: "InvalidClientTokenId",
-  ERR_INVALID_SIGNATURE: "SignatureDoesNotMatch",
-  ERR_INCOMPLETE_SIGNATURE: "IncompleteSignature",
-  ERR_MISSING_AUTHENTICATION_TOKEN: "MissingAuthenticationToken",
-  ERR_ACCESS_DENIED: "AccessDenied",
-  ERR_EXPIRED_TOKEN: "ExpiredToken",
   ERR_SERVICE: "InternalServiceError",
   ERR_STORE_UNAVAILABLE: "InternalServiceError",
-  ERR_REQUEST_TOO_LARGE: "RequestEntityTooLarge",
-  ERR_UNKNOWN_OPERATION: "InvalidAction",
 };
 
+const CLOUDWATCH: QueryDialect = { xmlns: CW_XMLNS, codes: QUERY_CODES };
+
 /** An error in the request's protocol (XML `<ErrorResponse>`, or JSON with `x-amzn-query-error`). */
-export function renderCloudWatchError(
-  e: { code: string; awsType: string; status: number; message: string },
-  requestId: string,
-  json: boolean,
-): ApiResponse {
-  const code = QUERY_CODES[e.code] ?? e.awsType;
-  const type = e.status >= 500 ? "Receiver" : "Sender";
-  if (json) {
-    const body = JSON.stringify({ __type: `com.amazonaws.cloudwatch#${e.awsType}`, message: e.message });
-    const headers = { "Content-Type": "application/x-amz-json-1.0", "x-amzn-query-error": `${code};${type}` };
-    return { status: e.status, headers, body };
-  }
-  const body =
-    `<ErrorResponse xmlns="${CW_XMLNS}"><Error><Type>${type}</Type><Code>${code}</Code>` +
-    `<Message>${escapeXml(e.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
-  return { status: e.status, headers: { "Content-Type": "text/xml" }, body };
+export function renderCloudWatchError(e: WireError, requestId: string, json: boolean): ApiResponse {
+  if (json) return queryCompatibleJsonError(CLOUDWATCH, e, { namespace: "com.amazonaws.cloudwatch" });
+  return queryError(CLOUDWATCH, e, requestId);
 }

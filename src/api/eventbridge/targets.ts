@@ -1,5 +1,5 @@
 /** PutTargets' checks of one target, as AWS makes them, into a stored target. */
-import { functionOfArn, invalid, parseJsonPath } from "../../buses/index.js";
+import { functionOfArn, invalid, isTopicArn, parseJsonPath } from "../../buses/index.js";
 import type { RuleTargetRecord } from "../../ports/bus-store.js";
 
 const TARGET_ID = /^[.\-_A-Za-z0-9]{1,64}$/;
@@ -14,9 +14,9 @@ export function targetOf(raw: unknown): RuleTargetRecord {
   if (typeof id !== "string" || !TARGET_ID.test(id)) throw invalid(`Parameter Id is not valid: ${String(id)}`);
   const arn = t["Arn"];
   if (typeof arn !== "string") throw invalid(`Parameter Arn of target ${id} must not be null.`);
-  if (!functionOfArn(arn)) {
+  if (!functionOfArn(arn) && !isTopicArn(arn)) {
     throw invalid(
-      `Parameter ${arn} is not valid. Reason: haneul's EventBridge delivers to Lambda functions only (queues, topics and buses are not targets yet).`,
+      `Parameter ${arn} is not valid. Reason: haneul's EventBridge delivers to Lambda functions and SNS topics only (queues and buses are not targets yet).`,
     );
   }
   for (const key of Object.keys(t)) {

@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { crc32 } from "node:zlib";
 import { PlatformError } from "../../shared/errors.js";
 import type { ApiRequest, ApiResponse } from "../types.js";
-import { xml, type XmlValue } from "../iam/wire.js";
+import { xml, type XmlValue } from "../query-wire.js";
 
 export const S3_XMLNS = "http://s3.amazonaws.com/doc/2006-03-01/";
 

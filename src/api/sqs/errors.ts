@@ -4,7 +4,14 @@
  * `__type` and the legacy code in `x-amzn-query-error`, from which the SDKs take the error code.
  */
 import type { IncomingHttpHeaders } from "node:http";
-import { xml } from "../iam/wire.js";
+import {
+  isCommonCode,
+  queryCode as dialectCode,
+  queryCompatibleJsonError,
+  queryError,
+  type QueryDialect,
+  type WireError,
+} from "../query-wire.js";
 import type { ApiResponse } from "../types.js";
 import { SQS_XMLNS } from "./query-output.js";
 
@@ -21,23 +28,16 @@ const LEGACY: Readonly<Record<string, string>> = {
   UnsupportedOperation: "AWS.SimpleQueueService.UnsupportedOperation",
 };
 
-// Failures before the operation runs (signature, access) carry the query protocol's common codes.
-const COMMON: Readonly<Record<string, string>> = {
-  ERR_UNRECOGNIZED_CLIENT: "InvalidClientTokenId",
-  ERR_INVALID_SIGNATURE: "SignatureDoesNotMatch",
-  ERR_INCOMPLETE_SIGNATURE: "IncompleteSignature",
-  ERR_MISSING_AUTHENTICATION_TOKEN: "MissingAuthenticationToken",
-  ERR_ACCESS_DENIED: "AccessDenied",
-  ERR_EXPIRED_TOKEN: "ExpiredToken",
-  ERR_SERVICE: "InternalError",
-  ERR_STORE_UNAVAILABLE: "InternalError",
-  ERR_REQUEST_TOO_LARGE: "RequestEntityTooLarge",
-  ERR_UNKNOWN_OPERATION: "InvalidAction",
+const SQS: QueryDialect = {
+  xmlns: SQS_XMLNS,
+  codes: { ...LEGACY, ERR_SERVICE: "InternalError", ERR_STORE_UNAVAILABLE: "InternalError" },
+  declaration: true,
+  detail: true,
 };
 
 /** The legacy (query) code of an error. */
 export function queryCode(e: { code: string; awsType: string }): string {
-  return COMMON[e.code] ?? LEGACY[e.awsType] ?? e.awsType;
+  return dialectCode(SQS, e);
 }
 
 /** Whether the request speaks the JSON protocol (`X-Amz-Target: AmazonSQS.*`). */
@@ -47,23 +47,10 @@ export function isJsonRequest(headers: IncomingHttpHeaders | undefined): boolean
 }
 
 /** An SQS error answer in the protocol of `headers`. */
-export function sqsError(
-  e: { code: string; awsType: string; status: number; message: string },
-  requestId: string,
-  headers?: IncomingHttpHeaders,
-): ApiResponse {
-  const code = queryCode(e);
-  const fault = e.status >= 500 ? "Receiver" : "Sender";
-  if (isJsonRequest(headers)) {
-    const type = COMMON[e.code] ?? e.awsType;
-    return {
-      status: e.status,
-      headers: { "Content-Type": "application/x-amz-json-1.0", "x-amzn-query-error": `${code};${fault}` },
-      body: JSON.stringify({ __type: `com.amazonaws.sqs#${type}`, message: e.message }),
-    };
-  }
-  const body =
-    `<?xml version="1.0"?><ErrorResponse xmlns="${SQS_XMLNS}"><Error><Type>${fault}</Type><Code>${code}</Code>` +
-    `<Message>${xml(e.message)}</Message><Detail/></Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
-  return { status: e.status, headers: { "Content-Type": "text/xml" }, body };
+export function sqsError(e: WireError, requestId: string, headers?: IncomingHttpHeaders): ApiResponse {
+  if (!isJsonRequest(headers)) return queryError(SQS, e, requestId);
+  // The JSON shape names the common failures by their query code, the others by the model's name.
+  const common = isCommonCode(e.code) || e.code === "ERR_SERVICE" || e.code === "ERR_STORE_UNAVAILABLE";
+  const type = common ? dialectCode(SQS, e) : e.awsType;
+  return queryCompatibleJsonError(SQS, e, { namespace: "com.amazonaws.sqs", type });
 }

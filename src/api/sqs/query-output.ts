@@ -1,5 +1,5 @@
 /** JSON-protocol results written as the query protocol's XML (namespace 2012-11-05). */
-import { xml, type XmlValue } from "../iam/wire.js";
+import { flatXml as flat, queryResponse as writeResponse, rawXml, xml, type XmlValue } from "../query-wire.js";
 import type { ApiResponse } from "../types.js";
 
 export const SQS_XMLNS = "http://queue.amazonaws.com/doc/2012-11-05/";
@@ -8,11 +8,6 @@ type Json = Record<string, unknown>;
 
 const nameValues = (m: unknown, k: string, v: string): XmlValue[] =>
   Object.entries((m ?? {}) as Record<string, unknown>).map(([name, value]) => ({ [k]: name, [v]: value as XmlValue }));
-
-/** Flattened lists repeat the element: `<QueueUrl>a</QueueUrl><QueueUrl>b</QueueUrl>`. */
-function flat(name: string, items: readonly XmlValue[]): string {
-  return items.map((i) => `<${name}>${xml(i)}</${name}>`).join("");
-}
 
 function messageXml(m: Json): string {
   const { Attributes, MessageAttributes, ...rest } = m;
@@ -69,9 +64,6 @@ function resultXml(action: string, r: Json): string | undefined {
 /** The query protocol's answer to `action`. */
 export function queryResponse(action: string, result: Json, requestId: string): ApiResponse {
   const inner = resultXml(action, result);
-  const body =
-    `<?xml version="1.0"?><${action}Response xmlns="${SQS_XMLNS}">` +
-    (inner === undefined ? "" : `<${action}Result>${inner}</${action}Result>`) +
-    `<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`;
-  return { status: 200, headers: { "Content-Type": "text/xml" }, body };
+  const dialect = { xmlns: SQS_XMLNS, codes: {}, declaration: true };
+  return writeResponse(dialect, action, inner === undefined ? undefined : rawXml(inner), requestId);
 }

@@ -20,7 +20,7 @@ export interface ResourceTypeInfo {
   readonly note?: string;
 }
 
-const QUEUES = "topics (SNS) are not built yet";
+const QUEUES = "SNS topic policies are not built yet";
 const SUBSCRIPTIONS = "CloudWatch Logs subscription filters are not built yet";
 const QUEUE_POLICY = "queue policies are recorded, not enforced: haneul's SQS does not evaluate resource policies";
 const DEPLOYMENTS = "safe deployments (CodeDeploy) are not built yet";
@@ -102,8 +102,8 @@ const TYPES: readonly ResourceTypeInfo[] = [
   },
   { type: "AWS::SQS::Queue", ref: "queue URL", attributes: ["Arn", "QueueName", "QueueUrl"], status: "supported" },
   { type: "AWS::SQS::QueuePolicy", ref: "policy id", attributes: ["Id"], status: "accepted", note: QUEUE_POLICY },
-  { type: "AWS::SNS::Topic", ref: "topic ARN", attributes: ["TopicArn", "TopicName"], status: "pending", note: QUEUES },
-  { type: "AWS::SNS::Subscription", ref: "subscription ARN", attributes: ["Arn"], status: "pending", note: QUEUES },
+  { type: "AWS::SNS::Topic", ref: "topic ARN", attributes: ["TopicArn", "TopicName"], status: "supported" },
+  { type: "AWS::SNS::Subscription", ref: "subscription ARN", attributes: ["Arn"], status: "supported" },
   { type: "AWS::SNS::TopicPolicy", ref: "policy id", attributes: ["Id"], status: "pending", note: QUEUES },
   { type: "AWS::Kinesis::Stream", ref: "stream name", attributes: ["Arn"], status: "supported" },
   {

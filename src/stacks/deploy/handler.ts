@@ -1,6 +1,7 @@
 import type { EventBusService } from "../../buses/index.js";
 import type { ApiService, LambdaControlPlane } from "../../control/index.js";
 import type { RuleTargetRecord } from "../../ports/bus-store.js";
+import type { TopicService } from "../../topics/index.js";
 import type { StackResourceRecord } from "../../ports/stack-store.js";
 import { isPlatformError } from "../../shared/errors.js";
 import type { IdSource } from "../../shared/ids.js";
@@ -26,6 +27,8 @@ export interface StackServices {
   readonly streams?: StreamService | undefined;
   /** Event source mappings (the Lambda API's mapping operations), when the node has them. */
   readonly mappings?: StackMappings | undefined;
+  /** SNS, and the node's API URL its HTTP confirmations name. */
+  readonly topics?: { readonly service: TopicService; apiUrl(): string } | undefined;
   readonly ids: IdSource;
   readonly region: string;
   readonly accountId: string;

@@ -8,6 +8,7 @@ import { MAPPING_HANDLERS } from "./mapping-handlers.js";
 import { RECORDED } from "./recorded-handlers.js";
 import { SQS_HANDLERS } from "./sqs-handlers.js";
 import { TELEMETRY_HANDLERS } from "./telemetry-handlers.js";
+import { SNS_HANDLERS } from "./sns-handlers.js";
 
 const CREATED: Readonly<Record<string, ResourceHandler>> = {
   ...LAMBDA_HANDLERS,
@@ -17,6 +18,7 @@ const CREATED: Readonly<Record<string, ResourceHandler>> = {
   ...EVENTS_HANDLERS,
   ...TELEMETRY_HANDLERS,
   ...MAPPING_HANDLERS,
+  ...SNS_HANDLERS,
 };
 
 /** The handler of a type: created through its service, or recorded (accepted, pending, unknown). */

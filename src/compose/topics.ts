@@ -1,0 +1,115 @@
+/**
+ * SNS on a node: the topic store (SQLite beside the Lambda store, or the cluster's PostgreSQL), the
+ * topic service, its delivery worker and the API operations. A function subscription is invoked as
+ * an Event invocation through the durable async queue, only with the function's permission for
+ * sns.amazonaws.com and the topic's ARN (AddPermission), as on AWS; a queue gets the message as SNS's
+ * sender; an HTTP endpoint gets a POST.
+ */
+import { join } from "node:path";
+import type { PgDatabase } from "../adapters/postgres/database.js";
+import { PgTopicStore } from "../adapters/postgres/pg-topic-store.js";
+import { SqliteTopicStore } from "../adapters/sqlite/topic-store.js";
+import { createSnsOperations } from "../api/sns/operations.js";
+import type { Operation } from "../api/types.js";
+import type { ServerConfig } from "../config/server-config.js";
+import type { AsyncEventQueue } from "../events/index.js";
+import type { QueueService } from "../queues/index.js";
+import type { Clock } from "../shared/clock.js";
+import type { IdSource } from "../shared/ids.js";
+import { TopicService, type DeliveryTargets } from "../topics/index.js";
+
+/** The SenderId of the messages SNS sends to queues. */
+const SNS_SENDER_ID = "AIDAIT2UOQQY3AUEKVGXU";
+const HTTP_TIMEOUT_MS = 15_000;
+
+export interface NodeTopicsOptions {
+  readonly config: ServerConfig;
+  readonly database: PgDatabase | undefined;
+  readonly clock: Clock;
+  readonly ids: IdSource;
+  readonly events: AsyncEventQueue;
+  readonly queues: QueueService;
+  /** Whether the function's resource policy lets SNS invoke it from `topicArn`. */
+  readonly permits: (
+    functionName: string,
+    qualifier: string | undefined,
+    topicArn: string,
+  ) => boolean | Promise<boolean>;
+  /** Cluster: deliveries are claimed with this lease, and other nodes' looked for this often. */
+  readonly cluster?: { readonly leaseMs: number; readonly pollMs: number } | undefined;
+  readonly announce?: (() => void) | undefined;
+  /** The node's API URL (for UnsubscribeURL), once it listens. */
+  readonly apiUrl: () => string;
+  readonly log: (message: string, error?: unknown) => void;
+}
+
+/** A message the platform publishes: its text and String/Number attributes. */
+export interface PlatformMessage {
+  readonly body: string;
+  readonly subject?: string | undefined;
+  readonly attributes?: Readonly<Record<string, { DataType: string; StringValue: string }>> | undefined;
+}
+
+/** A node's topics; `start()` after the async queue runs, `stop()` before it stops. */
+export interface NodeTopics {
+  readonly service: TopicService;
+  readonly operations: Operation[];
+  /** Publishes on the platform's behalf (Lambda's DLQs and destinations, EventBridge, alarms); NotFound when the topic is gone. */
+  publish(topicArn: string, message: PlatformMessage): Promise<void>;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+/** Opens the topic store and builds the service and operations. */
+export function createTopics(o: NodeTopicsOptions): NodeTopics {
+  const store = o.database
+    ? new PgTopicStore(o.database)
+    : SqliteTopicStore.open({ path: join(o.config.dataDir, "haneul.db") });
+  const targets: DeliveryTargets = {
+    async invokeFunction(functionArn, payload, topicArn) {
+      const [functionName = "", qualifier] = functionArn.split(":").slice(6);
+      if (!(await o.permits(functionName, qualifier, topicArn))) return false;
+      await o.events.enqueue({ functionName, qualifier, payload: Buffer.from(payload), requestId: o.ids.requestId() });
+      return true;
+    },
+    sendToQueue: (arn, message) => o.queues.sendToArn(arn, message, SNS_SENDER_ID),
+    async post(url, headers, body) {
+      const res = await fetch(url, { method: "POST", headers, body, signal: AbortSignal.timeout(HTTP_TIMEOUT_MS) });
+      await res.arrayBuffer().catch(() => undefined);
+      return res.status;
+    },
+  };
+  const service = new TopicService({
+    store,
+    clock: o.clock,
+    ids: o.ids,
+    scope: { region: o.config.region, accountId: o.config.accountId },
+    targets,
+    leaseMs: o.cluster?.leaseMs,
+    pollMs: o.cluster?.pollMs,
+    onChange: o.announce,
+    onError: o.log,
+  });
+  return {
+    service,
+    operations: createSnsOperations(service),
+    async publish(topicArn, message) {
+      const fifo = topicArn.endsWith(".fifo");
+      await service.publisher.publish(
+        topicArn,
+        {
+          message: message.body,
+          subject: message.subject,
+          attributes: message.attributes ?? {},
+          ...(fifo && { messageGroupId: "haneul", deduplicationId: o.ids.requestId() }),
+        },
+        o.apiUrl(),
+      );
+    },
+    start: () => service.worker.start(),
+    async stop() {
+      await service.worker.stop();
+      await store.close();
+    },
+  };
+}
