@@ -310,12 +310,15 @@ describe(`SQS event source mappings with SDK v3 (${process.env["HANEUL_TEST_NODE
     await waitFor(async () => (await counts(url)) === 0, "every message processed", 30_000);
     const all = batches("orders.fifo");
     for (const b of all) assert.equal(new Set(b.map((r) => r.group)).size, 1, "a batch holds one group");
+    // What each batch's function call reported done: the records before its first failure (the
+    // function reports a failure and every later record of the group, as AWS advises for FIFO).
+    const succeeded = all.flatMap((b) => {
+      const failed = b.findIndex((r) => r.body.includes("fail-once") && r.count === 1);
+      return failed < 0 ? b : b.slice(0, failed);
+    });
     for (const g of groups) {
-      const done = all
-        .flat()
-        .filter((r) => r.group === g && !(r.body.includes("fail-once") && r.count === 1))
-        .map((r) => r.body.replace("-fail-once", ""));
-      // Messages after the failure in its batch are delivered again with it: keep first successes only.
+      const done = succeeded.filter((r) => r.group === g).map((r) => r.body.replace("-fail-once", ""));
+      // A record may be delivered again after its visibility timeout on a slow machine: first successes only.
       const firsts = done.filter((b, i) => done.indexOf(b) === i);
       assert.deepEqual(
         firsts,
