@@ -38,6 +38,24 @@ describe("API Gateway v1 update-* commands (AWS CLI v2 and SDK v3)", () => {
     await s?.close();
   });
 
+  it("a member haneul does not model is refused, not dropped: an HTTP API stage's access logs", async () => {
+    const http = JSON.parse(
+      (await awsCli(s, ["apigatewayv2", "create-api", "--name", "logged", "--protocol-type", "HTTP"])).stdout,
+    ) as { ApiId: string };
+    const refused = await awsCli(s, [
+      ...p("apigatewayv2", "create-stage", "--api-id", http.ApiId, "--stage-name", "prod"),
+      ...p(
+        "--access-log-settings",
+        "DestinationArn=arn:aws:logs:us-east-1:123456789012:log-group:g,Format=$context.requestId",
+      ),
+    ]);
+    assert.match(refused.stderr, /BadRequestException.*accessLogSettings: not supported by haneul/);
+    const stages = JSON.parse((await awsCli(s, ["apigatewayv2", "get-stages", "--api-id", http.ApiId])).stdout) as {
+      Items: unknown[];
+    };
+    assert.deepEqual(stages.Items, [], "nothing was stored");
+  });
+
   it("update-rest-api: name, description, binary media types; a bad path names the accepted ones", async () => {
     const updated = await apigateway<{ name: string; description: string; binaryMediaTypes: string[] }>(
       s,

@@ -64,9 +64,23 @@ export function body<S extends z.ZodType>(req: ApiRequest, schema: S): z.output<
       throw new PlatformError("ERR_BAD_REQUEST", "Could not parse request body into json: invalid JSON");
     }
   }
+  refuseUnknown(raw, schema);
   const parsed = schema.safeParse(raw);
   if (!parsed.success) throw new PlatformError("ERR_BAD_REQUEST", describe(parsed.error));
   return parsed.data;
+}
+
+/**
+ * A member the operation does not model would be dropped by the schema and so ignored: it is
+ * refused instead, naming it (access logs, throttling route settings, … until haneul has them).
+ */
+function refuseUnknown(raw: unknown, schema: z.ZodType): void {
+  const shape = (schema as { shape?: Record<string, unknown> }).shape;
+  if (!shape || typeof raw !== "object" || raw === null || Array.isArray(raw)) return;
+  const unknown = Object.keys(raw).filter((k) => !(k in shape));
+  if (unknown.length > 0) {
+    throw new PlatformError("ERR_BAD_REQUEST", `${unknown.join(", ")}: not supported by haneul for this operation`);
+  }
 }
 
 function describe(error: z.ZodError): string {
