@@ -141,12 +141,20 @@ test("a template edit adds a route through a change set", async () => {
     ),
   );
   await untilAnswer("/total", (b) => b.includes("calls"), "the new route");
-  const deploy = lines.filter((l) => l.type === "deploy").at(-1) as {
-    changes: { action: string; logicalId: string }[];
-  };
-  assert.ok(deploy?.changes?.some((c) => c.action === "Add" && c.logicalId === "CounterFunctionTotalPermission"));
-  const routes = lines.filter((l) => l.type === "routes").at(-1);
-  assert.ok(routes?.apis?.[0]?.routes.some((r) => r.path === "/total"));
+  // The route answers as soon as the change set is applied; its log lines follow.
+  const added = (l: (typeof lines)[number]) =>
+    l.type === "deploy" &&
+    (l as { changes?: { action: string; logicalId: string }[] }).changes?.some(
+      (c) => c.action === "Add" && c.logicalId === "CounterFunctionTotalPermission",
+    ) === true;
+  const printed = () => lines.some(added) && lines.some((l) => l.type === "routes" && hasTotal(l));
+  const hasTotal = (l: (typeof lines)[number]) =>
+    (l as { apis?: { routes: { path: string }[] }[] }).apis?.[0]?.routes.some((r) => r.path === "/total") === true;
+  for (let waited = 0; !printed() && waited < RELOAD_BOUND_MS * 3; waited += 20) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  assert.ok(lines.some(added), "the change set that added the route is printed");
+  assert.ok(hasTotal(lines.filter((l) => l.type === "routes").at(-1)!), "the route table lists /total");
 });
 
 test("haneul invoke <LogicalId> goes through the running dev node: the warm counter goes on counting", async () => {

@@ -111,8 +111,10 @@ export async function spawnIsolated(
   const { isolation } = options;
   if (isolation.sandbox) {
     const start = options.sandboxed ?? { codeDir: options.cwd, limits: { memoryBytes: 0, memoryMb: 128 }, tmpMb: 512 };
-    const proc = await isolation.sandbox.spawn({ command, args, env: options.env, stdio: options.stdio, ...start });
-    if (isolation.nice && proc.child.pid !== undefined) lowerPriority(proc.child.pid, isolation.nice);
+    const proc = await isolation.sandbox.spawn({
+      ...{ command, args, env: options.env, stdio: options.stdio, nice: isolation.nice },
+      ...start,
+    });
     return sandboxedProcess(proc);
   }
   return spawnUnsandboxed(command, args, options);

@@ -56,6 +56,8 @@ export interface SandboxSpawn {
   readonly tmpMb: number;
   /** More ports of the host's loopback the instance reaches at 127.0.0.1 (its Runtime API). */
   readonly ports?: readonly number[] | undefined;
+  /** Nice steps below the node, applied before the first process of the sandbox starts. */
+  readonly nice?: number | undefined;
 }
 
 /** Freezing: idle instances are frozen between one and two sweeps after their last event. */
@@ -304,7 +306,10 @@ export class Sandbox {
     stdio.push("pipe", ...inherited);
     // detached: a session of its own, so a terminal's Ctrl-C (SIGINT to the node's process group)
     // does not reach the instance; the node drains and stops it.
-    const child = spawn(this.#shell, argv, {
+    // Started already lowered (nice(1)), so every process of the sandbox has the priority: lowering
+    // the first one after it started would race with the processes it forks.
+    const nice = o.nice ? ["-n", String(o.nice), this.#shell] : [];
+    const child = spawn(nice.length > 0 ? "nice" : this.#shell, [...nice, ...argv], {
       stdio,
       env: { PATH: "/usr/sbin:/usr/bin:/sbin:/bin" },
       cwd: "/",
