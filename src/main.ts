@@ -2,6 +2,7 @@
  * Composition root: the one place where adapters and features are wired into a running node.
  * Keep it wiring only; behaviour lives in the parts.
  */
+import type { ConfigChange } from "./ports/cluster.js";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { EsbuildBundler } from "./adapters/build/esbuild-bundler.js";
@@ -141,10 +142,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     // Before the configuration is loaded: a change made meanwhile is caught up with afterwards.
     await cluster.begin();
   }
-  const announce = (change: {
-    kind: "function" | "api" | "iam" | "events" | "streams" | "mappings" | "topics";
-    key: string;
-  }) => cluster?.sync.publish(change);
+  const announce = (change: ConfigChange) => cluster?.sync.publish(change);
   const { store, apiStore, iamStore, codeStore } = stores;
   const telemetry = createTelemetry({ config, stores, clock, onRecord: overrides.onRecord, log });
   stopHooks.push(() => telemetry.close());
@@ -402,22 +400,19 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
   Object.assign(instanceEnv, {
     AWS_ENDPOINT_URL: `http://127.0.0.1:${apiPort}`,
   });
+  // What a change announced by another node reloads here, by kind (one line per kind).
+  const applyChange: Partial<Record<ConfigChange["kind"], (key: string) => Promise<void>>> = {
+    function: (key) => control.reload(key),
+    api: (key) => apiService.reload(key, { remote: true }),
+    iam: () => iam.reload(),
+    events: () => buses.reload(),
+    topics: () => Promise.resolve(topics.service.worker.wake()),
+    streams: (key) => streams.service.reload(key),
+    mappings: () => mappings.reload(),
+  };
   await cluster?.start(
     {
-      apply: (change) =>
-        change.kind === "topics"
-          ? Promise.resolve(topics.service.worker.wake())
-          : change.kind === "streams"
-            ? streams.service.reload(change.key)
-            : change.kind === "mappings"
-              ? mappings.reload()
-              : change.kind === "events"
-                ? buses.reload()
-                : change.kind === "function"
-                  ? control.reload(change.key)
-                  : change.kind === "iam"
-                    ? iam.reload()
-                    : apiService.reload(change.key, { remote: true }),
+      apply: (change) => applyChange[change.kind]?.(change.key) ?? Promise.resolve(),
       reloadAll: async () => {
         await control.reloadAll();
         await apiService.reload(undefined, { remote: true });

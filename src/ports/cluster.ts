@@ -23,6 +23,9 @@ export const CHANGE_KINDS = [
   "topics",
   "streams",
   "mappings",
+  "layers",
+  "logs",
+  "usageplans",
 ] as const;
 
 export interface ConfigChange {

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { pgFixture } from "../../../test/helpers/postgres.js";
 import { recorder, runClusterContract } from "../../ports/cluster.contract.js";
+import { CHANGE_KINDS } from "../../ports/cluster.js";
 import { systemClock } from "../../shared/clock.js";
 import { PgChangeFeed } from "./pg-change-feed.js";
 import { PgLeaseStore, PgNodeRegistry, PgSlotLeases } from "./pg-cluster.js";
@@ -44,5 +45,18 @@ test("PgChangeFeed: a listening connection cut by the server is re-established, 
   await ports.otherFeed.publish({ kind: "function", key: "after" }, "n2", 1);
   await heard.until("a change after reconnecting", () => heard.changes.length === 1);
   assert.equal(heard.changes[0]?.key, "after");
+  await ports.close();
+});
+
+test("PgChangeFeed: every declared change kind is stored and heard by the other nodes", async () => {
+  const ports = await open();
+  const heard = recorder();
+  await ports.feed.listen(heard.listener);
+  for (const kind of CHANGE_KINDS) await ports.otherFeed.publish({ kind, key: `k-${kind}` }, "n2", 1);
+  await heard.until("every kind", () => heard.changes.length === CHANGE_KINDS.length);
+  assert.deepEqual(
+    heard.changes.map((c) => c.kind),
+    [...CHANGE_KINDS],
+  );
   await ports.close();
 });
