@@ -449,6 +449,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     sandboxLines: describeSandbox(engine.sandbox),
     nodeId,
     clustered,
+    inspect: (functionName, port) => control.inspect(functionName, port),
     stop() {
       stopping ??= (async () => {
         // Probes see the node leave first, so that a load balancer stops sending it requests.

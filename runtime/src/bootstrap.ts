@@ -39,6 +39,9 @@ function replaceEnv(env: Record<string, string>): void {
   Object.assign(process.env, env);
   // NODE_PATH is read once at start-up; re-read it so layer paths (/opt/nodejs/...) resolve.
   (nodeModule as unknown as { _initPaths?: () => void })._initPaths?.();
+  // NODE_OPTIONS is read at start-up too, before the function's environment is known; the flag
+  // Lambda users set in it for bundled code (as `sam build` does for esbuild's Sourcemap) is applied here.
+  if (/(^|\s)--enable-source-maps(\s|$)/.test(env.NODE_OPTIONS ?? "")) process.setSourceMapsEnabled(true);
 }
 
 // Until the first invocation, failures are init failures (as in the RIC, whose error callbacks

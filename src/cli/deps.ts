@@ -28,6 +28,8 @@ export interface RunningNode {
   readonly nodeId: string;
   /** True in cluster mode (PostgreSQL store). */
   readonly clustered: boolean;
+  /** Debugging: `functionName`'s next instances start with the Node.js inspector on `port` of the loopback (undefined: off). */
+  inspect(functionName: string, port: number | undefined): void;
   /** Stops accepting requests, lets in-flight ones finish, then stops every part. */
   stop(): Promise<void>;
 }

@@ -52,11 +52,13 @@ export async function runDevCommand(args: string[], deps: CliDeps): Promise<numb
   const loop = new DevLoop({ config, stack, tools, out, clock: systemClock });
   try {
     const rootUrl = await root.listen(config.port, config.host);
+    let debugged: string | undefined;
     const published = () => {
       root.setApis(stack.apis());
       const names = new Map(stack.resources.map((r) => [r.physicalId, r.logicalId]));
       out.nameOf = (name) => names.get(name) ?? name;
       out.routes(stack.apis(), rootUrl);
+      debugged = inspectTarget({ config, stack, node, out, debugged });
     };
     out.info(
       [
@@ -101,6 +103,31 @@ export async function runDevCommand(args: string[], deps: CliDeps): Promise<numb
     await node.stop();
     rmSync(join(config.server.dataDir, DEV_STATE_FILE), { force: true });
   }
+}
+
+/**
+ * `--inspect`: the debugged function's physical name after a deploy, its instances given the
+ * inspector (again after a replacement, which renames it); undefined when the template lacks it.
+ */
+function inspectTarget(o: {
+  config: DevConfig;
+  stack: DevStack;
+  node: RunningNode;
+  out: DevOutput;
+  debugged: string | undefined;
+}): string | undefined {
+  const want = o.config.inspect;
+  if (!want) return undefined;
+  const fn = o.stack.resources.find((r) => r.logicalId === want.logicalId && r.type === "AWS::Lambda::Function");
+  if (fn?.physicalId === o.debugged) return o.debugged;
+  if (o.debugged !== undefined) o.node.inspect(o.debugged, undefined);
+  if (!fn) {
+    o.out.reloadFailed("template", `--inspect: the template has no function ${want.logicalId}`);
+    return undefined;
+  }
+  o.node.inspect(fn.physicalId, want.port);
+  o.out.debugging(want.logicalId, want.port);
+  return fn.physicalId;
 }
 
 function nextSignal(): Promise<NodeJS.Signals> {

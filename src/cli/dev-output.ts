@@ -28,6 +28,16 @@ export class DevOutput {
     this.#write(`${JSON.stringify(o)}\n`);
   }
 
+  /** `--inspect`: which function runs with the inspector, and where to attach. */
+  debugging(logicalId: string, port: number): void {
+    if (this.#config.json) this.#json({ type: "debugger", function: logicalId, host: "127.0.0.1", port });
+    else
+      this.#write(
+        `Debugger: ${logicalId} runs with the Node.js inspector on 127.0.0.1:${port} (one instance, no timeout): ` +
+          `attach VS Code ("attach", port ${port}) or Chrome (chrome://inspect).\n`,
+      );
+  }
+
   /** A line for people (nothing in --json mode). */
   info(line: string): void {
     if (!this.#config.json) this.#write(`${line}\n`);

@@ -27,6 +27,8 @@ export interface DevConfig {
   readonly watch: boolean;
   /** Environment overrides in `sam local`'s --env-vars format (absolute path). */
   readonly envVarsFile?: string | undefined;
+  /** `--inspect <LogicalId>`: the function debugged, and the inspector's port on the loopback. */
+  readonly inspect?: { readonly logicalId: string; readonly port: number } | undefined;
 }
 
 /** Usage text of `haneul dev`. */
@@ -46,8 +48,12 @@ options:
   --stack-name <name>   the stack (default: the template directory's name)
   --no-watch            build, deploy and serve, without watching files
   --env-vars <file>     environment overrides as sam local reads them: {"Parameters": {…},
-                        "<LogicalId>": {…}}; only variables the template declares (watched too)
+                        "<LogicalId>": {…}}, or a dotenv file (KEY=value, for every function); only
+                        variables the template declares (watched too). Default: .env next to the
+                        template, if there is one
   --json                one JSON object per line (invocations, reloads) for machines
+  --inspect <LogicalId> that function's instances run with the Node.js inspector on 127.0.0.1:9229
+                        (--inspect-port): one instance at a time, no timeout while paused
   --region <name>       the node's region (default us-east-1)
 `;
 
@@ -88,6 +94,8 @@ export function loadDevConfig(
         region: { type: "string" },
         "settle-ms": { type: "string" },
         "env-vars": { type: "string" },
+        inspect: { type: "string" },
+        "inspect-port": { type: "string" },
       },
       allowPositionals: true,
     });
@@ -95,12 +103,15 @@ export function loadDevConfig(
     throw new ConfigError((e as Error).message);
   }
   const { values, positionals } = parsed;
-  const envVarsFile = values["env-vars"] === undefined ? undefined : resolve(cwd, values["env-vars"]);
-  if (envVarsFile !== undefined && !existsSync(envVarsFile))
-    throw new ConfigError(`--env-vars: no such file: ${envVarsFile}`);
   if (positionals.length > 1) throw new ConfigError(`one template at most, not ${positionals.join(" ")}`);
   const templateFile = resolve(cwd, values.template ?? positionals[0] ?? defaultTemplate(cwd));
   if (!existsSync(templateFile)) throw new ConfigError(`template not found: ${templateFile}`);
+  // Without --env-vars, a .env next to the template is read (and watched) as one.
+  const dotEnv = join(dirname(templateFile), ".env");
+  const envVarsFile =
+    values["env-vars"] !== undefined ? resolve(cwd, values["env-vars"]) : existsSync(dotEnv) ? dotEnv : undefined;
+  if (envVarsFile !== undefined && !existsSync(envVarsFile))
+    throw new ConfigError(`--env-vars: no such file: ${envVarsFile}`);
   const number = (flag: string, raw: string | undefined, fallback: number) => {
     const p = port.safeParse(raw ?? fallback);
     if (!p.success) throw new ConfigError(`invalid --${flag} '${raw ?? ""}': a port number 0-65535`);
@@ -132,7 +143,16 @@ export function loadDevConfig(
     settleMs: number("settle-ms", values["settle-ms"], 10),
     watch: !(values["no-watch"] ?? false),
     envVarsFile,
+    inspect: inspectOption(values.inspect, number("inspect-port", values["inspect-port"], 9229)),
   });
+}
+
+function inspectOption(logicalId: string | undefined, port: number): DevConfig["inspect"] {
+  if (logicalId === undefined) return undefined;
+  if (!/^[A-Za-z0-9]+$/.test(logicalId))
+    throw new ConfigError(`invalid --inspect '${logicalId}': the logical id of a function in the template`);
+  if (port === 0) throw new ConfigError("invalid --inspect-port '0': a debugger needs a known port");
+  return Object.freeze({ logicalId, port });
 }
 
 /** `loadDevConfig` over this process's environment. */

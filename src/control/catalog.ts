@@ -22,6 +22,9 @@ export function newEntry(latest: FunctionRecord): FunctionEntry {
   return { latest, versions: new Map(), aliases: new Map(), eventInvokeConfigs: new Map() };
 }
 
+/** A debugged function's timeout: a day, so a paused breakpoint is not cut short. */
+const DEBUG_TIMEOUT_SEC = 86_400;
+
 export interface MemoryCatalogOptions extends ArnScope {
   /** The extracted code directory of a zip (by SHA-256 hex). */
   readonly codeDir: (sha256Hex: string) => string;
@@ -39,6 +42,8 @@ export class MemoryCatalog implements FunctionCatalog {
   readonly #routing = new Map<string, Map<string, AliasRouting>>();
   /** Kept up to date on change: the invoker asks on every call. */
   #reservedTotal = 0;
+  /** `haneul dev --inspect`: functions whose instances start with the Node.js inspector, and its port. */
+  readonly #inspected = new Map<string, number>();
 
   constructor(options: MemoryCatalogOptions) {
     this.#o = options;
@@ -86,6 +91,17 @@ export class MemoryCatalog implements FunctionCatalog {
     this.#reservedTotal = total;
   }
 
+  /**
+   * Debugging (`haneul dev --inspect`): `name`'s instances start with the inspector on `port`, one
+   * at a time, with no timeout while a debugger holds them; undefined ends it. New specs get a new
+   * revision, so no instance started without the inspector serves again.
+   */
+  inspect(name: string, port: number | undefined): void {
+    if (port === undefined) this.#inspected.delete(name);
+    else this.#inspected.set(name, port);
+    this.refresh(name);
+  }
+
   /** Rebuilds the specs and routings of `name` after its entry changed. */
   refresh(name: string): void {
     const entry = this.#entries.get(name);
@@ -106,21 +122,24 @@ export class MemoryCatalog implements FunctionCatalog {
   }
 
   #spec(fn: FunctionRecord, config: FunctionConfig, v: { version: string; revision: string }): FunctionSpec {
+    const inspectPort = this.#inspected.get(fn.name);
+    const debugged = inspectPort !== undefined;
     return Object.freeze({
       functionName: fn.name,
       functionArn: functionArn(this.#o, fn.name),
       version: v.version,
-      revision: v.revision,
+      revision: debugged ? `${v.revision}+inspect` : v.revision,
       runtime: config.runtime,
       handler: config.handler ?? "",
       codeDir: this.#o.codeDir(Buffer.from(config.codeSha256, "base64").toString("hex")),
       memoryMb: config.memorySize,
       ephemeralStorageMb: config.ephemeralStorageSize,
-      timeoutSec: config.timeout,
+      timeoutSec: debugged ? DEBUG_TIMEOUT_SEC : config.timeout,
       environment: Object.freeze({ ...(config.environment ?? {}) }),
       region: this.#o.region,
       role: config.role,
-      reservedConcurrency: fn.reservedConcurrency,
+      reservedConcurrency: debugged ? 1 : fn.reservedConcurrency,
+      ...(debugged && { inspectPort }),
       logging:
         config.logFormat === "JSON" || config.logGroup !== `/aws/lambda/${fn.name}`
           ? Object.freeze({

@@ -100,6 +100,11 @@ export class LambdaControlPlane implements FunctionCatalog {
     return this.#ctx.lock.run(name, () => this.#reload(name));
   }
 
+  /** `haneul dev --inspect`: `name`'s next instances start with the Node.js inspector on `port` (undefined: off). */
+  inspect(name: string, port: number | undefined): void {
+    this.#ctx.catalog.inspect(name, port);
+  }
+
   /** Re-reads every function: drops the ones gone from the store, reloads the others. */
   async reloadAll(): Promise<void> {
     const stored = new Set((await this.#ctx.store.listFunctions()).map((f) => f.name));

@@ -29,3 +29,15 @@ test("a file that is not an object of objects is refused with its name", () => {
   assert.throws(() => parseEnvVars("{", "env.json"), /env\.json: not JSON/);
   assert.throws(() => parseEnvVars('{"A": 1}', "env.json"), /env\.json: A must be an object of variables/);
 });
+
+test("a dotenv file gives values to every function (declared ones only), quotes and comments as dotenv reads them", () => {
+  const overrides = parseEnvVars('# local values\nTABLE=local\nGREETING="hey there"\nEXTRA=x\n', "/app/.env");
+  const out = applyEnvVars(BODY, overrides);
+  const vars = (id: string) =>
+    (out.Resources as Record<string, { Properties: { Environment?: { Variables: unknown } } }>)[id]?.Properties
+      .Environment?.Variables;
+  assert.deepEqual(vars("A"), { GREETING: "hey there", TABLE: "local" });
+  assert.deepEqual(vars("B"), { TABLE: "local" });
+  assert.deepEqual(parseEnvVars("A=1", "local.env"), { Parameters: { A: "1" } });
+  assert.throws(() => parseEnvVars("A=1", "env.json"), /env\.json: not JSON/, "a JSON file stays JSON");
+});

@@ -1,3 +1,5 @@
+import { basename } from "node:path";
+import { parseEnv } from "node:util";
 import { isObject } from "../domain/template/values.js";
 import type { TemplateObject } from "../domain/template/values.js";
 
@@ -10,8 +12,18 @@ import type { TemplateObject } from "../domain/template/values.js";
 /** The overrides, as read from the file. */
 export type EnvOverrides = Readonly<Record<string, Readonly<Record<string, string>>>>;
 
-/** Parses the file's text; throws Error with what is wrong. */
+/** A dotenv file (`.env`, `.env.local`, `local.env`) rather than sam local's JSON. */
+export function isDotEnv(file: string): boolean {
+  const name = basename(file);
+  return name === ".env" || name.startsWith(".env.") || name.endsWith(".env");
+}
+
+/**
+ * Parses the file's text; throws Error with what is wrong. A dotenv file (KEY=value lines) gives
+ * values for every function, as `Parameters` does.
+ */
 export function parseEnvVars(text: string, file: string): EnvOverrides {
+  if (isDotEnv(file)) return { Parameters: parseEnv(text) as Record<string, string> };
   let raw: unknown;
   try {
     raw = JSON.parse(text);

@@ -37,6 +37,8 @@ export interface FunctionSpec {
   readonly reservedConcurrency?: number | undefined;
   /** LoggingConfig, when it differs from Lambda's default (Text to `/aws/lambda/<name>`). */
   readonly logging?: LoggingSpec | undefined;
+  /** `haneul dev --inspect`: the Node.js inspector's port on the host's loopback (one instance, no freezing). */
+  readonly inspectPort?: number | undefined;
 }
 
 /** Runtimes that run on the built-in Node.js runtime. */

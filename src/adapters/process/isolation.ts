@@ -94,6 +94,8 @@ export interface SandboxedStart {
   readonly limits: InstanceLimits;
   readonly tmpMb: number;
   readonly ports?: readonly number[] | undefined;
+  /** A port of the host's loopback forwarded into the instance (its inspector, `haneul dev --inspect`). */
+  readonly inbound?: number | undefined;
 }
 
 /** Spawns `command args` as an isolated instance process. */
@@ -115,18 +117,19 @@ export async function spawnIsolated(
       ...{ command, args, env: options.env, stdio: options.stdio, nice: isolation.nice },
       ...start,
     });
-    return sandboxedProcess(proc);
+    // A debugged instance is never frozen: the debugger talks to it between events.
+    return sandboxedProcess(proc, start.inbound === undefined);
   }
   return spawnUnsandboxed(command, args, options);
 }
 
-function sandboxedProcess(proc: SandboxedProcess): SpawnedProcess {
+function sandboxedProcess(proc: SandboxedProcess, freezable: boolean): SpawnedProcess {
   return {
     child: proc.child,
     kill: () => proc.kill(),
     assign: (codeDir, limits) => proc.assign(codeDir, limits),
     beforeEvent: () => proc.beforeEvent(),
-    freezeWhenIdle: (isIdle) => proc.freezeWhenIdle(isIdle),
+    freezeWhenIdle: (isIdle) => (freezable ? proc.freezeWhenIdle(isIdle) : undefined),
     outOfMemory: () => proc.outOfMemory(),
     runtimePid: () => proc.runtimePid(),
     exitOf: (code, signal) => proc.exitOf(code, signal),

@@ -43,8 +43,10 @@ const INIT_TIMEOUT_MS = 10_000;
 /** Lambda's default EphemeralStorage. */
 const DEFAULT_TMP_MB = 512;
 
-function nodeArgs(heapMb: number): string[] {
-  return [`--max-old-space-size=${heapMb}`];
+function nodeArgs(heapMb: number, inspectPort?: number): string[] {
+  const heap = `--max-old-space-size=${heapMb}`;
+  // In the sandbox the inspector listens on the namespace's loopback, where pasta forwards the port.
+  return inspectPort === undefined ? [heap] : [heap, `--inspect=127.0.0.1:${inspectPort}`, "--enable-source-maps"];
 }
 
 /** Where an instance finds things: on the host, or at Lambda's paths inside the sandbox. */
@@ -126,7 +128,10 @@ export class ProcessLauncher implements InstanceLauncher {
       taskRoot: this.#view.taskRoot(spec),
     });
     const initTimeoutMs = Math.max(INIT_TIMEOUT_MS, spec.timeoutSec * 1000);
-    if (isNodeRuntime(spec.runtime) && this.#o.nodeChannel !== "runtime-api") return this.#launchNode(spec, env);
+    // A debugged instance talks over the Runtime API: the frame channel waits for events in a
+    // blocking read, during which the inspector's requests would never be served.
+    const frames = this.#o.nodeChannel !== "runtime-api" && spec.inspectPort === undefined;
+    if (isNodeRuntime(spec.runtime) && frames) return this.#launchNode(spec, env);
     const node = isNodeRuntime(spec.runtime);
     const nodeBinary = node ? this.#nodeBinary(spec.runtime) : undefined;
     if (node && nodeBinary === undefined) return invalidRuntime(spec.runtime);
@@ -144,7 +149,7 @@ export class ProcessLauncher implements InstanceLauncher {
       spec,
       env,
       command,
-      args: node ? [...nodeArgs(heapLimitMb(spec.memoryMb)), this.#view.bootstrapPath] : [],
+      args: node ? [...nodeArgs(heapLimitMb(spec.memoryMb), spec.inspectPort), this.#view.bootstrapPath] : [],
       isolation: this.#withCode(spec),
       initTimeoutMs,
       clock: this.#o.clock,
@@ -166,11 +171,13 @@ export class ProcessLauncher implements InstanceLauncher {
     const started = performance.now();
     let instance: NodeIpcInstance;
     try {
+      // A debugged function's instance starts with its inspector: never a spare.
       instance =
-        this.#spares.take(shapeOf(spec, binary)) ??
+        (spec.inspectPort === undefined ? this.#spares.take(shapeOf(spec, binary)) : undefined) ??
         (await this.#spawnNode(heap, binary, {
           isolation: this.#withCode(spec),
           sandboxed: this.#sandboxed(spec, spec.codeDir),
+          inspectPort: spec.inspectPort,
         }));
     } catch (e) {
       // The runtime process itself did not come up (isolation set-up, resources): an init failure.
@@ -211,12 +218,12 @@ export class ProcessLauncher implements InstanceLauncher {
   #spawnNode(
     heapMb: number,
     binary: string,
-    o: { isolation: IsolationOptions; sandboxed: SandboxedStart | undefined },
+    o: { isolation: IsolationOptions; sandboxed: SandboxedStart | undefined; inspectPort?: number | undefined },
   ): Promise<NodeIpcInstance> {
     return NodeIpcInstance.spawn({
       id: this.#o.ids.hex(8),
       nodeBinary: binary,
-      nodeArgs: nodeArgs(heapMb),
+      nodeArgs: nodeArgs(heapMb, o.inspectPort),
       bootstrapPath: this.#view.bootstrapPath,
       isolation: o.isolation,
       baseEnv: { PATH: this.#o.platformEnv.path, HANEUL_RUNTIME_CHANNEL: "fd3" },
@@ -230,7 +237,7 @@ export class ProcessLauncher implements InstanceLauncher {
   #sandboxed(spec: FunctionSpec, codeDir: string): SandboxedStart | undefined {
     if (!this.#o.isolation.sandbox) return undefined;
     const tmpMb = spec.ephemeralStorageMb ?? DEFAULT_TMP_MB;
-    return { codeDir, limits: limitsOf(spec.memoryMb, tmpMb), tmpMb };
+    return { codeDir, limits: limitsOf(spec.memoryMb, tmpMb), tmpMb, inbound: spec.inspectPort };
   }
 
   /** Isolation for an instance started for `spec`: its code directory is read-only too. */

@@ -25,10 +25,15 @@ export function asUser(uid: number | undefined): string[] {
   return ["setpriv", ...ids, "--pdeathsig", "SIGKILL", "--"];
 }
 
-/** pasta: a user and network namespace with outbound connectivity; `ports` of the host's loopback forwarded in. */
-export function pastaCommand(ports: readonly number[]): string[] {
+/**
+ * pasta: a user and network namespace with outbound connectivity; `ports` of the host's loopback
+ * reachable inside at 127.0.0.1; `inbound`, a port of the host's loopback forwarded to the same
+ * port inside (nothing else on the host reaches the namespace).
+ */
+export function pastaCommand(ports: readonly number[], inbound?: number): string[] {
   const forward = ports.length ? ports.join(",") : "none";
-  return ["pasta", "-q", "-f", "--config-net", "-t", "none", "-u", "none", "-T", forward, "-U", "none", "--"];
+  const listen = inbound === undefined ? "none" : `127.0.0.1/${inbound}`;
+  return ["pasta", "-q", "-f", "--config-net", "-t", listen, "-u", "none", "-T", forward, "-U", "none", "--"];
 }
 
 function bwrapProbe(): string[] {

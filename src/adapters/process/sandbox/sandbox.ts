@@ -56,6 +56,8 @@ export interface SandboxSpawn {
   readonly tmpMb: number;
   /** More ports of the host's loopback the instance reaches at 127.0.0.1 (its Runtime API). */
   readonly ports?: readonly number[] | undefined;
+  /** A port of the host's loopback forwarded to the same port inside (a debugged instance's inspector). */
+  readonly inbound?: number | undefined;
   /** Nice steps below the node, applied before the first process of the sandbox starts. */
   readonly nice?: number | undefined;
 }
@@ -293,7 +295,7 @@ export class Sandbox {
       String(procs.length),
       ...procs,
       ...asUser(uid),
-      ...(this.#network ? pastaCommand(ports) : []),
+      ...(this.#network ? pastaCommand(ports, o.inbound) : []),
       "bwrap",
       "--args",
       String(ARGS_FD),
