@@ -450,6 +450,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     nodeId,
     clustered,
     inspect: (functionName, port) => control.inspect(functionName, port),
+    fireSchedule: (busName, name) => buses.trigger(busName, name),
     stop() {
       stopping ??= (async () => {
         // Probes see the node leave first, so that a load balancer stops sending it requests.

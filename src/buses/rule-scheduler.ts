@@ -68,16 +68,29 @@ export class RuleScheduler {
     await Promise.all(due);
   }
 
+  /**
+   * Fires `rule` now, by hand (`haneul dev trigger`), whatever its schedule: its targets get the
+   * event of a tick at this instant. The schedule's own ticks are not claimed or moved.
+   */
+  fireNow(rule: CompiledRule): Promise<void> {
+    return this.#deliver(rule, this.#o.clock.now(), { manual: true });
+  }
+
   async #fire(rule: CompiledRule, tick: number): Promise<void> {
+    if (!(await this.#o.service.claimTick(rule, tick))) return;
+    await this.#deliver(rule, tick, { manual: false });
+  }
+
+  async #deliver(rule: CompiledRule, tick: number, o: { manual: boolean }): Promise<void> {
     const svc = this.#o.service;
-    if (!(await svc.claimTick(rule, tick))) return;
     const r = rule.record;
     const ingestionTime = eventTime(this.#o.clock.now());
     if (r.schedule) {
       // Scheduler: the target's Input as it is; a schedule that will not fire again may go.
       await deliverToTargets(svc, r, { event: {}, ingestionTime, whole: () => Buffer.from("{}") });
       const done = rule.schedule?.nextAfter(tick) === undefined;
-      if (done && r.schedule.actionAfterCompletion === "DELETE") await svc.deleteRuleRecord(r.busName, r.name);
+      if (!o.manual && done && r.schedule.actionAfterCompletion === "DELETE")
+        await svc.deleteRuleRecord(r.busName, r.name);
       return;
     }
     const event = {

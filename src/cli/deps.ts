@@ -30,6 +30,8 @@ export interface RunningNode {
   readonly clustered: boolean;
   /** Debugging: `functionName`'s next instances start with the Node.js inspector on `port` of the loopback (undefined: off). */
   inspect(functionName: string, port: number | undefined): void;
+  /** Fires a scheduled rule of `busName` (a Scheduler schedule: its group's bus) now, by hand. */
+  fireSchedule(busName: string, name: string): Promise<void>;
   /** Stops accepting requests, lets in-flight ones finish, then stops every part. */
   stop(): Promise<void>;
 }

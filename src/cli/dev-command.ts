@@ -1,9 +1,17 @@
 /** `haneul dev`: a node in this process, the template deployed and watched, the APIs served, a live log. */
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { DEV_USAGE, loadDevConfigFromProcess, type DevConfig } from "../config/dev-config.js";
+import {
+  DEV_USAGE,
+  loadDevConfigFromProcess,
+  loadTemplateInvokeConfigFromProcess,
+  type DevConfig,
+  type TemplateInvokeConfig,
+} from "../config/dev-config.js";
 import { ConfigError } from "../config/server-config.js";
-import { DevRootServer } from "../dev/index.js";
+import { DevControlServer, DevRootServer } from "../dev/index.js";
+import { schedulerBus } from "../buses/index.js";
+import { isObject } from "../domain/template/values.js";
 import { systemClock } from "../shared/clock.js";
 import type { CliDeps, RunningNode } from "./deps.js";
 import { DevLoop } from "./dev-loop.js";
@@ -15,6 +23,7 @@ export const DEV_STATE_FILE = "dev.json";
 
 /** `haneul dev`: runs until SIGINT or SIGTERM; resolves to the exit status. */
 export async function runDevCommand(args: string[], deps: CliDeps): Promise<number> {
+  if (args[0] === "trigger") return runDevTrigger(args.slice(1));
   if (args.includes("--help") || args.includes("-h")) {
     process.stdout.write(DEV_USAGE);
     return 0;
@@ -50,8 +59,10 @@ export async function runDevCommand(args: string[], deps: CliDeps): Promise<numb
   );
   const root = new DevRootServer(node.gatewayUrl ?? "");
   const loop = new DevLoop({ config, stack, tools, out, clock: systemClock });
+  const control = new DevControlServer((logicalId) => fireByHand(node, stack, logicalId));
   try {
     const rootUrl = await root.listen(config.port, config.host);
+    const controlUrl = await control.listen();
     let debugged: string | undefined;
     const published = () => {
       root.setApis(stack.apis());
@@ -83,7 +94,10 @@ export async function runDevCommand(args: string[], deps: CliDeps): Promise<numb
         rootUrl,
         stackName: config.stackName,
         region: config.server.region,
+        controlUrl,
+        token: control.token,
       }),
+      { mode: 0o600 },
     );
     if (config.watch) {
       loop.start();
@@ -97,12 +111,63 @@ export async function runDevCommand(args: string[], deps: CliDeps): Promise<numb
     return 1;
   } finally {
     await loop.stop();
+    await control.close();
     await root.close();
     stack.destroy();
     await tools.dispose();
     await node.stop();
     rmSync(join(config.server.dataDir, DEV_STATE_FILE), { force: true });
   }
+}
+
+/** `haneul dev trigger <LogicalId>`: a scheduled rule or schedule of the stack fired now. */
+async function fireByHand(node: RunningNode, stack: DevStack, logicalId: string): Promise<string> {
+  const scheduled = stack.resources.filter(
+    (r) => r.type === "AWS::Events::Rule" || r.type === "AWS::Scheduler::Schedule",
+  );
+  const found = scheduled.find((r) => r.logicalId === logicalId);
+  if (!found) {
+    const names = scheduled.map((r) => r.logicalId).join(", ") || "none";
+    throw new Error(`${logicalId} is not a rule or schedule of the stack (there are: ${names})`);
+  }
+  if (found.type === "AWS::Events::Rule") {
+    const [bus, name] = found.physicalId.includes("|") ? found.physicalId.split("|") : ["default", found.physicalId];
+    await node.fireSchedule(bus ?? "default", name ?? "");
+  } else {
+    const resource = isObject(stack.body.Resources) ? stack.body.Resources[logicalId] : undefined;
+    const props = isObject(resource) && isObject(resource.Properties) ? resource.Properties : {};
+    const group = typeof props.GroupName === "string" ? props.GroupName : "default";
+    await node.fireSchedule(schedulerBus(group), found.physicalId);
+  }
+  return `${logicalId} fired`;
+}
+
+/** The client side: asks the `haneul dev` running for the template (in this folder, or --template's). */
+async function runDevTrigger(args: string[]): Promise<number> {
+  let config: TemplateInvokeConfig;
+  try {
+    config = loadTemplateInvokeConfigFromProcess(args);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    process.stderr.write(
+      `haneul dev trigger: ${e.message}\nusage: haneul dev trigger <LogicalId> [--template <file>]\n`,
+    );
+    return 2;
+  }
+  let state: { controlUrl?: string; token?: string };
+  try {
+    state = JSON.parse(readFileSync(join(config.devDataDir, DEV_STATE_FILE), "utf8")) as typeof state;
+  } catch {
+    process.stderr.write(`haneul dev trigger: no haneul dev is running for ${config.templateFile}\n`);
+    return 1;
+  }
+  const res = await fetch(`${state.controlUrl ?? ""}/trigger/${config.logicalId}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${state.token ?? ""}` },
+  }).catch(() => undefined);
+  const body = res ? ((await res.json()) as { message: string }) : { message: "haneul dev does not answer" };
+  (res?.ok ? process.stdout : process.stderr).write(`${res?.ok ? "" : "haneul dev trigger: "}${body.message}\n`);
+  return res?.ok ? 0 : 1;
 }
 
 /**

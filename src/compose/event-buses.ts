@@ -41,6 +41,8 @@ export interface EventBuses {
   start(): Promise<void>;
   /** Another node changed buses or rules. */
   reload(): Promise<void>;
+  /** Fires a scheduled rule (or a Scheduler schedule, on its group's bus) now, by hand. */
+  trigger(busName: string, name: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -89,6 +91,11 @@ export function createEventBuses(o: EventBusesOptions): EventBuses {
     async reload() {
       await service.reload();
       scheduler.wake();
+    },
+    trigger(busName, name) {
+      const rule = service.rule(busName, name);
+      if (!rule.schedule) throw new Error(`rule ${name} has no schedule expression: it runs on matching events`);
+      return scheduler.fireNow(rule);
     },
     async stop() {
       await scheduler.stop();

@@ -11,3 +11,5 @@ export { COMMON_OPTIONS, generateEvent, SAMPLE_EVENTS } from "./sample-events.js
 export type { EventType, EventValues } from "./sample-events.js";
 export { applyEnvVars, parseEnvVars } from "./env-vars.js";
 export type { EnvOverrides } from "./env-vars.js";
+export { DevControlServer } from "./control-server.js";
+export type { TriggerHandler } from "./control-server.js";

@@ -7,34 +7,19 @@
  * with file and line while the last good code keeps answering.
  */
 import assert from "node:assert/strict";
-import { execFile, spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { startDev, type DevLine, type RunningDev } from "../helpers/haneul-dev.js";
 import { CLI, ROOT } from "../helpers/paths.js";
 import { tempDir, type TempDir } from "../helpers/temp-dir.js";
 import { waitUntil } from "../helpers/wait.js";
 
-/** A line of `haneul dev --json`. */
-interface Line {
-  readonly type: string;
-  readonly root?: string;
-  readonly function?: string;
-  readonly cold?: boolean;
-  readonly version?: string;
-  readonly instanceId?: string;
-  readonly lines?: string[];
-  readonly functions?: string[];
-  readonly message?: string;
-  readonly apis?: { routes: { path: string; functionId: string }[] }[];
-  readonly changes?: { action: string; logicalId: string }[];
-}
-
 let app: TempDir;
-let child: ChildProcessWithoutNullStreams;
-const lines: Line[] = [];
-let stderr = "";
+let dev: RunningDev;
+let lines: DevLine[] = [];
 let root = "";
 
 /** Where reloads must have answered by: generous for a loaded 2-core machine; the benchmark gives the real figure. */
@@ -60,32 +45,18 @@ function edit(file: string, change: (text: string) => string): void {
   writeFileSync(path, change(readFileSync(path, "utf8")));
 }
 
-const invocations = (fn: string) => lines.filter((l) => l.type === "invocation" && l.function === fn);
+const invocations = (fn: string) => dev.invocations(fn);
 
 before(async () => {
   app = tempDir("dev", { inRepo: true });
   cpSync(join(ROOT, "examples", "dev-app"), app.path, { recursive: true });
-  child = spawn(process.execPath, [CLI, "dev", "--port", "0", "--lambda-port", "0", "--json"], {
-    cwd: app.path,
-    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/root" },
-  });
-  let partial = "";
-  child.stdout.on("data", (d: Buffer) => {
-    const parts = (partial + d.toString()).split("\n");
-    partial = parts.pop() ?? "";
-    for (const p of parts) if (p.startsWith("{")) lines.push(JSON.parse(p) as Line);
-  });
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  await waitUntil(() => lines.some((l) => l.type === "routes"), `the route table (${stderr})`, 60_000);
-  root = String(lines.find((l) => l.type === "routes")?.root);
+  dev = await startDev(app.path);
+  lines = dev.lines;
+  root = dev.root;
 });
 
 after(async () => {
-  if (child.exitCode === null) {
-    const exited = new Promise((r) => child.once("exit", r));
-    child.kill("SIGINT");
-    await exited;
-  }
+  await dev?.stop();
   await app.remove();
 });
 

@@ -174,5 +174,11 @@ function rewriteLocations(
       unit.property === "ContentUri" && resource.Type === "AWS::Lambda::LayerVersion" ? "Content" : unit.property;
     props[key] = location;
   }
+  // A local CodeUri in Globals was merged into each function's unit above; left in place, it would
+  // name the source folder again, relative to the build directory, where it does not exist.
+  const globalFunction = isObject(out.Globals) && isObject(out.Globals.Function) ? out.Globals.Function : undefined;
+  const globalCode = globalFunction?.CodeUri;
+  if (globalFunction && typeof globalCode === "string" && !globalCode.startsWith("s3://"))
+    delete globalFunction.CodeUri;
   return out;
 }
