@@ -58,7 +58,11 @@ export function streamOf(r: StreamRow): LogStreamRecord {
  * The SELECT of an event query, with placeholders `?` (SQLite) or `$n` (PostgreSQL). Numbers are
  * read as float8 on PostgreSQL so that they come back as numbers.
  */
-export function eventsSql(q: EventQuery, style: "?" | "$"): { sql: string; params: unknown[] } {
+export function eventsSql(
+  q: EventQuery,
+  style: "?" | "$",
+  options: { streamIds?: boolean } = {},
+): { sql: string; params: unknown[] } {
   const params: unknown[] = [];
   const p = (v: unknown): string => {
     params.push(v);
@@ -66,15 +70,24 @@ export function eventsSql(q: EventQuery, style: "?" | "$"): { sql: string; param
   };
   const n = (col: string): string => (style === "$" ? `${col}::float8` : col);
   const where = [`e.group_id = (SELECT id FROM log_groups WHERE name = ${p(q.groupName)})`];
-  if (q.streamNames && q.streamNames.length > 0) where.push(`s.name IN (${q.streamNames.map((s) => p(s)).join(", ")})`);
-  if (q.streamPrefix) where.push(`substr(s.name, 1, ${p(q.streamPrefix.length)}) = ${p(q.streamPrefix)}`);
+  const streams: string[] = [];
+  if (q.streamNames && q.streamNames.length > 0)
+    streams.push(`s.name IN (${q.streamNames.map((s) => p(s)).join(", ")})`);
+  if (q.streamPrefix) streams.push(`substr(s.name, 1, ${p(q.streamPrefix.length)}) = ${p(q.streamPrefix)}`);
+  if (options.streamIds && streams.length > 0) {
+    where.push(
+      `e.stream_id IN (SELECT s.id FROM log_streams s WHERE s.group_id = e.group_id AND ${streams.join(" AND ")})`,
+    );
+  } else where.push(...streams);
   if (q.startTime !== undefined) where.push(`e.ts >= ${p(q.startTime)}`);
   if (q.endTime !== undefined) where.push(`e.ts < ${p(q.endTime)}`);
   const dir = q.descending ? "DESC" : "ASC";
   if (q.after) where.push(`(e.ts, e.id) ${q.descending ? "<" : ">"} (${p(q.after.timestamp)}, ${p(q.after.id)})`);
+  // With streamIds, rows carry the stream's id, not its name: no join per row (the caller maps ids).
+  const columns = `${n("e.id")} AS id, ${options.streamIds ? "e.stream_id" : "s.name"} AS stream, ${n("e.ts")} AS ts`;
+  const from = options.streamIds ? "log_events e" : "log_events e JOIN log_streams s ON s.id = e.stream_id";
   const sql =
-    `SELECT ${n("e.id")} AS id, s.name AS stream, ${n("e.ts")} AS ts, ${n("e.ingested_at")} AS ingested_at, e.message` +
-    ` FROM log_events e JOIN log_streams s ON s.id = e.stream_id WHERE ${where.join(" AND ")}` +
+    `SELECT ${columns}, ${n("e.ingested_at")} AS ingested_at, e.message FROM ${from} WHERE ${where.join(" AND ")}` +
     ` ORDER BY e.ts ${dir}, e.id ${dir} LIMIT ${p(q.limit)}`;
   return { sql, params };
 }

@@ -8,6 +8,7 @@ import { runGenerateEventCommand } from "./generate-event-command.js";
 import { runInvokeCommand } from "./invoke-command.js";
 import { runRuntimesCommand } from "./runtimes-command.js";
 import { runKeysCommand } from "./keys-command.js";
+import { runLogsCommand } from "./logs-command.js";
 import { runNodesCommand } from "./nodes-command.js";
 import { runServerCommand } from "./server-command.js";
 import { runStackCommand } from "./stack-commands.js";
@@ -30,6 +31,10 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   server: { run: runServerCommand, summary: "run a haneul node (Lambda API + gateway)" },
   runtimes: { run: runRuntimesCommand, summary: "list or install the Node.js majors functions run on" },
   keys: { run: runKeysCommand, summary: "create, list and delete IAM users with access keys on a node" },
+  logs: {
+    run: (a) => runLogsCommand(a),
+    summary: "show a function's log from a node, grouped by request (--follow to keep watching)",
+  },
   nodes: { run: runNodesCommand, summary: "list the nodes of a cluster with their address, version, uptime and load" },
   deploy: {
     run: (a) => runStackCommand(["deploy", ...a]),

@@ -16,6 +16,8 @@ export interface AccessLogRecord {
   readonly routeKey: string | undefined;
   readonly status: number;
   readonly latencyMs: number;
+  /** Time from handing the request to the integration to its answer, when one was called. */
+  readonly integrationLatencyMs?: number | undefined;
   readonly functionName: string | undefined;
   readonly executedVersion: string | undefined;
   /** Why the gateway answered itself (no route, an authorizer's denial, a malformed proxy response…). */

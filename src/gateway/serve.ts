@@ -35,6 +35,8 @@ interface Exchange {
   stage?: string | undefined;
   route?: CompiledRoute | undefined;
   executedVersion?: string | undefined;
+  /** Time the integration took (performance.now() ms), when one was called. */
+  integrationMs?: number | undefined;
   /** Why the gateway answered itself, when it did. */
   error?: GatewayErrorKind | undefined;
   /** REST: the deployment's gateway responses, once the stage's table is chosen. */
@@ -162,7 +164,9 @@ async function route(o: GatewayOptions, x: Exchange, r: Routing): Promise<void> 
     const failure = validateRequest(found.validation, info, m?.params);
     if (failure) return finish(o, x, failReply(x, api.protocol, failure.kind, undefined, failure.message));
   }
+  const integrationStart = performance.now();
   const result = await runIntegration(scope, auth, o);
+  x.integrationMs = performance.now() - integrationStart;
   x.executedVersion = result.executedVersion;
   const reply = result.reply ?? failReply(x, api.protocol, result.error ?? "function-error");
   if (api.protocol === "HTTP" && api.cors) applyHttpCors(api.cors, info.headers.origin, reply.headers);
@@ -233,6 +237,7 @@ function finish(o: GatewayOptions, x: Exchange, reply: Reply): void {
     routeKey: x.route?.routeKey,
     status: reply.status,
     latencyMs: performance.now() - x.t0,
+    integrationLatencyMs: x.integrationMs,
     functionName: x.route?.integration.functionName,
     executedVersion: x.executedVersion,
     error: x.error,

@@ -1,5 +1,5 @@
 /**
- * Metric ingest: samples are aggregated in memory into 1 s, 60 s and 300 s buckets, and flushed to
+ * Metric ingest: samples are aggregated in memory into 1 s, 60 s, 300 s and 3600 s buckets, and flushed to
  * the store periodically (every second by default, on the injected clock) — never a store round
  * trip per sample. Each bucket held in memory owns one row of the store (its writer id), which a
  * flush replaces with the bucket's whole aggregate: a node never contends with another for a row,
@@ -8,7 +8,7 @@
 import { addSample, addStatisticSet, emptyAggregate, type Aggregate } from "../domain/metrics/aggregate.js";
 import { serializeHistogram } from "../domain/metrics/histogram.js";
 import { metricKey, sortDimensions, type MetricId } from "../domain/metrics/metric-key.js";
-import type { MetricPointRow, MetricSeriesRecord, MetricStore } from "../ports/metric-store.js";
+import type { MetricPointRow, MetricSeriesRecord, MetricStore, Resolution } from "../ports/metric-store.js";
 import type { Clock } from "../shared/clock.js";
 import { LIST_METRICS_WINDOW_MS, RESOLUTIONS, RETENTION_MS } from "./retention.js";
 
@@ -21,7 +21,7 @@ export interface MetricHandle {
 
 interface OpenBucket {
   readonly handle: MetricHandle;
-  readonly resolution: 1 | 60 | 300;
+  readonly resolution: Resolution;
   readonly start: number;
   readonly writer: string;
   readonly aggregate: Aggregate;
@@ -107,7 +107,7 @@ export class MetricRecorder {
     return this.#flushing;
   }
 
-  #bucket(h: MetricHandle, resolution: 1 | 60 | 300, at: number): OpenBucket {
+  #bucket(h: MetricHandle, resolution: Resolution, at: number): OpenBucket {
     const size = resolution * 1000;
     const start = at - (((at % size) + size) % size);
     const id = `${resolution}|${start}|${h.key}`;
@@ -158,7 +158,7 @@ export class MetricRecorder {
     if (now - this.#lastRetention >= 60_000) {
       this.#lastRetention = now;
       for (const r of RESOLUTIONS) await this.#o.store.deletePointsBefore(r, now - RETENTION_MS[r]);
-      await this.#o.store.deleteSeriesBefore(now - RETENTION_MS[300]);
+      await this.#o.store.deleteSeriesBefore(now - RETENTION_MS[3600]);
     }
   }
 }

@@ -143,6 +143,22 @@ export function runMetricStoreContract(name: string, open: () => Promise<MetricS
       const fine = await store.readPoints({ keys: ["a"], resolution: 1, from: 0, to: 10_000, histograms: false });
       const coarse = await store.readPoints({ keys: ["a"], resolution: 60, from: 0, to: 10_000, histograms: false });
       assert.deepEqual([fine.length, coarse.length], [1, 1]);
+      await store.writePoints(
+        [],
+        [samplePoint("a", 0, { resolution: 3600 }), samplePoint("a", 3_600_000, { resolution: 3600 })],
+      );
+      assert.equal(await store.deletePointsBefore(3600, 3_600_000), 1);
+      const hourly = await store.readPoints({
+        keys: ["a"],
+        resolution: 3600,
+        from: 0,
+        to: 7_200_000,
+        histograms: false,
+      });
+      assert.deepEqual(
+        hourly.map((p) => p.start),
+        [3_600_000],
+      );
     });
 
     void test("a large batch is written in one call", async () => {

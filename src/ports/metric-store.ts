@@ -1,12 +1,12 @@
 /**
- * The metric store: which metrics exist (for ListMetrics) and their per-bucket aggregates at three
- * resolutions (1 s, 60 s, 300 s), each row written by one writer (a node's run) so that nodes never
+ * The metric store: which metrics exist (for ListMetrics) and their per-bucket aggregates at four
+ * resolutions (1 s, 60 s, 300 s, 3600 s), each row written by one writer (a node's run) so that nodes never
  * contend for a row; readers merge the rows of a bucket. Histograms are stored serialized.
  */
 import type { Dimension } from "../domain/metrics/metric-key.js";
 
 /** The resolutions points are kept at, in seconds. */
-export type Resolution = 1 | 60 | 300;
+export type Resolution = 1 | 60 | 300 | 3600;
 
 /** A metric as ListMetrics shows it. */
 export interface MetricSeriesRecord {

@@ -102,6 +102,50 @@ describe("metric recorder and reader in simulated time", () => {
     await store.close();
   });
 
+  it("the 1-hour tier: past 15 days 5-minute points answer, past 63 days only hourly periods do, past 455 days none", async () => {
+    const clock = new ManualClock(T0);
+    const store = SqliteMetricStore.open({ path: ":memory:" });
+    const recorder = new MetricRecorder({ store, clock, writer: "n1" });
+    const reader = new MetricReader({ store, clock });
+    const h = recorder.handle(metric);
+    // Three samples in three different minutes of one hour (T0 is on the hour).
+    for (const minute of [1, 7, 59]) recorder.record(h, minute, T0 + minute * 60_000);
+    await recorder.flush();
+    const DAY = 86_400_000;
+    // The recorder runs retention as it flushes (each flush here is a minute or more later).
+    const at = async (days: number) => {
+      await clock.advanceAsync(T0 + days * DAY - clock.now());
+      await recorder.flush();
+    };
+    const sums = async (periodSec: number, from = T0) =>
+      (await reader.statistics({ metric, from, to: T0 + 3_600_000, periodSec, statistics: ["Sum"] })).map((p) => [
+        (p.timestamp - T0) / 60_000,
+        p.values["Sum"],
+      ]);
+    assert.deepEqual(await sums(3600), [[0, 67]], "recent: an hour's period from the 1-minute points");
+    await at(16);
+    assert.deepEqual(await sums(60), [], "1-minute points are kept 15 days");
+    assert.deepEqual(
+      await sums(300),
+      [
+        [0, 1],
+        [5, 7],
+        [55, 59],
+      ],
+      "5-minute points answer past 15 days",
+    );
+    assert.deepEqual(await sums(3600), [[0, 67]]);
+    await at(64);
+    assert.deepEqual(await sums(300), [], "5-minute points are kept 63 days");
+    assert.deepEqual(await sums(3600), [[0, 67]], "past 63 days the 1-hour tier answers");
+    assert.deepEqual(await sums(7200, T0 + 25 * 60_000), [[0, 67]], "its start is rounded down to the hour");
+    await at(454);
+    assert.deepEqual(await sums(86_400), [[0, 67]]);
+    await at(456);
+    assert.deepEqual(await sums(3600), [], "1-hour points are kept 455 days");
+    await store.close();
+  });
+
   it("the async invoker's data points become AWS/Lambda metrics by function and by resource", async () => {
     const clock = new ManualClock(T0);
     const store = SqliteMetricStore.open({ path: ":memory:" });

@@ -10,7 +10,7 @@ import {
   type StoredLogEvent,
 } from "../../ports/log-store.js";
 import { closeDatabase, openDatabase, settle, type SqliteDatabaseOptions } from "./database.js";
-import { eventsSql, groupOf, streamOf, type EventRow, type GroupRow, type StreamRow } from "../log-rows.js";
+import { eventsSql, groupOf, streamOf, type GroupRow, type StreamRow } from "../log-rows.js";
 
 const ROWS_PER_INSERT = 100;
 
@@ -30,6 +30,8 @@ export class SqliteLogStore implements LogStore {
   readonly #insertRows: Statement;
   readonly #touchStream: Statement;
   readonly #ids = new Map<string, Ids>();
+  readonly #reads = new Map<string, Statement>();
+  readonly #streamNames = new Map<number, string>();
 
   private constructor(db: Database) {
     this.#db = db;
@@ -224,17 +226,39 @@ export class SqliteLogStore implements LogStore {
     return ids;
   }
 
+  /**
+   * Reads run often (a scan is a read per 2 000 events): the statement of each query shape is
+   * prepared once, rows come as arrays, and stream names come from a cache by id (stream ids are
+   * never reused) rather than a join per row.
+   */
   readEvents(q: EventQuery): Promise<StoredLogEvent[]> {
     return settle(() => {
-      const { sql, params } = eventsSql(q, "?");
-      return (this.#db.prepare(sql).all(...params) as EventRow[]).map((r) => ({
-        id: r.id,
-        streamName: r.stream,
-        timestamp: r.ts,
-        ingestionTime: r.ingested_at,
-        message: r.message,
-      }));
+      const { sql, params } = eventsSql(q, "?", { streamIds: true });
+      let statement = this.#reads.get(sql);
+      if (!statement) {
+        if (this.#reads.size >= 64) this.#reads.clear();
+        statement = this.#db.prepare(sql).raw(true);
+        this.#reads.set(sql, statement);
+      }
+      const rows = statement.all(...params) as [number, number, number, number, string][];
+      const events: StoredLogEvent[] = new Array<StoredLogEvent>(rows.length);
+      for (let i = 0; i < rows.length; i++) {
+        const [id, stream, timestamp, ingestionTime, message] = rows[i] as [number, number, number, number, string];
+        events[i] = { id, streamName: this.#streamName(stream), timestamp, ingestionTime, message };
+      }
+      return events;
     });
+  }
+
+  #streamName(id: number): string {
+    let name = this.#streamNames.get(id);
+    if (name === undefined) {
+      const row = this.#db.prepare("SELECT name FROM log_streams WHERE id = ?").get(id) as { name: string } | undefined;
+      name = row?.name ?? "";
+      if (this.#streamNames.size > 10_000) this.#streamNames.clear();
+      this.#streamNames.set(id, name);
+    }
+    return name;
   }
 
   expire(now: number): Promise<number> {

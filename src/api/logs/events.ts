@@ -93,7 +93,9 @@ export async function filterLogEvents(ctx: LogsContext, input: Input): Promise<o
   let scanned = 0;
   let exhausted = false;
   reading: while (found.length < limit && scanned < SCAN_PER_CALL) {
-    const chunk = await ctx.store.readEvents({ ...query, after, limit: READ_CHUNK });
+    // From the cursor's time on: the cursor alone may not narrow the store's index range.
+    const startTime = after ? Math.max(query.startTime ?? 0, after.timestamp) : query.startTime;
+    const chunk = await ctx.store.readEvents({ ...query, startTime, after, limit: READ_CHUNK });
     for (const e of chunk) {
       after = { timestamp: e.timestamp, id: e.id };
       scanned++;
