@@ -6,31 +6,19 @@
  * function (from the first accepted event until the last has run).
  * Run: npm run build && node dist/bench/queues.bench.js   (BENCH_SECONDS, default 5)
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { CreateFunctionCommand } from "@aws-sdk/client-lambda";
 import { CreateQueueCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { zipSync, strToU8 } from "fflate";
 import { NODE_ROLE, startLambdaNode, type LambdaNode } from "../test/helpers/lambda-node.js";
 import { NodeSha256 } from "../test/helpers/sigv4-signer.js";
+import { bareServer as bare } from "./bare-server.js";
 import { fmt } from "./stats.js";
 import { hasWrk, runWrkAsync as runWrk, type WrkRequest } from "./wrk.js";
 
 const SECONDS = Number(process.env["BENCH_SECONDS"] ?? 5);
 const CONNECTIONS = 50;
 const BODY = '{"order":12345,"items":["a","b"]}';
-
-async function bare(): Promise<{ url: string; child: ChildProcess }> {
-  const code = `require("node:http").createServer((q,s)=>{q.resume();q.on("end",()=>{s.writeHead(200,{"content-type":"application/x-amz-json-1.0","content-length":2});s.end("{}")})}).listen(0,"127.0.0.1",function(){console.log("port "+this.address().port)})`;
-  const child = spawn(process.execPath, ["-e", code], { stdio: ["ignore", "pipe", "inherit"] });
-  const port = await new Promise<string>((resolve) =>
-    child.stdout.on("data", (d: Buffer) => {
-      const m = /port (\d+)/.exec(d.toString());
-      if (m) resolve(m[1]!);
-    }),
-  );
-  return { url: `http://127.0.0.1:${port}`, child };
-}
 
 async function signed(
   node: LambdaNode,

@@ -19,6 +19,7 @@ import { createClusterServices, type ClusterServices } from "./compose/cluster.j
 import { createEngine } from "./compose/engine.js";
 import { createMetrics, fanOut } from "./compose/metrics.js";
 import { createTelemetry } from "./compose/telemetry.js";
+import { recursionNotices } from "./compose/recursion.js";
 import { createEventBuses } from "./compose/event-buses.js";
 import { healthHandler, type NodeState } from "./compose/health.js";
 import { artifactReader, createStacks } from "./compose/stacks.js";
@@ -233,6 +234,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
   // Cluster: claims are short leases renewed while events run (a dead node's expire and another node
   // takes the events over), never released at start (other nodes run theirs), and every node polls.
   const clustered = cluster !== undefined;
+  const recursion = recursionNotices({ clock, lines: telemetry.logWriter.line, onMetric: asyncMetrics });
   const events: AsyncInvoker = new AsyncInvoker({
     store,
     invoker: engine.invoker,
@@ -249,6 +251,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
       onError: (e) => log("async event results", e),
     }),
     onMetric: asyncMetrics,
+    onRecursionStopped: (s) => recursion.stopped({ functionName: s.functionName, events: 1 }),
     ...(clustered && {
       owner: nodeId,
       leaseMs: config.cluster.leaseMs,
@@ -261,6 +264,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
   const mappings = createMappings({
     ...{ config, database: stores.database, clock, ids, control, invoker: engine.invoker, queues: queues.service },
     ...{ nodeId, announce: (uuid) => announce({ kind: "mappings", key: uuid }), log },
+    onRecursionStopped: (s) => recursion.stopped({ functionName: s.functionName, events: s.messages, metric: true }),
   });
   stopHooks.push(() => mappings.stop());
   const leader = cluster?.leader;

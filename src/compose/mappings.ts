@@ -31,6 +31,8 @@ export interface MappingsOptions {
   /** Announces a change to the other nodes (cluster mode). */
   readonly announce?: ((uuid: string) => void) | undefined;
   readonly log: (message: string, error?: unknown) => void;
+  /** Told when a queue's messages are not handed to a function because their chain loops. */
+  readonly onRecursionStopped?: ((o: { functionName: string; messages: number }) => void) | undefined;
 }
 
 /** A node's event source mappings; `start()` once functions are loaded, `stop()` before the invoker stops. */
@@ -57,6 +59,7 @@ export function mappingFunctions(control: LambdaControlPlane): MappingFunctions 
       }
     },
     reservedConcurrency: (name) => control.version(name, "$LATEST")?.reservedConcurrency,
+    recursiveLoop: (name) => control.recursiveLoop(name),
   };
 }
 
@@ -70,7 +73,10 @@ export function createMappings(o: MappingsOptions): NodeMappings {
   const runner = new MappingRunner({
     store,
     kinds,
-    context: { clock: o.clock, invoker: o.invoker, functions, region: o.config.region, log: o.log },
+    context: {
+      ...{ clock: o.clock, invoker: o.invoker, functions, region: o.config.region, log: o.log },
+      onRecursionStopped: o.onRecursionStopped,
+    },
     leases: o.database && new PgLeaseStore(o.database),
     owner: o.nodeId,
     leaseMs: o.config.cluster.leaseMs,

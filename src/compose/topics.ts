@@ -66,10 +66,17 @@ export function createTopics(o: NodeTopicsOptions): NodeTopics {
     ? new PgTopicStore(o.database)
     : SqliteTopicStore.open({ path: join(o.config.dataDir, "haneul.db") });
   const targets: DeliveryTargets = {
-    async invokeFunction(functionArn, payload, topicArn) {
+    async invokeFunction(functionArn, payload, { topicArn, traceHeader }) {
       const [functionName = "", qualifier] = functionArn.split(":").slice(6);
       if (!(await o.permits(functionName, qualifier, topicArn))) return false;
-      await o.events.enqueue({ functionName, qualifier, payload: Buffer.from(payload), requestId: o.ids.requestId() });
+      const requestId = o.ids.requestId();
+      await o.events.enqueue({
+        functionName,
+        qualifier,
+        payload: Buffer.from(payload),
+        requestId,
+        traceId: traceHeader,
+      });
       return true;
     },
     sendToQueue: (arn, message) => o.queues.sendToArn(arn, message, SNS_SENDER_ID),

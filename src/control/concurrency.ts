@@ -4,7 +4,8 @@ import { parseFunctionRef } from "./names.js";
 import type { Json } from "./types.js";
 import { Violations } from "./violations.js";
 
-function unqualified(ctx: ControlContext, rawName: string): string {
+/** The function name of `rawName`; AWS's error when it names a version or alias. */
+export function unqualified(ctx: ControlContext, rawName: string): string {
   const ref = parseFunctionRef(rawName, ctx);
   if (ref.qualifier !== undefined) {
     throw new PlatformError(

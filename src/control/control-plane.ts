@@ -10,6 +10,7 @@ import * as account from "./account.js";
 import * as aliases from "./aliases.js";
 import { type FunctionEntry, MemoryCatalog, newEntry } from "./catalog.js";
 import * as concurrency from "./concurrency.js";
+import * as recursion from "./recursion-config.js";
 import type { ControlContext } from "./context.js";
 import * as eic from "./event-invoke-configs.js";
 import * as reads from "./function-reads.js";
@@ -281,6 +282,18 @@ export class LambdaControlPlane implements FunctionCatalog {
   /** DeleteFunctionConcurrency. */
   deleteFunctionConcurrency(name: string): Promise<void> {
     return concurrency.deleteFunctionConcurrency(this.#ctx, name);
+  }
+  /** A function's RecursiveLoop setting from memory (undefined: Terminate, or no such function). */
+  recursiveLoop(name: string): "Allow" | "Terminate" | undefined {
+    return this.#ctx.catalog.entry(name)?.latest.recursiveLoop;
+  }
+  /** PutFunctionRecursionConfig. */
+  putFunctionRecursionConfig(name: string, input: { RecursiveLoop?: string | undefined }): Promise<T.Json> {
+    return recursion.putFunctionRecursionConfig(this.#ctx, name, input);
+  }
+  /** GetFunctionRecursionConfig. */
+  getFunctionRecursionConfig(name: string): T.Json {
+    return recursion.getFunctionRecursionConfig(this.#ctx, name);
   }
   /** PutFunctionEventInvokeConfig (replaces the whole config). */
   putFunctionEventInvokeConfig(

@@ -189,6 +189,7 @@ export function asyncSettings(ctx: ControlContext, name: string, qualifier: stri
     onFailure: config?.onFailure,
     deadLetterTargetArn: configOf(entry, q)?.deadLetterTargetArn,
     reservedConcurrency: entry.latest.reservedConcurrency,
+    recursiveLoop: entry.latest.recursiveLoop,
     functionArn: functionArn(ctx, name, q),
   };
 }

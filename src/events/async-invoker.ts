@@ -2,6 +2,7 @@ import type { InvokeResult } from "../domain/invocation.js";
 import type { InvokeService } from "../ports/invoke-service.js";
 import type { AsyncEventRecord, NewAsyncEvent, Store } from "../ports/store.js";
 import type { Clock } from "../shared/clock.js";
+import { isRecursionStopped, newTraceRoot, nextLineage, RECURSION_STOPPED } from "../domain/recursion.js";
 import { isPlatformError } from "../shared/errors.js";
 import type { IdSource } from "../shared/ids.js";
 import { afterInvoke, afterThrottle, beforeInvoke, type AsyncDecision } from "./async-policy.js";
@@ -66,6 +67,8 @@ export interface AsyncInvokerOptions {
   readonly results?: AsyncResultHandler | undefined;
   /** Receives the async metrics (AsyncEventsReceived, AsyncEventAge, AsyncEventsDropped, …). */
   readonly onMetric?: AsyncMetricListener | undefined;
+  /** Told when an event is not invoked because its chain loops (RecursiveLoop Terminate). */
+  readonly onRecursionStopped?: ((e: { functionName: string; requestId: string }) => void) | undefined;
   /** Told about store errors the runner recovers from. */
   readonly onError?: ((error: unknown) => void) | undefined;
 }
@@ -229,12 +232,14 @@ export class AsyncInvoker implements AsyncEventQueue {
     const first = beforeInvoke(e, settings, this.#o.clock.now());
     if (first.kind !== "invoke") return this.#apply(e, settings, first);
     this.#metric("AsyncEventAge", e, this.#o.clock.now() - e.enqueuedAt);
+    const step = nextLineage(e.traceId, { functionArn: settings.functionArn, newRoot: this.#newRoot });
+    if (isRecursionStopped(step.count, settings.recursiveLoop)) return this.#stopLoop(e, settings);
     let result: InvokeResult;
     try {
       result = await this.#o.invoker.invoke({ functionName: e.functionName, qualifier: e.qualifier }, e.payload, {
         requestId: e.requestId,
         clientContext: e.clientContext,
-        traceId: e.traceId,
+        traceId: step.header,
       });
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
@@ -244,6 +249,16 @@ export class AsyncInvoker implements AsyncEventQueue {
     }
     const next = afterInvoke(e, settings, { outcome: result.outcome, now: this.#o.clock.now() });
     return this.#apply(e, settings, next, result);
+  }
+
+  readonly #newRoot = (): string => newTraceRoot(this.#o.clock.now(), this.#o.ids.hex(12));
+
+  /** A recursive loop is stopped: the event is not invoked and goes to failure handling (DLQ, OnFailure). */
+  #stopLoop(e: AsyncEventRecord, s: AsyncSettings): Promise<void> {
+    this.#metric("RecursiveInvocationsDropped", e, 1);
+    this.#o.onRecursionStopped?.({ functionName: e.functionName, requestId: e.requestId });
+    const invokeCount = e.attempts - 1;
+    return this.#end(e, s, { kind: "failed", condition: "RetriesExhausted", reason: RECURSION_STOPPED, invokeCount });
   }
 
   /** Without a settings source (tests of the queue alone): Lambda's defaults. */

@@ -20,6 +20,8 @@ export interface AsyncSettings {
   readonly deadLetterTargetArn?: string | undefined;
   /** The function's reserved concurrency (0: every event goes straight to failure handling). */
   readonly reservedConcurrency?: number | undefined;
+  /** The function's RecursiveLoop (undefined: Terminate, Lambda's default). */
+  readonly recursiveLoop?: "Allow" | "Terminate" | undefined;
   /** The qualified ARN of the invoked function (`…:function:name:qualifier`), for destination records. */
   readonly functionArn: string;
 }
@@ -35,7 +37,12 @@ export type FailureCondition = "RetriesExhausted" | "EventAgeExceeded";
  * them up per function. `AsyncEventAge` is in milliseconds, the others are counts of 1.
  */
 export type AsyncMetricName =
-  "AsyncEventsReceived" | "AsyncEventAge" | "AsyncEventsDropped" | "DeadLetterErrors" | "DestinationDeliveryFailures";
+  | "AsyncEventsReceived"
+  | "AsyncEventAge"
+  | "AsyncEventsDropped"
+  | "DeadLetterErrors"
+  | "DestinationDeliveryFailures"
+  | "RecursiveInvocationsDropped";
 
 /** One async metric data point of one function (and qualifier, when the event named one). */
 export interface AsyncMetric {

@@ -12,6 +12,7 @@
 import type { QueueService } from "../queues/index.js";
 import type { MappingRecord } from "../ports/mapping-store.js";
 import type { EventPredicate } from "../domain/event-pattern/index.js";
+import { isRecursionStopped, newTraceRoot, nextLineage } from "../domain/recursion.js";
 import { compileFilters, filterableSqsRecord } from "./filters.js";
 import { queueNameOf, type SqsSettings } from "./sqs-source.js";
 import { reportedFailures, sqsRecord, type ReceivedMessage, type SqsRecord } from "./sqs-records.js";
@@ -39,6 +40,7 @@ export class SqsPoller implements MappingWorker {
   #filter: EventPredicate | undefined;
   #target!: Target;
   #queueUrl!: string;
+  #functionArn!: string;
   #arn!: string;
   #running = true;
   #pollers = 0;
@@ -56,6 +58,7 @@ export class SqsPoller implements MappingWorker {
     this.#filter = compileFilters(this.#settings.FilterCriteria);
     const [functionName = "", qualifier] = m.functionArn.split(":").slice(6);
     this.#target = { functionName, qualifier };
+    this.#functionArn = m.functionArn;
     this.#arn = m.eventSourceArn;
     const scope = this.#ctx.queues.admin.scope;
     this.#queueUrl = `/${scope.accountId}/${queueNameOf(m.eventSourceArn, scope) ?? ""}`;
@@ -154,8 +157,33 @@ export class SqsPoller implements MappingWorker {
     return results.includes(true);
   }
 
+  /**
+   * Leaves out the records whose chain would run the function a 17th time (RecursiveLoop
+   * Terminate): they are not deleted, so the queue's RedrivePolicy takes them to its DLQ.
+   * Answers the rest and the trace header to invoke them with.
+   */
+  #withoutLoops(records: readonly SqsRecord[]): { kept: SqsRecord[]; traceId: string | undefined } {
+    const setting = this.#ctx.functions.recursiveLoop(this.#target.functionName);
+    const kept: SqsRecord[] = [];
+    let traceId: string | undefined;
+    for (const r of records) {
+      const step = nextLineage(r.attributes["AWSTraceHeader"], {
+        functionArn: this.#functionArn,
+        newRoot: () => newTraceRoot(this.#ctx.clock.now(), r.messageId.replaceAll("-", "").slice(0, 24)),
+      });
+      if (isRecursionStopped(step.count, setting)) continue;
+      kept.push(r);
+      traceId ??= step.header;
+    }
+    const stopped = records.length - kept.length;
+    if (stopped > 0) this.#ctx.onRecursionStopped?.({ functionName: this.#target.functionName, messages: stopped });
+    return { kept, traceId };
+  }
+
   /** Invokes the function with `records`, retrying throttles while the messages stay hidden; true when throttled. */
-  async #invoke(records: readonly SqsRecord[]): Promise<boolean> {
+  async #invoke(all: readonly SqsRecord[]): Promise<boolean> {
+    const { kept: records, traceId } = this.#withoutLoops(all);
+    if (records.length === 0) return false;
     const payload = Buffer.from(JSON.stringify({ Records: records }));
     const clock = this.#ctx.clock;
     const giveUpAt = clock.now() + (await this.#visibilityMs()) / 2;
@@ -163,7 +191,7 @@ export class SqsPoller implements MappingWorker {
     for (let backoff = 100; ; backoff = Math.min(backoff * 2, 5000)) {
       let result;
       try {
-        result = await this.#ctx.invoker.invoke(this.#target, payload);
+        result = await this.#ctx.invoker.invoke(this.#target, payload, { traceId });
       } catch (e) {
         this.#ctx.log(`event source mapping on ${this.#arn} could not invoke ${this.#target.functionName}`, e);
         return false;

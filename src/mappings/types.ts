@@ -1,6 +1,7 @@
 /** What the event source mapping feature works with, as the Lambda API names it. */
 import type { MappingRecord } from "../ports/mapping-store.js";
 import type { InvokeService } from "../ports/invoke-service.js";
+import type { RecursiveLoop } from "../domain/recursion.js";
 import type { Clock } from "../shared/clock.js";
 
 export type Json = Record<string, unknown>;
@@ -20,6 +21,8 @@ export interface MappingFunctions {
   resolve(name: string): MappedFunction | undefined;
   /** The function's reserved concurrency, or undefined when it has none. */
   reservedConcurrency(functionName: string): number | undefined;
+  /** The function's RecursiveLoop setting (undefined: Terminate). */
+  recursiveLoop(functionName: string): RecursiveLoop | undefined;
 }
 
 /** What a running mapping needs from the node. */
@@ -29,6 +32,8 @@ export interface WorkerContext {
   readonly functions: MappingFunctions;
   readonly region: string;
   readonly log: (message: string, error?: unknown) => void;
+  /** Told when messages are not handed to a function because their chain loops (RecursiveInvocationsDropped). */
+  readonly onRecursionStopped?: ((o: { functionName: string; messages: number }) => void) | undefined;
 }
 
 /** A mapping consuming its source on this node. */

@@ -357,6 +357,17 @@ function registerSettingsContract(fx: StoreFixture): void {
     assert.equal((await s.getFunction("fn"))?.reservedConcurrency, undefined);
   });
 
+  void test("recursive loop setting: absent until set, kept across updates of the function", async () => {
+    const s = fx.store();
+    assert.equal(await s.setRecursiveLoop("fn", "Allow"), false);
+    await s.insertFunction(sampleFunction("fn"));
+    assert.equal((await s.getFunction("fn"))?.recursiveLoop, undefined);
+    assert.equal(await s.setRecursiveLoop("fn", "Allow"), true);
+    assert.equal((await s.getFunction("fn"))?.recursiveLoop, "Allow");
+    await s.setRecursiveLoop("fn", "Terminate");
+    assert.equal((await s.listFunctions()).find((f) => f.name === "fn")?.recursiveLoop, "Terminate");
+  });
+
   void test("event-invoke configs: put replaces, per qualifier, list and delete", async () => {
     const s = fx.store();
     await s.insertFunction(sampleFunction("fn"));

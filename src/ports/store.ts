@@ -5,6 +5,8 @@
  * id) or single atomic operations, so several nodes can share one database.
  */
 
+import type { RecursiveLoop } from "../domain/recursion.js";
+
 /** The configuration of `$LATEST` or of a published version, as the Lambda API knows it. */
 export interface FunctionConfig {
   readonly runtime: string;
@@ -42,6 +44,8 @@ export interface FunctionRecord {
   readonly state: string;
   readonly tags: Readonly<Record<string, string>>;
   readonly reservedConcurrency?: number | undefined;
+  /** PutFunctionRecursionConfig's RecursiveLoop; undefined is Lambda's default, Terminate. */
+  readonly recursiveLoop?: RecursiveLoop | undefined;
   /** Epoch milliseconds. */
   readonly lastModified: number;
   readonly createdAt: number;
@@ -226,6 +230,9 @@ export interface Store {
     value: number | undefined,
     maxTotal?: number,
   ): Promise<ConcurrencyResult>;
+
+  /** Sets a function's recursive loop setting; false when the function does not exist. */
+  setRecursiveLoop(functionName: string, value: RecursiveLoop): Promise<boolean>;
 
   /**
    * Merges `set` into a function's tags and removes the `remove` keys; fails with `limit` when

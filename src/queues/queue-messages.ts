@@ -96,7 +96,7 @@ export class QueueMessages {
         md5OfBody: md5OfBody(c.body),
         messageAttributes: c.attributes,
         md5OfMessageAttributes: md5OfAttributes(c.attributes),
-        traceHeader: c.traceHeader,
+        traceHeader: c.traceHeader ?? ctx.traceHeader,
         senderId: ctx.senderId,
         sentAt: now,
         groupId: c.groupId,

@@ -74,6 +74,8 @@ export class QueueService {
         | undefined;
       messageGroupId?: string | undefined;
       deduplicationId?: string | undefined;
+      /** The trace header of the event that led to this message (AWSTraceHeader). */
+      traceHeader?: string | undefined;
     },
     senderId: string,
   ): Promise<void> {
@@ -89,7 +91,7 @@ export class QueueService {
         ...(fifo && { MessageGroupId: message.messageGroupId ?? "default" }),
         ...(fifo && message.deduplicationId !== undefined && { MessageDeduplicationId: message.deduplicationId }),
       },
-      { baseUrl: "", senderId },
+      { baseUrl: "", senderId, traceHeader: message.traceHeader },
     );
   }
 }

@@ -10,6 +10,8 @@ export interface CallContext {
   readonly baseUrl: string;
   /** SenderId of messages sent: the IAM user id, or role id and session. */
   readonly senderId: string;
+  /** The request's X-Amzn-Trace-Id: the AWSTraceHeader of messages that do not set one (as SQS keeps X-Ray's header). */
+  readonly traceHeader?: string | undefined;
 }
 
 export interface SendEntry {

@@ -50,6 +50,13 @@ export class LogWriter {
     this.#cancelTimer ??= this.#o.clock.setTimer(() => void this.flush(), this.#o.flushMs ?? 200);
   };
 
+  /** Queues one line the platform writes itself (a notice in a function's log), stored with the next batch. */
+  readonly line = (event: LogEventInput): void => {
+    if (this.#pending.length >= (this.#o.maxPending ?? 200_000)) return;
+    this.#pending.push(event);
+    this.#cancelTimer ??= this.#o.clock.setTimer(() => void this.flush(), this.#o.flushMs ?? 200);
+  };
+
   /** Writes what is held now; resolves when it (and every earlier write) is stored. */
   flush(): Promise<void> {
     this.#cancelTimer?.();

@@ -19,12 +19,17 @@ export interface QueueMessage {
   readonly attributes?: Readonly<Record<string, MessageAttribute>> | undefined;
   readonly messageGroupId?: string | undefined;
   readonly deduplicationId?: string | undefined;
+  readonly traceHeader?: string | undefined;
 }
 
 /** Where deliveries go (the composition root gives the node's queues, functions and HTTP client). */
 export interface DeliveryTargets {
-  /** Queues the function's Event invocation; false when the function does not allow SNS from `topicArn`. */
-  invokeFunction(functionArn: string, payload: string, topicArn: string): Promise<boolean>;
+  /** Queues the function's Event invocation; false when the function does not allow SNS from `o.topicArn`. */
+  invokeFunction(
+    functionArn: string,
+    payload: string,
+    o: { readonly topicArn: string; readonly traceHeader?: string | undefined },
+  ): Promise<boolean>;
   /** Sends to the queue with this ARN; throws when it cannot (the queue is gone). */
   sendToQueue(queueArn: string, message: QueueMessage): Promise<void>;
   /** POSTs and answers the status (0: no answer). */
@@ -35,7 +40,10 @@ export interface DeliveryTargets {
 export async function deliver(t: DeliveryTargets, s: SubscriptionRecord, n: Notification): Promise<Outcome> {
   try {
     if (s.protocol === "lambda") {
-      const ok = await t.invokeFunction(s.endpoint, lambdaEvent(n, s.arn), n.topicArn);
+      const ok = await t.invokeFunction(s.endpoint, lambdaEvent(n, s.arn), {
+        topicArn: n.topicArn,
+        traceHeader: n.traceHeader,
+      });
       return ok
         ? { kind: "done" }
         : { kind: "permanent", reason: "the function's policy does not allow sns.amazonaws.com" };
@@ -47,6 +55,7 @@ export async function deliver(t: DeliveryTargets, s: SubscriptionRecord, n: Noti
         attributes: raw ? n.attributes : undefined,
         messageGroupId: n.messageGroupId,
         deduplicationId: n.deduplicationId,
+        traceHeader: n.traceHeader,
       });
       return { kind: "done" };
     }

@@ -25,6 +25,8 @@ export interface Notification {
   readonly apiUrl: string;
   /** The topic's SignatureVersion. */
   readonly signatureVersion: string;
+  /** The publisher's trace header (kept for the deliveries, never shown in an envelope). */
+  readonly traceHeader?: string | undefined;
 }
 
 const SIGNING_CERT = "https://sns.amazonaws.com/SimpleNotificationService-haneul.pem";

@@ -7,6 +7,8 @@ import { invalid } from "./refs.js";
 
 /** One message to publish, as Publish and PublishBatch entries carry it. */
 export interface PublishInput {
+  /** The publisher's X-Amzn-Trace-Id, handed on to functions and queues (recursive loop detection). */
+  readonly traceHeader?: string | undefined;
   readonly message?: string | undefined;
   readonly subject?: string | undefined;
   readonly messageStructure?: string | undefined;

@@ -57,7 +57,8 @@ export class Publisher {
     const checked = checkPublish(input, topic);
     const subs = await this.#o.store.listSubscriptions(topicArn);
     const signatureVersion = topic.attributes["SignatureVersion"] ?? "1";
-    return this.#deliver({ topicArn, fifo: topic.fifo, checked, subs, apiUrl, signatureVersion });
+    const traceHeader = input.traceHeader;
+    return this.#deliver({ topicArn, fifo: topic.fifo, checked, subs, apiUrl, signatureVersion, traceHeader });
   }
 
   /** PublishBatch: each entry succeeds or fails alone. */
@@ -71,7 +72,11 @@ export class Publisher {
     if (!topic) throw noTopic();
     const subs = await this.#o.store.listSubscriptions(topicArn);
     const signatureVersion = topic.attributes["SignatureVersion"] ?? "1";
-    const checked = entries.map((e) => ({ id: e.id, checked: attempt(() => checkPublish(e, topic)) }));
+    const checked = entries.map((e) => ({
+      id: e.id,
+      trace: e.traceHeader,
+      checked: attempt(() => checkPublish(e, topic)),
+    }));
     const total = checked.reduce((n, c) => n + (c.checked instanceof PlatformError ? 0 : c.checked.size), 0);
     if (total > MAX_MESSAGE_BYTES) {
       throw new PlatformError(
@@ -85,7 +90,10 @@ export class Publisher {
         out.push({ id: c.id, ok: false, code: c.checked.awsType, message: c.checked.message, senderFault: true });
         continue;
       }
-      const r = await this.#deliver({ topicArn, fifo: topic.fifo, checked: c.checked, subs, apiUrl, signatureVersion });
+      const r = await this.#deliver({
+        ...{ topicArn, fifo: topic.fifo, checked: c.checked, subs, apiUrl, signatureVersion },
+        traceHeader: c.trace,
+      });
       out.push({ id: c.id, ok: true, ...r });
     }
     return out;
@@ -98,6 +106,7 @@ export class Publisher {
     subs: readonly SubscriptionRecord[];
     apiUrl: string;
     signatureVersion: string;
+    traceHeader: string | undefined;
   }): Promise<Published> {
     const now = this.#o.clock.now();
     const messageId = this.#o.ids.requestId();
@@ -126,6 +135,7 @@ export class Publisher {
       sequenceNumber,
       apiUrl: o.apiUrl,
       signatureVersion: o.signatureVersion,
+      ...(o.traceHeader !== undefined && { traceHeader: o.traceHeader }),
     };
     const deliveries: NewDelivery[] = [];
     for (const s of o.subs) {

@@ -104,6 +104,8 @@ describe("operation table", () => {
       PutFunctionConcurrency: "PUT /2017-10-31/functions/{FunctionName}/concurrency",
       GetFunctionConcurrency: "GET /2019-09-30/functions/{FunctionName}/concurrency",
       DeleteFunctionConcurrency: "DELETE /2017-10-31/functions/{FunctionName}/concurrency",
+      PutFunctionRecursionConfig: "PUT /2024-08-31/functions/{FunctionName}/recursion-config",
+      GetFunctionRecursionConfig: "GET /2024-08-31/functions/{FunctionName}/recursion-config",
       PutFunctionEventInvokeConfig: "PUT /2019-09-25/functions/{FunctionName}/event-invoke-config",
       UpdateFunctionEventInvokeConfig: "POST /2019-09-25/functions/{FunctionName}/event-invoke-config",
       GetFunctionEventInvokeConfig: "GET /2019-09-25/functions/{FunctionName}/event-invoke-config",

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { lineageHash } from "../../src/domain/recursion.js";
 import { afterEach, beforeEach, describe, test } from "node:test";
 import { SqliteStore } from "../../src/adapters/sqlite/sqlite-store.js";
 import { FakeInvokeService } from "../../src/ports/invoke-service.fake.js";
@@ -51,7 +52,12 @@ describe("AsyncInvoker", () => {
     const call = invoker.calls[0]!;
     assert.deepEqual(call.target, { functionName: "fn", qualifier: "live" });
     assert.equal(call.payload, '{"n":"a"}');
-    assert.deepEqual(call.options, { requestId: "req-a", clientContext: '{"c":1}', traceId: "Root=1-x" });
+    // The trace header goes on with the function's lineage count (recursive loop detection).
+    assert.deepEqual(call.options, {
+      requestId: "req-a",
+      clientContext: '{"c":1}',
+      traceId: `Root=1-x;Lineage=${lineageHash("fn")}:1`,
+    });
     await until(async () => (await store.getEvent("evt-1"))?.state === "done", "done");
     assert.equal(clock.pending, 0, "nothing queued: no timer, no polling");
   });
@@ -173,5 +179,52 @@ describe("AsyncInvoker", () => {
     await live.stop();
     await other.stop();
     assert.equal((await store.getEvent("evt-1"))?.lockedBy, undefined, "the dead runner's late answer changes nothing");
+  });
+});
+
+describe("AsyncInvoker: recursive loops", () => {
+  const looped = `Root=1-x;Lineage=${lineageHash("fn")}:16`;
+  let ids: IdSource;
+  beforeEach(() => (ids = eventIds()));
+  const start = async (recursiveLoop?: "Allow" | "Terminate") => {
+    const metrics: string[] = [];
+    const failed: string[] = [];
+    const stopped: string[] = [];
+    await runner.stop();
+    runner = new AsyncInvoker({
+      ...{ store, invoker, clock, ids },
+      settings: () => ({ functionArn: "fn", recursiveLoop }),
+      results: {
+        succeeded: () => Promise.resolve(),
+        failed: ({ failure }) => {
+          failed.push(failure.reason);
+          return Promise.resolve(true);
+        },
+      },
+      onMetric: (m) => metrics.push(m.name),
+      onRecursionStopped: (e) => stopped.push(e.requestId),
+    });
+    await runner.start();
+    return { metrics, failed, stopped };
+  };
+
+  test("an event whose chain already ran the function 16 times is not invoked and goes to failure handling", async () => {
+    const seen = await start();
+    await runner.enqueue({ ...event("a"), traceId: looped });
+    await until(async () => (await store.getEvent("evt-1"))?.state === "failed", "failed");
+    assert.equal(invoker.calls.length, 0);
+    assert.deepEqual(seen.stopped, ["req-a"]);
+    assert.ok(seen.metrics.includes("RecursiveInvocationsDropped"));
+    assert.match(seen.failed[0] ?? "", /recursive loop/);
+  });
+
+  test("the 16th invocation runs; with RecursiveLoop Allow the 17th does too", async () => {
+    await start();
+    await runner.enqueue({ ...event("a"), traceId: `Root=1-x;Lineage=${lineageHash("fn")}:15` });
+    await until(() => invoker.calls.length === 1, "the 16th call");
+    await start("Allow");
+    await runner.enqueue({ ...event("b"), traceId: looped });
+    await until(() => invoker.calls.length === 2, "the call allowed");
+    assert.equal(invoker.calls[1]!.options?.traceId, `Root=1-x;Lineage=${lineageHash("fn")}:17`);
   });
 });

@@ -18,6 +18,7 @@ import type {
   TagsResult,
   VersionRecord,
 } from "../../ports/store.js";
+import type { RecursiveLoop } from "../../domain/recursion.js";
 import {
   aliasParams,
   functionParams,
@@ -214,6 +215,10 @@ export class PgStore implements Store {
       await fns.updateReservedConcurrency(db, tx, functionName, value ?? null);
       return "ok";
     });
+  }
+
+  setRecursiveLoop(functionName: string, value: RecursiveLoop): Promise<boolean> {
+    return fns.updateRecursiveLoop(this.#db, functionName, value);
   }
 
   updateTags(

@@ -26,6 +26,7 @@ export function toFunction(r: Row): FunctionRecord {
     state: str(r.state),
     tags: JSON.parse(str(r.tags)) as Record<string, string>,
     reservedConcurrency: optNum(r.reserved_concurrency),
+    ...(r.recursive_loop != null && { recursiveLoop: str(r.recursive_loop) as FunctionRecord["recursiveLoop"] }),
     lastModified: num(r.last_modified),
     createdAt: num(r.created_at),
   };

@@ -1,4 +1,5 @@
 import type { Database } from "better-sqlite3";
+import type { RecursiveLoop } from "../../domain/recursion.js";
 import type {
   AliasRecord,
   AliasWriteResult,
@@ -221,6 +222,10 @@ export class SqliteStore implements Store {
         })
         .immediate();
     });
+  }
+
+  setRecursiveLoop(functionName: string, value: RecursiveLoop): Promise<boolean> {
+    return settle(() => fns.updateRecursiveLoop(this.#db, functionName, value));
   }
 
   updateTags(

@@ -79,6 +79,8 @@ export const UpdateAliasBody = z.object({
 
 export const ConcurrencyBody = z.object({ ReservedConcurrentExecutions: int });
 
+export const RecursionConfigBody = z.object({ RecursiveLoop: str });
+
 const destination = z.object({ Destination: str }).optional();
 
 export const EventInvokeConfigBody = z.object({

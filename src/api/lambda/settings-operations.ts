@@ -2,9 +2,10 @@ import { onFunction } from "./access.js";
 import type { LambdaOperation } from "./deps.js";
 import type { LambdaApiDeps } from "./deps.js";
 import { jsonBody, page, param, query } from "./request.js";
-import { ConcurrencyBody, EventInvokeConfigBody } from "./schemas.js";
+import { ConcurrencyBody, EventInvokeConfigBody, RecursionConfigBody } from "./schemas.js";
 
 const EIC = "/2019-09-25/functions/{FunctionName}/event-invoke-config";
+const RECURSION = "/2024-08-31/functions/{FunctionName}/recursion-config";
 
 /** Reserved concurrency and event-invoke configs (their paths carry newer API dates). */
 export function settingsOperations(deps: LambdaApiDeps): LambdaOperation[] {
@@ -37,6 +38,23 @@ export function settingsOperations(deps: LambdaApiDeps): LambdaOperation[] {
         await control.deleteFunctionConcurrency(fn(req));
         return { status: 204 };
       },
+    },
+    {
+      name: "PutFunctionRecursionConfig",
+      access: onFunction(deps, "PutFunctionRecursionConfig", false),
+      method: "PUT",
+      path: RECURSION,
+      handle: async (req) => ({
+        status: 200,
+        body: await control.putFunctionRecursionConfig(fn(req), jsonBody(req, RecursionConfigBody)),
+      }),
+    },
+    {
+      name: "GetFunctionRecursionConfig",
+      access: onFunction(deps, "GetFunctionRecursionConfig", false),
+      method: "GET",
+      path: RECURSION,
+      handle: (req) => ({ status: 200, body: control.getFunctionRecursionConfig(fn(req)) }),
     },
     {
       name: "PutFunctionEventInvokeConfig",

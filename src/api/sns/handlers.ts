@@ -8,6 +8,8 @@ export interface SnsCall {
   readonly form: URLSearchParams;
   /** The endpoint the caller reached (for SubscribeURL and UnsubscribeURL). */
   readonly apiUrl: string;
+  /** The request's X-Amzn-Trace-Id, carried with what is published. */
+  readonly traceHeader?: string | undefined;
 }
 
 type Handler = (c: SnsCall) => Promise<XmlValue | undefined>;
@@ -70,13 +72,14 @@ export function snsHandlers(sns: TopicService): Readonly<Record<string, Handler>
         need(form, "AttributeName"),
         form.get("AttributeValue") ?? "",
       )),
-    Publish: async ({ form, apiUrl }) => {
+    Publish: async ({ form, apiUrl, traceHeader }) => {
       const arn = form.get("TopicArn") ?? form.get("TargetArn") ?? need(form, "TopicArn");
-      const r = await sns.publisher.publish(arn, publishInput(form), apiUrl);
+      const r = await sns.publisher.publish(arn, { ...publishInput(form), traceHeader }, apiUrl);
       return { MessageId: r.messageId, SequenceNumber: r.sequenceNumber };
     },
-    PublishBatch: async ({ form, apiUrl }) => {
-      const r = await sns.publisher.publishBatch(need(form, "TopicArn"), batchEntries(form), apiUrl);
+    PublishBatch: async ({ form, apiUrl, traceHeader }) => {
+      const entries = batchEntries(form).map((e) => ({ ...e, traceHeader }));
+      const r = await sns.publisher.publishBatch(need(form, "TopicArn"), entries, apiUrl);
       return {
         Successful: r.flatMap((o) =>
           o.ok ? [{ Id: o.id, MessageId: o.messageId, SequenceNumber: o.sequenceNumber }] : [],

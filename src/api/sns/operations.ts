@@ -58,8 +58,10 @@ export function createSnsOperations(service: TopicService): Operation[] {
         const form = formOf(req);
         const action = form.get("Action") ?? "";
         const apiUrl = `http://${req.headers.host ?? "localhost"}`;
+        const trace = req.headers["x-amzn-trace-id"];
+        const traceHeader = typeof trace === "string" ? trace : undefined;
         try {
-          return queryResponse(SNS, action, await handlerOf(action)({ form, apiUrl }), req.requestId);
+          return queryResponse(SNS, action, await handlerOf(action)({ form, apiUrl, traceHeader }), req.requestId);
         } catch (e) {
           if (e instanceof PlatformError) return snsError(e, req.requestId);
           throw e;

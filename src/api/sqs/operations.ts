@@ -90,7 +90,12 @@ export function createSqsOperations(service: QueueService): Operation[] {
     async handle(req): Promise<ApiResponse> {
       const call = parse(req);
       const host = req.headers.host ?? "localhost";
-      const ctx = { baseUrl: `http://${host}`, senderId: senderId(req.caller.principal) };
+      const trace = req.headers["x-amzn-trace-id"];
+      const ctx = {
+        baseUrl: `http://${host}`,
+        senderId: senderId(req.caller.principal),
+        traceHeader: typeof trace === "string" ? trace : undefined,
+      };
       try {
         const result = await handlerOf(call.action)(call.input, ctx);
         if (!call.json) return queryResponse(call.action, result, req.requestId);

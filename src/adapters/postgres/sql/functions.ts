@@ -58,6 +58,11 @@ export async function updateReservedConcurrency(
   await db.run("UPDATE functions SET reserved_concurrency = $2 WHERE name = $1", [name, value], on);
 }
 
+/** UPDATE the recursive loop setting; false when there is no such function. */
+export async function updateRecursiveLoop(db: PgDatabase, name: string, value: string): Promise<boolean> {
+  return (await db.run("UPDATE functions SET recursive_loop = $2 WHERE name = $1", [name, value])) === 1;
+}
+
 /** SELECT the sum of all other functions' reserved concurrency. */
 export async function sumReservedExcept(db: PgDatabase, on: Queryable, name: string): Promise<number> {
   const sql = "SELECT COALESCE(SUM(reserved_concurrency), 0) AS total FROM functions WHERE name <> $1";

@@ -52,6 +52,11 @@ export function updateReservedConcurrency(db: Database, name: string, value: num
   return stmt(db, "UPDATE functions SET reserved_concurrency = ? WHERE name = ?").run(value, name).changes === 1;
 }
 
+/** UPDATE the recursive loop setting. */
+export function updateRecursiveLoop(db: Database, name: string, value: string): boolean {
+  return stmt(db, "UPDATE functions SET recursive_loop = ? WHERE name = ?").run(value, name).changes === 1;
+}
+
 /** SELECT the sum of all other functions' reserved concurrency. */
 export function sumReservedExcept(db: Database, name: string): number {
   const sql = "SELECT COALESCE(SUM(reserved_concurrency), 0) AS total FROM functions WHERE name <> ?";
