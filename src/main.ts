@@ -28,6 +28,7 @@ import { createStreams } from "./compose/streams.js";
 import { createDeployments } from "./compose/deployments.js";
 import { createMappings } from "./compose/mappings.js";
 import { createTopics } from "./compose/topics.js";
+import { createUsagePlans } from "./compose/usage-plans.js";
 import { HANEUL_VERSION } from "./compose/version.js";
 import { instanceHostEnvFromProcess } from "./config/instance-env.js";
 import { runCli } from "./cli/main.js";
@@ -317,7 +318,14 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     load,
     cluster: cluster && clusterHealth(cluster, config.cluster.leaseMs),
   });
+  const usagePlans = createUsagePlans({
+    ...{ config, database: stores.database, apiStore, clock: realClock, ids, log },
+    publish: (snapshot) => gateway.setUsage(snapshot),
+    announce: () => announce({ kind: "usageplans", key: "*" }),
+  });
+  stopHooks.push(() => usagePlans.stop());
   const gateway = new Gateway({
+    quota: usagePlans.ledger,
     health: (path, res) => health(path, res) || metricsPage(path, res),
     invoker: engine.invoker,
     clock: realClock,
@@ -345,6 +353,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     onChange: (apiId) => announce({ kind: "api", key: apiId }),
   });
   await apiService.start();
+  await usagePlans.start();
   metrics.describeApisWith((id) => {
     const api = apiService.deployed().find((a) => a.apiId === id);
     return api && { name: api.name, rest: api.protocol === "REST" };
@@ -384,6 +393,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     ...deployments.operations,
     ...mappings.operations,
     ...topics.operations,
+    ...usagePlans.operations,
   ];
   const api = createApiServer({
     operations,
@@ -409,6 +419,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     topics: () => Promise.resolve(topics.service.worker.wake()),
     streams: (key) => streams.service.reload(key),
     mappings: () => mappings.reload(),
+    usageplans: () => usagePlans.service.reload(),
   };
   await cluster?.start(
     {
@@ -420,6 +431,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
         await buses.reload();
         await streams.service.reload();
         await mappings.reload();
+        await usagePlans.service.reload();
       },
       load,
     },
