@@ -29,6 +29,7 @@ import {
   UpdateApiKeyCommand,
   UpdateUsagePlanCommand,
 } from "@aws-sdk/client-api-gateway";
+import AWS from "aws-sdk";
 import { apigateway, gatewayCall, REGION, startApigwStack, type ApigwStack } from "../helpers/apigw-stack.js";
 
 describe("API keys and usage plans (SDK v3, AWS CLI, gateway)", () => {
@@ -227,5 +228,40 @@ describe("API keys and usage plans (SDK v3, AWS CLI, gateway)", () => {
     );
     await apigateway(s, "delete-usage-plan-key", "--usage-plan-id", plan.id, "--key-id", key.id);
     await apigateway(s, "delete-api-key", "--api-key", key.id);
+  });
+
+  it("aws-sdk v2: a key made, put in a plan, found by the plan and listed with its value", async () => {
+    const v2 = new AWS.APIGateway({
+      region: REGION,
+      endpoint: s.apiUrl,
+      credentials: new AWS.Credentials(s.credentials.accessKeyId, s.credentials.secretAccessKey),
+      maxRetries: 0,
+    });
+    const key = await v2.createApiKey({ name: "v2-key", enabled: true }).promise();
+    const plan = await v2
+      .createUsagePlan({
+        name: "v2-plan",
+        apiStages: [{ apiId: restApiId, stage: "prod" }],
+        quota: { limit: 5, period: "MONTH" },
+      })
+      .promise();
+    assert.deepEqual(plan.quota, { limit: 5, period: "MONTH", offset: 0 });
+    await v2.createUsagePlanKey({ usagePlanId: plan.id ?? "", keyId: key.id ?? "", keyType: "API_KEY" }).promise();
+    const planKey = await v2.getUsagePlanKey({ usagePlanId: plan.id ?? "", keyId: key.id ?? "" }).promise();
+    assert.equal(planKey.value, key.value);
+    assert.equal((await call(key.value)).status, 200);
+    const err = await v2
+      .deleteUsagePlan({ usagePlanId: plan.id ?? "" })
+      .promise()
+      .catch((e: AWS.AWSError) => e);
+    assert.equal((err as AWS.AWSError).code, "BadRequestException", "a plan still covering stages is not deleted");
+    await v2
+      .updateUsagePlan({
+        usagePlanId: plan.id ?? "",
+        patchOperations: [{ op: "remove", path: "/apiStages", value: `${restApiId}:prod` }],
+      })
+      .promise();
+    assert.equal((await call(key.value)).status, 403, "the plan no longer covers the stage");
+    await v2.deleteUsagePlan({ usagePlanId: plan.id ?? "" }).promise();
   });
 });
