@@ -29,6 +29,7 @@ import { createStreams } from "./compose/streams.js";
 import { createDeployments } from "./compose/deployments.js";
 import { createMappings } from "./compose/mappings.js";
 import { createTopics } from "./compose/topics.js";
+import { createUsagePlans } from "./compose/usage-plans.js";
 import { HANEUL_VERSION } from "./compose/version.js";
 import { instanceHostEnvFromProcess } from "./config/instance-env.js";
 import { runCli } from "./cli/main.js";
@@ -321,7 +322,14 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     load,
     cluster: cluster && clusterHealth(cluster, config.cluster.leaseMs),
   });
+  const usagePlans = createUsagePlans({
+    ...{ config, database: stores.database, apiStore, clock: realClock, ids, log },
+    publish: (snapshot) => gateway.setUsage(snapshot),
+    announce: () => announce({ kind: "usageplans", key: "*" }),
+  });
+  stopHooks.push(() => usagePlans.stop());
   const gateway = new Gateway({
+    quota: usagePlans.ledger,
     health: (path, res) => health(path, res) || metricsPage(path, res),
     invoker: engine.invoker,
     clock: realClock,
@@ -349,6 +357,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     onChange: (apiId) => announce({ kind: "api", key: apiId }),
   });
   await apiService.start();
+  await usagePlans.start();
   metrics.describeApisWith((id) => {
     const api = apiService.deployed().find((a) => a.apiId === id);
     return api && { name: api.name, rest: api.protocol === "REST" };
@@ -388,6 +397,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     ...deployments.operations,
     ...mappings.operations,
     ...topics.operations,
+    ...usagePlans.operations,
   ];
   const api = createApiServer({
     operations,
@@ -413,6 +423,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     topics: () => Promise.resolve(topics.service.worker.wake()),
     streams: (key) => streams.service.reload(key),
     mappings: () => mappings.reload(),
+    usageplans: () => usagePlans.service.reload(),
   };
   await cluster?.start(
     {
@@ -424,6 +435,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
         await buses.reload();
         await streams.service.reload();
         await mappings.reload();
+        await usagePlans.service.reload();
       },
       load,
     },

@@ -110,6 +110,7 @@ export function compileRestRoutes(model: ApiModel): DeployedRoute[] {
       resourceId: method.resourceId,
       ...(auth ? { authorizer: auth } : {}),
       ...(validation ? { validation } : {}),
+      ...(method.apiKeyRequired ? { apiKeyRequired: true } : {}),
     });
   }
   return routes;
@@ -187,6 +188,7 @@ export function compileApi(model: ApiModel): DeployedApi {
     protocol: api.protocol,
     stages,
     binaryMediaTypes: api.protocol === "REST" ? api.binaryMediaTypes : [],
+    ...(api.protocol === "REST" && api.apiKeySource === "AUTHORIZER" ? { apiKeySource: "AUTHORIZER" as const } : {}),
     ...(api.protocol === "HTTP" && api.cors ? { cors: toCorsConfig(api.cors) } : {}),
   };
 }

@@ -6,3 +6,5 @@ export type { GatewayResponseView } from "./apigateway/gateway-responses.js";
 export type * from "./types.js";
 export type { ImportedRestApi, RestImportOptions } from "./apigateway/openapi/rest-import.js";
 export type { ImportedHttpApi } from "./apigateway/openapi/http-import.js";
+export { UsagePlanService, type UsagePlanServiceDeps } from "./usage-plan-service.js";
+export type { CreateApiKeyInput, ApiKeysQuery, CreateUsagePlanInput, UsageReport } from "./usage-plan-service.js";

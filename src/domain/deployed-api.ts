@@ -105,6 +105,8 @@ export interface DeployedRoute {
   readonly routeId?: string | undefined;
   /** REST: what the method's request validator checks. */
   readonly validation?: DeployedValidation | undefined;
+  /** REST: the method needs an API key (frozen with the deployment, as on AWS). */
+  readonly apiKeyRequired?: boolean | undefined;
 }
 
 /** A REST method's request validation, frozen with its deployment. */
@@ -156,4 +158,6 @@ export interface DeployedApi {
   readonly cors?: CorsConfig | undefined;
   /** REST: media types sent to the function base64-encoded. */
   readonly binaryMediaTypes: readonly string[];
+  /** REST: HEADER (default) or AUTHORIZER. */
+  readonly apiKeySource?: "HEADER" | "AUTHORIZER" | undefined;
 }

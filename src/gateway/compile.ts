@@ -55,6 +55,7 @@ function compileApi(api: DeployedApi, deps: AuthorizerDeps): CompiledApi {
     stages,
     cors: api.cors,
     isBinary: binaryMatcher(api.binaryMediaTypes),
+    apiKeySource: api.apiKeySource ?? "HEADER",
   };
 }
 
@@ -81,6 +82,7 @@ function compileTable(
       authorizer: r.authorizer ? authorizerFor(r.authorizer) : undefined,
       scopes: r.authorizationScopes ?? [],
       validation: r.validation ? compileValidation(apiId, r.validation) : undefined,
+      apiKeyRequired: r.apiKeyRequired === true,
     };
     if (key.kind === "default") fallback = compiled;
     else router.add(key.method, key.path, compiled);

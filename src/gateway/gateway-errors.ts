@@ -24,7 +24,10 @@ export type GatewayErrorKind =
   | "unsupported-media-type"
   | "integration-failure"
   | "bad-request-parameters"
-  | "bad-request-body";
+  | "bad-request-body"
+  | "invalid-api-key"
+  | "throttled"
+  | "quota-exceeded";
 
 /** A fixed gateway answer. */
 export interface GatewayError {
@@ -62,6 +65,9 @@ const REST: Record<GatewayErrorKind, GatewayError> = {
   // The parameters' message names them: the body here is replaced per request.
   "bad-request-parameters": e(400, '{"message": "Missing required request parameters: []"}', "BadRequestException"),
   "bad-request-body": e(400, '{"message": "Invalid request body"}', "BadRequestException"),
+  "invalid-api-key": e(403, '{"message":"Forbidden"}', "ForbiddenException"),
+  throttled: e(429, '{"message":"Too Many Requests"}', "TooManyRequestsException"),
+  "quota-exceeded": e(429, '{"message":"Limit Exceeded"}', "LimitExceededException"),
 };
 
 const INTERNAL_HTTP = '{"message":"Internal Server Error"}';
@@ -86,6 +92,10 @@ const HTTP: Record<GatewayErrorKind, GatewayError> = {
   // HTTP APIs have no request validators; kept for the table's completeness.
   "bad-request-parameters": e(400, '{"message":"Bad Request"}'),
   "bad-request-body": e(400, '{"message":"Bad Request"}'),
+  // HTTP APIs have no API keys; route throttling answers 429.
+  "invalid-api-key": e(403, '{"message":"Forbidden"}'),
+  throttled: e(429, '{"message":"Too Many Requests"}'),
+  "quota-exceeded": e(429, '{"message":"Too Many Requests"}'),
 };
 
 /** Every kind of gateway answer (docs/errors.md lists them; a test keeps both in step). */

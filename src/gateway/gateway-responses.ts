@@ -55,6 +55,9 @@ const TYPE_OF: Partial<Record<GatewayErrorKind, string>> = {
   "unsupported-media-type": "UNSUPPORTED_MEDIA_TYPE",
   "bad-request-parameters": "BAD_REQUEST_PARAMETERS",
   "bad-request-body": "BAD_REQUEST_BODY",
+  "invalid-api-key": "INVALID_API_KEY",
+  throttled: "THROTTLED",
+  "quota-exceeded": "QUOTA_EXCEEDED",
 };
 
 /** What a gateway response may read of the request. */

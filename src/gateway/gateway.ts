@@ -11,10 +11,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { DeployedApi } from "../domain/deployed-api.js";
+import type { UsageSnapshot } from "../domain/usage-plans.js";
 import { compileApis } from "./compile.js";
 import type { CompiledApi } from "./model.js";
 import type { GatewayOptions } from "./options.js";
-import { serve } from "./serve.js";
+import { serve, type Served } from "./serve.js";
+import { UsageLimits } from "./usage-limits.js";
 
 export { apiUrls } from "./addressing.js";
 export type { AccessLogRecord, GatewayOptions } from "./options.js";
@@ -22,7 +24,10 @@ export type { AccessLogRecord, GatewayOptions } from "./options.js";
 /** Serves deployed APIs over HTTP. */
 export class Gateway {
   readonly #o: GatewayOptions;
-  #apis: ReadonlyMap<string, CompiledApi> = new Map();
+  #served: Served = {
+    apis: new Map<string, CompiledApi>(),
+    usage: new UsageLimits({ keys: [], plans: [], planKeys: [] }),
+  };
   #server: Server | undefined;
 
   constructor(options: GatewayOptions) {
@@ -31,12 +36,17 @@ export class Gateway {
 
   /** Replaces the served APIs. Throws (leaving the old set in place) when an API does not compile. */
   setApis(apis: readonly DeployedApi[]): void {
-    this.#apis = compileApis(apis, this.#o);
+    this.#served = { ...this.#served, apis: compileApis(apis, this.#o) };
+  }
+
+  /** Replaces the API keys and usage plans (throttle buckets start full again). */
+  setUsage(snapshot: UsageSnapshot): void {
+    this.#served = { ...this.#served, usage: new UsageLimits(snapshot) };
   }
 
   /** A node:http request listener, for mounting the gateway on a server of one's own. */
   readonly handler = (req: IncomingMessage, res: ServerResponse): void => {
-    void serve(this.#apis, this.#o, req, res);
+    void serve(this.#served, this.#o, req, res);
   };
 
   /** Starts listening; resolves with the bound port (pass 0 for any free port). */

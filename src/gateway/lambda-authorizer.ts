@@ -32,6 +32,8 @@ type Decision =
       readonly principalId: string | undefined;
       readonly policy: Policy;
       readonly context: Record<string, unknown>;
+      /** REST, apiKeySource AUTHORIZER: the API key the request is counted and throttled under. */
+      readonly usageIdentifierKey?: string | undefined;
     }
   | { readonly kind: "simple"; readonly authorized: boolean; readonly context: Record<string, unknown> };
 
@@ -127,7 +129,9 @@ export class LambdaAuthorizer implements Authorizer {
     if (!policy) return undefined;
     const p = r["principalId"];
     const principalId = typeof p === "string" || typeof p === "number" ? String(p) : undefined;
-    return { kind: "policy", principalId, policy, context };
+    const usage = r["usageIdentifierKey"];
+    const usageIdentifierKey = typeof usage === "string" ? usage : undefined;
+    return { kind: "policy", principalId, policy, context, usageIdentifierKey };
   }
 }
 
@@ -136,7 +140,8 @@ function verdict(d: Decision, scope: RequestScope, latencyMs: number): AuthResul
     d.kind === "simple" ? (d.authorized ? "allow" : "explicit-deny") : evaluatePolicy(d.policy, methodArn(scope));
   if (allowed !== "allow") return { ok: false, kind: allowed };
   const principalId = d.kind === "policy" ? d.principalId : undefined;
-  return { ok: true, context: { type: "lambda", principalId, context: d.context, latencyMs } };
+  const usageIdentifierKey = d.kind === "policy" ? d.usageIdentifierKey : undefined;
+  return { ok: true, context: { type: "lambda", principalId, context: d.context, latencyMs, usageIdentifierKey } };
 }
 
 // REST accepts only string, number and boolean context values; anything else fails the authorizer.

@@ -27,6 +27,8 @@ export interface CompiledRoute {
   readonly scopes: readonly string[];
   /** REST: the method's request validation. */
   readonly validation?: CompiledValidation | undefined;
+  /** REST: the method needs an API key of a usage plan covering the stage. */
+  readonly apiKeyRequired: boolean;
 }
 
 /** One deployment's routes. */
@@ -55,6 +57,8 @@ export interface CompiledApi {
   readonly cors: CorsConfig | undefined;
   /** REST: whether a content type is in binaryMediaTypes. */
   readonly isBinary: MediaTypeMatcher;
+  /** REST: where API keys come from (HEADER: `x-api-key`; AUTHORIZER: the authorizer's usageIdentifierKey). */
+  readonly apiKeySource?: "HEADER" | "AUTHORIZER" | undefined;
 }
 
 /** Everything known about a request once its route is found. */
@@ -77,6 +81,8 @@ export type AuthContext =
       readonly principalId: string | undefined;
       readonly context: Readonly<Record<string, unknown>>;
       readonly latencyMs: number;
+      /** REST: `usageIdentifierKey` of the authorizer's answer (apiKeySource AUTHORIZER). */
+      readonly usageIdentifierKey?: string | undefined;
     }
   | {
       readonly type: "jwt";

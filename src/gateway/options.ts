@@ -4,6 +4,7 @@ import type { Clock } from "../shared/clock.js";
 import type { IdSource } from "../shared/ids.js";
 import type { RandomSource } from "../shared/random.js";
 import type { GatewayErrorKind } from "./gateway-errors.js";
+import type { QuotaGate } from "./usage-limits.js";
 
 /** One access-log record per request, as API Gateway's access logs carry it. */
 export interface AccessLogRecord {
@@ -50,4 +51,6 @@ export interface GatewayOptions {
    * false for a path it does not serve, which then gets API Gateway's usual answer.
    */
   readonly health?: ((path: string, res: ServerResponse) => boolean) | undefined;
+  /** Counts usage plan quotas (cluster-wide: a QuotaLedger over the store). Absent: quotas are not enforced. */
+  readonly quota?: QuotaGate | undefined;
 }

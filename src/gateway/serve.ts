@@ -16,6 +16,7 @@ import { domainOf, hasBody, readBody, sourceIp, type RequestInfo } from "./reque
 import { validateRequest } from "./request-validation.js";
 import { splitPath } from "./router.js";
 import { shortRequestId, traceRoot } from "./trace.js";
+import type { UsageLimits } from "./usage-limits.js";
 
 const EMPTY = Buffer.alloc(0);
 /** API Gateway's own payload limit (REST and HTTP APIs). */
@@ -43,9 +44,15 @@ interface Exchange {
   responses?: { readonly table: CompiledGatewayResponses; readonly scope: Omit<ErrorScope, "kind"> } | undefined;
 }
 
+/** What the gateway serves: compiled APIs, and the API keys and usage plans. Swapped whole. */
+export interface Served {
+  readonly apis: ReadonlyMap<string, CompiledApi>;
+  readonly usage: UsageLimits;
+}
+
 /** Serves one request from the compiled APIs. Never rejects. */
 export async function serve(
-  apis: ReadonlyMap<string, CompiledApi>,
+  served: Served,
   o: GatewayOptions,
   req: IncomingMessage,
   res: ServerResponse,
@@ -69,7 +76,7 @@ export async function serve(
   try {
     const addr = resolveApi(req.headers.host, rawPath);
     if (addr === undefined && o.health?.(rawPath, res) === true) return;
-    const api = addr ? apis.get(addr.apiId) : undefined;
+    const api = addr ? served.apis.get(addr.apiId) : undefined;
     x.protocol = api?.protocol ?? "REST";
     x.requestId = x.protocol === "REST" ? o.ids.requestId() : x.extendedRequestId;
     x.traceRoot = traceRoot(header(req, "x-amzn-trace-id"), now, rnd.slice(22, 46));
@@ -99,7 +106,7 @@ export async function serve(
       traceRoot: x.traceRoot,
       traceHeader: `Root=${x.traceRoot};Parent=${rnd.slice(46, 62)};Sampled=0`,
     };
-    return await route(o, x, { req, api, stage: st.stage, info });
+    return await route(o, x, { req, api, stage: st.stage, info, usage: served.usage });
   } catch {
     return finish(o, x, failReply(x, x.protocol, "lambda-rejected"));
   }
@@ -110,6 +117,7 @@ interface Routing {
   readonly api: CompiledApi;
   readonly stage: CompiledStage;
   readonly info: RequestInfo;
+  readonly usage: UsageLimits;
 }
 
 async function route(o: GatewayOptions, x: Exchange, r: Routing): Promise<void> {
@@ -160,6 +168,10 @@ async function route(o: GatewayOptions, x: Exchange, r: Routing): Promise<void> 
     if (!verdict.ok) return finish(o, x, failReply(x, api.protocol, verdict.kind, verdict.headers));
     auth = verdict.context;
   }
+  if (found.apiKeyRequired) {
+    const refused = checkApiKey(o, r, { route: found, auth });
+    if (refused) return finish(o, x, failReply(x, api.protocol, refused));
+  }
   if (found.validation) {
     const failure = validateRequest(found.validation, info, m?.params);
     if (failure) return finish(o, x, failReply(x, api.protocol, failure.kind, undefined, failure.message));
@@ -171,6 +183,30 @@ async function route(o: GatewayOptions, x: Exchange, r: Routing): Promise<void> 
   const reply = result.reply ?? failReply(x, api.protocol, result.error ?? "function-error");
   if (api.protocol === "HTTP" && api.cors) applyHttpCors(api.cors, info.headers.origin, reply.headers);
   return finish(o, x, reply);
+}
+
+/** A method that requires an API key: the key (header or authorizer) against the stage's usage plans. */
+function checkApiKey(
+  o: GatewayOptions,
+  r: Routing,
+  c: { readonly route: CompiledRoute; readonly auth: AuthContext | undefined },
+): GatewayErrorKind | undefined {
+  const value =
+    r.api.apiKeySource === "AUTHORIZER"
+      ? c.auth?.type === "lambda"
+        ? c.auth.usageIdentifierKey
+        : undefined
+      : header(r.req, "x-api-key");
+  return r.usage.check({
+    apiId: r.api.apiId,
+    stage: r.stage.name,
+    value,
+    resourcePath: c.route.resourcePath,
+    method: c.route.method,
+    monotonicNow: o.clock.monotonicNow(),
+    now: r.info.timeEpoch,
+    quota: o.quota,
+  });
 }
 
 /** The gateway's own answer of `kind`, noted on the exchange for the access log. */

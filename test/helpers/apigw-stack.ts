@@ -9,10 +9,13 @@ import { chmod, writeFile } from "node:fs/promises";
 import { createServer, request, type Server } from "node:http";
 import { join } from "node:path";
 import { SqliteApiStore } from "../../src/adapters/sqlite/api-store.js";
-import { createApiGatewayOperations } from "../../src/api/apigateway/index.js";
+import { SqliteUsagePlanStore } from "../../src/adapters/sqlite/usage-plan-store.js";
+import { createApiGatewayOperations, createUsagePlanOperations } from "../../src/api/apigateway/index.js";
 import { createApiServer, type ApiServer } from "../../src/api/http-server.js";
 import { ApiService } from "../../src/control/api-service.js";
+import { UsagePlanService } from "../../src/control/usage-plan-service.js";
 import { Gateway } from "../../src/gateway/gateway.js";
+import { QuotaLedger } from "../../src/gateway/quota-ledger.js";
 import { systemClock } from "../../src/shared/clock.js";
 import { randomIds } from "../../src/shared/ids.js";
 import { adminKey } from "./api-server.js";
@@ -33,6 +36,9 @@ export interface ApigwStack {
   /** ARN of each function, by handler export. */
   readonly functionArn: (exportName: string) => string;
   readonly service: ApiService;
+  /** API keys and usage plans (enforced by the gateway; quotas flushed every 50 ms). */
+  readonly usage: UsagePlanService;
+  readonly ledger: QuotaLedger;
   readonly home: string;
   close(): Promise<void>;
 }
@@ -48,7 +54,10 @@ export async function startApigwStack(handlers: string, exportNames: readonly st
     fixtureSpec("unused", `index.${name}`, { functionName: `gw-${name}`, codeDir: home }),
   );
   const engine: TestEngine = await testEngine(specs, { namespaces: false });
+  const usageStore = SqliteUsagePlanStore.open({ path: join(home, "data", "haneul.db") });
+  const ledger = new QuotaLedger({ store: usageStore, clock: systemClock, flushMs: 50 });
   const gateway = new Gateway({
+    quota: ledger,
     invoker: engine.invoker,
     clock: systemClock,
     ids: randomIds,
@@ -66,11 +75,20 @@ export async function startApigwStack(handlers: string, exportNames: readonly st
     publish: (apis) => gateway.setApis(apis),
   });
   await service.start();
-  const operations = createApiGatewayOperations({
-    service,
-    apiEndpoint: (apiId) => `http://${apiId}.execute-api.localhost:${gatewayPort}`,
-    region: REGION,
+  const usage = new UsagePlanService({
+    ...{ store: usageStore, apis: store, clock: systemClock, ids: randomIds },
+    publish: (snapshot) => gateway.setUsage(snapshot),
   });
+  await usage.reload();
+  ledger.start();
+  const operations = [
+    ...createApiGatewayOperations({
+      service,
+      apiEndpoint: (apiId) => `http://${apiId}.execute-api.localhost:${gatewayPort}`,
+      region: REGION,
+    }),
+    ...createUsagePlanOperations(usage),
+  ];
   const server: ApiServer = createApiServer({
     operations,
     credentials: adminKey(AKID, SECRET, ACCOUNT),
@@ -85,10 +103,14 @@ export async function startApigwStack(handlers: string, exportNames: readonly st
     credentials: { accessKeyId: AKID, secretAccessKey: SECRET },
     functionArn: (name) => `arn:aws:lambda:us-east-1:000000000000:function:gw-${name}`,
     service,
+    usage,
+    ledger,
     home,
     async close() {
       await server.close();
       await gateway.close();
+      await ledger.stop();
+      await usageStore.close();
       await store.close();
       await engine.close();
       await homeDir.remove();

@@ -14,6 +14,7 @@ import { httpStageOperations } from "./v2-stage-operations.js";
 import type { ApiGatewayOperationsDeps } from "./wire.js";
 
 export type { ApiGatewayOperationsDeps } from "./wire.js";
+export { restUsageOperations as createUsagePlanOperations } from "./v1-usage-operations.js";
 
 /** Every API Gateway operation, for the API server's operation table. */
 export function createApiGatewayOperations(deps: ApiGatewayOperationsDeps): Operation[] {
