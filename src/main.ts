@@ -262,13 +262,18 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     onError: (e) => log("async events", e),
   });
   stopHooks.push(() => events.stop());
+  const leader = cluster?.leader;
+  const streams = createStreams(config, {
+    ...{ database: stores.database, clock, log, isLeader: leader && (() => leader.isLeader) },
+    announce: (name) => announce({ kind: "streams", key: name }),
+  });
+  stopHooks.push(() => streams.close());
   const mappings = createMappings({
     ...{ config, database: stores.database, clock, ids, control, invoker: engine.invoker, queues: queues.service },
-    ...{ nodeId, announce: (uuid) => announce({ kind: "mappings", key: uuid }), log },
+    ...{ nodeId, announce: (uuid) => announce({ kind: "mappings", key: uuid }), log, streams: streams.store },
     onRecursionStopped: (s) => recursion.stopped({ functionName: s.functionName, events: s.messages, metric: true }),
   });
   stopHooks.push(() => mappings.stop());
-  const leader = cluster?.leader;
   const buses = createEventBuses({
     config,
     database: stores.database,
@@ -283,11 +288,6 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
   });
   stopHooks.push(() => buses.stop());
   await buses.start();
-  const streams = createStreams(config, {
-    ...{ database: stores.database, clock, log, isLeader: leader && (() => leader.isLeader) },
-    announce: (name) => announce({ kind: "streams", key: name }),
-  });
-  stopHooks.push(() => streams.close());
   const topics = createTopics({
     ...{ config, database: stores.database, clock, ids, events, queues: queues.service, log },
     permits: (name, qualifier, arn) => control.servicePermits("sns.amazonaws.com", name, qualifier, arn),

@@ -6,11 +6,18 @@ import {
   type Server,
   type ServerResponse,
 } from "node:http";
+import {
+  createServer as createH2cServer,
+  type Http2ServerRequest,
+  type Http2ServerResponse,
+  type Http2Session,
+} from "node:http2";
 import type { AddressInfo } from "node:net";
 import type { Clock } from "../shared/clock.js";
 import { PlatformError, isPlatformError } from "../shared/errors.js";
 import type { IdSource } from "../shared/ids.js";
 import { checkAccess } from "./access-check.js";
+import { createDualServer } from "./h2c.js";
 import { ClientAbortedError, readBody } from "./read-body.js";
 import { Router } from "./router.js";
 import { beginSigV4, sha256Hex, type CredentialLookup, type PendingSignature } from "./sigv4.js";
@@ -68,6 +75,8 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     regionsOf.set(op, op.signingRegions ? new Set([...nodeRegions, ...op.signingRegions]) : nodeRegions);
   }
   const keyCache = new Map<string, Buffer>();
+  // The peer of an HTTP/2 request: its session's socket is the relay, which has no address.
+  const h2Peers = new WeakMap<object, string>();
   let inFlight = 0;
   let closing = false;
   let drained: (() => void) | undefined;
@@ -110,13 +119,14 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       caller: pending.caller,
       region: pending.region,
     };
-    await checkAccess(op, apiRequest, { now, sourceIp: sourceIpOf(req), region: pending.region });
-    sendResponse(res, x.requestId, await op.handle(apiRequest), closing);
+    const sourceIp = sourceIpOf(x.h2 ? h2Peers.get(req) : req.socket.remoteAddress);
+    await checkAccess(op, apiRequest, { now, sourceIp, region: pending.region });
+    sendResponse(res, x.requestId, await op.handle(apiRequest), closing && !x.h2);
   }
 
-  const server = createServer({ keepAlive: true, noDelay: true }, (req, res) => {
+  function onRequest(req: IncomingMessage, res: ServerResponse, h2: boolean): void {
     inFlight++;
-    const x: Exchange = { requestId: ids.requestId(), op: undefined, bodyRead: false, headers: req.headers };
+    const x: Exchange = { requestId: ids.requestId(), op: undefined, bodyRead: false, headers: req.headers, h2 };
     res.once("close", () => {
       if (--inFlight === 0 && drained) drained();
     });
@@ -124,20 +134,33 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       if (e instanceof ClientAbortedError) return void res.destroy();
       if (!isPlatformError(e)) logError(`unexpected error in ${req.method} ${req.url} (${x.requestId})`, e);
       // A refused request's body is never read: the connection closes after the answer.
-      sendError(res, x, toPlatformError(e), closing || !x.bodyRead);
+      sendError(res, x, toPlatformError(e), !x.h2 && (closing || !x.bodyRead));
+      // An HTTP/2 stream ends once its request side is consumed too: the unread body is dropped.
+      if (x.h2 && !x.bodyRead) req.resume();
     });
+  }
+
+  const server = createServer({ keepAlive: true, noDelay: true }, (req, res) => onRequest(req, res, false));
+  // HTTP/2 requests take the same path: the compatibility API has the members `handle` uses.
+  const h2 = createH2cServer((req: Http2ServerRequest, res: Http2ServerResponse) => {
+    h2Peers.set(req, front.sessions.get(req.stream.session as Http2Session) ?? "");
+    onRequest(req as unknown as IncomingMessage, res as unknown as ServerResponse, true);
   });
-  // Longer than the SDKs' idle socket lifetime, so a client never reuses a socket the server just closed.
+  const front = createDualServer(server, h2); // Longer than the SDKs' idle socket lifetime, so a client never reuses a socket the server just closed.
   server.keepAliveTimeout = 65_000;
 
   return {
     server,
     listen(port, host) {
       return new Promise((resolve, reject) => {
-        server.once("error", reject);
-        server.listen(port, host, () => {
-          server.off("error", reject);
-          const address = server.address() as AddressInfo;
+        const listener = front.listener;
+        listener.once("error", reject);
+        listener.listen(port, host, () => {
+          listener.off("error", reject);
+          // The HTTP/1.1 server does not listen itself: this starts its connection tracking
+          // (idle connections, header and request timeouts) as listening would.
+          server.emit("listening");
+          const address = listener.address() as AddressInfo;
           const shown = address.family === "IPv6" ? `[${address.address}]` : address.address;
           resolve(`http://${shown}:${address.port}`);
         });
@@ -145,8 +168,11 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     },
     async close(graceMs = 10_000) {
       closing = true;
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
+      const closed = new Promise<void>((resolve) => front.listener.close(() => resolve()));
+      // Closes idle HTTP/1.1 connections and stops the tracking timer (the server itself never listened).
+      server.close(() => undefined);
+      // An HTTP/2 session finishes its open streams, then closes.
+      for (const session of front.sessions.keys()) session.close();
       if (inFlight > 0) {
         const settled = new Promise<void>((resolve) => (drained = resolve));
         let timer: NodeJS.Timeout | undefined;
@@ -155,6 +181,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
         clearTimeout(timer);
       }
       server.closeAllConnections();
+      for (const session of front.sessions.keys()) session.destroy();
       await closed;
     },
   };
@@ -184,7 +211,7 @@ function sendError(res: ServerResponse, x: Exchange, e: PlatformError, closing: 
   }
   const requestId = x.requestId;
   if (x.op?.renderError) {
-    const r = x.op.renderError(e, requestId, res.req.headers);
+    const r = x.op.renderError(e, requestId, x.headers);
     sendResponse(
       res,
       requestId,
@@ -201,7 +228,7 @@ function sendError(res: ServerResponse, x: Exchange, e: PlatformError, closing: 
     "Content-Type": "application/json",
     "Content-Length": Buffer.byteLength(payload),
   };
-  if (closing || e.code === "ERR_REQUEST_TOO_LARGE") headers["Connection"] = "close";
+  if (!x.h2 && (closing || e.code === "ERR_REQUEST_TOO_LARGE")) headers["Connection"] = "close";
   res.writeHead(status, headers);
   res.end(payload);
 }
@@ -223,6 +250,8 @@ interface Exchange {
   bodyRead: boolean;
   /** The request's headers: a service speaking two protocols answers errors in the caller's. */
   readonly headers: IncomingHttpHeaders;
+  /** HTTP/2: no connection-specific header (`Connection: close`) may be sent. */
+  readonly h2: boolean;
 }
 
 /** Operations sharing a method and path (query-protocol services all POST to `/`) form one route. */
@@ -259,7 +288,7 @@ function verifyPayload(pending: PendingSignature<Caller>, body: Buffer): void {
   pending.verify(sha256Hex(body));
 }
 
-function sourceIpOf(req: IncomingMessage): string {
-  const ip = req.socket.remoteAddress ?? "";
+function sourceIpOf(address: string | undefined): string {
+  const ip = address ?? "";
   return ip.startsWith("::ffff:") ? ip.slice(7) : ip;
 }

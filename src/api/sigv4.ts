@@ -129,7 +129,9 @@ export function beginSigV4<C>(
   const input = readSignatureInput(req);
   const signedAt = parseAmzDate(input.amzDate);
   checkTime(input, signedAt, o.now);
-  if (!input.signedHeaders.split(";").includes("host")) {
+  const signed = input.signedHeaders.split(";");
+  // HTTP/2 clients sign the `:authority` pseudo-header in place of `host`.
+  if (!signed.includes("host") && !signed.includes(":authority")) {
     throw invalid("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
   }
   const scopeParts = input.credential.split("/");

@@ -2,7 +2,7 @@
  * Event source mappings on a node: the mapping store (SQLite beside the Lambda store, or the
  * cluster's PostgreSQL), the service behind the Lambda API's mapping operations, and the runner
  * that consumes the enabled mappings (in cluster mode under a lease per mapping). Source kinds:
- * SQS; a stream source joins by adding its EventSourceKind to `kinds`.
+ * SQS queues and Kinesis streams (whose checkpoints are stored beside the mappings).
  */
 import { join } from "node:path";
 import type { PgDatabase } from "../adapters/postgres/database.js";
@@ -13,7 +13,16 @@ import { createMappingOperations } from "../api/lambda/mapping-operations.js";
 import type { Operation } from "../api/types.js";
 import type { ServerConfig } from "../config/server-config.js";
 import type { LambdaControlPlane } from "../control/index.js";
-import { MappingRunner, MappingService, SqsSourceKind, type MappingFunctions } from "../mappings/index.js";
+import { PgStreamCheckpointStore } from "../adapters/postgres/pg-stream-checkpoint-store.js";
+import { SqliteStreamCheckpointStore } from "../adapters/sqlite/stream-checkpoint-store.js";
+import {
+  KinesisSourceKind,
+  MappingRunner,
+  MappingService,
+  SqsSourceKind,
+  type MappingFunctions,
+} from "../mappings/index.js";
+import type { StreamStore } from "../ports/stream-store.js";
 import type { InvokeService } from "../ports/invoke-service.js";
 import type { QueueService } from "../queues/index.js";
 import type { Clock } from "../shared/clock.js";
@@ -27,6 +36,8 @@ export interface MappingsOptions {
   readonly control: LambdaControlPlane;
   readonly invoker: InvokeService;
   readonly queues: QueueService;
+  /** The stream store stream mappings read (Kinesis). */
+  readonly streams: StreamStore;
   readonly nodeId: string;
   /** Announces a change to the other nodes (cluster mode). */
   readonly announce?: ((uuid: string) => void) | undefined;
@@ -53,7 +64,7 @@ export function mappingFunctions(control: LambdaControlPlane): MappingFunctions 
       try {
         const t = control.resolveInvocation(name);
         const spec = control.version(t.functionName, "$LATEST");
-        return { ...t, timeoutSec: spec?.timeoutSec ?? 3 };
+        return { ...t, timeoutSec: spec?.timeoutSec ?? 3, roleArn: spec?.role };
       } catch {
         return undefined;
       }
@@ -69,7 +80,11 @@ export function createMappings(o: MappingsOptions): NodeMappings {
     ? new PgMappingStore(o.database)
     : SqliteMappingStore.open({ path: join(o.config.dataDir, "haneul.db") });
   const functions = mappingFunctions(o.control);
-  const kinds = [new SqsSourceKind(o.queues)];
+  const checkpoints = o.database
+    ? new PgStreamCheckpointStore(o.database)
+    : SqliteStreamCheckpointStore.open({ path: join(o.config.dataDir, "haneul.db") });
+  const scope = { region: o.config.region, accountId: o.config.accountId };
+  const kinds = [new SqsSourceKind(o.queues), new KinesisSourceKind({ store: o.streams, checkpoints, scope })];
   const runner = new MappingRunner({
     store,
     kinds,
@@ -103,6 +118,7 @@ export function createMappings(o: MappingsOptions): NodeMappings {
     async stop() {
       await runner.stop();
       await store.close();
+      await checkpoints.close();
     },
   };
 }

@@ -13,6 +13,8 @@ export interface MappedFunction {
   /** Qualified when the FunctionName named a version or alias. */
   readonly functionArn: string;
   readonly timeoutSec: number;
+  /** The function's execution role (stream events name it as invokeIdentityArn). */
+  readonly roleArn?: string | undefined;
 }
 
 /** The functions mappings invoke: looked up in the control plane's memory. */

@@ -1,7 +1,8 @@
 /**
- * A SAM function with an `SQS` event deployed through the CloudFormation API (SDK v3) on a real
- * node: the deploy creates the AWS::Lambda::EventSourceMapping, the queue's messages reach the
- * function, and deleting the stack deletes the mapping.
+ * SAM functions with an `SQS` event and a `Kinesis` event deployed through the CloudFormation API
+ * (SDK v3) on a real node: the deploy creates the AWS::Lambda::EventSourceMapping, the queue's
+ * messages (the stream's records) reach the function, an update changes the stream mapping, and
+ * deleting the stack deletes the mapping.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
@@ -10,13 +11,16 @@ import {
   CreateStackCommand,
   DeleteStackCommand,
   DescribeStackResourcesCommand,
+  UpdateStackCommand,
+  waitUntilStackUpdateComplete,
   waitUntilStackCreateComplete,
   waitUntilStackDeleteComplete,
 } from "@aws-sdk/client-cloudformation";
+import { KinesisClient, PutRecordCommand } from "@aws-sdk/client-kinesis";
 import { ListEventSourceMappingsCommand } from "@aws-sdk/client-lambda";
 import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { NODE_ACCOUNT, NODE_REGION, startLambdaNode, type LambdaNode } from "../helpers/lambda-node.js";
-import { waitFor } from "../helpers/wait.js";
+import { waitFor, waitUntil } from "../helpers/wait.js";
 import { batchesIn } from "./handler.js";
 
 const QUEUE_ARN = `arn:aws:sqs:${NODE_REGION}:${NODE_ACCOUNT}:stacked`;
@@ -42,7 +46,34 @@ Resources:
             FunctionResponseTypes: [ReportBatchItemFailures]
 `;
 
-describe("SAM SQS events deployed as event source mappings", () => {
+const STREAM_ARN = `arn:aws:kinesis:${NODE_REGION}:${NODE_ACCOUNT}:stream/stacked-clicks`;
+const streamTemplate = (batchSize: number) => `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Clicks:
+    Type: AWS::Kinesis::Stream
+    Properties:
+      Name: stacked-clicks
+      ShardCount: 1
+  Reader:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: nodejs20.x
+      Handler: index.handler
+      InlineCode: |
+        exports.handler = async (event) => {
+          console.log("KBATCH " + JSON.stringify(event.Records.map((r) => Buffer.from(r.kinesis.data, "base64").toString())));
+        };
+      Events:
+        Stream:
+          Type: Kinesis
+          Properties:
+            Stream: !GetAtt Clicks.Arn
+            StartingPosition: TRIM_HORIZON
+            BatchSize: ${batchSize}
+            MaximumRetryAttempts: 2
+`;
+
+describe("SAM SQS and Kinesis events deployed as event source mappings", () => {
   let node: LambdaNode;
   let sqs: SQSClient;
   let cfn: CloudFormationClient;
@@ -101,5 +132,62 @@ describe("SAM SQS events deployed as event source mappings", () => {
     );
     const after = await node.client.send(new ListEventSourceMappingsCommand({ EventSourceArn: QUEUE_ARN }));
     assert.deepEqual(after.EventSourceMappings, []);
+  });
+
+  it("a Kinesis event: the stream's records reach the function; an update changes the mapping", async () => {
+    const kinesis = new KinesisClient({
+      region: NODE_REGION,
+      endpoint: node.url,
+      credentials: { accessKeyId: node.accessKeyId, secretAccessKey: node.secretAccessKey },
+    });
+    const wait = { client: cfn, maxWaitTime: 60, minDelay: 1, maxDelay: 1 };
+    try {
+      await cfn.send(
+        new CreateStackCommand({
+          StackName: "streamed",
+          TemplateBody: streamTemplate(3),
+          Capabilities: ["CAPABILITY_IAM"],
+        }),
+      );
+      await waitUntilStackCreateComplete(wait, { StackName: "streamed" });
+      const mappings = async () =>
+        (await node.client.send(new ListEventSourceMappingsCommand({ EventSourceArn: STREAM_ARN })))
+          .EventSourceMappings ?? [];
+      const [m] = await mappings();
+      assert.equal(m?.BatchSize, 3);
+      assert.equal(m?.StartingPosition, "TRIM_HORIZON");
+      assert.equal(m?.MaximumRetryAttempts, 2);
+      for (const d of ["one", "two"]) {
+        await kinesis.send(
+          new PutRecordCommand({ StreamName: "stacked-clicks", PartitionKey: "k", Data: Buffer.from(d) }),
+        );
+      }
+      const delivered = () =>
+        node.records.flatMap((r) =>
+          r.lines.filter((l) => l.includes("KBATCH ")).map((l) => l.slice(l.indexOf("KBATCH ") + 7)),
+        );
+      await waitUntil(() => delivered().join().includes("two"), "the stream's records delivered");
+      assert.deepEqual(
+        delivered().flatMap((l) => JSON.parse(l) as string[]),
+        ["one", "two"],
+      );
+
+      await cfn.send(
+        new UpdateStackCommand({
+          StackName: "streamed",
+          TemplateBody: streamTemplate(7),
+          Capabilities: ["CAPABILITY_IAM"],
+        }),
+      );
+      await waitUntilStackUpdateComplete(wait, { StackName: "streamed" });
+      const [updated] = await mappings();
+      assert.equal(updated?.UUID, m?.UUID, "updated in place");
+      assert.equal(updated?.BatchSize, 7);
+      await cfn.send(new DeleteStackCommand({ StackName: "streamed" }));
+      await waitUntilStackDeleteComplete(wait, { StackName: "streamed" });
+      assert.deepEqual(await mappings(), []);
+    } finally {
+      kinesis.destroy();
+    }
   });
 });

@@ -155,4 +155,43 @@ describe("event source mappings with aws-sdk v2 and the AWS CLI v2", () => {
     assert.equal(deleted.code, 0, deleted.err);
     assert.equal((JSON.parse(deleted.out) as { State: string }).State, "Deleting");
   });
+
+  it("a Kinesis stream mapping: created by the CLI, read and refused by aws-sdk v2 as by SDK v3", async () => {
+    const kinesis = new AWS.Kinesis({
+      endpoint: node.url,
+      region: NODE_REGION,
+      credentials: await node.client.config.credentials(),
+      maxRetries: 0,
+    });
+    await kinesis.createStream({ StreamName: "v2s", ShardCount: 1 }).promise();
+    const arn = `arn:aws:kinesis:${NODE_REGION}:${NODE_ACCOUNT}:stream/v2s`;
+    const made = await cli(
+      "create-event-source-mapping",
+      ...["--function-name", "work", "--event-source-arn", arn, "--starting-position", "AT_TIMESTAMP"],
+      ...["--starting-position-timestamp", "2026-01-02T03:04:05Z", "--maximum-record-age-in-seconds", "3600"],
+    );
+    assert.equal(made.code, 0, made.err);
+    const uuid = (JSON.parse(made.out) as { UUID: string }).UUID;
+    const got = await lambda.getEventSourceMapping({ UUID: uuid }).promise();
+    assert.equal(got.StartingPosition, "AT_TIMESTAMP");
+    assert.equal(got.StartingPositionTimestamp?.toISOString(), "2026-01-02T03:04:05.000Z");
+    assert.equal(got.MaximumRecordAgeInSeconds, 3600);
+    assert.equal(got.BatchSize, 100);
+    await assert.rejects(
+      lambda
+        .createEventSourceMapping({
+          FunctionName: "work",
+          EventSourceArn: arn,
+          StartingPosition: "LATEST",
+          TumblingWindowInSeconds: 60,
+        })
+        .promise(),
+      (e: Error & { code?: string }) => e.code === "InvalidParameterValueException",
+    );
+    const refused = await cli("create-event-source-mapping", "--function-name", "work", "--event-source-arn", arn);
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.err, /InvalidParameterValueException.*StartingPosition/);
+    const deleted = await cli("delete-event-source-mapping", "--uuid", uuid);
+    assert.equal(deleted.code, 0, deleted.err);
+  });
 });

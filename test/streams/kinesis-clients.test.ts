@@ -30,7 +30,6 @@ import {
   type Shard,
   type ShardIteratorType,
 } from "@aws-sdk/client-kinesis";
-import { NodeHttpHandler } from "@smithy/node-http-handler";
 import AWS from "aws-sdk";
 import { sdkError } from "../helpers/sdk-error.js";
 import {
@@ -54,14 +53,8 @@ let node: KinesisNode;
 let k: KinesisClient;
 before(async () => {
   node = await startKinesisNode();
-  // The SDK's Kinesis client speaks HTTP/2 by default; haneul's API port speaks HTTP/1.1 (docs/USER-GUIDE.md).
-  k = new KinesisClient({
-    region: KINESIS_REGION,
-    endpoint: node.url,
-    credentials: KINESIS_KEY,
-    maxAttempts: 1,
-    requestHandler: new NodeHttpHandler(),
-  });
+  // The SDK's default request handler for Kinesis: HTTP/2 (h2c with prior knowledge) on the API port.
+  k = new KinesisClient({ region: KINESIS_REGION, endpoint: node.url, credentials: KINESIS_KEY, maxAttempts: 1 });
 });
 after(async () => {
   k.destroy();

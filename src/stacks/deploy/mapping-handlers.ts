@@ -2,7 +2,8 @@
  * AWS::Lambda::EventSourceMapping through the event source mapping service (SAM's `SQS` events
  * become one). Properties go to the service as the Lambda API takes them, so a deploy refuses
  * what CreateEventSourceMapping refuses; a property removed from the template goes back to
- * Lambda's default, and another EventSourceArn replaces the mapping.
+ * Lambda's default (the stream defaults for a stream), and another EventSourceArn or starting
+ * position replaces the mapping (src/domain/template/replacement.ts).
  */
 import { isPlatformError } from "../../shared/errors.js";
 import { refuseUnsupported, str, type Properties, type ResourceHandler, type ResourceScope } from "./handler.js";
@@ -16,7 +17,7 @@ const KEYS = [
   "FunctionResponseTypes",
   "FilterCriteria",
   "ScalingConfig",
-  // Stream sources: passed on, so that the service answers with Lambda's error until it has them.
+  // Stream sources (Kinesis); those haneul does not provide are refused by the service with its error.
   "StartingPosition",
   "StartingPositionTimestamp",
   "ParallelizationFactor",
@@ -36,6 +37,18 @@ const DEFAULTS: Properties = {
   FilterCriteria: {},
   ScalingConfig: {},
 };
+const STREAM_DEFAULTS: Properties = {
+  Enabled: true,
+  BatchSize: 100,
+  MaximumBatchingWindowInSeconds: 0,
+  FunctionResponseTypes: [],
+  FilterCriteria: {},
+  MaximumRetryAttempts: -1,
+  MaximumRecordAgeInSeconds: -1,
+  BisectBatchOnFunctionError: false,
+};
+/** Properties the Lambda API cannot update: a change replaces the mapping (planned as CloudFormation does). */
+const REPLACING = ["EventSourceArn", "StartingPosition", "StartingPositionTimestamp"];
 
 function service(scope: ResourceScope) {
   const mappings = scope.services.mappings;
@@ -56,13 +69,9 @@ const eventSourceMapping: ResourceHandler = {
   create,
   async update(props, previous, scope) {
     refuseUnsupported(props, scope, KEYS);
-    if (str(props, "EventSourceArn") !== str(previous.properties, "EventSourceArn")) {
-      const replaced = await create(props, scope);
-      await this.delete(previous, scope);
-      return replaced;
-    }
-    const rest: Properties = { ...DEFAULTS, ...props };
-    delete rest["EventSourceArn"];
+    const stream = str(props, "EventSourceArn")?.split(":")[2] === "kinesis";
+    const rest: Properties = { ...(stream ? STREAM_DEFAULTS : DEFAULTS), ...props };
+    for (const k of REPLACING) delete rest[k];
     const m = await service(scope).update(previous.physicalId ?? "", rest);
     return {
       physicalId: String(m["UUID"]),

@@ -1,0 +1,26 @@
+/**
+ * Where a stream event source mapping stands in each shard: the counter of the last record it
+ * processed (or skipped), and whether the shard (closed by a split or merge) was read to its end.
+ * A checkpoint never goes back: a lower counter is ignored. Every adapter passes
+ * stream-checkpoint-store.contract.ts.
+ */
+
+/** One shard's checkpoint of one mapping. */
+export interface ShardCheckpoint {
+  readonly shardIndex: number;
+  /** Records up to this counter are done (0: none yet). */
+  readonly seq: number;
+  /** The closed shard was read to its end (its children may be read). */
+  readonly done: boolean;
+}
+
+/** Checkpoints of stream mappings; see the file comment. */
+export interface StreamCheckpointStore {
+  /** The checkpoints of mapping `uuid`, by shard index. */
+  list(uuid: string): Promise<ShardCheckpoint[]>;
+  /** Moves a shard's checkpoint forward (never back; `done` once set stays set). */
+  advance(uuid: string, checkpoint: ShardCheckpoint): Promise<void>;
+  /** Forgets the checkpoints of mapping `uuid`. */
+  forget(uuid: string): Promise<void>;
+  close(): Promise<void>;
+}
