@@ -1,8 +1,10 @@
 /** Queue management: create, look up, delete, list, purge, attributes and tags. */
 import type { QueueRecord, QueueStore } from "../ports/queue-store.js";
+import type { CompiledPolicy } from "../iam/index.js";
 import type { Clock } from "../shared/clock.js";
 import { PlatformError } from "../shared/errors.js";
 import { checkAttributes, redrivePolicyOf, reportAttributes } from "./queue-attributes.js";
+import { compiledQueuePolicy } from "./queue-policy.js";
 import {
   checkQueueName,
   nameFromArn,
@@ -54,6 +56,12 @@ export class QueueAdmin {
     if (record) this.#cache.set(name, { record, until: now + CACHE_MS });
     else this.#cache.delete(name);
     return record;
+  }
+
+  /** The queue's compiled Policy, or undefined when it has none (or does not exist). */
+  async policyOf(name: string): Promise<CompiledPolicy | undefined> {
+    const text = (await this.byName(name))?.attributes["Policy"];
+    return text ? compiledQueuePolicy(text) : undefined;
   }
 
   async createQueue(

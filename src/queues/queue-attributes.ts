@@ -4,6 +4,7 @@
  */
 import type { QueueCounts, QueueRecord } from "../ports/queue-store.js";
 import { PlatformError } from "../shared/errors.js";
+import { checkQueuePolicy } from "./queue-policy.js";
 
 const RANGES: Readonly<Record<string, readonly [number, number, number]>> = {
   // name: [min, max, default]
@@ -80,6 +81,7 @@ export function checkAttributes(
       }
       out[name] = String(n);
     } else if (name === "RedrivePolicy") out[name] = checkRedrive(value);
+    else if (name === "Policy") out[name] = checkQueuePolicy(value);
     else if (FIFO_ONLY.has(name) && o.fifo) {
       if (name === "FifoQueue" && !o.creating)
         throw new PlatformError("ERR_SQS_INVALID_ATTRIBUTE_NAME", `Unknown Attribute ${name}.`);
