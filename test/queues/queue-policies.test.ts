@@ -16,9 +16,17 @@ import {
   SetQueueAttributesCommand,
   SQSClient,
 } from "@aws-sdk/client-sqs";
+import { createRequire } from "node:module";
+import type AwsSdkV2 from "aws-sdk";
+import { awsCli } from "../helpers/apigw-stack.js";
 import { iamClient } from "../helpers/iam.js";
+import { tempDir } from "../helpers/temp-dir.js";
 import { AKID, NODE_ACCOUNT, NODE_REGION, SECRET, startLambdaNode, type LambdaNode } from "../helpers/lambda-node.js";
 import { serviceSendPolicy } from "../helpers/queue-policies.js";
+
+const require = createRequire(import.meta.url);
+(require("aws-sdk/lib/maintenance_mode_message.js") as { suppress: boolean }).suppress = true;
+const AWS = require("aws-sdk") as typeof AwsSdkV2;
 
 const arnOf = (name: string) => `arn:aws:sqs:${NODE_REGION}:${NODE_ACCOUNT}:${name}`;
 const userArn = (name: string) => `arn:aws:iam::${NODE_ACCOUNT}:user/${name}`;
@@ -160,5 +168,74 @@ describe("queue policies (SDK v3)", () => {
     for (const name of ["closed", "wrong-topic", "wrong-service"]) {
       assert.deepEqual(await receiveBodies(urls[name]!), [], name);
     }
+  });
+
+  test("RedriveAllowPolicy decides which sources may name a dead-letter queue (AWS CLI v2, aws-sdk v2)", async (t) => {
+    const home = tempDir("cli-home");
+    t.after(() => home.remove());
+    const cli = {
+      apiUrl: node.url,
+      credentials: { accessKeyId: node.accessKeyId, secretAccessKey: node.secretAccessKey },
+      home: home.path,
+    };
+    const allow = JSON.stringify({ redrivePermission: "byQueue", sourceQueueArns: [arnOf("source-a")] });
+    const made = await awsCli(cli, [
+      "sqs",
+      "create-queue",
+      "--queue-name",
+      "dlq",
+      "--attributes",
+      JSON.stringify({ RedriveAllowPolicy: allow }),
+    ]);
+    assert.equal(made.code, 0, made.stderr);
+    const redrive = JSON.stringify({
+      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: arnOf("dlq"), maxReceiveCount: 3 }),
+    });
+    const a = await awsCli(cli, ["sqs", "create-queue", "--queue-name", "source-a", "--attributes", redrive]);
+    assert.equal(a.code, 0, a.stderr);
+    const b = await awsCli(cli, ["sqs", "create-queue", "--queue-name", "source-b", "--attributes", redrive]);
+    assert.notEqual(b.code, 0);
+    assert.match(b.stderr, /InvalidParameterValue/);
+    assert.match(
+      b.stderr,
+      /does not allow arn:aws:sqs:us-east-1:123456789012:source-b to use it as a dead-letter queue/,
+    );
+
+    const v2 = new AWS.SQS({ region: NODE_REGION, endpoint: node.url, credentials: cli.credentials, maxRetries: 0 });
+    const dlqUrl = (await v2.getQueueUrl({ QueueName: "dlq" }).promise()).QueueUrl!;
+    await assert.rejects(
+      v2
+        .setQueueAttributes({ QueueUrl: dlqUrl, Attributes: { RedriveAllowPolicy: '{"redrivePermission":"byQueue"}' } })
+        .promise(),
+      (e: AwsSdkV2.AWSError) =>
+        e.code === "InvalidParameterValue" && /sourceQueueArns must be specified/.test(e.message),
+    );
+    const eleven = Array.from({ length: 11 }, (_, i) => arnOf(`s${i}`));
+    await assert.rejects(
+      v2
+        .setQueueAttributes({
+          QueueUrl: dlqUrl,
+          Attributes: { RedriveAllowPolicy: JSON.stringify({ redrivePermission: "byQueue", sourceQueueArns: eleven }) },
+        })
+        .promise(),
+      (e: AwsSdkV2.AWSError) => e.code === "InvalidParameterValue",
+    );
+    await v2
+      .setQueueAttributes({ QueueUrl: dlqUrl, Attributes: { RedriveAllowPolicy: '{"redrivePermission":"denyAll"}' } })
+      .promise();
+    await new Promise((r) => setTimeout(r, 1100)); // the node trusts its copy of a queue for 1 s
+    const aUrl = (await v2.getQueueUrl({ QueueName: "source-a" }).promise()).QueueUrl!;
+    await assert.rejects(
+      v2.setQueueAttributes({ QueueUrl: aUrl, Attributes: JSON.parse(redrive) as Record<string, string> }).promise(),
+      (e: AwsSdkV2.AWSError) => e.code === "InvalidParameterValue",
+    );
+    // aws-sdk v2 reads the queue policy's refusal too.
+    const reader = await userClient("v2-reader");
+    const key = await reader.config.credentials();
+    const asReader = new AWS.SQS({ region: NODE_REGION, endpoint: node.url, credentials: key, maxRetries: 0 });
+    await assert.rejects(
+      asReader.sendMessage({ QueueUrl: dlqUrl, MessageBody: "x" }).promise(),
+      (e: AwsSdkV2.AWSError) => e.code === "AccessDenied" && e.statusCode === 403,
+    );
   });
 });
