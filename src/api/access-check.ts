@@ -32,7 +32,8 @@ export async function checkAccess(op: Operation, req: ApiRequest, facts: Request
     const context = new RequestContext(resolver(caller.principal, spec, facts));
     const request = { action: spec.action, resource: spec.resource, principal: caller.principal, context };
     let decision = authorize(request, caller.policies);
-    if (!decision.allowed && decision.denial === "no-identity-allow" && spec.resourcePolicy) {
+    const undecided = !decision.allowed && decision.denial === "no-identity-allow";
+    if (spec.resourcePolicy && (undecided || (decision.allowed && spec.resourcePolicyMayDeny))) {
       const resourcePolicy = await spec.resourcePolicy();
       if (resourcePolicy) decision = authorize(request, caller.policies, resourcePolicy);
     }

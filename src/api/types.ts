@@ -50,6 +50,11 @@ export interface AccessSpec {
    * (Lambda's resource policies only allow, so an allowed caller never pays for the read).
    */
   readonly resourcePolicy?: (() => Promise<CompiledPolicy | undefined>) | undefined;
+  /**
+   * The resource policy may also deny (SQS queue policies): it is then read for every caller
+   * whose identity policies are evaluated, not only for those they do not allow.
+   */
+  readonly resourcePolicyMayDeny?: boolean | undefined;
 }
 
 /**

@@ -3,7 +3,7 @@
  * topic service, its delivery worker and the API operations. A function subscription is invoked as
  * an Event invocation through the durable async queue, only with the function's permission for
  * sns.amazonaws.com and the topic's ARN (AddPermission), as on AWS; a queue gets the message as SNS's
- * sender; an HTTP endpoint gets a POST.
+ * sender only when its policy allows sns.amazonaws.com to send from the topic; an HTTP endpoint gets a POST.
  */
 import { join } from "node:path";
 import type { PgDatabase } from "../adapters/postgres/database.js";
@@ -79,7 +79,11 @@ export function createTopics(o: NodeTopicsOptions): NodeTopics {
       });
       return true;
     },
-    sendToQueue: (arn, message) => o.queues.sendToArn(arn, message, SNS_SENDER_ID),
+    sendToQueue: (arn, message, topicArn) =>
+      o.queues.sendFromService(arn, message, {
+        ...{ service: "sns.amazonaws.com", sourceArn: topicArn, sourceAccount: o.config.accountId },
+        senderId: SNS_SENDER_ID,
+      }),
     async post(url, headers, body) {
       const res = await fetch(url, { method: "POST", headers, body, signal: AbortSignal.timeout(HTTP_TIMEOUT_MS) });
       await res.arrayBuffer().catch(() => undefined);

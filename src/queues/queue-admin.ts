@@ -1,8 +1,10 @@
 /** Queue management: create, look up, delete, list, purge, attributes and tags. */
 import type { QueueRecord, QueueStore } from "../ports/queue-store.js";
+import type { CompiledPolicy } from "../iam/index.js";
 import type { Clock } from "../shared/clock.js";
 import { PlatformError } from "../shared/errors.js";
-import { checkAttributes, redrivePolicyOf, reportAttributes } from "./queue-attributes.js";
+import { checkAttributes, redriveAllowPolicyOf, redrivePolicyOf, reportAttributes } from "./queue-attributes.js";
+import { compiledQueuePolicy } from "./queue-policy.js";
 import {
   checkQueueName,
   nameFromArn,
@@ -56,6 +58,12 @@ export class QueueAdmin {
     return record;
   }
 
+  /** The queue's compiled Policy, or undefined when it has none (or does not exist). */
+  async policyOf(name: string): Promise<CompiledPolicy | undefined> {
+    const text = (await this.byName(name))?.attributes["Policy"];
+    return text ? compiledQueuePolicy(text) : undefined;
+  }
+
   async createQueue(
     input: { QueueName?: string; Attributes?: StringMap; tags?: StringMap },
     ctx: CallContext,
@@ -77,7 +85,7 @@ export class QueueAdmin {
     }
     const attributes = checkAttributes(given, { fifo, creating: true });
     delete attributes["FifoQueue"];
-    await this.#checkDeadLetterTarget(attributes, fifo);
+    await this.#checkDeadLetterTarget(attributes, { fifo, source: name });
     const now = Math.floor(this.#o.clock.now() / 1000);
     const record: QueueRecord = { name, fifo, attributes, tags: input.tags ?? {}, createdAt: now, lastModified: now };
     const stored = await this.#o.store.createQueue(record);
@@ -92,7 +100,7 @@ export class QueueAdmin {
     return { QueueUrl: queueUrl(ctx.baseUrl, this.#o, name) };
   }
 
-  async #checkDeadLetterTarget(attributes: StringMap, fifo: boolean): Promise<void> {
+  async #checkDeadLetterTarget(attributes: StringMap, o: { fifo: boolean; source: string }): Promise<void> {
     const text = attributes["RedrivePolicy"];
     if (!text) return;
     const arn = (JSON.parse(text) as { deadLetterTargetArn: string }).deadLetterTargetArn;
@@ -104,10 +112,22 @@ export class QueueAdmin {
         `Value ${text} for parameter RedrivePolicy is invalid. Reason: Dead letter target does not exist.`,
       );
     }
-    if (dlq.fifo !== fifo) {
+    if (dlq.fifo !== o.fifo) {
       throw new PlatformError(
         "ERR_SQS_INVALID_PARAMETER_VALUE",
         `Value ${text} for parameter RedrivePolicy is invalid. Reason: Dead-letter target must be the same type of queue (FIFO or standard) as the source.`,
+      );
+    }
+    // The dead-letter queue's RedriveAllowPolicy says which sources may name it.
+    const allow = redriveAllowPolicyOf(dlq);
+    const source = queueArn(this.#o, o.source);
+    if (
+      allow.redrivePermission === "denyAll" ||
+      (allow.redrivePermission === "byQueue" && !(allow.sourceQueueArns ?? []).includes(source))
+    ) {
+      throw new PlatformError(
+        "ERR_SQS_INVALID_PARAMETER_VALUE",
+        `Value ${text} for parameter RedrivePolicy is invalid. Reason: Queue ${arn} does not allow ${source} to use it as a dead-letter queue (RedriveAllowPolicy).`,
       );
     }
   }
@@ -180,7 +200,7 @@ export class QueueAdmin {
     if (!input.Attributes)
       throw new PlatformError("ERR_SQS_MISSING_PARAMETER", "The request must contain the parameter Attributes.");
     const changes = checkAttributes(input.Attributes, { fifo: q.fifo, creating: false });
-    await this.#checkDeadLetterTarget(changes, q.fifo);
+    await this.#checkDeadLetterTarget(changes, { fifo: q.fifo, source: q.name });
     const attributes = { ...q.attributes, ...changes };
     for (const [k, v] of Object.entries(changes)) if (v === "" && k !== "Policy") delete attributes[k];
     await this.#update({ ...q, attributes, lastModified: Math.floor(this.#o.clock.now() / 1000) });

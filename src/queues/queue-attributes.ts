@@ -4,6 +4,7 @@
  */
 import type { QueueCounts, QueueRecord } from "../ports/queue-store.js";
 import { PlatformError } from "../shared/errors.js";
+import { checkQueuePolicy } from "./queue-policy.js";
 
 const RANGES: Readonly<Record<string, readonly [number, number, number]>> = {
   // name: [min, max, default]
@@ -62,6 +63,50 @@ function checkRedrive(text: string): string {
   return JSON.stringify({ deadLetterTargetArn: p.deadLetterTargetArn, maxReceiveCount: count });
 }
 
+/** A parsed RedriveAllowPolicy: which source queues may name this queue as their dead-letter queue. */
+export interface RedriveAllowPolicy {
+  readonly redrivePermission: "allowAll" | "denyAll" | "byQueue";
+  readonly sourceQueueArns?: readonly string[] | undefined;
+}
+
+/** The queue's RedriveAllowPolicy (allowAll when it has none, as SQS's default). */
+export function redriveAllowPolicyOf(q: QueueRecord): RedriveAllowPolicy {
+  const text = q.attributes["RedriveAllowPolicy"];
+  return text ? (JSON.parse(text) as RedriveAllowPolicy) : { redrivePermission: "allowAll" };
+}
+
+function checkRedriveAllow(text: string): string {
+  if (text === "") return text;
+  const invalid = (reason: string) =>
+    new PlatformError(
+      "ERR_SQS_INVALID_PARAMETER_VALUE",
+      `Value ${text} for parameter RedriveAllowPolicy is invalid. Reason: ${reason}`,
+    );
+  let p: { redrivePermission?: unknown; sourceQueueArns?: unknown };
+  try {
+    p = JSON.parse(text) as typeof p;
+  } catch {
+    throw invalid("Redrive allow policy is not a valid JSON map.");
+  }
+  const permission = p.redrivePermission;
+  if (permission !== "allowAll" && permission !== "denyAll" && permission !== "byQueue") {
+    throw invalid("Invalid value for redrivePermission: must be one of allowAll, denyAll, byQueue.");
+  }
+  const arns = p.sourceQueueArns;
+  if (permission !== "byQueue") {
+    if (arns !== undefined) throw invalid(`sourceQueueArns can only be specified when redrivePermission is byQueue.`);
+    return JSON.stringify({ redrivePermission: permission });
+  }
+  if (!Array.isArray(arns) || arns.length === 0) {
+    throw invalid("sourceQueueArns must be specified when redrivePermission is byQueue.");
+  }
+  if (arns.length > 10) throw invalid("sourceQueueArns can contain at most 10 queue ARNs.");
+  if (!arns.every((a) => typeof a === "string" && /^arn:aws[\w-]*:sqs:[^:]*:\d{12}:[\w.-]+$/.test(a))) {
+    throw invalid("sourceQueueArns must contain SQS queue ARNs.");
+  }
+  return JSON.stringify({ redrivePermission: permission, sourceQueueArns: arns });
+}
+
 /** Validates attributes given to CreateQueue / SetQueueAttributes; resolves to them normalized. */
 export function checkAttributes(
   given: Readonly<Record<string, string>>,
@@ -80,6 +125,8 @@ export function checkAttributes(
       }
       out[name] = String(n);
     } else if (name === "RedrivePolicy") out[name] = checkRedrive(value);
+    else if (name === "Policy") out[name] = checkQueuePolicy(value);
+    else if (name === "RedriveAllowPolicy") out[name] = checkRedriveAllow(value);
     else if (FIFO_ONLY.has(name) && o.fifo) {
       if (name === "FifoQueue" && !o.creating)
         throw new PlatformError("ERR_SQS_INVALID_ATTRIBUTE_NAME", `Unknown Attribute ${name}.`);

@@ -7,6 +7,7 @@ import type { Clock } from "../shared/clock.js";
 import type { IdSource } from "../shared/ids.js";
 import { QueueAdmin } from "./queue-admin.js";
 import { QueueMessages } from "./queue-messages.js";
+import { serviceMaySend, type ServiceSender } from "./queue-policy.js";
 import { nameFromArn, noQueue } from "./queue-refs.js";
 import type { CallContext, Json } from "./types.js";
 
@@ -62,23 +63,8 @@ export class QueueService {
     };
   }
 
-  /** Sends a message to the queue with this ARN as `senderId` (Lambda's destinations and DLQs, SNS); QueueDoesNotExist when gone. */
-  async sendToArn(
-    arn: string,
-    message: {
-      body: string;
-      attributes?:
-        | Readonly<
-            Record<string, { DataType: string; StringValue?: string | undefined; BinaryValue?: string | undefined }>
-          >
-        | undefined;
-      messageGroupId?: string | undefined;
-      deduplicationId?: string | undefined;
-      /** The trace header of the event that led to this message (AWSTraceHeader). */
-      traceHeader?: string | undefined;
-    },
-    senderId: string,
-  ): Promise<void> {
+  /** Sends a message to the queue with this ARN as `senderId` (Lambda's destinations and DLQs); QueueDoesNotExist when gone. */
+  async sendToArn(arn: string, message: PlatformQueueMessage, senderId: string): Promise<void> {
     const scope = this.admin.scope;
     const name = nameFromArn(scope, arn);
     if (name === undefined) throw noQueue();
@@ -94,4 +80,32 @@ export class QueueService {
       { baseUrl: "", senderId, traceHeader: message.traceHeader },
     );
   }
+
+  /**
+   * Sends as an AWS service (SNS, EventBridge) acting for `sender.sourceArn`: only when the
+   * queue's policy allows that service sqs:SendMessage, as on AWS. False when it does not.
+   */
+  async sendFromService(
+    arn: string,
+    message: PlatformQueueMessage,
+    sender: ServiceSender & { readonly senderId: string },
+  ): Promise<boolean> {
+    const name = nameFromArn(this.admin.scope, arn);
+    if (name === undefined || !(await this.admin.byName(name))) throw noQueue();
+    if (!serviceMaySend(await this.admin.policyOf(name), arn, sender)) return false;
+    await this.sendToArn(arn, message, sender.senderId);
+    return true;
+  }
+}
+
+/** A message the platform sends to a queue. */
+export interface PlatformQueueMessage {
+  readonly body: string;
+  readonly attributes?:
+    | Readonly<Record<string, { DataType: string; StringValue?: string | undefined; BinaryValue?: string | undefined }>>
+    | undefined;
+  readonly messageGroupId?: string | undefined;
+  readonly deduplicationId?: string | undefined;
+  /** The trace header of the event that led to this message (AWSTraceHeader). */
+  readonly traceHeader?: string | undefined;
 }

@@ -30,8 +30,11 @@ export interface DeliveryTargets {
     payload: string,
     o: { readonly topicArn: string; readonly traceHeader?: string | undefined },
   ): Promise<boolean>;
-  /** Sends to the queue with this ARN; throws when it cannot (the queue is gone). */
-  sendToQueue(queueArn: string, message: QueueMessage): Promise<void>;
+  /**
+   * Sends to the queue with this ARN as SNS acting for `topicArn`; false when the queue's policy
+   * does not allow that, throws when it cannot (the queue is gone).
+   */
+  sendToQueue(queueArn: string, message: QueueMessage, topicArn: string): Promise<boolean>;
   /** POSTs and answers the status (0: no answer). */
   post(url: string, headers: Record<string, string>, body: string): Promise<number>;
 }
@@ -50,14 +53,17 @@ export async function deliver(t: DeliveryTargets, s: SubscriptionRecord, n: Noti
     }
     const raw = s.attributes["RawMessageDelivery"] === "true" && n.kind === "Notification";
     if (s.protocol === "sqs") {
-      await t.sendToQueue(s.endpoint, {
+      const message = {
         body: raw ? n.message : notificationJson(n, s.arn),
         attributes: raw ? n.attributes : undefined,
         messageGroupId: n.messageGroupId,
         deduplicationId: n.deduplicationId,
         traceHeader: n.traceHeader,
-      });
-      return { kind: "done" };
+      };
+      // A client-side error: SNS does not retry it (the message goes to the subscription's DLQ).
+      return (await t.sendToQueue(s.endpoint, message, n.topicArn))
+        ? { kind: "done" }
+        : { kind: "permanent", reason: "the queue's policy does not allow sns.amazonaws.com to send from the topic" };
     }
     const headers: Record<string, string> = {
       "content-type": "text/plain; charset=UTF-8",

@@ -149,7 +149,10 @@ export class DeliveryWorker {
     if (!policy) return;
     const arn = (JSON.parse(policy) as { deadLetterTargetArn: string }).deadLetterTargetArn;
     await this.#o.targets
-      .sendToQueue(arn, { body: notificationJson(n, subscriptionArn) })
+      .sendToQueue(arn, { body: notificationJson(n, subscriptionArn) }, n.topicArn)
+      .then((sent) => {
+        if (!sent) this.#o.onError?.(`SNS could not move a message to ${arn}`, "the queue's policy does not allow it");
+      })
       .catch((e: unknown) => this.#o.onError?.(`SNS could not move a message to ${arn}`, e));
   }
 }

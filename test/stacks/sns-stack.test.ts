@@ -64,7 +64,7 @@ beforeEach(async () => {
     scope: { region: REGION, accountId: ACCOUNT },
     targets: {
       invokeFunction: () => Promise.resolve(true),
-      sendToQueue: () => Promise.resolve(),
+      sendToQueue: () => Promise.resolve(true),
       post: () => Promise.resolve(200),
     },
   });

@@ -8,6 +8,7 @@ import { createRequire } from "node:module";
 import { after, before, describe, it } from "node:test";
 import type AwsSdkV2 from "aws-sdk";
 import { SERVER_ACCOUNT, SERVER_KEY, SERVER_REGION, startServerNode, type ServerNode } from "../helpers/server-node.js";
+import { serviceSendPolicy } from "../helpers/queue-policies.js";
 
 const require = createRequire(import.meta.url);
 (require("aws-sdk/lib/maintenance_mode_message.js") as { suppress: boolean }).suppress = true;
@@ -29,7 +30,8 @@ describe("SNS with aws-sdk v2 and the AWS CLI v2", () => {
   it("aws-sdk v2: topic, filtered queue subscription, publish with attributes, errors", async () => {
     const { TopicArn } = await sns.createTopic({ Name: "v2", Tags: [{ Key: "a", Value: "b" }] }).promise();
     assert.equal(TopicArn, `arn:aws:sns:${SERVER_REGION}:${SERVER_ACCOUNT}:v2`);
-    const { QueueUrl } = await sqs.createQueue({ QueueName: "v2-q" }).promise();
+    const Policy = serviceSendPolicy(`arn:aws:sqs:${SERVER_REGION}:${SERVER_ACCOUNT}:v2-q`, TopicArn);
+    const { QueueUrl } = await sqs.createQueue({ QueueName: "v2-q", Attributes: { Policy } }).promise();
     await sns
       .subscribe({
         TopicArn: TopicArn,

@@ -49,6 +49,7 @@ import {
   type LambdaNode,
 } from "../helpers/lambda-node.js";
 import { HANDLERS } from "../helpers/paths.js";
+import { serviceSendPolicy } from "../helpers/queue-policies.js";
 
 const queueArn = (name: string) => `arn:aws:sqs:${NODE_REGION}:${NODE_ACCOUNT}:${name}`;
 const topicArn = (name: string) => `arn:aws:sns:${NODE_REGION}:${NODE_ACCOUNT}:${name}`;
@@ -74,7 +75,9 @@ describe("SNS with SDK v3 (query protocol)", () => {
     sns = new SNSClient({ region: NODE_REGION, endpoint: node.url, credentials, maxAttempts: 1 });
     sqs = new SQSClient({ region: NODE_REGION, endpoint: node.url, credentials, maxAttempts: 1 });
     for (const q of ["enveloped", "raw", "filtered", "body-filtered", "fn-out", "fifo-out.fifo"]) {
-      const Attributes = q.endsWith(".fifo") ? { FifoQueue: "true" } : undefined;
+      // As on AWS, SNS delivers into a queue only when the queue's policy allows it.
+      const Policy = serviceSendPolicy(queueArn(q), `arn:aws:sns:${NODE_REGION}:${NODE_ACCOUNT}:*`);
+      const Attributes = q.endsWith(".fifo") ? { FifoQueue: "true", Policy } : { Policy };
       urls[q] = (await sqs.send(new CreateQueueCommand({ QueueName: q, Attributes }))).QueueUrl!;
     }
     http = createServer((req, res) => {

@@ -15,6 +15,7 @@ import { CreateTopicCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient, type Message } from "@aws-sdk/client-sqs";
 import { zipSync } from "fflate";
 import { NODE_ACCOUNT, NODE_REGION, NODE_ROLE, startLambdaNode, type LambdaNode } from "../helpers/lambda-node.js";
+import { serviceSendPolicy } from "../helpers/queue-policies.js";
 import { HANDLERS } from "../helpers/paths.js";
 
 const queueArn = (name: string) => `arn:aws:sqs:${NODE_REGION}:${NODE_ACCOUNT}:${name}`;
@@ -36,7 +37,11 @@ describe("topics as targets of Lambda, EventBridge and CloudWatch", () => {
     sns = new SNSClient(config);
     sqs = new SQSClient(config);
     for (const name of ["dead", "success", "rule", "alarm"]) {
-      urls[name] = (await sqs.send(new CreateQueueCommand({ QueueName: `${name}-q` }))).QueueUrl!;
+      // As on AWS, the topic delivers into the queue only with the queue policy allowing it.
+      const Policy = serviceSendPolicy(queueArn(`${name}-q`), `arn:aws:sns:${NODE_REGION}:${NODE_ACCOUNT}:${name}-t`);
+      urls[name] = (
+        await sqs.send(new CreateQueueCommand({ QueueName: `${name}-q`, Attributes: { Policy } }))
+      ).QueueUrl!;
       topics[name] = (await sns.send(new CreateTopicCommand({ Name: `${name}-t` }))).TopicArn!;
       await sns.send(
         new SubscribeCommand({

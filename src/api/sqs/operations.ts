@@ -85,7 +85,12 @@ export function createSqsOperations(service: QueueService): Operation[] {
     access(req): AccessSpec {
       const call = parse(req);
       handlerOf(call.action);
-      return { action: `sqs:${call.action}`, resource: resourceOf(call.input) };
+      const resource = resourceOf(call.input);
+      if (resource === "*") return { action: `sqs:${call.action}`, resource };
+      const name = resource.slice(resource.lastIndexOf(":") + 1);
+      // The queue's policy both allows (with or without identity policies) and denies.
+      const resourcePolicy = () => service.admin.policyOf(name);
+      return { action: `sqs:${call.action}`, resource, resourcePolicy, resourcePolicyMayDeny: true };
     },
     async handle(req): Promise<ApiResponse> {
       const call = parse(req);

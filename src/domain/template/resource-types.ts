@@ -22,7 +22,6 @@ export interface ResourceTypeInfo {
 
 const QUEUES = "SNS topic policies are not built yet";
 const SUBSCRIPTIONS = "CloudWatch Logs subscription filters are not built yet";
-const QUEUE_POLICY = "queue policies are recorded, not enforced: haneul's SQS does not evaluate resource policies";
 const DEPLOYMENTS = "safe deployments (CodeDeploy) are not built yet";
 const GATEWAY = "this part of API Gateway is not built yet";
 const IAM = "IAM policies are recorded, not enforced, until IAM-lite lands";
@@ -101,7 +100,7 @@ const TYPES: readonly ResourceTypeInfo[] = [
     note: GATEWAY,
   },
   { type: "AWS::SQS::Queue", ref: "queue URL", attributes: ["Arn", "QueueName", "QueueUrl"], status: "supported" },
-  { type: "AWS::SQS::QueuePolicy", ref: "policy id", attributes: ["Id"], status: "accepted", note: QUEUE_POLICY },
+  { type: "AWS::SQS::QueuePolicy", ref: "policy id", attributes: ["Id"], status: "supported" },
   { type: "AWS::SNS::Topic", ref: "topic ARN", attributes: ["TopicArn", "TopicName"], status: "supported" },
   { type: "AWS::SNS::Subscription", ref: "subscription ARN", attributes: ["Arn"], status: "supported" },
   { type: "AWS::SNS::TopicPolicy", ref: "policy id", attributes: ["Id"], status: "pending", note: QUEUES },

@@ -1,5 +1,6 @@
 import { isPlatformError } from "../../shared/errors.js";
 import { generatedName, needService, refuseUnsupported, ResourceFailure, str } from "./handler.js";
+import { QUEUE_POLICY } from "./sqs-policy-handler.js";
 import type { Properties, ResourceHandler, ResourceResult, ResourceScope, ServiceCall } from "./handler.js";
 
 /**
@@ -116,4 +117,7 @@ const queue: ResourceHandler = {
 };
 
 /** The SQS handlers by type. */
-export const SQS_HANDLERS: Readonly<Record<string, ResourceHandler>> = { "AWS::SQS::Queue": queue };
+export const SQS_HANDLERS: Readonly<Record<string, ResourceHandler>> = {
+  "AWS::SQS::Queue": queue,
+  "AWS::SQS::QueuePolicy": QUEUE_POLICY,
+};
