@@ -1,4 +1,4 @@
-import type { ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { InvokeService } from "../ports/invoke-service.js";
 import type { Clock } from "../shared/clock.js";
 import type { IdSource } from "../shared/ids.js";
@@ -48,4 +48,9 @@ export interface GatewayOptions {
    * false for a path it does not serve, which then gets API Gateway's usual answer.
    */
   readonly health?: ((path: string, res: ServerResponse) => boolean) | undefined;
+  /**
+   * Takes the requests of another service sharing the port (function URLs) before any API is
+   * looked up; returns false for a request it does not address.
+   */
+  readonly serveFirst?: ((req: IncomingMessage, res: ServerResponse) => boolean) | undefined;
 }
