@@ -372,6 +372,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     resources: { queues: queues.service, buses: buses.service, alarms: metrics.alarms, logStore: telemetry.logStore },
     ...{ apiUrl: () => stackApiUrl },
     topics: { service: topics.service, apiUrl: () => apiUrl },
+    urls: urls.service,
   });
   stopHooks.push(() => stacks.stop());
   const deployments = createDeployments({
