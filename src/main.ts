@@ -14,7 +14,7 @@ import { clusterNodeSecret, loadNodeCredentials, loadNodeSecret, nodeSecretFile 
 import { createIamOperations } from "./api/iam/operations.js";
 import { createLogsOperations } from "./api/logs/operations.js";
 import { IamService } from "./iam/index.js";
-import { createLambdaOperations } from "./api/lambda/index.js";
+import { createFunctionUrlOperations, createLambdaOperations } from "./api/lambda/index.js";
 import { createClusterServices, type ClusterServices } from "./compose/cluster.js";
 import { createEngine } from "./compose/engine.js";
 import { createMetrics, fanOut } from "./compose/metrics.js";
@@ -30,6 +30,7 @@ import { createDeployments } from "./compose/deployments.js";
 import { createMappings } from "./compose/mappings.js";
 import { createTopics } from "./compose/topics.js";
 import { createUsagePlans } from "./compose/usage-plans.js";
+import { createFunctionUrls } from "./compose/function-urls.js";
 import { HANEUL_VERSION } from "./compose/version.js";
 import { instanceHostEnvFromProcess } from "./config/instance-env.js";
 import { runCli } from "./cli/main.js";
@@ -178,7 +179,10 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     region: config.region,
     accountId: config.accountId,
     accountConcurrency: config.concurrency,
-    onChange: (name) => announce({ kind: "function", key: name }),
+    onChange: (name) => {
+      announce({ kind: "function", key: name });
+      void urls.functionChanged(name).catch((e: unknown) => log("function URLs", e));
+    },
     onLoadError: (name, e) => log(`the code of function ${name} could not be extracted`, e),
     artifacts: artifactReader(stores.objectStore),
   });
@@ -328,8 +332,17 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     announce: () => announce({ kind: "usageplans", key: "*" }),
   });
   stopHooks.push(() => usagePlans.stop());
+  const urls = await createFunctionUrls({
+    ...{ config, database: stores.database, clock, realClock, ids, control, invoker: engine.invoker },
+    ...{
+      credentials: (id, token) => iam.lookup(id, token),
+      announce: (name) => announce({ kind: "function", key: name }),
+    },
+  });
+  stopHooks.push(() => urls.close());
   const gateway = new Gateway({
     quota: usagePlans.ledger,
+    serveFirst: urls.server.handle,
     health: (path, res) => health(path, res) || metricsPage(path, res),
     invoker: engine.invoker,
     clock: realClock,
@@ -345,6 +358,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
   });
   const gatewayPort = await gateway.listen(config.gatewayPort, config.gatewayHost);
   advertise ||= `${hostname()}:${gatewayPort}`;
+  urls.setPort(gatewayPort);
   stopHooks.push(() => gateway.close());
   const apiService = new ApiService({
     store: apiStore,
@@ -371,6 +385,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     resources: { queues: queues.service, buses: buses.service, alarms: metrics.alarms, logStore: telemetry.logStore },
     ...{ apiUrl: () => stackApiUrl },
     topics: { service: topics.service, apiUrl: () => apiUrl },
+    urls: urls.service,
   });
   stopHooks.push(() => stacks.stop());
   const deployments = createDeployments({
@@ -382,6 +397,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
 
   const operations: Operation[] = [
     ...createLambdaOperations({ control, invoker: engine.invoker, events }),
+    ...createFunctionUrlOperations({ control, invoker: engine.invoker, events }, urls.service),
     ...createApiGatewayOperations({
       service: apiService,
       apiEndpoint: (apiId) => `http://${apiId}.execute-api.localhost:${gatewayPort}`,
@@ -416,7 +432,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
   });
   // What a change announced by another node reloads here, by kind (one line per kind).
   const applyChange: Partial<Record<ConfigChange["kind"], (key: string) => Promise<void>>> = {
-    function: (key) => control.reload(key),
+    function: (key) => control.reload(key).then(() => urls.functionChanged(key)),
     api: (key) => apiService.reload(key, { remote: true }),
     iam: () => iam.reload(),
     events: () => buses.reload(),
@@ -430,6 +446,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
       apply: (change) => applyChange[change.kind]?.(change.key) ?? Promise.resolve(),
       reloadAll: async () => {
         await control.reloadAll();
+        await urls.reloadAll();
         await apiService.reload(undefined, { remote: true });
         await iam.reload();
         await buses.reload();

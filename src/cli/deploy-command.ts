@@ -5,7 +5,6 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname } from "node:path";
-import type { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import {
   CreateChangeSetCommand,
   DescribeChangeSetCommand,
@@ -13,7 +12,8 @@ import {
   ExecuteChangeSetCommand,
   ListStackResourcesCommand,
 } from "@aws-sdk/client-cloudformation";
-import type { Capability, Change, Stack } from "@aws-sdk/client-cloudformation";
+import type { Capability, Change, Stack, StackResourceSummary } from "@aws-sdk/client-cloudformation";
+import { GetFunctionUrlConfigCommand } from "@aws-sdk/client-lambda";
 import { CreateBucketCommand, HeadBucketCommand, HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { StackCommandConfig } from "../config/deploy-config.js";
@@ -125,7 +125,7 @@ export async function runDeploy(config: StackCommandConfig, clients: StackClient
   }
   await cfn.send(new ExecuteChangeSetCommand({ ChangeSetName: created.Id, StackName: stackName }));
   const stack = await waitForStack(cfn, created.StackId ?? stackName);
-  return finish(config, cfn, { stack, changes });
+  return finish(config, clients, { stack, changes });
 }
 
 function recorded(changes: readonly Change[]): string[] {
@@ -137,9 +137,10 @@ function recorded(changes: readonly Change[]): string[] {
 
 async function finish(
   config: StackCommandConfig,
-  cfn: CloudFormationClient,
+  clients: StackClients,
   input: { stack: Stack; changes: Change[] },
 ): Promise<number> {
+  const { cfn } = clients;
   const { stack } = input;
   const ok = stack.StackStatus === "CREATE_COMPLETE" || stack.StackStatus === "UPDATE_COMPLETE";
   const events = (await cfn.send(new DescribeStackEventsCommand({ StackName: stack.StackId }))).StackEvents ?? [];
@@ -147,12 +148,14 @@ async function finish(
   const resources =
     (await cfn.send(new ListStackResourcesCommand({ StackName: stack.StackId }))).StackResourceSummaries ?? [];
   const apis = ok ? apiUrls(resources, config.gateway) : [];
+  const functionUrls = ok ? await functionUrlsOf(clients, resources) : [];
   report(config, {
     stackName: stack.StackName ?? "",
     status: stack.StackStatus,
     changes: input.changes,
     outputs: stack.Outputs ?? [],
     apis,
+    functionUrls,
     failed: failed && { logicalId: failed.LogicalResourceId, reason: failed.ResourceStatusReason },
   });
   if (!ok && !config.json) {
@@ -178,5 +181,24 @@ function report(config: StackCommandConfig, r: Record<string, unknown> & { stack
     if (outputs.length) process.stdout.write(`Outputs:\n${outputLines(outputs).join("\n")}\n`);
     if (apis.length)
       process.stdout.write(`APIs:\n${apis.map((a) => `  ${a.logicalId.padEnd(28)} ${a.url}`).join("\n")}\n`);
+    const urls = (r.functionUrls ?? []) as { logicalId: string; url: string }[];
+    if (urls.length)
+      process.stdout.write(`Function URLs:\n${urls.map((a) => `  ${a.logicalId.padEnd(28)} ${a.url}`).join("\n")}\n`);
   }
+}
+
+/** The address of each function URL the stack made (`AWS::Lambda::Url`, whose id is its function's ARN). */
+async function functionUrlsOf(
+  clients: StackClients,
+  resources: readonly StackResourceSummary[],
+): Promise<{ logicalId: string; url: string }[]> {
+  const out: { logicalId: string; url: string }[] = [];
+  for (const r of resources) {
+    if (r.ResourceType !== "AWS::Lambda::Url" || !clients.lambda || !r.PhysicalResourceId) continue;
+    const got = await clients.lambda
+      .send(new GetFunctionUrlConfigCommand({ FunctionName: r.PhysicalResourceId }))
+      .catch(() => undefined);
+    if (got?.FunctionUrl) out.push({ logicalId: r.LogicalResourceId ?? "", url: got.FunctionUrl });
+  }
+  return out;
 }

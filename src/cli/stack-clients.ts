@@ -1,6 +1,7 @@
 /** The clients the stack commands use: the node's CloudFormation and S3, signed with its administrator key. */
 import { CloudFormationClient, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
 import type { Stack } from "@aws-sdk/client-cloudformation";
+import { LambdaClient } from "@aws-sdk/client-lambda";
 import { S3Client } from "@aws-sdk/client-s3";
 import { credentialsFile, readCredentialsFile } from "../api/credentials.js";
 import type { StackCommandConfig } from "../config/deploy-config.js";
@@ -9,6 +10,8 @@ import type { StackCommandConfig } from "../config/deploy-config.js";
 export interface StackClients {
   readonly cfn: CloudFormationClient;
   readonly s3: S3Client;
+  /** Lambda, for what a stack's resources do not say themselves (a function URL's address). */
+  readonly lambda?: LambdaClient | undefined;
   destroy(): void;
 }
 
@@ -19,12 +22,15 @@ export async function stackClients(config: StackCommandConfig): Promise<StackCli
   const common = { region: config.region, endpoint: config.endpoint, credentials: key, maxAttempts: 1 };
   const cfn = new CloudFormationClient(common);
   const s3 = new S3Client({ ...common, forcePathStyle: true });
+  const lambda = new LambdaClient(common);
   return {
     cfn,
     s3,
+    lambda,
     destroy() {
       cfn.destroy();
       s3.destroy();
+      lambda.destroy();
     },
   };
 }

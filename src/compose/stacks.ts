@@ -36,6 +36,8 @@ export interface StacksDeps {
   /** The queues, buses, alarms and log groups stacks create (without them those types fail to create). */
   readonly resources?: Omit<StackServiceDeps, "clock" | "region" | "accountId" | "apiUrl"> | undefined;
   readonly apiUrl?: (() => string) | undefined;
+  /** Function URLs for AWS::Lambda::Url. */
+  readonly urls?: StackServices["urls"];
 }
 
 /** The engine (recovered) and its API operations; `stop` waits for running operations. */
@@ -46,7 +48,7 @@ export async function createStacks(
     store: deps.store,
     services: {
       ...{ lambda: deps.control, apis: deps.apis, streams: deps.streams, mappings: deps.mappings, topics: deps.topics },
-      ...{ ids: deps.ids, region: deps.region, accountId: deps.accountId },
+      ...{ ids: deps.ids, region: deps.region, accountId: deps.accountId, urls: deps.urls },
       ...(deps.resources &&
         stackServices({
           ...deps.resources,

@@ -23,6 +23,8 @@ export interface AddPermissionInput {
   RevisionId?: string | undefined;
   PrincipalOrgID?: string | undefined;
   FunctionUrlAuthType?: string | undefined;
+  /** The statement applies only to calls made through a function URL (`lambda:InvokedViaFunctionUrl`). */
+  InvokedViaFunctionUrl?: boolean | undefined;
 }
 
 const SID_RE = /^[a-zA-Z0-9-_]+$/;
@@ -79,6 +81,7 @@ function statementOf(input: AddPermissionInput, resource: string): Record<string
   const condition: Record<string, Record<string, string>> = {};
   if (Object.keys(equals).length > 0) condition["StringEquals"] = equals;
   if (input.SourceArn !== undefined) condition["ArnLike"] = { "AWS:SourceArn": input.SourceArn };
+  if (input.InvokedViaFunctionUrl === true) condition["Bool"] = { "lambda:InvokedViaFunctionUrl": "true" };
   const statement: Record<string, unknown> = {
     Sid: input.StatementId,
     Effect: "Allow",

@@ -1,4 +1,4 @@
-import type { ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { InvokeService } from "../ports/invoke-service.js";
 import type { Clock } from "../shared/clock.js";
 import type { IdSource } from "../shared/ids.js";
@@ -53,4 +53,9 @@ export interface GatewayOptions {
   readonly health?: ((path: string, res: ServerResponse) => boolean) | undefined;
   /** Counts usage plan quotas (cluster-wide: a QuotaLedger over the store). Absent: quotas are not enforced. */
   readonly quota?: QuotaGate | undefined;
+  /**
+   * Takes the requests of another service sharing the port (function URLs) before any API is
+   * looked up; returns false for a request it does not address.
+   */
+  readonly serveFirst?: ((req: IncomingMessage, res: ServerResponse) => boolean) | undefined;
 }

@@ -32,6 +32,8 @@ Resources:
       Handler: index.handler
       CodeUri: src/
       AutoPublishAlias: live
+      FunctionUrlConfig:
+        AuthType: NONE
       Environment:
         Variables:
           STAGE: !Ref Stage
@@ -142,6 +144,11 @@ describe("haneul deploy", () => {
     const apiId = /^http:\/\/([a-z0-9]+)\./.exec(url)?.[1] ?? "";
     const call = async () => (await fetch(`${node.gatewayUrl}/_api/${apiId}/$default/hello`)).text();
     assert.equal(await call(), "v1:dev");
+    // The function URL (on the alias, public as SAM makes it) is printed and answers.
+    const functionUrl = /Function URLs:\n +HelloUrl +(http:\S+)/.exec(first.stdout)?.[1] ?? "";
+    const urlId = /^http:\/\/([a-z0-9]{32})\.lambda-url\.us-east-1\.localhost:\d+\/$/.exec(functionUrl)?.[1];
+    assert.ok(urlId, first.stdout);
+    assert.equal(await (await fetch(`${node.gatewayUrl}/lambda-url/${urlId}/`)).text(), "v1:dev");
     assert.deepEqual(await versions(fn), ["$LATEST", "1"]);
 
     const again = await haneul("deploy", "--stack-name", "app");

@@ -89,7 +89,6 @@ test("sam-app: parameters and conditions switch resources off, Globals merge, ev
   assert.deepEqual([...new Set(dev.types.pending.map((p) => p.type))].sort(), [
     "AWS::CodeDeploy::Application",
     "AWS::CodeDeploy::DeploymentGroup",
-    "AWS::Lambda::Url",
     "AWS::Logs::SubscriptionFilter",
   ]);
   // Queues, rules, schedules and log groups are created by the deploy: neither pending nor accepted.

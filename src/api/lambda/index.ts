@@ -5,6 +5,8 @@ import { functionOperations } from "./function-operations.js";
 import { invokeOperations } from "./invoke-operations.js";
 import { policyOperations } from "./policy-operations.js";
 import { settingsOperations } from "./settings-operations.js";
+import { urlOperations } from "./url-operations.js";
+import type { FunctionUrlService } from "../../control/index.js";
 
 export type { LambdaApiDeps } from "./deps.js";
 export { logTail } from "./invoke-operations.js";
@@ -30,4 +32,9 @@ function asOperation(op: LambdaOperation): Operation {
       return new Promise<ApiResponse>((resolve) => resolve(op.handle(req)));
     },
   };
+}
+
+/** The function URL operations (CreateFunctionUrlConfig and friends) over `urls`. */
+export function createFunctionUrlOperations(deps: LambdaApiDeps, urls: FunctionUrlService): Operation[] {
+  return urlOperations(deps, urls).map(asOperation);
 }

@@ -99,6 +99,7 @@ export const AddPermissionBody = z.object({
   RevisionId: str,
   PrincipalOrgID: str,
   FunctionUrlAuthType: str,
+  InvokedViaFunctionUrl: bool,
 });
 
 export const TagResourceBody = z.object({ Tags: strMap });

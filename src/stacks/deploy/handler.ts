@@ -1,5 +1,5 @@
 import type { EventBusService } from "../../buses/index.js";
-import type { ApiService, LambdaControlPlane } from "../../control/index.js";
+import type { ApiService, FunctionUrlService, LambdaControlPlane } from "../../control/index.js";
 import type { RuleTargetRecord } from "../../ports/bus-store.js";
 import type { TopicService } from "../../topics/index.js";
 import type { StackResourceRecord } from "../../ports/stack-store.js";
@@ -37,6 +37,8 @@ export interface StackServices {
   readonly buses?: StackBuses | undefined;
   readonly alarms?: StackAlarms | undefined;
   readonly logs?: StackLogs | undefined;
+  /** Function URLs (AWS::Lambda::Url), when the node serves them. */
+  readonly urls?: FunctionUrlService | undefined;
 }
 
 /** A service operation in its API's JSON shapes, run in process. */

@@ -9,6 +9,7 @@ import { RECORDED } from "./recorded-handlers.js";
 import { SQS_HANDLERS } from "./sqs-handlers.js";
 import { TELEMETRY_HANDLERS } from "./telemetry-handlers.js";
 import { SNS_HANDLERS } from "./sns-handlers.js";
+import { URL_HANDLERS } from "./url-handlers.js";
 
 const CREATED: Readonly<Record<string, ResourceHandler>> = {
   ...LAMBDA_HANDLERS,
@@ -19,6 +20,7 @@ const CREATED: Readonly<Record<string, ResourceHandler>> = {
   ...TELEMETRY_HANDLERS,
   ...MAPPING_HANDLERS,
   ...SNS_HANDLERS,
+  ...URL_HANDLERS,
 };
 
 /** The handler of a type: created through its service, or recorded (accepted, pending, unknown). */

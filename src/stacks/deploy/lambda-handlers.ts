@@ -182,6 +182,7 @@ const permission: ResourceHandler = {
       "EventSourceToken",
       "PrincipalOrgID",
       "FunctionUrlAuthType",
+      "InvokedViaFunctionUrl",
     ]);
     const sid = generatedName(scope, 100);
     const fn = str(props, "FunctionName") ?? "";
@@ -194,6 +195,8 @@ const permission: ResourceHandler = {
       EventSourceToken: str(props, "EventSourceToken"),
       PrincipalOrgID: str(props, "PrincipalOrgID"),
       FunctionUrlAuthType: str(props, "FunctionUrlAuthType"),
+      InvokedViaFunctionUrl:
+        props.InvokedViaFunctionUrl === true || props.InvokedViaFunctionUrl === "true" || undefined,
     });
     return { physicalId: sid, attributes: { FunctionName: fn } };
   },
