@@ -179,6 +179,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     onChange: (name) => announce({ kind: "function", key: name }),
     onLoadError: (name, e) => log(`the code of function ${name} could not be extracted`, e),
     artifacts: artifactReader(stores.objectStore),
+    layerStore: stores.layerStore,
   });
   const metrics = createMetrics({
     dataDir: config.dataDir,

@@ -8,6 +8,7 @@ import type {
   VersionRecord,
 } from "../ports/store.js";
 import { type ArnScope, functionArn } from "./arn.js";
+import { layerHexes } from "./function-layers.js";
 
 /** Everything known about one function, held in memory. */
 export interface FunctionEntry {
@@ -25,6 +26,8 @@ export function newEntry(latest: FunctionRecord): FunctionEntry {
 export interface MemoryCatalogOptions extends ArnScope {
   /** The extracted code directory of a zip (by SHA-256 hex). */
   readonly codeDir: (sha256Hex: string) => string;
+  /** The merged tree of layers (by their zips' SHA-256 hex, in order). */
+  readonly optDir?: ((sha256Hexes: readonly string[]) => string) | undefined;
 }
 
 /**
@@ -114,6 +117,7 @@ export class MemoryCatalog implements FunctionCatalog {
       runtime: config.runtime,
       handler: config.handler ?? "",
       codeDir: this.#o.codeDir(Buffer.from(config.codeSha256, "base64").toString("hex")),
+      optDir: config.layers?.length ? this.#o.optDir?.(layerHexes(config.layers)) : undefined,
       memoryMb: config.memorySize,
       ephemeralStorageMb: config.ephemeralStorageSize,
       timeoutSec: config.timeout,

@@ -6,3 +6,4 @@ export type { GatewayResponseView } from "./apigateway/gateway-responses.js";
 export type * from "./types.js";
 export type { ImportedRestApi, RestImportOptions } from "./apigateway/openapi/rest-import.js";
 export type { ImportedHttpApi } from "./apigateway/openapi/http-import.js";
+export { LayerService } from "./layer-service.js";
