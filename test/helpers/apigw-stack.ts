@@ -104,7 +104,10 @@ export interface CliResult {
 }
 
 /** Runs `aws <args>` against the stack. */
-export function awsCli(s: ApigwStack, args: readonly string[]): Promise<CliResult> {
+export function awsCli(
+  s: Pick<ApigwStack, "apiUrl" | "credentials" | "home">,
+  args: readonly string[],
+): Promise<CliResult> {
   const env = {
     PATH: "/usr/bin:/bin",
     HOME: s.home,
