@@ -185,6 +185,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     },
     onLoadError: (name, e) => log(`the code of function ${name} could not be extracted`, e),
     artifacts: artifactReader(stores.objectStore),
+    layerStore: stores.layerStore,
   });
   const metrics = createMetrics({
     dataDir: config.dataDir,

@@ -10,6 +10,7 @@ import {
   type SharedZipStore,
 } from "../ports/code-store.js";
 import { PlatformError } from "../shared/errors.js";
+import { mergeTrees } from "./layer-merge.js";
 import { extractZip, listZip, ZipRejected } from "./zip-archive.js";
 
 export interface FsCodeStoreOptions {
@@ -110,6 +111,19 @@ export class FsCodeStore implements CodeStore {
 
   treeDir(sha256Hex: string): string {
     return join(this.#trees, sha256Hex);
+  }
+
+  layersDir(sha256Hexes: readonly string[]): string {
+    const key = createHash("sha256").update(sha256Hexes.join(",")).digest("hex");
+    return join(this.#trees, `opt-${key}`);
+  }
+
+  async mergeLayers(sha256Hexes: readonly string[]): Promise<string> {
+    const dir = this.layersDir(sha256Hexes);
+    if (await exists(dir)) return dir;
+    const trees: string[] = [];
+    for (const hex of sha256Hexes) trees.push(await this.extract(hex));
+    return mergeTrees(trees, dir, sealReadOnly, removeTree);
   }
 
   location(sha256Hex: string): string {

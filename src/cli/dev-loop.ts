@@ -9,7 +9,7 @@
 import { dirname, extname, isAbsolute, relative, resolve } from "node:path";
 import type { DevConfig } from "../config/dev-config.js";
 import { isObject } from "../domain/template/values.js";
-import { ignoredPath, planReload, TreeWatcher, type ReloadPlan, type WatchedUnit } from "../dev/index.js";
+import { ignoredFor, planReload, TreeWatcher, type ReloadPlan, type WatchedUnit } from "../dev/index.js";
 import type { Clock } from "../shared/clock.js";
 import type { DevBuildTools } from "../ports/build-tools.js";
 import type { DevOutput } from "./dev-output.js";
@@ -37,7 +37,7 @@ export class DevLoop {
     this.#watcher = new TreeWatcher({
       onChange: (file) => this.changed(file),
       onError: (e) => o.out.error(`cannot watch: ${e.message}`),
-      skip: (dir) => ignoredPath(root, dir) || dir === o.config.server.dataDir,
+      skip: (dir) => ignoredFor(root, dir, this.#watched()) || dir === o.config.server.dataDir,
     });
   }
 

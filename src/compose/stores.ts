@@ -8,18 +8,21 @@ import { PgDatabase } from "../adapters/postgres/database.js";
 import { PgApiStore } from "../adapters/postgres/pg-api-store.js";
 import { PgIamStore } from "../adapters/postgres/pg-iam-store.js";
 import { PgSharedKey } from "../adapters/postgres/pg-shared-key.js";
+import { PgLayerStore } from "../adapters/postgres/pg-layer-store.js";
 import { PgObjectStore } from "../adapters/postgres/pg-object-store.js";
 import { PgStackStore } from "../adapters/postgres/pg-stack-store.js";
 import { PgStore } from "../adapters/postgres/pg-store.js";
 import { PgZipStore } from "../adapters/postgres/pg-zip-store.js";
 import { SqliteApiStore } from "../adapters/sqlite/api-store.js";
 import { SqliteIamStore } from "../adapters/sqlite/iam-store.js";
+import { SqliteLayerStore } from "../adapters/sqlite/layer-store.js";
 import { SqliteObjectStore } from "../adapters/sqlite/object-store.js";
 import { SqliteStackStore } from "../adapters/sqlite/stack-store.js";
 import { SqliteStore } from "../adapters/sqlite/sqlite-store.js";
 import type { ServerConfig } from "../config/server-config.js";
 import type { ApiStore } from "../ports/api-store.js";
 import type { IamStore } from "../ports/iam-store.js";
+import type { LayerStore } from "../ports/layer-store.js";
 import type { ObjectStore } from "../ports/object-store.js";
 import type { StackStore } from "../ports/stack-store.js";
 import type { SharedKeySource, SharedSecretSource } from "../ports/shared-key.js";
@@ -34,6 +37,8 @@ export interface NodeStores {
   readonly stackStore: StackStore;
   /** haneul's S3 (deployment artifacts). */
   readonly objectStore: ObjectStore;
+  /** Published Lambda layer versions. */
+  readonly layerStore: LayerStore;
   readonly codeStore: FsCodeStore;
   /** Files function instances must not read (the SQLite database). */
   readonly hiddenFiles: readonly string[];
@@ -57,8 +62,10 @@ export async function openStores(
     const iamStore = SqliteIamStore.open({ path: dbPath });
     const stackStore = SqliteStackStore.open({ path: dbPath });
     const objectStore = SqliteObjectStore.open({ path: dbPath });
+    const layerStore = SqliteLayerStore.open({ path: dbPath });
     return {
       objectStore,
+      layerStore,
       store,
       apiStore,
       iamStore,
@@ -68,6 +75,7 @@ export async function openStores(
       database: undefined,
       sharedKey: undefined,
       async close() {
+        await layerStore.close();
         await objectStore.close();
         await stackStore.close();
         await iamStore.close();
@@ -89,8 +97,10 @@ export async function openStores(
   const iamStore = new PgIamStore(database);
   const stackStore = new PgStackStore(database);
   const objectStore = new PgObjectStore(database);
+  const layerStore = new PgLayerStore(database);
   return {
     objectStore,
+    layerStore,
     store,
     apiStore,
     iamStore,
@@ -104,6 +114,7 @@ export async function openStores(
     database,
     sharedKey: new PgSharedKey(database, () => o.clock.now()),
     async close() {
+      await layerStore.close();
       await objectStore.close();
       await stackStore.close();
       await iamStore.close();

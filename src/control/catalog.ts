@@ -8,6 +8,7 @@ import type {
   VersionRecord,
 } from "../ports/store.js";
 import { type ArnScope, functionArn } from "./arn.js";
+import { layerHexes } from "./function-layers.js";
 
 /** Everything known about one function, held in memory. */
 export interface FunctionEntry {
@@ -28,6 +29,8 @@ const DEBUG_TIMEOUT_SEC = 86_400;
 export interface MemoryCatalogOptions extends ArnScope {
   /** The extracted code directory of a zip (by SHA-256 hex). */
   readonly codeDir: (sha256Hex: string) => string;
+  /** The merged tree of layers (by their zips' SHA-256 hex, in order). */
+  readonly optDir?: ((sha256Hexes: readonly string[]) => string) | undefined;
 }
 
 /**
@@ -132,6 +135,7 @@ export class MemoryCatalog implements FunctionCatalog {
       runtime: config.runtime,
       handler: config.handler ?? "",
       codeDir: this.#o.codeDir(Buffer.from(config.codeSha256, "base64").toString("hex")),
+      optDir: config.layers?.length ? this.#o.optDir?.(layerHexes(config.layers)) : undefined,
       memoryMb: config.memorySize,
       ephemeralStorageMb: config.ephemeralStorageSize,
       timeoutSec: debugged ? DEBUG_TIMEOUT_SEC : config.timeout,

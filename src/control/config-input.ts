@@ -2,7 +2,7 @@ import { LIMITS, PROVIDED_RUNTIMES, SUPPORTED_RUNTIMES } from "../domain/functio
 import type { FunctionConfig } from "../ports/store.js";
 import { PlatformError } from "../shared/errors.js";
 import type { ConfigInput } from "./types.js";
-import { Violations } from "./violations.js";
+import { validationError, Violations } from "./violations.js";
 
 const ROLE_RE = /^arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role\/?[a-zA-Z_0-9+=,.@\-_/]+$/;
 const ROLE_PATTERN = "arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+";
@@ -112,11 +112,16 @@ export function checkEnvironment(vars: Record<string, string> | undefined): void
   }
 }
 
-/** haneul has no layers, so any layer reference names a version that does not exist. */
+const LAYER_VERSION_ARN = /^arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+$/;
+const LAYER_CONSTRAINTS =
+  "Member must satisfy constraint: [Member must have length less than or equal to 140, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: (arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+)|(arn:[a-zA-Z0-9-]+:lambda:::awslayer:[a-zA-Z0-9-_]+), Member must not be null]";
+
+/** The form of `Layers` (at most 5 layer version ARNs); that each exists is checked when resolved. */
 export function checkLayers(layers: string[] | undefined): void {
   if (layers === undefined || layers.length === 0) return;
+  const bad = layers.find((l) => !LAYER_VERSION_ARN.test(l));
+  if (bad !== undefined) validationError(`[${layers.join(", ")}]`, "layers", LAYER_CONSTRAINTS);
   if (layers.length > 5) throw new PlatformError("ERR_INVALID_PARAMETER", "Cannot reference more than 5 layers.");
-  throw new PlatformError("ERR_INVALID_PARAMETER", `Layer version ${layers[0]} does not exist.`);
 }
 
 /** A dead-letter target must be an SQS queue or SNS topic ARN (Lambda's rule). */
@@ -156,7 +161,6 @@ export function applyConfig(base: FunctionConfig, input: ConfigInput): FunctionC
     ...(input.TracingConfig?.Mode !== undefined && { tracingMode: input.TracingConfig.Mode }),
     ...(input.DeadLetterConfig !== undefined && { deadLetterTargetArn: input.DeadLetterConfig.TargetArn || undefined }),
     ...(input.EphemeralStorage?.Size !== undefined && { ephemeralStorageSize: input.EphemeralStorage.Size }),
-    ...(input.Layers !== undefined && { layers: [...input.Layers] }),
     logFormat,
     logGroup: logging?.LogGroup ?? base.logGroup,
     // Log levels only exist with JSON logs; switching to JSON defaults them to INFO.

@@ -1,5 +1,6 @@
 import type { ArtifactReader } from "./code-input.js";
 import type { CodeStore } from "../ports/code-store.js";
+import type { LayerStore } from "../ports/layer-store.js";
 import type { Store } from "../ports/store.js";
 import type { Clock } from "../shared/clock.js";
 import { PlatformError } from "../shared/errors.js";
@@ -28,6 +29,8 @@ export interface ControlContext extends ArnScope {
   readonly changed: (functionName: string) => void;
   /** Where `Code.S3Bucket`/`S3Key` are read from (haneul's S3); without it they are NoSuchBucket. */
   readonly artifacts?: ArtifactReader | undefined;
+  /** Published layer versions; without it every layer reference names a version that does not exist. */
+  readonly layers?: LayerStore | undefined;
 }
 
 /**

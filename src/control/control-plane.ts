@@ -2,6 +2,7 @@ import type { FunctionSpec } from "../domain/function-spec.js";
 import type { ArtifactReader } from "./code-input.js";
 import type { CodeStore } from "../ports/code-store.js";
 import type { AliasRouting, FunctionCatalog } from "../ports/function-catalog.js";
+import type { LayerStore } from "../ports/layer-store.js";
 import type { NodeRuntimes } from "../ports/node-runtimes.js";
 import type { Store } from "../ports/store.js";
 import type { Clock } from "../shared/clock.js";
@@ -17,7 +18,9 @@ import * as reads from "./function-reads.js";
 import * as fns from "./functions.js";
 import * as permissions from "./permissions.js";
 import * as tags from "./tags.js";
+import { prepareLayers } from "./function-layers.js";
 import { KeyedLock } from "./keyed-lock.js";
+import { LayerService } from "./layer-service.js";
 import { RuntimeReadiness } from "./runtime-readiness.js";
 import { ServicePermissions } from "./service-permissions.js";
 import type * as T from "./types.js";
@@ -42,6 +45,8 @@ export interface ControlPlaneOptions {
   readonly onChange?: ((functionName: string) => void) | undefined;
   /** Where `Code.S3Bucket`/`S3Key` are read from (haneul's S3). */
   readonly artifacts?: ArtifactReader | undefined;
+  /** Published layer versions (the layer operations and functions' `Layers`). */
+  readonly layerStore?: LayerStore | undefined;
 }
 
 /** An invocation target that exists (checked against the in-memory catalog). */
@@ -60,12 +65,15 @@ export class LambdaControlPlane implements FunctionCatalog {
   readonly #ctx: ControlContext;
   readonly #servicePermissions: ServicePermissions;
   readonly #onLoadError: ControlPlaneOptions["onLoadError"];
+  /** The layer operations; undefined when the node keeps no layers. */
+  readonly layers: LayerService | undefined;
 
   private constructor(o: ControlPlaneOptions) {
     const catalog = new MemoryCatalog({
       region: o.region,
       accountId: o.accountId,
       codeDir: (hex) => o.codeStore.treeDir(hex),
+      optDir: (hexes) => o.codeStore.layersDir(hexes),
     });
     this.#ctx = {
       store: o.store,
@@ -81,9 +89,12 @@ export class LambdaControlPlane implements FunctionCatalog {
       readiness: new RuntimeReadiness(o.runtimes),
       changed: o.onChange ?? (() => undefined),
       artifacts: o.artifacts,
+      layers: o.layerStore,
     };
     this.#onLoadError = o.onLoadError;
     this.#servicePermissions = new ServicePermissions(this.#ctx);
+    const layerStore = o.layerStore;
+    this.layers = layerStore && new LayerService({ ...this.#ctx, layers: layerStore });
   }
 
   /** Loads every function from the store (extracting missing code trees) and returns the control plane. */
@@ -134,6 +145,9 @@ export class LambdaControlPlane implements FunctionCatalog {
       await codeStore
         .extract(Buffer.from(sha, "base64").toString("hex"))
         .catch((e: unknown) => this.#onLoadError?.(name, e));
+    }
+    for (const config of [latest.config, ...[...entry.versions.values()].map((v) => v.config)]) {
+      await prepareLayers(config, codeStore).catch((e: unknown) => this.#onLoadError?.(name, e));
     }
     catalog.put(entry);
     this.#ctx.readiness.prepare(latest.config.runtime);

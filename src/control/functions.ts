@@ -11,6 +11,7 @@ import {
   revisionMismatch,
   writeLocked,
 } from "./context.js";
+import { checkTotalSize, prepareLayers, resolveLayers } from "./function-layers.js";
 import { parseFunctionRef } from "./names.js";
 import type { CreateFunctionInput, Json, UpdateFunctionCodeInput, UpdateFunctionConfigurationInput } from "./types.js";
 import { MAX_TAGS } from "./tags.js";
@@ -46,6 +47,7 @@ export async function createFunction(ctx: ControlContext, input: CreateFunctionI
   return writeLocked(ctx, name, async () => {
     const exists = () => new PlatformError("ERR_RESOURCE_CONFLICT", `Function already exist: ${name}`);
     if (ctx.catalog.entry(name)) throw exists();
+    const layers = input.Layers && (await resolveLayers(ctx, input.Layers));
     const pkg = await ctx.codeStore.put(zip);
     const now = ctx.clock.now();
     const revision = newRevision(ctx);
@@ -54,7 +56,11 @@ export async function createFunction(ctx: ControlContext, input: CreateFunctionI
       architectures: input.Architectures ?? ["x86_64"],
       codeSha256: pkg.codeSha256,
       codeSize: pkg.size,
+      codeUnzippedSize: pkg.unzippedSize,
+      ...(layers && { layers }),
     };
+    checkTotalSize(config, ctx.codeStore);
+    await prepareLayers(config, ctx.codeStore);
     const record: FunctionRecord = {
       name,
       config,
@@ -107,8 +113,10 @@ export async function updateFunctionCode(
       ...entry.latest.config,
       codeSha256: pkg.codeSha256,
       codeSize: pkg.size,
+      codeUnzippedSize: pkg.unzippedSize,
       ...(input.Architectures && { architectures: input.Architectures }),
     };
+    checkTotalSize(config, ctx.codeStore);
     if (input.DryRun) return configurationView(ctx, name, { ...latestSource(entry.latest), config });
     await saveLatest(ctx, entry, changed(ctx, entry.latest, config));
     if (!input.Publish) return configurationView(ctx, name, latestSource(entry.latest));
@@ -128,7 +136,10 @@ export async function updateFunctionConfiguration(
   return writeLocked(ctx, name, async () => {
     const entry = requireEntry(ctx, name);
     checkRevision(input.RevisionId, entry.latest.revisionId);
-    const config = applyConfig(entry.latest.config, input);
+    const layers = input.Layers && (await resolveLayers(ctx, input.Layers));
+    const config = { ...applyConfig(entry.latest.config, input), ...(layers && { layers }) };
+    checkTotalSize(config, ctx.codeStore);
+    await prepareLayers(config, ctx.codeStore);
     checkRuntimeAndHandler(config.runtime, config.handler);
     await saveLatest(ctx, entry, changed(ctx, entry.latest, config));
     return configurationView(ctx, name, latestSource(entry.latest));

@@ -9,3 +9,4 @@ export type { ImportedHttpApi } from "./apigateway/openapi/http-import.js";
 export { UsagePlanService, type UsagePlanServiceDeps } from "./usage-plan-service.js";
 export type { CreateApiKeyInput, ApiKeysQuery, CreateUsagePlanInput, UsageReport } from "./usage-plan-service.js";
 export { FunctionUrlService, type FunctionUrlServiceOptions, type FunctionUrlInput } from "./function-urls/index.js";
+export { LayerService } from "./layer-service.js";

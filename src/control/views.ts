@@ -59,7 +59,8 @@ export function configurationView(
     ...(c.deadLetterTargetArn !== undefined && { DeadLetterConfig: { TargetArn: c.deadLetterTargetArn } }),
     TracingConfig: { Mode: c.tracingMode },
     RevisionId: s.revisionId,
-    ...(c.layers !== undefined && c.layers.length > 0 && { Layers: c.layers.map((Arn) => ({ Arn, CodeSize: 0 })) }),
+    ...(c.layers !== undefined &&
+      c.layers.length > 0 && { Layers: c.layers.map((l) => ({ Arn: l.arn, CodeSize: l.codeSize })) }),
     PackageType: c.packageType,
     Architectures: [...c.architectures],
     EphemeralStorage: { Size: c.ephemeralStorageSize },

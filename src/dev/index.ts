@@ -4,7 +4,7 @@ export type { DevApi, StackResource } from "./routes.js";
 export { DevRootServer } from "./root-server.js";
 export { invocationJson, invocationLines } from "./log-lines.js";
 export type { NameOf } from "./log-lines.js";
-export { ignoredPath, planReload } from "./watch-plan.js";
+export { ignoredFor, ignoredPath, planReload } from "./watch-plan.js";
 export type { ReloadPlan, WatchedUnit } from "./watch-plan.js";
 export { TreeWatcher } from "./tree-watcher.js";
 export { COMMON_OPTIONS, generateEvent, SAMPLE_EVENTS } from "./sample-events.js";

@@ -37,6 +37,16 @@ export function ignoredPath(root: string, file: string): boolean {
   return rel.split(sep).some((part) => IGNORED.has(part));
 }
 
+/**
+ * True for paths the loop ignores: under an ignored directory, except inside a layer, whose
+ * `nodejs/node_modules/…` is the layer's content (only the layer's own top-level build folders are ignored).
+ */
+export function ignoredFor(root: string, path: string, units: readonly WatchedUnit[]): boolean {
+  const layer = units.find((u) => u.kind === "layer" && inside(u.source, path));
+  if (layer) return IGNORED.has(relative(layer.source, path).split(sep)[0] ?? "");
+  return ignoredPath(root, path);
+}
+
 /** The plan for `changed` (absolute paths). */
 export function planReload(
   changed: Iterable<string>,
@@ -51,7 +61,7 @@ export function planReload(
       continue;
     }
     for (const unit of o.units) {
-      if (!inside(unit.source, file) || ignoredPath(unit.source, file)) continue;
+      if (!inside(unit.source, file) || ignoredFor(unit.source, file, [unit])) continue;
       if (unit.kind === "layer") deploy = true;
       else {
         functions.add(unit.logicalId);

@@ -24,6 +24,8 @@ export interface FunctionSpec {
   readonly handler: string;
   /** Directory holding the extracted code (LAMBDA_TASK_ROOT). */
   readonly codeDir: string;
+  /** The function's layers merged in order (shown read-only at /opt), when it has any. */
+  readonly optDir?: string | undefined;
   readonly memoryMb: number;
   /** Size of /tmp (EphemeralStorage.Size), MB; 512 when absent. */
   readonly ephemeralStorageMb?: number | undefined;

@@ -24,6 +24,10 @@ export interface CodeStore {
   extract(sha256Hex: string): Promise<string>;
   /** Where the tree of `sha256Hex` is once extracted (no I/O). */
   treeDir(sha256Hex: string): string;
+  /** Where the layers `sha256Hexes` are merged in order (what a function sees at /opt); no I/O. */
+  layersDir(sha256Hexes: readonly string[]): string;
+  /** Extracts the layers and merges them in order into layersDir (later layers overwrite earlier files). */
+  mergeLayers(sha256Hexes: readonly string[]): Promise<string>;
   /** A URL the zip can be downloaded from (GetFunction's `Code.Location`). */
   location(sha256Hex: string): string;
   /** True when the zip of `sha256Hex` is stored. */

@@ -30,7 +30,19 @@ export interface FunctionConfig {
   /** Size of the zip in bytes. */
   readonly codeSize: number;
   readonly packageType: "Zip";
-  readonly layers?: readonly string[] | undefined;
+  /** Sum of the zip's uncompressed entries (with the layers', at most 250 MB); absent in older records. */
+  readonly codeUnzippedSize?: number | undefined;
+  /** The layer versions the function uses, in order, pinned when the configuration was set. */
+  readonly layers?: readonly LayerRef[] | undefined;
+}
+
+/** A layer version a function uses: its ARN and its zip (a version never changes once published). */
+export interface LayerRef {
+  readonly arn: string;
+  /** Base64 SHA-256 of the layer's zip. */
+  readonly codeSha256: string;
+  readonly codeSize: number;
+  readonly unzippedSize: number;
 }
 
 /** A function and its `$LATEST`. */

@@ -5,13 +5,12 @@
  * a stack listed, described, its events shown, and deleted.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { ListVersionsByFunctionCommand, GetAliasCommand } from "@aws-sdk/client-lambda";
 import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { CLI } from "../helpers/paths.js";
+import { haneulCli } from "../helpers/haneul-cli.js";
 import { SERVER_KEY, startServerNode, type ServerNode } from "../helpers/server-node.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
@@ -70,24 +69,8 @@ Outputs:
     Value: !Ref Queue
 `;
 
-function haneul(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args, "--endpoint", node.apiUrl, "--gateway", node.gatewayUrl], {
-      cwd: app.path,
-      env: {
-        PATH: "/usr/bin:/bin",
-        HANEUL_ACCESS_KEY_ID: SERVER_KEY.accessKeyId,
-        HANEUL_SECRET_ACCESS_KEY: SERVER_KEY.secretAccessKey,
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+function haneul(...args: string[]): ReturnType<typeof haneulCli> {
+  return haneulCli(node, app.path, ...args);
 }
 
 function writeCode(body: string): void {

@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { CLI } from "./paths.js";
+import { SERVER_KEY } from "./server-node.js";
 
 /** A finished run: exit code and what it printed. */
 export interface HaneulRun {
@@ -21,9 +22,14 @@ export interface RunningHaneul {
   readonly done: Promise<HaneulRun>;
 }
 
-/** Starts `haneul <args>` with only `env` (and PATH) in its environment. */
-export function startHaneul(args: readonly string[], env: Readonly<Record<string, string>>): RunningHaneul {
+/** Starts `haneul <args>` with only `env` (and PATH) in its environment, in `o.cwd` (default: this one's). */
+export function startHaneul(
+  args: readonly string[],
+  env: Readonly<Record<string, string>>,
+  o: { readonly cwd?: string } = {},
+): RunningHaneul {
   const child = spawn(process.execPath, [CLI, ...args], {
+    cwd: o.cwd,
     env: { PATH: process.env["PATH"] ?? "/usr/bin:/bin", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -39,6 +45,20 @@ export function startHaneul(args: readonly string[], env: Readonly<Record<string
 }
 
 /** Runs `haneul <args>` to its end. */
-export function runHaneul(args: readonly string[], env: Readonly<Record<string, string>>): Promise<HaneulRun> {
-  return startHaneul(args, env).done;
+export function runHaneul(
+  args: readonly string[],
+  env: Readonly<Record<string, string>>,
+  o: { readonly cwd?: string } = {},
+): Promise<HaneulRun> {
+  return startHaneul(args, env, o).done;
+}
+
+/** Runs the `haneul` command in `cwd` against a node (its API and gateway), signed with SERVER_KEY. */
+export function haneulCli(
+  node: { readonly apiUrl: string; readonly gatewayUrl: string },
+  cwd: string,
+  ...args: string[]
+): Promise<HaneulRun> {
+  const env = { HANEUL_ACCESS_KEY_ID: SERVER_KEY.accessKeyId, HANEUL_SECRET_ACCESS_KEY: SERVER_KEY.secretAccessKey };
+  return runHaneul([...args, "--endpoint", node.apiUrl, "--gateway", node.gatewayUrl], env, { cwd });
 }

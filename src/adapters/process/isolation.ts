@@ -91,6 +91,8 @@ export interface SpawnedProcess {
 export interface SandboxedStart {
   /** The code directory, or undefined for a spare (code comes with assign()). */
   readonly codeDir: string | undefined;
+  /** The function's merged layers (bound at /opt), if it has any. */
+  readonly optDir?: string | undefined;
   readonly limits: InstanceLimits;
   readonly tmpMb: number;
   readonly ports?: readonly number[] | undefined;

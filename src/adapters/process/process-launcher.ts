@@ -1,6 +1,6 @@
 import { access, constants } from "node:fs/promises";
 import { join } from "node:path";
-import { heapLimitMb, isNodeRuntime, type FunctionSpec } from "../../domain/function-spec.js";
+import { heapLimitMb, isNodeRuntime, nodeMajorOf, type FunctionSpec } from "../../domain/function-spec.js";
 import { errorBody } from "../../domain/invocation.js";
 import type { Clock } from "../../shared/clock.js";
 import type { IdSource } from "../../shared/ids.js";
@@ -122,7 +122,7 @@ export class ProcessLauncher implements InstanceLauncher {
   }
 
   async launch(spec: FunctionSpec): Promise<LaunchResult> {
-    const env = instanceEnv(spec, this.#view.platformEnv, {
+    const env = instanceEnv(spec, this.#platformEnv(spec), {
       streamHex: this.#o.ids.hex(16),
       now: new Date(),
       taskRoot: this.#view.taskRoot(spec),
@@ -171,9 +171,11 @@ export class ProcessLauncher implements InstanceLauncher {
     const started = performance.now();
     let instance: NodeIpcInstance;
     try {
-      // A debugged function's instance starts with its inspector: never a spare.
+      // A debugged function's instance starts with its inspector, and a spare's sandbox has an
+      // empty /opt (a function with layers starts its own): neither takes a spare.
+      const spare = spec.inspectPort === undefined && spec.optDir === undefined;
       instance =
-        (spec.inspectPort === undefined ? this.#spares.take(shapeOf(spec, binary)) : undefined) ??
+        (spare ? this.#spares.take(shapeOf(spec, binary)) : undefined) ??
         (await this.#spawnNode(heap, binary, {
           isolation: this.#withCode(spec),
           sandboxed: this.#sandboxed(spec, spec.codeDir),
@@ -198,6 +200,23 @@ export class ProcessLauncher implements InstanceLauncher {
     if (reply.ok) return { ok: true, instance, initDurationMs, initLogs };
     await instance.stop();
     return { ok: false, errorType: reply.errorType, payload: reply.payload, initDurationMs, initLogs };
+  }
+
+  /**
+   * The platform environment of `spec`'s instances: a function with layers finds their modules
+   * first, as on Lambda (`/opt/nodejs/node<major>/node_modules`, then `/opt/nodejs/node_modules`).
+   */
+  #platformEnv(spec: FunctionSpec): PlatformEnv {
+    const base = this.#view.platformEnv;
+    if (spec.optDir === undefined) return base;
+    const opt = this.#o.isolation.sandbox ? SANDBOX_PATHS.layers : spec.optDir;
+    const major = nodeMajorOf(spec.runtime);
+    const layerPaths = [
+      ...(major === undefined ? [] : [`${opt}/nodejs/node${major}/node_modules`]),
+      `${opt}/nodejs/node_modules`,
+    ];
+    const rest = (base.nodePath ?? []).filter((p) => p !== SANDBOX_PATHS.layerNodeModules);
+    return { ...base, nodePath: [...layerPaths, ...rest] };
   }
 
   #nodeBinary(runtime: string): string | undefined {
@@ -237,14 +256,16 @@ export class ProcessLauncher implements InstanceLauncher {
   #sandboxed(spec: FunctionSpec, codeDir: string): SandboxedStart | undefined {
     if (!this.#o.isolation.sandbox) return undefined;
     const tmpMb = spec.ephemeralStorageMb ?? DEFAULT_TMP_MB;
-    return { codeDir, limits: limitsOf(spec.memoryMb, tmpMb), tmpMb, inbound: spec.inspectPort };
+    return { codeDir, optDir: spec.optDir, limits: limitsOf(spec.memoryMb, tmpMb), tmpMb, inbound: spec.inspectPort };
   }
 
   /** Isolation for an instance started for `spec`: its code directory is read-only too. */
   #withCode(spec: FunctionSpec): IsolationOptions {
     const ro = this.#o.isolation.readOnlyDirs;
-    if (ro.some((d) => spec.codeDir === d || spec.codeDir.startsWith(d + "/"))) return this.#o.isolation;
-    return { ...this.#o.isolation, readOnlyDirs: [...ro, spec.codeDir] };
+    const dirs = spec.optDir === undefined ? [spec.codeDir] : [spec.codeDir, spec.optDir];
+    const missing = dirs.filter((dir) => !ro.some((d) => dir === d || dir.startsWith(d + "/")));
+    if (missing.length === 0) return this.#o.isolation;
+    return { ...this.#o.isolation, readOnlyDirs: [...ro, ...missing] };
   }
 
   #track(instance: { stop(): Promise<void>; alive: boolean }): void {

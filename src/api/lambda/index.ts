@@ -3,6 +3,7 @@ import { aliasOperations } from "./alias-operations.js";
 import type { LambdaApiDeps, LambdaOperation } from "./deps.js";
 import { functionOperations } from "./function-operations.js";
 import { invokeOperations } from "./invoke-operations.js";
+import { layerOperations } from "./layer-operations.js";
 import { policyOperations } from "./policy-operations.js";
 import { settingsOperations } from "./settings-operations.js";
 import { urlOperations } from "./url-operations.js";
@@ -19,6 +20,7 @@ export function createLambdaOperations(deps: LambdaApiDeps): Operation[] {
     ...settingsOperations(deps),
     ...policyOperations(deps),
     ...invokeOperations(deps),
+    ...layerOperations(deps),
   ];
   return all.map(asOperation);
 }

@@ -103,3 +103,18 @@ export const AddPermissionBody = z.object({
 });
 
 export const TagResourceBody = z.object({ Tags: strMap });
+
+export const PublishLayerVersionBody = z.object({
+  Description: str,
+  Content: z.object(code).optional(),
+  CompatibleRuntimes: z.array(z.string()).optional(),
+  LicenseInfo: str,
+  CompatibleArchitectures: z.array(z.string()).optional(),
+});
+
+export const AddLayerVersionPermissionBody = z.object({
+  StatementId: str,
+  Action: str,
+  Principal: str,
+  OrganizationId: str,
+});

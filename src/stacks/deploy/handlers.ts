@@ -4,6 +4,7 @@ import { EVENTS_HANDLERS } from "./events-handlers.js";
 import type { ResourceHandler } from "./handler.js";
 import { KINESIS_HANDLERS } from "./kinesis-handlers.js";
 import { LAMBDA_HANDLERS } from "./lambda-handlers.js";
+import { LAYER_HANDLERS } from "./layer-handlers.js";
 import { MAPPING_HANDLERS } from "./mapping-handlers.js";
 import { RECORDED } from "./recorded-handlers.js";
 import { SQS_HANDLERS } from "./sqs-handlers.js";
@@ -21,6 +22,7 @@ const CREATED: Readonly<Record<string, ResourceHandler>> = {
   ...MAPPING_HANDLERS,
   ...SNS_HANDLERS,
   ...URL_HANDLERS,
+  ...LAYER_HANDLERS,
 };
 
 /** The handler of a type: created through its service, or recorded (accepted, pending, unknown). */

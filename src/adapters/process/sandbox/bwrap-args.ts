@@ -12,7 +12,7 @@ export const SANDBOX_PATHS = {
   protocolDir: "/var/runtime/haneul/protocol",
   /** The bundled AWS SDKs. */
   nodeModules: "/var/runtime/node_modules",
-  /** Where layers go (the directory exists; layers are not implemented yet). */
+  /** Where a function's layers are (merged in order, read-only). */
   layers: "/opt",
   /** A layer's node_modules, on NODE_PATH as on Lambda. */
   layerNodeModules: "/opt/nodejs/node_modules",
@@ -28,6 +28,8 @@ export interface BwrapSources {
   readonly seccomp?: number | undefined;
   /** The code directory, or the empty slot a spare's code is mounted onto later. */
   readonly task: string;
+  /** The function's merged layers, bound read-only at /opt; an empty /opt without. */
+  readonly opt?: string | undefined;
   /** The compiled runtime directory. */
   readonly runtime: string;
   /** The compiled frame protocol directory. */
@@ -78,7 +80,8 @@ export function bwrapArgs(o: BwrapOptions): string[] {
   a.push("--ro-bind", src.protocol, SANDBOX_PATHS.protocolDir);
   for (const p of src.packages) a.push("--ro-bind", p.source, `${SANDBOX_PATHS.nodeModules}/${p.name}`);
   for (const f of src.files) a.push("--ro-bind-data", String(f.fd), f.path);
-  a.push("--dir", SANDBOX_PATHS.layers);
+  if (src.opt !== undefined) a.push("--ro-bind", src.opt, SANDBOX_PATHS.layers);
+  else a.push("--dir", SANDBOX_PATHS.layers);
   for (const d of src.samePath) a.push("--ro-bind", d.source, d.path);
   // Nothing of the sandbox's own root is writable either (as on Lambda: only /tmp is).
   a.push("--remount-ro", "/");

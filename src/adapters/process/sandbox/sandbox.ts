@@ -51,6 +51,8 @@ export interface SandboxSpawn {
   readonly stdio: readonly ("pipe" | "ignore")[];
   /** The code directory, when known at start; a spare gets an empty slot instead (assign() fills it). */
   readonly codeDir?: string | undefined;
+  /** The function's merged layers, bound read-only at /opt (instead of the node-wide layer folder). */
+  readonly optDir?: string | undefined;
   readonly limits: InstanceLimits;
   /** Size of /tmp (EphemeralStorage), MiB. */
   readonly tmpMb: number;
@@ -220,6 +222,7 @@ export class Sandbox {
     const uid = this.#uids?.take();
     let cgroup: InstanceCgroup | undefined;
     let slot = false;
+    let optSlot = false;
     const opened: number[] = [];
     const open = (path: string): number => {
       const fd = openSync(path, "r");
@@ -236,9 +239,16 @@ export class Sandbox {
         if (o.codeDir !== undefined) await this.#view.bindCode(id, o.codeDir);
       } else if (o.codeDir !== undefined) task = o.codeDir;
       else throw new Error("haneul: this sandbox cannot take code later (no spare processes)");
+      let opt = o.optDir;
+      if (this.#view && o.optDir !== undefined) {
+        opt = this.#view.createSlot(`${id}-opt`);
+        optSlot = true;
+        await this.#view.bindCode(`${id}-opt`, o.optDir);
+      }
       const perSpawn = {
         seccomp: this.#seccompFile === undefined ? undefined : open(this.#seccompFile),
         task,
+        opt,
         files: this.#files.map((f) => ({ fd: open(f.file), path: f.path })),
       };
       const child = this.#start(o, uid, cgroup, perSpawn);
@@ -249,6 +259,7 @@ export class Sandbox {
         uid,
         cgroup,
         slot,
+        optSlot,
         tmpMb: o.tmpMb,
         hasCode: o.codeDir !== undefined,
       });
@@ -256,6 +267,7 @@ export class Sandbox {
       if (uid !== undefined) this.#uids?.release(uid);
       if (cgroup) void cgroup.remove();
       if (slot) void this.#view?.releaseSlot(id);
+      if (optSlot) void this.#view?.releaseSlot(`${id}-opt`);
       throw e;
     } finally {
       for (const fd of opened) closeSync(fd);
@@ -266,7 +278,12 @@ export class Sandbox {
     o: SandboxSpawn,
     uid: number | undefined,
     cgroup: InstanceCgroup | undefined,
-    perSpawn: { seccomp: number | undefined; task: string; files: { fd: number; path: string }[] },
+    perSpawn: {
+      seccomp: number | undefined;
+      task: string;
+      opt: string | undefined;
+      files: { fd: number; path: string }[];
+    },
   ): ChildProcess {
     // Descriptors from ARGS_FD on: the argument pipe, then what bwrap reads (seccomp, files), renumbered.
     const inherited: number[] = [];
@@ -275,6 +292,11 @@ export class Sandbox {
       ...this.#fixed,
       seccomp: perSpawn.seccomp === undefined ? undefined : at(perSpawn.seccomp),
       task: perSpawn.task,
+      opt: perSpawn.opt,
+      samePath:
+        perSpawn.opt === undefined
+          ? this.#fixed.samePath
+          : this.#fixed.samePath.filter((d) => !d.path.startsWith("/opt/")),
       files: perSpawn.files.map((f) => ({ fd: at(f.fd), path: f.path })),
     };
     const inner = bwrapArgs({
@@ -335,10 +357,12 @@ export class Sandbox {
     uid: number | undefined;
     cgroup: InstanceCgroup | undefined;
     slot: boolean;
+    optSlot?: boolean;
   }): Promise<void> {
     this.#watched.delete(p as SandboxedProcess);
     await p.cgroup?.remove();
     if (p.slot) await this.#view?.releaseSlot(p.id);
+    if (p.optSlot) await this.#view?.releaseSlot(`${p.id}-opt`);
     if (p.uid !== undefined) this.#uids?.release(p.uid);
   }
 
@@ -394,6 +418,8 @@ export class SandboxedProcess {
   readonly uid: number | undefined;
   readonly cgroup: InstanceCgroup | undefined;
   readonly slot: boolean;
+  /** Whether its layers were bound through a slot of their own (released with it). */
+  readonly optSlot: boolean;
   readonly #sandbox: Sandbox;
   #events = 0;
   #eventsAtLastSweep = -1;
@@ -407,6 +433,7 @@ export class SandboxedProcess {
     uid: number | undefined;
     cgroup: InstanceCgroup | undefined;
     slot: boolean;
+    optSlot?: boolean;
     tmpMb: number;
     hasCode: boolean;
   }) {
@@ -417,6 +444,7 @@ export class SandboxedProcess {
     this.uid = o.uid;
     this.cgroup = o.cgroup;
     this.slot = o.slot;
+    this.optSlot = o.optSlot ?? false;
   }
 
   /** Gives a spare its function: the code at /var/task (when it was started without) and its limits. */
