@@ -36,6 +36,8 @@ export interface StacksDeps {
   /** The queues, buses, alarms and log groups stacks create (without them those types fail to create). */
   readonly resources?: Omit<StackServiceDeps, "clock" | "region" | "accountId" | "apiUrl"> | undefined;
   readonly apiUrl?: (() => string) | undefined;
+  /** CodeDeploy for AWS::CodeDeploy::* and aliases with the CodeDeployLambdaAliasUpdate policy. */
+  readonly deployments?: StackServices["deployments"];
 }
 
 /** The engine (recovered) and its API operations; `stop` waits for running operations. */
@@ -46,7 +48,7 @@ export async function createStacks(
     store: deps.store,
     services: {
       ...{ lambda: deps.control, apis: deps.apis, streams: deps.streams, mappings: deps.mappings, topics: deps.topics },
-      ...{ ids: deps.ids, region: deps.region, accountId: deps.accountId },
+      ...{ ids: deps.ids, region: deps.region, accountId: deps.accountId, deployments: deps.deployments },
       ...(deps.resources &&
         stackServices({
           ...deps.resources,
@@ -62,7 +64,11 @@ export async function createStacks(
   });
   await engine.recover();
   const operations = [...createCloudFormationOperations(engine), ...createS3Operations(deps.objects, deps.clock)];
-  return { engine, operations, stop: () => engine.settled() };
+  const stop = async (): Promise<void> => {
+    deps.deployments?.abandon(); // a stack update waiting for a deployment ends (restart recovers it)
+    await engine.settled();
+  };
+  return { engine, operations, stop };
 }
 
 /** Lambda's `Code.S3Bucket`/`S3Key` read from haneul's S3. */
