@@ -377,6 +377,12 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     const api = apiService.deployed().find((a) => a.apiId === id);
     return api && { name: api.name, rest: api.protocol === "REST" };
   });
+  const deployments = createDeployments({
+    ...{ dataDir: config.dataDir, database: stores.database, clock, ids, region: config.region, control, log },
+    ...{ accountId: config.accountId, alarms: metrics.alarms, isLeader: () => cluster?.leader.isLeader ?? true },
+    invokeAsync: (t, payload) => events.enqueue({ ...t, payload, requestId: ids.requestId() }),
+  });
+  stopHooks.push(() => deployments.stop());
   let stackApiUrl = `http://${config.apiHost}:${config.apiPort}`; // the listening URL once known
   const stacks = await createStacks({
     ...{ store: stores.stackStore, objects: stores.objectStore, control, apis: apiService, clock, ids, log },
@@ -387,14 +393,9 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     ...{ apiUrl: () => stackApiUrl },
     topics: { service: topics.service, apiUrl: () => apiUrl },
     urls: urls.service,
+    deployments: deployments.stack,
   });
   stopHooks.push(() => stacks.stop());
-  const deployments = createDeployments({
-    ...{ dataDir: config.dataDir, database: stores.database, clock, ids, region: config.region, control, log },
-    ...{ accountId: config.accountId, alarms: metrics.alarms, isLeader: () => cluster?.leader.isLeader ?? true },
-    invokeAsync: (t, payload) => events.enqueue({ ...t, payload, requestId: ids.requestId() }),
-  });
-  stopHooks.push(() => deployments.stop());
 
   const operations: Operation[] = [
     ...createLambdaOperations({ control, invoker: engine.invoker, events }),

@@ -124,7 +124,10 @@ export async function runDeploy(config: StackCommandConfig, clients: StackClient
     return 0;
   }
   await cfn.send(new ExecuteChangeSetCommand({ ChangeSetName: created.Id, StackName: stackName }));
-  const stack = await waitForStack(cfn, created.StackId ?? stackName);
+  // A CodeDeploy deployment an alias update became is followed step by step (the alias's events).
+  const stack = await waitForStack(cfn, created.StackId ?? stackName, (e) => {
+    if (e.ResourceStatusReason?.startsWith("CodeDeploy deployment")) out(eventLine(e));
+  });
   return finish(config, clients, { stack, changes });
 }
 

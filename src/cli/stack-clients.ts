@@ -1,6 +1,10 @@
 /** The clients the stack commands use: the node's CloudFormation and S3, signed with its administrator key. */
-import { CloudFormationClient, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
-import type { Stack } from "@aws-sdk/client-cloudformation";
+import {
+  CloudFormationClient,
+  DescribeStackEventsCommand,
+  DescribeStacksCommand,
+} from "@aws-sdk/client-cloudformation";
+import type { Stack, StackEvent } from "@aws-sdk/client-cloudformation";
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { S3Client } from "@aws-sdk/client-s3";
 import { credentialsFile, readCredentialsFile } from "../api/credentials.js";
@@ -48,10 +52,32 @@ export async function findStack(cfn: CloudFormationClient, name: string): Promis
 const BUSY = /_IN_PROGRESS$/;
 
 /** Waits until the stack's status no longer ends in _IN_PROGRESS (polling every 50 ms, as it runs on this machine). */
-export async function waitForStack(cfn: CloudFormationClient, stackId: string): Promise<Stack> {
-  for (;;) {
+export async function waitForStack(
+  cfn: CloudFormationClient,
+  stackId: string,
+  onEvent?: (e: StackEvent) => void,
+): Promise<Stack> {
+  const seen = new Set<string>();
+  for (let round = 0; ; round++) {
     const stack = (await cfn.send(new DescribeStacksCommand({ StackName: stackId }))).Stacks?.[0];
-    if (stack && !BUSY.test(stack.StackStatus ?? "")) return stack;
+    // Events are read every half second, and once more at the end, for what `onEvent` follows.
+    const done = stack !== undefined && !BUSY.test(stack.StackStatus ?? "");
+    if (onEvent && (done || round % 10 === 0)) await newEvents(cfn, stackId, seen, onEvent);
+    if (done) return stack;
     await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function newEvents(
+  cfn: CloudFormationClient,
+  stackId: string,
+  seen: Set<string>,
+  onEvent: (e: StackEvent) => void,
+): Promise<void> {
+  const events = (await cfn.send(new DescribeStackEventsCommand({ StackName: stackId }))).StackEvents ?? [];
+  const fresh = events.filter((e) => !seen.has(e.EventId ?? ""));
+  for (const e of fresh.reverse()) {
+    seen.add(e.EventId ?? "");
+    onEvent(e);
   }
 }

@@ -17,11 +17,16 @@ import type { DeploymentStore, LambdaTarget } from "../ports/deployment-store.js
 import type { Clock } from "../shared/clock.js";
 import { isPlatformError, PlatformError } from "../shared/errors.js";
 import type { IdSource } from "../shared/ids.js";
+import type { DeploymentRecord } from "../ports/deployment-store.js";
+import type { StackDeployments } from "../stacks/index.js";
+import { stackDeployments } from "./stack-deployments.js";
 
 /** A node's deployments. */
 export interface NodeDeployments {
   readonly service: DeploymentService;
   readonly operations: Operation[];
+  /** What a stack deploy creates CodeDeploy resources and alias deployments through. */
+  readonly stack: StackDeployments;
   /** Starts driving (after the API listens: hooks call it). */
   start(): void;
   stop(): Promise<void>;
@@ -65,8 +70,10 @@ export function createDeployments(o: {
   const store: DeploymentStore = o.database
     ? new PgDeploymentStore(o.database)
     : SqliteDeploymentStore.open({ path: join(o.dataDir, "haneul.db") });
+  const listeners = new Set<(d: DeploymentRecord) => void>();
   const engine = new DeploymentEngine({
     store,
+    onChange: (d) => listeners.forEach((l) => l(d)),
     clock: o.clock,
     effects: {
       routeAlias: async (t, version, extra) => {
@@ -94,6 +101,11 @@ export function createDeployments(o: {
   return {
     service,
     operations: createCodeDeployOperations({ service, region: o.region, accountId: o.accountId }),
+    stack: stackDeployments({
+      service,
+      clock: o.clock,
+      watch: (l) => (listeners.add(l), () => void listeners.delete(l)),
+    }),
     start: () => engine.start(),
     async stop() {
       unsubscribe();

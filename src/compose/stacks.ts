@@ -38,6 +38,8 @@ export interface StacksDeps {
   readonly apiUrl?: (() => string) | undefined;
   /** Function URLs for AWS::Lambda::Url. */
   readonly urls?: StackServices["urls"];
+  /** CodeDeploy for AWS::CodeDeploy::* and aliases with the CodeDeployLambdaAliasUpdate policy. */
+  readonly deployments?: StackServices["deployments"];
 }
 
 /** The engine (recovered) and its API operations; `stop` waits for running operations. */
@@ -49,6 +51,7 @@ export async function createStacks(
     services: {
       ...{ lambda: deps.control, apis: deps.apis, streams: deps.streams, mappings: deps.mappings, topics: deps.topics },
       ...{ ids: deps.ids, region: deps.region, accountId: deps.accountId, urls: deps.urls },
+      deployments: deps.deployments,
       ...(deps.resources &&
         stackServices({
           ...deps.resources,
@@ -64,7 +67,11 @@ export async function createStacks(
   });
   await engine.recover();
   const operations = [...createCloudFormationOperations(engine), ...createS3Operations(deps.objects, deps.clock)];
-  return { engine, operations, stop: () => engine.settled() };
+  const stop = async (): Promise<void> => {
+    deps.deployments?.abandon(); // a stack update waiting for a deployment ends (restart recovers it)
+    await engine.settled();
+  };
+  return { engine, operations, stop };
 }
 
 /** Lambda's `Code.S3Bucket`/`S3Key` read from haneul's S3. */

@@ -9,3 +9,4 @@ export { DeploymentCatalog, type GroupInput } from "./catalog.js";
 export { HOOK_DEADLINE_MS, type DriverEffects } from "./driver.js";
 export { PREDEFINED_CONFIGS, trafficSteps, trafficRoutingView } from "./configs.js";
 export { parseLambdaAppSpec, type LambdaAppSpec } from "./appspec.js";
+export { deploymentLine } from "./timeline.js";

@@ -7,6 +7,7 @@ export type { StackEngineOptions } from "./deploy/engine.js";
 export type {
   StackAlarms,
   StackBuses,
+  StackDeployments,
   StackLogs,
   StackMappings,
   StackQueues,

@@ -25,7 +25,9 @@ export interface DeployFixture {
 }
 
 /** Opens a fixture in a temporary data directory. */
-export async function deployFixture(o: { topics?: StackServices["topics"] } = {}): Promise<DeployFixture> {
+export async function deployFixture(
+  o: { topics?: StackServices["topics"]; deployments?: StackServices["deployments"] } = {},
+): Promise<DeployFixture> {
   const control = await controlFixture();
   const path = join(control.dataDir, "haneul.db");
   const apiStore = SqliteApiStore.open({ path });
@@ -52,6 +54,7 @@ export async function deployFixture(o: { topics?: StackServices["topics"] } = {}
       apis,
       streams,
       topics: o.topics,
+      deployments: o.deployments,
       ids: randomIds,
       region: REGION,
       accountId: ACCOUNT,

@@ -40,7 +40,7 @@ export function preferenceEnabled(preference: TemplateObject, ctx: SamContext): 
 export function deploymentPreference(
   functionId: string,
   preference: TemplateValue,
-  alias: { aliasId?: string | undefined },
+  alias: { aliasId?: string | undefined; condition?: string | undefined },
   ctx: SamContext,
 ): { needsServiceRole: boolean } | undefined {
   if (!isObject(preference)) throw invalidResource(functionId, "'DeploymentPreference' must be a map");
@@ -61,7 +61,8 @@ export function deploymentPreference(
   const groupId = `${functionId}DeploymentGroup`;
   ctx.resources[groupId] = compact({
     Type: "AWS::CodeDeploy::DeploymentGroup",
-    Condition: preference.Condition,
+    // As SAM: the group takes the function's Condition only when PassthroughCondition says so.
+    Condition: passthrough(preference.PassthroughCondition) ? alias.condition : undefined,
     Properties: compact({
       AlarmConfiguration: alarms(preference.Alarms),
       ApplicationName: ref(APPLICATION_ID),
@@ -86,6 +87,8 @@ export function deploymentPreference(
   };
   return { needsServiceRole: preference.Role === undefined };
 }
+
+const passthrough = (v: TemplateValue | undefined): boolean => v === true || v === "true" || v === "True";
 
 function configName(type: TemplateValue): TemplateValue {
   if (typeof type === "string" && PREDEFINED.includes(type))

@@ -124,7 +124,12 @@ export function translateFunction(functionId: string, resource: TemplateObject, 
   const deployment =
     props.DeploymentPreference === undefined
       ? undefined
-      : deploymentPreference(functionId, props.DeploymentPreference, target, ctx);
+      : deploymentPreference(
+          functionId,
+          props.DeploymentPreference,
+          { ...target, condition: typeof resource.Condition === "string" ? resource.Condition : undefined },
+          ctx,
+        );
   const invokePolicies =
     props.EventInvokeConfig === undefined ? [] : eventInvokeConfig(props.EventInvokeConfig, target, ctx);
 

@@ -239,6 +239,29 @@ test("layers get SAM's hashed ids and references follow them; DeploymentPreferen
   });
 });
 
+test("DeploymentPreference's PassthroughCondition gives the deployment group the function's Condition", () => {
+  const groupCondition = (passthrough: string) => {
+    const yaml = `Transform: AWS::Serverless-2016-10-31
+Conditions:
+  On: !Equals [a, a]
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Condition: On
+    Properties:
+      Runtime: nodejs20.x
+      Handler: index.handler
+      InlineCode: x
+      AutoPublishAlias: live
+      DeploymentPreference: { Type: AllAtOnce${passthrough} }
+`;
+    const out = samTransform(readTemplate(yaml, "t.yaml").body, { parameters: new Map() });
+    return resources(out.template).FnDeploymentGroup?.Condition;
+  };
+  assert.equal(groupCondition(", PassthroughCondition: true"), "On");
+  assert.equal(groupCondition(""), undefined);
+});
+
 function failure(yaml: string): string {
   const body = readTemplate(`Transform: AWS::Serverless-2016-10-31\n${yaml}`, "t.yaml").body;
   try {

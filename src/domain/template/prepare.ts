@@ -160,6 +160,17 @@ export function resolveDeployedProperties(
   return r === NO_VALUE || !isObject(r) ? {} : r;
 }
 
+/** Phase 2 of a resource's UpdatePolicy (an alias's CodeDeployLambdaAliasUpdate names deployed resources). */
+export function resolveDeployedUpdatePolicy(
+  prepared: PreparedTemplate,
+  logicalId: string,
+  deployed: DeployedResources,
+): TemplateValue | undefined {
+  const policy = prepared.resources.get(logicalId)?.updatePolicy;
+  if (policy === undefined || policy === null) return undefined;
+  return resolveOrNull(policy, { ...prepared.context, deployed }, ["Resources", logicalId, "UpdatePolicy"]);
+}
+
 /** Phase 2: outputs with every resource deployed. */
 export function resolveDeployedOutputs(
   prepared: PreparedTemplate,

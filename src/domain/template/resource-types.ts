@@ -22,7 +22,6 @@ export interface ResourceTypeInfo {
 
 const QUEUES = "SNS topic policies are not built yet";
 const SUBSCRIPTIONS = "CloudWatch Logs subscription filters are not built yet";
-const DEPLOYMENTS = "safe deployments (CodeDeploy) are not built yet";
 const GATEWAY = "this part of API Gateway is not built yet";
 const IAM = "IAM policies are recorded, not enforced, until IAM-lite lands";
 
@@ -122,22 +121,19 @@ const TYPES: readonly ResourceTypeInfo[] = [
     type: "AWS::CodeDeploy::Application",
     ref: "application name",
     attributes: [],
-    status: "pending",
-    note: DEPLOYMENTS,
+    status: "supported",
   },
   {
     type: "AWS::CodeDeploy::DeploymentGroup",
     ref: "deployment group name",
     attributes: [],
-    status: "pending",
-    note: DEPLOYMENTS,
+    status: "supported",
   },
   {
     type: "AWS::CodeDeploy::DeploymentConfig",
     ref: "deployment config name",
     attributes: [],
-    status: "pending",
-    note: DEPLOYMENTS,
+    status: "supported",
   },
 ];
 

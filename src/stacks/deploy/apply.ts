@@ -1,13 +1,13 @@
 import { applyOrder, computeChangeSet, stackStateOf } from "../../domain/template/change-set.js";
 import type { ResourceChange, StackState } from "../../domain/template/change-set.js";
 import type { PreparedTemplate } from "../../domain/template/prepare.js";
-import { resolveDeployedProperties } from "../../domain/template/prepare.js";
+import { resolveDeployedProperties, resolveDeployedUpdatePolicy } from "../../domain/template/prepare.js";
 import type { StackResourceRecord } from "../../ports/stack-store.js";
 import { deployedView } from "./deployed-view.js";
 import { recordEvent } from "./events.js";
 import type { OperationScope } from "./events.js";
 import { reasonOf } from "./handler.js";
-import type { StackServices } from "./handler.js";
+import type { ResourceScope, StackServices } from "./handler.js";
 import { handlerFor, recordedOnly } from "./handlers.js";
 
 /**
@@ -73,7 +73,17 @@ export async function applyTemplate(
     const handler = handlerFor(resource.type);
     const inPlace = step.action === "update" && handler.update !== undefined && old !== undefined;
     const action = inPlace ? "UPDATE" : (verb ?? (old ? "UPDATE" : "CREATE"));
-    const scope = { stackName: op.stackName, logicalId: id, type: resource.type, services: op.services };
+    const scope: ResourceScope = {
+      ...{ stackName: op.stackName, logicalId: id, type: resource.type, services: op.services, rollback: op.rollback },
+      progress: (reason) =>
+        recordEvent(op, {
+          logicalId: id,
+          type: resource.type,
+          status: "UPDATE_IN_PROGRESS",
+          physicalId: old?.physicalId,
+          reason,
+        }),
+    };
     await recordEvent(op, {
       logicalId: id,
       type: resource.type,
@@ -82,8 +92,11 @@ export async function applyTemplate(
     });
     try {
       const props = resolveDeployedProperties(target, id, deployedView(live.records)) as Record<string, unknown>;
+      const updatePolicy = resolveDeployedUpdatePolicy(target, id, deployedView(live.records));
       const result =
-        inPlace && old && handler.update ? await handler.update(props, old, scope) : await handler.create(props, scope);
+        inPlace && old && handler.update
+          ? await handler.update(props, old, { ...scope, updatePolicy })
+          : await handler.create(props, scope);
       const record: StackResourceRecord = {
         logicalId: id,
         type: resource.type,

@@ -1,4 +1,5 @@
 import type { EventBusService } from "../../buses/index.js";
+import type { GroupInput } from "../../deployments/index.js";
 import type { ApiService, FunctionUrlService, LambdaControlPlane } from "../../control/index.js";
 import type { RuleTargetRecord } from "../../ports/bus-store.js";
 import type { TopicService } from "../../topics/index.js";
@@ -39,6 +40,40 @@ export interface StackServices {
   readonly logs?: StackLogs | undefined;
   /** Function URLs (AWS::Lambda::Url), when the node serves them. */
   readonly urls?: FunctionUrlService | undefined;
+  /** CodeDeploy: absent on a node without deployments. */
+  readonly deployments?: StackDeployments | undefined;
+}
+
+/** What a deployment an alias update becomes ended in. */
+export interface AliasDeploymentResult {
+  readonly id: string;
+  readonly status: string;
+  readonly message?: string | undefined;
+}
+
+/**
+ * CodeDeploy's applications, groups and configs, and the deployment a stack update of an alias
+ * with the CodeDeployLambdaAliasUpdate policy becomes.
+ */
+export interface StackDeployments {
+  createApplication(name: string, tags: Record<string, string>): Promise<void>;
+  deleteApplication(name: string): Promise<void>;
+  createGroup(input: GroupInput): Promise<void>;
+  /** Replaces the settings of the group `input` names. */
+  updateGroup(input: GroupInput): Promise<void>;
+  deleteGroup(applicationName: string, name: string): Promise<void>;
+  /** CreateDeploymentConfig's checks for a Lambda traffic routing (its CloudFormation shape). */
+  createConfig(name: string, routing: Record<string, unknown>): Promise<void>;
+  deleteConfig(name: string): Promise<void>;
+  /** Creates a deployment from a Lambda AppSpec and resolves when it ends, telling each step. */
+  deploy(
+    input: { readonly applicationName: string; readonly groupName: string; readonly appSpec: string },
+    progress: (line: string) => Promise<void>,
+  ): Promise<AliasDeploymentResult>;
+  /** Stops (and rolls back) the alias's deployment in progress, if any (a stack rollback moves it directly). */
+  stopActive(functionName: string, alias: string): Promise<void>;
+  /** Ends every deploy() still waiting (the node stops): each rejects. */
+  abandon(): void;
 }
 
 /** A service operation in its API's JSON shapes, run in process. */
@@ -74,6 +109,12 @@ export interface ResourceScope {
   readonly logicalId: string;
   readonly type: string;
   readonly services: StackServices;
+  /** The resource's UpdatePolicy, resolved (an alias's CodeDeployLambdaAliasUpdate). */
+  readonly updatePolicy?: unknown;
+  /** The operation is a rollback: back to the previous state directly, as CloudFormation does. */
+  readonly rollback?: boolean | undefined;
+  /** Records an UPDATE_IN_PROGRESS event of the resource with `reason` (a long update's steps). */
+  readonly progress?: ((reason: string) => Promise<void>) | undefined;
 }
 
 /** A created or updated resource: what `Ref` returns and the `Fn::GetAtt` values (plus what delete needs). */

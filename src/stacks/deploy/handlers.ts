@@ -1,5 +1,6 @@
 import { resourceType } from "../../domain/template/resource-types.js";
 import { APIGW_HANDLERS } from "./apigw-handlers.js";
+import { CODEDEPLOY_HANDLERS } from "./codedeploy-handlers.js";
 import { EVENTS_HANDLERS } from "./events-handlers.js";
 import type { ResourceHandler } from "./handler.js";
 import { KINESIS_HANDLERS } from "./kinesis-handlers.js";
@@ -23,6 +24,7 @@ const CREATED: Readonly<Record<string, ResourceHandler>> = {
   ...SNS_HANDLERS,
   ...URL_HANDLERS,
   ...LAYER_HANDLERS,
+  ...CODEDEPLOY_HANDLERS,
 };
 
 /** The handler of a type: created through its service, or recorded (accepted, pending, unknown). */

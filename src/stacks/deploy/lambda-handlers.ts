@@ -1,6 +1,7 @@
 import { strToU8, zipSync } from "fflate";
 import type { CreateFunctionInput, UpdateFunctionConfigurationInput } from "../../control/index.js";
 import type { StackResourceRecord } from "../../ports/stack-store.js";
+import { deployAliasUpdate } from "./alias-deployment.js";
 import { generatedName, refuseUnsupported, str } from "./handler.js";
 import type { Properties, ResourceHandler, ResourceResult, ResourceScope } from "./handler.js";
 
@@ -157,6 +158,7 @@ const alias: ResourceHandler = {
   },
   async update(props, previous, scope) {
     refuseUnsupported(props, scope, ["Name", "FunctionName", "FunctionVersion", "Description", "RoutingConfig"]);
+    await deployAliasUpdate(props, scope);
     const updated = await scope.services.lambda.updateAlias(
       str(props, "FunctionName") ?? "",
       str(props, "Name") ?? "",
