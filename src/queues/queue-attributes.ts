@@ -30,6 +30,20 @@ const COMPUTED = [
 const invalidValue = (name: string, detail: string) =>
   new PlatformError("ERR_SQS_INVALID_ATTRIBUTE_VALUE", `Invalid value for the parameter ${name}. Reason: ${detail}`);
 
+/**
+ * haneul's store does not encrypt messages at rest, so SQS-managed encryption cannot be honoured:
+ * `false` is kept, `true` refused (never reported on and not done).
+ */
+function checkManagedSse(value: string): string {
+  if (value === "false") return value;
+  if (value === "true")
+    throw new PlatformError(
+      "ERR_SQS_UNSUPPORTED_OPERATION",
+      "SqsManagedSseEnabled is not supported: haneul does not encrypt queue messages at rest.",
+    );
+  throw invalidValue("SqsManagedSseEnabled", "Must be true or false.");
+}
+
 /** A parsed RedrivePolicy. */
 export interface RedrivePolicy {
   readonly deadLetterTargetArn: string;
@@ -127,6 +141,7 @@ export function checkAttributes(
     } else if (name === "RedrivePolicy") out[name] = checkRedrive(value);
     else if (name === "Policy") out[name] = checkQueuePolicy(value);
     else if (name === "RedriveAllowPolicy") out[name] = checkRedriveAllow(value);
+    else if (name === "SqsManagedSseEnabled") out[name] = checkManagedSse(value);
     else if (FIFO_ONLY.has(name) && o.fifo) {
       if (name === "FifoQueue" && !o.creating)
         throw new PlatformError("ERR_SQS_INVALID_ATTRIBUTE_NAME", `Unknown Attribute ${name}.`);

@@ -120,6 +120,16 @@ describe("operation table", () => {
       GetAccountSettings: "GET /2016-08-19/account-settings",
       Invoke: "POST /2015-03-31/functions/{FunctionName}/invocations",
       InvokeAsync: "POST /2014-11-13/functions/{FunctionName}/invoke-async",
+      PublishLayerVersion: "POST /2018-10-31/layers/{LayerName}/versions",
+      ListLayerVersions: "GET /2018-10-31/layers/{LayerName}/versions",
+      GetLayerVersion: "GET /2018-10-31/layers/{LayerName}/versions/{VersionNumber}",
+      DeleteLayerVersion: "DELETE /2018-10-31/layers/{LayerName}/versions/{VersionNumber}",
+      // Also GetLayerVersionByArn (`?find=LayerVersion`), on the same path as in AWS's model.
+      ListLayers: "GET /2018-10-31/layers",
+      AddLayerVersionPermission: "POST /2018-10-31/layers/{LayerName}/versions/{VersionNumber}/policy",
+      GetLayerVersionPolicy: "GET /2018-10-31/layers/{LayerName}/versions/{VersionNumber}/policy",
+      RemoveLayerVersionPermission:
+        "DELETE /2018-10-31/layers/{LayerName}/versions/{VersionNumber}/policy/{StatementId}",
     });
     assert.equal(op("CreateFunction").maxBodyBytes, 70_167_211);
     assert.equal(op("Invoke").maxBodyBytes, 6_291_456);
