@@ -6,19 +6,17 @@
  * `haneul deploy` (two CLI starts, a change set) to the same node, until the new code answers.
  */
 import { execFile, spawn } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { promisify } from "node:util";
+import { benchFolder, CLI, load, ROOT, until as untilAt } from "./dev-app.js";
 import { fmt, median, percentile } from "./stats.js";
 
-const ROOT = resolve(import.meta.dirname, "..", "..");
-const CLI = join(ROOT, "bin", "haneul.js");
 const ROUNDS = 30;
 const DEPLOY_ROUNDS = 3;
 const run = promisify(execFile);
 
-mkdirSync(join(ROOT, ".haneul"), { recursive: true });
-const app = mkdtempSync(join(ROOT, ".haneul", "bench-dev-"));
+const app = benchFolder("dev");
 cpSync(join(ROOT, "examples", "dev-app"), app, { recursive: true });
 const child = spawn(process.execPath, [CLI, "dev", "--json", "--port", "0", "--lambda-port", "0"], {
   cwd: app,
@@ -30,19 +28,8 @@ child.stdout.on("data", (d: Buffer) => {
   if (m?.[1]) rootUrl = m[1];
 });
 
-async function body(path: string): Promise<string> {
-  return (await fetch(new URL(path, rootUrl))).text();
-}
-
-/** Milliseconds from now until `path` answers `wanted`. */
-async function until(path: string, wanted: string): Promise<number> {
-  const started = performance.now();
-  while ((await body(path)) !== wanted) {
-    if (performance.now() - started > 60_000) throw new Error(`no ${wanted} at ${path}`);
-    await new Promise((r) => setTimeout(r, 2));
-  }
-  return performance.now() - started;
-}
+/** Milliseconds from now until `path` on the root server answers `wanted`. */
+const until = (path: string, wanted: string) => untilAt(rootUrl, path, wanted);
 
 function save(file: string, text: string): void {
   writeFileSync(join(app, file), text);
@@ -53,6 +40,7 @@ const greeting = (word: string) =>
 const counter = (n: number) =>
   `let calls = 0;\nexports.handler = async () => {\n  calls += 1;\n  return { statusCode: 200, body: "v${n}" };\n};\n`;
 
+const loadBefore = load();
 try {
   while (!rootUrl) await new Promise((r) => setTimeout(r, 20));
   await until("/greet", "hello, world");
@@ -79,6 +67,7 @@ try {
     void answered;
     deploys.push(performance.now() - started);
   }
+  console.log(`load average before: ${loadBefore}; after: ${load()}`);
   const row = (name: string, v: number[]) =>
     `| ${name.padEnd(52)} | ${fmt(median(v), 1).padStart(8)} ms | ${fmt(percentile(v, 99), 1).padStart(8)} ms | ${fmt(median(deploys) / median(v), 1).padStart(6)} |`;
   console.log(

@@ -49,6 +49,8 @@ interface IdleEntry {
 
 /** Keys per spec object: a catalog hands out the same spec until the function changes. */
 const keys = new WeakMap<FunctionSpec, string>();
+/** The (function, version) of a spec, without its revision. */
+const lineages = new WeakMap<FunctionSpec, string>();
 
 function poolKey(spec: FunctionSpec): string {
   let key = keys.get(spec);
@@ -57,6 +59,15 @@ function poolKey(spec: FunctionSpec): string {
     keys.set(spec, key);
   }
   return key;
+}
+
+function lineageOf(spec: FunctionSpec): string {
+  let lineage = lineages.get(spec);
+  if (lineage === undefined) {
+    lineage = `${spec.functionArn}:${spec.version}`;
+    lineages.set(spec, lineage);
+  }
+  return lineage;
 }
 
 /**
@@ -75,6 +86,8 @@ export class InstancePool {
   /** How long each instance's last event took. */
   readonly #lastMs = new WeakMap<Instance, number>();
   readonly #waiters = new Map<string, Waiter[]>();
+  /** The pool key of the newest revision started per (function, version): older ones are never reused. */
+  readonly #current = new Map<string, string>();
   #starting = 0;
   #handedAhead = 0;
   readonly #startQueue: (() => void)[] = [];
@@ -105,6 +118,7 @@ export class InstancePool {
       const freed = await this.#waitForRelease(key);
       if (freed) return { cold: false, instance: freed };
     }
+    this.#supersede(spec, key);
     // A starting instance counts as busy at once (before any await), so that a burst does not
     // start one instance per event.
     this.#countBusy(key, 1);
@@ -117,6 +131,21 @@ export class InstancePool {
     } finally {
       this.#releaseStartSlot();
     }
+  }
+
+  /**
+   * Records `key` as the revision of its (function, version) now started, and stops the idle
+   * instances of the revision it replaces at once: a changed function (each `haneul dev` save, each
+   * UpdateFunctionCode) would otherwise leave them frozen until the idle timeout.
+   */
+  #supersede(spec: FunctionSpec, key: string): void {
+    const lineage = lineageOf(spec);
+    const previous = this.#current.get(lineage);
+    if (previous === key) return;
+    this.#current.set(lineage, key);
+    if (previous === undefined) return;
+    for (const { instance } of this.#idle.get(previous) ?? []) void instance.stop();
+    this.#idle.delete(previous);
   }
 
   #countBusy(key: string, delta: number): void {
@@ -208,7 +237,7 @@ export class InstancePool {
     }
     this.#markIdle(key, instance);
     if (!instance.alive) return;
-    if (this.#closed) {
+    if (this.#closed || this.#current.get(lineageOf(instance.spec)) !== key) {
       void instance.stop();
       return;
     }

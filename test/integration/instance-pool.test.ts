@@ -43,6 +43,37 @@ describe("instance pool", () => {
     }
   });
 
+  it("stops the idle instances of a revision once a newer revision starts, without waiting to reap them", async () => {
+    const spec = fixtureSpec("cjs", "index.counter", { functionName: "superseded" });
+    const engine = await testEngine([spec], { idleTimeoutMs: 600_000 });
+    try {
+      await engine.call("superseded");
+      await engine.call("superseded");
+      assert.equal(engine.pool.idleCount, 1);
+      engine.catalog.put({ ...spec, revision: "r2" });
+      assert.deepEqual((await engine.call("superseded")).body, { count: 1 }, "the new revision starts cold");
+      assert.equal(engine.pool.idleCount, 1, "only the new revision's instance is kept");
+      assert.deepEqual((await engine.call("superseded")).body, { count: 2 }, "and it stays warm");
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it("stops an instance of a superseded revision when its event ends instead of keeping it idle", async () => {
+    const spec = fixtureSpec("cjs", "index.sleep", { functionName: "superseded-busy" });
+    const engine = await testEngine([spec], { idleTimeoutMs: 600_000 });
+    try {
+      const old = engine.call("superseded-busy", { ms: 300 });
+      await waitUntil(() => engine.pool.instanceCount === 1, "the first instance to start");
+      engine.catalog.put({ ...spec, revision: "r2" });
+      await engine.call("superseded-busy", { ms: 0 });
+      assert.equal((await old).outcome.kind, "ok");
+      assert.equal(engine.pool.idleCount, 1, "the old revision's instance is not kept");
+    } finally {
+      await engine.close();
+    }
+  });
+
   it("a cold start takes a spare process and the pool refills it", async () => {
     const engine = await testEngine([fixtureSpec("cjs", "index.handler", { functionName: "spare" })], {
       sparesPerHeap: 1,
