@@ -17,7 +17,7 @@ export type OutboundAllowEntry =
 
 /** What the policy is built from. */
 export interface OutboundPolicyOptions {
-  /** The node's own listening ports (control API, gateway). */
+  /** The node's own listening ports (control API, gateway); more may be added once they are known. */
   readonly ownPorts: readonly number[];
   readonly allow: readonly OutboundAllowEntry[];
 }
@@ -76,13 +76,13 @@ INTERNAL.addSubnet("fc00::", 7, "ipv6");
 
 /** The outbound policy of one node. */
 export class OutboundPolicy {
-  readonly #ownPorts: ReadonlySet<number>;
+  readonly #ownPorts = new Set<number>();
   readonly #allowed = new BlockList();
   readonly #allowedHostPorts: ReadonlySet<string>;
   readonly #local: ReadonlySet<string>;
 
   constructor(o: OutboundPolicyOptions) {
-    this.#ownPorts = new Set(o.ownPorts.filter((p) => p > 0));
+    this.addOwnPorts(o.ownPorts);
     const hostPorts = new Set<string>();
     for (const e of o.allow) {
       if (e.kind === "cidr") this.#allowed.addSubnet(e.network, e.prefix, e.family);
@@ -95,6 +95,11 @@ export class OutboundPolicy {
       for (const a of list ?? []) local.add(plain(a.address.split("%")[0] as string));
     }
     this.#local = local;
+  }
+
+  /** Adds the ports the node listens on (known once it listens: the OS may choose them). */
+  addOwnPorts(ports: readonly number[]): void {
+    for (const p of ports) if (p > 0) this.#ownPorts.add(p);
   }
 
   /** Why the node must not send to `address:port` for this caller; undefined when it may. */
