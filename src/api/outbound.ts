@@ -10,13 +10,16 @@ export function outboundCallerOf(caller: Caller): OutboundCaller {
   return caller.principal.kind === "assumed-role" ? "session" : "user";
 }
 
-/** Why the node must not send to `url` for this caller, or undefined (also for a URL it cannot parse). */
+/**
+ * Why the node must not send to `url` for this caller, or undefined: also for a URL it cannot parse,
+ * one with stage variables, or a name that does not resolve yet (all are checked again at each send).
+ */
 export async function outboundRefusal(
   policy: OutboundPolicy | undefined,
   url: string,
   caller: Caller,
 ): Promise<string | undefined> {
-  if (!policy) return undefined;
+  if (!policy || url.includes("${")) return undefined;
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -25,5 +28,5 @@ export async function outboundRefusal(
   }
   if (parsed.protocol !== "http:" && parsed.protocol !== "https:") return undefined;
   const target = await policy.check(parsed, outboundCallerOf(caller));
-  return "refused" in target ? target.refused : undefined;
+  return "refused" in target && !target.unresolved ? target.refused : undefined;
 }

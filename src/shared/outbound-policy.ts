@@ -124,16 +124,19 @@ export class OutboundPolicy {
   }
 
   /** Resolves the URL's host and checks every address; answers the one to connect to, or why not. */
-  async check(url: URL, caller: OutboundCaller): Promise<CheckedTarget | { readonly refused: string }> {
+  async check(
+    url: URL,
+    caller: OutboundCaller,
+  ): Promise<CheckedTarget | { readonly refused: string; readonly unresolved?: true }> {
     const host = bare(url.hostname);
     const port = url.port !== "" ? Number(url.port) : url.protocol === "https:" ? 443 : 80;
     let addresses: LookupAddress[];
     try {
       addresses = await lookupAll(host);
     } catch {
-      return { refused: `${host} does not resolve` };
+      return { refused: `${host} does not resolve`, unresolved: true };
     }
-    if (addresses.length === 0) return { refused: `${host} does not resolve` };
+    if (addresses.length === 0) return { refused: `${host} does not resolve`, unresolved: true };
     for (const a of addresses) {
       const why = this.refusal({ host, address: a.address, port }, caller);
       if (why !== undefined) return { refused: why };

@@ -60,6 +60,18 @@ describe("outbound policy from inside real functions", { concurrency: 1, timeout
     return JSON.parse(text) as Outcome;
   };
 
+  const callStage = (restApiId: string, stage: string) => {
+    const gateway = new URL(node.gatewayUrl);
+    return new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const headers = { host: `${restApiId}.execute-api.localhost:${gateway.port}` };
+      get({ host: gateway.hostname, port: gateway.port, path: `/${stage}/`, headers }, (res) => {
+        let body = "";
+        res.on("data", (c: Buffer) => (body += c.toString()));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      }).on("error", reject);
+    });
+  };
+
   before(async () => {
     blocked = await upstream();
     allowed = await upstream();
@@ -150,15 +162,25 @@ describe("outbound policy from inside real functions", { concurrency: 1, timeout
       }),
     );
     await apigw.send(new CreateDeploymentCommand({ restApiId, stageName: "prod" }));
-    const gateway = new URL(node.gatewayUrl);
-    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const headers = { host: `${restApiId}.execute-api.localhost:${gateway.port}` };
-      get({ host: gateway.hostname, port: gateway.port, path: "/prod/", headers }, (res) => {
-        let body = "";
-        res.on("data", (c: Buffer) => (body += c.toString()));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-      }).on("error", reject);
-    });
-    assert.deepEqual(answer, { status: 200, body: "upstream" });
+    assert.deepEqual(await callStage(restApiId, "prod"), { status: 200, body: "upstream" });
+  });
+
+  it("a URI known only at send time (stage variables) is checked then: a refused target is a 500", async () => {
+    const restApiId = (await apigw.send(new CreateRestApiCommand({ name: "staged" }))).id ?? "";
+    const resourceId = (await apigw.send(new GetResourcesCommand({ restApiId }))).items?.[0]?.id ?? "";
+    const method = { restApiId, resourceId, httpMethod: "GET" };
+    await apigw.send(new PutMethodCommand({ ...method, authorizationType: "NONE" }));
+    const uri = "http://${stageVariables.backend}/";
+    await apigw.send(new PutIntegrationCommand({ ...method, type: "HTTP_PROXY", integrationHttpMethod: "GET", uri }));
+    const stages = { ok: `127.0.0.1:${blocked.port}`, metadata: "169.254.169.254", own: `127.0.0.1:${apiPort()}` };
+    for (const [stageName, backend] of Object.entries(stages)) {
+      await apigw.send(new CreateDeploymentCommand({ restApiId, stageName, variables: { backend } }));
+    }
+    assert.deepEqual(await callStage(restApiId, "ok"), { status: 200, body: "upstream" });
+    for (const stage of ["metadata", "own"]) {
+      const answer = await callStage(restApiId, stage);
+      assert.equal(answer.status, 500, stage);
+      assert.deepEqual(JSON.parse(answer.body), { message: "Internal server error" }, stage);
+    }
   });
 });
