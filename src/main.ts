@@ -46,6 +46,7 @@ import { describeSandbox } from "./adapters/process/sandbox/report.js";
 import type { InvocationRecord } from "./domain/invocation.js";
 import { scaledClock, systemClock, type Clock } from "./shared/clock.js";
 import { randomIds, type IdSource } from "./shared/ids.js";
+import { OutboundPolicy } from "./shared/outbound-policy.js";
 import { seededRandom } from "./shared/random.js";
 
 export type { RunningNode } from "./cli/deps.js";
@@ -293,7 +294,10 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
   });
   stopHooks.push(() => buses.stop());
   await buses.start();
+  // The node's own ports are added once it listens (the OS may choose them).
+  const outbound = new OutboundPolicy({ ownPorts: [config.apiPort, config.gatewayPort], allow: config.outboundAllow });
   const topics = createTopics({
+    outbound,
     ...{ config, database: stores.database, clock, ids, events, queues: queues.service, log },
     permits: (name, qualifier, arn) => control.servicePermits("sns.amazonaws.com", name, qualifier, arn),
     cluster: clustered ? { leaseMs: config.cluster.leaseMs, pollMs: config.cluster.catchUpMs } : undefined,
@@ -356,9 +360,11 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     // As on AWS: API Gateway invokes a function only with its permission (AddPermission).
     invokePermitted: (target, sourceArn) =>
       control.servicePermits("apigateway.amazonaws.com", target.functionName, target.qualifier, sourceArn),
+    outbound,
   });
   const gatewayPort = await gateway.listen(config.gatewayPort, config.gatewayHost);
   advertise ||= `${hostname()}:${gatewayPort}`;
+  outbound.addOwnPorts([gatewayPort]);
   urls.setPort(gatewayPort);
   stopHooks.push(() => gateway.close());
   const apiService = new ApiService({
@@ -404,6 +410,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
       service: apiService,
       apiEndpoint: (apiId) => `http://${apiId}.execute-api.localhost:${gatewayPort}`,
       region: config.region,
+      outbound,
     }),
     ...createIamOperations(iam),
     ...metrics.operations,
@@ -428,6 +435,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
   stackApiUrl = apiUrl;
   stopHooks.push(() => api.close());
   const apiPort = Number(new URL(apiUrl).port);
+  outbound.addOwnPorts([apiPort]);
   engine.launcher.setForwardedPorts([apiPort, gatewayPort]);
   Object.assign(instanceEnv, {
     AWS_ENDPOINT_URL: `http://127.0.0.1:${apiPort}`,

@@ -16,6 +16,8 @@ import type { AsyncEventQueue } from "../events/index.js";
 import type { QueueService } from "../queues/index.js";
 import type { Clock } from "../shared/clock.js";
 import type { IdSource } from "../shared/ids.js";
+import type { OutboundPolicy } from "../shared/outbound-policy.js";
+import { postChecked } from "./outbound-post.js";
 import { TopicService, type DeliveryTargets } from "../topics/index.js";
 
 /** The SenderId of the messages SNS sends to queues. */
@@ -41,6 +43,8 @@ export interface NodeTopicsOptions {
   /** The node's API URL (for UnsubscribeURL), once it listens. */
   readonly apiUrl: () => string;
   readonly log: (message: string, error?: unknown) => void;
+  /** Where HTTP/HTTPS subscriptions may be delivered (checked at Subscribe and at each POST). */
+  readonly outbound: OutboundPolicy;
 }
 
 /** A message the platform publishes: its text and String/Number attributes. */
@@ -84,11 +88,7 @@ export function createTopics(o: NodeTopicsOptions): NodeTopics {
         ...{ service: "sns.amazonaws.com", sourceArn: topicArn, sourceAccount: o.config.accountId },
         senderId: SNS_SENDER_ID,
       }),
-    async post(url, headers, body) {
-      const res = await fetch(url, { method: "POST", headers, body, signal: AbortSignal.timeout(HTTP_TIMEOUT_MS) });
-      await res.arrayBuffer().catch(() => undefined);
-      return res.status;
-    },
+    post: (url, headers, body) => postChecked(o.outbound, { url, headers, body, timeoutMs: HTTP_TIMEOUT_MS }),
   };
   const service = new TopicService({
     store,
@@ -103,7 +103,7 @@ export function createTopics(o: NodeTopicsOptions): NodeTopics {
   });
   return {
     service,
-    operations: createSnsOperations(service),
+    operations: createSnsOperations(service, o.outbound),
     async publish(topicArn, message) {
       const fifo = topicArn.endsWith(".fifo");
       await service.publisher.publish(

@@ -49,6 +49,7 @@ describe("loadServerConfig", () => {
       sandboxUids: { first: 200000, last: 265535 },
       store: { kind: "sqlite" },
       cluster: { leaseMs: 5000, catchUpMs: 1000, advertise: undefined, poolSize: 10 },
+      outboundAllow: [],
     });
     assert.ok(Object.isFrozen(c));
     assert.ok(Object.isFrozen(c.cluster));
@@ -195,6 +196,19 @@ describe("loadServerConfig", () => {
       );
     }
     assert.throws(() => loadServerConfig({ HANEUL_TIME_SCALE: "0" }, []), /HANEUL_TIME_SCALE '0'/);
+  });
+
+  it("reads the outbound allow-list from --outbound-allow or HANEUL_OUTBOUND_ALLOW, naming a bad entry", () => {
+    assert.deepEqual(loadServerConfig({ HANEUL_OUTBOUND_ALLOW: "10.1.0.0/16" }, []).outboundAllow, [
+      { kind: "cidr", network: "10.1.0.0", prefix: 16, family: "ipv4" },
+    ]);
+    assert.deepEqual(loadServerConfig({}, ["--outbound-allow", "127.0.0.1:8080"]).outboundAllow, [
+      { kind: "host-port", host: "127.0.0.1", port: 8080 },
+    ]);
+    assert.throws(
+      () => loadServerConfig({}, ["--outbound-allow", "10.0.0.0/40"]),
+      /invalid --outbound-allow '10.0.0.0\/40': '10.0.0.0\/40' is neither/,
+    );
   });
 
   it("treats empty variables as unset", () => {

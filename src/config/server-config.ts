@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { AHEAD_DEPTH, AHEAD_MAX_MS } from "../domain/handing-ahead.js";
+import { parseOutboundAllow, type OutboundAllowEntry } from "../shared/outbound-policy.js";
 import { runtimesSettings, type RuntimesSettings } from "./runtimes-dir.js";
 
 /** Options of `haneul server`, validated and frozen. */
@@ -53,6 +54,8 @@ export interface ServerConfig {
   readonly store: StoreConfig;
   /** Cluster mode (PostgreSQL) timings and identity. */
   readonly cluster: ClusterConfig;
+  /** Loopback/private targets a function's instance session may still configure (--outbound-allow). */
+  readonly outboundAllow: readonly OutboundAllowEntry[];
 }
 
 /** The store: `sqlite` (default, `<data>/haneul.db`) or PostgreSQL at `url`. */
@@ -120,6 +123,17 @@ const uidRange = () =>
     .refine((r) => r.first >= 1, "must not include uid 0 (root)")
     .refine((r) => r.last >= r.first && r.last <= 4294967294, "must go from a lower to a higher uid below 4294967295");
 
+/** `cidr|host:port,...` as allow-list entries. */
+const outboundAllow = () =>
+  z.string().transform((s, ctx) => {
+    try {
+      return parseOutboundAllow(s);
+    } catch (e) {
+      ctx.addIssue({ code: "custom", message: (e as Error).message });
+      return z.NEVER;
+    }
+  });
+
 /** Each setting: its flag, its environment variable, its schema and its default. */
 const SETTINGS = {
   data: { env: "HANEUL_DATA", schema: z.string().min(1), fallback: ".haneul" },
@@ -163,6 +177,7 @@ const SETTINGS = {
   "catch-up-ms": { env: "HANEUL_CATCH_UP_MS", schema: count(50).max(600_000), fallback: "1000" },
   advertise: { env: "HANEUL_ADVERTISE", schema: z.string(), fallback: "" },
   "db-pool": { env: "HANEUL_DB_POOL", schema: count(2).max(1000), fallback: "10" },
+  "outbound-allow": { env: "HANEUL_OUTBOUND_ALLOW", schema: outboundAllow(), fallback: "" },
 } as const;
 
 /** Settings given as bare flags (`--quiet`), true when present. */
@@ -218,6 +233,10 @@ export const SERVER_USAGE = `usage: haneul server [options]
   --store <sqlite|url>     where state lives: sqlite (default, <data>/haneul.db) or a PostgreSQL
                            URL postgres://user:password@host:5432/database, which several nodes
                            may share (HANEUL_STORE, else DATABASE_URL)
+  --outbound-allow <list>  loopback or private targets (CIDR blocks, host:port), comma-separated,
+                           that code running in a function may point SNS HTTP subscriptions and
+                           HTTP integrations at (HANEUL_OUTBOUND_ALLOW, default none); the node's
+                           own ports and link-local addresses are never allowed
 
 Cluster mode (--store postgres://...):
   --lease-ms <n>           a node that stops renewing loses its leadership, claimed events and
@@ -290,6 +309,7 @@ export function loadServerConfig(env: Env, argv: readonly string[], cwd = proces
       advertise: pick("advertise") || undefined,
       poolSize: pick("db-pool"),
     }),
+    outboundAllow: Object.freeze(pick("outbound-allow")),
   });
 }
 

@@ -7,6 +7,7 @@
 import type { DeployedCustomIntegration, DeployedIntegrationResponse } from "../domain/deployed-api.js";
 import type { InvokeService } from "../ports/invoke-service.js";
 import type { Clock } from "../shared/clock.js";
+import type { OutboundPolicy } from "../shared/outbound-policy.js";
 import { DEADLINE_PASSED, withDeadline } from "../shared/deadline.js";
 import type { IntegrationResult } from "./integration.js";
 import {
@@ -77,6 +78,7 @@ interface BackendAnswer {
 export interface CustomIntegrationDeps {
   readonly invoker: InvokeService;
   readonly clock: Clock;
+  readonly outbound?: OutboundPolicy | undefined;
 }
 
 /** Runs one request through the integration. */
@@ -150,6 +152,7 @@ async function callBackend(
     body: o.body,
     timeoutMs: i.timeoutMs,
     clock: o.deps.clock,
+    outbound: o.deps.outbound,
   });
   if (answer === "timeout") return "timeout";
   if (answer === "unreachable") return "integration-failure";

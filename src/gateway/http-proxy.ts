@@ -5,6 +5,7 @@
  */
 import type { DeployedCustomIntegration } from "../domain/deployed-api.js";
 import type { Clock } from "../shared/clock.js";
+import type { OutboundPolicy } from "../shared/outbound-policy.js";
 import type { IntegrationResult } from "./integration.js";
 import { requestParams } from "./mapping-template.js";
 import type { RequestScope } from "./model.js";
@@ -26,7 +27,7 @@ const HOP_BY_HOP = new Set([
 export async function runHttpProxy(
   scope: RequestScope,
   i: DeployedCustomIntegration,
-  deps: { readonly clock: Clock },
+  deps: { readonly clock: Clock; readonly outbound?: OutboundPolicy | undefined },
 ): Promise<IntegrationResult> {
   const mapped = mappedRequest(scope, i, requestParams(scope));
   const url = backendUrl(i, mapped, scope);
@@ -39,6 +40,7 @@ export async function runHttpProxy(
     body: scope.info.body,
     timeoutMs: i.timeoutMs,
     clock: deps.clock,
+    outbound: deps.outbound,
   });
   if (answer === "timeout") return { error: "timeout" };
   if (answer === "unreachable") return { error: "integration-failure" };

@@ -35,6 +35,7 @@ export async function runIntegration(
     readonly invoker: InvokeService;
     readonly clock: Clock;
     readonly invokePermitted?: GatewayOptions["invokePermitted"];
+    readonly outbound?: GatewayOptions["outbound"];
   },
 ): Promise<IntegrationResult> {
   const { integration, custom } = scope.route;

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { InvokeService } from "../ports/invoke-service.js";
 import type { Clock } from "../shared/clock.js";
+import type { OutboundPolicy } from "../shared/outbound-policy.js";
 import type { IdSource } from "../shared/ids.js";
 import type { RandomSource } from "../shared/random.js";
 import type { GatewayErrorKind } from "./gateway-errors.js";
@@ -58,4 +59,6 @@ export interface GatewayOptions {
    * looked up; returns false for a request it does not address.
    */
   readonly serveFirst?: ((req: IncomingMessage, res: ServerResponse) => boolean) | undefined;
+  /** Where HTTP and HTTP_PROXY integrations may send (checked on every request). Absent: anywhere. */
+  readonly outbound?: OutboundPolicy | undefined;
 }

@@ -12,6 +12,7 @@ import {
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { Clock } from "../shared/clock.js";
 import { Deadline } from "../shared/deadline.js";
+import { pinnedLookup, type CheckedTarget, type OutboundPolicy } from "../shared/outbound-policy.js";
 
 const HTTP_AGENT = new HttpAgent({ keepAlive: true, maxSockets: 256 });
 const HTTPS_AGENT = new HttpsAgent({ keepAlive: true, maxSockets: 256 });
@@ -36,10 +37,21 @@ export interface UpstreamRequest {
   readonly body: Buffer;
   readonly timeoutMs: number;
   readonly clock: Clock;
+  /** Checked before sending; the request goes to the address it checked. Absent: no check. */
+  readonly outbound?: OutboundPolicy | undefined;
 }
 
-/** Sends the request and reads the whole answer. Never rejects. */
-export function callUpstream(r: UpstreamRequest): Promise<UpstreamAnswer | UpstreamFailure> {
+/**
+ * Sends the request and reads the whole answer. Never rejects. A target the outbound policy refuses
+ * (checked again here: DNS may have changed since the integration was configured) is unreachable.
+ */
+export async function callUpstream(r: UpstreamRequest): Promise<UpstreamAnswer | UpstreamFailure> {
+  if (!r.outbound) return send(r, undefined);
+  const target = await r.outbound.check(r.url, "user");
+  return "refused" in target ? "unreachable" : send(r, target);
+}
+
+function send(r: UpstreamRequest, target: CheckedTarget | undefined): Promise<UpstreamAnswer | UpstreamFailure> {
   return new Promise((resolve) => {
     const https = r.url.protocol === "https:";
     let settled = false;
@@ -52,7 +64,12 @@ export function callUpstream(r: UpstreamRequest): Promise<UpstreamAnswer | Upstr
     const headers = { ...r.headers, "content-length": r.body.length };
     const req = (https ? httpsRequest : httpRequest)(
       r.url,
-      { method: r.method, headers, agent: https ? HTTPS_AGENT : HTTP_AGENT },
+      {
+        method: r.method,
+        headers,
+        agent: https ? HTTPS_AGENT : HTTP_AGENT,
+        ...(target && { lookup: pinnedLookup(target) }),
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));

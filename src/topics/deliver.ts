@@ -35,8 +35,8 @@ export interface DeliveryTargets {
    * does not allow that, throws when it cannot (the queue is gone).
    */
   sendToQueue(queueArn: string, message: QueueMessage, topicArn: string): Promise<boolean>;
-  /** POSTs and answers the status (0: no answer). */
-  post(url: string, headers: Record<string, string>, body: string): Promise<number>;
+  /** POSTs and answers the status (0: no answer), or why the outbound policy refuses the endpoint. */
+  post(url: string, headers: Record<string, string>, body: string): Promise<number | { readonly refused: string }>;
 }
 
 /** Delivers `n` to subscription `s`. */
@@ -75,6 +75,8 @@ export async function deliver(t: DeliveryTargets, s: SubscriptionRecord, n: Noti
       "user-agent": "Amazon Simple Notification Service Agent",
     };
     const status = await t.post(s.endpoint, headers, raw ? n.message : notificationJson(n, s.arn));
+    // A refused endpoint will not become allowed by trying again.
+    if (typeof status !== "number") return { kind: "permanent", reason: `endpoint refused: ${status.refused}` };
     return status >= 200 && status < 300 ? { kind: "done" } : { kind: "retry", reason: `HTTP status ${status}` };
   } catch (e) {
     return { kind: "retry", reason: e instanceof Error ? e.message : String(e) };

@@ -11,6 +11,7 @@ import {
   restApiView,
 } from "./v1-views.js";
 import { stringList, stringMap } from "./schemas.js";
+import { checkIntegrationUris, definitionUris } from "./outbound-uris.js";
 import { exportedDocument, importBody, importedView, importOptions } from "./v1-import.js";
 import { type ApiGatewayOperationsDeps, body, empty, intQuery, json, operation, param, query } from "./wire.js";
 
@@ -86,6 +87,7 @@ export function restApiOperations(deps: ApiGatewayOperationsDeps): Operation[] {
         // ImportRestApi shares the path: `?mode=import` with the OpenAPI document as the body.
         const mode = req.query.get("mode");
         if (mode === "import") {
+          await checkIntegrationUris(deps, req, definitionUris(req.body.toString("utf8")));
           const imported = await r.importRestApi(req.body, importOptions(req));
           return json(201, importedView(imported));
         }
@@ -96,6 +98,7 @@ export function restApiOperations(deps: ApiGatewayOperationsDeps): Operation[] {
     importBody(
       operation("PutRestApi", "PUT /restapis/{restapi_id}", async (req) => {
         const options = { ...importOptions(req), mode: query(req, "mode") };
+        await checkIntegrationUris(deps, req, definitionUris(req.body.toString("utf8")));
         return json(200, importedView(await r.putRestApi(param(req, "restapi_id"), req.body, options)));
       }),
     ),
@@ -156,9 +159,11 @@ export function restApiOperations(deps: ApiGatewayOperationsDeps): Operation[] {
       await r.deleteMethod(k.apiId, k.resourceId, k.httpMethod);
       return empty(204);
     }),
-    operation("PutIntegration", `PUT ${RES}/methods/{http_method}/integration`, async (req) =>
-      json(201, integrationView(await r.putIntegration(methodKey(req), body(req, putIntegration)))),
-    ),
+    operation("PutIntegration", `PUT ${RES}/methods/{http_method}/integration`, async (req) => {
+      const input = body(req, putIntegration);
+      await checkIntegrationUris(deps, req, [input.uri]);
+      return json(201, integrationView(await r.putIntegration(methodKey(req), input)));
+    }),
     operation("GetIntegration", `GET ${RES}/methods/{http_method}/integration`, async (req) => {
       const k = methodKey(req);
       return json(200, integrationView(await r.getIntegration(k.apiId, k.resourceId, k.httpMethod)));

@@ -12,6 +12,7 @@ import {
   resourceView,
   restApiView,
 } from "./v1-views.js";
+import { checkIntegrationUris } from "./outbound-uris.js";
 import { stringMap } from "./schemas.js";
 import { type ApiGatewayOperationsDeps, body, empty, json, operation, param } from "./wire.js";
 
@@ -62,9 +63,15 @@ export function restUpdateOperations(deps: ApiGatewayOperationsDeps): Operation[
     operation("UpdateMethod", `PATCH ${METHOD}`, async (req) =>
       json(200, methodView(await r.updateMethod(methodKey(req), opsOf(req)))),
     ),
-    operation("UpdateIntegration", `PATCH ${METHOD}/integration`, async (req) =>
-      json(200, integrationView(await r.updateIntegration(methodKey(req), opsOf(req)))),
-    ),
+    operation("UpdateIntegration", `PATCH ${METHOD}/integration`, async (req) => {
+      const ops = opsOf(req);
+      await checkIntegrationUris(
+        deps,
+        req,
+        ops.map((o) => (o.path === "/uri" ? o.value : undefined)),
+      );
+      return json(200, integrationView(await r.updateIntegration(methodKey(req), ops)));
+    }),
     operation("UpdateMethodResponse", `PATCH ${METHOD}/responses/{status_code}`, async (req) =>
       json(201, methodResponseView(await r.updateMethodResponse(responseKey(req), opsOf(req)))),
     ),

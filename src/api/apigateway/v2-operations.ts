@@ -4,6 +4,7 @@ import { PlatformError } from "../../shared/errors.js";
 import type { ApiRequest, Operation } from "../types.js";
 import { exportedDocument, importBody } from "./v1-import.js";
 import { apiView, integrationView, routeView } from "./v2-views.js";
+import { checkIntegrationUris, definitionUris } from "./outbound-uris.js";
 import { stringList, stringMap } from "./schemas.js";
 import { type ApiGatewayOperationsDeps, body, empty, intQuery, json, operation, param, query } from "./wire.js";
 
@@ -76,24 +77,34 @@ export function httpApiOperations(deps: ApiGatewayOperationsDeps): Operation[] {
   const h = service.http;
   const view = (a: Parameters<typeof apiView>[0]) => apiView(a, deps.apiEndpoint(a.apiId));
   return [
-    operation("CreateApi", "POST /v2/apis", async (req) => json(201, view(await h.createApi(body(req, createApi))))),
+    operation("CreateApi", "POST /v2/apis", async (req) => {
+      const input = body(req, createApi);
+      await checkIntegrationUris(deps, req, [input.target]);
+      return json(201, view(await h.createApi(input)));
+    }),
     operation("GetApi", "GET /v2/apis/{apiId}", async (req) => json(200, view(await h.getApi(param(req, "apiId"))))),
     operation("GetApis", "GET /v2/apis", async (req) => {
       const page = await h.getApis({ maxResults: intQuery(req, "maxResults"), nextToken: query(req, "nextToken") });
       return json(200, { items: page.items.map(view), ...(page.next ? { nextToken: page.next } : {}) });
     }),
-    operation("UpdateApi", "PATCH /v2/apis/{apiId}", async (req) =>
-      json(200, view(await h.updateApi(param(req, "apiId"), body(req, updateApi)))),
-    ),
+    operation("UpdateApi", "PATCH /v2/apis/{apiId}", async (req) => {
+      const input = body(req, updateApi);
+      await checkIntegrationUris(deps, req, [input.target]);
+      return json(200, view(await h.updateApi(param(req, "apiId"), input)));
+    }),
     importBody(
       operation("ImportApi", "PUT /v2/apis", async (req) => {
-        const imported = await h.importApi(body(req, importApi).body, importV2Options(req));
+        const definition = body(req, importApi).body;
+        await checkIntegrationUris(deps, req, definitionUris(definition));
+        const imported = await h.importApi(definition, importV2Options(req));
         return json(201, withWarnings(view(imported.api), imported.warnings));
       }),
     ),
     importBody(
       operation("ReimportApi", "PUT /v2/apis/{apiId}", async (req) => {
-        const imported = await h.reimportApi(param(req, "apiId"), body(req, importApi).body, importV2Options(req));
+        const definition = body(req, importApi).body;
+        await checkIntegrationUris(deps, req, definitionUris(definition));
+        const imported = await h.reimportApi(param(req, "apiId"), definition, importV2Options(req));
         return json(201, withWarnings(view(imported.api), imported.warnings));
       }),
     ),
@@ -136,9 +147,11 @@ export function httpApiOperations(deps: ApiGatewayOperationsDeps): Operation[] {
       return empty(204);
     }),
 
-    operation("CreateIntegration", "POST /v2/apis/{apiId}/integrations", async (req) =>
-      json(201, integrationView(await h.createIntegration(param(req, "apiId"), body(req, integration)))),
-    ),
+    operation("CreateIntegration", "POST /v2/apis/{apiId}/integrations", async (req) => {
+      const input = body(req, integration);
+      await checkIntegrationUris(deps, req, [input.integrationUri]);
+      return json(201, integrationView(await h.createIntegration(param(req, "apiId"), input)));
+    }),
     operation("GetIntegration", "GET /v2/apis/{apiId}/integrations/{integrationId}", async (req) =>
       json(200, integrationView(await h.getIntegration(param(req, "apiId"), param(req, "integrationId")))),
     ),
@@ -147,6 +160,7 @@ export function httpApiOperations(deps: ApiGatewayOperationsDeps): Operation[] {
     ),
     operation("UpdateIntegration", "PATCH /v2/apis/{apiId}/integrations/{integrationId}", async (req) => {
       const input = body(req, integration);
+      await checkIntegrationUris(deps, req, [input.integrationUri]);
       return json(
         200,
         integrationView(await h.updateIntegration(param(req, "apiId"), param(req, "integrationId"), input)),

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { ApiService } from "../../control/index.js";
 import { PlatformError } from "../../shared/errors.js";
+import type { OutboundPolicy } from "../../shared/outbound-policy.js";
 import type { AccessSpec, ApiRequest, ApiResponse, Operation } from "../types.js";
 
 /** What the API Gateway operations are built from. */
@@ -10,6 +11,8 @@ export interface ApiGatewayOperationsDeps {
   readonly apiEndpoint: (apiId: string) => string;
   /** The node's region, in the ARNs IAM policies name (`arn:aws:apigateway:REGION::/restapis/…`). */
   readonly region: string;
+  /** Where HTTP integrations may point, by who configures them. Absent: anywhere. */
+  readonly outbound?: OutboundPolicy | undefined;
 }
 
 /** API Gateway bodies are small; 1 MB is far above any real request (OpenAPI import is not served). */

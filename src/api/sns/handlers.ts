@@ -1,5 +1,9 @@
 /** The SNS actions: each reads its form and answers the `<ActionResult>` content. */
+import { PlatformError } from "../../shared/errors.js";
+import type { OutboundPolicy } from "../../shared/outbound-policy.js";
 import type { TopicService } from "../../topics/index.js";
+import { outboundRefusal } from "../outbound.js";
+import type { Caller } from "../types.js";
 import { requiredParam, type XmlValue } from "../query-wire.js";
 import { batchEntries, entryMap, memberList, publishInput, tagMap } from "./input.js";
 
@@ -10,6 +14,8 @@ export interface SnsCall {
   readonly apiUrl: string;
   /** The request's X-Amzn-Trace-Id, carried with what is published. */
   readonly traceHeader?: string | undefined;
+  /** Who signed the request (an instance session may not point an HTTP endpoint at the host's network). */
+  readonly caller: Caller;
 }
 
 type Handler = (c: SnsCall) => Promise<XmlValue | undefined>;
@@ -17,7 +23,7 @@ type Handler = (c: SnsCall) => Promise<XmlValue | undefined>;
 const need = (form: URLSearchParams, name: string) => requiredParam(form, name, "ERR_SNS_INVALID_PARAMETER");
 
 /** The SNS actions over `sns`, by name. */
-export function snsHandlers(sns: TopicService): Readonly<Record<string, Handler>> {
+export function snsHandlers(sns: TopicService, outbound?: OutboundPolicy): Readonly<Record<string, Handler>> {
   const a = sns.admin;
   return {
     CreateTopic: async ({ form }) => ({
@@ -45,16 +51,24 @@ export function snsHandlers(sns: TopicService): Readonly<Record<string, Handler>
     ListTagsForResource: async ({ form }) => ({
       Tags: Object.entries(await a.tags(need(form, "ResourceArn"))).map(([Key, Value]) => ({ Key, Value })),
     }),
-    Subscribe: async ({ form, apiUrl }) => ({
-      SubscriptionArn: await a.subscribe({
+    Subscribe: async ({ form, apiUrl, caller }) => {
+      const protocol = need(form, "Protocol").toLowerCase();
+      const endpoint = form.get("Endpoint") ?? "";
+      if (protocol === "http" || protocol === "https") {
+        const why = await outboundRefusal(outbound, endpoint, caller);
+        if (why !== undefined)
+          throw new PlatformError("ERR_SNS_INVALID_PARAMETER", `Invalid parameter: Endpoint (${why})`);
+      }
+      const SubscriptionArn = await a.subscribe({
         topicArn: need(form, "TopicArn"),
-        protocol: need(form, "Protocol"),
-        endpoint: form.get("Endpoint") ?? "",
+        protocol,
+        endpoint,
         attributes: entryMap(form, "Attributes"),
         returnArn: form.get("ReturnSubscriptionArn") === "true",
         apiUrl,
-      }),
-    }),
+      });
+      return { SubscriptionArn };
+    },
     ConfirmSubscription: async ({ form }) => ({
       SubscriptionArn: await a.confirmSubscription(need(form, "TopicArn"), need(form, "Token")),
     }),

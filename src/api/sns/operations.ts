@@ -4,6 +4,7 @@
  */
 import type { TopicService } from "../../topics/index.js";
 import { PlatformError } from "../../shared/errors.js";
+import type { OutboundPolicy } from "../../shared/outbound-policy.js";
 import { queryError, queryResponse, type QueryDialect, type WireError } from "../query-wire.js";
 import type { AccessSpec, ApiRequest, ApiResponse, Operation } from "../types.js";
 import { snsHandlers } from "./handlers.js";
@@ -24,9 +25,9 @@ function formOf(req: ApiRequest): URLSearchParams {
   return new URLSearchParams(req.body.length > 0 ? req.body.toString("utf8") : req.query.toString());
 }
 
-/** The SNS operations over `service`. */
-export function createSnsOperations(service: TopicService): Operation[] {
-  const handlers = snsHandlers(service);
+/** The SNS operations over `service`; HTTP/HTTPS endpoints are checked against `outbound`. */
+export function createSnsOperations(service: TopicService, outbound?: OutboundPolicy): Operation[] {
+  const handlers = snsHandlers(service, outbound);
   const handlerOf = (action: string) => {
     const h = handlers[action];
     if (!h)
@@ -61,7 +62,12 @@ export function createSnsOperations(service: TopicService): Operation[] {
         const trace = req.headers["x-amzn-trace-id"];
         const traceHeader = typeof trace === "string" ? trace : undefined;
         try {
-          return queryResponse(SNS, action, await handlerOf(action)({ form, apiUrl, traceHeader }), req.requestId);
+          return queryResponse(
+            SNS,
+            action,
+            await handlerOf(action)({ form, apiUrl, traceHeader, caller: req.caller }),
+            req.requestId,
+          );
         } catch (e) {
           if (e instanceof PlatformError) return snsError(e, req.requestId);
           throw e;
