@@ -10,8 +10,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { DeployedApi, DeployedRoute } from "../src/domain/deployed-api.js";
-import { fmt } from "./stats.js";
-import { hasWrk, runWrk, type WrkResult } from "./wrk.js";
+import { alternateRounds, hasWrk, runWrk, type WrkResult } from "./wrk.js";
 
 const DURATION = Number(process.env["BENCH_DURATION"] ?? 5);
 const ROUNDS = Number(process.env["BENCH_ROUNDS"] ?? 3);
@@ -73,11 +72,6 @@ function child(source: string, arg: string): Promise<{ proc: ChildProcess; port:
   });
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? 0;
-}
-
 async function main(): Promise<void> {
   if (!hasWrk()) {
     console.log("wrk is not installed (apt-get install wrk)");
@@ -104,21 +98,11 @@ async function main(): Promise<void> {
       },
     });
   try {
-    const ratios: number[] = [];
     console.log(`wrk ${CONNECTIONS} connections, ${DURATION} s per target, ${ROUNDS} rounds`);
-    console.log("| round | validation off req/s | validation on req/s | on p50 | non-2xx (on) | ratio on/off |");
-    console.log("| --- | --- | --- | --- | --- | --- |");
-    for (let round = 1; round <= ROUNDS; round++) {
-      const first = round % 2 === 1;
-      const offFirst = first ? run("plainapi01") : undefined;
-      const on = run("validapi01");
-      const off = offFirst ?? run("plainapi01");
-      ratios.push(on.rps / off.rps);
-      console.log(
-        `| ${round} | ${Math.round(off.rps)} | ${Math.round(on.rps)} | ${fmt(on.p50Ms)} ms | ${on.non2xx} | ${fmt(on.rps / off.rps, 3)} |`,
-      );
-    }
-    console.log(`median ratio (target >= 0.9): ${fmt(median(ratios), 3)}`);
+    alternateRounds({
+      ...{ rounds: ROUNDS, labels: ["validation off", "validation on"] as const, target: 0.9 },
+      ...{ off: () => run("plainapi01"), on: () => run("validapi01") },
+    });
   } finally {
     gateway.proc.kill();
   }

@@ -3,6 +3,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fmt, median } from "./stats.js";
 
 export interface WrkResult {
   readonly rps: number;
@@ -85,4 +86,31 @@ function parseWrk(out: string): WrkResult {
     non2xx: Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0),
     errors: Number(/Socket errors:.*?(\d+)/.exec(out)?.[1] ?? 0),
   };
+}
+
+/**
+ * A same-run A/B comparison: `rounds` rounds of `off` and `on`, alternating which runs first, one
+ * markdown row per round (`labels`: the two targets' column names), then the median on/off ratio.
+ */
+export function alternateRounds(o: {
+  readonly rounds: number;
+  readonly labels: readonly [off: string, on: string];
+  readonly target: number;
+  readonly off: () => WrkResult;
+  readonly on: () => WrkResult;
+}): void {
+  const [offLabel, onLabel] = o.labels;
+  const ratios: number[] = [];
+  console.log(`| round | ${offLabel} req/s | ${onLabel} req/s | ${onLabel} p50 | non-2xx (${onLabel}) | ratio |`);
+  console.log("| --- | --- | --- | --- | --- | --- |");
+  for (let round = 1; round <= o.rounds; round++) {
+    const offFirst = round % 2 === 1 ? o.off() : undefined;
+    const on = o.on();
+    const off = offFirst ?? o.off();
+    ratios.push(on.rps / off.rps);
+    console.log(
+      `| ${round} | ${Math.round(off.rps)} | ${Math.round(on.rps)} | ${fmt(on.p50Ms)} ms | ${on.non2xx} | ${fmt(on.rps / off.rps, 3)} |`,
+    );
+  }
+  console.log(`median ratio ${onLabel}/${offLabel} (target >= ${o.target}): ${fmt(median(ratios), 3)}`);
 }
