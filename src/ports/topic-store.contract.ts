@@ -101,6 +101,32 @@ export function runTopicStoreContract(name: string, open: () => Promise<TopicSto
       assert.equal(await store.nextDeliveryAt(), undefined);
     });
 
+    void test("deliveries with one ordering key: one at a time, in the order they were added", async () => {
+      const key = (g: string) => ({ subscriptionArn: "s", body: "{}", dueAt: 100, orderingKey: `s\n${g}` });
+      await store.addDeliveries([{ id: "z1", ...key("g") }]);
+      await store.addDeliveries([
+        { id: "a2", ...key("g") },
+        { id: "h1", ...key("h") },
+        { id: "p1", subscriptionArn: "s", body: "{}", dueAt: 100 },
+      ]);
+      await store.addDeliveries([{ id: "b3", ...key("g") }]);
+      const claim = async (now: number) =>
+        (await store.claimDeliveries({ owner: "n1", now, leaseMs: 1000, limit: 10 })).map((d) => d.id).sort();
+      assert.deepEqual(await claim(100), ["h1", "p1", "z1"], "the head of each group, and the unordered one");
+      assert.deepEqual(await claim(2000), ["h1", "p1", "z1"], "a lapsed head is claimed again, still alone");
+      await store.retryDelivery("z1", 3000);
+      assert.deepEqual(await claim(2500), [], "a head waiting for its retry holds its group back");
+      await store.finishDelivery("h1");
+      await store.finishDelivery("p1");
+      assert.deepEqual(await claim(3000), ["z1"]);
+      await store.finishDelivery("z1");
+      assert.deepEqual(await claim(10_000), ["a2"]);
+      await store.finishDelivery("a2");
+      assert.deepEqual(await claim(20_000), ["b3"]);
+      await store.finishDelivery("b3");
+      assert.equal(await store.nextDeliveryAt(), undefined);
+    });
+
     void test("FIFO deduplication: the first message id within the window, a new one after", async () => {
       const t = ARN + "f.fifo";
       assert.equal(await store.deduplicate({ topicArn: t, id: "x", messageId: "m1", now: 0, until: 300 }), undefined);

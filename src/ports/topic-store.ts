@@ -38,6 +38,11 @@ export interface NewDelivery {
   readonly subscriptionArn: string;
   readonly body: string;
   readonly dueAt: number;
+  /**
+   * Deliveries with one key are made one at a time in the order they were added (a FIFO topic's
+   * subscription and message group): a later one is claimed only when no earlier one is left.
+   */
+  readonly orderingKey?: string | undefined;
 }
 
 /** A claimed delivery. */

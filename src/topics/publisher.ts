@@ -147,6 +147,8 @@ export class Publisher {
         subscriptionArn: s.arn,
         body: JSON.stringify(notification),
         dueAt: now,
+        // A FIFO topic delivers a message group in order to each subscription.
+        ...(o.fifo && { orderingKey: `${s.arn}\n${c.messageGroupId}` }),
       });
     }
     if (deliveries.length > 0) {

@@ -6,7 +6,6 @@
  */
 import assert from "node:assert/strict";
 import { cpSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import CDP from "chrome-remote-interface";
@@ -14,20 +13,11 @@ import { startDev, type RunningDev } from "../helpers/haneul-dev.js";
 import { ROOT } from "../helpers/paths.js";
 import { tempDir, type TempDir } from "../helpers/temp-dir.js";
 import { waitUntil } from "../helpers/wait.js";
+import { freePort } from "../helpers/free-port.js";
 
 let app: TempDir;
 let dev: RunningDev;
 let port = 0;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-    s.on("error", reject);
-  });
-}
 
 before(async () => {
   app = tempDir("dev-inspect", { inRepo: true });
@@ -50,7 +40,9 @@ test("haneul dev names the debugged function and the inspector's port", async ()
 
 test("a CDP client attaches, stops at a breakpoint in the handler past its timeout, and the call then answers", async () => {
   // The first call starts the instance (and its inspector).
-  assert.deepEqual(await (await fetch(new URL("/count", dev.root))).json(), { calls: 1 });
+  const first = await fetch(new URL("/count", dev.root));
+  const said = () => `${dev.stderr()}\n${dev.lines.map((l) => JSON.stringify(l)).join("\n")}`;
+  assert.deepEqual(await first.json(), { calls: 1 }, `the first call; haneul dev printed:\n${said()}`);
   const client = await CDP({ host: "127.0.0.1", port });
   try {
     const paused = new Promise<{ callFrames: { callFrameId: string; location: { scriptId: string } }[] }>((resolve) =>

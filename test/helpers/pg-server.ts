@@ -8,11 +8,11 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { killOnExit } from "./children.js";
+import { freePort } from "./free-port.js";
 
 export const PG_USER = "haneul";
 export const PG_PASSWORD = "haneul";
@@ -42,17 +42,6 @@ function serverIdentity(): { uid: number; gid: number } | undefined {
     if (fields) return { uid: Number(fields[2]), gid: Number(fields[3]) };
   }
   throw new Error("running as root, but there is neither a postgres nor a nobody user to run PostgreSQL as");
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /** A running test server. */

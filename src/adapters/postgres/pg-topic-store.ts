@@ -93,22 +93,24 @@ export class PgTopicStore implements TopicStore {
 
   async addDeliveries(deliveries: readonly NewDelivery[]): Promise<void> {
     if (deliveries.length === 0) return;
-    const sql = "INSERT INTO sns_deliveries (id, subscription_arn, body, due_at) VALUES ($1, $2, $3, $4)";
+    const sql =
+      "INSERT INTO sns_deliveries (id, subscription_arn, body, due_at, ordering_key) VALUES ($1, $2, $3, $4, $5)";
+    const values = (d: NewDelivery) => [d.id, d.subscriptionArn, d.body, d.dueAt, d.orderingKey ?? null];
     if (deliveries.length === 1) {
-      const d = deliveries[0]!;
-      await this.#db.run(sql, [d.id, d.subscriptionArn, d.body, d.dueAt]);
+      await this.#db.run(sql, values(deliveries[0]!));
       return;
     }
     await this.#db.transaction(async (q) => {
-      for (const d of deliveries) await this.#db.run(sql, [d.id, d.subscriptionArn, d.body, d.dueAt], q);
+      for (const d of deliveries) await this.#db.run(sql, values(d), q);
     });
   }
 
   async claimDeliveries(o: { owner: string; now: number; leaseMs: number; limit: number }): Promise<DeliveryRecord[]> {
     const sql =
-      "UPDATE sns_deliveries SET claimed_by = $1, claimed_until = $2 WHERE id IN (SELECT id FROM sns_deliveries" +
-      " WHERE due_at <= $3 AND (claimed_until IS NULL OR claimed_until < $3) ORDER BY due_at LIMIT $4" +
-      " FOR UPDATE SKIP LOCKED) RETURNING id, subscription_arn, body, due_at, attempts";
+      "UPDATE sns_deliveries SET claimed_by = $1, claimed_until = $2 WHERE id IN (SELECT id FROM sns_deliveries d" +
+      " WHERE due_at <= $3 AND (claimed_until IS NULL OR claimed_until < $3) AND (ordering_key IS NULL OR NOT EXISTS" +
+      " (SELECT 1 FROM sns_deliveries e WHERE e.ordering_key = d.ordering_key AND e.seq < d.seq))" +
+      " ORDER BY due_at, seq LIMIT $4 FOR UPDATE SKIP LOCKED) RETURNING id, subscription_arn, body, due_at, attempts";
     const rows = await this.#db.rows<DeliveryRow>(sql, [o.owner, o.now + o.leaseMs, o.now, o.limit]);
     return rows.map(toDelivery).sort((a, b) => a.dueAt - b.dueAt);
   }

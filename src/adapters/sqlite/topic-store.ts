@@ -97,18 +97,22 @@ export class SqliteTopicStore implements TopicStore {
   }
 
   addDeliveries(deliveries: readonly NewDelivery[]): Promise<void> {
-    const sql = "INSERT INTO sns_deliveries (id, subscription_arn, body, due_at) VALUES (?, ?, ?, ?)";
+    const sql = "INSERT INTO sns_deliveries (id, subscription_arn, body, due_at, ordering_key) VALUES (?, ?, ?, ?, ?)";
     return settle(() =>
       this.#db.transaction(() => {
-        for (const d of deliveries) stmt(this.#db, sql).run(d.id, d.subscriptionArn, d.body, d.dueAt);
+        for (const d of deliveries) {
+          stmt(this.#db, sql).run(d.id, d.subscriptionArn, d.body, d.dueAt, d.orderingKey ?? null);
+        }
       })(),
     );
   }
 
   claimDeliveries(o: { owner: string; now: number; leaseMs: number; limit: number }): Promise<DeliveryRecord[]> {
     const sql =
-      "UPDATE sns_deliveries SET claimed_by = ?, claimed_until = ? WHERE id IN (SELECT id FROM sns_deliveries" +
-      " WHERE due_at <= ? AND (claimed_until IS NULL OR claimed_until < ?) ORDER BY due_at LIMIT ?)" +
+      "UPDATE sns_deliveries SET claimed_by = ?, claimed_until = ? WHERE id IN (SELECT id FROM sns_deliveries d" +
+      " WHERE due_at <= ? AND (claimed_until IS NULL OR claimed_until < ?) AND (ordering_key IS NULL OR NOT EXISTS" +
+      " (SELECT 1 FROM sns_deliveries e WHERE e.ordering_key = d.ordering_key AND e.rowid < d.rowid))" +
+      " ORDER BY due_at, rowid LIMIT ?)" +
       " RETURNING id, subscription_arn, body, due_at, attempts";
     return settle(() =>
       (stmt(this.#db, sql).all(o.owner, o.now + o.leaseMs, o.now, o.now, o.limit) as DeliveryRow[]).map(toDelivery),

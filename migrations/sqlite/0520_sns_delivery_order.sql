@@ -1,0 +1,5 @@
+-- Deliveries of a FIFO topic are made in order per subscription and message group: a delivery with
+-- an ordering key is claimed only when no earlier one (by rowid, the order they were stored in) with
+-- the same key is left.
+ALTER TABLE sns_deliveries ADD COLUMN ordering_key TEXT;
+CREATE INDEX sns_deliveries_order ON sns_deliveries (ordering_key) WHERE ordering_key IS NOT NULL;
