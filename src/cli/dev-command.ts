@@ -1,5 +1,6 @@
 /** `haneul dev`: a node in this process, the template deployed and watched, the APIs served, a live log. */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import {
   DEV_USAGE,
@@ -35,6 +36,13 @@ export async function runDevCommand(args: string[], deps: CliDeps): Promise<numb
     if (!(e instanceof ConfigError)) throw e;
     process.stderr.write(`haneul dev: ${e.message}\n\n${DEV_USAGE}`);
     return 2;
+  }
+  if (config.inspect && !(await loopbackPortFree(config.inspect.port))) {
+    const port = config.inspect.port;
+    process.stderr.write(
+      `haneul dev: --inspect-port ${port}: 127.0.0.1:${port} is in use (another debugger or program); choose another port\n`,
+    );
+    return 1;
   }
   mkdirSync(config.server.dataDir, { recursive: true });
   const out = new DevOutput(config);
@@ -193,6 +201,15 @@ function inspectTarget(o: {
   o.node.inspect(fn.physicalId, want.port);
   o.out.debugging(want.logicalId, want.port);
   return fn.physicalId;
+}
+
+/** Whether a listener can bind `port` on the loopback now (the debugged instance's forwarder binds it later). */
+function loopbackPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once("error", () => resolve(false));
+    probe.listen(port, "127.0.0.1", () => probe.close(() => resolve(true)));
+  });
 }
 
 function nextSignal(): Promise<NodeJS.Signals> {

@@ -6,9 +6,11 @@
  */
 import assert from "node:assert/strict";
 import { cpSync } from "node:fs";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import CDP from "chrome-remote-interface";
+import { runHaneul } from "../helpers/haneul-cli.js";
 import { startDev, type RunningDev } from "../helpers/haneul-dev.js";
 import { ROOT } from "../helpers/paths.js";
 import { tempDir, type TempDir } from "../helpers/temp-dir.js";
@@ -76,3 +78,27 @@ test("a CDP client attaches, stops at a breakpoint in the handler past its timeo
     await client.close();
   }
 });
+
+test(
+  "a port another program holds is refused at start, naming it, before anything is deployed",
+  { timeout: 60_000 },
+  async () => {
+    const busy = await freePort();
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(busy, "127.0.0.1", resolve));
+    try {
+      const run = await runHaneul(
+        ["dev", "--no-watch", "--inspect", "CounterFunction", "--inspect-port", String(busy)],
+        {
+          HOME: app.path,
+        },
+        { cwd: app.path },
+      );
+      assert.equal(run.code, 1, run.stderr);
+      assert.match(run.stderr, new RegExp(`--inspect-port ${busy}: 127\\.0\\.0\\.1:${busy} is in use`));
+      assert.doesNotMatch(run.stdout, /Routes:/, "nothing was deployed");
+    } finally {
+      await new Promise((r) => holder.close(r));
+    }
+  },
+);
