@@ -88,7 +88,18 @@ test(
     await new Promise<void>((resolve) => holder.listen(busy, "127.0.0.1", resolve));
     try {
       const run = await runHaneul(
-        ["dev", "--no-watch", "--inspect", "CounterFunction", "--inspect-port", String(busy)],
+        [
+          "dev",
+          "--port",
+          "0",
+          "--lambda-port",
+          "0",
+          "--no-watch",
+          "--inspect",
+          "CounterFunction",
+          "--inspect-port",
+          String(busy),
+        ],
         {
           HOME: app.path,
         },
