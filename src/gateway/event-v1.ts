@@ -52,7 +52,7 @@ export function requestContextV1(scope: RequestScope, auth?: AuthContext): APIGa
     domainPrefix: info.domainPrefix,
     extendedRequestId: info.extendedRequestId,
     httpMethod: info.method,
-    identity: identity(info),
+    identity: identity(info, scope.apiKey),
     path: info.contextPath,
     protocol: "HTTP/1.1",
     requestId: info.requestId,
@@ -79,13 +79,13 @@ function scalarText(v: unknown): string {
   return typeof v === "string" ? v : JSON.stringify(v);
 }
 
-function identity(info: RequestInfo): APIGatewayEventIdentity {
+function identity(info: RequestInfo, apiKey: RequestScope["apiKey"]): APIGatewayEventIdentity {
   const ua = info.headers["user-agent"];
   return {
     accessKey: null,
     accountId: null,
-    apiKey: null,
-    apiKeyId: null,
+    apiKey: apiKey?.value ?? null,
+    apiKeyId: apiKey?.id ?? null,
     caller: null,
     clientCert: null,
     cognitoAuthenticationProvider: null,

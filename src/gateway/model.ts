@@ -72,6 +72,8 @@ export interface RequestScope {
   readonly params: Record<string, string> | undefined;
   readonly region: string;
   readonly accountId: string;
+  /** The API key a method that requires one was called with (`$context.identity.apiKey`/`apiKeyId`). */
+  readonly apiKey?: { readonly value: string; readonly id: string } | undefined;
 }
 
 /** What an authorizer lets through into `requestContext.authorizer`. */

@@ -151,7 +151,7 @@ async function route(o: GatewayOptions, x: Exchange, r: Routing): Promise<void> 
     if (!body) return finish(o, x, tooLarge(x, api.protocol));
     info.body = body;
   }
-  const scope: RequestScope = {
+  let scope: RequestScope = {
     info,
     api,
     stage: stage.name,
@@ -169,8 +169,9 @@ async function route(o: GatewayOptions, x: Exchange, r: Routing): Promise<void> 
     auth = verdict.context;
   }
   if (found.apiKeyRequired) {
-    const refused = checkApiKey(o, r, { route: found, auth });
-    if (refused) return finish(o, x, failReply(x, api.protocol, refused));
+    const key = checkApiKey(o, r, { route: found, auth });
+    if (typeof key === "string") return finish(o, x, failReply(x, api.protocol, key));
+    scope = { ...scope, apiKey: key };
   }
   if (found.validation) {
     const failure = validateRequest(found.validation, info, m?.params);
@@ -185,19 +186,22 @@ async function route(o: GatewayOptions, x: Exchange, r: Routing): Promise<void> 
   return finish(o, x, reply);
 }
 
-/** A method that requires an API key: the key (header or authorizer) against the stage's usage plans. */
+/**
+ * A method that requires an API key: the key (header or authorizer) against the stage's usage
+ * plans; the refusal, or the key the request goes on with.
+ */
 function checkApiKey(
   o: GatewayOptions,
   r: Routing,
   c: { readonly route: CompiledRoute; readonly auth: AuthContext | undefined },
-): GatewayErrorKind | undefined {
+): GatewayErrorKind | { readonly value: string; readonly id: string } {
   const value =
     r.api.apiKeySource === "AUTHORIZER"
       ? c.auth?.type === "lambda"
         ? c.auth.usageIdentifierKey
         : undefined
       : header(r.req, "x-api-key");
-  return r.usage.check({
+  const verdict = r.usage.check({
     apiId: r.api.apiId,
     stage: r.stage.name,
     value,
@@ -207,6 +211,7 @@ function checkApiKey(
     now: r.info.timeEpoch,
     quota: o.quota,
   });
+  return typeof verdict === "string" ? verdict : { value: value as string, id: verdict.keyId };
 }
 
 /** The gateway's own answer of `kind`, noted on the exchange for the access log. */

@@ -19,8 +19,9 @@ function snapshot(plan: Partial<UsageSnapshot["plans"][number]> = {}, enabled = 
 }
 
 function checker(limits: UsageLimits, clock: ManualClock, quota?: QuotaGate) {
-  return (o: { value?: string | undefined; stage?: string; method?: string } = {}) =>
-    limits.check({
+  // The refusal, or undefined when the request may go on (with the key's id, checked below).
+  return (o: { value?: string | undefined; stage?: string; method?: string } = {}) => {
+    const verdict = limits.check({
       apiId: "a",
       stage: o.stage ?? "prod",
       value: "value" in o ? o.value : KEY.value,
@@ -30,6 +31,10 @@ function checker(limits: UsageLimits, clock: ManualClock, quota?: QuotaGate) {
       now: clock.now(),
       quota,
     });
+    if (typeof verdict === "string") return verdict;
+    assert.equal(verdict.keyId, KEY.id, "the key the request goes on with");
+    return undefined;
+  };
 }
 
 describe("UsageLimits (simulated time)", () => {

@@ -23,8 +23,8 @@ export interface QuotaGate {
   take(o: { planId: string; keyId: string; quota: QuotaSettings; now: number }): boolean;
 }
 
-/** Why a request with a key was refused, or undefined when it may go on. */
-export type UsageVerdict = "invalid-api-key" | "throttled" | "quota-exceeded" | undefined;
+/** Why a request with a key was refused, or the id of the key it may go on with. */
+export type UsageVerdict = "invalid-api-key" | "throttled" | "quota-exceeded" | { readonly keyId: string };
 
 /** Keys by value, per `apiId/stage`, with their buckets. */
 export class UsageLimits {
@@ -80,7 +80,7 @@ export class UsageLimits {
     if (e.quota && o.quota && !o.quota.take({ planId: e.planId, keyId: e.keyId, quota: e.quota, now: o.now })) {
       return "quota-exceeded";
     }
-    return undefined;
+    return e;
   }
 
   #take(id: string, t: ThrottleSettings, now: number): boolean {
