@@ -44,13 +44,41 @@ export function passRole(req: ApiRequest): AccessSpec | undefined {
 function roleOf(body: Buffer): string | undefined {
   // Cheap pre-check: most configuration updates do not change the role.
   if (!body.includes('"Role"')) return undefined;
+  const role = bodyField(body, "Role");
+  return typeof role === "string" ? role : undefined;
+}
+
+function bodyField(body: Buffer, field: string): unknown {
   try {
     const parsed: unknown = JSON.parse(body.toString("utf8"));
-    const role = typeof parsed === "object" && parsed !== null ? (parsed as { Role?: unknown }).Role : undefined;
-    return typeof role === "string" ? role : undefined;
+    return typeof parsed === "object" && parsed !== null ? (parsed as Record<string, unknown>)[field] : undefined;
   } catch {
     return undefined;
   }
+}
+
+/**
+ * `lambda:GetLayerVersion` on a layer version: also allowed by the version's own policy
+ * (AddLayerVersionPermission), read only when the caller's policies do not allow the call.
+ */
+export function layerVersionAccess(deps: LambdaApiDeps, arn: string): AccessSpec {
+  const m = /:layer:([a-zA-Z0-9-_]+):([0-9]+)$/.exec(arn);
+  return {
+    action: "lambda:GetLayerVersion",
+    resource: arn,
+    resourcePolicy: async () => {
+      const text = m && (await deps.control.layers?.policyText(m[1] as string, Number(m[2])));
+      return text ? compilePolicy(parsePolicy(text, "resource")) : undefined;
+    },
+  };
+}
+
+/** The layers a create or configuration update attaches: the caller must be allowed to get each version. */
+function layersUsed(deps: LambdaApiDeps, req: ApiRequest): AccessSpec[] {
+  if (!req.body.includes('"Layers"')) return [];
+  const layers = bodyField(req.body, "Layers");
+  if (!Array.isArray(layers)) return [];
+  return layers.filter((l): l is string => typeof l === "string").map((arn) => layerVersionAccess(deps, arn));
 }
 
 /** CreateFunction: `lambda:CreateFunction` on the new function, and passing its role. */
@@ -63,6 +91,7 @@ export function createAccess(deps: LambdaApiDeps): (req: ApiRequest) => AccessSp
     ];
     const role = passRole(req);
     if (role) specs.push(role);
+    specs.push(...layersUsed(deps, req));
     return specs;
   };
 }
@@ -72,7 +101,9 @@ export function updateConfigurationAccess(deps: LambdaApiDeps): (req: ApiRequest
   const update = onFunction(deps, "UpdateFunctionConfiguration", false);
   return (req) => {
     const role = passRole(req);
-    return role ? [update(req), role] : [update(req)];
+    const specs = role ? [update(req), role] : [update(req)];
+    specs.push(...layersUsed(deps, req));
+    return specs;
   };
 }
 

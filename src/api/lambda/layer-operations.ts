@@ -3,9 +3,9 @@
  * path and is told apart by `?find=LayerVersion`, as AWS routes it.
  */
 import type { LayerService } from "../../control/index.js";
-import { compilePolicy, parsePolicy } from "../../iam/index.js";
 import { PlatformError } from "../../shared/errors.js";
 import type { AccessSpec, ApiRequest } from "../types.js";
+import { layerVersionAccess } from "./access.js";
 import type { LambdaApiDeps, LambdaOperation } from "./deps.js";
 import { CODE_REQUEST_BYTES } from "./function-operations.js";
 import { intQuery, jsonBody, param, query } from "./request.js";
@@ -42,23 +42,9 @@ function onLayer(deps: LambdaApiDeps, action: string, withVersion: boolean): (re
   };
 }
 
-/**
- * GetLayerVersion: also allowed by the version's own policy (AddLayerVersionPermission), read only
- * when the caller's policies do not allow the call.
- */
+/** GetLayerVersion(ByArn): on the version the request names (see layerVersionAccess). */
 function getAccess(deps: LambdaApiDeps, arnOf: (req: ApiRequest) => string): (req: ApiRequest) => AccessSpec {
-  return (req) => {
-    const arn = arnOf(req);
-    const m = /:layer:([a-zA-Z0-9-_]+):([0-9]+)$/.exec(arn);
-    return {
-      action: "lambda:GetLayerVersion",
-      resource: arn,
-      resourcePolicy: async () => {
-        const text = m && (await deps.control.layers?.policyText(m[1] as string, Number(m[2])));
-        return text ? compilePolicy(parsePolicy(text, "resource")) : undefined;
-      },
-    };
-  };
+  return (req) => layerVersionAccess(deps, arnOf(req));
 }
 
 /** PublishLayerVersion, GetLayerVersion(ByArn), ListLayers, ListLayerVersions, DeleteLayerVersion, permissions. */
