@@ -76,6 +76,7 @@ const HTTP_OPERATIONS = {
   getStages: httpStages.stages.list,
   updateStage: httpStages.updateStage,
   deleteStage: httpStages.stages.remove,
+  deleteRouteSettings: httpStages.deleteRouteSettings,
   createAuthorizer: httpStages.createAuthorizer,
   getAuthorizer: httpStages.authorizers.get,
   getAuthorizers: httpStages.authorizers.list,
