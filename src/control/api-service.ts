@@ -118,6 +118,8 @@ const REST_OPERATIONS = {
   getStages: restDeployments.getStages,
   updateStage: restDeployments.updateStage,
   deleteStage: restDeployments.stages.remove,
+  flushStageAuthorizersCache: restDeployments.flushStageAuthorizersCache,
+  flushStageCache: restDeployments.flushStageCache,
   createAuthorizer: restAuthorizers.createAuthorizer,
   getAuthorizer: restAuthorizers.authorizers.get,
   getAuthorizers: restAuthorizers.authorizers.list,
