@@ -15,7 +15,10 @@ const routeSettings = z
     loggingLevel: z.literal("OFF").optional(),
   })
   .strict()
-  .transform((r) => ({ burstLimit: r.throttlingBurstLimit, rateLimit: r.throttlingRateLimit }));
+  .transform((r) => ({
+    ...(r.throttlingBurstLimit !== undefined ? { burstLimit: r.throttlingBurstLimit } : {}),
+    ...(r.throttlingRateLimit !== undefined ? { rateLimit: r.throttlingRateLimit } : {}),
+  }));
 
 const stageFields = {
   autoDeploy: z.boolean().optional(),

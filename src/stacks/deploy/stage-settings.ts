@@ -65,8 +65,10 @@ export function routeThrottle(v: unknown, logicalId: string): ThrottleSettings |
       );
     }
   }
-  const num = (x: unknown) => (x === undefined ? undefined : Number(x));
-  return { burstLimit: num(v.ThrottlingBurstLimit), rateLimit: num(v.ThrottlingRateLimit) };
+  return {
+    ...(v.ThrottlingBurstLimit !== undefined ? { burstLimit: Number(v.ThrottlingBurstLimit) } : {}),
+    ...(v.ThrottlingRateLimit !== undefined ? { rateLimit: Number(v.ThrottlingRateLimit) } : {}),
+  };
 }
 
 /** RouteSettings by route key. */
