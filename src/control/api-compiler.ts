@@ -31,6 +31,7 @@ import type {
   StageRecord,
 } from "../ports/api-store.js";
 import { parseLambdaUri } from "./apigateway/lambda-uri.js";
+import { stageThrottle } from "./apigateway/stage-throttle.js";
 
 /** Integration timeout defaults (and maxima): HTTP APIs 30 s, REST APIs 29 s. */
 export const HTTP_TIMEOUT_MS = 30_000;
@@ -205,7 +206,7 @@ function compileStage(stage: StageRecord, src: StageSources): DeployedStage | un
       ? { deploymentId: stage.deploymentId ?? LIVE, routes: src.live }
       : frozen(src.deployments, stage.deploymentId);
   if (!deployment) return undefined;
-  const base = { stageName: stage.stageName, variables: stage.variables, deployment };
+  const base = { stageName: stage.stageName, variables: stage.variables, deployment, throttle: stageThrottle(stage) };
   const canary = stage.canary;
   if (src.http || !canary) return base;
   const canaryDeployment = frozen(src.deployments, canary.deploymentId) ?? deployment;

@@ -4,6 +4,7 @@
  * and hands them to the gateway, which swaps its in-memory table atomically; the gateway never
  * reads the store per request.
  */
+import type { ThrottleSettings } from "./usage-plans.js";
 
 /** A Lambda proxy integration (`AWS_PROXY`; deployments stored before `type` existed have none). */
 export interface DeployedLambdaProxy {
@@ -136,8 +137,23 @@ export interface DeployedRoutes {
   readonly gatewayResponses?: Readonly<Record<string, DeployedGatewayResponse>> | undefined;
 }
 
+/** API Gateway's account-level limits: what a stage limit left unset stands for. */
+export const ACCOUNT_RATE_LIMIT = 10_000;
+export const ACCOUNT_BURST_LIMIT = 5_000;
+
+/**
+ * A stage's throttling (REST MethodSettings, HTTP route settings): `all` for every route that has
+ * no limits of its own in `routes` (by route key, `GET /items`). Each route has its own bucket.
+ */
+export interface StageThrottleSettings {
+  readonly all?: ThrottleSettings | undefined;
+  readonly routes: Readonly<Record<string, ThrottleSettings>>;
+}
+
 export interface DeployedStage {
   readonly stageName: string;
+  /** Undefined when the stage sets no throttling. */
+  readonly throttle?: StageThrottleSettings | undefined;
   readonly variables: Readonly<Record<string, string>>;
   readonly deployment: DeployedRoutes;
   /** REST stage canary: share of requests (0–100) served by the canary deployment with overridden variables. */

@@ -13,6 +13,7 @@ import { binaryMatcher } from "./media-types.js";
 import type { Authorizer, CompiledApi, CompiledRoute, CompiledStage, RouteTable } from "./model.js";
 import { compileValidation } from "./request-validation.js";
 import { parseRouteKey } from "./route-key.js";
+import { StageThrottle } from "./stage-throttle.js";
 import { TrieRouter } from "./trie-router.js";
 
 /** Compiles every API; throws on a route key that is neither `$default` nor `METHOD /path`. */
@@ -44,6 +45,7 @@ function compileApi(api: DeployedApi, deps: AuthorizerDeps): CompiledApi {
       : undefined;
     stages.set(s.stageName, {
       name: s.stageName,
+      throttle: s.throttle ? new StageThrottle(s.throttle) : undefined,
       variables: s.variables,
       table: compileTable(api.apiId, s.deployment, authorizerFor),
       canary,

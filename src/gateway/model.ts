@@ -10,6 +10,7 @@ import type { GatewayErrorKind } from "./gateway-errors.js";
 import type { MediaTypeMatcher } from "./media-types.js";
 import type { RequestInfo } from "./request-info.js";
 import type { Router } from "./router.js";
+import type { StageThrottle } from "./stage-throttle.js";
 
 /** One route, ready to serve. */
 export interface CompiledRoute {
@@ -43,6 +44,8 @@ export interface RouteTable {
 
 export interface CompiledStage {
   readonly name: string;
+  /** Undefined when the stage sets no throttling (nothing to do per request). */
+  readonly throttle?: StageThrottle | undefined;
   readonly variables: Readonly<Record<string, string>>;
   readonly table: RouteTable;
   readonly canary:

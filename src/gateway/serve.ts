@@ -141,6 +141,10 @@ async function route(o: GatewayOptions, x: Exchange, r: Routing): Promise<void> 
   }
   if (!found) return finish(o, x, failReply(x, api.protocol, "no-route"));
   x.route = found;
+  // Stage limits come before the authorizer and API keys, as on AWS.
+  if (stage.throttle && !stage.throttle.take(found.routeKey, o.clock.monotonicNow())) {
+    return finish(o, x, failReply(x, api.protocol, "throttled"));
+  }
   if (hasBody(r.req)) {
     const limit = o.maxBodyBytes ?? TEN_MB;
     // Over API Gateway's limit by its length alone: answered without reading a byte.

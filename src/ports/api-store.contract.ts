@@ -232,7 +232,7 @@ function registerHttpContract(store: () => ApiStore): void {
     assert.equal(await s.getAuthorizer("httpapi001", "au1"), undefined);
   });
 
-  void test("stages: names are unique per API; update replaces; canary round-trips", async () => {
+  void test("stages: names are unique per API; update replaces; canary and throttling round-trip", async () => {
     const s = store();
     await s.insertApi(sampleApi("httpapi001"));
     assert.equal(await s.insertStage(sampleStage("httpapi001", "$default", { autoDeploy: true })), "ok");
@@ -247,6 +247,14 @@ function registerHttpContract(store: () => ApiStore): void {
     assert.equal(await s.updateStage(updated), true);
     assert.deepEqual(await s.getStage("httpapi001", "$default"), updated);
     assert.equal(await s.updateStage(sampleStage("httpapi001", "nope")), false);
+    const throttled = sampleStage("httpapi001", "$default", {
+      methodSettings: { "*/*": { rateLimit: 0.5, burstLimit: 2 }, "~1items/GET": { burstLimit: 1 } },
+      defaultRouteSettings: { rateLimit: 100 },
+      routeSettings: { "GET /items": { rateLimit: 1.5, burstLimit: 3 } },
+      lastUpdatedAt: 10,
+    });
+    assert.equal(await s.updateStage(throttled), true);
+    assert.deepEqual(await s.getStage("httpapi001", "$default"), throttled, "throttling settings round-trip");
     assert.deepEqual(
       (await s.listStages("httpapi001")).map((x) => x.stageName),
       ["$default"],

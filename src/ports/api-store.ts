@@ -6,6 +6,7 @@
  * enforced by the store in the same statement as the write, so two nodes cannot both win.
  */
 import type { DeployedRoute } from "../domain/deployed-api.js";
+import type { ThrottleSettings } from "../domain/usage-plans.js";
 
 /** HTTP = API Gateway v2 HTTP API; REST = API Gateway v1 REST API. */
 export type ApiProtocol = "HTTP" | "REST";
@@ -134,6 +135,12 @@ export interface StageRecord {
   readonly tags: Readonly<Record<string, string>>;
   readonly lastDeploymentStatusMessage?: string | undefined;
   readonly apiGatewayManaged?: boolean | undefined;
+  /** REST: MethodSettings throttling, keyed as AWS shows them (`*\/*`, `~1items/GET`). */
+  readonly methodSettings?: Readonly<Record<string, ThrottleSettings>> | undefined;
+  /** HTTP: DefaultRouteSettings throttling. */
+  readonly defaultRouteSettings?: ThrottleSettings | undefined;
+  /** HTTP: RouteSettings throttling by route key. */
+  readonly routeSettings?: Readonly<Record<string, ThrottleSettings>> | undefined;
   readonly createdAt: number;
   readonly lastUpdatedAt: number;
 }

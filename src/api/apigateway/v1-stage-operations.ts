@@ -94,6 +94,15 @@ export function restStageOperations(deps: ApiGatewayOperationsDeps): Operation[]
       return empty(202);
     }),
 
+    operation("FlushStageAuthorizersCache", `DELETE ${API}/stages/{stage_name}/cache/authorizers`, async (req) => {
+      await r.flushStageAuthorizersCache(id(req), param(req, "stage_name"));
+      return empty(202);
+    }),
+    operation("FlushStageCache", `DELETE ${API}/stages/{stage_name}/cache/data`, async (req) => {
+      await r.flushStageCache(id(req), param(req, "stage_name"));
+      return empty(202);
+    }),
+
     operation("CreateAuthorizer", `POST ${API}/authorizers`, async (req) =>
       json(201, authorizerView(await r.createAuthorizer(id(req), body(req, createAuthorizer)))),
     ),

@@ -10,6 +10,7 @@ import type {
   MethodResponseRecord,
   StageRecord,
 } from "../../ports/api-store.js";
+import { ACCOUNT_BURST_LIMIT, ACCOUNT_RATE_LIMIT } from "../../domain/deployed-api.js";
 import { compact, epochSeconds } from "./wire.js";
 
 /** `RestApi`. */
@@ -114,6 +115,25 @@ export function deploymentView(d: DeploymentRecord): Record<string, unknown> {
   return compact({ id: d.deploymentId, description: d.description, createdDate: epochSeconds(d.createdAt) });
 }
 
+/** `Stage.methodSettings`: throttling as set, AWS's defaults for the rest. */
+function methodSettingsView(s: StageRecord): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, t] of Object.entries(s.methodSettings ?? {})) {
+    out[key] = {
+      metricsEnabled: false,
+      dataTraceEnabled: false,
+      throttlingBurstLimit: t.burstLimit ?? ACCOUNT_BURST_LIMIT,
+      throttlingRateLimit: t.rateLimit ?? ACCOUNT_RATE_LIMIT,
+      cachingEnabled: false,
+      cacheTtlInSeconds: 300,
+      cacheDataEncrypted: false,
+      requireAuthorizationForCacheControl: true,
+      unauthorizedCacheControlHeaderStrategy: "SUCCEED_WITH_RESPONSE_HEADER",
+    };
+  }
+  return out;
+}
+
 /** `Stage`. */
 export function stageView(s: StageRecord): Record<string, unknown> {
   const canary = s.canary;
@@ -124,7 +144,7 @@ export function stageView(s: StageRecord): Record<string, unknown> {
       description: s.description,
       cacheClusterEnabled: false,
       cacheClusterStatus: "NOT_AVAILABLE",
-      methodSettings: {},
+      methodSettings: methodSettingsView(s),
       variables: s.variables,
       tracingEnabled: s.tracingEnabled,
       canarySettings:

@@ -5,11 +5,28 @@ import { authorizerView, deploymentView, stageView } from "./v2-views.js";
 import { stringList, stringMap } from "./schemas.js";
 import { type ApiGatewayOperationsDeps, body, empty, json, operation, param } from "./wire.js";
 
+// Throttling is honoured; the other route settings only at AWS's defaults (anything else refused).
+const routeSettings = z
+  .object({
+    throttlingBurstLimit: z.number().int().min(0).optional(),
+    throttlingRateLimit: z.number().min(0).optional(),
+    detailedMetricsEnabled: z.literal(false).optional(),
+    dataTraceEnabled: z.literal(false).optional(),
+    loggingLevel: z.literal("OFF").optional(),
+  })
+  .strict()
+  .transform((r) => ({
+    ...(r.throttlingBurstLimit !== undefined ? { burstLimit: r.throttlingBurstLimit } : {}),
+    ...(r.throttlingRateLimit !== undefined ? { rateLimit: r.throttlingRateLimit } : {}),
+  }));
+
 const stageFields = {
   autoDeploy: z.boolean().optional(),
   deploymentId: z.string().optional(),
   description: z.string().max(1024).optional(),
   stageVariables: stringMap.optional(),
+  defaultRouteSettings: routeSettings.optional(),
+  routeSettings: z.record(z.string(), routeSettings).optional(),
 };
 const createStage = z.object({ stageName: z.string().min(1).max(128), tags: stringMap.optional(), ...stageFields });
 const updateStage = z.object(stageFields);
@@ -49,6 +66,16 @@ export function httpStageOperations(deps: ApiGatewayOperationsDeps): Operation[]
       await h.deleteStage(param(req, "apiId"), param(req, "stageName"));
       return empty(204);
     }),
+
+    operation(
+      "DeleteRouteSettings",
+      "DELETE /v2/apis/{apiId}/stages/{stageName}/routesettings/{routeKey}",
+      async (req) => {
+        const key = { stageName: param(req, "stageName"), routeKey: param(req, "routeKey") };
+        await h.deleteRouteSettings(param(req, "apiId"), key);
+        return empty(204);
+      },
+    ),
 
     operation("CreateAuthorizer", "POST /v2/apis/{apiId}/authorizers", async (req) =>
       json(201, authorizerView(await h.createAuthorizer(param(req, "apiId"), body(req, createAuthorizer)))),

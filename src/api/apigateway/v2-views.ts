@@ -1,4 +1,5 @@
 /** API Gateway v2 response shapes (botocore apigatewayv2 model: lowerCamelCase, ISO 8601 dates). */
+import type { ThrottleSettings } from "../../domain/usage-plans.js";
 import type {
   ApiRecord,
   AuthorizerRecord,
@@ -57,18 +58,27 @@ export function integrationView(i: IntegrationRecord): Record<string, unknown> {
   });
 }
 
+/** `RouteSettings`: throttling as set. */
+function routeSettingsView(t: ThrottleSettings | undefined): Record<string, unknown> {
+  return compact({
+    detailedMetricsEnabled: false,
+    throttlingBurstLimit: t?.burstLimit,
+    throttlingRateLimit: t?.rateLimit,
+  });
+}
+
 /** `Stage`. */
 export function stageView(s: StageRecord): Record<string, unknown> {
   return compact({
     apiGatewayManaged: s.apiGatewayManaged,
     autoDeploy: s.autoDeploy,
     createdDate: iso(s.createdAt),
-    defaultRouteSettings: { detailedMetricsEnabled: false },
+    defaultRouteSettings: routeSettingsView(s.defaultRouteSettings),
     deploymentId: s.deploymentId,
     description: s.description,
     lastDeploymentStatusMessage: s.lastDeploymentStatusMessage,
     lastUpdatedDate: iso(s.lastUpdatedAt),
-    routeSettings: {},
+    routeSettings: Object.fromEntries(Object.entries(s.routeSettings ?? {}).map(([k, t]) => [k, routeSettingsView(t)])),
     stageName: s.stageName,
     stageVariables: s.variables,
     tags: s.tags,

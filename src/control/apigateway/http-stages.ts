@@ -56,8 +56,14 @@ export async function createStage(ctx: ApiGatewayContext, apiId: string, input: 
       tags: input.tags ?? {},
       createdAt: now,
       lastUpdatedAt: now,
-      ...optional({ deploymentId: input.deploymentId, description: input.description }),
+      ...optional({
+        deploymentId: input.deploymentId,
+        description: input.description,
+        defaultRouteSettings: input.defaultRouteSettings,
+        routeSettings: input.routeSettings,
+      }),
     };
+    await checkRouteSettings(ctx, apiId, input.routeSettings);
     checkWrite(ctx, apiId, await ctx.store.insertStage(stage), () => conflict(`Stage already exists: ${stageName}`));
     return stage;
   }).then(() => stages.get(ctx, apiId, stageName));
@@ -74,6 +80,7 @@ export async function updateStage(
     const current = await ctx.store.getStage(apiId, stageName);
     if (!current) throw stageNotFound(stageName);
     await checkDeployment(ctx, apiId, input.deploymentId);
+    await checkRouteSettings(ctx, apiId, input.routeSettings);
     const next: StageRecord = {
       ...current,
       ...optional({
@@ -81,12 +88,48 @@ export async function updateStage(
         deploymentId: input.deploymentId,
         description: input.description,
         variables: input.stageVariables,
+        defaultRouteSettings: input.defaultRouteSettings,
+        routeSettings: input.routeSettings && { ...current.routeSettings, ...input.routeSettings },
       }),
       lastUpdatedAt: ctx.clock.now(),
     };
     if (!(await ctx.store.updateStage(next))) throw stageNotFound(stageName);
   });
   return stages.get(ctx, apiId, stageName);
+}
+
+/** DeleteRouteSettings: the route's own throttling is gone (the stage default applies again). */
+export async function deleteRouteSettings(
+  ctx: ApiGatewayContext,
+  apiId: string,
+  key: { readonly stageName: string; readonly routeKey: string },
+): Promise<void> {
+  await mutateApi(ctx, apiId, "HTTP", async () => {
+    const current = await ctx.store.getStage(apiId, key.stageName);
+    if (!current) throw stageNotFound(key.stageName);
+    if (!current.routeSettings || !(key.routeKey in current.routeSettings)) {
+      throw httpNotFound("RouteSettings", "route settings")(key.routeKey);
+    }
+    const routeSettings = { ...current.routeSettings };
+    delete routeSettings[key.routeKey];
+    const next: StageRecord = { ...current, routeSettings, lastUpdatedAt: ctx.clock.now() };
+    if (!(await ctx.store.updateStage(next))) throw stageNotFound(key.stageName);
+  });
+}
+
+// AWS refuses settings for a route key the API does not have.
+async function checkRouteSettings(
+  ctx: ApiGatewayContext,
+  apiId: string,
+  settings: Readonly<Record<string, unknown>> | undefined,
+): Promise<void> {
+  if (!settings) return;
+  const keys = new Set((await ctx.store.listRoutes(apiId)).map((r) => r.routeKey));
+  for (const routeKey of Object.keys(settings)) {
+    if (!keys.has(routeKey)) {
+      throw badRequest(`Unable to find Route by key ${routeKey} within the provided RouteSettings`);
+    }
+  }
 }
 
 /** Creates a REQUEST (Lambda) or JWT authorizer. */

@@ -181,3 +181,23 @@ export async function updateStage(
     return next;
   });
 }
+
+/**
+ * FlushStageAuthorizersCache: authorizer results are cached by the gateway's compiled authorizers,
+ * which a republish of the API replaces (on every node, through the API's change notice).
+ */
+export async function flushStageAuthorizersCache(
+  ctx: ApiGatewayContext,
+  apiId: string,
+  stageName: string,
+): Promise<void> {
+  await mutate(ctx, apiId, async () => {
+    await stages.get(ctx, apiId, stageName);
+  });
+}
+
+/** FlushStageCache: haneul's stages have no cache cluster (cacheClusterEnabled is false), so there is none to flush. */
+export async function flushStageCache(ctx: ApiGatewayContext, apiId: string, stageName: string): Promise<void> {
+  await stages.get(ctx, apiId, stageName);
+  throw badRequest(`Cache cluster is not enabled for stage: ${stageName}`);
+}

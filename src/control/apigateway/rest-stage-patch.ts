@@ -7,6 +7,7 @@
  */
 import type { CanaryRecord, StageRecord } from "../../ports/api-store.js";
 import { badRequest, without } from "./context.js";
+import { isMethodSettingPath, patchMethodSetting } from "./stage-throttle.js";
 import type { PatchOperation } from "./types.js";
 
 /** The patched stage and the deployment ids it now refers to (to be checked by the caller). */
@@ -17,7 +18,8 @@ export interface PatchedStage {
 
 const SETTABLE =
   "/deploymentId, /description, /variables/{variable_name}, /tracingEnabled, /canarySettings/percentTraffic, " +
-  "/canarySettings/deploymentId, /canarySettings/stageVariableOverrides/{variable_name}, /canarySettings/useStageCache";
+  "/canarySettings/deploymentId, /canarySettings/stageVariableOverrides/{variable_name}, /canarySettings/useStageCache, " +
+  "/{resourcePath}/{httpMethod}/throttling/rateLimit, /{resourcePath}/{httpMethod}/throttling/burstLimit";
 
 /** JSON Pointer unescaping (`~1` is `/`, `~0` is `~`). */
 function unescape(segment: string): string {
@@ -74,6 +76,7 @@ function applyOne(s: StageRecord, op: PatchOperation): StageRecord {
   }
   if (path.startsWith("/canarySettings/"))
     return { ...s, canary: patchCanary(s, op, path.slice("/canarySettings/".length)) };
+  if (isMethodSettingPath(path)) return patchMethodSetting(s, op, path);
   if (remove) throw invalidPath(path);
   switch (path) {
     case "/deploymentId":

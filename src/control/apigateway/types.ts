@@ -2,6 +2,7 @@
  * Inputs of the API Gateway operations, in the field names of the wire (botocore's apigateway and
  * apigatewayv2 models): the control plane takes what the CLI and SDKs send, already type-checked.
  */
+import type { ThrottleSettings } from "../../domain/usage-plans.js";
 
 /** v2 `Cors`. */
 export interface CorsInput {
@@ -61,6 +62,10 @@ export interface HttpStageInput {
   description?: string | undefined;
   stageVariables?: Record<string, string> | undefined;
   tags?: Record<string, string> | undefined;
+  /** Throttling of every route without settings of its own (replaces the stage's). */
+  defaultRouteSettings?: ThrottleSettings | undefined;
+  /** Throttling by route key (each key given replaces that key's settings). */
+  routeSettings?: Record<string, ThrottleSettings> | undefined;
 }
 
 /** v2 CreateAuthorizer. */

@@ -14,7 +14,7 @@ import type { TemplateObject, TemplateValue } from "../template/values.js";
  * tag) and an auto-deployed stage (`<Api>ApiGatewayDefaultStage` for `$default`).
  */
 
-const REFUSED = ["Domain", "DisableExecuteApiEndpoint", "RouteSettings"];
+const REFUSED = ["Domain", "DisableExecuteApiEndpoint"];
 const CORS_KEYS: Record<string, string> = {
   AllowOrigins: "allowOrigins",
   AllowHeaders: "allowHeaders",
@@ -95,6 +95,7 @@ export function translateHttpApi(apiId: string, resource: TemplateObject, ctx: S
       StageVariables: props.StageVariables,
       AccessLogSettings: props.AccessLogSettings,
       DefaultRouteSettings: props.DefaultRouteSettings,
+      RouteSettings: props.RouteSettings,
       Tags: { "httpapi:createdBy": "SAM", ...(isObject(props.Tags) ? props.Tags : {}) },
       AutoDeploy: true,
     }),

@@ -1,6 +1,7 @@
 import { refuseUnsupported, ResourceFailure, str } from "./handler.js";
 import type { Properties, ResourceHandler, ResourceScope } from "./handler.js";
 import { httpCors, importHttpBody, importRestBody } from "./openapi-import.js";
+import { methodSettingOps, routeThrottle, routeThrottles } from "./stage-settings.js";
 
 /** AWS::ApiGateway::* (REST) and AWS::ApiGatewayV2::* (HTTP) resources through the API Gateway service. */
 
@@ -83,6 +84,7 @@ const REST_STAGE_KEYS = [
   "Variables",
   "TracingEnabled",
   "Tags",
+  "MethodSettings",
 ];
 
 const restStage: ResourceHandler = {
@@ -97,6 +99,8 @@ const restStage: ResourceHandler = {
       variables: props.Variables as Record<string, string> | undefined,
       tracingEnabled: props.TracingEnabled as boolean | undefined,
     });
+    const settings = methodSettingOps(undefined, props.MethodSettings, scope.logicalId);
+    if (settings.length > 0) await scope.services.apis.rest.updateStage(apiId, stageName, settings);
     return { physicalId: stageName, attributes: { RestApiId: apiId } };
   },
   async update(props, previous, scope) {
@@ -108,6 +112,7 @@ const restStage: ResourceHandler = {
     for (const k of Object.keys(before))
       if (!(k in after)) ops.push({ op: "remove", path: `/variables/${k}`, value: undefined });
     for (const [k, v] of Object.entries(after)) ops.push({ op: "replace", path: `/variables/${k}`, value: v });
+    ops.push(...methodSettingOps(previous.properties.MethodSettings, props.MethodSettings, scope.logicalId));
     await scope.services.apis.rest.updateStage(apiId, previous.physicalId ?? "", ops);
     return { physicalId: previous.physicalId ?? "", attributes: previous.attributes };
   },
@@ -160,7 +165,17 @@ function apiEndpoint(apiId: string, scope: ResourceScope): string {
   return `https://${apiId}.execute-api.${scope.services.region}.amazonaws.com`;
 }
 
-const HTTP_STAGE_KEYS = ["ApiId", "StageName", "AutoDeploy", "StageVariables", "Description", "DeploymentId", "Tags"];
+const HTTP_STAGE_KEYS = [
+  "ApiId",
+  "StageName",
+  "AutoDeploy",
+  "StageVariables",
+  "Description",
+  "DeploymentId",
+  "Tags",
+  "DefaultRouteSettings",
+  "RouteSettings",
+];
 
 const httpStage: ResourceHandler = {
   async create(props, scope) {
@@ -173,17 +188,26 @@ const httpStage: ResourceHandler = {
       stageVariables: props.StageVariables as Record<string, string> | undefined,
       description: str(props, "Description"),
       deploymentId: str(props, "DeploymentId"),
+      defaultRouteSettings: routeThrottle(props.DefaultRouteSettings, scope.logicalId),
+      routeSettings: routeThrottles(props.RouteSettings, scope.logicalId),
     });
     return { physicalId: stageName, attributes: { ApiId: apiId } };
   },
   async update(props, previous, scope) {
     refuseUnsupported(props, scope, HTTP_STAGE_KEYS);
     const apiId = String(previous.attributes.ApiId);
-    await scope.services.apis.http.updateStage(apiId, previous.physicalId ?? "", {
+    const stageName = previous.physicalId ?? "";
+    const kept = obj(props.RouteSettings) ?? {};
+    for (const routeKey of Object.keys(obj(previous.properties.RouteSettings) ?? {})) {
+      if (!(routeKey in kept)) await scope.services.apis.http.deleteRouteSettings(apiId, { stageName, routeKey });
+    }
+    await scope.services.apis.http.updateStage(apiId, stageName, {
       autoDeploy: props.AutoDeploy as boolean | undefined,
       stageVariables: (props.StageVariables ?? {}) as Record<string, string>,
       description: str(props, "Description"),
       deploymentId: str(props, "DeploymentId"),
+      defaultRouteSettings: routeThrottle(props.DefaultRouteSettings, scope.logicalId) ?? {},
+      routeSettings: routeThrottles(props.RouteSettings, scope.logicalId),
     });
     return { physicalId: previous.physicalId ?? "", attributes: previous.attributes };
   },
