@@ -176,7 +176,9 @@ async function trafficStep(
 ): Promise<Step | undefined> {
   const steps = trafficSteps(d.routing);
   let index: number;
-  if (e.status === "Pending") index = 0;
+  // A promoted deployment goes straight to the last step (all traffic on the new version).
+  if (d.promoteRequest) index = steps.length - 1;
+  else if (e.status === "Pending") index = 0;
   else if (d.nextStepAt !== undefined && now >= d.nextStepAt) index = steps.findIndex((s) => s.weight === d.weight) + 1;
   else return undefined;
   const step = steps[Math.min(index, steps.length - 1)] as (typeof steps)[number];

@@ -345,6 +345,51 @@ void describe("Lambda deployments in simulated time", () => {
     assert.deepEqual(w.alias, { version: "1", extra: undefined });
   });
 
+  void test("promote skips the remaining waits: BeforeAllowTraffic still runs, then all traffic, then AfterAllowTraffic", async () => {
+    const w = await world();
+    const config = "CodeDeployDefault.LambdaLinear10PercentEvery10Minutes";
+    const id = await deploy(w, { config, hooks: { before: "pre", after: "post" } });
+    await w.service.promote(id);
+    await w.clock.advanceAsync(0);
+    assert.equal(weightOf(w), 0, "the BeforeAllowTraffic hook is not skipped");
+    await report(w, "Succeeded");
+    assert.equal(weightOf(w), 100, "straight to the new version");
+    assert.equal((await state(w, id)).status, "InProgress", "AfterAllowTraffic runs");
+    assert.equal(w.hooks.at(-1)?.functionName, "post");
+    await report(w, "Succeeded");
+    assert.equal((await state(w, id)).status, "Succeeded");
+    await assert.rejects(
+      w.service.promote(id),
+      (e) => isPlatformError(e) && e.code === "ERR_CODEDEPLOY_DEPLOYMENT_COMPLETED",
+    );
+
+    const second = await deploy(w, { config });
+    await w.clock.advanceAsync(25 * MIN);
+    assert.equal(weightOf(w), 30, "three linear steps in 25 minutes");
+    await assert.rejects(
+      w.service.promote(second, "TERMINATION_WAIT"),
+      (e) => isPlatformError(e) && e.code === "ERR_CODEDEPLOY_UNSUPPORTED_ACTION",
+    );
+    await assert.rejects(
+      w.service.promote(second, "SOON"),
+      (e) => isPlatformError(e) && e.code === "ERR_CODEDEPLOY_INVALID_WAIT_TYPE",
+    );
+    await w.service.promote(second, "READY_WAIT");
+    await w.clock.advanceAsync(0);
+    const d = await state(w, second);
+    assert.equal(d.status, "Succeeded");
+    assert.equal(d.completedAt, w.clock.now(), "no wait left");
+    assert.deepEqual(w.alias, { version: "2", extra: undefined });
+  });
+
+  void test("a deployment being stopped is not promoted", async () => {
+    const w = await world();
+    const id = await deploy(w, { config: "CodeDeployDefault.LambdaCanary10Percent30Minutes" });
+    w.leader = false;
+    await w.service.stop(id, true);
+    await assert.rejects(w.service.promote(id), (e) => isPlatformError(e) && e.code === "ERR_CODEDEPLOY_NOT_READY");
+  });
+
   void test("one active deployment per alias; a second is refused", async () => {
     const w = await world();
     await deploy(w, { config: "CodeDeployDefault.LambdaCanary10Percent5Minutes" });

@@ -112,6 +112,8 @@ export interface DeploymentRecord {
   readonly revision: number;
   /** StopDeployment asked for it; the driver stops the deployment on its next step. */
   readonly stopRequest?: { readonly autoRollbackEnabled?: boolean | undefined } | undefined;
+  /** `haneul deployments promote` (ContinueDeployment) asked for it: the remaining traffic waits are skipped. */
+  readonly promoteRequest?: { readonly requestedAt: number } | undefined;
 }
 
 /** Which deployments to list, newest first. */

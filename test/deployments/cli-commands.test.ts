@@ -13,12 +13,14 @@ import {
   CreateDeploymentCommand,
   CreateDeploymentGroupCommand,
   GetDeploymentCommand,
+  StopDeploymentCommand,
 } from "@aws-sdk/client-codedeploy";
 import {
   CreateAliasCommand,
   CreateFunctionCommand,
   GetAliasCommand,
   PublishVersionCommand,
+  UpdateAliasCommand,
   UpdateFunctionConfigurationCommand,
 } from "@aws-sdk/client-lambda";
 import { zipSync } from "fflate";
@@ -28,7 +30,14 @@ import { CLI } from "../helpers/paths.js";
 let node: LambdaNode;
 let cd: CodeDeployClient;
 
-function haneul(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+interface Run {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the CLI; `progress` sees its output so far (a `watch` is read while it runs). */
+function haneul(args: string[], progress: { stdout: string } = { stdout: "" }): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args, "--endpoint", node.url], {
       env: {
@@ -41,7 +50,7 @@ function haneul(args: string[]): Promise<{ code: number | null; stdout: string; 
     });
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stdout.on("data", (d: Buffer) => (progress.stdout = stdout += d.toString()));
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     child.on("error", reject);
     child.on("close", (code) => resolve({ code, stdout, stderr }));
@@ -150,6 +159,47 @@ describe("haneul deployments and haneul rollback", () => {
     assert.equal(await aliasVersion(), "1");
     const json = await haneul(["deployments", "list", "--application-name", "web", "--output", "json"]);
     assert.equal((JSON.parse(json.stdout) as { deploymentId: string }[])[0]?.deploymentId, id);
+  });
+
+  test("watch follows a canary as appended lines; promote ends it at once; watch --latest of a stopped one exits 3", async () => {
+    const id = await deploy("slow");
+    const seen = { stdout: "" };
+    const watching = haneul(["deployments", "watch", id, "--interval", "100"], seen);
+    await waitFor(() => Promise.resolve(/10% on version 2/.test(seen.stdout)), "the canary share in the timeline");
+    const promoted = await haneul(["deployments", "promote", id]);
+    assert.equal(promoted.code, 0, promoted.stderr);
+    assert.match(promoted.stdout, new RegExp(`Deployment ${id} promoted`));
+    const watched = await watching;
+    assert.equal(watched.code, 0, watched.stderr);
+    const lines = watched.stdout.trimEnd().split("\n");
+    assert.ok(
+      lines.every((l) => /^\d\d:\d\d:\d\d /.test(l)),
+      "appended timestamped lines, no redraw",
+    );
+    assert.ok(!watched.stdout.includes("\x1b["), "no terminal control codes without a terminal");
+    assert.match(watched.stdout, /traffic \[██░+\] 10% on version 2, 90% on version 1/);
+    assert.match(watched.stdout, /traffic \[█{20}\] 100% on version 2, 0% on version 1/);
+    assert.match(watched.stdout, /BeforeAllowTraffic Succeeded/);
+    assert.match(lines.at(-1) ?? "", /AllowTraffic Succeeded|: Succeeded$/);
+    assert.match(watched.stdout, new RegExp(`deployment ${id} web:live 1 → 2 .*: Succeeded`));
+    assert.equal(await aliasVersion(), "2");
+    const info = (await cd.send(new GetDeploymentCommand({ deploymentId: id }))).deploymentInfo;
+    const took = (info?.completeTime?.getTime() ?? 0) - (info?.startTime?.getTime() ?? 0);
+    assert.ok(took < 29 * 60_000, `promoted before the 30-minute canary ended (${took} ms of node time)`);
+    const again = await haneul(["deployments", "promote", id]);
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /DeploymentAlreadyCompletedException/);
+
+    await node.client.send(new UpdateAliasCommand({ FunctionName: "web", Name: "live", FunctionVersion: "1" }));
+    const second = await deploy("slow");
+    await waitFor(async () => (await status(second)) === "InProgress", "the second canary");
+    await cd.send(new StopDeploymentCommand({ deploymentId: second, autoRollbackEnabled: true }));
+    await waitFor(async () => (await status(second)) === "Stopped", "the stop");
+    const stopped = await haneul(["deployments", "watch", "--latest", "web", "--alias", "live"]);
+    assert.equal(stopped.code, 3, stopped.stderr);
+    assert.match(stopped.stdout, new RegExp(`deployment ${second} .*: Stopped`));
+    assert.match(stopped.stdout, /Stopped: \[MANUAL_STOP\]/);
+    assert.match(stopped.stdout, /rollback: Traffic was returned to version 1/);
   });
 
   test("rollback of a canary in progress stops it; unknown aliases and bad arguments are refused", async () => {
