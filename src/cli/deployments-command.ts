@@ -112,6 +112,8 @@ async function get(config: DeploymentsCommandConfig, c: Clients): Promise<number
 async function rollback(config: DeploymentsCommandConfig, c: Clients): Promise<number> {
   const targetId = `${config.subject ?? ""}:${config.alias ?? ""}`;
   for (const d of await allDeployments(c)) {
+    // A rollback deployment undid another: the version before it is the one it took away.
+    if (d.creator === "codeDeployRollback") continue;
     const target = await targetOf(c, d.deploymentId ?? "", targetId);
     const info = target?.lambdaFunctionInfo;
     if (!info?.currentVersion) continue;

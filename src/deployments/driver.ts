@@ -13,6 +13,7 @@ import type {
   LifecycleEventName,
 } from "../ports/deployment-store.js";
 import { trafficSteps } from "./configs.js";
+import { rollbackDeployment } from "./rollback.js";
 
 /** CodeDeploy gives a hook an hour to report its status. */
 export const HOOK_DEADLINE_MS = 60 * 60 * 1000;
@@ -31,6 +32,8 @@ export interface DriverEffects {
 export interface Step {
   readonly next: DeploymentRecord;
   readonly invokeHook?: { readonly functionName: string; readonly executionId: string } | undefined;
+  /** The rollback deployment to record once `next` is saved. */
+  readonly rollback?: DeploymentRecord | undefined;
 }
 
 type Ending = { status: DeploymentStatus; code: string; message: string; rollback: boolean };
@@ -92,10 +95,13 @@ function withEvent(d: DeploymentRecord, name: LifecycleEventName, change: Partia
 /** Ends the deployment: the running event fails, the rest are skipped, the alias goes back if it must. */
 async function end(d: DeploymentRecord, now: number, why: Ending, fx: DriverEffects): Promise<Step> {
   let rollbackInfo: DeploymentRecord["rollbackInfo"];
+  let rollback: DeploymentRecord | undefined;
   if (why.rollback) {
     await fx.routeAlias(d.target, d.target.currentVersion);
+    rollback = rollbackDeployment(d, now);
     rollbackInfo = {
-      rollbackMessage: `Traffic was returned to version ${d.target.currentVersion} of ${d.target.functionName}:${d.target.alias}.`,
+      rollbackDeploymentId: rollback.id,
+      rollbackMessage: `Traffic was returned to version ${d.target.currentVersion} of ${d.target.functionName}:${d.target.alias} by deployment ${rollback.id}.`,
     };
   }
   const diagnostics = { errorCode: why.code, message: why.message };
@@ -115,6 +121,7 @@ async function end(d: DeploymentRecord, now: number, why: Ending, fx: DriverEffe
       rollbackInfo,
       completedAt: now,
     },
+    rollback,
   };
 }
 

@@ -390,6 +390,52 @@ void describe("Lambda deployments in simulated time", () => {
     await assert.rejects(w.service.promote(id), (e) => isPlatformError(e) && e.code === "ERR_CODEDEPLOY_NOT_READY");
   });
 
+  void test("a rollback is a deployment of its own, naming the one it undid (and named by it)", async () => {
+    const w = await world({ alarms: ["errors"] });
+    const id = await deploy(w, { config: "CodeDeployDefault.LambdaCanary10Percent30Minutes" });
+    await w.clock.advanceAsync(5 * MIN);
+    w.alarms.set("errors", "ALARM");
+    w.engine.nudge();
+    await w.clock.advanceAsync(0);
+    const failed = await state(w, id);
+    assert.equal(failed.status, "Stopped");
+    const rollbackId = failed.rollbackInfo?.rollbackDeploymentId ?? "";
+    assert.match(rollbackId, /^d-[A-Z0-9]{9}$/);
+    assert.notEqual(rollbackId, id);
+    assert.match(
+      failed.rollbackInfo?.rollbackMessage ?? "",
+      new RegExp(`returned to version 1 .* by deployment ${rollbackId}`),
+    );
+    const rollback = await state(w, rollbackId);
+    assert.equal(rollback.creator, "codeDeployRollback");
+    assert.equal(rollback.status, "Succeeded");
+    assert.equal(rollback.rollbackInfo?.rollbackTriggeringDeploymentId, id);
+    assert.deepEqual(
+      [rollback.target.currentVersion, rollback.target.targetVersion],
+      ["2", "1"],
+      "from the new version back to the old one",
+    );
+    assert.deepEqual(
+      rollback.lifecycleEvents.map((e) => e.status),
+      ["Skipped", "Succeeded", "Skipped"],
+    );
+    assert.equal(rollback.completedAt, w.clock.now());
+    const listed = await w.service.list({ applicationName: "app", groupName: "group" });
+    assert.deepEqual(
+      listed.map((d) => d.id),
+      [rollbackId, id],
+      "newest first",
+    );
+    w.alarms.set("errors", "OK");
+    const next = await deploy(w, { config: "CodeDeployDefault.LambdaAllAtOnce" });
+    assert.equal((await state(w, next)).status, "Succeeded", "the alias is free for the next deployment");
+
+    const quiet = await deploy(w, { config: "CodeDeployDefault.LambdaCanary10Percent30Minutes" });
+    await w.service.stop(quiet, false);
+    await w.clock.advanceAsync(0);
+    assert.equal((await state(w, quiet)).rollbackInfo, undefined, "no rollback, no rollback deployment");
+  });
+
   void test("one active deployment per alias; a second is refused", async () => {
     const w = await world();
     await deploy(w, { config: "CodeDeployDefault.LambdaCanary10Percent5Minutes" });

@@ -103,7 +103,14 @@ export interface DeploymentRecord {
   readonly nextStepAt?: number | undefined;
   readonly lifecycleEvents: readonly LifecycleEvent[];
   readonly errorInformation?: { readonly code: string; readonly message: string } | undefined;
-  readonly rollbackInfo?: { readonly rollbackMessage: string } | undefined;
+  /** A rolled-back deployment names its rollback deployment; a rollback deployment, the one it undid. */
+  readonly rollbackInfo?:
+    | {
+        readonly rollbackMessage: string;
+        readonly rollbackDeploymentId?: string | undefined;
+        readonly rollbackTriggeringDeploymentId?: string | undefined;
+      }
+    | undefined;
   readonly createdAt: number;
   readonly startedAt?: number | undefined;
   readonly completedAt?: number | undefined;
