@@ -26,7 +26,12 @@ export interface DriverEffects {
   alarmState(name: string): AlarmState | undefined;
   /** A new lifecycle event hook execution id. */
   newExecutionId(): string;
+  /** How many times the alias ran `version` since `since` (the traffic guard's count). */
+  invocations(target: LambdaTarget, version: string, since: number): Promise<number>;
 }
+
+/** How often a step held by the traffic guard counts again (clock time). */
+export const GUARD_POLL_MS = 10_000;
 
 /** The next state, and the hook to invoke once it is saved. */
 export interface Step {
@@ -186,24 +191,56 @@ async function trafficStep(
   // A promoted deployment goes straight to the last step (all traffic on the new version).
   if (d.promoteRequest) index = steps.length - 1;
   else if (e.status === "Pending") index = 0;
-  else if (d.nextStepAt !== undefined && now >= d.nextStepAt) index = steps.findIndex((s) => s.weight === d.weight) + 1;
-  else return undefined;
+  else if (d.nextStepAt !== undefined && now >= d.nextStepAt && now >= (d.guardWait?.checkAt ?? 0)) {
+    const held = await guardHold(d, now, fx);
+    if (held) return held;
+    index = steps.findIndex((s) => s.weight === d.weight) + 1;
+  } else return undefined;
   const step = steps[Math.min(index, steps.length - 1)] as (typeof steps)[number];
   await shift(d, step.weight, fx);
   const finished = step.weight >= 100;
   const change: Partial<LifecycleEvent> = finished
     ? { status: "Succeeded", startTime: e.startTime ?? now, endTime: now }
     : { status: "InProgress", startTime: e.startTime ?? now };
-  // Each wait counts from when the step was due, so that a late wake-up does not stretch the schedule.
-  const base = d.nextStepAt !== undefined && e.status !== "Pending" ? d.nextStepAt : now;
+  // Each wait counts from when the step was due, so that a late wake-up does not stretch the
+  // schedule; after the traffic guard held a step, from when it let it go.
+  const base = d.nextStepAt !== undefined && e.status !== "Pending" && !d.guardWait ? d.nextStepAt : now;
   return {
     next: {
       ...d,
       weight: step.weight,
+      stepStartedAt: now,
+      guardWait: undefined,
       nextStepAt: finished ? undefined : base + step.waitMinutes * 60_000,
       lifecycleEvents: withEvent(d, e.name, change),
     },
   };
+}
+
+/**
+ * The traffic guard: a step whose wait is over advances only once the new version served the
+ * minimum number of invocations in it. Until then the step holds (counted again every
+ * GUARD_POLL_MS); when the minimum has not come one more interval after the step was due, the
+ * deployment fails (HEALTH_CONSTRAINTS), rolling back as DEPLOYMENT_FAILURE says.
+ */
+async function guardHold(d: DeploymentRecord, now: number, fx: DriverEffects): Promise<Step | undefined> {
+  const min = d.trafficGuard?.minInvocations;
+  if (min === undefined || d.nextStepAt === undefined) return undefined;
+  const t = d.target;
+  const since = d.stepStartedAt ?? d.startedAt ?? d.createdAt;
+  const served = await fx.invocations(t, t.targetVersion, since);
+  if (served >= min) return undefined;
+  const interval = d.routing.type === "AllAtOnce" ? 0 : d.routing.intervalMinutes * 60_000;
+  if (now >= d.nextStepAt + interval) {
+    const message = `The traffic guard held the ${d.weight}% step: version ${t.targetVersion} served ${served} of the ${min} invocations it needs in a step, in twice the step's interval.`;
+    return end(
+      d,
+      now,
+      { status: "Failed", code: "HEALTH_CONSTRAINTS", message, rollback: rollsBackOn(d, "DEPLOYMENT_FAILURE") },
+      fx,
+    );
+  }
+  return { next: { ...d, guardWait: { served, checkAt: now + GUARD_POLL_MS } } };
 }
 
 /**
@@ -230,12 +267,14 @@ export function aliasFailed(d: DeploymentRecord, now: number, message: string): 
     routeAlias: () => Promise.resolve(),
     alarmState: () => undefined,
     newExecutionId: () => "",
+    invocations: () => Promise.resolve(0),
   });
 }
 
 /** When the deployment next needs a step without outside news: its traffic step or hook deadline. */
 export function nextDue(d: DeploymentRecord): number | undefined {
   const e = d.lifecycleEvents.find((x) => x.status === "InProgress");
-  if (e?.name === "AllowTraffic") return d.nextStepAt;
+  if (e?.name === "AllowTraffic")
+    return d.nextStepAt === undefined ? undefined : Math.max(d.nextStepAt, d.guardWait?.checkAt ?? 0);
   return e?.hookDeadline;
 }

@@ -16,7 +16,7 @@ import { FINAL_STATUSES } from "../ports/deployment-store.js";
 import { PlatformError } from "../shared/errors.js";
 import type { IdSource } from "../shared/ids.js";
 import { parseLambdaAppSpec } from "./appspec.js";
-import { checkAlarms, checkAutoRollback, DeploymentCatalog } from "./catalog.js";
+import { checkAlarms, checkAutoRollback, DeploymentCatalog, trafficGuardOf } from "./catalog.js";
 import { initialEvents } from "./driver.js";
 import type { DeploymentEngine } from "./engine.js";
 
@@ -87,6 +87,7 @@ export class DeploymentService {
       autoRollbackConfiguration: input.autoRollbackConfiguration
         ? checkAutoRollback(input.autoRollbackConfiguration)
         : group.autoRollbackConfiguration,
+      trafficGuard: trafficGuardOf(group.tags),
       status: "Created",
       weight: 0,
       lifecycleEvents: initialEvents(spec.hooks),

@@ -101,6 +101,12 @@ export interface DeploymentRecord {
   readonly weight: number;
   /** When the next traffic step is due (AllowTraffic). */
   readonly nextStepAt?: number | undefined;
+  /** When the current traffic step began (the traffic guard counts the new version's invocations since). */
+  readonly stepStartedAt?: number | undefined;
+  /** haneul's traffic guard (the group's `haneul:minInvocationsPerStep` tag): a step advances only after this many invocations of the new version. */
+  readonly trafficGuard?: { readonly minInvocations: number } | undefined;
+  /** The traffic guard is holding the step: invocations counted so far, and when it looks again. */
+  readonly guardWait?: { readonly served: number; readonly checkAt: number } | undefined;
   readonly lifecycleEvents: readonly LifecycleEvent[];
   readonly errorInformation?: { readonly code: string; readonly message: string } | undefined;
   /** A rolled-back deployment names its rollback deployment; a rollback deployment, the one it undid. */

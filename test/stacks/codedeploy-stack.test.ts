@@ -83,6 +83,7 @@ beforeEach(async () => {
       },
       alarmState: (name) => alarms.get(name),
       newExecutionId: () => randomIds.requestId(),
+      invocations: () => Promise.resolve(0),
     },
     invokeHook: (functionName, payload) => {
       const p = JSON.parse(payload.toString()) as { DeploymentId: string; LifecycleEventHookExecutionId: string };
