@@ -137,11 +137,11 @@ async function rollback(config: DeploymentsCommandConfig, c: Clients): Promise<n
   return 1;
 }
 
-/** The newest deployment of `<function>:<alias>`, if any. */
+/** The newest deployment of `<function>:<alias>` (a rollback deployment names the one it undid). */
 async function latestOf(c: Clients, targetId: string): Promise<string | undefined> {
-  const infos = (await allDeployments(c)).sort(
-    (a, b) => (b.createTime?.getTime() ?? 0) - (a.createTime?.getTime() ?? 0),
-  );
+  const infos = (await allDeployments(c))
+    .filter((d) => d.creator !== "codeDeployRollback")
+    .sort((a, b) => (b.createTime?.getTime() ?? 0) - (a.createTime?.getTime() ?? 0));
   for (const d of infos) if (await targetOf(c, d.deploymentId ?? "", targetId)) return d.deploymentId;
   return undefined;
 }

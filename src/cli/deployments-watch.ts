@@ -4,7 +4,7 @@
  * (a pipe, a log, a test) each change is appended as one line, so the output reads as a timeline.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
+import { type CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
 import {
   type CodeDeployClient,
   GetDeploymentCommand,

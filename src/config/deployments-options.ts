@@ -40,7 +40,7 @@ the new version once a BeforeAllowTraffic hook has passed, then AfterAllowTraffi
 
   --application-name <name>    only this application's deployments
   --alias <name>               the alias to roll back (or, with watch --latest, to watch)
-  --latest <function>          watch the newest deployment of this function's alias
+  --latest <function>          watch the newest deployment of this function's alias (rollback deployments aside)
   --interval <ms>              how often watch reads the deployment (default 1000)
   --output json                machine-readable output
   --data <dir>                 the node's data directory, for its administrator key (HANEUL_DATA, default .haneul)

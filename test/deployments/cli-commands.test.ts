@@ -11,6 +11,7 @@ import {
   CodeDeployClient,
   CreateApplicationCommand,
   CreateDeploymentCommand,
+  CreateDeploymentConfigCommand,
   CreateDeploymentGroupCommand,
   GetDeploymentCommand,
   StopDeploymentCommand,
@@ -19,6 +20,7 @@ import {
   CreateAliasCommand,
   CreateFunctionCommand,
   GetAliasCommand,
+  InvokeCommand,
   PublishVersionCommand,
   UpdateAliasCommand,
   UpdateFunctionConfigurationCommand,
@@ -56,6 +58,8 @@ function haneul(args: string[], progress: { stdout: string } = { stdout: "" }): 
     child.on("close", (code) => resolve({ code, stdout, stderr }));
   });
 }
+
+const FINAL = new Set(["Succeeded", "Failed", "Stopped"]);
 
 async function status(id: string): Promise<string> {
   return (await cd.send(new GetDeploymentCommand({ deploymentId: id }))).deploymentInfo?.status ?? "";
@@ -200,6 +204,55 @@ describe("haneul deployments and haneul rollback", () => {
     assert.match(stopped.stdout, new RegExp(`deployment ${second} .*: Stopped`));
     assert.match(stopped.stdout, /Stopped: \[MANUAL_STOP\]/);
     assert.match(stopped.stdout, /rollback: Traffic was returned to version 1/);
+  });
+
+  test("traffic guard in real time: a canary served by the alias passes, one short of its minimum fails and rolls back", async () => {
+    await cd.send(
+      new CreateDeploymentConfigCommand({
+        deploymentConfigName: "half3",
+        computePlatform: "Lambda",
+        trafficRoutingConfig: { type: "TimeBasedCanary", timeBasedCanary: { canaryPercentage: 50, canaryInterval: 3 } },
+      }),
+    );
+    for (const [name, min] of [
+      ["guarded", "2"],
+      ["starved", "100000"],
+    ] as const) {
+      await cd.send(
+        new CreateDeploymentGroupCommand({
+          applicationName: "web",
+          deploymentGroupName: name,
+          serviceRoleArn: "arn:aws:iam::123456789012:role/cd",
+          deploymentConfigName: "half3",
+          autoRollbackConfiguration: { enabled: true, events: ["DEPLOYMENT_FAILURE"] },
+          tags: [{ Key: "haneul:minInvocationsPerStep", Value: min }],
+        }),
+      );
+    }
+    // Callers of the alias all along: half of them reach the new version during the canary.
+    let calling = true;
+    const calls = (async () => {
+      while (calling) await node.client.send(new InvokeCommand({ FunctionName: "web", Qualifier: "live" }));
+    })();
+    try {
+      const served = await deploy("guarded");
+      await waitFor(async () => FINAL.has(await status(served)), "the guarded canary");
+      assert.equal(await status(served), "Succeeded");
+      assert.equal(await aliasVersion(), "2");
+      await node.client.send(new UpdateAliasCommand({ FunctionName: "web", Name: "live", FunctionVersion: "1" }));
+      const starved = await deploy("starved");
+      await waitFor(async () => FINAL.has(await status(starved)), "the starved canary");
+      const info = (await cd.send(new GetDeploymentCommand({ deploymentId: starved }))).deploymentInfo;
+      assert.equal(info?.status, "Failed");
+      assert.equal(info?.errorInformation?.code, "HEALTH_CONSTRAINTS");
+      assert.match(info?.errorInformation?.message ?? "", /served \d+ of the 100000 invocations/);
+      const took = (info?.completeTime?.getTime() ?? 0) - (info?.startTime?.getTime() ?? 0);
+      assert.ok(took >= 6 * 60_000, `held for twice the 3-minute interval (${took} ms of node time)`);
+      assert.equal(await aliasVersion(), "1");
+    } finally {
+      calling = false;
+      await calls;
+    }
   });
 
   test("rollback of a canary in progress stops it; unknown aliases and bad arguments are refused", async () => {
