@@ -10,9 +10,11 @@ import {
   ListDeploymentsCommand,
   ListDeploymentTargetsCommand,
   StopDeploymentCommand,
+  ContinueDeploymentCommand,
   type DeploymentInfo,
   type LambdaTarget,
 } from "@aws-sdk/client-codedeploy";
+import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { LambdaClient, UpdateAliasCommand } from "@aws-sdk/client-lambda";
 import { credentialsFile, readCredentialsFile } from "../api/credentials.js";
 import {
@@ -21,10 +23,12 @@ import {
   type DeploymentsCommandConfig,
 } from "../config/deployments-options.js";
 import { ConfigError } from "../config/server-config.js";
+import { watchDeployment } from "./deployments-watch.js";
 
 interface Clients {
   readonly cd: CodeDeployClient;
   readonly lambda: LambdaClient;
+  readonly cw: CloudWatchClient;
 }
 
 const FINAL = new Set(["Succeeded", "Failed", "Stopped"]);
@@ -108,6 +112,8 @@ async function get(config: DeploymentsCommandConfig, c: Clients): Promise<number
 async function rollback(config: DeploymentsCommandConfig, c: Clients): Promise<number> {
   const targetId = `${config.subject ?? ""}:${config.alias ?? ""}`;
   for (const d of await allDeployments(c)) {
+    // A rollback deployment undid another: the version before it is the one it took away.
+    if (d.creator === "codeDeployRollback") continue;
     const target = await targetOf(c, d.deploymentId ?? "", targetId);
     const info = target?.lambdaFunctionInfo;
     if (!info?.currentVersion) continue;
@@ -131,7 +137,34 @@ async function rollback(config: DeploymentsCommandConfig, c: Clients): Promise<n
   return 1;
 }
 
-const RUN = { list, get, rollback } as const;
+/** The newest deployment of `<function>:<alias>` (a rollback deployment names the one it undid). */
+async function latestOf(c: Clients, targetId: string): Promise<string | undefined> {
+  const infos = (await allDeployments(c))
+    .filter((d) => d.creator !== "codeDeployRollback")
+    .sort((a, b) => (b.createTime?.getTime() ?? 0) - (a.createTime?.getTime() ?? 0));
+  for (const d of infos) if (await targetOf(c, d.deploymentId ?? "", targetId)) return d.deploymentId;
+  return undefined;
+}
+
+async function watch(config: DeploymentsCommandConfig, c: Clients): Promise<number> {
+  let id = config.subject ?? "";
+  if (config.latest) {
+    const targetId = `${id}:${config.alias ?? ""}`;
+    const found = await latestOf(c, targetId);
+    if (!found) return (process.stderr.write(`haneul deployments watch: no deployment of ${targetId}\n`), 1);
+    id = found;
+  }
+  return watchDeployment(c, id, { intervalMs: config.intervalMs, tty: process.stdout.isTTY, write: out });
+}
+
+async function promote(config: DeploymentsCommandConfig, c: Clients): Promise<number> {
+  const id = config.subject ?? "";
+  await c.cd.send(new ContinueDeploymentCommand({ deploymentId: id, deploymentWaitType: "READY_WAIT" }));
+  out(`Deployment ${id} promoted: the remaining traffic waits are skipped\n`);
+  return 0;
+}
+
+const RUN = { list, get, watch, promote, rollback } as const;
 
 /** Runs `haneul deployments …` or `haneul rollback …` (`argv` begins with the command's name); resolves to the exit status. */
 export async function runDeploymentsCommand(argv: string[]): Promise<number> {
@@ -150,7 +183,11 @@ export async function runDeploymentsCommand(argv: string[]): Promise<number> {
     return 2;
   }
   const common = { region: config.region, endpoint: config.endpoint, credentials: key, maxAttempts: 1 };
-  const clients = { cd: new CodeDeployClient(common), lambda: new LambdaClient(common) };
+  const clients = {
+    cd: new CodeDeployClient(common),
+    lambda: new LambdaClient(common),
+    cw: new CloudWatchClient(common),
+  };
   try {
     return await RUN[config.command](config, clients);
   } catch (e) {
@@ -160,5 +197,6 @@ export async function runDeploymentsCommand(argv: string[]): Promise<number> {
   } finally {
     clients.cd.destroy();
     clients.lambda.destroy();
+    clients.cw.destroy();
   }
 }

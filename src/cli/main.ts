@@ -45,7 +45,7 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   "delete-stack": { run: (a) => runStackCommand(["delete-stack", ...a]), summary: "delete a stack and its resources" },
   deployments: {
     run: (a) => runDeploymentsCommand(["deployments", ...a]),
-    summary: "list or show CodeDeploy deployments (deployments list | deployments get <id>)",
+    summary: "CodeDeploy deployments: list | get <id> | watch <id> | promote <id>",
   },
   rollback: {
     run: (a) => runDeploymentsCommand(["rollback", ...a]),

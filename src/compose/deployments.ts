@@ -12,7 +12,7 @@ import { createCodeDeployOperations } from "../api/codedeploy/operations.js";
 import type { Operation } from "../api/types.js";
 import type { LambdaControlPlane } from "../control/index.js";
 import { DeploymentEngine, DeploymentService } from "../deployments/index.js";
-import type { AlarmService } from "../metrics/index.js";
+import type { AlarmService, MetricReader } from "../metrics/index.js";
 import type { DeploymentStore, LambdaTarget } from "../ports/deployment-store.js";
 import type { Clock } from "../shared/clock.js";
 import { isPlatformError, PlatformError } from "../shared/errors.js";
@@ -53,6 +53,28 @@ function checkTarget(control: LambdaControlPlane, t: LambdaTarget): void {
   }
 }
 
+/** The alias's invocations that ran `version` in [from, to] (AWS/Lambda Invocations by ExecutedVersion). */
+async function invocationsOf(
+  reader: MetricReader,
+  t: LambdaTarget,
+  version: string,
+  window: { from: number; to: number },
+): Promise<number> {
+  const dimensions = [
+    { name: "FunctionName", value: t.functionName },
+    { name: "Resource", value: `${t.functionName}:${t.alias}` },
+    { name: "ExecutedVersion", value: version },
+  ];
+  const periods = await reader.statistics({
+    metric: { namespace: "AWS/Lambda", name: "Invocations", dimensions },
+    from: window.from,
+    to: window.to + 1,
+    periodSec: Math.max(60, Math.ceil((window.to + 1 - window.from) / 1000)),
+    statistics: ["Sum"],
+  });
+  return periods.reduce((n, p) => n + (p.values["Sum"] ?? 0), 0);
+}
+
 /** Opens the deployment store and makes the engine, the service and the API. */
 export function createDeployments(o: {
   readonly dataDir: string;
@@ -63,6 +85,8 @@ export function createDeployments(o: {
   readonly accountId: string;
   readonly control: LambdaControlPlane;
   readonly alarms: AlarmService;
+  /** The Lambda metrics the traffic guard counts the new version's invocations in. */
+  readonly metrics: MetricReader;
   readonly invokeAsync: (target: { functionName: string; qualifier?: string }, payload: Buffer) => Promise<void>;
   readonly isLeader: () => boolean;
   readonly log: (message: string, error?: unknown) => void;
@@ -85,6 +109,7 @@ export function createDeployments(o: {
       },
       alarmState: (name) => o.alarms.stateOf(name),
       newExecutionId: () => o.ids.requestId(),
+      invocations: (t, version, since) => invocationsOf(o.metrics, t, version, { from: since, to: o.clock.now() }),
     },
     invokeHook: (ref, payload) => o.invokeAsync(functionRef(ref), payload),
     isLeader: o.isLeader,

@@ -4,11 +4,15 @@ import { ConfigError } from "./server-config.js";
 
 /** Options of `haneul deployments` and `haneul rollback`, validated and frozen. */
 export interface DeploymentsCommandConfig {
-  readonly command: "list" | "get" | "rollback";
-  /** The deployment id (get), or the function (rollback). */
+  readonly command: "list" | "get" | "promote" | "watch" | "rollback";
+  /** The deployment id (get, promote, watch), or the function (rollback, watch --latest). */
   readonly subject?: string | undefined;
   readonly applicationName?: string | undefined;
   readonly alias?: string | undefined;
+  /** watch: the newest deployment of the function named by `subject` (and `alias`). */
+  readonly latest: boolean;
+  /** watch: how often the deployment is read (milliseconds of real time). */
+  readonly intervalMs: number;
   readonly json: boolean;
   readonly dataDir: string;
   readonly endpoint: string;
@@ -16,17 +20,28 @@ export interface DeploymentsCommandConfig {
   readonly adminKey?: { readonly accessKeyId: string; readonly secretAccessKey: string } | undefined;
 }
 
+const COMMANDS = new Set(["list", "get", "promote", "watch", "rollback"]);
+
 /** Usage text of `haneul deployments` and `haneul rollback`. */
 export const DEPLOYMENTS_USAGE = `usage: haneul deployments list [--application-name <name>] [--output json]
        haneul deployments get <deployment-id> [--output json]
+       haneul deployments watch <deployment-id> | --latest <function> --alias <name> [--interval <ms>]
+       haneul deployments promote <deployment-id>
        haneul rollback <function> --alias <name>
 
 Lists and shows the node's CodeDeploy deployments (status, traffic share, lifecycle events, the
 reason a deployment stopped), and rolls an alias back: a deployment in progress on it is stopped
 with rollback; otherwise the alias returns to the version its latest deployment replaced.
+\`watch\` follows a deployment until it ends: the traffic split, each lifecycle event, the alarms'
+states and the reason for a rollback, redrawn in place on a terminal and as appended lines
+otherwise; its exit status is 0 when the deployment succeeded, 1 when it failed, 3 when it was
+stopped. \`promote\` skips the remaining traffic waits (ContinueDeployment): all traffic moves to
+the new version once a BeforeAllowTraffic hook has passed, then AfterAllowTraffic runs.
 
   --application-name <name>    only this application's deployments
-  --alias <name>               the alias to roll back
+  --alias <name>               the alias to roll back (or, with watch --latest, to watch)
+  --latest <function>          watch the newest deployment of this function's alias (rollback deployments aside)
+  --interval <ms>              how often watch reads the deployment (default 1000)
   --output json                machine-readable output
   --data <dir>                 the node's data directory, for its administrator key (HANEUL_DATA, default .haneul)
   --endpoint <url>             the node's API (default http://127.0.0.1:<HANEUL_API_PORT or 3001>)
@@ -40,9 +55,10 @@ export function loadDeploymentsConfig(
   cwd = process.cwd(),
 ): DeploymentsCommandConfig {
   const [first, second] = argv;
-  const command = first === "rollback" ? "rollback" : second;
-  if (command !== "list" && command !== "get" && command !== "rollback")
-    throw new ConfigError(`unknown deployments command '${second ?? ""}' (deployments list or deployments get)`);
+  const named = first === "rollback" ? "rollback" : second;
+  if (named === undefined || !COMMANDS.has(named))
+    throw new ConfigError(`unknown deployments command '${second ?? ""}' (deployments list, get, watch or promote)`);
+  const command = named as DeploymentsCommandConfig["command"];
   let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
   try {
     parsed = parseArgs({
@@ -50,6 +66,8 @@ export function loadDeploymentsConfig(
       options: {
         "application-name": { type: "string" },
         alias: { type: "string" },
+        latest: { type: "string" },
+        interval: { type: "string" },
         output: { type: "string" },
         data: { type: "string" },
         endpoint: { type: "string" },
@@ -62,8 +80,15 @@ export function loadDeploymentsConfig(
     throw new ConfigError((e as Error).message);
   }
   const v = parsed.values;
-  const subject = parsed.positionals[0];
-  if (command === "get" && !subject) throw new ConfigError("deployments get needs the deployment's id");
+  const latest = v.latest as string | undefined;
+  const subject = latest ?? parsed.positionals[0];
+  if ((command === "get" || command === "promote") && !subject)
+    throw new ConfigError(`deployments ${command} needs the deployment's id`);
+  if (command === "watch" && (latest === undefined ? !subject : !v.alias))
+    throw new ConfigError("deployments watch needs <deployment-id>, or --latest <function> --alias <name>");
+  const interval = Number(v.interval ?? "1000");
+  if (!Number.isInteger(interval) || interval < 50 || interval > 60_000)
+    throw new ConfigError("--interval must be a whole number of milliseconds, 50-60000");
   if (command === "rollback" && (!subject || !v.alias))
     throw new ConfigError("rollback needs <function> --alias <name>");
   if (v.output !== undefined && v.output !== "json" && v.output !== "text")
@@ -75,6 +100,8 @@ export function loadDeploymentsConfig(
     subject,
     applicationName: v["application-name"] as string | undefined,
     alias: v.alias as string | undefined,
+    latest: latest !== undefined,
+    intervalMs: interval,
     json: v.output === "json",
     dataDir: resolve(cwd, (v.data as string | undefined) ?? (env["HANEUL_DATA"] || ".haneul")),
     endpoint: (v.endpoint as string | undefined) ?? `http://127.0.0.1:${env["HANEUL_API_PORT"] || "3001"}`,

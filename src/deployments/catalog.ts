@@ -59,6 +59,23 @@ export function checkAutoRollback(c: Partial<AutoRollbackConfiguration> | undefi
   return { enabled, events: [...new Set(events)] };
 }
 
+/** The deployment group tag that turns on haneul's traffic guard (see docs/ARCHITECTURE.md). */
+export const TRAFFIC_GUARD_TAG = "haneul:minInvocationsPerStep";
+const MAX_GUARD = 1_000_000;
+
+/** The traffic guard a group's tags ask for; a tag value that is not a count is refused. */
+export function trafficGuardOf(tags: Readonly<Record<string, string>>): { minInvocations: number } | undefined {
+  const v = tags[TRAFFIC_GUARD_TAG];
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n < 1 || n > MAX_GUARD)
+    throw new PlatformError(
+      "ERR_CODEDEPLOY_INVALID_INPUT",
+      `The tag ${TRAFFIC_GUARD_TAG} must be a whole number of invocations, 1-${MAX_GUARD}: ${v}`,
+    );
+  return { minInvocations: n };
+}
+
 /** What CreateDeploymentGroup / UpdateDeploymentGroup carry for Lambda. */
 export interface GroupInput {
   readonly applicationName?: string | undefined;
@@ -262,6 +279,8 @@ export class DeploymentCatalog {
         "ERR_CODEDEPLOY_INVALID_DEPLOYMENT_STYLE",
         "A Lambda deployment group must be BLUE_GREEN WITH_TRAFFIC_CONTROL.",
       );
+    const tags = input.tags ?? {};
+    trafficGuardOf(tags);
     return {
       applicationName: app,
       name,
@@ -271,7 +290,7 @@ export class DeploymentCatalog {
       alarmConfiguration: checkAlarms(input.alarmConfiguration),
       autoRollbackConfiguration: checkAutoRollback(input.autoRollbackConfiguration),
       deploymentStyle: { deploymentType, deploymentOption },
-      tags: input.tags ?? {},
+      tags,
     };
   }
 }

@@ -13,6 +13,7 @@ import type {
   LifecycleEventName,
 } from "../ports/deployment-store.js";
 import { trafficSteps } from "./configs.js";
+import { rollbackDeployment } from "./rollback.js";
 
 /** CodeDeploy gives a hook an hour to report its status. */
 export const HOOK_DEADLINE_MS = 60 * 60 * 1000;
@@ -25,12 +26,19 @@ export interface DriverEffects {
   alarmState(name: string): AlarmState | undefined;
   /** A new lifecycle event hook execution id. */
   newExecutionId(): string;
+  /** How many times the alias ran `version` since `since` (the traffic guard's count). */
+  invocations(target: LambdaTarget, version: string, since: number): Promise<number>;
 }
+
+/** How often a step held by the traffic guard counts again (clock time). */
+export const GUARD_POLL_MS = 10_000;
 
 /** The next state, and the hook to invoke once it is saved. */
 export interface Step {
   readonly next: DeploymentRecord;
   readonly invokeHook?: { readonly functionName: string; readonly executionId: string } | undefined;
+  /** The rollback deployment to record once `next` is saved. */
+  readonly rollback?: DeploymentRecord | undefined;
 }
 
 type Ending = { status: DeploymentStatus; code: string; message: string; rollback: boolean };
@@ -92,10 +100,13 @@ function withEvent(d: DeploymentRecord, name: LifecycleEventName, change: Partia
 /** Ends the deployment: the running event fails, the rest are skipped, the alias goes back if it must. */
 async function end(d: DeploymentRecord, now: number, why: Ending, fx: DriverEffects): Promise<Step> {
   let rollbackInfo: DeploymentRecord["rollbackInfo"];
+  let rollback: DeploymentRecord | undefined;
   if (why.rollback) {
     await fx.routeAlias(d.target, d.target.currentVersion);
+    rollback = rollbackDeployment(d, now);
     rollbackInfo = {
-      rollbackMessage: `Traffic was returned to version ${d.target.currentVersion} of ${d.target.functionName}:${d.target.alias}.`,
+      rollbackDeploymentId: rollback.id,
+      rollbackMessage: `Traffic was returned to version ${d.target.currentVersion} of ${d.target.functionName}:${d.target.alias} by deployment ${rollback.id}.`,
     };
   }
   const diagnostics = { errorCode: why.code, message: why.message };
@@ -115,6 +126,7 @@ async function end(d: DeploymentRecord, now: number, why: Ending, fx: DriverEffe
       rollbackInfo,
       completedAt: now,
     },
+    rollback,
   };
 }
 
@@ -176,25 +188,59 @@ async function trafficStep(
 ): Promise<Step | undefined> {
   const steps = trafficSteps(d.routing);
   let index: number;
-  if (e.status === "Pending") index = 0;
-  else if (d.nextStepAt !== undefined && now >= d.nextStepAt) index = steps.findIndex((s) => s.weight === d.weight) + 1;
-  else return undefined;
+  // A promoted deployment goes straight to the last step (all traffic on the new version).
+  if (d.promoteRequest) index = steps.length - 1;
+  else if (e.status === "Pending") index = 0;
+  else if (d.nextStepAt !== undefined && now >= d.nextStepAt && now >= (d.guardWait?.checkAt ?? 0)) {
+    const held = await guardHold(d, now, fx);
+    if (held) return held;
+    index = steps.findIndex((s) => s.weight === d.weight) + 1;
+  } else return undefined;
   const step = steps[Math.min(index, steps.length - 1)] as (typeof steps)[number];
   await shift(d, step.weight, fx);
   const finished = step.weight >= 100;
   const change: Partial<LifecycleEvent> = finished
     ? { status: "Succeeded", startTime: e.startTime ?? now, endTime: now }
     : { status: "InProgress", startTime: e.startTime ?? now };
-  // Each wait counts from when the step was due, so that a late wake-up does not stretch the schedule.
-  const base = d.nextStepAt !== undefined && e.status !== "Pending" ? d.nextStepAt : now;
+  // Each wait counts from when the step was due, so that a late wake-up does not stretch the
+  // schedule; after the traffic guard held a step, from when it let it go.
+  const base = d.nextStepAt !== undefined && e.status !== "Pending" && !d.guardWait ? d.nextStepAt : now;
   return {
     next: {
       ...d,
       weight: step.weight,
+      stepStartedAt: now,
+      guardWait: undefined,
       nextStepAt: finished ? undefined : base + step.waitMinutes * 60_000,
       lifecycleEvents: withEvent(d, e.name, change),
     },
   };
+}
+
+/**
+ * The traffic guard: a step whose wait is over advances only once the new version served the
+ * minimum number of invocations in it. Until then the step holds (counted again every
+ * GUARD_POLL_MS); when the minimum has not come one more interval after the step was due, the
+ * deployment fails (HEALTH_CONSTRAINTS), rolling back as DEPLOYMENT_FAILURE says.
+ */
+async function guardHold(d: DeploymentRecord, now: number, fx: DriverEffects): Promise<Step | undefined> {
+  const min = d.trafficGuard?.minInvocations;
+  if (min === undefined || d.nextStepAt === undefined) return undefined;
+  const t = d.target;
+  const since = d.stepStartedAt ?? d.startedAt ?? d.createdAt;
+  const served = await fx.invocations(t, t.targetVersion, since);
+  if (served >= min) return undefined;
+  const interval = d.routing.type === "AllAtOnce" ? 0 : d.routing.intervalMinutes * 60_000;
+  if (now >= d.nextStepAt + interval) {
+    const message = `The traffic guard held the ${d.weight}% step: version ${t.targetVersion} served ${served} of the ${min} invocations it needs in a step, in twice the step's interval.`;
+    return end(
+      d,
+      now,
+      { status: "Failed", code: "HEALTH_CONSTRAINTS", message, rollback: rollsBackOn(d, "DEPLOYMENT_FAILURE") },
+      fx,
+    );
+  }
+  return { next: { ...d, guardWait: { served, checkAt: now + GUARD_POLL_MS } } };
 }
 
 /**
@@ -221,12 +267,14 @@ export function aliasFailed(d: DeploymentRecord, now: number, message: string): 
     routeAlias: () => Promise.resolve(),
     alarmState: () => undefined,
     newExecutionId: () => "",
+    invocations: () => Promise.resolve(0),
   });
 }
 
 /** When the deployment next needs a step without outside news: its traffic step or hook deadline. */
 export function nextDue(d: DeploymentRecord): number | undefined {
   const e = d.lifecycleEvents.find((x) => x.status === "InProgress");
-  if (e?.name === "AllowTraffic") return d.nextStepAt;
+  if (e?.name === "AllowTraffic")
+    return d.nextStepAt === undefined ? undefined : Math.max(d.nextStepAt, d.guardWait?.checkAt ?? 0);
   return e?.hookDeadline;
 }

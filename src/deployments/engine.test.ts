@@ -15,7 +15,7 @@ import { ManualClock } from "../shared/clock.js";
 import { isPlatformError, PlatformError } from "../shared/errors.js";
 import { randomIds } from "../shared/ids.js";
 import { PREDEFINED_CONFIGS } from "./configs.js";
-import { HOOK_DEADLINE_MS } from "./driver.js";
+import { GUARD_POLL_MS, HOOK_DEADLINE_MS } from "./driver.js";
 import { DeploymentEngine } from "./engine.js";
 import { DeploymentService } from "./service.js";
 
@@ -39,6 +39,8 @@ interface World {
   readonly alias: AliasState;
   readonly alarms: Map<string, AlarmState>;
   readonly hooks: { functionName: string; payload: { DeploymentId: string; LifecycleEventHookExecutionId: string } }[];
+  /** Invocations the alias served: which version, when (the traffic guard counts them). */
+  readonly served: { version: string; at: number }[];
   leader: boolean;
   engine: DeploymentEngine;
   service: DeploymentService;
@@ -75,6 +77,8 @@ function start(w: Omit<World, "engine" | "service">): { engine: DeploymentEngine
       },
       alarmState: (name) => w.alarms.get(name),
       newExecutionId: () => randomIds.requestId(),
+      invocations: (_t, version, since) =>
+        Promise.resolve(w.served.filter((x) => x.version === version && x.at >= since).length),
     },
     invokeHook: (functionName, payload) => {
       w.hooks.push({ functionName, payload: JSON.parse(payload.toString()) as World["hooks"][number]["payload"] });
@@ -95,7 +99,9 @@ function start(w: Omit<World, "engine" | "service">): { engine: DeploymentEngine
   return { engine, service };
 }
 
-async function world(o: { store?: DeploymentStore; alarms?: string[]; config?: string } = {}): Promise<World> {
+async function world(
+  o: { store?: DeploymentStore; alarms?: string[]; config?: string; tags?: Record<string, string> } = {},
+): Promise<World> {
   const clock = new ManualClock(Date.parse("2024-01-01T00:00:00Z"));
   const store = o.store ?? SqliteDeploymentStore.open({ path: ":memory:" });
   if (!o.store) cleanups.push(() => store.close());
@@ -105,6 +111,7 @@ async function world(o: { store?: DeploymentStore; alarms?: string[]; config?: s
     alias: { version: "1" },
     alarms: new Map<string, AlarmState>(),
     hooks: [],
+    served: [],
     leader: true,
   };
   const w = Object.assign(base, start(base)) as World;
@@ -117,6 +124,7 @@ async function world(o: { store?: DeploymentStore; alarms?: string[]; config?: s
       deploymentConfigName: o.config,
       alarmConfiguration: o.alarms && { enabled: true, alarms: o.alarms },
       autoRollbackConfiguration: { enabled: true, events: ["DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM"] },
+      tags: o.tags,
     })
     .catch(() => undefined);
   for (const a of o.alarms ?? []) w.alarms.set(a, "OK");
@@ -343,6 +351,150 @@ void describe("Lambda deployments in simulated time", () => {
     d = await state(w, second);
     assert.equal(d.status, "Stopped");
     assert.deepEqual(w.alias, { version: "1", extra: undefined });
+  });
+
+  void test("promote skips the remaining waits: BeforeAllowTraffic still runs, then all traffic, then AfterAllowTraffic", async () => {
+    const w = await world();
+    const config = "CodeDeployDefault.LambdaLinear10PercentEvery10Minutes";
+    const id = await deploy(w, { config, hooks: { before: "pre", after: "post" } });
+    await w.service.promote(id);
+    await w.clock.advanceAsync(0);
+    assert.equal(weightOf(w), 0, "the BeforeAllowTraffic hook is not skipped");
+    await report(w, "Succeeded");
+    assert.equal(weightOf(w), 100, "straight to the new version");
+    assert.equal((await state(w, id)).status, "InProgress", "AfterAllowTraffic runs");
+    assert.equal(w.hooks.at(-1)?.functionName, "post");
+    await report(w, "Succeeded");
+    assert.equal((await state(w, id)).status, "Succeeded");
+    await assert.rejects(
+      w.service.promote(id),
+      (e) => isPlatformError(e) && e.code === "ERR_CODEDEPLOY_DEPLOYMENT_COMPLETED",
+    );
+
+    const second = await deploy(w, { config });
+    await w.clock.advanceAsync(25 * MIN);
+    assert.equal(weightOf(w), 30, "three linear steps in 25 minutes");
+    await assert.rejects(
+      w.service.promote(second, "TERMINATION_WAIT"),
+      (e) => isPlatformError(e) && e.code === "ERR_CODEDEPLOY_UNSUPPORTED_ACTION",
+    );
+    await assert.rejects(
+      w.service.promote(second, "SOON"),
+      (e) => isPlatformError(e) && e.code === "ERR_CODEDEPLOY_INVALID_WAIT_TYPE",
+    );
+    await w.service.promote(second, "READY_WAIT");
+    await w.clock.advanceAsync(0);
+    const d = await state(w, second);
+    assert.equal(d.status, "Succeeded");
+    assert.equal(d.completedAt, w.clock.now(), "no wait left");
+    assert.deepEqual(w.alias, { version: "2", extra: undefined });
+  });
+
+  void test("a deployment being stopped is not promoted", async () => {
+    const w = await world();
+    const id = await deploy(w, { config: "CodeDeployDefault.LambdaCanary10Percent30Minutes" });
+    w.leader = false;
+    await w.service.stop(id, true);
+    await assert.rejects(w.service.promote(id), (e) => isPlatformError(e) && e.code === "ERR_CODEDEPLOY_NOT_READY");
+  });
+
+  void test("a rollback is a deployment of its own, naming the one it undid (and named by it)", async () => {
+    const w = await world({ alarms: ["errors"] });
+    const id = await deploy(w, { config: "CodeDeployDefault.LambdaCanary10Percent30Minutes" });
+    await w.clock.advanceAsync(5 * MIN);
+    w.alarms.set("errors", "ALARM");
+    w.engine.nudge();
+    await w.clock.advanceAsync(0);
+    const failed = await state(w, id);
+    assert.equal(failed.status, "Stopped");
+    const rollbackId = failed.rollbackInfo?.rollbackDeploymentId ?? "";
+    assert.match(rollbackId, /^d-[A-Z0-9]{9}$/);
+    assert.notEqual(rollbackId, id);
+    assert.match(
+      failed.rollbackInfo?.rollbackMessage ?? "",
+      new RegExp(`returned to version 1 .* by deployment ${rollbackId}`),
+    );
+    const rollback = await state(w, rollbackId);
+    assert.equal(rollback.creator, "codeDeployRollback");
+    assert.equal(rollback.status, "Succeeded");
+    assert.equal(rollback.rollbackInfo?.rollbackTriggeringDeploymentId, id);
+    assert.deepEqual(
+      [rollback.target.currentVersion, rollback.target.targetVersion],
+      ["2", "1"],
+      "from the new version back to the old one",
+    );
+    assert.deepEqual(
+      rollback.lifecycleEvents.map((e) => e.status),
+      ["Skipped", "Succeeded", "Skipped"],
+    );
+    assert.equal(rollback.completedAt, w.clock.now());
+    const listed = await w.service.list({ applicationName: "app", groupName: "group" });
+    assert.deepEqual(
+      listed.map((d) => d.id),
+      [rollbackId, id],
+      "newest first",
+    );
+    w.alarms.set("errors", "OK");
+    const next = await deploy(w, { config: "CodeDeployDefault.LambdaAllAtOnce" });
+    assert.equal((await state(w, next)).status, "Succeeded", "the alias is free for the next deployment");
+
+    const quiet = await deploy(w, { config: "CodeDeployDefault.LambdaCanary10Percent30Minutes" });
+    await w.service.stop(quiet, false);
+    await w.clock.advanceAsync(0);
+    assert.equal((await state(w, quiet)).rollbackInfo, undefined, "no rollback, no rollback deployment");
+  });
+
+  void test("traffic guard: an idle canary waits past its interval until the new version served the minimum", async () => {
+    const w = await world({ tags: { "haneul:minInvocationsPerStep": "3" } });
+    const id = await deploy(w, { config: "CodeDeployDefault.LambdaLinear10PercentEvery1Minute" });
+    assert.equal(weightOf(w), 10);
+    w.served.push({ version: "2", at: w.clock.now() + 1 }, { version: "1", at: w.clock.now() + 2 });
+    await w.clock.advanceAsync(MIN);
+    assert.equal(weightOf(w), 10, "one invocation of the new version is not enough");
+    assert.equal((await state(w, id)).guardWait?.served, 1);
+    await w.clock.advanceAsync(30_000);
+    assert.equal(weightOf(w), 10, "still waiting");
+    w.served.push({ version: "2", at: w.clock.now() }, { version: "2", at: w.clock.now() });
+    await w.clock.advanceAsync(GUARD_POLL_MS);
+    assert.equal(weightOf(w), 20, "the minimum came: the next step");
+    const d = await state(w, id);
+    assert.equal(d.guardWait, undefined);
+    assert.equal(d.nextStepAt, w.clock.now() + MIN, "the next step waits its whole interval from now");
+    // Served in an earlier step does not count for this one.
+    w.served.push(
+      { version: "2", at: w.clock.now() },
+      { version: "2", at: w.clock.now() },
+      { version: "2", at: w.clock.now() },
+    );
+    await w.clock.advanceAsync(MIN);
+    assert.equal(weightOf(w), 30, "three in this step");
+    await w.service.promote(id);
+    await w.clock.advanceAsync(0);
+    assert.equal((await state(w, id)).status, "Succeeded", "promote is not held by the guard");
+  });
+
+  void test("traffic guard: a minimum that never comes fails the step one more interval after it was due", async () => {
+    const w = await world({ tags: { "haneul:minInvocationsPerStep": "100" } });
+    const id = await deploy(w, { config: "CodeDeployDefault.LambdaCanary10Percent5Minutes" });
+    for (let i = 0; i < 99; i++) w.served.push({ version: "2", at: w.clock.now() });
+    await w.clock.advanceAsync(10 * MIN - 1);
+    assert.equal(weightOf(w), 10, "held, not failed, until the deadline");
+    assert.equal((await state(w, id)).status, "InProgress");
+    await w.clock.advanceAsync(GUARD_POLL_MS);
+    const d = await state(w, id);
+    assert.equal(d.status, "Failed");
+    assert.equal(d.errorInformation?.code, "HEALTH_CONSTRAINTS");
+    assert.match(d.errorInformation?.message ?? "", /version 2 served 99 of the 100 invocations/);
+    assert.deepEqual(w.alias, { version: "1", extra: undefined }, "rolled back on DEPLOYMENT_FAILURE");
+    await assert.rejects(
+      w.service.catalog.createGroup({
+        applicationName: "app",
+        deploymentGroupName: "bad",
+        serviceRoleArn: "arn:aws:iam::123456789012:role/cd",
+        tags: { "haneul:minInvocationsPerStep": "lots" },
+      }),
+      (e) => isPlatformError(e) && e.code === "ERR_CODEDEPLOY_INVALID_INPUT",
+    );
   });
 
   void test("one active deployment per alias; a second is refused", async () => {

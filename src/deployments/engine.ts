@@ -123,9 +123,18 @@ export class DeploymentEngine {
       const saved = { ...s.next, revision: d.revision + 1, updatedAt: this.#o.clock.now() };
       if (!(await this.#o.store.saveDeployment(saved))) continue;
       this.#o.onChange?.(saved);
+      if (s.rollback) await this.#record(s.rollback);
       if (s.invokeHook) await this.#invoke(saved, s.invokeHook);
     }
     return undefined;
+  }
+
+  /** Records a rollback deployment (once: its id is derived from the deployment it undid). */
+  async #record(rollback: DeploymentRecord): Promise<void> {
+    if (await this.#o.store.getDeployment(rollback.id)) return;
+    const result = await this.#o.store.createDeployment(rollback);
+    if (result.kind === "ok") this.#o.onChange?.(rollback);
+    else this.#o.log(`rollback deployment ${rollback.id} not recorded: ${result.active.id} is active on the alias`);
   }
 
   /** Invokes a hook as CodeDeploy does; a hook that cannot be invoked fails its event. */

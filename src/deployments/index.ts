@@ -5,7 +5,7 @@ export {
   type CreateDeploymentInput,
   type DeploymentServiceOptions,
 } from "./service.js";
-export { DeploymentCatalog, type GroupInput } from "./catalog.js";
+export { DeploymentCatalog, TRAFFIC_GUARD_TAG, type GroupInput } from "./catalog.js";
 export { HOOK_DEADLINE_MS, type DriverEffects } from "./driver.js";
 export { PREDEFINED_CONFIGS, trafficSteps, trafficRoutingView } from "./configs.js";
 export { parseLambdaAppSpec, type LambdaAppSpec } from "./appspec.js";

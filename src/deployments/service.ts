@@ -16,7 +16,7 @@ import { FINAL_STATUSES } from "../ports/deployment-store.js";
 import { PlatformError } from "../shared/errors.js";
 import type { IdSource } from "../shared/ids.js";
 import { parseLambdaAppSpec } from "./appspec.js";
-import { checkAlarms, checkAutoRollback, DeploymentCatalog } from "./catalog.js";
+import { checkAlarms, checkAutoRollback, DeploymentCatalog, trafficGuardOf } from "./catalog.js";
 import { initialEvents } from "./driver.js";
 import type { DeploymentEngine } from "./engine.js";
 
@@ -87,6 +87,7 @@ export class DeploymentService {
       autoRollbackConfiguration: input.autoRollbackConfiguration
         ? checkAutoRollback(input.autoRollbackConfiguration)
         : group.autoRollbackConfiguration,
+      trafficGuard: trafficGuardOf(group.tags),
       status: "Created",
       weight: 0,
       lifecycleEvents: initialEvents(spec.hooks),
@@ -133,6 +134,31 @@ export class DeploymentService {
     this.#o.engine.nudge();
   }
 
+  /**
+   * ContinueDeployment (READY_WAIT), `haneul deployments promote`: the remaining traffic waits are
+   * skipped; a BeforeAllowTraffic hook still has to pass, then all traffic moves, then AfterAllowTraffic.
+   */
+  async promote(id: string | undefined, waitType: string | undefined = "READY_WAIT"): Promise<void> {
+    if (waitType !== "READY_WAIT" && waitType !== "TERMINATION_WAIT")
+      throw new PlatformError(
+        "ERR_CODEDEPLOY_INVALID_WAIT_TYPE",
+        `The deployment wait type ${waitType} is not valid: READY_WAIT or TERMINATION_WAIT.`,
+      );
+    const d = await this.get(id);
+    if (waitType === "TERMINATION_WAIT")
+      throw new PlatformError(
+        "ERR_CODEDEPLOY_UNSUPPORTED_ACTION",
+        `The deployment ${d.id} is a Lambda deployment, which has no termination wait: continue it with READY_WAIT.`,
+      );
+    let refusal: PlatformError | undefined;
+    await this.#o.engine.update(d.id, (cur) => {
+      refusal = promoteRefusal(cur);
+      return refusal || cur.promoteRequest ? undefined : { ...cur, promoteRequest: { requestedAt: this.#o.now() } };
+    });
+    if (refusal) throw refusal;
+    this.#o.engine.nudge();
+  }
+
   /** PutLifecycleEventHookExecutionStatus: a hook's Succeeded or Failed. */
   async putHookStatus(
     id: string | undefined,
@@ -171,6 +197,14 @@ export class DeploymentService {
     this.#o.engine.nudge();
     return executionId as string;
   }
+}
+
+/** Why a deployment cannot be promoted now, if it cannot. */
+function promoteRefusal(d: DeploymentRecord): PlatformError | undefined {
+  if (FINAL_STATUSES.includes(d.status))
+    return new PlatformError("ERR_CODEDEPLOY_DEPLOYMENT_COMPLETED", `The deployment ${d.id} has already completed.`);
+  if (d.stopRequest) return new PlatformError("ERR_CODEDEPLOY_NOT_READY", `The deployment ${d.id} is being stopped.`);
+  return undefined;
 }
 
 /** A deployment id as CodeDeploy forms them (d- and nine letters or digits). */

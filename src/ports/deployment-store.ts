@@ -101,9 +101,22 @@ export interface DeploymentRecord {
   readonly weight: number;
   /** When the next traffic step is due (AllowTraffic). */
   readonly nextStepAt?: number | undefined;
+  /** When the current traffic step began (the traffic guard counts the new version's invocations since). */
+  readonly stepStartedAt?: number | undefined;
+  /** haneul's traffic guard (the group's `haneul:minInvocationsPerStep` tag): a step advances only after this many invocations of the new version. */
+  readonly trafficGuard?: { readonly minInvocations: number } | undefined;
+  /** The traffic guard is holding the step: invocations counted so far, and when it looks again. */
+  readonly guardWait?: { readonly served: number; readonly checkAt: number } | undefined;
   readonly lifecycleEvents: readonly LifecycleEvent[];
   readonly errorInformation?: { readonly code: string; readonly message: string } | undefined;
-  readonly rollbackInfo?: { readonly rollbackMessage: string } | undefined;
+  /** A rolled-back deployment names its rollback deployment; a rollback deployment, the one it undid. */
+  readonly rollbackInfo?:
+    | {
+        readonly rollbackMessage: string;
+        readonly rollbackDeploymentId?: string | undefined;
+        readonly rollbackTriggeringDeploymentId?: string | undefined;
+      }
+    | undefined;
   readonly createdAt: number;
   readonly startedAt?: number | undefined;
   readonly completedAt?: number | undefined;
@@ -112,6 +125,8 @@ export interface DeploymentRecord {
   readonly revision: number;
   /** StopDeployment asked for it; the driver stops the deployment on its next step. */
   readonly stopRequest?: { readonly autoRollbackEnabled?: boolean | undefined } | undefined;
+  /** `haneul deployments promote` (ContinueDeployment) asked for it: the remaining traffic waits are skipped. */
+  readonly promoteRequest?: { readonly requestedAt: number } | undefined;
 }
 
 /** Which deployments to list, newest first. */

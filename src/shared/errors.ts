@@ -150,6 +150,9 @@ export const ERROR_TABLE = {
   ERR_SNS_BATCH_TOO_LONG: { type: "BatchRequestTooLong", status: 400 },
   ERR_SNS_INVALID_ACTION: { type: "InvalidAction", status: 400 },
   ERR_SNS_RESOURCE_NOT_FOUND: { type: "ResourceNotFound", status: 404 },
+  ERR_CODEDEPLOY_NOT_READY: { type: "DeploymentIsNotInReadyStateException", status: 400 },
+  ERR_CODEDEPLOY_UNSUPPORTED_ACTION: { type: "UnsupportedActionForDeploymentTypeException", status: 400 },
+  ERR_CODEDEPLOY_INVALID_WAIT_TYPE: { type: "InvalidDeploymentWaitTypeException", status: 400 },
 } as const satisfies Record<string, { type: string; status: number }>;
 
 /** A stable platform error code. */

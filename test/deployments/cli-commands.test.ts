@@ -11,14 +11,18 @@ import {
   CodeDeployClient,
   CreateApplicationCommand,
   CreateDeploymentCommand,
+  CreateDeploymentConfigCommand,
   CreateDeploymentGroupCommand,
   GetDeploymentCommand,
+  StopDeploymentCommand,
 } from "@aws-sdk/client-codedeploy";
 import {
   CreateAliasCommand,
   CreateFunctionCommand,
   GetAliasCommand,
+  InvokeCommand,
   PublishVersionCommand,
+  UpdateAliasCommand,
   UpdateFunctionConfigurationCommand,
 } from "@aws-sdk/client-lambda";
 import { zipSync } from "fflate";
@@ -28,7 +32,14 @@ import { CLI } from "../helpers/paths.js";
 let node: LambdaNode;
 let cd: CodeDeployClient;
 
-function haneul(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+interface Run {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the CLI; `progress` sees its output so far (a `watch` is read while it runs). */
+function haneul(args: string[], progress: { stdout: string } = { stdout: "" }): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args, "--endpoint", node.url], {
       env: {
@@ -41,12 +52,14 @@ function haneul(args: string[]): Promise<{ code: number | null; stdout: string; 
     });
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stdout.on("data", (d: Buffer) => (progress.stdout = stdout += d.toString()));
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     child.on("error", reject);
     child.on("close", (code) => resolve({ code, stdout, stderr }));
   });
 }
+
+const FINAL = new Set(["Succeeded", "Failed", "Stopped"]);
 
 async function status(id: string): Promise<string> {
   return (await cd.send(new GetDeploymentCommand({ deploymentId: id }))).deploymentInfo?.status ?? "";
@@ -150,6 +163,96 @@ describe("haneul deployments and haneul rollback", () => {
     assert.equal(await aliasVersion(), "1");
     const json = await haneul(["deployments", "list", "--application-name", "web", "--output", "json"]);
     assert.equal((JSON.parse(json.stdout) as { deploymentId: string }[])[0]?.deploymentId, id);
+  });
+
+  test("watch follows a canary as appended lines; promote ends it at once; watch --latest of a stopped one exits 3", async () => {
+    const id = await deploy("slow");
+    const seen = { stdout: "" };
+    const watching = haneul(["deployments", "watch", id, "--interval", "100"], seen);
+    await waitFor(() => Promise.resolve(/10% on version 2/.test(seen.stdout)), "the canary share in the timeline");
+    const promoted = await haneul(["deployments", "promote", id]);
+    assert.equal(promoted.code, 0, promoted.stderr);
+    assert.match(promoted.stdout, new RegExp(`Deployment ${id} promoted`));
+    const watched = await watching;
+    assert.equal(watched.code, 0, watched.stderr);
+    const lines = watched.stdout.trimEnd().split("\n");
+    assert.ok(
+      lines.every((l) => /^\d\d:\d\d:\d\d /.test(l)),
+      "appended timestamped lines, no redraw",
+    );
+    assert.ok(!watched.stdout.includes("\x1b["), "no terminal control codes without a terminal");
+    assert.match(watched.stdout, /traffic \[██░+\] 10% on version 2, 90% on version 1/);
+    assert.match(watched.stdout, /traffic \[█{20}\] 100% on version 2, 0% on version 1/);
+    assert.match(watched.stdout, /BeforeAllowTraffic Succeeded/);
+    assert.match(lines.at(-1) ?? "", /AllowTraffic Succeeded|: Succeeded$/);
+    assert.match(watched.stdout, new RegExp(`deployment ${id} web:live 1 → 2 .*: Succeeded`));
+    assert.equal(await aliasVersion(), "2");
+    const info = (await cd.send(new GetDeploymentCommand({ deploymentId: id }))).deploymentInfo;
+    const took = (info?.completeTime?.getTime() ?? 0) - (info?.startTime?.getTime() ?? 0);
+    assert.ok(took < 29 * 60_000, `promoted before the 30-minute canary ended (${took} ms of node time)`);
+    const again = await haneul(["deployments", "promote", id]);
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /DeploymentAlreadyCompletedException/);
+
+    await node.client.send(new UpdateAliasCommand({ FunctionName: "web", Name: "live", FunctionVersion: "1" }));
+    const second = await deploy("slow");
+    await waitFor(async () => (await status(second)) === "InProgress", "the second canary");
+    await cd.send(new StopDeploymentCommand({ deploymentId: second, autoRollbackEnabled: true }));
+    await waitFor(async () => (await status(second)) === "Stopped", "the stop");
+    const stopped = await haneul(["deployments", "watch", "--latest", "web", "--alias", "live"]);
+    assert.equal(stopped.code, 3, stopped.stderr);
+    assert.match(stopped.stdout, new RegExp(`deployment ${second} .*: Stopped`));
+    assert.match(stopped.stdout, /Stopped: \[MANUAL_STOP\]/);
+    assert.match(stopped.stdout, /rollback: Traffic was returned to version 1/);
+  });
+
+  test("traffic guard in real time: a canary served by the alias passes, one short of its minimum fails and rolls back", async () => {
+    await cd.send(
+      new CreateDeploymentConfigCommand({
+        deploymentConfigName: "half3",
+        computePlatform: "Lambda",
+        trafficRoutingConfig: { type: "TimeBasedCanary", timeBasedCanary: { canaryPercentage: 50, canaryInterval: 3 } },
+      }),
+    );
+    for (const [name, min] of [
+      ["guarded", "2"],
+      ["starved", "100000"],
+    ] as const) {
+      await cd.send(
+        new CreateDeploymentGroupCommand({
+          applicationName: "web",
+          deploymentGroupName: name,
+          serviceRoleArn: "arn:aws:iam::123456789012:role/cd",
+          deploymentConfigName: "half3",
+          autoRollbackConfiguration: { enabled: true, events: ["DEPLOYMENT_FAILURE"] },
+          tags: [{ Key: "haneul:minInvocationsPerStep", Value: min }],
+        }),
+      );
+    }
+    // Callers of the alias all along: half of them reach the new version during the canary.
+    let calling = true;
+    const calls = (async () => {
+      while (calling) await node.client.send(new InvokeCommand({ FunctionName: "web", Qualifier: "live" }));
+    })();
+    try {
+      const served = await deploy("guarded");
+      await waitFor(async () => FINAL.has(await status(served)), "the guarded canary");
+      assert.equal(await status(served), "Succeeded");
+      assert.equal(await aliasVersion(), "2");
+      await node.client.send(new UpdateAliasCommand({ FunctionName: "web", Name: "live", FunctionVersion: "1" }));
+      const starved = await deploy("starved");
+      await waitFor(async () => FINAL.has(await status(starved)), "the starved canary");
+      const info = (await cd.send(new GetDeploymentCommand({ deploymentId: starved }))).deploymentInfo;
+      assert.equal(info?.status, "Failed");
+      assert.equal(info?.errorInformation?.code, "HEALTH_CONSTRAINTS");
+      assert.match(info?.errorInformation?.message ?? "", /served \d+ of the 100000 invocations/);
+      const took = (info?.completeTime?.getTime() ?? 0) - (info?.startTime?.getTime() ?? 0);
+      assert.ok(took >= 6 * 60_000, `held for twice the 3-minute interval (${took} ms of node time)`);
+      assert.equal(await aliasVersion(), "1");
+    } finally {
+      calling = false;
+      await calls;
+    }
   });
 
   test("rollback of a canary in progress stops it; unknown aliases and bad arguments are refused", async () => {

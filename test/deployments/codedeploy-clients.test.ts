@@ -272,6 +272,11 @@ describe("CodeDeploy for Lambda with real clients", () => {
     assert.equal(info.status, "Stopped");
     assert.equal(info.errorInformation?.code, "MANUAL_STOP");
     assert.ok(info.rollbackInfo?.rollbackMessage);
+    const rollbackId = info.rollbackInfo?.rollbackDeploymentId ?? "";
+    const rollback = (await v2.getDeployment({ deploymentId: rollbackId }).promise()).deploymentInfo;
+    assert.equal(rollback?.creator, "codeDeployRollback");
+    assert.equal(rollback?.status, "Succeeded");
+    assert.equal(rollback?.rollbackInfo?.rollbackTriggeringDeploymentId, deploymentId);
     const alias = await node.client.send(new GetAliasCommand({ FunctionName: "linear", Name: "live" }));
     assert.equal(alias.FunctionVersion, "1");
     assert.equal(alias.RoutingConfig, undefined);

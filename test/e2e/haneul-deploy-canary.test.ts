@@ -11,7 +11,7 @@ import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { CodeDeployClient, GetDeploymentCommand, ListDeploymentsCommand } from "@aws-sdk/client-codedeploy";
+import { BatchGetDeploymentsCommand, CodeDeployClient, ListDeploymentsCommand } from "@aws-sdk/client-codedeploy";
 import { GetAliasCommand } from "@aws-sdk/client-lambda";
 import { CLI } from "../helpers/paths.js";
 import { SERVER_KEY, startServerNode, type ServerNode } from "../helpers/server-node.js";
@@ -133,10 +133,15 @@ describe("haneul deploy with a DeploymentPreference, in real time (--time-scale 
     assert.match(third.stderr, /UPDATE_ROLLBACK_COMPLETE/);
     // On the node's clock the alarm stopped the canary before its five minutes were over.
     const cd = new CodeDeployClient({ region: "us-east-1", endpoint: node.apiUrl, credentials: SERVER_KEY });
-    const [latest] = (await cd.send(new ListDeploymentsCommand({}))).deployments ?? [];
-    const info = (await cd.send(new GetDeploymentCommand({ deploymentId: latest }))).deploymentInfo;
+    const ids = (await cd.send(new ListDeploymentsCommand({}))).deployments ?? [];
+    const infos = (await cd.send(new BatchGetDeploymentsCommand({ deploymentIds: ids }))).deploymentsInfo ?? [];
     cd.destroy();
+    const info = infos.find((d) => d.errorInformation?.code === "ALARM_ACTIVE");
     assert.equal(info?.status, "Stopped");
+    // The rollback is a deployment of its own, as on CodeDeploy.
+    const rollback = infos.find((d) => d.deploymentId === info?.rollbackInfo?.rollbackDeploymentId);
+    assert.equal(rollback?.creator, "codeDeployRollback");
+    assert.equal(rollback?.rollbackInfo?.rollbackTriggeringDeploymentId, info?.deploymentId);
     const window = (info?.completeTime?.getTime() ?? Infinity) - (info?.createTime?.getTime() ?? 0);
     assert.ok(window < 5 * 60_000, `rolled back ${window} ms (node clock) after it started`);
     // The canary share is 10 %: what the clients saw stays near it (and far from all errors).

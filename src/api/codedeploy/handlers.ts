@@ -301,6 +301,10 @@ export const HANDLERS: Readonly<Record<string, CodeDeployHandler>> = {
       return { status: "Pending", statusMessage: "Stopping Pending. Stopping to schedule" };
     },
   },
+  ContinueDeployment: {
+    resource: anyResource,
+    run: async (s, b) => (await s.service.promote(str(b, "deploymentId"), str(b, "deploymentWaitType")), {}),
+  },
   ListDeploymentTargets: {
     resource: anyResource,
     run: async (s, b) => ({ targetIds: [targetIdOf(await s.service.get(str(b, "deploymentId")))] }),
