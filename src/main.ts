@@ -254,6 +254,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
       publishToTopic: (arn, message) => topics.publish(arn, message),
       invokeAsync: (target, payload): Promise<void> =>
         events.enqueue({ ...target, payload, requestId: ids.requestId() }),
+      rolePermits: (role, request) => iam.rolePermits(role, request),
       onMetric: asyncMetrics,
       onError: (e) => log("async event results", e),
     }),
