@@ -428,6 +428,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
   const api = createApiServer({
     operations,
     credentials: (id, token) => iam.lookup(id, token),
+    publicFiles: (path) => topics.signingCertificate(path),
     regions: [config.region, ...config.extraRegions],
     ids,
     clock: realClock,
