@@ -254,6 +254,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
       publishToTopic: (arn, message) => topics.publish(arn, message),
       invokeAsync: (target, payload): Promise<void> =>
         events.enqueue({ ...target, payload, requestId: ids.requestId() }),
+      rolePermits: (role, request) => iam.rolePermits(role, request),
       onMetric: asyncMetrics,
       onError: (e) => log("async event results", e),
     }),
@@ -428,6 +429,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
   const api = createApiServer({
     operations,
     credentials: (id, token) => iam.lookup(id, token),
+    publicFiles: (path) => topics.signingCertificate(path),
     regions: [config.region, ...config.extraRegions],
     ids,
     clock: realClock,

@@ -37,6 +37,8 @@ export interface ApiServerOptions {
   /** The time signatures are checked against. */
   readonly clock: Clock;
   readonly defaultMaxBodyBytes?: number;
+  /** Files anyone may GET without a signature (SNS's signing certificate); undefined: not one of them. */
+  readonly publicFiles?: ((path: string) => Promise<ApiResponse | undefined>) | undefined;
   /** Where unexpected errors are reported (their details never reach the client). */
   readonly logError?: (message: string, error: unknown) => void;
 }
@@ -87,6 +89,8 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     const path = q < 0 ? url : url.slice(0, q);
     const query = q < 0 ? "" : url.slice(q + 1);
     const method = req.method ?? "GET";
+    const file = method === "GET" && options.publicFiles ? await options.publicFiles(path) : undefined;
+    if (file !== undefined) return sendResponse(res, x.requestId, file, closing && !x.h2);
     const service = ownRouters.size ? scopeService(req.headers.authorization, query) : undefined;
     const match = ((service !== undefined && ownRouters.get(service)) || router).match(method, path);
     const op = match && pickOperation(match.value, req.headers.authorization, query);

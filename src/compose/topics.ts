@@ -4,13 +4,15 @@
  * an Event invocation through the durable async queue, only with the function's permission for
  * sns.amazonaws.com and the topic's ARN (AddPermission), as on AWS; a queue gets the message as SNS's
  * sender only when its policy allows sns.amazonaws.com to send from the topic; an HTTP endpoint gets a POST.
+ * Notifications are signed with the key the store keeps (the first node generates it), whose
+ * certificate the API serves unsigned at `/SimpleNotificationService-<hash>.pem`.
  */
 import { join } from "node:path";
 import type { PgDatabase } from "../adapters/postgres/database.js";
 import { PgTopicStore } from "../adapters/postgres/pg-topic-store.js";
 import { SqliteTopicStore } from "../adapters/sqlite/topic-store.js";
 import { createSnsOperations } from "../api/sns/operations.js";
-import type { Operation } from "../api/types.js";
+import type { ApiResponse, Operation } from "../api/types.js";
 import type { ServerConfig } from "../config/server-config.js";
 import type { AsyncEventQueue } from "../events/index.js";
 import type { QueueService } from "../queues/index.js";
@@ -18,7 +20,7 @@ import type { Clock } from "../shared/clock.js";
 import type { IdSource } from "../shared/ids.js";
 import type { OutboundPolicy } from "../shared/outbound-policy.js";
 import { postChecked } from "./outbound-post.js";
-import { TopicService, type DeliveryTargets } from "../topics/index.js";
+import { generateSigningKey, MessageSigner, TopicService, type DeliveryTargets } from "../topics/index.js";
 
 /** The SenderId of the messages SNS sends to queues. */
 const SNS_SENDER_ID = "AIDAIT2UOQQY3AUEKVGXU";
@@ -60,6 +62,8 @@ export interface NodeTopics {
   readonly operations: Operation[];
   /** Publishes on the platform's behalf (Lambda's DLQs and destinations, EventBridge, alarms); NotFound when the topic is gone. */
   publish(topicArn: string, message: PlatformMessage): Promise<void>;
+  /** The signing certificate when `path` names it (`GET /SimpleNotificationService-<hash>.pem`). */
+  signingCertificate(path: string): Promise<ApiResponse | undefined>;
   start(): void;
   stop(): Promise<void>;
 }
@@ -69,7 +73,18 @@ export function createTopics(o: NodeTopicsOptions): NodeTopics {
   const store = o.database
     ? new PgTopicStore(o.database)
     : SqliteTopicStore.open({ path: join(o.config.dataDir, "haneul.db") });
+  let signing: Promise<MessageSigner> | undefined;
+  // Generated (or read) once; a failure is tried again at the next delivery.
+  const signer = (): Promise<MessageSigner> =>
+    (signing ??= generateSigningKey(o.clock.now())
+      .then((candidate) => store.adoptSigningKey(candidate))
+      .then((record) => new MessageSigner(record))
+      .catch((e: unknown) => {
+        signing = undefined;
+        throw e;
+      }));
   const targets: DeliveryTargets = {
+    signer,
     async invokeFunction(functionArn, payload, { topicArn, traceHeader }) {
       const [functionName = "", qualifier] = functionArn.split(":").slice(6);
       if (!(await o.permits(functionName, qualifier, topicArn))) return false;
@@ -116,6 +131,12 @@ export function createTopics(o: NodeTopicsOptions): NodeTopics {
         },
         o.apiUrl(),
       );
+    },
+    async signingCertificate(path) {
+      if (!path.startsWith("/SimpleNotificationService-") || !path.endsWith(".pem")) return undefined;
+      const s = await signer();
+      if (path !== `/${s.certName}`) return undefined;
+      return { status: 200, headers: { "Content-Type": "application/x-pem-file" }, body: s.certificatePem };
     },
     start: () => service.worker.start(),
     async stop() {

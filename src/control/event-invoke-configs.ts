@@ -188,6 +188,7 @@ export function asyncSettings(ctx: ControlContext, name: string, qualifier: stri
     onSuccess: config?.onSuccess,
     onFailure: config?.onFailure,
     deadLetterTargetArn: configOf(entry, q)?.deadLetterTargetArn,
+    role: configOf(entry, q)?.role,
     reservedConcurrency: entry.latest.reservedConcurrency,
     recursiveLoop: entry.latest.recursiveLoop,
     functionArn: functionArn(ctx, name, q),

@@ -2,7 +2,10 @@
  * Where async results go, as Lambda sends them: the dead-letter queue gets the original event with
  * the attributes RequestID, ErrorCode and ErrorMessage; OnSuccess / OnFailure destinations get
  * Lambda's destination record (requestContext, requestPayload, responseContext, responsePayload),
- * as a queue message, a topic's message or, for a function, as its asynchronous event.
+ * as a queue message, a topic's message or, for a function, as its asynchronous event. Each send
+ * is made as the function's execution role: a role without sqs:SendMessage, sns:Publish or
+ * lambda:InvokeFunction on the target gets nothing delivered (DeadLetterErrors /
+ * DestinationDeliveryFailures), as on Lambda.
  */
 import type { InvokeOutcome, InvokeResult } from "../domain/invocation.js";
 import type { AsyncEventRecord } from "../ports/store.js";
@@ -27,11 +30,28 @@ export interface AsyncResultsOptions {
     target: { functionName: string; qualifier?: string | undefined },
     payload: Buffer,
   ) => Promise<void>;
+  /** Whether the execution role `role` may perform `action` on `resource` (its identity policies). */
+  readonly rolePermits: (role: string | undefined, request: { action: string; resource: string }) => boolean;
   readonly onMetric?: AsyncMetricListener | undefined;
   readonly onError?: ((error: unknown) => void) | undefined;
 }
 
 type Failure = Extract<EventFailure, { kind: "failed" }>;
+
+/** The action a send to `arn` needs of the execution role, by the target's service. */
+const ACTION_BY_SERVICE: Readonly<Record<string, string>> = {
+  sqs: "sqs:SendMessage",
+  sns: "sns:Publish",
+  lambda: "lambda:InvokeFunction",
+  events: "events:PutEvents",
+};
+
+/** Refuses a send the function's execution role is not allowed, with Lambda's reason. */
+function checkRole(o: AsyncResultsOptions, settings: AsyncSettings, arn: string): void {
+  const action = ACTION_BY_SERVICE[arn.split(":")[2] ?? ""] ?? "";
+  if (o.rolePermits(settings.role, { action, resource: arn })) return;
+  throw new Error(`The function's execution role ${settings.role ?? "(none)"} is not allowed ${action} on ${arn}`);
+}
 
 function parsed(payload: Buffer): unknown {
   try {
@@ -97,8 +117,13 @@ export function createAsyncResults(o: AsyncResultsOptions): AsyncResultHandler {
   };
 
   /** Delivers a record to a destination ARN (a queue, a topic or a function); false when it failed. */
-  const deliver = async (arn: string, record: Record<string, unknown>, e: AsyncEventRecord): Promise<boolean> => {
+  const deliver = async (
+    arn: string,
+    record: Record<string, unknown>,
+    { event: e, settings }: { event: AsyncEventRecord; settings: AsyncSettings },
+  ): Promise<boolean> => {
     try {
+      checkRole(o, settings, arn);
       const body = JSON.stringify(record);
       const parts = arn.split(":");
       if (parts[2] === "lambda")
@@ -112,8 +137,13 @@ export function createAsyncResults(o: AsyncResultsOptions): AsyncResultHandler {
     }
   };
 
-  const deadLetter = async (arn: string, e: AsyncEventRecord, f: Failure): Promise<boolean> => {
+  const deadLetter = async (
+    arn: string,
+    { event: e, settings }: { event: AsyncEventRecord; settings: AsyncSettings },
+    f: Failure,
+  ): Promise<boolean> => {
     try {
+      checkRole(o, settings, arn);
       await send(arn, {
         body: e.payload.toString("utf8"),
         attributes: {
@@ -141,7 +171,7 @@ export function createAsyncResults(o: AsyncResultsOptions): AsyncResultHandler {
         result,
         at: o.clock.now(),
       });
-      await deliver(settings.onSuccess, record, event);
+      await deliver(settings.onSuccess, record, { event, settings });
     },
     async failed({ event, settings, failure }) {
       const at = o.clock.now();
@@ -149,10 +179,10 @@ export function createAsyncResults(o: AsyncResultsOptions): AsyncResultHandler {
       let delivered = false;
       if (settings.onFailure) {
         const record = destinationRecord({ event, settings, condition, invokeCount, result, at });
-        delivered = await deliver(settings.onFailure, record, event);
+        delivered = await deliver(settings.onFailure, record, { event, settings });
       }
       if (settings.deadLetterTargetArn)
-        delivered = (await deadLetter(settings.deadLetterTargetArn, event, failure)) || delivered;
+        delivered = (await deadLetter(settings.deadLetterTargetArn, { event, settings }, failure)) || delivered;
       return delivered;
     },
   };

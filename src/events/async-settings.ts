@@ -22,6 +22,8 @@ export interface AsyncSettings {
   readonly reservedConcurrency?: number | undefined;
   /** The function's RecursiveLoop (undefined: Terminate, Lambda's default). */
   readonly recursiveLoop?: "Allow" | "Terminate" | undefined;
+  /** The function's execution role (ARN): DLQ and destination sends need its permission. */
+  readonly role?: string | undefined;
   /** The qualified ARN of the invoked function (`…:function:name:qualifier`), for destination records. */
   readonly functionArn: string;
 }

@@ -8,12 +8,13 @@ import { randomBytes } from "node:crypto";
 import type { IamRoleRecord, IamStore, IamUserRecord, PolicyOwner } from "../ports/iam-store.js";
 import type { Clock } from "../shared/clock.js";
 import { PlatformError } from "../shared/errors.js";
-import type { IdentityPolicies } from "./authorize.js";
+import { authorize, type IdentityPolicies } from "./authorize.js";
 import * as err from "./iam-errors.js";
 import { emptyHolder, IamModel, nameKey, type Holder } from "./iam-model.js";
 import { managedPolicy } from "./managed-policies.js";
 import { MalformedPolicyError, parsePolicy, type PolicyKind } from "./policy-document.js";
-import { roleSession, rootPrincipal, type Principal } from "./principal.js";
+import { principalKeys, roleSession, rootPrincipal, type Principal } from "./principal.js";
+import { RequestContext } from "./request-context.js";
 import { SecretSealer, SessionKeys, type SessionCredentials } from "./secrets.js";
 
 /** Who a key belongs to: its principal and identity policies. */
@@ -182,6 +183,26 @@ export class IamService {
     const expiresAt = this.#o.clock.now() + SESSION_LIFETIME_MS;
     const claims = { roleName, roleId: role?.record.roleId ?? "", sessionName, expiresAt };
     return { ...this.#sessions.mint(claims), expiresAt };
+  }
+
+  /**
+   * Whether a session of the role `roleArn` may perform `action` on `resource` by the role's
+   * identity policies: what Lambda checks before it sends to a function's DLQ or destination
+   * (sqs:SendMessage, sns:Publish, …). A role this node does not know may do nothing.
+   */
+  rolePermits(roleArn: string | undefined, request: { action: string; resource: string }): boolean {
+    const roleName = roleArn?.slice(roleArn.lastIndexOf("/") + 1) ?? "";
+    const role = this.model.roles.get(nameKey(roleName));
+    if (role === undefined || roleArn !== this.roleArn(role.record)) return false;
+    const principal = roleSession({
+      accountId: this.#o.accountId,
+      roleName: role.record.roleName,
+      roleId: role.record.roleId,
+      sessionName: "lambda",
+      rolePath: role.record.path,
+    });
+    const context = new RequestContext(principalKeys(principal));
+    return authorize({ ...request, principal, context }, this.model.policiesOf(role.holder)).allowed;
   }
 
   userArn(u: IamUserRecord): string {

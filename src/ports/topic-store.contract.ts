@@ -38,6 +38,12 @@ export function runTopicStoreContract(name: string, open: () => Promise<TopicSto
     });
     afterEach(() => store.close());
 
+    void test("signing key: the first one adopted is kept, later candidates get it", async () => {
+      const first = { privateKeyPem: "KEY-1", certificatePem: "CERT-1" };
+      assert.deepEqual(await store.adoptSigningKey(first), first);
+      assert.deepEqual(await store.adoptSigningKey({ privateKeyPem: "KEY-2", certificatePem: "CERT-2" }), first);
+    });
+
     void test("topics: insert once, update, list by ARN, delete with their subscriptions", async () => {
       assert.equal(await store.insertTopic(sampleTopic("b")), true);
       assert.equal(await store.insertTopic(sampleTopic("b")), false);

@@ -52,6 +52,12 @@ export interface DeliveryRecord extends NewDelivery {
 }
 
 /** Topics, subscriptions, pending deliveries; see the file comment. */
+/** The key pair notifications are signed with: PKCS#8 and X.509 PEM. */
+export interface SigningKeyRecord {
+  readonly privateKeyPem: string;
+  readonly certificatePem: string;
+}
+
 export interface TopicStore {
   /** Inserts a topic; false when the ARN is taken. */
   insertTopic(topic: TopicRecord): Promise<boolean>;
@@ -92,5 +98,10 @@ export interface TopicStore {
     now: number;
     until: number;
   }): Promise<string | undefined>;
+  /**
+   * Stores `candidate` as the signing key unless one is stored already; resolves to the stored one,
+   * so that every node of a cluster signs with the same key.
+   */
+  adoptSigningKey(candidate: SigningKeyRecord): Promise<SigningKeyRecord>;
   close(): Promise<void>;
 }

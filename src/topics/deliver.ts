@@ -6,6 +6,7 @@
 import type { SubscriptionRecord } from "../ports/topic-store.js";
 import { lambdaEvent, notificationJson, type Notification } from "./envelopes.js";
 import type { MessageAttribute } from "./filter-policy.js";
+import type { MessageSigner } from "./signing.js";
 
 /** What a delivery came to. */
 export type Outcome =
@@ -37,13 +38,16 @@ export interface DeliveryTargets {
   sendToQueue(queueArn: string, message: QueueMessage, topicArn: string): Promise<boolean>;
   /** POSTs and answers the status (0: no answer), or why the outbound policy refuses the endpoint. */
   post(url: string, headers: Record<string, string>, body: string): Promise<number | { readonly refused: string }>;
+  /** The signer of notifications (the node's stored key, generated on first use). */
+  signer(): Promise<MessageSigner>;
 }
 
 /** Delivers `n` to subscription `s`. */
 export async function deliver(t: DeliveryTargets, s: SubscriptionRecord, n: Notification): Promise<Outcome> {
   try {
+    const signer = await t.signer();
     if (s.protocol === "lambda") {
-      const ok = await t.invokeFunction(s.endpoint, lambdaEvent(n, s.arn), {
+      const ok = await t.invokeFunction(s.endpoint, lambdaEvent(n, s.arn, signer), {
         topicArn: n.topicArn,
         traceHeader: n.traceHeader,
       });
@@ -54,7 +58,7 @@ export async function deliver(t: DeliveryTargets, s: SubscriptionRecord, n: Noti
     const raw = s.attributes["RawMessageDelivery"] === "true" && n.kind === "Notification";
     if (s.protocol === "sqs") {
       const message = {
-        body: raw ? n.message : notificationJson(n, s.arn),
+        body: raw ? n.message : notificationJson(n, s.arn, signer),
         attributes: raw ? n.attributes : undefined,
         messageGroupId: n.messageGroupId,
         deduplicationId: n.deduplicationId,
@@ -74,7 +78,7 @@ export async function deliver(t: DeliveryTargets, s: SubscriptionRecord, n: Noti
       ...(raw && { "x-amz-sns-rawdelivery": "true" }),
       "user-agent": "Amazon Simple Notification Service Agent",
     };
-    const status = await t.post(s.endpoint, headers, raw ? n.message : notificationJson(n, s.arn));
+    const status = await t.post(s.endpoint, headers, raw ? n.message : notificationJson(n, s.arn, signer));
     // A refused endpoint will not become allowed by trying again.
     if (typeof status !== "number") return { kind: "permanent", reason: `endpoint refused: ${status.refused}` };
     return status >= 200 && status < 300 ? { kind: "done" } : { kind: "retry", reason: `HTTP status ${status}` };

@@ -148,8 +148,10 @@ export class DeliveryWorker {
   async #redrive(policy: string | undefined, n: Notification, subscriptionArn: string): Promise<void> {
     if (!policy) return;
     const arn = (JSON.parse(policy) as { deadLetterTargetArn: string }).deadLetterTargetArn;
-    await this.#o.targets
-      .sendToQueue(arn, { body: notificationJson(n, subscriptionArn) }, n.topicArn)
+    const targets = this.#o.targets;
+    await targets
+      .signer()
+      .then((signer) => targets.sendToQueue(arn, { body: notificationJson(n, subscriptionArn, signer) }, n.topicArn))
       .then((sent) => {
         if (!sent) this.#o.onError?.(`SNS could not move a message to ${arn}`, "the queue's policy does not allow it");
       })

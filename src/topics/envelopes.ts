@@ -5,6 +5,7 @@
  * delivery is made.
  */
 import type { MessageAttribute } from "./filter-policy.js";
+import { canonicalString, type MessageSigner } from "./signing.js";
 
 /** A published message as one subscription gets it (the protocol's text chosen at publish). */
 export interface Notification {
@@ -29,8 +30,6 @@ export interface Notification {
   readonly traceHeader?: string | undefined;
 }
 
-const SIGNING_CERT = "https://sns.amazonaws.com/SimpleNotificationService-haneul.pem";
-
 function attributeJson(attributes: Notification["attributes"]): Record<string, { Type: string; Value: string }> {
   const out: Record<string, { Type: string; Value: string }> = {};
   for (const [name, a] of Object.entries(attributes)) {
@@ -43,16 +42,28 @@ function unsubscribeUrl(n: Notification, subscriptionArn: string): string {
   return `${n.apiUrl}/?Action=Unsubscribe&SubscriptionArn=${encodeURIComponent(subscriptionArn)}`;
 }
 
-/**
- * haneul holds no AWS signing certificate: the signature is a SHA-based digest of the message id,
- * present because clients read the field, not verifiable against AWS's certificate.
- */
-function signature(n: Notification): string {
-  return Buffer.from(`haneul:${n.messageId}`).toString("base64");
+/** The signature of `n` over SNS's canonical string, by the topic's SignatureVersion. */
+function signature(n: Notification, signer: MessageSigner): string {
+  const fields = {
+    Message: n.message,
+    MessageId: n.messageId,
+    Subject: n.subject,
+    SubscribeURL: n.kind === "SubscriptionConfirmation" ? subscribeUrl(n) : undefined,
+    Timestamp: n.timestamp,
+    Token: n.token,
+    TopicArn: n.topicArn,
+    Type: n.kind,
+  };
+  return signer.sign(canonicalString(n.kind, fields), n.signatureVersion);
+}
+
+/** Where the node serves the signing certificate (its API's root). */
+function certUrl(n: Notification, signer: MessageSigner): string {
+  return `${n.apiUrl}/${signer.certName}`;
 }
 
 /** SNS's JSON notification, as queues (not raw) and HTTP endpoints receive it. */
-export function notificationJson(n: Notification, subscriptionArn: string): string {
+export function notificationJson(n: Notification, subscriptionArn: string, signer: MessageSigner): string {
   const fifo = n.sequenceNumber !== undefined;
   const body: Record<string, unknown> = {
     Type: n.kind,
@@ -64,7 +75,11 @@ export function notificationJson(n: Notification, subscriptionArn: string): stri
     Message: n.message,
     ...(n.kind === "SubscriptionConfirmation" && { SubscribeURL: subscribeUrl(n) }),
     Timestamp: n.timestamp,
-    ...(!fifo && { SignatureVersion: n.signatureVersion, Signature: signature(n), SigningCertURL: SIGNING_CERT }),
+    ...(!fifo && {
+      SignatureVersion: n.signatureVersion,
+      Signature: signature(n, signer),
+      SigningCertURL: certUrl(n, signer),
+    }),
     ...(n.kind === "Notification" && { UnsubscribeURL: unsubscribeUrl(n, subscriptionArn) }),
     ...(n.kind === "Notification" &&
       Object.keys(n.attributes).length > 0 && {
@@ -81,7 +96,7 @@ export function subscribeUrl(n: Notification): string {
 }
 
 /** The Lambda event of a notification (one record, as SNS sends). */
-export function lambdaEvent(n: Notification, subscriptionArn: string): string {
+export function lambdaEvent(n: Notification, subscriptionArn: string, signer: MessageSigner): string {
   return JSON.stringify({
     Records: [
       {
@@ -96,8 +111,8 @@ export function lambdaEvent(n: Notification, subscriptionArn: string): string {
           Message: n.message,
           Timestamp: n.timestamp,
           SignatureVersion: n.signatureVersion,
-          Signature: signature(n),
-          SigningCertUrl: SIGNING_CERT,
+          Signature: signature(n, signer),
+          SigningCertUrl: certUrl(n, signer),
           UnsubscribeUrl: unsubscribeUrl(n, subscriptionArn),
           MessageAttributes: attributeJson(n.attributes),
           ...(n.messageGroupId !== undefined && { MessageGroupId: n.messageGroupId }),

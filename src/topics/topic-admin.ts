@@ -3,6 +3,7 @@
  * Subscribe (http/https pending until confirmed), ConfirmSubscription, Unsubscribe, listing and
  * subscription attributes. Every change is announced (cluster: change kind `topics`).
  */
+import type { CompiledPolicy } from "../iam/index.js";
 import type { SubscriptionRecord, TopicRecord, TopicStore } from "../ports/topic-store.js";
 import type { Clock } from "../shared/clock.js";
 import { PlatformError } from "../shared/errors.js";
@@ -15,6 +16,7 @@ import {
   reportedTopicAttributes,
 } from "./topic-attributes.js";
 import { checkTopicName, invalid, noSubscription, noTopic, topicArn, type TopicScope } from "./refs.js";
+import { compiledTopicPolicy } from "./topic-policy.js";
 
 export interface TopicAdminOptions {
   readonly store: TopicStore;
@@ -82,6 +84,12 @@ export class TopicAdmin {
   async listTopics(nextToken: string | undefined): Promise<{ arns: string[]; nextToken?: string }> {
     const all = (await this.#o.store.listTopics()).map((t) => t.arn);
     return page(all, nextToken);
+  }
+
+  /** The topic's own Policy, compiled; undefined when it has none (or the topic is gone). */
+  async policyOf(arn: string): Promise<CompiledPolicy | undefined> {
+    const text = (await this.#o.store.getTopic(arn))?.attributes["Policy"];
+    return text ? compiledTopicPolicy(text) : undefined;
   }
 
   async getTopicAttributes(arn: string): Promise<Map<string, string>> {

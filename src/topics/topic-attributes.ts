@@ -1,13 +1,14 @@
 /**
  * Topic and subscription attributes: which SNS takes, their checks, and the attributes it reports.
- * Attributes haneul does not act on (a topic Policy, KMS keys, delivery policies) are refused, not
- * stored and ignored.
+ * Attributes haneul does not act on (KMS keys, delivery policies) are refused, not stored and
+ * ignored; a topic Policy is checked and enforced (topic-policy.ts).
  */
 import type { SubscriptionRecord, TopicRecord } from "../ports/topic-store.js";
 import { compileFilterPolicy } from "./filter-policy.js";
 import { invalid } from "./refs.js";
+import { checkTopicPolicy, defaultTopicPolicy } from "./topic-policy.js";
 
-const TOPIC_SETTABLE = new Set(["DisplayName", "ContentBasedDeduplication", "SignatureVersion", "FifoTopic"]);
+const TOPIC_SETTABLE = new Set(["DisplayName", "ContentBasedDeduplication", "SignatureVersion", "FifoTopic", "Policy"]);
 const SUBSCRIPTION_SETTABLE = new Set(["FilterPolicy", "FilterPolicyScope", "RawMessageDelivery", "RedrivePolicy"]);
 const BOOLEAN = new Set(["true", "false"]);
 
@@ -26,14 +27,11 @@ export function checkTopicAttribute(name: string, value: string, o: { fifo: bool
     throw invalid("Invalid parameter: SignatureVersion");
   }
   if (name === "DisplayName" && value.length > 100) throw invalid("Invalid parameter: DisplayName");
+  if (name === "Policy") checkTopicPolicy(value);
 }
 
 function unsupportedReason(name: string): string {
-  if (
-    ["Policy", "KmsMasterKeyId", "DeliveryPolicy", "TracingConfig", "ArchivePolicy", "DataProtectionPolicy"].includes(
-      name,
-    )
-  ) {
+  if (["KmsMasterKeyId", "DeliveryPolicy", "TracingConfig", "ArchivePolicy", "DataProtectionPolicy"].includes(name)) {
     return ` (${name} is not supported by haneul)`;
   }
   return "";
@@ -55,6 +53,7 @@ export function reportedTopicAttributes(
     ["SubscriptionsDeleted", "0"],
     ["EffectiveDeliveryPolicy", EFFECTIVE_DELIVERY_POLICY],
     ["SignatureVersion", t.attributes["SignatureVersion"] ?? "1"],
+    ["Policy", t.attributes["Policy"] ?? defaultTopicPolicy(t.arn, accountId)],
   ]);
   if (t.fifo) {
     out.set("FifoTopic", "true");

@@ -22,6 +22,7 @@ import {
 } from "@aws-sdk/client-sqs";
 import { zipSync } from "fflate";
 import { killOnExit } from "../helpers/children.js";
+import { createFunctionRole } from "../helpers/iam.js";
 import { HANDLERS } from "../helpers/paths.js";
 import { createTestDatabase } from "../helpers/postgres.js";
 import { startServerProcess, type ServerProcess } from "../helpers/server-process.js";
@@ -77,6 +78,8 @@ async function crashAndRestart(storeArgs: string[]): Promise<void> {
       (await c.sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: { VisibilityTimeout: "2" } }))).QueueUrl!;
     const work = await queueUrl("work");
     await queueUrl("done");
+    // The execution role may send the OnSuccess records (Lambda checks it).
+    await createFunctionRole({ endpoint: server.apiUrl, ...SERVER_KEY }, "test", { actions: ["sqs:SendMessage"] });
     await c.lambda.send(
       new CreateFunctionCommand({
         FunctionName: "slow",

@@ -3,6 +3,8 @@
  * client, --time-scale 600 so that retries take milliseconds): the DLQ gets the original event with
  * Lambda's attributes, OnFailure / OnSuccess get Lambda's destination record in a queue or as a
  * function's event; event buses and S3 are refused until haneul delivers to them (topics: test/topics).
+ * Every send is checked against the function's execution role: a role that may not send gets
+ * nothing delivered, and DeadLetterErrors / DestinationDeliveryFailures count it.
  */
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -14,7 +16,8 @@ import {
   PutFunctionEventInvokeConfigCommand,
   UpdateFunctionConfigurationCommand,
 } from "@aws-sdk/client-lambda";
-import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { CloudWatchClient, GetMetricStatisticsCommand } from "@aws-sdk/client-cloudwatch";
+import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { zipSync } from "fflate";
 import {
   functionArn,
@@ -24,7 +27,9 @@ import {
   startLambdaNode,
   type LambdaNode,
 } from "../helpers/lambda-node.js";
+import { createFunctionRole } from "../helpers/iam.js";
 import { HANDLERS } from "../helpers/paths.js";
+import { waitFor } from "../helpers/wait.js";
 
 /** Lambda's destination record, as far as these tests read it. */
 interface DestinationRecord {
@@ -41,6 +46,8 @@ const queueArn = (name: string) => `arn:aws:sqs:${NODE_REGION}:${NODE_ACCOUNT}:$
 describe("async DLQ and destinations (real node)", () => {
   let node: LambdaNode;
   let sqs: SQSClient;
+  let cw: CloudWatchClient;
+  let mutedRole: string;
   const urls: Record<string, string> = {};
   before(async () => {
     node = await startLambdaNode({ env: { HANEUL_TIME_SCALE: "600" } });
@@ -49,7 +56,16 @@ describe("async DLQ and destinations (real node)", () => {
       endpoint: node.url,
       credentials: { accessKeyId: node.accessKeyId, secretAccessKey: node.secretAccessKey },
     });
-    for (const q of ["dlq", "failures", "successes"]) {
+    cw = new CloudWatchClient({
+      region: NODE_REGION,
+      endpoint: node.url,
+      credentials: { accessKeyId: node.accessKeyId, secretAccessKey: node.secretAccessKey },
+    });
+    // NODE_ROLE may send to every DLQ and destination; "muted" may only write logs.
+    const key = { endpoint: node.url, accessKeyId: node.accessKeyId, secretAccessKey: node.secretAccessKey };
+    await createFunctionRole(key, "conformance", { actions: ["sqs:SendMessage", "lambda:InvokeFunction"] });
+    mutedRole = await createFunctionRole(key, "muted", { actions: ["logs:*"] });
+    for (const q of ["dlq", "failures", "successes", "muted-dlq", "muted-failures"]) {
       urls[q] = (await sqs.send(new CreateQueueCommand({ QueueName: q }))).QueueUrl!;
     }
     const zip = zipSync({ "index.js": readFileSync(join(HANDLERS, "cjs", "index.js")) });
@@ -86,6 +102,7 @@ describe("async DLQ and destinations (real node)", () => {
   });
   after(async () => {
     sqs.destroy();
+    cw.destroy();
     await node.close();
   });
 
@@ -155,6 +172,52 @@ describe("async DLQ and destinations (real node)", () => {
     await invokeEvent("good", { n: 2 });
     const sink = await node.recordWhere((r) => r.functionName === "sink", "the sink's invocation", 15_000);
     assert.equal(sink.outcome, "ok");
+  });
+
+  it("a role that may not send gets nothing delivered: DeadLetterErrors and DestinationDeliveryFailures count it", async () => {
+    await node.client.send(
+      new CreateFunctionCommand({
+        FunctionName: "muted",
+        Runtime: "nodejs20.x",
+        Role: mutedRole,
+        Handler: "index.throwError",
+        Code: { ZipFile: zipSync({ "index.js": readFileSync(join(HANDLERS, "cjs", "index.js")) }) },
+        DeadLetterConfig: { TargetArn: queueArn("muted-dlq") },
+      }),
+    );
+    await node.client.send(
+      new PutFunctionEventInvokeConfigCommand({
+        FunctionName: "muted",
+        MaximumRetryAttempts: 0,
+        DestinationConfig: { OnFailure: { Destination: queueArn("muted-failures") } },
+      }),
+    );
+    const requestId = await invokeEvent("muted", { n: 3 });
+    await node.recordOf(requestId, 15_000);
+    const sum = async (metric: string): Promise<number> => {
+      const out = await cw.send(
+        new GetMetricStatisticsCommand({
+          Namespace: "AWS/Lambda",
+          MetricName: metric,
+          Dimensions: [{ Name: "FunctionName", Value: "muted" }],
+          // The node's clock runs 600 times faster: its data points lie days ahead of the wall clock.
+          StartTime: new Date(Date.now() - 86_400_000),
+          EndTime: new Date(Date.now() + 30 * 86_400_000),
+          Period: 86_400,
+          Statistics: ["Sum"],
+        }),
+      );
+      return out.Datapoints?.reduce((s, d) => s + (d.Sum ?? 0), 0) ?? 0;
+    };
+    await waitFor(async () => (await sum("DeadLetterErrors")) === 1, "DeadLetterErrors counted", 15_000);
+    assert.equal(await sum("DestinationDeliveryFailures"), 1);
+    assert.equal(await sum("AsyncEventsDropped"), 1, "the event is dropped");
+    for (const q of ["muted-dlq", "muted-failures"]) {
+      const attrs = await sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: urls[q], AttributeNames: ["ApproximateNumberOfMessages"] }),
+      );
+      assert.equal(attrs.Attributes?.["ApproximateNumberOfMessages"], "0", `nothing in ${q}`);
+    }
   });
 
   it("refuses event bus and S3 destinations with AWS's error", async () => {

@@ -66,6 +66,8 @@ beforeEach(async () => {
       invokeFunction: () => Promise.resolve(true),
       sendToQueue: () => Promise.resolve(true),
       post: () => Promise.resolve(200),
+      // Nothing is delivered here: deploys only manage topics and subscriptions.
+      signer: () => Promise.reject(new Error("no deliveries in this test")),
     },
   });
   fx = await deployFixture({ topics: { service: topics, apiUrl: () => "http://127.0.0.1:1" } });

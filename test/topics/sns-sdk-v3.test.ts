@@ -49,6 +49,7 @@ import {
   type LambdaNode,
 } from "../helpers/lambda-node.js";
 import { HANDLERS } from "../helpers/paths.js";
+import { createFunctionRole } from "../helpers/iam.js";
 import { serviceSendPolicy } from "../helpers/queue-policies.js";
 
 const queueArn = (name: string) => `arn:aws:sqs:${NODE_REGION}:${NODE_ACCOUNT}:${name}`;
@@ -266,6 +267,9 @@ describe("SNS with SDK v3 (query protocol)", () => {
   it("invokes a subscribed function (allowed by AddPermission) asynchronously with the SNS event", async () => {
     const arn = (await sns.send(new CreateTopicCommand({ Name: "to-function" }))).TopicArn!;
     const zip = zipSync({ "index.js": readFileSync(join(HANDLERS, "cjs", "index.js")) });
+    // The execution role may send to the OnSuccess queue (Lambda checks it).
+    const key = { endpoint: node.url, accessKeyId: node.accessKeyId, secretAccessKey: node.secretAccessKey };
+    await createFunctionRole(key, "conformance", { actions: ["sqs:SendMessage"] });
     await node.client.send(
       new CreateFunctionCommand({
         FunctionName: "sns-sink",

@@ -15,6 +15,7 @@ import { CreateTopicCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient, type Message } from "@aws-sdk/client-sqs";
 import { zipSync } from "fflate";
 import { NODE_ACCOUNT, NODE_REGION, NODE_ROLE, startLambdaNode, type LambdaNode } from "../helpers/lambda-node.js";
+import { createFunctionRole } from "../helpers/iam.js";
 import { serviceSendPolicy } from "../helpers/queue-policies.js";
 import { HANDLERS } from "../helpers/paths.js";
 
@@ -52,6 +53,11 @@ describe("topics as targets of Lambda, EventBridge and CloudWatch", () => {
         }),
       );
     }
+    // The functions' execution role may send to their DLQ and destinations (Lambda checks it).
+    const key = { endpoint: node.url, accessKeyId: node.accessKeyId, secretAccessKey: node.secretAccessKey };
+    await createFunctionRole(key, "conformance", {
+      actions: ["sqs:SendMessage", "sns:Publish", "lambda:InvokeFunction"],
+    });
     const zip = zipSync({ "index.js": readFileSync(join(HANDLERS, "cjs", "index.js")) });
     const create = (name: string, handler: string, dlq?: string) =>
       node.client.send(

@@ -1,6 +1,7 @@
 import type {
   DeliveryRecord,
   NewDelivery,
+  SigningKeyRecord,
   SubscriptionRecord,
   TopicRecord,
   TopicStore,
@@ -132,6 +133,17 @@ export class PgTopicStore implements TopicStore {
     );
     const at = rows[0]?.at;
     return at === null || at === undefined ? undefined : Number(at);
+  }
+
+  async adoptSigningKey(candidate: SigningKeyRecord): Promise<SigningKeyRecord> {
+    await this.#db.run(
+      "INSERT INTO sns_signing_key (id, private_key, certificate) VALUES (1, $1, $2) ON CONFLICT DO NOTHING",
+      [candidate.privateKeyPem, candidate.certificatePem],
+    );
+    const rows = await this.#db.rows<{ private_key: string; certificate: string }>(
+      "SELECT private_key, certificate FROM sns_signing_key WHERE id = 1",
+    );
+    return { privateKeyPem: rows[0]!.private_key, certificatePem: rows[0]!.certificate };
   }
 
   deduplicate(o: { topicArn: string; id: string; messageId: string; now: number; until: number }) {

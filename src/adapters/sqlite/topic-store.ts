@@ -2,6 +2,7 @@ import type { Database } from "better-sqlite3";
 import type {
   DeliveryRecord,
   NewDelivery,
+  SigningKeyRecord,
   SubscriptionRecord,
   TopicRecord,
   TopicStore,
@@ -153,6 +154,19 @@ export class SqliteTopicStore implements TopicStore {
         return undefined;
       })(),
     );
+  }
+
+  adoptSigningKey(candidate: SigningKeyRecord): Promise<SigningKeyRecord> {
+    return settle(() => {
+      const insert =
+        "INSERT INTO sns_signing_key (id, private_key, certificate) VALUES (1, ?, ?) ON CONFLICT DO NOTHING";
+      stmt(this.#db, insert).run(candidate.privateKeyPem, candidate.certificatePem);
+      const row = stmt(this.#db, "SELECT private_key, certificate FROM sns_signing_key WHERE id = 1").get() as {
+        private_key: string;
+        certificate: string;
+      };
+      return { privateKeyPem: row.private_key, certificatePem: row.certificate };
+    });
   }
 
   close(): Promise<void> {

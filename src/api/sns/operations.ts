@@ -53,7 +53,11 @@ export function createSnsOperations(service: TopicService, outbound?: OutboundPo
         const form = formOf(req);
         const action = form.get("Action") ?? "";
         handlerOf(action);
-        return { action: `sns:${action}`, resource: resourceOf(form) };
+        const resource = resourceOf(form);
+        if (resource === "*") return { action: `sns:${action}`, resource };
+        // The topic's policy both allows (another principal, without identity policies) and denies.
+        const resourcePolicy = () => service.admin.policyOf(resource);
+        return { action: `sns:${action}`, resource, resourcePolicy, resourcePolicyMayDeny: true };
       },
       async handle(req): Promise<ApiResponse> {
         const form = formOf(req);

@@ -1,0 +1,61 @@
+/**
+ * A topic's `Policy` attribute: checked when it is set, compiled once per text, evaluated beside
+ * the caller's identity policies for the SNS API (it may allow another principal to Publish or
+ * Subscribe, and its Deny refuses). Without one, GetTopicAttributes reports SNS's default policy
+ * (the topic owner's account may use the topic), which haneul's identity policies already express.
+ */
+import { compilePolicy, MalformedPolicyError, parsePolicy, type CompiledPolicy } from "../iam/index.js";
+import { invalid } from "./refs.js";
+
+/** SNS's limit on the size of a topic policy. */
+const MAX_POLICY_BYTES = 30_720;
+const compiled = new Map<string, CompiledPolicy>();
+
+/** Checks a Policy given to CreateTopic / SetTopicAttributes. */
+export function checkTopicPolicy(text: string): void {
+  if (Buffer.byteLength(text) > MAX_POLICY_BYTES) throw invalid("Invalid parameter: Policy Error: Policy too large");
+  try {
+    compiledTopicPolicy(text);
+  } catch (e) {
+    if (e instanceof MalformedPolicyError) throw invalid(`Invalid parameter: Policy Error: ${e.message}`);
+    throw e;
+  }
+}
+
+/** The compiled form of a stored policy text (parsed once per distinct text). */
+export function compiledTopicPolicy(text: string): CompiledPolicy {
+  let policy = compiled.get(text);
+  if (policy === undefined) {
+    policy = compilePolicy(parsePolicy(text, "resource"));
+    if (compiled.size > 1000) compiled.clear();
+    compiled.set(text, policy);
+  }
+  return policy;
+}
+
+/** The policy SNS gives a topic created without one. */
+export function defaultTopicPolicy(topicArn: string, accountId: string): string {
+  return JSON.stringify({
+    Version: "2008-10-17",
+    Id: "__default_policy_ID",
+    Statement: [
+      {
+        Sid: "__default_statement_ID",
+        Effect: "Allow",
+        Principal: { AWS: "*" },
+        Action: [
+          "SNS:GetTopicAttributes",
+          "SNS:SetTopicAttributes",
+          "SNS:AddPermission",
+          "SNS:RemovePermission",
+          "SNS:DeleteTopic",
+          "SNS:Subscribe",
+          "SNS:ListSubscriptionsByTopic",
+          "SNS:Publish",
+        ],
+        Resource: topicArn,
+        Condition: { StringEquals: { "AWS:SourceOwner": accountId } },
+      },
+    ],
+  });
+}
