@@ -4,6 +4,9 @@
  * enqueue) accepted/s, each against a bare node:http server answering the same request in another
  * process (the baseline, same run); then end-to-end processed Event invocations/s of a no-op
  * function (from the first accepted event until the last has run).
+ * The node's CPU time per accepted request (this process's, the node runs in it; wrk and the
+ * function instances are other processes) is printed too: on a loaded machine it moves far less
+ * than the rates do.
  * Run: npm run build && node dist/bench/queues.bench.js   (BENCH_SECONDS, default 5)
  */
 import { SignatureV4 } from "@smithy/signature-v4";
@@ -43,6 +46,12 @@ async function signed(
   return { method: "POST", headers: request.headers, body: o.body };
 }
 
+/** This process's CPU time (user + system) in microseconds since `from` (process.cpuUsage()). */
+function cpuSince(from: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(from);
+  return d.user + d.system;
+}
+
 /** Waits until no new invocation record arrived for a second; resolves to when the last one came. */
 async function settled(node: LambdaNode): Promise<number> {
   let count = node.records.length;
@@ -74,10 +83,12 @@ async function main(): Promise<void> {
       body: sendBody,
     });
     const base = await runWrk(baseline.url, { connections: CONNECTIONS, seconds: SECONDS, request: send });
+    const sendCpu = process.cpuUsage();
     const sent = await runWrk(`${node.url}/`, { connections: CONNECTIONS, seconds: SECONDS, request: send });
+    const sendCpuUs = cpuSince(sendCpu) / (sent.rps * SECONDS);
     console.log(
       `SQS SendMessage: ${fmt(sent.rps, 0)}/s accepted (p50 ${fmt(sent.p50Ms)} ms, p99 ${fmt(sent.p99Ms)} ms, non-2xx ${sent.non2xx}); ` +
-        `baseline ${fmt(base.rps, 0)}/s; ratio ${fmt(sent.rps / base.rps)}`,
+        `baseline ${fmt(base.rps, 0)}/s; ratio ${fmt(sent.rps / base.rps)}; node CPU ${fmt(sendCpuUs, 0)} µs/request`,
     );
 
     await node.client.send(
@@ -98,6 +109,7 @@ async function main(): Promise<void> {
     const baseInvoke = await runWrk(baseline.url, { connections: CONNECTIONS, seconds: SECONDS, request: invoke });
     const before = node.records.length;
     const started = Date.now();
+    const enqCpu = process.cpuUsage();
     const enq = await runWrk(`${node.url}/2015-03-31/functions/noop/invocations`, {
       connections: CONNECTIONS,
       seconds: SECONDS,
@@ -105,12 +117,16 @@ async function main(): Promise<void> {
     });
     console.log(
       `Event enqueue: ${fmt(enq.rps, 0)}/s accepted (p50 ${fmt(enq.p50Ms)} ms, p99 ${fmt(enq.p99Ms)} ms, non-2xx ${enq.non2xx}); ` +
-        `baseline ${fmt(baseInvoke.rps, 0)}/s; ratio ${fmt(enq.rps / baseInvoke.rps)}`,
+        `baseline ${fmt(baseInvoke.rps, 0)}/s; ratio ${fmt(enq.rps / baseInvoke.rps)}` +
+        ` (node CPU while accepting, events also running: ${fmt(cpuSince(enqCpu) / (enq.rps * SECONDS), 0)} µs/request)`,
     );
     const lastAt = await settled(node);
     const ran = node.records.length - before;
     const seconds = (lastAt - started) / 1000;
-    console.log(`Event end to end: ${ran} events run in ${fmt(seconds)} s = ${fmt(ran / seconds, 0)}/s processed`);
+    console.log(
+      `Event end to end: ${ran} events run in ${fmt(seconds)} s = ${fmt(ran / seconds, 0)}/s processed; ` +
+        `node CPU ${fmt(cpuSince(enqCpu) / ran, 0)} µs/event (enqueue and run)`,
+    );
   } finally {
     baseline.child.kill();
     await node.close();

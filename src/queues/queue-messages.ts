@@ -240,17 +240,23 @@ export class QueueMessages {
     if (seconds === 0) this.#wake(q.name);
   }
 
+  /** Runs every entry at once (writes arriving together share one commit); results in entry order. */
   async #eachEntry(entries: readonly HandleEntry[], run: (e: HandleEntry) => Promise<void>): Promise<Json> {
+    const outcomes = await Promise.all(
+      entries.map((e) =>
+        run(e).then(
+          () => undefined,
+          (err: unknown) => entryFailure(e.Id!, err),
+        ),
+      ),
+    );
     const Successful: { Id: string }[] = [];
     const Failed: BatchFailure[] = [];
-    for (const e of entries) {
-      try {
-        await run(e);
-        Successful.push({ Id: e.Id! });
-      } catch (err) {
-        Failed.push(entryFailure(e.Id!, err));
-      }
-    }
+    entries.forEach((e, i) => {
+      const failure = outcomes[i];
+      if (failure) Failed.push(failure);
+      else Successful.push({ Id: e.Id! });
+    });
     return { Successful, Failed };
   }
 }

@@ -258,6 +258,7 @@ describe("SQS with SDK v3 (JSON protocol)", () => {
       );
     }
     const seen = new Set<string>();
+    const processed = new Set<string>();
     const consumer = Consumer.create({
       queueUrl: url,
       sqs,
@@ -268,9 +269,11 @@ describe("SQS with SDK v3 (JSON protocol)", () => {
         return Promise.resolve(m);
       },
     });
+    // Emitted once the library's DeleteMessage for the message has been answered.
+    consumer.on("message_processed", (m) => processed.add(m.Body ?? ""));
     consumer.start();
     const deadline = Date.now() + 15_000;
-    while (seen.size < bodies.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while (processed.size < bodies.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     const stopped = new Promise((r) => consumer.once("stopped", r));
     consumer.stop();
     await stopped;

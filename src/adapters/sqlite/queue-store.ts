@@ -8,6 +8,7 @@ import type {
   ReceiveSpec,
   SentMessage,
 } from "../../ports/queue-store.js";
+import { CommitGroup } from "./commit-group.js";
 import { closeDatabase, openDatabase, settle, type SqliteDatabaseOptions } from "./database.js";
 import { messageOf, queueOf, type MessageRow } from "./queue-rows.js";
 import { stmt } from "./statements.js";
@@ -20,9 +21,12 @@ const FREE_GROUP = `(group_id IS NULL OR group_id NOT IN (SELECT group_id FROM s
 /** The QueueStore on SQLite (one node): a receive is one transaction, so claims never overlap. */
 export class SqliteQueueStore implements QueueStore {
   readonly #db: Database;
+  /** Sends and deletes arriving together share one commit. */
+  readonly #group: CommitGroup;
 
   private constructor(db: Database) {
     this.#db = db;
+    this.#group = new CommitGroup(db);
   }
 
   /** Opens (and migrates) the database; it may share the Lambda store's file. */
@@ -80,7 +84,7 @@ export class SqliteQueueStore implements QueueStore {
     messages: readonly NewQueueMessage[],
     dedup?: { readonly now: number; readonly until: number },
   ): Promise<SentMessage[]> {
-    return settle(() => this.#db.transaction(() => messages.map((m) => this.#sendOne(queue, m, dedup)))());
+    return this.#group.run(() => messages.map((m) => this.#sendOne(queue, m, dedup)));
   }
 
   #sendOne(queue: string, m: NewQueueMessage, dedup?: { now: number; until: number }): SentMessage {
@@ -142,7 +146,7 @@ export class SqliteQueueStore implements QueueStore {
   }
 
   deleteMessage(queue: string, receiptHandle: string): Promise<boolean> {
-    return settle(
+    return this.#group.run(
       () =>
         stmt(this.#db, "DELETE FROM sqs_messages WHERE queue_name = ? AND receipt_handle = ?").run(queue, receiptHandle)
           .changes === 1,
@@ -176,6 +180,9 @@ export class SqliteQueueStore implements QueueStore {
   }
 
   close(): Promise<void> {
-    return settle(() => closeDatabase(this.#db));
+    return settle(() => {
+      if (this.#db.open) this.#group.flush();
+      closeDatabase(this.#db);
+    });
   }
 }

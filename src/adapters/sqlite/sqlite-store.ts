@@ -20,6 +20,7 @@ import type {
   TagsResult,
   VersionRecord,
 } from "../../ports/store.js";
+import { CommitGroup } from "./commit-group.js";
 import { closeDatabase, openDatabase, type SqliteDatabaseOptions, settle } from "./database.js";
 import {
   aliasParams,
@@ -43,9 +44,12 @@ export type SqliteStoreOptions = SqliteDatabaseOptions;
 /** The Store on one SQLite file (WAL) or in memory. Statements are synchronous, so each method is atomic. */
 export class SqliteStore implements Store {
   readonly #db: Database;
+  /** Event enqueues and completions arriving together share one commit. */
+  readonly #group: CommitGroup;
 
   private constructor(db: Database) {
     this.#db = db;
+    this.#group = new CommitGroup(db);
   }
 
   /** Opens (and migrates) the database. */
@@ -303,7 +307,7 @@ export class SqliteStore implements Store {
   }
 
   enqueueEvent(event: NewAsyncEvent): Promise<void> {
-    return settle(() => {
+    return this.#group.run(() => {
       events.insertEvent(this.#db, event);
     });
   }
@@ -316,7 +320,7 @@ export class SqliteStore implements Store {
   }
 
   completeEvent(id: string, owner: string, at: number): Promise<boolean> {
-    return settle(() => events.completeEvent(this.#db, id, owner, at));
+    return this.#group.run(() => events.completeEvent(this.#db, id, owner, at));
   }
 
   rescheduleEvent(id: string, owner: string, retry: EventRetry): Promise<boolean> {
@@ -347,6 +351,9 @@ export class SqliteStore implements Store {
   }
 
   close(): Promise<void> {
-    return settle(() => closeDatabase(this.#db));
+    return settle(() => {
+      if (this.#db.open) this.#group.flush();
+      closeDatabase(this.#db);
+    });
   }
 }

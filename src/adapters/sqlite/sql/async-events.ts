@@ -27,8 +27,9 @@ export function insertEvent(db: Database, e: NewAsyncEvent): void {
 export function claimDueEvents(db: Database, o: ClaimOptions): Row[] {
   const sql = `UPDATE async_events SET state = 'running', attempts = attempts + 1, locked_by = @owner, locked_until = @until
     WHERE id IN (
-      SELECT id FROM async_events
-      WHERE (state = 'pending' AND next_run_at <= @now) OR (state = 'running' AND locked_until <= @now)
+      SELECT id FROM async_events INDEXED BY async_events_open
+      WHERE state IN ('pending', 'running') AND next_run_at <= @now
+        AND (state = 'pending' OR locked_until <= @now)
       ORDER BY next_run_at, enqueued_at, id LIMIT @limit)
     RETURNING *`;
   const rows = stmt(db, sql).all({ owner: o.owner, until: o.now + o.leaseMs, now: o.now, limit: o.limit }) as Row[];
@@ -73,10 +74,12 @@ export function releaseClaims(db: Database): number {
 
 /** SELECT when the next event becomes claimable. */
 export function selectNextDue(db: Database): number | undefined {
-  const sql = `SELECT MIN(CASE WHEN state = 'pending' THEN next_run_at ELSE locked_until END) AS due
-    FROM async_events WHERE state IN ('pending', 'running')`;
-  const due = (stmt(db, sql).get() as { due: number | null }).due;
-  return due === null ? undefined : Number(due);
+  // Two lookups on the index (state, next_run_at) rather than one scan of every open event.
+  const sql = `SELECT (SELECT MIN(next_run_at) FROM async_events WHERE state = 'pending') AS pending,
+    (SELECT MIN(locked_until) FROM async_events WHERE state = 'running') AS running`;
+  const due = stmt(db, sql).get() as { pending: number | null; running: number | null };
+  const times = [due.pending, due.running].filter((t): t is number => t !== null).map(Number);
+  return times.length === 0 ? undefined : Math.min(...times);
 }
 
 /** SELECT one event row. */
