@@ -405,7 +405,10 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     streams: streams.service,
     mappings: mappings.service,
     ...{ region: config.region, accountId: config.accountId, clusterNodeId: cluster && nodeId },
-    resources: { queues: queues.service, buses: buses.service, alarms: metrics.alarms, logStore: telemetry.logStore },
+    resources: {
+      ...{ queues: queues.service, buses: buses.service, alarms: metrics.alarms, logStore: telemetry.logStore },
+      logDestinations: logSubscriptions.destinations,
+    },
     ...{ apiUrl: () => stackApiUrl },
     topics: { service: topics.service, apiUrl: () => apiUrl },
     urls: urls.service,

@@ -27,6 +27,13 @@ import {
   ListShardsCommand,
   type _Record,
 } from "@aws-sdk/client-kinesis";
+import {
+  CloudFormationClient,
+  CreateStackCommand,
+  DeleteStackCommand,
+  waitUntilStackCreateComplete,
+  waitUntilStackDeleteComplete,
+} from "@aws-sdk/client-cloudformation";
 import { AddPermissionCommand, CreateFunctionCommand, InvokeCommand } from "@aws-sdk/client-lambda";
 import { zipSync } from "fflate";
 import {
@@ -100,10 +107,39 @@ async function createFunction(name: string, source: string): Promise<void> {
   );
 }
 
-/** The messages the sink has received so far (read back from its own log group). */
-async function received(): Promise<DataMessage[]> {
+/** The SAM application: a function that logs, and one that receives its ALERT lines (a CloudWatchLogs event). */
+const STACK_TEMPLATE = JSON.stringify({
+  Transform: "AWS::Serverless-2016-10-31",
+  Globals: { Function: { Runtime: "nodejs20.x", Handler: "index.handler" } },
+  Resources: {
+    Noisy: {
+      Type: "AWS::Serverless::Function",
+      Properties: {
+        FunctionName: "stack-noisy",
+        InlineCode: "exports.handler = async (e) => { console.log('ALERT ' + e.n); console.log('calm'); return 1; };",
+      },
+    },
+    NoisyLogs: { Type: "AWS::Logs::LogGroup", Properties: { LogGroupName: "/aws/lambda/stack-noisy" } },
+    Watcher: {
+      Type: "AWS::Serverless::Function",
+      Properties: {
+        FunctionName: "stack-watcher",
+        InlineCode: SINK,
+        Events: {
+          Alerts: {
+            Type: "CloudWatchLogs",
+            Properties: { LogGroupName: { Ref: "NoisyLogs" }, FilterPattern: "ALERT" },
+          },
+        },
+      },
+    },
+  },
+});
+
+/** The messages a sink has received so far (read back from its own log group). */
+async function received(sink = "sink"): Promise<DataMessage[]> {
   const out = await logs
-    .send(new FilterLogEventsCommand({ logGroupName: "/aws/lambda/sink", filterPattern: "RECEIVED" }))
+    .send(new FilterLogEventsCommand({ logGroupName: `/aws/lambda/${sink}`, filterPattern: "RECEIVED" }))
     .catch(() => ({ events: [] }));
   return (out.events ?? []).map(
     (e) => JSON.parse((e.message ?? "").slice((e.message ?? "").indexOf("RECEIVED ") + 9)) as DataMessage,
@@ -281,5 +317,49 @@ describe("CloudWatch Logs subscription filters", { concurrency: false }, () => {
         [now + 2, "GET /x 404"],
       ],
     );
+  });
+
+  test("a SAM CloudWatchLogs event: the stack makes the filter and the permission; deleting the stack removes them", async () => {
+    const { accessKeyId, secretAccessKey } = await node.client.config.credentials();
+    const cfn = new CloudFormationClient({
+      ...{ region: NODE_REGION, endpoint: node.url, credentials: { accessKeyId, secretAccessKey } },
+      maxAttempts: 1,
+    });
+    try {
+      await cfn.send(
+        new CreateStackCommand({
+          ...{ StackName: "log-watch", TemplateBody: STACK_TEMPLATE },
+          Capabilities: ["CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"],
+        }),
+      );
+      await waitUntilStackCreateComplete({ client: cfn, maxWaitTime: 120, minDelay: 1 }, { StackName: "log-watch" });
+      const filters = await logs.send(
+        new DescribeSubscriptionFiltersCommand({ logGroupName: "/aws/lambda/stack-noisy" }),
+      );
+      assert.deepEqual(
+        filters.subscriptionFilters?.map((f) => [f.filterPattern, f.destinationArn]),
+        [["ALERT", functionArn("stack-watcher")]],
+      );
+      await node.client.send(new InvokeCommand({ FunctionName: "stack-noisy", Payload: JSON.stringify({ n: 7 }) }));
+      let messages: DataMessage[] = [];
+      await waitFor(
+        async () => (messages = await received("stack-watcher")).length > 0,
+        "the watcher's delivery",
+        30_000,
+      );
+      assert.deepEqual(
+        messages.flatMap((m) => m.logEvents.map((e) => e.message.split("\t").pop())),
+        ["ALERT 7"],
+      );
+      await cfn.send(new DeleteStackCommand({ StackName: "log-watch" }));
+      await waitUntilStackDeleteComplete({ client: cfn, maxWaitTime: 120, minDelay: 1 }, { StackName: "log-watch" });
+      await assert.rejects(
+        logs.send(new DescribeSubscriptionFiltersCommand({ logGroupName: "/aws/lambda/stack-noisy" })),
+        { name: "ResourceNotFoundException" },
+        "the group (and its filter) went with the stack",
+      );
+    } finally {
+      cfn.destroy();
+    }
   });
 });

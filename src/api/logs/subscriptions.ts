@@ -33,7 +33,7 @@ function patternOf(input: Input): string {
     );
   if (typeof p !== "string" || p.length > 1024)
     throw invalid(
-      `1 validation error detected: Value '${String(p)}' at 'filterPattern' failed to satisfy constraint: Member must have length less than or equal to 1024`,
+      `1 validation error detected: Value '${JSON.stringify(p)}' at 'filterPattern' failed to satisfy constraint: Member must have length less than or equal to 1024`,
     );
   try {
     parseFilterPattern(p);
