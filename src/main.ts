@@ -19,6 +19,7 @@ import { createClusterServices, type ClusterServices } from "./compose/cluster.j
 import { createEngine } from "./compose/engine.js";
 import { createMetrics, fanOut } from "./compose/metrics.js";
 import { createTelemetry } from "./compose/telemetry.js";
+import { createLogSubscriptions } from "./compose/log-subscriptions.js";
 import { recursionNotices } from "./compose/recursion.js";
 import { createEventBuses } from "./compose/event-buses.js";
 import { healthHandler, type NodeState } from "./compose/health.js";
@@ -90,6 +91,8 @@ function clusterHealth(cluster: ClusterServices, leaseMs: number) {
 
 /** A failure logged again within this long is dropped: in an outage failures recur every second. */
 const REPEAT_AFTER_MS = 30_000;
+/** Cluster: log events wait this long before subscription delivery (other nodes' batches commit meanwhile). */
+const SUBSCRIPTION_SETTLE_MS = 2_000;
 
 /** The node's log: lines on stderr, a repeated failure at most every 30 s. */
 function createLog(clock: Clock): (message: string, error?: unknown) => void {
@@ -391,13 +394,23 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     invokeAsync: (t, payload) => events.enqueue({ ...t, payload, requestId: ids.requestId() }),
   });
   stopHooks.push(() => deployments.stop());
+  const logSubscriptions = createLogSubscriptions({
+    ...{ store: telemetry.logStore, clock, ids, region: config.region, accountId: config.accountId, log },
+    ...{ control, events, streams: streams.service },
+    // Cluster: one node delivers, after the other nodes' concurrent batches have committed.
+    ...(leader && { isLeader: () => leader.isLeader, settleMs: SUBSCRIPTION_SETTLE_MS }),
+  });
+  stopHooks.push(() => logSubscriptions.delivery.stop());
   let stackApiUrl = `http://${config.apiHost}:${config.apiPort}`; // the listening URL once known
   const stacks = await createStacks({
     ...{ store: stores.stackStore, objects: stores.objectStore, control, apis: apiService, clock, ids, log },
     streams: streams.service,
     mappings: mappings.service,
     ...{ region: config.region, accountId: config.accountId, clusterNodeId: cluster && nodeId },
-    resources: { queues: queues.service, buses: buses.service, alarms: metrics.alarms, logStore: telemetry.logStore },
+    resources: {
+      ...{ queues: queues.service, buses: buses.service, alarms: metrics.alarms, logStore: telemetry.logStore },
+      logDestinations: logSubscriptions.destinations,
+    },
     ...{ apiUrl: () => stackApiUrl },
     topics: { service: topics.service, apiUrl: () => apiUrl },
     urls: urls.service,
@@ -417,7 +430,10 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     ...createIamOperations(iam),
     ...metrics.operations,
     ...stacks.operations,
-    ...createLogsOperations({ store: telemetry.logStore, clock, region: config.region, accountId: config.accountId }),
+    ...createLogsOperations({
+      ...{ store: telemetry.logStore, clock, region: config.region, accountId: config.accountId },
+      destinations: logSubscriptions.destinations,
+    }),
     ...buses.operations,
     ...queues.operations,
     ...streams.operations,

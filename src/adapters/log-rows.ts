@@ -1,5 +1,11 @@
 /** Rows of the log tables and the event query, shared by the SQLite and PostgreSQL log stores. */
-import type { EventQuery, LogGroupRecord, LogStreamRecord } from "../ports/log-store.js";
+import type {
+  EventQuery,
+  LogGroupRecord,
+  LogStreamRecord,
+  SubscriptionFilterRecord,
+  SubscriptionFilterState,
+} from "../ports/log-store.js";
 
 /** A log_groups row (PostgreSQL gives BIGINT columns as strings). */
 export interface GroupRow {
@@ -91,3 +97,42 @@ export function eventsSql(
     ` ORDER BY e.ts ${dir}, e.id ${dir} LIMIT ${p(q.limit)}`;
   return { sql, params };
 }
+
+/** A log_subscription_filters row. */
+export interface FilterRow {
+  readonly group_name: string;
+  readonly name: string;
+  readonly filter_pattern: string;
+  readonly destination_arn: string;
+  readonly role_arn: string | null;
+  readonly distribution: string;
+  readonly created_at: number | string;
+  readonly last_event_id: number | string;
+}
+
+/** A subscription filter from its row. */
+export function filterOf(r: FilterRow): SubscriptionFilterState {
+  return {
+    groupName: r.group_name,
+    name: r.name,
+    filterPattern: r.filter_pattern,
+    destinationArn: r.destination_arn,
+    roleArn: r.role_arn ?? undefined,
+    distribution: r.distribution,
+    createdAt: Number(r.created_at),
+    cursor: Number(r.last_event_id),
+  };
+}
+
+/** The parameters of a filter's upsert, in the column order of FILTER_COLUMNS. */
+export function filterParams(f: SubscriptionFilterRecord): unknown[] {
+  return [f.groupName, f.name, f.filterPattern, f.destinationArn, f.roleArn ?? null, f.distribution, f.createdAt];
+}
+
+/** The columns filterParams fills (then last_event_id). */
+export const FILTER_COLUMNS =
+  "group_name, name, filter_pattern, destination_arn, role_arn, distribution, created_at, last_event_id";
+
+/** What an upsert of an existing filter changes: everything but its creation time and cursor. */
+export const FILTER_UPDATE = `ON CONFLICT (group_name, name) DO UPDATE SET filter_pattern = excluded.filter_pattern,
+  destination_arn = excluded.destination_arn, role_arn = excluded.role_arn, distribution = excluded.distribution`;

@@ -6,8 +6,9 @@
 import { metricAlarmInput } from "../api/cloudwatch/alarm-input.js";
 import { targetOf } from "../api/eventbridge/targets.js";
 import { InsightsQueries } from "../api/logs/insights.js";
-import type { LogsContext } from "../api/logs/context.js";
+import type { LogsContext, SubscriptionDestinations } from "../api/logs/context.js";
 import * as groups from "../api/logs/groups.js";
+import * as subscriptions from "../api/logs/subscriptions.js";
 import type { EventBusService } from "../buses/index.js";
 import type { AlarmService } from "../metrics/index.js";
 import type { LogStore } from "../ports/log-store.js";
@@ -22,6 +23,8 @@ export interface StackServiceDeps {
   readonly buses: EventBusService;
   readonly alarms: AlarmService;
   readonly logStore: LogStore;
+  /** Where subscription filters may deliver (none: AWS::Logs::SubscriptionFilter is refused). */
+  readonly logDestinations?: SubscriptionDestinations | undefined;
   readonly clock: Clock;
   readonly region: string;
   readonly accountId: string;
@@ -39,6 +42,8 @@ const LOGS: Readonly<Record<string, LogsHandler>> = {
   TagLogGroup: groups.tagGroup(false),
   UntagLogGroup: groups.untagGroup(false),
   ListTagsLogGroup: groups.listTags(false),
+  PutSubscriptionFilter: subscriptions.putSubscriptionFilter,
+  DeleteSubscriptionFilter: subscriptions.deleteSubscriptionFilter,
 };
 
 /** The queues, buses, alarms and logs of `StackServices`. */
@@ -53,6 +58,7 @@ export function stackServices(d: StackServiceDeps): {
     clock: d.clock,
     groupArn: (name) => `arn:aws:logs:${d.region}:${d.accountId}:log-group:${name}`,
     queries: new InsightsQueries(), // stacks make log groups only: no query runs here
+    destinations: d.logDestinations,
   };
   const unknown = (operation: string) => new PlatformError("ERR_UNKNOWN_OPERATION", `Unknown operation ${operation}`);
   return {

@@ -4,7 +4,13 @@
  */
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, test } from "node:test";
-import { DAY_MS, type LogEventInput, type LogGroupRecord, type LogStore } from "./log-store.js";
+import {
+  DAY_MS,
+  type LogEventInput,
+  type LogGroupRecord,
+  type LogStore,
+  type SubscriptionFilterRecord,
+} from "./log-store.js";
 
 const T0 = 1_700_000_000_000;
 
@@ -178,6 +184,51 @@ export function runLogStoreContract(name: string, open: () => Promise<LogStore>)
       assert.equal(events.length, 5000);
       assert.equal(events[4999]?.message, "line 4999 ünïcode");
       assert.equal((await store.listStreams("/aws/lambda/f", { limit: 100 })).length, 20);
+    });
+
+    void test("subscription filters: two per group, replaced by name, start after the group's last event", async () => {
+      const filter = (name: string, over: Partial<SubscriptionFilterRecord> = {}): SubscriptionFilterRecord => ({
+        ...{ groupName: "/aws/lambda/f", name, filterPattern: "ERROR", distribution: "ByLogStream", createdAt: T0 },
+        destinationArn: "arn:aws:lambda:us-east-1:000000000000:function:sink",
+        ...over,
+      });
+      assert.equal(await store.putSubscriptionFilter(filter("a"), 2), "no-group");
+      await store.append([ev("s", T0, "before")], T0, { create: true });
+      assert.equal(await store.putSubscriptionFilter(filter("a"), 2), "ok");
+      assert.equal(await store.putSubscriptionFilter(filter("b", { roleArn: "arn:aws:iam::0:role/r" }), 2), "ok");
+      assert.equal(await store.putSubscriptionFilter(filter("c"), 2), "limit");
+      const [a] = await store.listSubscriptionFilters("/aws/lambda/f");
+      assert.ok(a);
+      assert.deepEqual(await store.readEventsSince(a.groupName, a.cursor, { limit: 10, ingestedBefore: T0 + 10 }), []);
+      await store.append([ev("s", T0 + 1, "one"), ev("t", T0, "two")], T0 + 5, { create: true });
+      await store.append([ev("s", T0, "elsewhere", "/other")], T0 + 5, { create: true });
+      const since = await store.readEventsSince(a.groupName, a.cursor, { limit: 10, ingestedBefore: T0 + 10 });
+      assert.deepEqual(
+        since.map((e) => [e.streamName, e.message, e.timestamp]),
+        [
+          ["s", "one", T0 + 1],
+          ["t", "two", T0],
+        ],
+        "in arrival order, only this group's",
+      );
+      assert.deepEqual(await store.readEventsSince(a.groupName, a.cursor, { limit: 10, ingestedBefore: T0 + 5 }), []);
+      const last = since[1]?.id ?? 0;
+      assert.equal(await store.advanceSubscriptionCursor(a.groupName, "a", a.cursor, last), true);
+      assert.equal(await store.advanceSubscriptionCursor(a.groupName, "a", a.cursor, last), false, "moved once");
+      assert.equal(await store.putSubscriptionFilter(filter("a", { filterPattern: "WARN" }), 2), "ok");
+      const all = await store.listSubscriptionFilters();
+      assert.deepEqual(
+        all.map((f) => [f.name, f.filterPattern, f.cursor === last, f.roleArn]),
+        [
+          ["a", "WARN", true, undefined],
+          ["b", "ERROR", false, "arn:aws:iam::0:role/r"],
+        ],
+        "a replaced filter keeps its cursor",
+      );
+      assert.equal(await store.deleteSubscriptionFilter("/aws/lambda/f", "b"), true);
+      assert.equal(await store.deleteSubscriptionFilter("/aws/lambda/f", "b"), false);
+      await store.deleteGroup("/aws/lambda/f");
+      assert.deepEqual(await store.listSubscriptionFilters(), [], "a deleted group's filters go with it");
     });
   });
 }

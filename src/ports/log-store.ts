@@ -66,6 +66,23 @@ export interface ListQuery {
   readonly limit: number;
 }
 
+/** A subscription filter (PutSubscriptionFilter): where a group's matching events are delivered. */
+export interface SubscriptionFilterRecord {
+  readonly groupName: string;
+  readonly name: string;
+  readonly filterPattern: string;
+  readonly destinationArn: string;
+  readonly roleArn?: string | undefined;
+  /** ByLogStream or Random (Kinesis destinations). */
+  readonly distribution: string;
+  readonly createdAt: number;
+}
+
+/** A stored filter with its delivery cursor: the id of the last event it has handled. */
+export interface SubscriptionFilterState extends SubscriptionFilterRecord {
+  readonly cursor: number;
+}
+
 /** The log store. Names are exact (case matters), as CloudWatch Logs compares them. */
 export interface LogStore {
   /** Creates a group; false when one of that name exists. */
@@ -95,6 +112,27 @@ export interface LogStore {
   append(events: readonly LogEventInput[], ingestionTime: number, options?: { create?: boolean }): Promise<void>;
   /** Events of one group in (timestamp, id) order. */
   readEvents(query: EventQuery): Promise<StoredLogEvent[]>;
+  /**
+   * Creates or replaces (same group and name) a subscription filter. A new filter starts after the
+   * group's last event; a replaced one keeps its cursor. "limit" when the group has `maxPerGroup`
+   * other filters, "no-group" when the group does not exist.
+   */
+  putSubscriptionFilter(filter: SubscriptionFilterRecord, maxPerGroup: number): Promise<"ok" | "limit" | "no-group">;
+  /** The filters of one group (by name), or of every group when `groupName` is undefined. */
+  listSubscriptionFilters(groupName?: string): Promise<SubscriptionFilterState[]>;
+  /** Deletes a filter; false when it did not exist. Deleting a group deletes its filters. */
+  deleteSubscriptionFilter(groupName: string, name: string): Promise<boolean>;
+  /** Moves a filter's cursor from `from` to `to`; false when it was not at `from` (another node moved it, or it is gone). */
+  advanceSubscriptionCursor(groupName: string, name: string, from: number, to: number): Promise<boolean>;
+  /**
+   * A group's events with ids above `afterId`, in id (arrival) order, at most `limit`, only those
+   * ingested before `ingestedBefore` (a batch still being committed elsewhere may hold lower ids).
+   */
+  readEventsSince(
+    groupName: string,
+    afterId: number,
+    o: { limit: number; ingestedBefore: number },
+  ): Promise<StoredLogEvent[]>;
   /** Deletes the events of groups with a retention that are older than it, as of `now`; returns how many. */
   expire(now: number): Promise<number>;
   close(): Promise<void>;

@@ -4,3 +4,9 @@ export { RetentionSweeper } from "./retention.js";
 export { functionLogGroup, invocationEvents, streamNameFor } from "./log-events.js";
 export { FilterPatternError, parseFilterPattern, type MessageMatcher } from "./filter-pattern.js";
 export * as insights from "./insights/index.js";
+export {
+  dataMessage,
+  SubscriptionDelivery,
+  type SubscriptionBatch,
+  type SubscriptionDeliveryOptions,
+} from "./subscription-delivery.js";

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import {
@@ -26,6 +26,13 @@ let node: ServerNode;
 let dir: ReturnType<typeof tempDir>;
 
 function aws(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return awsWith({}, ...args);
+}
+
+function awsWith(
+  extraEnv: Record<string, string>,
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(
       "/usr/bin/aws",
@@ -38,6 +45,7 @@ function aws(...args: string[]): Promise<{ code: number; stdout: string; stderr:
           AWS_ACCESS_KEY_ID: SERVER_KEY.accessKeyId,
           AWS_SECRET_ACCESS_KEY: SERVER_KEY.secretAccessKey,
           AWS_PAGER: "",
+          ...extraEnv,
         },
         timeout: 180_000,
       },
@@ -141,6 +149,54 @@ describe("AWS CLI v2: cloudformation deploy against haneul", () => {
     assert.equal(waited.code, 0, waited.stderr);
     const gone = await aws("cloudformation", "describe-stacks", "--stack-name", "s");
     assert.match(gone.stderr, /ValidationError.*Stack with id s does not exist/);
+  });
+
+  test("cloudformation package (its S3 client pointed at haneul by an endpoint ruleset on AWS_DATA_PATH), then deploy", async () => {
+    // The CLI 2.9's package command makes its S3 client without --endpoint-url; botocore reads the
+    // S3 endpoint ruleset from AWS_DATA_PATH first, so one that names the node sends it there.
+    const rules = join(dir.path, "models", "s3", "2006-03-01");
+    mkdirSync(rules, { recursive: true });
+    const endpoint = (url: string) => ({ endpoint: { url }, type: "endpoint" });
+    const ruleset = {
+      version: "1.0",
+      parameters: { Bucket: { type: "String", required: false } },
+      rules: [
+        { conditions: [{ fn: "isSet", argv: [{ ref: "Bucket" }] }], ...endpoint(`${node.apiUrl}/{Bucket}`) },
+        { conditions: [], ...endpoint(node.apiUrl) },
+      ],
+    };
+    writeFileSync(join(rules, "endpoint-rule-set-1.json"), JSON.stringify(ruleset));
+    mkdirSync(join(dir.path, "src"), { recursive: true });
+    writeFileSync(
+      join(dir.path, "src", "app.js"),
+      "exports.lambdaHandler = async () => ({ statusCode: 200, body: 'packaged' });",
+    );
+    writeFileSync(join(dir.path, "template.yaml"), PACKAGED.replace("s3://artifacts/hello.zip", "src/"));
+    const dataPath = { AWS_DATA_PATH: join(dir.path, "models") };
+    const packaged = await awsWith(
+      dataPath,
+      ...["cloudformation", "package", "--template-file", "template.yaml", "--s3-bucket", "artifacts"],
+      ...["--output-template-file", "from-source.yaml"],
+    );
+    assert.equal(packaged.code, 0, packaged.stderr);
+    const written = readFileSync(join(dir.path, "from-source.yaml"), "utf8");
+    const key = /CodeUri: s3:\/\/artifacts\/([0-9a-f]{32})/.exec(written)?.[1];
+    assert.ok(key, written);
+    const head = await aws("s3api", "head-object", "--bucket", "artifacts", "--key", key);
+    assert.equal(head.code, 0, head.stderr);
+    const deployed = await aws(
+      ...["cloudformation", "deploy", "--template-file", "from-source.yaml", "--stack-name", "p"],
+      ...["--capabilities", "CAPABILITY_IAM"],
+    );
+    assert.equal(deployed.code, 0, deployed.stderr);
+    const described = JSON.parse((await aws("cloudformation", "describe-stacks", "--stack-name", "p")).stdout) as {
+      Stacks: { Outputs: { OutputValue: string }[] }[];
+    };
+    const apiId = /https:\/\/([a-z0-9]+)\.execute-api/.exec(described.Stacks[0]?.Outputs[0]?.OutputValue ?? "")?.[1];
+    const answer = await fetch(`${node.gatewayUrl}/_api/${apiId ?? ""}/Prod/hello`);
+    assert.equal(await answer.text(), "packaged");
+    assert.equal((await aws("cloudformation", "delete-stack", "--stack-name", "p")).code, 0);
+    assert.equal((await aws("cloudformation", "wait", "stack-delete-complete", "--stack-name", "p")).code, 0);
   });
 
   test("SDK v3: ValidateTemplate, CreateStack failing part-way (rolled back, the reason in the events), GetTemplate", async () => {

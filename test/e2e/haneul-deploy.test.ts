@@ -56,12 +56,6 @@ Resources:
     Properties:
       LogGroupName: !Sub /aws/lambda/\${Hello}
       RetentionInDays: 30
-  Filter:
-    Type: AWS::Logs::SubscriptionFilter
-    Properties:
-      LogGroupName: !Ref HelloLogs
-      FilterPattern: ""
-      DestinationArn: !GetAtt Hello.Arn
 Outputs:
   FunctionName:
     Value: !Ref Hello
@@ -106,10 +100,6 @@ describe("haneul deploy", () => {
     const first = await haneul("deploy", "--stack-name", "app");
     assert.equal(first.code, 0, first.stderr);
     assert.match(first.stdout, /Add +Hello +AWS::Lambda::Function +new in the template/);
-    assert.match(
-      first.stdout,
-      /warning: Filter \(AWS::Logs::SubscriptionFilter\) is recorded but not created: CloudWatch Logs subscription filters/,
-    );
     // Queues, rules and log groups are created: no warning names them.
     assert.doesNotMatch(first.stdout, /warning: (Queue|HelloTick|HelloLogs) /);
     assert.match(first.stdout, /Add +HelloTick +AWS::Events::Rule/);
@@ -193,11 +183,6 @@ describe("haneul deploy", () => {
       ResourceStatusReason?: string;
       LogicalResourceId: string;
     }[];
-    assert.ok(
-      parsed.some(
-        (e) => e.LogicalResourceId === "Filter" && /recorded, not created/.test(e.ResourceStatusReason ?? ""),
-      ),
-    );
     assert.ok(
       !parsed.some(
         (e) => e.LogicalResourceId === "Queue" && /recorded, not created/.test(e.ResourceStatusReason ?? ""),

@@ -7,8 +7,22 @@ import {
   type LogStore,
   type LogStreamRecord,
   type StoredLogEvent,
+  type SubscriptionFilterRecord,
+  type SubscriptionFilterState,
 } from "../../ports/log-store.js";
-import { eventsSql, groupOf, streamOf, type EventRow, type GroupRow, type StreamRow } from "../log-rows.js";
+import {
+  eventsSql,
+  FILTER_COLUMNS,
+  FILTER_UPDATE,
+  filterOf,
+  filterParams,
+  groupOf,
+  streamOf,
+  type EventRow,
+  type FilterRow,
+  type GroupRow,
+  type StreamRow,
+} from "../log-rows.js";
 import type { PgDatabase, Queryable } from "./database.js";
 
 const STREAM_SELECT = `SELECT s.*, g.name AS group_name FROM log_streams s JOIN log_groups g ON g.id = s.group_id`;
@@ -65,6 +79,7 @@ export class PgLogStore implements LogStore {
       if (!row) return false;
       await this.#db.run("DELETE FROM log_events WHERE group_id = $1", [row.id], q);
       await this.#db.run("DELETE FROM log_groups WHERE id = $1", [row.id], q);
+      await this.#db.run("DELETE FROM log_subscription_filters WHERE group_name = $1", [name], q);
       return true;
     });
   }
@@ -164,6 +179,67 @@ export class PgLogStore implements LogStore {
   async readEvents(q: EventQuery): Promise<StoredLogEvent[]> {
     const { sql, params } = eventsSql(q, "$");
     const rows = await this.#db.rows<EventRow>(sql, params);
+    return rows.map((r) => ({
+      id: r.id,
+      streamName: r.stream,
+      timestamp: r.ts,
+      ingestionTime: r.ingested_at,
+      message: r.message,
+    }));
+  }
+
+  putSubscriptionFilter(f: SubscriptionFilterRecord, maxPerGroup: number): Promise<"ok" | "limit" | "no-group"> {
+    return this.#db.transaction(async (q) => {
+      // The group's row, locked: two nodes adding a filter to one group at once count in turn.
+      const [group] = await this.#db.rows("SELECT id FROM log_groups WHERE name = $1 FOR UPDATE", [f.groupName], q);
+      if (!group) return "no-group";
+      const [others] = await this.#db.rows<{ n: string }>(
+        "SELECT count(*) AS n FROM log_subscription_filters WHERE group_name = $1 AND name <> $2",
+        [f.groupName, f.name],
+        q,
+      );
+      if (Number(others?.n ?? 0) >= maxPerGroup) return "limit";
+      await this.#db.run(
+        `INSERT INTO log_subscription_filters (${FILTER_COLUMNS})
+         VALUES ($1, $2, $3, $4, $5, $6, $7, (SELECT coalesce(max(id), 0) FROM log_events)) ${FILTER_UPDATE}`,
+        filterParams(f),
+        q,
+      );
+      return "ok";
+    });
+  }
+
+  async listSubscriptionFilters(groupName?: string): Promise<SubscriptionFilterState[]> {
+    const rows = await this.#db.rows<FilterRow>(
+      "SELECT * FROM log_subscription_filters WHERE $1::text IS NULL OR group_name = $1 ORDER BY group_name, name",
+      [groupName ?? null],
+    );
+    return rows.map(filterOf);
+  }
+
+  async deleteSubscriptionFilter(groupName: string, name: string): Promise<boolean> {
+    const sql = "DELETE FROM log_subscription_filters WHERE group_name = $1 AND name = $2";
+    return (await this.#db.run(sql, [groupName, name])) === 1;
+  }
+
+  async advanceSubscriptionCursor(groupName: string, name: string, from: number, to: number): Promise<boolean> {
+    const sql = `UPDATE log_subscription_filters SET last_event_id = $1
+      WHERE group_name = $2 AND name = $3 AND last_event_id = $4`;
+    return (await this.#db.run(sql, [to, groupName, name, from])) === 1;
+  }
+
+  async readEventsSince(
+    groupName: string,
+    afterId: number,
+    o: { limit: number; ingestedBefore: number },
+  ): Promise<StoredLogEvent[]> {
+    const rows = await this.#db.rows<EventRow>(
+      `SELECT e.id::float8 AS id, s.name AS stream, e.ts::float8 AS ts, e.ingested_at::float8 AS ingested_at, e.message
+       FROM log_events e JOIN log_streams s ON s.id = e.stream_id
+       WHERE e.id > $1 AND e.group_id = (SELECT id FROM log_groups WHERE name = $2) AND e.ingested_at < $3
+       ORDER BY e.id LIMIT $4`,
+      [afterId, groupName, o.ingestedBefore, o.limit],
+    );
     return rows.map((r) => ({
       id: r.id,
       streamName: r.stream,

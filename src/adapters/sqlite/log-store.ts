@@ -8,9 +8,22 @@ import {
   type LogStore,
   type LogStreamRecord,
   type StoredLogEvent,
+  type SubscriptionFilterRecord,
+  type SubscriptionFilterState,
 } from "../../ports/log-store.js";
 import { closeDatabase, openDatabase, settle, type SqliteDatabaseOptions } from "./database.js";
-import { eventsSql, groupOf, streamOf, type GroupRow, type StreamRow } from "../log-rows.js";
+import {
+  eventsSql,
+  FILTER_COLUMNS,
+  FILTER_UPDATE,
+  filterOf,
+  filterParams,
+  groupOf,
+  streamOf,
+  type FilterRow,
+  type GroupRow,
+  type StreamRow,
+} from "../log-rows.js";
 
 const ROWS_PER_INSERT = 100;
 
@@ -103,6 +116,7 @@ export class SqliteLogStore implements LogStore {
         if (!row) return false;
         this.#db.prepare("DELETE FROM log_events WHERE group_id = ?").run(row.id);
         this.#db.prepare("DELETE FROM log_groups WHERE id = ?").run(row.id);
+        this.#db.prepare("DELETE FROM log_subscription_filters WHERE group_name = ?").run(name);
         this.#ids.clear();
         return true;
       })(),
@@ -259,6 +273,75 @@ export class SqliteLogStore implements LogStore {
       this.#streamNames.set(id, name);
     }
     return name;
+  }
+
+  putSubscriptionFilter(f: SubscriptionFilterRecord, maxPerGroup: number): Promise<"ok" | "limit" | "no-group"> {
+    return settle(() =>
+      this.#db.transaction(() => {
+        if (!this.#db.prepare("SELECT 1 FROM log_groups WHERE name = ?").get(f.groupName)) return "no-group";
+        const others = this.#db
+          .prepare("SELECT count(*) AS n FROM log_subscription_filters WHERE group_name = ? AND name <> ?")
+          .get(f.groupName, f.name) as { n: number };
+        if (others.n >= maxPerGroup) return "limit";
+        this.#db
+          .prepare(
+            `INSERT INTO log_subscription_filters (${FILTER_COLUMNS})
+             VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT coalesce(max(id), 0) FROM log_events)) ${FILTER_UPDATE}`,
+          )
+          .run(...filterParams(f));
+        return "ok";
+      })(),
+    );
+  }
+
+  listSubscriptionFilters(groupName?: string): Promise<SubscriptionFilterState[]> {
+    return settle(() =>
+      (
+        this.#db
+          .prepare("SELECT * FROM log_subscription_filters WHERE ? IS NULL OR group_name = ? ORDER BY group_name, name")
+          .all(groupName ?? null, groupName ?? null) as FilterRow[]
+      ).map(filterOf),
+    );
+  }
+
+  deleteSubscriptionFilter(groupName: string, name: string): Promise<boolean> {
+    return settle(
+      () =>
+        this.#db.prepare("DELETE FROM log_subscription_filters WHERE group_name = ? AND name = ?").run(groupName, name)
+          .changes === 1,
+    );
+  }
+
+  advanceSubscriptionCursor(groupName: string, name: string, from: number, to: number): Promise<boolean> {
+    return settle(
+      () =>
+        this.#db
+          .prepare(
+            "UPDATE log_subscription_filters SET last_event_id = ? WHERE group_name = ? AND name = ? AND last_event_id = ?",
+          )
+          .run(to, groupName, name, from).changes === 1,
+    );
+  }
+
+  readEventsSince(
+    groupName: string,
+    afterId: number,
+    o: { limit: number; ingestedBefore: number },
+  ): Promise<StoredLogEvent[]> {
+    return settle(() => {
+      // The primary key's range (ids above the cursor) is scanned: only events newer than it.
+      const rows = this.#db
+        .prepare(
+          `SELECT id, stream_id, ts, ingested_at, message FROM log_events
+           WHERE id > ? AND group_id = (SELECT id FROM log_groups WHERE name = ?) AND ingested_at < ?
+           ORDER BY id LIMIT ?`,
+        )
+        .raw(true)
+        .all(afterId, groupName, o.ingestedBefore, o.limit) as [number, number, number, number, string][];
+      return rows.map(([id, stream, timestamp, ingestionTime, message]) => ({
+        ...{ id, streamName: this.#streamName(stream), timestamp, ingestionTime, message },
+      }));
+    });
   }
 
   expire(now: number): Promise<number> {

@@ -2,6 +2,15 @@ import type { LogStore } from "../../ports/log-store.js";
 import type { Clock } from "../../shared/clock.js";
 import type { InsightsQueries } from "./insights.js";
 
+/** Where subscription filters may deliver: the node's functions and streams. */
+export interface SubscriptionDestinations {
+  /**
+   * Resolves when `destinationArn` can take `groupName`'s events (the function exists and lets
+   * CloudWatch Logs invoke it; the stream exists); otherwise throws AWS's InvalidParameterException.
+   */
+  check(destinationArn: string, groupName: string): Promise<void>;
+}
+
 /** What the Logs API's handlers work with. */
 export interface LogsContext {
   readonly store: LogStore;
@@ -10,4 +19,6 @@ export interface LogsContext {
   readonly groupArn: (name: string) => string;
   /** The node's Logs Insights queries. */
   readonly queries: InsightsQueries;
+  /** Without it (a context of the stack engine), every subscription destination is refused. */
+  readonly destinations?: SubscriptionDestinations | undefined;
 }

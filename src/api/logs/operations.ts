@@ -7,10 +7,11 @@ import type { LogStore } from "../../ports/log-store.js";
 import type { Clock } from "../../shared/clock.js";
 import { PlatformError } from "../../shared/errors.js";
 import type { AccessSpec, ApiRequest, ApiResponse, Operation } from "../types.js";
-import type { LogsContext } from "./context.js";
+import type { LogsContext, SubscriptionDestinations } from "./context.js";
 import { filterLogEvents, getLogEvents, putLogEvents } from "./events.js";
 import * as g from "./groups.js";
 import { describeQueries, getQueryResults, InsightsQueries, startQuery, stopQuery } from "./insights.js";
+import { deleteSubscriptionFilter, describeSubscriptionFilters, putSubscriptionFilter } from "./subscriptions.js";
 import { inputOf, jsonError, jsonResponse, targetOf, type Input } from "./wire.js";
 
 type Handler = (ctx: LogsContext, input: Input) => Promise<object>;
@@ -38,6 +39,9 @@ const HANDLERS: Readonly<Record<string, { run: Handler; resource: "group" | "str
   GetQueryResults: { run: getQueryResults, resource: "all" },
   StopQuery: { run: stopQuery, resource: "all" },
   DescribeQueries: { run: describeQueries, resource: "all" },
+  PutSubscriptionFilter: { run: putSubscriptionFilter, resource: "group" },
+  DescribeSubscriptionFilters: { run: describeSubscriptionFilters, resource: "group" },
+  DeleteSubscriptionFilter: { run: deleteSubscriptionFilter, resource: "group" },
 };
 
 /** What the Logs API needs. */
@@ -46,6 +50,7 @@ export interface LogsApiDeps {
   readonly clock: Clock;
   readonly region: string;
   readonly accountId: string;
+  readonly destinations: SubscriptionDestinations;
 }
 
 function handlerOf(req: ApiRequest): [string, (typeof HANDLERS)[string]] {
@@ -78,6 +83,7 @@ export function createLogsOperations(deps: LogsApiDeps): Operation[] {
     clock: deps.clock,
     groupArn: (name) => `arn:aws:logs:${deps.region}:${deps.accountId}:log-group:${name}`,
     queries: new InsightsQueries(),
+    destinations: deps.destinations,
   };
   return [
     {

@@ -21,7 +21,6 @@ export interface ResourceTypeInfo {
 }
 
 const QUEUES = "SNS topic policies are not built yet";
-const SUBSCRIPTIONS = "CloudWatch Logs subscription filters are not built yet";
 const GATEWAY = "this part of API Gateway is not built yet";
 const IAM = "IAM policies are recorded, not enforced, until IAM-lite lands";
 
@@ -113,7 +112,7 @@ const TYPES: readonly ResourceTypeInfo[] = [
   { type: "AWS::Scheduler::Schedule", ref: "schedule name", attributes: ["Arn"], status: "supported" },
   { type: "AWS::CloudWatch::Alarm", ref: "alarm name", attributes: ["Arn"], status: "supported" },
   { type: "AWS::Logs::LogGroup", ref: "log group name", attributes: ["Arn"], status: "supported" },
-  { type: "AWS::Logs::SubscriptionFilter", ref: "filter name", attributes: [], status: "pending", note: SUBSCRIPTIONS },
+  { type: "AWS::Logs::SubscriptionFilter", ref: "filter name", attributes: [], status: "supported" },
   { type: "AWS::IAM::Role", ref: "role name", attributes: ["Arn", "RoleId"], status: "accepted", note: IAM },
   { type: "AWS::IAM::Policy", ref: "policy id", attributes: ["Id"], status: "accepted", note: IAM },
   { type: "AWS::IAM::ManagedPolicy", ref: "policy ARN", attributes: ["PolicyArn"], status: "accepted", note: IAM },

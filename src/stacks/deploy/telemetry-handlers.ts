@@ -1,11 +1,12 @@
 import { isPlatformError } from "../../shared/errors.js";
 import { generatedName, needService, refuseUnsupported, ResourceFailure, str } from "./handler.js";
-import type { Properties, ResourceHandler, ResourceScope } from "./handler.js";
+import type { Properties, ResourceHandler, ResourceResult, ResourceScope } from "./handler.js";
 
 /**
  * AWS::CloudWatch::Alarm through the node's alarms (PutMetricAlarm's checks: metric or metric
  * math, dimensions, Lambda actions) and AWS::Logs::LogGroup through its CloudWatch Logs
- * (retention, class, tags). AlarmName and LogGroupName replace the resource; the rest updates it.
+ * (retention, class, tags), AWS::Logs::SubscriptionFilter through PutSubscriptionFilter. AlarmName
+ * and LogGroupName replace the resource; the rest updates it.
  */
 
 const ALARM_KEYS = [
@@ -123,8 +124,55 @@ const logGroup: ResourceHandler = {
   },
 };
 
+const FILTER_KEYS = ["DestinationArn", "FilterPattern", "LogGroupName", "FilterName", "RoleArn", "Distribution"];
+
+/** PutSubscriptionFilter (its checks: the destination exists and lets CloudWatch Logs deliver). */
+async function putFilter(props: Properties, scope: ResourceScope, name: string): Promise<ResourceResult> {
+  refuseUnsupported(props, scope, FILTER_KEYS);
+  await needService(scope.services.logs, scope).call("PutSubscriptionFilter", {
+    logGroupName: str(props, "LogGroupName"),
+    filterName: name,
+    filterPattern: str(props, "FilterPattern") ?? null,
+    destinationArn: str(props, "DestinationArn"),
+    roleArn: str(props, "RoleArn"),
+    distribution: str(props, "Distribution"),
+  });
+  // The group, resolved, for update and delete (the recorded properties may hold a Ref).
+  return { physicalId: name, attributes: { LogGroupName: str(props, "LogGroupName") } };
+}
+
+async function deleteFilter(scope: ResourceScope, groupName: unknown, name: string): Promise<void> {
+  if (typeof groupName !== "string") return; // never made
+  try {
+    await needService(scope.services.logs, scope).call("DeleteSubscriptionFilter", {
+      logGroupName: groupName,
+      filterName: name,
+    });
+  } catch (e) {
+    if (!(isPlatformError(e) && e.code === "ERR_LOGS_NOT_FOUND")) throw e;
+  }
+}
+
+/**
+ * AWS::Logs::SubscriptionFilter. A new group or name is a new filter (made before the old one
+ * goes, as a replacement is); the same group and name are updated in place (Put replaces by name).
+ */
+const subscriptionFilter: ResourceHandler = {
+  create: (props, scope) => putFilter(props, scope, str(props, "FilterName") ?? generatedName(scope, 512)),
+  async update(props, previous, scope) {
+    const name = str(props, "FilterName") ?? previous.physicalId ?? generatedName(scope, 512);
+    const result = await putFilter(props, scope, name);
+    const oldGroup = previous.attributes.LogGroupName;
+    if (oldGroup !== props.LogGroupName || previous.physicalId !== name)
+      await deleteFilter(scope, oldGroup, previous.physicalId ?? "");
+    return result;
+  },
+  delete: (record, scope) => deleteFilter(scope, record.attributes.LogGroupName, record.physicalId ?? ""),
+};
+
 /** The CloudWatch and Logs handlers by type. */
 export const TELEMETRY_HANDLERS: Readonly<Record<string, ResourceHandler>> = {
   "AWS::CloudWatch::Alarm": alarm,
   "AWS::Logs::LogGroup": logGroup,
+  "AWS::Logs::SubscriptionFilter": subscriptionFilter,
 };
