@@ -282,6 +282,11 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     ...{ config, database: stores.database, clock, ids, control, invoker: engine.invoker, queues: queues.service },
     ...{ nodeId, announce: (uuid) => announce({ kind: "mappings", key: uuid }), log, streams: streams.store },
     onRecursionStopped: (s) => recursion.stopped({ functionName: s.functionName, events: s.messages, metric: true }),
+    sendToDestination: (arn, body) =>
+      arn.split(":")[2] === "sns"
+        ? topics.publish(arn, { body })
+        : queues.service.sendToArn(arn, { body }, "AROAHANEULLAMBDA:lambda"),
+    onIteratorAge: (a) => metrics.onAsyncMetric({ ...a, name: "IteratorAge", value: a.ageMs }),
   });
   stopHooks.push(() => mappings.stop());
   const buses = createEventBuses({

@@ -21,6 +21,7 @@ import {
   MappingService,
   SqsSourceKind,
   type MappingFunctions,
+  type WorkerContext,
 } from "../mappings/index.js";
 import type { StreamStore } from "../ports/stream-store.js";
 import type { InvokeService } from "../ports/invoke-service.js";
@@ -44,6 +45,10 @@ export interface MappingsOptions {
   readonly log: (message: string, error?: unknown) => void;
   /** Told when a queue's messages are not handed to a function because their chain loops. */
   readonly onRecursionStopped?: ((o: { functionName: string; messages: number }) => void) | undefined;
+  /** Sends a stream mapping's batch-info record to its OnFailure queue or topic. */
+  readonly sendToDestination?: WorkerContext["sendToDestination"];
+  /** Stream batches' IteratorAge data points. */
+  readonly onIteratorAge?: WorkerContext["onIteratorAge"];
 }
 
 /** A node's event source mappings; `start()` once functions are loaded, `stop()` before the invoker stops. */
@@ -90,7 +95,8 @@ export function createMappings(o: MappingsOptions): NodeMappings {
     kinds,
     context: {
       ...{ clock: o.clock, invoker: o.invoker, functions, region: o.config.region, log: o.log },
-      onRecursionStopped: o.onRecursionStopped,
+      ...{ onRecursionStopped: o.onRecursionStopped, requestId: () => o.ids.requestId() },
+      ...{ sendToDestination: o.sendToDestination, onIteratorAge: o.onIteratorAge },
     },
     leases: o.database && new PgLeaseStore(o.database),
     owner: o.nodeId,

@@ -6,7 +6,9 @@
  * node resumes from it). A failing batch blocks its shard and is retried until it succeeds, or
  * until MaximumRetryAttempts or MaximumRecordAgeInSeconds let it go; with
  * BisectBatchOnFunctionError a failing batch is halved until the failing record is alone. With
- * ReportBatchItemFailures the checkpoint moves to just before the first reported record.
+ * ReportBatchItemFailures the checkpoint moves to just before the first reported record. A batch
+ * let go is sent as a batch-info record to the OnFailure destination. With ParallelizationFactor
+ * N, each shard is read by N lanes (shard-lanes.ts), order kept per partition key.
  */
 import type { EventPredicate } from "../domain/event-pattern/index.js";
 import type { MappingRecord } from "../ports/mapping-store.js";
@@ -16,6 +18,8 @@ import { formatSequenceNumber } from "../streams/index.js";
 import { compileFilters } from "./filters.js";
 import { filterableKinesisRecord, kinesisRecord } from "./kinesis-records.js";
 import { streamNameOf, type KinesisSettings } from "./kinesis-source.js";
+import { kinesisBatchInfo, type DiscardCondition, type LastResponse } from "./kinesis-batch-info.js";
+import { laneBatch, ShardProgress, type Lane } from "./shard-lanes.js";
 import { reportedFailures } from "./sqs-records.js";
 import type { MappingWorker, WorkerContext } from "./types.js";
 
@@ -105,44 +109,59 @@ export class KinesisPoller implements MappingWorker {
 
   /** Reads one shard from `after` until it is closed and read to its end (or the worker stops). */
   async #read(shardIndex: number, after: number): Promise<void> {
-    let checkpoint = after;
+    const count = this.#settings.ParallelizationFactor;
+    const progress = new ShardProgress(after, count);
+    const lanes = Array.from({ length: count }, (_, index) => this.#readLane(shardIndex, { index, count }, progress));
+    const ended = await Promise.all(lanes);
+    if (!ended.every(Boolean)) return;
+    const end = Math.max(after, ...ended.map((_, lane) => progress.position(lane)));
+    await this.#ctx.checkpoints.advance(this.#uuid, { shardIndex, seq: end, done: true });
+  }
+
+  /**
+   * Reads one lane of a shard in order until the closed shard's end (true), or until the worker
+   * stops or its ParallelizationFactor changes (false: the shard is read again from its checkpoint).
+   */
+  async #readLane(shardIndex: number, lane: Lane, progress: ShardProgress): Promise<boolean> {
+    let checkpoint = progress.position(lane.index);
     let limit = this.#settings.BatchSize;
-    let attempts = 0;
-    while (this.#running) {
+    const failures = { attempts: 0, invokes: 0, response: undefined as LastResponse | undefined };
+    while (this.#running && this.#settings.ParallelizationFactor === lane.count) {
       try {
-        const page = await this.#page(shardIndex, checkpoint, limit);
+        const page = await this.#page(shardIndex, { after: checkpoint, limit, lane });
         if (page.records.length === 0) {
-          if (page.endingSeq !== undefined && checkpoint >= page.endingSeq) {
-            await this.#ctx.checkpoints.advance(this.#uuid, { shardIndex, seq: checkpoint, done: true });
-            return;
+          if (page.endingSeq !== undefined && page.scannedTo >= page.endingSeq) return true;
+          if (page.scannedTo > checkpoint) {
+            checkpoint = await this.#move(shardIndex, progress, { lane: lane.index, to: page.scannedTo });
+            continue;
           }
           await this.#sleep(POLL_MS);
           continue;
         }
-        const outcome = this.#tooOld(page.records)
-          ? { ok: true as const }
-          : await this.#process(shardIndex, page.records);
-        let next = page.records.at(-1)!.seq;
+        const old = this.#tooOld(page.records);
+        const outcome = old ? { ok: true as const } : await this.#process(shardIndex, page.records, failures);
+        let next = page.scannedTo;
+        if (old) await this.#discard({ shardIndex, records: page.records, condition: "RecordAgeExceeded", failures });
         if (!outcome.ok) {
           // Halving a failed batch is its answer: only a batch that cannot be halved uses up retries.
           const bisect = this.#settings.BisectBatchOnFunctionError && page.records.length > 1;
           if (outcome.failedFrom === undefined && bisect) limit = Math.ceil(page.records.length / 2);
-          else attempts++;
-          if (!this.#exhausted(attempts)) {
+          else failures.attempts++;
+          if (!this.#exhausted(failures.attempts)) {
             next = outcome.failedFrom !== undefined ? outcome.failedFrom - 1 : checkpoint;
             if (next <= checkpoint) {
-              await this.#sleep(Math.min(100 * 2 ** Math.min(attempts, 6), 5000));
+              await this.#sleep(Math.min(100 * 2 ** Math.min(failures.attempts, 6), 5000));
               continue;
             }
           } else {
-            const arn = this.#mapping.eventSourceArn;
-            this.#ctx.log(`event source mapping on ${arn}: a batch failed ${attempts} times and was let go`);
+            const from = outcome.failedFrom ?? 0;
+            const records = page.records.filter((r) => r.seq >= from);
+            await this.#discard({ shardIndex, records, condition: "RetryAttemptsExhausted", failures });
           }
         }
         if (next > checkpoint) {
-          await this.#ctx.checkpoints.advance(this.#uuid, { shardIndex, seq: next, done: false });
-          checkpoint = next;
-          attempts = 0;
+          checkpoint = await this.#move(shardIndex, progress, { lane: lane.index, to: next });
+          Object.assign(failures, { attempts: 0, invokes: 0, response: undefined });
           limit = this.#settings.BatchSize;
         }
       } catch (e) {
@@ -150,21 +169,65 @@ export class KinesisPoller implements MappingWorker {
         await this.#sleep(POLL_MS);
       }
     }
+    return false;
   }
 
-  /** Up to `limit` records after `checkpoint`, waiting up to the batching window for a full batch. */
-  async #page(shardIndex: number, checkpoint: number, limit: number) {
+  /** Moves a lane; stores the shard's checkpoint when the lowest lane moved. */
+  async #move(shardIndex: number, progress: ShardProgress, o: { lane: number; to: number }): Promise<number> {
+    const shardCheckpoint = progress.move(o.lane, o.to);
+    if (shardCheckpoint !== undefined) {
+      await this.#ctx.checkpoints.advance(this.#uuid, { shardIndex, seq: shardCheckpoint, done: false });
+    }
+    return o.to;
+  }
+
+  /** A batch let go: logged, and its batch-info record sent to the OnFailure destination if any. */
+  async #discard(o: {
+    shardIndex: number;
+    records: readonly StoredStreamRecord[];
+    condition: DiscardCondition;
+    failures: { invokes: number; response: LastResponse | undefined };
+  }): Promise<void> {
+    const arn = this.#mapping.eventSourceArn;
+    const destination = this.#settings.DestinationConfig?.OnFailure?.Destination;
+    this.#ctx.log(`event source mapping on ${arn}: a batch of ${o.records.length} records was let go (${o.condition})`);
+    if (destination === undefined || o.records.length === 0 || !this.#ctx.sendToDestination) return;
+    const body = kinesisBatchInfo({
+      requestId: this.#ctx.requestId(),
+      functionArn: this.#mapping.functionArn,
+      condition: o.condition,
+      invokeCount: o.failures.invokes,
+      response: o.failures.response,
+      streamArn: arn,
+      shardIndex: o.shardIndex,
+      records: o.records,
+      at: this.#ctx.clock.now(),
+    });
+    try {
+      await this.#ctx.sendToDestination(destination, body);
+    } catch (e) {
+      this.#ctx.log(`event source mapping on ${arn}: OnFailure destination ${destination}`, e);
+    }
+  }
+
+  /** The lane's next batch after `after`, waiting up to the batching window for a full one. */
+  async #page(shardIndex: number, o: { after: number; limit: number; lane: Lane }) {
     const { clock, store } = this.#ctx;
     const windowMs = this.#settings.MaximumBatchingWindowInSeconds * 1000;
     const read = async () => {
       const stream = await store.getStream(this.#stream);
       const retention = clock.now() - (stream?.retentionHours ?? 24) * HOUR_MS;
       const since = Math.max(retention, this.#settings.StartingPositionTimestamp ?? 0);
-      return store.readShard(this.#stream, shardIndex, { after: checkpoint, limit, since });
+      const raw = await store.readShard(this.#stream, shardIndex, {
+        after: o.after,
+        limit: o.limit * o.lane.count,
+        since,
+      });
+      return { ...laneBatch(raw.records, o), endingSeq: raw.endingSeq };
     };
     let page = await read();
     const deadline = clock.now() + windowMs;
-    while (this.#running && page.records.length > 0 && page.records.length < limit && clock.now() < deadline) {
+    while (this.#running && page.records.length > 0 && page.records.length < o.limit && clock.now() < deadline) {
       await this.#sleep(Math.min(100, deadline - clock.now()));
       page = await read();
     }
@@ -182,8 +245,12 @@ export class KinesisPoller implements MappingWorker {
     return max >= 0 && this.#ctx.clock.now() - records[0]!.arrivedAt > max * 1000;
   }
 
-  /** Filters and invokes one batch. */
-  async #process(shardIndex: number, records: readonly StoredStreamRecord[]): Promise<Outcome> {
+  /** Filters and invokes one batch (IteratorAge as the event leaves); `failures` keeps the last answer. */
+  async #process(
+    shardIndex: number,
+    records: readonly StoredStreamRecord[],
+    failures: { invokes: number; response: LastResponse | undefined },
+  ): Promise<Outcome> {
     const filter = this.#filter;
     const kept = filter ? records.filter((r) => filter(filterableKinesisRecord(r, shardIndex))) : records;
     if (kept.length === 0) return { ok: true };
@@ -196,9 +263,18 @@ export class KinesisPoller implements MappingWorker {
       roleArn: fn?.roleArn ?? "",
     };
     const payload = Buffer.from(JSON.stringify({ Records: kept.map((r) => kinesisRecord(r, source)) }));
+    const at = this.#ctx.clock.now();
+    this.#ctx.onIteratorAge?.({ functionName, qualifier, ageMs: Math.max(0, at - records.at(-1)!.arrivedAt), at });
     const result = await this.#ctx.invoker.invoke({ functionName, qualifier }, payload);
     const o = result.outcome;
-    if (o.kind !== "ok") return { ok: false };
+    failures.invokes++;
+    if (o.kind !== "ok") {
+      const executedVersion = result.record.executedVersion;
+      failures.response = { statusCode: o.kind === "throttled" ? 429 : 200, executedVersion };
+      if (o.kind !== "throttled") failures.response = { ...failures.response, functionError: "Unhandled" };
+      return { ok: false };
+    }
+    failures.response = { statusCode: 200, executedVersion: result.record.executedVersion };
     if (!this.#settings.FunctionResponseTypes.includes("ReportBatchItemFailures")) return { ok: true };
     const ids = new Map(kept.map((r) => [formatSequenceNumber(shardIndex, r.seq), r.seq]));
     const failed = reportedFailures(o.payload, new Set(ids.keys()));

@@ -1,8 +1,8 @@
 /**
  * Kinesis data streams as an event source: the parameters a stream mapping takes (StartingPosition
  * required, BatchSize 100 by default up to 10 000, retries, record age, bisection, partial batch
- * responses, filters) and its poller. What haneul does not provide for streams yet is refused,
- * never accepted and ignored.
+ * responses, filters, ParallelizationFactor, an OnFailure destination) and its poller. What haneul
+ * does not provide for streams yet is refused, never accepted and ignored.
  */
 import type { MappingRecord } from "../ports/mapping-store.js";
 import type { StreamCheckpointStore } from "../ports/stream-checkpoint-store.js";
@@ -39,6 +39,8 @@ export interface KinesisSettings {
   readonly ParallelizationFactor: number;
   readonly FunctionResponseTypes: readonly string[];
   readonly FilterCriteria?: { readonly Filters?: readonly { readonly Pattern: string }[] } | undefined;
+  /** Where a batch let go is reported (a queue or topic ARN). */
+  readonly DestinationConfig?: { readonly OnFailure?: { readonly Destination: string } } | undefined;
 }
 
 /** The stream name a Kinesis ARN of this region and account names, or undefined. */
@@ -90,14 +92,28 @@ function refuseOthers(input: Json, update: boolean): void {
   if (typeof tumbling === "number" && tumbling > 0) {
     throw invalidParameter("TumblingWindowInSeconds is not supported by haneul yet.");
   }
-  const destination = (input["DestinationConfig"] as { OnFailure?: { Destination?: string } } | undefined)?.OnFailure;
-  if (destination?.Destination !== undefined) {
-    throw invalidParameter("DestinationConfig.OnFailure is not supported by haneul for stream mappings yet.");
+}
+
+/**
+ * DestinationConfig of a stream mapping: an OnFailure queue or topic (empty clears it); Lambda
+ * sends stream mappings nothing on success.
+ */
+function destinationOf(value: unknown, scope: Scope): KinesisSettings["DestinationConfig"] {
+  if (value === undefined || value === null) return undefined;
+  const config = value as { OnSuccess?: { Destination?: unknown }; OnFailure?: { Destination?: unknown } };
+  if (config.OnSuccess?.Destination) {
+    throw invalidParameter("Unsupported DestinationConfig parameter for given event source mapping type.");
   }
-  const parallel = input["ParallelizationFactor"];
-  if (typeof parallel === "number" && parallel > 1) {
-    throw invalidParameter("ParallelizationFactor above 1 is not supported by haneul yet.");
+  const arn = config.OnFailure?.Destination;
+  if (arn === undefined || arn === null || arn === "") return {};
+  const m = typeof arn === "string" ? /^arn:aws:(sqs|sns):([^:]+):(\d{12}):[A-Za-z0-9_.-]+$/.exec(arn) : null;
+  if (!m || m[2] !== scope.region || m[3] !== scope.accountId) {
+    const given = typeof arn === "string" ? arn : JSON.stringify(arn);
+    throw invalidParameter(
+      `The provided destination config DestinationConfig(onSuccess=null, onFailure=OnFailure(destination=${given})) is invalid.`,
+    );
   }
+  return { OnFailure: { Destination: arn as string } };
 }
 
 /** The Kinesis source kind over this node's streams. */
@@ -141,6 +157,10 @@ export class KinesisSourceKind implements EventSourceKind {
       ParallelizationFactor: pick("ParallelizationFactor", 1),
       FunctionResponseTypes: pick("FunctionResponseTypes", []),
       FilterCriteria: emptyToUndefined(pick("FilterCriteria", undefined)),
+      DestinationConfig:
+        input["DestinationConfig"] !== undefined
+          ? destinationOf(input["DestinationConfig"], this.#o.scope)
+          : prev.DestinationConfig,
     };
     return { ...settings };
   }
@@ -160,13 +180,17 @@ export class KinesisSourceKind implements EventSourceKind {
       MaximumRetryAttempts: s.MaximumRetryAttempts,
       TumblingWindowInSeconds: 0,
       FunctionResponseTypes: s.FunctionResponseTypes,
-      DestinationConfig: { OnFailure: {} },
+      DestinationConfig: { OnFailure: s.DestinationConfig?.OnFailure ?? {} },
       ...(s.FilterCriteria !== undefined && { FilterCriteria: s.FilterCriteria }),
     };
   }
 
   start(mapping: MappingRecord, ctx: WorkerContext): MappingWorker {
     return new KinesisPoller(mapping, { ...ctx, store: this.#o.store, checkpoints: this.#o.checkpoints });
+  }
+
+  forget(uuid: string): Promise<void> {
+    return this.#o.checkpoints.forget(uuid);
   }
 }
 

@@ -24,6 +24,7 @@ export interface MappingRunnerOptions {
 
 interface Running {
   readonly worker: MappingWorker;
+  readonly kind: EventSourceKind;
   mapping: MappingRecord;
 }
 
@@ -93,7 +94,12 @@ export class MappingRunner {
       const settled = settledState(m);
       if (settled && (mine || !m.enabled)) await this.#o.store.update({ ...m, state: settled }, m);
     }
-    for (const uuid of [...this.#running.keys()]) if (!seen.has(uuid)) await this.#halt(uuid);
+    for (const [uuid, { kind }] of [...this.#running]) {
+      if (seen.has(uuid)) continue;
+      // Deleted: what its source kept for it goes once no batch of it runs here any more.
+      await this.#halt(uuid);
+      await kind.forget?.(uuid);
+    }
   }
 
   async #hold(m: MappingRecord): Promise<boolean> {
@@ -114,7 +120,7 @@ export class MappingRunner {
     }
     const kind = this.#o.kinds.find((k) => k.service === m.eventSourceArn.split(":")[2]);
     if (!kind) return;
-    this.#running.set(m.uuid, { worker: kind.start(m, this.#o.context), mapping: m });
+    this.#running.set(m.uuid, { worker: kind.start(m, this.#o.context), kind, mapping: m });
   }
 
   async #halt(uuid: string): Promise<void> {

@@ -157,6 +157,8 @@ export class MappingService {
   async delete(uuid: string): Promise<Json> {
     const m = await this.#stored(uuid);
     if (!(await this.#o.store.delete(uuid))) throw notFound();
+    // The runner forgets them again once its worker stopped (one still running may have moved one).
+    await this.kindOf(m.eventSourceArn).forget?.(uuid);
     this.#o.onChange?.(uuid);
     return this.#view(m, "Deleting");
   }

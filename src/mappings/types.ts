@@ -36,6 +36,13 @@ export interface WorkerContext {
   readonly log: (message: string, error?: unknown) => void;
   /** Told when messages are not handed to a function because their chain loops (RecursiveInvocationsDropped). */
   readonly onRecursionStopped?: ((o: { functionName: string; messages: number }) => void) | undefined;
+  /** A fresh request id (the batch-info records of discarded stream batches). */
+  readonly requestId: () => string;
+  /** Sends a message body to a queue or topic ARN (stream mappings' OnFailure destination); rejects when it cannot. */
+  readonly sendToDestination?: ((arn: string, body: string) => Promise<void>) | undefined;
+  /** A stream batch leaves for the function: the age of its last record (the IteratorAge metric). */
+  readonly onIteratorAge?:
+    ((o: { functionName: string; qualifier?: string | undefined; ageMs: number; at: number }) => void) | undefined;
 }
 
 /** A mapping consuming its source on this node. */
@@ -67,4 +74,6 @@ export interface EventSourceKind {
   view(settings: Readonly<Record<string, unknown>>): Json;
   /** Starts consuming an enabled mapping. */
   start(mapping: MappingRecord, ctx: WorkerContext): MappingWorker;
+  /** Drops what the source kept for a deleted mapping (a stream's checkpoints). */
+  forget?(uuid: string): Promise<void>;
 }

@@ -4,7 +4,8 @@
  * [FunctionName, Resource, ExecutedVersion]. Fed here: Invocations, Errors, Throttles, Duration,
  * ConcurrentExecutions; and, from the async invoker's data points (`onAsyncMetric`),
  * AsyncEventsReceived, AsyncEventAge, AsyncEventsDropped, DeadLetterErrors and
- * DestinationDeliveryFailures. (IteratorAge waits for stream sources.)
+ * DestinationDeliveryFailures; and IteratorAge from stream mappings (ms from the last record's
+ * arrival to its batch leaving for the function), through the same entry point.
  */
 import type { InvocationRecord } from "../domain/invocation.js";
 import type { Dimension } from "../domain/metrics/metric-key.js";
@@ -90,7 +91,7 @@ export class LambdaMetrics {
 
   /** A subscriber for the async invoker's data points: [], [FunctionName] and, qualified, [FunctionName, Resource]. */
   readonly onAsyncMetric = (m: AsyncDataPoint): void => {
-    const unit = m.name === "AsyncEventAge" ? "Milliseconds" : "Count";
+    const unit = m.name === "AsyncEventAge" || m.name === "IteratorAge" ? "Milliseconds" : "Count";
     for (const dimensions of lambdaDimensionSets(m.functionName, m.qualifier, "").slice(0, 3)) {
       const id = `${m.name}\u0000${m.functionName}\u0000${dimensions.length}\u0000${m.qualifier ?? ""}`;
       let h = this.#asyncHandles.get(id);

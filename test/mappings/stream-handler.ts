@@ -1,7 +1,8 @@
 /**
  * The function the stream mapping tests map streams to: it logs one `KBATCH <json>` line per
  * invocation (partition key, decoded data, sequence number, event id, source and arrival time of
- * each record), throws when a record's data contains `poison`, and with ReportBatchItemFailures
+ * each record), takes 300 ms when a record's data contains `slow` (so that batches overlap in
+ * time), throws when a record's data contains `poison`, and with ReportBatchItemFailures
  * reports records whose data contains `report` as failed.
  */
 import { zipSync } from "fflate";
@@ -15,6 +16,7 @@ exports.handler = async (event) => {
     region: r.awsRegion, identity: r.invokeIdentityArn, at: r.kinesis.approximateArrivalTimestamp,
   }));
   console.log("KBATCH " + JSON.stringify(records));
+  if (records.some((r) => r.data.includes("slow"))) await new Promise((r) => setTimeout(r, 300));
   if (records.some((r) => r.data.includes("poison"))) throw new Error("poison record");
   const failed = records.filter((r) => r.data.includes("report"));
   return { batchItemFailures: failed.map((r) => ({ itemIdentifier: r.seq })) };
