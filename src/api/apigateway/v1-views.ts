@@ -127,6 +127,7 @@ export function stageView(s: StageRecord): Record<string, unknown> {
       methodSettings: {},
       variables: s.variables,
       tracingEnabled: s.tracingEnabled,
+      accessLogSettings: s.accessLogSettings && compact({ ...s.accessLogSettings }),
       canarySettings:
         canary &&
         compact(

@@ -10,6 +10,7 @@ const stageFields = {
   deploymentId: z.string().optional(),
   description: z.string().max(1024).optional(),
   stageVariables: stringMap.optional(),
+  accessLogSettings: z.object({ destinationArn: z.string().optional(), format: z.string().optional() }).optional(),
 };
 const createStage = z.object({ stageName: z.string().min(1).max(128), tags: stringMap.optional(), ...stageFields });
 const updateStage = z.object(stageFields);
@@ -44,6 +45,14 @@ export function httpStageOperations(deps: ApiGatewayOperationsDeps): Operation[]
     ),
     operation("UpdateStage", "PATCH /v2/apis/{apiId}/stages/{stageName}", async (req) =>
       json(200, stageView(await h.updateStage(param(req, "apiId"), param(req, "stageName"), body(req, updateStage)))),
+    ),
+    operation(
+      "DeleteAccessLogSettings",
+      "DELETE /v2/apis/{apiId}/stages/{stageName}/accesslogsettings",
+      async (req) => {
+        await h.deleteAccessLogSettings(param(req, "apiId"), param(req, "stageName"));
+        return empty(204);
+      },
     ),
     operation("DeleteStage", "DELETE /v2/apis/{apiId}/stages/{stageName}", async (req) => {
       await h.deleteStage(param(req, "apiId"), param(req, "stageName"));

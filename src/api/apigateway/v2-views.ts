@@ -60,6 +60,7 @@ export function integrationView(i: IntegrationRecord): Record<string, unknown> {
 /** `Stage`. */
 export function stageView(s: StageRecord): Record<string, unknown> {
   return compact({
+    accessLogSettings: s.accessLogSettings && compact({ ...s.accessLogSettings }),
     apiGatewayManaged: s.apiGatewayManaged,
     autoDeploy: s.autoDeploy,
     createdDate: iso(s.createdAt),

@@ -18,7 +18,9 @@ import {
   mutateApi,
   optional,
   requireModel,
+  without,
 } from "./context.js";
+import { checkAccessLogSettings } from "./access-logs.js";
 import { parseLambdaUri } from "./lambda-uri.js";
 import type { HttpAuthorizerInput, HttpDeploymentInput, HttpStageInput } from "./types.js";
 import { checkOneOf, checkStageName } from "./validate.js";
@@ -46,6 +48,7 @@ export async function createStage(ctx: ApiGatewayContext, apiId: string, input: 
   checkStageName(stageName, true);
   return mutateApi(ctx, apiId, "HTTP", async () => {
     await checkDeployment(ctx, apiId, input.deploymentId);
+    const accessLogSettings = await checkedSettings(ctx, input);
     const now = ctx.clock.now();
     const stage: StageRecord = {
       apiId,
@@ -56,7 +59,7 @@ export async function createStage(ctx: ApiGatewayContext, apiId: string, input: 
       tags: input.tags ?? {},
       createdAt: now,
       lastUpdatedAt: now,
-      ...optional({ deploymentId: input.deploymentId, description: input.description }),
+      ...optional({ deploymentId: input.deploymentId, description: input.description, accessLogSettings }),
     };
     checkWrite(ctx, apiId, await ctx.store.insertStage(stage), () => conflict(`Stage already exists: ${stageName}`));
     return stage;
@@ -74,9 +77,11 @@ export async function updateStage(
     const current = await ctx.store.getStage(apiId, stageName);
     if (!current) throw stageNotFound(stageName);
     await checkDeployment(ctx, apiId, input.deploymentId);
+    const accessLogSettings = await checkedSettings(ctx, input);
     const next: StageRecord = {
       ...current,
       ...optional({
+        accessLogSettings,
         autoDeploy: input.autoDeploy,
         deploymentId: input.deploymentId,
         description: input.description,
@@ -87,6 +92,27 @@ export async function updateStage(
     if (!(await ctx.store.updateStage(next))) throw stageNotFound(stageName);
   });
   return stages.get(ctx, apiId, stageName);
+}
+
+async function checkedSettings(
+  ctx: ApiGatewayContext,
+  input: HttpStageInput,
+): Promise<StageRecord["accessLogSettings"]> {
+  const given = input.accessLogSettings;
+  if (!given) return undefined;
+  const settings = optional({ destinationArn: given.destinationArn, format: given.format });
+  await checkAccessLogSettings(ctx, "HTTP", settings);
+  return settings;
+}
+
+/** DeleteAccessLogSettings: the stage logs no more. */
+export async function deleteAccessLogSettings(ctx: ApiGatewayContext, apiId: string, stageName: string): Promise<void> {
+  await mutateApi(ctx, apiId, "HTTP", async () => {
+    const current = await ctx.store.getStage(apiId, stageName);
+    if (!current) throw stageNotFound(stageName);
+    const next: StageRecord = { ...without(current, "accessLogSettings"), lastUpdatedAt: ctx.clock.now() };
+    if (!(await ctx.store.updateStage(next))) throw stageNotFound(stageName);
+  });
 }
 
 /** Creates a REQUEST (Lambda) or JWT authorizer. */

@@ -60,6 +60,7 @@ export interface HttpStageInput {
   deploymentId?: string | undefined;
   description?: string | undefined;
   stageVariables?: Record<string, string> | undefined;
+  accessLogSettings?: { destinationArn?: string | undefined; format?: string | undefined } | undefined;
   tags?: Record<string, string> | undefined;
 }
 

@@ -1,5 +1,6 @@
 import { refuseUnsupported, ResourceFailure, str } from "./handler.js";
 import type { Properties, ResourceHandler, ResourceScope } from "./handler.js";
+import { httpAccessLogSettings, restAccessLogOps } from "./apigw-access-logs.js";
 import { httpCors, importHttpBody, importRestBody } from "./openapi-import.js";
 
 /** AWS::ApiGateway::* (REST) and AWS::ApiGatewayV2::* (HTTP) resources through the API Gateway service. */
@@ -82,6 +83,7 @@ const REST_STAGE_KEYS = [
   "Description",
   "Variables",
   "TracingEnabled",
+  "AccessLogSetting",
   "Tags",
 ];
 
@@ -97,6 +99,8 @@ const restStage: ResourceHandler = {
       variables: props.Variables as Record<string, string> | undefined,
       tracingEnabled: props.TracingEnabled as boolean | undefined,
     });
+    const logOps = restAccessLogOps(props, undefined);
+    if (logOps.length > 0) await scope.services.apis.rest.updateStage(apiId, stageName, logOps);
     return { physicalId: stageName, attributes: { RestApiId: apiId } };
   },
   async update(props, previous, scope) {
@@ -108,6 +112,7 @@ const restStage: ResourceHandler = {
     for (const k of Object.keys(before))
       if (!(k in after)) ops.push({ op: "remove", path: `/variables/${k}`, value: undefined });
     for (const [k, v] of Object.entries(after)) ops.push({ op: "replace", path: `/variables/${k}`, value: v });
+    ops.push(...restAccessLogOps(props, previous.properties));
     await scope.services.apis.rest.updateStage(apiId, previous.physicalId ?? "", ops);
     return { physicalId: previous.physicalId ?? "", attributes: previous.attributes };
   },
@@ -160,7 +165,9 @@ function apiEndpoint(apiId: string, scope: ResourceScope): string {
   return `https://${apiId}.execute-api.${scope.services.region}.amazonaws.com`;
 }
 
-const HTTP_STAGE_KEYS = ["ApiId", "StageName", "AutoDeploy", "StageVariables", "Description", "DeploymentId", "Tags"];
+const HTTP_STAGE_KEYS = [
+  ...["ApiId", "StageName", "AutoDeploy", "StageVariables", "Description", "DeploymentId", "AccessLogSettings", "Tags"],
+];
 
 const httpStage: ResourceHandler = {
   async create(props, scope) {
@@ -173,6 +180,7 @@ const httpStage: ResourceHandler = {
       stageVariables: props.StageVariables as Record<string, string> | undefined,
       description: str(props, "Description"),
       deploymentId: str(props, "DeploymentId"),
+      accessLogSettings: httpAccessLogSettings(props),
     });
     return { physicalId: stageName, attributes: { ApiId: apiId } };
   },
@@ -184,7 +192,11 @@ const httpStage: ResourceHandler = {
       stageVariables: (props.StageVariables ?? {}) as Record<string, string>,
       description: str(props, "Description"),
       deploymentId: str(props, "DeploymentId"),
+      accessLogSettings: httpAccessLogSettings(props),
     });
+    if (!props.AccessLogSettings && previous.properties.AccessLogSettings) {
+      await scope.services.apis.http.deleteAccessLogSettings(apiId, previous.physicalId ?? "");
+    }
     return { physicalId: previous.physicalId ?? "", attributes: previous.attributes };
   },
   async delete(record, scope) {
