@@ -7,6 +7,7 @@
  * request id, unsupported HTTP API variables).
  */
 import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
 import { AddPermissionCommand, CreateFunctionCommand } from "@aws-sdk/client-lambda";
 import { zipSync } from "fflate";
@@ -256,5 +257,76 @@ describe("HTTP API stage access logs", () => {
       "$default",
     );
     assert.equal(after["AccessLogSettings"], undefined);
+  });
+});
+
+const SAM = `AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  AccessLogs:
+    Type: AWS::Logs::LogGroup
+    Properties:
+      LogGroupName: /access/sam
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: live
+      AccessLogSetting:
+        DestinationArn: !GetAtt AccessLogs.Arn
+        Format: "rest $context.requestId $context.httpMethod $context.resourcePath $context.status"
+  Http:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      AccessLogSettings:
+        DestinationArn: !GetAtt AccessLogs.Arn
+        Format: "http $context.requestId $context.routeKey $context.status"
+  Hello:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: nodejs20.x
+      Handler: index.handler
+      InlineCode: "exports.handler = async () => ({ statusCode: 200, body: 'sam' });"
+      Events:
+        Rest:
+          Type: Api
+          Properties:
+            RestApiId: !Ref Api
+            Path: /hello
+            Method: get
+        Http:
+          Type: HttpApi
+          Properties:
+            ApiId: !Ref Http
+            Path: /hello
+            Method: get
+Outputs:
+  RestApiId:
+    Value: !Ref Api
+  HttpApiId:
+    Value: !Ref Http
+`;
+
+describe("SAM: AccessLogSetting (Api) and AccessLogSettings (HttpApi)", () => {
+  test("cloudformation deploy configures both stages; their requests are logged", async () => {
+    const file = `${home.path}/template.yaml`;
+    writeFileSync(file, SAM);
+    const deployed = await aws(
+      ...["cloudformation", "deploy", "--template-file", file, "--stack-name", "logged"],
+      ...["--capabilities", "CAPABILITY_IAM"],
+    );
+    assert.equal(deployed.code, 0, deployed.stderr);
+    const stack = await ok<{ Stacks: { Outputs: { OutputKey: string; OutputValue: string }[] }[] }>(
+      ...["cloudformation", "describe-stacks", "--stack-name", "logged"],
+    );
+    const out = Object.fromEntries((stack.Stacks[0]?.Outputs ?? []).map((o) => [o.OutputKey, o.OutputValue]));
+    const rest = await fetch(`${node.gatewayUrl}/_api/${out["RestApiId"]}/live/hello`);
+    assert.equal(rest.status, 200);
+    const http = await fetch(`${node.gatewayUrl}/_api/${out["HttpApiId"]}/$default/hello`);
+    assert.equal(http.status, 200);
+    const lines = await linesOf("/access/sam", 2);
+    assert.deepEqual(lines.sort(), [
+      `http ${http.headers.get("apigw-requestid")} GET /hello 200`,
+      `rest ${rest.headers.get("x-amzn-requestid")} GET /hello 200`,
+    ]);
   });
 });
