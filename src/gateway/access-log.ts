@@ -42,8 +42,19 @@ export interface AccessLogScope {
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
-/** `06/Dec/2026:13:59:01 +0000`, the CLF time API Gateway logs. */
+let lastSecond = -1;
+let lastClf = "";
+
+/** `06/Dec/2026:13:59:01 +0000`, the CLF time API Gateway logs (made once per second). */
 export function clfTime(ms: number): string {
+  const second = Math.floor(ms / 1000);
+  if (second === lastSecond) return lastClf;
+  lastSecond = second;
+  lastClf = formatClf(ms);
+  return lastClf;
+}
+
+function formatClf(ms: number): string {
   const d = new Date(ms);
   const p = (n: number): string => String(n).padStart(2, "0");
   return (
