@@ -12,7 +12,7 @@ interface Setting {
 }
 
 function settingOf(v: unknown): Setting | undefined {
-  return typeof v === "object" && v !== null ? (v) : undefined;
+  return typeof v === "object" && v !== null ? v : undefined;
 }
 
 const text = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
