@@ -366,6 +366,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     // A stream of its own, so that canary splits do not depend on how many alias calls came between.
     random: config.randomSeed === undefined ? undefined : seededRandom(config.randomSeed ^ 0x5bd1e995),
     onAccessLog: fanOut(overrides.onAccessLog, metrics.onAccessLog),
+    onStageAccessLog: telemetry.logWriter.line,
     // As on AWS: API Gateway invokes a function only with its permission (AddPermission).
     invokePermitted: (target, sourceArn) =>
       control.servicePermits("apigateway.amazonaws.com", target.functionName, target.qualifier, sourceArn),
@@ -385,6 +386,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     publish: (apis) => gateway.setApis(apis),
     logError: (message, error) => console.error(`haneul: ${message}:`, error),
     onChange: (apiId) => announce({ kind: "api", key: apiId }),
+    logGroupExists: async (name) => (await telemetry.logStore.getGroup(name)) !== undefined,
   });
   await apiService.start();
   await usagePlans.start();

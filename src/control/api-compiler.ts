@@ -30,6 +30,7 @@ import type {
   MethodRecord,
   StageRecord,
 } from "../ports/api-store.js";
+import { logGroupOfArn } from "../domain/access-log-format.js";
 import { parseLambdaUri } from "./apigateway/lambda-uri.js";
 import { stageThrottle } from "./apigateway/stage-throttle.js";
 
@@ -206,7 +207,14 @@ function compileStage(stage: StageRecord, src: StageSources): DeployedStage | un
       ? { deploymentId: stage.deploymentId ?? LIVE, routes: src.live }
       : frozen(src.deployments, stage.deploymentId);
   if (!deployment) return undefined;
-  const base = { stageName: stage.stageName, variables: stage.variables, deployment, throttle: stageThrottle(stage) };
+  const accessLog = accessLogOf(stage);
+  const base = {
+    stageName: stage.stageName,
+    variables: stage.variables,
+    deployment,
+    throttle: stageThrottle(stage),
+    ...(accessLog && { accessLog }),
+  };
   const canary = stage.canary;
   if (src.http || !canary) return base;
   const canaryDeployment = frozen(src.deployments, canary.deploymentId) ?? deployment;
@@ -218,6 +226,12 @@ function compileStage(stage: StageRecord, src: StageSources): DeployedStage | un
       variables: { ...stage.variables, ...canary.stageVariableOverrides },
     },
   };
+}
+
+function accessLogOf(stage: StageRecord): DeployedStage["accessLog"] {
+  const s = stage.accessLogSettings;
+  const groupName = s?.destinationArn === undefined ? undefined : logGroupOfArn(s.destinationArn);
+  return groupName !== undefined && s?.format ? { groupName, format: s.format } : undefined;
 }
 
 function frozen(

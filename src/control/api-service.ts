@@ -41,6 +41,8 @@ export interface ApiServiceDeps {
   readonly logError?: ((message: string, error: unknown) => void) | undefined;
   /** Told after every change of an API, so that the other nodes of a cluster re-read it. */
   readonly onChange?: ((apiId: string) => void) | undefined;
+  /** Whether a CloudWatch Logs group exists (access log destinations). Absent: none does. */
+  readonly logGroupExists?: ((name: string) => Promise<boolean>) | undefined;
 }
 
 type Bound<F> = F extends (ctx: ApiGatewayContext, ...args: infer A) => infer R ? (...args: A) => R : never;
@@ -77,6 +79,7 @@ const HTTP_OPERATIONS = {
   updateStage: httpStages.updateStage,
   deleteStage: httpStages.stages.remove,
   deleteRouteSettings: httpStages.deleteRouteSettings,
+  deleteAccessLogSettings: httpStages.deleteAccessLogSettings,
   createAuthorizer: httpStages.createAuthorizer,
   getAuthorizer: httpStages.authorizers.get,
   getAuthorizers: httpStages.authorizers.list,
@@ -182,6 +185,7 @@ export class ApiService {
       region: deps.region,
       accountId: deps.accountId,
       lock: new KeyedLock(),
+      logGroupExists: deps.logGroupExists ?? (() => Promise.resolve(false)),
       changed: (apiId) =>
         this.#recompile(apiId, true)
           .then(() => this.#publish())

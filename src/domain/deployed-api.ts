@@ -156,6 +156,8 @@ export interface DeployedStage {
   readonly throttle?: StageThrottleSettings | undefined;
   readonly variables: Readonly<Record<string, string>>;
   readonly deployment: DeployedRoutes;
+  /** Access logs: one line per request in `format`, to the log group `groupName`. */
+  readonly accessLog?: { readonly groupName: string; readonly format: string } | undefined;
   /** REST stage canary: share of requests (0–100) served by the canary deployment with overridden variables. */
   readonly canary?:
     | {

@@ -5,6 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import type { DeployedApi, DeployedAuthorizer, DeployedRoutes } from "../domain/deployed-api.js";
+import { parseAccessLogFormat } from "../domain/access-log-format.js";
 import { compileCustomIntegration } from "./custom-integration.js";
 import { compileGatewayResponses } from "./gateway-responses.js";
 import { JwtAuthorizer } from "./jwt-authorizer.js";
@@ -49,6 +50,7 @@ function compileApi(api: DeployedApi, deps: AuthorizerDeps): CompiledApi {
       variables: s.variables,
       table: compileTable(api.apiId, s.deployment, authorizerFor),
       canary,
+      accessLog: s.accessLog && { groupName: s.accessLog.groupName, format: parseAccessLogFormat(s.accessLog.format) },
     });
   }
   return {

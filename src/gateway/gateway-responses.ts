@@ -97,6 +97,16 @@ export function applyGatewayResponse(responses: CompiledGatewayResponses, s: Err
   return { status: g.statusCode ?? base.status, headers, body };
 }
 
+/** The gateway response type of an answer of `kind` (DEFAULT_4XX/5XX when no type of its own). */
+export function responseTypeOf(kind: GatewayErrorKind, status: number): string {
+  return TYPE_OF[kind] ?? (status >= 500 ? "DEFAULT_5XX" : "DEFAULT_4XX");
+}
+
+/** The `message` (or `Message`) of a gateway answer's JSON body; empty when it has none. */
+export function errorMessageOf(body: Buffer): string {
+  return messageOf(body);
+}
+
 function messageOf(body: Buffer): string {
   try {
     const parsed = JSON.parse(body.toString("utf8")) as { message?: unknown; Message?: unknown };

@@ -8,6 +8,7 @@
  * gw.setApis(apis);
  * const port = await gw.listen(0, "127.0.0.1");
  */
+import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { DeployedApi } from "../domain/deployed-api.js";
@@ -24,14 +25,18 @@ export type { AccessLogRecord, GatewayOptions } from "./options.js";
 /** Serves deployed APIs over HTTP. */
 export class Gateway {
   readonly #o: GatewayOptions;
-  #served: Served = {
-    apis: new Map<string, CompiledApi>(),
-    usage: new UsageLimits({ keys: [], plans: [], planKeys: [] }),
-  };
+  #served: Served;
   #server: Server | undefined;
 
   constructor(options: GatewayOptions) {
     this.#o = options;
+    this.#served = {
+      apis: new Map<string, CompiledApi>(),
+      usage: new UsageLimits({ keys: [], plans: [], planKeys: [] }),
+      // Access log lines of this node go to one stream per log group, named by an id as API Gateway's are.
+      // (not drawn from `ids`, so that seeded request ids stay the same with or without access logs).
+      accessLogStream: randomBytes(16).toString("hex"),
+    };
   }
 
   /** Replaces the served APIs. Throws (leaving the old set in place) when an API does not compile. */

@@ -4,6 +4,7 @@
  */
 import type { CompiledValidation } from "./request-validation.js";
 import type { CorsConfig, DeployedIntegration } from "../domain/deployed-api.js";
+import type { CompiledAccessLog } from "./access-log.js";
 import type { CompiledCustomIntegration } from "./custom-integration.js";
 import type { CompiledGatewayResponses } from "./gateway-responses.js";
 import type { GatewayErrorKind } from "./gateway-errors.js";
@@ -51,6 +52,8 @@ export interface CompiledStage {
   readonly canary:
     | { readonly percent: number; readonly table: RouteTable; readonly variables: Readonly<Record<string, string>> }
     | undefined;
+  /** The stage's access logs, when it has them. */
+  readonly accessLog?: CompiledAccessLog | undefined;
 }
 
 export interface CompiledApi {

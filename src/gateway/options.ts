@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { InvokeService } from "../ports/invoke-service.js";
+import type { LogEventInput } from "../ports/log-store.js";
 import type { Clock } from "../shared/clock.js";
 import type { OutboundPolicy } from "../shared/outbound-policy.js";
 import type { IdSource } from "../shared/ids.js";
@@ -35,6 +36,11 @@ export interface GatewayOptions {
   /** Numbers in [0, 1) for stage canary splits (default Math.random). */
   readonly random?: RandomSource | undefined;
   readonly onAccessLog?: ((record: AccessLogRecord) => void) | undefined;
+  /**
+   * Receives the access log lines of stages that have access logs (AccessLogSettings), one event
+   * per request, to be batched into the log store. Absent: stages' access logs are not written.
+   */
+  readonly onStageAccessLog?: ((event: LogEventInput) => void) | undefined;
   /**
    * Whether API Gateway may invoke the function for `sourceArn`, by the function's resource-based
    * policy (AddPermission for `apigateway.amazonaws.com`). Absent: every route may.

@@ -4,6 +4,7 @@
  * access-log record. No store access: everything comes from the compiled tables.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { accessLogLine, type CompiledAccessLog } from "./access-log.js";
 import { resolveApi, resolveStage } from "./addressing.js";
 import { applyHttpCors, httpPreflight, isPreflight, restPreflight } from "./cors.js";
 import { gatewayError, type GatewayErrorKind } from "./gateway-errors.js";
@@ -40,6 +41,11 @@ interface Exchange {
   integrationMs?: number | undefined;
   /** Why the gateway answered itself, when it did. */
   error?: GatewayErrorKind | undefined;
+  /** The stage's access logs, when it has them (then `info` and `auth` are kept for its line). */
+  accessLog?: CompiledAccessLog | undefined;
+  accessLogStream?: string | undefined;
+  info?: RequestInfo | undefined;
+  auth?: AuthContext | undefined;
   /** REST: the deployment's gateway responses, once the stage's table is chosen. */
   responses?: { readonly table: CompiledGatewayResponses; readonly scope: Omit<ErrorScope, "kind"> } | undefined;
 }
@@ -48,6 +54,8 @@ interface Exchange {
 export interface Served {
   readonly apis: ReadonlyMap<string, CompiledApi>;
   readonly usage: UsageLimits;
+  /** The log stream this node writes stages' access logs to. */
+  readonly accessLogStream: string;
 }
 
 /** Serves one request from the compiled APIs. Never rejects. */
@@ -106,6 +114,11 @@ export async function serve(
       traceRoot: x.traceRoot,
       traceHeader: `Root=${x.traceRoot};Parent=${rnd.slice(46, 62)};Sampled=0`,
     };
+    if (st.stage.accessLog && o.onStageAccessLog) {
+      x.accessLog = st.stage.accessLog;
+      x.accessLogStream = served.accessLogStream;
+      x.info = info;
+    }
     return await route(o, x, { req, api, stage: st.stage, info, usage: served.usage });
   } catch {
     return finish(o, x, failReply(x, x.protocol, "lambda-rejected"));
@@ -171,6 +184,7 @@ async function route(o: GatewayOptions, x: Exchange, r: Routing): Promise<void> 
     const verdict = await found.authorizer.authorize(scope);
     if (!verdict.ok) return finish(o, x, failReply(x, api.protocol, verdict.kind, verdict.headers));
     auth = verdict.context;
+    if (x.accessLog) x.auth = auth;
   }
   if (found.apiKeyRequired) {
     const key = checkApiKey(o, r, { route: found, auth });
@@ -273,6 +287,8 @@ function finish(o: GatewayOptions, x: Exchange, reply: Reply): void {
       x.error = "bad-response";
     }
   }
+  const latencyMs = performance.now() - x.t0;
+  if (x.accessLog) writeAccessLog(o, x, { status: reply.status, length: reply.body.length, latencyMs });
   o.onAccessLog?.({
     requestId: x.requestId,
     apiId: x.apiId,
@@ -281,11 +297,42 @@ function finish(o: GatewayOptions, x: Exchange, reply: Reply): void {
     path: x.rawPath,
     routeKey: x.route?.routeKey,
     status: reply.status,
-    latencyMs: performance.now() - x.t0,
+    latencyMs,
     integrationLatencyMs: x.integrationMs,
     functionName: x.route?.integration.functionName,
     executedVersion: x.executedVersion,
     error: x.error,
+  });
+}
+
+function writeAccessLog(
+  o: GatewayOptions,
+  x: Exchange,
+  r: { readonly status: number; readonly length: number; readonly latencyMs: number },
+): void {
+  const log = x.accessLog as CompiledAccessLog;
+  const info = x.info;
+  const line = accessLogLine(log, {
+    ...{ protocol: x.protocol, requestId: x.requestId, extendedRequestId: x.extendedRequestId },
+    ...{
+      apiId: x.apiId ?? "",
+      stage: x.stage ?? "",
+      accountId: o.accountId,
+      method: x.method,
+      path: info?.contextPath ?? x.rawPath,
+    },
+    httpVersion: x.res.req.httpVersion,
+    requestTimeEpoch: info?.timeEpoch ?? o.clock.now(),
+    ...{ sourceIp: info?.sourceIp, headers: info?.headers, domainName: info?.domainName },
+    ...{ domainPrefix: info?.domainPrefix, route: x.route, auth: x.auth },
+    ...{ status: r.status, responseLength: r.length, responseLatencyMs: r.latencyMs },
+    ...{ integrationLatencyMs: x.integrationMs, error: x.error },
+  });
+  o.onStageAccessLog?.({
+    groupName: log.groupName,
+    streamName: x.accessLogStream ?? "",
+    timestamp: info?.timeEpoch ?? o.clock.now(),
+    message: line,
   });
 }
 

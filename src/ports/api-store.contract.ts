@@ -232,7 +232,7 @@ function registerHttpContract(store: () => ApiStore): void {
     assert.equal(await s.getAuthorizer("httpapi001", "au1"), undefined);
   });
 
-  void test("stages: names are unique per API; update replaces; canary and throttling round-trip", async () => {
+  void test("stages: names are unique per API; update replaces; canary, throttling and access log settings round-trip", async () => {
     const s = store();
     await s.insertApi(sampleApi("httpapi001"));
     assert.equal(await s.insertStage(sampleStage("httpapi001", "$default", { autoDeploy: true })), "ok");
@@ -242,6 +242,10 @@ function registerHttpContract(store: () => ApiStore): void {
       deploymentId: "d1",
       canary,
       variables: { v: "1" },
+      accessLogSettings: {
+        destinationArn: "arn:aws:logs:us-east-1:000000000000:log-group:/a",
+        format: "$context.requestId",
+      },
       lastUpdatedAt: 9,
     });
     assert.equal(await s.updateStage(updated), true);

@@ -132,6 +132,8 @@ export interface StageRecord {
   readonly variables: Readonly<Record<string, string>>;
   readonly canary?: CanaryRecord | undefined;
   readonly tracingEnabled: boolean;
+  /** Access logs: where (a log group ARN) and in which `$context` format (REST may hold one without the other). */
+  readonly accessLogSettings?: { readonly destinationArn?: string; readonly format?: string } | undefined;
   readonly tags: Readonly<Record<string, string>>;
   readonly lastDeploymentStatusMessage?: string | undefined;
   readonly apiGatewayManaged?: boolean | undefined;

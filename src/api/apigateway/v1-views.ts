@@ -147,6 +147,7 @@ export function stageView(s: StageRecord): Record<string, unknown> {
       methodSettings: methodSettingsView(s),
       variables: s.variables,
       tracingEnabled: s.tracingEnabled,
+      accessLogSettings: s.accessLogSettings && compact({ ...s.accessLogSettings }),
       canarySettings:
         canary &&
         compact(

@@ -27,6 +27,7 @@ const stageFields = {
   stageVariables: stringMap.optional(),
   defaultRouteSettings: routeSettings.optional(),
   routeSettings: z.record(z.string(), routeSettings).optional(),
+  accessLogSettings: z.object({ destinationArn: z.string().optional(), format: z.string().optional() }).optional(),
 };
 const createStage = z.object({ stageName: z.string().min(1).max(128), tags: stringMap.optional(), ...stageFields });
 const updateStage = z.object(stageFields);
@@ -61,6 +62,14 @@ export function httpStageOperations(deps: ApiGatewayOperationsDeps): Operation[]
     ),
     operation("UpdateStage", "PATCH /v2/apis/{apiId}/stages/{stageName}", async (req) =>
       json(200, stageView(await h.updateStage(param(req, "apiId"), param(req, "stageName"), body(req, updateStage)))),
+    ),
+    operation(
+      "DeleteAccessLogSettings",
+      "DELETE /v2/apis/{apiId}/stages/{stageName}/accesslogsettings",
+      async (req) => {
+        await h.deleteAccessLogSettings(param(req, "apiId"), param(req, "stageName"));
+        return empty(204);
+      },
     ),
     operation("DeleteStage", "DELETE /v2/apis/{apiId}/stages/{stageName}", async (req) => {
       await h.deleteStage(param(req, "apiId"), param(req, "stageName"));

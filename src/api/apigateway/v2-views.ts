@@ -70,6 +70,7 @@ function routeSettingsView(t: ThrottleSettings | undefined): Record<string, unkn
 /** `Stage`. */
 export function stageView(s: StageRecord): Record<string, unknown> {
   return compact({
+    accessLogSettings: s.accessLogSettings && compact({ ...s.accessLogSettings }),
     apiGatewayManaged: s.apiGatewayManaged,
     autoDeploy: s.autoDeploy,
     createdDate: iso(s.createdAt),

@@ -75,7 +75,7 @@ export function body<S extends z.ZodType>(req: ApiRequest, schema: S): z.output<
 
 /**
  * A member the operation does not model would be dropped by the schema and so ignored: it is
- * refused instead, naming it (access logs, throttling route settings, … until haneul has them).
+ * refused instead, naming it (throttling route settings, … until haneul has them).
  */
 function refuseUnknown(raw: unknown, schema: z.ZodType): void {
   const shape = (schema as { shape?: Record<string, unknown> }).shape;

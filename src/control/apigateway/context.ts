@@ -12,6 +12,8 @@ export interface ApiGatewayContext extends ArnScope {
   readonly ids: IdSource;
   /** Serializes writes per API within this node (so recompiles publish in write order). */
   readonly lock: KeyedLock;
+  /** Whether a CloudWatch Logs group exists (an access log destination must). */
+  logGroupExists(name: string): Promise<boolean>;
   /** Recompiles one API after a change and hands every API to the gateway. */
   changed(apiId: string): Promise<void>;
 }

@@ -18,7 +18,9 @@ import {
   mutateApi,
   optional,
   requireModel,
+  without,
 } from "./context.js";
+import { checkAccessLogSettings } from "./access-logs.js";
 import { parseLambdaUri } from "./lambda-uri.js";
 import type { HttpAuthorizerInput, HttpDeploymentInput, HttpStageInput } from "./types.js";
 import { checkOneOf, checkStageName } from "./validate.js";
@@ -46,6 +48,7 @@ export async function createStage(ctx: ApiGatewayContext, apiId: string, input: 
   checkStageName(stageName, true);
   return mutateApi(ctx, apiId, "HTTP", async () => {
     await checkDeployment(ctx, apiId, input.deploymentId);
+    const accessLogSettings = await checkedSettings(ctx, input);
     const now = ctx.clock.now();
     const stage: StageRecord = {
       apiId,
@@ -61,6 +64,7 @@ export async function createStage(ctx: ApiGatewayContext, apiId: string, input: 
         description: input.description,
         defaultRouteSettings: input.defaultRouteSettings,
         routeSettings: input.routeSettings,
+        accessLogSettings,
       }),
     };
     await checkRouteSettings(ctx, apiId, input.routeSettings);
@@ -81,9 +85,11 @@ export async function updateStage(
     if (!current) throw stageNotFound(stageName);
     await checkDeployment(ctx, apiId, input.deploymentId);
     await checkRouteSettings(ctx, apiId, input.routeSettings);
+    const accessLogSettings = await checkedSettings(ctx, input);
     const next: StageRecord = {
       ...current,
       ...optional({
+        accessLogSettings,
         autoDeploy: input.autoDeploy,
         deploymentId: input.deploymentId,
         description: input.description,
@@ -130,6 +136,27 @@ async function checkRouteSettings(
       throw badRequest(`Unable to find Route by key ${routeKey} within the provided RouteSettings`);
     }
   }
+}
+
+async function checkedSettings(
+  ctx: ApiGatewayContext,
+  input: HttpStageInput,
+): Promise<StageRecord["accessLogSettings"]> {
+  const given = input.accessLogSettings;
+  if (!given) return undefined;
+  const settings = optional({ destinationArn: given.destinationArn, format: given.format });
+  await checkAccessLogSettings(ctx, "HTTP", settings);
+  return settings;
+}
+
+/** DeleteAccessLogSettings: the stage logs no more. */
+export async function deleteAccessLogSettings(ctx: ApiGatewayContext, apiId: string, stageName: string): Promise<void> {
+  await mutateApi(ctx, apiId, "HTTP", async () => {
+    const current = await ctx.store.getStage(apiId, stageName);
+    if (!current) throw stageNotFound(stageName);
+    const next: StageRecord = { ...without(current, "accessLogSettings"), lastUpdatedAt: ctx.clock.now() };
+    if (!(await ctx.store.updateStage(next))) throw stageNotFound(stageName);
+  });
 }
 
 /** Creates a REQUEST (Lambda) or JWT authorizer. */

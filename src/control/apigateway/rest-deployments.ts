@@ -1,5 +1,6 @@
 /** API Gateway v1 deployments and stages of REST APIs (a stage serves its deployment's frozen routes). */
 import type { CanaryRecord, DeploymentRecord, StageRecord } from "../../ports/api-store.js";
+import { checkAccessLogSettings } from "./access-logs.js";
 import { compileRestRoutes } from "../api-compiler.js";
 import { apiChildOperations, DEPLOYMENTS, newChildId, STAGES } from "./api-children.js";
 import {
@@ -176,6 +177,10 @@ export async function updateStage(
     const current = await stages.get(ctx, apiId, stageName);
     const patched = applyStagePatch(current, ops);
     await checkDeployments(ctx, apiId, patched.deploymentIds);
+    const logs = patched.stage.accessLogSettings;
+    if (logs && JSON.stringify(logs) !== JSON.stringify(current.accessLogSettings)) {
+      await checkAccessLogSettings(ctx, "REST", logs);
+    }
     const next = { ...patched.stage, lastUpdatedAt: ctx.clock.now() };
     if (!(await ctx.store.updateStage(next))) throw stageNotFound();
     return next;

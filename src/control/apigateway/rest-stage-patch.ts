@@ -3,10 +3,11 @@
  * replace /canarySettings/percentTraffic (starts a canary on the stage's own deployment when there
  * is none), replace /canarySettings/deploymentId, /canarySettings/stageVariableOverrides/{name},
  * remove /canarySettings, and the promotion AWS documents: copy /canarySettings/deploymentId to
- * /deploymentId and /canarySettings/stageVariableOverrides to /variables.
+ * /deploymentId and /canarySettings/stageVariableOverrides to /variables; access logs: replace
+ * /accessLogSettings/destinationArn and /accessLogSettings/format, remove /accessLogSettings.
  */
 import type { CanaryRecord, StageRecord } from "../../ports/api-store.js";
-import { badRequest, without } from "./context.js";
+import { badRequest, optional, without } from "./context.js";
 import { isMethodSettingPath, patchMethodSetting } from "./stage-throttle.js";
 import type { PatchOperation } from "./types.js";
 
@@ -19,6 +20,7 @@ export interface PatchedStage {
 const SETTABLE =
   "/deploymentId, /description, /variables/{variable_name}, /tracingEnabled, /canarySettings/percentTraffic, " +
   "/canarySettings/deploymentId, /canarySettings/stageVariableOverrides/{variable_name}, /canarySettings/useStageCache, " +
+  "/accessLogSettings/destinationArn, /accessLogSettings/format, " +
   "/{resourcePath}/{httpMethod}/throttling/rateLimit, /{resourcePath}/{httpMethod}/throttling/burstLimit";
 
 /** JSON Pointer unescaping (`~1` is `/`, `~0` is `~`). */
@@ -67,6 +69,7 @@ function applyOne(s: StageRecord, op: PatchOperation): StageRecord {
     if (!remove) throw badRequest(`Invalid ${op.op} operation with path: ${path}`);
     return without(s, "canary");
   }
+  if (path === "/accessLogSettings" || path.startsWith("/accessLogSettings/")) return patchAccessLog(s, op, path);
   if (path.startsWith("/variables/")) {
     const name = unescape(path.slice("/variables/".length));
     const variables = { ...s.variables };
@@ -88,6 +91,24 @@ function applyOne(s: StageRecord, op: PatchOperation): StageRecord {
     default:
       throw invalidPath(path);
   }
+}
+
+function patchAccessLog(s: StageRecord, op: PatchOperation, path: string): StageRecord {
+  if (path === "/accessLogSettings") {
+    if (op.op !== "remove") throw badRequest(`Invalid ${op.op} operation with path: ${path}`);
+    return without(s, "accessLogSettings");
+  }
+  const field = path.slice("/accessLogSettings/".length);
+  if (field !== "destinationArn" && field !== "format") throw invalidPath(path);
+  if (op.op === "remove") {
+    const cur = s.accessLogSettings ?? {};
+    const rest = optional({
+      destinationArn: field === "destinationArn" ? undefined : cur.destinationArn,
+      format: field === "format" ? undefined : cur.format,
+    });
+    return Object.keys(rest).length > 0 ? { ...s, accessLogSettings: rest } : without(s, "accessLogSettings");
+  }
+  return { ...s, accessLogSettings: { ...s.accessLogSettings, [field]: requireValue(op) } };
 }
 
 function patchCanary(s: StageRecord, op: PatchOperation, field: string): CanaryRecord {

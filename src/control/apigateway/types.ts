@@ -61,6 +61,7 @@ export interface HttpStageInput {
   deploymentId?: string | undefined;
   description?: string | undefined;
   stageVariables?: Record<string, string> | undefined;
+  accessLogSettings?: { destinationArn?: string | undefined; format?: string | undefined } | undefined;
   tags?: Record<string, string> | undefined;
   /** Throttling of every route without settings of its own (replaces the stage's). */
   defaultRouteSettings?: ThrottleSettings | undefined;

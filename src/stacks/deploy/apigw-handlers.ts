@@ -1,5 +1,6 @@
 import { refuseUnsupported, ResourceFailure, str } from "./handler.js";
 import type { Properties, ResourceHandler, ResourceScope } from "./handler.js";
+import { httpAccessLogSettings, restAccessLogOps } from "./apigw-access-logs.js";
 import { httpCors, importHttpBody, importRestBody } from "./openapi-import.js";
 import { methodSettingOps, routeThrottle, routeThrottles } from "./stage-settings.js";
 
@@ -83,6 +84,7 @@ const REST_STAGE_KEYS = [
   "Description",
   "Variables",
   "TracingEnabled",
+  "AccessLogSetting",
   "Tags",
   "MethodSettings",
 ];
@@ -99,8 +101,11 @@ const restStage: ResourceHandler = {
       variables: props.Variables as Record<string, string> | undefined,
       tracingEnabled: props.TracingEnabled as boolean | undefined,
     });
-    const settings = methodSettingOps(undefined, props.MethodSettings, scope.logicalId);
-    if (settings.length > 0) await scope.services.apis.rest.updateStage(apiId, stageName, settings);
+    const ops = [
+      ...methodSettingOps(undefined, props.MethodSettings, scope.logicalId),
+      ...restAccessLogOps(props, undefined),
+    ];
+    if (ops.length > 0) await scope.services.apis.rest.updateStage(apiId, stageName, ops);
     return { physicalId: stageName, attributes: { RestApiId: apiId } };
   },
   async update(props, previous, scope) {
@@ -113,6 +118,7 @@ const restStage: ResourceHandler = {
       if (!(k in after)) ops.push({ op: "remove", path: `/variables/${k}`, value: undefined });
     for (const [k, v] of Object.entries(after)) ops.push({ op: "replace", path: `/variables/${k}`, value: v });
     ops.push(...methodSettingOps(previous.properties.MethodSettings, props.MethodSettings, scope.logicalId));
+    ops.push(...restAccessLogOps(props, previous.properties));
     await scope.services.apis.rest.updateStage(apiId, previous.physicalId ?? "", ops);
     return { physicalId: previous.physicalId ?? "", attributes: previous.attributes };
   },
@@ -172,6 +178,7 @@ const HTTP_STAGE_KEYS = [
   "StageVariables",
   "Description",
   "DeploymentId",
+  "AccessLogSettings",
   "Tags",
   "DefaultRouteSettings",
   "RouteSettings",
@@ -190,6 +197,7 @@ const httpStage: ResourceHandler = {
       deploymentId: str(props, "DeploymentId"),
       defaultRouteSettings: routeThrottle(props.DefaultRouteSettings, scope.logicalId),
       routeSettings: routeThrottles(props.RouteSettings, scope.logicalId),
+      accessLogSettings: httpAccessLogSettings(props),
     });
     return { physicalId: stageName, attributes: { ApiId: apiId } };
   },
@@ -208,7 +216,11 @@ const httpStage: ResourceHandler = {
       deploymentId: str(props, "DeploymentId"),
       defaultRouteSettings: routeThrottle(props.DefaultRouteSettings, scope.logicalId) ?? {},
       routeSettings: routeThrottles(props.RouteSettings, scope.logicalId),
+      accessLogSettings: httpAccessLogSettings(props),
     });
+    if (!props.AccessLogSettings && previous.properties.AccessLogSettings) {
+      await scope.services.apis.http.deleteAccessLogSettings(apiId, previous.physicalId ?? "");
+    }
     return { physicalId: previous.physicalId ?? "", attributes: previous.attributes };
   },
   async delete(record, scope) {
