@@ -76,6 +76,8 @@ export interface NodeOverrides {
   readonly onAsyncMetric?: AsyncMetricListener | undefined;
   /** Receives one access-log record per gateway request. */
   readonly onAccessLog?: ((record: AccessLogRecord) => void) | undefined;
+  /** A changed function in use gets its new instance at once, before its next event (`haneul dev`). */
+  readonly warmChangedFunctions?: boolean | undefined;
 }
 
 type StopHook = () => Promise<void> | void;
@@ -186,6 +188,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     onChange: (name) => {
       announce({ kind: "function", key: name });
       void urls.functionChanged(name).catch((e: unknown) => log("function URLs", e));
+      if (overrides.warmChangedFunctions) warmLatest(name);
     },
     onLoadError: (name, e) => log(`the code of function ${name} could not be extracted`, e),
     artifacts: artifactReader(stores.objectStore),
@@ -241,6 +244,11 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     ids,
   });
   stopHooks.push(() => engine.close());
+  const warmLatest = (name: string): void => {
+    const spec = control.version(name, "$LATEST");
+    // A debugged function keeps starting its one instance when called.
+    if (spec && spec.inspectPort === undefined) engine.pool.warmReplacement(spec);
+  };
   // Cluster: claims are short leases renewed while events run (a dead node's expire and another node
   // takes the events over), never released at start (other nodes run theirs), and every node polls.
   const clustered = cluster !== undefined;

@@ -52,6 +52,8 @@ export interface InvokeOnceOptions {
 export interface NodeObservers {
   readonly onAccessLog?: ((record: AccessLogRecord) => void) | undefined;
   readonly onRecord?: ((record: InvocationRecord) => void) | undefined;
+  /** A changed function in use gets its new instance at once, before its next event (`haneul dev`'s reloads). */
+  readonly warmChangedFunctions?: boolean | undefined;
 }
 
 /**

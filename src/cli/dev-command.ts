@@ -49,7 +49,7 @@ export async function runDevCommand(args: string[], deps: CliDeps): Promise<numb
   const stopSignal = nextSignal();
   let node: RunningNode;
   try {
-    node = await deps.startNode(config.server, { onRecord: (r) => out.record(r) });
+    node = await deps.startNode(config.server, { onRecord: (r) => out.record(r), warmChangedFunctions: true });
   } catch (e) {
     process.stderr.write(`haneul dev: cannot start: ${(e as Error).message}\n`);
     return 1;

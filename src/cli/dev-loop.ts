@@ -132,7 +132,7 @@ export class DevLoop {
       const error = await this.#o.tools.checker.check(file).catch(() => undefined);
       if (error !== undefined) throw new EditError(this.#o.out.shortPaths(error));
     }
-    const built = await this.#o.stack.build();
+    const built = await this.#o.stack.build(plan.functions);
     const functions = plan.functions.filter((id) => built.includes(id));
     await this.#o.stack.updateCode(functions);
     if (functions.length) this.#o.out.reloaded(functions, this.#o.clock.monotonicNow() - firstAt);

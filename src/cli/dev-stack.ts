@@ -102,12 +102,16 @@ export class DevStack {
     return readTemplate(readFileSync(this.#o.templateFile, "utf8"), this.#o.templateFile).body;
   }
 
-  /** Builds what changed; throws BuildError or the template's error. Returns the units built this time. */
-  async build(): Promise<readonly string[]> {
+  /**
+   * Builds what changed (of `only`, when given: the functions whose files changed); throws
+   * BuildError or the template's error. Returns the units built this time.
+   */
+  async build(only?: readonly string[]): Promise<readonly string[]> {
     const result = await runBuild({
       templateFile: this.#o.templateFile,
       buildDir: this.#o.buildDir,
       tools: this.#o.tools,
+      only,
     });
     return result.built;
   }

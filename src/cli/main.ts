@@ -1,54 +1,104 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { runBuildCommand } from "./build-command.js";
 import type { CliDeps } from "./deps.js";
-import { runDevCommand } from "./dev-command.js";
-import { runGenerateEventCommand } from "./generate-event-command.js";
-import { runInvokeCommand } from "./invoke-command.js";
-import { runRuntimesCommand } from "./runtimes-command.js";
-import { runKeysCommand } from "./keys-command.js";
-import { runLogsCommand } from "./logs-command.js";
-import { runNodesCommand } from "./nodes-command.js";
-import { runServerCommand } from "./server-command.js";
-import { runStackCommand } from "./stack-commands.js";
-import { runDeploymentsCommand } from "./deployments-command.js";
 
 /** A CLI command: receives its own arguments and the composition root's services, returns the exit status. */
 type Command = (args: string[], deps: CliDeps) => Promise<number>;
 
+/**
+ * A command whose module is imported when it runs: a command loads only what it uses (`haneul
+ * server` none of the AWS SDK clients, `haneul dev` not the logs, IAM or CodeDeploy ones).
+ */
+function lazy<M>(load: () => Promise<M>, pick: (m: M) => Command): Command {
+  return async (args, deps) => pick(await load())(args, deps);
+}
+
+const stackCommand = (name: string): Command =>
+  lazy(
+    () => import("./stack-commands.js"),
+    (m) => (a) => m.runStackCommand([name, ...a]),
+  );
+const deploymentsCommand = (name: string): Command =>
+  lazy(
+    () => import("./deployments-command.js"),
+    (m) => (a) => m.runDeploymentsCommand([name, ...a]),
+  );
+
 const COMMANDS: Record<string, { run: Command; summary: string }> = {
-  build: { run: runBuildCommand, summary: "build a SAM template's functions and layers (as sam build)" },
-  dev: { run: runDevCommand, summary: "develop a SAM app locally: deploy, serve, watch and reload (as sam local)" },
+  build: {
+    run: lazy(
+      () => import("./build-command.js"),
+      (m) => m.runBuildCommand,
+    ),
+    summary: "build a SAM template's functions and layers (as sam build)",
+  },
+  dev: {
+    run: lazy(
+      () => import("./dev-command.js"),
+      (m) => m.runDevCommand,
+    ),
+    summary: "develop a SAM app locally: deploy, serve, watch and reload (as sam local)",
+  },
   "generate-event": {
-    run: (a) => runGenerateEventCommand(a),
+    run: lazy(
+      () => import("./generate-event-command.js"),
+      (m) => (a) => m.runGenerateEventCommand(a),
+    ),
     summary: "print a sample event (apigateway, sqs, sns, kinesis, schedule, s3, eventbridge)",
   },
   invoke: {
-    run: runInvokeCommand,
+    run: lazy(
+      () => import("./invoke-command.js"),
+      (m) => m.runInvokeCommand,
+    ),
     summary: "invoke a template's function by logical id, or a function from a code directory",
   },
-  server: { run: runServerCommand, summary: "run a haneul node (Lambda API + gateway)" },
-  runtimes: { run: runRuntimesCommand, summary: "list or install the Node.js majors functions run on" },
-  keys: { run: runKeysCommand, summary: "create, list and delete IAM users with access keys on a node" },
+  server: {
+    run: lazy(
+      () => import("./server-command.js"),
+      (m) => m.runServerCommand,
+    ),
+    summary: "run a haneul node (Lambda API + gateway)",
+  },
+  runtimes: {
+    run: lazy(
+      () => import("./runtimes-command.js"),
+      (m) => m.runRuntimesCommand,
+    ),
+    summary: "list or install the Node.js majors functions run on",
+  },
+  keys: {
+    run: lazy(
+      () => import("./keys-command.js"),
+      (m) => m.runKeysCommand,
+    ),
+    summary: "create, list and delete IAM users with access keys on a node",
+  },
   logs: {
-    run: (a) => runLogsCommand(a),
+    run: lazy(
+      () => import("./logs-command.js"),
+      (m) => (a) => m.runLogsCommand(a),
+    ),
     summary: "show a function's log from a node, grouped by request (--follow to keep watching)",
   },
-  nodes: { run: runNodesCommand, summary: "list the nodes of a cluster with their address, version, uptime and load" },
-  deploy: {
-    run: (a) => runStackCommand(["deploy", ...a]),
-    summary: "deploy a SAM template as a stack (as sam deploy)",
+  nodes: {
+    run: lazy(
+      () => import("./nodes-command.js"),
+      (m) => m.runNodesCommand,
+    ),
+    summary: "list the nodes of a cluster with their address, version, uptime and load",
   },
-  stacks: { run: (a) => runStackCommand(["stacks", ...a]), summary: "list the stacks of a node" },
-  stack: { run: (a) => runStackCommand(["stack", ...a]), summary: "describe a stack, or show its events" },
-  "delete-stack": { run: (a) => runStackCommand(["delete-stack", ...a]), summary: "delete a stack and its resources" },
+  deploy: { run: stackCommand("deploy"), summary: "deploy a SAM template as a stack (as sam deploy)" },
+  stacks: { run: stackCommand("stacks"), summary: "list the stacks of a node" },
+  stack: { run: stackCommand("stack"), summary: "describe a stack, or show its events" },
+  "delete-stack": { run: stackCommand("delete-stack"), summary: "delete a stack and its resources" },
   deployments: {
-    run: (a) => runDeploymentsCommand(["deployments", ...a]),
+    run: deploymentsCommand("deployments"),
     summary: "CodeDeploy deployments: list | get <id> | watch <id> | promote <id>",
   },
   rollback: {
-    run: (a) => runDeploymentsCommand(["rollback", ...a]),
+    run: deploymentsCommand("rollback"),
     summary: "return a function's alias to the version before its latest deployment",
   },
 };

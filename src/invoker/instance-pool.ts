@@ -33,9 +33,13 @@ export interface InstancePoolOptions {
   readonly aheadDepth?: number | undefined;
 }
 
-/** A warm instance, or the result of a cold start. */
+/**
+ * A warm instance (with the init logs of one started ahead of its first event, which open that
+ * event's logs), or the result of a cold start.
+ */
 export type Acquired =
-  { readonly cold: false; readonly instance: Instance } | { readonly cold: true; readonly launch: LaunchResult };
+  | { readonly cold: false; readonly instance: Instance; readonly initLogs?: readonly string[] | undefined }
+  | { readonly cold: true; readonly launch: LaunchResult };
 
 interface Waiter {
   /** Ends the wait with an instance to use, or with none: start one. */
@@ -88,6 +92,10 @@ export class InstancePool {
   readonly #waiters = new Map<string, Waiter[]>();
   /** The pool key of the newest revision started per (function, version): older ones are never reused. */
   readonly #current = new Map<string, string>();
+  /** Instances being started ahead of their first event (warmReplacement), per pool key. */
+  readonly #warming = new Map<string, Promise<void>>();
+  /** The init logs of instances started ahead, until their first event takes them. */
+  readonly #initLogs = new WeakMap<Instance, readonly string[]>();
   #starting = 0;
   #handedAhead = 0;
   readonly #startQueue: (() => void)[] = [];
@@ -107,10 +115,17 @@ export class InstancePool {
   /** A warm idle instance of `spec`, or a newly started one. */
   async acquire(spec: FunctionSpec): Promise<Acquired> {
     const key = poolKey(spec);
+    // An instance started ahead for this revision is about to be idle: wait for it, don't start another.
+    const warming = this.#warming.get(key);
+    if (warming !== undefined) await warming;
     const stack = this.#idle.get(key);
     while (stack?.length) {
       const { instance } = stack.pop() as IdleEntry;
-      if (instance.alive) return { cold: false, instance: this.#markBusy(key, instance) };
+      if (!instance.alive) continue;
+      const initLogs = this.#initLogs.get(instance);
+      if (initLogs === undefined) return { cold: false, instance: this.#markBusy(key, instance) };
+      this.#initLogs.delete(instance);
+      return { cold: false, instance: this.#markBusy(key, instance), initLogs };
     }
     if (this.#shouldWait(key)) {
       const ahead = this.#aheadTaker(key);
@@ -128,6 +143,43 @@ export class InstancePool {
       if (launch.ok) this.#addBusy(key, launch.instance);
       else this.#countBusy(key, -1);
       return { cold: true, launch };
+    } finally {
+      this.#releaseStartSlot();
+    }
+  }
+
+  /**
+   * A changed function (each `haneul dev` save): when an older revision of `spec`'s function and
+   * version has instances and this revision none, starts one now and stops the old idle ones, so
+   * that the next event finds the new code warm instead of paying its cold start. Its init logs
+   * open that event's logs; an init that fails is left to the next event, which reports it.
+   */
+  warmReplacement(spec: FunctionSpec): void {
+    const key = poolKey(spec);
+    const previous = this.#current.get(lineageOf(spec));
+    if (this.#closed || previous === undefined || previous === key || this.#warming.has(key)) return;
+    const hadInstances = (this.#idle.get(previous)?.length ?? 0) > 0 || (this.#busyPerKey.get(previous) ?? 0) > 0;
+    if (!hadInstances) return;
+    this.#supersede(spec, key);
+    const warming = this.#startAhead(spec, key).finally(() => this.#warming.delete(key));
+    this.#warming.set(key, warming);
+  }
+
+  async #startAhead(spec: FunctionSpec, key: string): Promise<void> {
+    await this.#startSlot();
+    try {
+      const launch = await this.#o.launcher.launch(spec);
+      if (!launch.ok) return;
+      if (this.#closed || this.#current.get(lineageOf(spec)) !== key) {
+        void launch.instance.stop();
+        return;
+      }
+      if (launch.initLogs.length > 0) this.#initLogs.set(launch.instance, launch.initLogs);
+      const stack = this.#idle.get(key) ?? [];
+      stack.push({ instance: launch.instance, since: this.#o.clock.now() });
+      this.#idle.set(key, stack);
+    } catch {
+      // Not started: the next event starts its own instance (and reports why it cannot).
     } finally {
       this.#releaseStartSlot();
     }

@@ -115,7 +115,7 @@ export class Invoker implements InvokeService {
           const outcome: InvokeOutcome = { kind: "init-error", payload: launch.payload, errorType: launch.errorType };
           return { outcome, record: this.#record(c, { outcome, initLines, initDurationMs }) };
         }
-      }
+      } else if (acquired.initLogs !== undefined) initLines = acquired.initLogs;
       instance = acquired.cold ? (acquired.launch.ok ? acquired.launch.instance : undefined) : acquired.instance;
       if (!instance) throw new Error("unreachable: launch failed");
       result = await this.#runOn(instance, c);

@@ -104,6 +104,23 @@ test("a JavaScript edit gives that function new instances", async () => {
   assert.deepEqual(JSON.parse((await get("/count")).body), { calls: 2, edited: true });
 });
 
+test("after a reload the function's new instance is started before its first request, which runs warm", async () => {
+  const before = invocations("CounterFunction").at(-1);
+  const reloads = () => lines.filter((l) => l.type === "reload" && (l.functions ?? []).includes("CounterFunction"));
+  const reloaded = reloads().length;
+  edit("counter/index.js", (t) => t.replace("edited: true", "edited: 2"));
+  await waitUntil(() => reloads().length > reloaded, "the counter's reload", RELOAD_BOUND_MS * 3);
+  assert.deepEqual(JSON.parse((await get("/count")).body), { calls: 1, edited: 2 }, "a new instance");
+  await waitUntil(() => invocations("CounterFunction").at(-1) !== before, "the counter's record");
+  const first = invocations("CounterFunction").at(-1);
+  assert.equal(first?.cold, false, "warm: started right after the reload");
+  assert.notEqual(first?.instanceId, before?.instanceId);
+  assert.ok(
+    (first?.lines ?? []).some((l) => l.includes("counter call 1")),
+    "the function's own output",
+  );
+});
+
 test("a template edit adds a route through a change set", async () => {
   edit("template.yaml", (t) =>
     t.replace(

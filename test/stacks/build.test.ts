@@ -66,6 +66,17 @@ test("an unchanged function is not rebuilt; a changed one is", async () => {
   assert.match(readFileSync(join(app.dir, ".haneul-build", "EventsFunction", "index.mjs"), "utf8"), /\/\/ changed/);
 });
 
+test("a build of only some units leaves the others as last built, even when their files changed", async () => {
+  const templateFile = join(app.dir, "template.yaml");
+  appendFileSync(join(app.dir, "src", "events", "index.mjs"), "\n// changed again\n");
+  const other = await runBuild({ templateFile, tools, only: ["OrdersFunction"] });
+  assert.deepEqual(other.built, [], "OrdersFunction is unchanged; EventsFunction is not looked at");
+  assert.doesNotMatch(readFileSync(join(app.dir, ".haneul-build", "EventsFunction", "index.mjs"), "utf8"), /again/);
+  const named = await runBuild({ templateFile, tools, only: ["EventsFunction"] });
+  assert.deepEqual(named.built, ["EventsFunction"], "its manifest entry was kept, so the change is still seen");
+  assert.match(readFileSync(join(app.dir, ".haneul-build", "EventsFunction", "index.mjs"), "utf8"), /again/);
+});
+
 test("TypeScript with esbuild: a bundle with its source map, runnable as the handler names it", async () => {
   const ts = copyExample("sam-typescript");
   try {

@@ -27,6 +27,11 @@ export interface BuildOptions {
   readonly tools: BuildTools;
   /** Progress lines (one per unit). */
   readonly log?: ((line: string) => void) | undefined;
+  /**
+   * Only these units' inputs are looked at (`haneul dev` knows which functions' files changed):
+   * the others keep the artifacts of their last build, unless they have none yet.
+   */
+  readonly only?: readonly string[] | undefined;
 }
 
 export interface BuildResult {
@@ -69,10 +74,17 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
       continue;
     }
     const artifactDir = join(buildDir, unit.logicalId);
+    const last = previous.units[unit.logicalId];
+    if (options.only && !options.only.includes(unit.logicalId) && last && existsSync(artifactDir)) {
+      manifest.units[unit.logicalId] = last;
+      locations.set(unit.logicalId, unit.logicalId);
+      reused.push(unit.logicalId);
+      continue;
+    }
     const hash = inputHash(source, { kind: unit.kind, settings: unit.settings }, [buildDir]);
     manifest.units[unit.logicalId] = { hash };
     locations.set(unit.logicalId, unit.logicalId);
-    if (previous.units[unit.logicalId]?.hash === hash && existsSync(artifactDir)) {
+    if (last?.hash === hash && existsSync(artifactDir)) {
       reused.push(unit.logicalId);
       options.log?.(`${unit.logicalId}: unchanged, not rebuilt`);
       continue;
