@@ -208,11 +208,12 @@ function compileStage(stage: StageRecord, src: StageSources): DeployedStage | un
       : frozen(src.deployments, stage.deploymentId);
   if (!deployment) return undefined;
   const accessLog = accessLogOf(stage);
+  const throttle = stageThrottle(stage);
   const base = {
     stageName: stage.stageName,
     variables: stage.variables,
     deployment,
-    throttle: stageThrottle(stage),
+    ...(throttle && { throttle }),
     ...(accessLog && { accessLog }),
   };
   const canary = stage.canary;

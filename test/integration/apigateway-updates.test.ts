@@ -38,18 +38,15 @@ describe("API Gateway v1 update-* commands (AWS CLI v2 and SDK v3)", () => {
     await s?.close();
   });
 
-  it("a member haneul does not model is refused, not dropped: an HTTP API stage's access logs", async () => {
+  it("a member haneul does not model is refused, not dropped: an HTTP API stage's client certificate", async () => {
     const http = JSON.parse(
       (await awsCli(s, ["apigatewayv2", "create-api", "--name", "logged", "--protocol-type", "HTTP"])).stdout,
     ) as { ApiId: string };
     const refused = await awsCli(s, [
       ...p("apigatewayv2", "create-stage", "--api-id", http.ApiId, "--stage-name", "prod"),
-      ...p(
-        "--access-log-settings",
-        "DestinationArn=arn:aws:logs:us-east-1:123456789012:log-group:g,Format=$context.requestId",
-      ),
+      ...p("--client-certificate-id", "abc123"),
     ]);
-    assert.match(refused.stderr, /BadRequestException.*accessLogSettings: not supported by haneul/);
+    assert.match(refused.stderr, /BadRequestException.*clientCertificateId: not supported by haneul/);
     const stages = JSON.parse((await awsCli(s, ["apigatewayv2", "get-stages", "--api-id", http.ApiId])).stdout) as {
       Items: unknown[];
     };
