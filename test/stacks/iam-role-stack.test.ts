@@ -11,6 +11,7 @@ import {
   CloudFormationClient,
   CreateStackCommand,
   DeleteStackCommand,
+  DescribeStackEventsCommand,
   DescribeStackResourcesCommand,
   UpdateStackCommand,
   waitUntilStackCreateComplete,
@@ -149,6 +150,69 @@ describe("stack-made IAM roles", () => {
       "the failure record in the OnFailure queue",
       60_000,
     );
+  });
+
+  it("makes a named role with an AWS::IAM::Policy, keeps that policy when the trust policy changes, and fails a malformed document with IAM's message", async () => {
+    const trust = (service: string) =>
+      `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"${service}"},"Action":"sts:AssumeRole"}]}`;
+    const plain = (service: string, action: string) => `Resources:
+  Named:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: plain-named
+      Path: /app/
+      AssumeRolePolicyDocument: ${trust(service)}
+  Extra:
+    Type: AWS::IAM::Policy
+    Properties:
+      PolicyName: extra
+      Roles: [!Ref Named]
+      PolicyDocument: {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"${action}","Resource":"*"}]}
+`;
+    const wait = { client: cfn, maxWaitTime: 120, minDelay: 1, maxDelay: 1 };
+    await cfn.send(
+      new CreateStackCommand({
+        StackName: "plain",
+        TemplateBody: plain("lambda.amazonaws.com", "sqs:*"),
+        Capabilities: ["CAPABILITY_NAMED_IAM"],
+      }),
+    );
+    await waitUntilStackCreateComplete(wait, { StackName: "plain" });
+    const role = JSON.parse((await cli(["iam", "get-role", "--role-name", "plain-named"])).stdout) as {
+      Role: { Arn: string; Path: string };
+    };
+    assert.equal(role.Role.Arn, "arn:aws:iam::123456789012:role/app/plain-named");
+    const extra = await cli(["iam", "get-role-policy", "--role-name", "plain-named", "--policy-name", "extra"]);
+    assert.equal(extra.code, 0, extra.stderr);
+
+    await cfn.send(
+      new UpdateStackCommand({
+        StackName: "plain",
+        TemplateBody: plain("edgelambda.amazonaws.com", "sqs:*"),
+        Capabilities: ["CAPABILITY_NAMED_IAM"],
+      }),
+    );
+    await waitUntilStackUpdateComplete(wait, { StackName: "plain" });
+    const again = await cli(["iam", "get-role", "--role-name", "plain-named"]);
+    assert.match(again.stdout, /edgelambda\.amazonaws\.com/);
+    const kept = await cli(["iam", "get-role-policy", "--role-name", "plain-named", "--policy-name", "extra"]);
+    assert.equal(kept.code, 0, "the AWS::IAM::Policy survives the role being made again");
+
+    await cfn.send(
+      new UpdateStackCommand({
+        StackName: "plain",
+        TemplateBody: plain("edgelambda.amazonaws.com", "not-an-action"),
+        Capabilities: ["CAPABILITY_NAMED_IAM"],
+      }),
+    );
+    await assert.rejects(waitUntilStackUpdateComplete(wait, { StackName: "plain" }));
+    const events = (await cfn.send(new DescribeStackEventsCommand({ StackName: "plain" }))).StackEvents ?? [];
+    const failed = events.find((e) => e.LogicalResourceId === "Extra" && e.ResourceStatus === "UPDATE_FAILED");
+    assert.match(failed?.ResourceStatusReason ?? "", /MalformedPolicyDocument/);
+
+    await cfn.send(new DeleteStackCommand({ StackName: "plain" }));
+    await waitUntilStackDeleteComplete(wait, { StackName: "plain" });
+    assert.match((await cli(["iam", "get-role", "--role-name", "plain-named"])).stderr, /NoSuchEntity/);
   });
 
   it("takes the permission away when an update drops the policy, and deletes the role with the stack", async () => {
