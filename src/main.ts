@@ -430,6 +430,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     topics: { service: topics.service, apiUrl: () => apiUrl },
     urls: urls.service,
     deployments: deployments.stack,
+    iam,
   });
   stopHooks.push(() => stacks.stop());
 

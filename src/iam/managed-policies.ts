@@ -3,6 +3,7 @@
  * them (default versions). `ReadOnlyAccess` is given for the services haneul serves or will
  * serve, not its full list of every AWS service.
  */
+import { SAM_MANAGED_POLICIES } from "./managed-policies-sam.js";
 
 /** One AWS managed policy. */
 export interface ManagedPolicy {
@@ -276,7 +277,7 @@ const DEFINITIONS: [name: string, path: string, id: string, version: string, des
 
 /** Every managed policy haneul knows, by ARN. */
 export const MANAGED_POLICIES: ReadonlyMap<string, ManagedPolicy> = new Map(
-  DEFINITIONS.map(([name, path, policyId, defaultVersionId, description, document]) => {
+  [...DEFINITIONS, ...SAM_MANAGED_POLICIES].map(([name, path, policyId, defaultVersionId, description, document]) => {
     const arn = `arn:aws:iam::aws:policy${path}${name}`;
     return [arn, { name, arn, path, policyId, defaultVersionId, description, document }];
   }),

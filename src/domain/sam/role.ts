@@ -70,9 +70,9 @@ function expandPolicies(roleId: string, policies: TemplateValue | undefined, ctx
 }
 
 /**
- * Until IAM-lite provides the expansion: managed policy names and ARNs and policy documents are
- * carried into the role as SAM places them; policy templates are recorded unexpanded, with a
- * warning (roles are not enforced yet either way).
+ * Managed policy names and ARNs and policy documents are carried into the role as SAM places
+ * them; a policy template is kept as `haneul:PolicyTemplate` in an empty document, which the
+ * stack deploy's AWS::IAM::Role handler expands (src/iam's expansion) once its values are resolved.
  */
 export function unexpandedPolicies(
   input: Parameters<NonNullable<SamContext["options"]["policies"]>>[0],
@@ -80,7 +80,6 @@ export function unexpandedPolicies(
   const list = Array.isArray(input.policies) ? input.policies : [input.policies];
   const managedPolicyArns: TemplateValue[] = [];
   const policies: TemplateValue[] = [];
-  const warnings: string[] = [];
   list.forEach((entry, index) => {
     const name = `${input.roleLogicalId}Policy${index}`;
     if (typeof entry === "string")
@@ -92,15 +91,12 @@ export function unexpandedPolicies(
         isObject(b) && b.Ref === "AWS::NoValue" ? b : { PolicyName: name, PolicyDocument: b ?? null };
       policies.push({ "Fn::If": [condition ?? null, wrap(branches[0]), wrap(branches[1])] });
     } else if (isObject(entry)) {
-      const template = Object.keys(entry)[0] ?? "";
-      warnings.push(
-        `${input.roleLogicalId}: policy template ${template} is recorded unexpanded (IAM policies are not enforced yet)`,
-      );
+      // Its values may hold intrinsics: the stack deploy expands it once they are resolved.
       policies.push({
         PolicyName: name,
         PolicyDocument: { Version: "2012-10-17", Statement: [], "haneul:PolicyTemplate": entry },
       });
     } else managedPolicyArns.push(entry);
   });
-  return { managedPolicyArns, policies, warnings };
+  return { managedPolicyArns, policies };
 }

@@ -1,7 +1,7 @@
 /**
  * The resource types a stack deploy handles: what `Ref` returns, which `Fn::GetAtt` attributes
  * exist, and whether haneul carries the type out yet. `supported`: created through its control
- * plane; `accepted`: recorded and given ids, not enforced (IAM until IAM-lite lands); `pending`:
+ * plane; `accepted`: recorded and given ids, not enforced (customer managed IAM policies); `pending`:
  * accepted and listed as pending until the feature that runs it lands. Any other type is warned about.
  */
 
@@ -22,7 +22,7 @@ export interface ResourceTypeInfo {
 
 const QUEUES = "SNS topic policies are not built yet";
 const GATEWAY = "this part of API Gateway is not built yet";
-const IAM = "IAM policies are recorded, not enforced, until IAM-lite lands";
+const IAM = "customer managed policies are recorded, not created: the node's IAM has only AWS managed policies";
 
 const TYPES: readonly ResourceTypeInfo[] = [
   {
@@ -113,8 +113,8 @@ const TYPES: readonly ResourceTypeInfo[] = [
   { type: "AWS::CloudWatch::Alarm", ref: "alarm name", attributes: ["Arn"], status: "supported" },
   { type: "AWS::Logs::LogGroup", ref: "log group name", attributes: ["Arn"], status: "supported" },
   { type: "AWS::Logs::SubscriptionFilter", ref: "filter name", attributes: [], status: "supported" },
-  { type: "AWS::IAM::Role", ref: "role name", attributes: ["Arn", "RoleId"], status: "accepted", note: IAM },
-  { type: "AWS::IAM::Policy", ref: "policy id", attributes: ["Id"], status: "accepted", note: IAM },
+  { type: "AWS::IAM::Role", ref: "role name", attributes: ["Arn", "RoleId"], status: "supported" },
+  { type: "AWS::IAM::Policy", ref: "policy id", attributes: ["Id"], status: "supported" },
   { type: "AWS::IAM::ManagedPolicy", ref: "policy ARN", attributes: ["PolicyArn"], status: "accepted", note: IAM },
   {
     type: "AWS::CodeDeploy::Application",
@@ -157,7 +157,7 @@ export function attributeNames(type: string): readonly string[] | undefined {
 export interface TypeReport {
   /** Logical id and type of resources whose feature is not built yet. */
   readonly pending: readonly { logicalId: string; type: string; note: string }[];
-  /** Resources recorded but not enforced (IAM roles and policies until IAM-lite). */
+  /** Resources recorded but not enforced (customer managed IAM policies). */
   readonly accepted: readonly { logicalId: string; type: string; note: string }[];
   /** Types haneul does not handle at all, with the logical ids using them. */
   readonly unknown: readonly { type: string; logicalIds: string[] }[];

@@ -7,6 +7,7 @@ import type { StackResourceRecord } from "../../ports/stack-store.js";
 import { isPlatformError } from "../../shared/errors.js";
 import type { IdSource } from "../../shared/ids.js";
 import type { StreamService } from "../../streams/index.js";
+import type { IamService } from "../../iam/index.js";
 
 /**
  * How a stack deploy carries out one resource type: create it, update it in place, delete it,
@@ -42,6 +43,8 @@ export interface StackServices {
   readonly urls?: FunctionUrlService | undefined;
   /** CodeDeploy: absent on a node without deployments. */
   readonly deployments?: StackDeployments | undefined;
+  /** The node's IAM (AWS::IAM::Role and Policy are made in it); without it they are recorded only. */
+  readonly iam?: IamService | undefined;
 }
 
 /** What a deployment an alias update becomes ended in. */

@@ -3,6 +3,7 @@ import { APIGW_HANDLERS } from "./apigw-handlers.js";
 import { CODEDEPLOY_HANDLERS } from "./codedeploy-handlers.js";
 import { EVENTS_HANDLERS } from "./events-handlers.js";
 import type { ResourceHandler } from "./handler.js";
+import { IAM_HANDLERS } from "./iam-handlers.js";
 import { KINESIS_HANDLERS } from "./kinesis-handlers.js";
 import { LAMBDA_HANDLERS } from "./lambda-handlers.js";
 import { LAYER_HANDLERS } from "./layer-handlers.js";
@@ -25,6 +26,7 @@ const CREATED: Readonly<Record<string, ResourceHandler>> = {
   ...URL_HANDLERS,
   ...LAYER_HANDLERS,
   ...CODEDEPLOY_HANDLERS,
+  ...IAM_HANDLERS,
 };
 
 /** The handler of a type: created through its service, or recorded (accepted, pending, unknown). */
