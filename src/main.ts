@@ -400,6 +400,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     topics: { service: topics.service, apiUrl: () => apiUrl },
     urls: urls.service,
     deployments: deployments.stack,
+    usagePlans: usagePlans.service,
   });
   stopHooks.push(() => stacks.stop());
 

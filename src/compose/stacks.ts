@@ -40,6 +40,8 @@ export interface StacksDeps {
   readonly urls?: StackServices["urls"];
   /** CodeDeploy for AWS::CodeDeploy::* and aliases with the CodeDeployLambdaAliasUpdate policy. */
   readonly deployments?: StackServices["deployments"];
+  /** API keys and usage plans for AWS::ApiGateway::ApiKey, ::UsagePlan and ::UsagePlanKey. */
+  readonly usagePlans?: StackServices["usagePlans"];
 }
 
 /** The engine (recovered) and its API operations; `stop` waits for running operations. */
@@ -52,6 +54,7 @@ export async function createStacks(
       ...{ lambda: deps.control, apis: deps.apis, streams: deps.streams, mappings: deps.mappings, topics: deps.topics },
       ...{ ids: deps.ids, region: deps.region, accountId: deps.accountId, urls: deps.urls },
       deployments: deps.deployments,
+      usagePlans: deps.usagePlans,
       ...(deps.resources &&
         stackServices({
           ...deps.resources,

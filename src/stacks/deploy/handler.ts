@@ -1,6 +1,6 @@
 import type { EventBusService } from "../../buses/index.js";
 import type { GroupInput } from "../../deployments/index.js";
-import type { ApiService, FunctionUrlService, LambdaControlPlane } from "../../control/index.js";
+import type { ApiService, FunctionUrlService, LambdaControlPlane, UsagePlanService } from "../../control/index.js";
 import type { RuleTargetRecord } from "../../ports/bus-store.js";
 import type { TopicService } from "../../topics/index.js";
 import type { StackResourceRecord } from "../../ports/stack-store.js";
@@ -42,6 +42,8 @@ export interface StackServices {
   readonly urls?: FunctionUrlService | undefined;
   /** CodeDeploy: absent on a node without deployments. */
   readonly deployments?: StackDeployments | undefined;
+  /** API Gateway API keys and usage plans, when the node serves them. */
+  readonly usagePlans?: UsagePlanService | undefined;
 }
 
 /** What a deployment an alias update becomes ended in. */

@@ -12,6 +12,7 @@ import { SQS_HANDLERS } from "./sqs-handlers.js";
 import { TELEMETRY_HANDLERS } from "./telemetry-handlers.js";
 import { SNS_HANDLERS } from "./sns-handlers.js";
 import { URL_HANDLERS } from "./url-handlers.js";
+import { USAGE_PLAN_HANDLERS } from "./usage-plan-handlers.js";
 
 const CREATED: Readonly<Record<string, ResourceHandler>> = {
   ...LAMBDA_HANDLERS,
@@ -25,6 +26,7 @@ const CREATED: Readonly<Record<string, ResourceHandler>> = {
   ...URL_HANDLERS,
   ...LAYER_HANDLERS,
   ...CODEDEPLOY_HANDLERS,
+  ...USAGE_PLAN_HANDLERS,
 };
 
 /** The handler of a type: created through its service, or recorded (accepted, pending, unknown). */
