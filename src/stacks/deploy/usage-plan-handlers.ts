@@ -58,7 +58,7 @@ const apiKey: ResourceHandler = {
       { op: "replace", path: "/enabled", value: String(props.Enabled === true || props.Enabled === "true") },
       { op: "replace", path: "/customerId", value: str(props, "CustomerId") ?? "" },
     ];
-    const before = stageKeysOf(previous.properties);
+    const before = (await service(scope).ops.getApiKey(id)).stageKeys;
     const after = stageKeysOf(props);
     for (const s of before) if (!after.includes(s)) ops.push({ op: "remove", path: "/stages", value: s });
     for (const s of after) if (!before.includes(s)) ops.push({ op: "add", path: "/stages", value: s });
@@ -144,7 +144,8 @@ const usagePlan: ResourceHandler = {
     if (!same(previous.properties.Tags, props.Tags))
       throw new ResourceFailure(`haneul cannot update Tags of a usage plan in place yet (${scope.logicalId})`);
     const id = previous.physicalId ?? "";
-    const before = apiStagesOf(previous.properties);
+    // The plan as it is (the recorded properties may hold unresolved references).
+    const before = (await service(scope).ops.getUsagePlan(id)).apiStages;
     const after = apiStagesOf(props);
     const stageOf = (s: PlanApiStage) => `${s.apiId}:${s.stage}`;
     const ops = planSettingOps(props, scope);
