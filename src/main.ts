@@ -431,6 +431,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     urls: urls.service,
     deployments: deployments.stack,
     iam,
+    usagePlans: usagePlans.service,
   });
   stopHooks.push(() => stacks.stop());
 

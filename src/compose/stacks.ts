@@ -42,6 +42,8 @@ export interface StacksDeps {
   readonly deployments?: StackServices["deployments"];
   /** The node's IAM for AWS::IAM::Role and AWS::IAM::Policy. */
   readonly iam?: StackServices["iam"];
+  /** API keys and usage plans for AWS::ApiGateway::ApiKey, ::UsagePlan and ::UsagePlanKey. */
+  readonly usagePlans?: StackServices["usagePlans"];
 }
 
 /** The engine (recovered) and its API operations; `stop` waits for running operations. */
@@ -55,6 +57,7 @@ export async function createStacks(
       ...{ ids: deps.ids, region: deps.region, accountId: deps.accountId, urls: deps.urls },
       deployments: deps.deployments,
       iam: deps.iam,
+      usagePlans: deps.usagePlans,
       ...(deps.resources &&
         stackServices({
           ...deps.resources,

@@ -2,8 +2,9 @@ import { join } from "node:path";
 import { SqliteApiStore } from "../../src/adapters/sqlite/api-store.js";
 import { SqliteStackStore } from "../../src/adapters/sqlite/stack-store.js";
 import { SqliteStreamStore } from "../../src/adapters/sqlite/stream-store.js";
+import { SqliteUsagePlanStore } from "../../src/adapters/sqlite/usage-plan-store.js";
 import { StreamService } from "../../src/streams/index.js";
-import { ApiService } from "../../src/control/index.js";
+import { ApiService, UsagePlanService } from "../../src/control/index.js";
 import { StackEngine, type StackServices } from "../../src/stacks/index.js";
 import { ACCOUNT, controlFixture, REGION } from "../helpers/control-fixture.js";
 import type { ControlFixture } from "../helpers/control-fixture.js";
@@ -15,6 +16,7 @@ export interface DeployFixture {
   readonly control: ControlFixture;
   readonly apis: ApiService;
   readonly streams: StreamService;
+  readonly usagePlans: UsagePlanService;
   /** Creates (or updates) `stackName` from `templateBody` through a change set and waits for the end. */
   deploy(
     stackName: string,
@@ -47,6 +49,14 @@ export async function deployFixture(
     clock: control.clock,
     scope: { region: REGION, accountId: ACCOUNT },
   });
+  const usageStore = SqliteUsagePlanStore.open({ path });
+  const usagePlans = new UsagePlanService({
+    store: usageStore,
+    apis: apiStore,
+    clock: control.clock,
+    ids: randomIds,
+    publish: () => undefined,
+  });
   const engine = new StackEngine({
     store: stackStore,
     services: {
@@ -55,6 +65,7 @@ export async function deployFixture(
       streams,
       topics: o.topics,
       deployments: o.deployments,
+      usagePlans,
       ids: randomIds,
       region: REGION,
       accountId: ACCOUNT,
@@ -67,6 +78,7 @@ export async function deployFixture(
     control,
     apis,
     streams,
+    usagePlans,
     async deploy(stackName, templateBody, parameters = {}) {
       const existing = await stackStore.getStack(stackName);
       const cs = await engine.createChangeSet({
@@ -88,6 +100,7 @@ export async function deployFixture(
       await engine.settled();
       await stackStore.close();
       await streamStore.close();
+      await usageStore.close();
       await apiStore.close();
       await control.close();
     },

@@ -6,6 +6,7 @@ import { samHash, pythonJson } from "./hash.js";
 import { compact, ref, resolveParameterRefs } from "./intrinsics.js";
 import { addBinaryMediaTypes, addCors, corsSettings } from "./swagger.js";
 import { applyRestAuth, checkRestAuth } from "./swagger-auth.js";
+import { addUsagePlan, applyApiKeyRequired } from "./usage-plan.js";
 import { isObject, textOf } from "../template/values.js";
 import type { TemplateObject, TemplateValue } from "../template/values.js";
 
@@ -51,7 +52,11 @@ export function translateRestApi(apiId: string, resource: TemplateObject, ctx: S
   if (body) {
     if (props[MANAGED] === true && openApi3) body = toOpenApi3(body, textOf(props.OpenApiVersion));
     if (props.Cors !== undefined) addCors(body, corsSettings(apiId, props.Cors));
-    if (props.Auth !== undefined) applyRestAuth(apiId, body, checkRestAuth(apiId, props.Auth), ctx);
+    if (props.Auth !== undefined) {
+      const auth = checkRestAuth(apiId, props.Auth);
+      applyRestAuth(apiId, body, auth, ctx);
+      applyApiKeyRequired(body, auth);
+    }
     if (binaryMediaTypes !== undefined) addBinaryMediaTypes(body, binaryMediaTypes);
     body = openApi3Postprocess(body, props.OpenApiVersion);
   } else if (props.Cors !== undefined) {
@@ -83,7 +88,8 @@ export function translateRestApi(apiId: string, resource: TemplateObject, ctx: S
     passthrough,
     ctx,
   );
-  stage(apiId, props, deploymentId, passthrough, ctx);
+  const stageId = stage(apiId, props, deploymentId, passthrough, ctx);
+  if (isObject(props.Auth)) addUsagePlan(props.Auth, { apiId, stageId, passthrough }, ctx);
 }
 
 function bodyLocation(apiId: string, uri: TemplateValue, ctx: SamContext): TemplateObject {
@@ -185,8 +191,9 @@ function stage(
   deploymentId: string,
   passthrough: TemplateObject,
   ctx: SamContext,
-): void {
-  ctx.resources[stageLogicalId(apiId, props.StageName as TemplateValue)] = compact({
+): string {
+  const id = stageLogicalId(apiId, props.StageName as TemplateValue);
+  ctx.resources[id] = compact({
     Type: "AWS::ApiGateway::Stage",
     ...passthrough,
     Properties: compact({
@@ -203,4 +210,5 @@ function stage(
       Tags: isObject(props.Tags) ? Object.entries(props.Tags).map(([Key, Value]) => ({ Key, Value })) : undefined,
     }),
   });
+  return id;
 }

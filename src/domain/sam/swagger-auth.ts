@@ -2,6 +2,7 @@ import type { SamContext } from "./context.js";
 import { invalidEvent, invalidResource } from "./errors.js";
 import { ref, sub } from "./intrinsics.js";
 import { operations, pathsOf } from "./swagger.js";
+import { applyMethodApiKey } from "./usage-plan.js";
 import { isObject, textOf } from "../template/values.js";
 import type { TemplateObject, TemplateValue } from "../template/values.js";
 
@@ -12,8 +13,16 @@ import type { TemplateObject, TemplateValue } from "../template/values.js";
  * is false), and the permission for API Gateway to call each Lambda authorizer.
  */
 
-const AUTH_KEYS = ["Authorizers", "DefaultAuthorizer", "AddDefaultAuthorizerToCorsPreflight", "InvokeRole"];
-const REFUSED = ["ApiKeyRequired", "UsagePlan", "ResourcePolicy", "AddApiKeyRequiredToCorsPreflight"];
+const AUTH_KEYS = [
+  "Authorizers",
+  "DefaultAuthorizer",
+  "AddDefaultAuthorizerToCorsPreflight",
+  "InvokeRole",
+  "ApiKeyRequired",
+  "UsagePlan",
+  "AddApiKeyRequiredToCorsPreflight",
+];
+const REFUSED = ["ResourcePolicy"];
 
 /** Checks the Auth property of a REST API: SAM's keys, those haneul does not carry out refused. */
 export function checkRestAuth(apiId: string, auth: TemplateValue): TemplateObject {
@@ -169,16 +178,22 @@ export function applyMethodAuth(
   api: { props: TemplateObject; eventId: string; method: string; path: string },
 ): void {
   if (!isObject(eventAuth)) throw invalidEvent(api.eventId, "Property 'Auth' should be a map.");
-  for (const [key, value] of Object.entries(eventAuth)) {
-    if (
-      ["Authorizer", "AuthorizationScopes", "InvokeRole"].includes(key) ||
-      (key === "ApiKeyRequired" && value === false)
-    )
-      continue;
+  for (const key of Object.keys(eventAuth)) {
+    if (["Authorizer", "AuthorizationScopes", "InvokeRole", "ApiKeyRequired"].includes(key)) continue;
     throw invalidEvent(api.eventId, `Auth.${key} is not supported by haneul yet`);
   }
   const authorizer = eventAuth.Authorizer;
-  if (authorizer === undefined) return;
+  if (authorizer !== undefined) applyMethodAuthorizer(op, authorizer, eventAuth, api);
+  if (eventAuth.ApiKeyRequired !== undefined)
+    applyMethodApiKey(op, eventAuth.ApiKeyRequired, api.props.DefinitionBody as TemplateObject);
+}
+
+function applyMethodAuthorizer(
+  op: TemplateObject,
+  authorizer: TemplateValue,
+  eventAuth: TemplateObject,
+  api: { props: TemplateObject; eventId: string; method: string; path: string },
+): void {
   const apiAuth = isObject(api.props.Auth) ? api.props.Auth : {};
   const authorizers = isObject(apiAuth.Authorizers) ? apiAuth.Authorizers : {};
   if (typeof authorizer !== "string") throw invalidEvent(api.eventId, "Property 'Auth.Authorizer' should be a string.");

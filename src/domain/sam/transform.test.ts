@@ -331,3 +331,75 @@ test("an implicit API whose functions are all conditional exists under their con
   });
   assert.deepEqual(r.ServerlessRestApi?.Properties?.Body.paths["/one"]["Fn::If"][0], "A");
 });
+
+test("Auth.ApiKeyRequired and Auth.UsagePlan: api_key on the methods, PER_API and SHARED plans as SAM names them", () => {
+  const r = resources(transform("api-usage-plans.yaml").template);
+  const one = r.MyApiOne?.Properties?.Body;
+  assert.deepEqual(one.paths["/path/one"].get.security, [{ api_key: [] }]);
+  assert.equal(one.paths["/path/open"].get.security, undefined, "the event's ApiKeyRequired: false");
+  assert.equal(one.paths["/path/one"].options.security, undefined, "AddApiKeyRequiredToCorsPreflight: false");
+  assert.deepEqual(one.securityDefinitions.api_key, { type: "apiKey", name: "x-api-key", in: "header" });
+  assert.deepEqual(r.MyApiOneUsagePlan, {
+    Type: "AWS::ApiGateway::UsagePlan",
+    DependsOn: ["MyApiOne"],
+    Properties: {
+      ApiStages: [{ ApiId: { Ref: "MyApiOne" }, Stage: { Ref: "MyApiOneProdStage" } }],
+      UsagePlanName: "SomeRandomName",
+      Description: "Description for usage plan",
+      Quota: { Limit: 10, Offset: 10, Period: "MONTH" },
+      Tags: [{ Key: "key1", Value: "value1" }],
+      Throttle: { BurstLimit: 1000, RateLimit: 1000 },
+    },
+  });
+  assert.deepEqual(r.MyApiOneApiKey, {
+    Type: "AWS::ApiGateway::ApiKey",
+    DependsOn: ["MyApiOneUsagePlan"],
+    Properties: {
+      Enabled: true,
+      StageKeys: [{ RestApiId: { Ref: "MyApiOne" }, StageName: { Ref: "MyApiOneProdStage" } }],
+    },
+  });
+  assert.deepEqual(r.MyApiOneUsagePlanKey, {
+    Type: "AWS::ApiGateway::UsagePlanKey",
+    DependsOn: ["MyApiOneApiKey"],
+    Properties: { KeyId: { Ref: "MyApiOneApiKey" }, KeyType: "API_KEY", UsagePlanId: { Ref: "MyApiOneUsagePlan" } },
+  });
+  // SHARED: one plan, key and plan key over both APIs' stages.
+  assert.deepEqual(r.ServerlessUsagePlan?.DependsOn, ["MyApiTwo", "MyApiThree"]);
+  assert.deepEqual(r.ServerlessUsagePlan?.Properties?.ApiStages, [
+    { ApiId: { Ref: "MyApiTwo" }, Stage: { Ref: "MyApiTwoProdStage" } },
+    { ApiId: { Ref: "MyApiThree" }, Stage: { Ref: "MyApiThreeProdStage" } },
+  ]);
+  assert.equal(r.ServerlessApiKey?.Properties?.StageKeys.length, 2);
+  assert.deepEqual(r.ServerlessUsagePlanKey?.Properties?.UsagePlanId, { Ref: "ServerlessUsagePlan" });
+  // NONE: the methods need a key, no plan is made.
+  assert.deepEqual(r.MyApiFour?.Properties?.Body.paths["/path/four"].get.security, [{ api_key: [] }]);
+  assert.equal(
+    Object.values(r).filter((x) => /^AWS::ApiGateway::(UsagePlan|ApiKey|UsagePlanKey)$/.test(x.Type)).length,
+    6,
+    "PER_API's three and SHARED's three",
+  );
+});
+
+test("Auth.UsagePlan refuses what SAM refuses", () => {
+  const bad = (usagePlan: string) =>
+    samTransform(
+      readTemplate(
+        `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: p
+      Auth:
+        UsagePlan: ${usagePlan}
+`,
+        "t.yaml",
+      ).body,
+      { parameters: new Map() },
+    );
+  assert.throws(() => bad("{ UsagePlanName: x }"), /'CreateUsagePlan' is a required field for UsagePlan/);
+  assert.throws(() => bad("{ CreateUsagePlan: ALL }"), /'CreateUsagePlan' accepts only PER_API, SHARED, NONE/);
+  assert.throws(() => bad("{ CreateUsagePlan: NONE, Keys: 1 }"), /Invalid property for 'UsagePlan'/);
+  assert.throws(() => bad("nope"), /'UsagePlan' must be a dictionary/);
+});

@@ -23,6 +23,8 @@ const REPLACING: Record<string, readonly string[]> = {
   "AWS::ApiGateway::Resource": ["RestApiId", "ParentId", "PathPart"],
   "AWS::ApiGateway::Method": ["RestApiId", "ResourceId", "HttpMethod"],
   "AWS::ApiGateway::Authorizer": ["RestApiId"],
+  "AWS::ApiGateway::ApiKey": ["Name", "Value", "GenerateDistinctId"],
+  "AWS::ApiGateway::UsagePlanKey": ["*"],
   "AWS::ApiGatewayV2::Api": ["ProtocolType"],
   "AWS::ApiGatewayV2::Stage": ["ApiId", "StageName"],
   "AWS::ApiGatewayV2::Route": ["ApiId"],

@@ -64,9 +64,9 @@ const TYPES: readonly ResourceTypeInfo[] = [
     status: "pending",
     note: GATEWAY,
   },
-  { type: "AWS::ApiGateway::ApiKey", ref: "key id", attributes: ["APIKeyId"], status: "pending", note: GATEWAY },
-  { type: "AWS::ApiGateway::UsagePlan", ref: "plan id", attributes: ["Id"], status: "pending", note: GATEWAY },
-  { type: "AWS::ApiGateway::UsagePlanKey", ref: "key id", attributes: ["Id"], status: "pending", note: GATEWAY },
+  { type: "AWS::ApiGateway::ApiKey", ref: "key id", attributes: ["APIKeyId"], status: "supported" },
+  { type: "AWS::ApiGateway::UsagePlan", ref: "plan id", attributes: ["Id"], status: "supported" },
+  { type: "AWS::ApiGateway::UsagePlanKey", ref: "`keyId:planId`", attributes: ["Id"], status: "supported" },
   {
     type: "AWS::ApiGateway::DomainName",
     ref: "domain name",

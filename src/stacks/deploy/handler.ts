@@ -1,6 +1,6 @@
 import type { EventBusService } from "../../buses/index.js";
 import type { GroupInput } from "../../deployments/index.js";
-import type { ApiService, FunctionUrlService, LambdaControlPlane } from "../../control/index.js";
+import type { ApiService, FunctionUrlService, LambdaControlPlane, UsagePlanService } from "../../control/index.js";
 import type { RuleTargetRecord } from "../../ports/bus-store.js";
 import type { TopicService } from "../../topics/index.js";
 import type { StackResourceRecord } from "../../ports/stack-store.js";
@@ -45,6 +45,8 @@ export interface StackServices {
   readonly deployments?: StackDeployments | undefined;
   /** The node's IAM (AWS::IAM::Role and Policy are made in it); without it they are recorded only. */
   readonly iam?: IamService | undefined;
+  /** API Gateway API keys and usage plans, when the node serves them. */
+  readonly usagePlans?: UsagePlanService | undefined;
 }
 
 /** What a deployment an alias update becomes ended in. */

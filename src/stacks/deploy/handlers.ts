@@ -13,6 +13,7 @@ import { SQS_HANDLERS } from "./sqs-handlers.js";
 import { TELEMETRY_HANDLERS } from "./telemetry-handlers.js";
 import { SNS_HANDLERS } from "./sns-handlers.js";
 import { URL_HANDLERS } from "./url-handlers.js";
+import { USAGE_PLAN_HANDLERS } from "./usage-plan-handlers.js";
 
 const CREATED: Readonly<Record<string, ResourceHandler>> = {
   ...LAMBDA_HANDLERS,
@@ -27,6 +28,7 @@ const CREATED: Readonly<Record<string, ResourceHandler>> = {
   ...LAYER_HANDLERS,
   ...CODEDEPLOY_HANDLERS,
   ...IAM_HANDLERS,
+  ...USAGE_PLAN_HANDLERS,
 };
 
 /** The handler of a type: created through its service, or recorded (accepted, pending, unknown). */

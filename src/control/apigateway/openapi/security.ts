@@ -78,8 +78,8 @@ export function plannedAuthorizers(schemes: Record<string, Obj>): PlannedAuthori
 
 /**
  * The security of one method from its `security` requirements (or the document's): an
- * authorizer scheme or SigV4 (`awsSigv4`). Anything else (API keys too) is refused: a
- * method the document protects is never served open.
+ * authorizer scheme, SigV4 (`awsSigv4`) and/or an API key (`x-api-key` in the header).
+ * Anything else is refused: a method the document protects is never served open.
  */
 export function methodSecurity(
   requirements: unknown,
@@ -111,8 +111,7 @@ export function methodSecurity(
         scheme.in === "header" &&
         asStr(scheme.name)?.toLowerCase() === "x-api-key"
       ) {
-        // Usage plans and API keys are not enforced yet: a key-protected method is refused, never served open.
-        return `Unsupported security definition '${name}' for ${where}: API keys (x-api-key) are not supported by haneul yet`;
+        security = { ...security, apiKeyRequired: true };
       } else {
         return `Unsupported security definition '${name}' for ${where}: only API Gateway authorizers and awsSigv4 are supported`;
       }
