@@ -8,13 +8,12 @@
  * BENCH_SINK=none drops the lines instead (the gateway's own share: rendering only).
  * Run: npm run build && node dist/bench/apigw-access-logs.bench.js   Knobs: BENCH_DURATION=5 BENCH_ROUNDS=3
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { DeployedApi, DeployedStage } from "../src/domain/deployed-api.js";
-import { alternateRounds, hasWrk, runWrk, type WrkResult } from "./wrk.js";
+import { alternateRounds, hasWrk, runWrk, type WrkResult, startChildServer } from "./wrk.js";
 
 const DURATION = Number(process.env["BENCH_DURATION"] ?? 5);
 const ROUNDS = Number(process.env["BENCH_ROUNDS"] ?? 3);
@@ -92,16 +91,6 @@ function api(apiId: string, accessLog: DeployedStage["accessLog"]): DeployedApi 
   };
 }
 
-function child(source: string, args: readonly string[]): Promise<{ proc: ChildProcess; port: number }> {
-  const proc = spawn(process.execPath, ["--input-type=module", "-e", source, ...args], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  return new Promise((resolve, reject) => {
-    proc.stdout?.once("data", (d: Buffer) => resolve({ proc, port: Number(d.toString().trim()) }));
-    proc.once("error", reject);
-  });
-}
-
 async function main(): Promise<void> {
   if (!hasWrk()) {
     console.log("wrk is not installed (apt-get install wrk)");
@@ -110,7 +99,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "haneul-access-log-bench-"));
   const apis = [api("plainapi01", undefined), api("loggedapi1", { groupName: "/access/bench", format: FORMAT })];
   const sink = process.env["BENCH_SINK"] ?? "store";
-  const gateway = await child(GATEWAY, [JSON.stringify(apis), join(dir, "logs.db"), sink]);
+  const gateway = await startChildServer(GATEWAY, [JSON.stringify(apis), join(dir, "logs.db"), sink]);
   const run = (apiId: string): WrkResult =>
     runWrk(`http://127.0.0.1:${gateway.port}/prod/pets`, {
       connections: CONNECTIONS,

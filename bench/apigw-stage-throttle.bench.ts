@@ -7,11 +7,10 @@
  *      load, so every request passes (one map lookup and one token-bucket update per request).
  * Run: npm run build && node dist/bench/apigw-stage-throttle.bench.js   Knobs: BENCH_DURATION=5 BENCH_ROUNDS=3
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { DeployedApi, DeployedRoute, DeployedStage } from "../src/domain/deployed-api.js";
-import { alternateRounds, hasWrk, runWrk, type WrkResult } from "./wrk.js";
+import { alternateRounds, hasWrk, runWrk, type WrkResult, startChildServer } from "./wrk.js";
 
 const DURATION = Number(process.env["BENCH_DURATION"] ?? 5);
 const ROUNDS = Number(process.env["BENCH_ROUNDS"] ?? 3);
@@ -57,16 +56,6 @@ function api(apiId: string, throttle: DeployedStage["throttle"]): DeployedApi {
   };
 }
 
-function child(source: string, arg: string): Promise<{ proc: ChildProcess; port: number }> {
-  const proc = spawn(process.execPath, ["--input-type=module", "-e", source, arg], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  return new Promise((resolve, reject) => {
-    proc.stdout?.once("data", (d: Buffer) => resolve({ proc, port: Number(d.toString().trim()) }));
-    proc.once("error", reject);
-  });
-}
-
 async function main(): Promise<void> {
   if (!hasWrk()) {
     console.log("wrk is not installed (apt-get install wrk)");
@@ -76,7 +65,7 @@ async function main(): Promise<void> {
     api("plainapi01", undefined),
     api("limitapi01", { all: { rateLimit: 1e9, burstLimit: 1e9 }, routes: {} }),
   ];
-  const gateway = await child(GATEWAY, JSON.stringify(apis));
+  const gateway = await startChildServer(GATEWAY, [JSON.stringify(apis)]);
   const run = (apiId: string): WrkResult =>
     runWrk(`http://127.0.0.1:${gateway.port}/prod/pets`, {
       connections: CONNECTIONS,

@@ -7,12 +7,11 @@
  *      every second) — limits far above the load, so every request passes.
  * Run: npm run build && node dist/bench/apigw-usage-plans.bench.js   Knobs: BENCH_DURATION=5 BENCH_ROUNDS=3
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { DeployedApi, DeployedRoute } from "../src/domain/deployed-api.js";
 import type { UsageSnapshot } from "../src/domain/usage-plans.js";
-import { alternateRounds, hasWrk, runWrk, type WrkResult } from "./wrk.js";
+import { alternateRounds, hasWrk, runWrk, type WrkResult, startChildServer } from "./wrk.js";
 
 const DURATION = Number(process.env["BENCH_DURATION"] ?? 5);
 const ROUNDS = Number(process.env["BENCH_ROUNDS"] ?? 3);
@@ -79,23 +78,13 @@ const USAGE: UsageSnapshot = {
   planKeys: [{ planId: "p1", keyId: "k1" }],
 };
 
-function child(source: string, arg: string): Promise<{ proc: ChildProcess; port: number }> {
-  const proc = spawn(process.execPath, ["--input-type=module", "-e", source, arg], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  return new Promise((resolve, reject) => {
-    proc.stdout?.once("data", (d: Buffer) => resolve({ proc, port: Number(d.toString().trim()) }));
-    proc.once("error", reject);
-  });
-}
-
 async function main(): Promise<void> {
   if (!hasWrk()) {
     console.log("wrk is not installed (apt-get install wrk)");
     return;
   }
   const apis = [api("plainapi01", false), api("keyedapi01", true)];
-  const gateway = await child(GATEWAY, JSON.stringify({ apis, usage: USAGE }));
+  const gateway = await startChildServer(GATEWAY, [JSON.stringify({ apis, usage: USAGE })]);
   const run = (apiId: string): WrkResult =>
     runWrk(`http://127.0.0.1:${gateway.port}/prod/pets`, {
       connections: CONNECTIONS,

@@ -6,11 +6,10 @@
  *      model (object, required name, typed properties) — every request passes the checks.
  * Run: npm run build && node dist/bench/apigw-validate.bench.js   Knobs: BENCH_DURATION=5 BENCH_ROUNDS=3
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { DeployedApi, DeployedRoute } from "../src/domain/deployed-api.js";
-import { alternateRounds, hasWrk, runWrk, type WrkResult } from "./wrk.js";
+import { alternateRounds, hasWrk, runWrk, type WrkResult, startChildServer } from "./wrk.js";
 
 const DURATION = Number(process.env["BENCH_DURATION"] ?? 5);
 const ROUNDS = Number(process.env["BENCH_ROUNDS"] ?? 3);
@@ -62,16 +61,6 @@ function api(apiId: string, validation: DeployedRoute["validation"]): DeployedAp
   };
 }
 
-function child(source: string, arg: string): Promise<{ proc: ChildProcess; port: number }> {
-  const proc = spawn(process.execPath, ["--input-type=module", "-e", source, arg], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  return new Promise((resolve, reject) => {
-    proc.stdout?.once("data", (d: Buffer) => resolve({ proc, port: Number(d.toString().trim()) }));
-    proc.once("error", reject);
-  });
-}
-
 async function main(): Promise<void> {
   if (!hasWrk()) {
     console.log("wrk is not installed (apt-get install wrk)");
@@ -85,7 +74,7 @@ async function main(): Promise<void> {
       models: { Pet: PET },
     }),
   ];
-  const gateway = await child(GATEWAY, JSON.stringify(apis));
+  const gateway = await startChildServer(GATEWAY, [JSON.stringify(apis)]);
   const body = JSON.stringify({ name: "rex", age: 3, tags: ["good", "dog"] });
   const run = (apiId: string): WrkResult =>
     runWrk(`http://127.0.0.1:${gateway.port}/prod/pets`, {

@@ -1,5 +1,5 @@
 /** Runs wrk against a URL and parses its summary. Benchmarks only; wrk comes from Debian's `wrk` package. */
-import { spawn, spawnSync } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -113,4 +113,21 @@ export function alternateRounds(o: {
     );
   }
   console.log(`median ratio ${onLabel}/${offLabel} (target >= ${o.target}): ${fmt(median(ratios), 3)}`);
+}
+
+/**
+ * Runs an ES module `source` (`node -e`) with `args` as a server for a bench to load; resolves once
+ * it prints its port as its first line.
+ */
+export function startChildServer(
+  source: string,
+  args: readonly string[],
+): Promise<{ proc: ChildProcess; port: number }> {
+  const proc = spawn(process.execPath, ["--input-type=module", "-e", source, ...args], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  return new Promise((resolve, reject) => {
+    proc.stdout?.once("data", (d: Buffer) => resolve({ proc, port: Number(d.toString().trim()) }));
+    proc.once("error", reject);
+  });
 }
