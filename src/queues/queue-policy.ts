@@ -5,9 +5,8 @@
  */
 import {
   authorize,
-  compilePolicy,
+  compiledResourcePolicy,
   MalformedPolicyError,
-  parsePolicy,
   RequestContext,
   servicePrincipal,
   type CompiledPolicy,
@@ -16,7 +15,6 @@ import { PlatformError } from "../shared/errors.js";
 
 /** SQS's limit on the size of a queue policy. */
 const MAX_POLICY_BYTES = 8192;
-const compiled = new Map<string, CompiledPolicy>();
 
 /** Checks a Policy given to CreateQueue / SetQueueAttributes ("" removes the policy). */
 export function checkQueuePolicy(text: string): string {
@@ -35,13 +33,7 @@ export function checkQueuePolicy(text: string): string {
 
 /** The compiled form of a stored policy text (parsed once per distinct text). */
 export function compiledQueuePolicy(text: string): CompiledPolicy {
-  let policy = compiled.get(text);
-  if (policy === undefined) {
-    policy = compilePolicy(parsePolicy(text, "resource"));
-    if (compiled.size > 1000) compiled.clear();
-    compiled.set(text, policy);
-  }
-  return policy;
+  return compiledResourcePolicy(text);
 }
 
 /** A service sending into a queue: who, and the resource it acts for (aws:SourceArn). */

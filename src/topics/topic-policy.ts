@@ -4,12 +4,11 @@
  * Subscribe, and its Deny refuses). Without one, GetTopicAttributes reports SNS's default policy
  * (the topic owner's account may use the topic), which haneul's identity policies already express.
  */
-import { compilePolicy, MalformedPolicyError, parsePolicy, type CompiledPolicy } from "../iam/index.js";
+import { compiledResourcePolicy, MalformedPolicyError, type CompiledPolicy } from "../iam/index.js";
 import { invalid } from "./refs.js";
 
 /** SNS's limit on the size of a topic policy. */
 const MAX_POLICY_BYTES = 30_720;
-const compiled = new Map<string, CompiledPolicy>();
 
 /** Checks a Policy given to CreateTopic / SetTopicAttributes. */
 export function checkTopicPolicy(text: string): void {
@@ -24,13 +23,7 @@ export function checkTopicPolicy(text: string): void {
 
 /** The compiled form of a stored policy text (parsed once per distinct text). */
 export function compiledTopicPolicy(text: string): CompiledPolicy {
-  let policy = compiled.get(text);
-  if (policy === undefined) {
-    policy = compilePolicy(parsePolicy(text, "resource"));
-    if (compiled.size > 1000) compiled.clear();
-    compiled.set(text, policy);
-  }
-  return policy;
+  return compiledResourcePolicy(text);
 }
 
 /** The policy SNS gives a topic created without one. */

@@ -4,7 +4,7 @@
  * version or alias), `*` for account-wide calls, and `iam:PassRole` on the execution role a
  * create or configuration update hands to Lambda.
  */
-import { compilePolicy, parsePolicy, type CompiledPolicy } from "../../iam/index.js";
+import { compiledResourcePolicy, type CompiledPolicy } from "../../iam/index.js";
 import type { AccessSpec, ApiRequest } from "../types.js";
 import type { LambdaApiDeps } from "./deps.js";
 
@@ -68,7 +68,7 @@ export function layerVersionAccess(deps: LambdaApiDeps, arn: string): AccessSpec
     resource: arn,
     resourcePolicy: async () => {
       const text = m && (await deps.control.layers?.policyText(m[1] as string, Number(m[2])));
-      return text ? compilePolicy(parsePolicy(text, "resource")) : undefined;
+      return text ? compiledResourcePolicy(text) : undefined;
     },
   };
 }
@@ -126,8 +126,6 @@ export function invokeAccess(deps: LambdaApiDeps, action: string): (req: ApiRequ
   };
 }
 
-const compiled = new Map<string, CompiledPolicy>();
-
 /** The function's (or the version's or alias's) AddPermission statements, compiled once per text. */
 async function resourcePolicyOf(
   deps: LambdaApiDeps,
@@ -140,13 +138,7 @@ async function resourcePolicyOf(
   } catch {
     return undefined; // no policy, or no such function: the handler reports the latter
   }
-  let policy = compiled.get(text);
-  if (policy === undefined) {
-    policy = compilePolicy(parsePolicy(text, "resource"));
-    if (compiled.size > 1000) compiled.clear();
-    compiled.set(text, policy);
-  }
-  return policy;
+  return compiledResourcePolicy(text);
 }
 
 function nameIn(body: Buffer): string | undefined {
