@@ -36,6 +36,8 @@ interface Pool {
   tail: Promise<void>;
   growing: Promise<void> | undefined;
   cancelTrim: (() => void) | undefined;
+  /** Why the last request for more slots failed (the database unreachable), until one succeeds. */
+  grantError: Error | undefined;
 }
 
 const UNRESERVED = "*";
@@ -125,6 +127,7 @@ export class ClusterConcurrency implements ConcurrencySlots {
         tail: Promise.resolve(),
         growing: undefined,
         cancelTrim: undefined,
+        grantError: undefined,
       };
       this.#pools.set(key, p);
     }
@@ -148,7 +151,12 @@ export class ClusterConcurrency implements ConcurrencySlots {
         if (this.#take(p)) return undefined;
         if (!asked) this.#o.askOthers(p.key);
         const left = deadline - this.#o.clock.now();
-        if (left <= 0 || !this.#running) return reason;
+        if (left <= 0 || !this.#running) {
+          // Short because the database could not be asked: that is the platform's failure
+          // (ServiceException), not the caller's concurrency.
+          if (p.grantError !== undefined) throw p.grantError;
+          return reason;
+        }
         await new Promise<void>((resolve) => this.#o.clock.setTimer(resolve, Math.min(10, left)));
         if (this.#take(p)) return undefined;
       }
@@ -173,8 +181,14 @@ export class ClusterConcurrency implements ConcurrencySlots {
         now,
         until: now + this.#o.leaseMs,
       };
-      const granted = await this.#o.slots.grant(request);
-      if (granted >= 0) p.held = granted;
+      try {
+        const granted = await this.#o.slots.grant(request);
+        if (granted >= 0) p.held = granted;
+        p.grantError = undefined;
+      } catch (e) {
+        p.grantError = e instanceof Error ? e : new Error(String(e));
+        throw e;
+      }
     }).finally(() => (p.growing = undefined));
     return p.growing;
   }
