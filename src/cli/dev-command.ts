@@ -87,13 +87,8 @@ export async function runDevCommand(args: string[], deps: CliDeps): Promise<numb
         `  Data         ${config.server.dataDir}`,
       ].join("\n"),
     );
-    const started = systemClock.monotonicNow();
-    const first = await stack.deploy().catch((e: unknown) => ({ ok: false as const, reason: out.describe(e) }));
-    if (first.ok) {
-      out.deployed(first.changes, systemClock.monotonicNow() - started);
-      published();
-    } else out.reloadFailed("template", `${first.reason}\n(fix it and save: the template is deployed again)`);
-    loop.onDeployed = published;
+    // Written before the first deploy prints the route table: whoever waits for that table (a test,
+    // `haneul invoke`, `haneul dev trigger`) finds the address already there.
     writeFileSync(
       join(config.server.dataDir, DEV_STATE_FILE),
       JSON.stringify({
@@ -107,6 +102,13 @@ export async function runDevCommand(args: string[], deps: CliDeps): Promise<numb
       }),
       { mode: 0o600 },
     );
+    const started = systemClock.monotonicNow();
+    const first = await stack.deploy().catch((e: unknown) => ({ ok: false as const, reason: out.describe(e) }));
+    if (first.ok) {
+      out.deployed(first.changes, systemClock.monotonicNow() - started);
+      published();
+    } else out.reloadFailed("template", `${first.reason}\n(fix it and save: the template is deployed again)`);
+    loop.onDeployed = published;
     if (config.watch) {
       loop.start();
       out.info(`Watching ${config.templateFile} and the code it names.`);
