@@ -412,6 +412,8 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
   const logSubscriptions = createLogSubscriptions({
     ...{ store: telemetry.logStore, clock, ids, region: config.region, accountId: config.accountId, log },
     ...{ control, events, streams: streams.service },
+    rolePermits: (role, request) => iam.rolePermits(role, request),
+    recorder: metrics.recorder,
     // Cluster: one node delivers, after the other nodes' concurrent batches have committed.
     ...(leader && { isLeader: () => leader.isLeader, settleMs: SUBSCRIPTION_SETTLE_MS }),
   });

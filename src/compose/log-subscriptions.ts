@@ -2,17 +2,27 @@
  * Where CloudWatch Logs subscription filters deliver: a function (an Event invocation with the
  * `{"awslogs":{"data":…}}` event, through the durable async queue, only when the function's policy
  * lets logs.amazonaws.com invoke it) or a Kinesis stream (PutRecord of the gzipped message). Anything
- * else is refused at PutSubscriptionFilter with AWS's InvalidParameterException.
+ * else is refused at PutSubscriptionFilter with AWS's InvalidParameterException. A stream destination
+ * needs the filter's `roleArn`, whose policies must allow kinesis:PutRecord on the stream (checked
+ * at Put and at every delivery, as the role may change); `distribution: Random` gives each record a
+ * random partition key instead of the log stream's name.
  */
+import { randomUUID } from "node:crypto";
 import type { SubscriptionDestinations } from "../api/logs/context.js";
 import type { LambdaControlPlane } from "../control/index.js";
 import type { AsyncEventQueue } from "../events/index.js";
-import type { LogStore } from "../ports/log-store.js";
+import type { MetricHandle, MetricRecorder } from "../metrics/index.js";
+import type { LogStore, SubscriptionFilterState } from "../ports/log-store.js";
 import type { Clock } from "../shared/clock.js";
 import { PlatformError } from "../shared/errors.js";
 import type { IdSource } from "../shared/ids.js";
 import type { StreamService } from "../streams/index.js";
-import { SubscriptionDelivery, type SubscriptionBatch } from "../telemetry/index.js";
+import {
+  SubscriptionDelivery,
+  UndeliverableError,
+  type SubscriptionBatch,
+  type SubscriptionMetric,
+} from "../telemetry/index.js";
 
 const NO_LAMBDA =
   "Could not execute the lambda function. Make sure you have given CloudWatch Logs permission to execute your function.";
@@ -33,11 +43,17 @@ export interface LogSubscriptionsOptions {
   readonly control: LambdaControlPlane;
   readonly events: AsyncEventQueue;
   readonly streams: StreamService;
+  /** Whether a session of the role may do `action` on `resource` (the node's IAM). */
+  readonly rolePermits: (roleArn: string | undefined, request: { action: string; resource: string }) => boolean;
+  /** Where AWS/Logs ForwardedLogEvents, ForwardedBytes and DeliveryErrors go. */
+  readonly recorder?: MetricRecorder | undefined;
   /** Cluster: only the leader delivers, and events wait this long for concurrent batches to commit. */
   readonly isLeader?: (() => boolean) | undefined;
   readonly settleMs?: number | undefined;
   readonly log: (message: string, error?: unknown) => void;
 }
+
+const isNotFound = (e: unknown) => e instanceof PlatformError && /NOT_FOUND/.test(e.code);
 
 const invalid = (message: string) => new PlatformError("ERR_LOGS_INVALID_PARAMETER", message);
 
@@ -65,7 +81,7 @@ export function createLogSubscriptions(o: LogSubscriptionsOptions): {
   };
 
   const destinations: SubscriptionDestinations = {
-    async check(arn, group) {
+    async check(arn, group, roleArn) {
       const d = parse(arn);
       if (!d)
         throw invalid(
@@ -75,6 +91,7 @@ export function createLogSubscriptions(o: LogSubscriptionsOptions): {
         await o.streams.admin.get(d.stream).catch(() => {
           throw invalid(NO_STREAM);
         });
+        if (!o.rolePermits(roleArn, { action: "kinesis:PutRecord", resource: arn })) throw invalid(NO_STREAM);
         return;
       }
       let logGroup: string;
@@ -96,22 +113,62 @@ export function createLogSubscriptions(o: LogSubscriptionsOptions): {
 
   const send = async (batch: SubscriptionBatch): Promise<void> => {
     const d = parse(batch.filter.destinationArn);
-    if (!d) throw new Error(`unsupported destination ${batch.filter.destinationArn}`);
+    if (!d) throw new UndeliverableError(`unsupported destination ${batch.filter.destinationArn}`);
     if (d.kind === "kinesis") {
-      const [result] = await o.streams.records.put(d.stream, [{ partitionKey: batch.logStream, data: batch.data }]);
+      const { roleArn, distribution, destinationArn } = batch.filter;
+      if (!o.rolePermits(roleArn, { action: "kinesis:PutRecord", resource: destinationArn }))
+        throw new UndeliverableError(`AccessDenied: ${roleArn ?? "no role"} may not kinesis:PutRecord`);
+      const partitionKey = distribution === "Random" ? randomUUID() : batch.logStream;
+      const [result] = await o.streams.records
+        .put(d.stream, [{ partitionKey, data: batch.data }])
+        .catch((e: unknown) => {
+          throw isNotFound(e) ? new UndeliverableError(String(e)) : e;
+        });
       if (result && "errorCode" in result) throw new Error(`${result.errorCode}: ${result.errorMessage}`);
       return;
     }
     if (!(await lambdaPermits(d, batch.filter.groupName)))
-      throw new Error("the function's policy does not allow logs.amazonaws.com");
+      throw new UndeliverableError("AccessDenied: the function's policy does not allow logs.amazonaws.com");
     const payload = Buffer.from(JSON.stringify({ awslogs: { data: batch.data.toString("base64") } }));
-    await o.events.enqueue({ functionName: d.name, qualifier: d.qualifier, payload, requestId: o.ids.requestId() });
+    await o.events
+      .enqueue({ functionName: d.name, qualifier: d.qualifier, payload, requestId: o.ids.requestId() })
+      .catch((e: unknown) => {
+        throw isNotFound(e) ? new UndeliverableError(String(e)) : e;
+      });
   };
 
   const delivery = new SubscriptionDelivery({
     ...{ store: o.store, clock: o.clock, accountId: o.accountId, send },
     ...{ isLeader: o.isLeader, settleMs: o.settleMs, onError: o.log },
+    onMetric: o.recorder && subscriptionMetrics(o.recorder, (arn) => parse(arn)?.kind),
   });
   delivery.start();
   return { destinations, delivery };
+}
+
+/** AWS/Logs subscription metrics by [LogGroupName, DestinationType, FilterName], as CloudWatch Logs reports them. */
+function subscriptionMetrics(
+  recorder: MetricRecorder,
+  kindOf: (arn: string) => Destination["kind"] | undefined,
+): (filter: SubscriptionFilterState, m: SubscriptionMetric) => void {
+  const handles = new Map<string, MetricHandle>();
+  return (filter, m) => {
+    const key = `${m.name}\u0000${filter.groupName}\u0000${filter.name}`;
+    let h = handles.get(key);
+    if (!h) {
+      if (handles.size > 10_000) handles.clear();
+      const destinationType = kindOf(filter.destinationArn) === "kinesis" ? "Kinesis" : "Lambda";
+      const dimensions = [
+        { name: "LogGroupName", value: filter.groupName },
+        { name: "DestinationType", value: destinationType },
+        { name: "FilterName", value: filter.name },
+      ];
+      h = recorder.handle(
+        { namespace: "AWS/Logs", name: m.name, dimensions },
+        m.name === "ForwardedBytes" ? "Bytes" : "Count",
+      );
+      handles.set(key, h);
+    }
+    recorder.record(h, m.value);
+  };
 }

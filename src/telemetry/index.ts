@@ -7,6 +7,9 @@ export * as insights from "./insights/index.js";
 export {
   dataMessage,
   SubscriptionDelivery,
+  SUBSCRIPTION_RETRY_MS,
+  UndeliverableError,
   type SubscriptionBatch,
+  type SubscriptionMetric,
   type SubscriptionDeliveryOptions,
 } from "./subscription-delivery.js";

@@ -4,6 +4,8 @@
  * its pattern matches, sends them to the destination as CloudWatch Logs does (a gzipped
  * DATA_MESSAGE per log stream) and moves the cursor past them. A destination that fails keeps its
  * cursor (the batch is sent again next time) and holds back nothing else; ingest never waits on it.
+ * As CloudWatch Logs does, a batch is retried for up to 24 hours, and not at all when the failure
+ * cannot pass by retrying (the destination is gone, or the filter's role may not deliver to it).
  * In a cluster only the leader delivers, and the cursor moves by compare-and-set.
  */
 import { gzipSync } from "node:zlib";
@@ -15,6 +17,12 @@ import { parseFilterPattern, type MessageMatcher } from "./filter-pattern.js";
 const EVENTS_PER_READ = 10_000;
 /** Raw message bytes per delivery: its gzipped, base64'd event stays under Lambda's 256 KB async payload. */
 const BYTES_PER_DELIVERY = 150_000;
+
+/** How long a batch that keeps failing is sent again before it is dropped (CloudWatch Logs: 24 hours). */
+export const SUBSCRIPTION_RETRY_MS = 24 * 3600_000;
+
+/** A failure that retrying cannot mend (AccessDenied, ResourceNotFound): the batch is dropped. */
+export class UndeliverableError extends Error {}
 
 /** One delivery: the gzipped DATA_MESSAGE of one log stream's matching events. */
 export interface SubscriptionBatch {
@@ -39,7 +47,14 @@ export interface SubscriptionDeliveryOptions {
   /** Only the leader delivers (default: always). */
   readonly isLeader?: (() => boolean) | undefined;
   readonly onError: (message: string, error?: unknown) => void;
+  /** CloudWatch Logs' subscription metrics: a batch forwarded (events, compressed bytes), or events that met an error. */
+  readonly onMetric?: ((filter: SubscriptionFilterState, m: SubscriptionMetric) => void) | undefined;
 }
+
+/** What one delivery attempt adds to AWS/Logs ForwardedLogEvents, ForwardedBytes or DeliveryErrors. */
+export type SubscriptionMetric =
+  | { readonly name: "ForwardedLogEvents" | "ForwardedBytes"; readonly value: number }
+  | { readonly name: "DeliveryErrors"; readonly value: number };
 
 /** The gzipped DATA_MESSAGE CloudWatch Logs sends for `events` of one stream. */
 export function dataMessage(
@@ -154,11 +169,29 @@ export class SubscriptionDelivery {
       for (const events of batchesOf(matched)) {
         const logStream = (events[0] as StoredLogEvent).streamName;
         const data = dataMessage({ owner: this.#o.accountId, filter, logStream }, events);
-        await this.#o.send({ filter, logStream, data });
+        try {
+          await this.#o.send({ filter, logStream, data });
+        } catch (e) {
+          this.#o.onMetric?.(filter, { name: "DeliveryErrors", value: events.length });
+          throw e;
+        }
+        this.#o.onMetric?.(filter, { name: "ForwardedLogEvents", value: events.length });
+        this.#o.onMetric?.(filter, { name: "ForwardedBytes", value: data.length });
       }
       this.#failing.delete(key);
       return true;
     } catch (e) {
+      const oldest = matched[0]?.ingestionTime ?? this.#o.clock.now();
+      const expired = this.#o.clock.now() - oldest > SUBSCRIPTION_RETRY_MS;
+      if (e instanceof UndeliverableError || expired) {
+        this.#failing.delete(key);
+        this.#o.onError(
+          `subscription filter ${filter.name} of ${filter.groupName} dropped ${matched.length} events for ${filter.destinationArn}` +
+            (expired ? " (retried for 24 hours)" : ""),
+          e,
+        );
+        return true;
+      }
       if (!this.#failing.has(key)) {
         this.#failing.add(key);
         this.#o.onError(

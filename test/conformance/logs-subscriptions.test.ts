@@ -35,7 +35,10 @@ import {
   waitUntilStackDeleteComplete,
 } from "@aws-sdk/client-cloudformation";
 import { AddPermissionCommand, CreateFunctionCommand, InvokeCommand } from "@aws-sdk/client-lambda";
+import { CloudWatchClient, GetMetricStatisticsCommand } from "@aws-sdk/client-cloudwatch";
+import { DeleteRolePolicyCommand, PutRolePolicyCommand } from "@aws-sdk/client-iam";
 import { zipSync } from "fflate";
+import { iamClient } from "../helpers/iam.js";
 import {
   functionArn,
   type LambdaNode,
@@ -169,6 +172,53 @@ after(async () => {
   await homeDir?.remove();
 });
 
+/** A role CloudWatch Logs may assume, allowed `actions` on `resource`. */
+async function logsRole(roleName: string, actions: string[], resource: string): Promise<string> {
+  const { accessKeyId, secretAccessKey } = await node.client.config.credentials();
+  const iam = iamClient({ endpoint: node.url, accessKeyId, secretAccessKey });
+  try {
+    const trust = { Effect: "Allow", Principal: { Service: "logs.amazonaws.com" }, Action: "sts:AssumeRole" };
+    const { CreateRoleCommand } = await import("@aws-sdk/client-iam");
+    await iam.send(
+      new CreateRoleCommand({
+        RoleName: roleName,
+        AssumeRolePolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [trust] }),
+      }),
+    );
+    await grant(roleName, actions, resource);
+    return `arn:aws:iam::${NODE_ACCOUNT}:role/${roleName}`;
+  } finally {
+    iam.destroy();
+  }
+}
+
+/** Replaces the role's one inline policy (no actions: removes it). */
+async function grant(roleName: string, actions: string[], resource: string): Promise<void> {
+  const { accessKeyId, secretAccessKey } = await node.client.config.credentials();
+  const iam = iamClient({ endpoint: node.url, accessKeyId, secretAccessKey });
+  try {
+    if (actions.length === 0) {
+      await iam.send(new DeleteRolePolicyCommand({ RoleName: roleName, PolicyName: "deliver" }));
+      return;
+    }
+    const document = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: actions, Resource: resource }] };
+    await iam.send(
+      new PutRolePolicyCommand({ RoleName: roleName, PolicyName: "deliver", PolicyDocument: JSON.stringify(document) }),
+    );
+  } finally {
+    iam.destroy();
+  }
+}
+
+/** Every record of a one-shard stream from the start. */
+async function recordsOf(stream: string): Promise<_Record[]> {
+  const shardId = (await kinesis.send(new ListShardsCommand({ StreamName: stream }))).Shards?.[0]?.ShardId;
+  const iterator = await kinesis.send(
+    new GetShardIteratorCommand({ StreamName: stream, ShardId: shardId, ShardIteratorType: "TRIM_HORIZON" }),
+  );
+  return (await kinesis.send(new GetRecordsCommand({ ShardIterator: iterator.ShardIterator }))).Records ?? [];
+}
+
 const put = (filterName: string, destinationArn: string, filterPattern = "", logGroupName = GROUP) =>
   logs.send(new PutSubscriptionFilterCommand({ logGroupName, filterName, filterPattern, destinationArn }));
 
@@ -275,12 +325,14 @@ describe("CloudWatch Logs subscription filters", { concurrency: false }, () => {
     await assert.rejects(put("k", `${streamArn}-missing`, "", "/app"), { name: "ResourceNotFoundException" });
     await logs.send(new CreateLogGroupCommand({ logGroupName: "/app" }));
     await assert.rejects(put("k", `${streamArn}-missing`, "", "/app"), { name: "InvalidParameterException" });
-    await logs.send(
-      new PutSubscriptionFilterCommand({
-        ...{ logGroupName: "/app", filterName: "k", filterPattern: "-DEBUG", destinationArn: streamArn },
-        roleArn: `arn:aws:iam::${NODE_ACCOUNT}:role/cwl-to-kinesis`,
-      }),
-    );
+    const filter = { logGroupName: "/app", filterName: "k", filterPattern: "-DEBUG", destinationArn: streamArn };
+    const noStream = { name: "InvalidParameterException", message: /Could not deliver test message/ };
+    // No role, or a role that may not put records: CloudWatch Logs could not deliver, so Put is refused.
+    await assert.rejects(logs.send(new PutSubscriptionFilterCommand(filter)), noStream);
+    const describeOnly = await logsRole("cwl-describe-only", ["kinesis:DescribeStream"], streamArn);
+    await assert.rejects(logs.send(new PutSubscriptionFilterCommand({ ...filter, roleArn: describeOnly })), noStream);
+    const roleArn = await logsRole("cwl-to-kinesis", ["kinesis:PutRecord"], streamArn);
+    await logs.send(new PutSubscriptionFilterCommand({ ...filter, roleArn }));
     await logs.send(new CreateLogStreamCommand({ logGroupName: "/app", logStreamName: "web" }));
     const now = Date.now();
     await logs.send(
@@ -317,6 +369,74 @@ describe("CloudWatch Logs subscription filters", { concurrency: false }, () => {
         [now + 2, "GET /x 404"],
       ],
     );
+  });
+
+  test("Random distribution spreads partition keys; a role that lost its permission drops batches instead of retrying them", async () => {
+    await kinesis.send(new CreateStreamCommand({ StreamName: "log-random", ShardCount: 1 }));
+    const streamArn = `arn:aws:kinesis:${NODE_REGION}:${NODE_ACCOUNT}:stream/log-random`;
+    await logs.send(new CreateLogGroupCommand({ logGroupName: "/random" }));
+    const roleArn = await logsRole("cwl-random", ["kinesis:PutRecord"], streamArn);
+    await logs.send(
+      new PutSubscriptionFilterCommand({
+        ...{ logGroupName: "/random", filterName: "r", filterPattern: "", destinationArn: streamArn },
+        ...{ roleArn, distribution: "Random" },
+      }),
+    );
+    await logs.send(new CreateLogStreamCommand({ logGroupName: "/random", logStreamName: "web" }));
+    const send = (message: string) =>
+      logs.send(
+        new PutLogEventsCommand({
+          ...{ logGroupName: "/random", logStreamName: "web" },
+          logEvents: [{ timestamp: Date.now(), message }],
+        }),
+      );
+    const messagesOf = (records: _Record[]) =>
+      records.map(
+        (r) => (JSON.parse(gunzipSync(r.Data ?? new Uint8Array()).toString()) as DataMessage).logEvents[0]?.message,
+      );
+    await send("first");
+    await waitFor(async () => (await recordsOf("log-random")).length === 1, "the first record", 30_000);
+    await send("second");
+    await waitFor(async () => (await recordsOf("log-random")).length === 2, "the second record", 30_000);
+    const keys = (await recordsOf("log-random")).map((r) => r.PartitionKey);
+    assert.ok(
+      keys.every((k) => k !== "web"),
+      `random keys, not the stream name: ${keys.join(", ")}`,
+    );
+    assert.notEqual(keys[0], keys[1]);
+
+    // The role loses kinesis:PutRecord: the batch is dropped (AccessDenied is not retried) …
+    await grant("cwl-random", [], streamArn);
+    await send("while denied");
+    const { accessKeyId, secretAccessKey } = await node.client.config.credentials();
+    const cloudwatch = new CloudWatchClient({
+      ...{ region: NODE_REGION, endpoint: node.url, credentials: { accessKeyId, secretAccessKey } },
+    });
+    const metric = async (name: string) => {
+      const { Datapoints } = await cloudwatch.send(
+        new GetMetricStatisticsCommand({
+          ...{ Namespace: "AWS/Logs", MetricName: name, Period: 60, Statistics: ["Sum"] },
+          ...{ StartTime: new Date(Date.now() - 600_000), EndTime: new Date(Date.now() + 60_000) },
+          Dimensions: [
+            { Name: "LogGroupName", Value: "/random" },
+            { Name: "DestinationType", Value: "Kinesis" },
+            { Name: "FilterName", Value: "r" },
+          ],
+        }),
+      );
+      return (Datapoints ?? []).reduce((sum, p) => sum + (p.Sum ?? 0), 0);
+    };
+    try {
+      await waitFor(async () => (await metric("DeliveryErrors")) === 1, "one DeliveryErrors event", 30_000);
+      assert.equal(await metric("ForwardedLogEvents"), 2);
+    } finally {
+      cloudwatch.destroy();
+    }
+    // … and once the permission is back, later events are delivered and the dropped one never comes.
+    await grant("cwl-random", ["kinesis:PutRecord"], streamArn);
+    await send("after");
+    await waitFor(async () => (await recordsOf("log-random")).length === 3, "the record after the grant", 30_000);
+    assert.deepEqual(messagesOf(await recordsOf("log-random")), ["first", "second", "after"]);
   });
 
   test("a SAM CloudWatchLogs event: the stack makes the filter and the permission; deleting the stack removes them", async () => {

@@ -6,9 +6,10 @@ import type { InsightsQueries } from "./insights.js";
 export interface SubscriptionDestinations {
   /**
    * Resolves when `destinationArn` can take `groupName`'s events (the function exists and lets
-   * CloudWatch Logs invoke it; the stream exists); otherwise throws AWS's InvalidParameterException.
+   * CloudWatch Logs invoke it; the stream exists and `roleArn` may put records into it); otherwise
+   * throws AWS's InvalidParameterException.
    */
-  check(destinationArn: string, groupName: string): Promise<void>;
+  check(destinationArn: string, groupName: string, roleArn: string | undefined): Promise<void>;
 }
 
 /** What the Logs API's handlers work with. */

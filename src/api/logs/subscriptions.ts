@@ -62,7 +62,7 @@ export async function putSubscriptionFilter(ctx: LogsContext, input: Input): Pro
     throw invalid("emitSystemFields is not supported.");
   await groupOf(ctx, { logGroupName: groupName });
   if (!ctx.destinations) throw invalid(`Invalid destination: ${destinationArn}`);
-  await ctx.destinations.check(destinationArn, groupName);
+  await ctx.destinations.check(destinationArn, groupName, roleArn);
   const filter: SubscriptionFilterRecord = {
     ...{ groupName, name, filterPattern, destinationArn, roleArn, distribution },
     createdAt: ctx.clock.now(),
