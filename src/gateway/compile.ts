@@ -17,14 +17,42 @@ import { parseRouteKey } from "./route-key.js";
 import { StageThrottle } from "./stage-throttle.js";
 import { TrieRouter } from "./trie-router.js";
 
-/** Compiles every API; throws on a route key that is neither `$default` nor `METHOD /path`. */
-export function compileApis(apis: readonly DeployedApi[], deps: AuthorizerDeps): Map<string, CompiledApi> {
-  const out = new Map<string, CompiledApi>();
-  for (const api of apis) out.set(api.apiId, compileApi(api, deps));
-  return out;
+/**
+ * Compiles APIs, keeping what it compiled before: an API whose definition did not change keeps its
+ * compiled form (its authorizer caches, its stages' throttle buckets), and a changed API keeps a
+ * stage's buckets when that stage's throttle settings did not change. A change to one API (or a
+ * redeploy) so never refills every stage's buckets or empties every authorizer cache.
+ */
+export class ApiCompiler {
+  readonly #deps: AuthorizerDeps;
+  #compiled = new Map<string, { readonly source: string; readonly api: CompiledApi }>();
+
+  constructor(deps: AuthorizerDeps) {
+    this.#deps = deps;
+  }
+
+  /** Compiles every API; throws (keeping the previous set) on a route key that is neither `$default` nor `METHOD /path`. */
+  compile(apis: readonly DeployedApi[]): Map<string, CompiledApi> {
+    const next = new Map<string, { source: string; api: CompiledApi }>();
+    for (const api of apis) {
+      const source = JSON.stringify(api);
+      const before = this.#compiled.get(api.apiId);
+      next.set(api.apiId, {
+        source,
+        api: before?.source === source ? before.api : compileApi(api, this.#deps, before?.api),
+      });
+    }
+    this.#compiled = next;
+    return new Map([...next].map(([id, c]) => [id, c.api]));
+  }
 }
 
-function compileApi(api: DeployedApi, deps: AuthorizerDeps): CompiledApi {
+/** Compiles every API afresh (no state kept). */
+export function compileApis(apis: readonly DeployedApi[], deps: AuthorizerDeps): Map<string, CompiledApi> {
+  return new ApiCompiler(deps).compile(apis);
+}
+
+function compileApi(api: DeployedApi, deps: AuthorizerDeps, before: CompiledApi | undefined): CompiledApi {
   const authorizers = new Map<string, Authorizer>();
   const authorizerFor = (def: DeployedAuthorizer): Authorizer => {
     const key = JSON.stringify(def);
@@ -46,7 +74,7 @@ function compileApi(api: DeployedApi, deps: AuthorizerDeps): CompiledApi {
       : undefined;
     stages.set(s.stageName, {
       name: s.stageName,
-      throttle: s.throttle ? new StageThrottle(s.throttle) : undefined,
+      throttle: s.throttle ? StageThrottle.keep(before?.stages.get(s.stageName)?.throttle, s.throttle) : undefined,
       variables: s.variables,
       table: compileTable(api.apiId, s.deployment, authorizerFor),
       canary,

@@ -13,7 +13,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import type { DeployedApi } from "../domain/deployed-api.js";
 import type { UsageSnapshot } from "../domain/usage-plans.js";
-import { compileApis } from "./compile.js";
+import { ApiCompiler } from "./compile.js";
 import type { CompiledApi } from "./model.js";
 import type { GatewayOptions } from "./options.js";
 import { serve, type Served } from "./serve.js";
@@ -30,6 +30,7 @@ export class Gateway {
 
   constructor(options: GatewayOptions) {
     this.#o = options;
+    this.#compiler = new ApiCompiler(options);
     this.#served = {
       apis: new Map<string, CompiledApi>(),
       usage: new UsageLimits({ keys: [], plans: [], planKeys: [] }),
@@ -41,7 +42,7 @@ export class Gateway {
 
   /** Replaces the served APIs. Throws (leaving the old set in place) when an API does not compile. */
   setApis(apis: readonly DeployedApi[]): void {
-    this.#served = { ...this.#served, apis: compileApis(apis, this.#o) };
+    this.#served = { ...this.#served, apis: this.#compiler.compile(apis) };
   }
 
   /** Replaces the API keys and usage plans (throttle buckets start full again). */

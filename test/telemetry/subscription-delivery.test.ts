@@ -41,11 +41,12 @@ async function setUp(fails: (batch: SubscriptionBatch) => Error | undefined) {
   const metrics: Record<string, number> = {};
   const delivery = new SubscriptionDelivery({
     ...{ store, clock, accountId: "123456789012", onError: () => undefined },
-    send: async (batch) => {
+    send: (batch) => {
       const error = fails(batch);
-      if (error) throw error;
+      if (error) return Promise.reject(error);
       const message = JSON.parse(gunzipSync(batch.data).toString()) as { logEvents: { message: string }[] };
       sent.push(message.logEvents.map((e) => e.message));
+      return Promise.resolve();
     },
     onMetric: (_f, m) => (metrics[m.name] = (metrics[m.name] ?? 0) + m.value),
   });
