@@ -25,6 +25,7 @@ export type { AccessLogRecord, GatewayOptions } from "./options.js";
 /** Serves deployed APIs over HTTP. */
 export class Gateway {
   readonly #o: GatewayOptions;
+  readonly #compiler: ApiCompiler;
   #served: Served;
   #server: Server | undefined;
 

@@ -21,7 +21,7 @@ export class StageThrottle {
 
   /** `before` when its settings are `settings` (its buckets go on), else a new one with full buckets. */
   static keep(before: StageThrottle | undefined, settings: StageThrottleSettings): StageThrottle {
-    return before?.#key === JSON.stringify(settings) ? before : new StageThrottle(settings);
+    return before !== undefined && before.#key === JSON.stringify(settings) ? before : new StageThrottle(settings);
   }
 
   /** Takes a token for a request to `routeKey` at `now` (monotonic ms); false when throttled. */
