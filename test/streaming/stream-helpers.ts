@@ -23,7 +23,8 @@ export function bootstrapZip(source: string): Uint8Array {
  * A streaming handler: writes `first\n`, waits until the file named by `event.signal` exists (at
  * most 30 s), writes `second\n` and ends. With `event.prelude` it answers through
  * HttpResponseStream.from (status 201, a header and a cookie); with `event.fail` it throws after
- * the first chunk; with `event.hang` it never ends.
+ * the first chunk; with `event.hang` it never ends. Through a function URL, `event` is the query
+ * string's parameters.
  */
 export const SIGNALLED = zipOf(`
 const fs = require("node:fs");
@@ -34,7 +35,9 @@ const waitFor = async (path) => {
     await new Promise((r) => setTimeout(r, 10));
   }
 };
-exports.handler = awslambda.streamifyResponse(async (event, responseStream, context) => {
+exports.handler = awslambda.streamifyResponse(async (input, responseStream, context) => {
+  // Through a function URL the options come in the query string.
+  const event = input.queryStringParameters ?? input;
   let stream = responseStream;
   if (event.prelude) {
     stream = awslambda.HttpResponseStream.from(responseStream, {
