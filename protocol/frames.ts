@@ -28,6 +28,11 @@ export const FrameType = {
   Fatal: 16,
   /** instance → node: the process is exiting (header: {maxRssKb}); sent from its "exit" event. */
   Exit: 17,
+  /**
+   * instance → node: one chunk of a streamed answer (header: ChunkHeader, body: the bytes). The
+   * answer ends with a Response frame (empty body) or an Error frame (the error after the chunks).
+   */
+  Chunk: 18,
 } as const;
 export type FrameTypeValue = (typeof FrameType)[keyof typeof FrameType];
 
@@ -58,6 +63,14 @@ export interface ResultHeader {
   /** From reading the event to this answer, as the instance measured it. */
   durationMs?: number;
   errorType?: string;
+  /** The answer was streamed (its chunks came in Chunk frames before this one). */
+  streamed?: boolean;
+}
+
+export interface ChunkHeader {
+  requestId: string;
+  /** The stream's content type; on the first chunk of an answer only. */
+  contentType?: string;
 }
 
 export interface Frame {

@@ -18,6 +18,7 @@ import { HttpChannel } from "./http-channel.js";
 import { IpcChannel } from "./ipc-channel.js";
 import { isAsyncFunction, loadHandler, type UserHandler } from "./loader.js";
 import { patchConsole, structuredConsole } from "./log.js";
+import { installAwsLambdaGlobal, isStreamingHandler } from "./response-stream.js";
 import { Runtime, type ErrorCallbacks } from "./runtime.js";
 import { pointSdkV2AtEndpoint } from "./sdk-endpoint.js";
 import { installTraceEnv } from "./trace-env.js";
@@ -113,10 +114,14 @@ async function main(): Promise<void> {
   installTraceEnv();
 
   pointSdkV2AtEndpoint();
+  // User modules call awslambda.streamifyResponse as they load.
+  installAwsLambdaGlobal();
   let handler: UserHandler;
   try {
     handler = await loadHandler(conn.taskRoot, conn.handler);
-    if (modern && handler.length >= 3) throw new CallbackHandlerDeprecated(CALLBACK_ERROR_NODEJS24_ABOVE);
+    // A streaming handler's third parameter is its context, not a callback.
+    if (modern && handler.length >= 3 && !isStreamingHandler(handler))
+      throw new CallbackHandlerDeprecated(CALLBACK_ERROR_NODEJS24_ABOVE);
   } catch (err) {
     // The RIC of Node.js ≤ 22 lets the load error escape as an uncaught exception (log line
     // "Uncaught Exception", exit 129 after /init/error); the Node.js 24 RIC logs "Init Error".
@@ -131,6 +136,7 @@ async function main(): Promise<void> {
     !modern &&
     handler.length === 3 &&
     !isAsyncFunction(handler) &&
+    !isStreamingHandler(handler) &&
     process.env.AWS_LAMBDA_NODEJS_DISABLE_CALLBACK_WARNING === undefined
   ) {
     console.warn(CALLBACK_WARNING);

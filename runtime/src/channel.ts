@@ -4,6 +4,16 @@
  * code is the same for both.
  */
 import type { RapidError } from "./errors.js";
+import type { StreamOutput } from "./response-stream.js";
+
+/** One streamed answer: its chunks, then its end. */
+export interface StreamedAnswer extends StreamOutput {
+  /**
+   * Ends the answer, complete or with `error` (reported after the chunks already sent: as trailers
+   * on the Runtime API). `contentType` is the stream's, for an answer that sent no chunk.
+   */
+  end(contentType: string, error: RapidError | undefined, then: () => void): void;
+}
 
 export interface Invocation {
   requestId: string;
@@ -29,6 +39,8 @@ export interface Channel {
   next(): Promise<Invocation>;
   /** Reports a result (JSON text); `then` runs once it has been handed over. */
   respond(requestId: string, body: string, then: () => void): void;
+  /** Opens the streamed answer of a handler made with awslambda.streamifyResponse. */
+  stream(requestId: string): StreamedAnswer;
   /** Reports a handler error; `then` runs once it has been handed over. */
   fail(requestId: string, error: RapidError, then: () => void): void;
   /** Reports a failed init; `then` runs once it has been handed over. */

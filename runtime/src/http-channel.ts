@@ -4,11 +4,12 @@
  * callbackWaitsForEmptyEventLoop works as on Lambda. Logs go to stdout, one line per entry.
  */
 import http from "node:http";
-import type { Channel, Invocation } from "./channel.js";
+import type { Channel, Invocation, StreamedAnswer } from "./channel.js";
 import type { RapidError } from "./errors.js";
 
 const BASE = "/2018-06-01/runtime";
 const ERROR_TYPE_HEADER = "Lambda-Runtime-Function-Error-Type";
+const ERROR_BODY_HEADER = "Lambda-Runtime-Function-Error-Body";
 
 interface Reply {
   status: number;
@@ -60,6 +61,56 @@ export class HttpChannel implements Channel {
       then,
       exitOnTransportError,
     );
+  }
+
+  /**
+   * A streamed answer is one POST to /response with `Lambda-Runtime-Function-Response-Mode:
+   * streaming` and a chunked body, opened at the first chunk (when the content type is known);
+   * an error after the chunks goes in the trailers, its body as base64 JSON, as the RIC sends it.
+   */
+  stream(requestId: string): StreamedAnswer {
+    let req: http.ClientRequest | undefined;
+    let answered: Promise<unknown> | undefined;
+    const open = (contentType: string): http.ClientRequest => {
+      if (req) return req;
+      const path = `${BASE}/invocation/${encodeURIComponent(requestId)}/response`;
+      const headers = {
+        "Content-Type": contentType,
+        "Lambda-Runtime-Function-Response-Mode": "streaming",
+        "Transfer-Encoding": "chunked",
+        Trailer: `${ERROR_TYPE_HEADER}, ${ERROR_BODY_HEADER}`,
+      };
+      req = http.request({
+        hostname: this.#hostname,
+        port: this.#port,
+        path,
+        method: "POST",
+        headers,
+        agent: this.#agent,
+      });
+      answered = new Promise((resolve, reject) => {
+        req?.on("response", (res) => {
+          res.resume();
+          res.on("end", resolve);
+        });
+        req?.on("error", reject);
+      });
+      return req;
+    };
+    return {
+      write: (chunk, contentType, done) => {
+        open(contentType).write(chunk, done);
+      },
+      end: (contentType, error, then) => {
+        const r = open(contentType);
+        if (error) {
+          const body = Buffer.from(JSON.stringify(error)).toString("base64");
+          r.addTrailers({ [ERROR_TYPE_HEADER]: error.errorType, [ERROR_BODY_HEADER]: body });
+        }
+        r.end();
+        answered?.then(then, exitOnTransportError);
+      },
+    };
   }
 
   fail(requestId: string, error: RapidError, then: () => void): void {

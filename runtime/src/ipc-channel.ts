@@ -13,13 +13,14 @@
  * closing the channel ends the process at its next read or write.
  */
 import { readSync, writeSync } from "node:fs";
-import type { Channel, Invocation } from "./channel.js";
+import type { Channel, Invocation, StreamedAnswer } from "./channel.js";
 import type { RapidError } from "./errors.js";
 import {
   encodeFrame,
   frameAt,
   frameSize,
   FrameType,
+  type ChunkHeader,
   type Frame,
   type InitHeader,
   type InvokeHeader,
@@ -115,13 +116,38 @@ export class IpcChannel implements Channel {
     then();
   }
 
-  fail(requestId: string, error: RapidError, then: () => void): void {
+  /** Each chunk is one Chunk frame, written at once (the node forwards it as it comes). */
+  stream(requestId: string): StreamedAnswer {
+    let first = true;
+    const chunk = (body: Buffer, contentType: string): void => {
+      const header: ChunkHeader = first ? { requestId, contentType } : { requestId };
+      first = false;
+      this.#send(FrameType.Chunk, header, body);
+    };
+    return {
+      write: (body, contentType, done) => {
+        chunk(body, contentType);
+        done();
+      },
+      end: (contentType, error, then) => {
+        // An answer without chunks still tells its content type.
+        if (first) chunk(Buffer.alloc(0), contentType);
+        if (error) return this.fail(requestId, error, then, true);
+        const header: ResultHeader = { requestId, maxRssKb: maxRssKb(), durationMs: this.#duration(), streamed: true };
+        this.#send(FrameType.Response, header);
+        then();
+      },
+    };
+  }
+
+  fail(requestId: string, error: RapidError, then: () => void, streamed?: boolean): void {
     const header: ResultHeader = {
       requestId,
       maxRssKb: maxRssKb(),
       durationMs: this.#duration(),
       errorType: error.errorType,
     };
+    if (streamed) header.streamed = true;
     this.#send(FrameType.Error, header, JSON.stringify(error));
     then();
   }
@@ -158,7 +184,7 @@ export class IpcChannel implements Channel {
   }
 
   /** A string body is encoded straight into the frame: one copy of a response on its way out. */
-  #send(type: number, header?: unknown, body?: string): void {
+  #send(type: number, header?: unknown, body?: Buffer | string): void {
     try {
       writeAll(encodeFrame(type, header, body));
     } catch {

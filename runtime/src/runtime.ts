@@ -8,6 +8,7 @@ import { attachEnvironmentData, beforeExitListener, buildCallbackContext, type R
 import { JSONStringifyError, NodeJsExit, toRapidResponse } from "./errors.js";
 import type { UserHandler } from "./loader.js";
 import { setCurrentRequestId, structuredConsole } from "./log.js";
+import { isStreamingHandler, LambdaResponseStream, streamingHighWaterMark } from "./response-stream.js";
 
 /** Where process-level failures go; replaced per invocation, as in the RIC. */
 export interface ErrorCallbacks {
@@ -37,9 +38,12 @@ export class Runtime {
   #current: string | undefined;
   /** Whether #current still awaits its answer. */
   #inFlight = false;
+  /** The handler was made with awslambda.streamifyResponse. */
+  readonly #streaming: boolean;
 
   constructor(options: RuntimeOptions) {
     this.#o = options;
+    this.#streaming = isStreamingHandler(options.handler);
   }
 
   /** Starts the next iteration on the next turn of the event loop. */
@@ -62,6 +66,7 @@ export class Runtime {
     this.#current = inv.requestId;
     this.#inFlight = true;
     this.#setErrorCallbacks(inv.requestId);
+    if (this.#streaming) return this.#runStreaming(inv);
     const reporter = this.#reporter(inv.requestId);
     if (this.#o.modern) void this.#runModern(inv, reporter);
     else this.#runClassic(inv, reporter);
@@ -109,6 +114,55 @@ export class Runtime {
       beforeExitListener.reset();
     } catch (err) {
       return fail(err);
+    }
+  }
+
+  /**
+   * RIC handleOnceStreaming: `handler(event, responseStream, context)`. The stream's end answers
+   * the invocation; a handler that throws or rejects ends it with the error (after the chunks it
+   * wrote). A handler whose promise resolves with the stream still open has its stream ended, as
+   * does one that leaves an empty event loop behind.
+   */
+  #runStreaming(inv: Invocation): void {
+    const requestId = inv.requestId;
+    const answer = this.#o.channel.stream(requestId);
+    const stream = new LambdaResponseStream(answer, streamingHighWaterMark(this.#o.handler));
+    let failure: unknown;
+    let reported = false;
+    const report = (): void => {
+      if (reported) return;
+      reported = true;
+      beforeExitListener.reset();
+      if (!(this.#inFlight && this.#current === requestId)) return;
+      this.#inFlight = false;
+      let error;
+      if (failure !== undefined) {
+        structuredConsole.logError("Invoke Error", failure);
+        error = toRapidResponse(failure);
+      }
+      answer.end(stream.contentType, error, () => this.scheduleIteration());
+    };
+    const fail = (err: unknown): void => {
+      failure ??= err ?? new Error("undefined");
+      if (stream.writableFinished) return report();
+      if (!stream.writableEnded) stream.end();
+    };
+    stream.once("finish", report);
+    stream.once("error", (err) => {
+      failure ??= err;
+      report();
+    });
+    beforeExitListener.set(() => (stream.writableEnded ? report() : stream.end()));
+    let result: unknown;
+    try {
+      result = this.#o.handler(JSON.parse(inv.body), stream, attachEnvironmentData({}, inv));
+    } catch (err) {
+      return fail(err);
+    }
+    if (isPromise(result)) {
+      result.then(() => {
+        if (!stream.writableEnded) stream.end();
+      }, fail);
     }
   }
 

@@ -13,6 +13,7 @@ import {
   type Http2Session,
 } from "node:http2";
 import type { AddressInfo } from "node:net";
+import { pipeline } from "node:stream";
 import type { Clock } from "../shared/clock.js";
 import { PlatformError, isPlatformError } from "../shared/errors.js";
 import type { IdSource } from "../shared/ids.js";
@@ -192,6 +193,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 }
 
 function sendResponse(res: ServerResponse, requestId: string, response: ApiResponse, closing: boolean): void {
+  if (response.stream) return sendStream(res, requestId, response, closing);
   const headers: OutgoingHttpHeaders = { "x-amzn-RequestId": requestId };
   let payload: Buffer | string | undefined;
   const body = response.body;
@@ -206,6 +208,15 @@ function sendResponse(res: ServerResponse, requestId: string, response: ApiRespo
   if (closing) headers["Connection"] = "close";
   res.writeHead(response.status, headers);
   res.end(payload);
+}
+
+/** A streamed body: the headers now, each chunk as it comes; a client that leaves ends the stream. */
+function sendStream(res: ServerResponse, requestId: string, response: ApiResponse, closing: boolean): void {
+  const headers: OutgoingHttpHeaders = { "x-amzn-RequestId": requestId, ...response.headers };
+  if (closing) headers["Connection"] = "close";
+  res.writeHead(response.status, headers);
+  res.flushHeaders();
+  pipeline(response.stream as NodeJS.ReadableStream, res, () => undefined);
 }
 
 function sendError(res: ServerResponse, x: Exchange, e: PlatformError, closing: boolean): void {

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from "node:http";
+import type { Readable } from "node:stream";
 import type { CompiledPolicy, IdentityPolicies, Principal } from "../iam/index.js";
 
 /** Who signed a request, as its access key says: the principal and its identity-based policies. */
@@ -32,6 +33,11 @@ export interface ApiResponse {
   readonly status: number;
   readonly headers?: Readonly<Record<string, string>>;
   readonly body?: Buffer | string | object | undefined;
+  /**
+   * A body sent as it is produced (chunked), instead of `body`: the headers go out at once and
+   * each chunk as it comes (InvokeWithResponseStream).
+   */
+  readonly stream?: Readable | undefined;
 }
 
 /**

@@ -71,6 +71,8 @@ export const LIMITS = {
   syncPayloadBytes: 6291456,
   asyncPayloadBytes: 1048576,
   syncResponseBytes: 6291456,
+  /** A streamed response (InvokeWithResponseStream, RESPONSE_STREAM URLs): Lambda's 20 MiB default soft limit. */
+  streamedResponseBytes: 20971520,
 } as const;
 
 /**

@@ -15,6 +15,18 @@ export type InvokeOutcome =
 
 export type OutcomeKind = InvokeOutcome["kind"];
 
+/**
+ * Where a streamed response goes, chunk by chunk, while the function still runs
+ * (InvokeWithResponseStream and RESPONSE_STREAM function URLs). The outcome's payload is then
+ * empty on success, the error on failure: the chunks went here.
+ */
+export interface ResponseStreamSink {
+  /** The call has its concurrency slot and runs `executedVersion`; called once, before any chunk. */
+  start(executedVersion: string): void;
+  /** One chunk, as the function wrote it; `contentType` is the one it set before its first write. */
+  write(chunk: Buffer, contentType: string): void;
+}
+
 import type { LoggingSpec } from "./function-spec.js";
 
 /** One record per call, emitted by the invoker. */
@@ -60,6 +72,11 @@ export interface InvocationRecord {
 export interface InvokeResult {
   readonly outcome: InvokeOutcome;
   readonly record: InvocationRecord;
+}
+
+/** The error of a streamed response past LIMITS.streamedResponseBytes. */
+export function streamTooLargeBody(limit: number): Buffer {
+  return errorBody("Function.ResponseSizeTooLarge", `Exceeded maximum allowed payload size (${limit} bytes).`);
 }
 
 /** Encodes an error body as the Node runtime does. */

@@ -105,6 +105,7 @@ export class Invoker implements InvokeService {
     let initLines: readonly string[] = NO_LINES;
     let result: InstanceInvokeResult;
     let instance: Instance | undefined;
+    c.options.responseStream?.start(spec.version);
     for (let attempt = 1; ; attempt++) {
       const acquired = await this.#o.pool.acquire(spec);
       if (acquired.cold) {
@@ -151,6 +152,7 @@ export class Invoker implements InvokeService {
       invokedFunctionArn: c.invokedArn,
       traceId: c.options.traceId,
       clientContext: c.options.clientContext,
+      responseStream: c.options.responseStream,
     });
   }
 

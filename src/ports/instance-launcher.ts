@@ -1,4 +1,5 @@
 import type { FunctionSpec } from "../domain/function-spec.js";
+import type { ResponseStreamSink } from "../domain/invocation.js";
 
 /** One event for one instance. */
 export interface InstanceInvokeRequest {
@@ -13,6 +14,11 @@ export interface InstanceInvokeRequest {
   readonly invokedFunctionArn: string;
   readonly traceId?: string | undefined;
   readonly clientContext?: string | undefined;
+  /**
+   * Where the chunks of a streamed answer go as they come. Without it, a streamed answer is
+   * gathered and returned as the payload (a plain Invoke of a streaming function gets it whole).
+   */
+  readonly responseStream?: ResponseStreamSink | undefined;
 }
 
 /**

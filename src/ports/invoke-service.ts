@@ -1,4 +1,4 @@
-import type { InvokeResult } from "../domain/invocation.js";
+import type { InvokeResult, ResponseStreamSink } from "../domain/invocation.js";
 
 /** What to invoke: a function name and an optional qualifier (`$LATEST`, a version number or an alias). */
 export interface InvokeTarget {
@@ -13,6 +13,8 @@ export interface InvokeOptions {
   readonly clientContext?: string | undefined;
   /** X-Ray trace header value to hand to the function. */
   readonly traceId?: string | undefined;
+  /** Stream the answer chunk by chunk to this sink (InvokeWithResponseStream, streamed function URLs). */
+  readonly responseStream?: ResponseStreamSink | undefined;
 }
 
 /**

@@ -120,6 +120,7 @@ describe("operation table", () => {
       GetAccountSettings: "GET /2016-08-19/account-settings",
       Invoke: "POST /2015-03-31/functions/{FunctionName}/invocations",
       InvokeAsync: "POST /2014-11-13/functions/{FunctionName}/invoke-async",
+      InvokeWithResponseStream: "POST /2021-11-15/functions/{FunctionName}/response-streaming-invocations",
       PublishLayerVersion: "POST /2018-10-31/layers/{LayerName}/versions",
       ListLayerVersions: "GET /2018-10-31/layers/{LayerName}/versions",
       GetLayerVersion: "GET /2018-10-31/layers/{LayerName}/versions/{VersionNumber}",

@@ -106,13 +106,12 @@ describe("function URL operations with the AWS SDK v3", { concurrency: false }, 
     assert.equal(got.FunctionUrl, created.FunctionUrl);
     assert.match(got.LastModifiedTime ?? "", DATE_RE);
 
-    // Response streaming is not built: refused rather than answered buffered.
-    await assert.rejects(
-      node.client.send(
-        new UpdateFunctionUrlConfigCommand({ FunctionName: "urls-crud", InvokeMode: "RESPONSE_STREAM" }),
-      ),
-      (e: Error) => e.name === "InvalidParameterValueException" && /RESPONSE_STREAM is not supported/.test(e.message),
+    const streamed = await node.client.send(
+      new UpdateFunctionUrlConfigCommand({ FunctionName: "urls-crud", InvokeMode: "RESPONSE_STREAM" }),
     );
+    assert.equal(streamed.InvokeMode, "RESPONSE_STREAM");
+    const reported = await node.client.send(new GetFunctionUrlConfigCommand({ FunctionName: "urls-crud" }));
+    assert.equal(reported.InvokeMode, "RESPONSE_STREAM", "GetFunctionUrlConfig reports the mode");
     const updated = await node.client.send(
       new UpdateFunctionUrlConfigCommand({ FunctionName: "urls-crud", AuthType: "AWS_IAM", InvokeMode: "BUFFERED" }),
     );

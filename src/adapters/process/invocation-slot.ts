@@ -4,6 +4,7 @@ import type { Clock } from "../../shared/clock.js";
 import { Deadline } from "../../shared/deadline.js";
 import { crashError, type ProcessExit } from "./exit-outcome.js";
 import { LineBudget, type LineBudgetOptions } from "./line-budget.js";
+import { StreamedAnswer } from "./streamed-answer.js";
 
 /** The invocation an instance is running: its request, the log lines it wrote so far, and its answer. */
 export interface RunningInvocation {
@@ -14,6 +15,8 @@ export interface RunningInvocation {
   readonly resolve: (r: InstanceInvokeResult) => void;
   /** Started when the event begins (not while it waits ahead); also measures its duration. */
   deadline: Deadline | undefined;
+  /** The chunks of a streamed answer, once the first has come. */
+  streamed: StreamedAnswer | undefined;
 }
 
 /** How an invocation ended; the slot adds its logs, its duration and the instance's peak memory. */
@@ -105,7 +108,14 @@ export class InvocationSlot {
    */
   start(request: InstanceInvokeRequest): Promise<InstanceInvokeResult> {
     return new Promise((resolve) => {
-      const entry: RunningInvocation = { request, logs: [], dropped: 0, resolve, deadline: undefined };
+      const entry: RunningInvocation = {
+        request,
+        logs: [],
+        dropped: 0,
+        resolve,
+        deadline: undefined,
+        streamed: undefined,
+      };
       if (this.#current) this.#queue.push(entry);
       else this.#begin(entry);
     });
@@ -147,13 +157,25 @@ export class InvocationSlot {
   }
 
   /**
+   * One chunk of the running invocation's streamed answer, forwarded to its caller as it comes.
+   * `contentType` comes with the first chunk.
+   */
+  chunk(requestId: string, chunk: Buffer, contentType?: string): void {
+    const running = this.#current;
+    if (running?.request.requestId !== requestId) return;
+    running.streamed ??= new StreamedAnswer(running.request.responseStream);
+    running.streamed.write(chunk, contentType);
+  }
+
+  /**
    * Answers `running` with `outcome`, unless it has been answered already; the first event waiting
    * behind it starts now.
    */
-  finish(running: RunningInvocation, outcome: InvocationOutcome): void {
+  finish(running: RunningInvocation, answer: InvocationOutcome): void {
     if (this.#current !== running) return;
     this.#current = undefined;
     running.deadline?.cancel();
+    const outcome = running.streamed ? running.streamed.settle(answer) : answer;
     this.#answer(running, outcome, outcome.durationMs ?? running.deadline?.elapsedMs() ?? 0);
     const next = this.#timedOutId === undefined ? this.#queue.shift() : undefined;
     if (next) this.#begin(next);

@@ -8,6 +8,7 @@ import {
   encodeFrameHead,
   FrameDecoder,
   FrameType,
+  type ChunkHeader,
   type Frame,
   type InitHeader,
   type InvokeHeader,
@@ -205,6 +206,11 @@ export class NodeIpcInstance implements Instance {
       case FrameType.Error:
         this.#onResult(f);
         return;
+      case FrameType.Chunk: {
+        const h = f.header as ChunkHeader;
+        this.#slot.chunk(h.requestId, f.body, h.contentType);
+        return;
+      }
       case FrameType.Fatal: {
         const h = f.header as { errorType: string; maxRssKb?: number };
         this.#fatal = { errorType: h.errorType, payload: f.body };

@@ -147,6 +147,7 @@ export class RuntimeApiInstance implements Instance {
       onInit(r);
       return;
     }
+    if (r.kind === "chunk") return this.#slot.chunk(r.requestId, r.payload, r.contentType);
     if (r.kind !== "response" && r.kind !== "error") return;
     const running = this.#slot.current;
     if (!running) return;

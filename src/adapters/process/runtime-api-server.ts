@@ -14,6 +14,7 @@ export interface RuntimeApiEvent {
 /** What the runtime sent back for the current event or for its init phase. */
 export type RuntimeApiReport =
   | { readonly kind: "next" }
+  | { readonly kind: "chunk"; readonly requestId: string; readonly payload: Buffer; readonly contentType: string }
   | { readonly kind: "response"; readonly requestId: string; readonly payload: Buffer }
   | { readonly kind: "error"; readonly requestId: string; readonly payload: Buffer; readonly errorType: string }
   | { readonly kind: "init-error"; readonly payload: Buffer; readonly errorType: string };
@@ -91,6 +92,7 @@ export class RuntimeApiServer {
     const rest = url.slice(PREFIX.length);
     if (req.method === "GET" && rest === "invocation/next") return this.#next(res);
     if (req.method !== "POST") return apiError(res, 405, "InvalidRequest", "Method not allowed");
+    if (req.headers["lambda-runtime-function-response-mode"] === "streaming") return this.#streamed(req, res, rest);
     const body = await readBody(req, RUNTIME_API_MAX_BODY);
     if (!body) {
       const msg = `Exceeded maximum allowed payload size (${RUNTIME_API_MAX_BODY} bytes).`;
@@ -114,6 +116,33 @@ export class RuntimeApiServer {
     sendJson(res, 202, { status: "OK" });
     if (m[2] === "response") this.#onReport({ kind: "response", requestId, payload: body });
     else this.#onReport({ kind: "error", requestId, payload: body, errorType });
+  }
+
+  /**
+   * A streamed response: each chunk of the request body is reported as it arrives; the end, with
+   * the error trailers if the function failed mid-stream, answers the invocation.
+   */
+  async #streamed(req: IncomingMessage, res: ServerResponse, rest: string): Promise<void> {
+    const m = /^invocation\/([^/]+)\/response$/.exec(rest);
+    const requestId = decodeURIComponent(m?.[1] ?? "");
+    if (!m) return apiError(res, 404, "InvalidRequest", "Unknown path");
+    if (requestId !== this.#current) return apiError(res, 400, "InvalidRequestID", "Invalid request ID");
+    const contentType = String(req.headers["content-type"] ?? "application/octet-stream");
+    let chunks = 0;
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      // The invocation may have ended meanwhile (its deadline): the rest is not its answer.
+      if (this.#current !== requestId) continue;
+      chunks++;
+      this.#onReport({ kind: "chunk", requestId, payload: chunk, contentType });
+    }
+    if (chunks === 0) this.#onReport({ kind: "chunk", requestId, payload: Buffer.alloc(0), contentType });
+    if (this.#current !== requestId) return apiError(res, 400, "InvalidRequestID", "Invalid request ID");
+    this.#current = undefined;
+    sendJson(res, 202, { status: "OK" });
+    const errorType = req.trailers["lambda-runtime-function-error-type"];
+    if (errorType === undefined) return this.#onReport({ kind: "response", requestId, payload: Buffer.alloc(0) });
+    const body = Buffer.from(req.trailers["lambda-runtime-function-error-body"] ?? "", "base64");
+    this.#onReport({ kind: "error", requestId, payload: body, errorType });
   }
 
   #next(res: ServerResponse): void {

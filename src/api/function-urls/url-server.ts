@@ -5,6 +5,7 @@
  * table and compiled resource policies (re-read after the function changes).
  */
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
+import type { Readable } from "node:stream";
 import type { FunctionUrlService } from "../../control/index.js";
 import { mapResponseV2 } from "../../gateway/index.js";
 import type { CompiledPolicy } from "../../iam/index.js";
@@ -25,6 +26,7 @@ import {
 } from "./url-auth.js";
 import { applyCors, isPreflight, preflightHeaders } from "./url-cors.js";
 import { buildUrlEvent, type IamCaller, type UrlRequest } from "./url-event.js";
+import { UrlResponseStream } from "./url-stream.js";
 
 /** Lambda's synchronous payload limit, for the request event and the response. */
 export const URL_PAYLOAD_BYTES = 6 * 1024 * 1024;
@@ -45,11 +47,14 @@ export interface FunctionUrlServerOptions {
   readonly regions: readonly string[];
 }
 
-/** A plain answer: status, headers and body. */
+/** A plain answer: status, headers and body (or, for RESPONSE_STREAM URLs, a body sent as it comes). */
 interface Answer {
   status: number;
   headers: OutgoingHttpHeaders;
   body: Buffer;
+  stream?: Readable;
+  /** For a stream: whether it ended cut short by an error (the connection is then broken off). */
+  broken?: () => boolean;
 }
 
 const json = (status: number, body: string): Answer => ({
@@ -147,10 +152,30 @@ export class FunctionUrlServer {
     const payload = Buffer.from(JSON.stringify(event));
     if (payload.length > URL_PAYLOAD_BYTES) return TOO_LARGE();
     const target = { functionName: record.functionName, qualifier: record.qualifier || undefined };
+    if (record.invokeMode === "RESPONSE_STREAM") return this.#stream(target, payload);
     const { outcome } = await this.#o.invoker.invoke(target, payload);
     if (outcome.kind === "throttled") return THROTTLED();
     if (outcome.kind !== "ok" || outcome.payload.length > URL_PAYLOAD_BYTES) return FUNCTION_FAILED();
     return mapResponseV2(outcome.payload) ?? FUNCTION_FAILED();
+  }
+
+  /** RESPONSE_STREAM: the head once the function's first bytes (or its prelude) came, then the body as it comes. */
+  async #stream(target: { functionName: string; qualifier: string | undefined }, payload: Buffer): Promise<Answer> {
+    const response = new UrlResponseStream();
+    const done = this.#o.invoker.invoke(target, payload, { responseStream: response });
+    done.then(
+      (result) => response.finish(result),
+      () => response.body.destroy(),
+    );
+    const first = await Promise.race([response.head, done]);
+    if (first && "outcome" in first && first.outcome.kind === "throttled") return THROTTLED();
+    const head = await response.head;
+    if (!head) {
+      response.body.destroy();
+      return FUNCTION_FAILED();
+    }
+    const broken = () => response.broken;
+    return { status: head.status, headers: head.headers, body: EMPTY_BODY, stream: response.body, broken };
   }
 
   #target(record: FunctionUrlRecord): Promise<UrlTarget> {
@@ -176,7 +201,32 @@ function withConnectionClose(a: Answer): Answer {
   return a;
 }
 
+const EMPTY_BODY = Buffer.alloc(0);
+
+/** A streamed answer: chunked, each chunk on its way as it comes; an error mid-stream breaks the connection off. */
+function sendStream(res: ServerResponse, requestId: string, a: Answer, stream: Readable): void {
+  a.headers["x-amzn-RequestId"] = requestId;
+  try {
+    res.writeHead(a.status, a.headers);
+  } catch {
+    stream.destroy();
+    return send(res, requestId, FUNCTION_FAILED());
+  }
+  res.flushHeaders();
+  stream.pipe(res, { end: false });
+  // Cut short: the bytes already written go out (end, not destroy, of the socket), the closing chunk does not.
+  stream.once("end", () => (a.broken?.() ? breakOff(res) : res.end()));
+  stream.once("error", () => res.destroy());
+  res.once("close", () => stream.destroy());
+}
+
+function breakOff(res: ServerResponse): void {
+  if (res.socket) res.socket.end();
+  else res.destroy();
+}
+
 function send(res: ServerResponse, requestId: string, a: Answer): void {
+  if (a.stream) return sendStream(res, requestId, a, a.stream);
   const h = a.headers;
   h["x-amzn-RequestId"] = requestId;
   h["content-length"] = a.body.length;

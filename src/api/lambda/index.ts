@@ -6,6 +6,7 @@ import { invokeOperations } from "./invoke-operations.js";
 import { layerOperations } from "./layer-operations.js";
 import { policyOperations } from "./policy-operations.js";
 import { settingsOperations } from "./settings-operations.js";
+import { streamInvokeOperation } from "./stream-invoke-operation.js";
 import { urlOperations } from "./url-operations.js";
 import type { FunctionUrlService } from "../../control/index.js";
 
@@ -20,6 +21,7 @@ export function createLambdaOperations(deps: LambdaApiDeps): Operation[] {
     ...settingsOperations(deps),
     ...policyOperations(deps),
     ...invokeOperations(deps),
+    streamInvokeOperation(deps),
     ...layerOperations(deps),
   ];
   return all.map(asOperation);

@@ -8,7 +8,7 @@ import type { LambdaApiDeps, LambdaOperation } from "./deps.js";
 import { header, param, query } from "./request.js";
 
 const INVOCATION_TYPES = ["Event", "RequestResponse", "DryRun"];
-const LOG_TYPES = ["None", "Tail"];
+export const LOG_TYPES = ["None", "Tail"];
 /** The Base64 ClientContext header carries at most 3583 bytes. */
 const MAX_CLIENT_CONTEXT = 3583;
 /** InvokeAsync (deprecated) takes at most 256 KB. */
@@ -16,9 +16,9 @@ const INVOKE_ASYNC_BYTES = 262_144;
 /** `X-Amz-Log-Result` carries the last 4 KB of the invocation's log. */
 const LOG_TAIL_BYTES = 4096;
 /** Lambda hands an empty JSON object to functions invoked without a payload. */
-const EMPTY_EVENT = Buffer.from("{}");
+export const EMPTY_EVENT = Buffer.from("{}");
 
-function enumHeader(req: ApiRequest, name: string, field: string, allowed: string[], fallback: string): string {
+export function enumHeader(req: ApiRequest, name: string, field: string, allowed: string[], fallback: string): string {
   const value = header(req, name) ?? fallback;
   if (!allowed.includes(value)) {
     throw new PlatformError(
@@ -30,7 +30,7 @@ function enumHeader(req: ApiRequest, name: string, field: string, allowed: strin
 }
 
 /** Lambda only accepts JSON events (an empty body is allowed). */
-function checkJsonPayload(body: Buffer): void {
+export function checkJsonPayload(body: Buffer): void {
   if (body.length === 0) return;
   try {
     JSON.parse(body.toString("utf8"));
@@ -43,7 +43,7 @@ function checkJsonPayload(body: Buffer): void {
 }
 
 /** X-Amz-Client-Context: base64 JSON, passed to the function as JSON text. */
-function clientContext(req: ApiRequest): string | undefined {
+export function clientContext(req: ApiRequest): string | undefined {
   const raw = header(req, "x-amz-client-context");
   if (raw === undefined || raw === "") return undefined;
   if (raw.length > MAX_CLIENT_CONTEXT) {

@@ -52,12 +52,6 @@ export function checkUrlInput(input: FunctionUrlInput, create: boolean): void {
     v.range(c.MaxAge, "cors.maxAge", 0, 86400);
   }
   v.throwIfAny();
-  // Accepted and then answered buffered, a streaming handler would fail: refused until streaming lands.
-  if (input.InvokeMode === "RESPONSE_STREAM")
-    throw new PlatformError(
-      "ERR_INVALID_PARAMETER",
-      "InvokeMode RESPONSE_STREAM is not supported by haneul: response streaming is not implemented yet. Use BUFFERED.",
-    );
   for (const m of c?.AllowMethods ?? []) {
     if (!["GET", "PUT", "HEAD", "POST", "PATCH", "DELETE", "OPTIONS", "*"].includes(m.toUpperCase())) {
       throw new PlatformError("ERR_INVALID_PARAMETER", `The method ${m} is not a valid HTTP method.`);
