@@ -445,6 +445,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
       apiEndpoint: (apiId) => `http://${apiId}.execute-api.localhost:${gatewayPort}`,
       region: config.region,
       outbound,
+      tester: gateway,
     }),
     ...createIamOperations(iam),
     ...metrics.operations,

@@ -118,6 +118,22 @@ export function compileRestRoutes(model: ApiModel): DeployedRoute[] {
   return routes;
 }
 
+/**
+ * A REST method as TestInvokeMethod runs it: its current (undeployed) integration and request
+ * validation, without authorization or API keys; undefined when it has no integration to run.
+ */
+export function compileTestRoute(model: ApiModel, method: MethodRecord, path: string): DeployedRoute | undefined {
+  const integration = method.integration && compileRestIntegration(method.integration);
+  if (!integration) return undefined;
+  const validation = compileValidation(model, method);
+  return {
+    routeKey: `${method.httpMethod} ${path}`,
+    integration,
+    resourceId: method.resourceId,
+    ...(validation ? { validation } : {}),
+  };
+}
+
 /** What the method's request validator checks, or undefined when nothing. */
 function compileValidation(model: ApiModel, method: MethodRecord): DeployedValidation | undefined {
   const validator = method.requestValidatorId ? model.api.requestValidators?.[method.requestValidatorId] : undefined;

@@ -24,6 +24,7 @@ import * as restAuthorizers from "./apigateway/rest-authorizers.js";
 import * as restDeployments from "./apigateway/rest-deployments.js";
 import * as restMethods from "./apigateway/rest-methods.js";
 import * as restModels from "./apigateway/rest-models.js";
+import * as restTestInvoke from "./apigateway/rest-test-invoke.js";
 import * as restResponses from "./apigateway/rest-responses.js";
 import * as restUpdates from "./apigateway/rest-updates.js";
 import { KeyedLock } from "./keyed-lock.js";
@@ -141,6 +142,8 @@ const REST_OPERATIONS = {
   updateGatewayResponse: gatewayResponses.updateGatewayResponse,
   deleteGatewayResponse: gatewayResponses.deleteGatewayResponse,
   importRestApi: restImport.importRestApi,
+  testInvokeTarget: restTestInvoke.testInvokeTarget,
+  testAuthorizerTarget: restTestInvoke.testAuthorizerTarget,
   putRestApi: restImport.putRestApi,
   exportRestApi: restExport.exportRestApi,
   createRequestValidator: restModels.createRequestValidator,

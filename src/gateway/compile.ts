@@ -4,7 +4,7 @@
  * cache), binaryMediaTypes into a matcher. Nothing here runs per request.
  */
 import { createHash } from "node:crypto";
-import type { DeployedApi, DeployedAuthorizer, DeployedRoutes } from "../domain/deployed-api.js";
+import type { DeployedApi, DeployedAuthorizer, DeployedRoute, DeployedRoutes } from "../domain/deployed-api.js";
 import { parseAccessLogFormat } from "../domain/access-log-format.js";
 import { compileCustomIntegration } from "./custom-integration.js";
 import { compileGatewayResponses } from "./gateway-responses.js";
@@ -100,22 +100,7 @@ function compileTable(
   let fallback: CompiledRoute | undefined;
   for (const r of d.routes) {
     const key = parseRouteKey(r.routeKey);
-    const resourcePath = key.kind === "default" ? "$default" : key.path;
-    const compiled: CompiledRoute = {
-      routeKey: r.routeKey,
-      method: key.kind === "default" ? "$default" : key.method,
-      resourcePath,
-      resourceId: r.resourceId ?? r.routeId ?? shortId(resourcePath),
-      integration: r.integration,
-      custom:
-        r.integration.type === "MOCK" || r.integration.type === "AWS" || r.integration.type === "HTTP"
-          ? compileCustomIntegration(r.integration)
-          : undefined,
-      authorizer: r.authorizer ? authorizerFor(r.authorizer) : undefined,
-      scopes: r.authorizationScopes ?? [],
-      validation: r.validation ? compileValidation(apiId, r.validation) : undefined,
-      apiKeyRequired: r.apiKeyRequired === true,
-    };
+    const compiled = compileRoute(apiId, r, r.authorizer ? authorizerFor(r.authorizer) : undefined);
     if (key.kind === "default") fallback = compiled;
     else router.add(key.method, key.path, compiled);
   }
@@ -124,6 +109,27 @@ function compileTable(
     router,
     fallback,
     gatewayResponses: compileGatewayResponses(d.gatewayResponses),
+  };
+}
+
+/** One route; throws on a route key that is neither `$default` nor `METHOD /path`. */
+export function compileRoute(apiId: string, r: DeployedRoute, authorizer: Authorizer | undefined): CompiledRoute {
+  const key = parseRouteKey(r.routeKey);
+  const resourcePath = key.kind === "default" ? "$default" : key.path;
+  return {
+    routeKey: r.routeKey,
+    method: key.kind === "default" ? "$default" : key.method,
+    resourcePath,
+    resourceId: r.resourceId ?? r.routeId ?? shortId(resourcePath),
+    integration: r.integration,
+    custom:
+      r.integration.type === "MOCK" || r.integration.type === "AWS" || r.integration.type === "HTTP"
+        ? compileCustomIntegration(r.integration)
+        : undefined,
+    authorizer,
+    scopes: r.authorizationScopes ?? [],
+    validation: r.validation ? compileValidation(apiId, r.validation) : undefined,
+    apiKeyRequired: r.apiKeyRequired === true,
   };
 }
 

@@ -9,6 +9,7 @@ import type { InvokeService } from "../ports/invoke-service.js";
 import type { Clock } from "../shared/clock.js";
 import type { OutboundPolicy } from "../shared/outbound-policy.js";
 import { DEADLINE_PASSED, withDeadline } from "../shared/deadline.js";
+import { javaMap, type ExecutionLog } from "./execution-log.js";
 import type { IntegrationResult } from "./integration.js";
 import {
   compileTemplate,
@@ -79,6 +80,8 @@ export interface CustomIntegrationDeps {
   readonly invoker: InvokeService;
   readonly clock: Clock;
   readonly outbound?: OutboundPolicy | undefined;
+  /** TestInvokeMethod: where each step is logged (never set when serving). */
+  readonly trace?: ExecutionLog | undefined;
 }
 
 /** Runs one request through the integration. */
@@ -97,6 +100,10 @@ export async function runCustomIntegration(
   const selected = c.responses.find((r) => r.pattern?.test(answer.selector)) ?? c.fallback;
   if (!selected) return { error: "integration-failure" };
   const reply = methodResponse(scope, auth, { selected, answer, params });
+  if (reply && deps.trace) {
+    deps.trace.add(`Method response body after transformations: ${reply.body.toString("utf8")}`);
+    deps.trace.add(`Method response headers: ${javaMap(reply.headers)}`);
+  }
   return reply ? { reply } : { error: "integration-failure" };
 }
 
@@ -145,6 +152,14 @@ async function callBackend(
   const url = backendUrl(i, mapped, scope);
   if (!url) return "integration-failure";
   const method = !i.httpMethod || i.httpMethod === "ANY" ? scope.info.method : i.httpMethod;
+  const trace = o.deps.trace;
+  if (trace) {
+    trace.add(`Endpoint request URI: ${url.href}`);
+    trace.add(`Endpoint request headers: ${javaMap(mapped.headers)}`);
+    trace.add(`Endpoint request body after transformations: ${o.body.toString("utf8")}`);
+    trace.add(`Sending request to ${url.href}`);
+  }
+  const sent = trace ? o.deps.clock.now() : 0;
   const answer = await callUpstream({
     url,
     method,
@@ -159,6 +174,10 @@ async function callBackend(
   const headers: Record<string, string> = {};
   for (let k = 0; k + 1 < answer.rawHeaders.length; k += 2) {
     headers[answer.rawHeaders[k] as string] = answer.rawHeaders[k + 1] as string;
+  }
+  if (trace) {
+    traceAnswer(trace, { status: answer.status, ms: o.deps.clock.now() - sent, body: answer.body });
+    trace.add(`Endpoint response headers: ${javaMap(headers)}`);
   }
   return { selector: String(answer.status), body: answer.body, headers };
 }
@@ -183,6 +202,8 @@ async function invokeFunction(
 ): Promise<BackendAnswer | "timeout" | "lambda-rejected"> {
   const target = { functionName: i.functionName ?? "", qualifier: i.qualifier };
   const payload = body.length === 0 ? Buffer.from("{}") : body;
+  if (deps.trace) traceLambdaRequest(deps.trace, scope, { functionName: target.functionName, payload });
+  const sent = deps.trace ? deps.clock.now() : 0;
   let result;
   try {
     const call = deps.invoker.invoke(target, payload, { traceId: scope.info.traceHeader });
@@ -192,6 +213,9 @@ async function invokeFunction(
   }
   if (result === DEADLINE_PASSED) return "timeout";
   const { outcome } = result;
+  if (deps.trace && outcome.kind !== "throttled") {
+    traceAnswer(deps.trace, { status: 200, ms: deps.clock.now() - sent, body: outcome.payload });
+  }
   if (outcome.kind === "throttled") return "lambda-rejected";
   if (outcome.kind === "ok") return { selector: "", body: outcome.payload, headers: {} };
   // The Lambda error message is what selection patterns match (`.*Not Found.*`).
@@ -243,4 +267,27 @@ function responseValue(source: string, answer: BackendAnswer): string | undefine
     return v === undefined ? undefined : typeof v === "string" ? v : JSON.stringify(v);
   }
   return undefined;
+}
+
+/** The Lambda invoke request of an `AWS` or `AWS_PROXY` integration, in the execution log. */
+export function traceLambdaRequest(
+  trace: ExecutionLog,
+  scope: RequestScope,
+  call: { readonly functionName: string; readonly payload: Buffer },
+): void {
+  const name = call.functionName;
+  const arn = name.startsWith("arn:") ? name : `arn:aws:lambda:${scope.region}:${scope.accountId}:function:${name}`;
+  const uri = `https://lambda.${scope.region}.amazonaws.com/2015-03-31/functions/${arn}/invocations`;
+  trace.add(`Endpoint request URI: ${uri}`);
+  trace.add(`Endpoint request body after transformations: ${call.payload.toString("utf8")}`);
+  trace.add(`Sending request to ${uri}`);
+}
+
+/** The backend's answer, in the execution log. */
+export function traceAnswer(
+  trace: ExecutionLog,
+  a: { readonly status: number; readonly ms: number; readonly body: Buffer },
+): void {
+  trace.add(`Received response. Status: ${a.status}, Integration latency: ${Math.round(a.ms)} ms`);
+  trace.add(`Endpoint response body before transformations: ${a.body.toString("utf8")}`);
 }

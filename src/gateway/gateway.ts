@@ -17,6 +17,14 @@ import { ApiCompiler } from "./compile.js";
 import type { CompiledApi } from "./model.js";
 import type { GatewayOptions } from "./options.js";
 import { serve, type Served } from "./serve.js";
+import {
+  testInvokeAuthorizer,
+  testInvokeMethod,
+  type TestAuthorizerResult,
+  type TestMethod,
+  type TestMethodResult,
+  type TestRequest,
+} from "./test-invoke.js";
 import { UsageLimits } from "./usage-limits.js";
 
 export { apiUrls } from "./addressing.js";
@@ -49,6 +57,19 @@ export class Gateway {
   /** Replaces the API keys and usage plans (throttle buckets start full again). */
   setUsage(snapshot: UsageSnapshot): void {
     this.#served = { ...this.#served, usage: new UsageLimits(snapshot) };
+  }
+
+  /** TestInvokeMethod: the method's integration run for a simulated request, with its execution log. */
+  testMethod(method: TestMethod, request: TestRequest): Promise<TestMethodResult> {
+    return testInvokeMethod(this.#o, method, request);
+  }
+
+  /** TestInvokeAuthorizer: the authorizer's function called past its cache, with its execution log. */
+  testAuthorizer(
+    target: Parameters<typeof testInvokeAuthorizer>[1],
+    request: TestRequest,
+  ): Promise<TestAuthorizerResult> {
+    return testInvokeAuthorizer(this.#o, target, request);
   }
 
   /** A node:http request listener, for mounting the gateway on a server of one's own. */

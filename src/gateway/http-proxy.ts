@@ -6,6 +6,8 @@
 import type { DeployedCustomIntegration } from "../domain/deployed-api.js";
 import type { Clock } from "../shared/clock.js";
 import type { OutboundPolicy } from "../shared/outbound-policy.js";
+import { traceAnswer } from "./custom-integration.js";
+import { javaMap, type ExecutionLog } from "./execution-log.js";
 import type { IntegrationResult } from "./integration.js";
 import { requestParams } from "./mapping-template.js";
 import type { RequestScope } from "./model.js";
@@ -27,12 +29,24 @@ const HOP_BY_HOP = new Set([
 export async function runHttpProxy(
   scope: RequestScope,
   i: DeployedCustomIntegration,
-  deps: { readonly clock: Clock; readonly outbound?: OutboundPolicy | undefined },
+  deps: {
+    readonly clock: Clock;
+    readonly outbound?: OutboundPolicy | undefined;
+    readonly trace?: ExecutionLog | undefined;
+  },
 ): Promise<IntegrationResult> {
   const mapped = mappedRequest(scope, i, requestParams(scope));
   const url = backendUrl(i, mapped, scope);
   if (!url) return { error: "integration-failure" };
   const method = !i.httpMethod || i.httpMethod === "ANY" ? scope.info.method : i.httpMethod;
+  const trace = deps.trace;
+  if (trace) {
+    trace.add(`Endpoint request URI: ${url.href}`);
+    trace.add(`Endpoint request headers: ${javaMap(mapped.headers)}`);
+    trace.add(`Endpoint request body after transformations: ${scope.info.body.toString("utf8")}`);
+    trace.add(`Sending request to ${url.href}`);
+  }
+  const sent = trace ? deps.clock.now() : 0;
   const answer = await callUpstream({
     url,
     method,
@@ -52,6 +66,10 @@ export async function runHttpProxy(
     const prev = headers[name];
     const value = raw[k + 1] as string;
     headers[name] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [String(prev), value];
+  }
+  if (trace) {
+    traceAnswer(trace, { status: answer.status, ms: deps.clock.now() - sent, body: answer.body });
+    trace.add(`Endpoint response headers: ${javaMap(headers)}`);
   }
   return { reply: { status: answer.status, headers, body: answer.body } };
 }

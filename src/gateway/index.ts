@@ -5,3 +5,4 @@ export { mapResponseV2 } from "./response-v2.js";
 export { eventBody } from "./media-types.js";
 export { requestTime } from "./trace.js";
 export type { Reply } from "./reply.js";
+export type { TestAuthorizerResult, TestMethod, TestMethodResult, TestRequest } from "./test-invoke.js";

@@ -6,9 +6,10 @@
 import type { InvokeService } from "../ports/invoke-service.js";
 import type { Clock } from "../shared/clock.js";
 import { DEADLINE_PASSED, withDeadline } from "../shared/deadline.js";
-import { runCustomIntegration } from "./custom-integration.js";
+import { runCustomIntegration, traceAnswer, traceLambdaRequest } from "./custom-integration.js";
 import { buildEventV1 } from "./event-v1.js";
 import { buildEventV2 } from "./event-v2.js";
+import type { ExecutionLog } from "./execution-log.js";
 import type { GatewayErrorKind } from "./gateway-errors.js";
 import { runHttpProxy } from "./http-proxy.js";
 import type { GatewayOptions } from "./options.js";
@@ -36,6 +37,8 @@ export async function runIntegration(
     readonly clock: Clock;
     readonly invokePermitted?: GatewayOptions["invokePermitted"];
     readonly outbound?: GatewayOptions["outbound"];
+    /** TestInvokeMethod: where each step is logged (never set when serving). */
+    readonly trace?: ExecutionLog | undefined;
   },
 ): Promise<IntegrationResult> {
   const { integration, custom } = scope.route;
@@ -51,6 +54,8 @@ export async function runIntegration(
   const payload = Buffer.from(JSON.stringify(v2 ? buildEventV2(scope, auth) : buildEventV1(scope, auth)));
   // Lambda answers a too-large event 413, which API Gateway passes on as its own 413.
   if (payload.length > LAMBDA_EVENT_BYTES) return { error: "too-large" };
+  if (deps.trace) traceLambdaRequest(deps.trace, scope, { functionName: target.functionName, payload });
+  const sent = deps.trace ? deps.clock.now() : 0;
   let result;
   try {
     const call = deps.invoker.invoke(target, payload, { traceId: scope.info.traceHeader });
@@ -62,6 +67,9 @@ export async function runIntegration(
   if (result === DEADLINE_PASSED) return { error: "timeout" };
   const { outcome, record } = result;
   const executedVersion = record.executedVersion;
+  if (deps.trace && outcome.kind !== "throttled") {
+    traceAnswer(deps.trace, { status: 200, ms: deps.clock.now() - sent, body: outcome.payload });
+  }
   if (outcome.kind === "throttled") return { error: "lambda-rejected", executedVersion };
   if (outcome.kind !== "ok") return { error: "function-error", executedVersion };
   const reply = v2 ? mapResponseV2(outcome.payload) : mapResponseV1(outcome.payload, v1Options(scope));

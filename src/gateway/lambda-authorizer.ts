@@ -11,6 +11,8 @@ import { AuthorizerCache } from "./authorizer-cache.js";
 import { buildRequestAuthorizerEventV1 } from "./event-v1.js";
 import { buildAuthorizerEventV2 } from "./event-v2.js";
 import { evaluatePolicy, parsePolicy, type Policy } from "./iam-policy.js";
+import { traceLambdaRequest } from "./custom-integration.js";
+import type { ExecutionLog } from "./execution-log.js";
 import { compileIdentitySources, identityValues } from "./identity-source.js";
 import { methodArn, type Authorizer, type AuthResult, type RequestScope } from "./model.js";
 import type { GatewayOptions } from "./options.js";
@@ -79,7 +81,31 @@ export class LambdaAuthorizer implements Authorizer {
     return verdict(decision, scope, latencyMs);
   }
 
+  /**
+   * TestInvokeAuthorizer: one call of the function past the cache (the identity checked first, as
+   * when serving); the answer as the function gave it, once it is a valid one.
+   */
+  async testCall(
+    scope: RequestScope,
+    trace: ExecutionLog,
+  ): Promise<Failure | { readonly ok: true; readonly answer: Record<string, unknown> }> {
+    const values = identityValues(this.#sources, scope);
+    if (!values) return UNAUTHORIZED;
+    if (this.#def.type === "TOKEN") trace.add(`Incoming identity: ${masked(values[0] ?? "")}`);
+    if (this.#validation && !this.#validation.test(values[0] ?? "")) return UNAUTHORIZED;
+    const payload = await this.#invoke(scope, values, trace);
+    if (!Buffer.isBuffer(payload)) return payload;
+    trace.add(`Authorizer result body before parsing: ${payload.toString("utf8")}`);
+    const answer = this.#decide(payload) && parseRecord(payload);
+    return answer ? { ok: true, answer } : FAILURE;
+  }
+
   async #call(scope: RequestScope, values: string[]): Promise<Decision | Failure> {
+    const payload = await this.#invoke(scope, values);
+    return Buffer.isBuffer(payload) ? (this.#decide(payload) ?? FAILURE) : payload;
+  }
+
+  async #invoke(scope: RequestScope, values: string[], trace?: ExecutionLog): Promise<Buffer | Failure> {
     const def = this.#def;
     const target = { functionName: def.functionName, qualifier: def.qualifier };
     if (this.#deps.invokePermitted) {
@@ -90,6 +116,7 @@ export class LambdaAuthorizer implements Authorizer {
     let result;
     try {
       const payload = Buffer.from(JSON.stringify(this.#event(scope, values)));
+      if (trace) traceLambdaRequest(trace, scope, { functionName: def.functionName, payload });
       result = await this.#deps.invoker.invoke(target, payload, {
         traceId: scope.info.traceHeader,
       });
@@ -99,7 +126,7 @@ export class LambdaAuthorizer implements Authorizer {
     const o = result.outcome;
     if (o.kind === "function-error") return errorMessage(o.payload) === "Unauthorized" ? UNAUTHORIZED : FAILURE;
     if (o.kind !== "ok") return FAILURE;
-    return this.#decide(o.payload) ?? FAILURE;
+    return o.payload;
   }
 
   #event(scope: RequestScope, values: string[]): unknown {
@@ -150,6 +177,11 @@ function contextOf(v: unknown, rest: boolean): Record<string, unknown> | undefin
   if (!isRecord(v)) return undefined;
   if (rest && Object.values(v).some((x) => x !== null && typeof x === "object")) return undefined;
   return v;
+}
+
+// Logs show only the end of a token, as API Gateway's do.
+function masked(token: string): string {
+  return token.length <= 4 ? "*".repeat(token.length) : "*".repeat(token.length - 4) + token.slice(-4);
 }
 
 function errorMessage(payload: Buffer): unknown {

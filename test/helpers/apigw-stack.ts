@@ -86,6 +86,7 @@ export async function startApigwStack(handlers: string, exportNames: readonly st
       service,
       apiEndpoint: (apiId) => `http://${apiId}.execute-api.localhost:${gatewayPort}`,
       region: REGION,
+      tester: gateway,
     }),
     ...createUsagePlanOperations(usage),
   ];

@@ -8,6 +8,7 @@ import type { Operation } from "../types.js";
 import { restModelOperations } from "./v1-model-operations.js";
 import { restApiOperations } from "./v1-operations.js";
 import { restStageOperations } from "./v1-stage-operations.js";
+import { restTestOperations } from "./v1-test-operations.js";
 import { restUpdateOperations } from "./v1-update-operations.js";
 import { httpApiOperations } from "./v2-operations.js";
 import { httpStageOperations } from "./v2-stage-operations.js";
@@ -25,5 +26,6 @@ export function createApiGatewayOperations(deps: ApiGatewayOperationsDeps): Oper
     ...restStageOperations(deps),
     ...restUpdateOperations(deps),
     ...restModelOperations(deps),
+    ...restTestOperations(deps),
   ];
 }

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { ApiService } from "../../control/index.js";
+import type { Gateway } from "../../gateway/index.js";
 import { PlatformError } from "../../shared/errors.js";
 import type { OutboundPolicy } from "../../shared/outbound-policy.js";
 import type { AccessSpec, ApiRequest, ApiResponse, Operation } from "../types.js";
@@ -13,6 +14,8 @@ export interface ApiGatewayOperationsDeps {
   readonly region: string;
   /** Where HTTP integrations may point, by who configures them. Absent: anywhere. */
   readonly outbound?: OutboundPolicy | undefined;
+  /** Runs TestInvokeMethod and TestInvokeAuthorizer (the node's gateway). Absent: those operations are not served. */
+  readonly tester?: Pick<Gateway, "testMethod" | "testAuthorizer"> | undefined;
 }
 
 /** API Gateway bodies are small; 1 MB is far above any real request (OpenAPI import is not served). */
