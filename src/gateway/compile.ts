@@ -13,18 +13,24 @@ import { LambdaAuthorizer, type AuthorizerDeps } from "./lambda-authorizer.js";
 import { binaryMatcher } from "./media-types.js";
 import type { Authorizer, CompiledApi, CompiledRoute, CompiledStage, RouteTable } from "./model.js";
 import { compileValidation } from "./request-validation.js";
+import type { TargetLookup } from "./resilience/registry.js";
 import { parseRouteKey } from "./route-key.js";
 import { StageThrottle } from "./stage-throttle.js";
 import { TrieRouter } from "./trie-router.js";
 
 /** Compiles every API; throws on a route key that is neither `$default` nor `METHOD /path`. */
-export function compileApis(apis: readonly DeployedApi[], deps: AuthorizerDeps): Map<string, CompiledApi> {
+export function compileApis(
+  apis: readonly DeployedApi[],
+  deps: AuthorizerDeps,
+  targets?: TargetLookup,
+): Map<string, CompiledApi> {
   const out = new Map<string, CompiledApi>();
-  for (const api of apis) out.set(api.apiId, compileApi(api, deps));
+  const lookup = targets ?? (() => undefined);
+  for (const api of apis) out.set(api.apiId, compileApi(api, deps, lookup));
   return out;
 }
 
-function compileApi(api: DeployedApi, deps: AuthorizerDeps): CompiledApi {
+function compileApi(api: DeployedApi, deps: AuthorizerDeps, targets: TargetLookup): CompiledApi {
   const authorizers = new Map<string, Authorizer>();
   const authorizerFor = (def: DeployedAuthorizer): Authorizer => {
     const key = JSON.stringify(def);
@@ -35,12 +41,13 @@ function compileApi(api: DeployedApi, deps: AuthorizerDeps): CompiledApi {
     }
     return a;
   };
+  const table = (d: DeployedRoutes): RouteTable => compileTable(api.apiId, d, { authorizerFor, targets });
   const stages = new Map<string, CompiledStage>();
   for (const s of api.stages) {
     const canary = s.canary
       ? {
           percent: s.canary.percentTraffic,
-          table: compileTable(api.apiId, s.canary.deployment, authorizerFor),
+          table: table(s.canary.deployment),
           variables: { ...s.variables, ...s.canary.variables },
         }
       : undefined;
@@ -48,7 +55,7 @@ function compileApi(api: DeployedApi, deps: AuthorizerDeps): CompiledApi {
       name: s.stageName,
       throttle: s.throttle ? new StageThrottle(s.throttle) : undefined,
       variables: s.variables,
-      table: compileTable(api.apiId, s.deployment, authorizerFor),
+      table: table(s.deployment),
       canary,
       accessLog: s.accessLog && { groupName: s.accessLog.groupName, format: parseAccessLogFormat(s.accessLog.format) },
     });
@@ -66,7 +73,7 @@ function compileApi(api: DeployedApi, deps: AuthorizerDeps): CompiledApi {
 function compileTable(
   apiId: string,
   d: DeployedRoutes,
-  authorizerFor: (def: DeployedAuthorizer) => Authorizer,
+  by: { readonly authorizerFor: (def: DeployedAuthorizer) => Authorizer; readonly targets: TargetLookup },
 ): RouteTable {
   const router = new TrieRouter<CompiledRoute>();
   let fallback: CompiledRoute | undefined;
@@ -83,10 +90,11 @@ function compileTable(
         r.integration.type === "MOCK" || r.integration.type === "AWS" || r.integration.type === "HTTP"
           ? compileCustomIntegration(r.integration)
           : undefined,
-      authorizer: r.authorizer ? authorizerFor(r.authorizer) : undefined,
+      authorizer: r.authorizer ? by.authorizerFor(r.authorizer) : undefined,
       scopes: r.authorizationScopes ?? [],
       validation: r.validation ? compileValidation(apiId, r.validation) : undefined,
       apiKeyRequired: r.apiKeyRequired === true,
+      resilience: by.targets(apiId, r.integration),
     };
     if (key.kind === "default") fallback = compiled;
     else router.add(key.method, key.path, compiled);

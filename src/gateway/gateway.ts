@@ -16,6 +16,7 @@ import type { UsageSnapshot } from "../domain/usage-plans.js";
 import { compileApis } from "./compile.js";
 import type { CompiledApi } from "./model.js";
 import type { GatewayOptions } from "./options.js";
+import { ResilienceRegistry } from "./resilience/registry.js";
 import { serve, type Served } from "./serve.js";
 import { UsageLimits } from "./usage-limits.js";
 
@@ -27,9 +28,15 @@ export class Gateway {
   readonly #o: GatewayOptions;
   #served: Served;
   #server: Server | undefined;
+  readonly #targets: ResilienceRegistry;
 
   constructor(options: GatewayOptions) {
     this.#o = options;
+    this.#targets = new ResilienceRegistry({
+      clock: options.clock,
+      random: options.random ?? Math.random,
+      onEvent: options.onResilienceEvent,
+    });
     this.#served = {
       apis: new Map<string, CompiledApi>(),
       usage: new UsageLimits({ keys: [], plans: [], planKeys: [] }),
@@ -41,7 +48,8 @@ export class Gateway {
 
   /** Replaces the served APIs. Throws (leaving the old set in place) when an API does not compile. */
   setApis(apis: readonly DeployedApi[]): void {
-    this.#served = { ...this.#served, apis: compileApis(apis, this.#o) };
+    const compiled = this.#targets.rebuild((targets) => compileApis(apis, this.#o, targets));
+    this.#served = { ...this.#served, apis: compiled };
   }
 
   /** Replaces the API keys and usage plans (throttle buckets start full again). */
