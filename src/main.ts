@@ -375,6 +375,10 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     random: config.randomSeed === undefined ? undefined : seededRandom(config.randomSeed ^ 0x5bd1e995),
     onAccessLog: fanOut(overrides.onAccessLog, metrics.onAccessLog),
     onStageAccessLog: telemetry.logWriter.line,
+    onResilienceEvent: (e) => {
+      metrics.onResilienceEvent(e);
+      if (e.kind === "state") log(`circuit of ${e.target} (API ${e.apiId}) is ${e.to} (was ${e.from})`);
+    },
     // As on AWS: API Gateway invokes a function only with its permission (AddPermission).
     invokePermitted: (target, sourceArn) =>
       control.servicePermits("apigateway.amazonaws.com", target.functionName, target.qualifier, sourceArn),

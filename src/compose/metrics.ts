@@ -19,6 +19,8 @@ import {
   AlarmService,
   EmfMetrics,
   GatewayMetrics,
+  ResilienceMetrics,
+  type ResilienceOutcome,
   LambdaMetrics,
   MetricReader,
   MetricRecorder,
@@ -47,6 +49,8 @@ export interface NodeMetrics {
   readonly onAsyncMetric: LambdaMetrics["onAsyncMetric"];
   /** Subscriber for the gateway's per-request outcome. */
   readonly onAccessLog: (record: AccessLogRecord) => void;
+  /** Subscriber for the gateway's resilience events (`haneul/Resilience`). */
+  readonly onResilienceEvent: (event: ResilienceOutcome) => void;
   /** Serves `/metrics` (Prometheus text) from the gauges' reading; false for other paths. */
   prometheus(gauges: () => NodeGauges): (path: string, res: ServerResponse) => boolean;
   /** The CloudWatch API. */
@@ -103,6 +107,7 @@ export function createMetrics(o: {
   const exporter = new PrometheusExporter();
   let describe: (apiId: string) => { name: string; rest: boolean } | undefined = () => undefined;
   const gateway = new GatewayMetrics(recorder, (id) => describe(id));
+  const resilience = new ResilienceMetrics(recorder);
   return {
     recorder,
     reader,
@@ -119,6 +124,7 @@ export function createMetrics(o: {
       return true;
     },
     onAccessLog: (r) => gateway.onRequest(r),
+    onResilienceEvent: resilience.onEvent,
     onAsyncMetric: lambda.onAsyncMetric,
     alarms,
     async startAlarms(s) {

@@ -83,6 +83,7 @@ function compileHttpIntegration(i: IntegrationRecord, routeKey: string): Deploye
       responses: [],
       // The `$default` route of an HTTP API sends the request path on to the URI.
       ...(routeKey === "$default" ? { appendPath: true } : {}),
+      ...(i.resilience ? { resilience: i.resilience } : {}),
     };
   }
   const target = i.integrationType === "AWS_PROXY" ? parseLambdaUri(i.integrationUri) : undefined;
@@ -91,6 +92,7 @@ function compileHttpIntegration(i: IntegrationRecord, routeKey: string): Deploye
       ...target,
       payloadFormatVersion: i.payloadFormatVersion === "1.0" ? "1.0" : "2.0",
       timeoutMs: i.timeoutInMillis,
+      ...(i.resilience ? { resilience: i.resilience } : {}),
     }
   );
 }
@@ -156,7 +158,8 @@ function compileValidation(model: ApiModel, method: MethodRecord): DeployedValid
 export function compileRestIntegration(i: MethodIntegrationRecord): DeployedIntegration | undefined {
   if (i.type === "AWS_PROXY") {
     const target = i.uri ? parseLambdaUri(i.uri) : undefined;
-    return target && { ...target, payloadFormatVersion: "1.0", timeoutMs: i.timeoutInMillis };
+    const resilience = i.resilience ? { resilience: i.resilience } : {};
+    return target && { ...target, payloadFormatVersion: "1.0", timeoutMs: i.timeoutInMillis, ...resilience };
   }
   if (i.type !== "MOCK" && i.type !== "AWS" && i.type !== "HTTP" && i.type !== "HTTP_PROXY") return undefined;
   const target = i.type === "AWS" && i.uri ? parseLambdaUri(i.uri) : undefined;
@@ -169,6 +172,7 @@ export function compileRestIntegration(i: MethodIntegrationRecord): DeployedInte
     passthroughBehavior: passthroughOf(i.passthroughBehavior),
     requestParameters: i.requestParameters ?? {},
     requestTemplates: i.requestTemplates ?? {},
+    ...(i.resilience ? { resilience: i.resilience } : {}),
     ...(isContentHandling(i.contentHandling) ? { contentHandling: i.contentHandling } : {}),
     responses: Object.values(i.integrationResponses ?? {}).map((r) => ({
       statusCode: r.statusCode,

@@ -4,6 +4,7 @@
  * and hands them to the gateway, which swaps its in-memory table atomically; the gateway never
  * reads the store per request.
  */
+import type { ResiliencePolicy } from "./resilience-policy.js";
 import type { ThrottleSettings } from "./usage-plans.js";
 
 /** A Lambda proxy integration (`AWS_PROXY`; deployments stored before `type` existed have none). */
@@ -16,6 +17,8 @@ export interface DeployedLambdaProxy {
   readonly payloadFormatVersion: "1.0" | "2.0";
   /** Integration timeout (HTTP API default 30 000, REST 29 000). */
   readonly timeoutMs: number;
+  /** `x-haneul-resilience`: circuit breaker, retries and bulkhead of the target. */
+  readonly resilience?: ResiliencePolicy | undefined;
 }
 
 /** One integration response of a non-proxy REST integration. */
@@ -53,6 +56,8 @@ export interface DeployedCustomIntegration {
   readonly responses: readonly DeployedIntegrationResponse[];
   /** HTTP APIs' `$default` route: the request path is appended to the URI. */
   readonly appendPath?: boolean | undefined;
+  /** `x-haneul-resilience`: circuit breaker, retries and bulkhead of the target. */
+  readonly resilience?: ResiliencePolicy | undefined;
 }
 
 /** What a route runs. */

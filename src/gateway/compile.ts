@@ -13,6 +13,8 @@ import { LambdaAuthorizer, type AuthorizerDeps } from "./lambda-authorizer.js";
 import { binaryMatcher } from "./media-types.js";
 import type { Authorizer, CompiledApi, CompiledRoute, CompiledStage, RouteTable } from "./model.js";
 import { compileValidation } from "./request-validation.js";
+import type { TargetLookup } from "./resilience/registry.js";
+import type { TargetResilience } from "./resilience/target-resilience.js";
 import { parseRouteKey } from "./route-key.js";
 import { StageThrottle } from "./stage-throttle.js";
 import { TrieRouter } from "./trie-router.js";
@@ -31,15 +33,18 @@ export class ApiCompiler {
     this.#deps = deps;
   }
 
-  /** Compiles every API; throws (keeping the previous set) on a route key that is neither `$default` nor `METHOD /path`. */
-  compile(apis: readonly DeployedApi[]): Map<string, CompiledApi> {
+  /**
+   * Compiles every API; throws (keeping the previous set) on a route key that is neither `$default`
+   * nor `METHOD /path`. `targets` gives recompiled routes their resilience state.
+   */
+  compile(apis: readonly DeployedApi[], targets: TargetLookup = () => undefined): Map<string, CompiledApi> {
     const next = new Map<string, { source: string; api: CompiledApi }>();
     for (const api of apis) {
       const source = JSON.stringify(api);
       const before = this.#compiled.get(api.apiId);
       next.set(api.apiId, {
         source,
-        api: before?.source === source ? before.api : compileApi(api, this.#deps, before?.api),
+        api: before?.source === source ? before.api : compileApi(api, this.#deps, { before: before?.api, targets }),
       });
     }
     this.#compiled = next;
@@ -52,7 +57,12 @@ export function compileApis(apis: readonly DeployedApi[], deps: AuthorizerDeps):
   return new ApiCompiler(deps).compile(apis);
 }
 
-function compileApi(api: DeployedApi, deps: AuthorizerDeps, before: CompiledApi | undefined): CompiledApi {
+function compileApi(
+  api: DeployedApi,
+  deps: AuthorizerDeps,
+  o: { readonly before: CompiledApi | undefined; readonly targets: TargetLookup },
+): CompiledApi {
+  const { before, targets } = o;
   const authorizers = new Map<string, Authorizer>();
   const authorizerFor = (def: DeployedAuthorizer): Authorizer => {
     const key = JSON.stringify(def);
@@ -63,12 +73,13 @@ function compileApi(api: DeployedApi, deps: AuthorizerDeps, before: CompiledApi 
     }
     return a;
   };
+  const table = (d: DeployedRoutes): RouteTable => compileTable(api.apiId, d, { authorizerFor, targets });
   const stages = new Map<string, CompiledStage>();
   for (const s of api.stages) {
     const canary = s.canary
       ? {
           percent: s.canary.percentTraffic,
-          table: compileTable(api.apiId, s.canary.deployment, authorizerFor),
+          table: table(s.canary.deployment),
           variables: { ...s.variables, ...s.canary.variables },
         }
       : undefined;
@@ -76,7 +87,7 @@ function compileApi(api: DeployedApi, deps: AuthorizerDeps, before: CompiledApi 
       name: s.stageName,
       throttle: s.throttle ? StageThrottle.keep(before?.stages.get(s.stageName)?.throttle, s.throttle) : undefined,
       variables: s.variables,
-      table: compileTable(api.apiId, s.deployment, authorizerFor),
+      table: table(s.deployment),
       canary,
       accessLog: s.accessLog && { groupName: s.accessLog.groupName, format: parseAccessLogFormat(s.accessLog.format) },
     });
@@ -94,13 +105,16 @@ function compileApi(api: DeployedApi, deps: AuthorizerDeps, before: CompiledApi 
 function compileTable(
   apiId: string,
   d: DeployedRoutes,
-  authorizerFor: (def: DeployedAuthorizer) => Authorizer,
+  by: { readonly authorizerFor: (def: DeployedAuthorizer) => Authorizer; readonly targets: TargetLookup },
 ): RouteTable {
   const router = new TrieRouter<CompiledRoute>();
   let fallback: CompiledRoute | undefined;
   for (const r of d.routes) {
     const key = parseRouteKey(r.routeKey);
-    const compiled = compileRoute(apiId, r, r.authorizer ? authorizerFor(r.authorizer) : undefined);
+    const compiled = compileRoute(apiId, r, {
+      authorizer: r.authorizer ? by.authorizerFor(r.authorizer) : undefined,
+      resilience: by.targets(apiId, r.integration),
+    });
     if (key.kind === "default") fallback = compiled;
     else router.add(key.method, key.path, compiled);
   }
@@ -113,7 +127,11 @@ function compileTable(
 }
 
 /** One route; throws on a route key that is neither `$default` nor `METHOD /path`. */
-export function compileRoute(apiId: string, r: DeployedRoute, authorizer: Authorizer | undefined): CompiledRoute {
+export function compileRoute(
+  apiId: string,
+  r: DeployedRoute,
+  o: { readonly authorizer: Authorizer | undefined; readonly resilience?: TargetResilience | undefined },
+): CompiledRoute {
   const key = parseRouteKey(r.routeKey);
   const resourcePath = key.kind === "default" ? "$default" : key.path;
   return {
@@ -126,10 +144,11 @@ export function compileRoute(apiId: string, r: DeployedRoute, authorizer: Author
       r.integration.type === "MOCK" || r.integration.type === "AWS" || r.integration.type === "HTTP"
         ? compileCustomIntegration(r.integration)
         : undefined,
-    authorizer,
+    authorizer: o.authorizer,
     scopes: r.authorizationScopes ?? [],
     validation: r.validation ? compileValidation(apiId, r.validation) : undefined,
     apiKeyRequired: r.apiKeyRequired === true,
+    resilience: o.resilience,
   };
 }
 

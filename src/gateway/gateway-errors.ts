@@ -27,7 +27,9 @@ export type GatewayErrorKind =
   | "bad-request-body"
   | "invalid-api-key"
   | "throttled"
-  | "quota-exceeded";
+  | "quota-exceeded"
+  | "circuit-open"
+  | "bulkhead-full";
 
 /** A fixed gateway answer. */
 export interface GatewayError {
@@ -68,6 +70,9 @@ const REST: Record<GatewayErrorKind, GatewayError> = {
   "invalid-api-key": e(403, '{"message":"Forbidden"}', "ForbiddenException"),
   throttled: e(429, '{"message":"Too Many Requests"}', "TooManyRequestsException"),
   "quota-exceeded": e(429, '{"message":"Limit Exceeded"}', "LimitExceededException"),
+  // haneul's own (x-haneul-resilience): the target's circuit is open, or its bulkhead full.
+  "circuit-open": e(503, '{"message": "Service Unavailable"}', "ServiceUnavailableException"),
+  "bulkhead-full": e(429, '{"message":"Too Many Requests"}', "TooManyRequestsException"),
 };
 
 const INTERNAL_HTTP = '{"message":"Internal Server Error"}';
@@ -96,6 +101,8 @@ const HTTP: Record<GatewayErrorKind, GatewayError> = {
   "invalid-api-key": e(403, '{"message":"Forbidden"}'),
   throttled: e(429, '{"message":"Too Many Requests"}'),
   "quota-exceeded": e(429, '{"message":"Too Many Requests"}'),
+  "circuit-open": e(503, '{"message":"Service Unavailable"}'),
+  "bulkhead-full": e(429, '{"message":"Too Many Requests"}'),
 };
 
 /** Every kind of gateway answer (docs/errors.md lists them; a test keeps both in step). */
@@ -127,6 +134,8 @@ const EXECUTION_LOG: Partial<Record<GatewayErrorKind, string>> = {
     "Execution failed: no request template for the content type and the passthrough behaviour refuses it",
   "bad-request-parameters": "Request validation failed: missing required request parameters",
   "bad-request-body": "Request body does not match model schema",
+  "circuit-open": "Execution refused: the circuit of the integration's target is open (x-haneul-resilience)",
+  "bulkhead-full": "Execution refused: the integration's target has no free slot (x-haneul-resilience bulkhead)",
   "integration-failure":
     "Execution failed due to configuration error: no integration response matched, a mapping template failed, or the endpoint could not be reached",
 };

@@ -58,6 +58,8 @@ const TYPE_OF: Partial<Record<GatewayErrorKind, string>> = {
   "invalid-api-key": "INVALID_API_KEY",
   throttled: "THROTTLED",
   "quota-exceeded": "QUOTA_EXCEEDED",
+  "circuit-open": "INTEGRATION_FAILURE",
+  "bulkhead-full": "THROTTLED",
 };
 
 /** What a gateway response may read of the request. */

@@ -16,6 +16,7 @@ import type { UsageSnapshot } from "../domain/usage-plans.js";
 import { ApiCompiler } from "./compile.js";
 import type { CompiledApi } from "./model.js";
 import type { GatewayOptions } from "./options.js";
+import { ResilienceRegistry } from "./resilience/registry.js";
 import { serve, type Served } from "./serve.js";
 import {
   testInvokeAuthorizer,
@@ -36,10 +37,16 @@ export class Gateway {
   readonly #compiler: ApiCompiler;
   #served: Served;
   #server: Server | undefined;
+  readonly #targets: ResilienceRegistry;
 
   constructor(options: GatewayOptions) {
     this.#o = options;
     this.#compiler = new ApiCompiler(options);
+    this.#targets = new ResilienceRegistry({
+      clock: options.clock,
+      random: options.random ?? Math.random,
+      onEvent: options.onResilienceEvent,
+    });
     this.#served = {
       apis: new Map<string, CompiledApi>(),
       usage: new UsageLimits({ keys: [], plans: [], planKeys: [] }),
@@ -51,7 +58,9 @@ export class Gateway {
 
   /** Replaces the served APIs. Throws (leaving the old set in place) when an API does not compile. */
   setApis(apis: readonly DeployedApi[]): void {
-    this.#served = { ...this.#served, apis: this.#compiler.compile(apis) };
+    const live = new Set(apis.map((a) => a.apiId));
+    const compiled = this.#targets.rebuild((targets) => this.#compiler.compile(apis, targets), live);
+    this.#served = { ...this.#served, apis: compiled };
   }
 
   /** Replaces the API keys and usage plans (throttle buckets start full again). */

@@ -28,18 +28,31 @@ export interface IntegrationResult {
 /** Lambda's synchronous event limit: a larger event is refused before any instance sees it. */
 export const LAMBDA_EVENT_BYTES = 6 * 1024 * 1024;
 
-/** Invokes the route's function for this request. */
+/** What running an integration needs. */
+interface IntegrationDeps {
+  readonly invoker: InvokeService;
+  readonly clock: Clock;
+  readonly invokePermitted?: GatewayOptions["invokePermitted"];
+  readonly outbound?: GatewayOptions["outbound"];
+  /** TestInvokeMethod: where each step is logged (never set when serving). */
+  readonly trace?: ExecutionLog | undefined;
+}
+
+/** Runs the route's integration for this request (under its target's resilience settings, if any). */
 export async function runIntegration(
   scope: RequestScope,
   auth: AuthContext | undefined,
-  deps: {
-    readonly invoker: InvokeService;
-    readonly clock: Clock;
-    readonly invokePermitted?: GatewayOptions["invokePermitted"];
-    readonly outbound?: GatewayOptions["outbound"];
-    /** TestInvokeMethod: where each step is logged (never set when serving). */
-    readonly trace?: ExecutionLog | undefined;
-  },
+  deps: IntegrationDeps,
+): Promise<IntegrationResult> {
+  const resilience = scope.route.resilience;
+  if (resilience) return resilience.run(scope.info.method, () => runOnce(scope, auth, deps));
+  return runOnce(scope, auth, deps);
+}
+
+async function runOnce(
+  scope: RequestScope,
+  auth: AuthContext | undefined,
+  deps: IntegrationDeps,
 ): Promise<IntegrationResult> {
   const { integration, custom } = scope.route;
   if (custom) return runCustomIntegration(scope, auth, custom, deps);

@@ -11,6 +11,7 @@ import type { GatewayErrorKind } from "./gateway-errors.js";
 import type { MediaTypeMatcher } from "./media-types.js";
 import type { RequestInfo } from "./request-info.js";
 import type { Router } from "./router.js";
+import type { TargetResilience } from "./resilience/target-resilience.js";
 import type { StageThrottle } from "./stage-throttle.js";
 
 /** One route, ready to serve. */
@@ -31,6 +32,8 @@ export interface CompiledRoute {
   readonly validation?: CompiledValidation | undefined;
   /** REST: the method needs an API key of a usage plan covering the stage. */
   readonly apiKeyRequired: boolean;
+  /** The target's breaker, retries and bulkhead, when the integration has `x-haneul-resilience`. */
+  readonly resilience?: TargetResilience | undefined;
 }
 
 /** One deployment's routes. */

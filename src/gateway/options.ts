@@ -6,6 +6,7 @@ import type { OutboundPolicy } from "../shared/outbound-policy.js";
 import type { IdSource } from "../shared/ids.js";
 import type { RandomSource } from "../shared/random.js";
 import type { GatewayErrorKind } from "./gateway-errors.js";
+import type { ResilienceListener } from "./resilience/target-resilience.js";
 import type { QuotaGate } from "./usage-limits.js";
 
 /** One access-log record per request, as API Gateway's access logs carry it. */
@@ -67,4 +68,6 @@ export interface GatewayOptions {
   readonly serveFirst?: ((req: IncomingMessage, res: ServerResponse) => boolean) | undefined;
   /** Where HTTP and HTTP_PROXY integrations may send (checked on every request). Absent: anywhere. */
   readonly outbound?: OutboundPolicy | undefined;
+  /** Told of circuit state changes, circuit and bulkhead refusals and retries (metrics, logs). */
+  readonly onResilienceEvent?: ResilienceListener | undefined;
 }

@@ -110,7 +110,7 @@ async function runMethod(o: GatewayOptions, r: MethodRun): Promise<Reply> {
     log.add("Execution failed due to configuration error: No integration defined for method");
     return failure(log, "integration-failure", false);
   }
-  const route = compileRoute(m.apiId, m.route, undefined);
+  const route = compileRoute(m.apiId, m.route, { authorizer: undefined });
   if (route.validation) {
     const failed = validateRequest(route.validation, info, params);
     if (failed) {
@@ -155,7 +155,11 @@ export async function testInvokeAuthorizer(
     stage: AUTHORIZER_TEST_STAGE,
     variables: request.stageVariables ?? {},
     deploymentId: "",
-    route: compileRoute(a.apiId, { routeKey: `GET ${info.path}`, integration: NO_INTEGRATION }, undefined),
+    route: compileRoute(
+      a.apiId,
+      { routeKey: `GET ${info.path}`, integration: NO_INTEGRATION },
+      { authorizer: undefined },
+    ),
     params: undefined,
     region: o.region,
     accountId: o.accountId,

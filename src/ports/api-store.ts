@@ -6,6 +6,7 @@
  * enforced by the store in the same statement as the write, so two nodes cannot both win.
  */
 import type { DeployedRoute } from "../domain/deployed-api.js";
+import type { ResiliencePolicy } from "../domain/resilience-policy.js";
 import type { ThrottleSettings } from "../domain/usage-plans.js";
 
 /** HTTP = API Gateway v2 HTTP API; REST = API Gateway v1 REST API. */
@@ -111,6 +112,8 @@ export interface IntegrationRecord {
   readonly connectionType: string;
   readonly description?: string | undefined;
   readonly apiGatewayManaged?: boolean | undefined;
+  /** `x-haneul-resilience` of the integration (set by OpenAPI import). */
+  readonly resilience?: ResiliencePolicy | undefined;
 }
 
 /** A REST stage canary: a share of traffic served by another deployment with overridden variables. */
@@ -213,6 +216,8 @@ export interface MethodIntegrationRecord {
   readonly requestTemplates?: Readonly<Record<string, string>> | undefined;
   /** By status code. */
   readonly integrationResponses?: Readonly<Record<string, IntegrationResponseRecord>> | undefined;
+  /** `x-haneul-resilience` of the integration (set by OpenAPI import). */
+  readonly resilience?: ResiliencePolicy | undefined;
 }
 
 /** A REST method of a resource. */

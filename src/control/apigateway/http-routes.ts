@@ -141,6 +141,7 @@ function integrationFields(input: IntegrationInput): Partial<IntegrationRecord> 
     timeoutInMillis: input.timeoutInMillis,
     connectionType: input.connectionType,
     description: input.description,
+    resilience: input.resilience,
   });
 }
 

@@ -120,6 +120,7 @@ export async function putIntegration(
         connectionType: input.connectionType,
         requestParameters: input.requestParameters,
         requestTemplates: input.requestTemplates,
+        resilience: input.resilience,
       }),
     });
     const result = await ctx.store.putMethod({ ...method, integration });

@@ -2,6 +2,7 @@
  * Inputs of the API Gateway operations, in the field names of the wire (botocore's apigateway and
  * apigatewayv2 models): the control plane takes what the CLI and SDKs send, already type-checked.
  */
+import type { ResiliencePolicy } from "../../domain/resilience-policy.js";
 import type { ThrottleSettings } from "../../domain/usage-plans.js";
 
 /** v2 `Cors`. */
@@ -52,6 +53,8 @@ export interface IntegrationInput {
   timeoutInMillis?: number | undefined;
   connectionType?: string | undefined;
   description?: string | undefined;
+  /** `x-haneul-resilience` (OpenAPI import only: AWS's CreateIntegration has no such field). */
+  resilience?: ResiliencePolicy | undefined;
 }
 
 /** v2 CreateStage / UpdateStage. */
@@ -127,6 +130,8 @@ export interface PutIntegrationInput {
   cacheKeyParameters?: string[] | undefined;
   requestParameters?: Record<string, string> | undefined;
   requestTemplates?: Record<string, string> | undefined;
+  /** `x-haneul-resilience` (OpenAPI import only: AWS's PutIntegration has no such field). */
+  resilience?: ResiliencePolicy | undefined;
 }
 
 /** v1 `CanarySettings` (CreateStage) and `DeploymentCanarySettings` (CreateDeployment). */

@@ -72,6 +72,7 @@ function integrationExtension(i: IntegrationRecord): Obj {
     payloadFormatVersion: i.payloadFormatVersion,
     timeoutInMillis: i.timeoutInMillis,
     connectionType: i.connectionType,
+    "x-haneul-resilience": i.resilience,
   });
 }
 

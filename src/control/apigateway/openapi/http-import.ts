@@ -12,6 +12,7 @@ import { createIntegration, createRoute } from "../http-routes.js";
 import { createAuthorizer } from "../http-stages.js";
 import { type Obj, asObj, asStr, importStep as step, readOpenApi } from "./document.js";
 import { REST_ONLY, unsupportedExtensions } from "./extensions.js";
+import { integrationResilience } from "./resilience.js";
 import { plannedAuthorizers, securitySchemes } from "./security.js";
 
 /** The API after an import, with warnings. */
@@ -31,11 +32,27 @@ interface HttpPlan {
 async function checkedPlan(body: string, failOnWarnings: boolean): Promise<HttpPlan> {
   const document = await readOpenApi(Buffer.from(body, "utf8"));
   const errors = unsupportedExtensions(document.doc, { ignored: new Set(), otherProtocol: REST_ONLY });
+  errors.push(...resilienceErrors(document.doc));
   if (errors.length > 0) throw badRequest(`Errors found during import:\n\t${errors.join("\n\t")}`);
   if (failOnWarnings && document.parseIssues.length > 0) {
     throw badRequest(`Warnings found during import:\n\t${document.parseIssues.join("\n\t")}`);
   }
   return { doc: document.doc, version: document.version, warnings: [...document.parseIssues] };
+}
+
+/** Every invalid `x-haneul-resilience` of the document, found before anything is created. */
+function resilienceErrors(doc: Obj): string[] {
+  const found: string[] = [];
+  for (const [path, item] of Object.entries(asObj(doc.paths) ?? {})) {
+    for (const [key, op] of Object.entries(asObj(item) ?? {})) {
+      const i = asObj(asObj(op)?.["x-amazon-apigateway-integration"]);
+      if (!VERBS.has(key.toLowerCase()) || !i) continue;
+      const type = (asStr(i.type) ?? "").toUpperCase();
+      const r = integrationResilience(i, { doc, type, where: `route '${key.toUpperCase()} ${path}'` });
+      if (r && "error" in r) found.push(r.error);
+    }
+  }
+  return found;
 }
 
 const CORS_LISTS = ["allowOrigins", "allowMethods", "allowHeaders", "exposeHeaders"];
@@ -179,9 +196,14 @@ async function putRoute(
   const i = asObj(r.op["x-amazon-apigateway-integration"]);
   let target: string | undefined;
   if (i) {
+    const integrationType = (asStr(i.type) ?? "").toUpperCase();
+    // Checked with the whole document before the import began.
+    const resilience = integrationResilience(i, { doc: r.doc, type: integrationType, where: r.routeKey });
+    if (resilience && "error" in resilience) throw badRequest(resilience.error);
     const integration = await step(`Unable to create integration for route '${r.routeKey}'`, () =>
       createIntegration(ctx, r.apiId, {
-        integrationType: (asStr(i.type) ?? "").toUpperCase(),
+        integrationType,
+        resilience,
         integrationUri: asStr(i.uri),
         integrationMethod: asStr(i.httpMethod)?.toUpperCase(),
         payloadFormatVersion: asStr(i.payloadFormatVersion) ?? "2.0",

@@ -236,6 +236,7 @@ function integration(i: MethodIntegrationRecord): Obj {
     cacheNamespace: i.cacheNamespace,
     cacheKeyParameters: i.cacheKeyParameters.length > 0 ? i.cacheKeyParameters : undefined,
     responses: Object.keys(responses).length > 0 ? responses : undefined,
+    "x-haneul-resilience": i.resilience,
   });
 }
 

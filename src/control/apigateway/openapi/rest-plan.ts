@@ -7,6 +7,7 @@ import type { IntegrationResponseInput, MethodResponseInput } from "../rest-resp
 import type { PutIntegrationInput } from "../types.js";
 import { type Obj, type OpenApiDocument, asObj, asStr } from "./document.js";
 import { HTTP_ONLY, unsupportedExtensions } from "./extensions.js";
+import { integrationResilience, RESILIENCE_EXTENSION } from "./resilience.js";
 import { requestModelsOf, type ValidationPlan, validationPlan, validatorOf } from "./models-plan.js";
 import {
   type MethodSecurity,
@@ -192,7 +193,7 @@ function planMethod(s: MethodSource, errors: string[]): PlannedMethod | undefine
     return undefined;
   }
   const integration = asObj(s.op["x-amazon-apigateway-integration"]);
-  const planned = integration ? planIntegration(integration, where, errors) : undefined;
+  const planned = integration ? planIntegration(integration, { where, doc: s.doc }, errors) : undefined;
   const modelName = `${s.verb}${s.path}Model`.replace(/[^a-zA-Z0-9]/g, "");
   const requestModels = requestModelsOf(
     { raw: s.document.raw, version: s.document.version, op: s.rawOp, modelName },
@@ -279,13 +280,15 @@ const INTEGRATION_FIELDS = new Set([
   "connectionType",
   "responses",
   "payloadFormatVersion",
+  RESILIENCE_EXTENSION,
 ]);
 
 function planIntegration(
   i: Obj,
-  where: string,
+  at: { readonly where: string; readonly doc: Obj },
   errors: string[],
 ): { integration: PutIntegrationInput; responses: Record<string, IntegrationResponseInput> } | undefined {
+  const { where } = at;
   const unknown = Object.keys(i).filter((k) => !INTEGRATION_FIELDS.has(k));
   if (unknown.length > 0) {
     errors.push(`Unsupported x-amazon-apigateway-integration properties for ${where}: ${unknown.join(", ")}`);
@@ -293,6 +296,12 @@ function planIntegration(
   }
   if (i.payloadFormatVersion !== undefined && i.payloadFormatVersion !== "1.0") {
     errors.push(`REST API integrations take payloadFormatVersion 1.0 only (${where})`);
+    return undefined;
+  }
+  const type = (asStr(i.type) ?? "").toUpperCase();
+  const resilience = integrationResilience(i, { doc: at.doc, type, where });
+  if (resilience && "error" in resilience) {
+    errors.push(resilience.error);
     return undefined;
   }
   const responses: Record<string, IntegrationResponseInput> = {};
@@ -313,7 +322,7 @@ function planIntegration(
   }
   return {
     integration: {
-      type: (asStr(i.type) ?? "").toUpperCase(),
+      type,
       httpMethod: asStr(i.httpMethod)?.toUpperCase(),
       uri: asStr(i.uri),
       credentials: asStr(i.credentials),
@@ -325,6 +334,7 @@ function planIntegration(
       cacheNamespace: asStr(i.cacheNamespace),
       cacheKeyParameters: strings(i.cacheKeyParameters),
       connectionType: asStr(i.connectionType)?.toUpperCase(),
+      resilience,
     },
     responses,
   };

@@ -1,0 +1,130 @@
+/**
+ * Gateway resilience benchmark (not a test): wrk, BENCH_CONNECTIONS connections, BENCH_DURATION s
+ * per target, every server a child process of its own, all in one run:
+ *   1. an open circuit's answers against a bare node:http server answering a small JSON (target
+ *      ≥ 0.8): the circuit of a REST HTTP_PROXY integration opened on a backend that refuses
+ *      connections, so that every request is answered by the gateway without calling anything;
+ *   2. the cost of the check: the same HTTP_PROXY integration to a bare upstream with a closed
+ *      circuit breaker against none, 3 alternating rounds.
+ * Run: npm run build && node dist/bench/gateway-resilience.bench.js   Knobs: BENCH_DURATION=5 BENCH_CONNECTIONS=50
+ */
+import type { ChildProcess } from "node:child_process";
+import { request } from "node:http";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { DeployedApi, DeployedCustomIntegration } from "../src/domain/deployed-api.js";
+import { parseResiliencePolicy, type ResiliencePolicy } from "../src/domain/resilience-policy.js";
+import { fmt } from "./stats.js";
+import { alternateRounds, hasWrk, runWrk, startChildServer } from "./wrk.js";
+
+const DURATION = Number(process.env["BENCH_DURATION"] ?? 5);
+const CONNECTIONS = Number(process.env["BENCH_CONNECTIONS"] ?? 50);
+
+const BARE = `import { createServer } from "node:http";
+createServer((q, s) => { s.writeHead(200, {"content-type":"application/json"}); s.end('{"ok":true,"stage":"prod"}'); }).listen(0, "127.0.0.1", function () { console.log(this.address().port); });`;
+
+const dist = (p: string) => pathToFileURL(join(import.meta.dirname, "..", "src", p)).href;
+const GATEWAY = `const { Gateway } = await import(${JSON.stringify(dist("gateway/gateway.js"))});
+const { systemClock } = await import(${JSON.stringify(dist("shared/clock.js"))});
+const { randomIds } = await import(${JSON.stringify(dist("shared/ids.js"))});
+const invoker = { invoke: () => Promise.reject(new Error("not used by these integrations")) };
+const g = new Gateway({ invoker, clock: systemClock, ids: randomIds, region: "us-east-1", accountId: "000000000000" });
+const port = await g.listen(0, "127.0.0.1");
+g.setApis(JSON.parse(process.argv[1]));
+console.log(port);`;
+
+function policy(v: unknown): ResiliencePolicy {
+  const p = parseResiliencePolicy(v);
+  if ("error" in p) throw new Error(p.error);
+  return p;
+}
+
+function proxyApi(apiId: string, uri: string, resilience?: ResiliencePolicy): DeployedApi {
+  const integration: DeployedCustomIntegration = {
+    type: "HTTP_PROXY",
+    uri,
+    httpMethod: "ANY",
+    timeoutMs: 29_000,
+    passthroughBehavior: "WHEN_NO_MATCH",
+    requestParameters: {},
+    requestTemplates: {},
+    responses: [],
+    ...(resilience ? { resilience } : {}),
+  };
+  const routes = [{ routeKey: "ANY /items", integration, resourceId: "r1" }];
+  return {
+    apiId,
+    name: apiId,
+    protocol: "REST",
+    binaryMediaTypes: [],
+    stages: [{ stageName: "prod", variables: {}, deployment: { deploymentId: "d1", routes } }],
+  };
+}
+
+function get(port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: "127.0.0.1", port, path: "/prod/items", headers: { host } }, (res) => {
+      res.resume();
+      res.on("end", () => resolve(res.statusCode ?? 0));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+async function main(): Promise<void> {
+  if (!hasWrk()) {
+    console.log("wrk is not installed (apt-get install wrk)");
+    return;
+  }
+  const children: ChildProcess[] = [];
+  const start = async (source: string, args: string[] = []) => {
+    const c = await startChildServer(source, args);
+    children.push(c.proc);
+    return c.port;
+  };
+  try {
+    const bare = await start(BARE);
+    const upstream = await start(BARE);
+    const breaker = policy({ circuitBreaker: { consecutiveFailures: 1, openMs: 3_600_000 } });
+    const apis = [
+      // Port 9 (discard) on loopback: nothing listens, the connection is refused at once.
+      proxyApi("openapi001", "http://127.0.0.1:9/items", breaker),
+      proxyApi("closedapi1", `http://127.0.0.1:${upstream}/items`, breaker),
+      proxyApi("plainapi01", `http://127.0.0.1:${upstream}/items`),
+    ];
+    const gateway = await start(GATEWAY, [JSON.stringify(apis)]);
+    const host = (api: string) => `${api}.execute-api.localhost`;
+    const first = await get(gateway, host("openapi001"));
+    const second = await get(gateway, host("openapi001"));
+    console.log(`open circuit: first request ${first} (refused connection), then ${second}`);
+    const wrk = (port: number, path: string, api?: string) =>
+      runWrk(`http://127.0.0.1:${port}${path}`, {
+        connections: CONNECTIONS,
+        seconds: DURATION,
+        request: api ? { headers: { Host: host(api) } } : undefined,
+      });
+    console.log(`wrk ${CONNECTIONS} connections, ${DURATION} s per target`);
+    const bareR = wrk(bare, "/items");
+    const openR = wrk(gateway, "/prod/items", "openapi001");
+    console.log("| target | req/s | p50 | p99 | non-2xx |");
+    console.log("| --- | --- | --- | --- | --- |");
+    for (const [name, r] of [
+      ["bare node:http (baseline)", bareR],
+      ["haneul, open circuit (503 fallback)", openR],
+    ] as const)
+      console.log(`| ${name} | ${Math.round(r.rps)} | ${fmt(r.p50Ms)} ms | ${fmt(r.p99Ms)} ms | ${r.non2xx} |`);
+    console.log(`open circuit / bare (target >= 0.8): ${fmt(openR.rps / bareR.rps, 3)}`);
+    alternateRounds({
+      rounds: 3,
+      labels: ["no breaker", "closed breaker"],
+      target: 0.95,
+      off: () => wrk(gateway, "/prod/items", "plainapi01"),
+      on: () => wrk(gateway, "/prod/items", "closedapi1"),
+    });
+  } finally {
+    for (const c of children) c.kill();
+  }
+}
+
+await main();
