@@ -307,6 +307,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     isLeader: leader && (() => leader.isLeader),
     announce: () => announce({ kind: "events", key: "*" }),
     publishToTopic: (arn, payload) => topics.publish(arn, { body: payload.toString("utf8") }),
+    queues: queues.service,
     log,
   });
   stopHooks.push(() => buses.stop());

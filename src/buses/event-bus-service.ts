@@ -15,6 +15,14 @@ import { compileRule, RuleCache, type CompiledRule } from "./rule-cache.js";
 /** Hands a target's input to a function: an asynchronous invocation, durable once it resolves. */
 export type Deliver = (target: FunctionTarget, payload: Buffer, sourceArn: string) => Promise<void>;
 
+/** A target's input on its way to a queue: the rule it comes from, its FIFO group and deduplication id. */
+export interface QueueDelivery {
+  readonly body: string;
+  readonly ruleArn: string;
+  readonly messageGroupId?: string | undefined;
+  readonly deduplicationId: string;
+}
+
 export interface EventBusServiceOptions {
   readonly store: BusStore;
   readonly clock: Clock;
@@ -23,6 +31,8 @@ export interface EventBusServiceOptions {
   readonly deliver: Deliver;
   /** Publishes a target's input to an SNS topic (durable once it resolves). */
   readonly publishToTopic?: ((topicArn: string, payload: Buffer) => Promise<void>) | undefined;
+  /** Sends a target's input to an SQS queue for a rule; false when the queue's policy does not let EventBridge send. */
+  readonly sendToQueue?: ((queueArn: string, message: QueueDelivery) => Promise<boolean>) | undefined;
   /** Told after every change (cluster mode announces it). */
   readonly onChange?: (() => void) | undefined;
   readonly onError?: ((message: string, error: unknown) => void) | undefined;
@@ -74,6 +84,21 @@ export class EventBusService {
   publishToTopic(topicArn: string, payload: Buffer): Promise<void> {
     if (!this.#o.publishToTopic) return Promise.reject(new Error(`no topics to publish to ${topicArn}`));
     return this.#o.publishToTopic(topicArn, payload);
+  }
+
+  /**
+   * Sends to a queue target. A failed delivery (no such queue, a queue policy that does not allow
+   * events.amazonaws.com) is logged, never an error of the PutEvents that matched, as on AWS.
+   */
+  async sendToQueue(queueArn: string, message: QueueDelivery): Promise<void> {
+    const what = `rule ${message.ruleArn} did not send to queue ${queueArn}`;
+    try {
+      if (!this.#o.sendToQueue) throw new Error("queues are not available on this node");
+      if (await this.#o.sendToQueue(queueArn, message)) return;
+      this.#o.onError?.(what, "the queue's policy does not allow events.amazonaws.com");
+    } catch (e) {
+      this.#o.onError?.(what, e);
+    }
   }
 
   /** Makes the default bus when missing, then loads everything. */

@@ -3,10 +3,18 @@ export {
   checkPattern,
   type Deliver,
   type EventBusServiceOptions,
+  type QueueDelivery,
   type RuleInput,
   MAX_TARGETS_PER_RULE,
 } from "./event-bus-service.js";
-export { putEvents, eventTime, isTopicArn, type PutEventsEntry, type PutEventsResult } from "./put-events.js";
+export {
+  putEvents,
+  eventTime,
+  isQueueArn,
+  isTopicArn,
+  type PutEventsEntry,
+  type PutEventsResult,
+} from "./put-events.js";
 export { RuleScheduler, type RuleSchedulerOptions } from "./rule-scheduler.js";
 export { busNameOf, ruleNameOf, functionOfArn, invalid, type FunctionTarget } from "./names.js";
 export { parseJsonPath } from "./json-path.js";

@@ -134,7 +134,7 @@ export interface Delivery {
   readonly whole: () => Buffer;
 }
 
-/** Hands an event to each target of a rule (Lambda functions, SNS topics; others are refused at PutTargets). */
+/** Hands an event to each target of a rule (Lambda functions, SNS topics, SQS queues; others are refused at PutTargets). */
 export async function deliverToTargets(svc: EventBusService, rule: EventRuleRecord, d: Delivery): Promise<void> {
   await Promise.all(
     rule.targets.map(async (target) => {
@@ -144,8 +144,21 @@ export async function deliverToTargets(svc: EventBusService, rule: EventRuleReco
       const input = () => (plain ? d.whole() : Buffer.from(targetInput(target, ctx)));
       if (fn) await svc.deliver(fn, input(), rule.arn);
       else if (isTopicArn(target.arn)) await svc.publishToTopic(target.arn, input());
+      else if (isQueueArn(target.arn)) {
+        const messageGroupId = target.sqsParameters?.messageGroupId;
+        const body = input().toString("utf8");
+        // Each event is one message: its id deduplicates a FIFO queue's copies of it.
+        const eventId = typeof d.event.id === "string" ? d.event.id : svc.ids.requestId();
+        const deduplicationId = `${eventId}-${target.id}`;
+        await svc.sendToQueue(target.arn, { body, ruleArn: rule.arn, messageGroupId, deduplicationId });
+      }
     }),
   );
+}
+
+/** Whether a target ARN names an SQS queue. */
+export function isQueueArn(arn: string): boolean {
+  return /^arn:aws[\w-]*:sqs:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,80}(\.fifo)?$/.test(arn);
 }
 
 /** Whether a target ARN names an SNS topic. */

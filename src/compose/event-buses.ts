@@ -15,8 +15,12 @@ import type { Operation } from "../api/types.js";
 import { EventBusService, RuleScheduler, type FunctionTarget } from "../buses/index.js";
 import type { ServerConfig } from "../config/server-config.js";
 import type { AsyncEventQueue } from "../events/index.js";
+import type { QueueService } from "../queues/index.js";
 import type { Clock } from "../shared/clock.js";
 import type { IdSource } from "../shared/ids.js";
+
+/** The SenderId of the messages EventBridge sends to queues. */
+const EVENTS_SENDER_ID = "AIDAIEVENTBRIDGEHANEUL";
 
 export interface EventBusesOptions {
   readonly config: ServerConfig;
@@ -29,6 +33,8 @@ export interface EventBusesOptions {
   readonly isLeader?: (() => boolean) | undefined;
   /** Publishes a target's input to an SNS topic. */
   readonly publishToTopic?: ((topicArn: string, payload: Buffer) => Promise<void>) | undefined;
+  /** The queues that queue targets send to (only as the queue's policy allows events.amazonaws.com). */
+  readonly queues?: QueueService | undefined;
   /** Announces a change to the other nodes (cluster mode). */
   readonly announce?: (() => void) | undefined;
   readonly log: (message: string, error?: unknown) => void;
@@ -57,6 +63,18 @@ export function createEventBuses(o: EventBusesOptions): EventBuses {
     ids: o.ids,
     scope: { region: o.config.region, accountId: o.config.accountId },
     publishToTopic: o.publishToTopic,
+    sendToQueue: (arn, m) =>
+      o.queues
+        ? o.queues.sendFromService(
+            arn,
+            { body: m.body, messageGroupId: m.messageGroupId, deduplicationId: m.deduplicationId },
+            {
+              ...{ service: "events.amazonaws.com", sourceArn: m.ruleArn, sourceAccount: o.config.accountId },
+              senderId: EVENTS_SENDER_ID,
+            },
+          )
+        : Promise.reject(new Error("queues are not available on this node")),
+    onError: (message, e) => o.log(message, e),
     deliver: async (target, payload, sourceArn) => {
       // Scheduler invokes through its target's role, not the function's resource policy (as on AWS).
       const scheduled = sourceArn.includes(":scheduler:");

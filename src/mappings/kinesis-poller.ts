@@ -8,19 +8,22 @@
  * BisectBatchOnFunctionError a failing batch is halved until the failing record is alone. With
  * ReportBatchItemFailures the checkpoint moves to just before the first reported record. A batch
  * let go is sent as a batch-info record to the OnFailure destination. With ParallelizationFactor
- * N, each shard is read by N lanes (shard-lanes.ts), order kept per partition key.
+ * N, each shard is read by N lanes (shard-lanes.ts), order kept per partition key. With
+ * TumblingWindowInSeconds, batches stop at window bounds and carry the window's state
+ * (tumbling-window.ts); the state is stored with the checkpoint.
  */
 import type { EventPredicate } from "../domain/event-pattern/index.js";
 import type { MappingRecord } from "../ports/mapping-store.js";
 import type { ShardCheckpoint, StreamCheckpointStore } from "../ports/stream-checkpoint-store.js";
 import type { ShardRecord, StoredStreamRecord, StreamStore } from "../ports/stream-store.js";
-import { formatSequenceNumber } from "../streams/index.js";
+import { formatSequenceNumber, shardIdOf } from "../streams/index.js";
 import { compileFilters } from "./filters.js";
 import { filterableKinesisRecord, kinesisRecord } from "./kinesis-records.js";
 import { streamNameOf, type KinesisSettings } from "./kinesis-source.js";
 import { kinesisBatchInfo, type DiscardCondition, type LastResponse } from "./kinesis-batch-info.js";
 import { laneBatch, ShardProgress, type Lane } from "./shard-lanes.js";
 import { reportedFailures } from "./sqs-records.js";
+import { ShardWindow, stateOf } from "./tumbling-window.js";
 import type { MappingWorker, WorkerContext } from "./types.js";
 
 /** How often an idle shard is read again, and the shard list looked at. */
@@ -32,8 +35,10 @@ export interface KinesisPollerContext extends WorkerContext {
   readonly checkpoints: StreamCheckpointStore;
 }
 
-/** How a batch went. */
-type Outcome = { readonly ok: true } | { readonly ok: false; readonly failedFrom?: number | undefined };
+/** How a batch went; `state` is the window state the function answered with (tumbling windows). */
+type Outcome = { readonly state?: string | undefined } & (
+  { readonly ok: true } | { readonly ok: false; readonly failedFrom?: number | undefined }
+);
 
 /** A stream mapping's shard readers on this node. */
 export class KinesisPoller implements MappingWorker {
@@ -45,6 +50,8 @@ export class KinesisPoller implements MappingWorker {
   #stream = "";
   #running = true;
   readonly #readers = new Map<number, Promise<void>>();
+  /** The tumbling windows of the shards being read (none without TumblingWindowInSeconds). */
+  readonly #windows = new Map<number, ShardWindow>();
   readonly #sleepers = new Set<() => void>();
   readonly #main: Promise<void>;
 
@@ -101,14 +108,18 @@ export class KinesisPoller implements MappingWorker {
     if (this.#readers.has(shard.index) || done.get(shard.index)?.done) return;
     const parents = [shard.parentIndex, shard.adjacentParentIndex].filter((p) => p !== undefined);
     if (parents.some((p) => !done.get(p)?.done)) return;
-    const reader = this.#read(shard.index, done.get(shard.index)?.seq ?? 0).finally(() =>
-      this.#readers.delete(shard.index),
-    );
+    const reader = this.#read(shard.index, done.get(shard.index)).finally(() => {
+      this.#readers.delete(shard.index);
+      this.#windows.delete(shard.index);
+    });
     this.#readers.set(shard.index, reader);
   }
 
-  /** Reads one shard from `after` until it is closed and read to its end (or the worker stops). */
-  async #read(shardIndex: number, after: number): Promise<void> {
+  /** Reads one shard from its checkpoint until it is closed and read to its end (or the worker stops). */
+  async #read(shardIndex: number, checkpoint: ShardCheckpoint | undefined): Promise<void> {
+    const after = checkpoint?.seq ?? 0;
+    const seconds = this.#settings.TumblingWindowInSeconds ?? 0;
+    if (seconds > 0) this.#windows.set(shardIndex, new ShardWindow(seconds, checkpoint?.window));
     const count = this.#settings.ParallelizationFactor;
     const progress = new ShardProgress(after, count);
     const lanes = Array.from({ length: count }, (_, index) => this.#readLane(shardIndex, { index, count }, progress));
@@ -129,6 +140,8 @@ export class KinesisPoller implements MappingWorker {
     while (this.#running && this.#settings.ParallelizationFactor === lane.count) {
       try {
         const page = await this.#page(shardIndex, { after: checkpoint, limit, lane });
+        const window = this.#windows.get(shardIndex);
+        if (window && (await this.#maybeCloseWindow(shardIndex, { window, page, checkpoint }))) continue;
         if (page.records.length === 0) {
           if (page.endingSeq !== undefined && page.scannedTo >= page.endingSeq) return true;
           if (page.scannedTo > checkpoint) {
@@ -160,6 +173,7 @@ export class KinesisPoller implements MappingWorker {
           }
         }
         if (next > checkpoint) {
+          if (outcome.state !== undefined) window?.commit(outcome.state);
           checkpoint = await this.#move(shardIndex, progress, { lane: lane.index, to: next });
           Object.assign(failures, { attempts: 0, invokes: 0, response: undefined });
           limit = this.#settings.BatchSize;
@@ -176,9 +190,64 @@ export class KinesisPoller implements MappingWorker {
   async #move(shardIndex: number, progress: ShardProgress, o: { lane: number; to: number }): Promise<number> {
     const shardCheckpoint = progress.move(o.lane, o.to);
     if (shardCheckpoint !== undefined) {
-      await this.#ctx.checkpoints.advance(this.#uuid, { shardIndex, seq: shardCheckpoint, done: false });
+      const window = this.#windows.get(shardIndex)?.open;
+      await this.#ctx.checkpoints.advance(this.#uuid, { shardIndex, seq: shardCheckpoint, done: false, window });
     }
     return o.to;
+  }
+
+  /**
+   * Tumbling windows: a window that is over gets its final invocation (true: the page is not
+   * processed), as does a window whose state is over 1 MB (terminated early); otherwise the page is
+   * cut at the open window's end (false).
+   */
+  async #maybeCloseWindow(
+    shardIndex: number,
+    o: {
+      window: ShardWindow;
+      page: { records: StoredStreamRecord[]; scannedTo: number; endingSeq?: number | undefined };
+      checkpoint: number;
+    },
+  ): Promise<boolean> {
+    const { window, page } = o;
+    if (window.full) return this.#finalInvoke(shardIndex, { window, checkpoint: o.checkpoint, early: true });
+    const batch = window.batch(page.records);
+    const ended = page.endingSeq !== undefined && page.scannedTo >= page.endingSeq;
+    const over =
+      page.records.length === 0
+        ? window.open !== undefined && (ended || window.over(this.#ctx.clock.now()))
+        : batch.length === 0;
+    if (over) return this.#finalInvoke(shardIndex, { window, checkpoint: o.checkpoint, early: false });
+    if (batch.length < page.records.length) {
+      page.records.length = batch.length;
+      page.scannedTo = batch.at(-1)!.seq;
+    }
+    return false;
+  }
+
+  /** A window's final invocation (no records); retried until it succeeds, then the window is closed and stored. */
+  async #finalInvoke(
+    shardIndex: number,
+    o: { window: ShardWindow; checkpoint: number; early: boolean },
+  ): Promise<true> {
+    const arn = this.#mapping.eventSourceArn;
+    const members = o.window.members({ shardId: shardIdOf(shardIndex), arn, final: true, early: o.early });
+    const result = await this.#invoke(Buffer.from(JSON.stringify({ Records: [], ...members })));
+    if (result.outcome.kind !== "ok") {
+      this.#ctx.log(`event source mapping on ${arn}: the final invocation of a tumbling window failed; retrying`);
+      await this.#sleep(POLL_MS);
+      return true;
+    }
+    o.window.close(o.early);
+    const window = o.window.open;
+    await this.#ctx.checkpoints.advance(this.#uuid, { shardIndex, seq: o.checkpoint, done: false, window });
+    return true;
+  }
+
+  /** Invokes the mapping's function synchronously with `payload`. */
+  #invoke(payload: Buffer) {
+    const [functionName = "", qualifier] = this.#mapping.functionArn.split(":").slice(6);
+    return this.#ctx.invoker.invoke({ functionName, qualifier }, payload);
   }
 
   /** A batch let go: logged, and its batch-info record sent to the OnFailure destination if any. */
@@ -262,10 +331,12 @@ export class KinesisPoller implements MappingWorker {
       shardIndex,
       roleArn: fn?.roleArn ?? "",
     };
-    const payload = Buffer.from(JSON.stringify({ Records: kept.map((r) => kinesisRecord(r, source)) }));
+    const window = this.#windows.get(shardIndex);
+    const members = window?.members({ shardId: shardIdOf(shardIndex), arn: source.arn, final: false });
+    const payload = Buffer.from(JSON.stringify({ Records: kept.map((r) => kinesisRecord(r, source)), ...members }));
     const at = this.#ctx.clock.now();
     this.#ctx.onIteratorAge?.({ functionName, qualifier, ageMs: Math.max(0, at - records.at(-1)!.arrivedAt), at });
-    const result = await this.#ctx.invoker.invoke({ functionName, qualifier }, payload);
+    const result = await this.#invoke(payload);
     const o = result.outcome;
     failures.invokes++;
     if (o.kind !== "ok") {
@@ -275,12 +346,15 @@ export class KinesisPoller implements MappingWorker {
       return { ok: false };
     }
     failures.response = { statusCode: 200, executedVersion: result.record.executedVersion };
-    if (!this.#settings.FunctionResponseTypes.includes("ReportBatchItemFailures")) return { ok: true };
+    // With a tumbling window, an answer without a state object is a failed batch.
+    const state = window ? stateOf(o.payload) : undefined;
+    if (window && state === undefined) return { ok: false };
+    if (!this.#settings.FunctionResponseTypes.includes("ReportBatchItemFailures")) return { ok: true, state };
     const ids = new Map(kept.map((r) => [formatSequenceNumber(shardIndex, r.seq), r.seq]));
     const failed = reportedFailures(o.payload, new Set(ids.keys()));
     if (failed === "all") return { ok: false };
-    if (failed.size === 0) return { ok: true };
-    return { ok: false, failedFrom: Math.min(...[...failed].map((id) => ids.get(id)!)) };
+    if (failed.size === 0) return { ok: true, state };
+    return { ok: false, failedFrom: Math.min(...[...failed].map((id) => ids.get(id)!)), state };
   }
 
   #sleep(ms: number): Promise<void> {

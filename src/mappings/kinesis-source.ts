@@ -1,7 +1,7 @@
 /**
  * Kinesis data streams as an event source: the parameters a stream mapping takes (StartingPosition
  * required, BatchSize 100 by default up to 10 000, retries, record age, bisection, partial batch
- * responses, filters, ParallelizationFactor, an OnFailure destination) and its poller. What haneul
+ * responses, filters, ParallelizationFactor, tumbling windows, an OnFailure destination) and its poller. What haneul
  * does not provide for streams yet is refused, never accepted and ignored.
  */
 import type { MappingRecord } from "../ports/mapping-store.js";
@@ -38,6 +38,8 @@ export interface KinesisSettings {
   readonly BisectBatchOnFunctionError: boolean;
   readonly ParallelizationFactor: number;
   readonly FunctionResponseTypes: readonly string[];
+  /** 0 or absent (mappings stored before windows existed): no tumbling window. */
+  readonly TumblingWindowInSeconds?: number | undefined;
   readonly FilterCriteria?: { readonly Filters?: readonly { readonly Pattern: string }[] } | undefined;
   /** Where a batch let go is reported (a queue or topic ARN). */
   readonly DestinationConfig?: { readonly OnFailure?: { readonly Destination: string } } | undefined;
@@ -88,9 +90,12 @@ function refuseOthers(input: Json, update: boolean): void {
   if (update && (input["StartingPosition"] !== undefined || input["StartingPositionTimestamp"] !== undefined)) {
     throw invalidParameter("StartingPosition cannot be updated.");
   }
-  const tumbling = input["TumblingWindowInSeconds"];
-  if (typeof tumbling === "number" && tumbling > 0) {
-    throw invalidParameter("TumblingWindowInSeconds is not supported by haneul yet.");
+}
+
+/** Tumbling windows keep one state per shard: haneul does not split a shard into lanes under one. */
+function refuseWindowedLanes(settings: KinesisSettings): void {
+  if ((settings.TumblingWindowInSeconds ?? 0) > 0 && settings.ParallelizationFactor > 1) {
+    throw invalidParameter("TumblingWindowInSeconds with a ParallelizationFactor above 1 is not supported by haneul.");
   }
 }
 
@@ -156,12 +161,14 @@ export class KinesisSourceKind implements EventSourceKind {
       BisectBatchOnFunctionError: pick("BisectBatchOnFunctionError", false),
       ParallelizationFactor: pick("ParallelizationFactor", 1),
       FunctionResponseTypes: pick("FunctionResponseTypes", []),
+      TumblingWindowInSeconds: pick("TumblingWindowInSeconds", 0),
       FilterCriteria: emptyToUndefined(pick("FilterCriteria", undefined)),
       DestinationConfig:
         input["DestinationConfig"] !== undefined
           ? destinationOf(input["DestinationConfig"], this.#o.scope)
           : prev.DestinationConfig,
     };
+    refuseWindowedLanes(settings);
     return { ...settings };
   }
 
@@ -178,7 +185,7 @@ export class KinesisSourceKind implements EventSourceKind {
       MaximumRecordAgeInSeconds: s.MaximumRecordAgeInSeconds,
       BisectBatchOnFunctionError: s.BisectBatchOnFunctionError,
       MaximumRetryAttempts: s.MaximumRetryAttempts,
-      TumblingWindowInSeconds: 0,
+      TumblingWindowInSeconds: s.TumblingWindowInSeconds ?? 0,
       FunctionResponseTypes: s.FunctionResponseTypes,
       DestinationConfig: { OnFailure: s.DestinationConfig?.OnFailure ?? {} },
       ...(s.FilterCriteria !== undefined && { FilterCriteria: s.FilterCriteria }),

@@ -28,6 +28,8 @@ export interface RuleTargetRecord {
   readonly inputPath?: string | undefined;
   readonly inputTransformer?: InputTransformerRecord | undefined;
   readonly roleArn?: string | undefined;
+  /** A FIFO queue target's message group. */
+  readonly sqsParameters?: { readonly messageGroupId: string } | undefined;
 }
 
 /** A rule: an event pattern and/or a schedule expression, its state and its targets. */

@@ -32,6 +32,19 @@ export function runStreamCheckpointStoreContract(name: string, open: () => Promi
       assert.deepEqual((await store.list("m1"))[1], { shardIndex: 1, seq: 7, done: true });
     });
 
+    void test("a tumbling window travels with the checkpoint: replaced by an advance that does not go back", async () => {
+      const window = { start: 1_700_000_000_000, state: '{"count":3}' };
+      await store.advance("m1", { shardIndex: 0, seq: 4, done: false, window });
+      assert.deepEqual(await store.list("m1"), [{ shardIndex: 0, seq: 4, done: false, window }]);
+      await store.advance("m1", { shardIndex: 0, seq: 2, done: false, window: { start: 1, state: "{}" } });
+      assert.deepEqual((await store.list("m1"))[0]?.window, window);
+      const next = { start: window.start, state: '{"count":5}' };
+      await store.advance("m1", { shardIndex: 0, seq: 6, done: false, window: next });
+      assert.deepEqual((await store.list("m1"))[0]?.window, next);
+      await store.advance("m1", { shardIndex: 0, seq: 6, done: false });
+      assert.deepEqual(await store.list("m1"), [{ shardIndex: 0, seq: 6, done: false }]);
+    });
+
     void test("forget drops one mapping's checkpoints", async () => {
       await store.advance("m1", { shardIndex: 0, seq: 1, done: false });
       await store.advance("m2", { shardIndex: 0, seq: 2, done: false });

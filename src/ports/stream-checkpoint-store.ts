@@ -1,6 +1,8 @@
 /**
  * Where a stream event source mapping stands in each shard: the counter of the last record it
  * processed (or skipped), and whether the shard (closed by a split or merge) was read to its end.
+ * With a tumbling window, the shard's open window and the state the function returned in it travel
+ * with the checkpoint: an advance at or beyond the stored counter replaces them (none clears them).
  * A checkpoint never goes back: a lower counter is ignored. Every adapter passes
  * stream-checkpoint-store.contract.ts.
  */
@@ -12,6 +14,16 @@ export interface ShardCheckpoint {
   readonly seq: number;
   /** The closed shard was read to its end (its children may be read). */
   readonly done: boolean;
+  /** The shard's open tumbling window, if any. */
+  readonly window?: OpenWindow | undefined;
+}
+
+/** A tumbling window being aggregated: where it starts and the state returned last in it. */
+export interface OpenWindow {
+  /** Milliseconds since the epoch. */
+  readonly start: number;
+  /** The state as JSON text. */
+  readonly state: string;
 }
 
 /** Checkpoints of stream mappings; see the file comment. */

@@ -335,11 +335,12 @@ describe("EventBridge with the AWS SDK v3", { concurrency: false }, () => {
       events.send(
         new PutTargetsCommand({
           Rule: "shaped",
-          Targets: [{ Id: "q", Arn: `arn:aws:sqs:${SERVER_REGION}:${SERVER_ACCOUNT}:q` }],
+          Targets: [{ Id: "q", Arn: `arn:aws:sqs:${SERVER_REGION}:${SERVER_ACCOUNT}:q.fifo` }],
         }),
       ),
     );
     assert.equal(queue.name, "ValidationException");
+    assert.equal(queue.message, "Parameter(s) SqsParameters must be specified for target: q.");
     const missing = await rejection(events.send(new DescribeRuleCommand({ Name: "nope" })));
     assert.equal(missing.name, "ResourceNotFoundException");
     assert.equal(missing.message, "Rule nope does not exist on EventBus default.");

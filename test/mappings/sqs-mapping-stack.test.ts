@@ -47,7 +47,7 @@ Resources:
 `;
 
 const STREAM_ARN = `arn:aws:kinesis:${NODE_REGION}:${NODE_ACCOUNT}:stream/stacked-clicks`;
-const streamTemplate = (batchSize: number) => `Transform: AWS::Serverless-2016-10-31
+const streamTemplate = (batchSize: number, window = 0) => `Transform: AWS::Serverless-2016-10-31
 Resources:
   Clicks:
     Type: AWS::Kinesis::Stream
@@ -71,6 +71,7 @@ Resources:
             StartingPosition: TRIM_HORIZON
             BatchSize: ${batchSize}
             MaximumRetryAttempts: 2
+            TumblingWindowInSeconds: ${window}
 `;
 
 describe("SAM SQS and Kinesis events deployed as event source mappings", () => {
@@ -157,6 +158,7 @@ describe("SAM SQS and Kinesis events deployed as event source mappings", () => {
       assert.equal(m?.BatchSize, 3);
       assert.equal(m?.StartingPosition, "TRIM_HORIZON");
       assert.equal(m?.MaximumRetryAttempts, 2);
+      assert.equal(m?.TumblingWindowInSeconds, 0);
       for (const d of ["one", "two"]) {
         await kinesis.send(
           new PutRecordCommand({ StreamName: "stacked-clicks", PartitionKey: "k", Data: Buffer.from(d) }),
@@ -175,7 +177,7 @@ describe("SAM SQS and Kinesis events deployed as event source mappings", () => {
       await cfn.send(
         new UpdateStackCommand({
           StackName: "streamed",
-          TemplateBody: streamTemplate(7),
+          TemplateBody: streamTemplate(7, 30),
           Capabilities: ["CAPABILITY_IAM"],
         }),
       );
@@ -183,6 +185,7 @@ describe("SAM SQS and Kinesis events deployed as event source mappings", () => {
       const [updated] = await mappings();
       assert.equal(updated?.UUID, m?.UUID, "updated in place");
       assert.equal(updated?.BatchSize, 7);
+      assert.equal(updated?.TumblingWindowInSeconds, 30);
       await cfn.send(new DeleteStackCommand({ StackName: "streamed" }));
       await waitUntilStackDeleteComplete(wait, { StackName: "streamed" });
       assert.deepEqual(await mappings(), []);

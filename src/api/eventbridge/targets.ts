@@ -1,10 +1,10 @@
 /** PutTargets' checks of one target, as AWS makes them, into a stored target. */
-import { functionOfArn, invalid, isTopicArn, parseJsonPath } from "../../buses/index.js";
+import { functionOfArn, invalid, isQueueArn, isTopicArn, parseJsonPath } from "../../buses/index.js";
 import type { RuleTargetRecord } from "../../ports/bus-store.js";
 
 const TARGET_ID = /^[.\-_A-Za-z0-9]{1,64}$/;
-/** Target members haneul honours; any other (DeadLetterConfig, RetryPolicy, SqsParameters…) is refused. */
-const KNOWN = new Set(["Id", "Arn", "RoleArn", "Input", "InputPath", "InputTransformer"]);
+/** Target members haneul honours; any other (DeadLetterConfig, RetryPolicy, KinesisParameters…) is refused. */
+const KNOWN = new Set(["Id", "Arn", "RoleArn", "Input", "InputPath", "InputTransformer", "SqsParameters"]);
 
 /** Checks a wire target; ValidationException for anything AWS (or haneul) refuses. */
 export function targetOf(raw: unknown): RuleTargetRecord {
@@ -14,9 +14,9 @@ export function targetOf(raw: unknown): RuleTargetRecord {
   if (typeof id !== "string" || !TARGET_ID.test(id)) throw invalid(`Parameter Id is not valid: ${String(id)}`);
   const arn = t["Arn"];
   if (typeof arn !== "string") throw invalid(`Parameter Arn of target ${id} must not be null.`);
-  if (!functionOfArn(arn) && !isTopicArn(arn)) {
+  if (!functionOfArn(arn) && !isTopicArn(arn) && !isQueueArn(arn)) {
     throw invalid(
-      `Parameter ${arn} is not valid. Reason: haneul's EventBridge delivers to Lambda functions and SNS topics only (queues and buses are not targets yet).`,
+      `Parameter ${arn} is not valid. Reason: haneul's EventBridge delivers to Lambda functions, SNS topics and SQS queues only (buses and streams are not targets yet).`,
     );
   }
   for (const key of Object.keys(t)) {
@@ -32,7 +32,23 @@ export function targetOf(raw: unknown): RuleTargetRecord {
     input: inputOf(t["Input"]),
     inputPath: inputPathOf(t["InputPath"], "InputPath"),
     inputTransformer: transformerOf(t["InputTransformer"]),
+    sqsParameters: sqsParametersOf(id, arn, t["SqsParameters"]),
   };
+}
+
+/** SqsParameters: required by a FIFO queue target (its MessageGroupId), taken by no other. */
+function sqsParametersOf(id: string, arn: string, v: unknown): RuleTargetRecord["sqsParameters"] {
+  const fifo = isQueueArn(arn) && arn.endsWith(".fifo");
+  if (v === undefined || v === null) {
+    if (fifo) throw invalid(`Parameter(s) SqsParameters must be specified for target: ${id}.`);
+    return undefined;
+  }
+  if (!fifo) throw invalid(`Parameter(s) SqsParameters not valid for target: ${id}.`);
+  const group = (v as { MessageGroupId?: unknown }).MessageGroupId;
+  if (typeof group !== "string" || group === "") {
+    throw invalid(`Parameter(s) SqsParameters must be specified for target: ${id}.`);
+  }
+  return { messageGroupId: group };
 }
 
 function inputOf(v: unknown): string | undefined {
@@ -75,6 +91,7 @@ export function targetView(t: RuleTargetRecord): Record<string, unknown> {
     Id: t.id,
     Arn: t.arn,
     ...(t.roleArn !== undefined && { RoleArn: t.roleArn }),
+    ...(t.sqsParameters && { SqsParameters: { MessageGroupId: t.sqsParameters.messageGroupId } }),
     ...(t.input !== undefined && { Input: t.input }),
     ...(t.inputPath !== undefined && { InputPath: t.inputPath }),
     ...(t.inputTransformer && {

@@ -46,6 +46,7 @@ const STREAM_DEFAULTS: Properties = {
   MaximumRetryAttempts: -1,
   MaximumRecordAgeInSeconds: -1,
   BisectBatchOnFunctionError: false,
+  TumblingWindowInSeconds: 0,
 };
 /** Properties the Lambda API cannot update: a change replaces the mapping (planned as CloudFormation does). */
 const REPLACING = ["EventSourceArn", "StartingPosition", "StartingPositionTimestamp"];
