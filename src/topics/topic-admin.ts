@@ -104,6 +104,15 @@ export class TopicAdmin {
     this.#changed();
   }
 
+  /** Takes the topic's own Policy off (the default policy applies again); nothing when the topic is gone. */
+  async clearTopicPolicy(arn: string): Promise<void> {
+    const t = await this.#o.store.getTopic(arn);
+    if (!t || t.attributes["Policy"] === undefined) return;
+    const { Policy: _removed, ...rest } = t.attributes;
+    await this.#o.store.updateTopic({ ...t, attributes: rest });
+    this.#changed();
+  }
+
   async tags(arn: string): Promise<Record<string, string>> {
     return { ...(await this.#tagged(arn)).tags };
   }
