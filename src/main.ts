@@ -281,6 +281,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
   });
   stopHooks.push(() => events.stop());
   const leader = cluster?.leader;
+  queues.startMoveTasks({ isLeader: leader && (() => leader.isLeader), log: (m) => log("sqs", m) });
   const streams = createStreams(config, {
     ...{ database: stores.database, clock, log, isLeader: leader && (() => leader.isLeader) },
     announce: (name) => announce({ kind: "streams", key: name }),
