@@ -27,8 +27,11 @@ export interface EventBusesOptions {
   /** Whether the function's resource policy lets EventBridge invoke it from `sourceArn`. */
   readonly permits: (target: FunctionTarget, sourceArn: string) => boolean | Promise<boolean>;
   readonly isLeader?: (() => boolean) | undefined;
-  /** Publishes a target's input to an SNS topic. */
-  readonly publishToTopic?: ((topicArn: string, payload: Buffer) => Promise<void>) | undefined;
+  /**
+   * Publishes a target's input to an SNS topic as EventBridge for the rule `ruleArn`; rejects
+   * when the topic's policy does not allow it.
+   */
+  readonly publishToTopic?: ((topicArn: string, payload: Buffer, ruleArn: string) => Promise<void>) | undefined;
   /** Announces a change to the other nodes (cluster mode). */
   readonly announce?: (() => void) | undefined;
   readonly log: (message: string, error?: unknown) => void;
@@ -56,7 +59,14 @@ export function createEventBuses(o: EventBusesOptions): EventBuses {
     clock: o.clock,
     ids: o.ids,
     scope: { region: o.config.region, accountId: o.config.accountId },
-    publishToTopic: o.publishToTopic,
+    publishToTopic:
+      o.publishToTopic &&
+      (async (topicArn, payload, ruleArn) => {
+        // As for a function the rule may not invoke: the event is dropped and logged, PutEvents succeeds.
+        await o.publishToTopic!(topicArn, payload, ruleArn).catch((e: unknown) =>
+          o.log(`rule ${ruleArn} did not publish to topic ${topicArn}`, e instanceof Error ? e.message : e),
+        );
+      }),
     deliver: async (target, payload, sourceArn) => {
       // Scheduler invokes through its target's role, not the function's resource policy (as on AWS).
       const scheduled = sourceArn.includes(":scheduler:");

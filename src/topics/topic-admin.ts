@@ -3,7 +3,7 @@
  * Subscribe (http/https pending until confirmed), ConfirmSubscription, Unsubscribe, listing and
  * subscription attributes. Every change is announced (cluster: change kind `topics`).
  */
-import type { CompiledPolicy } from "../iam/index.js";
+import type { CompiledPolicy, ServiceCaller } from "../iam/index.js";
 import type { SubscriptionRecord, TopicRecord, TopicStore } from "../ports/topic-store.js";
 import type { Clock } from "../shared/clock.js";
 import { PlatformError } from "../shared/errors.js";
@@ -16,7 +16,7 @@ import {
   reportedTopicAttributes,
 } from "./topic-attributes.js";
 import { checkTopicName, invalid, noSubscription, noTopic, topicArn, type TopicScope } from "./refs.js";
-import { compiledTopicPolicy } from "./topic-policy.js";
+import { compiledTopicPolicy, serviceMayPublish } from "./topic-policy.js";
 
 export interface TopicAdminOptions {
   readonly store: TopicStore;
@@ -90,6 +90,11 @@ export class TopicAdmin {
   async policyOf(arn: string): Promise<CompiledPolicy | undefined> {
     const text = (await this.#o.store.getTopic(arn))?.attributes["Policy"];
     return text ? compiledTopicPolicy(text) : undefined;
+  }
+
+  /** Whether the topic's policy lets a service publish for one of its resources (topic-policy.ts). */
+  async serviceMayPublish(arn: string, caller: ServiceCaller): Promise<boolean> {
+    return serviceMayPublish(await this.policyOf(arn), arn, { caller, owner: this.#o.scope.accountId });
   }
 
   async getTopicAttributes(arn: string): Promise<Map<string, string>> {
