@@ -281,6 +281,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
   });
   stopHooks.push(() => events.stop());
   const leader = cluster?.leader;
+  queues.startMoveTasks({ isLeader: leader && (() => leader.isLeader), log: (m) => log("sqs", m) });
   const streams = createStreams(config, {
     ...{ database: stores.database, clock, log, isLeader: leader && (() => leader.isLeader) },
     announce: (name) => announce({ kind: "streams", key: name }),
@@ -306,7 +307,12 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     permits: (t, arn) => control.servicePermits("events.amazonaws.com", t.functionName, t.qualifier, arn),
     isLeader: leader && (() => leader.isLeader),
     announce: () => announce({ kind: "events", key: "*" }),
-    publishToTopic: (arn, payload) => topics.publish(arn, { body: payload.toString("utf8") }),
+    publishToTopic: (arn, payload, ruleArn) =>
+      topics.publishFromService(
+        arn,
+        { body: payload.toString("utf8") },
+        { service: "events.amazonaws.com", sourceArn: ruleArn, sourceAccount: config.accountId },
+      ),
     queues: queues.service,
     log,
   });
@@ -521,7 +527,12 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
       const [functionName = "", qualifier] = arn.split(":").slice(6);
       return events.enqueue({ functionName, qualifier, payload, requestId: ids.requestId() });
     },
-    publishToTopic: (arn, m) => topics.publish(arn, { body: m.body, subject: m.subject }),
+    publishToTopic: (arn, m, alarmArn) =>
+      topics.publishFromService(
+        arn,
+        { body: m.body, subject: m.subject },
+        { service: "cloudwatch.amazonaws.com", sourceArn: alarmArn, sourceAccount: config.accountId },
+      ),
     isLeader: () => cluster?.leader.isLeader ?? true,
   });
   deployments.start();

@@ -29,8 +29,8 @@ export interface EventBusServiceOptions {
   readonly ids: IdSource;
   readonly scope: ArnScope;
   readonly deliver: Deliver;
-  /** Publishes a target's input to an SNS topic (durable once it resolves). */
-  readonly publishToTopic?: ((topicArn: string, payload: Buffer) => Promise<void>) | undefined;
+  /** Publishes a target's input to an SNS topic for the rule `ruleArn` (durable once it resolves). */
+  readonly publishToTopic?: ((topicArn: string, payload: Buffer, ruleArn: string) => Promise<void>) | undefined;
   /** Sends a target's input to an SQS queue for a rule; false when the queue's policy does not let EventBridge send. */
   readonly sendToQueue?: ((queueArn: string, message: QueueDelivery) => Promise<boolean>) | undefined;
   /** Told after every change (cluster mode announces it). */
@@ -80,10 +80,10 @@ export class EventBusService {
     return this.#o.deliver;
   }
 
-  /** Publishes to a topic target; rejects when topics are not wired. */
-  publishToTopic(topicArn: string, payload: Buffer): Promise<void> {
+  /** Publishes to a topic target for a rule; rejects when topics are not wired. */
+  publishToTopic(topicArn: string, payload: Buffer, ruleArn: string): Promise<void> {
     if (!this.#o.publishToTopic) return Promise.reject(new Error(`no topics to publish to ${topicArn}`));
-    return this.#o.publishToTopic(topicArn, payload);
+    return this.#o.publishToTopic(topicArn, payload, ruleArn);
   }
 
   /**

@@ -143,7 +143,7 @@ export async function deliverToTargets(svc: EventBusService, rule: EventRuleReco
       const ctx = { event: d.event, ruleArn: rule.arn, ruleName: rule.name, ingestionTime: d.ingestionTime };
       const input = () => (plain ? d.whole() : Buffer.from(targetInput(target, ctx)));
       if (fn) await svc.deliver(fn, input(), rule.arn);
-      else if (isTopicArn(target.arn)) await svc.publishToTopic(target.arn, input());
+      else if (isTopicArn(target.arn)) await svc.publishToTopic(target.arn, input(), rule.arn);
       else if (isQueueArn(target.arn)) {
         const messageGroupId = target.sqsParameters?.messageGroupId;
         const body = input().toString("utf8");

@@ -31,8 +31,11 @@ export interface EventBusesOptions {
   /** Whether the function's resource policy lets EventBridge invoke it from `sourceArn`. */
   readonly permits: (target: FunctionTarget, sourceArn: string) => boolean | Promise<boolean>;
   readonly isLeader?: (() => boolean) | undefined;
-  /** Publishes a target's input to an SNS topic. */
-  readonly publishToTopic?: ((topicArn: string, payload: Buffer) => Promise<void>) | undefined;
+  /**
+   * Publishes a target's input to an SNS topic as EventBridge for the rule `ruleArn`; rejects
+   * when the topic's policy does not allow it.
+   */
+  readonly publishToTopic?: ((topicArn: string, payload: Buffer, ruleArn: string) => Promise<void>) | undefined;
   /** The queues that queue targets send to (only as the queue's policy allows events.amazonaws.com). */
   readonly queues?: QueueService | undefined;
   /** Announces a change to the other nodes (cluster mode). */
@@ -62,7 +65,14 @@ export function createEventBuses(o: EventBusesOptions): EventBuses {
     clock: o.clock,
     ids: o.ids,
     scope: { region: o.config.region, accountId: o.config.accountId },
-    publishToTopic: o.publishToTopic,
+    publishToTopic:
+      o.publishToTopic &&
+      (async (topicArn, payload, ruleArn) => {
+        // As for a function the rule may not invoke: the event is dropped and logged, PutEvents succeeds.
+        await o.publishToTopic!(topicArn, payload, ruleArn).catch((e: unknown) =>
+          o.log(`rule ${ruleArn} did not publish to topic ${topicArn}`, e instanceof Error ? e.message : e),
+        );
+      }),
     sendToQueue: (arn, m) =>
       o.queues
         ? o.queues.sendFromService(

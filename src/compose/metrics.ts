@@ -40,7 +40,7 @@ export interface NodeMetrics {
   /** Starts evaluating alarms: where actions run, and whether this node leads. */
   startAlarms(o: {
     invokeFunction: (functionArn: string, payload: Buffer) => Promise<void>;
-    publishToTopic?: (topicArn: string, message: { subject: string; body: string }) => Promise<void>;
+    publishToTopic?: (topicArn: string, message: { subject: string; body: string }, alarmArn: string) => Promise<void>;
     isLeader: () => boolean;
   }): Promise<void>;
   /** Subscriber for invocation records. */
@@ -89,7 +89,7 @@ export function createMetrics(o: {
   let invokeFunction = (_arn: string, _payload: Buffer): Promise<void> =>
     Promise.reject(new Error("alarms not started"));
   let isLeader = (): boolean => false;
-  let publishToTopic = (_arn: string, _m: { subject: string; body: string }): Promise<void> =>
+  let publishToTopic = (_arn: string, _m: { subject: string; body: string }, _alarmArn: string): Promise<void> =>
     Promise.reject(new Error("alarms not started"));
   const alarms = new AlarmService({
     store: alarmStore,
@@ -99,7 +99,7 @@ export function createMetrics(o: {
     accountId: o.accountId,
     isLeader: () => isLeader(),
     invokeFunction: (arn, payload) => invokeFunction(arn, payload),
-    publishToTopic: (arn, m) => publishToTopic(arn, m),
+    publishToTopic: (arn, m, alarmArn) => publishToTopic(arn, m, alarmArn),
     log: o.log,
   });
   const lambda = new LambdaMetrics(recorder);

@@ -1,6 +1,6 @@
 /**
  * SQS on a node: the queue store on the node's database (the SQLite file, or the cluster's
- * PostgreSQL), the queue service, and its API operations.
+ * PostgreSQL), the queue service, its API operations and the runner of message move tasks.
  */
 import { join } from "node:path";
 import type { PgDatabase } from "../adapters/postgres/database.js";
@@ -10,7 +10,7 @@ import { createSqsOperations } from "../api/sqs/operations.js";
 import type { Operation } from "../api/types.js";
 import type { ServerConfig } from "../config/server-config.js";
 import type { QueueStore } from "../ports/queue-store.js";
-import { QueueService } from "../queues/index.js";
+import { MoveTaskRunner, QueueService } from "../queues/index.js";
 import type { Clock } from "../shared/clock.js";
 import type { IdSource } from "../shared/ids.js";
 
@@ -18,6 +18,8 @@ import type { IdSource } from "../shared/ids.js";
 export interface NodeQueues {
   readonly service: QueueService;
   readonly operations: Operation[];
+  /** Starts moving messages of move tasks (in a cluster, only while `isLeader`); stopped by close. */
+  startMoveTasks(o: { readonly isLeader?: (() => boolean) | undefined; readonly log: (m: string) => void }): void;
   close(): Promise<void>;
 }
 
@@ -42,5 +44,17 @@ export function createQueues(
     region: config.region,
     accountId: config.accountId,
   });
-  return { service, operations: createSqsOperations(service), close: () => store.close() };
+  let runner: MoveTaskRunner | undefined;
+  return {
+    service,
+    operations: createSqsOperations(service),
+    startMoveTasks(s) {
+      runner = new MoveTaskRunner({ store, clock: o.clock, isLeader: s.isLeader, onError: s.log });
+      runner.start();
+    },
+    async close() {
+      await runner?.stop();
+      await store.close();
+    },
+  };
 }

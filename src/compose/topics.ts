@@ -16,6 +16,7 @@ import type { ApiResponse, Operation } from "../api/types.js";
 import type { ServerConfig } from "../config/server-config.js";
 import type { AsyncEventQueue } from "../events/index.js";
 import type { QueueService } from "../queues/index.js";
+import type { ServiceCaller } from "../iam/index.js";
 import type { Clock } from "../shared/clock.js";
 import type { IdSource } from "../shared/ids.js";
 import type { OutboundPolicy } from "../shared/outbound-policy.js";
@@ -62,6 +63,11 @@ export interface NodeTopics {
   readonly operations: Operation[];
   /** Publishes on the platform's behalf (Lambda's DLQs and destinations, EventBridge, alarms); NotFound when the topic is gone. */
   publish(topicArn: string, message: PlatformMessage): Promise<void>;
+  /**
+   * Publishes as an AWS service acting for `caller.sourceArn` (an EventBridge rule, a CloudWatch
+   * alarm): rejects, publishing nothing, when the topic's policy does not allow it.
+   */
+  publishFromService(topicArn: string, message: PlatformMessage, caller: ServiceCaller): Promise<void>;
   /** The signing certificate when `path` names it (`GET /SimpleNotificationService-<hash>.pem`). */
   signingCertificate(path: string): Promise<ApiResponse | undefined>;
   start(): void;
@@ -116,21 +122,30 @@ export function createTopics(o: NodeTopicsOptions): NodeTopics {
     onChange: o.announce,
     onError: o.log,
   });
+  const publish = async (topicArn: string, message: PlatformMessage): Promise<void> => {
+    const fifo = topicArn.endsWith(".fifo");
+    await service.publisher.publish(
+      topicArn,
+      {
+        message: message.body,
+        subject: message.subject,
+        attributes: message.attributes ?? {},
+        ...(fifo && { messageGroupId: "haneul", deduplicationId: o.ids.requestId() }),
+      },
+      o.apiUrl(),
+    );
+  };
   return {
     service,
     operations: createSnsOperations(service, o.outbound),
-    async publish(topicArn, message) {
-      const fifo = topicArn.endsWith(".fifo");
-      await service.publisher.publish(
-        topicArn,
-        {
-          message: message.body,
-          subject: message.subject,
-          attributes: message.attributes ?? {},
-          ...(fifo && { messageGroupId: "haneul", deduplicationId: o.ids.requestId() }),
-        },
-        o.apiUrl(),
-      );
+    publish,
+    async publishFromService(topicArn, message, caller) {
+      if (!(await service.admin.serviceMayPublish(topicArn, caller))) {
+        throw new Error(
+          `the policy of topic ${topicArn} does not allow ${caller.service} to publish for ${caller.sourceArn}`,
+        );
+      }
+      await publish(topicArn, message);
     },
     async signingCertificate(path) {
       if (!path.startsWith("/SimpleNotificationService-") || !path.endsWith(".pem")) return undefined;

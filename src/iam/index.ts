@@ -19,4 +19,5 @@ export { RequestContext, type KeyResolver } from "./request-context.js";
 export { IamService, SESSION_LIFETIME_MS, type IamServiceOptions, type KeyOwner } from "./iam-service.js";
 export { managedPolicy, MANAGED_POLICIES, type ManagedPolicy } from "./managed-policies.js";
 export { compiledResourcePolicy } from "./resource-policy-cache.js";
+export { serviceAllowed, type ServiceCaller } from "./service-access.js";
 export { expandSamPolicies, SamPolicyError, type ExpandedPolicies, type SamScope } from "./sam-policies.js";

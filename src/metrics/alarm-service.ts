@@ -25,9 +25,9 @@ export interface AlarmServiceOptions {
   readonly isLeader: () => boolean;
   /** Runs a Lambda alarm action: invokes the function (asynchronously) with the event. */
   readonly invokeFunction: (functionArn: string, payload: Buffer) => Promise<void>;
-  /** Runs an SNS alarm action: publishes the alarm's message to the topic. */
+  /** Runs an SNS alarm action: publishes the alarm's message to the topic for the alarm `alarmArn`. */
   readonly publishToTopic?:
-    ((topicArn: string, message: { subject: string; body: string }) => Promise<void>) | undefined;
+    ((topicArn: string, message: { subject: string; body: string }, alarmArn: string) => Promise<void>) | undefined;
   readonly log: (message: string, error?: unknown) => void;
   /** Evaluation interval on the clock (default 10 000 ms). */
   readonly intervalMs?: number;
@@ -209,12 +209,19 @@ export class AlarmService {
     for (const arn of actions) {
       const run =
         arn.split(":")[2] === "sns"
-          ? (this.#o.publishToTopic?.(arn, alarmNotification(a, next, scope)) ?? Promise.reject(new Error("no topics")))
+          ? (this.#o.publishToTopic?.(arn, alarmNotification(a, next, scope), next.arn) ??
+            Promise.reject(new Error("no topics")))
           : this.#o.invokeFunction(arn, event);
-      await run.catch((e: unknown) => this.#o.log(`alarm ${a.name}: action ${arn} failed`, e));
-      await this.#history(next, type, "Action", `Successfully executed action ${arn}`, {
-        actionState: "Succeeded",
+      const failure = await run.then(
+        () => undefined,
+        (e: unknown) => (e instanceof Error ? e.message : String(e)),
+      );
+      if (failure !== undefined) this.#o.log(`alarm ${a.name}: action ${arn} failed`, failure);
+      const summary = failure === undefined ? "Successfully executed action" : "Failed to execute action";
+      await this.#history(next, type, "Action", `${summary} ${arn}`, {
+        actionState: failure === undefined ? "Succeeded" : "Failed",
         notificationResource: arn,
+        ...(failure !== undefined && { error: failure }),
       });
     }
   }

@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, test } from "node:test";
+import { moveTaskContract } from "./move-task-store.contract.js";
 import type { NewQueueMessage, QueueRecord, QueueStore, ReceiveSpec } from "./queue-store.js";
 
 /** A queue record; fields overridable. */
@@ -183,6 +184,16 @@ export function runQueueStoreContract(name: string, open: () => Promise<QueueSto
       const ids = got.flat().map((m) => m.id);
       assert.equal(ids.length, 40);
       assert.equal(new Set(ids).size, 40);
+    });
+
+    moveTaskContract(() => s, {
+      send: async (queue, ids) =>
+        void (await s.sendMessages(
+          queue,
+          ids.map((id) => sampleMessage(id)),
+        )),
+      receive: (over) => receive(over),
+      createQueue: async (name) => void (await s.createQueue(sampleQueue(name))),
     });
   });
 }

@@ -4,6 +4,7 @@
  * work of the async queue; FIFO queues let one batch of a message group be in flight at a time
  * and keep a 5-minute deduplication window. Every adapter passes queue-store.contract.ts.
  */
+import type { MoveTaskStore } from "./move-task-store.js";
 
 /** A queue: its name, kind, attributes as SQS spells them (strings) and tags. */
 export interface QueueRecord {
@@ -74,7 +75,7 @@ export interface ReceiveSpec {
   readonly fifo: boolean;
   /** A fresh receipt handle for a message. */
   readonly handle: (messageId: string) => string;
-  /** Messages received this often already move to `target` instead (RedrivePolicy). */
+  /** Messages received this often already move to `target` instead (RedrivePolicy), remembering `queue` as their origin. */
   readonly redrive?: { readonly target: string; readonly maxReceiveCount: number } | undefined;
 }
 
@@ -85,8 +86,8 @@ export interface QueueCounts {
   readonly delayed: number;
 }
 
-/** The durable state of SQS queues. */
-export interface QueueStore {
+/** The durable state of SQS queues (and of their message move tasks). */
+export interface QueueStore extends MoveTaskStore {
   /** Inserts a queue; resolves to the one stored (the existing one when the name is taken). */
   createQueue(queue: QueueRecord): Promise<QueueRecord>;
   /** The queue `name`, or undefined. */

@@ -2,3 +2,4 @@ export { QueueService, type PlatformQueueMessage, type QueueServiceOptions } fro
 export type { ServiceSender } from "./queue-policy.js";
 export { queueArn, nameFromUrl } from "./queue-refs.js";
 export type { CallContext, Json as QueueJson } from "./types.js";
+export { MoveTaskRunner, MOVE_STEP_MS } from "./move-runner.js";

@@ -4,12 +4,11 @@
  * queue on their own behalf (SNS, EventBridge, S3), which only the queue policy can allow.
  */
 import {
-  authorize,
   compiledResourcePolicy,
   MalformedPolicyError,
-  RequestContext,
-  servicePrincipal,
+  serviceAllowed,
   type CompiledPolicy,
+  type ServiceCaller,
 } from "../iam/index.js";
 import { PlatformError } from "../shared/errors.js";
 
@@ -37,31 +36,12 @@ export function compiledQueuePolicy(text: string): CompiledPolicy {
 }
 
 /** A service sending into a queue: who, and the resource it acts for (aws:SourceArn). */
-export interface ServiceSender {
-  /** `sns.amazonaws.com`, `events.amazonaws.com`, `s3.amazonaws.com`. */
-  readonly service: string;
-  readonly sourceArn: string;
-  readonly sourceAccount: string;
-}
+export type ServiceSender = ServiceCaller;
 
 /**
  * Whether the queue policy lets `sender` call sqs:SendMessage on `queueArn`. A service principal
  * has no identity policies: with no policy, or none that names it, it is refused (as on AWS).
  */
 export function serviceMaySend(policy: CompiledPolicy | undefined, queueArn: string, sender: ServiceSender): boolean {
-  if (policy === undefined) return false;
-  const context = new RequestContext({
-    "aws:SourceArn": sender.sourceArn,
-    "aws:SourceAccount": sender.sourceAccount,
-    "aws:PrincipalServiceName": sender.service,
-    "aws:PrincipalIsAWSService": "true",
-    "aws:SecureTransport": "true",
-  });
-  const request = {
-    action: "sqs:SendMessage",
-    resource: queueArn,
-    principal: servicePrincipal(sender.service),
-    context,
-  };
-  return authorize(request, [], policy).allowed;
+  return policy !== undefined && serviceAllowed(policy, { action: "sqs:SendMessage", resource: queueArn }, sender);
 }

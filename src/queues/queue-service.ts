@@ -6,6 +6,7 @@ import type { QueueStore } from "../ports/queue-store.js";
 import type { Clock } from "../shared/clock.js";
 import type { IdSource } from "../shared/ids.js";
 import { QueueAdmin } from "./queue-admin.js";
+import { MoveTasks } from "./move-tasks.js";
 import { QueueMessages } from "./queue-messages.js";
 import { serviceMaySend, type ServiceSender } from "./queue-policy.js";
 import { nameFromArn, noQueue } from "./queue-refs.js";
@@ -28,6 +29,7 @@ type Handler = (input: Json, ctx: CallContext) => Promise<Json>;
 export class QueueService {
   readonly admin: QueueAdmin;
   readonly messages: QueueMessages;
+  readonly moveTasks: MoveTasks;
   readonly operations: Readonly<Record<string, Handler>>;
 
   constructor(o: QueueServiceOptions) {
@@ -39,8 +41,10 @@ export class QueueService {
       waitClock: o.waitClock,
       ids: o.ids,
     });
+    this.moveTasks = new MoveTasks({ store: o.store, clock: o.clock, ids: o.ids, scope: this.admin.scope });
     const a = this.admin;
     const m = this.messages;
+    const t = this.moveTasks;
     this.operations = {
       CreateQueue: (i, c) => a.createQueue(i, c),
       GetQueueUrl: (i, c) => a.getQueueUrl(i, c),
@@ -60,6 +64,9 @@ export class QueueService {
       DeleteMessageBatch: (i) => m.deleteMessageBatch(i),
       ChangeMessageVisibility: (i) => m.changeMessageVisibility(i),
       ChangeMessageVisibilityBatch: (i) => m.changeMessageVisibilityBatch(i),
+      StartMessageMoveTask: (i) => t.start(i),
+      ListMessageMoveTasks: (i) => t.list(i),
+      CancelMessageMoveTask: (i) => t.cancel(i),
     };
   }
 

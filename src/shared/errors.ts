@@ -153,6 +153,7 @@ export const ERROR_TABLE = {
   ERR_CODEDEPLOY_NOT_READY: { type: "DeploymentIsNotInReadyStateException", status: 400 },
   ERR_CODEDEPLOY_UNSUPPORTED_ACTION: { type: "UnsupportedActionForDeploymentTypeException", status: 400 },
   ERR_CODEDEPLOY_INVALID_WAIT_TYPE: { type: "InvalidDeploymentWaitTypeException", status: 400 },
+  ERR_SQS_RESOURCE_NOT_FOUND: { type: "ResourceNotFoundException", status: 404 },
 } as const satisfies Record<string, { type: string; status: number }>;
 
 /** A stable platform error code. */

@@ -3,7 +3,7 @@
  * Subscribe (http/https pending until confirmed), ConfirmSubscription, Unsubscribe, listing and
  * subscription attributes. Every change is announced (cluster: change kind `topics`).
  */
-import type { CompiledPolicy } from "../iam/index.js";
+import type { CompiledPolicy, ServiceCaller } from "../iam/index.js";
 import type { SubscriptionRecord, TopicRecord, TopicStore } from "../ports/topic-store.js";
 import type { Clock } from "../shared/clock.js";
 import { PlatformError } from "../shared/errors.js";
@@ -16,7 +16,7 @@ import {
   reportedTopicAttributes,
 } from "./topic-attributes.js";
 import { checkTopicName, invalid, noSubscription, noTopic, topicArn, type TopicScope } from "./refs.js";
-import { compiledTopicPolicy } from "./topic-policy.js";
+import { compiledTopicPolicy, serviceMayPublish } from "./topic-policy.js";
 
 export interface TopicAdminOptions {
   readonly store: TopicStore;
@@ -92,6 +92,11 @@ export class TopicAdmin {
     return text ? compiledTopicPolicy(text) : undefined;
   }
 
+  /** Whether the topic's policy lets a service publish for one of its resources (topic-policy.ts). */
+  async serviceMayPublish(arn: string, caller: ServiceCaller): Promise<boolean> {
+    return serviceMayPublish(await this.policyOf(arn), arn, { caller, owner: this.#o.scope.accountId });
+  }
+
   async getTopicAttributes(arn: string): Promise<Map<string, string>> {
     const t = await this.topic(arn);
     return reportedTopicAttributes(t, await this.#o.store.listSubscriptions(arn), this.#o.scope.accountId);
@@ -101,6 +106,15 @@ export class TopicAdmin {
     const t = await this.topic(arn);
     checkTopicAttribute(name, value, { fifo: t.fifo, creating: false });
     await this.#o.store.updateTopic({ ...t, attributes: { ...t.attributes, [name]: value } });
+    this.#changed();
+  }
+
+  /** Takes the topic's own Policy off (the default policy applies again); nothing when the topic is gone. */
+  async clearTopicPolicy(arn: string): Promise<void> {
+    const t = await this.#o.store.getTopic(arn);
+    if (!t || t.attributes["Policy"] === undefined) return;
+    const { Policy: _removed, ...rest } = t.attributes;
+    await this.#o.store.updateTopic({ ...t, attributes: rest });
     this.#changed();
   }
 

@@ -4,7 +4,13 @@
  * Subscribe, and its Deny refuses). Without one, GetTopicAttributes reports SNS's default policy
  * (the topic owner's account may use the topic), which haneul's identity policies already express.
  */
-import { compiledResourcePolicy, MalformedPolicyError, type CompiledPolicy } from "../iam/index.js";
+import {
+  compiledResourcePolicy,
+  MalformedPolicyError,
+  serviceAllowed,
+  type CompiledPolicy,
+  type ServiceCaller,
+} from "../iam/index.js";
 import { invalid } from "./refs.js";
 
 /** SNS's limit on the size of a topic policy. */
@@ -24,6 +30,21 @@ export function checkTopicPolicy(text: string): void {
 /** The compiled form of a stored policy text (parsed once per distinct text). */
 export function compiledTopicPolicy(text: string): CompiledPolicy {
   return compiledResourcePolicy(text);
+}
+
+/**
+ * Whether a service (EventBridge for a rule, CloudWatch for an alarm) may publish to the topic for
+ * a resource of `owner`'s account. Without a Policy of its own the topic has SNS's default one,
+ * which lets the owner account's resources publish; with one, that policy decides (sns:Publish for
+ * the service principal, with aws:SourceArn and aws:SourceAccount), its Deny refusing.
+ */
+export function serviceMayPublish(
+  policy: CompiledPolicy | undefined,
+  topicArn: string,
+  o: { readonly caller: ServiceCaller; readonly owner: string },
+): boolean {
+  if (policy === undefined) return o.caller.sourceAccount === o.owner;
+  return serviceAllowed(policy, { action: "sns:Publish", resource: topicArn }, o.caller);
 }
 
 /** The policy SNS gives a topic created without one. */

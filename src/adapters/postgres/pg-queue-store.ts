@@ -1,3 +1,4 @@
+import type { MoveStep, MoveStepResult, MoveTaskRecord, MoveTaskStatus } from "../../ports/move-task-store.js";
 import type {
   NewQueueMessage,
   QueueCounts,
@@ -9,6 +10,7 @@ import type {
 } from "../../ports/queue-store.js";
 import { messageOf, queueOf, type MessageRow } from "../sqlite/queue-rows.js";
 import type { PgDatabase, Queryable } from "./database.js";
+import { PgMoveTasks } from "./pg-move-tasks.js";
 
 // FIFO: a group with a message in flight (received, still hidden) waits until that one is done.
 const FREE_GROUP = `(group_id IS NULL OR group_id NOT IN (SELECT group_id FROM sqs_messages
@@ -22,10 +24,12 @@ const FREE_GROUP = `(group_id IS NULL OR group_id NOT IN (SELECT group_id FROM s
  */
 export class PgQueueStore implements QueueStore {
   readonly #db: PgDatabase;
+  readonly #moves: PgMoveTasks;
 
   /** A store over `db` (already open and migrated); it releases its use of `db` on close. */
   constructor(db: PgDatabase) {
     this.#db = db;
+    this.#moves = new PgMoveTasks(db);
     db.retain();
   }
 
@@ -116,7 +120,7 @@ export class PgQueueStore implements QueueStore {
       if (s.fifo) await this.#db.run("SELECT pg_advisory_xact_lock(hashtext($1))", [`sqs-fifo:${s.queue}`], q);
       if (s.redrive) {
         await this.#db.run(
-          `UPDATE sqs_messages SET queue_name = $3, receive_count = 0, receipt_handle = NULL
+          `UPDATE sqs_messages SET queue_name = $3, receive_count = 0, receipt_handle = NULL, origin_queue = $1
            WHERE queue_name = $1 AND visible_at <= $2 AND receive_count >= $4`,
           [s.queue, s.now, s.redrive.target, s.redrive.maxReceiveCount],
           q,
@@ -172,6 +176,33 @@ export class PgQueueStore implements QueueStore {
     const sql = "SELECT MIN(visible_at) AS at FROM sqs_messages WHERE queue_name = $1 AND visible_at > $2";
     const at = (await this.#db.rows<{ at: string | null }>(sql, [queue, now]))[0]?.at;
     return at === null || at === undefined ? undefined : Number(at);
+  }
+
+  startMoveTask(task: MoveTaskRecord): Promise<boolean> {
+    return this.#moves.start(task);
+  }
+
+  getMoveTask(taskId: string): Promise<MoveTaskRecord | undefined> {
+    return this.#moves.get(taskId);
+  }
+
+  listMoveTasks(sourceQueue: string, limit: number): Promise<MoveTaskRecord[]> {
+    return this.#moves.list(sourceQueue, limit);
+  }
+
+  activeMoveTasks(): Promise<MoveTaskRecord[]> {
+    return this.#moves.active();
+  }
+
+  setMoveTaskStatus(
+    taskId: string,
+    o: { readonly from: readonly MoveTaskStatus[]; readonly to: MoveTaskStatus },
+  ): Promise<MoveTaskRecord | undefined> {
+    return this.#moves.setStatus(taskId, o);
+  }
+
+  moveMessages(step: MoveStep): Promise<MoveStepResult> {
+    return this.#moves.step(step);
   }
 
   close(): Promise<void> {

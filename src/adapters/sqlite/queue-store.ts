@@ -1,4 +1,5 @@
 import type { Database } from "better-sqlite3";
+import type { MoveStep, MoveStepResult, MoveTaskRecord, MoveTaskStatus } from "../../ports/move-task-store.js";
 import type {
   NewQueueMessage,
   QueueCounts,
@@ -10,6 +11,7 @@ import type {
 } from "../../ports/queue-store.js";
 import { CommitGroup } from "./commit-group.js";
 import { closeDatabase, openDatabase, settle, type SqliteDatabaseOptions } from "./database.js";
+import { SqliteMoveTasks } from "./move-tasks.js";
 import { messageOf, queueOf, type MessageRow } from "./queue-rows.js";
 import { stmt } from "./statements.js";
 
@@ -23,10 +25,12 @@ export class SqliteQueueStore implements QueueStore {
   readonly #db: Database;
   /** Sends and deletes arriving together share one commit. */
   readonly #group: CommitGroup;
+  readonly #moves: SqliteMoveTasks;
 
   private constructor(db: Database) {
     this.#db = db;
     this.#group = new CommitGroup(db);
+    this.#moves = new SqliteMoveTasks(db);
   }
 
   /** Opens (and migrates) the database; it may share the Lambda store's file. */
@@ -128,8 +132,8 @@ export class SqliteQueueStore implements QueueStore {
     if (s.redrive) {
       stmt(
         db,
-        `UPDATE sqs_messages SET queue_name = @target, receive_count = 0, receipt_handle = NULL
-         WHERE ${DUE} AND receive_count >= @max`,
+        `UPDATE sqs_messages SET queue_name = @target, receive_count = 0, receipt_handle = NULL,
+           origin_queue = @queue WHERE ${DUE} AND receive_count >= @max`,
       ).run({ ...at, target: s.redrive.target, max: s.redrive.maxReceiveCount });
     }
     const where = s.fifo ? `${DUE} AND ${FREE_GROUP}` : DUE;
@@ -177,6 +181,33 @@ export class SqliteQueueStore implements QueueStore {
   nextVisibleAt(queue: string, now: number): Promise<number | undefined> {
     const sql = "SELECT MIN(visible_at) AS at FROM sqs_messages WHERE queue_name = ? AND visible_at > ?";
     return settle(() => (stmt(this.#db, sql).get(queue, now) as { at: number | null }).at ?? undefined);
+  }
+
+  startMoveTask(task: MoveTaskRecord): Promise<boolean> {
+    return settle(() => this.#moves.start(task));
+  }
+
+  getMoveTask(taskId: string): Promise<MoveTaskRecord | undefined> {
+    return settle(() => this.#moves.get(taskId));
+  }
+
+  listMoveTasks(sourceQueue: string, limit: number): Promise<MoveTaskRecord[]> {
+    return settle(() => this.#moves.list(sourceQueue, limit));
+  }
+
+  activeMoveTasks(): Promise<MoveTaskRecord[]> {
+    return settle(() => this.#moves.active());
+  }
+
+  setMoveTaskStatus(
+    taskId: string,
+    o: { readonly from: readonly MoveTaskStatus[]; readonly to: MoveTaskStatus },
+  ): Promise<MoveTaskRecord | undefined> {
+    return settle(() => this.#moves.setStatus(taskId, o));
+  }
+
+  moveMessages(step: MoveStep): Promise<MoveStepResult> {
+    return settle(() => this.#moves.step(step));
   }
 
   close(): Promise<void> {

@@ -55,21 +55,16 @@ export function createSqsOperations(service: QueueService): Operation[] {
   const resourceOf = (input: Record<string, unknown>): string => {
     if (typeof input["QueueUrl"] === "string") return queueArn(scope, nameFromUrl(scope, input["QueueUrl"]));
     if (typeof input["QueueName"] === "string") return queueArn(scope, input["QueueName"]);
+    // Message move tasks are authorized on their source queue, as SQS does.
+    const source = input["SourceArn"];
+    if (typeof source === "string" && source.startsWith(queueArn(scope, ""))) return source;
     return "*";
   };
   const handlerOf = (action: string) => {
     const handler = service.operations[action];
     if (!handler) {
       const message = `An unknown action ${action} was requested.`;
-      if (
-        [
-          "AddPermission",
-          "RemovePermission",
-          "StartMessageMoveTask",
-          "CancelMessageMoveTask",
-          "ListMessageMoveTasks",
-        ].includes(action)
-      ) {
+      if (["AddPermission", "RemovePermission"].includes(action)) {
         throw new PlatformError("ERR_SQS_UNSUPPORTED_OPERATION", `${action} is not supported by haneul.`);
       }
       throw new PlatformError("ERR_SQS_INVALID_ACTION", message);

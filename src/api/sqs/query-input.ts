@@ -107,6 +107,10 @@ export function queryInput(form: URLSearchParams): Record<string, unknown> {
     WaitTimeSeconds: num(t["WaitTimeSeconds"]),
     ReceiveRequestAttemptId: str(t["ReceiveRequestAttemptId"]),
     ReceiptHandle: str(t["ReceiptHandle"]),
+    SourceArn: str(t["SourceArn"]),
+    DestinationArn: str(t["DestinationArn"]),
+    MaxNumberOfMessagesPerSecond: num(t["MaxNumberOfMessagesPerSecond"]),
+    TaskHandle: str(t["TaskHandle"]),
   };
   const action = form.get("Action") ?? "";
   if (action === "SendMessageBatch") input["Entries"] = members(t, "SendMessageBatchRequestEntry").map(sendEntry);

@@ -56,6 +56,11 @@ function resultXml(action: string, r: Json): string | undefined {
       return batchXml(r, "DeleteMessageBatchResultEntry");
     case "ChangeMessageVisibilityBatch":
       return batchXml(r, "ChangeMessageVisibilityBatchResultEntry");
+    case "StartMessageMoveTask":
+    case "CancelMessageMoveTask":
+      return xml(r as XmlValue);
+    case "ListMessageMoveTasks":
+      return flat("Results", (r["Results"] ?? []) as XmlValue[]);
     default:
       return undefined;
   }

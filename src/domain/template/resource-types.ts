@@ -20,7 +20,6 @@ export interface ResourceTypeInfo {
   readonly note?: string;
 }
 
-const QUEUES = "SNS topic policies are not built yet";
 const GATEWAY = "this part of API Gateway is not built yet";
 const IAM = "customer managed policies are recorded, not created: the node's IAM has only AWS managed policies";
 
@@ -100,7 +99,7 @@ const TYPES: readonly ResourceTypeInfo[] = [
   { type: "AWS::SQS::QueuePolicy", ref: "policy id", attributes: ["Id"], status: "supported" },
   { type: "AWS::SNS::Topic", ref: "topic ARN", attributes: ["TopicArn", "TopicName"], status: "supported" },
   { type: "AWS::SNS::Subscription", ref: "subscription ARN", attributes: ["Arn"], status: "supported" },
-  { type: "AWS::SNS::TopicPolicy", ref: "policy id", attributes: ["Id"], status: "pending", note: QUEUES },
+  { type: "AWS::SNS::TopicPolicy", ref: "policy id", attributes: ["Id"], status: "supported" },
   { type: "AWS::Kinesis::Stream", ref: "stream name", attributes: ["Arn"], status: "supported" },
   {
     type: "AWS::Events::Rule",

@@ -4,6 +4,7 @@
  */
 import type { StackResourceRecord } from "../../ports/stack-store.js";
 import { generatedName, ResourceFailure, refuseUnsupported, str } from "./handler.js";
+import { TOPIC_POLICY } from "./sns-policy-handler.js";
 import type { Properties, ResourceHandler, ResourceResult, ResourceScope } from "./handler.js";
 
 const TOPIC_KEYS = ["TopicName", "DisplayName", "FifoTopic", "ContentBasedDeduplication", "Tags", "Subscription"];
@@ -126,4 +127,5 @@ const subscription: ResourceHandler = {
 export const SNS_HANDLERS: Readonly<Record<string, ResourceHandler>> = {
   "AWS::SNS::Topic": topic,
   "AWS::SNS::Subscription": subscription,
+  "AWS::SNS::TopicPolicy": TOPIC_POLICY,
 };
