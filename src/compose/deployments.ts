@@ -85,7 +85,7 @@ async function invocationsOf(
  * What the alias's calls that ran `version` did in [from, to] (the canary judge's data): the
  * Invocations and Errors sums and the Duration histogram by ExecutedVersion, read over one period.
  */
-async function versionStatsOf(
+export async function versionStatsOf(
   reader: MetricReader,
   t: LambdaTarget,
   version: string,
