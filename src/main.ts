@@ -418,6 +418,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     ...{ accountId: config.accountId, alarms: metrics.alarms, isLeader: () => cluster?.leader.isLeader ?? true },
     metrics: metrics.reader,
     invokeAsync: (t, payload) => events.enqueue({ ...t, payload, requestId: ids.requestId() }),
+    invokeSync: async (t, payload) => (await engine.invoker.invoke(t, payload)).outcome.kind === "ok",
   });
   stopHooks.push(() => deployments.stop());
   const logSubscriptions = createLogSubscriptions({

@@ -101,6 +101,7 @@ async function get(config: DeploymentsCommandConfig, c: Clients): Promise<number
       (e) =>
         `  ${(e.lifecycleEventName ?? "").padEnd(20)} ${(e.status ?? "").padEnd(11)}${e.diagnostics?.message ? ` ${e.diagnostics.message}` : ""}`,
     ),
+    ...(d?.deploymentStatusMessages ?? []).map((m) => `  ${m}`),
     d?.errorInformation && `  error ${d.errorInformation.code ?? ""}: ${d.errorInformation.message ?? ""}`,
     d?.rollbackInfo?.rollbackMessage && `  rollback: ${d.rollbackInfo.rollbackMessage}`,
   ];

@@ -47,6 +47,8 @@ export function timelineLines(s: Snapshot): Map<string, string> {
     const why = e.diagnostics?.message ? `: ${e.diagnostics.message}` : "";
     lines.set(`event ${e.lifecycleEventName ?? ""}`, `${e.lifecycleEventName ?? ""} ${e.status ?? ""}${why}`);
   }
+  // The canary judge's verdicts and the synthetic invocations, one line each (a held step's line changes in place).
+  (d.deploymentStatusMessages ?? []).forEach((m, i) => lines.set(`message ${i}`, m));
   for (const [name, state] of s.alarms) lines.set(`alarm ${name}`, `alarm ${name} ${state}`);
   if (d.errorInformation)
     lines.set("error", `${d.status ?? ""}: [${d.errorInformation.code ?? ""}] ${d.errorInformation.message ?? ""}`);

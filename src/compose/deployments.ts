@@ -18,6 +18,10 @@ import type { Clock } from "../shared/clock.js";
 import { isPlatformError, PlatformError } from "../shared/errors.js";
 import type { IdSource } from "../shared/ids.js";
 import type { DeploymentRecord } from "../ports/deployment-store.js";
+import type { VersionStats } from "../deployments/index.js";
+import { emptyAggregate, mergeAggregate, type Aggregate } from "../domain/metrics/aggregate.js";
+import { orderedBuckets } from "../domain/metrics/histogram.js";
+import type { Dimension } from "../domain/metrics/metric-key.js";
 import type { StackDeployments } from "../stacks/index.js";
 import { stackDeployments } from "./stack-deployments.js";
 
@@ -53,6 +57,12 @@ function checkTarget(control: LambdaControlPlane, t: LambdaTarget): void {
   }
 }
 
+const versionDimensions = (t: LambdaTarget, version: string): Dimension[] => [
+  { name: "FunctionName", value: t.functionName },
+  { name: "Resource", value: `${t.functionName}:${t.alias}` },
+  { name: "ExecutedVersion", value: version },
+];
+
 /** The alias's invocations that ran `version` in [from, to] (AWS/Lambda Invocations by ExecutedVersion). */
 async function invocationsOf(
   reader: MetricReader,
@@ -60,11 +70,7 @@ async function invocationsOf(
   version: string,
   window: { from: number; to: number },
 ): Promise<number> {
-  const dimensions = [
-    { name: "FunctionName", value: t.functionName },
-    { name: "Resource", value: `${t.functionName}:${t.alias}` },
-    { name: "ExecutedVersion", value: version },
-  ];
+  const dimensions = versionDimensions(t, version);
   const periods = await reader.statistics({
     metric: { namespace: "AWS/Lambda", name: "Invocations", dimensions },
     from: window.from,
@@ -73,6 +79,33 @@ async function invocationsOf(
     statistics: ["Sum"],
   });
   return periods.reduce((n, p) => n + (p.values["Sum"] ?? 0), 0);
+}
+
+/**
+ * What the alias's calls that ran `version` did in [from, to] (the canary judge's data): the
+ * Invocations and Errors sums and the Duration histogram by ExecutedVersion, read over one period.
+ */
+export async function versionStatsOf(
+  reader: MetricReader,
+  t: LambdaTarget,
+  version: string,
+  window: { from: number; to: number },
+): Promise<VersionStats> {
+  const dimensions = versionDimensions(t, version);
+  const periodSec = Math.max(60, Math.ceil((window.to + 1 - window.from) / 1000));
+  const read = async (name: string, histograms: boolean): Promise<Aggregate> => {
+    const metric = { namespace: "AWS/Lambda", name, dimensions };
+    const byPeriod = await reader.aggregates({ metric, from: window.from, to: window.to + 1, periodSec, histograms });
+    const all = emptyAggregate();
+    for (const a of byPeriod.values()) mergeAggregate(all, a);
+    return all;
+  };
+  const [invocations, errors, durations] = await Promise.all([
+    read("Invocations", false),
+    read("Errors", false),
+    read("Duration", true),
+  ]);
+  return { invocations: invocations.sum, errors: errors.sum, durations: orderedBuckets(durations.histogram) };
 }
 
 /** Opens the deployment store and makes the engine, the service and the API. */
@@ -87,6 +120,8 @@ export function createDeployments(o: {
   readonly alarms: AlarmService;
   /** The Lambda metrics the traffic guard counts the new version's invocations in. */
   readonly metrics: MetricReader;
+  /** Invokes a function version synchronously; resolves to whether it succeeded (synthetic invocations). */
+  readonly invokeSync: (target: { functionName: string; qualifier: string }, payload: Buffer) => Promise<boolean>;
   readonly invokeAsync: (target: { functionName: string; qualifier?: string }, payload: Buffer) => Promise<void>;
   readonly isLeader: () => boolean;
   readonly log: (message: string, error?: unknown) => void;
@@ -110,6 +145,9 @@ export function createDeployments(o: {
       alarmState: (name) => o.alarms.stateOf(name),
       newExecutionId: () => o.ids.requestId(),
       invocations: (t, version, since) => invocationsOf(o.metrics, t, version, { from: since, to: o.clock.now() }),
+      invokeVersion: (t, version, event) =>
+        o.invokeSync({ functionName: t.functionName, qualifier: version }, Buffer.from(event)),
+      versionStats: (t, version, since) => versionStatsOf(o.metrics, t, version, { from: since, to: o.clock.now() }),
     },
     invokeHook: (ref, payload) => o.invokeAsync(functionRef(ref), payload),
     isLeader: o.isLeader,

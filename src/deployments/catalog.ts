@@ -13,6 +13,7 @@ import type {
 } from "../ports/deployment-store.js";
 import { PlatformError } from "../shared/errors.js";
 import type { IdSource } from "../shared/ids.js";
+import { canaryJudgeOf, testEventOf, TRAFFIC_GUARD_TAG } from "./group-tags.js";
 import { DEFAULT_LAMBDA_CONFIG, OTHER_PLATFORM_CONFIGS, PREDEFINED_CONFIGS, predefinedConfigId } from "./configs.js";
 
 const ROLLBACK_EVENTS = new Set(["DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM", "DEPLOYMENT_STOP_ON_REQUEST"]);
@@ -59,8 +60,7 @@ export function checkAutoRollback(c: Partial<AutoRollbackConfiguration> | undefi
   return { enabled, events: [...new Set(events)] };
 }
 
-/** The deployment group tag that turns on haneul's traffic guard (see docs/ARCHITECTURE.md). */
-export const TRAFFIC_GUARD_TAG = "haneul:minInvocationsPerStep";
+export { TRAFFIC_GUARD_TAG };
 const MAX_GUARD = 1_000_000;
 
 /** The traffic guard a group's tags ask for; a tag value that is not a count is refused. */
@@ -281,6 +281,8 @@ export class DeploymentCatalog {
       );
     const tags = input.tags ?? {};
     trafficGuardOf(tags);
+    testEventOf(tags);
+    canaryJudgeOf(tags);
     return {
       applicationName: app,
       name,

@@ -14,24 +14,22 @@ import type {
 } from "../ports/deployment-store.js";
 import { trafficSteps } from "./configs.js";
 import { rollbackDeployment } from "./rollback.js";
+import { checkStep, GUARD_POLL_MS, type CheckEffects } from "./step-checks.js";
 
 /** CodeDeploy gives a hook an hour to report its status. */
 export const HOOK_DEADLINE_MS = 60 * 60 * 1000;
 
 /** What the driver does to the world. */
-export interface DriverEffects {
+export interface DriverEffects extends CheckEffects {
   /** Points the alias at `version`, sending `weight` percent (1-99) to `extra` when given. */
   routeAlias(target: LambdaTarget, version: string, extra?: { version: string; weight: number }): Promise<void>;
   /** An alarm's state; undefined when there is no such alarm. */
   alarmState(name: string): AlarmState | undefined;
   /** A new lifecycle event hook execution id. */
   newExecutionId(): string;
-  /** How many times the alias ran `version` since `since` (the traffic guard's count). */
-  invocations(target: LambdaTarget, version: string, since: number): Promise<number>;
 }
 
-/** How often a step held by the traffic guard counts again (clock time). */
-export const GUARD_POLL_MS = 10_000;
+export { GUARD_POLL_MS };
 
 /** The next state, and the hook to invoke once it is saved. */
 export interface Step {
@@ -181,19 +179,30 @@ async function shift(d: DeploymentRecord, weight: number, fx: DriverEffects): Pr
 }
 
 async function trafficStep(
-  d: DeploymentRecord,
+  current: DeploymentRecord,
   e: LifecycleEvent,
   now: number,
   fx: DriverEffects,
 ): Promise<Step | undefined> {
+  let d = current;
   const steps = trafficSteps(d.routing);
   let index: number;
   // A promoted deployment goes straight to the last step (all traffic on the new version).
   if (d.promoteRequest) index = steps.length - 1;
   else if (e.status === "Pending") index = 0;
   else if (d.nextStepAt !== undefined && now >= d.nextStepAt && now >= (d.guardWait?.checkAt ?? 0)) {
-    const held = await guardHold(d, now, fx);
-    if (held) return held;
+    const checked = await checkStep(d, now, fx);
+    if (checked.kind === "hold") return { next: checked.record };
+    if (checked.kind === "fail") {
+      const { code, message } = checked.failure;
+      return end(
+        checked.record,
+        now,
+        { status: "Failed", code, message, rollback: rollsBackOn(d, "DEPLOYMENT_FAILURE") },
+        fx,
+      );
+    }
+    d = checked.record;
     index = steps.findIndex((s) => s.weight === d.weight) + 1;
   } else return undefined;
   const step = steps[Math.min(index, steps.length - 1)] as (typeof steps)[number];
@@ -215,32 +224,6 @@ async function trafficStep(
       lifecycleEvents: withEvent(d, e.name, change),
     },
   };
-}
-
-/**
- * The traffic guard: a step whose wait is over advances only once the new version served the
- * minimum number of invocations in it. Until then the step holds (counted again every
- * GUARD_POLL_MS); when the minimum has not come one more interval after the step was due, the
- * deployment fails (HEALTH_CONSTRAINTS), rolling back as DEPLOYMENT_FAILURE says.
- */
-async function guardHold(d: DeploymentRecord, now: number, fx: DriverEffects): Promise<Step | undefined> {
-  const min = d.trafficGuard?.minInvocations;
-  if (min === undefined || d.nextStepAt === undefined) return undefined;
-  const t = d.target;
-  const since = d.stepStartedAt ?? d.startedAt ?? d.createdAt;
-  const served = await fx.invocations(t, t.targetVersion, since);
-  if (served >= min) return undefined;
-  const interval = d.routing.type === "AllAtOnce" ? 0 : d.routing.intervalMinutes * 60_000;
-  if (now >= d.nextStepAt + interval) {
-    const message = `The traffic guard held the ${d.weight}% step: version ${t.targetVersion} served ${served} of the ${min} invocations it needs in a step, in twice the step's interval.`;
-    return end(
-      d,
-      now,
-      { status: "Failed", code: "HEALTH_CONSTRAINTS", message, rollback: rollsBackOn(d, "DEPLOYMENT_FAILURE") },
-      fx,
-    );
-  }
-  return { next: { ...d, guardWait: { served, checkAt: now + GUARD_POLL_MS } } };
 }
 
 /**
@@ -268,6 +251,8 @@ export function aliasFailed(d: DeploymentRecord, now: number, message: string): 
     alarmState: () => undefined,
     newExecutionId: () => "",
     invocations: () => Promise.resolve(0),
+    invokeVersion: () => Promise.resolve(false),
+    versionStats: () => Promise.resolve({ invocations: 0, errors: 0, durations: [] }),
   });
 }
 

@@ -77,6 +77,8 @@ function start(w: Omit<World, "engine" | "service">): { engine: DeploymentEngine
       },
       alarmState: (name) => w.alarms.get(name),
       newExecutionId: () => randomIds.requestId(),
+      invokeVersion: () => Promise.resolve(true),
+      versionStats: () => Promise.resolve({ invocations: 0, errors: 0, durations: [] }),
       invocations: (_t, version, since) =>
         Promise.resolve(w.served.filter((x) => x.version === version && x.at >= since).length),
     },

@@ -16,6 +16,7 @@ import { FINAL_STATUSES } from "../ports/deployment-store.js";
 import { PlatformError } from "../shared/errors.js";
 import type { IdSource } from "../shared/ids.js";
 import { parseLambdaAppSpec } from "./appspec.js";
+import { canaryJudgeOf, testEventOf } from "./group-tags.js";
 import { checkAlarms, checkAutoRollback, DeploymentCatalog, trafficGuardOf } from "./catalog.js";
 import { initialEvents } from "./driver.js";
 import type { DeploymentEngine } from "./engine.js";
@@ -88,6 +89,8 @@ export class DeploymentService {
         ? checkAutoRollback(input.autoRollbackConfiguration)
         : group.autoRollbackConfiguration,
       trafficGuard: trafficGuardOf(group.tags),
+      testEvent: testEventOf(group.tags),
+      judge: canaryJudgeOf(group.tags),
       status: "Created",
       weight: 0,
       lifecycleEvents: initialEvents(spec.hooks),

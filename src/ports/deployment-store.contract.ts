@@ -146,5 +146,33 @@ export function runDeploymentStoreContract(name: string, open: () => Promise<Dep
       );
       assert.equal(await store.getDeployment("d-9"), undefined);
     });
+
+    void test("the canary judge's verdicts, its settings and the synthetic invocations are kept with the deployment", async () => {
+      const d = sampleDeployment("d-1", {
+        status: "InProgress",
+        trafficGuard: { minInvocations: 60 },
+        testEvent: '{"probe":true}',
+        judge: { minSamples: 50 },
+      });
+      await store.createDeployment(d);
+      const verdict = { weight: 10, verdict: "NotEnoughData" as const, reasons: ["not enough data"], at: 5000 };
+      const held = {
+        ...d,
+        revision: 1,
+        judgeVerdicts: [verdict],
+        synthetic: { since: 1000, invocations: 50, errors: 2 },
+      };
+      assert.equal(await store.saveDeployment(held), true);
+      assert.deepEqual(await store.getDeployment("d-1"), held);
+      const failed = {
+        ...held,
+        revision: 2,
+        status: "Failed" as const,
+        judgeVerdicts: [{ ...verdict, verdict: "Fail" as const, reasons: ["error rate", "p99 duration"] }],
+        errorInformation: { code: "CUSTOMER_APPLICATION_UNHEALTHY", message: "canary judge at 10%: Fail" },
+      };
+      assert.equal(await store.saveDeployment(failed), true);
+      assert.deepEqual((await store.listDeployments({ statuses: ["Failed"] }))[0], failed);
+    });
   });
 }

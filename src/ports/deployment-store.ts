@@ -107,6 +107,14 @@ export interface DeploymentRecord {
   readonly trafficGuard?: { readonly minInvocations: number } | undefined;
   /** The traffic guard is holding the step: invocations counted so far, and when it looks again. */
   readonly guardWait?: { readonly served: number; readonly checkAt: number } | undefined;
+  /** haneul's synthetic invocations (the group's `haneul:testEvent` tag): the event the guard invokes the new version with. */
+  readonly testEvent?: string | undefined;
+  /** The synthetic invocations made in the step that began at `since`, and how many failed. */
+  readonly synthetic?: { readonly since: number; readonly invocations: number; readonly errors: number } | undefined;
+  /** haneul's canary judge (the group's `haneul:canaryJudge` tag): the fewest invocations per version it decides on. */
+  readonly judge?: { readonly minSamples: number } | undefined;
+  /** The judge's verdicts, one per judged step (the latest "not enough data" replaced as the step holds). */
+  readonly judgeVerdicts?: readonly JudgeVerdict[] | undefined;
   readonly lifecycleEvents: readonly LifecycleEvent[];
   readonly errorInformation?: { readonly code: string; readonly message: string } | undefined;
   /** A rolled-back deployment names its rollback deployment; a rollback deployment, the one it undid. */
@@ -127,6 +135,15 @@ export interface DeploymentRecord {
   readonly stopRequest?: { readonly autoRollbackEnabled?: boolean | undefined } | undefined;
   /** `haneul deployments promote` (ContinueDeployment) asked for it: the remaining traffic waits are skipped. */
   readonly promoteRequest?: { readonly requestedAt: number } | undefined;
+}
+
+/** The canary judge's verdict on one traffic step, and why. */
+export interface JudgeVerdict {
+  /** The new version's share of traffic in the step judged. */
+  readonly weight: number;
+  readonly verdict: "Pass" | "Fail" | "NotEnoughData";
+  readonly reasons: readonly string[];
+  readonly at: number;
 }
 
 /** Which deployments to list, newest first. */

@@ -83,6 +83,8 @@ beforeEach(async () => {
       },
       alarmState: (name) => alarms.get(name),
       newExecutionId: () => randomIds.requestId(),
+      invokeVersion: () => Promise.resolve(true),
+      versionStats: () => Promise.resolve({ invocations: 0, errors: 0, durations: [] }),
       invocations: () => Promise.resolve(0),
     },
     invokeHook: (functionName, payload) => {

@@ -1,5 +1,5 @@
 /** CodeDeploy's response shapes (the client models' ApplicationInfo, DeploymentInfo, DeploymentTarget…). */
-import { trafficRoutingView } from "../../deployments/index.js";
+import { trafficRoutingView, verdictLine } from "../../deployments/index.js";
 import type {
   ApplicationRecord,
   DeploymentConfigRecord,
@@ -82,6 +82,17 @@ function targetStatus(d: DeploymentRecord): string {
   return d.status === "Baking" || d.status === "Ready" ? "InProgress" : d.status;
 }
 
+/** haneul's own news of the deployment: the canary judge's verdicts and the synthetic invocations made. */
+function statusMessages(d: DeploymentRecord): string[] {
+  const out = (d.judgeVerdicts ?? []).map(verdictLine);
+  const s = d.synthetic;
+  if (s && s.invocations > 0)
+    out.push(
+      `synthetic invocations in the ${d.weight}% step: ${s.invocations} of version ${d.target.targetVersion}, ${s.errors} failed`,
+    );
+  return out;
+}
+
 /** DeploymentInfo. */
 export function deploymentView(d: DeploymentRecord): object {
   const status = targetStatus(d);
@@ -110,7 +121,7 @@ export function deploymentView(d: DeploymentRecord): object {
     ...opt("rollbackInfo", d.rollbackInfo),
     deploymentStyle: { deploymentType: "BLUE_GREEN", deploymentOption: "WITH_TRAFFIC_CONTROL" },
     instanceTerminationWaitTimeStarted: false,
-    deploymentStatusMessages: [],
+    deploymentStatusMessages: statusMessages(d),
     computePlatform: "Lambda",
     overrideAlarmConfiguration: alarmsView(d.alarmConfiguration),
   };

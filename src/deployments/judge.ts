@@ -1,0 +1,80 @@
+/**
+ * haneul's canary judge: compares the new version with the old over the same window (the traffic
+ * step that is ending) on error rate (one-sided Fisher exact test) and duration (one-sided
+ * Mann-Whitney U, and a p99 at least P99_TOLERANCE times the old one's), and says "not enough data"
+ * while either version served fewer invocations than the group asked for, rather than passing on
+ * silence. Its false-positive and detection rates are measured by bench/canary-judge.ts.
+ */
+import type { JudgeVerdict } from "../ports/deployment-store.js";
+import { countedQuantile, fisherGreater, mannWhitneyGreater, type Counted } from "./statistics.js";
+
+/** The chance, over a whole deployment, that the judge fails two equal versions (split over its tests). */
+export const DEPLOYMENT_ALPHA = 0.05;
+/** A slower p99 counts only when it is this many times the old one (a significant but tiny shift does not). */
+export const P99_TOLERANCE = 1.2;
+
+/** What one version did in the window. */
+export interface VersionStats {
+  readonly invocations: number;
+  readonly errors: number;
+  /** Durations (ms) as histogram buckets [value, count], ascending. */
+  readonly durations: Counted;
+}
+
+/** What the judge compares. */
+export interface JudgeInput {
+  readonly newVersion: string;
+  readonly oldVersion: string;
+  readonly next: VersionStats;
+  readonly old: VersionStats;
+  /** The fewest invocations of each version the judge decides on. */
+  readonly minSamples: number;
+  /** How many steps of the deployment are judged (the deployment's alpha is split over them). */
+  readonly judgedSteps: number;
+}
+
+const pct = (e: number, n: number): string => `${n === 0 ? "0.0" : ((100 * e) / n).toFixed(1)}% (${e}/${n})`;
+const fmt = (p: number): string => (p < 0.0001 ? p.toExponential(1) : p.toFixed(4));
+
+/** The per-test significance level: the deployment's alpha over two tests per judged step (Bonferroni). */
+export function testAlpha(judgedSteps: number): number {
+  return DEPLOYMENT_ALPHA / (2 * Math.max(1, judgedSteps));
+}
+
+/** The judge's verdict on one window, with a reason for each comparison. */
+export function judge(i: JudgeInput): Omit<JudgeVerdict, "weight" | "at"> {
+  const { next, old, minSamples } = i;
+  if (next.invocations < minSamples || old.invocations < minSamples) {
+    const reason = `not enough data: version ${i.newVersion} served ${next.invocations} and version ${i.oldVersion} ${old.invocations} invocations in the step; the judge needs ${minSamples} of each`;
+    return { verdict: "NotEnoughData", reasons: [reason] };
+  }
+  const alpha = testAlpha(i.judgedSteps);
+  const reasons: string[] = [];
+  let failed = false;
+  const pErr = fisherGreater(next.errors, next.invocations, old.errors, old.invocations);
+  const errWorse = pErr < alpha;
+  failed ||= errWorse;
+  reasons.push(
+    `error rate ${pct(next.errors, next.invocations)} on version ${i.newVersion} vs ${pct(old.errors, old.invocations)} on version ${i.oldVersion}: Fisher exact p = ${fmt(pErr)} ${errWorse ? "<" : "≥"} ${fmt(alpha)}${errWorse ? ", higher" : ""}`,
+  );
+  const nNew = next.durations.reduce((s, [, c]) => s + c, 0);
+  const nOld = old.durations.reduce((s, [, c]) => s + c, 0);
+  if (nNew < minSamples || nOld < minSamples) {
+    reasons.push(`duration: not compared, ${nNew} and ${nOld} durations recorded`);
+  } else {
+    const pDur = mannWhitneyGreater(next.durations, old.durations);
+    const p99New = countedQuantile(next.durations, 0.99) ?? 0;
+    const p99Old = countedQuantile(old.durations, 0.99) ?? 0;
+    const slower = pDur < alpha && p99New > P99_TOLERANCE * p99Old;
+    failed ||= slower;
+    reasons.push(
+      `p99 duration ${p99New.toFixed(1)} ms on version ${i.newVersion} vs ${p99Old.toFixed(1)} ms on version ${i.oldVersion}: Mann-Whitney p = ${fmt(pDur)}${slower ? `, slower (p < ${fmt(alpha)}, p99 over ${P99_TOLERANCE}×)` : ""}`,
+    );
+  }
+  return { verdict: failed ? "Fail" : "Pass", reasons };
+}
+
+/** A verdict as one line (deploymentStatusMessages, `haneul deployments get|watch`). */
+export function verdictLine(v: JudgeVerdict): string {
+  return `canary judge at ${v.weight}%: ${v.verdict}: ${v.reasons.join("; ")}`;
+}

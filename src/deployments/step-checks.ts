@@ -1,0 +1,122 @@
+/**
+ * What a traffic step whose wait is over must pass before the next shift: the traffic guard (the
+ * new version served the minimum of invocations in the step, topped up with synthetic invocations
+ * of the group's test event when one is set) and the canary judge (the new version is not worse
+ * than the old over the step). A check without enough yet holds the step, looked at again every
+ * GUARD_POLL_MS, and fails the deployment one more interval after the step was due.
+ */
+import type { DeploymentRecord, JudgeVerdict, LambdaTarget } from "../ports/deployment-store.js";
+import { trafficSteps } from "./configs.js";
+import { judge, verdictLine, type VersionStats } from "./judge.js";
+
+/** How often a held step is looked at again (clock time). */
+export const GUARD_POLL_MS = 10_000;
+/** The most synthetic invocations made in one look (the rest in the next ones). */
+export const MAX_SYNTHETIC_PER_LOOK = 100;
+
+/** What the checks read and do. */
+export interface CheckEffects {
+  /** How many times the alias ran `version` since `since` (the traffic guard's count). */
+  invocations(target: LambdaTarget, version: string, since: number): Promise<number>;
+  /** Invokes `version` itself with `event`; resolves to whether it succeeded (a function error is false). */
+  invokeVersion(target: LambdaTarget, version: string, event: string): Promise<boolean>;
+  /** What the alias's calls that ran `version` did since `since`: invocations, errors, durations. */
+  versionStats(target: LambdaTarget, version: string, since: number): Promise<VersionStats>;
+}
+
+/** How a deployment ends when a check fails it (the driver ends it so). */
+export interface CheckFailure {
+  readonly code: string;
+  readonly message: string;
+}
+
+/** Advance with this state, hold the step in this state, or fail the deployment. */
+export type CheckResult =
+  | { readonly kind: "advance"; readonly record: DeploymentRecord }
+  | { readonly kind: "hold"; readonly record: DeploymentRecord }
+  | { readonly kind: "fail"; readonly record: DeploymentRecord; readonly failure: CheckFailure };
+
+type Synthetic = NonNullable<DeploymentRecord["synthetic"]>;
+
+const intervalOf = (d: DeploymentRecord): number =>
+  d.routing.type === "AllAtOnce" ? 0 : d.routing.intervalMinutes * 60_000;
+
+/** The step's synthetic invocations after topping the guard's count up to `needed`. */
+async function topUp(d: DeploymentRecord, since: number, needed: number, fx: CheckEffects): Promise<Synthetic> {
+  const s = d.synthetic?.since === since ? { ...d.synthetic } : { since, invocations: 0, errors: 0 };
+  const event = d.testEvent;
+  if (event === undefined) return s;
+  const t = d.target;
+  for (let i = 0; i < Math.min(needed, MAX_SYNTHETIC_PER_LOOK); i++) {
+    const ok = await fx.invokeVersion(t, t.targetVersion, event).catch(() => false);
+    s.invocations++;
+    if (!ok) s.errors++;
+  }
+  return s;
+}
+
+/** Holds the step until `checkAt`, or fails it once one more interval has passed since it was due. */
+function holdOrFail(d: DeploymentRecord, now: number, served: number, failure: CheckFailure): CheckResult {
+  if (now >= (d.nextStepAt ?? now) + intervalOf(d)) return { kind: "fail", record: d, failure };
+  return { kind: "hold", record: { ...d, guardWait: { served, checkAt: now + GUARD_POLL_MS } } };
+}
+
+async function guard(d: DeploymentRecord, now: number, since: number, fx: CheckEffects): Promise<CheckResult> {
+  const min = d.trafficGuard?.minInvocations;
+  if (min === undefined) return { kind: "advance", record: d };
+  const t = d.target;
+  const served = await fx.invocations(t, t.targetVersion, since);
+  const before = d.synthetic?.since === since ? d.synthetic.invocations : 0;
+  const synthetic = await topUp(d, since, min - served - before, fx);
+  const record = d.testEvent === undefined ? d : { ...d, synthetic };
+  const count = served + synthetic.invocations;
+  if (count >= min) return { kind: "advance", record };
+  const made = d.testEvent === undefined ? "" : ` (${synthetic.invocations} of them synthetic)`;
+  const message = `The traffic guard held the ${d.weight}% step: version ${t.targetVersion} served ${count}${made} of the ${min} invocations it needs in a step, in twice the step's interval.`;
+  return holdOrFail(record, now, count, { code: "HEALTH_CONSTRAINTS", message });
+}
+
+/** The verdicts with `v` added; a step still held replaces its own earlier "not enough data". */
+function withVerdict(d: DeploymentRecord, v: JudgeVerdict): readonly JudgeVerdict[] {
+  const all = d.judgeVerdicts ?? [];
+  const last = all.at(-1);
+  const replace = last?.weight === v.weight && last.verdict === "NotEnoughData";
+  return [...(replace ? all.slice(0, -1) : all), v];
+}
+
+async function canaryJudge(d: DeploymentRecord, now: number, since: number, fx: CheckEffects): Promise<CheckResult> {
+  const minSamples = d.judge?.minSamples;
+  if (minSamples === undefined) return { kind: "advance", record: d };
+  const t = d.target;
+  const [next, old] = await Promise.all([
+    fx.versionStats(t, t.targetVersion, since),
+    fx.versionStats(t, t.currentVersion, since),
+  ]);
+  // Synthetic invocations count toward the new version's calls and errors, not its durations
+  // (a test event need not cost what real traffic costs).
+  const s = d.synthetic?.since === since ? d.synthetic : undefined;
+  const withSynthetic = s
+    ? { ...next, invocations: next.invocations + s.invocations, errors: next.errors + s.errors }
+    : next;
+  const judgedSteps = trafficSteps(d.routing).length - 1;
+  const result = judge({
+    ...{ newVersion: t.targetVersion, oldVersion: t.currentVersion, minSamples, judgedSteps },
+    ...{ next: withSynthetic, old },
+  });
+  const verdict: JudgeVerdict = { ...result, weight: d.weight, at: now };
+  const record = { ...d, judgeVerdicts: withVerdict(d, verdict) };
+  const line = verdictLine(verdict);
+  if (result.verdict === "Pass") return { kind: "advance", record };
+  if (result.verdict === "Fail")
+    return { kind: "fail", record, failure: { code: "CUSTOMER_APPLICATION_UNHEALTHY", message: line } };
+  const message = `The canary judge held the ${d.weight}% step for twice the step's interval: ${line}`;
+  return holdOrFail(record, now, withSynthetic.invocations, { code: "HEALTH_CONSTRAINTS", message });
+}
+
+/** The traffic guard, then the canary judge, on the step that is ending. */
+export async function checkStep(d: DeploymentRecord, now: number, fx: CheckEffects): Promise<CheckResult> {
+  const since = d.stepStartedAt ?? d.startedAt ?? d.createdAt;
+  const guarded = await guard(d, now, since, fx);
+  if (guarded.kind !== "advance") return guarded;
+  return canaryJudge(guarded.record, now, since, fx);
+}
