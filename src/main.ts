@@ -417,6 +417,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     ...{ dataDir: config.dataDir, database: stores.database, clock, ids, region: config.region, control, log },
     ...{ accountId: config.accountId, alarms: metrics.alarms, isLeader: () => cluster?.leader.isLeader ?? true },
     metrics: metrics.reader,
+    apis: apiService,
     invokeAsync: (t, payload) => events.enqueue({ ...t, payload, requestId: ids.requestId() }),
     invokeSync: async (t, payload) => (await engine.invoker.invoke(t, payload)).outcome.kind === "ok",
   });

@@ -14,6 +14,7 @@ import {
   type DeploymentInfo,
   type LambdaTarget,
 } from "@aws-sdk/client-codedeploy";
+import { APIGatewayClient } from "@aws-sdk/client-api-gateway";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { LambdaClient, UpdateAliasCommand } from "@aws-sdk/client-lambda";
 import { credentialsFile, readCredentialsFile } from "../api/credentials.js";
@@ -23,10 +24,12 @@ import {
   type DeploymentsCommandConfig,
 } from "../config/deployments-options.js";
 import { ConfigError } from "../config/server-config.js";
-import { watchDeployment } from "./deployments-watch.js";
+import { targetViewOf, watchDeployment } from "./deployments-watch.js";
+import { startStageCanary } from "./stage-canary-command.js";
 
 interface Clients {
   readonly cd: CodeDeployClient;
+  readonly apigw: APIGatewayClient;
   readonly lambda: LambdaClient;
   readonly cw: CloudWatchClient;
 }
@@ -88,16 +91,20 @@ async function get(config: DeploymentsCommandConfig, c: Clients): Promise<number
   const id = config.subject ?? "";
   const d = (await c.cd.send(new GetDeploymentCommand({ deploymentId: id }))).deploymentInfo;
   const [targetId] = (await c.cd.send(new ListDeploymentTargetsCommand({ deploymentId: id }))).targetIds ?? [];
-  const target = targetId === undefined ? undefined : await targetOf(c, id, targetId);
-  if (config.json) return (out(`${JSON.stringify({ deploymentInfo: d, lambdaTarget: target }, null, 2)}\n`), 0);
-  const info = target?.lambdaFunctionInfo;
-  const share = Math.round((info?.targetVersionWeight ?? 0) * 100);
+  const raw =
+    targetId === undefined
+      ? undefined
+      : (await c.cd.send(new GetDeploymentTargetCommand({ deploymentId: id, targetId }))).deploymentTarget;
+  if (config.json) {
+    const targets = { lambdaTarget: raw?.lambdaTarget, cloudFormationTarget: raw?.cloudFormationTarget };
+    return (out(`${JSON.stringify({ deploymentInfo: d, ...targets }, null, 2)}\n`), 0);
+  }
+  const t = d && targetViewOf(d, raw);
   const lines = [
     `Deployment ${id}: ${d?.status ?? ""} (${d?.deploymentConfigName ?? ""}, ${d?.applicationName ?? ""}/${d?.deploymentGroupName ?? ""})`,
-    info &&
-      `  ${info.functionName}:${info.functionAlias}  version ${info.currentVersion} → ${info.targetVersion}, new version's share ${share} %`,
+    t && `  ${t.name}  ${t.unit} ${t.from} → ${t.to}, new ${t.unit}'s share ${Math.round(t.weight * 100)} %`,
     `  created ${time(d?.createTime)}  started ${time(d?.startTime)}  completed ${time(d?.completeTime)}`,
-    ...(target?.lifecycleEvents ?? []).map(
+    ...(t?.lifecycleEvents ?? []).map(
       (e) =>
         `  ${(e.lifecycleEventName ?? "").padEnd(20)} ${(e.status ?? "").padEnd(11)}${e.diagnostics?.message ? ` ${e.diagnostics.message}` : ""}`,
     ),
@@ -165,7 +172,7 @@ async function promote(config: DeploymentsCommandConfig, c: Clients): Promise<nu
   return 0;
 }
 
-const RUN = { list, get, watch, promote, rollback } as const;
+const RUN = { list, get, watch, promote, rollback, "start-stage-canary": startStageCanary } as const;
 
 /** Runs `haneul deployments …` or `haneul rollback …` (`argv` begins with the command's name); resolves to the exit status. */
 export async function runDeploymentsCommand(argv: string[]): Promise<number> {
@@ -186,6 +193,7 @@ export async function runDeploymentsCommand(argv: string[]): Promise<number> {
   const common = { region: config.region, endpoint: config.endpoint, credentials: key, maxAttempts: 1 };
   const clients = {
     cd: new CodeDeployClient(common),
+    apigw: new APIGatewayClient(common),
     lambda: new LambdaClient(common),
     cw: new CloudWatchClient(common),
   };
@@ -197,6 +205,7 @@ export async function runDeploymentsCommand(argv: string[]): Promise<number> {
     return 1;
   } finally {
     clients.cd.destroy();
+    clients.apigw.destroy();
     clients.lambda.destroy();
     clients.cw.destroy();
   }

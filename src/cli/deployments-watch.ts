@@ -11,38 +11,78 @@ import {
   GetDeploymentTargetCommand,
   ListDeploymentTargetsCommand,
   type DeploymentInfo,
-  type LambdaTarget,
+  type DeploymentTarget,
+  type LifecycleEvent,
 } from "@aws-sdk/client-codedeploy";
 
 const BAR_WIDTH = 20;
 /** Exit statuses: the deployment succeeded, failed, or was stopped. */
 const EXIT: Readonly<Record<string, number>> = { Succeeded: 0, Failed: 1, Stopped: 3 };
 
+/** What a deployment shifts, the same for an alias (LambdaTarget) and a stage canary (CloudFormationTarget). */
+export interface TargetView {
+  /** `fn:live`, or `REST API abc stage prod`. */
+  readonly name: string;
+  /** "version" or "deployment". */
+  readonly unit: string;
+  readonly from: string;
+  readonly to: string;
+  /** The new side's share, 0-1. */
+  readonly weight: number;
+  readonly lifecycleEvents: readonly LifecycleEvent[];
+}
+
 /** One reading of the deployment. */
 interface Snapshot {
   readonly info: DeploymentInfo;
-  readonly target: LambdaTarget | undefined;
+  readonly target: TargetView | undefined;
   readonly alarms: ReadonlyMap<string, string>;
 }
 
 /** The new version's share as a bar, e.g. "[██░░░░…] 10% on version 2, 90% on version 1". */
-export function trafficBar(share: number, from: string, to: string): string {
+export function trafficBar(share: number, from: string, to: string, unit = "version"): string {
   const filled = Math.round((share / 100) * BAR_WIDTH);
   const bar = `[${"█".repeat(filled)}${"░".repeat(BAR_WIDTH - filled)}]`;
-  return `${bar} ${share}% on version ${to}, ${100 - share}% on version ${from}`;
+  return `${bar} ${share}% on ${unit} ${to}, ${100 - share}% on ${unit} ${from}`;
+}
+
+/** A stage canary's stage and deployments, from its AppSpec (a CloudFormationTarget does not carry them). */
+function stageOf(info: DeploymentInfo): Record<string, string> {
+  try {
+    const doc = JSON.parse(info.revision?.appSpecContent?.content ?? "{}") as { Resources?: object[] };
+    const [resource] = Object.values(doc.Resources?.[0] ?? {}) as { Properties?: Record<string, string> }[];
+    return resource?.Properties ?? {};
+  } catch {
+    return {};
+  }
+}
+
+/** The deployment's target as `watch` and `get` show it. */
+export function targetViewOf(info: DeploymentInfo, t: DeploymentTarget | undefined): TargetView | undefined {
+  const fn = t?.lambdaTarget?.lambdaFunctionInfo;
+  if (t?.lambdaTarget && fn) {
+    const { currentVersion: from = "", targetVersion: to = "", targetVersionWeight: weight = 0 } = fn;
+    const name = `${fn.functionName ?? ""}:${fn.functionAlias ?? ""}`;
+    return { name, unit: "version", from, to, weight, lifecycleEvents: t.lambdaTarget.lifecycleEvents ?? [] };
+  }
+  const cf = t?.cloudFormationTarget;
+  if (!cf) return undefined;
+  const p = stageOf(info);
+  return {
+    ...{ name: `REST API ${p["RestApiId"] ?? ""} stage ${p["StageName"] ?? ""}`, unit: "deployment" },
+    ...{ from: p["CurrentDeploymentId"] ?? "", to: p["TargetDeploymentId"] ?? "", weight: cf.targetVersionWeight ?? 0 },
+    lifecycleEvents: cf.lifecycleEvents ?? [],
+  };
 }
 
 /** The picture of a deployment: one line per aspect, keyed so that a change of one shows alone. */
 export function timelineLines(s: Snapshot): Map<string, string> {
   const d = s.info;
-  const fn = s.target?.lambdaFunctionInfo;
+  const t = s.target;
   const lines = new Map<string, string>();
-  const head = fn ? ` ${fn.functionName}:${fn.functionAlias} ${fn.currentVersion} → ${fn.targetVersion}` : "";
+  const head = t ? ` ${t.name} ${t.from} → ${t.to}` : "";
   lines.set("status", `deployment ${d.deploymentId ?? ""}${head} (${d.deploymentConfigName ?? ""}): ${d.status}`);
-  if (fn) {
-    const share = Math.round((fn.targetVersionWeight ?? 0) * 100);
-    lines.set("traffic", `traffic ${trafficBar(share, fn.currentVersion ?? "", fn.targetVersion ?? "")}`);
-  }
+  if (t) lines.set("traffic", `traffic ${trafficBar(Math.round(t.weight * 100), t.from, t.to, t.unit)}`);
   for (const e of s.target?.lifecycleEvents ?? []) {
     const why = e.diagnostics?.message ? `: ${e.diagnostics.message}` : "";
     lines.set(`event ${e.lifecycleEventName ?? ""}`, `${e.lifecycleEventName ?? ""} ${e.status ?? ""}${why}`);
@@ -62,7 +102,10 @@ async function read(cd: CodeDeployClient, cw: CloudWatchClient, id: string): Pro
   const info = (await cd.send(new GetDeploymentCommand({ deploymentId: id }))).deploymentInfo ?? {};
   const [targetId] = (await cd.send(new ListDeploymentTargetsCommand({ deploymentId: id }))).targetIds ?? [];
   const target = targetId
-    ? (await cd.send(new GetDeploymentTargetCommand({ deploymentId: id, targetId }))).deploymentTarget?.lambdaTarget
+    ? targetViewOf(
+        info,
+        (await cd.send(new GetDeploymentTargetCommand({ deploymentId: id, targetId }))).deploymentTarget,
+      )
     : undefined;
   const names = (info.overrideAlarmConfiguration?.enabled ? (info.overrideAlarmConfiguration.alarms ?? []) : [])
     .map((a) => a.name ?? "")

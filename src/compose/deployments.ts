@@ -10,10 +10,15 @@ import { PgDeploymentStore } from "../adapters/postgres/pg-deployment-store.js";
 import { SqliteDeploymentStore } from "../adapters/sqlite/deployment-store.js";
 import { createCodeDeployOperations } from "../api/codedeploy/operations.js";
 import type { Operation } from "../api/types.js";
-import type { LambdaControlPlane } from "../control/index.js";
+import type { ApiService, LambdaControlPlane } from "../control/index.js";
 import { DeploymentEngine, DeploymentService } from "../deployments/index.js";
 import type { AlarmService, MetricReader } from "../metrics/index.js";
-import type { DeploymentStore, LambdaTarget } from "../ports/deployment-store.js";
+import {
+  isStageCanary,
+  type DeploymentStore,
+  type DeploymentTarget,
+  type LambdaTarget,
+} from "../ports/deployment-store.js";
 import type { Clock } from "../shared/clock.js";
 import { isPlatformError, PlatformError } from "../shared/errors.js";
 import type { IdSource } from "../shared/ids.js";
@@ -24,6 +29,7 @@ import { orderedBuckets } from "../domain/metrics/histogram.js";
 import type { Dimension } from "../domain/metrics/metric-key.js";
 import type { StackDeployments } from "../stacks/index.js";
 import { stackDeployments } from "./stack-deployments.js";
+import { routeStageCanary } from "./stage-canary.js";
 
 /** A node's deployments. */
 export interface NodeDeployments {
@@ -43,16 +49,22 @@ export function functionRef(ref: string): { functionName: string; qualifier?: st
   return qualifier === undefined ? { functionName } : { functionName, qualifier };
 }
 
-function checkTarget(control: LambdaControlPlane, t: LambdaTarget): void {
+async function checkTarget(o: { control: LambdaControlPlane; apis: ApiService }, t: DeploymentTarget): Promise<void> {
   try {
-    control.getAlias(t.functionName, t.alias);
-    control.getFunctionConfiguration(t.functionName, t.currentVersion);
-    control.getFunctionConfiguration(t.functionName, t.targetVersion);
+    if (isStageCanary(t)) {
+      await o.apis.rest.getStage(t.restApiId, t.stageName);
+      await o.apis.rest.getDeployment(t.restApiId, t.currentDeploymentId);
+      await o.apis.rest.getDeployment(t.restApiId, t.targetDeploymentId);
+      return;
+    }
+    o.control.getAlias(t.functionName, t.alias);
+    o.control.getFunctionConfiguration(t.functionName, t.currentVersion);
+    o.control.getFunctionConfiguration(t.functionName, t.targetVersion);
   } catch (e) {
     if (!isPlatformError(e)) throw e;
     throw new PlatformError(
       "ERR_CODEDEPLOY_INVALID_REVISION",
-      `The AppSpec names a Lambda resource that does not exist: ${e.message}`,
+      `The AppSpec names a ${isStageCanary(t) ? "REST API stage" : "Lambda"} resource that does not exist: ${e.message}`,
     );
   }
 }
@@ -117,6 +129,8 @@ export function createDeployments(o: {
   readonly region: string;
   readonly accountId: string;
   readonly control: LambdaControlPlane;
+  /** The REST APIs whose stage canaries a stage canary deployment steps. */
+  readonly apis: ApiService;
   readonly alarms: AlarmService;
   /** The Lambda metrics the traffic guard counts the new version's invocations in. */
   readonly metrics: MetricReader;
@@ -142,6 +156,7 @@ export function createDeployments(o: {
           RoutingConfig: { AdditionalVersionWeights: weights },
         });
       },
+      routeStageCanary: (t, percent) => routeStageCanary(o.apis, t, percent),
       alarmState: (name) => o.alarms.stateOf(name),
       newExecutionId: () => o.ids.requestId(),
       invocations: (t, version, since) => invocationsOf(o.metrics, t, version, { from: since, to: o.clock.now() }),
@@ -158,7 +173,7 @@ export function createDeployments(o: {
     engine,
     ids: o.ids,
     now: () => o.clock.now(),
-    checkTarget: (t) => checkTarget(o.control, t),
+    checkTarget: (t) => checkTarget(o, t),
   });
   const unsubscribe = o.alarms.onStateChange(() => engine.nudge());
   return {

@@ -5,7 +5,7 @@
  */
 import { deploymentLine, type DeploymentService } from "../deployments/index.js";
 import type { DeploymentRecord, TrafficRouting } from "../ports/deployment-store.js";
-import { FINAL_STATUSES } from "../ports/deployment-store.js";
+import { aliasKey, FINAL_STATUSES } from "../ports/deployment-store.js";
 import type { Clock } from "../shared/clock.js";
 import type { StackDeployments } from "../stacks/index.js";
 
@@ -99,7 +99,7 @@ export function stackDeployments(deps: Omit<FollowDeps, "waiting">): StackDeploy
     },
     async stopActive(functionName, alias) {
       const active = await o.service.list({ statuses: ["Created", "Queued", "InProgress", "Baking", "Ready"] });
-      const d = active.find((x) => x.target.functionName === functionName && x.target.alias === alias);
+      const d = active.find((x) => aliasKey(x.target) === aliasKey({ functionName, alias }));
       if (d) await o.service.stop(d.id, true).catch(() => undefined); // it may have ended meanwhile
     },
     abandon() {

@@ -4,7 +4,7 @@ import { ConfigError } from "./server-config.js";
 
 /** Options of `haneul deployments` and `haneul rollback`, validated and frozen. */
 export interface DeploymentsCommandConfig {
-  readonly command: "list" | "get" | "promote" | "watch" | "rollback";
+  readonly command: "list" | "get" | "promote" | "watch" | "rollback" | "start-stage-canary";
   /** The deployment id (get, promote, watch), or the function (rollback, watch --latest). */
   readonly subject?: string | undefined;
   readonly applicationName?: string | undefined;
@@ -18,15 +18,30 @@ export interface DeploymentsCommandConfig {
   readonly endpoint: string;
   readonly region: string;
   readonly adminKey?: { readonly accessKeyId: string; readonly secretAccessKey: string } | undefined;
+  /** start-stage-canary: the REST stage, the deployment its canary steps to, the config and the alarms. */
+  readonly stageCanary?: StageCanaryOptions | undefined;
 }
 
-const COMMANDS = new Set(["list", "get", "promote", "watch", "rollback"]);
+/** What `haneul deployments start-stage-canary` starts. */
+export interface StageCanaryOptions {
+  readonly restApiId: string;
+  readonly stageName: string;
+  readonly deploymentId: string;
+  readonly configName: string;
+  readonly alarms: readonly string[];
+  readonly description?: string | undefined;
+}
+
+const COMMANDS = new Set(["list", "get", "promote", "watch", "rollback", "start-stage-canary"]);
+const DEFAULT_STAGE_CANARY_CONFIG = "CodeDeployDefault.LambdaCanary10Percent5Minutes";
 
 /** Usage text of `haneul deployments` and `haneul rollback`. */
 export const DEPLOYMENTS_USAGE = `usage: haneul deployments list [--application-name <name>] [--output json]
        haneul deployments get <deployment-id> [--output json]
        haneul deployments watch <deployment-id> | --latest <function> --alias <name> [--interval <ms>]
        haneul deployments promote <deployment-id>
+       haneul deployments start-stage-canary --rest-api-id <id> --stage <name> --deployment-id <id>
+                                             [--config <deployment-config>] [--alarms <a,b>] [--description <text>]
        haneul rollback <function> --alias <name>
 
 Lists and shows the node's CodeDeploy deployments (status, traffic share, lifecycle events, the
@@ -37,12 +52,24 @@ states and the reason for a rollback, redrawn in place on a terminal and as appe
 otherwise; its exit status is 0 when the deployment succeeded, 1 when it failed, 3 when it was
 stopped. \`promote\` skips the remaining traffic waits (ContinueDeployment): all traffic moves to
 the new version once a BeforeAllowTraffic hook has passed, then AfterAllowTraffic runs.
+\`start-stage-canary\` (a haneul extension) steps a REST stage's canary to another deployment of
+the API as a deployment config steps an alias (10 % then 100 %, or +10 % every N minutes), watched by
+the alarms: an alarm in ALARM or a stop removes the canary; the last step promotes it (the canary's
+deployment and variable overrides become the stage's). It is a CodeDeploy deployment of the
+application haneul-stage-canaries, group <rest-api-id>.<stage>; list, get, watch, promote and stop
+work on it as on any.
 
   --application-name <name>    only this application's deployments
   --alias <name>               the alias to roll back (or, with watch --latest, to watch)
   --latest <function>          watch the newest deployment of this function's alias (rollback deployments aside)
   --interval <ms>              how often watch reads the deployment (default 1000)
   --output json                machine-readable output
+  --rest-api-id <id>           start-stage-canary: the REST API
+  --stage <name>               start-stage-canary: its stage (it must exist; it keeps its deployment until promotion)
+  --deployment-id <id>         start-stage-canary: the deployment the canary serves
+  --config <name>              start-stage-canary: the deployment config (default ${DEFAULT_STAGE_CANARY_CONFIG})
+  --alarms <a,b>               start-stage-canary: the CloudWatch alarms that roll the canary back
+  --description <text>         start-stage-canary: the deployment's description
   --data <dir>                 the node's data directory, for its administrator key (HANEUL_DATA, default .haneul)
   --endpoint <url>             the node's API (default http://127.0.0.1:<HANEUL_API_PORT or 3001>)
   --region <name>              the node's region (AWS_REGION, default us-east-1)
@@ -57,7 +84,9 @@ export function loadDeploymentsConfig(
   const [first, second] = argv;
   const named = first === "rollback" ? "rollback" : second;
   if (named === undefined || !COMMANDS.has(named))
-    throw new ConfigError(`unknown deployments command '${second ?? ""}' (deployments list, get, watch or promote)`);
+    throw new ConfigError(
+      `unknown deployments command '${second ?? ""}' (deployments list, get, watch, promote or start-stage-canary)`,
+    );
   const command = named as DeploymentsCommandConfig["command"];
   let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
   try {
@@ -72,6 +101,12 @@ export function loadDeploymentsConfig(
         data: { type: "string" },
         endpoint: { type: "string" },
         region: { type: "string" },
+        "rest-api-id": { type: "string" },
+        stage: { type: "string" },
+        "deployment-id": { type: "string" },
+        config: { type: "string" },
+        alarms: { type: "string" },
+        description: { type: "string" },
       },
       strict: true,
       allowPositionals: true,
@@ -93,6 +128,7 @@ export function loadDeploymentsConfig(
     throw new ConfigError("rollback needs <function> --alias <name>");
   if (v.output !== undefined && v.output !== "json" && v.output !== "text")
     throw new ConfigError("--output must be json or text");
+  const stageCanary = command === "start-stage-canary" ? stageCanaryOf(v) : undefined;
   const id = env["HANEUL_ACCESS_KEY_ID"] || undefined;
   const secret = env["HANEUL_SECRET_ACCESS_KEY"] || undefined;
   return Object.freeze({
@@ -107,6 +143,25 @@ export function loadDeploymentsConfig(
     endpoint: (v.endpoint as string | undefined) ?? `http://127.0.0.1:${env["HANEUL_API_PORT"] || "3001"}`,
     region: (v.region as string | undefined) ?? (env["AWS_REGION"] || env["AWS_DEFAULT_REGION"] || "us-east-1"),
     adminKey: id && secret ? { accessKeyId: id, secretAccessKey: secret } : undefined,
+    stageCanary,
+  });
+}
+
+function stageCanaryOf(v: Record<string, string | boolean | undefined>): StageCanaryOptions {
+  const need = (flag: string): string => {
+    const value = v[flag];
+    if (typeof value !== "string" || value === "") throw new ConfigError(`start-stage-canary needs --${flag}`);
+    return value;
+  };
+  const alarms = typeof v["alarms"] === "string" ? v["alarms"].split(",").map((a) => a.trim()) : [];
+  if (alarms.some((a) => a === "")) throw new ConfigError("--alarms is a comma-separated list of alarm names");
+  return Object.freeze({
+    restApiId: need("rest-api-id"),
+    stageName: need("stage"),
+    deploymentId: need("deployment-id"),
+    configName: typeof v["config"] === "string" ? v["config"] : DEFAULT_STAGE_CANARY_CONFIG,
+    alarms,
+    description: v["description"] as string | undefined,
   });
 }
 

@@ -1,14 +1,16 @@
 /**
  * The Lambda AppSpec (revision `appSpecContent`, YAML or JSON): the one AWS::Lambda::Function
- * resource whose alias shifts from CurrentVersion to TargetVersion, and the hook functions.
+ * resource whose alias shifts from CurrentVersion to TargetVersion, and the hook functions. haneul
+ * extends it with one more resource type, AWS::ApiGateway::Stage (RestApiId, StageName,
+ * CurrentDeploymentId, TargetDeploymentId): a REST stage whose canary is stepped instead.
  */
 import { parse as parseYaml } from "yaml";
-import type { LambdaTarget } from "../ports/deployment-store.js";
+import type { DeploymentTarget, StageCanaryTarget } from "../ports/deployment-store.js";
 import { PlatformError } from "../shared/errors.js";
 
 /** What a Lambda AppSpec says. */
 export interface LambdaAppSpec {
-  readonly target: LambdaTarget;
+  readonly target: DeploymentTarget;
   readonly hooks: { readonly BeforeAllowTraffic?: string; readonly AfterAllowTraffic?: string };
 }
 
@@ -28,14 +30,36 @@ function version(props: Record<string, unknown>, field: string): string {
   throw invalid(`Properties.${field} must be a published version number`);
 }
 
-function resourceOf(resources: unknown): LambdaTarget {
+function text(props: Record<string, unknown>, field: string): string {
+  const v = props[field];
+  if (typeof v !== "string" || v === "") throw invalid(`Properties.${field} is required`);
+  return v;
+}
+
+/** haneul's stage canary resource: the stage serves CurrentDeploymentId, its canary TargetDeploymentId. */
+function stageOf(props: Record<string, unknown>): StageCanaryTarget {
+  const target: StageCanaryTarget = {
+    kind: "ApiGatewayStage",
+    restApiId: text(props, "RestApiId"),
+    stageName: text(props, "StageName"),
+    currentDeploymentId: text(props, "CurrentDeploymentId"),
+    targetDeploymentId: text(props, "TargetDeploymentId"),
+  };
+  if (target.currentDeploymentId === target.targetDeploymentId)
+    throw invalid("CurrentDeploymentId and TargetDeploymentId are the same");
+  return target;
+}
+
+function resourceOf(resources: unknown): DeploymentTarget {
   if (!Array.isArray(resources) || resources.length !== 1 || !isObject(resources[0]))
     throw invalid("Resources must list exactly one AWS::Lambda::Function");
   const [[resourceName, resource]] = Object.entries(resources[0]) as [[string, unknown]];
-  if (!isObject(resource) || resource["Type"] !== "AWS::Lambda::Function")
+  const type = isObject(resource) ? resource["Type"] : undefined;
+  if (!isObject(resource) || (type !== "AWS::Lambda::Function" && type !== "AWS::ApiGateway::Stage"))
     throw invalid(`resource ${resourceName} must have Type AWS::Lambda::Function`);
   const props = resource["Properties"];
   if (!isObject(props)) throw invalid(`resource ${resourceName} has no Properties`);
+  if (type === "AWS::ApiGateway::Stage") return stageOf(props);
   const { Name: name, Alias: alias } = props;
   if (typeof name !== "string" || name === "") throw invalid("Properties.Name is required");
   if (typeof alias !== "string" || alias === "") throw invalid("Properties.Alias is required");

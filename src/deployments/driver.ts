@@ -5,16 +5,19 @@
  * Failed) and, as the rollback configuration says, return the alias to the old version.
  */
 import type { AlarmState } from "../ports/alarm-store.js";
-import type {
-  DeploymentRecord,
-  DeploymentStatus,
-  LambdaTarget,
-  LifecycleEvent,
-  LifecycleEventName,
+import {
+  isStageCanary,
+  type DeploymentRecord,
+  type DeploymentStatus,
+  type LambdaTarget,
+  type LifecycleEvent,
+  type LifecycleEventName,
+  type StageCanaryTarget,
 } from "../ports/deployment-store.js";
 import { trafficSteps } from "./configs.js";
 import { rollbackDeployment } from "./rollback.js";
 import { checkStep, GUARD_POLL_MS, type CheckEffects } from "./step-checks.js";
+import { shiftTraffic, stageRollbackMessage } from "./targets.js";
 
 /** CodeDeploy gives a hook an hour to report its status. */
 export const HOOK_DEADLINE_MS = 60 * 60 * 1000;
@@ -23,6 +26,8 @@ export const HOOK_DEADLINE_MS = 60 * 60 * 1000;
 export interface DriverEffects extends CheckEffects {
   /** Points the alias at `version`, sending `weight` percent (1-99) to `extra` when given. */
   routeAlias(target: LambdaTarget, version: string, extra?: { version: string; weight: number }): Promise<void>;
+  /** Sets the stage's canary to `percent` (1-99); 0 removes the canary, 100 promotes it (absent: no stages here). */
+  routeStageCanary?(target: StageCanaryTarget, percent: number): Promise<void>;
   /** An alarm's state; undefined when there is no such alarm. */
   alarmState(name: string): AlarmState | undefined;
   /** A new lifecycle event hook execution id. */
@@ -99,12 +104,14 @@ function withEvent(d: DeploymentRecord, name: LifecycleEventName, change: Partia
 async function end(d: DeploymentRecord, now: number, why: Ending, fx: DriverEffects): Promise<Step> {
   let rollbackInfo: DeploymentRecord["rollbackInfo"];
   let rollback: DeploymentRecord | undefined;
-  if (why.rollback) {
-    await fx.routeAlias(d.target, d.target.currentVersion);
-    rollback = rollbackDeployment(d, now);
+  const t = d.target;
+  if (why.rollback) await shiftTraffic(t, 0, fx);
+  if (why.rollback && isStageCanary(t)) rollbackInfo = { rollbackMessage: stageRollbackMessage(t) };
+  else if (why.rollback && !isStageCanary(t)) {
+    rollback = rollbackDeployment({ ...d, target: t }, now);
     rollbackInfo = {
       rollbackDeploymentId: rollback.id,
-      rollbackMessage: `Traffic was returned to version ${d.target.currentVersion} of ${d.target.functionName}:${d.target.alias} by deployment ${rollback.id}.`,
+      rollbackMessage: `Traffic was returned to version ${t.currentVersion} of ${t.functionName}:${t.alias} by deployment ${rollback.id}.`,
     };
   }
   const diagnostics = { errorCode: why.code, message: why.message };
@@ -172,12 +179,6 @@ async function hookStep(
   return undefined;
 }
 
-async function shift(d: DeploymentRecord, weight: number, fx: DriverEffects): Promise<void> {
-  const t = d.target;
-  if (weight >= 100) await fx.routeAlias(t, t.targetVersion);
-  else await fx.routeAlias(t, t.currentVersion, { version: t.targetVersion, weight });
-}
-
 async function trafficStep(
   current: DeploymentRecord,
   e: LifecycleEvent,
@@ -206,7 +207,7 @@ async function trafficStep(
     index = steps.findIndex((s) => s.weight === d.weight) + 1;
   } else return undefined;
   const step = steps[Math.min(index, steps.length - 1)] as (typeof steps)[number];
-  await shift(d, step.weight, fx);
+  await shiftTraffic(d.target, step.weight, fx);
   const finished = step.weight >= 100;
   const change: Partial<LifecycleEvent> = finished
     ? { status: "Succeeded", startTime: e.startTime ?? now, endTime: now }

@@ -421,7 +421,7 @@ void describe("Lambda deployments in simulated time", () => {
     assert.equal(rollback.status, "Succeeded");
     assert.equal(rollback.rollbackInfo?.rollbackTriggeringDeploymentId, id);
     assert.deepEqual(
-      [rollback.target.currentVersion, rollback.target.targetVersion],
+      [(rollback.target as LambdaTarget).currentVersion, (rollback.target as LambdaTarget).targetVersion],
       ["2", "1"],
       "from the new version back to the old one",
     );

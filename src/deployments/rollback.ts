@@ -5,7 +5,7 @@
  * (`rollbackDeploymentId`). Its id is derived from the undone deployment's, so that writing it
  * again after a lost race or a restart finds the same one.
  */
-import type { DeploymentRecord } from "../ports/deployment-store.js";
+import type { DeploymentRecord, LambdaTarget } from "../ports/deployment-store.js";
 
 const ID_CHARS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
@@ -19,7 +19,7 @@ export function rollbackIdOf(id: string): string {
 }
 
 /** The rollback deployment of `d`, done at `now`: the alias already points at the old version again. */
-export function rollbackDeployment(d: DeploymentRecord, now: number): DeploymentRecord {
+export function rollbackDeployment(d: DeploymentRecord & { target: LambdaTarget }, now: number): DeploymentRecord {
   const t = d.target;
   const target = { ...t, currentVersion: t.targetVersion, targetVersion: t.currentVersion };
   const properties = {

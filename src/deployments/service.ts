@@ -9,10 +9,10 @@ import type {
   DeploymentQuery,
   DeploymentRecord,
   DeploymentStore,
-  LambdaTarget,
+  DeploymentTarget,
   LifecycleEventStatus,
 } from "../ports/deployment-store.js";
-import { FINAL_STATUSES } from "../ports/deployment-store.js";
+import { FINAL_STATUSES, isStageCanary } from "../ports/deployment-store.js";
 import { PlatformError } from "../shared/errors.js";
 import type { IdSource } from "../shared/ids.js";
 import { parseLambdaAppSpec } from "./appspec.js";
@@ -42,8 +42,8 @@ export interface DeploymentServiceOptions {
   readonly engine: DeploymentEngine;
   readonly ids: IdSource;
   readonly now: () => number;
-  /** Checks that the alias and both versions exist (PlatformError otherwise). */
-  readonly checkTarget: (target: LambdaTarget) => void | Promise<void>;
+  /** Checks that the alias and both versions (a stage and both its deployments) exist (PlatformError otherwise). */
+  readonly checkTarget: (target: DeploymentTarget) => void | Promise<void>;
 }
 
 /** The CodeDeploy service for Lambda. */
@@ -104,7 +104,7 @@ export class DeploymentService {
       const message =
         a.groupName === d.groupName && a.applicationName === d.applicationName
           ? `The Deployment Group '${group.name}' already has an active Deployment '${a.id}'`
-          : `The alias ${d.target.alias} of function ${d.target.functionName} already has an active Deployment '${a.id}'`;
+          : `The ${isStageCanary(d.target) ? `stage ${d.target.stageName} of REST API ${d.target.restApiId}` : `alias ${d.target.alias} of function ${d.target.functionName}`} already has an active Deployment '${a.id}'`;
       throw new PlatformError("ERR_CODEDEPLOY_DEPLOYMENT_LIMIT_EXCEEDED", message);
     }
     this.#o.engine.nudge();

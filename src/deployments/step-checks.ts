@@ -5,7 +5,12 @@
  * than the old over the step). A check without enough yet holds the step, looked at again every
  * GUARD_POLL_MS, and fails the deployment one more interval after the step was due.
  */
-import type { DeploymentRecord, JudgeVerdict, LambdaTarget } from "../ports/deployment-store.js";
+import {
+  isStageCanary,
+  type DeploymentRecord,
+  type JudgeVerdict,
+  type LambdaTarget,
+} from "../ports/deployment-store.js";
 import { trafficSteps } from "./configs.js";
 import { judge, verdictLine, type VersionStats } from "./judge.js";
 
@@ -45,8 +50,8 @@ const intervalOf = (d: DeploymentRecord): number =>
 async function topUp(d: DeploymentRecord, since: number, needed: number, fx: CheckEffects): Promise<Synthetic> {
   const s = d.synthetic?.since === since ? { ...d.synthetic } : { since, invocations: 0, errors: 0 };
   const event = d.testEvent;
-  if (event === undefined) return s;
   const t = d.target;
+  if (event === undefined || isStageCanary(t)) return s;
   for (let i = 0; i < Math.min(needed, MAX_SYNTHETIC_PER_LOOK); i++) {
     const ok = await fx.invokeVersion(t, t.targetVersion, event).catch(() => false);
     s.invocations++;
@@ -63,8 +68,9 @@ function holdOrFail(d: DeploymentRecord, now: number, served: number, failure: C
 
 async function guard(d: DeploymentRecord, now: number, since: number, fx: CheckEffects): Promise<CheckResult> {
   const min = d.trafficGuard?.minInvocations;
-  if (min === undefined) return { kind: "advance", record: d };
   const t = d.target;
+  // The guard counts a function version's invocations; a stage canary has none of its own.
+  if (min === undefined || isStageCanary(t)) return { kind: "advance", record: d };
   const served = await fx.invocations(t, t.targetVersion, since);
   const before = d.synthetic?.since === since ? d.synthetic.invocations : 0;
   const synthetic = await topUp(d, since, min - served - before, fx);
@@ -86,8 +92,9 @@ function withVerdict(d: DeploymentRecord, v: JudgeVerdict): readonly JudgeVerdic
 
 async function canaryJudge(d: DeploymentRecord, now: number, since: number, fx: CheckEffects): Promise<CheckResult> {
   const minSamples = d.judge?.minSamples;
-  if (minSamples === undefined) return { kind: "advance", record: d };
   const t = d.target;
+  // The judge compares two function versions; a stage canary has none.
+  if (minSamples === undefined || isStageCanary(t)) return { kind: "advance", record: d };
   const [next, old] = await Promise.all([
     fx.versionStats(t, t.targetVersion, since),
     fx.versionStats(t, t.currentVersion, since),

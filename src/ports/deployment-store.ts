@@ -81,6 +81,26 @@ export interface LambdaTarget {
   readonly targetVersion: string;
 }
 
+/**
+ * A REST API stage's canary that a stage canary deployment (a haneul extension) steps: the stage
+ * keeps serving `currentDeploymentId`, its canary serves `targetDeploymentId` to `weight` percent.
+ */
+export interface StageCanaryTarget {
+  readonly kind: "ApiGatewayStage";
+  readonly restApiId: string;
+  readonly stageName: string;
+  readonly currentDeploymentId: string;
+  readonly targetDeploymentId: string;
+}
+
+/** What a deployment shifts traffic on: a function alias's weights, or a REST stage's canary percent. */
+export type DeploymentTarget = LambdaTarget | StageCanaryTarget;
+
+/** Whether the deployment steps a REST stage's canary rather than an alias. */
+export function isStageCanary(t: DeploymentTarget): t is StageCanaryTarget {
+  return "kind" in t && t.kind === "ApiGatewayStage";
+}
+
 /** A deployment, as it stands. */
 export interface DeploymentRecord {
   readonly id: string;
@@ -88,7 +108,7 @@ export interface DeploymentRecord {
   readonly groupName: string;
   readonly configName: string;
   readonly routing: TrafficRouting;
-  readonly target: LambdaTarget;
+  readonly target: DeploymentTarget;
   /** The AppSpec as given (revision.appSpecContent). */
   readonly appSpec: { readonly content: string; readonly sha256?: string | undefined };
   readonly description?: string | undefined;
@@ -197,7 +217,8 @@ export interface DeploymentStore {
   close(): Promise<void>;
 }
 
-/** The key that keeps one active deployment per alias. */
-export function aliasKey(t: Pick<LambdaTarget, "functionName" | "alias">): string {
+/** The key that keeps one active deployment per alias (and per stage: a name no alias key can take). */
+export function aliasKey(t: Pick<LambdaTarget, "functionName" | "alias"> | StageCanaryTarget): string {
+  if ("kind" in t) return `apigateway:${t.restApiId}/${t.stageName}`;
   return `${t.functionName}:${t.alias}`;
 }

@@ -11,7 +11,7 @@ import { SqliteDeploymentStore } from "../../src/adapters/sqlite/deployment-stor
 import { stackDeployments } from "../../src/compose/stack-deployments.js";
 import { DeploymentEngine, DeploymentService } from "../../src/deployments/index.js";
 import type { AlarmState } from "../../src/ports/alarm-store.js";
-import type { DeploymentRecord } from "../../src/ports/deployment-store.js";
+import type { DeploymentRecord, LambdaTarget } from "../../src/ports/deployment-store.js";
 import type { Clock } from "../../src/shared/clock.js";
 import { randomIds } from "../../src/shared/ids.js";
 import { deployFixture, type DeployFixture } from "./deploy-fixture.js";
@@ -196,7 +196,8 @@ describe("DeploymentPreference through a stack deploy", () => {
     assert.deepEqual(await alias(), { version: "1", weights: { "2": 0.1 } });
     const d = await latestDeployment();
     assert.equal(d.creator, "CloudFormation");
-    assert.deepEqual([d.target.currentVersion, d.target.targetVersion], ["1", "2"]);
+    const t = d.target as LambdaTarget;
+    assert.deepEqual([t.currentVersion, t.targetVersion], ["1", "2"]);
 
     await w.fx.control.clock.advanceAsync(5 * MIN - 1000);
     await settle();

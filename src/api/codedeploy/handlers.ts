@@ -1,6 +1,11 @@
 /** The CodeDeploy operations haneul serves (Lambda), each from its JSON request to its JSON answer. */
 import type { DeploymentService, GroupInput } from "../../deployments/index.js";
-import type { DeploymentStatus, TrafficRouting } from "../../ports/deployment-store.js";
+import {
+  isStageCanary,
+  type DeploymentRecord,
+  type DeploymentStatus,
+  type TrafficRouting,
+} from "../../ports/deployment-store.js";
 import { PlatformError } from "../../shared/errors.js";
 import { applicationView, configView, deploymentView, groupView, targetIdOf, targetView } from "./views.js";
 import { bool, int, page, str, strings, struct, structs, tagsOf, type Body } from "./wire.js";
@@ -116,14 +121,19 @@ async function groupInfo(s: CodeDeployScope, app: string, name: string): Promise
   return groupView(g, { ...(attempted && { attempted }), ...(succeeded && { succeeded }) });
 }
 
-const functionArn = (s: CodeDeployScope, name: string) => `arn:aws:lambda:${s.region}:${s.accountId}:function:${name}`;
+/** The target's ARN: the function's, or the stage's (API Gateway ARNs carry no account). */
+function targetArn(s: CodeDeployScope, d: DeploymentRecord): string {
+  const t = d.target;
+  if (isStageCanary(t)) return `arn:aws:apigateway:${s.region}::/restapis/${t.restApiId}/stages/${t.stageName}`;
+  return `arn:aws:lambda:${s.region}:${s.accountId}:function:${t.functionName}`;
+}
 
 async function targetsOf(s: CodeDeployScope, b: Body, ids: readonly string[]): Promise<object[]> {
   const d = await s.service.get(str(b, "deploymentId"));
   return ids.map((id) => {
     if (id !== targetIdOf(d))
       throw new PlatformError("ERR_CODEDEPLOY_TARGET_NOT_FOUND", `The deployment target ${id} could not be found.`);
-    return targetView(d, functionArn(s, d.target.functionName));
+    return targetView(d, targetArn(s, d));
   });
 }
 

@@ -1,11 +1,12 @@
 /** CodeDeploy's response shapes (the client models' ApplicationInfo, DeploymentInfo, DeploymentTarget…). */
 import { trafficRoutingView, verdictLine } from "../../deployments/index.js";
-import type {
-  ApplicationRecord,
-  DeploymentConfigRecord,
-  DeploymentGroupRecord,
-  DeploymentRecord,
-  LifecycleEvent,
+import {
+  isStageCanary,
+  type ApplicationRecord,
+  type DeploymentConfigRecord,
+  type DeploymentGroupRecord,
+  type DeploymentRecord,
+  type LifecycleEvent,
 } from "../../ports/deployment-store.js";
 import { seconds } from "./wire.js";
 
@@ -86,7 +87,7 @@ function targetStatus(d: DeploymentRecord): string {
 function statusMessages(d: DeploymentRecord): string[] {
   const out = (d.judgeVerdicts ?? []).map(verdictLine);
   const s = d.synthetic;
-  if (s && s.invocations > 0)
+  if (s && s.invocations > 0 && !isStageCanary(d.target))
     out.push(
       `synthetic invocations in the ${d.weight}% step: ${s.invocations} of version ${d.target.targetVersion}, ${s.errors} failed`,
     );
@@ -152,25 +153,40 @@ function eventView(e: LifecycleEvent): object {
   };
 }
 
-/** The id of a Lambda deployment's one target: the function and its alias. */
-export const targetIdOf = (d: DeploymentRecord): string => `${d.target.functionName}:${d.target.alias}`;
+/** The id of a deployment's one target: the function and its alias, or the REST API and its stage. */
+export const targetIdOf = (d: DeploymentRecord): string =>
+  isStageCanary(d.target)
+    ? `${d.target.restApiId}/${d.target.stageName}`
+    : `${d.target.functionName}:${d.target.alias}`;
 
-/** DeploymentTarget of type LambdaFunction. */
-export function targetView(d: DeploymentRecord, functionArn: string): object {
+/**
+ * DeploymentTarget: a LambdaTarget, or for a stage canary (a haneul extension) a CloudFormationTarget
+ * of resource type AWS::ApiGateway::Stage, the generic target shape the clients read.
+ */
+export function targetView(d: DeploymentRecord, targetArn: string): object {
+  const common = {
+    deploymentId: d.id,
+    targetId: targetIdOf(d),
+    status: targetStatus(d),
+    lastUpdatedAt: seconds(d.updatedAt),
+    lifecycleEvents: d.lifecycleEvents.map(eventView),
+  };
+  const t = d.target;
+  if (isStageCanary(t))
+    return {
+      deploymentTargetType: "CloudFormationTarget",
+      cloudFormationTarget: { ...common, resourceType: "AWS::ApiGateway::Stage", targetVersionWeight: d.weight / 100 },
+    };
   return {
     deploymentTargetType: "LambdaTarget",
     lambdaTarget: {
-      deploymentId: d.id,
-      targetId: targetIdOf(d),
-      targetArn: functionArn,
-      status: targetStatus(d),
-      lastUpdatedAt: seconds(d.updatedAt),
-      lifecycleEvents: d.lifecycleEvents.map(eventView),
+      ...common,
+      targetArn,
       lambdaFunctionInfo: {
-        functionName: d.target.functionName,
-        functionAlias: d.target.alias,
-        currentVersion: d.target.currentVersion,
-        targetVersion: d.target.targetVersion,
+        functionName: t.functionName,
+        functionAlias: t.alias,
+        currentVersion: t.currentVersion,
+        targetVersion: t.targetVersion,
         targetVersionWeight: d.weight / 100,
       },
     },

@@ -1,0 +1,150 @@
+/**
+ * A stage canary in real time on a node at --time-scale 60 (a thirty-minute canary lasts thirty
+ * seconds): `haneul deployments start-stage-canary` puts 10 % of a REST stage's traffic on a
+ * deployment whose method answers 500; an alarm on the stage's 5XXError (AWS/ApiGateway, ApiName
+ * and Stage) trips, and the canary is removed before its window ends; the HTTP traffic saw errors
+ * only on its canary share, and the stage serves the old deployment alone again.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import {
+  APIGatewayClient,
+  CreateDeploymentCommand,
+  CreateRestApiCommand,
+  GetResourcesCommand,
+  GetStageCommand,
+  PutIntegrationCommand,
+  PutIntegrationResponseCommand,
+  PutMethodResponseCommand,
+  PutMethodCommand,
+} from "@aws-sdk/client-api-gateway";
+import { CloudWatchClient, PutMetricAlarmCommand } from "@aws-sdk/client-cloudwatch";
+import { CodeDeployClient, GetDeploymentCommand, type DeploymentInfo } from "@aws-sdk/client-codedeploy";
+import { gatewayCall } from "../helpers/apigw-stack.js";
+import { runHaneul } from "../helpers/haneul-cli.js";
+import { NODE_REGION, startLambdaNode, type LambdaNode } from "../helpers/lambda-node.js";
+import { waitFor } from "../helpers/wait.js";
+
+describe("stage canary in real time (time scale 60)", () => {
+  let node: LambdaNode;
+  let apigw: APIGatewayClient;
+  let cw: CloudWatchClient;
+  let cd: CodeDeployClient;
+
+  before(async () => {
+    node = await startLambdaNode({ randomSeed: 7, env: { HANEUL_TIME_SCALE: "60" } });
+    const credentials = { accessKeyId: node.accessKeyId, secretAccessKey: node.secretAccessKey };
+    const common = { region: NODE_REGION, endpoint: node.url, credentials, maxAttempts: 1 };
+    apigw = new APIGatewayClient(common);
+    cw = new CloudWatchClient(common);
+    cd = new CodeDeployClient(common);
+  });
+  after(async () => {
+    apigw?.destroy();
+    cw?.destroy();
+    cd?.destroy();
+    await node?.close();
+  });
+
+  /** Points GET / at a MOCK integration answering `status`, and deploys it (to `stageName`). */
+  async function deployAnswering(restApiId: string, status: number, stageName: string): Promise<string> {
+    const resourceId = (await apigw.send(new GetResourcesCommand({ restApiId }))).items?.[0]?.id ?? "";
+    const k = { restApiId, resourceId, httpMethod: "GET" };
+    await apigw.send(
+      new PutIntegrationCommand({
+        ...k,
+        type: "MOCK",
+        requestTemplates: { "application/json": `{"statusCode": ${status}}` },
+      }),
+    );
+    await apigw.send(new PutMethodResponseCommand({ ...k, statusCode: String(status) }));
+    await apigw.send(
+      new PutIntegrationResponseCommand({
+        ...k,
+        statusCode: String(status),
+        selectionPattern: status === 200 ? "" : String(status),
+        responseTemplates: { "application/json": String(status) },
+      }),
+    );
+    return (await apigw.send(new CreateDeploymentCommand({ restApiId, stageName }))).id ?? "";
+  }
+
+  test("a canary whose deployment answers 500 is removed before its window ends", async () => {
+    const restApiId = (await apigw.send(new CreateRestApiCommand({ name: "shop" }))).id ?? "";
+    const rootId = (await apigw.send(new GetResourcesCommand({ restApiId }))).items?.[0]?.id ?? "";
+    await apigw.send(
+      new PutMethodCommand({ restApiId, resourceId: rootId, httpMethod: "GET", authorizationType: "NONE" }),
+    );
+    const good = await deployAnswering(restApiId, 200, "prod");
+    const bad = await deployAnswering(restApiId, 500, "staging");
+    await cw.send(
+      new PutMetricAlarmCommand({
+        AlarmName: "shop-prod-5xx",
+        Namespace: "AWS/ApiGateway",
+        MetricName: "5XXError",
+        Dimensions: [
+          { Name: "ApiName", Value: "shop" },
+          { Name: "Stage", Value: "prod" },
+        ],
+        Statistic: "Sum",
+        Period: 60,
+        EvaluationPeriods: 1,
+        Threshold: 0,
+        ComparisonOperator: "GreaterThanThreshold",
+        TreatMissingData: "notBreaching",
+      }),
+    );
+
+    const port = Number(new URL(node.gatewayUrl).port);
+    const seen = { ok: 0, errors: 0, other: 0 };
+    let calling = true;
+    const traffic = (async () => {
+      while (calling) {
+        const r = await gatewayCall(port, restApiId, { path: "/prod/" });
+        if (r.status === 200) seen.ok++;
+        else if (r.status === 500) seen.errors++;
+        else seen.other++;
+      }
+    })();
+    try {
+      const env = { HANEUL_ACCESS_KEY_ID: node.accessKeyId, HANEUL_SECRET_ACCESS_KEY: node.secretAccessKey };
+      const started = await runHaneul(
+        [
+          ...["deployments", "start-stage-canary", "--rest-api-id", restApiId, "--stage", "prod"],
+          ...["--deployment-id", bad, "--config", "CodeDeployDefault.LambdaCanary10Percent30Minutes"],
+          ...["--alarms", "shop-prod-5xx", "--endpoint", node.url, "--region", NODE_REGION, "--output", "json"],
+        ],
+        env,
+      );
+      assert.equal(started.code, 0, started.stderr);
+      const { deploymentId } = JSON.parse(started.stdout) as { deploymentId: string };
+
+      let info: DeploymentInfo | undefined;
+      await waitFor(
+        async () => {
+          info = (await cd.send(new GetDeploymentCommand({ deploymentId }))).deploymentInfo;
+          return info?.status === "Stopped" || info?.status === "Failed" || info?.status === "Succeeded";
+        },
+        "the stage canary deployment to end",
+        60_000,
+      );
+      assert.equal(info?.status, "Stopped");
+      assert.equal(info?.errorInformation?.code, "ALARM_ACTIVE");
+      const ran = (info?.completeTime?.getTime() ?? 0) - (info?.startTime?.getTime() ?? 0);
+      assert.ok(ran < 30 * 60_000, `removed after ${ran} ms of node time, before the 30-minute canary window ended`);
+
+      const stage = await apigw.send(new GetStageCommand({ restApiId, stageName: "prod" }));
+      assert.equal(stage.deploymentId, good);
+      assert.equal(stage.canarySettings, undefined, "the canary is gone");
+    } finally {
+      calling = false;
+      await traffic;
+    }
+    assert.equal(seen.other, 0);
+    assert.ok(seen.errors > 0, "the canary was called");
+    // 10 % on the canary (seeded split): allow a wide margin, far below what a full shift would give.
+    assert.ok(seen.errors / (seen.ok + seen.errors) < 0.3, `errors ${seen.errors} of ${seen.ok + seen.errors}`);
+    const after = await gatewayCall(port, restApiId, { path: "/prod/" });
+    assert.equal(after.status, 200);
+  });
+});
