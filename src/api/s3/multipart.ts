@@ -53,7 +53,8 @@ export function createMultipartHandlers(
       const bucket = req.params.Bucket ?? "";
       await o.requireBucket(bucket);
       const upload = {
-        uploadId: randomBytes(24).toString("base64url"),
+        // Hex: an id starting with "-" would read as an option to the AWS CLI (`--upload-id -x…`).
+        uploadId: randomBytes(24).toString("hex"),
         bucket,
         key: req.params.Key ?? "",
         contentType: req.headers["content-type"],
@@ -152,7 +153,7 @@ export function createMultipartHandlers(
       const keyMarker = req.query.get("key-marker") ?? "";
       const idMarker = keyMarker ? (req.query.get("upload-id-marker") ?? "") : "";
       // Without an upload-id-marker S3 starts after every upload of the key-marker itself: upload
-      // ids are base64url, so U+FFFF sorts after all of them.
+      // ids are hex, so U+FFFF sorts after all of them.
       const afterUploadId = keyMarker && !idMarker ? "\uffff" : idMarker;
       const page = await store.listUploads(bucket, { prefix, afterKey: keyMarker, afterUploadId, limit: max + 1 });
       const shown = page.slice(0, max);
