@@ -154,6 +154,14 @@ export const ERROR_TABLE = {
   ERR_CODEDEPLOY_UNSUPPORTED_ACTION: { type: "UnsupportedActionForDeploymentTypeException", status: 400 },
   ERR_CODEDEPLOY_INVALID_WAIT_TYPE: { type: "InvalidDeploymentWaitTypeException", status: 400 },
   ERR_SQS_RESOURCE_NOT_FOUND: { type: "ResourceNotFoundException", status: 404 },
+  ERR_S3_NO_SUCH_UPLOAD: { type: "NoSuchUpload", status: 404 },
+  ERR_S3_INVALID_PART: { type: "InvalidPart", status: 400 },
+  ERR_S3_INVALID_PART_ORDER: { type: "InvalidPartOrder", status: 400 },
+  ERR_S3_ENTITY_TOO_SMALL: { type: "EntityTooSmall", status: 400 },
+  ERR_S3_ENTITY_TOO_LARGE: { type: "EntityTooLarge", status: 400 },
+  ERR_S3_MALFORMED_XML: { type: "MalformedXML", status: 400 },
+  ERR_S3_INVALID_ARGUMENT: { type: "InvalidArgument", status: 400 },
+  ERR_S3_INVALID_RANGE: { type: "InvalidRange", status: 416 },
 } as const satisfies Record<string, { type: string; status: number }>;
 
 /** A stable platform error code. */

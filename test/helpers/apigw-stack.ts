@@ -126,12 +126,14 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-/** Runs `aws <args>` against the stack. */
+/** Runs `aws <args>` against the stack; `extraEnv` adds to the CLI's environment (AWS_DATA_PATH …). */
 export function awsCli(
   s: Pick<ApigwStack, "apiUrl" | "credentials" | "home">,
   args: readonly string[],
+  extraEnv: Readonly<Record<string, string>> = {},
 ): Promise<CliResult> {
   const env = {
+    ...extraEnv,
     PATH: "/usr/bin:/bin",
     HOME: s.home,
     AWS_ACCESS_KEY_ID: s.credentials.accessKeyId,

@@ -1,16 +1,17 @@
 /**
  * haneul's small S3 for deployment artifacts (REST-XML, path-style, SigV4 service `s3`):
- * buckets and single-request objects. Its routes share the API port with Lambda's and API
+ * buckets, objects and multipart uploads (./multipart.ts). Its routes share the API port with Lambda's and API
  * Gateway's: the server routes a request by the service its signature is scoped to.
  */
 import { createHash } from "node:crypto";
 import type { ObjectStore } from "../../ports/object-store.js";
 import type { Clock } from "../../shared/clock.js";
 import { PlatformError } from "../../shared/errors.js";
-import type { ApiRequest, ApiResponse, Operation } from "../types.js";
-import { objectBytes, s3Error, s3Xml, S3_XMLNS } from "./wire.js";
+import type { AccessSpec, ApiRequest, ApiResponse, Operation } from "../types.js";
+import { createMultipartHandlers } from "./multipart.js";
+import { objectBytes, rangeOf, s3Error, s3Xml, S3_XMLNS } from "./wire.js";
 
-/** Largest object accepted in one PutObject (read whole into memory). */
+/** Largest object accepted in one PutObject or made by one multipart upload (read whole into memory). */
 const MAX_OBJECT_BYTES = 256 * 1024 * 1024;
 const BUCKET_NAME = /^(?!\d+\.\d+\.\d+\.\d+$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
@@ -23,12 +24,32 @@ const iso = (ms: number) => new Date(ms).toISOString();
 function refuseSubresources(req: ApiRequest, allowed: readonly string[] = []): void {
   for (const k of ["uploads", "uploadId", "partNumber", "versionId", "versioning", "acl", "tagging", "policy"]) {
     if (req.query.has(k) && !allowed.includes(k)) {
-      throw new PlatformError(
-        "ERR_S3_NOT_IMPLEMENTED",
-        `haneul's artifact store does not implement '${k}' (single-request objects only)`,
-      );
+      throw new PlatformError("ERR_S3_NOT_IMPLEMENTED", `haneul's artifact store does not implement '${k}' here`);
     }
   }
+}
+
+/** The IAM action of an object request, by the sub-resource it names (multipart uploads). */
+function objectAction(req: ApiRequest, plain: string): string {
+  if (req.query.has("uploads")) return req.method === "POST" ? "s3:PutObject" : "s3:ListBucketMultipartUploads";
+  if (!req.query.has("uploadId")) return plain;
+  if (req.method === "DELETE") return "s3:AbortMultipartUpload";
+  return req.method === "GET" ? "s3:ListMultipartUploadParts" : "s3:PutObject";
+}
+
+/** `x-amz-copy-source` (`[/]bucket/key`, %-encoded), or undefined when the request copies nothing. */
+function copySourceOf(req: ApiRequest): { bucket: string; key: string } | undefined {
+  const raw = req.headers["x-amz-copy-source"];
+  if (typeof raw !== "string") return undefined;
+  const [path = "", query] = raw.replace(/^\//, "").split("?");
+  const slash = path.indexOf("/");
+  if (query !== undefined || slash <= 0) {
+    throw new PlatformError(
+      "ERR_S3_INVALID_ARGUMENT",
+      "Invalid copy source: expected bucket/key without a versionId (haneul's artifact store keeps no versions)",
+    );
+  }
+  return { bucket: decodeURIComponent(path.slice(0, slash)), key: decodeURIComponent(path.slice(slash + 1)) };
 }
 
 /** The S3 operations over `store`. */
@@ -38,6 +59,16 @@ export function createS3Operations(store: ObjectStore, clock: Clock): Operation[
     if (!b) throw noSuchBucket(name);
     return b;
   };
+  const multipart = createMultipartHandlers(store, clock, { maxObjectBytes: MAX_OBJECT_BYTES, requireBucket });
+  const resourceOf = (req: ApiRequest) =>
+    `arn:aws:s3:::${req.params.Bucket ?? "*"}${req.params.Key ? `/${req.params.Key}` : ""}`;
+  const accessOf =
+    (plain: string) =>
+    (req: ApiRequest): AccessSpec | AccessSpec[] => {
+      const own = { action: objectAction(req, plain), resource: resourceOf(req) };
+      const source = req.query.has("uploadId") ? copySourceOf(req) : undefined;
+      return source ? [own, { action: "s3:GetObject", resource: `arn:aws:s3:::${source.bucket}/${source.key}` }] : own;
+    };
   const op = (
     name: string,
     method: string,
@@ -50,10 +81,7 @@ export function createS3Operations(store: ObjectStore, clock: Clock): Operation[
     path,
     service: "s3",
     ownRoutes: true,
-    access: (req) => ({
-      action: `s3:${name === "HeadObject" ? "GetObject" : name === "HeadBucket" ? "ListBucket" : name}`,
-      resource: `arn:aws:s3:::${req.params.Bucket ?? "*"}${req.params.Key ? `/${req.params.Key}` : ""}`,
-    }),
+    access: accessOf(`s3:${name === "HeadObject" ? "GetObject" : name === "HeadBucket" ? "ListBucket" : name}`),
     handle,
     renderError: s3Error,
     ...extra,
@@ -111,6 +139,7 @@ export function createS3Operations(store: ObjectStore, clock: Clock): Operation[
       const name = req.params.Bucket ?? "";
       await requireBucket(name);
       if (req.query.has("location")) return s3Xml("LocationConstraint", undefined);
+      if (req.query.has("uploads")) return multipart.listUploads(req);
       refuseSubresources(req);
       const prefix = req.query.get("prefix") ?? "";
       const max = Math.min(Number(req.query.get("max-keys") ?? 1000) || 1000, 1000);
@@ -126,7 +155,14 @@ export function createS3Operations(store: ObjectStore, clock: Clock): Operation[
       "PUT",
       "/{Bucket}/{Key+}",
       async (req) => {
-        refuseSubresources(req);
+        refuseSubresources(req, ["uploadId", "partNumber"]);
+        const source = copySourceOf(req);
+        if (req.query.has("uploadId")) {
+          return source ? multipart.uploadPartCopy(req, source) : multipart.uploadPart(req);
+        }
+        if (source) {
+          throw new PlatformError("ERR_S3_NOT_IMPLEMENTED", "haneul's artifact store does not implement CopyObject");
+        }
         const bucket = req.params.Bucket ?? "";
         await requireBucket(bucket);
         const data = objectBytes(req);
@@ -140,19 +176,27 @@ export function createS3Operations(store: ObjectStore, clock: Clock): Operation[
       },
       { maxBodyBytes: MAX_OBJECT_BYTES },
     ),
-    op("CreateMultipartUpload", "POST", "/{Bucket}/{Key+}", () => {
-      throw new PlatformError(
-        "ERR_S3_NOT_IMPLEMENTED",
-        "haneul's artifact store does not implement multipart uploads; send objects in one PutObject (the AWS CLI: --expected-size, or multipart_threshold above the file size)",
-      );
+    op("CreateMultipartUpload", "POST", "/{Bucket}/{Key+}", (req) => {
+      refuseSubresources(req, ["uploads", "uploadId"]);
+      if (req.query.has("uploads")) return multipart.create(req);
+      if (req.query.has("uploadId")) return multipart.complete(req);
+      throw new PlatformError("ERR_S3_NOT_IMPLEMENTED", "haneul's artifact store does not implement POST Object");
     }),
     op("GetObject", "GET", "/{Bucket}/{Key+}", async (req) => {
-      refuseSubresources(req);
+      refuseSubresources(req, ["uploadId"]);
+      if (req.query.has("uploadId")) return multipart.listParts(req);
       const bucket = req.params.Bucket ?? "";
       await requireBucket(bucket);
       const got = await store.getObject(bucket, req.params.Key ?? "");
       if (!got) throw noSuchKey();
-      return { status: 200, headers: objectHeaders(got.meta), body: got.body };
+      // The AWS CLI downloads objects above 8 MB in ranged GETs.
+      const range = rangeOf(req.headers.range, got.body.length);
+      if (!range) return { status: 200, headers: objectHeaders(got.meta), body: got.body };
+      const headers = {
+        ...objectHeaders(got.meta),
+        "Content-Range": `bytes ${range.start}-${range.end}/${got.body.length}`,
+      };
+      return { status: 206, headers, body: got.body.subarray(range.start, range.end + 1) };
     }),
     op("HeadObject", "HEAD", "/{Bucket}/{Key+}", async (req) => {
       const bucket = req.params.Bucket ?? "";
@@ -162,7 +206,8 @@ export function createS3Operations(store: ObjectStore, clock: Clock): Operation[
       return { status: 200, headers: { ...objectHeaders(meta), "Content-Length": String(meta.size) } };
     }),
     op("DeleteObject", "DELETE", "/{Bucket}/{Key+}", async (req) => {
-      refuseSubresources(req);
+      refuseSubresources(req, ["uploadId"]);
+      if (req.query.has("uploadId")) return multipart.abort(req);
       const bucket = req.params.Bucket ?? "";
       await requireBucket(bucket);
       await store.deleteObject(bucket, req.params.Key ?? "");

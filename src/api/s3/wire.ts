@@ -112,3 +112,26 @@ export function decodeChunked(body: Buffer): { data: Buffer; trailers: Record<st
   delete trailers["x-amz-trailer-signature"];
   return { data: Buffer.concat(parts), trailers };
 }
+
+/**
+ * The byte range a GetObject's `Range` header asks for (`bytes=a-b`, `bytes=a-`, `bytes=-n`), as
+ * S3 reads it: a header it cannot parse (or several ranges) is ignored, a range starting past the
+ * end is InvalidRange (416).
+ */
+export function rangeOf(header: string | undefined, size: number): { start: number; end: number } | undefined {
+  const m = header === undefined ? null : /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!m || (m[1] === "" && m[2] === "")) return undefined;
+  const [first, last] = [m[1] ?? "", m[2] ?? ""];
+  if (first === "") {
+    const suffix = Number(last);
+    if (suffix === 0) throw invalidRange();
+    return { start: Math.max(0, size - suffix), end: size - 1 };
+  }
+  const start = Number(first);
+  const end = last === "" ? size - 1 : Math.min(Number(last), size - 1);
+  if (last !== "" && Number(last) < start) return undefined;
+  if (start >= size) throw invalidRange();
+  return { start, end };
+}
+
+const invalidRange = () => new PlatformError("ERR_S3_INVALID_RANGE", "The requested range is not satisfiable");
