@@ -113,7 +113,8 @@ export class TopicAdmin {
   async clearTopicPolicy(arn: string): Promise<void> {
     const t = await this.#o.store.getTopic(arn);
     if (!t || t.attributes["Policy"] === undefined) return;
-    const { Policy: _removed, ...rest } = t.attributes;
+    const rest: Record<string, string> = { ...t.attributes };
+    delete rest["Policy"];
     await this.#o.store.updateTopic({ ...t, attributes: rest });
     this.#changed();
   }
