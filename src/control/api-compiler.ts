@@ -235,6 +235,7 @@ function compileStage(stage: StageRecord, src: StageSources): DeployedStage | un
     deployment,
     ...(throttle && { throttle }),
     ...(accessLog && { accessLog }),
+    ...(stage.authorizersFlushedAt !== undefined && { authorizersFlushedAt: stage.authorizersFlushedAt }),
   };
   const canary = stage.canary;
   if (src.http || !canary) return base;

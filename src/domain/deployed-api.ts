@@ -163,6 +163,8 @@ export interface DeployedStage {
   readonly deployment: DeployedRoutes;
   /** Access logs: one line per request in `format`, to the log group `groupName`. */
   readonly accessLog?: { readonly groupName: string; readonly format: string } | undefined;
+  /** When the stage's authorizer caches were last flushed: a new value makes the gateway compile the API afresh. */
+  readonly authorizersFlushedAt?: number | undefined;
   /** REST stage canary: share of requests (0–100) served by the canary deployment with overridden variables. */
   readonly canary?:
     | {

@@ -146,6 +146,8 @@ export interface StageRecord {
   readonly defaultRouteSettings?: ThrottleSettings | undefined;
   /** HTTP: RouteSettings throttling by route key. */
   readonly routeSettings?: Readonly<Record<string, ThrottleSettings>> | undefined;
+  /** REST: when FlushStageAuthorizersCache last ran (the gateway then starts its authorizer caches empty). */
+  readonly authorizersFlushedAt?: number | undefined;
   readonly createdAt: number;
   readonly lastUpdatedAt: number;
 }

@@ -188,8 +188,9 @@ export async function updateStage(
 }
 
 /**
- * FlushStageAuthorizersCache: authorizer results are cached by the gateway's compiled authorizers,
- * which a republish of the API replaces (on every node, through the API's change notice).
+ * FlushStageAuthorizersCache: authorizer results are cached by the gateway's compiled authorizers.
+ * The stage records when it was flushed; that changes the published API, which every node's
+ * gateway then compiles afresh (an unchanged API keeps its compiled authorizers and their caches).
  */
 export async function flushStageAuthorizersCache(
   ctx: ApiGatewayContext,
@@ -197,7 +198,9 @@ export async function flushStageAuthorizersCache(
   stageName: string,
 ): Promise<void> {
   await mutate(ctx, apiId, async () => {
-    await stages.get(ctx, apiId, stageName);
+    const current = await stages.get(ctx, apiId, stageName);
+    const next = { ...current, authorizersFlushedAt: ctx.clock.now() };
+    if (!(await ctx.store.updateStage(next))) throw stageNotFound();
   });
 }
 
