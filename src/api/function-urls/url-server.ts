@@ -221,8 +221,11 @@ function sendStream(res: ServerResponse, requestId: string, a: Answer, stream: R
 }
 
 function breakOff(res: ServerResponse): void {
-  if (res.socket) res.socket.end();
-  else res.destroy();
+  const socket = res.socket;
+  if (!socket) return void res.destroy();
+  // The last chunks may still be corked until the next tick (Node.js 24 then drops them on an
+  // immediate end): end the socket once they are written. An empty write adds no chunk framing.
+  res.write("", () => socket.end());
 }
 
 function send(res: ServerResponse, requestId: string, a: Answer): void {
