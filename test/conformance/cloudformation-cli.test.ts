@@ -21,6 +21,7 @@ import {
 import { zipSync, strToU8 } from "fflate";
 import { SERVER_KEY, startServerNode, type ServerNode } from "../helpers/server-node.js";
 import { tempDir } from "../helpers/temp-dir.js";
+import { writeS3EndpointRules } from "../helpers/s3-endpoint-rules.js";
 
 let node: ServerNode;
 let dir: ReturnType<typeof tempDir>;
@@ -154,18 +155,7 @@ describe("AWS CLI v2: cloudformation deploy against haneul", () => {
   test("cloudformation package (its S3 client pointed at haneul by an endpoint ruleset on AWS_DATA_PATH), then deploy", async () => {
     // The CLI 2.9's package command makes its S3 client without --endpoint-url; botocore reads the
     // S3 endpoint ruleset from AWS_DATA_PATH first, so one that names the node sends it there.
-    const rules = join(dir.path, "models", "s3", "2006-03-01");
-    mkdirSync(rules, { recursive: true });
-    const endpoint = (url: string) => ({ endpoint: { url }, type: "endpoint" });
-    const ruleset = {
-      version: "1.0",
-      parameters: { Bucket: { type: "String", required: false } },
-      rules: [
-        { conditions: [{ fn: "isSet", argv: [{ ref: "Bucket" }] }], ...endpoint(`${node.apiUrl}/{Bucket}`) },
-        { conditions: [], ...endpoint(node.apiUrl) },
-      ],
-    };
-    writeFileSync(join(rules, "endpoint-rule-set-1.json"), JSON.stringify(ruleset));
+    writeS3EndpointRules(dir.path, node.apiUrl);
     mkdirSync(join(dir.path, "src"), { recursive: true });
     writeFileSync(
       join(dir.path, "src", "app.js"),

@@ -19,6 +19,7 @@ import {
 import { awsCli, type CliResult } from "../helpers/apigw-stack.js";
 import { SERVER_KEY, startServerNode, type ServerNode } from "../helpers/server-node.js";
 import { tempDir } from "../helpers/temp-dir.js";
+import { writeS3EndpointRules } from "../helpers/s3-endpoint-rules.js";
 
 const MiB = 1024 * 1024;
 const md5 = (b: Buffer) => createHash("md5").update(b).digest();
@@ -300,18 +301,7 @@ describe("S3 multipart uploads", () => {
   test("aws cloudformation package of an artifact above the multipart threshold", async () => {
     // As in cloudformation-cli.test.ts: the package command's S3 client reaches haneul through an
     // endpoint ruleset on AWS_DATA_PATH (it takes no --endpoint-url).
-    const rules = join(dir.path, "models", "s3", "2006-03-01");
-    mkdirSync(rules, { recursive: true });
-    const endpoint = (url: string) => ({ endpoint: { url }, type: "endpoint" });
-    const ruleset = {
-      version: "1.0",
-      parameters: { Bucket: { type: "String", required: false } },
-      rules: [
-        { conditions: [{ fn: "isSet", argv: [{ ref: "Bucket" }] }], ...endpoint(`${node.apiUrl}/{Bucket}`) },
-        { conditions: [], ...endpoint(node.apiUrl) },
-      ],
-    };
-    writeFileSync(join(rules, "endpoint-rule-set-1.json"), JSON.stringify(ruleset));
+    writeS3EndpointRules(dir.path, node.apiUrl);
     const src = join(dir.path, "fn");
     mkdirSync(src, { recursive: true });
     writeFileSync(join(src, "app.js"), "exports.handler = async () => 'big';");
