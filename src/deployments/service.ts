@@ -66,6 +66,15 @@ export class DeploymentService {
     const content = revisionContent(input.revision);
     const spec = parseLambdaAppSpec(content);
     await this.#o.checkTarget(spec.target);
+    const trafficGuard = trafficGuardOf(group.tags);
+    const testEvent = testEventOf(group.tags);
+    const judge = canaryJudgeOf(group.tags);
+    // They count and compare function versions: a stage canary has none, so they are refused, not ignored.
+    if (isStageCanary(spec.target) && (trafficGuard || testEvent !== undefined || judge))
+      throw new PlatformError(
+        "ERR_CODEDEPLOY_INVALID_INPUT",
+        `Deployment group ${group.name} has traffic guard, test event or canary judge tags: they apply to Lambda function versions, not to an API Gateway stage canary.`,
+      );
     const now = this.#o.now();
     const d: DeploymentRecord = {
       id: `d-${this.#o.ids
@@ -88,9 +97,9 @@ export class DeploymentService {
       autoRollbackConfiguration: input.autoRollbackConfiguration
         ? checkAutoRollback(input.autoRollbackConfiguration)
         : group.autoRollbackConfiguration,
-      trafficGuard: trafficGuardOf(group.tags),
-      testEvent: testEventOf(group.tags),
-      judge: canaryJudgeOf(group.tags),
+      trafficGuard,
+      testEvent,
+      judge,
       status: "Created",
       weight: 0,
       lifecycleEvents: initialEvents(spec.hooks),

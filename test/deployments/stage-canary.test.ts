@@ -205,6 +205,28 @@ describe("stage canary deployments", () => {
     assert.equal((await w.service.get(stopped)).errorInformation?.code, "MANUAL_STOP");
   });
 
+  test("a group with traffic guard or judge tags is refused for a stage canary (they judge function versions)", async () => {
+    const w = await world();
+    await w.service.catalog.createGroup({
+      applicationName: "haneul-stage-canaries",
+      deploymentGroupName: "guarded",
+      serviceRoleArn: "arn:aws:iam::000000000000:role/haneul-stage-canaries",
+      tags: { "haneul:minInvocationsPerStep": "10" },
+    });
+    const properties = { RestApiId: w.apiId, StageName: "prod", CurrentDeploymentId: w.d1, TargetDeploymentId: w.d2 };
+    const content = JSON.stringify({ Resources: [{ S: { Type: "AWS::ApiGateway::Stage", Properties: properties } }] });
+    await assert.rejects(
+      w.service.create({
+        ...{ applicationName: "haneul-stage-canaries", deploymentGroupName: "guarded" },
+        revision: { revisionType: "AppSpecContent", content },
+      }),
+      (e) =>
+        isPlatformError(e) &&
+        e.code === "ERR_CODEDEPLOY_INVALID_INPUT" &&
+        /not to an API Gateway stage/.test(e.message),
+    );
+  });
+
   test("one stage canary per stage; a restart resumes it where it stood", async () => {
     const w = await world();
     await start(w, "CodeDeployDefault.LambdaCanary10Percent10Minutes");
