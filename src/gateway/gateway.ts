@@ -63,9 +63,9 @@ export class Gateway {
     this.#served = { ...this.#served, apis: compiled };
   }
 
-  /** Replaces the API keys and usage plans (throttle buckets start full again). */
+  /** Replaces the API keys and usage plans (the buckets of unchanged throttles go on). */
   setUsage(snapshot: UsageSnapshot): void {
-    this.#served = { ...this.#served, usage: new UsageLimits(snapshot) };
+    this.#served = { ...this.#served, usage: new UsageLimits(snapshot, this.#served.usage) };
   }
 
   /** TestInvokeMethod: the method's integration run for a simulated request, with its execution log. */

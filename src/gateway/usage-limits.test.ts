@@ -48,6 +48,34 @@ describe("UsageLimits (simulated time)", () => {
     assert.equal(checker(new UsageLimits(snapshot({}, false)), clock)(), "invalid-api-key");
   });
 
+  it("a change elsewhere keeps a key's spent bucket; a changed throttle or a key leaving its plan starts afresh", () => {
+    const clock = new ManualClock(0);
+    const throttled = snapshot({ throttle: { rateLimit: 1, burstLimit: 2 } });
+    const first = new UsageLimits(throttled);
+    const check = checker(first, clock);
+    assert.deepEqual([check(), check(), check()], [undefined, undefined, "throttled"]);
+    // Another key added to the plan: this key's bucket is still empty.
+    const other = { ...throttled.keys[0]!, id: "k2", value: "another-value-of-twenty" };
+    const widened: UsageSnapshot = {
+      ...throttled,
+      keys: [...throttled.keys, other],
+      planKeys: [...throttled.planKeys, { planId: "p1", keyId: "k2" }],
+    };
+    const second = new UsageLimits(widened, first);
+    assert.equal(checker(second, clock)(), "throttled", "no fresh burst from an unrelated change");
+    // The throttle itself changed: a new bucket, full.
+    const raised = new UsageLimits(snapshot({ throttle: { rateLimit: 1, burstLimit: 3 } }), second);
+    const checkRaised = checker(raised, clock);
+    assert.deepEqual(
+      [checkRaised(), checkRaised(), checkRaised(), checkRaised()],
+      [undefined, undefined, undefined, "throttled"],
+    );
+    // The key leaves the plan and comes back: its old bucket is not kept meanwhile.
+    const gone = new UsageLimits({ ...throttled, planKeys: [] }, raised);
+    const back = new UsageLimits(throttled, gone);
+    assert.deepEqual([checker(back, clock)(), checker(back, clock)()], [undefined, undefined]);
+  });
+
   it("throttles with a token bucket: the burst at once, then the rate", () => {
     const clock = new ManualClock(0);
     const check = checker(new UsageLimits(snapshot({ throttle: { rateLimit: 2, burstLimit: 3 } })), clock);

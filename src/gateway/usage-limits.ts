@@ -26,12 +26,24 @@ export interface QuotaGate {
 /** Why a request with a key was refused, or the id of the key it may go on with. */
 export type UsageVerdict = "invalid-api-key" | "throttled" | "quota-exceeded" | { readonly keyId: string };
 
+/** A throttle's token bucket (null: no rate limit) and the settings it was made for. */
+interface Bucket {
+  readonly bucket: TokenBucket | null;
+  readonly rate: number | undefined;
+  readonly burst: number | undefined;
+}
+
 /** Keys by value, per `apiId/stage`, with their buckets. */
 export class UsageLimits {
   readonly #stages = new Map<string, Map<string, Entitlement>>();
-  readonly #buckets = new Map<string, TokenBucket | null>();
+  readonly #buckets = new Map<string, Bucket>();
 
-  constructor(snapshot: UsageSnapshot) {
+  /**
+   * The table for `snapshot`. The buckets of `before` go on for the plan and key pairs that are
+   * still entitled (a bucket whose throttle settings changed starts full when next used), so that
+   * a change to another key or plan does not hand every key a fresh burst.
+   */
+  constructor(snapshot: UsageSnapshot, before?: UsageLimits) {
     const plans = new Map(snapshot.plans.map((p) => [p.id, p]));
     const keys = new Map(snapshot.keys.map((k) => [k.id, k]));
     for (const pk of snapshot.planKeys) {
@@ -51,6 +63,17 @@ export class UsageLimits {
           methods: new Map(Object.entries(s.throttle ?? {})),
         });
       }
+    }
+    if (before) this.#inherit(before);
+  }
+
+  #inherit(before: UsageLimits): void {
+    const entitled = new Set<string>();
+    for (const byValue of this.#stages.values())
+      for (const e of byValue.values()) entitled.add(`${e.planId}\n${e.keyId}`);
+    for (const [id, b] of before.#buckets) {
+      const [planId, keyId] = id.split("\n");
+      if (entitled.has(`${planId}\n${keyId}`)) this.#buckets.set(id, b);
     }
   }
 
@@ -85,11 +108,11 @@ export class UsageLimits {
 
   #take(id: string, t: ThrottleSettings, now: number): boolean {
     let b = this.#buckets.get(id);
-    if (b === undefined) {
-      b = bucketOf(t, now);
+    if (b === undefined || b.rate !== t.rateLimit || b.burst !== t.burstLimit) {
+      b = { bucket: bucketOf(t, now), rate: t.rateLimit, burst: t.burstLimit };
       this.#buckets.set(id, b);
     }
-    return b === null || b.take(now);
+    return b.bucket === null || b.bucket.take(now);
   }
 }
 
