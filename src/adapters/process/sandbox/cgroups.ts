@@ -134,7 +134,7 @@ export class CgroupTree {
     // "No internal processes": controllers are enabled for children only of a cgroup without
     // processes of its own, so the node moves into a leaf beside its instances' subtree.
     const leaf = join(own, "haneul-node");
-    if (!existsSync(leaf)) mkdirSync(leaf);
+    mkdirSync(leaf, { recursive: true }); // another node may make it at the same moment
     if (readFileSync(join(own, "cgroup.procs"), "utf8").trim() !== "")
       write(join(leaf, "cgroup.procs"), String(process.pid));
     const enable = V2_CONTROLLERS.map((c) => `+${c}`).join(" ");
@@ -173,7 +173,13 @@ function removeStale(own: string): void {
   for (const name of readdirSafe(own)) {
     const m = /^haneul-(\d+)-\d+$/.exec(name);
     if (!m || pidAlive(Number(m[1]))) continue;
-    removeGroup(join(own, name));
+    // Nodes starting together race to remove the same stale tree: whatever one of them
+    // cannot remove is left for the next, never a reason to start without cgroups.
+    try {
+      removeGroup(join(own, name));
+    } catch {
+      // removed meanwhile by another node
+    }
   }
 }
 
@@ -191,12 +197,13 @@ function readdirSafe(dir: string): string[] {
 function removeGroup(dir: string): void {
   for (const child of readdirSafe(dir)) removeGroup(join(dir, child));
   killProcs(dir);
-  // A frozen process dies only once thawed (v1; v2 kills frozen processes).
-  if (existsSync(join(dir, "freezer.state"))) write(join(dir, "freezer.state"), "THAWED");
   try {
+    // A frozen process dies only once thawed (v1; v2 kills frozen processes).
+    if (existsSync(join(dir, "freezer.state"))) write(join(dir, "freezer.state"), "THAWED");
     rmdirSync(dir);
   } catch {
-    // Still busy (a process exiting): the next start removes it.
+    // Removed meanwhile (another node cleaning the same stale tree), or still busy (a process
+    // exiting): the next start removes what is left.
   }
 }
 
