@@ -141,8 +141,9 @@ export function createTopics(o: NodeTopicsOptions): NodeTopics {
     publish,
     async publishFromService(topicArn, message, caller) {
       if (!(await service.admin.serviceMayPublish(topicArn, caller))) {
+        // SNS's words, which a CloudWatch alarm's history quotes.
         throw new Error(
-          `the policy of topic ${topicArn} does not allow ${caller.service} to publish for ${caller.sourceArn}`,
+          `Resource: ${caller.sourceArn} is not authorized to perform: SNS:Publish on resource: ${topicArn}`,
         );
       }
       await publish(topicArn, message);

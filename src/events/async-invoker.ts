@@ -116,20 +116,26 @@ export class AsyncInvoker implements AsyncEventQueue {
     this.notify();
   }
 
-  /** Looks for due events soon (an event was queued or a slot freed). */
+  /**
+   * Looks for due events soon (an event was queued or a slot freed). The look starts once the
+   * current callbacks have run, so the slots that free together (their completions commit
+   * together) are filled by one claim rather than one claim each.
+   */
   notify(): void {
     if (!this.#running) return;
     if (this.#pumping) {
       this.#again = true;
       return;
     }
-    this.#pumping = this.#pump().finally(() => {
-      this.#pumping = undefined;
-      if (this.#again) {
-        this.#again = false;
-        this.notify();
-      }
-    });
+    this.#pumping = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.#pump())
+      .finally(() => {
+        this.#pumping = undefined;
+        if (this.#again) {
+          this.#again = false;
+          this.notify();
+        }
+      });
   }
 
   /** Stops taking events and waits for the ones running (their claims renewed meanwhile). */
@@ -153,6 +159,7 @@ export class AsyncInvoker implements AsyncEventQueue {
   }
 
   async #pump(): Promise<void> {
+    if (!this.#running) return;
     try {
       const free = (this.#o.concurrency ?? 16) - this.#inFlight.size;
       if (free <= 0) return;

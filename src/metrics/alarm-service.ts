@@ -217,8 +217,11 @@ export class AlarmService {
         (e: unknown) => (e instanceof Error ? e.message : String(e)),
       );
       if (failure !== undefined) this.#o.log(`alarm ${a.name}: action ${arn} failed`, failure);
-      const summary = failure === undefined ? "Successfully executed action" : "Failed to execute action";
-      await this.#history(next, type, "Action", `${summary} ${arn}`, {
+      const summary =
+        failure === undefined
+          ? `Successfully executed action ${arn}`
+          : `Failed to execute action ${arn}. Received error: "${failure}"`;
+      await this.#history(next, type, "Action", summary, {
         actionState: failure === undefined ? "Succeeded" : "Failed",
         notificationResource: arn,
         ...(failure !== undefined && { error: failure }),

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { MoveTaskRecord } from "./move-task-store.js";
-import type { QueueStore, ReceiveSpec } from "./queue-store.js";
+import type { NewQueueMessage, QueueMessageRecord, QueueStore, ReceiveSpec } from "./queue-store.js";
 
 /** A RUNNING task from `dlq`; fields overridable. */
 function sampleTask(taskId: string, over: Partial<MoveTaskRecord> = {}): MoveTaskRecord {
@@ -17,7 +17,7 @@ export function moveTaskContract(
   store: () => QueueStore,
   helpers: {
     readonly send: (queue: string, ids: readonly string[]) => Promise<void>;
-    readonly receive: (over: Partial<ReceiveSpec>) => Promise<{ id: string }[]>;
+    readonly receive: (over: Partial<ReceiveSpec>) => Promise<QueueMessageRecord[]>;
     readonly createQueue: (name: string) => Promise<void>;
   },
 ): void {
@@ -109,5 +109,38 @@ export function moveTaskContract(
     assert.equal((await s.moveMessages({ taskId: "t3", now: 70_000, max: 10 })).moved, 1, "no more than toMove");
     assert.equal((await s.moveMessages({ taskId: "t3", now: 70_000, max: 10 })).task?.status, "COMPLETED");
     assert.equal((await helpers.receive({ queue: "dest", now: 70_000 })).length, 1);
+  });
+
+  void test("move steps, FIFO: group and deduplication ids kept, placed after what the FIFO queue holds", async () => {
+    const s = store();
+    for (const name of ["src.fifo", "dlq.fifo"]) await helpers.createQueue(name);
+    const fifo = (id: string, group: string): NewQueueMessage => ({
+      id,
+      visibleAt: 1000,
+      content: { body: id, md5OfBody: "x", senderId: "AIDA", sentAt: 1000, groupId: group, dedupId: `d-${id}` },
+    });
+    await s.sendMessages("src.fifo", [fifo("a1", "g"), fifo("a2", "g"), fifo("b1", "h")]);
+    const redrive = { target: "dlq.fifo", maxReceiveCount: 1 };
+    await helpers.receive({ queue: "src.fifo", fifo: true, redrive, now: 1000, visibleUntil: 2000 });
+    await helpers.receive({ queue: "src.fifo", fifo: true, redrive, now: 2000, visibleUntil: 3000 });
+    await s.sendMessages("src.fifo", [fifo("a3", "g")]);
+    await s.startMoveTask(sampleTask("t1", { sourceQueue: "dlq.fifo", toMove: 3 }));
+    assert.equal((await s.moveMessages({ taskId: "t1", now: 5000, max: 10 })).moved, 3);
+    const back = await helpers.receive({ queue: "src.fifo", fifo: true, now: 5000, max: 10 });
+    // a3, sent while the others were away, comes first; the moved ones follow in their order.
+    assert.deepEqual(
+      back.map((m) => [m.id, m.content.groupId, m.content.dedupId, m.receiveCount]),
+      [
+        ["a3", "g", "d-a3", 1],
+        ["a1", "g", "d-a1", 1],
+        ["a2", "g", "d-a2", 1],
+        ["b1", "h", "d-b1", 1],
+      ],
+    );
+    const sequences = back.map((m) => m.sequence);
+    assert.deepEqual(sequences, [...sequences].sort(), "sequence numbers increase in that order");
+    assert.deepEqual(await helpers.receive({ queue: "dlq.fifo", now: 5000 }), []);
+    const [sent] = await s.sendMessages("src.fifo", [fifo("a4", "g")]);
+    assert.ok(sent!.sequence > sequences.at(-1)!, "a later send numbered after the moved messages");
   });
 }

@@ -1,6 +1,7 @@
 /**
  * StartMessageMoveTask, ListMessageMoveTasks and CancelMessageMoveTask: a task moves a
- * dead-letter queue's messages back to the queue each was redriven from (or to DestinationArn).
+ * dead-letter queue's messages back to the queue each was redriven from (or to DestinationArn),
+ * standard or FIFO (a FIFO message keeps its MessageGroupId and MessageDeduplicationId).
  * This answers the API and records the task; MoveTaskRunner moves the messages. The task handle
  * is SQS's: base64 of `{"taskId","sourceArn"}`.
  */
@@ -57,8 +58,9 @@ export class MoveTasks {
     if (!queues.some((q) => redrivePolicyOf(q)?.deadLetterTargetArn === sourceArn)) {
       throw invalid("Source queue must be configured as a Dead Letter Queue.");
     }
-    if (source.endsWith(".fifo") || destination?.endsWith(".fifo")) {
-      throw new PlatformError("ERR_SQS_UNSUPPORTED_OPERATION", "haneul moves messages between standard queues only.");
+    // As SQS: a FIFO dead-letter queue's messages go to a FIFO queue, a standard one's to a standard one.
+    if (destination !== undefined && source.endsWith(".fifo") !== destination.endsWith(".fifo")) {
+      throw invalid("The source queue and the destination queue must be of the same queue type.");
     }
     const now = this.#o.clock.now();
     const counts = await this.#o.store.countMessages(source, now);

@@ -2,8 +2,9 @@
  * Message move tasks in real time against a real `haneul server`, with the SDK v3 (JSON protocol)
  * and aws-sdk v2 (the query protocol; Debian's AWS CLI v2 predates these operations, so it has no
  * `start-message-move-task` to test with): messages redriven to a dead-letter
- * queue go back to their source (or to a destination) at the rate asked, tasks are listed and
- * cancelled, and SQS's errors arrive as each client expects them.
+ * queue go back to their source (or to a destination) at the rate asked, FIFO messages with their
+ * group and deduplication ids, tasks are listed and cancelled, and SQS's errors arrive as each
+ * client expects them.
  */
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
@@ -99,6 +100,58 @@ describe("SQS message move tasks with SDK v3 and aws-sdk v2", () => {
     await assert.rejects(
       sqs.send(new CancelMessageMoveTaskCommand({ TaskHandle })),
       (e: Error) => e.name === "ResourceNotFoundException" && e.message === "Task does not exist.",
+    );
+  });
+
+  it("SDK v3: a FIFO dead-letter queue's messages go back with their group and deduplication ids, after the queue's own", async () => {
+    const fifo = { FifoQueue: "true" };
+    const redrive = JSON.stringify({ deadLetterTargetArn: arn("f-dlq.fifo"), maxReceiveCount: 1 });
+    await sqs.send(new CreateQueueCommand({ QueueName: "f-dlq.fifo", Attributes: fifo }));
+    await sqs.send(
+      new CreateQueueCommand({ QueueName: "f-src.fifo", Attributes: { ...fifo, RedrivePolicy: redrive } }),
+    );
+    const send = (body: string, group: string) =>
+      sqs.send(
+        new SendMessageCommand({
+          ...{ QueueUrl: urlOf("f-src.fifo"), MessageBody: body },
+          ...{ MessageGroupId: group, MessageDeduplicationId: `dedup-${body}` },
+        }),
+      );
+    for (const [body, group] of [
+      ["f-0", "g"],
+      ["f-1", "g"],
+      ["f-2", "h"],
+    ] as const)
+      await send(body, group);
+    await waitFor(async () => (await bodies("f-src.fifo")).length === 0, "the FIFO messages redriven", 30_000);
+    await send("late", "g");
+    await assert.rejects(
+      sqs.send(new StartMessageMoveTaskCommand({ SourceArn: arn("f-dlq.fifo"), DestinationArn: arn("v3-src") })),
+      (e: Error) => e.name === "InvalidParameterValue" && /same queue type/.test(e.message),
+    );
+    await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: arn("f-dlq.fifo") }));
+    await waitFor(async () => (await latest("f-dlq.fifo")).Status === "COMPLETED", "the FIFO task completed", 30_000);
+    assert.equal((await latest("f-dlq.fifo")).ApproximateNumberOfMessagesMoved, 3);
+    const got = await sqs.send(
+      new ReceiveMessageCommand({
+        ...{ QueueUrl: urlOf("f-src.fifo"), MaxNumberOfMessages: 10 },
+        MessageSystemAttributeNames: ["MessageGroupId", "MessageDeduplicationId", "SequenceNumber"],
+      }),
+    );
+    const messages = got.Messages ?? [];
+    assert.deepEqual(
+      messages.map((m) => [m.Body, m.Attributes?.MessageGroupId, m.Attributes?.MessageDeduplicationId]),
+      [
+        ["late", "g", "dedup-late"],
+        ["f-0", "g", "dedup-f-0"],
+        ["f-1", "g", "dedup-f-1"],
+        ["f-2", "h", "dedup-f-2"],
+      ],
+    );
+    const sequences = messages.map((m) => BigInt(m.Attributes!.SequenceNumber!));
+    assert.ok(
+      sequences.every((n, i) => i === 0 || n > sequences[i - 1]!),
+      "sequence numbers increase",
     );
   });
 

@@ -1,23 +1,30 @@
 /**
  * Topics as the platform's targets on a real node (SDK v3, --time-scale 600): a function's
  * dead-letter topic (the event with Lambda's attributes), an OnSuccess destination topic (Lambda's
- * destination record), an EventBridge rule's target topic and a CloudWatch alarm's action topic;
- * each topic delivers to a queue, where the test reads what arrived.
+ * destination record), an EventBridge rule's target topic and a CloudWatch alarm's action topic
+ * (refused, and recorded in the alarm's history, while the topic's policy does not allow
+ * cloudwatch.amazonaws.com); each topic delivers to a queue, where the test reads what arrived.
  */
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { PutMetricAlarmCommand, SetAlarmStateCommand, CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import {
+  CloudWatchClient,
+  DescribeAlarmHistoryCommand,
+  PutMetricAlarmCommand,
+  SetAlarmStateCommand,
+} from "@aws-sdk/client-cloudwatch";
 import { EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from "@aws-sdk/client-eventbridge";
 import { CreateFunctionCommand, InvokeCommand, PutFunctionEventInvokeConfigCommand } from "@aws-sdk/client-lambda";
-import { CreateTopicCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
+import { CreateTopicCommand, SetTopicAttributesCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient, type Message } from "@aws-sdk/client-sqs";
 import { zipSync } from "fflate";
 import { NODE_ACCOUNT, NODE_REGION, NODE_ROLE, startLambdaNode, type LambdaNode } from "../helpers/lambda-node.js";
 import { createFunctionRole } from "../helpers/iam.js";
 import { serviceSendPolicy } from "../helpers/queue-policies.js";
 import { HANDLERS } from "../helpers/paths.js";
+import { waitFor } from "../helpers/wait.js";
 
 const queueArn = (name: string) => `arn:aws:sqs:${NODE_REGION}:${NODE_ACCOUNT}:${name}`;
 
@@ -37,7 +44,7 @@ describe("topics as targets of Lambda, EventBridge and CloudWatch", () => {
     };
     sns = new SNSClient(config);
     sqs = new SQSClient(config);
-    for (const name of ["dead", "success", "rule", "alarm"]) {
+    for (const name of ["dead", "success", "rule", "alarm", "guarded"]) {
       // As on AWS, the topic delivers into the queue only with the queue policy allowing it.
       const Policy = serviceSendPolicy(queueArn(`${name}-q`), `arn:aws:sns:${NODE_REGION}:${NODE_ACCOUNT}:${name}-t`);
       urls[name] = (
@@ -161,5 +168,66 @@ describe("topics as targets of Lambda, EventBridge and CloudWatch", () => {
     const message = JSON.parse(envelope.Message) as { AlarmName: string; NewStateValue: string };
     assert.equal(message.AlarmName, "busy");
     assert.equal(message.NewStateValue, "ALARM");
+  });
+
+  it("a topic whose policy does not allow CloudWatch gets nothing; the alarm's history says why", async () => {
+    const cw = new CloudWatchClient({
+      region: NODE_REGION,
+      endpoint: node.url,
+      credentials: { accessKeyId: node.accessKeyId, secretAccessKey: node.secretAccessKey },
+    });
+    const topic = topics["guarded"]!;
+    const alarmArn = `arn:aws:cloudwatch:${NODE_REGION}:${NODE_ACCOUNT}:alarm:guarded`;
+    const policy = (statements: object[]) =>
+      sns.send(
+        new SetTopicAttributesCommand({
+          TopicArn: topic,
+          AttributeName: "Policy",
+          AttributeValue: JSON.stringify({ Version: "2012-10-17", Statement: statements }),
+        }),
+      );
+    const owner = {
+      Effect: "Allow",
+      Principal: { AWS: `arn:aws:iam::${NODE_ACCOUNT}:root` },
+      Action: "SNS:Publish",
+      Resource: topic,
+    };
+    await policy([owner]);
+    await cw.send(
+      new PutMetricAlarmCommand({
+        ...{ AlarmName: "guarded", Namespace: "App", MetricName: "Load", Statistic: "Average", Period: 60 },
+        ...{ EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: "GreaterThanThreshold", AlarmActions: [topic] },
+      }),
+    );
+    const actions = async () =>
+      (await cw.send(new DescribeAlarmHistoryCommand({ AlarmName: "guarded", HistoryItemType: "Action" })))
+        .AlarmHistoryItems ?? [];
+    await cw.send(new SetAlarmStateCommand({ AlarmName: "guarded", StateValue: "ALARM", StateReason: "refused" }));
+    await waitFor(async () => (await actions()).length === 1, "the action's history entry", 30_000);
+    const [refused] = await actions();
+    const error = `Resource: ${alarmArn} is not authorized to perform: SNS:Publish on resource: ${topic}`;
+    assert.equal(refused!.HistorySummary, `Failed to execute action ${topic}. Received error: "${error}"`);
+    assert.deepEqual(JSON.parse(refused!.HistoryData!), { actionState: "Failed", notificationResource: topic, error });
+    const nothing = await sqs.send(new ReceiveMessageCommand({ QueueUrl: urls["guarded"], WaitTimeSeconds: 2 }));
+    assert.equal(nothing.Messages, undefined, "the refused notification was not delivered");
+
+    // Allowed for this alarm, the next transition to ALARM is delivered.
+    const cloudwatch = {
+      Effect: "Allow",
+      Principal: { Service: "cloudwatch.amazonaws.com" },
+      Action: "sns:Publish",
+      Resource: topic,
+      Condition: { ArnLike: { "aws:SourceArn": alarmArn } },
+    };
+    await policy([owner, cloudwatch]);
+    await cw.send(new SetAlarmStateCommand({ AlarmName: "guarded", StateValue: "OK", StateReason: "calm" }));
+    await cw.send(new SetAlarmStateCommand({ AlarmName: "guarded", StateValue: "ALARM", StateReason: "allowed" }));
+    cw.destroy();
+    const message = JSON.parse((JSON.parse((await receiveOne("guarded")).Body!) as { Message: string }).Message) as {
+      NewStateReason: string;
+    };
+    assert.equal(message.NewStateReason, "allowed");
+    await waitFor(async () => (await actions()).length === 2, "the second action's history entry", 30_000);
+    assert.equal((await actions())[0]!.HistorySummary, `Successfully executed action ${topic}`);
   });
 });

@@ -5,7 +5,7 @@ import {
   type MoveTaskRecord,
   type MoveTaskStatus,
 } from "../../ports/move-task-store.js";
-import { moveTaskOf, moveTaskValues, targetOf, type MoveTaskRow } from "../sqlite/move-task-rows.js";
+import { isFifoQueue, moveTaskOf, moveTaskValues, targetOf, type MoveTaskRow } from "../sqlite/move-task-rows.js";
 import type { PgDatabase, Queryable } from "./database.js";
 
 /**
@@ -79,9 +79,11 @@ export class PgMoveTasks {
         gone = true;
         break;
       }
+      // A FIFO target takes the message after those it holds (a new sequence number), as SQS does.
+      const seq = isFifoQueue(target) ? "nextval(pg_get_serial_sequence('sqs_messages', 'seq'))" : "seq";
       await this.#db.run(
         `UPDATE sqs_messages SET queue_name = $1, visible_at = $2, receive_count = 0, first_receive_at = NULL,
-           receipt_handle = NULL, origin_queue = NULL WHERE seq = $3`,
+           receipt_handle = NULL, origin_queue = NULL, seq = ${seq} WHERE seq = $3`,
         [target, s.now, d.seq],
         q,
       );

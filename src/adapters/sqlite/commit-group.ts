@@ -6,6 +6,11 @@ interface PendingWrite {
   readonly reject: (error: unknown) => void;
 }
 
+interface Outcome {
+  readonly ok: boolean;
+  readonly value: unknown;
+}
+
 /**
  * Commits the writes that arrive together (in the same turn of the event loop, e.g. the requests
  * read in one poll) in one SQLite transaction instead of one each: the commit, not the statements,
@@ -14,12 +19,17 @@ interface PendingWrite {
  * holding its write has committed: grouping never acknowledges a write early.
  */
 export class CommitGroup {
-  readonly #db: Database;
   #pending: PendingWrite[] = [];
   #scheduled = false;
+  // Made once: better-sqlite3 builds new wrapper functions for each db.transaction() call.
+  readonly #commit: (batch: readonly PendingWrite[], outcomes: Outcome[]) => void;
+  readonly #savepoint: (write: () => unknown) => unknown;
 
   constructor(db: Database) {
-    this.#db = db;
+    this.#commit = db.transaction((batch: readonly PendingWrite[], outcomes: Outcome[]) => {
+      for (const p of batch) outcomes.push(this.#inSavepoint(p.write));
+    });
+    this.#savepoint = db.transaction((write: () => unknown) => write());
   }
 
   /** Runs `write` (synchronous statements) in the next group commit; resolves once committed. */
@@ -38,11 +48,9 @@ export class CommitGroup {
     const batch = this.#pending;
     if (batch.length === 0) return;
     this.#pending = [];
-    const outcomes: { ok: boolean; value: unknown }[] = [];
+    const outcomes: Outcome[] = [];
     try {
-      this.#db.transaction(() => {
-        for (const p of batch) outcomes.push(this.#inSavepoint(p.write));
-      })();
+      this.#commit(batch, outcomes);
     } catch (commitError) {
       for (const p of batch) p.reject(commitError);
       return;
@@ -54,10 +62,10 @@ export class CommitGroup {
     });
   }
 
-  #inSavepoint(write: () => unknown): { ok: boolean; value: unknown } {
+  #inSavepoint(write: () => unknown): Outcome {
     try {
       // Nested in the group's transaction, better-sqlite3 runs this as a savepoint.
-      return { ok: true, value: this.#db.transaction(write)() };
+      return { ok: true, value: this.#savepoint(write) };
     } catch (error) {
       return { ok: false, value: error };
     }

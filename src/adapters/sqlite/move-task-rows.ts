@@ -46,3 +46,8 @@ export function moveTaskValues(t: MoveTaskRecord): (string | number | null)[] {
 export function targetOf(task: MoveTaskRecord, origin: string | null): string | undefined {
   return task.destinationQueue ?? origin ?? undefined;
 }
+
+/** Whether a queue (by name) is FIFO: SQS requires the .fifo suffix of FIFO queues and only of them. */
+export function isFifoQueue(name: string): boolean {
+  return name.endsWith(".fifo");
+}

@@ -6,7 +6,7 @@ import {
   type MoveTaskRecord,
   type MoveTaskStatus,
 } from "../../ports/move-task-store.js";
-import { moveTaskOf, moveTaskValues, targetOf, type MoveTaskRow } from "./move-task-rows.js";
+import { isFifoQueue, moveTaskOf, moveTaskValues, targetOf, type MoveTaskRow } from "./move-task-rows.js";
 import { stmt } from "./statements.js";
 
 /** Message move tasks on SQLite (see MoveTaskStore); each call is one transaction. */
@@ -68,6 +68,14 @@ export class SqliteMoveTasks {
       `UPDATE sqs_messages SET queue_name = ?, visible_at = ?, receive_count = 0, first_receive_at = NULL,
          receipt_handle = NULL, origin_queue = NULL WHERE seq = ?`,
     );
+    // A FIFO target takes the message after those it holds (a new sequence number), as SQS does:
+    // the next AUTOINCREMENT value, recorded as used so that no later send takes it again.
+    const renumber = stmt(
+      this.#db,
+      `UPDATE sqs_messages SET seq = (SELECT seq FROM sqlite_sequence WHERE name = 'sqs_messages') + 1 WHERE seq = ?
+         RETURNING seq`,
+    );
+    const used = stmt(this.#db, "UPDATE sqlite_sequence SET seq = ? WHERE name = 'sqs_messages'");
     let moved = 0;
     let gone = false;
     for (const d of due) {
@@ -77,6 +85,7 @@ export class SqliteMoveTasks {
         break;
       }
       move.run(target, s.now, d.seq);
+      if (isFifoQueue(target)) used.run((renumber.get(d.seq) as { seq: number }).seq);
       moved++;
     }
     stmt(this.#db, "UPDATE sqs_move_tasks SET moved = moved + ? WHERE task_id = ?").run(moved, task.taskId);
