@@ -15,6 +15,7 @@ import type {
   DeployedCustomIntegration,
   DeployedAuthorizer,
   DeployedIntegration,
+  DeployedParameterMapping,
   DeployedRoute,
   DeployedRoutes,
   DeployedStage,
@@ -84,6 +85,7 @@ function compileHttpIntegration(i: IntegrationRecord, routeKey: string): Deploye
       // The `$default` route of an HTTP API sends the request path on to the URI.
       ...(routeKey === "$default" ? { appendPath: true } : {}),
       ...(i.resilience ? { resilience: i.resilience } : {}),
+      ...parameterMappingOf(i),
     };
   }
   const target = i.integrationType === "AWS_PROXY" ? parseLambdaUri(i.integrationUri) : undefined;
@@ -93,8 +95,14 @@ function compileHttpIntegration(i: IntegrationRecord, routeKey: string): Deploye
       payloadFormatVersion: i.payloadFormatVersion === "1.0" ? "1.0" : "2.0",
       timeoutMs: i.timeoutInMillis,
       ...(i.resilience ? { resilience: i.resilience } : {}),
+      ...parameterMappingOf(i),
     }
   );
+}
+
+function parameterMappingOf(i: IntegrationRecord): { parameterMapping?: DeployedParameterMapping } {
+  if (!i.requestParameters && !i.responseParameters) return {};
+  return { parameterMapping: { request: i.requestParameters, response: i.responseParameters } };
 }
 
 /** The routes a REST API's resources and methods describe now (what CreateDeployment freezes). */

@@ -7,6 +7,14 @@
 import type { ResiliencePolicy } from "./resilience-policy.js";
 import type { ThrottleSettings } from "./usage-plans.js";
 
+/** HTTP APIs: an integration's parameter mapping, as CreateIntegration took it (see parameter-mapping.ts). */
+export interface DeployedParameterMapping {
+  /** `append|overwrite|remove:header.x`, `…:querystring.x`, `overwrite:path` → value. */
+  readonly request?: Readonly<Record<string, string>> | undefined;
+  /** Integration status code → `append|overwrite|remove:header.x`, `overwrite:statuscode` → value. */
+  readonly response?: Readonly<Record<string, Readonly<Record<string, string>>>> | undefined;
+}
+
 /** A Lambda proxy integration (`AWS_PROXY`; deployments stored before `type` existed have none). */
 export interface DeployedLambdaProxy {
   readonly type?: "AWS_PROXY" | undefined;
@@ -19,6 +27,8 @@ export interface DeployedLambdaProxy {
   readonly timeoutMs: number;
   /** `x-haneul-resilience`: circuit breaker, retries and bulkhead of the target. */
   readonly resilience?: ResiliencePolicy | undefined;
+  /** HTTP APIs: request and response parameter mapping. */
+  readonly parameterMapping?: DeployedParameterMapping | undefined;
 }
 
 /** One integration response of a non-proxy REST integration. */
@@ -58,6 +68,8 @@ export interface DeployedCustomIntegration {
   readonly appendPath?: boolean | undefined;
   /** `x-haneul-resilience`: circuit breaker, retries and bulkhead of the target. */
   readonly resilience?: ResiliencePolicy | undefined;
+  /** HTTP APIs: request and response parameter mapping. */
+  readonly parameterMapping?: DeployedParameterMapping | undefined;
 }
 
 /** What a route runs. */

@@ -13,6 +13,7 @@ import { LambdaAuthorizer, type AuthorizerDeps } from "./lambda-authorizer.js";
 import { binaryMatcher } from "./media-types.js";
 import type { Authorizer, CompiledApi, CompiledRoute, CompiledStage, RouteTable } from "./model.js";
 import { compileValidation } from "./request-validation.js";
+import { parseParameterMapping } from "../domain/parameter-mapping.js";
 import type { TargetLookup } from "./resilience/registry.js";
 import type { TargetResilience } from "./resilience/target-resilience.js";
 import { parseRouteKey } from "./route-key.js";
@@ -149,6 +150,7 @@ export function compileRoute(
     validation: r.validation ? compileValidation(apiId, r.validation) : undefined,
     apiKeyRequired: r.apiKeyRequired === true,
     resilience: o.resilience,
+    mapping: parseParameterMapping(r.integration.parameterMapping?.request, r.integration.parameterMapping?.response),
   };
 }
 

@@ -3,6 +3,7 @@
  * the function under the integration timeout, and maps the outcome to an HTTP answer or to the
  * gateway error AWS gives (malformed answer, function error, Lambda rejecting the call, timeout).
  */
+import type { ParameterMapping } from "../domain/parameter-mapping.js";
 import type { InvokeService } from "../ports/invoke-service.js";
 import type { Clock } from "../shared/clock.js";
 import { DEADLINE_PASSED, withDeadline } from "../shared/deadline.js";
@@ -12,6 +13,7 @@ import { buildEventV2 } from "./event-v2.js";
 import type { ExecutionLog } from "./execution-log.js";
 import type { GatewayErrorKind } from "./gateway-errors.js";
 import { runHttpProxy } from "./http-proxy.js";
+import { mapRequest, mapResponse } from "./parameter-mapping.js";
 import type { GatewayOptions } from "./options.js";
 import type { AuthContext, RequestScope } from "./model.js";
 import type { Reply } from "./reply.js";
@@ -44,9 +46,25 @@ export async function runIntegration(
   auth: AuthContext | undefined,
   deps: IntegrationDeps,
 ): Promise<IntegrationResult> {
-  const resilience = scope.route.resilience;
+  const { resilience, mapping } = scope.route;
+  if (mapping) return runMapped(scope, auth, { deps, mapping });
   if (resilience) return resilience.run(scope.info.method, () => runOnce(scope, auth, deps));
   return runOnce(scope, auth, deps);
+}
+
+/** HTTP APIs' parameter mapping around the integration: its request changed, then its answer. */
+async function runMapped(
+  scope: RequestScope,
+  auth: AuthContext | undefined,
+  o: { readonly deps: IntegrationDeps; readonly mapping: ParameterMapping },
+): Promise<IntegrationResult> {
+  const mapped = mapRequest(scope, auth, o.mapping);
+  const resilience = scope.route.resilience;
+  const result = resilience
+    ? await resilience.run(scope.info.method, () => runOnce(mapped, auth, o.deps))
+    : await runOnce(mapped, auth, o.deps);
+  if (!result.reply) return result;
+  return { ...result, reply: mapResponse(result.reply, mapped, { auth, mapping: o.mapping }) };
 }
 
 async function runOnce(

@@ -2,6 +2,7 @@
  * The gateway's in-memory form of the deployed APIs: route tables compiled once per
  * `setApis()`, and the per-request scope that event builders and authorizers read.
  */
+import type { ParameterMapping } from "../domain/parameter-mapping.js";
 import type { CompiledValidation } from "./request-validation.js";
 import type { CorsConfig, DeployedIntegration } from "../domain/deployed-api.js";
 import type { CompiledAccessLog } from "./access-log.js";
@@ -34,6 +35,8 @@ export interface CompiledRoute {
   readonly apiKeyRequired: boolean;
   /** The target's breaker, retries and bulkhead, when the integration has `x-haneul-resilience`. */
   readonly resilience?: TargetResilience | undefined;
+  /** HTTP APIs: the integration's request and response parameter mapping, parsed. */
+  readonly mapping?: ParameterMapping | undefined;
 }
 
 /** One deployment's routes. */
@@ -83,6 +86,8 @@ export interface RequestScope {
   readonly accountId: string;
   /** The API key a method that requires one was called with (`$context.identity.apiKey`/`apiKeyId`). */
   readonly apiKey?: { readonly value: string; readonly id: string } | undefined;
+  /** `overwrite:path` of the integration's request parameters: the backend path. */
+  readonly mappedPath?: string | undefined;
 }
 
 /** What an authorizer lets through into `requestContext.authorizer`. */

@@ -90,6 +90,8 @@ export function backendUrl(i: DeployedCustomIntegration, m: MappedRequest, scope
     url.search = url.search ? `${url.search}&${scope.info.rawQuery}` : scope.info.rawQuery;
   }
   for (const [k, v] of m.query) url.searchParams.append(k, v);
+  // An HTTP API's `overwrite:path` mapping names the whole backend path.
+  if (scope.mappedPath !== undefined) url.pathname = scope.mappedPath;
   return url;
 }
 

@@ -213,6 +213,14 @@ function registerHttpContract(store: () => ApiStore): void {
     assert.equal(await s.putIntegration(i1), "ok");
     assert.equal(await s.putIntegration({ ...i1, timeoutInMillis: 5000 }), "ok");
     assert.deepEqual(await s.getIntegration("httpapi001", "i1"), { ...i1, timeoutInMillis: 5000 });
+    // Parameter mapping round-trips with the integration (both maps, nested by status code).
+    const mapped = {
+      ...i1,
+      requestParameters: { "append:header.x": "$context.requestId", "overwrite:path": "/p" },
+      responseParameters: { "404": { "overwrite:statuscode": "410" } },
+    };
+    assert.equal(await s.putIntegration(mapped), "ok");
+    assert.deepEqual(await s.getIntegration("httpapi001", "i1"), mapped);
     assert.equal((await s.listIntegrations("httpapi001")).length, 1);
     assert.equal(await s.deleteIntegration("httpapi001", "i1"), true);
     assert.equal(await s.getIntegration("httpapi001", "i1"), undefined);

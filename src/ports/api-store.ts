@@ -114,6 +114,10 @@ export interface IntegrationRecord {
   readonly apiGatewayManaged?: boolean | undefined;
   /** `x-haneul-resilience` of the integration (set by OpenAPI import). */
   readonly resilience?: ResiliencePolicy | undefined;
+  /** HTTP APIs' parameter mapping: `append:header.x` → `$request.header.y`, … */
+  readonly requestParameters?: Readonly<Record<string, string>> | undefined;
+  /** HTTP APIs' response mapping by the integration's status code. */
+  readonly responseParameters?: Readonly<Record<string, Readonly<Record<string, string>>>> | undefined;
 }
 
 /** A REST stage canary: a share of traffic served by another deployment with overridden variables. */

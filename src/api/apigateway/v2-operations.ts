@@ -54,6 +54,8 @@ const integration = z.object({
   timeoutInMillis: z.number().int().optional(),
   connectionType: z.string().optional(),
   description: z.string().optional(),
+  requestParameters: stringMap.optional(),
+  responseParameters: z.record(z.string(), stringMap).optional(),
 });
 
 const importApi = z.object({ body: z.string() });

@@ -54,6 +54,8 @@ export function integrationView(i: IntegrationRecord): Record<string, unknown> {
     integrationType: i.integrationType,
     integrationUri: i.integrationUri,
     payloadFormatVersion: i.payloadFormatVersion,
+    requestParameters: i.requestParameters,
+    responseParameters: i.responseParameters,
     timeoutInMillis: i.timeoutInMillis,
   });
 }

@@ -3,6 +3,7 @@ import type { IntegrationRecord, RouteRecord } from "../../ports/api-store.js";
 import { HTTP_TIMEOUT_MS } from "../api-compiler.js";
 import { apiChildOperations, freshChildId, httpNotFound, INTEGRATIONS, ROUTES } from "./api-children.js";
 import { type ApiGatewayContext, badRequest, checkWrite, conflict, mutateApi, optional, without } from "./context.js";
+import { checkMapping, createdMapping, updatedMapping } from "./http-mapping.js";
 import { parseLambdaUri } from "./lambda-uri.js";
 import type { IntegrationInput, RouteInput } from "./types.js";
 import { checkOneOf, checkRouteKey, checkTimeout } from "./validate.js";
@@ -107,6 +108,7 @@ export async function createIntegration(
       timeoutInMillis: HTTP_TIMEOUT_MS,
       connectionType: "INTERNET",
       ...integrationFields(input),
+      ...createdMapping(input),
     });
     checkWrite(ctx, apiId, await ctx.store.putIntegration(integration), () => conflict("Integration id collision"));
     return integration;
@@ -124,9 +126,10 @@ export async function updateIntegration(
     const current = await ctx.store.getIntegration(apiId, integrationId);
     if (!current) throw integrationNotFound(integrationId);
     const next = checkedIntegration({
-      ...current,
+      ...without(current, "requestParameters", "responseParameters"),
       ...integrationFields(input),
       ...optional({ integrationType: input.integrationType }),
+      ...updatedMapping(current, input),
     });
     checkWrite(ctx, apiId, await ctx.store.putIntegration(next), () => conflict("Integration conflict"));
     return next;
@@ -149,6 +152,7 @@ function checkedIntegration(i: IntegrationRecord): IntegrationRecord {
   // HTTP APIs have only proxy integrations (AWS's other types are REST's).
   checkOneOf(i.integrationType, ["AWS_PROXY", "HTTP_PROXY"], "integration type");
   checkTimeout(i.timeoutInMillis, HTTP_TIMEOUT_MS);
+  checkMapping(i);
   if (i.integrationType === "HTTP_PROXY") return checkedHttpProxy(i);
   if (!i.integrationUri || !parseLambdaUri(i.integrationUri)) {
     throw badRequest("Invalid integration URI specified. An AWS_PROXY integration requires a Lambda function ARN.");

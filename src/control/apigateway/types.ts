@@ -55,6 +55,10 @@ export interface IntegrationInput {
   description?: string | undefined;
   /** `x-haneul-resilience` (OpenAPI import only: AWS's CreateIntegration has no such field). */
   resilience?: ResiliencePolicy | undefined;
+  /** Parameter mapping (`append:header.x` → value); on update a key with an empty value is removed. */
+  requestParameters?: Record<string, string> | undefined;
+  /** Status code → response mapping; on update an empty map removes that status code's. */
+  responseParameters?: Record<string, Record<string, string>> | undefined;
 }
 
 /** v2 CreateStage / UpdateStage. */

@@ -72,6 +72,8 @@ function integrationExtension(i: IntegrationRecord): Obj {
     payloadFormatVersion: i.payloadFormatVersion,
     timeoutInMillis: i.timeoutInMillis,
     connectionType: i.connectionType,
+    requestParameters: i.requestParameters,
+    responseParameters: i.responseParameters,
     "x-haneul-resilience": i.resilience,
   });
 }

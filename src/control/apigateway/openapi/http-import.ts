@@ -10,6 +10,7 @@ import { type ApiGatewayContext, badRequest, mutate, requireModel } from "../con
 import { createApi, deleteApi } from "../http-apis.js";
 import { createIntegration, createRoute } from "../http-routes.js";
 import { createAuthorizer } from "../http-stages.js";
+import type { IntegrationInput } from "../types.js";
 import { type Obj, asObj, asStr, importStep as step, readOpenApi } from "./document.js";
 import { REST_ONLY, unsupportedExtensions } from "./extensions.js";
 import { integrationResilience } from "./resilience.js";
@@ -189,6 +190,29 @@ async function carryOut(ctx: ApiGatewayContext, apiId: string, plan: HttpPlan): 
   }
 }
 
+/** `requestParameters` and `responseParameters` of an integration extension, refused unless string maps. */
+function integrationMapping(
+  i: Obj,
+  routeKey: string,
+): Pick<IntegrationInput, "requestParameters" | "responseParameters"> {
+  const refuse = (field: string) =>
+    badRequest(`Errors found during import:\n\tInvalid ${field} of the integration of route '${routeKey}'`);
+  const request = i.requestParameters === undefined ? undefined : stringMap(i.requestParameters);
+  if (i.requestParameters !== undefined && !request) throw refuse("requestParameters");
+  let response: Record<string, Record<string, string>> | undefined;
+  if (i.responseParameters !== undefined) {
+    const entries = Object.entries(asObj(i.responseParameters) ?? { "": null }).map(([k, v]) => [k, stringMap(v)]);
+    if (!asObj(i.responseParameters) || entries.some(([, v]) => !v)) throw refuse("responseParameters");
+    response = Object.fromEntries(entries) as Record<string, Record<string, string>>;
+  }
+  return { requestParameters: request, responseParameters: response };
+}
+
+function stringMap(v: unknown): Record<string, string> | undefined {
+  const o = asObj(v);
+  return o && Object.values(o).every((x) => typeof x === "string") ? (o as Record<string, string>) : undefined;
+}
+
 async function putRoute(
   ctx: ApiGatewayContext,
   r: { apiId: string; routeKey: string; op: Obj; doc: Obj; authorizerIds: Map<string, { id: string; type: string }> },
@@ -210,6 +234,7 @@ async function putRoute(
         timeoutInMillis: typeof i.timeoutInMillis === "number" ? i.timeoutInMillis : undefined,
         connectionType: asStr(i.connectionType)?.toUpperCase(),
         description: asStr(i.description),
+        ...integrationMapping(i, r.routeKey),
       }),
     );
     target = `integrations/${integration.integrationId}`;
