@@ -314,6 +314,8 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
         { service: "events.amazonaws.com", sourceArn: ruleArn, sourceAccount: config.accountId },
       ),
     queues: queues.service,
+    streams: streams.service,
+    rolePermits: (role, request) => iam.rolePermits(role, request),
     log,
   });
   stopHooks.push(() => buses.stop());

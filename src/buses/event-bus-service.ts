@@ -9,7 +9,16 @@ import type { BusStore, EventBusRecord, EventRuleRecord, RuleTargetRecord } from
 import type { Clock } from "../shared/clock.js";
 import { PlatformError } from "../shared/errors.js";
 import type { IdSource } from "../shared/ids.js";
-import { busArn, invalid, ruleArn, type ArnScope, type FunctionTarget } from "./names.js";
+import {
+  busArn,
+  busOfArn,
+  inScope,
+  invalid,
+  ruleArn,
+  streamOfArn,
+  type ArnScope,
+  type FunctionTarget,
+} from "./names.js";
 import { compileRule, RuleCache, type CompiledRule } from "./rule-cache.js";
 
 /** Hands a target's input to a function: an asynchronous invocation, durable once it resolves. */
@@ -33,9 +42,19 @@ export interface EventBusServiceOptions {
   readonly publishToTopic?: ((topicArn: string, payload: Buffer, ruleArn: string) => Promise<void>) | undefined;
   /** Sends a target's input to an SQS queue for a rule; false when the queue's policy does not let EventBridge send. */
   readonly sendToQueue?: ((queueArn: string, message: QueueDelivery) => Promise<boolean>) | undefined;
+  /** Puts a record on the node's Kinesis stream `streamName` (durable once it resolves); rejects when it cannot. */
+  readonly putRecord?: ((streamName: string, record: StreamRecordInput) => Promise<void>) | undefined;
+  /** Whether the role `roleArn` may do `action` on `resource` by its identity policies (a target's RoleArn). */
+  readonly rolePermits?: ((roleArn: string, request: { action: string; resource: string }) => boolean) | undefined;
   /** Told after every change (cluster mode announces it). */
   readonly onChange?: (() => void) | undefined;
   readonly onError?: ((message: string, error: unknown) => void) | undefined;
+}
+
+/** A record a Kinesis stream target is given. */
+export interface StreamRecordInput {
+  readonly partitionKey: string;
+  readonly data: Buffer;
 }
 
 /** What PutRule takes. */
@@ -99,6 +118,32 @@ export class EventBusService {
     } catch (e) {
       this.#o.onError?.(what, e);
     }
+  }
+
+  /**
+   * Puts a stream target's record as the target's role (which must allow kinesis:PutRecord on the
+   * stream). A failed delivery is logged, never an error of the PutEvents that matched.
+   */
+  async putRecord(target: { arn: string; roleArn?: string | undefined }, record: StreamRecordInput): Promise<void> {
+    const name = streamOfArn(target.arn)?.name ?? "";
+    try {
+      if (!this.#o.putRecord) throw new Error("streams are not available on this node");
+      if (!this.rolePermits(target.roleArn, "kinesis:PutRecord", target.arn))
+        throw new Error(`the role ${target.roleArn ?? "(none)"} may not kinesis:PutRecord`);
+      await this.#o.putRecord(name, record);
+    } catch (e) {
+      this.failed(`a rule did not put a record on stream ${target.arn}`, e);
+    }
+  }
+
+  /** Whether a target's role may do `action` on `resource` (false without a role or a way to check). */
+  rolePermits(roleArn: string | undefined, action: string, resource: string): boolean {
+    return roleArn !== undefined && (this.#o.rolePermits?.(roleArn, { action, resource }) ?? false);
+  }
+
+  /** Logs a delivery that did not happen. */
+  failed(what: string, error: unknown): void {
+    this.#o.onError?.(what, error);
   }
 
   /** Makes the default bus when missing, then loads everything. */
@@ -235,10 +280,11 @@ export class EventBusService {
     return this.#write(() => this.#saveRule({ ...this.rule(busName, name).record, tags }));
   }
 
-  /** Adds or replaces targets by id (their checks were made by the caller). */
+  /** Adds or replaces targets by id (their own checks were made by the caller; here those against the rule). */
   putTargets(busName: string, name: string, targets: readonly RuleTargetRecord[]): Promise<void> {
     return this.#write(async () => {
       const rule = this.rule(busName, name).record;
+      for (const t of targets) checkTargetScope(this.#o.scope, busName, t);
       const byId = new Map(rule.targets.map((t) => [t.id, t]));
       for (const t of targets) byId.set(t.id, t);
       if (byId.size > MAX_TARGETS_PER_RULE) {
@@ -302,6 +348,24 @@ export class EventBusService {
       return v;
     });
   }
+}
+
+/**
+ * A bus or stream target must be of this node's account and region (the only ones haneul has); a
+ * bus in another one would need a RoleArn first, as on AWS. A rule may not pass events on to its
+ * own bus (they would match it again, without end).
+ */
+function checkTargetScope(scope: ArnScope, busName: string, t: RuleTargetRecord): void {
+  const named = busOfArn(t.arn) ?? streamOfArn(t.arn);
+  if (!named) return;
+  if (!inScope(scope, named)) {
+    if (t.roleArn === undefined) throw invalid(`RoleArn is required for target ${t.arn}.`);
+    throw invalid(
+      `Parameter ${t.arn} is not valid. Reason: haneul has one account and region (${scope.accountId}, ${scope.region}).`,
+    );
+  }
+  if (busOfArn(t.arn) && named.name === busName)
+    throw invalid(`Parameter ${t.arn} is not valid. Reason: a rule cannot target the event bus it is on.`);
 }
 
 /** The checks PutRule makes of a pattern and a schedule expression. */

@@ -7,16 +7,19 @@ export {
   type RuleInput,
   MAX_TARGETS_PER_RULE,
 } from "./event-bus-service.js";
+export { putEvents, eventTime, type PutEventsEntry, type PutEventsResult } from "./put-events.js";
+export { RuleScheduler, type RuleSchedulerOptions } from "./rule-scheduler.js";
 export {
-  putEvents,
-  eventTime,
+  busNameOf,
+  busOfArn,
+  ruleNameOf,
+  functionOfArn,
+  invalid,
   isQueueArn,
   isTopicArn,
-  type PutEventsEntry,
-  type PutEventsResult,
-} from "./put-events.js";
-export { RuleScheduler, type RuleSchedulerOptions } from "./rule-scheduler.js";
-export { busNameOf, ruleNameOf, functionOfArn, invalid, type FunctionTarget } from "./names.js";
+  streamOfArn,
+  type FunctionTarget,
+} from "./names.js";
 export { parseJsonPath } from "./json-path.js";
 export {
   deleteSchedule,

@@ -17,6 +17,7 @@ import type { ServerConfig } from "../config/server-config.js";
 import type { AsyncEventQueue } from "../events/index.js";
 import type { QueueService } from "../queues/index.js";
 import type { Clock } from "../shared/clock.js";
+import type { StreamService } from "../streams/index.js";
 import type { IdSource } from "../shared/ids.js";
 
 /** The SenderId of the messages EventBridge sends to queues. */
@@ -38,6 +39,10 @@ export interface EventBusesOptions {
   readonly publishToTopic?: ((topicArn: string, payload: Buffer, ruleArn: string) => Promise<void>) | undefined;
   /** The queues that queue targets send to (only as the queue's policy allows events.amazonaws.com). */
   readonly queues?: QueueService | undefined;
+  /** The streams that Kinesis targets put records on. */
+  readonly streams?: StreamService | undefined;
+  /** Whether a target's role may do `action` on `resource` by its identity policies. */
+  readonly rolePermits?: ((roleArn: string, request: { action: string; resource: string }) => boolean) | undefined;
   /** Announces a change to the other nodes (cluster mode). */
   readonly announce?: (() => void) | undefined;
   readonly log: (message: string, error?: unknown) => void;
@@ -84,6 +89,12 @@ export function createEventBuses(o: EventBusesOptions): EventBuses {
             },
           )
         : Promise.reject(new Error("queues are not available on this node")),
+    putRecord: async (streamName, record) => {
+      if (!o.streams) throw new Error("streams are not available on this node");
+      const [result] = await o.streams.records.put(streamName, [record]);
+      if (result && "errorCode" in result) throw new Error(`${result.errorCode}: ${result.errorMessage}`);
+    },
+    rolePermits: o.rolePermits,
     onError: (message, e) => o.log(message, e),
     deliver: async (target, payload, sourceArn) => {
       // Scheduler invokes through its target's role, not the function's resource policy (as on AWS).
