@@ -1,13 +1,14 @@
 export {
   EventBusService,
-  checkPattern,
   type Deliver,
   type EventBusServiceOptions,
   type QueueDelivery,
+  type RuleCount,
   type RuleInput,
   MAX_TARGETS_PER_RULE,
 } from "./event-bus-service.js";
 export { putEvents, eventTime, type PutEventsEntry, type PutEventsResult } from "./put-events.js";
+export { checkPattern } from "./rule-checks.js";
 export { RuleScheduler, type RuleSchedulerOptions } from "./rule-scheduler.js";
 export {
   busNameOf,

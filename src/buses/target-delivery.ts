@@ -26,22 +26,37 @@ export async function deliverOnBus(svc: EventBusService, busName: string, d: Del
   const deliveries: Promise<void>[] = [];
   for (const rule of svc.cache.rulesOf(busName).values()) {
     if (rule.record.state !== "ENABLED" || !rule.pattern || !rule.pattern(d.event)) continue;
+    svc.count(busName, rule.record.name, "MatchedEvents");
     deliveries.push(deliverToTargets(svc, rule.record, d));
   }
+  if (deliveries.length > 0) svc.count(busName, undefined, "MatchedEvents");
   await Promise.all(deliveries);
 }
 
-/** Hands an event to each target of a rule (the kinds PutTargets accepts). */
+/**
+ * Hands an event to each target of a rule (the kinds PutTargets accepts), counting the rule's
+ * invocations and failed deliveries (not for Scheduler's schedules, which are no rules on AWS).
+ */
 export async function deliverToTargets(svc: EventBusService, rule: EventRuleRecord, d: Delivery): Promise<void> {
-  await Promise.all(rule.targets.map((target) => deliverToTarget(svc, rule, target, d)));
+  const counted = rule.schedule === undefined;
+  if (counted) svc.count(rule.busName, rule.name, "TriggeredRules");
+  await Promise.all(
+    rule.targets.map(async (target) => {
+      const delivered = await deliverToTarget(svc, rule, target, d);
+      if (!counted) return;
+      svc.count(rule.busName, rule.name, "Invocations");
+      if (!delivered) svc.count(rule.busName, rule.name, "FailedInvocations");
+    }),
+  );
 }
 
+/** Delivers to one target; false when the delivery failed (logged). */
 async function deliverToTarget(
   svc: EventBusService,
   rule: EventRuleRecord,
   target: RuleTargetRecord,
   d: Delivery,
-): Promise<void> {
+): Promise<boolean> {
   const fn = functionOfArn(target.arn);
   const plain = target.input === undefined && target.inputPath === undefined && !target.inputTransformer;
   const ctx = { event: d.event, ruleArn: rule.arn, ruleName: rule.name, ingestionTime: d.ingestionTime };
@@ -61,6 +76,7 @@ async function deliverToTarget(
   }
   const bus = busOfArn(target.arn);
   if (bus) return passOn(svc, { rule, target, busName: bus.name }, d);
+  return svc.failed(`rule ${rule.arn} has a target of no kind haneul knows`, target.arn);
 }
 
 /** Passes the event on to another bus, as the target's role (when it has one) may. */
@@ -68,7 +84,7 @@ async function passOn(
   svc: EventBusService,
   to: { rule: EventRuleRecord; target: RuleTargetRecord; busName: string },
   d: Delivery,
-): Promise<void> {
+): Promise<boolean> {
   const what = `rule ${to.rule.arn} did not pass an event on to ${to.target.arn}`;
   if (to.target.roleArn !== undefined && !svc.rolePermits(to.target.roleArn, "events:PutEvents", to.target.arn))
     return svc.failed(what, `the role ${to.target.roleArn} may not events:PutEvents`);
@@ -77,6 +93,7 @@ async function passOn(
   // A chain of buses that leads back to one the event was on would pass it round without end.
   if (via.has(to.busName)) return svc.failed(what, `the event already went through event bus ${to.busName}`);
   await deliverOnBus(svc, to.busName, { ...d, via });
+  return true;
 }
 
 /** KinesisParameters.PartitionKeyPath's value in the event; the event's id without one (or when it selects nothing). */

@@ -3,7 +3,7 @@
  * v3: an event passed on from the default bus to a custom bus keeps its id and matches the custom
  * bus's rules; a stream target gets the (transformed) input as a record keyed by the
  * PartitionKeyPath's value or the event id, only as a role that may kinesis:PutRecord; and
- * PutTargets' checks of these targets.
+ * PutTargets' checks of these targets; and the rules' AWS/Events metrics.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
@@ -24,6 +24,7 @@ import {
   ListShardsCommand,
   type _Record,
 } from "@aws-sdk/client-kinesis";
+import { CloudWatchClient, GetMetricStatisticsCommand, type Dimension } from "@aws-sdk/client-cloudwatch";
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { createFunctionRole } from "../helpers/iam.js";
 import { NODE_ACCOUNT, NODE_REGION, startLambdaNode, type LambdaNode } from "../helpers/lambda-node.js";
@@ -42,6 +43,7 @@ describe("event buses and Kinesis streams as EventBridge rule targets", () => {
   let events: EventBridgeClient;
   let kinesis: KinesisClient;
   let sqs: SQSClient;
+  let cloudwatch: CloudWatchClient;
   let putterRole: string;
   let readerRole: string;
   before(async () => {
@@ -55,6 +57,7 @@ describe("event buses and Kinesis streams as EventBridge rule targets", () => {
     events = new EventBridgeClient(config);
     kinesis = new KinesisClient(config);
     sqs = new SQSClient(config);
+    cloudwatch = new CloudWatchClient(config);
     const iam = { endpoint: node.url, accessKeyId: node.accessKeyId, secretAccessKey: node.secretAccessKey };
     putterRole = await createFunctionRole(iam, "events-to-stream", {
       actions: ["kinesis:PutRecord"],
@@ -66,6 +69,7 @@ describe("event buses and Kinesis streams as EventBridge rule targets", () => {
     events.destroy();
     kinesis.destroy();
     sqs.destroy();
+    cloudwatch.destroy();
     await node.close();
   });
 
@@ -195,5 +199,33 @@ describe("event buses and Kinesis streams as EventBridge rule targets", () => {
     const whole = decoded.find((r) => r.key === eventId);
     assert.equal((JSON.parse(whole!.data) as { id: string }).id, eventId);
     assert.equal(decoded.length, 2);
+  });
+
+  it("counts each rule's matched events, invocations and failed invocations in AWS/Events", async () => {
+    const sum = async (MetricName: string, dims: Record<string, string>): Promise<number> => {
+      const Dimensions: Dimension[] = Object.entries(dims).map(([Name, Value]) => ({ Name, Value }));
+      const got = await cloudwatch.send(
+        new GetMetricStatisticsCommand({
+          Namespace: "AWS/Events",
+          MetricName,
+          Dimensions,
+          StartTime: new Date(Date.now() - 3_600_000),
+          EndTime: new Date(Date.now() + 60_000),
+          Period: 60,
+          Statistics: ["Sum"],
+        }),
+      );
+      return (got.Datapoints ?? []).reduce((total, p) => total + (p.Sum ?? 0), 0);
+    };
+    // The stream rule: one event, three targets, the one whose role may not put records failed.
+    assert.equal(await sum("MatchedEvents", { RuleName: "to-stream" }), 1);
+    assert.equal(await sum("TriggeredRules", { RuleName: "to-stream" }), 1);
+    assert.equal(await sum("Invocations", { RuleName: "to-stream" }), 3);
+    assert.equal(await sum("FailedInvocations", { RuleName: "to-stream" }), 1);
+    // A rule of a custom bus is counted by bus and rule: its pass back to the default bus failed.
+    const relay = { EventBusName: "relay", RuleName: "collect" };
+    assert.equal(await sum("Invocations", relay), 2);
+    assert.equal(await sum("FailedInvocations", relay), 1);
+    assert.equal(await sum("Invocations", { RuleName: "collect" }), 0);
   });
 });
