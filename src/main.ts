@@ -18,6 +18,7 @@ import { createFunctionUrlOperations, createLambdaOperations } from "./api/lambd
 import { createClusterServices, type ClusterServices } from "./compose/cluster.js";
 import { createEngine } from "./compose/engine.js";
 import { createMetrics, fanOut } from "./compose/metrics.js";
+import { EventsMetrics } from "./metrics/index.js";
 import { createTelemetry } from "./compose/telemetry.js";
 import { createLogSubscriptions } from "./compose/log-subscriptions.js";
 import { recursionNotices } from "./compose/recursion.js";
@@ -314,6 +315,9 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
         { service: "events.amazonaws.com", sourceArn: ruleArn, sourceAccount: config.accountId },
       ),
     queues: queues.service,
+    streams: streams.service,
+    rolePermits: (role, request) => iam.rolePermits(role, request),
+    onCount: new EventsMetrics(metrics.recorder).onMetric,
     log,
   });
   stopHooks.push(() => buses.stop());

@@ -3,17 +3,26 @@
  * compiled (RuleCache), announced to the other nodes of a cluster on every change. PutEvents and
  * the scheduler deliver through `deliver` (the durable async-invocation queue).
  */
-import { compileEventPattern, InvalidEventPattern } from "../domain/event-pattern/index.js";
-import { InvalidScheduleExpression, parseScheduleExpression } from "../domain/schedule/index.js";
 import type { BusStore, EventBusRecord, EventRuleRecord, RuleTargetRecord } from "../ports/bus-store.js";
 import type { Clock } from "../shared/clock.js";
 import { PlatformError } from "../shared/errors.js";
 import type { IdSource } from "../shared/ids.js";
-import { busArn, invalid, ruleArn, type ArnScope, type FunctionTarget } from "./names.js";
+import { busArn, invalid, ruleArn, streamOfArn, type ArnScope, type FunctionTarget } from "./names.js";
+import { checkRuleDefinition, checkTargetScope } from "./rule-checks.js";
 import { compileRule, RuleCache, type CompiledRule } from "./rule-cache.js";
 
-/** Hands a target's input to a function: an asynchronous invocation, durable once it resolves. */
-export type Deliver = (target: FunctionTarget, payload: Buffer, sourceArn: string) => Promise<void>;
+/**
+ * Hands a target's input to a function: an asynchronous invocation, durable once it resolves
+ * true; false when it was refused (no permission; the caller logged why).
+ */
+export type Deliver = (target: FunctionTarget, payload: Buffer, sourceArn: string) => Promise<boolean>;
+
+/** One count of a rule for `AWS/Events` (`ruleName` undefined: an event that matched any rule of the bus). */
+export interface RuleCount {
+  readonly busName: string;
+  readonly ruleName: string | undefined;
+  readonly name: "MatchedEvents" | "TriggeredRules" | "Invocations" | "FailedInvocations";
+}
 
 /** A target's input on its way to a queue: the rule it comes from, its FIFO group and deduplication id. */
 export interface QueueDelivery {
@@ -33,9 +42,21 @@ export interface EventBusServiceOptions {
   readonly publishToTopic?: ((topicArn: string, payload: Buffer, ruleArn: string) => Promise<void>) | undefined;
   /** Sends a target's input to an SQS queue for a rule; false when the queue's policy does not let EventBridge send. */
   readonly sendToQueue?: ((queueArn: string, message: QueueDelivery) => Promise<boolean>) | undefined;
+  /** Puts a record on the node's Kinesis stream `streamName` (durable once it resolves); rejects when it cannot. */
+  readonly putRecord?: ((streamName: string, record: StreamRecordInput) => Promise<void>) | undefined;
+  /** Whether the role `roleArn` may do `action` on `resource` by its identity policies (a target's RoleArn). */
+  readonly rolePermits?: ((roleArn: string, request: { action: string; resource: string }) => boolean) | undefined;
+  /** Told of each rule's matches, invocations and failed deliveries. */
+  readonly onCount?: ((count: RuleCount) => void) | undefined;
   /** Told after every change (cluster mode announces it). */
   readonly onChange?: (() => void) | undefined;
   readonly onError?: ((message: string, error: unknown) => void) | undefined;
+}
+
+/** A record a Kinesis stream target is given. */
+export interface StreamRecordInput {
+  readonly partitionKey: string;
+  readonly data: Buffer;
 }
 
 /** What PutRule takes. */
@@ -80,25 +101,69 @@ export class EventBusService {
     return this.#o.deliver;
   }
 
-  /** Publishes to a topic target for a rule; rejects when topics are not wired. */
-  publishToTopic(topicArn: string, payload: Buffer, ruleArn: string): Promise<void> {
-    if (!this.#o.publishToTopic) return Promise.reject(new Error(`no topics to publish to ${topicArn}`));
-    return this.#o.publishToTopic(topicArn, payload, ruleArn);
+  /** Counts a rule's match, invocation or failed delivery. */
+  count(busName: string, ruleName: string | undefined, name: RuleCount["name"]): void {
+    this.#o.onCount?.({ busName, ruleName, name });
+  }
+
+  /**
+   * Publishes to a topic target for a rule; false when it could not (no such topic, a policy that
+   * does not let EventBridge publish), logged, never an error of the PutEvents that matched.
+   */
+  async publishToTopic(topicArn: string, payload: Buffer, ruleArn: string): Promise<boolean> {
+    try {
+      if (!this.#o.publishToTopic) throw new Error("topics are not available on this node");
+      await this.#o.publishToTopic(topicArn, payload, ruleArn);
+      return true;
+    } catch (e) {
+      this.failed(`rule ${ruleArn} did not publish to topic ${topicArn}`, e instanceof Error ? e.message : e);
+      return false;
+    }
   }
 
   /**
    * Sends to a queue target. A failed delivery (no such queue, a queue policy that does not allow
    * events.amazonaws.com) is logged, never an error of the PutEvents that matched, as on AWS.
    */
-  async sendToQueue(queueArn: string, message: QueueDelivery): Promise<void> {
+  async sendToQueue(queueArn: string, message: QueueDelivery): Promise<boolean> {
     const what = `rule ${message.ruleArn} did not send to queue ${queueArn}`;
     try {
       if (!this.#o.sendToQueue) throw new Error("queues are not available on this node");
-      if (await this.#o.sendToQueue(queueArn, message)) return;
+      if (await this.#o.sendToQueue(queueArn, message)) return true;
       this.#o.onError?.(what, "the queue's policy does not allow events.amazonaws.com");
     } catch (e) {
       this.#o.onError?.(what, e);
     }
+    return false;
+  }
+
+  /**
+   * Puts a stream target's record as the target's role (which must allow kinesis:PutRecord on the
+   * stream). A failed delivery is logged, never an error of the PutEvents that matched.
+   */
+  async putRecord(target: { arn: string; roleArn?: string | undefined }, record: StreamRecordInput): Promise<boolean> {
+    const name = streamOfArn(target.arn)?.name ?? "";
+    try {
+      if (!this.#o.putRecord) throw new Error("streams are not available on this node");
+      if (!this.rolePermits(target.roleArn, "kinesis:PutRecord", target.arn))
+        throw new Error(`the role ${target.roleArn ?? "(none)"} may not kinesis:PutRecord`);
+      await this.#o.putRecord(name, record);
+      return true;
+    } catch (e) {
+      this.failed(`a rule did not put a record on stream ${target.arn}`, e instanceof Error ? e.message : e);
+      return false;
+    }
+  }
+
+  /** Whether a target's role may do `action` on `resource` (false without a role or a way to check). */
+  rolePermits(roleArn: string | undefined, action: string, resource: string): boolean {
+    return roleArn !== undefined && (this.#o.rolePermits?.(roleArn, { action, resource }) ?? false);
+  }
+
+  /** Logs a delivery that did not happen; false, for the caller to return. */
+  failed(what: string, error: unknown): false {
+    this.#o.onError?.(what, error);
+    return false;
   }
 
   /** Makes the default bus when missing, then loads everything. */
@@ -235,10 +300,11 @@ export class EventBusService {
     return this.#write(() => this.#saveRule({ ...this.rule(busName, name).record, tags }));
   }
 
-  /** Adds or replaces targets by id (their checks were made by the caller). */
+  /** Adds or replaces targets by id (their own checks were made by the caller; here those against the rule). */
   putTargets(busName: string, name: string, targets: readonly RuleTargetRecord[]): Promise<void> {
     return this.#write(async () => {
       const rule = this.rule(busName, name).record;
+      for (const t of targets) checkTargetScope(this.#o.scope, busName, t);
       const byId = new Map(rule.targets.map((t) => [t.id, t]));
       for (const t of targets) byId.set(t.id, t);
       if (byId.size > MAX_TARGETS_PER_RULE) {
@@ -301,34 +367,5 @@ export class EventBusService {
       this.#o.onChange?.();
       return v;
     });
-  }
-}
-
-/** The checks PutRule makes of a pattern and a schedule expression. */
-function checkRuleDefinition(input: RuleInput): void {
-  if (input.eventPattern === undefined && input.scheduleExpression === undefined) {
-    throw invalid("Parameter(s) EventPattern or ScheduleExpression must be specified.");
-  }
-  if (input.scheduleExpression !== undefined && input.busName !== "default") {
-    throw invalid("ScheduleExpression is supported only on the default event bus.");
-  }
-  if (input.eventPattern !== undefined) checkPattern(input.eventPattern);
-  if (input.scheduleExpression !== undefined) {
-    try {
-      parseScheduleExpression(input.scheduleExpression);
-    } catch (e) {
-      if (e instanceof InvalidScheduleExpression) throw invalid(e.message);
-      throw e;
-    }
-  }
-}
-
-/** Compiles a pattern, or throws AWS's InvalidEventPatternException. */
-export function checkPattern(text: string): ReturnType<typeof compileEventPattern> {
-  try {
-    return compileEventPattern(text);
-  } catch (e) {
-    if (e instanceof InvalidEventPattern) throw new PlatformError("ERR_EVENTS_INVALID_PATTERN", e.message);
-    throw e;
   }
 }

@@ -1,22 +1,26 @@
 export {
   EventBusService,
-  checkPattern,
   type Deliver,
   type EventBusServiceOptions,
   type QueueDelivery,
+  type RuleCount,
   type RuleInput,
   MAX_TARGETS_PER_RULE,
 } from "./event-bus-service.js";
+export { putEvents, eventTime, type PutEventsEntry, type PutEventsResult } from "./put-events.js";
+export { checkPattern } from "./rule-checks.js";
+export { RuleScheduler, type RuleSchedulerOptions } from "./rule-scheduler.js";
 export {
-  putEvents,
-  eventTime,
+  busNameOf,
+  busOfArn,
+  ruleNameOf,
+  functionOfArn,
+  invalid,
   isQueueArn,
   isTopicArn,
-  type PutEventsEntry,
-  type PutEventsResult,
-} from "./put-events.js";
-export { RuleScheduler, type RuleSchedulerOptions } from "./rule-scheduler.js";
-export { busNameOf, ruleNameOf, functionOfArn, invalid, type FunctionTarget } from "./names.js";
+  streamOfArn,
+  type FunctionTarget,
+} from "./names.js";
 export { parseJsonPath } from "./json-path.js";
 export {
   deleteSchedule,

@@ -66,3 +66,37 @@ export function functionOfArn(arn: string): FunctionTarget | undefined {
     );
   return m ? { functionName: m[1]!, qualifier: m[2] } : undefined;
 }
+
+/** A resource of an account and region named by an ARN (an event bus, a Kinesis stream). */
+export interface ScopedName {
+  readonly region: string;
+  readonly accountId: string;
+  readonly name: string;
+}
+
+/** The event bus a target ARN names, or undefined when it names anything else. */
+export function busOfArn(arn: string): ScopedName | undefined {
+  const m = /^arn:aws[\w-]*:events:([a-z0-9-]+):(\d{12}):event-bus\/([/.\-_A-Za-z0-9]{1,256})$/.exec(arn);
+  return m ? { region: m[1]!, accountId: m[2]!, name: m[3]! } : undefined;
+}
+
+/** The Kinesis stream a target ARN names, or undefined when it names anything else. */
+export function streamOfArn(arn: string): ScopedName | undefined {
+  const m = /^arn:aws[\w-]*:kinesis:([a-z0-9-]+):(\d{12}):stream\/([a-zA-Z0-9_.-]{1,128})$/.exec(arn);
+  return m ? { region: m[1]!, accountId: m[2]!, name: m[3]! } : undefined;
+}
+
+/** Whether a scoped name is in this node's account and region. */
+export function inScope(scope: ArnScope, named: ScopedName): boolean {
+  return named.region === scope.region && named.accountId === scope.accountId;
+}
+
+/** Whether a target ARN names an SQS queue. */
+export function isQueueArn(arn: string): boolean {
+  return /^arn:aws[\w-]*:sqs:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,80}(\.fifo)?$/.test(arn);
+}
+
+/** Whether a target ARN names an SNS topic. */
+export function isTopicArn(arn: string): boolean {
+  return /^arn:aws[\w-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/.test(arn);
+}

@@ -3,10 +3,9 @@
  * against the enabled rules of its bus, and handed to every target of every matching rule.
  * An entry is answered with its EventId only once its deliveries are queued durably.
  */
-import type { EventRuleRecord } from "../ports/bus-store.js";
-import { busNameOf, functionOfArn } from "./names.js";
+import { busNameOf } from "./names.js";
 import type { EventBusService } from "./event-bus-service.js";
-import { targetInput } from "./target-input.js";
+import { deliverOnBus, type BusEvent } from "./target-delivery.js";
 
 /** One PutEvents entry as the wire gives it. */
 export interface PutEventsEntry {
@@ -25,9 +24,6 @@ export type PutEventsResult =
 
 /** AWS's limit on one entry (Source, DetailType, Detail and Resources together). */
 const MAX_ENTRY_BYTES = 256 * 1024;
-
-/** An EventBridge event as targets receive it. */
-export type BusEvent = Readonly<Record<string, unknown>>;
 
 /** Formats a time as EventBridge events carry it: ISO 8601 without milliseconds. */
 export function eventTime(ms: number): string {
@@ -109,13 +105,8 @@ export async function putEvents(svc: EventBusService, entries: readonly PutEvent
     entries.map(async (entry) => {
       const built = buildEvent(svc, entry);
       if (!("event" in built)) return built;
-      const deliveries: Promise<void>[] = [];
       const whole = wholeEvent(built.event);
-      for (const rule of svc.cache.rulesOf(built.busName).values()) {
-        if (rule.record.state !== "ENABLED" || !rule.pattern || !rule.pattern(built.event)) continue;
-        deliveries.push(deliverToTargets(svc, rule.record, { event: built.event, ingestionTime, whole }));
-      }
-      await Promise.all(deliveries);
+      await deliverOnBus(svc, built.busName, { event: built.event, ingestionTime, whole });
       return { EventId: built.event.id as string };
     }),
   );
@@ -125,43 +116,4 @@ export async function putEvents(svc: EventBusService, entries: readonly PutEvent
 export function wholeEvent(event: BusEvent): () => Buffer {
   let bytes: Buffer | undefined;
   return () => (bytes ??= Buffer.from(JSON.stringify(event)));
-}
-
-/** What a rule's targets are given: the event, when it came in, and its JSON. */
-export interface Delivery {
-  readonly event: BusEvent;
-  readonly ingestionTime: string;
-  readonly whole: () => Buffer;
-}
-
-/** Hands an event to each target of a rule (Lambda functions, SNS topics, SQS queues; others are refused at PutTargets). */
-export async function deliverToTargets(svc: EventBusService, rule: EventRuleRecord, d: Delivery): Promise<void> {
-  await Promise.all(
-    rule.targets.map(async (target) => {
-      const fn = functionOfArn(target.arn);
-      const plain = target.input === undefined && target.inputPath === undefined && !target.inputTransformer;
-      const ctx = { event: d.event, ruleArn: rule.arn, ruleName: rule.name, ingestionTime: d.ingestionTime };
-      const input = () => (plain ? d.whole() : Buffer.from(targetInput(target, ctx)));
-      if (fn) await svc.deliver(fn, input(), rule.arn);
-      else if (isTopicArn(target.arn)) await svc.publishToTopic(target.arn, input(), rule.arn);
-      else if (isQueueArn(target.arn)) {
-        const messageGroupId = target.sqsParameters?.messageGroupId;
-        const body = input().toString("utf8");
-        // Each event is one message: its id deduplicates a FIFO queue's copies of it.
-        const eventId = typeof d.event.id === "string" ? d.event.id : svc.ids.requestId();
-        const deduplicationId = `${eventId}-${target.id}`;
-        await svc.sendToQueue(target.arn, { body, ruleArn: rule.arn, messageGroupId, deduplicationId });
-      }
-    }),
-  );
-}
-
-/** Whether a target ARN names an SQS queue. */
-export function isQueueArn(arn: string): boolean {
-  return /^arn:aws[\w-]*:sqs:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,80}(\.fifo)?$/.test(arn);
-}
-
-/** Whether a target ARN names an SNS topic. */
-export function isTopicArn(arn: string): boolean {
-  return /^arn:aws[\w-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/.test(arn);
 }

@@ -37,7 +37,7 @@ async function setup(clock: ManualClock, store: BusStore = SqliteBusStore.open({
     scope: { region: "us-east-1", accountId: "123456789012" },
     deliver: (target, payload) => {
       delivered.push({ target, event: JSON.parse(payload.toString()) as Record<string, unknown> });
-      return Promise.resolve();
+      return Promise.resolve(true);
     },
   });
   await service.start();

@@ -5,7 +5,8 @@
  * change or a restart; after a node was down, only the latest missed tick fires, once.
  */
 import type { Clock } from "../shared/clock.js";
-import { deliverToTargets, eventTime, wholeEvent } from "./put-events.js";
+import { eventTime, wholeEvent } from "./put-events.js";
+import { deliverToTargets } from "./target-delivery.js";
 import type { EventBusService } from "./event-bus-service.js";
 import type { CompiledRule } from "./rule-cache.js";
 

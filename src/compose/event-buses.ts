@@ -12,11 +12,12 @@ import { SqliteBusStore } from "../adapters/sqlite/bus-store.js";
 import { createEventBridgeOperations } from "../api/eventbridge/operations.js";
 import { createSchedulerOperations } from "../api/scheduler/operations.js";
 import type { Operation } from "../api/types.js";
-import { EventBusService, RuleScheduler, type FunctionTarget } from "../buses/index.js";
+import { EventBusService, RuleScheduler, type FunctionTarget, type RuleCount } from "../buses/index.js";
 import type { ServerConfig } from "../config/server-config.js";
 import type { AsyncEventQueue } from "../events/index.js";
 import type { QueueService } from "../queues/index.js";
 import type { Clock } from "../shared/clock.js";
+import type { StreamService } from "../streams/index.js";
 import type { IdSource } from "../shared/ids.js";
 
 /** The SenderId of the messages EventBridge sends to queues. */
@@ -38,6 +39,12 @@ export interface EventBusesOptions {
   readonly publishToTopic?: ((topicArn: string, payload: Buffer, ruleArn: string) => Promise<void>) | undefined;
   /** The queues that queue targets send to (only as the queue's policy allows events.amazonaws.com). */
   readonly queues?: QueueService | undefined;
+  /** The streams that Kinesis targets put records on. */
+  readonly streams?: StreamService | undefined;
+  /** Whether a target's role may do `action` on `resource` by its identity policies. */
+  readonly rolePermits?: ((roleArn: string, request: { action: string; resource: string }) => boolean) | undefined;
+  /** Told of each rule's matches, invocations and failed deliveries (`AWS/Events`). */
+  readonly onCount?: ((count: RuleCount) => void) | undefined;
   /** Announces a change to the other nodes (cluster mode). */
   readonly announce?: (() => void) | undefined;
   readonly log: (message: string, error?: unknown) => void;
@@ -65,14 +72,8 @@ export function createEventBuses(o: EventBusesOptions): EventBuses {
     clock: o.clock,
     ids: o.ids,
     scope: { region: o.config.region, accountId: o.config.accountId },
-    publishToTopic:
-      o.publishToTopic &&
-      (async (topicArn, payload, ruleArn) => {
-        // As for a function the rule may not invoke: the event is dropped and logged, PutEvents succeeds.
-        await o.publishToTopic!(topicArn, payload, ruleArn).catch((e: unknown) =>
-          o.log(`rule ${ruleArn} did not publish to topic ${topicArn}`, e instanceof Error ? e.message : e),
-        );
-      }),
+    // As for a function the rule may not invoke, a refused publish is logged (by the service) and PutEvents succeeds.
+    publishToTopic: o.publishToTopic,
     sendToQueue: (arn, m) =>
       o.queues
         ? o.queues.sendFromService(
@@ -84,6 +85,13 @@ export function createEventBuses(o: EventBusesOptions): EventBuses {
             },
           )
         : Promise.reject(new Error("queues are not available on this node")),
+    putRecord: async (streamName, record) => {
+      if (!o.streams) throw new Error("streams are not available on this node");
+      const [result] = await o.streams.records.put(streamName, [record]);
+      if (result && "errorCode" in result) throw new Error(`${result.errorCode}: ${result.errorMessage}`);
+    },
+    rolePermits: o.rolePermits,
+    onCount: o.onCount,
     onError: (message, e) => o.log(message, e),
     deliver: async (target, payload, sourceArn) => {
       // Scheduler invokes through its target's role, not the function's resource policy (as on AWS).
@@ -94,9 +102,10 @@ export function createEventBuses(o: EventBusesOptions): EventBuses {
           `rule ${sourceArn} did not invoke function ${target.functionName}`,
           "no permission for events.amazonaws.com",
         );
-        return;
+        return false;
       }
       await o.events.enqueue({ ...target, payload, requestId: o.ids.requestId() });
+      return true;
     },
     onChange: () => {
       scheduler.wake();

@@ -7,3 +7,4 @@ export { LIST_METRICS_WINDOW_MS, RETENTION_MS, alignedStart } from "./retention.
 export { PrometheusExporter, type NodeGauges } from "./prometheus.js";
 export { AlarmService, type AlarmServiceOptions, type AlarmStateChange } from "./alarm-service.js";
 export { EmfMetrics } from "./emf-metrics.js";
+export { EventsMetrics, type RuleMetric } from "./events-metrics.js";

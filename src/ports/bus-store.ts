@@ -30,6 +30,8 @@ export interface RuleTargetRecord {
   readonly roleArn?: string | undefined;
   /** A FIFO queue target's message group. */
   readonly sqsParameters?: { readonly messageGroupId: string } | undefined;
+  /** A Kinesis stream target's partition key: a JSON path into the event (absent: the event's id). */
+  readonly kinesisParameters?: { readonly partitionKeyPath: string } | undefined;
 }
 
 /** A rule: an event pattern and/or a schedule expression, its state and its targets. */

@@ -1,10 +1,28 @@
 /** PutTargets' checks of one target, as AWS makes them, into a stored target. */
-import { functionOfArn, invalid, isQueueArn, isTopicArn, parseJsonPath } from "../../buses/index.js";
+import {
+  busOfArn,
+  functionOfArn,
+  invalid,
+  isQueueArn,
+  isTopicArn,
+  parseJsonPath,
+  streamOfArn,
+} from "../../buses/index.js";
 import type { RuleTargetRecord } from "../../ports/bus-store.js";
 
 const TARGET_ID = /^[.\-_A-Za-z0-9]{1,64}$/;
-/** Target members haneul honours; any other (DeadLetterConfig, RetryPolicy, KinesisParameters…) is refused. */
-const KNOWN = new Set(["Id", "Arn", "RoleArn", "Input", "InputPath", "InputTransformer", "SqsParameters"]);
+/** Target members haneul honours; any other (DeadLetterConfig, RetryPolicy, EcsParameters…) is refused. */
+const KNOWN = new Set([
+  "Id",
+  "Arn",
+  "RoleArn",
+  "Input",
+  "InputPath",
+  "InputTransformer",
+  "SqsParameters",
+  "KinesisParameters",
+]);
+const INPUTS = ["Input", "InputPath", "InputTransformer"];
 
 /** Checks a wire target; ValidationException for anything AWS (or haneul) refuses. */
 export function targetOf(raw: unknown): RuleTargetRecord {
@@ -14,26 +32,47 @@ export function targetOf(raw: unknown): RuleTargetRecord {
   if (typeof id !== "string" || !TARGET_ID.test(id)) throw invalid(`Parameter Id is not valid: ${String(id)}`);
   const arn = t["Arn"];
   if (typeof arn !== "string") throw invalid(`Parameter Arn of target ${id} must not be null.`);
-  if (!functionOfArn(arn) && !isTopicArn(arn) && !isQueueArn(arn)) {
+  const bus = busOfArn(arn);
+  const stream = streamOfArn(arn);
+  if (!functionOfArn(arn) && !isTopicArn(arn) && !isQueueArn(arn) && !bus && !stream) {
     throw invalid(
-      `Parameter ${arn} is not valid. Reason: haneul's EventBridge delivers to Lambda functions, SNS topics and SQS queues only (buses and streams are not targets yet).`,
+      `Parameter ${arn} is not valid. Reason: haneul's EventBridge delivers to Lambda functions, SNS topics, SQS queues, event buses and Kinesis streams only.`,
     );
   }
   for (const key of Object.keys(t)) {
     if (!KNOWN.has(key) && t[key] !== undefined && t[key] !== null)
       throw invalid(`Target parameter ${key} is not supported by haneul.`);
   }
-  const given = ["Input", "InputPath", "InputTransformer"].filter((k) => t[k] !== undefined && t[k] !== null);
+  const given = INPUTS.filter((k) => t[k] !== undefined && t[k] !== null);
   if (given.length > 1) throw invalid("Only one of Input, InputPath, or InputTransformer must be provided.");
+  const roleArn = typeof t["RoleArn"] === "string" && t["RoleArn"] !== "" ? t["RoleArn"] : undefined;
+  // EventBridge writes to a stream only as a role it assumes (as on AWS).
+  if (stream && roleArn === undefined) throw invalid(`RoleArn is required for target ${arn}.`);
+  if (bus && given.length > 0) {
+    throw invalid(
+      `Parameter(s) ${given[0]} not valid for target: ${id}. Reason: haneul passes the event on to an event bus as it is.`,
+    );
+  }
   return {
     id,
     arn,
-    roleArn: typeof t["RoleArn"] === "string" ? t["RoleArn"] : undefined,
+    roleArn,
     input: inputOf(t["Input"]),
     inputPath: inputPathOf(t["InputPath"], "InputPath"),
     inputTransformer: transformerOf(t["InputTransformer"]),
     sqsParameters: sqsParametersOf(id, arn, t["SqsParameters"]),
+    kinesisParameters: kinesisParametersOf(id, stream !== undefined, t["KinesisParameters"]),
   };
+}
+
+/** KinesisParameters: a stream target's PartitionKeyPath, taken by no other target. */
+function kinesisParametersOf(id: string, stream: boolean, v: unknown): RuleTargetRecord["kinesisParameters"] {
+  if (v === undefined || v === null) return undefined;
+  if (!stream) throw invalid(`Parameter(s) KinesisParameters not valid for target: ${id}.`);
+  const path = (v as { PartitionKeyPath?: unknown }).PartitionKeyPath;
+  if (typeof path !== "string") throw invalid(`Parameter PartitionKeyPath of target ${id} must not be null.`);
+  if (path.length > 256) throw invalid(`PartitionKeyPath of target ${id} is longer than 256 characters.`);
+  return { partitionKeyPath: inputPathOf(path, "PartitionKeyPath")! };
 }
 
 /** SqsParameters: required by a FIFO queue target (its MessageGroupId), taken by no other. */
@@ -92,6 +131,7 @@ export function targetView(t: RuleTargetRecord): Record<string, unknown> {
     Arn: t.arn,
     ...(t.roleArn !== undefined && { RoleArn: t.roleArn }),
     ...(t.sqsParameters && { SqsParameters: { MessageGroupId: t.sqsParameters.messageGroupId } }),
+    ...(t.kinesisParameters && { KinesisParameters: { PartitionKeyPath: t.kinesisParameters.partitionKeyPath } }),
     ...(t.input !== undefined && { Input: t.input }),
     ...(t.inputPath !== undefined && { InputPath: t.inputPath }),
     ...(t.inputTransformer && {
