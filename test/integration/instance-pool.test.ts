@@ -109,6 +109,22 @@ describe("instance pool", () => {
       await engine.close();
     }
   });
+
+  it("cold starts arriving while reserved spares start wait for them instead of starting more", async () => {
+    const specs = [0, 1, 2].map((i) => fixtureSpec("cjs", "index.handler", { functionName: `early-${i}` }));
+    const engine = await testEngine(specs, { sparesPerHeap: 1 });
+    try {
+      await waitUntil(() => engine.launcher.spareCount === 1, "the stock");
+      engine.launcher.prestart(specs);
+      const answers = await Promise.all(specs.map((spec) => engine.call(spec.functionName, { x: 1 })));
+      for (const r of answers) assert.deepEqual(r.body, { echo: { x: 1 } });
+      // Had they started their own processes, the reserved spares would be left over in stock.
+      await new Promise((r) => setTimeout(r, 1500));
+      assert.equal(engine.launcher.spareCount, 1, "the stock only: every reserved spare served a cold start");
+    } finally {
+      await engine.close();
+    }
+  });
 });
 
 describe("burst smoothing", () => {

@@ -198,7 +198,7 @@ export class ProcessLauncher implements InstanceLauncher {
       // empty /opt (a function with layers starts its own): neither takes a spare.
       const spare = spec.inspectPort === undefined && spec.optDir === undefined;
       instance =
-        (spare ? this.#spares.take(shapeOf(spec, binary)) : undefined) ??
+        (spare ? await this.#spares.takeOrWait(shapeOf(spec, binary)) : undefined) ??
         (await this.#spawnNode(heap, binary, {
           isolation: this.#withCode(spec),
           sandboxed: this.#sandboxed(spec, spec.codeDir),

@@ -21,6 +21,8 @@ export class SparePool {
   readonly #wanted = new Set<string>();
   /** Spares asked for once beyond the stock, per shape, until taken. */
   readonly #reserved = new Map<string, number>();
+  /** Cold starts waiting for a reserved spare being started, per shape. */
+  readonly #waiters = new Map<string, ((spare: NodeIpcInstance | undefined) => void)[]>();
 
   constructor(spawn: (shape: string) => Promise<NodeIpcInstance>, perHeap: number) {
     this.#spawn = spawn;
@@ -61,6 +63,20 @@ export class SparePool {
     return undefined;
   }
 
+  /**
+   * A spare of `shape` ready now or, while reserved ones of it are still starting, the next of
+   * them that is ready (a cold start that waits for it rather than starting one more process);
+   * undefined when none is coming.
+   */
+  takeOrWait(shape: string): NodeIpcInstance | undefined | Promise<NodeIpcInstance | undefined> {
+    const ready = this.take(shape);
+    if (ready || (this.#reserved.get(shape) ?? 0) === 0) return ready;
+    const waiting = this.#waiters.get(shape) ?? [];
+    if ((this.#spawning.get(shape) ?? 0) <= waiting.length) return undefined;
+    this.#waiters.set(shape, waiting);
+    return new Promise((resolve) => waiting.push(resolve));
+  }
+
   /** How many spares are ready now. */
   get size(): number {
     let n = 0;
@@ -70,6 +86,7 @@ export class SparePool {
 
   async close(): Promise<void> {
     this.#closed = true;
+    for (const waiting of this.#waiters.values()) for (const resolve of waiting.splice(0)) resolve(undefined);
     const all = [...this.#stock.values()].flat();
     this.#stock.clear();
     await Promise.all(all.map((s) => s.stop()));
@@ -98,15 +115,26 @@ export class SparePool {
 
   async #spawnInto(shape: string): Promise<void> {
     this.#spawning.set(shape, (this.#spawning.get(shape) ?? 0) + 1);
-    let spare: NodeIpcInstance;
+    let spare: NodeIpcInstance | undefined;
     try {
       spare = await this.#spawn(shape);
     } finally {
       this.#spawning.set(shape, (this.#spawning.get(shape) ?? 1) - 1);
+      // Waiters beyond the spares still coming (and this one, if it started) start their own.
+      const waiting = this.#waiters.get(shape) ?? [];
+      const coming = (this.#spawning.get(shape) ?? 0) + (spare ? 1 : 0);
+      while (waiting.length > coming) waiting.pop()?.(undefined);
     }
     if (this.#closed) {
       await spare.stop();
       return;
+    }
+    const waiter = this.#waiters.get(shape)?.shift();
+    if (waiter && !spare.alive) return waiter(undefined);
+    if (waiter) {
+      const reserved = this.#reserved.get(shape) ?? 0;
+      if (reserved > 0) this.#reserved.set(shape, reserved - 1);
+      return waiter(spare);
     }
     const stock = this.#stock.get(shape) ?? [];
     stock.push(spare);
