@@ -77,7 +77,7 @@ export interface NodeOverrides {
   readonly onAsyncMetric?: AsyncMetricListener | undefined;
   /** Receives one access-log record per gateway request. */
   readonly onAccessLog?: ((record: AccessLogRecord) => void) | undefined;
-  /** A changed function in use gets its new instance at once, before its next event (`haneul dev`). */
+  /** A created or changed function gets an instance at once, before its first event (`haneul dev`). */
   readonly warmChangedFunctions?: boolean | undefined;
 }
 
@@ -248,7 +248,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
   const warmLatest = (name: string): void => {
     const spec = control.version(name, "$LATEST");
     // A debugged function keeps starting its one instance when called.
-    if (spec && spec.inspectPort === undefined) engine.pool.warmReplacement(spec);
+    if (spec && spec.inspectPort === undefined) engine.pool.warm(spec);
   };
   // Cluster: claims are short leases renewed while events run (a dead node's expire and another node
   // takes the events over), never released at start (other nodes run theirs), and every node polls.
@@ -554,6 +554,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     nodeId,
     clustered,
     inspect: (functionName, port) => control.inspect(functionName, port),
+    prestartInstances: (functions) => engine.launcher.prestart(functions),
     fireSchedule: (busName, name) => buses.trigger(busName, name),
     stop() {
       stopping ??= (async () => {

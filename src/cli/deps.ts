@@ -1,7 +1,7 @@
 import type { RuntimesSettings } from "../config/runtimes-dir.js";
 import type { ServerConfig } from "../config/server-config.js";
 import type { NodeRuntimes } from "../ports/node-runtimes.js";
-import type { FunctionSpec } from "../domain/function-spec.js";
+import type { FunctionSpec, InstanceShape } from "../domain/function-spec.js";
 import type { InvocationRecord, InvokeResult } from "../domain/invocation.js";
 import type { AccessLogRecord } from "../gateway/index.js";
 import type { BuildTools, DevBuildTools } from "../ports/build-tools.js";
@@ -30,6 +30,8 @@ export interface RunningNode {
   readonly clustered: boolean;
   /** Debugging: `functionName`'s next instances start with the Node.js inspector on `port` of the loopback (undefined: off). */
   inspect(functionName: string, port: number | undefined): void;
+  /** Starts a process ahead for each function about to be deployed (their instances start sooner). */
+  prestartInstances(functions: readonly InstanceShape[]): void;
   /** Fires a scheduled rule of `busName` (a Scheduler schedule: its group's bus) now, by hand. */
   fireSchedule(busName: string, name: string): Promise<void>;
   /** Stops accepting requests, lets in-flight ones finish, then stops every part. */
@@ -52,7 +54,7 @@ export interface InvokeOnceOptions {
 export interface NodeObservers {
   readonly onAccessLog?: ((record: AccessLogRecord) => void) | undefined;
   readonly onRecord?: ((record: InvocationRecord) => void) | undefined;
-  /** A changed function in use gets its new instance at once, before its next event (`haneul dev`'s reloads). */
+  /** A created or changed function gets an instance at once, before its first event (`haneul dev`). */
   readonly warmChangedFunctions?: boolean | undefined;
 }
 

@@ -63,6 +63,7 @@ export async function runDevCommand(args: string[], deps: CliDeps): Promise<numb
       stackName: config.stackName,
       tools,
       envVarsFile: config.envVarsFile,
+      prestart: (functions) => node.prestartInstances(functions),
     },
   );
   const root = new DevRootServer(node.gatewayUrl ?? "");

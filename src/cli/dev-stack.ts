@@ -28,7 +28,8 @@ import { readTemplate } from "../domain/template/read.js";
 import type { TemplateObject } from "../domain/template/values.js";
 import type { DevBuildTools } from "../ports/build-tools.js";
 import { buildUnits, localArtifacts, runBuild, zipArtifact, type BuildUnit } from "../stacks/index.js";
-import { applyEnvVars, devApis, parseEnvVars, type DevApi, type StackResource } from "../dev/index.js";
+import { applyEnvVars, devApis, instanceShapes, parseEnvVars, type DevApi, type StackResource } from "../dev/index.js";
+import type { InstanceShape } from "../domain/function-spec.js";
 import { findStack, waitForStack } from "./stack-clients.js";
 
 const BUCKET = "haneul-dev-artifacts";
@@ -53,6 +54,11 @@ export interface DevStackOptions {
   readonly tools: DevBuildTools;
   /** `--env-vars`: read again at each deploy. */
   readonly envVarsFile?: string | undefined;
+  /**
+   * Told the functions of the template before its first deploy builds it, so that their
+   * instances' processes start meanwhile.
+   */
+  readonly prestart?: ((functions: readonly InstanceShape[]) => void) | undefined;
 }
 
 export class DevStack {
@@ -63,6 +69,7 @@ export class DevStack {
   #resources: readonly StackResource[] = [];
   #body: TemplateObject = {};
   #units: readonly BuildUnit[] = [];
+  #deployed = false;
 
   constructor(node: DevNodeAccess, o: DevStackOptions) {
     const common = { region: node.region, endpoint: node.apiUrl, credentials: node.credentials, maxAttempts: 1 };
@@ -121,6 +128,8 @@ export class DevStack {
     const source = this.readSource();
     // Known before the build: a first deploy that fails still tells the watcher what to watch.
     if (!this.#resources.length) this.#units = buildUnits(source);
+    if (!this.#deployed) this.#o.prestart?.(instanceShapes(source));
+    this.#deployed = true;
     await this.build();
     const builtFile = join(this.#o.buildDir, "template.yaml");
     let built = readTemplate(readFileSync(builtFile, "utf8"), builtFile).body;

@@ -12,4 +12,5 @@ export type { EventType, EventValues } from "./sample-events.js";
 export { applyEnvVars, parseEnvVars } from "./env-vars.js";
 export type { EnvOverrides } from "./env-vars.js";
 export { DevControlServer } from "./control-server.js";
+export { instanceShapes } from "./instance-shapes.js";
 export type { TriggerHandler } from "./control-server.js";

@@ -43,6 +43,12 @@ export interface FunctionSpec {
   readonly inspectPort?: number | undefined;
 }
 
+/**
+ * What fixes an instance's process when it starts, before its code is known: a function about to
+ * be deployed, for which a process can be started ahead (`haneul dev`'s first deploy).
+ */
+export type InstanceShape = Pick<FunctionSpec, "runtime" | "memoryMb" | "ephemeralStorageMb">;
+
 /** Runtimes that run on the built-in Node.js runtime. */
 export const NODE_RUNTIMES = ["nodejs18.x", "nodejs20.x", "nodejs22.x", "nodejs24.x"] as const;
 /** Runtimes whose code brings its own `bootstrap` and speaks the Runtime API. */

@@ -8,13 +8,21 @@
  */
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from "jose";
+import type * as JoseModule from "jose";
+import type { JWTPayload, JWTVerifyGetKey } from "jose";
 import type { DeployedAuthorizer } from "../domain/deployed-api.js";
 import type { Clock } from "../shared/clock.js";
 import { compileIdentitySources, identityValues } from "./identity-source.js";
 import type { Authorizer, AuthResult, RequestScope } from "./model.js";
 
 type JwtDef = Extract<DeployedAuthorizer, { type: "JWT" }>;
+type Jose = typeof JoseModule;
+
+/** jose, imported with the first JWT authorizer's first request (a node without one never loads it). */
+let loaded: Jose | undefined;
+async function jose(): Promise<Jose> {
+  return (loaded ??= await import("jose"));
+}
 
 /** One JWT authorizer of one API. The key set is loaded on first use and kept. */
 export class JwtAuthorizer implements Authorizer {
@@ -36,6 +44,7 @@ export class JwtAuthorizer implements Authorizer {
     if (!values || values[0] === undefined) return { ok: false, kind: "unauthorized" };
     const token = values[0].replace(/^Bearer\s+/i, "");
     let payload: JWTPayload;
+    const { errors, jwtVerify } = loaded ?? (await jose());
     try {
       this.#keys ??= loadKeys(this.#def);
       const keys = await this.#keys.catch((e: unknown) => {
@@ -47,7 +56,7 @@ export class JwtAuthorizer implements Authorizer {
         currentDate: new Date(this.#clock.now()),
       }));
     } catch (e) {
-      return invalid(describe(e));
+      return invalid(describe(e, errors));
     }
     if (!audienceOk(payload, this.#def.audience)) return invalid("the token does not have a valid audience");
     const scopes = tokenScopes(payload);
@@ -65,7 +74,7 @@ function invalid(description: string): AuthResult {
   return { ok: false, kind: "unauthorized", headers: { "www-authenticate": challenge } };
 }
 
-function describe(e: unknown): string {
+function describe(e: unknown, errors: Jose["errors"]): string {
   if (e instanceof errors.JWTExpired) return "the token has expired";
   if (e instanceof errors.JWTClaimValidationFailed) {
     if (e.claim === "iss") return "the token does not have a valid issuer";
@@ -106,6 +115,7 @@ function flattenClaims(p: JWTPayload): Record<string, string> {
 }
 
 async function loadKeys(def: JwtDef): Promise<JWTVerifyGetKey> {
+  const { createLocalJWKSet, createRemoteJWKSet } = await jose();
   const uri = def.jwksUri ?? (await discoverJwksUri(def.issuer));
   if (/^https?:\/\//i.test(uri)) return createRemoteJWKSet(new URL(uri));
   const path = uri.startsWith("file:") ? fileURLToPath(uri) : uri;

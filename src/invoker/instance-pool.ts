@@ -92,7 +92,7 @@ export class InstancePool {
   readonly #waiters = new Map<string, Waiter[]>();
   /** The pool key of the newest revision started per (function, version): older ones are never reused. */
   readonly #current = new Map<string, string>();
-  /** Instances being started ahead of their first event (warmReplacement), per pool key. */
+  /** Instances being started ahead of their first event (warm), per pool key. */
   readonly #warming = new Map<string, Promise<void>>();
   /** The init logs of instances started ahead, until their first event takes them. */
   readonly #initLogs = new WeakMap<Instance, readonly string[]>();
@@ -149,17 +149,16 @@ export class InstancePool {
   }
 
   /**
-   * A changed function (each `haneul dev` save): when an older revision of `spec`'s function and
-   * version has instances and this revision none, starts one now and stops the old idle ones, so
-   * that the next event finds the new code warm instead of paying its cold start. Its init logs
-   * open that event's logs; an init that fails is left to the next event, which reports it.
+   * A function deployed by `haneul dev` (created, or changed by a save): starts one instance of
+   * `spec`'s revision now unless it has one (idle, busy or starting), as `sam local
+   * --warm-containers EAGER` does, and stops the older revision's idle ones, so that the next event
+   * finds the code warm instead of paying its cold start. Its init logs open that event's logs; an
+   * init that fails is left to the next event, which reports it.
    */
-  warmReplacement(spec: FunctionSpec): void {
+  warm(spec: FunctionSpec): void {
     const key = poolKey(spec);
-    const previous = this.#current.get(lineageOf(spec));
-    if (this.#closed || previous === undefined || previous === key || this.#warming.has(key)) return;
-    const hadInstances = (this.#idle.get(previous)?.length ?? 0) > 0 || (this.#busyPerKey.get(previous) ?? 0) > 0;
-    if (!hadInstances) return;
+    if (this.#closed || this.#warming.has(key)) return;
+    if ((this.#idle.get(key)?.length ?? 0) > 0 || (this.#busyPerKey.get(key) ?? 0) > 0) return;
     this.#supersede(spec, key);
     const warming = this.#startAhead(spec, key).finally(() => this.#warming.delete(key));
     this.#warming.set(key, warming);

@@ -73,8 +73,9 @@ test("the single API answers at the root and every invocation is logged with its
   assert.equal((await get("/greet?name=dev")).body, "hello, dev");
   await waitUntil(() => invocations("CounterFunction").length === 2, "the counter's records");
   const [first, second] = invocations("CounterFunction");
-  assert.equal(first?.cold, true);
+  assert.equal(first?.cold, false, "warm: its instance was started when the function was deployed");
   assert.equal(second?.cold, false);
+  assert.equal(second?.instanceId, first?.instanceId, "one instance serves both");
   assert.equal(second?.version, "$LATEST");
   assert.ok(
     (second?.lines ?? []).some((l) => l.includes("counter call 2")),

@@ -88,6 +88,43 @@ describe("instance pool", () => {
       await engine.close();
     }
   });
+
+  it("prestart starts one spare per function about to be deployed; each taken is not replaced", async () => {
+    const specs = [0, 1, 2].map((i) => fixtureSpec("cjs", "index.handler", { functionName: `pre-${i}` }));
+    const engine = await testEngine(specs, { sparesPerHeap: 1 });
+    try {
+      await waitUntil(() => engine.launcher.spareCount === 1, "the stock");
+      // Three functions of the default shape, one of a runtime that takes no spare.
+      engine.launcher.prestart([...specs, { runtime: "provided.al2023", memoryMb: 128 }]);
+      await waitUntil(() => engine.launcher.spareCount === 4, "the stock and three reserved", 30_000);
+      for (const spec of specs) {
+        const r = await engine.call(spec.functionName, { x: 1 });
+        assert.deepEqual(r.body, { echo: { x: 1 } });
+      }
+      assert.equal(engine.launcher.spareCount, 1, "the reserved spares were taken, the stock kept");
+      // A replacement would be spawned 25 ms after each take and be ready well within this.
+      await new Promise((r) => setTimeout(r, 1500));
+      assert.equal(engine.launcher.spareCount, 1, "and not replaced");
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it("cold starts arriving while reserved spares start wait for them instead of starting more", async () => {
+    const specs = [0, 1, 2].map((i) => fixtureSpec("cjs", "index.handler", { functionName: `early-${i}` }));
+    const engine = await testEngine(specs, { sparesPerHeap: 1 });
+    try {
+      await waitUntil(() => engine.launcher.spareCount === 1, "the stock");
+      engine.launcher.prestart(specs);
+      const answers = await Promise.all(specs.map((spec) => engine.call(spec.functionName, { x: 1 })));
+      for (const r of answers) assert.deepEqual(r.body, { echo: { x: 1 } });
+      // Had they started their own processes, the reserved spares would be left over in stock.
+      await new Promise((r) => setTimeout(r, 1500));
+      assert.equal(engine.launcher.spareCount, 1, "the stock only: every reserved spare served a cold start");
+    } finally {
+      await engine.close();
+    }
+  });
 });
 
 describe("burst smoothing", () => {

@@ -1,6 +1,7 @@
 /**
- * InstancePool.warmReplacement (what `haneul dev` does after each save): a changed function in use
- * gets its new revision's instance before its next event, which then runs warm on the new code.
+ * InstancePool.warm (what `haneul dev` does for each function it deploys and after each save): a
+ * created or changed function gets an instance of its revision before its next event, which then
+ * runs warm on the new code.
  */
 import assert from "node:assert/strict";
 import { chmodSync, writeFileSync } from "node:fs";
@@ -44,7 +45,7 @@ describe("warm replacement of a changed function", () => {
       assert.deepEqual((await engine.call("warm-replaced")).body, { count: 2 });
       const changed = { ...spec, revision: "r2" };
       engine.catalog.put(changed);
-      engine.pool.warmReplacement(changed);
+      engine.pool.warm(changed);
       await waitUntil(() => engine.pool.idleCount === 1 && engine.pool.instanceCount === 1, "the new instance");
       const first = await engine.call("warm-replaced");
       assert.deepEqual(first.body, { count: 1 }, "a new instance (module state starts again)");
@@ -64,7 +65,7 @@ describe("warm replacement of a changed function", () => {
       await engine.call("warm-racing");
       const changed = { ...spec, revision: "r2" };
       engine.catalog.put(changed);
-      engine.pool.warmReplacement(changed);
+      engine.pool.warm(changed);
       const first = await engine.call("warm-racing");
       assert.deepEqual(first.body, { count: 1 });
       assert.equal(first.record.initDurationMs, undefined, "it took the instance started ahead");
@@ -72,17 +73,28 @@ describe("warm replacement of a changed function", () => {
     });
   });
 
-  it("leaves a function that has no instance alone (nothing is started ahead)", async () => {
-    await withEngine("warm-unused", async (engine, spec) => {
-      const changed = { ...spec, revision: "r2" };
-      engine.catalog.put(changed);
-      engine.pool.warmReplacement(changed);
-      const first = await engine.call("warm-unused");
-      assert.notEqual(
-        first.record.initDurationMs,
-        undefined,
-        "its first event is a cold start (it would have waited for an instance started ahead)",
+  it("starts an instance of a function that has none (just deployed): its first event runs warm", async () => {
+    await withEngine("warm-new", async (engine, spec) => {
+      engine.pool.warm(spec);
+      await waitUntil(() => engine.pool.idleCount === 1, "the instance started ahead");
+      const first = await engine.call("warm-new");
+      assert.deepEqual(first.body, { count: 1 });
+      assert.equal(first.record.initDurationMs, undefined, "warm: no init in this event");
+      assert.ok(
+        first.record.initLines.some((l) => l.includes("init of warm-new")),
+        "with its init logs",
       );
+    });
+  });
+
+  it("starts nothing when the revision has an instance already", async () => {
+    await withEngine("warm-twice", async (engine, spec) => {
+      await engine.call("warm-twice");
+      engine.pool.warm(spec);
+      engine.pool.warm(spec);
+      assert.equal(engine.pool.instanceCount, 1);
+      assert.deepEqual((await engine.call("warm-twice")).body, { count: 2 }, "the same instance serves");
+      assert.equal(engine.pool.instanceCount, 1);
     });
   });
 });

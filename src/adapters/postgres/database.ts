@@ -1,4 +1,4 @@
-import pg from "pg";
+import type pg from "pg";
 import { describeConnectFailure, describeTarget, rethrow } from "./errors.js";
 import { defaultMigrationsDir, migrate, readMigrations } from "./migrate.js";
 
@@ -53,7 +53,9 @@ export class PgDatabase {
   /** Connects (a clear DatabaseOpenError when that fails) and applies the pending migrations. */
   static async open(options: PgDatabaseOptions): Promise<PgDatabase> {
     const timeout = options.connectTimeoutMs ?? 5000;
-    const pool = new pg.Pool({
+    // Imported when a node uses PostgreSQL: a SQLite node never loads the driver.
+    const { Pool } = (await import("pg")).default;
+    const pool = new Pool({
       connectionString: options.url,
       max: options.poolSize ?? 10,
       connectionTimeoutMillis: timeout,

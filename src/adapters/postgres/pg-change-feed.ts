@@ -1,4 +1,4 @@
-import pg from "pg";
+import type pg from "pg";
 import type { ChangeFeed, ChangeListener, ChangeRecord, ConfigChange } from "../../ports/cluster.js";
 import type { Clock } from "../../shared/clock.js";
 import type { PgDatabase } from "./database.js";
@@ -76,7 +76,8 @@ export class PgChangeFeed implements ChangeFeed {
   }
 
   async #connect(): Promise<void> {
-    const client = new pg.Client({
+    const { Client } = (await import("pg")).default;
+    const client = new Client({
       connectionString: this.#db.url,
       keepAlive: true,
       keepAliveInitialDelayMillis: 5000,

@@ -1,6 +1,12 @@
 import { access, constants } from "node:fs/promises";
 import { join } from "node:path";
-import { heapLimitMb, isNodeRuntime, nodeMajorOf, type FunctionSpec } from "../../domain/function-spec.js";
+import {
+  heapLimitMb,
+  isNodeRuntime,
+  nodeMajorOf,
+  type FunctionSpec,
+  type InstanceShape,
+} from "../../domain/function-spec.js";
 import { errorBody } from "../../domain/invocation.js";
 import type { Clock } from "../../shared/clock.js";
 import type { IdSource } from "../../shared/ids.js";
@@ -57,7 +63,7 @@ interface InstanceView {
 }
 
 /** A spare's shape: what is fixed when its process starts (heap:tmp:binary). */
-function shapeOf(spec: FunctionSpec, binary: string): string {
+function shapeOf(spec: InstanceShape, binary: string): string {
   return shapeKey(heapLimitMb(spec.memoryMb), spec.ephemeralStorageMb ?? DEFAULT_TMP_MB, binary);
 }
 
@@ -121,6 +127,23 @@ export class ProcessLauncher implements InstanceLauncher {
     for (const shape of this.#warm) this.#spares.want(shape);
   }
 
+  /**
+   * Starts a spare process now for each of `functions` (Node.js runtimes on the frame channel),
+   * several at a time, for the instances about to be started (`haneul dev`'s first deploy): their
+   * processes start while the template is built and deployed. Spares not taken stay in stock.
+   */
+  prestart(functions: readonly InstanceShape[]): void {
+    if (this.#o.nodeChannel === "runtime-api") return;
+    const counts = new Map<string, number>();
+    for (const f of functions) {
+      const binary = isNodeRuntime(f.runtime) ? this.#nodeBinary(f.runtime) : undefined;
+      if (binary === undefined) continue;
+      const shape = shapeOf(f, binary);
+      counts.set(shape, (counts.get(shape) ?? 0) + 1);
+    }
+    for (const [shape, count] of counts) this.#spares.reserve(shape, count);
+  }
+
   async launch(spec: FunctionSpec): Promise<LaunchResult> {
     const env = instanceEnv(spec, this.#platformEnv(spec), {
       streamHex: this.#o.ids.hex(16),
@@ -175,7 +198,7 @@ export class ProcessLauncher implements InstanceLauncher {
       // empty /opt (a function with layers starts its own): neither takes a spare.
       const spare = spec.inspectPort === undefined && spec.optDir === undefined;
       instance =
-        (spare ? this.#spares.take(shapeOf(spec, binary)) : undefined) ??
+        (spare ? await this.#spares.takeOrWait(shapeOf(spec, binary)) : undefined) ??
         (await this.#spawnNode(heap, binary, {
           isolation: this.#withCode(spec),
           sandboxed: this.#sandboxed(spec, spec.codeDir),
