@@ -11,7 +11,7 @@ import { SqliteDeploymentStore } from "../adapters/sqlite/deployment-store.js";
 import { createCodeDeployOperations } from "../api/codedeploy/operations.js";
 import type { Operation } from "../api/types.js";
 import type { ApiService, LambdaControlPlane } from "../control/index.js";
-import { DeploymentEngine, DeploymentService } from "../deployments/index.js";
+import { DeploymentEngine, DeploymentService, eventsOf, triggerMessages } from "../deployments/index.js";
 import type { AlarmService, MetricReader } from "../metrics/index.js";
 import {
   isStageCanary,
@@ -120,6 +120,38 @@ export async function versionStatsOf(
   return { invocations: invocations.sum, errors: errors.sum, durations: orderedBuckets(durations.histogram) };
 }
 
+/**
+ * Publishes the group's trigger notifications for each change of a deployment's state, one change
+ * after the other (so that a topic hears a deployment's start before its end), on the node that
+ * saved the change (the driver: the leader in a cluster).
+ */
+function triggerNotifier(o: {
+  store: DeploymentStore;
+  region: string;
+  accountId: string;
+  publish?: ((topicArn: string, message: { body: string; subject: string }) => Promise<void>) | undefined;
+  log: (message: string, error?: unknown) => void;
+}): { changed(d: DeploymentRecord, previous: DeploymentRecord | undefined): void; idle(): Promise<void> } {
+  let chain = Promise.resolve();
+  const notify = async (d: DeploymentRecord, events: string[]): Promise<void> => {
+    const group = await o.store.getDeploymentGroup(d.applicationName, d.groupName);
+    const messages = triggerMessages(d, events, group?.triggerConfigurations ?? [], o);
+    for (const m of messages) {
+      await o.publish?.(m.topicArn, { body: m.body, subject: m.subject }).catch((e: unknown) => {
+        o.log(`trigger notification of deployment ${d.id} to ${m.topicArn}`, e);
+      });
+    }
+  };
+  return {
+    changed(d, previous) {
+      const events = eventsOf(previous, d);
+      if (events.length === 0) return;
+      chain = chain.then(() => notify(d, events)).catch((e: unknown) => o.log(`triggers of deployment ${d.id}`, e));
+    },
+    idle: () => chain,
+  };
+}
+
 /** Opens the deployment store and makes the engine, the service and the API. */
 export function createDeployments(o: {
   readonly dataDir: string;
@@ -139,14 +171,21 @@ export function createDeployments(o: {
   readonly invokeAsync: (target: { functionName: string; qualifier?: string }, payload: Buffer) => Promise<void>;
   readonly isLeader: () => boolean;
   readonly log: (message: string, error?: unknown) => void;
+  /** Publishes a trigger's notification to its SNS topic (absent: no topics, triggers are refused). */
+  readonly publish?: ((topicArn: string, message: { body: string; subject: string }) => Promise<void>) | undefined;
+  readonly topicExists?: ((topicArn: string) => Promise<boolean>) | undefined;
 }): NodeDeployments {
   const store: DeploymentStore = o.database
     ? new PgDeploymentStore(o.database)
     : SqliteDeploymentStore.open({ path: join(o.dataDir, "haneul.db") });
   const listeners = new Set<(d: DeploymentRecord) => void>();
+  const notifier = triggerNotifier({ ...o, store });
   const engine = new DeploymentEngine({
     store,
-    onChange: (d) => listeners.forEach((l) => l(d)),
+    onChange: (d, previous) => {
+      listeners.forEach((l) => l(d));
+      notifier.changed(d, previous);
+    },
     clock: o.clock,
     effects: {
       routeAlias: async (t, version, extra) => {
@@ -174,6 +213,7 @@ export function createDeployments(o: {
     ids: o.ids,
     now: () => o.clock.now(),
     checkTarget: (t) => checkTarget(o, t),
+    topicExists: o.topicExists,
   });
   const unsubscribe = o.alarms.onStateChange(() => engine.nudge());
   return {
@@ -188,6 +228,7 @@ export function createDeployments(o: {
     async stop() {
       unsubscribe();
       await engine.stop();
+      await notifier.idle();
       await store.close();
     },
   };

@@ -10,10 +10,12 @@ import type {
   DeploymentGroupRecord,
   DeploymentStore,
   TrafficRouting,
+  TriggerConfig,
 } from "../ports/deployment-store.js";
 import { PlatformError } from "../shared/errors.js";
 import type { IdSource } from "../shared/ids.js";
 import { canaryJudgeOf, testEventOf, TRAFFIC_GUARD_TAG } from "./group-tags.js";
+import { checkTriggers } from "./triggers.js";
 import { DEFAULT_LAMBDA_CONFIG, OTHER_PLATFORM_CONFIGS, PREDEFINED_CONFIGS, predefinedConfigId } from "./configs.js";
 
 const ROLLBACK_EVENTS = new Set(["DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM", "DEPLOYMENT_STOP_ON_REQUEST"]);
@@ -86,18 +88,25 @@ export interface GroupInput {
   readonly autoRollbackConfiguration?: Partial<AutoRollbackConfiguration> | undefined;
   readonly deploymentStyle?: { deploymentType?: string | undefined; deploymentOption?: string | undefined } | undefined;
   readonly tags?: Readonly<Record<string, string>> | undefined;
+  /** Absent on an update: the group keeps its triggers; `[]` removes them. */
+  readonly triggerConfigurations?: readonly Partial<TriggerConfig>[] | undefined;
 }
+
+/** Whether an SNS topic ARN names a topic (absent: this node has no topics, any trigger is refused). */
+export type TopicExists = (arn: string) => Promise<boolean>;
 
 /** Applications, groups and configs over the store. */
 export class DeploymentCatalog {
   readonly #store: DeploymentStore;
   readonly #ids: IdSource;
   readonly #now: () => number;
+  readonly #topicExists: TopicExists;
 
-  constructor(o: { store: DeploymentStore; ids: IdSource; now: () => number }) {
+  constructor(o: { store: DeploymentStore; ids: IdSource; now: () => number; topicExists?: TopicExists | undefined }) {
     this.#store = o.store;
     this.#ids = o.ids;
     this.#now = o.now;
+    this.#topicExists = o.topicExists ?? (() => Promise.resolve(false));
   }
 
   /** CreateApplication: Lambda only. */
@@ -167,8 +176,13 @@ export class DeploymentCatalog {
       autoRollbackConfiguration: input.autoRollbackConfiguration ?? current.autoRollbackConfiguration,
       deploymentStyle: input.deploymentStyle ?? current.deploymentStyle,
       tags: current.tags,
+      triggerConfigurations: input.triggerConfigurations,
     };
-    const group = await this.#groupOf(current.applicationName, merged, current.id);
+    const checked = await this.#groupOf(current.applicationName, merged, current.id);
+    // Triggers not given stay as they are, unchecked again (a topic deleted since does not block the update).
+    const group = input.triggerConfigurations
+      ? checked
+      : { ...checked, triggerConfigurations: current.triggerConfigurations ?? [] };
     if (!(await this.#store.updateDeploymentGroup(current.name, group)))
       throw new PlatformError("ERR_CODEDEPLOY_GROUP_EXISTS", `Deployment Group already exists with name ${group.name}`);
   }
@@ -293,6 +307,7 @@ export class DeploymentCatalog {
       autoRollbackConfiguration: checkAutoRollback(input.autoRollbackConfiguration),
       deploymentStyle: { deploymentType, deploymentOption },
       tags,
+      triggerConfigurations: await checkTriggers(input.triggerConfigurations ?? [], this.#topicExists),
     };
   }
 }

@@ -25,8 +25,8 @@ export interface DeploymentEngineOptions {
   /** Whether this node drives deployments (the cluster's leader; a single node always). */
   readonly isLeader: () => boolean;
   readonly log: (message: string, error?: unknown) => void;
-  /** Called with each deployment state the driver saves. */
-  readonly onChange?: ((d: DeploymentRecord) => void) | undefined;
+  /** Called with each deployment state the driver saves, and the state it replaced (none for a new record). */
+  readonly onChange?: ((d: DeploymentRecord, previous: DeploymentRecord | undefined) => void) | undefined;
 }
 
 /** The loop that moves deployments on, on the injected clock. */
@@ -76,7 +76,7 @@ export class DeploymentEngine {
       if (!next) return d;
       const saved = { ...next, revision: d.revision + 1, updatedAt: this.#o.clock.now() };
       if (await this.#o.store.saveDeployment(saved)) {
-        this.#o.onChange?.(saved);
+        this.#o.onChange?.(saved, d);
         return saved;
       }
     }
@@ -122,7 +122,7 @@ export class DeploymentEngine {
       if (!s) return nextDue(d);
       const saved = { ...s.next, revision: d.revision + 1, updatedAt: this.#o.clock.now() };
       if (!(await this.#o.store.saveDeployment(saved))) continue;
-      this.#o.onChange?.(saved);
+      this.#o.onChange?.(saved, d);
       if (s.rollback) await this.#record(s.rollback);
       if (s.invokeHook) await this.#invoke(saved, s.invokeHook);
     }
@@ -133,7 +133,7 @@ export class DeploymentEngine {
   async #record(rollback: DeploymentRecord): Promise<void> {
     if (await this.#o.store.getDeployment(rollback.id)) return;
     const result = await this.#o.store.createDeployment(rollback);
-    if (result.kind === "ok") this.#o.onChange?.(rollback);
+    if (result.kind === "ok") this.#o.onChange?.(rollback, undefined);
     else this.#o.log(`rollback deployment ${rollback.id} not recorded: ${result.active.id} is active on the alias`);
   }
 

@@ -17,7 +17,7 @@ import { PlatformError } from "../shared/errors.js";
 import type { IdSource } from "../shared/ids.js";
 import { parseLambdaAppSpec } from "./appspec.js";
 import { canaryJudgeOf, testEventOf } from "./group-tags.js";
-import { checkAlarms, checkAutoRollback, DeploymentCatalog, trafficGuardOf } from "./catalog.js";
+import { checkAlarms, checkAutoRollback, DeploymentCatalog, trafficGuardOf, type TopicExists } from "./catalog.js";
 import { initialEvents } from "./driver.js";
 import type { DeploymentEngine } from "./engine.js";
 
@@ -44,6 +44,8 @@ export interface DeploymentServiceOptions {
   readonly now: () => number;
   /** Checks that the alias and both versions (a stage and both its deployments) exist (PlatformError otherwise). */
   readonly checkTarget: (target: DeploymentTarget) => void | Promise<void>;
+  /** Whether a trigger's SNS topic exists. */
+  readonly topicExists?: TopicExists | undefined;
 }
 
 /** The CodeDeploy service for Lambda. */
@@ -53,7 +55,7 @@ export class DeploymentService {
 
   constructor(o: DeploymentServiceOptions) {
     this.#o = o;
-    this.catalog = new DeploymentCatalog({ store: o.store, ids: o.ids, now: o.now });
+    this.catalog = new DeploymentCatalog({ store: o.store, ids: o.ids, now: o.now, topicExists: o.topicExists });
   }
 
   /** CreateDeployment; resolves to the deployment id. */

@@ -10,7 +10,7 @@ import type { TreatMissingData } from "../domain/metrics/alarm-rules.js";
 import { parseCompositeRule, ruleHolds } from "../domain/metrics/composite-rule.js";
 import type { AlarmHistoryRecord, AlarmRecord, AlarmState, AlarmStore } from "../ports/alarm-store.js";
 import type { Clock } from "../shared/clock.js";
-import { alarmDatapoints } from "./alarm-points.js";
+import { alarmDatapoints, alarmPeriod } from "./alarm-points.js";
 import { alarmEvent, alarmNotification } from "./alarm-event.js";
 import type { MetricReader } from "./reader.js";
 
@@ -59,9 +59,24 @@ export class AlarmService {
   async start(): Promise<void> {
     await this.refresh();
     const tick = (): void => {
-      this.#cancel = this.#o.clock.setTimer(() => void this.evaluateAll().finally(tick), this.#o.intervalMs ?? 10_000);
+      this.#cancel = this.#o.clock.setTimer(() => void this.evaluateAll().finally(tick), this.#nextDelay());
     };
     tick();
+  }
+
+  /**
+   * Until the next evaluation: the interval, or sooner the end of an alarm's current period, so
+   * that a period is judged as soon as it is complete rather than up to an interval later (which
+   * added that much to every alarm's reaction, and to a deployment's rollback).
+   */
+  #nextDelay(): number {
+    const now = this.#o.clock.now();
+    let delay = this.#o.intervalMs ?? 10_000;
+    for (const a of this.#cache.values()) {
+      const p = alarmPeriod(a) * 1000;
+      delay = Math.min(delay, p - (now % p));
+    }
+    return Math.max(1, delay);
   }
 
   /** Stops evaluating (after the evaluation under way). */

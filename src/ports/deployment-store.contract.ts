@@ -87,6 +87,23 @@ export function runDeploymentStoreContract(name: string, open: () => Promise<Dep
       assert.equal(await store.deleteDeploymentGroup("app", "g2"), false);
     });
 
+    void test("a group keeps its triggers, changed and cleared by an update", async () => {
+      const triggers = [
+        {
+          triggerName: "t1",
+          triggerTargetArn: "arn:aws:sns:us-east-1:123456789012:deploys",
+          triggerEvents: ["DeploymentStart", "DeploymentFailure"],
+        },
+      ];
+      await store.createDeploymentGroup(group("g1", { triggerConfigurations: triggers }));
+      assert.deepEqual((await store.getDeploymentGroup("app", "g1"))?.triggerConfigurations, triggers);
+      const changed = [{ ...triggers[0]!, triggerEvents: ["DeploymentRollback"] }];
+      await store.updateDeploymentGroup("g1", group("g1", { triggerConfigurations: changed }));
+      assert.deepEqual((await store.listDeploymentGroups("app"))[0]?.triggerConfigurations, changed);
+      await store.updateDeploymentGroup("g1", group("g1", { triggerConfigurations: [] }));
+      assert.deepEqual((await store.getDeploymentGroup("app", "g1"))?.triggerConfigurations, []);
+    });
+
     void test("custom configs are created once, listed by name and deleted", async () => {
       const c = {
         name: "c",

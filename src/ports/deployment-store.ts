@@ -31,6 +31,13 @@ export interface AutoRollbackConfiguration {
   readonly events: readonly string[];
 }
 
+/** A notification trigger: the SNS topic that hears the named deployment and instance events. */
+export interface TriggerConfig {
+  readonly triggerName: string;
+  readonly triggerTargetArn: string;
+  readonly triggerEvents: readonly string[];
+}
+
 /** A deployment group of an application. */
 export interface DeploymentGroupRecord {
   readonly applicationName: string;
@@ -42,6 +49,8 @@ export interface DeploymentGroupRecord {
   readonly autoRollbackConfiguration: AutoRollbackConfiguration;
   readonly deploymentStyle: { readonly deploymentType: string; readonly deploymentOption: string };
   readonly tags: Readonly<Record<string, string>>;
+  /** Absent on groups stored before triggers were honoured: none. */
+  readonly triggerConfigurations?: readonly TriggerConfig[] | undefined;
 }
 
 /** A custom deployment config (the predefined ones are not stored). */

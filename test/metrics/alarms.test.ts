@@ -114,6 +114,19 @@ describe("alarm evaluation in simulated time", () => {
     );
   });
 
+  it("a period is judged as soon as it ends, not at the next evaluation interval after it", async () => {
+    // Evaluations every 10 s from 3 s past the minute would judge the minute only at 63 s.
+    await alarms.stop();
+    await clock.advanceAsync(3_000);
+    await alarms.start();
+    await put({ evaluationPeriods: 1, datapointsToAlarm: 1, treatMissingData: "notBreaching" });
+    errors(1);
+    await clock.advanceAsync(57_000 - 1);
+    assert.equal(alarms.stateOf("errors"), "OK", "the minute is not over");
+    await clock.advanceAsync(1);
+    assert.equal(alarms.stateOf("errors"), "ALARM", "judged at the end of its minute");
+  });
+
   it("TreatMissingData: missing → INSUFFICIENT_DATA, ignore keeps ALARM, breaching alarms on silence", async () => {
     await put({ evaluationPeriods: 2, treatMissingData: "missing" });
     errors(3);

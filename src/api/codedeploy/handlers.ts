@@ -68,11 +68,6 @@ function groupInput(b: Body): GroupInput {
     if (v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0) && v !== false)
       throw new PlatformError("ERR_CODEDEPLOY_INVALID_INPUT", `${f} is not supported for the Lambda compute platform.`);
   }
-  if ((structs(b, "triggerConfigurations") ?? []).length > 0)
-    throw new PlatformError(
-      "ERR_CODEDEPLOY_INVALID_TRIGGER_CONFIG",
-      "Triggers (SNS notifications) are not supported yet.",
-    );
   const style = struct(b, "deploymentStyle");
   return {
     applicationName: str(b, "applicationName"),
@@ -86,6 +81,11 @@ function groupInput(b: Body): GroupInput {
       deploymentOption: str(style, "deploymentOption"),
     },
     tags: tagsOf(b),
+    triggerConfigurations: structs(b, "triggerConfigurations")?.map((t) => ({
+      triggerName: str(t, "triggerName"),
+      triggerTargetArn: str(t, "triggerTargetArn"),
+      triggerEvents: strings(t, "triggerEvents"),
+    })),
   };
 }
 

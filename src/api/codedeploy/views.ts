@@ -53,7 +53,7 @@ export function groupView(
     onPremisesInstanceTagFilters: [],
     autoScalingGroups: [],
     serviceRoleArn: g.serviceRoleArn,
-    triggerConfigurations: [],
+    triggerConfigurations: g.triggerConfigurations ?? [],
     alarmConfiguration: alarmsView(g.alarmConfiguration),
     autoRollbackConfiguration: g.autoRollbackConfiguration,
     deploymentStyle: g.deploymentStyle,

@@ -16,6 +16,7 @@ const GROUP_KEYS = [
   "AutoRollbackConfiguration",
   "DeploymentStyle",
   "Tags",
+  "TriggerConfigurations",
 ];
 
 function tags(props: Properties): Record<string, string> {
@@ -52,6 +53,13 @@ function groupInput(props: Properties, name: string): GroupInput {
     },
     deploymentStyle: { deploymentType: str(style, "DeploymentType"), deploymentOption: str(style, "DeploymentOption") },
     tags: tags(props),
+    triggerConfigurations: Array.isArray(props.TriggerConfigurations)
+      ? (props.TriggerConfigurations as unknown[]).map(record).map((t) => ({
+          triggerName: str(t, "TriggerName"),
+          triggerTargetArn: str(t, "TriggerTargetArn"),
+          triggerEvents: Array.isArray(t.TriggerEvents) ? (t.TriggerEvents as string[]) : [],
+        }))
+      : [],
   };
 }
 

@@ -1,0 +1,152 @@
+/**
+ * The cost of a running deployment on gateway throughput, on a real node (startNode in this
+ * process, SQLite): one function with versions 1 and 2 and two aliases on version 1, `plain` and
+ * `live`, each behind its own REST API (Lambda proxy, stage prod). A CodeDeploy canary (10 % for a
+ * day, so it runs throughout) shifts `live`: its RoutingConfig sends 10 % of calls to version 2.
+ * wrk drives `plain` (no weights) and `live` (weights, deployment running) in alternating rounds
+ * of the same run; the ratio live/plain is the cost. Target ≥ 0.95.
+ * Run: npm run build && node dist/bench/deployment-weights.bench.js
+ * Knobs: BENCH_DURATION=8 (s per run) BENCH_CONNECTIONS=20 BENCH_ROUNDS=4
+ */
+import { loadavg } from "node:os";
+import {
+  CodeDeployClient,
+  CreateApplicationCommand,
+  CreateDeploymentCommand,
+  CreateDeploymentConfigCommand,
+  CreateDeploymentGroupCommand,
+  StopDeploymentCommand,
+} from "@aws-sdk/client-codedeploy";
+import {
+  AddPermissionCommand,
+  CreateAliasCommand,
+  CreateFunctionCommand,
+  GetAliasCommand,
+  PublishVersionCommand,
+  UpdateFunctionCodeCommand,
+} from "@aws-sdk/client-lambda";
+import { zipSync } from "fflate";
+import { restApiFor } from "../test/helpers/apigw-client.js";
+import { functionArn, NODE_ROLE, startLambdaNode } from "../test/helpers/lambda-node.js";
+import { fmt, median } from "./stats.js";
+import { hasWrk, runWrkAsync, type WrkResult } from "./wrk.js";
+
+const DURATION = Number(process.env["BENCH_DURATION"] ?? 8);
+const CONNECTIONS = Number(process.env["BENCH_CONNECTIONS"] ?? 20);
+const ROUNDS = Number(process.env["BENCH_ROUNDS"] ?? 4);
+const zip = (s: string) => zipSync({ "index.js": new TextEncoder().encode(s) });
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" / ");
+
+async function main(): Promise<void> {
+  if (!hasWrk()) {
+    console.log("wrk is not installed (apt-get install wrk): skipped");
+    return;
+  }
+  console.log(`load average at the start: ${load()}`);
+  const node = await startLambdaNode();
+  const credentials = { accessKeyId: node.accessKeyId, secretAccessKey: node.secretAccessKey };
+  const cd = new CodeDeployClient({ region: "us-east-1", endpoint: node.url, credentials, maxAttempts: 1 });
+  try {
+    const fn = "weighted";
+    const body = (v: string) => `exports.handler = async () => ({ statusCode: 200, body: "${v}" });`;
+    await node.client.send(
+      new CreateFunctionCommand({
+        ...{ FunctionName: fn, Runtime: "nodejs20.x", Role: NODE_ROLE, Handler: "index.handler" },
+        Code: { ZipFile: zip(body("v1")) },
+      }),
+    );
+    await node.client.send(new PublishVersionCommand({ FunctionName: fn }));
+    await node.client.send(new UpdateFunctionCodeCommand({ FunctionName: fn, ZipFile: zip(body("v2")) }));
+    for (let v = ""; v !== "2";) {
+      v = (await node.client.send(new PublishVersionCommand({ FunctionName: fn })).catch(() => ({ Version: "" })))
+        .Version as string;
+    }
+    for (const alias of ["plain", "live"]) {
+      await node.client.send(new CreateAliasCommand({ FunctionName: fn, Name: alias, FunctionVersion: "1" }));
+      await node.client.send(
+        new AddPermissionCommand({
+          ...{ FunctionName: fn, Qualifier: alias, StatementId: "apigw", Action: "lambda:InvokeFunction" },
+          Principal: "apigateway.amazonaws.com",
+        }),
+      );
+    }
+    const target = { apiUrl: node.url, ...credentials };
+    const plainApi = await restApiFor(target, functionArn(fn, "plain"));
+    const liveApi = await restApiFor(target, functionArn(fn, "live"));
+    await cd.send(
+      new CreateDeploymentConfigCommand({
+        deploymentConfigName: "DayCanary",
+        computePlatform: "Lambda",
+        trafficRoutingConfig: {
+          type: "TimeBasedCanary",
+          timeBasedCanary: { canaryPercentage: 10, canaryInterval: 1440 },
+        },
+      }),
+    );
+    await cd.send(new CreateApplicationCommand({ applicationName: "bench", computePlatform: "Lambda" }));
+    await cd.send(
+      new CreateDeploymentGroupCommand({
+        ...{ applicationName: "bench", deploymentGroupName: "g", deploymentConfigName: "DayCanary" },
+        serviceRoleArn: "arn:aws:iam::123456789012:role/cd",
+      }),
+    );
+    const appSpec = JSON.stringify({
+      version: 0.0,
+      Resources: [
+        {
+          f: {
+            Type: "AWS::Lambda::Function",
+            Properties: { Name: fn, Alias: "live", CurrentVersion: "1", TargetVersion: "2" },
+          },
+        },
+      ],
+    });
+    const { deploymentId } = await cd.send(
+      new CreateDeploymentCommand({
+        ...{ applicationName: "bench", deploymentGroupName: "g" },
+        revision: { revisionType: "AppSpecContent", appSpecContent: { content: appSpec } },
+      }),
+    );
+    for (;;) {
+      const a = await node.client.send(new GetAliasCommand({ FunctionName: fn, Name: "live" }));
+      if (a.RoutingConfig?.AdditionalVersionWeights?.["2"] === 0.1) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const url = (apiId: string) => `${node.gatewayUrl}/_api/${apiId}/prod/`;
+    const run = (apiId: string): Promise<WrkResult> =>
+      runWrkAsync(url(apiId), { connections: CONNECTIONS, seconds: DURATION });
+    for (const api of [plainApi, liveApi]) {
+      const res = await fetch(url(api.apiId));
+      if (res.status !== 200) throw new Error(`${url(api.apiId)} answered ${res.status}: ${await res.text()}`);
+    }
+    // Warm both paths (instances of both versions started) before measuring.
+    await runWrkAsync(url(liveApi.apiId), { connections: CONNECTIONS, seconds: 2 });
+    await runWrkAsync(url(plainApi.apiId), { connections: CONNECTIONS, seconds: 2 });
+    console.log(
+      `deployment ${deploymentId ?? ""} running: live sends 10 % to version 2; ${CONNECTIONS} connections, ${DURATION} s per run`,
+    );
+    console.log("| round | plain (no weights) req/s | live (weights) req/s | live p50 | non-2xx | ratio |");
+    console.log("| --- | --- | --- | --- | --- | --- |");
+    const ratios: number[] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      const plainFirst = round % 2 === 1 ? await run(plainApi.apiId) : undefined;
+      const live = await run(liveApi.apiId);
+      const plain = plainFirst ?? (await run(plainApi.apiId));
+      ratios.push(live.rps / plain.rps);
+      console.log(
+        `| ${round} | ${Math.round(plain.rps)} | ${Math.round(live.rps)} | ${fmt(live.p50Ms)} ms | ${live.non2xx + plain.non2xx} | ${fmt(live.rps / plain.rps, 3)} |`,
+      );
+    }
+    console.log(`median ratio live/plain (target >= 0.95): ${fmt(median(ratios), 3)}`);
+    await cd.send(new StopDeploymentCommand({ deploymentId, autoRollbackEnabled: true }));
+  } finally {
+    cd.destroy();
+    await node.close();
+    console.log(`load average at the end: ${load()}`);
+  }
+}
+
+await main();
