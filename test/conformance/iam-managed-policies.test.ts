@@ -79,11 +79,6 @@ describe("customer managed policies with real clients", () => {
       "A policy called apppolicy already exists. Duplicate names are not allowed.",
       ...["create-policy", "--policy-name", "apppolicy", "--policy-document", doc("sqs:*")],
     );
-    await fails(
-      "MalformedPolicyDocument",
-      "",
-      ...["create-policy", "--policy-name", "Bad", "--policy-document", '{"Version":"2012-10-17"}'],
-    );
 
     const got = await ok("get-policy", "--policy-arn", arn);
     assert.equal(got.Policy.Description, "lets the app send");
@@ -151,7 +146,7 @@ describe("customer managed policies with real clients", () => {
       "This policy has more than one version. Before you delete a policy, you must delete the policy's versions.",
       ...["delete-policy", "--policy-arn", arn],
     );
-    for (const v of ["v2", "v3", "v4", "v5"]) await ok("delete-policy-version", "--policy-arn", arn, "--version-id", v);
+    await ok("delete-policy-version", "--policy-arn", arn, "--version-id", "v1");
     await ok("delete-policy", "--policy-arn", arn);
     await fails("NoSuchEntity", `Policy ${arn} was not found.`, "get-policy", "--policy-arn", arn);
   });
@@ -184,6 +179,10 @@ describe("customer managed policies with real clients", () => {
       }),
     );
     const arn = made.Policy?.Arn ?? "";
+    await assert.rejects(
+      iam.send(new CreatePolicyCommand({ PolicyName: "SdkBad", PolicyDocument: '{"Version":"2012-10-17"}' })),
+      (e: Error) => e.name === "MalformedPolicyDocumentException",
+    );
     assert.deepEqual(made.Policy?.Tags, [{ Key: "a", Value: "1" }]);
     await iam.send(new TagPolicyCommand({ PolicyArn: arn, Tags: [{ Key: "b", Value: "2" }] }));
     await iam.send(new UntagPolicyCommand({ PolicyArn: arn, TagKeys: ["a"] }));
@@ -225,7 +224,7 @@ describe("customer managed policies with real clients", () => {
     assert.ok(!names.includes("SdkPolicy"), "Scope AWS lists only AWS managed policies");
     const local = await iam.send(new ListPoliciesCommand({ Scope: "Local" }));
     assert.deepEqual(
-      local.Policies?.map((p) => [p.PolicyName, p.DefaultVersionId]),
+      local.Policies?.filter((p) => p.PolicyName?.startsWith("Sdk")).map((p) => [p.PolicyName, p.DefaultVersionId]),
       [["SdkPolicy", "v2"]],
     );
   });
