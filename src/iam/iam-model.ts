@@ -2,7 +2,13 @@
  * The IAM entities held in memory (loaded once from the store, changed through the service),
  * and the compiled identity policies of each user and role, rebuilt only when they change.
  */
-import type { AccessKeyRecord, IamRoleRecord, IamUserRecord, PolicyOwner } from "../ports/iam-store.js";
+import type {
+  AccessKeyRecord,
+  CustomerPolicyRecord,
+  IamRoleRecord,
+  IamUserRecord,
+  PolicyOwner,
+} from "../ports/iam-store.js";
 import { compilePolicy, type CompiledPolicy } from "./evaluate.js";
 import { managedPolicy } from "./managed-policies.js";
 import { parsePolicy } from "./policy-document.js";
@@ -26,6 +32,8 @@ export class IamModel {
   readonly roles = new Map<string, { record: IamRoleRecord; holder: Holder }>();
   /** Access keys by id, with their opened secrets. */
   readonly keys = new Map<string, { record: AccessKeyRecord; secret: string }>();
+  /** Customer managed policies by ARN. */
+  readonly policies = new Map<string, CustomerPolicyRecord>();
 
   /** The user or role a policy belongs to. */
   holder(owner: PolicyOwner): Holder | undefined {
@@ -40,11 +48,31 @@ export class IamModel {
       for (const arn of h.attached) {
         const managed = managedPolicy(arn);
         if (managed) docs.push(compilePolicy(parsePolicy(managed.document)));
+        const customer = this.policies.get(arn);
+        if (customer) docs.push(compilePolicy(parsePolicy(defaultDocument(customer))));
       }
       h.compiled = docs;
     }
     return h.compiled;
   }
+
+  /** Forgets every holder's compiled policies (a customer managed policy changed or went). */
+  recompileAll(): void {
+    for (const u of this.users.values()) u.holder.compiled = undefined;
+    for (const r of this.roles.values()) r.holder.compiled = undefined;
+  }
+
+  /** The users and roles a managed policy is attached to. */
+  entitiesOf(policyArn: string): { users: IamUserRecord[]; roles: IamRoleRecord[] } {
+    const users = [...this.users.values()].filter((u) => u.holder.attached.includes(policyArn));
+    const roles = [...this.roles.values()].filter((r) => r.holder.attached.includes(policyArn));
+    return { users: users.map((u) => u.record), roles: roles.map((r) => r.record) };
+  }
+}
+
+/** The document of a customer managed policy's default version. */
+export function defaultDocument(p: CustomerPolicyRecord): string {
+  return p.versions.find((v) => v.versionId === p.defaultVersionId)?.document ?? "{}";
 }
 
 /** A holder with no policies. */

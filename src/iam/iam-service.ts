@@ -5,12 +5,14 @@
  * keys, and role-session keys minted for function instances.
  */
 import { randomBytes } from "node:crypto";
-import type { IamRoleRecord, IamStore, IamUserRecord, PolicyOwner } from "../ports/iam-store.js";
+import type { IamRoleRecord, IamStore, IamTag, IamUserRecord, PolicyOwner } from "../ports/iam-store.js";
 import type { Clock } from "../shared/clock.js";
 import { PlatformError } from "../shared/errors.js";
 import { authorize, type IdentityPolicies } from "./authorize.js";
+import { CustomerPolicies } from "./customer-policies.js";
 import * as err from "./iam-errors.js";
 import { emptyHolder, IamModel, nameKey, type Holder } from "./iam-model.js";
+import { checkTags, mergeTags, withoutTags } from "./iam-tags.js";
 import { managedPolicy } from "./managed-policies.js";
 import { MalformedPolicyError, parsePolicy, type PolicyKind } from "./policy-document.js";
 import { principalKeys, roleSession, rootPrincipal, type Principal } from "./principal.js";
@@ -45,6 +47,8 @@ const KEY_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 /** The IAM service. Create with `IamService.open`. */
 export class IamService {
   model = new IamModel();
+  /** The account's customer managed policies. */
+  readonly policies: CustomerPolicies;
   readonly #o: IamServiceOptions;
   readonly #sealer: SecretSealer;
   readonly #sessions: SessionKeys;
@@ -61,6 +65,14 @@ export class IamService {
     this.#sessions = new SessionKeys(o.nodeSecret);
     this.#admin = { accessKeyId: o.admin.accessKeyId, principal: rootPrincipal(o.accountId), policies: "all" };
     this.#store = tracking(o.store, this.#writes, o.onChange);
+    this.policies = new CustomerPolicies({
+      model: () => this.model,
+      store: this.#store,
+      clock: o.clock,
+      accountId: o.accountId,
+      newId,
+      checkDocument: (text) => checkDocument(text, "identity"),
+    });
   }
 
   /** Loads every user, key, role and policy from the store. */
@@ -105,12 +117,13 @@ export class IamService {
 
   async #readOnce(): Promise<IamModel> {
     const store = this.#store;
-    const [users, roles, keys, inline, attachments] = await Promise.all([
+    const [users, roles, keys, inline, attachments, policies] = await Promise.all([
       store.listUsers(),
       store.listRoles(),
       store.listAccessKeys(),
       store.listInlinePolicies(),
       store.listAttachments(),
+      store.listPolicies(),
     ]);
     const m = new IamModel();
     for (const u of users) m.users.set(nameKey(u.userName), { record: u, holder: emptyHolder() });
@@ -122,6 +135,7 @@ export class IamService {
     }
     for (const p of inline) m.holder(p.owner)?.inline.set(p.policyName, p.document);
     for (const a of attachments) m.holder(a.owner)?.attached.push(a.policyArn);
+    for (const p of policies) m.policies.set(this.policies.arnOf(p), p);
     return m;
   }
 
@@ -289,9 +303,11 @@ export class IamService {
     path?: string;
     description?: string;
     maxSessionDuration?: number;
+    tags?: readonly IamTag[];
   }): Promise<IamRoleRecord> {
     err.checkName(o.roleName, "roleName", 64);
     checkDocument(o.trustPolicy, "trust");
+    const tags = checkTags(o.tags ?? []);
     const record: IamRoleRecord = {
       roleName: o.roleName,
       roleId: newId("AROA"),
@@ -300,6 +316,7 @@ export class IamService {
       assumeRolePolicyDocument: o.trustPolicy,
       description: o.description,
       maxSessionDuration: o.maxSessionDuration ?? 3600,
+      ...(tags.length > 0 ? { tags } : {}),
     };
     if (this.model.roles.has(nameKey(o.roleName)) || !(await this.#store.insertRole(record)))
       throw err.exists("Role", o.roleName);
@@ -319,6 +336,24 @@ export class IamService {
     if (holder.attached.length > 0) throw err.deleteConflict("detach all policies");
     await this.#store.deleteRole(record.roleName);
     this.model.roles.delete(nameKey(record.roleName));
+  }
+
+  /** Adds tags to a role (a key already there takes the new value). */
+  async tagRole(roleName: string, tags: readonly IamTag[]): Promise<void> {
+    const { record } = this.role(roleName);
+    await this.#replaceRole({ ...record, tags: mergeTags(record.tags ?? [], tags) });
+  }
+
+  /** Removes tags of a role by key. */
+  async untagRole(roleName: string, keys: readonly string[]): Promise<void> {
+    const { record } = this.role(roleName);
+    await this.#replaceRole({ ...record, tags: withoutTags(record.tags ?? [], keys) });
+  }
+
+  async #replaceRole(next: IamRoleRecord): Promise<void> {
+    if (!(await this.#store.updateRole(next))) throw err.noSuchRole(next.roleName);
+    const entry = this.model.roles.get(nameKey(next.roleName));
+    if (entry) this.model.roles.set(nameKey(next.roleName), { record: next, holder: entry.holder });
   }
 
   // --- policies of users and roles ------------------------------------------------------------
@@ -359,7 +394,8 @@ export class IamService {
 
   async attachPolicy(kind: "user" | "role", name: string, policyArn: string): Promise<void> {
     const { owner, holder } = this.#owner(kind, name);
-    if (managedPolicy(policyArn)?.arn !== policyArn) throw err.noSuchManaged(policyArn);
+    if (managedPolicy(policyArn)?.arn !== policyArn && !this.model.policies.has(policyArn))
+      throw err.noSuchManaged(policyArn);
     if (await this.#store.attachPolicy(owner, policyArn)) holder.attached.push(policyArn);
     holder.compiled = undefined;
   }
@@ -427,6 +463,11 @@ function tracking(
     insertRole: (r) => after(() => store.insertRole(r)),
     listRoles: () => store.listRoles(),
     deleteRole: (n) => after(() => store.deleteRole(n)),
+    updateRole: (r) => after(() => store.updateRole(r)),
+    insertPolicy: (p) => after(() => store.insertPolicy(p)),
+    updatePolicy: (p) => after(() => store.updatePolicy(p)),
+    listPolicies: () => store.listPolicies(),
+    deletePolicy: (n) => after(() => store.deletePolicy(n)),
     insertAccessKey: (k) => after(() => store.insertAccessKey(k)),
     listAccessKeys: () => store.listAccessKeys(),
     deleteAccessKey: (u, k) => after(() => store.deleteAccessKey(u, k)),

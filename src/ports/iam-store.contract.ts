@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, test } from "node:test";
-import type { IamRoleRecord, IamStore, IamUserRecord } from "./iam-store.js";
+import type { CustomerPolicyRecord, IamRoleRecord, IamStore, IamUserRecord } from "./iam-store.js";
 
 /** A user record; fields overridable. */
 export function sampleUser(userName: string, over: Partial<IamUserRecord> = {}): IamUserRecord {
@@ -26,6 +26,22 @@ export function sampleRole(roleName: string, over: Partial<IamRoleRecord> = {}):
     createdAt: 1_700_000_000_000,
     assumeRolePolicyDocument: '{"Version":"2012-10-17","Statement":[]}',
     maxSessionDuration: 3600,
+    ...over,
+  };
+}
+
+/** A customer managed policy record with one version; fields overridable. */
+export function samplePolicy(policyName: string, over: Partial<CustomerPolicyRecord> = {}): CustomerPolicyRecord {
+  return {
+    policyName,
+    policyId: `ANPA${policyName.toUpperCase().padEnd(17, "X")}`,
+    path: "/",
+    createdAt: 1_700_000_000_000,
+    updatedAt: 1_700_000_000_000,
+    defaultVersionId: "v1",
+    versions: [{ versionId: "v1", document: '{"Version":"2012-10-17","Statement":[]}', createdAt: 1_700_000_000_000 }],
+    nextVersion: 2,
+    tags: [],
     ...over,
   };
 }
@@ -107,6 +123,52 @@ export function runIamStoreContract(name: string, open: () => Promise<IamStore>)
       assert.equal(await store.detachPolicy(owner, arn), true);
       assert.equal(await store.detachPolicy(owner, arn), false);
       assert.deepEqual(await store.listAttachments(), [{ owner, policyArn: "arn:aws:iam::aws:policy/AWSLambdaRole" }]);
+    });
+
+    void test("role tags are kept by replacing the role's record", async () => {
+      const role = sampleRole("tagged");
+      await store.insertRole(role);
+      const tagged = {
+        ...role,
+        tags: [
+          { Key: "team", Value: "a" },
+          { Key: "Env", Value: "prod" },
+        ],
+      };
+      assert.equal(await store.updateRole({ ...tagged, roleName: "TAGGED" }), true);
+      assert.deepEqual((await store.listRoles())[0]?.tags, tagged.tags);
+      assert.equal(await store.updateRole(sampleRole("missing")), false);
+    });
+
+    void test("customer managed policies: once per name without regard to case, versions and tags replaced, deleted", async () => {
+      const p = samplePolicy("AppPolicy", { path: "/app/", description: "d", tags: [{ Key: "k", Value: "v" }] });
+      assert.equal(await store.insertPolicy(p), true);
+      assert.equal(await store.insertPolicy(samplePolicy("apppolicy", { path: "/other/" })), false);
+      assert.equal(await store.insertPolicy(samplePolicy("Second")), true);
+      assert.deepEqual(await store.listPolicies(), [p, samplePolicy("Second")]);
+      const v2 = {
+        versionId: "v2",
+        document: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}',
+        createdAt: 9,
+      };
+      const changed = { ...p, versions: [...p.versions, v2], defaultVersionId: "v2", nextVersion: 3, updatedAt: 9 };
+      assert.equal(await store.updatePolicy(changed), true);
+      assert.deepEqual((await store.listPolicies())[0], changed);
+      assert.equal(await store.updatePolicy(samplePolicy("missing")), false);
+      assert.equal(await store.deletePolicy("APPPOLICY"), true);
+      assert.equal(await store.deletePolicy("AppPolicy"), false);
+      assert.deepEqual(
+        (await store.listPolicies()).map((x) => x.policyName),
+        ["Second"],
+      );
+    });
+
+    void test("customer policy ARNs attach like AWS managed ones", async () => {
+      const owner = { kind: "user" as const, name: "u" };
+      const arn = "arn:aws:iam::123456789012:policy/app/AppPolicy";
+      assert.equal(await store.attachPolicy(owner, arn), true);
+      assert.deepEqual(await store.listAttachments(), [{ owner, policyArn: arn }]);
+      assert.equal(await store.detachPolicy({ kind: "user", name: "U" }, arn), true);
     });
   });
 }

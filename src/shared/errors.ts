@@ -163,6 +163,7 @@ export const ERROR_TABLE = {
   ERR_S3_INVALID_ARGUMENT: { type: "InvalidArgument", status: 400 },
   ERR_S3_INVALID_RANGE: { type: "InvalidRange", status: 416 },
   ERR_CODEDEPLOY_TRIGGER_LIMIT_EXCEEDED: { type: "TriggerTargetsLimitExceededException", status: 400 },
+  ERR_IAM_INVALID_INPUT: { type: "InvalidInput", status: 400 },
 } as const satisfies Record<string, { type: string; status: number }>;
 
 /** A stable platform error code. */

@@ -1,5 +1,6 @@
 import type {
   AccessKeyRecord,
+  CustomerPolicyRecord,
   IamRoleRecord,
   IamStore,
   IamUserRecord,
@@ -51,6 +52,26 @@ export class PgIamStore implements IamStore {
 
   deleteRole(roleName: string): Promise<boolean> {
     return sql.deleteEntity(this.#db, "iam_roles", roleName);
+  }
+
+  updateRole(role: IamRoleRecord): Promise<boolean> {
+    return sql.updateEntity(this.#db, "iam_roles", role.roleName, JSON.stringify(role));
+  }
+
+  insertPolicy(policy: CustomerPolicyRecord): Promise<boolean> {
+    return sql.insertEntity(this.#db, "iam_policies", policy.policyName, JSON.stringify(policy));
+  }
+
+  updatePolicy(policy: CustomerPolicyRecord): Promise<boolean> {
+    return sql.updateEntity(this.#db, "iam_policies", policy.policyName, JSON.stringify(policy));
+  }
+
+  async listPolicies(): Promise<CustomerPolicyRecord[]> {
+    return (await sql.selectEntities(this.#db, "iam_policies")).map((b) => JSON.parse(b) as CustomerPolicyRecord);
+  }
+
+  deletePolicy(policyName: string): Promise<boolean> {
+    return sql.deleteEntity(this.#db, "iam_policies", policyName);
   }
 
   insertAccessKey(key: AccessKeyRecord): Promise<void> {

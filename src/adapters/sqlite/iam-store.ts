@@ -1,6 +1,7 @@
 import type { Database } from "better-sqlite3";
 import type {
   AccessKeyRecord,
+  CustomerPolicyRecord,
   IamRoleRecord,
   IamStore,
   IamUserRecord,
@@ -48,6 +49,26 @@ export class SqliteIamStore implements IamStore {
 
   deleteRole(roleName: string): Promise<boolean> {
     return settle(() => sql.deleteEntity(this.#db, "iam_roles", roleName));
+  }
+
+  updateRole(role: IamRoleRecord): Promise<boolean> {
+    return settle(() => sql.updateEntity(this.#db, "iam_roles", role.roleName, JSON.stringify(role)));
+  }
+
+  insertPolicy(policy: CustomerPolicyRecord): Promise<boolean> {
+    return settle(() => sql.insertEntity(this.#db, "iam_policies", policy.policyName, JSON.stringify(policy)));
+  }
+
+  updatePolicy(policy: CustomerPolicyRecord): Promise<boolean> {
+    return settle(() => sql.updateEntity(this.#db, "iam_policies", policy.policyName, JSON.stringify(policy)));
+  }
+
+  listPolicies(): Promise<CustomerPolicyRecord[]> {
+    return settle(() => sql.selectEntities(this.#db, "iam_policies").map((b) => JSON.parse(b) as CustomerPolicyRecord));
+  }
+
+  deletePolicy(policyName: string): Promise<boolean> {
+    return settle(() => sql.deleteEntity(this.#db, "iam_policies", policyName));
   }
 
   insertAccessKey(key: AccessKeyRecord): Promise<void> {

@@ -4,6 +4,7 @@ import { managedPolicy } from "../../iam/index.js";
 import type { IamRoleRecord, IamUserRecord } from "../../ports/iam-store.js";
 import { PlatformError } from "../../shared/errors.js";
 import type { ApiRequest } from "../types.js";
+import { POLICY_HANDLERS, roleTagHandlers, tagsOf } from "./policy-handlers.js";
 import { isoDate, required, type XmlValue } from "./wire.js";
 
 /** One IAM action. */
@@ -20,7 +21,7 @@ const userView = (iam: IamService, u: IamUserRecord): XmlValue => ({
   CreateDate: isoDate(u.createdAt),
 });
 
-const roleView = (iam: IamService, r: IamRoleRecord): XmlValue => ({
+const roleView = (iam: IamService, r: IamRoleRecord, withTags = false): XmlValue => ({
   Path: r.path,
   RoleName: r.roleName,
   RoleId: r.roleId,
@@ -30,6 +31,8 @@ const roleView = (iam: IamService, r: IamRoleRecord): XmlValue => ({
   AssumeRolePolicyDocument: encodeURIComponent(r.assumeRolePolicyDocument),
   Description: r.description,
   MaxSessionDuration: r.maxSessionDuration,
+  // GetRole and CreateRole show a role's tags; ListRoles does not.
+  Tags: withTags && r.tags && r.tags.length > 0 ? r.tags.map((t) => ({ Key: t.Key, Value: t.Value })) : undefined,
 });
 
 const userArnOf = (iam: IamService, name: string) => `arn:aws:iam::${iam.accountId}:user/${name}`;
@@ -181,13 +184,14 @@ export const HANDLERS: Readonly<Record<string, IamHandler>> = {
         path: f.get("Path") ?? undefined,
         description: f.get("Description") ?? undefined,
         maxSessionDuration: duration ? Number(duration) : undefined,
+        tags: tagsOf(f),
       });
-      return { Role: roleView(iam, role) };
+      return { Role: roleView(iam, role, true) };
     },
   },
   GetRole: {
     resource: onRole,
-    run: (iam, f) => Promise.resolve({ Role: roleView(iam, iam.role(required(f, "RoleName")).record) }),
+    run: (iam, f) => Promise.resolve({ Role: roleView(iam, iam.role(required(f, "RoleName")).record, true) }),
   },
   ListRoles: {
     resource: (iam) => `arn:aws:iam::${iam.accountId}:role/`,
@@ -202,28 +206,6 @@ export const HANDLERS: Readonly<Record<string, IamHandler>> = {
     },
   },
   ...inlineHandlers("role", "Role"),
-  GetPolicy: {
-    resource: (_iam, f) => f.get("PolicyArn") ?? "*",
-    run: (_iam, f) => {
-      const arn = required(f, "PolicyArn");
-      const p = managedPolicy(arn);
-      if (p === undefined || p.arn !== arn) {
-        throw new PlatformError("ERR_IAM_NO_SUCH_ENTITY", `Policy ${arn} was not found.`);
-      }
-      return Promise.resolve({
-        Policy: {
-          PolicyName: p.name,
-          PolicyId: p.policyId,
-          Arn: p.arn,
-          Path: p.path,
-          DefaultVersionId: p.defaultVersionId,
-          AttachmentCount: 0,
-          IsAttachable: true,
-          Description: p.description,
-          CreateDate: "2015-02-06T18:39:46Z",
-          UpdateDate: "2015-02-06T18:39:46Z",
-        },
-      });
-    },
-  },
+  ...roleTagHandlers(onRole),
+  ...POLICY_HANDLERS,
 };

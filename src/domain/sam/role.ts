@@ -90,6 +90,9 @@ export function unexpandedPolicies(
       const wrap = (b: TemplateValue | undefined) =>
         isObject(b) && b.Ref === "AWS::NoValue" ? b : { PolicyName: name, PolicyDocument: b ?? null };
       policies.push({ "Fn::If": [condition ?? null, wrap(branches[0]), wrap(branches[1])] });
+    } else if (intrinsicName(entry) !== undefined) {
+      // `!Ref SomeManagedPolicy`, `!Sub arn:…`: an intrinsic is a managed policy ARN, as SAM takes it.
+      managedPolicyArns.push(entry);
     } else if (isObject(entry)) {
       // Its values may hold intrinsics: the stack deploy expands it once they are resolved.
       policies.push({

@@ -42,7 +42,7 @@ const REPLACING: Record<string, readonly string[]> = {
   "AWS::Logs::LogGroup": ["LogGroupName", "LogGroupClass", "KmsKeyId"],
   "AWS::Logs::SubscriptionFilter": ["LogGroupName", "FilterName"],
   "AWS::IAM::Role": ["RoleName", "Path"],
-  "AWS::IAM::ManagedPolicy": ["ManagedPolicyName", "Path"],
+  "AWS::IAM::ManagedPolicy": ["ManagedPolicyName", "Path", "Description"],
   "AWS::CodeDeploy::Application": ["ApplicationName", "ComputePlatform"],
   "AWS::CodeDeploy::DeploymentGroup": ["ApplicationName", "DeploymentGroupName"],
   "AWS::CodeDeploy::DeploymentConfig": ["*"],

@@ -1,7 +1,7 @@
 /**
  * The resource types a stack deploy handles: what `Ref` returns, which `Fn::GetAtt` attributes
  * exist, and whether haneul carries the type out yet. `supported`: created through its control
- * plane; `accepted`: recorded and given ids, not enforced (customer managed IAM policies); `pending`:
+ * plane; `accepted`: recorded and given ids, not enforced (no type is, today); `pending`:
  * accepted and listed as pending until the feature that runs it lands. Any other type is warned about.
  */
 
@@ -21,7 +21,6 @@ export interface ResourceTypeInfo {
 }
 
 const GATEWAY = "this part of API Gateway is not built yet";
-const IAM = "customer managed policies are recorded, not created: the node's IAM has only AWS managed policies";
 
 const TYPES: readonly ResourceTypeInfo[] = [
   {
@@ -114,7 +113,12 @@ const TYPES: readonly ResourceTypeInfo[] = [
   { type: "AWS::Logs::SubscriptionFilter", ref: "filter name", attributes: [], status: "supported" },
   { type: "AWS::IAM::Role", ref: "role name", attributes: ["Arn", "RoleId"], status: "supported" },
   { type: "AWS::IAM::Policy", ref: "policy id", attributes: ["Id"], status: "supported" },
-  { type: "AWS::IAM::ManagedPolicy", ref: "policy ARN", attributes: ["PolicyArn"], status: "accepted", note: IAM },
+  {
+    type: "AWS::IAM::ManagedPolicy",
+    ref: "policy ARN",
+    attributes: ["PolicyArn", "PolicyId", "DefaultVersionId"],
+    status: "supported",
+  },
   {
     type: "AWS::CodeDeploy::Application",
     ref: "application name",

@@ -3,14 +3,16 @@ import type { StackResourceRecord } from "../../ports/stack-store.js";
 import { isPlatformError } from "../../shared/errors.js";
 import { generatedName, refuseUnsupported, ResourceFailure, str } from "./handler.js";
 import type { Properties, ResourceHandler, ResourceResult, ResourceScope } from "./handler.js";
+import { MANAGED_POLICY } from "./managed-policy-handler.js";
 import { RECORDED } from "./recorded-handlers.js";
 
 /**
  * AWS::IAM::Role and AWS::IAM::Policy made in the node's IAM, so the roles a template (or SAM)
  * gives its functions are the ones their session keys and DLQ/destination sends are checked
- * against. A role's inline policies and attached managed policies are diffed on update; a change
- * of its trust policy, description or session duration (which IAM-lite cannot change in place)
- * makes the role again under the same name. A node without IAM records them as before.
+ * against. A role's inline policies, attached managed policies (AWS's or the account's) and tags are
+ * diffed on update; a change of its trust policy, description or session duration (which IAM-lite
+ * cannot change in place) makes the role again under the same name, with the policies other
+ * resources put on it. A node without IAM records them as before.
  */
 
 const ROLE_PROPS = [
@@ -149,20 +151,41 @@ async function syncPolicies(iam: IamService, spec: RoleSpec, owned: Owned): Prom
     if (owned.managed.includes(arn) && !spec.managed.includes(arn)) await iam.detachPolicy("role", name, arn);
 }
 
-/** Creates the role with its policies; `others` are inline policies of other resources to put back. */
-async function makeRole(iam: IamService, spec: RoleSpec, others = new Map<string, string>()): Promise<ResourceResult> {
+/** What other resources put on a role (AWS::IAM::Policy, AWS::IAM::ManagedPolicy), to put back on a new one. */
+interface Others {
+  readonly inline: ReadonlyMap<string, string>;
+  readonly attached: readonly string[];
+}
+
+/** Creates the role with its policies and tags, and what `others` put on it before. */
+async function makeRole(
+  iam: IamService,
+  spec: RoleSpec,
+  others: Others = { inline: new Map(), attached: [] },
+): Promise<ResourceResult> {
   await iam.createRole({
     ...{ roleName: spec.roleName, trustPolicy: spec.trustPolicy, path: spec.path },
-    ...{ description: spec.description, maxSessionDuration: spec.maxSessionDuration },
+    ...{ description: spec.description, maxSessionDuration: spec.maxSessionDuration, tags: spec.tags },
   });
   try {
-    for (const [name, doc] of others) await iam.putInlinePolicy("role", spec.roleName, name, doc);
+    for (const [name, doc] of others.inline) await iam.putInlinePolicy("role", spec.roleName, name, doc);
+    for (const arn of others.attached) await iam.attachPolicy("role", spec.roleName, arn);
     await syncPolicies(iam, spec, { policies: [], managed: [] });
   } catch (e) {
     await removeRole(iam, spec.roleName); // a failed create leaves nothing behind
     throw e;
   }
   return result(iam, spec);
+}
+
+/** Makes the role's tags those of `spec` (tags are the template's to own, as CloudFormation does). */
+async function syncTags(iam: IamService, spec: RoleSpec): Promise<void> {
+  const current = iam.role(spec.roleName).record.tags ?? [];
+  const wanted = new Set(spec.tags.map((t) => t.Key.toLowerCase()));
+  const dropped = current.filter((t) => !wanted.has(t.Key.toLowerCase())).map((t) => t.Key);
+  if (dropped.length > 0) await iam.untagRole(spec.roleName, dropped);
+  const same = (t: { Key: string; Value: string }) => current.some((c) => c.Key === t.Key && c.Value === t.Value);
+  if (!spec.tags.every(same)) await iam.tagRole(spec.roleName, spec.tags);
 }
 
 /** Whether the role's own settings (not its policies) differ from `spec`. */
@@ -187,13 +210,15 @@ const ROLE: ResourceHandler = {
     const spec = roleSpec(props, scope, previous);
     const owned = ownedBy(previous);
     if (settingsChanged(iam, spec, previous)) {
-      const others = new Map<string, string>();
+      const inline = new Map<string, string>();
       for (const name of iam.inlinePolicyNames("role", spec.roleName))
-        if (!owned.policies.includes(name)) others.set(name, iam.inlinePolicy("role", spec.roleName, name));
+        if (!owned.policies.includes(name)) inline.set(name, iam.inlinePolicy("role", spec.roleName, name));
+      const attached = iam.attachedPolicies("role", spec.roleName).filter((arn) => !owned.managed.includes(arn));
       await removeRole(iam, spec.roleName);
-      return makeRole(iam, spec, others);
+      return makeRole(iam, spec, { inline, attached });
     }
     await syncPolicies(iam, spec, owned);
+    await syncTags(iam, spec);
     return result(iam, spec);
   },
   async delete(record, scope) {
@@ -277,8 +302,9 @@ const POLICY: ResourceHandler = {
   },
 };
 
-/** The IAM types made in the node's IAM (AWS::IAM::ManagedPolicy stays recorded: no customer managed policies). */
+/** The IAM types made in the node's IAM. */
 export const IAM_HANDLERS: Readonly<Record<string, ResourceHandler>> = {
   "AWS::IAM::Role": ROLE,
   "AWS::IAM::Policy": POLICY,
+  "AWS::IAM::ManagedPolicy": MANAGED_POLICY,
 };

@@ -3,8 +3,7 @@ import { generatedName, str } from "./handler.js";
 import type { Properties, ResourceHandler, ResourceScope } from "./handler.js";
 
 /**
- * Resources haneul records without creating anything: customer managed IAM policies (accepted,
- * not enforced), IAM roles and policies on a node without IAM, and the types whose feature is not built yet (pending). They get a
+ * Resources haneul records without creating anything: IAM roles and policies on a node without IAM, and the types whose feature is not built yet (pending). They get a
  * physical id and the attributes other resources refer to, and the deploy names them in a warning.
  */
 

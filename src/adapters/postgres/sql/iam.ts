@@ -1,7 +1,7 @@
 import type { PgDatabase } from "../database.js";
 
 /** The entity tables keyed by name, each row a JSON body. */
-export type EntityTable = "iam_users" | "iam_roles";
+export type EntityTable = "iam_users" | "iam_roles" | "iam_policies";
 
 /** Row of an inline policy. */
 export interface InlineRow {
@@ -27,6 +27,11 @@ export async function insertEntity(db: PgDatabase, table: EntityTable, name: str
 /** SELECT every entity body of a table, oldest first. */
 export async function selectEntities(db: PgDatabase, table: EntityTable): Promise<string[]> {
   return (await db.rows<{ body: string }>(`SELECT body FROM ${table} ORDER BY seq`)).map((r) => r.body);
+}
+
+/** UPDATE the body of a named entity (in any case); false when there is none. */
+export async function updateEntity(db: PgDatabase, table: EntityTable, name: string, body: string): Promise<boolean> {
+  return (await db.run(`UPDATE ${table} SET body = $2 WHERE lower(name) = lower($1)`, [name, body])) === 1;
 }
 
 /** DELETE one entity by name (in any case). */

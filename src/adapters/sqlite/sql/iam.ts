@@ -2,7 +2,7 @@ import type { Database } from "better-sqlite3";
 import { stmt } from "../statements.js";
 
 /** The entity tables keyed by name, each row a JSON body. */
-export type EntityTable = "iam_users" | "iam_roles";
+export type EntityTable = "iam_users" | "iam_roles" | "iam_policies";
 
 /** INSERT a named entity; false when the name (in any case) is taken. */
 export function insertEntity(db: Database, table: EntityTable, name: string, body: string): boolean {
@@ -15,6 +15,11 @@ export function insertEntity(db: Database, table: EntityTable, name: string, bod
 /** SELECT every entity body of a table, oldest first. */
 export function selectEntities(db: Database, table: EntityTable): string[] {
   return (stmt(db, `SELECT body FROM ${table} ORDER BY seq`).all() as { body: string }[]).map((r) => r.body);
+}
+
+/** UPDATE the body of a named entity; false when there is none. */
+export function updateEntity(db: Database, table: EntityTable, name: string, body: string): boolean {
+  return stmt(db, `UPDATE ${table} SET body = ? WHERE name = ?`).run(body, name).changes === 1;
 }
 
 /** DELETE one entity by name. */
