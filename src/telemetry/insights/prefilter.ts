@@ -81,24 +81,19 @@ function comparisonOf(op: string, field: string, value: Expr): Narrowing {
 }
 
 function narrowingOf(e: Expr): Narrowing {
-  switch (e.k) {
-    case "like":
-      return likeOf(e);
-    case "in": {
-      const names = e.list.map(textOf);
-      if (e.e.k !== "field" || e.e.name !== "@logStream" || names.some((n) => n === undefined)) return ANY;
-      return { clauses: [], streams: new Set(names as string[]) };
-    }
-    case "binary":
-      if (e.op === "and") return and(narrowingOf(e.left), narrowingOf(e.right));
-      if (e.op === "or") return or(narrowingOf(e.left), narrowingOf(e.right));
-      if (!["=", "!=", "<", "<=", ">", ">="].includes(e.op)) return ANY;
-      if (e.left.k === "field" && e.right.k === "lit") return comparisonOf(e.op, e.left.name, e.right);
-      if (e.right.k === "field" && e.left.k === "lit") return comparisonOf(e.op, e.right.name, e.left);
-      return ANY;
-    default:
-      return ANY;
+  if (e.k === "like") return likeOf(e);
+  if (e.k === "in") {
+    const names = e.list.map(textOf);
+    if (e.e.k !== "field" || e.e.name !== "@logStream" || names.some((n) => n === undefined)) return ANY;
+    return { clauses: [], streams: new Set(names as string[]) };
   }
+  if (e.k !== "binary") return ANY;
+  if (e.op === "and") return and(narrowingOf(e.left), narrowingOf(e.right));
+  if (e.op === "or") return or(narrowingOf(e.left), narrowingOf(e.right));
+  if (!["=", "!=", "<", "<=", ">", ">="].includes(e.op)) return ANY;
+  if (e.left.k === "field" && e.right.k === "lit") return comparisonOf(e.op, e.left.name, e.right);
+  if (e.right.k === "field" && e.left.k === "lit") return comparisonOf(e.op, e.right.name, e.left);
+  return ANY;
 }
 
 /** True for a command that changes no field a later filter reads (`fields` of plain fields, `display`). */
