@@ -1,18 +1,20 @@
 /**
- * Logs Insights: a stats query over 1 million log lines in the store (SQLite file), against `grep -c`
- * and an awk script over the same lines as a text file, in the same run. A third of the lines are
+ * Logs Insights: a stats query over 1 million log lines in the store, on SQLite (a file) and on
+ * PostgreSQL (a temporary cluster) in the same run, with the store-side pre-filter and without it,
+ * against `grep -c` and an awk script over the same lines as a text file. A third of the lines are
  * REPORT lines; the query counts them and takes their average and p99 duration per minute; awk
  * computes the count and average (no percentile), grep only counts.
- * Reports the median of 3 runs of each and the ratios.
- * Run: npm run build && node dist/bench/logs-insights.bench.js   (BENCH_LINES to change the size)
+ * Reports the median of 3 runs of each and the ratios; BENCH_EXPLAIN=1 prints PostgreSQL's plan of a chunk read.
+ * Run: npm run build && node dist/bench/logs-insights.bench.js   (BENCH_LINES, BENCH_STORES=sqlite,postgres)
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { SqliteLogStore } from "../src/adapters/sqlite/log-store.js";
-import type { LogEventInput } from "../src/ports/log-store.js";
+import { eventsSql } from "../src/adapters/log-rows.js";
+import type { LogStore } from "../src/ports/log-store.js";
 import { insights } from "../src/telemetry/index.js";
+import { explain, fill, openBenchStores } from "./log-stores.js";
 import { fmt, median } from "./stats.js";
 
 const LINES = Number(process.env["BENCH_LINES"] ?? 1_000_000);
@@ -37,40 +39,27 @@ function timed(run: () => void): number {
   return performance.now() - started;
 }
 
+async function queryMs(store: LogStore, prefilter: boolean): Promise<number[]> {
+  const query = insights.parseQuery(QUERY);
+  const ms: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const statistics = { recordsMatched: 0, recordsScanned: 0, bytesScanned: 0 };
+    const started = performance.now();
+    await insights.runQuery(query, {
+      ...{ store, groups: [GROUP], startTime: T0, endTime: T0 + LINES * 1000, limit: 10_000 },
+      ...{ statistics, prefilter },
+    });
+    ms.push(performance.now() - started);
+  }
+  return ms;
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "haneul-insights-bench-"));
-  const store = SqliteLogStore.open({ path: join(dir, "haneul.db") });
+  const stores = await openBenchStores(dir);
   try {
-    const text: string[] = [];
-    for (let from = 0; from < LINES; from += 5000) {
-      const batch: LogEventInput[] = [];
-      for (let n = from; n < Math.min(LINES, from + 5000); n++) {
-        const message = line(n);
-        text.push(message);
-        // 60 lines a second: a million lines span about 4.6 hours, 278 minutes.
-        batch.push({ groupName: GROUP, streamName: "s", timestamp: T0 + Math.floor(n / 60) * 1000, message });
-      }
-      await store.append(batch, T0, { create: true });
-    }
     const file = join(dir, "lines.txt");
-    writeFileSync(file, text.join("\n") + "\n");
-    const query = insights.parseQuery(QUERY);
-    const insightsMs: number[] = [];
-    let groups = 0;
-    for (let i = 0; i < 3; i++) {
-      const statistics = { recordsMatched: 0, recordsScanned: 0, bytesScanned: 0 };
-      const started = performance.now();
-      const rows = await insights.runQuery(query, {
-        store,
-        groups: [GROUP],
-        startTime: T0,
-        endTime: T0 + LINES * 1000,
-        limit: 10_000,
-        statistics,
-      });
-      insightsMs.push(performance.now() - started);
-      groups = rows.length;
-    }
+    writeFileSync(file, Array.from({ length: LINES }, (_, n) => line(n)).join("\n") + "\n");
     const grepMs: number[] = [];
     const awkMs: number[] = [];
     const awk = `/^REPORT/ { split($2, d, " "); m = int(NR / 3 / 60 / 60); n[m]++; s[m] += d[2] } END { for (k in n) print k, n[k], s[k] / n[k] }`;
@@ -78,13 +67,41 @@ async function main(): Promise<void> {
       grepMs.push(timed(() => spawnSync("grep", ["-c", "^REPORT", file])));
       awkMs.push(timed(() => spawnSync("awk", ["-F", "\t", awk, file])));
     }
-    const q = median(insightsMs);
-    console.log(`${LINES} lines (${LINES / 3} REPORT), ${groups} one-minute bins; median of 3 runs`);
-    console.log(`Insights stats query: ${fmt(q, 0).padStart(7)} ms  (${fmt(LINES / (q / 1000), 0)} lines/s)`);
-    console.log(`grep -c:              ${fmt(median(grepMs), 0).padStart(7)} ms  ratio ${fmt(q / median(grepMs), 1)}×`);
-    console.log(`awk count+avg by min: ${fmt(median(awkMs), 0).padStart(7)} ms  ratio ${fmt(q / median(awkMs), 1)}×`);
+    const grep = median(grepMs);
+    console.log(`${LINES} lines (${Math.floor(LINES / 3)} REPORT), 1-minute bins; median of 3 runs`);
+    console.log(`grep -c:              ${fmt(grep, 0).padStart(7)} ms`);
+    console.log(`awk count+avg by min: ${fmt(median(awkMs), 0).padStart(7)} ms`);
+    for (const s of stores) {
+      // 60 lines a second: a million lines span about 4.6 hours, 278 minutes.
+      const seconds = await fill(s.store, LINES, (n) => ({
+        ...{ groupName: GROUP, streamName: "s", timestamp: T0 + Math.floor(n / 60) * 1000, message: line(n) },
+      }));
+      console.log(`${s.name}: filled in ${fmt(seconds, 1)} s (${fmt(LINES / seconds, 0)} lines/s)`);
+      for (const prefilter of [false, true]) {
+        const q = median(await queryMs(s.store, prefilter));
+        const label = `${s.name}, pre-filter ${prefilter ? "on" : "off"}:`.padEnd(30);
+        console.log(
+          `${label}${fmt(q, 0).padStart(7)} ms  (${fmt(LINES / (q / 1000), 0)} lines/s)  ratio to grep ${fmt(q / grep, 1)}×  to awk ${fmt(q / median(awkMs), 1)}×`,
+        );
+      }
+      if (s.db && process.env["BENCH_EXPLAIN"] === "1") {
+        const chunk = eventsSql(
+          {
+            ...{ groupName: GROUP, startTime: T0 + 3_600_000, endTime: T0 + LINES * 1000, limit: 2000 },
+            ...{
+              after: { timestamp: T0 + 3_600_000, id: 200_000 },
+              messageTerms: [[{ text: "REPORT ", atStart: true }, { text: "{" }]],
+            },
+          },
+          "$",
+        );
+        console.log(
+          `  PostgreSQL plan of an Insights chunk read (pre-filter on):\n${await explain(s.db, chunk.sql, chunk.params)}`,
+        );
+      }
+    }
   } finally {
-    await store.close();
+    for (const s of stores) await s.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -1,6 +1,7 @@
 /** Rows of the log tables and the event query, shared by the SQLite and PostgreSQL log stores. */
 import type {
   EventQuery,
+  MessageTerm,
   LogGroupRecord,
   LogStreamRecord,
   SubscriptionFilterRecord,
@@ -24,15 +25,6 @@ export interface StreamRow {
   readonly first_event_at: number | string | null;
   readonly last_event_at: number | string | null;
   readonly last_ingestion_at: number | string | null;
-}
-
-/** A row of the event query. */
-export interface EventRow {
-  readonly id: number;
-  readonly stream: string;
-  readonly ts: number;
-  readonly ingested_at: number;
-  readonly message: string;
 }
 
 const num = (v: number | string | null): number | undefined => (v === null ? undefined : Number(v));
@@ -60,43 +52,76 @@ export function streamOf(r: StreamRow): LogStreamRecord {
   };
 }
 
+const LIKE_SPECIAL = /[\\%_]/g;
+
+/** One term's condition on e.message; `p` adds a parameter and returns its placeholder. */
+function termSql(t: MessageTerm, style: "?" | "$", p: (v: unknown) => string): string {
+  if (t.ignoreCase) {
+    // Case-insensitive terms are ASCII: LIKE (SQLite) and ILIKE on the "C" collation fold ASCII letters.
+    const pattern = `${t.atStart ? "" : "%"}${t.text.replace(LIKE_SPECIAL, "\\$&")}%`;
+    return style === "$" ? `e.message ILIKE ${p(pattern)}` : `e.message LIKE ${p(pattern)} ESCAPE '\\'`;
+  }
+  if (style === "$") return t.atStart ? `starts_with(e.message, ${p(t.text)})` : `strpos(e.message, ${p(t.text)}) > 0`;
+  // SQLite's substr counts characters (code points), not UTF-16 units.
+  return t.atStart
+    ? `substr(e.message, 1, ${p([...t.text].length)}) = ${p(t.text)}`
+    : `instr(e.message, ${p(t.text)}) > 0`;
+}
+
+/** The conditions of a read's message terms: every clause, one of its terms. */
+function termsSql(q: EventQuery, style: "?" | "$", p: (v: unknown) => string): string[] {
+  return (q.messageTerms ?? []).map((clause) =>
+    clause.length === 0 ? "1 = 0" : `(${clause.map((t) => termSql(t, style, p)).join(" OR ")})`,
+  );
+}
+
+/** The condition on e.stream_id: the group's matching stream ids, computed once per statement (not per row). */
+function streamsSql(q: EventQuery, style: "?" | "$", o: { group: string; p: (v: unknown) => string }): string {
+  const { p } = o;
+  // PostgreSQL reuses the group's parameter; SQLite's `?` are positional.
+  let ids = `SELECT s.id FROM log_streams s WHERE s.group_id = (SELECT id FROM log_groups WHERE name = ${
+    style === "$" ? o.group : p(q.groupName)
+  })`;
+  if (q.streamNames && q.streamNames.length > 0) {
+    ids +=
+      style === "$"
+        ? ` AND s.name = ANY(${p(q.streamNames)}::text[])`
+        : ` AND s.name IN (${q.streamNames.map((s) => p(s)).join(", ")})`;
+  }
+  if (q.streamPrefix) ids += ` AND substr(s.name, 1, ${p(q.streamPrefix.length)}) = ${p(q.streamPrefix)}`;
+  return style === "$" ? `e.stream_id = ANY(ARRAY(${ids}))` : `e.stream_id IN (${ids})`;
+}
+
 /**
- * The SELECT of an event query, with placeholders `?` (SQLite) or `$n` (PostgreSQL). Numbers are
- * read as float8 on PostgreSQL so that they come back as numbers.
+ * The SELECT of an event query, with placeholders `?` (SQLite) or `$n` (PostgreSQL). Rows are
+ * (id, stream id, ts, ingested_at, message): the caller maps stream ids to names from a cache
+ * rather than joining per row. Numbers are read as float8 on PostgreSQL so that they come back as
+ * numbers. The statement's text depends only on the query's shape (PostgreSQL takes stream names
+ * as one array), so adapters prepare each shape once.
  */
-export function eventsSql(
-  q: EventQuery,
-  style: "?" | "$",
-  options: { streamIds?: boolean } = {},
-): { sql: string; params: unknown[] } {
+export function eventsSql(q: EventQuery, style: "?" | "$"): { sql: string; params: unknown[] } {
   const params: unknown[] = [];
   const p = (v: unknown): string => {
     params.push(v);
     return style === "?" ? "?" : `$${params.length}`;
   };
   const n = (col: string): string => (style === "$" ? `${col}::float8` : col);
-  const where = [`e.group_id = (SELECT id FROM log_groups WHERE name = ${p(q.groupName)})`];
-  const streams: string[] = [];
-  if (q.streamNames && q.streamNames.length > 0)
-    streams.push(`s.name IN (${q.streamNames.map((s) => p(s)).join(", ")})`);
-  if (q.streamPrefix) streams.push(`substr(s.name, 1, ${p(q.streamPrefix.length)}) = ${p(q.streamPrefix)}`);
-  if (options.streamIds && streams.length > 0) {
-    where.push(
-      `e.stream_id IN (SELECT s.id FROM log_streams s WHERE s.group_id = e.group_id AND ${streams.join(" AND ")})`,
-    );
-  } else where.push(...streams);
+  const group = p(q.groupName);
+  const where = [`e.group_id = (SELECT id FROM log_groups WHERE name = ${group})`];
+  if ((q.streamNames && q.streamNames.length > 0) || q.streamPrefix) where.push(streamsSql(q, style, { group, p }));
   if (q.startTime !== undefined) where.push(`e.ts >= ${p(q.startTime)}`);
   if (q.endTime !== undefined) where.push(`e.ts < ${p(q.endTime)}`);
   const dir = q.descending ? "DESC" : "ASC";
   if (q.after) where.push(`(e.ts, e.id) ${q.descending ? "<" : ">"} (${p(q.after.timestamp)}, ${p(q.after.id)})`);
-  // With streamIds, rows carry the stream's id, not its name: no join per row (the caller maps ids).
-  const columns = `${n("e.id")} AS id, ${options.streamIds ? "e.stream_id" : "s.name"} AS stream, ${n("e.ts")} AS ts`;
-  const from = options.streamIds ? "log_events e" : "log_events e JOIN log_streams s ON s.id = e.stream_id";
+  where.push(...termsSql(q, style, p));
   const sql =
-    `SELECT ${columns}, ${n("e.ingested_at")} AS ingested_at, e.message FROM ${from} WHERE ${where.join(" AND ")}` +
-    ` ORDER BY e.ts ${dir}, e.id ${dir} LIMIT ${p(q.limit)}`;
+    `SELECT ${n("e.id")}, ${n("e.stream_id")}, ${n("e.ts")}, ${n("e.ingested_at")}, e.message FROM log_events e` +
+    ` WHERE ${where.join(" AND ")} ORDER BY e.ts ${dir}, e.id ${dir} LIMIT ${p(q.limit)}`;
   return { sql, params };
 }
+
+/** A row of an event read: id, stream id, timestamp, ingestion time, message. */
+export type EventRowArray = [number, number, number, number, string];
 
 /** A log_subscription_filters row. */
 export interface FilterRow {

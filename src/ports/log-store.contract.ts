@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, test } from "node:test";
 import {
   DAY_MS,
+  type EventQuery,
   type LogEventInput,
   type LogGroupRecord,
   type LogStore,
@@ -150,6 +151,43 @@ export function runLogStoreContract(name: string, open: () => Promise<LogStore>)
         ranged.map((e) => e.message),
         ["m6", "m7", "m8", "m9"],
       );
+    });
+
+    void test("message terms narrow a read: anywhere, at the start, ASCII case folded, LIKE's wildcards literal", async () => {
+      const messages = ["ERROR disk", "error net", "50% done", "a_b", "back\\slash", "REPORT RequestId: r1"];
+      messages.push("x REPORT y", "ÉCHEC ünïcode 😀", "Ünï", "ab");
+      await store.append(
+        messages.map((m, i) => ev(i % 2 ? "s1" : "s2", T0 + i, m)),
+        T0,
+        { create: true },
+      );
+      const read = async (messageTerms: NonNullable<EventQuery["messageTerms"]>, more: Partial<EventQuery> = {}) =>
+        (await store.readEvents({ groupName: "/aws/lambda/f", messageTerms, limit: 100, ...more })).map(
+          (e) => e.message,
+        );
+      assert.deepEqual(await read([[{ text: "ERROR" }]]), ["ERROR disk"]);
+      assert.deepEqual(await read([[{ text: "error", ignoreCase: true }]]), ["ERROR disk", "error net"]);
+      assert.deepEqual(await read([[{ text: "%" }]]), ["50% done"]);
+      assert.deepEqual(await read([[{ text: "% d", ignoreCase: true }]]), ["50% done"]);
+      assert.deepEqual(await read([[{ text: "_", ignoreCase: true }]]), ["a_b"]);
+      assert.deepEqual(await read([[{ text: "\\", ignoreCase: true }]]), ["back\\slash"]);
+      assert.deepEqual(await read([[{ text: "REPORT ", atStart: true }]]), ["REPORT RequestId: r1"]);
+      assert.deepEqual(await read([[{ text: "report r", atStart: true, ignoreCase: true }]]), ["REPORT RequestId: r1"]);
+      assert.deepEqual(await read([[{ text: "ünï" }]]), ["ÉCHEC ünïcode 😀"], "case-sensitive beyond ASCII");
+      assert.deepEqual(await read([[{ text: "ÉCHEC ünïcode 😀", atStart: true }]]), ["ÉCHEC ünïcode 😀"]);
+      assert.deepEqual(
+        await read([[{ text: "disk" }, { text: "net" }]]),
+        ["ERROR disk", "error net"],
+        "one of a clause",
+      );
+      assert.deepEqual(await read([[{ text: "ERROR" }], [{ text: "net" }]]), [], "every clause");
+      assert.deepEqual(await read([[]]), [], "an empty clause admits nothing");
+      assert.deepEqual(await read([[{ text: "r" }]], { streamNames: ["s1"], descending: true, limit: 1 }), [
+        "REPORT RequestId: r1",
+      ]);
+      const first = await store.readEvents({ groupName: "/aws/lambda/f", messageTerms: [[{ text: "b" }]], limit: 1 });
+      const after = first[0] && { timestamp: first[0].timestamp, id: first[0].id };
+      assert.deepEqual(await read([[{ text: "b" }]], { after }), ["back\\slash", "ab"], "pages by cursor");
     });
 
     void test("expire deletes the events older than each group's retention, and only those", async () => {

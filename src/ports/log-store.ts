@@ -44,6 +44,18 @@ export interface EventCursor {
   readonly id: number;
 }
 
+/**
+ * A text an event's message holds. Reads use terms to narrow conservatively: an event without
+ * the text cannot match what the reader looks for; one with it still goes through the reader's test.
+ */
+export interface MessageTerm {
+  readonly text: string;
+  /** The message begins with the text (else: anywhere in it). */
+  readonly atStart?: boolean | undefined;
+  /** ASCII letters of the text match in either case (the text is ASCII). */
+  readonly ignoreCase?: boolean | undefined;
+}
+
 /** A read of one group's events, ordered by (timestamp, id). */
 export interface EventQuery {
   readonly groupName: string;
@@ -56,6 +68,8 @@ export interface EventQuery {
   readonly after?: EventCursor | undefined;
   /** Newest first (GetLogEvents without startFromHead). */
   readonly descending?: boolean | undefined;
+  /** Only events whose message holds, for every clause, at least one of its terms. */
+  readonly messageTerms?: readonly (readonly MessageTerm[])[] | undefined;
   readonly limit: number;
 }
 

@@ -148,7 +148,8 @@ describe("Logs Insights", { concurrency: false }, () => {
       assert.equal(Number(rows[i]?.["p99"]), p99);
     });
     assert.equal(out.statistics?.recordsMatched, CALLS);
-    assert.ok((out.statistics?.recordsScanned ?? 0) >= CALLS * 5);
+    // The store-side pre-filter returns only lines that can be REPORT lines (or JSON): those are scanned.
+    assert.ok((out.statistics?.recordsScanned ?? 0) >= CALLS);
     assert.ok((out.statistics?.bytesScanned ?? 0) > 0);
     // Unaliased columns are named by their text, as AWS.
     const plain = await query("stats count(*), max(@maxMemoryUsed / 1000 / 1000) by @type | sort @type");

@@ -109,6 +109,22 @@ export class PgDatabase {
     }
   }
 
+  /**
+   * Runs one statement, prepared once per connection when it has a `name` (the same name must
+   * always carry the same text); resolves to its rows as arrays, in column order.
+   */
+  async arrays<R extends unknown[]>(
+    statement: { readonly text: string; readonly name?: string | undefined },
+    params: readonly unknown[] = [],
+  ): Promise<R[]> {
+    try {
+      const config = { text: statement.text, name: statement.name, values: params as unknown[], rowMode: "array" };
+      return (await this.pool.query<R>(config as pg.QueryArrayConfig)).rows;
+    } catch (e) {
+      rethrow(e);
+    }
+  }
+
   /** Runs one statement; resolves to the number of rows it wrote. */
   async run(sql: string, params: readonly unknown[] = [], on: Queryable = this.pool): Promise<number> {
     try {

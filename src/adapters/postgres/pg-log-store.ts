@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import {
   DAY_MS,
   type EventQuery,
@@ -18,7 +19,7 @@ import {
   filterParams,
   groupOf,
   streamOf,
-  type EventRow,
+  type EventRowArray,
   type FilterRow,
   type GroupRow,
   type StreamRow,
@@ -33,6 +34,10 @@ const STREAM_SELECT = `SELECT s.*, g.name AS group_name FROM log_streams s JOIN 
  */
 export class PgLogStore implements LogStore {
   readonly #db: PgDatabase;
+  /** Prepared-statement names by text: a name is a hash of its text, so stores sharing a pool agree. */
+  readonly #statementNames = new Map<string, string>();
+  /** Stream names by id (ids are never reused): rows carry ids, not a join per row. */
+  readonly #streamNames = new Map<number, string>();
   #closed = false;
 
   /** A store over `db` (already open and migrated); it releases its use of `db` on close. */
@@ -176,16 +181,51 @@ export class PgLogStore implements LogStore {
     );
   }
 
+  /**
+   * Reads run often (a scan is a read per 2 000 events): each query shape is a named statement,
+   * parsed and planned once per connection; rows come as arrays, stream names from a cache by id.
+   * Shapes with message terms vary with each Insights query and are not kept.
+   */
   async readEvents(q: EventQuery): Promise<StoredLogEvent[]> {
     const { sql, params } = eventsSql(q, "$");
-    const rows = await this.#db.rows<EventRow>(sql, params);
-    return rows.map((r) => ({
-      id: r.id,
-      streamName: r.stream,
-      timestamp: r.ts,
-      ingestionTime: r.ingested_at,
-      message: r.message,
-    }));
+    const name = q.messageTerms && q.messageTerms.length > 0 ? undefined : this.#statementName(sql);
+    return this.#eventsOf(await this.#db.arrays<EventRowArray>({ text: sql, name }, params));
+  }
+
+  #statementName(sql: string): string {
+    let name = this.#statementNames.get(sql);
+    if (name === undefined) {
+      if (this.#statementNames.size >= 64) this.#statementNames.clear();
+      name = `haneul_logs_${createHash("sha1").update(sql).digest("hex").slice(0, 24)}`;
+      this.#statementNames.set(sql, name);
+    }
+    return name;
+  }
+
+  async #eventsOf(rows: EventRowArray[]): Promise<StoredLogEvent[]> {
+    await this.#learnStreamNames(rows);
+    const events = new Array<StoredLogEvent>(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const [id, stream, timestamp, ingestionTime, message] = rows[i] as EventRowArray;
+      events[i] = { id, streamName: this.#streamNames.get(stream) ?? "", timestamp, ingestionTime, message };
+    }
+    return events;
+  }
+
+  /** Fetches, in one statement, the names of the rows' streams not yet cached. */
+  async #learnStreamNames(rows: readonly EventRowArray[]): Promise<void> {
+    let missing: Set<number> | undefined;
+    for (const row of rows) if (!this.#streamNames.has(row[1])) (missing ??= new Set()).add(row[1]);
+    if (!missing) return;
+    const named = await this.#db.arrays<[number, string]>(
+      {
+        name: "haneul_logs_stream_names",
+        text: "SELECT id::float8, name FROM log_streams WHERE id = ANY($1::bigint[])",
+      },
+      [[...missing]],
+    );
+    if (this.#streamNames.size + named.length > 10_000) this.#streamNames.clear();
+    for (const [id, name] of named) this.#streamNames.set(id, name);
   }
 
   putSubscriptionFilter(f: SubscriptionFilterRecord, maxPerGroup: number): Promise<"ok" | "limit" | "no-group"> {
@@ -233,20 +273,16 @@ export class PgLogStore implements LogStore {
     afterId: number,
     o: { limit: number; ingestedBefore: number },
   ): Promise<StoredLogEvent[]> {
-    const rows = await this.#db.rows<EventRow>(
-      `SELECT e.id::float8 AS id, s.name AS stream, e.ts::float8 AS ts, e.ingested_at::float8 AS ingested_at, e.message
-       FROM log_events e JOIN log_streams s ON s.id = e.stream_id
-       WHERE e.id > $1 AND e.group_id = (SELECT id FROM log_groups WHERE name = $2) AND e.ingested_at < $3
-       ORDER BY e.id LIMIT $4`,
+    const rows = await this.#db.arrays<EventRowArray>(
+      {
+        name: "haneul_logs_events_since",
+        text: `SELECT e.id::float8, e.stream_id::float8, e.ts::float8, e.ingested_at::float8, e.message FROM log_events e
+          WHERE e.id > $1 AND e.group_id = (SELECT id FROM log_groups WHERE name = $2) AND e.ingested_at < $3
+          ORDER BY e.id LIMIT $4`,
+      },
       [afterId, groupName, o.ingestedBefore, o.limit],
     );
-    return rows.map((r) => ({
-      id: r.id,
-      streamName: r.stream,
-      timestamp: r.ts,
-      ingestionTime: r.ingested_at,
-      message: r.message,
-    }));
+    return this.#eventsOf(rows);
   }
 
   async expire(now: number): Promise<number> {

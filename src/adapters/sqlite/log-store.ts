@@ -20,6 +20,7 @@ import {
   filterParams,
   groupOf,
   streamOf,
+  type EventRowArray,
   type FilterRow,
   type GroupRow,
   type StreamRow,
@@ -247,17 +248,17 @@ export class SqliteLogStore implements LogStore {
    */
   readEvents(q: EventQuery): Promise<StoredLogEvent[]> {
     return settle(() => {
-      const { sql, params } = eventsSql(q, "?", { streamIds: true });
+      const { sql, params } = eventsSql(q, "?");
       let statement = this.#reads.get(sql);
       if (!statement) {
         if (this.#reads.size >= 64) this.#reads.clear();
         statement = this.#db.prepare(sql).raw(true);
         this.#reads.set(sql, statement);
       }
-      const rows = statement.all(...params) as [number, number, number, number, string][];
+      const rows = statement.all(...params) as EventRowArray[];
       const events: StoredLogEvent[] = new Array<StoredLogEvent>(rows.length);
       for (let i = 0; i < rows.length; i++) {
-        const [id, stream, timestamp, ingestionTime, message] = rows[i] as [number, number, number, number, string];
+        const [id, stream, timestamp, ingestionTime, message] = rows[i] as EventRowArray;
         events[i] = { id, streamName: this.#streamName(stream), timestamp, ingestionTime, message };
       }
       return events;

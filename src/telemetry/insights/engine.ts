@@ -7,6 +7,7 @@ import { setImmediate as yieldToLoop } from "node:timers/promises";
 import type { EventCursor, LogStore } from "../../ports/log-store.js";
 import type { Command, Query } from "./ast.js";
 import type { Row } from "./evaluate.js";
+import { prefilterOf, type Prefilter } from "./prefilter.js";
 import { QueryRecord } from "./record.js";
 import {
   CountStage,
@@ -46,6 +47,8 @@ export interface RunOptions {
   readonly statistics: QueryStatistics;
   /** Asked after every chunk; true ends the scan (StopQuery). */
   readonly stopped?: () => boolean;
+  /** False: the store returns every event of the range (the default narrows reads by the leading filters). */
+  readonly prefilter?: boolean | undefined;
 }
 
 /** The columns a query's results show, in order. */
@@ -131,6 +134,8 @@ function pipeline(query: Query, limit: number): { head: Stage; collector: Collec
 /** Runs `query`; resolves with the result rows once the scan and every stage are done. */
 export async function runQuery(query: Query, o: RunOptions): Promise<ResultRow[]> {
   const { head, collector, matched } = pipeline(query, o.limit);
+  // Events the store leaves out could not pass the leading filters: statistics count what is read.
+  const narrowing: Prefilter = o.prefilter === false ? {} : prefilterOf(query);
   let wanted = true;
   for (const groupName of o.groups) {
     let after: EventCursor | undefined;
@@ -141,6 +146,8 @@ export async function runQuery(query: Query, o: RunOptions): Promise<ResultRow[]
         startTime: after ? Math.max(o.startTime, after.timestamp) : o.startTime,
         endTime: o.endTime + 1,
         after,
+        streamNames: narrowing.streamNames,
+        messageTerms: narrowing.messageTerms,
         limit: CHUNK,
       });
       for (const e of chunk) {
