@@ -117,9 +117,9 @@ export class AsyncInvoker implements AsyncEventQueue {
   }
 
   /**
-   * Looks for due events soon (an event was queued or a slot freed). The look starts once the
-   * current callbacks have run, so the slots that free together (their completions commit
-   * together) are filled by one claim rather than one claim each.
+   * Looks for due events now (an event was queued or a slot freed). The claim starts at once, so
+   * that an event accepted before a stop is running (and drained) rather than left for the next
+   * start; slots that free while a claim is under way are filled by the one after it.
    */
   notify(): void {
     if (!this.#running) return;
@@ -127,15 +127,13 @@ export class AsyncInvoker implements AsyncEventQueue {
       this.#again = true;
       return;
     }
-    this.#pumping = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(() => this.#pump())
-      .finally(() => {
-        this.#pumping = undefined;
-        if (this.#again) {
-          this.#again = false;
-          this.notify();
-        }
-      });
+    this.#pumping = this.#pump().finally(() => {
+      this.#pumping = undefined;
+      if (this.#again) {
+        this.#again = false;
+        this.notify();
+      }
+    });
   }
 
   /** Stops taking events and waits for the ones running (their claims renewed meanwhile). */
