@@ -59,7 +59,7 @@ async function readMs(s: BenchStore, groupName: string): Promise<number> {
   for (let i = 0; i < READS; i++) {
     const started = performance.now();
     const page = await s.store.readEvents({
-      groupName: GROUP,
+      groupName,
       streamNames: [streamOf(7)],
       descending: true,
       limit: 10_000,
