@@ -78,6 +78,8 @@ function termsSql(q: EventQuery, style: "?" | "$", p: (v: unknown) => string): s
 /** The condition on e.stream_id: the group's matching stream ids, computed once per statement (not per row). */
 function streamsSql(q: EventQuery, style: "?" | "$", o: { group: string; p: (v: unknown) => string }): string {
   const { p } = o;
+  const one = q.streamNames?.length === 1 && !q.streamPrefix ? q.streamNames[0] : undefined;
+  if (one !== undefined) return oneStreamSql(q, style, { ...o, name: one });
   // PostgreSQL reuses the group's parameter; SQLite's `?` are positional.
   let ids = `SELECT s.id FROM log_streams s WHERE s.group_id = (SELECT id FROM log_groups WHERE name = ${
     style === "$" ? o.group : p(q.groupName)
@@ -90,6 +92,25 @@ function streamsSql(q: EventQuery, style: "?" | "$", o: { group: string; p: (v: 
   }
   if (q.streamPrefix) ids += ` AND substr(s.name, 1, ${p(q.streamPrefix.length)}) = ${p(q.streamPrefix)}`;
   return style === "$" ? `e.stream_id = ANY(ARRAY(${ids}))` : `e.stream_id IN (${ids})`;
+}
+
+/**
+ * The condition of a read of one stream (GetLogEvents): its id by equality, so PostgreSQL's
+ * `(stream_id, ts, id)` index gives its events in order, and its first and last events' times, so
+ * the group's `(group_id, ts, id)` range narrows to the stream's life (SQLite has no per-stream
+ * index: it would cost appends more than it saves reads; see docs/BENCHMARKS.md).
+ */
+function oneStreamSql(
+  q: EventQuery,
+  style: "?" | "$",
+  o: { group: string; p: (v: unknown) => string; name: string },
+): string {
+  const { p } = o;
+  const of = (column: string): string =>
+    `(SELECT s.${column} FROM log_streams s WHERE s.group_id = (SELECT id FROM log_groups WHERE name = ${
+      style === "$" ? o.group : p(q.groupName)
+    }) AND s.name = ${p(o.name)})`;
+  return `e.stream_id = ${of("id")} AND e.ts >= ${of("first_event_at")} AND e.ts <= ${of("last_event_at")}`;
 }
 
 /**
@@ -118,6 +139,20 @@ export function eventsSql(q: EventQuery, style: "?" | "$"): { sql: string; param
     `SELECT ${n("e.id")}, ${n("e.stream_id")}, ${n("e.ts")}, ${n("e.ingested_at")}, e.message FROM log_events e` +
     ` WHERE ${where.join(" AND ")} ORDER BY e.ts ${dir}, e.id ${dir} LIMIT ${p(q.limit)}`;
   return { sql, params };
+}
+
+/**
+ * The statement measuring a group's time range: its events and their messages' UTF-8 bytes
+ * (SQLite's length of a text cast to a blob counts bytes; PostgreSQL's octet_length).
+ */
+export function measureSql(style: "?" | "$"): string {
+  const [g, from, to] = style === "$" ? ["$1", "$2", "$3"] : ["?", "?", "?"];
+  const bytes = style === "$" ? "octet_length(e.message)" : "length(CAST(e.message AS BLOB))";
+  const num = (x: string): string => (style === "$" ? `(${x})::float8` : x);
+  return (
+    `SELECT ${num("count(*)")} AS records, ${num(`coalesce(sum(${bytes}), 0)`)} AS bytes FROM log_events e` +
+    ` WHERE e.group_id = (SELECT id FROM log_groups WHERE name = ${g}) AND e.ts >= ${from} AND e.ts < ${to}`
+  );
 }
 
 /** A row of an event read: id, stream id, timestamp, ingestion time, message. */

@@ -153,6 +153,50 @@ export function runLogStoreContract(name: string, open: () => Promise<LogStore>)
       );
     });
 
+    void test("one stream of several, paged both ways: its events only, in (timestamp, id) order", async () => {
+      const batch = Array.from({ length: 60 }, (_, i) => ev(`s${i % 3}`, T0 + Math.floor(i / 4), `m${i}`));
+      await store.append(batch, T0, { create: true });
+      const mine = batch.filter((e) => e.streamName === "s1").map((e) => e.message);
+      for (const descending of [false, true]) {
+        const seen: string[] = [];
+        let after: { timestamp: number; id: number } | undefined;
+        for (;;) {
+          const page = await store.readEvents({
+            groupName: "/aws/lambda/f",
+            streamNames: ["s1"],
+            after,
+            descending,
+            limit: 6,
+          });
+          if (page.length === 0) break;
+          assert.ok(page.every((e) => e.streamName === "s1"));
+          seen.push(...page.map((e) => e.message));
+          const last = page.at(-1);
+          after = last && { timestamp: last.timestamp, id: last.id };
+        }
+        assert.deepEqual(seen, descending ? [...mine].reverse() : mine);
+      }
+      assert.deepEqual(await store.readEvents({ groupName: "/aws/lambda/f", streamNames: ["none"], limit: 5 }), []);
+    });
+
+    void test("a range's measure: its events and their messages' UTF-8 bytes, end exclusive", async () => {
+      const messages = ["plain", "ünï 😀", "", "x".repeat(1000)];
+      await store.append(
+        messages.map((m, i) => ev(i % 2 ? "a" : "b", T0 + i, m)),
+        T0,
+        { create: true },
+      );
+      await store.append([ev("a", T0 + 1, "other group", "/aws/lambda/g")], T0, { create: true });
+      const bytes = (ms: string[]) => ms.reduce((n, m) => n + Buffer.byteLength(m), 0);
+      const range = { groupName: "/aws/lambda/f", startTime: T0, endTime: T0 + 4 };
+      assert.deepEqual(await store.measureRange(range), { records: 4, bytes: bytes(messages) });
+      assert.deepEqual(await store.measureRange({ ...range, startTime: T0 + 1, endTime: T0 + 3 }), {
+        records: 2,
+        bytes: bytes(messages.slice(1, 3)),
+      });
+      assert.deepEqual(await store.measureRange({ ...range, groupName: "/aws/lambda/none" }), { records: 0, bytes: 0 });
+    });
+
     void test("message terms narrow a read: anywhere, at the start, ASCII case folded, LIKE's wildcards literal", async () => {
       const messages = ["ERROR disk", "error net", "50% done", "a_b", "back\\slash", "REPORT RequestId: r1"];
       messages.push("x REPORT y", "ÉCHEC ünïcode 😀", "Ünï", "ab");

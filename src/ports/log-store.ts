@@ -73,6 +73,20 @@ export interface EventQuery {
   readonly limit: number;
 }
 
+/** A time range of one group's events. */
+export interface RangeQuery {
+  readonly groupName: string;
+  /** Inclusive start and exclusive end, epoch ms. */
+  readonly startTime: number;
+  readonly endTime: number;
+}
+
+/** The events of a range and the UTF-8 bytes of their messages. */
+export interface RangeMeasure {
+  readonly records: number;
+  readonly bytes: number;
+}
+
 /** A page of groups or streams: sorted by name, after `after`, at most `limit`. */
 export interface ListQuery {
   readonly prefix?: string | undefined;
@@ -126,6 +140,11 @@ export interface LogStore {
   append(events: readonly LogEventInput[], ingestionTime: number, options?: { create?: boolean }): Promise<void>;
   /** Events of one group in (timestamp, id) order. */
   readEvents(query: EventQuery): Promise<StoredLogEvent[]>;
+  /**
+   * How many events a group holds between `startTime` (inclusive) and `endTime` (exclusive), and
+   * the UTF-8 bytes of their messages: what a scan of the range reads, whatever it keeps.
+   */
+  measureRange(range: RangeQuery): Promise<RangeMeasure>;
   /**
    * Creates or replaces (same group and name) a subscription filter. A new filter starts after the
    * group's last event; a replaced one keeps its cursor. "limit" when the group has `maxPerGroup`

@@ -7,6 +7,8 @@ import {
   type LogGroupRecord,
   type LogStore,
   type LogStreamRecord,
+  type RangeMeasure,
+  type RangeQuery,
   type StoredLogEvent,
   type SubscriptionFilterRecord,
   type SubscriptionFilterState,
@@ -18,6 +20,7 @@ import {
   filterOf,
   filterParams,
   groupOf,
+  measureSql,
   streamOf,
   type EventRowArray,
   type FilterRow,
@@ -190,6 +193,11 @@ export class PgLogStore implements LogStore {
     const { sql, params } = eventsSql(q, "$");
     const name = q.messageTerms && q.messageTerms.length > 0 ? undefined : this.#statementName(sql);
     return this.#eventsOf(await this.#db.arrays<EventRowArray>({ text: sql, name }, params));
+  }
+
+  async measureRange(r: RangeQuery): Promise<RangeMeasure> {
+    const [row] = await this.#db.rows<RangeMeasure>(measureSql("$"), [r.groupName, r.startTime, r.endTime]);
+    return { records: row?.records ?? 0, bytes: row?.bytes ?? 0 };
   }
 
   #statementName(sql: string): string {

@@ -7,6 +7,8 @@ import {
   type LogGroupRecord,
   type LogStore,
   type LogStreamRecord,
+  type RangeMeasure,
+  type RangeQuery,
   type StoredLogEvent,
   type SubscriptionFilterRecord,
   type SubscriptionFilterState,
@@ -19,6 +21,7 @@ import {
   filterOf,
   filterParams,
   groupOf,
+  measureSql,
   streamOf,
   type EventRowArray,
   type FilterRow,
@@ -262,6 +265,13 @@ export class SqliteLogStore implements LogStore {
         events[i] = { id, streamName: this.#streamName(stream), timestamp, ingestionTime, message };
       }
       return events;
+    });
+  }
+
+  measureRange(r: RangeQuery): Promise<RangeMeasure> {
+    return settle(() => {
+      const row = this.#db.prepare(measureSql("?")).get(r.groupName, r.startTime, r.endTime) as RangeMeasure;
+      return { records: row.records, bytes: row.bytes };
     });
   }
 

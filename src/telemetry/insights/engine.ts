@@ -134,11 +134,14 @@ function pipeline(query: Query, limit: number): { head: Stage; collector: Collec
 /** Runs `query`; resolves with the result rows once the scan and every stage are done. */
 export async function runQuery(query: Query, o: RunOptions): Promise<ResultRow[]> {
   const { head, collector, matched } = pipeline(query, o.limit);
-  // Events the store leaves out could not pass the leading filters: statistics count what is read.
+  // Events the store leaves out could not pass the leading filters.
   const narrowing: Prefilter = o.prefilter === false ? {} : prefilterOf(query);
+  const narrowed = (narrowing.streamNames?.length ?? 0) > 0 || (narrowing.messageTerms?.length ?? 0) > 0;
   let wanted = true;
   for (const groupName of o.groups) {
     let after: EventCursor | undefined;
+    const before = { records: o.statistics.recordsScanned, bytes: o.statistics.bytesScanned };
+    let complete = false;
     while (wanted && !o.stopped?.()) {
       const chunk = await o.store.readEvents({
         groupName,
@@ -160,12 +163,25 @@ export async function runQuery(query: Query, o: RunOptions): Promise<ResultRow[]
       }
       o.statistics.recordsMatched = matched.count;
       const last = chunk.at(-1);
-      if (!last || chunk.length < CHUNK) break;
+      if (!last || chunk.length < CHUNK) {
+        complete = true;
+        break;
+      }
       after = { timestamp: last.timestamp, id: last.id };
       await yieldToLoop();
     }
+    // A narrowed read saw only part of the range; a whole scan counts every event of it, as AWS does.
+    if (narrowed && complete) await countRange(o, groupName, before);
   }
   head.end();
   o.statistics.recordsMatched = matched.count;
   return collector.rows;
+}
+
+/** Counts a group's whole range as scanned, on top of what was scanned before it. */
+async function countRange(o: RunOptions, groupName: string, before: { records: number; bytes: number }): Promise<void> {
+  const range = { groupName, startTime: o.startTime, endTime: o.endTime + 1 };
+  const m = await o.store.measureRange(range);
+  o.statistics.recordsScanned = before.records + m.records;
+  o.statistics.bytesScanned = before.bytes + m.bytes;
 }
