@@ -268,7 +268,7 @@ void describe("canary judge and synthetic invocations", () => {
   void test("a named metric that is worse on the new version fails the step and rolls back", async () => {
     const w = await world({
       "haneul:canaryJudge": "50",
-      "haneul:judgeMetric:checkout": "Shop CheckoutMs p95 higher Version={version} Service={function}",
+      "haneul:judgeMetric:checkout": "Shop CheckoutMs p95 higher Version=@version Service=@function",
     });
     const id = await deploy(w, "CodeDeployDefault.LambdaCanary10Percent5Minutes");
     traffic(w, 1000, { checkout: { new: 150, old: 100 } });
@@ -287,8 +287,8 @@ void describe("canary judge and synthetic invocations", () => {
   void test("a named metric as good on the new version passes, its comparison among the reasons", async () => {
     const w = await world({
       "haneul:canaryJudge": "50",
-      "haneul:judgeMetric:checkout": "Shop CheckoutMs p95 higher Version={version}",
-      "haneul:judgeMetric:orders": "Shop CheckoutMs SampleCount lower Version={version}",
+      "haneul:judgeMetric:checkout": "Shop CheckoutMs p95 higher Version=@version",
+      "haneul:judgeMetric:orders": "Shop CheckoutMs SampleCount lower Version=@version",
     });
     const id = await deploy(w, "CodeDeployDefault.LambdaCanary10Percent5Minutes");
     traffic(w, 1000, { checkout: { new: 100, old: 100 } });
@@ -308,7 +308,7 @@ void describe("canary judge and synthetic invocations", () => {
   void test("a count per invocation lower on the new version is worse when lower is worse", async () => {
     const w = await world({
       "haneul:canaryJudge": "50",
-      "haneul:judgeMetric:orders": "Shop CheckoutMs SampleCount lower Version={version}",
+      "haneul:judgeMetric:orders": "Shop CheckoutMs SampleCount lower Version=@version",
     });
     const id = await deploy(w, "CodeDeployDefault.LambdaCanary10Percent5Minutes");
     // The new version emits the metric on one call in two: half the orders per invocation.
@@ -323,7 +323,7 @@ void describe("canary judge and synthetic invocations", () => {
   void test("a named metric without enough samples holds the step as not enough data, then fails it", async () => {
     const w = await world({
       "haneul:canaryJudge": "50",
-      "haneul:judgeMetric:checkout": "Shop CheckoutMs p95 higher Version={version}",
+      "haneul:judgeMetric:checkout": "Shop CheckoutMs p95 higher Version=@version",
     });
     const id = await deploy(w, "CodeDeployDefault.LambdaCanary10Percent5Minutes");
     traffic(w, 1000, { checkout: { old: 100 } });
@@ -346,11 +346,11 @@ void describe("canary judge and synthetic invocations", () => {
       { "haneul:canaryJudge": "some" },
       { "haneul:testEvent": "{not json", "haneul:minInvocationsPerStep": "5" },
       { "haneul:testEvent": "{}" },
-      { "haneul:judgeMetric": "Shop CheckoutMs p95 higher Version={version}" },
+      { "haneul:judgeMetric": "Shop CheckoutMs p95 higher Version=@version" },
       { "haneul:canaryJudge": "5", "haneul:judgeMetric": "Shop CheckoutMs p95 higher" },
-      { "haneul:canaryJudge": "5", "haneul:judgeMetric": "Shop CheckoutMs p95 worse Version={version}" },
-      { "haneul:canaryJudge": "5", "haneul:judgeMetric": "Shop CheckoutMs tm90 higher Version={version}" },
-      { "haneul:canaryJudge": "5", "haneul:judgeMetric": "Shop CheckoutMs p95 higher Version={ver}" },
+      { "haneul:canaryJudge": "5", "haneul:judgeMetric": "Shop CheckoutMs p95 worse Version=@version" },
+      { "haneul:canaryJudge": "5", "haneul:judgeMetric": "Shop CheckoutMs tm90 higher Version=@version" },
+      { "haneul:canaryJudge": "5", "haneul:judgeMetric": "Shop CheckoutMs p95 higher Version=@versions" },
       { "haneul:canaryJudge": "5", "haneul:judgeMetric": "Shop CheckoutMs p95" },
       { "haneul:canaryJudge": "5", "haneul:judgeMetric:bad label": "AWS/Lambda Duration p90 higher" },
     ];

@@ -1,7 +1,7 @@
 /**
  * The canary judge's named metrics: the `haneul:judgeMetric[:<label>]` group tags, each naming one
  * CloudWatch metric as `<namespace> <metric> <statistic> <higher|lower> [<dimension>=<value>...]`
- * (the version's series found through a dimension value holding `{version}`), and the test each
+ * (the version's series found through a dimension value holding `@version`), and the test each
  * is judged with. A value haneul cannot honour is refused (InvalidInputException), never ignored.
  */
 import type { JudgeMetric } from "../ports/deployment-store.js";
@@ -15,13 +15,13 @@ export const MAX_JUDGE_METRICS = 10;
 const SYNTAX = "<namespace> <metric> <statistic> <higher|lower> [<dimension>=<value>...]";
 const LABEL = /^[A-Za-z0-9_.-]{1,64}$/;
 const STATISTIC = /^(Average|Minimum|Maximum|SampleCount|Sum|p(\d{1,2}(\.\d{1,10})?|100))$/;
-const PLACEHOLDER = /\{([^}]*)\}/g;
-const PLACEHOLDERS = new Set(["function", "alias", "version"]);
+/** In a dimension value, filled in per version (tag values allow only letters, digits, spaces and + - = . _ : / @). */
+const PLACEHOLDER = /@(function|alias|version)\b/g;
 /** AWS/Lambda's series of an alias's calls per executed version, used when none is named. */
 const LAMBDA_VERSION_DIMENSIONS = [
-  { name: "FunctionName", value: "{function}" },
-  { name: "Resource", value: "{function}:{alias}" },
-  { name: "ExecutedVersion", value: "{version}" },
+  { name: "FunctionName", value: "@function" },
+  { name: "Resource", value: "@function:@alias" },
+  { name: "ExecutedVersion", value: "@version" },
 ];
 
 const invalid = (key: string, v: string, why: string): PlatformError =>
@@ -35,9 +35,6 @@ function dimensionsOf(key: string, v: string, tokens: string[]): { name: string;
   });
   if (new Set(dims.map((d) => d.name)).size !== dims.length) throw invalid(key, v, "a dimension is named twice");
   if (dims.length > 30) throw invalid(key, v, "CloudWatch metrics have at most 30 dimensions");
-  for (const d of dims)
-    for (const [, p] of d.value.matchAll(PLACEHOLDER))
-      if (!PLACEHOLDERS.has(p ?? "")) throw invalid(key, v, `{${p}} is not {function}, {alias} or {version}`);
   return dims;
 }
 
@@ -56,8 +53,8 @@ export function parseJudgeMetric(key: string, v: string): JudgeMetric {
     throw invalid(key, v, `say which way is worse: higher or lower, not ${worse}`);
   let dimensions = dimensionsOf(key, v, rest);
   if (dimensions.length === 0 && namespace === "AWS/Lambda") dimensions = LAMBDA_VERSION_DIMENSIONS;
-  if (!dimensions.some((d) => d.value.includes("{version}")))
-    throw invalid(key, v, "a dimension must hold the version, e.g. ExecutedVersion={version}");
+  if (!dimensions.some((d) => /@version\b/.test(d.value)))
+    throw invalid(key, v, "a dimension must hold the version, e.g. ExecutedVersion=@version");
   return { label, namespace, name, statistic, worse, dimensions };
 }
 

@@ -180,7 +180,7 @@ export function runDeploymentStoreContract(name: string, open: () => Promise<Dep
                 statistic: "p95",
                 worse: "higher" as const,
               },
-              dimensions: [{ name: "Version", value: "{version}" }],
+              dimensions: [{ name: "Version", value: "@version" }],
             },
           ],
         },

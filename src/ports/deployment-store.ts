@@ -112,7 +112,7 @@ export function isStageCanary(t: DeploymentTarget): t is StageCanaryTarget {
 
 /**
  * A CloudWatch metric the canary judge compares between the versions (a `haneul:judgeMetric` tag):
- * dimension values may hold `{function}`, `{alias}` and `{version}`, filled in per version.
+ * dimension values may hold `@function`, `@alias` and `@version`, filled in per version.
  */
 export interface JudgeMetric {
   /** The tag's label (`haneul:judgeMetric:<label>`), or "metric" for the bare tag. */

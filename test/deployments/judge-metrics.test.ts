@@ -67,7 +67,7 @@ describe("canary judge data from the Lambda metrics", () => {
     const reader = new MetricReader({ store, clock, beforeRead: () => recorder.flush() });
     recorder.start();
     try {
-      const metric = parseJudgeMetric("haneul:judgeMetric:checkout", "Shop CheckoutMs p90 higher Version={version}");
+      const metric = parseJudgeMetric("haneul:judgeMetric:checkout", "Shop CheckoutMs p90 higher Version=@version");
       const handle = (version: string) =>
         recorder.handle(
           { namespace: "Shop", name: "CheckoutMs", dimensions: versionDimensions(metric, target, version) },
