@@ -23,10 +23,10 @@ import type { Clock } from "../shared/clock.js";
 import { isPlatformError, PlatformError } from "../shared/errors.js";
 import type { IdSource } from "../shared/ids.js";
 import type { DeploymentRecord } from "../ports/deployment-store.js";
-import type { VersionStats } from "../deployments/index.js";
-import { emptyAggregate, mergeAggregate, type Aggregate } from "../domain/metrics/aggregate.js";
+import type { MetricSample, VersionStats } from "../deployments/index.js";
+import { emptyAggregate, mergeAggregate, statisticValue, type Aggregate } from "../domain/metrics/aggregate.js";
 import { orderedBuckets } from "../domain/metrics/histogram.js";
-import type { Dimension } from "../domain/metrics/metric-key.js";
+import type { Dimension, MetricId } from "../domain/metrics/metric-key.js";
 import type { StackDeployments } from "../stacks/index.js";
 import { stackDeployments } from "./stack-deployments.js";
 import { routeStageCanary } from "./stage-canary.js";
@@ -121,6 +121,35 @@ export async function versionStatsOf(
 }
 
 /**
+ * What one metric series (a metric the canary judge was told to compare, for one version) held in
+ * [from, to], every node's samples merged: its count and sum, `statistic` over the whole window,
+ * and the values as the stored histograms hold them.
+ */
+export async function metricSampleOf(
+  reader: MetricReader,
+  metric: MetricId,
+  statistic: string,
+  window: { from: number; to: number },
+): Promise<MetricSample> {
+  const periodSec = Math.max(60, Math.ceil((window.to + 1 - window.from) / 1000));
+  const byPeriod = await reader.aggregates({
+    metric,
+    from: window.from,
+    to: window.to + 1,
+    periodSec,
+    histograms: true,
+  });
+  const all = emptyAggregate();
+  for (const a of byPeriod.values()) mergeAggregate(all, a);
+  return {
+    count: all.count,
+    sum: all.sum,
+    value: statisticValue(all, statistic),
+    values: orderedBuckets(all.histogram),
+  };
+}
+
+/**
  * Publishes the group's trigger notifications for each change of a deployment's state, one change
  * after the other (so that a topic hears a deployment's start before its end), on the node that
  * saved the change (the driver: the leader in a cluster).
@@ -202,6 +231,8 @@ export function createDeployments(o: {
       invokeVersion: (t, version, event) =>
         o.invokeSync({ functionName: t.functionName, qualifier: version }, Buffer.from(event)),
       versionStats: (t, version, since) => versionStatsOf(o.metrics, t, version, { from: since, to: o.clock.now() }),
+      metricSample: (metric, statistic, since) =>
+        metricSampleOf(o.metrics, metric, statistic, { from: since, to: o.clock.now() }),
     },
     invokeHook: (ref, payload) => o.invokeAsync(functionRef(ref), payload),
     isLeader: o.isLeader,

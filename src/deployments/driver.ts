@@ -254,6 +254,7 @@ export function aliasFailed(d: DeploymentRecord, now: number, message: string): 
     invocations: () => Promise.resolve(0),
     invokeVersion: () => Promise.resolve(false),
     versionStats: () => Promise.resolve({ invocations: 0, errors: 0, durations: [] }),
+    metricSample: () => Promise.resolve({ count: 0, sum: 0, value: undefined, values: [] }),
   });
 }
 

@@ -79,6 +79,7 @@ function start(w: Omit<World, "engine" | "service">): { engine: DeploymentEngine
       newExecutionId: () => randomIds.requestId(),
       invokeVersion: () => Promise.resolve(true),
       versionStats: () => Promise.resolve({ invocations: 0, errors: 0, durations: [] }),
+      metricSample: () => Promise.resolve({ count: 0, sum: 0, value: undefined, values: [] }),
       invocations: (_t, version, since) =>
         Promise.resolve(w.served.filter((x) => x.version === version && x.at >= since).length),
     },

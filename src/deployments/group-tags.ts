@@ -3,7 +3,9 @@
  * event the guard invokes an idle canary with, and the canary judge. A value haneul cannot honour
  * is refused (InvalidInputException), never ignored.
  */
+import type { JudgeMetric } from "../ports/deployment-store.js";
 import { PlatformError } from "../shared/errors.js";
+import { JUDGE_METRIC_TAG, judgeMetricsOf } from "./judge-metrics.js";
 
 /** The deployment group tag that turns on haneul's traffic guard (see docs/ARCHITECTURE.md). */
 export const TRAFFIC_GUARD_TAG = "haneul:minInvocationsPerStep";
@@ -31,14 +33,23 @@ export function testEventOf(tags: Readonly<Record<string, string>>): string | un
   return v;
 }
 
-/** The canary judge a group's tags ask for; a value that is not a count is refused. */
-export function canaryJudgeOf(tags: Readonly<Record<string, string>>): { minSamples: number } | undefined {
+/** The canary judge a group's tags ask for (with the metrics they name); a value that is not a count is refused. */
+export function canaryJudgeOf(
+  tags: Readonly<Record<string, string>>,
+): { minSamples: number; metrics?: JudgeMetric[] } | undefined {
   const v = tags[CANARY_JUDGE_TAG];
-  if (v === undefined) return undefined;
+  const metrics = judgeMetricsOf(tags);
+  if (v === undefined) {
+    if (metrics.length > 0)
+      throw invalid(
+        `The tag ${JUDGE_METRIC_TAG} needs the tag ${CANARY_JUDGE_TAG}: it says how many invocations of each version the judge needs.`,
+      );
+    return undefined;
+  }
   const n = Number(v);
   if (!/^\d+$/.test(v) || n < 1 || n > MAX_SAMPLES)
     throw invalid(
       `The tag ${CANARY_JUDGE_TAG} must be a whole number of invocations per version, 1-${MAX_SAMPLES}: ${v}`,
     );
-  return { minSamples: n };
+  return metrics.length > 0 ? { minSamples: n, metrics } : { minSamples: n };
 }

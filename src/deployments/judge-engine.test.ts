@@ -12,6 +12,7 @@ import { isPlatformError } from "../shared/errors.js";
 import { randomIds } from "../shared/ids.js";
 import { DeploymentEngine } from "./engine.js";
 import type { VersionStats } from "./judge.js";
+import type { MetricSample } from "./judge-metrics.js";
 import { DeploymentService } from "./service.js";
 
 const MIN = 60_000;
@@ -26,6 +27,8 @@ interface Call {
   at: number;
   failed: boolean;
   ms: number;
+  /** The custom metric the call emitted (Shop CheckoutMs with a Version dimension), if any. */
+  checkoutMs?: number | undefined;
 }
 
 interface World {
@@ -37,6 +40,23 @@ interface World {
   /** Events of the synthetic invocations; the new version fails them when `syntheticFails`. */
   readonly synthetic: string[];
   syntheticFails: boolean;
+  /** The series the judge asked for (its dimensions, as `Name=Value` joined by spaces). */
+  readonly metricQueries: string[];
+}
+
+/** The Shop CheckoutMs series of the version its Version dimension names, over the calls since `since`. */
+function sampleOf(calls: Call[], dimensions: { name: string; value: string }[], since: number): MetricSample {
+  const version = dimensions.find((d) => d.name === "Version")?.value;
+  const values = calls.filter((c) => c.version === version && c.at >= since && c.checkoutMs !== undefined);
+  const byValue = new Map<number, number>();
+  for (const c of values) byValue.set(c.checkoutMs as number, (byValue.get(c.checkoutMs as number) ?? 0) + 1);
+  const sorted = [...values.map((c) => c.checkoutMs as number)].sort((a, b) => a - b);
+  return {
+    count: values.length,
+    sum: sorted.reduce((a, b) => a + b, 0),
+    value: sorted[Math.max(0, Math.ceil(0.95 * sorted.length) - 1)],
+    values: [...byValue].sort((a, b) => a[0] - b[0]),
+  };
 }
 
 function statsOf(calls: Call[], version: string, since: number): VersionStats {
@@ -53,7 +73,10 @@ function statsOf(calls: Call[], version: string, since: number): VersionStats {
 async function world(tags: Record<string, string>): Promise<World> {
   const clock = new ManualClock(Date.parse("2024-01-01T00:00:00Z"));
   const store = SqliteDeploymentStore.open({ path: ":memory:" });
-  const w = { clock, store, alias: { version: "1", weight: 0 }, calls: [], synthetic: [], syntheticFails: false };
+  const w = {
+    ...{ clock, store, alias: { version: "1", weight: 0 }, calls: [] as Call[] },
+    ...{ synthetic: [], syntheticFails: false, metricQueries: [] as string[] },
+  };
   const engine = new DeploymentEngine({
     store,
     clock,
@@ -70,6 +93,10 @@ async function world(tags: Record<string, string>): Promise<World> {
         return Promise.resolve(!w.syntheticFails);
       },
       versionStats: (_t, version, since) => Promise.resolve(statsOf(w.calls, version, since)),
+      metricSample: (metric, _statistic, since) => {
+        w.metricQueries.push(metric.dimensions.map((d) => `${d.name}=${d.value}`).join(" "));
+        return Promise.resolve(sampleOf(w.calls, metric.dimensions, since));
+      },
     },
     invokeHook: () => Promise.resolve(),
     isLeader: () => true,
@@ -124,7 +151,11 @@ async function deploy(w: World, config: string): Promise<string> {
 const fails = (k: number, rate: number): boolean => Math.floor((k + 1) * rate) > Math.floor(k * rate);
 
 /** `n` calls through the alias now, split by its weight, each version failing its rate of them. */
-function traffic(w: World, n: number, o: { newErrorRate?: number; oldErrorRate?: number; newMs?: number } = {}): void {
+function traffic(
+  w: World,
+  n: number,
+  o: { newErrorRate?: number; oldErrorRate?: number; newMs?: number; checkout?: { new?: number; old?: number } } = {},
+): void {
   const seen = { "1": 0, "2": 0 };
   for (let i = 0; i < n; i++) {
     // Deterministic split: call i goes to the new version when it keeps the share at the weight.
@@ -132,7 +163,9 @@ function traffic(w: World, n: number, o: { newErrorRate?: number; oldErrorRate?:
     const version = toNew ? "2" : "1";
     const k = seen[version]++;
     const failed = fails(k, (toNew ? o.newErrorRate : o.oldErrorRate) ?? 0);
-    w.calls.push({ version, at: w.clock.now(), failed, ms: (toNew ? (o.newMs ?? 10) : 10) + (k % 5) });
+    const checkoutBase = toNew ? o.checkout?.new : o.checkout?.old;
+    const checkoutMs = checkoutBase === undefined ? undefined : checkoutBase + (k % 20);
+    w.calls.push({ version, at: w.clock.now(), failed, ms: (toNew ? (o.newMs ?? 10) : 10) + (k % 5), checkoutMs });
   }
 }
 
@@ -232,12 +265,94 @@ void describe("canary judge and synthetic invocations", () => {
     assert.match(d.errorInformation?.message ?? "", /error rate 83\.3% \(50\/60\) on version 2/);
   });
 
+  void test("a named metric that is worse on the new version fails the step and rolls back", async () => {
+    const w = await world({
+      "haneul:canaryJudge": "50",
+      "haneul:judgeMetric:checkout": "Shop CheckoutMs p95 higher Version=@version Service=@function",
+    });
+    const id = await deploy(w, "CodeDeployDefault.LambdaCanary10Percent5Minutes");
+    traffic(w, 1000, { checkout: { new: 150, old: 100 } });
+    await w.clock.advanceAsync(5 * MIN);
+    const d = await state(w, id);
+    assert.equal(d.status, "Failed");
+    assert.equal(d.errorInformation?.code, "CUSTOMER_APPLICATION_UNHEALTHY");
+    assert.match(
+      d.errorInformation?.message ?? "",
+      /checkout \(Shop CheckoutMs p95, higher is worse\): 168 on version 2 vs 118 on version 1 \(100 and 900 samples\): Mann-Whitney p = .* < 0\.0167, worse/,
+    );
+    assert.deepEqual(w.alias, { version: "1", weight: 0 });
+    assert.deepEqual(w.metricQueries.sort(), ["Version=1 Service=fn", "Version=2 Service=fn"]);
+  });
+
+  void test("a named metric as good on the new version passes, its comparison among the reasons", async () => {
+    const w = await world({
+      "haneul:canaryJudge": "50",
+      "haneul:judgeMetric:checkout": "Shop CheckoutMs p95 higher Version=@version",
+      "haneul:judgeMetric:orders": "Shop CheckoutMs SampleCount lower Version=@version",
+    });
+    const id = await deploy(w, "CodeDeployDefault.LambdaCanary10Percent5Minutes");
+    traffic(w, 1000, { checkout: { new: 100, old: 100 } });
+    await w.clock.advanceAsync(5 * MIN);
+    const d = await state(w, id);
+    assert.equal(d.status, "Succeeded");
+    const reasons = d.judgeVerdicts?.[0]?.reasons ?? [];
+    assert.equal(d.judgeVerdicts?.[0]?.verdict, "Pass");
+    assert.equal(reasons.length, 4, "error rate, duration and the two named metrics");
+    assert.match(reasons[2] ?? "", /^checkout .*Mann-Whitney p = [\d.]+ ≥ 0\.0125$/);
+    assert.match(
+      reasons[3] ?? "",
+      /^orders .*: 1 per invocation \(100\/100\) on version 2 vs 1 per invocation \(900\/900\)/,
+    );
+  });
+
+  void test("a count per invocation lower on the new version is worse when lower is worse", async () => {
+    const w = await world({
+      "haneul:canaryJudge": "50",
+      "haneul:judgeMetric:orders": "Shop CheckoutMs SampleCount lower Version=@version",
+    });
+    const id = await deploy(w, "CodeDeployDefault.LambdaCanary10Percent5Minutes");
+    // The new version emits the metric on one call in two: half the orders per invocation.
+    traffic(w, 2000, { checkout: { old: 100 } });
+    w.calls.filter((c) => c.version === "2").forEach((c, k) => (c.checkoutMs = k % 2 === 0 ? 100 : undefined));
+    await w.clock.advanceAsync(5 * MIN);
+    const d = await state(w, id);
+    assert.equal(d.status, "Failed");
+    assert.match(d.errorInformation?.message ?? "", /orders .*exact binomial p = .*, worse/);
+  });
+
+  void test("a named metric without enough samples holds the step as not enough data, then fails it", async () => {
+    const w = await world({
+      "haneul:canaryJudge": "50",
+      "haneul:judgeMetric:checkout": "Shop CheckoutMs p95 higher Version=@version",
+    });
+    const id = await deploy(w, "CodeDeployDefault.LambdaCanary10Percent5Minutes");
+    traffic(w, 1000, { checkout: { old: 100 } });
+    await w.clock.advanceAsync(5 * MIN);
+    let d = await state(w, id);
+    assert.equal(d.status, "InProgress");
+    assert.equal(w.alias.weight, 10, "not passed on a metric the new version never emitted");
+    const v = d.judgeVerdicts?.at(-1);
+    assert.equal(v?.verdict, "NotEnoughData");
+    assert.match(v?.reasons.at(-1) ?? "", /checkout .*: not enough data: 0 samples on version 2 and 900 on version 1/);
+    await w.clock.advanceAsync(5 * MIN);
+    d = await state(w, id);
+    assert.equal(d.status, "Failed");
+    assert.equal(d.errorInformation?.code, "HEALTH_CONSTRAINTS");
+  });
+
   void test("invalid tags are refused", async () => {
     const w = await world({});
     const bad: Record<string, string>[] = [
       { "haneul:canaryJudge": "some" },
       { "haneul:testEvent": "{not json", "haneul:minInvocationsPerStep": "5" },
       { "haneul:testEvent": "{}" },
+      { "haneul:judgeMetric": "Shop CheckoutMs p95 higher Version=@version" },
+      { "haneul:canaryJudge": "5", "haneul:judgeMetric": "Shop CheckoutMs p95 higher" },
+      { "haneul:canaryJudge": "5", "haneul:judgeMetric": "Shop CheckoutMs p95 worse Version=@version" },
+      { "haneul:canaryJudge": "5", "haneul:judgeMetric": "Shop CheckoutMs tm90 higher Version=@version" },
+      { "haneul:canaryJudge": "5", "haneul:judgeMetric": "Shop CheckoutMs p95 higher Version=@versions" },
+      { "haneul:canaryJudge": "5", "haneul:judgeMetric": "Shop CheckoutMs p95" },
+      { "haneul:canaryJudge": "5", "haneul:judgeMetric:bad label": "AWS/Lambda Duration p90 higher" },
     ];
     for (const tags of bad)
       await assert.rejects(

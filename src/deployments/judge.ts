@@ -3,9 +3,11 @@
  * step that is ending) on error rate (one-sided Fisher exact test) and duration (one-sided
  * Mann-Whitney U, and a p99 at least P99_TOLERANCE times the old one's), and says "not enough data"
  * while either version served fewer invocations than the group asked for, rather than passing on
- * silence. Its false-positive and detection rates are measured by bench/canary-judge.ts.
+ * silence; and each metric the group names (judge-metrics.ts). Its false-positive and detection
+ * rates are measured by bench/canary-judge.bench.ts.
  */
 import type { JudgeVerdict } from "../ports/deployment-store.js";
+import { compareMetric, type MetricComparison } from "./judge-metrics.js";
 import { countedQuantile, fisherGreater, mannWhitneyGreater, type Counted } from "./statistics.js";
 
 /** The chance, over a whole deployment, that the judge fails two equal versions (split over its tests). */
@@ -31,14 +33,19 @@ export interface JudgeInput {
   readonly minSamples: number;
   /** How many steps of the deployment are judged (the deployment's alpha is split over them). */
   readonly judgedSteps: number;
+  /** The metrics the group named (`haneul:judgeMetric` tags), each version's data over the window. */
+  readonly metrics?: readonly MetricComparison[] | undefined;
 }
 
 const pct = (e: number, n: number): string => `${n === 0 ? "0.0" : ((100 * e) / n).toFixed(1)}% (${e}/${n})`;
 const fmt = (p: number): string => (p < 0.0001 ? p.toExponential(1) : p.toFixed(4));
 
-/** The per-test significance level: the deployment's alpha over two tests per judged step (Bonferroni). */
-export function testAlpha(judgedSteps: number): number {
-  return DEPLOYMENT_ALPHA / (2 * Math.max(1, judgedSteps));
+/**
+ * The per-test significance level: the deployment's alpha over every test of every judged step
+ * (Bonferroni): error rate, duration and one per named metric.
+ */
+export function testAlpha(judgedSteps: number, namedMetrics = 0): number {
+  return DEPLOYMENT_ALPHA / ((2 + namedMetrics) * Math.max(1, judgedSteps));
 }
 
 /** The judge's verdict on one window, with a reason for each comparison. */
@@ -48,7 +55,8 @@ export function judge(i: JudgeInput): Omit<JudgeVerdict, "weight" | "at"> {
     const reason = `not enough data: version ${i.newVersion} served ${next.invocations} and version ${i.oldVersion} ${old.invocations} invocations in the step; the judge needs ${minSamples} of each`;
     return { verdict: "NotEnoughData", reasons: [reason] };
   }
-  const alpha = testAlpha(i.judgedSteps);
+  const metrics = i.metrics ?? [];
+  const alpha = testAlpha(i.judgedSteps, metrics.length);
   const reasons: string[] = [];
   let failed = false;
   const pErr = fisherGreater(next.errors, next.invocations, old.errors, old.invocations);
@@ -71,7 +79,15 @@ export function judge(i: JudgeInput): Omit<JudgeVerdict, "weight" | "at"> {
       `p99 duration ${p99New.toFixed(1)} ms on version ${i.newVersion} vs ${p99Old.toFixed(1)} ms on version ${i.oldVersion}: Mann-Whitney p = ${fmt(pDur)}${slower ? `, slower (p < ${fmt(alpha)}, p99 over ${P99_TOLERANCE}×)` : ""}`,
     );
   }
-  return { verdict: failed ? "Fail" : "Pass", reasons };
+  let lacking = false;
+  for (const c of metrics) {
+    const o = compareMetric(c, { next: i.newVersion, old: i.oldVersion }, { minSamples, alpha });
+    failed ||= o.worse;
+    lacking ||= o.notEnoughData;
+    reasons.push(o.reason);
+  }
+  // A worse metric is decisive; a named metric without enough samples holds the step rather than pass it.
+  return { verdict: failed ? "Fail" : lacking ? "NotEnoughData" : "Pass", reasons };
 }
 
 /** A verdict as one line (deploymentStatusMessages, `haneul deployments get|watch`). */

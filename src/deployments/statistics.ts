@@ -95,3 +95,19 @@ export function countedQuantile(xs: Counted, q: number): number | undefined {
   for (const [v, c] of xs) if ((seen += c) >= rank) return v;
   return xs.at(-1)?.[0];
 }
+
+/**
+ * P(X ≥ a) for X binomial(k, p): the one-sided exact p-value that, of `k` events shared by two
+ * groups, the first got `a` or more when each event falls in it with probability `p` (the
+ * conditional test that two Poisson rates are equal, the first group's share of exposure being p).
+ */
+export function binomialGreater(a: number, k: number, p: number): number {
+  if (a <= 0) return 1;
+  if (a > k || p <= 0) return 0;
+  if (p >= 1) return 1;
+  const lp = Math.log(p);
+  const lq = Math.log(1 - p);
+  let sum = 0;
+  for (let x = a; x <= k; x++) sum += Math.exp(logChoose(k, x) + x * lp + (k - x) * lq);
+  return Math.min(1, sum);
+}

@@ -13,6 +13,7 @@ import {
 } from "../ports/deployment-store.js";
 import { trafficSteps } from "./configs.js";
 import { judge, verdictLine, type VersionStats } from "./judge.js";
+import { versionDimensions, type MetricComparison, type MetricSample } from "./judge-metrics.js";
 
 /** How often a held step is looked at again (clock time). */
 export const GUARD_POLL_MS = 10_000;
@@ -27,6 +28,12 @@ export interface CheckEffects {
   invokeVersion(target: LambdaTarget, version: string, event: string): Promise<boolean>;
   /** What the alias's calls that ran `version` did since `since`: invocations, errors, durations. */
   versionStats(target: LambdaTarget, version: string, since: number): Promise<VersionStats>;
+  /** What one metric series held since `since`: its samples and `statistic` over the window. */
+  metricSample(
+    metric: { namespace: string; name: string; dimensions: { name: string; value: string }[] },
+    statistic: string,
+    since: number,
+  ): Promise<MetricSample>;
 }
 
 /** How a deployment ends when a check fails it (the driver ends it so). */
@@ -90,6 +97,35 @@ function withVerdict(d: DeploymentRecord, v: JudgeVerdict): readonly JudgeVerdic
   return [...(replace ? all.slice(0, -1) : all), v];
 }
 
+/**
+ * Each metric the group named, read per version over the step. Counts are divided by the
+ * invocations of each version, the new one's synthetic calls included: they run the function
+ * too, so they emit its own metrics (AWS/Lambda's ExecutedVersion series leave them out, and
+ * there the exposure is the alias's calls alone).
+ */
+async function namedMetrics(
+  d: DeploymentRecord,
+  since: number,
+  exposure: { next: number; old: number },
+  fx: CheckEffects,
+): Promise<MetricComparison[]> {
+  const t = d.target as LambdaTarget;
+  const synthetic = d.synthetic?.since === since ? d.synthetic.invocations : 0;
+  return Promise.all(
+    (d.judge?.metrics ?? []).map(async (metric) => {
+      const read = (version: string): Promise<MetricSample> =>
+        fx.metricSample(
+          { namespace: metric.namespace, name: metric.name, dimensions: versionDimensions(metric, t, version) },
+          metric.statistic,
+          since,
+        );
+      const [next, old] = await Promise.all([read(t.targetVersion), read(t.currentVersion)]);
+      const lambda = metric.namespace === "AWS/Lambda";
+      return { metric, next, old, exposure: lambda ? { ...exposure, next: exposure.next - synthetic } : exposure };
+    }),
+  );
+}
+
 async function canaryJudge(d: DeploymentRecord, now: number, since: number, fx: CheckEffects): Promise<CheckResult> {
   const minSamples = d.judge?.minSamples;
   const t = d.target;
@@ -106,9 +142,10 @@ async function canaryJudge(d: DeploymentRecord, now: number, since: number, fx: 
     ? { ...next, invocations: next.invocations + s.invocations, errors: next.errors + s.errors }
     : next;
   const judgedSteps = trafficSteps(d.routing).length - 1;
+  const metrics = await namedMetrics(d, since, { next: withSynthetic.invocations, old: old.invocations }, fx);
   const result = judge({
     ...{ newVersion: t.targetVersion, oldVersion: t.currentVersion, minSamples, judgedSteps },
-    ...{ next: withSynthetic, old },
+    ...{ next: withSynthetic, old, metrics },
   });
   const verdict: JudgeVerdict = { ...result, weight: d.weight, at: now };
   const record = { ...d, judgeVerdicts: withVerdict(d, verdict) };

@@ -41,6 +41,8 @@ interface Exchange {
   integrationMs?: number | undefined;
   /** Why the gateway answered itself, when it did. */
   error?: GatewayErrorKind | undefined;
+  /** The request ran the stage's canary and has an access log line (written to "<group>/Canary" too). */
+  canary?: boolean | undefined;
   /** The stage's access logs, when it has them (then `info` and `auth` are kept for its line). */
   accessLog?: CompiledAccessLog | undefined;
   accessLogStream?: string | undefined;
@@ -140,6 +142,8 @@ async function route(o: GatewayOptions, x: Exchange, r: Routing): Promise<void> 
   }
   const canary = stage.canary && (o.random ?? Math.random)() * 100 < stage.canary.percent ? stage.canary : undefined;
   const table: RouteTable = canary ? canary.table : stage.table;
+  // API Gateway reports a canary request's access log line to the stage's group and to its "/Canary" one.
+  if (canary && x.accessLog) x.canary = true;
   if (table.gatewayResponses) {
     const variables = canary ? canary.variables : stage.variables;
     const scope = { requestId: x.requestId, stage: stage.name, variables, headers: info.headers };
@@ -337,12 +341,14 @@ function writeAccessLog(
     integrationLatencyMs: x.integrationMs,
     error: x.error,
   });
-  o.onStageAccessLog?.({
+  const event = {
     groupName: log.groupName,
     streamName: x.accessLogStream ?? "",
     timestamp: info?.timeEpoch ?? o.clock.now(),
     message: line,
-  });
+  };
+  o.onStageAccessLog?.(event);
+  if (x.canary) o.onStageAccessLog?.({ ...event, groupName: `${log.groupName}/Canary` });
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

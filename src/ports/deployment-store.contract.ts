@@ -169,7 +169,21 @@ export function runDeploymentStoreContract(name: string, open: () => Promise<Dep
         status: "InProgress",
         trafficGuard: { minInvocations: 60 },
         testEvent: '{"probe":true}',
-        judge: { minSamples: 50 },
+        judge: {
+          minSamples: 50,
+          metrics: [
+            {
+              ...{
+                label: "checkout",
+                namespace: "Shop",
+                name: "CheckoutMs",
+                statistic: "p95",
+                worse: "higher" as const,
+              },
+              dimensions: [{ name: "Version", value: "@version" }],
+            },
+          ],
+        },
       });
       await store.createDeployment(d);
       const verdict = { weight: 10, verdict: "NotEnoughData" as const, reasons: ["not enough data"], at: 5000 };

@@ -110,6 +110,22 @@ export function isStageCanary(t: DeploymentTarget): t is StageCanaryTarget {
   return "kind" in t && t.kind === "ApiGatewayStage";
 }
 
+/**
+ * A CloudWatch metric the canary judge compares between the versions (a `haneul:judgeMetric` tag):
+ * dimension values may hold `@function`, `@alias` and `@version`, filled in per version.
+ */
+export interface JudgeMetric {
+  /** The tag's label (`haneul:judgeMetric:<label>`), or "metric" for the bare tag. */
+  readonly label: string;
+  readonly namespace: string;
+  readonly name: string;
+  /** Average, Minimum, Maximum, pNN (compared as distributions), SampleCount or Sum (as counts per invocation). */
+  readonly statistic: string;
+  /** Which way is worse. */
+  readonly worse: "higher" | "lower";
+  readonly dimensions: readonly { readonly name: string; readonly value: string }[];
+}
+
 /** A deployment, as it stands. */
 export interface DeploymentRecord {
   readonly id: string;
@@ -140,8 +156,8 @@ export interface DeploymentRecord {
   readonly testEvent?: string | undefined;
   /** The synthetic invocations made in the step that began at `since`, and how many failed. */
   readonly synthetic?: { readonly since: number; readonly invocations: number; readonly errors: number } | undefined;
-  /** haneul's canary judge (the group's `haneul:canaryJudge` tag): the fewest invocations per version it decides on. */
-  readonly judge?: { readonly minSamples: number } | undefined;
+  /** haneul's canary judge (the group's `haneul:canaryJudge` tag): the fewest invocations per version it decides on, and the metrics named by `haneul:judgeMetric` tags. */
+  readonly judge?: { readonly minSamples: number; readonly metrics?: readonly JudgeMetric[] | undefined } | undefined;
   /** The judge's verdicts, one per judged step (the latest "not enough data" replaced as the step holds). */
   readonly judgeVerdicts?: readonly JudgeVerdict[] | undefined;
   readonly lifecycleEvents: readonly LifecycleEvent[];

@@ -272,4 +272,29 @@ describe("haneul deployments and haneul rollback", () => {
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--alias/);
   });
+
+  test("a named metric tag haneul cannot honour is refused with InvalidInputException, a good one accepted", async () => {
+    const group = (name: string, value: string) =>
+      cd.send(
+        new CreateDeploymentGroupCommand({
+          applicationName: "web",
+          deploymentGroupName: name,
+          serviceRoleArn: "arn:aws:iam::123456789012:role/cd",
+          tags: [
+            { Key: "haneul:canaryJudge", Value: "50" },
+            { Key: "haneul:judgeMetric:checkout", Value: value },
+          ],
+        }),
+      );
+    await assert.rejects(group("badmetric", "Shop CheckoutMs p95 worse Version=@version"), (e: Error) => {
+      assert.equal(e.name, "InvalidInputException");
+      assert.match(
+        e.message,
+        /haneul:judgeMetric:checkout must be .*say which way is worse: higher or lower, not worse/,
+      );
+      return true;
+    });
+    const ok = await group("goodmetric", "Shop CheckoutMs p95 higher Version=@version");
+    assert.ok(ok.deploymentGroupId);
+  });
 });

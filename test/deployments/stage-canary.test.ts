@@ -49,6 +49,7 @@ function drive(w: Omit<World, "engine" | "service">): { engine: DeploymentEngine
       invocations: () => Promise.resolve(0),
       invokeVersion: () => Promise.reject(new Error("a stage canary makes no synthetic invocations")),
       versionStats: () => Promise.reject(new Error("a stage canary is not judged")),
+      metricSample: () => Promise.reject(new Error("a stage canary is not judged")),
     },
     invokeHook: () => Promise.resolve(),
     isLeader: () => true,

@@ -3,12 +3,14 @@
  * variable overrides. 1000 real requests each, with a seeded random source and with Math.random.
  * Seeded, the share is the same on every run and must be within ±3 points. With Math.random a
  * run is a binomial draw (σ ≈ 0.95 points at 10 %); ±3 points is 3.2σ and a correct split
- * still misses it about once in 600 runs, so that test allows 5σ (once in 1.7 million).
+ * still misses it about once in 600 runs, so that test allows 5σ (once in 1.7 million). A canary
+ * request's access log line goes to the stage's group and to "<group>/Canary", as on AWS.
  */
 import assert from "node:assert/strict";
 import { after, test } from "node:test";
 import type { DeployedApi } from "../../src/domain/deployed-api.js";
 import { seededRandom } from "../../src/shared/random.js";
+import { waitUntil } from "../helpers/wait.js";
 import { appSpec, restApi, route, send, startGateway, type Harness } from "./helpers.js";
 
 const PERCENT = 10;
@@ -80,4 +82,34 @@ test("canary requests use the canary deployment's routes and merged variables", 
   const never = await startGateway([appSpec("which", "gateway-handlers.echo")], [API], { random: () => 0.99 });
   harnesses.push(never);
   assert.equal((await send(never.port, "/Prod/only-in-canary", { api: "canaryapi" })).status, 403);
+});
+
+test("a canary request's access log line goes to the stage's log group and to its /Canary group", async () => {
+  const logged: { groupName: string; message: string }[] = [];
+  const withLogs: DeployedApi = {
+    ...API,
+    stages: [
+      { ...API.stages[0]!, accessLog: { groupName: "shop-access", format: "$context.requestId $context.path" } },
+    ],
+  };
+  // Draws alternate: the first request runs the canary (0 < 10 %), the second the stage (0.99).
+  let draw = 0;
+  const h = await startGateway([appSpec("which", "gateway-handlers.which")], [withLogs], {
+    random: () => (draw++ % 2 === 0 ? 0 : 0.99),
+    onStageAccessLog: (e) => logged.push({ groupName: e.groupName, message: e.message }),
+  });
+  harnesses.push(h);
+  const first = await send(h.port, "/Prod/which", { api: "canaryapi" });
+  const second = await send(h.port, "/Prod/which", { api: "canaryapi" });
+  assert.deepEqual([first.json().which, second.json().which], ["canary", "stable"]);
+  await waitUntil(() => logged.length >= 3, "three access log lines", 30_000);
+  const groups = (id: string): string[] =>
+    logged
+      .filter((l) => l.message.startsWith(id))
+      .map((l) => l.groupName)
+      .sort();
+  const idOf = (r: { headers: NodeJS.Dict<string | string[]> }): string => String(r.headers["x-amzn-requestid"]);
+  assert.deepEqual(groups(idOf(first)), ["shop-access", "shop-access/Canary"]);
+  assert.deepEqual(groups(idOf(second)), ["shop-access"]);
+  assert.equal(logged.length, 3);
 });

@@ -85,6 +85,7 @@ beforeEach(async () => {
       newExecutionId: () => randomIds.requestId(),
       invokeVersion: () => Promise.resolve(true),
       versionStats: () => Promise.resolve({ invocations: 0, errors: 0, durations: [] }),
+      metricSample: () => Promise.resolve({ count: 0, sum: 0, value: undefined, values: [] }),
       invocations: () => Promise.resolve(0),
     },
     invokeHook: (functionName, payload) => {
