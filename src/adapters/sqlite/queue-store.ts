@@ -130,10 +130,12 @@ export class SqliteQueueStore implements QueueStore {
     const db = this.#db;
     const at = { queue: s.queue, now: s.now };
     if (s.redrive) {
+      // SQS replaces a message's deduplication id with its message id in a FIFO dead-letter queue.
+      const dedup = s.fifo ? `, content = json_set(content, '$.dedupId', id)` : "";
       stmt(
         db,
         `UPDATE sqs_messages SET queue_name = @target, receive_count = 0, receipt_handle = NULL,
-           origin_queue = @queue WHERE ${DUE} AND receive_count >= @max`,
+           origin_queue = @queue${dedup} WHERE ${DUE} AND receive_count >= @max`,
       ).run({ ...at, target: s.redrive.target, max: s.redrive.maxReceiveCount });
     }
     const where = s.fifo ? `${DUE} AND ${FREE_GROUP}` : DUE;
