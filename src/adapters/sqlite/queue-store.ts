@@ -160,7 +160,9 @@ export class SqliteQueueStore implements QueueStore {
   }
 
   changeVisibility(queue: string, receiptHandle: string, o: { now: number; visibleAt: number }): Promise<boolean> {
-    const sql = `UPDATE sqs_messages SET visible_at = ? WHERE queue_name = ? AND receipt_handle = ? AND visible_at > ?`;
+    // Named: without statistics SQLite would range-scan the queue's hidden messages (sqs_messages_due).
+    const sql = `UPDATE sqs_messages INDEXED BY sqs_messages_handle SET visible_at = ?
+      WHERE queue_name = ? AND receipt_handle = ? AND visible_at > ?`;
     return settle(() => stmt(this.#db, sql).run(o.visibleAt, queue, receiptHandle, o.now).changes === 1);
   }
 
