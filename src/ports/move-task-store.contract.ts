@@ -111,7 +111,7 @@ export function moveTaskContract(
     assert.equal((await helpers.receive({ queue: "dest", now: 70_000 })).length, 1);
   });
 
-  void test("move steps, FIFO: group and deduplication ids kept, placed after what the FIFO queue holds", async () => {
+  void test("move steps, FIFO: group ids and the dead-letter queue's deduplication ids kept, placed after what the FIFO queue holds", async () => {
     const s = store();
     for (const name of ["src.fifo", "dlq.fifo"]) await helpers.createQueue(name);
     const fifo = (id: string, group: string): NewQueueMessage => ({
@@ -127,14 +127,15 @@ export function moveTaskContract(
     await s.startMoveTask(sampleTask("t1", { sourceQueue: "dlq.fifo", toMove: 3 }));
     assert.equal((await s.moveMessages({ taskId: "t1", now: 5000, max: 10 })).moved, 3);
     const back = await helpers.receive({ queue: "src.fifo", fifo: true, now: 5000, max: 10 });
-    // a3, sent while the others were away, comes first; the moved ones follow in their order.
+    // a3, sent while the others were away, comes first; the moved ones follow in their order, with
+    // the deduplication id the dead-letter queue gave them (their message id, as SQS).
     assert.deepEqual(
       back.map((m) => [m.id, m.content.groupId, m.content.dedupId, m.receiveCount]),
       [
         ["a3", "g", "d-a3", 1],
-        ["a1", "g", "d-a1", 1],
-        ["a2", "g", "d-a2", 1],
-        ["b1", "h", "d-b1", 1],
+        ["a1", "g", "a1", 1],
+        ["a2", "g", "a2", 1],
+        ["b1", "h", "b1", 1],
       ],
     );
     const sequences = back.map((m) => m.sequence);

@@ -177,6 +177,21 @@ export function runQueueStoreContract(name: string, open: () => Promise<QueueSto
       );
     });
 
+    void test("redrive into a FIFO dead-letter queue: the deduplication id becomes the message id", async () => {
+      for (const name of ["q.fifo", "dlq.fifo"]) await s.createQueue(sampleQueue(name));
+      const dedup = { now: 1000, until: 301_000 };
+      await s.sendMessages("q.fifo", [sampleMessage("m1", { group: "g", dedup: "order-7" })], dedup);
+      const redrive = { target: "dlq.fifo", maxReceiveCount: 1 };
+      const fifo = { queue: "q.fifo", fifo: true, redrive };
+      assert.equal((await receive(fifo)).length, 1);
+      assert.deepEqual(await receive({ ...fifo, now: 31_000, visibleUntil: 61_000 }), [], "moved");
+      const [moved] = await receive({ queue: "dlq.fifo", fifo: true, now: 31_000, visibleUntil: 61_000 });
+      assert.deepEqual([moved?.id, moved?.content.dedupId, moved?.content.groupId], ["m1", "m1", "g"]);
+      const later = { now: 32_000, until: 332_000 };
+      const [sent] = await s.sendMessages("dlq.fifo", [sampleMessage("m2", { group: "g", dedup: "order-7" })], later);
+      assert.equal(sent?.duplicate, false, "the old id is not taken in the dead-letter queue");
+    });
+
     void test("concurrent receivers never take the same message", async () => {
       const msgs = Array.from({ length: 40 }, (_, i) => sampleMessage(`m${i}`));
       await s.sendMessages("q", msgs);

@@ -246,6 +246,38 @@ describe("SQS with SDK v3 (JSON protocol)", () => {
     assert.equal((await sqs.send(new ReceiveMessageCommand({ QueueUrl: url }))).Messages, undefined);
   });
 
+  it("a FIFO dead-letter queue gives a redriven message its message id as deduplication id", async () => {
+    const dlq = await create("pay-dlq.fifo", { FifoQueue: "true" });
+    const url = await create("pay.fifo", {
+      FifoQueue: "true",
+      RedrivePolicy: JSON.stringify({
+        deadLetterTargetArn: `arn:aws:sqs:${SERVER_REGION}:${SERVER_ACCOUNT}:pay-dlq.fifo`,
+        maxReceiveCount: 1,
+      }),
+    });
+    const send = (QueueUrl: string, MessageBody: string) =>
+      sqs.send(
+        new SendMessageCommand({ QueueUrl, MessageBody, MessageGroupId: "g", MessageDeduplicationId: "order-7" }),
+      );
+    const { MessageId } = await send(url, "poison");
+    const m = (await sqs.send(new ReceiveMessageCommand({ QueueUrl: url }))).Messages![0]!;
+    await sqs.send(
+      new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 0 }),
+    );
+    assert.equal((await sqs.send(new ReceiveMessageCommand({ QueueUrl: url }))).Messages, undefined, "moved");
+    const dead = (await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlq, MessageSystemAttributeNames: ["All"] })))
+      .Messages![0]!;
+    assert.equal(dead.MessageId, MessageId);
+    assert.equal(dead.Attributes?.MessageDeduplicationId, MessageId);
+    assert.equal(dead.Attributes?.MessageGroupId, "g");
+    await sqs.send(new DeleteMessageCommand({ QueueUrl: dlq, ReceiptHandle: dead.ReceiptHandle }));
+    const fresh = await send(dlq, "new");
+    assert.notEqual(fresh.MessageId, MessageId, "the old deduplication id is free in the dead-letter queue");
+    const got = (await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlq, MessageSystemAttributeNames: ["All"] })))
+      .Messages![0]!;
+    assert.deepEqual([got.Body, got.Attributes?.MessageDeduplicationId], ["new", "order-7"]);
+  });
+
   it("serves a real consumer library (sqs-consumer): every message handled and deleted", async () => {
     const url = await create("consumed");
     const bodies = Array.from({ length: 25 }, (_, i) => `m${i}`);

@@ -119,8 +119,10 @@ export class PgQueueStore implements QueueStore {
     return this.#db.transaction(async (q) => {
       if (s.fifo) await this.#db.run("SELECT pg_advisory_xact_lock(hashtext($1))", [`sqs-fifo:${s.queue}`], q);
       if (s.redrive) {
+        // SQS replaces a message's deduplication id with its message id in a FIFO dead-letter queue.
+        const dedup = s.fifo ? `, content = jsonb_set(content::jsonb, '{dedupId}', to_jsonb(id))::text` : "";
         await this.#db.run(
-          `UPDATE sqs_messages SET queue_name = $3, receive_count = 0, receipt_handle = NULL, origin_queue = $1
+          `UPDATE sqs_messages SET queue_name = $3, receive_count = 0, receipt_handle = NULL, origin_queue = $1${dedup}
            WHERE queue_name = $1 AND visible_at <= $2 AND receive_count >= $4`,
           [s.queue, s.now, s.redrive.target, s.redrive.maxReceiveCount],
           q,

@@ -130,10 +130,12 @@ export class SqliteQueueStore implements QueueStore {
     const db = this.#db;
     const at = { queue: s.queue, now: s.now };
     if (s.redrive) {
+      // SQS replaces a message's deduplication id with its message id in a FIFO dead-letter queue.
+      const dedup = s.fifo ? `, content = json_set(content, '$.dedupId', id)` : "";
       stmt(
         db,
         `UPDATE sqs_messages SET queue_name = @target, receive_count = 0, receipt_handle = NULL,
-           origin_queue = @queue WHERE ${DUE} AND receive_count >= @max`,
+           origin_queue = @queue${dedup} WHERE ${DUE} AND receive_count >= @max`,
       ).run({ ...at, target: s.redrive.target, max: s.redrive.maxReceiveCount });
     }
     const where = s.fifo ? `${DUE} AND ${FREE_GROUP}` : DUE;
@@ -158,7 +160,9 @@ export class SqliteQueueStore implements QueueStore {
   }
 
   changeVisibility(queue: string, receiptHandle: string, o: { now: number; visibleAt: number }): Promise<boolean> {
-    const sql = `UPDATE sqs_messages SET visible_at = ? WHERE queue_name = ? AND receipt_handle = ? AND visible_at > ?`;
+    // Named: without statistics SQLite would range-scan the queue's hidden messages (sqs_messages_due).
+    const sql = `UPDATE sqs_messages INDEXED BY sqs_messages_handle SET visible_at = ?
+      WHERE queue_name = ? AND receipt_handle = ? AND visible_at > ?`;
     return settle(() => stmt(this.#db, sql).run(o.visibleAt, queue, receiptHandle, o.now).changes === 1);
   }
 

@@ -1,4 +1,4 @@
-import type { Database } from "better-sqlite3";
+import type { Database, Transaction } from "better-sqlite3";
 import type { RecursiveLoop } from "../../domain/recursion.js";
 import type {
   AliasRecord,
@@ -46,10 +46,13 @@ export class SqliteStore implements Store {
   readonly #db: Database;
   /** Event enqueues and completions arriving together share one commit. */
   readonly #group: CommitGroup;
+  /** Made once: better-sqlite3 builds new wrapper functions for each db.transaction() call. */
+  readonly #claim: Transaction<(options: ClaimOptions) => AsyncEventRecord[]>;
 
   private constructor(db: Database) {
     this.#db = db;
     this.#group = new CommitGroup(db);
+    this.#claim = db.transaction((options: ClaimOptions) => events.claimDueEvents(db, options).map(toAsyncEvent));
   }
 
   /** Opens (and migrates) the database. */
@@ -313,10 +316,7 @@ export class SqliteStore implements Store {
   }
 
   claimEvents(options: ClaimOptions): Promise<AsyncEventRecord[]> {
-    return settle(() => {
-      const db = this.#db;
-      return db.transaction(() => events.claimDueEvents(db, options).map(toAsyncEvent)).immediate();
-    });
+    return settle(() => this.#claim.immediate(options));
   }
 
   completeEvent(id: string, owner: string, at: number): Promise<boolean> {

@@ -35,6 +35,20 @@ function parse(req: ApiRequest): Call {
   return { action: form.get("Action") ?? "", input: withPathQueue(req, queryInput(form)), json: false };
 }
 
+/**
+ * The call a request carries, parsed once: the access check and the handler both read it, and
+ * parsing (JSON, or the query protocol's form) is a good part of a small request's cost.
+ */
+const calls = new WeakMap<ApiRequest, Call>();
+function callOf(req: ApiRequest): Call {
+  let call = calls.get(req);
+  if (call === undefined) {
+    call = parse(req);
+    calls.set(req, call);
+  }
+  return call;
+}
+
 /** A request posted to a queue URL names its queue by the path (aws-sdk v2 does). */
 function withPathQueue(req: ApiRequest, input: Record<string, unknown>): Record<string, unknown> {
   const { AccountId: account, QueueName: name } = req.params;
@@ -78,7 +92,7 @@ export function createSqsOperations(service: QueueService): Operation[] {
     service: "sqs",
     maxBodyBytes: MAX_BODY_BYTES,
     access(req): AccessSpec {
-      const call = parse(req);
+      const call = callOf(req);
       handlerOf(call.action);
       const resource = resourceOf(call.input);
       if (resource === "*") return { action: `sqs:${call.action}`, resource };
@@ -88,7 +102,7 @@ export function createSqsOperations(service: QueueService): Operation[] {
       return { action: `sqs:${call.action}`, resource, resourcePolicy, resourcePolicyMayDeny: true };
     },
     async handle(req): Promise<ApiResponse> {
-      const call = parse(req);
+      const call = callOf(req);
       const host = req.headers.host ?? "localhost";
       const trace = req.headers["x-amzn-trace-id"];
       const ctx = {

@@ -79,8 +79,10 @@ export function releaseClaims(db: Database): number {
 
 /** SELECT when the next event becomes claimable. */
 export function selectNextDue(db: Database): number | undefined {
-  // Two lookups on the index (state, next_run_at) rather than one scan of every open event.
-  const sql = `SELECT (SELECT MIN(next_run_at) FROM async_events WHERE state = 'pending') AS pending,
+  // The first pending entry of the open-events index (past the few running ones), and the earliest
+  // lease of the running-events index: neither reads a finished event.
+  const sql = `SELECT (SELECT next_run_at FROM async_events INDEXED BY async_events_open
+      WHERE state IN ('pending', 'running') AND state = 'pending' ORDER BY next_run_at LIMIT 1) AS pending,
     (SELECT MIN(locked_until) FROM async_events WHERE state = 'running') AS running`;
   const due = stmt(db, sql).get() as { pending: number | null; running: number | null };
   const times = [due.pending, due.running].filter((t): t is number => t !== null).map(Number);
