@@ -17,13 +17,7 @@ import {
   type Change,
 } from "@aws-sdk/client-cloudformation";
 import { LambdaClient, UpdateFunctionCodeCommand } from "@aws-sdk/client-lambda";
-import {
-  CreateBucketCommand,
-  HeadBucketCommand,
-  HeadObjectCommand,
-  PutObjectCommand,
-  S3Client,
-} from "@aws-sdk/client-s3";
+import { CreateBucketCommand, paginateListObjectsV2, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { readTemplate } from "../domain/template/read.js";
 import type { TemplateObject } from "../domain/template/values.js";
 import type { DevBuildTools } from "../ports/build-tools.js";
@@ -136,13 +130,10 @@ export class DevStack {
     const envFile = this.#o.envVarsFile;
     if (envFile !== undefined) built = applyEnvVars(built, parseEnvVars(readFileSync(envFile, "utf8"), envFile));
     const artifacts = localArtifacts(built, this.#o.buildDir);
-    if (artifacts.length) await this.#ensureBucket();
+    const stored = artifacts.length ? await this.#storedKeys() : new Set<string>();
     for (const a of artifacts) {
-      const there = await this.#s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: a.key })).then(
-        () => true,
-        () => false,
-      );
-      if (!there) await this.#s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: a.key, Body: a.zip }));
+      if (!stored.has(a.key)) await this.#s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: a.key, Body: a.zip }));
+      stored.add(a.key);
       a.place(BUCKET);
     }
     const outcome = await this.#changeSet(JSON.stringify(built));
@@ -222,11 +213,20 @@ export class DevStack {
     }));
   }
 
-  async #ensureBucket(): Promise<void> {
-    const exists = await this.#s3.send(new HeadBucketCommand({ Bucket: BUCKET })).then(
-      () => true,
-      () => false,
-    );
-    if (!exists) await this.#s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+  /**
+   * The keys of the artifacts bucket (created when missing). Keys are the artifacts' SHA-256: one
+   * listing tells which are there, where a HeadObject per artifact took as many round trips.
+   */
+  async #storedKeys(): Promise<Set<string>> {
+    const keys = new Set<string>();
+    try {
+      for await (const page of paginateListObjectsV2({ client: this.#s3 }, { Bucket: BUCKET })) {
+        for (const o of page.Contents ?? []) if (o.Key !== undefined) keys.add(o.Key);
+      }
+    } catch (e) {
+      if ((e as { name?: string }).name !== "NoSuchBucket") throw e;
+      await this.#s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+    }
+    return keys;
   }
 }

@@ -34,8 +34,9 @@ export function canonicalString(
 /** Generates a 2048-bit RSA key pair with a self-signed certificate valid from `now` (a day earlier). */
 export async function generateSigningKey(now: number): Promise<SigningKeyRecord> {
   // Imported when first needed: with its X.509 stack it is a tenth of what a node loads at start.
-  const { generate } = await import("selfsigned");
-  const pems = await generate([{ name: "commonName", value: "sns.haneul.local" }], {
+  // A CommonJS module: its exports are its `default`, the one member the CLI's bundle gives it too.
+  const { default: selfsigned } = await import("selfsigned");
+  const pems = await selfsigned.generate([{ name: "commonName", value: "sns.haneul.local" }], {
     keySize: 2048,
     algorithm: "sha256",
     notBeforeDate: new Date(now - DAY_MS),

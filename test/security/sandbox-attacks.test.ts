@@ -146,6 +146,7 @@ describe("sandbox attacks from inside real functions", { concurrency: 4, timeout
       `/var/task/../../../${rel(join(node.dataDir, "haneul.db"))}`,
       join(ROOT, "package.json"),
       join(ROOT, "dist", "src", "main.js"),
+      join(ROOT, "dist", "src", "bundle", "main.js"),
       "/etc/shadow",
     ];
     const r = parse(await invoke("readPaths", { paths: [...targets, "/var/task/index.js"] }));

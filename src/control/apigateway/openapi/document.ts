@@ -1,12 +1,13 @@
 /**
  * Reading an OpenAPI document as ImportRestApi, PutRestApi and ImportApi take it: JSON or YAML
  * bytes, Swagger 2.0 or OpenAPI 3.0, `$ref`s resolved inside the document (never to files or
- * URLs), checked against the OpenAPI schema by @apidevtools/swagger-parser.
+ * URLs), checked against the OpenAPI schema (schema-check.ts).
  */
 import SwaggerParser from "@apidevtools/swagger-parser";
 import { parse as parseYaml } from "yaml";
 import { PlatformError } from "../../../shared/errors.js";
 import { badRequest } from "../context.js";
+import { schemaCheckMessage } from "./schema-check.js";
 
 /** A JSON object of the document. */
 export type Obj = Record<string, unknown>;
@@ -66,25 +67,20 @@ export async function readOpenApi(bytes: Buffer): Promise<OpenApiDocument> {
   } catch (e) {
     throw badRequest(`Errors found during import:\n\tUnable to resolve references: ${firstLine(e)}`);
   }
-  return { version, doc, raw, parseIssues: await schemaIssues(raw) };
+  return { version, doc, raw, parseIssues: parseIssues(await schemaCheckMessage({ raw, doc, version })) };
 }
 
 function openApi3(raw: Obj): 3 | undefined {
   return typeof raw.openapi === "string" && raw.openapi.startsWith("3.0") ? 3 : undefined;
 }
 
-async function schemaIssues(raw: Obj): Promise<string[]> {
-  try {
-    await SwaggerParser.validate(structuredClone(raw) as never, LOCAL_ONLY);
-    return [];
-  } catch (e) {
-    const detail = e instanceof Error ? e.message : String(e);
-    return detail
-      .split("\n")
-      .map((line) => line.trim())
-      .filter((line) => line !== "" && !/^(Swagger|OpenAPI) schema validation failed\.?$/i.test(line))
-      .map((line) => `Parse issue: ${line}`);
-  }
+function parseIssues(message: string | undefined): string[] {
+  if (message === undefined) return [];
+  return message
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line !== "" && !/^(Swagger|OpenAPI) schema validation failed\.?$/i.test(line))
+    .map((line) => `Parse issue: ${line}`);
 }
 
 function firstLine(e: unknown): string {
