@@ -3,7 +3,7 @@
  * through the real SDK v3 and the AWS CLI v2: each templated target kind (SQS with a FIFO group,
  * SNS, an event bus with Source/DetailType, Kinesis with a partition key) delivered as the
  * schedule's role allows and not otherwise, a FLEXIBLE window in real time, schedule groups with
- * tags, and AWS's errors.
+ * tags, and AWS's errors. Also on PostgreSQL (./postgres/).
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
@@ -36,6 +36,7 @@ import { CreateTopicCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient, type Message } from "@aws-sdk/client-sqs";
 import { awsCli } from "../helpers/apigw-stack.js";
 import { createFunctionRole } from "../helpers/iam.js";
+import { createTestDatabase } from "../helpers/postgres.js";
 import { serviceSendPolicy } from "../helpers/queue-policies.js";
 import { SERVER_ACCOUNT, SERVER_KEY, SERVER_REGION, startServerNode, type ServerNode } from "../helpers/server-node.js";
 import { waitFor } from "../helpers/wait.js";
@@ -50,7 +51,9 @@ let weakRole: string;
 const urls: Record<string, string> = {};
 
 before(async () => {
-  node = await startServerNode({ args: ["--time-scale", "60"] });
+  // The same suite runs on a PostgreSQL store from ./postgres/.
+  const store = process.env["HANEUL_TEST_NODE_STORE"] === "postgres" ? ["--store", await createTestDatabase()] : [];
+  node = await startServerNode({ args: ["--time-scale", "60", ...store] });
   const config = { region: SERVER_REGION, endpoint: node.apiUrl, credentials: SERVER_KEY, maxAttempts: 1 };
   scheduler = new SchedulerClient(config);
   sqs = new SQSClient(config);
