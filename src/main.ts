@@ -314,6 +314,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
         { body: payload.toString("utf8") },
         { service: "events.amazonaws.com", sourceArn: ruleArn, sourceAccount: config.accountId },
       ),
+    publishAsScheduler: (arn, message) => topics.publish(arn, { body: message }),
     queues: queues.service,
     streams: streams.service,
     rolePermits: (role, request) => iam.rolePermits(role, request),

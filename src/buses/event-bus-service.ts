@@ -9,7 +9,8 @@ import { PlatformError } from "../shared/errors.js";
 import type { IdSource } from "../shared/ids.js";
 import { busArn, invalid, ruleArn, streamOfArn, type ArnScope, type FunctionTarget } from "./names.js";
 import { checkRuleDefinition, checkTargetScope } from "./rule-checks.js";
-import { compileRule, RuleCache, type CompiledRule } from "./rule-cache.js";
+import { compileRule, GROUP_PREFIX, RuleCache, type CompiledRule } from "./rule-cache.js";
+import { groupRecord } from "./schedule-groups.js";
 
 /**
  * Hands a target's input to a function: an asynchronous invocation, durable once it resolves
@@ -46,11 +47,19 @@ export interface EventBusServiceOptions {
   readonly putRecord?: ((streamName: string, record: StreamRecordInput) => Promise<void>) | undefined;
   /** Whether the role `roleArn` may do `action` on `resource` by its identity policies (a target's RoleArn). */
   readonly rolePermits?: ((roleArn: string, request: { action: string; resource: string }) => boolean) | undefined;
+  /** Scheduler's SendMessage and Publish, made as the schedule's role (checked first), not through a resource policy. */
+  readonly schedulerSends?: SchedulerSends | undefined;
   /** Told of each rule's matches, invocations and failed deliveries. */
   readonly onCount?: ((count: RuleCount) => void) | undefined;
   /** Told after every change (cluster mode announces it). */
   readonly onChange?: (() => void) | undefined;
   readonly onError?: ((message: string, error: unknown) => void) | undefined;
+}
+
+/** What Scheduler's queue and topic targets are given. */
+export interface SchedulerSends {
+  sendMessage(queueArn: string, message: { body: string; messageGroupId?: string | undefined }): Promise<void>;
+  publish(topicArn: string, message: string): Promise<void>;
 }
 
 /** A record a Kinesis stream target is given. */
@@ -99,6 +108,10 @@ export class EventBusService {
 
   get deliver(): Deliver {
     return this.#o.deliver;
+  }
+
+  get schedulerSends(): SchedulerSends | undefined {
+    return this.#o.schedulerSends;
   }
 
   /** Counts a rule's match, invocation or failed delivery. */
@@ -170,6 +183,7 @@ export class EventBusService {
   async start(): Promise<void> {
     const now = this.#o.clock.now();
     await this.#o.store.insertBus({ name: "default", arn: busArn(this.#o.scope, "default"), createdAt: now, tags: {} });
+    await this.#o.store.insertBus(groupRecord(this.#o.scope, "default", now, {}));
     await this.reload();
   }
 
@@ -221,7 +235,8 @@ export class EventBusService {
   deleteBus(name: string): Promise<void> {
     return this.#write(async () => {
       if (name === "default") throw invalid("Cannot delete event bus default.");
-      // As on AWS, deleting a bus that does not exist succeeds.
+      // As on AWS, deleting a bus that does not exist succeeds (Scheduler's groups are no buses).
+      if (name.startsWith(GROUP_PREFIX)) return;
       await this.#o.store.deleteBus(name);
       this.cache.deleteBus(name);
     });
@@ -337,6 +352,34 @@ export class EventBusService {
     return this.#write(async () => {
       await this.#o.store.deleteRule(busName, name);
       this.cache.delete(busName, name);
+    });
+  }
+
+  /** Stores a new schedule group (kept as a bus named `aws.scheduler/<group>`); false when it exists. */
+  createGroup(group: EventBusRecord): Promise<boolean> {
+    return this.#write(async () => {
+      if (!(await this.#o.store.insertBus(group))) return false;
+      this.cache.groups.set(group.name.slice(GROUP_PREFIX.length), group);
+      return true;
+    });
+  }
+
+  /** Replaces a schedule group's tags. */
+  updateGroupTags(name: string, tags: Readonly<Record<string, string>>): Promise<void> {
+    return this.#write(async () => {
+      const group = this.cache.groups.get(name);
+      if (!group) return;
+      await this.#o.store.updateBus({ ...group, tags });
+      this.cache.groups.set(name, { ...group, tags });
+    });
+  }
+
+  /** Deletes a schedule group with its schedules. */
+  deleteGroup(name: string): Promise<void> {
+    return this.#write(async () => {
+      await this.#o.store.deleteBus(GROUP_PREFIX + name);
+      this.cache.deleteBus(GROUP_PREFIX + name);
+      this.cache.groups.delete(name);
     });
   }
 

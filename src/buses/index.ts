@@ -5,6 +5,7 @@ export {
   type QueueDelivery,
   type RuleCount,
   type RuleInput,
+  type SchedulerSends,
   MAX_TARGETS_PER_RULE,
 } from "./event-bus-service.js";
 export { putEvents, eventTime, type PutEventsEntry, type PutEventsResult } from "./put-events.js";
@@ -30,3 +31,14 @@ export {
   schedulerBus,
   type ScheduleInput,
 } from "./schedules.js";
+export {
+  createScheduleGroup,
+  deleteScheduleGroup,
+  groupOfArn,
+  listScheduleGroups,
+  scheduleGroup,
+  tagScheduleGroup,
+  untagScheduleGroup,
+} from "./schedule-groups.js";
+export type { ScheduleTargetInput } from "./schedule-targets.js";
+export type { FlexOffset } from "./schedule-ticks.js";

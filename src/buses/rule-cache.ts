@@ -25,7 +25,8 @@ export function compileRule(stored: StoredRule): CompiledRule {
       r.scheduleExpression === undefined
         ? undefined
         : parseScheduleExpression(r.scheduleExpression, {
-            anchorMs: r.enabledAt,
+            // A schedule's rate counts from its StartDate when it has one.
+            anchorMs: r.schedule?.startDate ?? r.enabledAt,
             timezone: r.schedule?.timezone,
             allowAt: r.schedule !== undefined,
           }),
@@ -33,16 +34,24 @@ export function compileRule(stored: StoredRule): CompiledRule {
   };
 }
 
-/** Buses and their compiled rules, by name. */
+/** Where Scheduler's schedule groups are kept among the buses: no real bus may be named `aws.*`. */
+export const GROUP_PREFIX = "aws.scheduler/";
+
+/** Buses and their compiled rules, by name; Scheduler's schedule groups (by group name) apart. */
 export class RuleCache {
   readonly buses = new Map<string, EventBusRecord>();
+  readonly groups = new Map<string, EventBusRecord>();
   readonly #rules = new Map<string, Map<string, CompiledRule>>();
 
   /** Replaces everything with what the store holds. */
   load(buses: readonly EventBusRecord[], rules: readonly StoredRule[]): void {
     this.buses.clear();
+    this.groups.clear();
     this.#rules.clear();
-    for (const b of buses) this.buses.set(b.name, b);
+    for (const b of buses) {
+      if (b.name.startsWith(GROUP_PREFIX)) this.groups.set(b.name.slice(GROUP_PREFIX.length), b);
+      else this.buses.set(b.name, b);
+    }
     for (const r of rules) this.put(compileRule(r));
   }
 

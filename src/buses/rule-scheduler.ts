@@ -2,13 +2,16 @@
  * Fires the scheduled rules on the platform clock (so `--time-scale` speeds schedules up). Only the
  * cluster's leader fires (a single node always does). Each tick is claimed in the store before it
  * fires (compare-and-set of the rule's last firing), so a tick is fired once even across a leader
- * change or a restart; after a node was down, only the latest missed tick fires, once.
+ * change or a restart; after a node was down, only the latest missed tick fires, once (which tick
+ * is due: schedule-ticks.ts).
  */
 import type { Clock } from "../shared/clock.js";
 import { eventTime, wholeEvent } from "./put-events.js";
 import { deliverToTargets } from "./target-delivery.js";
 import type { EventBusService } from "./event-bus-service.js";
 import type { CompiledRule } from "./rule-cache.js";
+import { deliverSchedule } from "./schedule-delivery.js";
+import { dueTick, hashedFlexOffset, nextDueAt, tickAfter, type FlexOffset } from "./schedule-ticks.js";
 
 export interface RuleSchedulerOptions {
   readonly service: EventBusService;
@@ -18,20 +21,21 @@ export interface RuleSchedulerOptions {
   /** Look again at least this often (platform ms): rules changed on other nodes, leadership. */
   readonly maxSleepMs?: number | undefined;
   readonly onError?: ((message: string, error: unknown) => void) | undefined;
+  /** Where in a FLEXIBLE window a schedule's tick is delivered; default a pseudo-random offset per tick. */
+  readonly flexOffset?: FlexOffset | undefined;
 }
-
-/** Missed ticks looked through to find the latest one, at most (a rate(1 minute) down for ~70 days). */
-const MAX_CATCH_UP_STEPS = 100_000;
 
 /** See the file comment. */
 export class RuleScheduler {
   readonly #o: RuleSchedulerOptions;
+  readonly #offset: FlexOffset;
   #cancel: (() => void) | undefined;
   #running = false;
   #pass: Promise<void> | undefined;
 
   constructor(options: RuleSchedulerOptions) {
     this.#o = options;
+    this.#offset = options.flexOffset ?? hashedFlexOffset;
   }
 
   start(): void {
@@ -63,10 +67,19 @@ export class RuleScheduler {
     const now = this.#o.clock.now();
     const due: Promise<void>[] = [];
     for (const rule of this.#o.service.cache.scheduled()) {
-      const tick = latestDueTick(rule, now);
-      if (tick !== undefined) due.push(this.#fire(rule, tick));
+      const tick = dueTick(rule, now, this.#offset);
+      if (tick !== undefined) due.push(this.#fireFrom(rule, tick, now));
     }
     await Promise.all(due);
+  }
+
+  /** Fires `tick`, then each later tick also due (several flexible windows may end at once). */
+  async #fireFrom(rule: CompiledRule, tick: number, now: number): Promise<void> {
+    for (let t: number | undefined = tick; t !== undefined;) {
+      if (!(await this.#fire(rule, t))) return;
+      const next = dueTick(rule, now, this.#offset);
+      t = next !== undefined && next > t ? next : undefined;
+    }
   }
 
   /**
@@ -77,19 +90,19 @@ export class RuleScheduler {
     return this.#deliver(rule, this.#o.clock.now(), { manual: true });
   }
 
-  async #fire(rule: CompiledRule, tick: number): Promise<void> {
-    if (!(await this.#o.service.claimTick(rule, tick))) return;
+  async #fire(rule: CompiledRule, tick: number): Promise<boolean> {
+    if (!(await this.#o.service.claimTick(rule, tick))) return false;
     await this.#deliver(rule, tick, { manual: false });
+    return true;
   }
 
   async #deliver(rule: CompiledRule, tick: number, o: { manual: boolean }): Promise<void> {
     const svc = this.#o.service;
     const r = rule.record;
-    const ingestionTime = eventTime(this.#o.clock.now());
     if (r.schedule) {
       // Scheduler: the target's Input as it is; a schedule that will not fire again may go.
-      await deliverToTargets(svc, r, { event: {}, ingestionTime, whole: () => Buffer.from("{}") });
-      const done = rule.schedule?.nextAfter(tick) === undefined;
+      await deliverSchedule(svc, r);
+      const done = tickAfter(rule, tick) === undefined;
       if (!o.manual && done && r.schedule.actionAfterCompletion === "DELETE")
         await svc.deleteRuleRecord(r.busName, r.name);
       return;
@@ -105,6 +118,7 @@ export class RuleScheduler {
       resources: [r.arn],
       detail: {},
     };
+    const ingestionTime = eventTime(this.#o.clock.now());
     await deliverToTargets(svc, r, { event, ingestionTime, whole: wholeEvent(event) });
   }
 
@@ -113,28 +127,9 @@ export class RuleScheduler {
     const now = this.#o.clock.now();
     let next = now + (this.#o.maxSleepMs ?? 60_000);
     for (const rule of this.#o.service.cache.scheduled()) {
-      if (rule.record.state !== "ENABLED" || !rule.schedule) continue;
-      const t = rule.schedule.nextAfter(Math.max(now, fromOf(rule)));
+      const t = nextDueAt(rule, now, this.#offset);
       if (t !== undefined && t < next) next = t;
     }
     this.#cancel = this.#o.clock.setTimer(() => this.wake(), Math.max(0, next - now));
   }
-}
-
-/** Ticks count after the later of the last firing and the rule's (re-)enabling. */
-function fromOf(rule: CompiledRule): number {
-  return Math.max(rule.lastFiredAt ?? -Infinity, rule.record.enabledAt);
-}
-
-/** The latest tick at or before `now` not yet fired, or undefined. */
-export function latestDueTick(rule: CompiledRule, now: number): number | undefined {
-  if (rule.record.state !== "ENABLED" || !rule.schedule) return undefined;
-  let tick = rule.schedule.nextAfter(fromOf(rule));
-  if (tick === undefined || tick > now) return undefined;
-  for (let i = 0; i < MAX_CATCH_UP_STEPS; i++) {
-    const next = rule.schedule.nextAfter(tick);
-    if (next === undefined || next > now) return tick;
-    tick = next;
-  }
-  return tick;
 }

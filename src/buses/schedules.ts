@@ -1,6 +1,7 @@
 /**
  * EventBridge Scheduler's schedules: one-time (`at(...)`) or recurring (`rate`, `cron`) with a time
- * zone, a Lambda target given `Input` (or `{}`), fired by the same scheduler as scheduled rules.
+ * zone, start and end dates and a flexible window, a templated target given `Input` (or `{}`; see
+ * schedule-targets.ts), fired by the same scheduler as scheduled rules.
  * A schedule is stored as a rule on the pseudo bus `aws.scheduler/<group>` (no real bus can be
  * named so), which gives it the store, the cluster change log and the once-per-tick claim.
  */
@@ -8,7 +9,8 @@ import { InvalidScheduleExpression, isTimeZone, parseScheduleExpression } from "
 import type { EventRuleRecord, RuleTargetRecord } from "../ports/bus-store.js";
 import { PlatformError } from "../shared/errors.js";
 import type { EventBusService } from "./event-bus-service.js";
-import { functionOfArn } from "./names.js";
+import { checkScheduleTarget, type ScheduleTargetInput } from "./schedule-targets.js";
+import { scheduleGroup } from "./schedule-groups.js";
 
 /** The pseudo bus of a schedule group. */
 export const schedulerBus = (group: string): string => `aws.scheduler/${group}`;
@@ -21,16 +23,19 @@ export interface ScheduleInput {
   readonly timezone: string;
   readonly state: "ENABLED" | "DISABLED";
   readonly description?: string | undefined;
-  readonly target: { readonly arn: string; readonly roleArn: string; readonly input?: string | undefined };
+  readonly target: ScheduleTargetInput;
   readonly actionAfterCompletion: "NONE" | "DELETE";
+  /** Epoch ms. */
+  readonly startDate?: number | undefined;
+  readonly endDate?: number | undefined;
+  /** FlexibleTimeWindow FLEXIBLE's MaximumWindowInMinutes (absent: OFF). */
+  readonly flexibleWindowMinutes?: number | undefined;
 }
 
 const fail = (message: string) => new PlatformError("ERR_SCHEDULER_VALIDATION", message);
 
-function check(input: ScheduleInput): void {
-  if (input.groupName !== "default") {
-    throw new PlatformError("ERR_SCHEDULER_NOT_FOUND", `Schedule group ${input.groupName} does not exist.`);
-  }
+function check(svc: EventBusService, input: ScheduleInput): void {
+  scheduleGroup(svc, input.groupName);
   if (!isTimeZone(input.timezone)) throw fail(`Invalid time zone: ${input.timezone}.`);
   try {
     parseScheduleExpression(input.scheduleExpression, { timezone: input.timezone, allowAt: true });
@@ -38,9 +43,18 @@ function check(input: ScheduleInput): void {
     if (e instanceof InvalidScheduleExpression) throw fail(`Invalid Schedule Expression ${input.scheduleExpression}.`);
     throw e;
   }
-  if (!functionOfArn(input.target.arn)) {
-    throw fail(`Target ${input.target.arn} is not supported: haneul's Scheduler invokes Lambda functions only.`);
-  }
+  checkScheduleTarget(input.target);
+  const w = input.flexibleWindowMinutes;
+  if (w !== undefined && (!Number.isInteger(w) || w < 1 || w > 1440))
+    throw fail(
+      `1 validation error detected: Value '${w}' at 'flexibleTimeWindow.maximumWindowInMinutes' failed to satisfy constraint: Member must have value between 1 and 1440`,
+    );
+  // One-time schedules ignore both dates (as on AWS).
+  if (input.scheduleExpression.startsWith("at(")) return;
+  if (input.startDate !== undefined && input.startDate < svc.clock.now() - 5 * 60_000)
+    throw fail("The StartDate you specify cannot be earlier than 5 minutes ago.");
+  if (input.startDate !== undefined && input.endDate !== undefined && input.endDate <= input.startDate)
+    throw fail("The EndDate you specify must be later than the StartDate.");
 }
 
 /** The schedule named, or AWS's 404. */
@@ -59,7 +73,7 @@ export function listSchedules(svc: EventBusService): EventRuleRecord[] {
 
 /** Creates (`create`) or replaces a schedule; returns its ARN. */
 export async function saveSchedule(svc: EventBusService, input: ScheduleInput, create: boolean): Promise<string> {
-  check(input);
+  check(svc, input);
   const busName = schedulerBus(input.groupName);
   const existing = svc.cache.get(busName, input.name)?.record;
   if (create && existing) throw new PlatformError("ERR_SCHEDULER_CONFLICT", `Schedule ${input.name} already exists.`);
@@ -70,7 +84,7 @@ export async function saveSchedule(svc: EventBusService, input: ScheduleInput, c
     id: "target",
     arn: input.target.arn,
     roleArn: input.target.roleArn,
-    input: input.target.input ?? "{}",
+    input: input.target.input,
   };
   const arn = `arn:aws:scheduler:${svc.scope.region}:${svc.scope.accountId}:schedule/${input.groupName}/${input.name}`;
   await svc.saveRuleRecord({
@@ -89,6 +103,10 @@ export async function saveSchedule(svc: EventBusService, input: ScheduleInput, c
       timezone: input.timezone,
       actionAfterCompletion: input.actionAfterCompletion,
       modifiedAt: now,
+      startDate: input.startDate,
+      endDate: input.endDate,
+      flexibleWindowMinutes: input.flexibleWindowMinutes,
+      targetParameters: input.target.parameters,
     },
   });
   return arn;

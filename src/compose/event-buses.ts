@@ -22,6 +22,8 @@ import type { IdSource } from "../shared/ids.js";
 
 /** The SenderId of the messages EventBridge sends to queues. */
 const EVENTS_SENDER_ID = "AIDAIEVENTBRIDGEHANEUL";
+/** The SenderId of the messages Scheduler sends to queues (as the schedule's role). */
+const SCHEDULER_SENDER_ID = "AROAHANEULSCHEDULER:scheduler";
 
 export interface EventBusesOptions {
   readonly config: ServerConfig;
@@ -37,6 +39,8 @@ export interface EventBusesOptions {
    * when the topic's policy does not allow it.
    */
   readonly publishToTopic?: ((topicArn: string, payload: Buffer, ruleArn: string) => Promise<void>) | undefined;
+  /** Publishes a schedule's input to a topic as the schedule's role (already checked): no topic policy is asked. */
+  readonly publishAsScheduler?: ((topicArn: string, message: string) => Promise<void>) | undefined;
   /** The queues that queue targets send to (only as the queue's policy allows events.amazonaws.com). */
   readonly queues?: QueueService | undefined;
   /** The streams that Kinesis targets put records on. */
@@ -90,6 +94,16 @@ export function createEventBuses(o: EventBusesOptions): EventBuses {
       const [result] = await o.streams.records.put(streamName, [record]);
       if (result && "errorCode" in result) throw new Error(`${result.errorCode}: ${result.errorMessage}`);
     },
+    schedulerSends: {
+      sendMessage: (arn, m) =>
+        o.queues
+          ? o.queues.sendToArn(arn, { body: m.body, messageGroupId: m.messageGroupId }, SCHEDULER_SENDER_ID)
+          : Promise.reject(new Error("queues are not available on this node")),
+      publish: (arn, message) =>
+        o.publishAsScheduler
+          ? o.publishAsScheduler(arn, message)
+          : Promise.reject(new Error("topics are not available on this node")),
+    },
     rolePermits: o.rolePermits,
     onCount: o.onCount,
     onError: (message, e) => o.log(message, e),
@@ -130,7 +144,8 @@ export function createEventBuses(o: EventBusesOptions): EventBuses {
       scheduler.wake();
     },
     trigger(busName, name) {
-      const rule = service.rule(busName, name);
+      // A schedule's pseudo bus is no bus of the EventBridge API: look the rule up directly.
+      const rule = service.cache.get(busName, name) ?? service.rule(busName, name);
       if (!rule.schedule) throw new Error(`rule ${name} has no schedule expression: it runs on matching events`);
       return scheduler.fireNow(rule);
     },

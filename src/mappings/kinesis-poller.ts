@@ -10,20 +10,20 @@
  * let go is sent as a batch-info record to the OnFailure destination. With ParallelizationFactor
  * N, each shard is read by N lanes (shard-lanes.ts), order kept per partition key. With
  * TumblingWindowInSeconds, batches stop at window bounds and carry the window's state
- * (tumbling-window.ts); the state is stored with the checkpoint.
+ * (tumbling-window.ts); the state is stored with the checkpoint. A batch's invocation and its
+ * letting go are kinesis-batch.ts.
  */
 import type { EventPredicate } from "../domain/event-pattern/index.js";
 import type { MappingRecord } from "../ports/mapping-store.js";
 import type { ShardCheckpoint, StreamCheckpointStore } from "../ports/stream-checkpoint-store.js";
 import type { ShardRecord, StoredStreamRecord, StreamStore } from "../ports/stream-store.js";
-import { formatSequenceNumber, shardIdOf } from "../streams/index.js";
+import { shardIdOf } from "../streams/index.js";
 import { compileFilters } from "./filters.js";
-import { filterableKinesisRecord, kinesisRecord } from "./kinesis-records.js";
+import { discardBatch, invokeMapping, processBatch, type BatchContext } from "./kinesis-batch.js";
+import type { LastResponse } from "./kinesis-batch-info.js";
 import { streamNameOf, type KinesisSettings } from "./kinesis-source.js";
-import { kinesisBatchInfo, type DiscardCondition, type LastResponse } from "./kinesis-batch-info.js";
 import { laneBatch, ShardProgress, type Lane } from "./shard-lanes.js";
-import { reportedFailures } from "./sqs-records.js";
-import { ShardWindow, stateOf } from "./tumbling-window.js";
+import { ShardWindow } from "./tumbling-window.js";
 import type { MappingWorker, WorkerContext } from "./types.js";
 
 /** How often an idle shard is read again, and the shard list looked at. */
@@ -34,11 +34,6 @@ export interface KinesisPollerContext extends WorkerContext {
   readonly store: StreamStore;
   readonly checkpoints: StreamCheckpointStore;
 }
-
-/** How a batch went; `state` is the window state the function answered with (tumbling windows). */
-type Outcome = { readonly state?: string | undefined } & (
-  { readonly ok: true } | { readonly ok: false; readonly failedFrom?: number | undefined }
-);
 
 /** A stream mapping's shard readers on this node. */
 export class KinesisPoller implements MappingWorker {
@@ -152,9 +147,16 @@ export class KinesisPoller implements MappingWorker {
           continue;
         }
         const old = this.#tooOld(page.records);
-        const outcome = old ? { ok: true as const } : await this.#process(shardIndex, page.records, failures);
+        const outcome = old
+          ? { ok: true as const }
+          : await processBatch(this.#batchContext(shardIndex), page.records, failures);
         let next = page.scannedTo;
-        if (old) await this.#discard({ shardIndex, records: page.records, condition: "RecordAgeExceeded", failures });
+        if (old)
+          await discardBatch(this.#batchContext(shardIndex), {
+            records: page.records,
+            condition: "RecordAgeExceeded",
+            failures,
+          });
         if (!outcome.ok) {
           // Halving a failed batch is its answer: only a batch that cannot be halved uses up retries.
           const bisect = this.#settings.BisectBatchOnFunctionError && page.records.length > 1;
@@ -169,7 +171,11 @@ export class KinesisPoller implements MappingWorker {
           } else {
             const from = outcome.failedFrom ?? 0;
             const records = page.records.filter((r) => r.seq >= from);
-            await this.#discard({ shardIndex, records, condition: "RetryAttemptsExhausted", failures });
+            await discardBatch(this.#batchContext(shardIndex), {
+              records,
+              condition: "RetryAttemptsExhausted",
+              failures,
+            });
           }
         }
         if (next > checkpoint) {
@@ -232,7 +238,11 @@ export class KinesisPoller implements MappingWorker {
   ): Promise<true> {
     const arn = this.#mapping.eventSourceArn;
     const members = o.window.members({ shardId: shardIdOf(shardIndex), arn, final: true, early: o.early });
-    const result = await this.#invoke(Buffer.from(JSON.stringify({ Records: [], ...members })));
+    const result = await invokeMapping(
+      this.#ctx,
+      this.#mapping,
+      Buffer.from(JSON.stringify({ Records: [], ...members })),
+    );
     if (result.outcome.kind !== "ok") {
       this.#ctx.log(`event source mapping on ${arn}: the final invocation of a tumbling window failed; retrying`);
       await this.#sleep(POLL_MS);
@@ -242,41 +252,6 @@ export class KinesisPoller implements MappingWorker {
     const window = o.window.open;
     await this.#ctx.checkpoints.advance(this.#uuid, { shardIndex, seq: o.checkpoint, done: false, window });
     return true;
-  }
-
-  /** Invokes the mapping's function synchronously with `payload`. */
-  #invoke(payload: Buffer) {
-    const [functionName = "", qualifier] = this.#mapping.functionArn.split(":").slice(6);
-    return this.#ctx.invoker.invoke({ functionName, qualifier }, payload);
-  }
-
-  /** A batch let go: logged, and its batch-info record sent to the OnFailure destination if any. */
-  async #discard(o: {
-    shardIndex: number;
-    records: readonly StoredStreamRecord[];
-    condition: DiscardCondition;
-    failures: { invokes: number; response: LastResponse | undefined };
-  }): Promise<void> {
-    const arn = this.#mapping.eventSourceArn;
-    const destination = this.#settings.DestinationConfig?.OnFailure?.Destination;
-    this.#ctx.log(`event source mapping on ${arn}: a batch of ${o.records.length} records was let go (${o.condition})`);
-    if (destination === undefined || o.records.length === 0 || !this.#ctx.sendToDestination) return;
-    const body = kinesisBatchInfo({
-      requestId: this.#ctx.requestId(),
-      functionArn: this.#mapping.functionArn,
-      condition: o.condition,
-      invokeCount: o.failures.invokes,
-      response: o.failures.response,
-      streamArn: arn,
-      shardIndex: o.shardIndex,
-      records: o.records,
-      at: this.#ctx.clock.now(),
-    });
-    try {
-      await this.#ctx.sendToDestination(destination, body);
-    } catch (e) {
-      this.#ctx.log(`event source mapping on ${arn}: OnFailure destination ${destination}`, e);
-    }
   }
 
   /** The lane's next batch after `after`, waiting up to the batching window for a full one. */
@@ -303,6 +278,18 @@ export class KinesisPoller implements MappingWorker {
     return page;
   }
 
+  /** What the batch functions need of this worker for one shard. */
+  #batchContext(shardIndex: number): BatchContext {
+    return {
+      ctx: this.#ctx,
+      mapping: this.#mapping,
+      settings: this.#settings,
+      filter: this.#filter,
+      window: this.#windows.get(shardIndex),
+      shardIndex,
+    };
+  }
+
   #exhausted(attempts: number): boolean {
     const max = this.#settings.MaximumRetryAttempts;
     return max >= 0 && attempts > max;
@@ -312,49 +299,6 @@ export class KinesisPoller implements MappingWorker {
   #tooOld(records: readonly StoredStreamRecord[]): boolean {
     const max = this.#settings.MaximumRecordAgeInSeconds;
     return max >= 0 && this.#ctx.clock.now() - records[0]!.arrivedAt > max * 1000;
-  }
-
-  /** Filters and invokes one batch (IteratorAge as the event leaves); `failures` keeps the last answer. */
-  async #process(
-    shardIndex: number,
-    records: readonly StoredStreamRecord[],
-    failures: { invokes: number; response: LastResponse | undefined },
-  ): Promise<Outcome> {
-    const filter = this.#filter;
-    const kept = filter ? records.filter((r) => filter(filterableKinesisRecord(r, shardIndex))) : records;
-    if (kept.length === 0) return { ok: true };
-    const [functionName = "", qualifier] = this.#mapping.functionArn.split(":").slice(6);
-    const fn = this.#ctx.functions.resolve(this.#mapping.functionArn);
-    const source = {
-      arn: this.#mapping.eventSourceArn,
-      region: this.#ctx.region,
-      shardIndex,
-      roleArn: fn?.roleArn ?? "",
-    };
-    const window = this.#windows.get(shardIndex);
-    const members = window?.members({ shardId: shardIdOf(shardIndex), arn: source.arn, final: false });
-    const payload = Buffer.from(JSON.stringify({ Records: kept.map((r) => kinesisRecord(r, source)), ...members }));
-    const at = this.#ctx.clock.now();
-    this.#ctx.onIteratorAge?.({ functionName, qualifier, ageMs: Math.max(0, at - records.at(-1)!.arrivedAt), at });
-    const result = await this.#invoke(payload);
-    const o = result.outcome;
-    failures.invokes++;
-    if (o.kind !== "ok") {
-      const executedVersion = result.record.executedVersion;
-      failures.response = { statusCode: o.kind === "throttled" ? 429 : 200, executedVersion };
-      if (o.kind !== "throttled") failures.response = { ...failures.response, functionError: "Unhandled" };
-      return { ok: false };
-    }
-    failures.response = { statusCode: 200, executedVersion: result.record.executedVersion };
-    // With a tumbling window, an answer without a state object is a failed batch.
-    const state = window ? stateOf(o.payload) : undefined;
-    if (window && state === undefined) return { ok: false };
-    if (!this.#settings.FunctionResponseTypes.includes("ReportBatchItemFailures")) return { ok: true, state };
-    const ids = new Map(kept.map((r) => [formatSequenceNumber(shardIndex, r.seq), r.seq]));
-    const failed = reportedFailures(o.payload, new Set(ids.keys()));
-    if (failed === "all") return { ok: false };
-    if (failed.size === 0) return { ok: true, state };
-    return { ok: false, failedFrom: Math.min(...[...failed].map((id) => ids.get(id)!)), state };
   }
 
   #sleep(ms: number): Promise<void> {

@@ -62,6 +62,20 @@ export interface SchedulerFields {
   readonly timezone: string;
   readonly actionAfterCompletion: "NONE" | "DELETE";
   readonly modifiedAt: number;
+  /** A recurring schedule fires no tick before StartDate nor after EndDate (epoch ms; one-time ones ignore both). */
+  readonly startDate?: number | undefined;
+  readonly endDate?: number | undefined;
+  /** FlexibleTimeWindow FLEXIBLE: each invocation at a random time this long at most after its tick. */
+  readonly flexibleWindowMinutes?: number | undefined;
+  /** The target's templated parameters (its kind is the target ARN's). */
+  readonly targetParameters?: ScheduleTargetParameters | undefined;
+}
+
+/** SqsParameters, KinesisParameters and EventBridgeParameters of a schedule's target. */
+export interface ScheduleTargetParameters {
+  readonly messageGroupId?: string | undefined;
+  readonly partitionKey?: string | undefined;
+  readonly eventBridge?: { readonly detailType: string; readonly source: string } | undefined;
 }
 
 /** A stored rule with the last tick its schedule fired (undefined: never). */

@@ -544,7 +544,7 @@ describe("EventBridge Scheduler with aws-sdk v2 and the AWS CLI v2", () => {
       .createSchedule({
         Name: "flex",
         ScheduleExpression: "rate(1 hour)",
-        FlexibleTimeWindow: { Mode: "FLEXIBLE", MaximumWindowInMinutes: 5 },
+        FlexibleTimeWindow: { Mode: "FLEXIBLE" },
         Target: { Arn: fnArn("rec-sched"), RoleArn: role },
       })
       .promise()

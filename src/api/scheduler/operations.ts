@@ -1,8 +1,9 @@
 /**
  * The EventBridge Scheduler API (REST JSON, SigV4 service `scheduler`): Create/Get/Update/Delete/
- * ListSchedules in the `default` group, with FlexibleTimeWindow OFF and Lambda targets. Members
- * haneul does not honour (flexible windows, start and end dates, retry policies, dead-letter
- * queues, KMS keys) are refused with a ValidationException rather than ignored.
+ * ListSchedules in any schedule group, with start and end dates, flexible windows and templated
+ * targets (Lambda, SQS, SNS, EventBridge, Kinesis); the groups and their tags are in
+ * group-operations.ts. Members haneul does not honour (retry policies, dead-letter queues, KMS
+ * keys, the targets of other services) are refused with a ValidationException rather than ignored.
  */
 import { z } from "zod";
 import {
@@ -14,63 +15,58 @@ import {
   type ScheduleInput,
 } from "../../buses/index.js";
 import type { EventRuleRecord } from "../../ports/bus-store.js";
-import { PlatformError } from "../../shared/errors.js";
 import type { ApiRequest, ApiResponse, Operation } from "../types.js";
+import { createGroupOperations } from "./group-operations.js";
+import { invalid, nameOf, page, parseBody, seconds, Timestamp } from "./wire.js";
 
-const NAME = /^[0-9a-zA-Z\-_.]{1,64}$/;
+const TargetBody = z
+  .object({
+    Arn: z.string().min(1).max(1600),
+    RoleArn: z.string().min(1).max(1600),
+    Input: z.string().min(1).optional(),
+    SqsParameters: z.object({ MessageGroupId: z.string().min(1).max(128).optional() }).optional(),
+    KinesisParameters: z.object({ PartitionKey: z.string().min(1).max(256) }).optional(),
+    EventBridgeParameters: z.object({ DetailType: z.string(), Source: z.string() }).optional(),
+  })
+  .catchall(z.unknown());
 
 const ScheduleBody = z.object({
-  ScheduleExpression: z.string(),
+  ScheduleExpression: z.string().min(1).max(256),
   ScheduleExpressionTimezone: z.string().optional(),
-  FlexibleTimeWindow: z.object({ Mode: z.string(), MaximumWindowInMinutes: z.number().optional() }),
-  Target: z.object({ Arn: z.string(), RoleArn: z.string(), Input: z.string().optional() }).catchall(z.unknown()),
+  FlexibleTimeWindow: z.object({ Mode: z.enum(["OFF", "FLEXIBLE"]), MaximumWindowInMinutes: z.number().optional() }),
+  Target: TargetBody,
   State: z.enum(["ENABLED", "DISABLED"]).optional(),
   Description: z.string().max(512).optional(),
   GroupName: z.string().optional(),
   ActionAfterCompletion: z.enum(["NONE", "DELETE"]).optional(),
   ClientToken: z.string().optional(),
-  StartDate: z.unknown().optional(),
-  EndDate: z.unknown().optional(),
+  StartDate: Timestamp.optional(),
+  EndDate: Timestamp.optional(),
   KmsKeyArn: z.unknown().optional(),
 });
 
-const invalid = (message: string) => new PlatformError("ERR_SCHEDULER_VALIDATION", message);
+/** Target members haneul does not honour yet; the others are the templated targets' own. */
+const REFUSED_TARGET_MEMBERS = ["RetryPolicy", "DeadLetterConfig", "EcsParameters", "SageMakerPipelineParameters"];
 
-function body(req: ApiRequest): z.output<typeof ScheduleBody> {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(req.body.toString("utf8") || "{}");
-  } catch {
-    throw invalid("Request body is not valid JSON.");
+function flexibleWindowOf(w: z.output<typeof ScheduleBody>["FlexibleTimeWindow"]): number | undefined {
+  if (w.Mode === "OFF") {
+    if (w.MaximumWindowInMinutes !== undefined)
+      throw invalid("MaximumWindowInMinutes must not be set when FlexibleTimeWindow Mode is OFF.");
+    return undefined;
   }
-  const parsed = ScheduleBody.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw invalid(`${issue?.path.join(".") || "body"}: ${issue?.message ?? "invalid"}`);
-  }
-  return parsed.data;
-}
-
-function nameOf(req: ApiRequest): string {
-  const name = req.params["Name"] ?? "";
-  if (!NAME.test(name))
-    throw invalid(
-      `1 validation error detected: Value '${name}' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: [0-9a-zA-Z-_.]+`,
-    );
-  return name;
+  if (w.MaximumWindowInMinutes === undefined)
+    throw invalid("MaximumWindowInMinutes is required when FlexibleTimeWindow Mode is FLEXIBLE.");
+  return w.MaximumWindowInMinutes;
 }
 
 function inputOf(req: ApiRequest): ScheduleInput {
-  const b = body(req);
-  if (b.FlexibleTimeWindow.Mode !== "OFF")
-    throw invalid("FlexibleTimeWindow mode FLEXIBLE is not supported by haneul: use OFF.");
-  for (const f of ["StartDate", "EndDate", "KmsKeyArn"] as const) {
-    if (b[f] !== undefined && b[f] !== null) throw invalid(`${f} is not supported by haneul.`);
-  }
+  const b = parseBody(req, ScheduleBody);
+  if (b.KmsKeyArn !== undefined && b.KmsKeyArn !== null) throw invalid("KmsKeyArn is not supported by haneul.");
   for (const key of Object.keys(b.Target)) {
-    if (!["Arn", "RoleArn", "Input"].includes(key))
-      throw invalid(`Target parameter ${key} is not supported by haneul.`);
+    if (REFUSED_TARGET_MEMBERS.includes(key)) throw invalid(`Target parameter ${key} is not supported by haneul.`);
   }
+  const t = b.Target;
+  const eb = t.EventBridgeParameters;
   return {
     name: nameOf(req),
     groupName: b.GroupName ?? "default",
@@ -78,16 +74,40 @@ function inputOf(req: ApiRequest): ScheduleInput {
     timezone: b.ScheduleExpressionTimezone ?? "UTC",
     state: b.State ?? "ENABLED",
     description: b.Description,
-    target: { arn: b.Target.Arn, roleArn: b.Target.RoleArn, input: b.Target.Input },
+    target: {
+      arn: t.Arn,
+      roleArn: t.RoleArn,
+      input: t.Input,
+      parameters: {
+        messageGroupId: t.SqsParameters?.MessageGroupId,
+        partitionKey: t.KinesisParameters?.PartitionKey,
+        eventBridge: eb && { detailType: eb.DetailType, source: eb.Source },
+      },
+    },
     actionAfterCompletion: b.ActionAfterCompletion ?? "NONE",
+    startDate: b.StartDate,
+    endDate: b.EndDate,
+    flexibleWindowMinutes: flexibleWindowOf(b.FlexibleTimeWindow),
   };
 }
 
-const seconds = (ms: number) => ms / 1000;
+function targetView(r: EventRuleRecord): object {
+  const t = r.targets[0]!;
+  const p = r.schedule?.targetParameters;
+  return {
+    Arn: t.arn,
+    RoleArn: t.roleArn,
+    ...(t.input !== undefined && { Input: t.input }),
+    ...(p?.messageGroupId !== undefined && { SqsParameters: { MessageGroupId: p.messageGroupId } }),
+    ...(p?.partitionKey !== undefined && { KinesisParameters: { PartitionKey: p.partitionKey } }),
+    ...(p?.eventBridge && {
+      EventBridgeParameters: { DetailType: p.eventBridge.detailType, Source: p.eventBridge.source },
+    }),
+  };
+}
 
 function view(r: EventRuleRecord): object {
   const s = r.schedule!;
-  const t = r.targets[0]!;
   return {
     Arn: r.arn,
     Name: r.name,
@@ -95,10 +115,15 @@ function view(r: EventRuleRecord): object {
     State: r.state,
     ScheduleExpression: r.scheduleExpression,
     ScheduleExpressionTimezone: s.timezone,
-    FlexibleTimeWindow: { Mode: "OFF" },
-    Target: { Arn: t.arn, RoleArn: t.roleArn, Input: t.input },
+    FlexibleTimeWindow:
+      s.flexibleWindowMinutes === undefined
+        ? { Mode: "OFF" }
+        : { Mode: "FLEXIBLE", MaximumWindowInMinutes: s.flexibleWindowMinutes },
+    Target: targetView(r),
     ActionAfterCompletion: s.actionAfterCompletion,
     ...(r.description !== undefined && { Description: r.description }),
+    ...(s.startDate !== undefined && { StartDate: seconds(s.startDate) }),
+    ...(s.endDate !== undefined && { EndDate: seconds(s.endDate) }),
     CreationDate: seconds(r.createdAt),
     LastModificationDate: seconds(s.modifiedAt),
   };
@@ -149,9 +174,7 @@ export function createSchedulerOperations(service: EventBusService): Operation[]
           (!state || r.state === state) &&
           (!groupName || r.schedule?.groupName === groupName),
       );
-      const max = Math.max(1, Math.min(100, Number(req.query.get("MaxResults") ?? 100) || 100));
-      const start = Number(req.query.get("NextToken") ?? 0) || 0;
-      const items = all.slice(start, start + max);
+      const { items, nextToken } = page(req, all);
       return Promise.resolve({
         status: 200,
         body: {
@@ -164,9 +187,10 @@ export function createSchedulerOperations(service: EventBusService): Operation[]
             LastModificationDate: seconds(r.schedule!.modifiedAt),
             Target: { Arn: r.targets[0]!.arn },
           })),
-          ...(start + max < all.length && { NextToken: String(start + max) }),
+          ...(nextToken && { NextToken: nextToken }),
         },
       });
     }),
+    ...createGroupOperations(service),
   ];
 }

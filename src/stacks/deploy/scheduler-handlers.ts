@@ -5,8 +5,8 @@ import type { Properties, ResourceHandler, ResourceScope } from "./handler.js";
 
 /**
  * AWS::Scheduler::Schedule through the node's EventBridge Scheduler: what the Scheduler API
- * honours (FlexibleTimeWindow OFF, a Lambda target with Input, time zones, state, the default
- * group); start and end dates, KMS keys, retry policies and dead-letter queues are refused.
+ * honours (flexible windows, start and end dates, templated targets with their parameters, time
+ * zones, state, groups); KMS keys, retry policies and dead-letter queues are refused.
  */
 
 const KEYS = [
@@ -19,15 +19,47 @@ const KEYS = [
   "Target",
   "State",
   "ActionAfterCompletion",
+  "StartDate",
+  "EndDate",
 ];
 
-function inputOf(props: Properties, scope: ResourceScope, name: string): ScheduleInput {
+const TARGET_KEYS = ["Arn", "RoleArn", "Input", "SqsParameters", "KinesisParameters", "EventBridgeParameters"];
+
+/** A CloudFormation timestamp (ISO 8601) in ms, or a failure naming the property. */
+function dateOf(props: Properties, key: string, scope: ResourceScope): number | undefined {
+  const v = str(props, key);
+  if (v === undefined) return undefined;
+  const ms = Date.parse(v);
+  if (Number.isNaN(ms)) throw new ResourceFailure(`Invalid ${key} '${v}' on ${scope.logicalId}`);
+  return ms;
+}
+
+function flexibleWindowOf(props: Properties, scope: ResourceScope): number | undefined {
   const window = (props.FlexibleTimeWindow ?? {}) as Properties;
-  if (str(window, "Mode") !== "OFF") {
-    throw new ResourceFailure(`haneul supports FlexibleTimeWindow Mode OFF only (resource ${scope.logicalId})`);
-  }
+  const mode = str(window, "Mode");
+  if (mode === "OFF") return undefined;
+  const minutes = Number(str(window, "MaximumWindowInMinutes"));
+  if (mode !== "FLEXIBLE" || !Number.isFinite(minutes))
+    throw new ResourceFailure(
+      `Invalid FlexibleTimeWindow on ${scope.logicalId}: Mode OFF, or FLEXIBLE with MaximumWindowInMinutes`,
+    );
+  return minutes;
+}
+
+function parametersOf(target: Properties): NonNullable<ScheduleInput["target"]["parameters"]> {
+  const sqs = target.SqsParameters as Properties | undefined;
+  const kinesis = target.KinesisParameters as Properties | undefined;
+  const events = target.EventBridgeParameters as Properties | undefined;
+  return {
+    messageGroupId: sqs && str(sqs, "MessageGroupId"),
+    partitionKey: kinesis && str(kinesis, "PartitionKey"),
+    eventBridge: events && { detailType: str(events, "DetailType") ?? "", source: str(events, "Source") ?? "" },
+  };
+}
+
+function inputOf(props: Properties, scope: ResourceScope, name: string): ScheduleInput {
   const target = (props.Target ?? {}) as Properties;
-  const extra = Object.keys(target).filter((k) => !["Arn", "RoleArn", "Input"].includes(k));
+  const extra = Object.keys(target).filter((k) => !TARGET_KEYS.includes(k));
   if (extra.length > 0) {
     throw new ResourceFailure(
       `haneul does not support Target ${extra.map((k) => `'${k}'`).join(", ")} on ${scope.type} (resource ${scope.logicalId})`,
@@ -45,8 +77,16 @@ function inputOf(props: Properties, scope: ResourceScope, name: string): Schedul
     timezone: str(props, "ScheduleExpressionTimezone") ?? "UTC",
     state,
     description: str(props, "Description"),
-    target: { arn: str(target, "Arn") ?? "", roleArn: str(target, "RoleArn") ?? "", input: str(target, "Input") },
+    target: {
+      arn: str(target, "Arn") ?? "",
+      roleArn: str(target, "RoleArn") ?? "",
+      input: str(target, "Input"),
+      parameters: parametersOf(target),
+    },
     actionAfterCompletion: after,
+    startDate: dateOf(props, "StartDate", scope),
+    endDate: dateOf(props, "EndDate", scope),
+    flexibleWindowMinutes: flexibleWindowOf(props, scope),
   };
 }
 
