@@ -53,6 +53,18 @@ export function serve(served: Served, o: GatewayOptions, req: IncomingMessage, r
     requestId: "",
     extendedRequestId: shortRequestId(rnd.slice(0, 22)),
     traceRoot: "",
+    // Every field from the start: one shape for every exchange, no property store grown per request.
+    apiId: undefined,
+    stage: undefined,
+    route: undefined,
+    executedVersion: undefined,
+    integrationMs: undefined,
+    error: undefined,
+    accessLog: undefined,
+    accessLogStream: undefined,
+    info: undefined,
+    auth: undefined,
+    responses: undefined,
   };
   try {
     const addr = resolveApi(req.headers.host, rawPath);
