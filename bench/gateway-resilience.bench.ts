@@ -4,9 +4,11 @@
  *   1. an open circuit's answers against a bare node:http server answering a small JSON (target
  *      ≥ 0.8): the circuit of a REST HTTP_PROXY integration opened on a backend that refuses
  *      connections, so that every request is answered by the gateway without calling anything;
+ *      BENCH_ROUNDS alternating rounds, each with the rate and the CPU each server process used per
+ *      request (from /proc: steadier than the rate when the machine is shared);
  *   2. the cost of the check: the same HTTP_PROXY integration to a bare upstream with a closed
  *      circuit breaker against none, 3 alternating rounds.
- * Run: npm run build && node dist/bench/gateway-resilience.bench.js   Knobs: BENCH_DURATION=5 BENCH_CONNECTIONS=50
+ * Run: npm run build && node dist/bench/gateway-resilience.bench.js   Knobs: BENCH_DURATION=5 BENCH_CONNECTIONS=50 BENCH_ROUNDS=3
  */
 import type { ChildProcess } from "node:child_process";
 import { request } from "node:http";
@@ -14,11 +16,12 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { DeployedApi, DeployedCustomIntegration } from "../src/domain/deployed-api.js";
 import { parseResiliencePolicy, type ResiliencePolicy } from "../src/domain/resilience-policy.js";
-import { fmt } from "./stats.js";
-import { alternateRounds, hasWrk, runWrk, startChildServer } from "./wrk.js";
+import { fmt, median } from "./stats.js";
+import { alternateRounds, cpuMs, hasWrk, runWrk, startChildServer, type WrkResult } from "./wrk.js";
 
 const DURATION = Number(process.env["BENCH_DURATION"] ?? 5);
 const CONNECTIONS = Number(process.env["BENCH_CONNECTIONS"] ?? 50);
+const ROUNDS = Number(process.env["BENCH_ROUNDS"] ?? 3);
 
 const BARE = `import { createServer } from "node:http";
 createServer((q, s) => { s.writeHead(200, {"content-type":"application/json"}); s.end('{"ok":true,"stage":"prod"}'); }).listen(0, "127.0.0.1", function () { console.log(this.address().port); });`;
@@ -81,11 +84,11 @@ async function main(): Promise<void> {
   const start = async (source: string, args: string[] = []) => {
     const c = await startChildServer(source, args);
     children.push(c.proc);
-    return c.port;
+    return { port: c.port, pid: c.proc.pid as number };
   };
   try {
     const bare = await start(BARE);
-    const upstream = await start(BARE);
+    const upstream = (await start(BARE)).port;
     const breaker = policy({ circuitBreaker: { consecutiveFailures: 1, openMs: 3_600_000 } });
     const apis = [
       // Port 9 (discard) on loopback: nothing listens, the connection is refused at once.
@@ -95,8 +98,8 @@ async function main(): Promise<void> {
     ];
     const gateway = await start(GATEWAY, [JSON.stringify(apis)]);
     const host = (api: string) => `${api}.execute-api.localhost`;
-    const first = await get(gateway, host("openapi001"));
-    const second = await get(gateway, host("openapi001"));
+    const first = await get(gateway.port, host("openapi001"));
+    const second = await get(gateway.port, host("openapi001"));
     console.log(`open circuit: first request ${first} (refused connection), then ${second}`);
     const wrk = (port: number, path: string, api?: string) =>
       runWrk(`http://127.0.0.1:${port}${path}`, {
@@ -104,23 +107,42 @@ async function main(): Promise<void> {
         seconds: DURATION,
         request: api ? { headers: { Host: host(api) } } : undefined,
       });
-    console.log(`wrk ${CONNECTIONS} connections, ${DURATION} s per target`);
-    const bareR = wrk(bare, "/items");
-    const openR = wrk(gateway, "/prod/items", "openapi001");
-    console.log("| target | req/s | p50 | p99 | non-2xx |");
-    console.log("| --- | --- | --- | --- | --- |");
-    for (const [name, r] of [
-      ["bare node:http (baseline)", bareR],
-      ["haneul, open circuit (503 fallback)", openR],
-    ] as const)
-      console.log(`| ${name} | ${Math.round(r.rps)} | ${fmt(r.p50Ms)} ms | ${fmt(r.p99Ms)} ms | ${r.non2xx} |`);
-    console.log(`open circuit / bare (target >= 0.8): ${fmt(openR.rps / bareR.rps, 3)}`);
+    // Each target's rate and the CPU its server process used per request (user + system).
+    const measured = (pid: number, run: () => WrkResult) => {
+      const before = cpuMs(pid);
+      const r = run();
+      return { r, cpuUs: ((cpuMs(pid) - before) * 1000) / r.requests };
+    };
+    const bareRun = () => measured(bare.pid, () => wrk(bare.port, "/items"));
+    const openRun = () => measured(gateway.pid, () => wrk(gateway.port, "/prod/items", "openapi001"));
+    bareRun();
+    openRun();
+    console.log(`wrk ${CONNECTIONS} connections, ${DURATION} s per target, ${ROUNDS} alternating rounds`);
+    console.log(
+      "| round | bare req/s | bare p50 | bare CPU/req | open circuit req/s | p50 | p99 | CPU/req | ratio (rate) | ratio (CPU) |",
+    );
+    console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+    const byRate: number[] = [];
+    const byCpu: number[] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      const first = round % 2 === 1 ? bareRun() : undefined;
+      const o = openRun();
+      const b = first ?? bareRun();
+      byRate.push(o.r.rps / b.r.rps);
+      byCpu.push(b.cpuUs / o.cpuUs);
+      console.log(
+        `| ${round} | ${Math.round(b.r.rps)} | ${fmt(b.r.p50Ms)} ms | ${fmt(b.cpuUs)} µs | ${Math.round(o.r.rps)} | ${fmt(o.r.p50Ms)} ms | ${fmt(o.r.p99Ms)} ms | ${fmt(o.cpuUs)} µs | ${fmt(o.r.rps / b.r.rps, 3)} | ${fmt(b.cpuUs / o.cpuUs, 3)} |`,
+      );
+    }
+    console.log(
+      `open circuit / bare (target >= 0.8): median ${fmt(median(byRate), 3)} by rate, ${fmt(median(byCpu), 3)} by CPU per request`,
+    );
     alternateRounds({
       rounds: 3,
       labels: ["no breaker", "closed breaker"],
       target: 0.95,
-      off: () => wrk(gateway, "/prod/items", "plainapi01"),
-      on: () => wrk(gateway, "/prod/items", "closedapi1"),
+      off: () => wrk(gateway.port, "/prod/items", "plainapi01"),
+      on: () => wrk(gateway.port, "/prod/items", "closedapi1"),
     });
   } finally {
     for (const c of children) c.kill();

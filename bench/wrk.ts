@@ -1,12 +1,14 @@
 /** Runs wrk against a URL and parses its summary. Benchmarks only; wrk comes from Debian's `wrk` package. */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fmt, median } from "./stats.js";
 
 export interface WrkResult {
   readonly rps: number;
+  /** Requests completed in the run. */
+  readonly requests: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly non2xx: number;
@@ -81,6 +83,7 @@ function parseWrk(out: string): WrkResult {
   const pct = (p: string) => toMs(new RegExp(`^\\s*${p}%\\s+(\\S+)`, "m").exec(out)?.[1] ?? "");
   return {
     rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN),
+    requests: Number(/(\d+) requests in/.exec(out)?.[1] ?? NaN),
     p50Ms: pct("50"),
     p99Ms: pct("99"),
     non2xx: Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0),
@@ -113,6 +116,16 @@ export function alternateRounds(o: {
     );
   }
   console.log(`median ratio ${onLabel}/${offLabel} (target >= ${o.target}): ${fmt(median(ratios), 3)}`);
+}
+
+/**
+ * CPU time (user + system, ms) a process has used so far, from /proc/<pid>/stat (Linux; clock
+ * ticks of 10 ms). On a shared machine a server's CPU per request holds steadier than its rate.
+ */
+export function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 /**

@@ -10,9 +10,10 @@ import type { Clock } from "../shared/clock.js";
 import type { OutboundPolicy } from "../shared/outbound-policy.js";
 import { DEADLINE_PASSED, withDeadline } from "../shared/deadline.js";
 import { javaMap, type ExecutionLog } from "./execution-log.js";
-import type { IntegrationResult } from "./integration.js";
+import type { IntegrationResult, MaybePromise } from "./integration.js";
 import {
   compileTemplate,
+  fixedOutput,
   headerOf,
   jsonPathOf,
   type MappingTemplate,
@@ -23,6 +24,7 @@ import {
 } from "./mapping-template.js";
 import type { AuthContext, RequestScope } from "./model.js";
 import type { Reply } from "./reply.js";
+import { mockAnswer, noteFixedMockTemplates } from "./mock-integration.js";
 import { backendUrl, mappedRequest } from "./request-mapping.js";
 import { callUpstream } from "./upstream.js";
 
@@ -51,7 +53,9 @@ export function compileCustomIntegration(i: DeployedCustomIntegration): Compiled
     if (r.selectionPattern) responses.push(compiled);
     else fallback = compiled;
   }
-  return { integration: i, requestTemplates: templatesOf(i.requestTemplates), responses, fallback };
+  const requestTemplates = templatesOf(i.requestTemplates);
+  if (i.type === "MOCK") noteFixedMockTemplates(requestTemplates.values());
+  return { integration: i, requestTemplates, responses, fallback };
 }
 
 function templatesOf(t: Readonly<Record<string, string>>): Map<string, MappingTemplate> {
@@ -68,12 +72,15 @@ function anchored(pattern: string): RegExp | undefined {
 }
 
 /** What the backend gave, before the integration response maps it. */
-interface BackendAnswer {
+export interface BackendAnswer {
   /** The status code (HTTP, MOCK) or the Lambda error message (AWS) the patterns are matched on. */
   readonly selector: string;
   readonly body: Buffer;
   readonly headers: Readonly<Record<string, string>>;
 }
+
+/** Why the backend gave no answer. */
+type BackendFailure = "timeout" | "integration-failure" | "lambda-rejected";
 
 /** What running the integration needs. */
 export interface CustomIntegrationDeps {
@@ -84,27 +91,51 @@ export interface CustomIntegrationDeps {
   readonly trace?: ExecutionLog | undefined;
 }
 
-/** Runs one request through the integration. */
-export async function runCustomIntegration(
+/** Runs one request through the integration (without a promise for a MOCK, which waits for nothing). */
+export function runCustomIntegration(
   scope: RequestScope,
   auth: AuthContext | undefined,
   c: CompiledCustomIntegration,
   deps: CustomIntegrationDeps,
-): Promise<IntegrationResult> {
+): MaybePromise<IntegrationResult> {
   const params = requestParams(scope);
   const request = requestBody(scope, auth, c, params);
   if (request === "unsupported") return { error: "unsupported-media-type" };
   if (request === undefined) return { error: "integration-failure" };
-  const answer = await callBackend(scope, c.integration, { body: request, params, deps });
+  const i = c.integration;
+  if (i.type === "MOCK") return answered(scope, auth, { c, answer: mockAnswer(request), params, deps });
+  return callBackend(scope, i, { body: request, params, deps }).then((answer) =>
+    answered(scope, auth, { c, answer, params, deps }),
+  );
+}
+
+/** The integration response selected for the backend's answer, made into the method response. */
+function answered(
+  scope: RequestScope,
+  auth: AuthContext | undefined,
+  o: {
+    readonly c: CompiledCustomIntegration;
+    readonly answer: BackendAnswer | BackendFailure;
+    readonly params: TemplateParams;
+    readonly deps: CustomIntegrationDeps;
+  },
+): IntegrationResult {
+  const { answer, deps } = o;
   if (typeof answer === "string") return { error: answer };
-  const selected = c.responses.find((r) => r.pattern?.test(answer.selector)) ?? c.fallback;
+  const selected = selectResponse(o.c, answer.selector);
   if (!selected) return { error: "integration-failure" };
-  const reply = methodResponse(scope, auth, { selected, answer, params });
+  const reply = methodResponse(scope, auth, { selected, answer, params: o.params });
   if (reply && deps.trace) {
     deps.trace.add(`Method response body after transformations: ${reply.body.toString("utf8")}`);
     deps.trace.add(`Method response headers: ${javaMap(reply.headers)}`);
   }
   return reply ? { reply } : { error: "integration-failure" };
+}
+
+/** The first integration response whose pattern matches, else the default one. */
+function selectResponse(c: CompiledCustomIntegration, selector: string): CompiledResponse | undefined {
+  for (const r of c.responses) if (r.pattern?.test(selector)) return r;
+  return c.fallback;
 }
 
 /** The integration request body: the template for the content type, or the body passed through. */
@@ -124,6 +155,8 @@ function requestBody(
     }
     return converted(raw, c.integration.contentHandling, scope.api.isBinary(contentType));
   }
+  const fixed = fixedOutput(template);
+  if (fixed) return fixed.bytes;
   const text = renderTemplate(template, templateVariables(scope, auth, { body: raw.toString("utf8"), params }));
   return text === undefined ? undefined : Buffer.from(text);
 }
@@ -145,8 +178,7 @@ async function callBackend(
   scope: RequestScope,
   i: DeployedCustomIntegration,
   o: { readonly body: Buffer; readonly params: TemplateParams; readonly deps: CustomIntegrationDeps },
-): Promise<BackendAnswer | "timeout" | "integration-failure" | "lambda-rejected"> {
-  if (i.type === "MOCK") return { selector: String(mockStatus(o.body)), body: Buffer.alloc(0), headers: {} };
+): Promise<BackendAnswer | BackendFailure> {
   if (i.type === "AWS") return invokeFunction(scope, i, o.body, o.deps);
   const mapped = mappedRequest(scope, i, o.params);
   const url = backendUrl(i, mapped, scope);
@@ -180,18 +212,6 @@ async function callBackend(
     trace.add(`Endpoint response headers: ${javaMap(headers)}`);
   }
   return { selector: String(answer.status), body: answer.body, headers };
-}
-
-// A MOCK integration answers the status its request template names (`{"statusCode": 200}`), 200 without one.
-function mockStatus(body: Buffer): number {
-  if (body.length === 0) return 200;
-  try {
-    const parsed = JSON.parse(body.toString("utf8")) as { statusCode?: unknown };
-    const n = Number(parsed.statusCode);
-    return Number.isInteger(n) ? n : 200;
-  } catch {
-    return 200;
-  }
 }
 
 async function invokeFunction(
@@ -236,7 +256,9 @@ function methodResponse(
     (templates.has("application/json") ? "application/json" : templates.keys().next().value);
   const template = type === undefined ? undefined : templates.get(type);
   let body = answer.body;
-  if (template) {
+  const fixed = template && fixedOutput(template);
+  if (fixed) body = fixed.bytes;
+  else if (template) {
     const text = renderTemplate(
       template,
       templateVariables(scope, auth, { body: answer.body.toString("utf8"), params: o.params }),

@@ -84,7 +84,7 @@ export class Gateway {
   /** A node:http request listener, for mounting the gateway on a server of one's own. */
   readonly handler = (req: IncomingMessage, res: ServerResponse): void => {
     if (this.#o.serveFirst?.(req, res) === true) return;
-    void serve(this.#served, this.#o, req, res);
+    serve(this.#served, this.#o, req, res);
   };
 
   /** Starts listening; resolves with the bound port (pass 0 for any free port). */

@@ -3,6 +3,7 @@
  * the function under the integration timeout, and maps the outcome to an HTTP answer or to the
  * gateway error AWS gives (malformed answer, function error, Lambda rejecting the call, timeout).
  */
+import type { DeployedLambdaProxy } from "../domain/deployed-api.js";
 import type { ParameterMapping } from "../domain/parameter-mapping.js";
 import type { InvokeService } from "../ports/invoke-service.js";
 import type { Clock } from "../shared/clock.js";
@@ -27,6 +28,12 @@ export interface IntegrationResult {
   readonly executedVersion?: string | undefined;
 }
 
+/**
+ * A value now, or one to wait for: integrations that need not wait (MOCK, an open circuit's
+ * fallback) answer without a promise, so the gateway answers them in the same turn.
+ */
+export type MaybePromise<T> = T | Promise<T>;
+
 /** Lambda's synchronous event limit: a larger event is refused before any instance sees it. */
 export const LAMBDA_EVENT_BYTES = 6 * 1024 * 1024;
 
@@ -41,11 +48,11 @@ interface IntegrationDeps {
 }
 
 /** Runs the route's integration for this request (under its target's resilience settings, if any). */
-export async function runIntegration(
+export function runIntegration(
   scope: RequestScope,
   auth: AuthContext | undefined,
   deps: IntegrationDeps,
-): Promise<IntegrationResult> {
+): MaybePromise<IntegrationResult> {
   const { resilience, mapping } = scope.route;
   if (mapping) return runMapped(scope, auth, { deps, mapping });
   if (resilience) return resilience.run(scope.info.method, () => runOnce(scope, auth, deps));
@@ -67,15 +74,25 @@ async function runMapped(
   return { ...result, reply: mapResponse(result.reply, mapped, { auth, mapping: o.mapping }) };
 }
 
-async function runOnce(
+function runOnce(
   scope: RequestScope,
   auth: AuthContext | undefined,
   deps: IntegrationDeps,
-): Promise<IntegrationResult> {
+): MaybePromise<IntegrationResult> {
   const { integration, custom } = scope.route;
   if (custom) return runCustomIntegration(scope, auth, custom, deps);
   if (integration.type === "HTTP_PROXY") return runHttpProxy(scope, integration, deps);
   if (integration.type !== undefined && integration.type !== "AWS_PROXY") return { error: "integration-failure" };
+  return runLambdaProxy(scope, auth, { deps, integration });
+}
+
+/** An AWS_PROXY integration: the function invoked with the event of the route's payload format. */
+async function runLambdaProxy(
+  scope: RequestScope,
+  auth: AuthContext | undefined,
+  o: { readonly deps: IntegrationDeps; readonly integration: DeployedLambdaProxy },
+): Promise<IntegrationResult> {
+  const { deps, integration } = o;
   const target = { functionName: integration.functionName, qualifier: integration.qualifier };
   if (deps.invokePermitted) {
     const permitted = deps.invokePermitted(target, sourceArnOf(scope));

@@ -10,16 +10,35 @@ import { requestContextV1 } from "./event-v1.js";
 import type { AuthContext, RequestScope } from "./model.js";
 import { parseQuery } from "./request-info.js";
 
-/** A parsed template, or the error that stopped it parsing. */
-export type MappingTemplate = { readonly ok: true; readonly compiled: Compile } | { readonly ok: false };
+/**
+ * A parsed template, or the error that stopped it parsing. `fixed`: what a template that names no
+ * variable renders, the same for every request (`{"statusCode": 200}`), rendered once.
+ */
+export type MappingTemplate =
+  { readonly ok: true; readonly compiled: Compile; readonly fixed: FixedText | undefined } | { readonly ok: false };
+
+/** A template's output as text and as bytes. */
+export interface FixedText {
+  readonly text: string;
+  readonly bytes: Buffer;
+}
 
 /** Parses `text` once. */
 export function compileTemplate(text: string): MappingTemplate {
+  let compiled: Compile;
   try {
-    return { ok: true, compiled: new Compile(parse(text), { escape: false }) };
+    compiled = new Compile(parse(text), { escape: false });
   } catch {
     return { ok: false };
   }
+  // Without a reference (`$`) or a directive (`#`) nothing in it depends on the request.
+  const fixed = /[$#]/.test(text) ? undefined : renderTemplate({ ok: true, compiled, fixed: undefined }, {});
+  return { ok: true, compiled, fixed: fixed === undefined ? undefined : { text: fixed, bytes: Buffer.from(fixed) } };
+}
+
+/** The template's output when it is the same for every request; undefined when it must be rendered. */
+export function fixedOutput(t: MappingTemplate): FixedText | undefined {
+  return t.ok ? t.fixed : undefined;
 }
 
 /** Renders with `vars`; undefined when the template is broken or throws. */
@@ -109,11 +128,11 @@ export function templateVariables(
   auth: AuthContext | undefined,
   o: { readonly body: string; readonly params: TemplateParams },
 ): Record<string, unknown> {
-  const context = requestContextV1(scope, auth) as unknown as Record<string, unknown>;
   return {
     input: input(o.body, o.params),
     util: { ...UTIL },
-    context: { ...context, stage: scope.stage },
+    // A new object per request (templates may write into it); its `stage` is the scope's.
+    context: requestContextV1(scope, auth),
     stageVariables: scope.variables,
   };
 }

@@ -19,7 +19,17 @@ describe("randomIds", () => {
     assert.equal(randomIds.hex(0), "");
   });
 
-  it("makes request ids in AWS's UUID form", () => {
-    assert.match(randomIds.requestId(), /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  it("makes request ids in AWS's UUID form, each once, with every variant digit", () => {
+    const seen = new Set<string>();
+    const variants = new Set<string>();
+    // Past several refills of the pool the ids are drawn from.
+    for (let i = 0; i < 2000; i++) {
+      const id = randomIds.requestId();
+      assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      assert.ok(!seen.has(id), "an id came out twice");
+      seen.add(id);
+      variants.add(id.charAt(19));
+    }
+    assert.deepEqual([...variants].sort(), ["8", "9", "a", "b"]);
   });
 });

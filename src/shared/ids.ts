@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 
 /** Generates identifiers; injected so tests can make them predictable. */
 export interface IdSource {
@@ -26,7 +26,16 @@ function hexFromPool(n: number): string {
   return pool.toString("hex", offset - n, offset);
 }
 
+const VARIANT = "89ab";
+
+/** A version 4 UUID from the pool: randomUUID() formats byte by byte, about four times the cost. */
+function uuidFromPool(): string {
+  const h = hexFromPool(16);
+  const variant = VARIANT.charAt(parseInt(h.charAt(16), 16) & 3);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20)}`;
+}
+
 export const randomIds: IdSource = {
-  requestId: () => randomUUID(),
+  requestId: uuidFromPool,
   hex: hexFromPool,
 };

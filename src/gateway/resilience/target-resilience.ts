@@ -8,7 +8,7 @@ import type { ResiliencePolicy } from "../../domain/resilience-policy.js";
 import type { Clock } from "../../shared/clock.js";
 import { sleep } from "../../shared/clock.js";
 import type { RandomSource } from "../../shared/random.js";
-import type { IntegrationResult } from "../integration.js";
+import type { IntegrationResult, MaybePromise } from "../integration.js";
 import { Bulkhead } from "./bulkhead.js";
 import { CircuitBreaker, type CircuitState } from "./circuit-breaker.js";
 import { RetryBudget } from "./retry-budget.js";
@@ -23,6 +23,15 @@ export type ResilienceListener = (e: ResilienceEvent & { readonly apiId: string;
 
 /** Integration errors that count as the target failing (a client's own mistakes do not). */
 const FAILURES = new Set(["timeout", "integration-failure", "lambda-rejected", "function-error", "bad-response"]);
+
+/** One call of the integration. */
+type Attempt = () => MaybePromise<IntegrationResult>;
+
+/** One request's attempts: the call, and whether its method may be retried. */
+interface Attempts {
+  readonly attempt: Attempt;
+  readonly retryable: boolean;
+}
 
 /** What a target needs from its surroundings. */
 export interface TargetDeps {
@@ -57,37 +66,69 @@ export class TargetResilience {
       : { error: "circuit-open" };
   }
 
-  /** Runs `attempt` (one call of the integration) under the target's policy. */
-  async run(method: string, attempt: () => Promise<IntegrationResult>): Promise<IntegrationResult> {
+  /**
+   * Runs `attempt` (one call of the integration) under the target's policy. Synchronous as long as
+   * nothing waits: an open circuit's fallback (and a synchronous integration's answer) comes back
+   * without a promise, so the gateway answers it in the same turn.
+   */
+  run(method: string, attempt: Attempt): MaybePromise<IntegrationResult> {
     const bulkhead = this.bulkhead;
-    if (bulkhead && !(bulkhead.tryAcquire() || (await bulkhead.acquire()))) {
+    if (bulkhead && !bulkhead.tryAcquire()) return this.#waitForSlot(method, attempt, bulkhead);
+    return this.#holding(method, attempt);
+  }
+
+  async #waitForSlot(method: string, attempt: Attempt, bulkhead: Bulkhead): Promise<IntegrationResult> {
+    if (!(await bulkhead.acquire())) {
       this.#emit({ kind: "bulkhead-full" });
       return { error: "bulkhead-full" };
     }
-    try {
-      return await this.#attempts(method, attempt);
-    } finally {
-      bulkhead?.release();
-    }
+    return this.#holding(method, attempt);
   }
 
-  async #attempts(method: string, attempt: () => Promise<IntegrationResult>): Promise<IntegrationResult> {
-    const budget = this.budget;
-    const retryable = budget?.retries(method) === true;
-    budget?.recordRequest();
-    for (let n = 1; ; n++) {
-      if (this.breaker && !this.breaker.tryAcquire()) {
-        this.#emit({ kind: "rejected" });
-        return this.#fallback;
-      }
-      const result = await attempt();
-      const failed = this.#failed(result);
-      this.breaker?.record(failed);
-      if (!failed || !retryable || !budget || n >= budget.maxAttempts || !budget.tryRetry()) return result;
-      this.#emit({ kind: "retry" });
-      const wait = budget.delayMs(n);
-      if (wait > 0) await sleep(this.#d.clock, wait);
+  /** The attempts with a slot of the bulkhead (when there is one) held, given back once they end. */
+  #holding(method: string, attempt: Attempt): MaybePromise<IntegrationResult> {
+    const bulkhead = this.bulkhead;
+    let result: MaybePromise<IntegrationResult>;
+    try {
+      const budget = this.budget;
+      const retryable = budget?.retries(method) === true;
+      budget?.recordRequest();
+      result = this.#attempt(1, { attempt, retryable });
+    } catch (e) {
+      bulkhead?.release();
+      throw e;
     }
+    if (!bulkhead) return result;
+    if (!(result instanceof Promise)) {
+      bulkhead.release();
+      return result;
+    }
+    return result.finally(() => bulkhead.release());
+  }
+
+  /** Attempt `n`: the fallback at once while the circuit is open, else the integration called. */
+  #attempt(n: number, a: Attempts): MaybePromise<IntegrationResult> {
+    if (this.breaker && !this.breaker.tryAcquire()) {
+      this.#emit({ kind: "rejected" });
+      return this.#fallback;
+    }
+    const result = a.attempt();
+    return result instanceof Promise ? result.then((r) => this.#outcome(n, a, r)) : this.#outcome(n, a, result);
+  }
+
+  /** Counts attempt `n`'s outcome; retries it while the method may be retried and the budget holds. */
+  #outcome(n: number, a: Attempts, result: IntegrationResult): MaybePromise<IntegrationResult> {
+    const failed = this.#failed(result);
+    this.breaker?.record(failed);
+    const budget = this.budget;
+    if (!failed || !a.retryable || !budget || n >= budget.maxAttempts || !budget.tryRetry()) return result;
+    this.#emit({ kind: "retry" });
+    return this.#retry(n, a, budget.delayMs(n));
+  }
+
+  async #retry(n: number, a: Attempts, waitMs: number): Promise<IntegrationResult> {
+    if (waitMs > 0) await sleep(this.#d.clock, waitMs);
+    return this.#attempt(n + 1, a);
   }
 
   #failed(r: IntegrationResult): boolean {
