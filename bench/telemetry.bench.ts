@@ -1,16 +1,19 @@
 /**
  * Telemetry on vs off: gateway → function requests/s (wrk, 50 connections) through one engine and
- * gateway, alternating rounds with the record channel's subscribers attached (the log writer into a
- * SQLite log store on a file, plus a counting listener as metrics would add) and detached (no
- * subscriber: records cost nothing past their fields). Same instances, same run; median of the
- * rounds each way. Target: on/off ≥ 0.95.
+ * gateway, alternating rounds with the record channel's subscribers detached (off: records cost
+ * nothing past their fields) and attached two ways: the log writer into a SQLite log store on a
+ * file (appends on its thread, as a node opens it) plus a counting listener ("logs"), and the log
+ * writer plus the metrics a node attaches (recorder into the same file, Lambda/EMF/Prometheus
+ * feeds: "node"). Same instances, same run; median of the rounds each way. Target: on/off ≥ 0.95.
  * Run: npm run build && node dist/bench/telemetry.bench.js   Knobs: BENCH_ROUNDS=3 BENCH_DURATION=5
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { SqliteLogStore } from "../src/adapters/sqlite/log-store.js";
+import { createMetrics } from "../src/compose/metrics.js";
 import type { DeployedApi } from "../src/domain/deployed-api.js";
+import type { InvocationRecord } from "../src/domain/invocation.js";
 import { Gateway } from "../src/gateway/gateway.js";
 import { systemClock } from "../src/shared/clock.js";
 import { randomIds } from "../src/shared/ids.js";
@@ -46,8 +49,22 @@ async function main(): Promise<void> {
   if (!hasWrk()) throw new Error("wrk is not installed (apt-get install wrk)");
   const dir = mkdtempSync(join(tmpdir(), "haneul-telemetry-bench-"));
   const channel = new RecordChannel();
-  const store = SqliteLogStore.open({ path: join(dir, "logs.db") });
+  const store = SqliteLogStore.open({
+    path: join(dir, "haneul.db"),
+    appendThread: { onCrash: (e) => console.error("append thread", e) },
+  });
+  const metrics = createMetrics({
+    ...{ dataDir: dir, database: undefined, clock: systemClock, nodeId: "bench" },
+    ...{ region: "us-east-1", accountId: "000000000000", log: (m: string, e?: unknown) => console.error(m, e) },
+  });
   const writer = new LogWriter({ store, clock: systemClock, onError: (m, e) => console.error(m, e) });
+  // The baseline of the write path: appends on the gateway's own event loop (before the thread).
+  const inlineStore = SqliteLogStore.open({ path: join(dir, "inline.db") });
+  const inlineWriter = new LogWriter({
+    store: inlineStore,
+    clock: systemClock,
+    onError: (m, e) => console.error(m, e),
+  });
   let counted = 0;
   const spec = {
     ...fixtureSpec("x", "index.handler"),
@@ -100,29 +117,44 @@ async function main(): Promise<void> {
     }
     await wrk(url, 3);
     const on: number[] = [];
+    const inline: number[] = [];
+    const node: number[] = [];
     const off: number[] = [];
-    for (let round = 0; round < ROUNDS; round++) {
+    const round = async (into: number[], label: string, listeners: ((r: InvocationRecord) => void)[]) => {
+      const subscriptions = listeners.map((l) => channel.subscribe(l));
       const o = await wrk(url, DURATION);
-      if (o.bad) console.log(`off round: ${o.bad}`);
-      off.push(o.rps);
-      const subscriptions = [channel.subscribe(writer.write), channel.subscribe(() => void counted++)];
-      const o2 = await wrk(url, DURATION);
-      if (o2.bad) console.log(`on round: ${o2.bad}`);
-      on.push(o2.rps);
+      if (o.bad) console.log(`${label} round: ${o.bad}`);
+      into.push(o.rps);
+      channel.flush();
       await writer.flush();
+      await inlineWriter.flush();
       for (const unsubscribe of subscriptions) unsubscribe();
+    };
+    for (let r = 0; r < ROUNDS; r++) {
+      await round(off, "off", []);
+      await round(inline, "logs in process", [inlineWriter.write, () => void counted++]);
+      await round(on, "logs", [writer.write, () => void counted++]);
+      await round(node, "node", [writer.write, metrics.onRecord]);
     }
     const stored = (await store.readEvents({ groupName: "/aws/lambda/noop", descending: true, limit: 1 })).length;
     console.log(`rounds: ${ROUNDS} × ${DURATION} s each way, 50 connections, ${INSTANCES} instances, sandbox off`);
     console.log(`telemetry off: ${off.map((r) => fmt(r, 0)).join(", ")} req/s (median ${fmt(median(off), 0)})`);
-    console.log(`telemetry on:  ${on.map((r) => fmt(r, 0)).join(", ")} req/s (median ${fmt(median(on), 0)})`);
     console.log(
-      `on/off: ${fmt(median(on) / median(off), 3)}; records counted while on: ${counted}; log events stored: ${stored > 0 ? "yes" : "NO"}`,
+      `logs (appends in process) + count: ${inline.map((r) => fmt(r, 0)).join(", ")} req/s (median ${fmt(median(inline), 0)})`,
+    );
+    console.log(`logs + count:  ${on.map((r) => fmt(r, 0)).join(", ")} req/s (median ${fmt(median(on), 0)})`);
+    console.log(
+      `logs + metrics (as a node): ${node.map((r) => fmt(r, 0)).join(", ")} req/s (median ${fmt(median(node), 0)})`,
+    );
+    console.log(
+      `on/off: logs in process + count ${fmt(median(inline) / median(off), 3)}, logs + count ${fmt(median(on) / median(off), 3)}, logs + metrics ${fmt(median(node) / median(off), 3)}; records counted: ${counted}; log events stored: ${stored > 0 ? "yes" : "NO"}`,
     );
   } finally {
     await gateway.close();
     await engine.close();
+    await metrics.stop();
     await store.close();
+    await inlineStore.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
