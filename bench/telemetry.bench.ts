@@ -4,10 +4,13 @@
  * nothing past their fields) and attached two ways: the log writer into a SQLite log store on a
  * file (appends on its thread, as a node opens it) plus a counting listener ("logs"), and the log
  * writer plus the metrics a node attaches (recorder into the same file, Lambda/EMF/Prometheus
- * feeds: "node"). Same instances, same run; median of the rounds each way. Target: on/off ≥ 0.95.
+ * feeds: "node"); the write path before the append thread (appends on this thread) is a fourth
+ * way, the baseline of the change. Same instances, same run; median of the rounds each way, of
+ * req/s and of this thread's CPU time per request (from /proc, steadier than req/s on a loaded
+ * machine). Target: on/off ≥ 0.95.
  * Run: npm run build && node dist/bench/telemetry.bench.js   Knobs: BENCH_ROUNDS=3 BENCH_DURATION=5
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { SqliteLogStore } from "../src/adapters/sqlite/log-store.js";
@@ -29,7 +32,7 @@ const DURATION = Number(process.env["BENCH_DURATION"] ?? 5);
 const INSTANCES = 2 * availableParallelism();
 
 /** wrk in a child process, awaited (the gateway runs in this process: spawnSync would stall it). */
-function wrk(url: string, seconds: number): Promise<{ rps: number; bad: string }> {
+function wrk(url: string, seconds: number): Promise<{ rps: number; requests: number; bad: string }> {
   const args = ["-t2", "-c50", `-d${seconds}s`, "-H", "Host: bench.execute-api.localhost", url];
   return new Promise((resolve, reject) => {
     const child = spawn("wrk", args, { stdio: ["ignore", "pipe", "inherit"] });
@@ -39,10 +42,29 @@ function wrk(url: string, seconds: number): Promise<{ rps: number; bad: string }
     child.on("close", () =>
       resolve({
         rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN),
+        requests: Number(/(\d+) requests in/.exec(out)?.[1] ?? NaN),
         bad: /Non-2xx or 3xx responses: \d+|Socket errors: .*/.exec(out)?.[0] ?? "",
       }),
     );
   });
+}
+
+/** One way of running: the record channel's subscribers, and each round's req/s and gateway-thread CPU µs per request. */
+interface Mode {
+  readonly label: string;
+  readonly listeners: ((r: InvocationRecord) => void)[];
+  readonly rps: number[];
+  readonly cpu: number[];
+}
+
+/**
+ * CPU time of this process's main thread (the gateway's event loop; not the append thread, not the
+ * instances), in ms, from /proc: unlike req/s, it does not move with the load others put on the cores.
+ */
+function gatewayThreadCpuMs(): number {
+  const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
 async function main(): Promise<void> {
@@ -66,6 +88,7 @@ async function main(): Promise<void> {
     onError: (m, e) => console.error(m, e),
   });
   let counted = 0;
+  const count = (): void => void counted++;
   const spec = {
     ...fixtureSpec("x", "index.handler"),
     functionName: "noop",
@@ -116,39 +139,37 @@ async function main(): Promise<void> {
       );
     }
     await wrk(url, 3);
-    const on: number[] = [];
-    const inline: number[] = [];
-    const node: number[] = [];
-    const off: number[] = [];
-    const round = async (into: number[], label: string, listeners: ((r: InvocationRecord) => void)[]) => {
-      const subscriptions = listeners.map((l) => channel.subscribe(l));
-      const o = await wrk(url, DURATION);
-      if (o.bad) console.log(`${label} round: ${o.bad}`);
-      into.push(o.rps);
-      channel.flush();
-      await writer.flush();
-      await inlineWriter.flush();
-      for (const unsubscribe of subscriptions) unsubscribe();
-    };
+    const modes: Mode[] = [
+      { label: "off", listeners: [], rps: [], cpu: [] },
+      { label: "logs, appends in process (before) + count", listeners: [inlineWriter.write, count], rps: [], cpu: [] },
+      { label: "logs + count", listeners: [writer.write, count], rps: [], cpu: [] },
+      { label: "logs + metrics (as a node)", listeners: [writer.write, metrics.onRecord], rps: [], cpu: [] },
+    ];
     for (let r = 0; r < ROUNDS; r++) {
-      await round(off, "off", []);
-      await round(inline, "logs in process", [inlineWriter.write, () => void counted++]);
-      await round(on, "logs", [writer.write, () => void counted++]);
-      await round(node, "node", [writer.write, metrics.onRecord]);
+      for (const mode of modes) {
+        const subscriptions = mode.listeners.map((l) => channel.subscribe(l));
+        const cpuBefore = gatewayThreadCpuMs();
+        const o = await wrk(url, DURATION);
+        channel.flush();
+        await writer.flush();
+        await inlineWriter.flush();
+        mode.cpu.push(((gatewayThreadCpuMs() - cpuBefore) * 1000) / o.requests);
+        if (o.bad) console.log(`${mode.label} round: ${o.bad}`);
+        mode.rps.push(o.rps);
+        for (const unsubscribe of subscriptions) unsubscribe();
+      }
     }
     const stored = (await store.readEvents({ groupName: "/aws/lambda/noop", descending: true, limit: 1 })).length;
     console.log(`rounds: ${ROUNDS} × ${DURATION} s each way, 50 connections, ${INSTANCES} instances, sandbox off`);
-    console.log(`telemetry off: ${off.map((r) => fmt(r, 0)).join(", ")} req/s (median ${fmt(median(off), 0)})`);
-    console.log(
-      `logs (appends in process) + count: ${inline.map((r) => fmt(r, 0)).join(", ")} req/s (median ${fmt(median(inline), 0)})`,
-    );
-    console.log(`logs + count:  ${on.map((r) => fmt(r, 0)).join(", ")} req/s (median ${fmt(median(on), 0)})`);
-    console.log(
-      `logs + metrics (as a node): ${node.map((r) => fmt(r, 0)).join(", ")} req/s (median ${fmt(median(node), 0)})`,
-    );
-    console.log(
-      `on/off: logs in process + count ${fmt(median(inline) / median(off), 3)}, logs + count ${fmt(median(on) / median(off), 3)}, logs + metrics ${fmt(median(node) / median(off), 3)}; records counted: ${counted}; log events stored: ${stored > 0 ? "yes" : "NO"}`,
-    );
+    const [off] = modes as [Mode];
+    for (const m of modes) {
+      console.log(
+        `${m.label}: ${m.rps.map((r) => fmt(r, 0)).join(", ")} req/s (median ${fmt(median(m.rps), 0)}, ` +
+          `on/off ${fmt(median(m.rps) / median(off.rps), 3)}); gateway thread CPU ${fmt(median(m.cpu), 1)} µs/request ` +
+          `(off/this ${fmt(median(off.cpu) / median(m.cpu), 3)})`,
+      );
+    }
+    console.log(`records counted: ${counted}; log events stored: ${stored > 0 ? "yes" : "NO"}`);
   } finally {
     await gateway.close();
     await engine.close();
