@@ -173,6 +173,10 @@ async function main(): Promise<void> {
   } finally {
     await gateway.close();
     await engine.close();
+    // Calls still running when a round's wrk ended publish their records later: stored before the stores close.
+    channel.flush();
+    await writer.flush();
+    await inlineWriter.flush();
     await metrics.stop();
     await store.close();
     await inlineStore.close();

@@ -33,7 +33,11 @@ export class AppendWorker {
 
   constructor(o: AppendWorkerOptions) {
     this.#o = o;
-    this.#worker = new Worker(new URL("./log-append-thread.js", import.meta.url), { workerData: { path: o.path } });
+    this.#worker = new Worker(new URL("./log-append-thread.js", import.meta.url), {
+      workerData: { path: o.path },
+      // A process started with `--input-type` (code given with -e) cannot pass it to a thread that loads a file.
+      execArgv: process.execArgv.filter((a) => !a.startsWith("--input-type")),
+    });
     this.#worker.on("message", this.#onReply);
     this.#worker.on("error", (e: unknown) => this.#die(e instanceof Error ? e : new Error(String(e))));
     this.#exited = new Promise((resolve) =>
