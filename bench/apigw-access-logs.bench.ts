@@ -4,8 +4,10 @@
  *   1. a REST MOCK method on a stage without access logs (baseline: the gateway's own cost only,
  *      where an access log's share is largest);
  *   2. the same method on a stage with access logs: a 14-variable JSON format, each line handed
- *      to a LogWriter that batches it into a SQLite log store on a file, as a node does.
- * BENCH_SINK=none drops the lines instead (the gateway's own share: rendering only).
+ *      to a LogWriter that batches it into a SQLite log store on a file (appends on the store's
+ *      thread), as a node does.
+ * BENCH_SINK=none drops the lines instead (the gateway's own share: rendering only);
+ * BENCH_SINK=store-in-process appends on the gateway's own thread (the write path before the thread).
  * Run: npm run build && node dist/bench/apigw-access-logs.bench.js   Knobs: BENCH_DURATION=5 BENCH_ROUNDS=3
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -25,7 +27,9 @@ const { systemClock } = await import(${JSON.stringify(dist("shared/clock.js"))})
 const { randomIds } = await import(${JSON.stringify(dist("shared/ids.js"))});
 const { SqliteLogStore } = await import(${JSON.stringify(dist("adapters/sqlite/log-store.js"))});
 const { LogWriter } = await import(${JSON.stringify(dist("telemetry/log-writer.js"))});
-const store = SqliteLogStore.open({ path: process.argv[2] });
+const inProcess = process.argv[3] === "store-in-process";
+const store = SqliteLogStore.open({ path: process.argv[2],
+  appendThread: inProcess ? undefined : { onCrash: (e) => console.error(e) } });
 const writer = new LogWriter({ store, clock: systemClock, onError: (m, e) => console.error(m, e) });
 const invoker = { invoke: () => Promise.reject(new Error("not used by MOCK integrations")) };
 const sink = process.argv[3] === "none" ? () => undefined : writer.line;

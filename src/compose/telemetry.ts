@@ -34,7 +34,11 @@ export function createTelemetry(o: {
   const records = new RecordChannel({ onListenerError: (e) => o.log("a telemetry subscriber failed", e) });
   const logStore: LogStore = o.stores.database
     ? new PgLogStore(o.stores.database)
-    : SqliteLogStore.open({ path: join(o.config.dataDir, "haneul.db") });
+    : SqliteLogStore.open({
+        path: join(o.config.dataDir, "haneul.db"),
+        // The inserts leave the gateway's event loop; a crash of the thread is logged, its batches kept.
+        appendThread: { onCrash: (e) => o.log("the log store's append thread stopped; appending in process", e) },
+      });
   const logWriter = new LogWriter({ store: logStore, clock: o.clock, onError: o.log });
   records.subscribe(logWriter.write);
   const sweeper = new RetentionSweeper({ store: logStore, clock: o.clock, onError: (e) => o.log("log retention", e) });

@@ -22,13 +22,13 @@ export interface ReportFields {
 }
 
 /** `REPORT RequestId: …\tDuration: 1.23 ms\tBilled Duration: 2 ms\t…` with Init Duration on cold starts. */
-export function reportLine(f: ReportFields): string {
+export function reportLine(f: ReportFields, status = f.status): string {
   let line =
     `REPORT RequestId: ${f.requestId}\tDuration: ${f.durationMs.toFixed(2)} ms\t` +
     `Billed Duration: ${f.billedDurationMs} ms\tMemory Size: ${f.memorySizeMb} MB\t` +
     `Max Memory Used: ${f.maxMemoryUsedMb} MB\t`;
   if (f.initDurationMs !== undefined) line += `Init Duration: ${f.initDurationMs.toFixed(2)} ms\t`;
-  if (f.status) line += `Status: ${f.status}\t`;
+  if (status) line += `Status: ${status}\t`;
   return line;
 }
 
@@ -66,10 +66,15 @@ export function droppedLinesLine(r: InvocationRecord): string {
 export function invocationLogLines(r: InvocationRecord): string[] {
   if (r.outcome === "throttled") return [];
   if (r.logging?.format === "JSON") return jsonLogLines(r);
-  const out = [...r.initLines, startLine(r.requestId, r.executedVersion), ...r.lines];
+  // Pushes, not spreads: this runs for every invocation a log store keeps.
+  const out: string[] = [];
+  for (const line of r.initLines) out.push(line);
+  out.push(startLine(r.requestId, r.executedVersion));
+  for (const line of r.lines) out.push(line);
   if (r.outcome === "timeout") out.push(timeoutLine(r));
   if (r.droppedLines) out.push(droppedLinesLine(r));
-  out.push(endLine(r.requestId), reportLine({ ...r, status: reportStatus(r.outcome) }));
+  // The record itself carries the REPORT fields: no copy of it with a status.
+  out.push(endLine(r.requestId), reportLine(r, reportStatus(r.outcome)));
   return out;
 }
 

@@ -26,6 +26,8 @@ interface OpenBucket {
   readonly writer: string;
   readonly aggregate: Aggregate;
   dirty: boolean;
+  /** Written a last time and dropped from the open buckets: a later sample opens a new one. */
+  closed: boolean;
 }
 
 /** How a recorder is built. */
@@ -46,6 +48,8 @@ const GRACE_MS = 2_000;
 export class MetricRecorder {
   readonly #o: MetricRecorderOptions;
   readonly #open = new Map<string, OpenBucket>();
+  /** Each handle's last bucket per resolution: most samples land in it, found without building its id. */
+  readonly #last = new WeakMap<MetricHandle, (OpenBucket | undefined)[]>();
   readonly #seen = new Map<string, { handle: MetricHandle; at: number }>();
   #serial = 0;
   #cancel: (() => void) | undefined;
@@ -64,7 +68,7 @@ export class MetricRecorder {
 
   /** Adds one sample of `value` (at `at`, default now). */
   record(h: MetricHandle, value: number, at = this.#o.clock.now()): void {
-    for (const r of RESOLUTIONS) addSample(this.#bucket(h, r, at).aggregate, value);
+    for (let i = 0; i < RESOLUTIONS.length; i++) addSample(this.#bucketAt(h, i, at).aggregate, value);
     this.#touch(h, at);
   }
 
@@ -107,6 +111,23 @@ export class MetricRecorder {
     return this.#flushing;
   }
 
+  /** The bucket of `h` at `at` for the `index`th resolution, from the handle's last one when it still holds `at`. */
+  #bucketAt(h: MetricHandle, index: number, at: number): OpenBucket {
+    let last = this.#last.get(h);
+    if (!last) {
+      last = [];
+      this.#last.set(h, last);
+    }
+    const b = last[index];
+    if (b && !b.closed && at >= b.start && at < b.start + b.resolution * 1000) {
+      b.dirty = true;
+      return b;
+    }
+    const found = this.#bucket(h, RESOLUTIONS[index] as Resolution, at);
+    last[index] = found;
+    return found;
+  }
+
   #bucket(h: MetricHandle, resolution: Resolution, at: number): OpenBucket {
     const size = resolution * 1000;
     const start = at - (((at % size) + size) % size);
@@ -120,6 +141,7 @@ export class MetricRecorder {
         writer: `${this.#o.writer}.${++this.#serial}`,
         aggregate: emptyAggregate(),
         dirty: true,
+        closed: false,
       };
       this.#open.set(id, b);
     }
@@ -143,7 +165,10 @@ export class MetricRecorder {
         points.push({ ...b, key: b.handle.key, count: a.count, sum: a.sum, min: a.min, max: a.max, histogram: hist });
         b.dirty = false;
       }
-      if (b.start + b.resolution * 1000 + GRACE_MS < now) this.#open.delete(id);
+      if (b.start + b.resolution * 1000 + GRACE_MS < now) {
+        b.closed = true;
+        this.#open.delete(id);
+      }
     }
     const series: MetricSeriesRecord[] = [...this.#seen.values()].map(({ handle, at }) => ({
       key: handle.key,

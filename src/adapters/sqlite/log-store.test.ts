@@ -1,3 +1,4 @@
+import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,4 +17,7 @@ function tempDb(): string {
 }
 
 runLogStoreContract("SQLite file", () => Promise.resolve(SqliteLogStore.open({ path: tempDb() })));
+runLogStoreContract("SQLite file, appends on a thread", () =>
+  Promise.resolve(SqliteLogStore.open({ path: tempDb(), appendThread: { onCrash: (e) => assert.fail(e) } })),
+);
 runLogStoreContract("SQLite :memory:", () => Promise.resolve(SqliteLogStore.open({ path: ":memory:" })));

@@ -14,6 +14,8 @@ import {
   type SubscriptionFilterState,
 } from "../../ports/log-store.js";
 import { closeDatabase, openDatabase, settle, type SqliteDatabaseOptions } from "./database.js";
+import { LogAppender, toColumns } from "./log-append.js";
+import { AppendWorker } from "./log-append-worker.js";
 import {
   eventsSql,
   FILTER_COLUMNS,
@@ -29,49 +31,86 @@ import {
   type StreamRow,
 } from "../log-rows.js";
 
-const ROWS_PER_INSERT = 100;
-
-interface Ids {
-  readonly group: number;
-  readonly stream: number;
+/** How a SQLite log store is opened. */
+export interface SqliteLogStoreOptions extends SqliteDatabaseOptions {
+  /**
+   * Appends on a thread of their own (a database file only): the batches' inserts leave the
+   * caller's event loop. `onCrash` hears of the thread dying; its batches are then appended here.
+   */
+  readonly appendThread?: { readonly onCrash: (error: Error) => void } | undefined;
 }
 
 /**
- * The LogStore on SQLite. Appends are one transaction of prepared inserts per batch; the ids of
- * groups and streams are cached (a group or stream deleted through this store leaves the cache).
+ * The LogStore on SQLite. Appends are one transaction of prepared inserts per batch (log-append.ts),
+ * on this connection or on the store's append thread; the ids of groups and streams are cached (a
+ * group or stream deleted through this store leaves the caches). Reads and deletes wait for the
+ * appends issued before them, so a reader sees what was appended as if it ran on one connection.
  */
 export class SqliteLogStore implements LogStore {
   readonly #db: Database;
-  readonly #insertEvent: Statement;
-  /** ROWS_PER_INSERT events in one statement: far fewer statement runs per batch. */
-  readonly #insertRows: Statement;
-  readonly #touchStream: Statement;
-  readonly #ids = new Map<string, Ids>();
+  readonly #appender: LogAppender;
+  readonly #thread: AppendWorker | undefined;
+  /** The last append or delete issued, never rejecting: reads and deletes wait for it. */
+  #lastWrite: Promise<unknown> = Promise.resolve();
+  #writing = 0;
+  /** A delete in flight: appends issued after it wait for it (the caches it clears). */
+  #deleting: Promise<unknown> | undefined;
   readonly #reads = new Map<string, Statement>();
   readonly #streamNames = new Map<number, string>();
 
-  private constructor(db: Database) {
+  private constructor(db: Database, o: SqliteLogStoreOptions) {
     this.#db = db;
-    this.#insertEvent = db.prepare(
-      "INSERT INTO log_events (group_id, stream_id, ts, ingested_at, message) VALUES (?, ?, ?, ?, ?)",
-    );
-    this.#insertRows = db.prepare(
-      "INSERT INTO log_events (group_id, stream_id, ts, ingested_at, message) VALUES " +
-        Array.from({ length: ROWS_PER_INSERT }, () => "(?, ?, ?, ?, ?)").join(", "),
-    );
-    this.#touchStream = db.prepare(
-      `UPDATE log_streams SET first_event_at = min(coalesce(first_event_at, @first), @first),
-         last_event_at = max(coalesce(last_event_at, @last), @last), last_ingestion_at = @ingested WHERE id = @id`,
-    );
+    this.#appender = new LogAppender(db);
+    if (o.appendThread && o.path !== ":memory:") {
+      this.#thread = new AppendWorker({ path: o.path, fallback: this.#appender, onCrash: o.appendThread.onCrash });
+    }
   }
 
   /** Opens (and migrates) the database. */
-  static open(options: SqliteDatabaseOptions): SqliteLogStore {
-    return new SqliteLogStore(openDatabase(options));
+  static open(options: SqliteLogStoreOptions): SqliteLogStore {
+    return new SqliteLogStore(openDatabase(options), options);
+  }
+
+  /** Ends the append thread as a crash would (tests of what a crash keeps). */
+  crashAppendThreadForTest(): Promise<void> {
+    return this.#thread?.terminate() ?? Promise.resolve();
+  }
+
+  /** Runs `run` once every append and delete issued before it has settled (at once when none is in flight). */
+  #afterWrites<T>(run: () => T): Promise<T> {
+    return this.#writing === 0 ? settle(run) : this.#lastWrite.then(run);
+  }
+
+  /** Counts `done` as a write in flight until it settles. */
+  #track<T>(done: Promise<T>): Promise<T> {
+    this.#writing++;
+    const settled = (): void => void this.#writing--;
+    this.#lastWrite = done.then(settled, settled);
+    return done;
+  }
+
+  /** A delete: after the writes before it; the appends after it wait for it and its forgetting of ids. */
+  #delete(run: () => boolean): Promise<boolean> {
+    const done = this.#track(
+      this.#afterWrites(() => {
+        const deleted = run();
+        if (deleted) void (this.#thread ? this.#thread.forget() : this.#appender.forget());
+        return deleted;
+      }),
+    );
+    const barrier = done.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#deleting = barrier;
+    void barrier.then(() => {
+      if (this.#deleting === barrier) this.#deleting = undefined;
+    });
+    return done;
   }
 
   createGroup(g: LogGroupRecord): Promise<boolean> {
-    return settle(
+    return this.#afterWrites(
       () =>
         this.#db
           .prepare(
@@ -83,14 +122,14 @@ export class SqliteLogStore implements LogStore {
   }
 
   getGroup(name: string): Promise<LogGroupRecord | undefined> {
-    return settle(() => {
+    return this.#afterWrites(() => {
       const row = this.#db.prepare("SELECT * FROM log_groups WHERE name = ?").get(name) as GroupRow | undefined;
       return row && groupOf(row);
     });
   }
 
   listGroups(q: ListQuery): Promise<LogGroupRecord[]> {
-    return settle(() =>
+    return this.#afterWrites(() =>
       (
         this.#db
           .prepare("SELECT * FROM log_groups WHERE substr(name, 1, ?) = ? AND name > ? ORDER BY name LIMIT ?")
@@ -100,20 +139,20 @@ export class SqliteLogStore implements LogStore {
   }
 
   setRetention(name: string, days: number | null): Promise<boolean> {
-    return settle(
+    return this.#afterWrites(
       () => this.#db.prepare("UPDATE log_groups SET retention_days = ? WHERE name = ?").run(days, name).changes === 1,
     );
   }
 
   setTags(name: string, tags: Readonly<Record<string, string>>): Promise<boolean> {
-    return settle(
+    return this.#afterWrites(
       () =>
         this.#db.prepare("UPDATE log_groups SET tags = ? WHERE name = ?").run(JSON.stringify(tags), name).changes === 1,
     );
   }
 
   deleteGroup(name: string): Promise<boolean> {
-    return settle(() =>
+    return this.#delete(() =>
       this.#db.transaction(() => {
         const row = this.#db.prepare("SELECT id FROM log_groups WHERE name = ?").get(name) as
           { id: number } | undefined;
@@ -121,14 +160,13 @@ export class SqliteLogStore implements LogStore {
         this.#db.prepare("DELETE FROM log_events WHERE group_id = ?").run(row.id);
         this.#db.prepare("DELETE FROM log_groups WHERE id = ?").run(row.id);
         this.#db.prepare("DELETE FROM log_subscription_filters WHERE group_name = ?").run(name);
-        this.#ids.clear();
         return true;
       })(),
     );
   }
 
   createStream(groupName: string, streamName: string, createdAt: number): Promise<"created" | "exists" | "no-group"> {
-    return settle(() => {
+    return this.#afterWrites(() => {
       const group = this.#db.prepare("SELECT id FROM log_groups WHERE name = ?").get(groupName) as
         { id: number } | undefined;
       if (!group) return "no-group";
@@ -140,7 +178,7 @@ export class SqliteLogStore implements LogStore {
   }
 
   getStream(groupName: string, streamName: string): Promise<LogStreamRecord | undefined> {
-    return settle(() => {
+    return this.#afterWrites(() => {
       const row = this.#db
         .prepare(
           `SELECT s.*, g.name AS group_name FROM log_streams s JOIN log_groups g ON g.id = s.group_id
@@ -152,7 +190,7 @@ export class SqliteLogStore implements LogStore {
   }
 
   listStreams(groupName: string, q: ListQuery): Promise<LogStreamRecord[]> {
-    return settle(() =>
+    return this.#afterWrites(() =>
       (
         this.#db
           .prepare(
@@ -165,7 +203,7 @@ export class SqliteLogStore implements LogStore {
   }
 
   deleteStream(groupName: string, streamName: string): Promise<boolean> {
-    return settle(() =>
+    return this.#delete(() =>
       this.#db.transaction(() => {
         const row = this.#db
           .prepare(
@@ -175,73 +213,21 @@ export class SqliteLogStore implements LogStore {
         if (!row) return false;
         this.#db.prepare("DELETE FROM log_events WHERE stream_id = ?").run(row.id);
         this.#db.prepare("DELETE FROM log_streams WHERE id = ?").run(row.id);
-        this.#ids.clear();
         return true;
       })(),
     );
   }
 
   append(events: readonly LogEventInput[], ingestionTime: number, options: { create?: boolean } = {}): Promise<void> {
-    return settle(() => this.#append(events, ingestionTime, options.create === true));
-  }
-
-  readonly #append = (events: readonly LogEventInput[], ingestionTime: number, create: boolean): void => {
-    this.#db.transaction(() => {
-      const spans = new Map<number, { first: number; last: number }>();
-      let previous: LogEventInput | undefined;
-      let ids: Ids | undefined;
-      const row: unknown[] = [];
-      for (const e of events) {
-        // Events come grouped by stream: the previous event's ids usually serve.
-        if (!ids || e.streamName !== previous?.streamName || e.groupName !== previous.groupName) {
-          ids = this.#idsOf(e, `${e.groupName}\n${e.streamName}`, create, ingestionTime);
-        }
-        previous = e;
-        row.push(ids.group, ids.stream, e.timestamp, ingestionTime, e.message);
-        if (row.length === ROWS_PER_INSERT * 5) {
-          this.#insertRows.run(row);
-          row.length = 0;
-        }
-        const span = spans.get(ids.stream);
-        if (!span) spans.set(ids.stream, { first: e.timestamp, last: e.timestamp });
-        else {
-          if (e.timestamp < span.first) span.first = e.timestamp;
-          if (e.timestamp > span.last) span.last = e.timestamp;
-        }
-      }
-      for (let i = 0; i < row.length; i += 5) this.#insertEvent.run(row.slice(i, i + 5));
-      for (const [stream, span] of spans) this.#touchStream.run({ ...span, ingested: ingestionTime, id: stream });
-    })();
-  };
-
-  #idsOf(e: LogEventInput, key: string, create: boolean, now: number): Ids {
-    const cached = this.#ids.get(key);
-    if (cached) return cached;
-    if (create) {
-      this.#db
-        .prepare(
-          `INSERT INTO log_groups (name, created_at, log_group_class, tags) VALUES (?, ?, 'STANDARD', '{}')
-           ON CONFLICT (name) DO NOTHING`,
-        )
-        .run(e.groupName, now);
-      this.#db
-        .prepare(
-          `INSERT INTO log_streams (group_id, name, created_at)
-           SELECT id, ?, ? FROM log_groups WHERE name = ? ON CONFLICT DO NOTHING`,
-        )
-        .run(e.streamName, now, e.groupName);
-    }
-    const row = this.#db
-      .prepare(
-        `SELECT g.id AS g, s.id AS s FROM log_streams s JOIN log_groups g ON g.id = s.group_id
-         WHERE g.name = ? AND s.name = ?`,
-      )
-      .get(e.groupName, e.streamName) as { g: number; s: number } | undefined;
-    if (!row) throw new Error(`log stream ${e.streamName} of group ${e.groupName} does not exist`);
-    const ids = { group: row.g, stream: row.s };
-    if (this.#ids.size > 10_000) this.#ids.clear();
-    this.#ids.set(key, ids);
-    return ids;
+    const create = options.create === true;
+    const batch = toColumns(events);
+    const thread = this.#thread;
+    const run = (): Promise<void> | void =>
+      thread ? thread.append(batch, ingestionTime, create) : this.#appender.append(batch, ingestionTime, create);
+    const done: Promise<void> = this.#deleting
+      ? this.#deleting.then(run)
+      : new Promise<void>((resolve) => resolve(run()));
+    return this.#track(done);
   }
 
   /**
@@ -250,7 +236,7 @@ export class SqliteLogStore implements LogStore {
    * never reused) rather than a join per row.
    */
   readEvents(q: EventQuery): Promise<StoredLogEvent[]> {
-    return settle(() => {
+    return this.#afterWrites(() => {
       const { sql, params } = eventsSql(q, "?");
       let statement = this.#reads.get(sql);
       if (!statement) {
@@ -287,7 +273,7 @@ export class SqliteLogStore implements LogStore {
   }
 
   putSubscriptionFilter(f: SubscriptionFilterRecord, maxPerGroup: number): Promise<"ok" | "limit" | "no-group"> {
-    return settle(() =>
+    return this.#afterWrites(() =>
       this.#db.transaction(() => {
         if (!this.#db.prepare("SELECT 1 FROM log_groups WHERE name = ?").get(f.groupName)) return "no-group";
         const others = this.#db
@@ -306,7 +292,7 @@ export class SqliteLogStore implements LogStore {
   }
 
   listSubscriptionFilters(groupName?: string): Promise<SubscriptionFilterState[]> {
-    return settle(() =>
+    return this.#afterWrites(() =>
       (
         this.#db
           .prepare("SELECT * FROM log_subscription_filters WHERE ? IS NULL OR group_name = ? ORDER BY group_name, name")
@@ -316,7 +302,7 @@ export class SqliteLogStore implements LogStore {
   }
 
   deleteSubscriptionFilter(groupName: string, name: string): Promise<boolean> {
-    return settle(
+    return this.#afterWrites(
       () =>
         this.#db.prepare("DELETE FROM log_subscription_filters WHERE group_name = ? AND name = ?").run(groupName, name)
           .changes === 1,
@@ -324,7 +310,7 @@ export class SqliteLogStore implements LogStore {
   }
 
   advanceSubscriptionCursor(groupName: string, name: string, from: number, to: number): Promise<boolean> {
-    return settle(
+    return this.#afterWrites(
       () =>
         this.#db
           .prepare(
@@ -339,7 +325,7 @@ export class SqliteLogStore implements LogStore {
     afterId: number,
     o: { limit: number; ingestedBefore: number },
   ): Promise<StoredLogEvent[]> {
-    return settle(() => {
+    return this.#afterWrites(() => {
       // The primary key's range (ids above the cursor) is scanned: only events newer than it.
       const rows = this.#db
         .prepare(
@@ -356,7 +342,7 @@ export class SqliteLogStore implements LogStore {
   }
 
   expire(now: number): Promise<number> {
-    return settle(() => {
+    return this.#afterWrites(() => {
       const groups = this.#db
         .prepare("SELECT id, retention_days FROM log_groups WHERE retention_days IS NOT NULL")
         .all() as { id: number; retention_days: number }[];
@@ -367,8 +353,10 @@ export class SqliteLogStore implements LogStore {
     });
   }
 
-  close(): Promise<void> {
+  /** Waits for the appends in flight, ends the append thread, then closes the connection. */
+  async close(): Promise<void> {
+    await this.#lastWrite;
+    await this.#thread?.close();
     closeDatabase(this.#db);
-    return Promise.resolve();
   }
 }

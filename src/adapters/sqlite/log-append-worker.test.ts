@@ -1,0 +1,112 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, test } from "node:test";
+import BetterSqlite3 from "better-sqlite3";
+import type { LogEventInput } from "../../ports/log-store.js";
+import { SqliteLogStore } from "./log-store.js";
+
+const T0 = 1_700_000_000_000;
+const GROUP = "/aws/lambda/f";
+const dirs: string[] = [];
+after(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+function tempDb(): string {
+  const d = mkdtempSync(join(tmpdir(), "haneul-append-thread-"));
+  dirs.push(d);
+  return join(d, "haneul.db");
+}
+
+function batch(from: number, count: number, stream = "s"): LogEventInput[] {
+  return Array.from({ length: count }, (_, i) => ({
+    ...{ groupName: GROUP, streamName: stream, timestamp: T0 + from + i, message: `line ${from + i}` },
+  }));
+}
+
+async function messages(store: SqliteLogStore): Promise<string[]> {
+  return (await store.readEvents({ groupName: GROUP, limit: 1_000_000 })).map((e) => e.message);
+}
+
+describe("SqliteLogStore with its append thread", () => {
+  test("close stores every batch posted before it, in order", async () => {
+    const path = tempDb();
+    const store = SqliteLogStore.open({ path, appendThread: { onCrash: (e) => assert.fail(e) } });
+    const posted: Promise<void>[] = [];
+    for (let i = 0; i < 40; i++) posted.push(store.append(batch(i * 50, 50), T0, { create: true }));
+    await store.close();
+    await Promise.all(posted);
+    const reopened = SqliteLogStore.open({ path });
+    try {
+      const got = await messages(reopened);
+      assert.equal(got.length, 2000);
+      assert.deepEqual(
+        got,
+        batch(0, 2000).map((e) => e.message),
+      );
+    } finally {
+      await reopened.close();
+    }
+  });
+
+  test("a read right after an append (not awaited) sees it; a failed batch rejects and stores nothing", async () => {
+    const store = SqliteLogStore.open({ path: tempDb(), appendThread: { onCrash: (e) => assert.fail(e) } });
+    try {
+      const appended = store.append(batch(0, 3), T0, { create: true });
+      assert.deepEqual(await messages(store), ["line 0", "line 1", "line 2"]);
+      await appended;
+      await assert.rejects(store.append(batch(3, 2, "missing"), T0), /does not exist/);
+      assert.equal((await messages(store)).length, 3);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test("a delete between appends removes those before it; those after it make the group again", async () => {
+    const store = SqliteLogStore.open({ path: tempDb(), appendThread: { onCrash: (e) => assert.fail(e) } });
+    try {
+      const before = store.append(batch(0, 5), T0, { create: true });
+      const deleted = store.deleteGroup(GROUP);
+      const afterDelete = store.append(batch(100, 2), T0, { create: true });
+      await Promise.all([before, afterDelete]);
+      assert.equal(await deleted, true);
+      assert.deepEqual(await messages(store), ["line 100", "line 101"]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test("a crash of the thread is reported; the batch it had not committed is appended in process, once", async () => {
+    const path = tempDb();
+    const crashes: Error[] = [];
+    // A second connection holds the write lock: the thread cannot commit before it is ended.
+    const lock = new BetterSqlite3(path);
+    const store = SqliteLogStore.open({
+      path,
+      appendThread: {
+        onCrash: (e) => {
+          crashes.push(e);
+          if (lock.inTransaction) lock.exec("COMMIT");
+        },
+      },
+    });
+    try {
+      await store.append(batch(0, 10), T0, { create: true });
+      lock.exec("BEGIN IMMEDIATE");
+      const held = store.append(batch(10, 1000), T0, { create: true });
+      await store.crashAppendThreadForTest();
+      await held;
+      await store.append(batch(1010, 5), T0, { create: true });
+      assert.equal(crashes.length, 1);
+      assert.match(String(crashes[0]?.message), /append thread exited/);
+      assert.deepEqual(
+        await messages(store),
+        batch(0, 1015).map((e) => e.message),
+      );
+    } finally {
+      lock.close();
+      await store.close();
+    }
+  });
+});
