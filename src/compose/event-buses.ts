@@ -78,7 +78,10 @@ export function createEventBuses(o: EventBusesOptions): EventBuses {
       o.queues
         ? o.queues.sendFromService(
             arn,
-            { body: m.body, messageGroupId: m.messageGroupId, deduplicationId: m.deduplicationId },
+            {
+              ...{ body: m.body, messageGroupId: m.messageGroupId, deduplicationId: m.deduplicationId },
+              attributes: m.attributes,
+            },
             {
               ...{ service: "events.amazonaws.com", sourceArn: m.ruleArn, sourceAccount: o.config.accountId },
               senderId: EVENTS_SENDER_ID,
@@ -98,14 +101,12 @@ export function createEventBuses(o: EventBusesOptions): EventBuses {
       const scheduled = sourceArn.includes(":scheduler:");
       if (!scheduled && !(await o.permits(target, sourceArn))) {
         // Passed as the error, so that a rule firing often logs it at most every 30 s.
-        o.log(
-          `rule ${sourceArn} did not invoke function ${target.functionName}`,
-          "no permission for events.amazonaws.com",
-        );
-        return false;
+        const reason = "no permission for events.amazonaws.com";
+        o.log(`rule ${sourceArn} did not invoke function ${target.functionName}`, reason);
+        return { code: "NO_PERMISSIONS", message: reason, retryable: false };
       }
       await o.events.enqueue({ ...target, payload, requestId: o.ids.requestId() });
-      return true;
+      return undefined;
     },
     onChange: () => {
       scheduler.wake();
@@ -136,6 +137,7 @@ export function createEventBuses(o: EventBusesOptions): EventBuses {
     },
     async stop() {
       await scheduler.stop();
+      await service.stop();
       await store.close();
     },
   };
