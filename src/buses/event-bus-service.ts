@@ -7,8 +7,9 @@ import type { BusStore, EventBusRecord, EventRuleRecord, RuleTargetRecord } from
 import type { Clock } from "../shared/clock.js";
 import { PlatformError } from "../shared/errors.js";
 import type { IdSource } from "../shared/ids.js";
-import { failureOf, permanentFailure, type DeliveryFailure } from "./delivery-failure.js";
-import { busArn, invalid, ruleArn, streamOfArn, type ArnScope, type FunctionTarget } from "./names.js";
+import type { DeliveryFailure } from "./delivery-failure.js";
+import { TargetSenders, type QueueDelivery, type StreamRecordInput } from "./target-senders.js";
+import { busArn, invalid, ruleArn, type ArnScope, type FunctionTarget } from "./names.js";
 import { checkRuleDefinition, checkTargetScope } from "./rule-checks.js";
 import { compileRule, RuleCache, type CompiledRule } from "./rule-cache.js";
 import type { RandomSource } from "../shared/random.js";
@@ -39,16 +40,7 @@ export interface RuleCount {
     | "InvocationsFailedToBeSentToDlq";
 }
 
-/** A target's input on its way to a queue: the rule it comes from, its FIFO group and deduplication id. */
-export interface QueueDelivery {
-  readonly body: string;
-  readonly ruleArn: string;
-  readonly messageGroupId?: string | undefined;
-  /** A FIFO queue's deduplication id (a dead-letter queue, always standard, takes none). */
-  readonly deduplicationId?: string | undefined;
-  /** Message attributes (a dead-lettered event's RULE_ARN, ERROR_CODE…). */
-  readonly attributes?: Readonly<Record<string, { DataType: string; StringValue: string }>> | undefined;
-}
+export type { QueueDelivery, StreamRecordInput };
 
 export interface EventBusServiceOptions {
   readonly store: BusStore;
@@ -77,12 +69,6 @@ export interface EventBusServiceOptions {
   readonly retryPollMs?: number | undefined;
 }
 
-/** A record a Kinesis stream target is given. */
-export interface StreamRecordInput {
-  readonly partitionKey: string;
-  readonly data: Buffer;
-}
-
 /** What PutRule takes. */
 export interface RuleInput {
   readonly busName: string;
@@ -102,6 +88,8 @@ export const MAX_TARGETS_PER_RULE = 5;
 export class EventBusService {
   readonly #o: EventBusServiceOptions;
   readonly cache = new RuleCache();
+  /** Hands target inputs to topics, queues and streams. */
+  readonly senders: TargetSenders;
   /** Failed deliveries waiting for their next try. */
   readonly retries: TargetRetries;
   /** Writes run one at a time: each is a read-modify-write of a cached rule. */
@@ -109,6 +97,7 @@ export class EventBusService {
 
   constructor(options: EventBusServiceOptions) {
     this.#o = options;
+    this.senders = new TargetSenders(options);
     this.retries = new TargetRetries({
       store: options.store,
       clock: options.clock,
@@ -138,70 +127,6 @@ export class EventBusService {
   /** Counts a rule's match, invocation or failed delivery. */
   count(busName: string, ruleName: string | undefined, name: RuleCount["name"]): void {
     this.#o.onCount?.({ busName, ruleName, name });
-  }
-
-  /**
-   * Publishes to a topic target for a rule; the failure when it could not (no such topic, a policy
-   * that does not let EventBridge publish), logged, never an error of the PutEvents that matched.
-   */
-  async publishToTopic(topicArn: string, payload: Buffer, ruleArn: string): Promise<DeliveryFailure | undefined> {
-    try {
-      if (!this.#o.publishToTopic) throw new Error("topics are not available on this node");
-      await this.#o.publishToTopic(topicArn, payload, ruleArn);
-      return undefined;
-    } catch (e) {
-      return this.failed(`rule ${ruleArn} did not publish to topic ${topicArn}`, failureOf(e));
-    }
-  }
-
-  /**
-   * Sends to a queue target. A failed delivery (no such queue, a queue policy that does not allow
-   * events.amazonaws.com) is logged, never an error of the PutEvents that matched, as on AWS.
-   */
-  async sendToQueue(queueArn: string, message: QueueDelivery): Promise<DeliveryFailure | undefined> {
-    const what = `rule ${message.ruleArn} did not send to queue ${queueArn}`;
-    try {
-      if (!this.#o.sendToQueue) throw new Error("queues are not available on this node");
-      if (await this.#o.sendToQueue(queueArn, message)) return undefined;
-      const reason = "the queue's policy does not allow events.amazonaws.com";
-      return this.failed(what, permanentFailure("NO_PERMISSIONS", reason));
-    } catch (e) {
-      return this.failed(what, failureOf(e));
-    }
-  }
-
-  /**
-   * Puts a stream target's record as the target's role (which must allow kinesis:PutRecord on the
-   * stream). A failed delivery is logged, never an error of the PutEvents that matched.
-   */
-  async putRecord(
-    target: { arn: string; roleArn?: string | undefined },
-    record: StreamRecordInput,
-  ): Promise<DeliveryFailure | undefined> {
-    const name = streamOfArn(target.arn)?.name ?? "";
-    const what = `a rule did not put a record on stream ${target.arn}`;
-    try {
-      if (!this.#o.putRecord) throw new Error("streams are not available on this node");
-      if (!this.rolePermits(target.roleArn, "kinesis:PutRecord", target.arn)) {
-        const reason = `the role ${target.roleArn ?? "(none)"} may not kinesis:PutRecord`;
-        return this.failed(what, permanentFailure("NO_PERMISSIONS", reason));
-      }
-      await this.#o.putRecord(name, record);
-      return undefined;
-    } catch (e) {
-      return this.failed(what, failureOf(e));
-    }
-  }
-
-  /** Whether a target's role may do `action` on `resource` (false without a role or a way to check). */
-  rolePermits(roleArn: string | undefined, action: string, resource: string): boolean {
-    return roleArn !== undefined && (this.#o.rolePermits?.(roleArn, { action, resource }) ?? false);
-  }
-
-  /** Logs a delivery that did not happen; the failure, for the caller to return. */
-  failed(what: string, failure: DeliveryFailure): DeliveryFailure {
-    this.#o.onError?.(what, failure.message);
-    return failure;
   }
 
   /** Makes the default bus when missing, then loads everything. */

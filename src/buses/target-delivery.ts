@@ -67,21 +67,21 @@ export async function deliverToTarget(
   const input = () => (plain ? d.whole() : Buffer.from(targetInput(target, ctx)));
   if (fn) return invoke(svc, fn, input(), rule.arn);
   const service = target.arn.split(":")[2];
-  if (service === "sns") return svc.publishToTopic(target.arn, input(), rule.arn);
+  if (service === "sns") return svc.senders.publishToTopic(target.arn, input(), rule.arn);
   if (service === "sqs") {
     const messageGroupId = target.sqsParameters?.messageGroupId;
     const body = input().toString("utf8");
     // Each event is one message: its id deduplicates a FIFO queue's copies of it.
     const deduplicationId = `${eventIdOf(svc, d.event)}-${target.id}`;
-    return svc.sendToQueue(target.arn, { body, ruleArn: rule.arn, messageGroupId, deduplicationId });
+    return svc.senders.sendToQueue(target.arn, { body, ruleArn: rule.arn, messageGroupId, deduplicationId });
   }
   if (streamOfArn(target.arn)) {
-    return svc.putRecord(target, { partitionKey: partitionKeyOf(svc, target, d.event), data: input() });
+    return svc.senders.putRecord(target, { partitionKey: partitionKeyOf(svc, target, d.event), data: input() });
   }
   const bus = busOfArn(target.arn);
   if (bus) return passOn(svc, { rule, target, busName: bus.name }, d);
   const what = `rule ${rule.arn} has a target of no kind haneul knows`;
-  return svc.failed(what, permanentFailure("INVALID_PARAMETER", target.arn));
+  return svc.senders.failed(what, permanentFailure("INVALID_PARAMETER", target.arn));
 }
 
 /** An asynchronous invocation; a store that could not take it is a failure to retry. */
@@ -94,7 +94,7 @@ async function invoke(
   try {
     return await svc.deliver(fn, payload, ruleArn);
   } catch (e) {
-    return svc.failed(`rule ${ruleArn} did not invoke function ${fn.functionName}`, failureOf(e));
+    return svc.senders.failed(`rule ${ruleArn} did not invoke function ${fn.functionName}`, failureOf(e));
   }
 }
 
@@ -105,17 +105,20 @@ async function passOn(
   d: Delivery,
 ): Promise<DeliveryFailure | undefined> {
   const what = `rule ${to.rule.arn} did not pass an event on to ${to.target.arn}`;
-  if (to.target.roleArn !== undefined && !svc.rolePermits(to.target.roleArn, "events:PutEvents", to.target.arn)) {
+  if (
+    to.target.roleArn !== undefined &&
+    !svc.senders.rolePermits(to.target.roleArn, "events:PutEvents", to.target.arn)
+  ) {
     const reason = `the role ${to.target.roleArn} may not events:PutEvents`;
-    return svc.failed(what, permanentFailure("NO_PERMISSIONS", reason));
+    return svc.senders.failed(what, permanentFailure("NO_PERMISSIONS", reason));
   }
   if (!svc.cache.buses.has(to.busName))
-    return svc.failed(what, permanentFailure("NO_RESOURCE", `event bus ${to.busName} does not exist`));
+    return svc.senders.failed(what, permanentFailure("NO_RESOURCE", `event bus ${to.busName} does not exist`));
   const via = new Set(d.via ?? []).add(to.rule.busName);
   // A chain of buses that leads back to one the event was on would pass it round without end.
   if (via.has(to.busName)) {
     const reason = `the event already went through event bus ${to.busName}`;
-    return svc.failed(what, permanentFailure("INVALID_PARAMETER", reason));
+    return svc.senders.failed(what, permanentFailure("INVALID_PARAMETER", reason));
   }
   await deliverOnBus(svc, to.busName, { ...d, via });
   return undefined;

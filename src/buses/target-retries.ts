@@ -209,7 +209,7 @@ export class TargetRetries {
       RETRY_ATTEMPTS: { DataType: "String", StringValue: String(why.retryAttempts) },
     };
     const body = t.retry?.event ?? t.delivery.whole().toString("utf8");
-    const sent = await svc.sendToQueue(dlq, { body, ruleArn: rule.arn, attributes });
+    const sent = await svc.senders.sendToQueue(dlq, { body, ruleArn: rule.arn, attributes });
     if (sent === undefined) {
       svc.count(rule.busName, rule.name, "InvocationsSentToDlq");
       return;

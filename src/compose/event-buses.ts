@@ -32,6 +32,10 @@ export interface EventBusesOptions {
   /** Whether the function's resource policy lets EventBridge invoke it from `sourceArn`. */
   readonly permits: (target: FunctionTarget, sourceArn: string) => boolean | Promise<boolean>;
   readonly isLeader?: (() => boolean) | undefined;
+  /** The node's id: the name it claims stored target retries under. */
+  readonly nodeId?: string | undefined;
+  /** How often to look for retries other nodes stored (cluster mode). */
+  readonly retryPollMs?: number | undefined;
   /**
    * Publishes a target's input to an SNS topic as EventBridge for the rule `ruleArn`; rejects
    * when the topic's policy does not allow it.
@@ -94,6 +98,8 @@ export function createEventBuses(o: EventBusesOptions): EventBuses {
       if (result && "errorCode" in result) throw new Error(`${result.errorCode}: ${result.errorMessage}`);
     },
     rolePermits: o.rolePermits,
+    owner: o.nodeId,
+    retryPollMs: o.retryPollMs,
     onCount: o.onCount,
     onError: (message, e) => o.log(message, e),
     deliver: async (target, payload, sourceArn) => {
