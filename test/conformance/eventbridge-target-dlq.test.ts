@@ -137,14 +137,14 @@ describe("EventBridge targets: RetryPolicy and DeadLetterConfig", () => {
     await waitFor(async () => (dead.push(...(await receive("dlq"))), dead.length >= 2), "two dead letters", 30_000);
     assert.equal(dead.length, 2);
     const byTarget = Object.fromEntries(dead.map((m) => [attributesOf(m)["TARGET_ARN"], m]));
-    assert.deepEqual(attributesOf(byTarget[queueArn("gone")]!), {
+    assert.deepEqual(attributesOf(byTarget[queueArn("gone")]), {
       RULE_ARN: ruleArn("orders"),
       TARGET_ARN: queueArn("gone"),
       ERROR_CODE: "NO_RESOURCE",
       ERROR_MESSAGE: "The specified queue does not exist.",
       RETRY_ATTEMPTS: "0",
     });
-    const fnAttributes = attributesOf(byTarget[fn]!);
+    const fnAttributes = attributesOf(byTarget[fn]);
     assert.deepEqual([fnAttributes["ERROR_CODE"], fnAttributes["RETRY_ATTEMPTS"]], ["NO_PERMISSIONS", "0"]);
     // The body is the event as the bus had it, not the target's input.
     for (const m of dead) {
