@@ -60,7 +60,7 @@ async function service(patterns: readonly string[]): Promise<{ svc: EventBusServ
     scope: { region: "us-east-1", accountId: "123456789012" },
     deliver: () => {
       count++;
-      return Promise.resolve(true);
+      return Promise.resolve(undefined);
     },
   });
   await svc.start();

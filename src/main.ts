@@ -307,6 +307,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     events,
     permits: (t, arn) => control.servicePermits("events.amazonaws.com", t.functionName, t.qualifier, arn),
     isLeader: leader && (() => leader.isLeader),
+    ...{ nodeId, retryPollMs: clustered ? config.cluster.catchUpMs : undefined },
     announce: () => announce({ kind: "events", key: "*" }),
     publishToTopic: (arn, payload, ruleArn) =>
       topics.publishFromService(

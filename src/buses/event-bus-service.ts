@@ -7,31 +7,41 @@ import type { BusStore, EventBusRecord, EventRuleRecord, RuleTargetRecord } from
 import type { Clock } from "../shared/clock.js";
 import { PlatformError } from "../shared/errors.js";
 import type { IdSource } from "../shared/ids.js";
-import { busArn, invalid, ruleArn, streamOfArn, type ArnScope, type FunctionTarget } from "./names.js";
+import type { DeliveryFailure } from "./delivery-failure.js";
+import { TargetSenders, type QueueDelivery, type StreamRecordInput } from "./target-senders.js";
+import { busArn, invalid, ruleArn, type ArnScope, type FunctionTarget } from "./names.js";
 import { checkRuleDefinition, checkTargetScope } from "./rule-checks.js";
 import { compileRule, GROUP_PREFIX, RuleCache, type CompiledRule } from "./rule-cache.js";
 import { groupRecord } from "./schedule-groups.js";
+import type { RandomSource } from "../shared/random.js";
+import { TargetRetries } from "./target-retries.js";
 
 /**
  * Hands a target's input to a function: an asynchronous invocation, durable once it resolves
- * true; false when it was refused (no permission; the caller logged why).
+ * undefined; the failure when it was refused (no permission, no such function; the caller logged why).
  */
-export type Deliver = (target: FunctionTarget, payload: Buffer, sourceArn: string) => Promise<boolean>;
+export type Deliver = (
+  target: FunctionTarget,
+  payload: Buffer,
+  sourceArn: string,
+) => Promise<DeliveryFailure | undefined>;
 
 /** One count of a rule for `AWS/Events` (`ruleName` undefined: an event that matched any rule of the bus). */
 export interface RuleCount {
   readonly busName: string;
   readonly ruleName: string | undefined;
-  readonly name: "MatchedEvents" | "TriggeredRules" | "Invocations" | "FailedInvocations";
+  readonly name:
+    | "MatchedEvents"
+    | "TriggeredRules"
+    | "Invocations"
+    | "FailedInvocations"
+    | "InvocationAttempts"
+    | "RetryInvocationAttempts"
+    | "InvocationsSentToDlq"
+    | "InvocationsFailedToBeSentToDlq";
 }
 
-/** A target's input on its way to a queue: the rule it comes from, its FIFO group and deduplication id. */
-export interface QueueDelivery {
-  readonly body: string;
-  readonly ruleArn: string;
-  readonly messageGroupId?: string | undefined;
-  readonly deduplicationId: string;
-}
+export type { QueueDelivery, StreamRecordInput };
 
 export interface EventBusServiceOptions {
   readonly store: BusStore;
@@ -54,18 +64,18 @@ export interface EventBusServiceOptions {
   /** Told after every change (cluster mode announces it). */
   readonly onChange?: (() => void) | undefined;
   readonly onError?: ((message: string, error: unknown) => void) | undefined;
+  /** The name this node claims stored retries under (a cluster's node id); default a random one. */
+  readonly owner?: string | undefined;
+  /** The jitter of the retries' backoff; default Math.random. */
+  readonly random?: RandomSource | undefined;
+  /** Look for retries stored by other nodes at least this often (platform ms). */
+  readonly retryPollMs?: number | undefined;
 }
 
 /** What Scheduler's queue and topic targets are given. */
 export interface SchedulerSends {
   sendMessage(queueArn: string, message: { body: string; messageGroupId?: string | undefined }): Promise<void>;
   publish(topicArn: string, message: string): Promise<void>;
-}
-
-/** A record a Kinesis stream target is given. */
-export interface StreamRecordInput {
-  readonly partitionKey: string;
-  readonly data: Buffer;
 }
 
 /** What PutRule takes. */
@@ -87,11 +97,24 @@ export const MAX_TARGETS_PER_RULE = 5;
 export class EventBusService {
   readonly #o: EventBusServiceOptions;
   readonly cache = new RuleCache();
+  /** Hands target inputs to topics, queues and streams. */
+  readonly senders: TargetSenders;
+  /** Failed deliveries waiting for their next try. */
+  readonly retries: TargetRetries;
   /** Writes run one at a time: each is a read-modify-write of a cached rule. */
   #queue: Promise<unknown> = Promise.resolve();
 
   constructor(options: EventBusServiceOptions) {
     this.#o = options;
+    this.senders = new TargetSenders(options);
+    this.retries = new TargetRetries({
+      store: options.store,
+      clock: options.clock,
+      owner: options.owner ?? `events-${options.ids.hex(6)}`,
+      random: options.random,
+      pollMs: options.retryPollMs,
+      onError: options.onError,
+    });
   }
 
   get scope(): ArnScope {
@@ -119,72 +142,18 @@ export class EventBusService {
     this.#o.onCount?.({ busName, ruleName, name });
   }
 
-  /**
-   * Publishes to a topic target for a rule; false when it could not (no such topic, a policy that
-   * does not let EventBridge publish), logged, never an error of the PutEvents that matched.
-   */
-  async publishToTopic(topicArn: string, payload: Buffer, ruleArn: string): Promise<boolean> {
-    try {
-      if (!this.#o.publishToTopic) throw new Error("topics are not available on this node");
-      await this.#o.publishToTopic(topicArn, payload, ruleArn);
-      return true;
-    } catch (e) {
-      this.failed(`rule ${ruleArn} did not publish to topic ${topicArn}`, e instanceof Error ? e.message : e);
-      return false;
-    }
-  }
-
-  /**
-   * Sends to a queue target. A failed delivery (no such queue, a queue policy that does not allow
-   * events.amazonaws.com) is logged, never an error of the PutEvents that matched, as on AWS.
-   */
-  async sendToQueue(queueArn: string, message: QueueDelivery): Promise<boolean> {
-    const what = `rule ${message.ruleArn} did not send to queue ${queueArn}`;
-    try {
-      if (!this.#o.sendToQueue) throw new Error("queues are not available on this node");
-      if (await this.#o.sendToQueue(queueArn, message)) return true;
-      this.#o.onError?.(what, "the queue's policy does not allow events.amazonaws.com");
-    } catch (e) {
-      this.#o.onError?.(what, e);
-    }
-    return false;
-  }
-
-  /**
-   * Puts a stream target's record as the target's role (which must allow kinesis:PutRecord on the
-   * stream). A failed delivery is logged, never an error of the PutEvents that matched.
-   */
-  async putRecord(target: { arn: string; roleArn?: string | undefined }, record: StreamRecordInput): Promise<boolean> {
-    const name = streamOfArn(target.arn)?.name ?? "";
-    try {
-      if (!this.#o.putRecord) throw new Error("streams are not available on this node");
-      if (!this.rolePermits(target.roleArn, "kinesis:PutRecord", target.arn))
-        throw new Error(`the role ${target.roleArn ?? "(none)"} may not kinesis:PutRecord`);
-      await this.#o.putRecord(name, record);
-      return true;
-    } catch (e) {
-      this.failed(`a rule did not put a record on stream ${target.arn}`, e instanceof Error ? e.message : e);
-      return false;
-    }
-  }
-
-  /** Whether a target's role may do `action` on `resource` (false without a role or a way to check). */
-  rolePermits(roleArn: string | undefined, action: string, resource: string): boolean {
-    return roleArn !== undefined && (this.#o.rolePermits?.(roleArn, { action, resource }) ?? false);
-  }
-
-  /** Logs a delivery that did not happen; false, for the caller to return. */
-  failed(what: string, error: unknown): false {
-    this.#o.onError?.(what, error);
-    return false;
-  }
-
   /** Makes the default bus when missing, then loads everything. */
   async start(): Promise<void> {
     const now = this.#o.clock.now();
     await this.#o.store.insertBus({ name: "default", arn: busArn(this.#o.scope, "default"), createdAt: now, tags: {} });
     await this.#o.store.insertBus(groupRecord(this.#o.scope, "default", now, {}));
     await this.reload();
+    this.retries.start(this);
+  }
+
+  /** Stops trying stored retries (they stay stored for the next start, or another node). */
+  stop(): Promise<void> {
+    return this.retries.stop();
   }
 
   /** Reads buses and rules from the store again (another node changed them). */

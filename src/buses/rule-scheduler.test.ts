@@ -37,7 +37,7 @@ async function setup(clock: ManualClock, store: BusStore = SqliteBusStore.open({
     scope: { region: "us-east-1", accountId: "123456789012" },
     deliver: (target, payload) => {
       delivered.push({ target, event: JSON.parse(payload.toString()) as Record<string, unknown> });
-      return Promise.resolve(true);
+      return Promise.resolve(undefined);
     },
   });
   await service.start();
@@ -168,6 +168,11 @@ function wrap(store: BusStore): BusStore {
     listRules: () => store.listRules(),
     deleteRule: (b, n) => store.deleteRule(b, n),
     claimFiring: (b, n, p, f) => store.claimFiring(b, n, p, f),
+    insertRetry: (r) => store.insertRetry(r),
+    claimRetries: (c) => store.claimRetries(c),
+    updateRetry: (r, o) => store.updateRetry(r, o),
+    deleteRetry: (i, o) => store.deleteRetry(i, o),
+    nextRetryDueAt: () => store.nextRetryDueAt(),
     close: () => store.close(),
   };
 }

@@ -5,6 +5,7 @@
  * action on the target (Lambda is invoked as today: see the user guide).
  */
 import type { EventRuleRecord } from "../ports/bus-store.js";
+import { failureOf, permanentFailure } from "./delivery-failure.js";
 import type { EventBusService } from "./event-bus-service.js";
 import { functionOfArn } from "./names.js";
 import { putEvents } from "./put-events.js";
@@ -20,12 +21,19 @@ export async function deliverSchedule(svc: EventBusService, rule: EventRuleRecor
   const p = rule.schedule?.targetParameters ?? {};
   const kind = targetKindOf(target.arn);
   const what = `schedule ${rule.arn} did not deliver to ${target.arn}`;
-  if (kind === "lambda") return svc.deliver(functionOfArn(target.arn)!, Buffer.from(input), rule.arn);
-  if (kind === "kinesis")
-    return svc.putRecord(target, { partitionKey: p.partitionKey ?? rule.name, data: Buffer.from(input) });
-  if (kind === undefined) return svc.failed(what, "a target of no kind haneul knows");
-  if (!svc.rolePermits(target.roleArn, ACTION[kind], target.arn))
-    return svc.failed(what, `the role ${target.roleArn ?? "(none)"} may not ${ACTION[kind]}`);
+  const refused = (code: string, reason: string): false => {
+    svc.senders.failed(what, permanentFailure(code, reason));
+    return false;
+  };
+  if (kind === "lambda")
+    return (await svc.deliver(functionOfArn(target.arn)!, Buffer.from(input), rule.arn)) === undefined;
+  if (kind === "kinesis") {
+    const record = { partitionKey: p.partitionKey ?? rule.name, data: Buffer.from(input) };
+    return (await svc.senders.putRecord(target, record)) === undefined;
+  }
+  if (kind === undefined) return refused("INVALID_PARAMETER", "a target of no kind haneul knows");
+  if (!svc.senders.rolePermits(target.roleArn, ACTION[kind], target.arn))
+    return refused("NO_PERMISSIONS", `the role ${target.roleArn ?? "(none)"} may not ${ACTION[kind]}`);
   try {
     const sends = svc.schedulerSends;
     if (kind === "events") return await putOnBus(svc, rule, input);
@@ -34,7 +42,8 @@ export async function deliverSchedule(svc: EventBusService, rule: EventRuleRecor
     else await sends.publish(target.arn, input);
     return true;
   } catch (e) {
-    return svc.failed(what, e instanceof Error ? e.message : e);
+    svc.senders.failed(what, failureOf(e));
+    return false;
   }
 }
 

@@ -48,7 +48,7 @@ async function setup(clock: ManualClock, path = ":memory:") {
     scope: { region: "us-east-1", accountId: ACCOUNT },
     deliver: (target, payload) => {
       sent.push({ kind: "lambda", arn: target.functionName, body: payload.toString() });
-      return Promise.resolve(true);
+      return Promise.resolve(undefined);
     },
     schedulerSends: {
       sendMessage: (arn, m) => {

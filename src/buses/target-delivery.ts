@@ -6,7 +6,8 @@
 import type { EventRuleRecord, RuleTargetRecord } from "../ports/bus-store.js";
 import type { EventBusService } from "./event-bus-service.js";
 import { parseJsonPath, valueAt } from "./json-path.js";
-import { busOfArn, functionOfArn, streamOfArn } from "./names.js";
+import { failureOf, permanentFailure, type DeliveryFailure } from "./delivery-failure.js";
+import { busOfArn, functionOfArn, streamOfArn, type FunctionTarget } from "./names.js";
 import { targetInput } from "./target-input.js";
 
 /** An EventBridge event as targets receive it. */
@@ -35,48 +36,66 @@ export async function deliverOnBus(svc: EventBusService, busName: string, d: Del
 
 /**
  * Hands an event to each target of a rule (the kinds PutTargets accepts), counting the rule's
- * invocations and failed deliveries (not for Scheduler's schedules, which are no rules on AWS).
+ * invocations; a failed delivery is retried, dead-lettered or dropped as the target's RetryPolicy
+ * and DeadLetterConfig say (TargetRetries). Scheduler's schedules, which are no rules on AWS, are
+ * neither counted nor retried here.
  */
 export async function deliverToTargets(svc: EventBusService, rule: EventRuleRecord, d: Delivery): Promise<void> {
   const counted = rule.schedule === undefined;
   if (counted) svc.count(rule.busName, rule.name, "TriggeredRules");
   await Promise.all(
     rule.targets.map(async (target) => {
-      const delivered = await deliverToTarget(svc, rule, target, d);
+      if (counted) svc.count(rule.busName, rule.name, "InvocationAttempts");
+      const failure = await deliverToTarget(svc, rule, target, d);
       if (!counted) return;
-      svc.count(rule.busName, rule.name, "Invocations");
-      if (!delivered) svc.count(rule.busName, rule.name, "FailedInvocations");
+      if (failure === undefined) return svc.count(rule.busName, rule.name, "Invocations");
+      await svc.retries.failed(svc, { rule, target, delivery: d, failure });
     }),
   );
 }
 
-/** Delivers to one target; false when the delivery failed (logged). */
-async function deliverToTarget(
+/** Delivers to one target; the failure when the delivery failed (logged), undefined when it was delivered. */
+export async function deliverToTarget(
   svc: EventBusService,
   rule: EventRuleRecord,
   target: RuleTargetRecord,
   d: Delivery,
-): Promise<boolean> {
+): Promise<DeliveryFailure | undefined> {
   const fn = functionOfArn(target.arn);
   const plain = target.input === undefined && target.inputPath === undefined && !target.inputTransformer;
   const ctx = { event: d.event, ruleArn: rule.arn, ruleName: rule.name, ingestionTime: d.ingestionTime };
   const input = () => (plain ? d.whole() : Buffer.from(targetInput(target, ctx)));
-  if (fn) return svc.deliver(fn, input(), rule.arn);
+  if (fn) return invoke(svc, fn, input(), rule.arn);
   const service = target.arn.split(":")[2];
-  if (service === "sns") return svc.publishToTopic(target.arn, input(), rule.arn);
+  if (service === "sns") return svc.senders.publishToTopic(target.arn, input(), rule.arn);
   if (service === "sqs") {
     const messageGroupId = target.sqsParameters?.messageGroupId;
     const body = input().toString("utf8");
     // Each event is one message: its id deduplicates a FIFO queue's copies of it.
     const deduplicationId = `${eventIdOf(svc, d.event)}-${target.id}`;
-    return svc.sendToQueue(target.arn, { body, ruleArn: rule.arn, messageGroupId, deduplicationId });
+    return svc.senders.sendToQueue(target.arn, { body, ruleArn: rule.arn, messageGroupId, deduplicationId });
   }
   if (streamOfArn(target.arn)) {
-    return svc.putRecord(target, { partitionKey: partitionKeyOf(svc, target, d.event), data: input() });
+    return svc.senders.putRecord(target, { partitionKey: partitionKeyOf(svc, target, d.event), data: input() });
   }
   const bus = busOfArn(target.arn);
   if (bus) return passOn(svc, { rule, target, busName: bus.name }, d);
-  return svc.failed(`rule ${rule.arn} has a target of no kind haneul knows`, target.arn);
+  const what = `rule ${rule.arn} has a target of no kind haneul knows`;
+  return svc.senders.failed(what, permanentFailure("INVALID_PARAMETER", target.arn));
+}
+
+/** An asynchronous invocation; a store that could not take it is a failure to retry. */
+async function invoke(
+  svc: EventBusService,
+  fn: FunctionTarget,
+  payload: Buffer,
+  ruleArn: string,
+): Promise<DeliveryFailure | undefined> {
+  try {
+    return await svc.deliver(fn, payload, ruleArn);
+  } catch (e) {
+    return svc.senders.failed(`rule ${ruleArn} did not invoke function ${fn.functionName}`, failureOf(e));
+  }
 }
 
 /** Passes the event on to another bus, as the target's role (when it has one) may. */
@@ -84,16 +103,25 @@ async function passOn(
   svc: EventBusService,
   to: { rule: EventRuleRecord; target: RuleTargetRecord; busName: string },
   d: Delivery,
-): Promise<boolean> {
+): Promise<DeliveryFailure | undefined> {
   const what = `rule ${to.rule.arn} did not pass an event on to ${to.target.arn}`;
-  if (to.target.roleArn !== undefined && !svc.rolePermits(to.target.roleArn, "events:PutEvents", to.target.arn))
-    return svc.failed(what, `the role ${to.target.roleArn} may not events:PutEvents`);
-  if (!svc.cache.buses.has(to.busName)) return svc.failed(what, `event bus ${to.busName} does not exist`);
+  if (
+    to.target.roleArn !== undefined &&
+    !svc.senders.rolePermits(to.target.roleArn, "events:PutEvents", to.target.arn)
+  ) {
+    const reason = `the role ${to.target.roleArn} may not events:PutEvents`;
+    return svc.senders.failed(what, permanentFailure("NO_PERMISSIONS", reason));
+  }
+  if (!svc.cache.buses.has(to.busName))
+    return svc.senders.failed(what, permanentFailure("NO_RESOURCE", `event bus ${to.busName} does not exist`));
   const via = new Set(d.via ?? []).add(to.rule.busName);
   // A chain of buses that leads back to one the event was on would pass it round without end.
-  if (via.has(to.busName)) return svc.failed(what, `the event already went through event bus ${to.busName}`);
+  if (via.has(to.busName)) {
+    const reason = `the event already went through event bus ${to.busName}`;
+    return svc.senders.failed(what, permanentFailure("INVALID_PARAMETER", reason));
+  }
   await deliverOnBus(svc, to.busName, { ...d, via });
-  return true;
+  return undefined;
 }
 
 /** KinesisParameters.PartitionKeyPath's value in the event; the event's id without one (or when it selects nothing). */

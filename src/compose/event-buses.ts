@@ -34,6 +34,10 @@ export interface EventBusesOptions {
   /** Whether the function's resource policy lets EventBridge invoke it from `sourceArn`. */
   readonly permits: (target: FunctionTarget, sourceArn: string) => boolean | Promise<boolean>;
   readonly isLeader?: (() => boolean) | undefined;
+  /** The node's id: the name it claims stored target retries under. */
+  readonly nodeId?: string | undefined;
+  /** How often to look for retries other nodes stored (cluster mode). */
+  readonly retryPollMs?: number | undefined;
   /**
    * Publishes a target's input to an SNS topic as EventBridge for the rule `ruleArn`; rejects
    * when the topic's policy does not allow it.
@@ -82,7 +86,10 @@ export function createEventBuses(o: EventBusesOptions): EventBuses {
       o.queues
         ? o.queues.sendFromService(
             arn,
-            { body: m.body, messageGroupId: m.messageGroupId, deduplicationId: m.deduplicationId },
+            {
+              ...{ body: m.body, messageGroupId: m.messageGroupId, deduplicationId: m.deduplicationId },
+              attributes: m.attributes,
+            },
             {
               ...{ service: "events.amazonaws.com", sourceArn: m.ruleArn, sourceAccount: o.config.accountId },
               senderId: EVENTS_SENDER_ID,
@@ -105,6 +112,8 @@ export function createEventBuses(o: EventBusesOptions): EventBuses {
           : Promise.reject(new Error("topics are not available on this node")),
     },
     rolePermits: o.rolePermits,
+    owner: o.nodeId,
+    retryPollMs: o.retryPollMs,
     onCount: o.onCount,
     onError: (message, e) => o.log(message, e),
     deliver: async (target, payload, sourceArn) => {
@@ -112,14 +121,12 @@ export function createEventBuses(o: EventBusesOptions): EventBuses {
       const scheduled = sourceArn.includes(":scheduler:");
       if (!scheduled && !(await o.permits(target, sourceArn))) {
         // Passed as the error, so that a rule firing often logs it at most every 30 s.
-        o.log(
-          `rule ${sourceArn} did not invoke function ${target.functionName}`,
-          "no permission for events.amazonaws.com",
-        );
-        return false;
+        const reason = "no permission for events.amazonaws.com";
+        o.log(`rule ${sourceArn} did not invoke function ${target.functionName}`, reason);
+        return { code: "NO_PERMISSIONS", message: reason, retryable: false };
       }
       await o.events.enqueue({ ...target, payload, requestId: o.ids.requestId() });
-      return true;
+      return undefined;
     },
     onChange: () => {
       scheduler.wake();
@@ -151,6 +158,7 @@ export function createEventBuses(o: EventBusesOptions): EventBuses {
     },
     async stop() {
       await scheduler.stop();
+      await service.stop();
       await store.close();
     },
   };

@@ -14,11 +14,19 @@ export interface RuleMetric {
   readonly busName: string;
   /** Undefined: the account's total only (an event that matched any rule). */
   readonly ruleName: string | undefined;
-  readonly name: "MatchedEvents" | "TriggeredRules" | "Invocations" | "FailedInvocations";
+  readonly name:
+    | "MatchedEvents"
+    | "TriggeredRules"
+    | "Invocations"
+    | "FailedInvocations"
+    | "InvocationAttempts"
+    | "RetryInvocationAttempts"
+    | "InvocationsSentToDlq"
+    | "InvocationsFailedToBeSentToDlq";
 }
 
 /** Metrics AWS also gives as account totals. */
-const TOTALLED = new Set(["Invocations"]);
+const TOTALLED = new Set(["Invocations", "InvocationAttempts", "RetryInvocationAttempts"]);
 
 /** Turns rule counts into `AWS/Events` metrics. */
 export class EventsMetrics {

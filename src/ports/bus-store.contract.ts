@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, test } from "node:test";
 import type { BusStore, EventBusRecord, EventRuleRecord } from "./bus-store.js";
+import { registerRetryContract } from "./bus-store.retry-contract.js";
 
 /** A bus record. */
 export function sampleBus(name: string, over: Partial<EventBusRecord> = {}): EventBusRecord {
@@ -116,5 +117,7 @@ export function runBusStoreContract(name: string, open: () => Promise<BusStore>)
       const wins = await Promise.all([1, 2, 3, 4].map(() => store.claimFiring("default", "race", undefined, 5_000)));
       assert.equal(wins.filter(Boolean).length, 1);
     });
+
+    registerRetryContract(() => store);
   });
 }

@@ -32,6 +32,16 @@ export interface RuleTargetRecord {
   readonly sqsParameters?: { readonly messageGroupId: string } | undefined;
   /** A Kinesis stream target's partition key: a JSON path into the event (absent: the event's id). */
   readonly kinesisParameters?: { readonly partitionKeyPath: string } | undefined;
+  /** RetryPolicy as given (a member left out takes AWS's default: 185 retries, 86400 s). */
+  readonly retryPolicy?: TargetRetryPolicy | undefined;
+  /** DeadLetterConfig: the SQS queue a delivery that failed for good goes to. */
+  readonly deadLetterConfig?: { readonly arn: string } | undefined;
+}
+
+/** A target's RetryPolicy as PutTargets took it. */
+export interface TargetRetryPolicy {
+  readonly maximumRetryAttempts?: number | undefined;
+  readonly maximumEventAgeInSeconds?: number | undefined;
 }
 
 /** A rule: an event pattern and/or a schedule expression, its state and its targets. */
@@ -84,6 +94,39 @@ export interface StoredRule {
   readonly lastFiredAt: number | undefined;
 }
 
+/**
+ * A delivery to a target that failed and waits for its next try (EventBridge's RetryPolicy): the
+ * event as the bus had it, kept until it is delivered, dead-lettered or dropped.
+ */
+export interface TargetRetryRecord {
+  readonly id: string;
+  readonly busName: string;
+  readonly ruleName: string;
+  readonly targetId: string;
+  /** The event's JSON. */
+  readonly event: string;
+  readonly ingestionTime: string;
+  /** When the event was first tried (ms): its age counts from there. */
+  readonly firstAttemptAt: number;
+  /** Retries made so far. */
+  readonly retryAttempts: number;
+  /** When the next try is due. */
+  readonly dueAt: number;
+  /** The last failure, in EventBridge's DLQ words. */
+  readonly lastErrorCode: string;
+  readonly lastErrorMessage: string;
+  /** The buses the event was passed on from (a bus target never passes it back). */
+  readonly via?: readonly string[] | undefined;
+}
+
+/** A claim on due retries. */
+export interface RetryClaim {
+  readonly now: number;
+  readonly limit: number;
+  readonly leaseMs: number;
+  readonly owner: string;
+}
+
 /** Buses and rules; see the file comment. */
 export interface BusStore {
   /** Inserts a bus; false when the name is taken. */
@@ -107,5 +150,18 @@ export interface BusStore {
    * `previous` (undefined: never): false when another node (or an earlier run) took the tick.
    */
   claimFiring(busName: string, name: string, previous: number | undefined, firedAt: number): Promise<boolean>;
+  /** Stores a failed delivery's next try. */
+  insertRetry(retry: TargetRetryRecord): Promise<void>;
+  /**
+   * Claims up to `limit` due retries (due, and not claimed or with an expired claim) for `owner`
+   * until `now + leaseMs`, oldest due first: nodes claiming at once never take the same one.
+   */
+  claimRetries(claim: RetryClaim): Promise<TargetRetryRecord[]>;
+  /** Replaces a claimed retry (its next try) and releases the claim; false when `owner` no longer holds it. */
+  updateRetry(retry: TargetRetryRecord, owner: string): Promise<boolean>;
+  /** Deletes a claimed retry (delivered, dead-lettered or dropped); false when `owner` no longer holds it. */
+  deleteRetry(id: string, owner: string): Promise<boolean>;
+  /** When the next retry becomes claimable (due time, or claim expiry), or undefined if none waits. */
+  nextRetryDueAt(): Promise<number | undefined>;
   close(): Promise<void>;
 }

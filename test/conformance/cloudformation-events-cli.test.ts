@@ -91,6 +91,11 @@ Resources:
               InputTemplate: '{"from":"orders","id":<id>}'
             Target:
               Id: orders-target
+            RetryPolicy:
+              MaximumRetryAttempts: 3
+              MaximumEventAgeInSeconds: 120
+            DeadLetterConfig:
+              Type: SQS
         Legacy:
           Type: CloudWatchEvent
           Properties:
@@ -113,7 +118,7 @@ Resources:
           Properties:
             Schedule: rate(1 hour)
             RetryPolicy:
-              MaximumRetryAttempts: 2
+              MaximumRetryAttempts: 500
 `;
 
 const parse = <T>(out: { stdout: string }): T => JSON.parse(out.stdout) as T;
@@ -159,6 +164,8 @@ describe("AWS CLI v2: SAM schedule and EventBridge events deployed with cloudfor
       ["WorkerLater", "AWS::Scheduler::Schedule"],
       ["WorkerOrders", "AWS::Events::Rule"],
       ["WorkerOrdersPermission", "AWS::Lambda::Permission"],
+      ["WorkerOrdersQueue", "AWS::SQS::Queue"],
+      ["WorkerOrdersQueuePolicy", "AWS::SQS::QueuePolicy"],
       ["WorkerLegacy", "AWS::Events::Rule"],
       ["WorkerLegacyPermission", "AWS::Lambda::Permission"],
       ["Bus", "AWS::Events::EventBus"],
@@ -179,13 +186,20 @@ describe("AWS CLI v2: SAM schedule and EventBridge events deployed with cloudfor
     // A rule on another bus than default: its physical id (Ref) is `bus|name`.
     const [busName, ruleName] = (await physicalId("WorkerOrders")).split("|");
     assert.equal(busName, "cli-bus");
-    const targets = parse<{ Targets: { Id: string }[] }>(
+    const targets = parse<{ Targets: { Id: string; RetryPolicy?: unknown; DeadLetterConfig?: { Arn: string } }[] }>(
       await aws("events", "list-targets-by-rule", "--event-bus-name", "cli-bus", "--rule", ruleName ?? ""),
     );
     assert.deepEqual(
       targets.Targets.map((t) => t.Id),
       ["orders-target"],
     );
+    // SAM's DeadLetterConfig Type: SQS: the queue it made, with a policy that lets the rule send.
+    assert.deepEqual(targets.Targets[0]?.RetryPolicy, { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 120 });
+    const dlqUrl = await physicalId("WorkerOrdersQueue");
+    const dlq = parse<{ Attributes: { QueueArn: string } }>(
+      await aws("sqs", "get-queue-attributes", "--queue-url", dlqUrl, "--attribute-names", "QueueArn"),
+    );
+    assert.equal(targets.Targets[0]?.DeadLetterConfig?.Arn, dlq.Attributes.QueueArn);
     const groups = parse<{ logGroups: { retentionInDays?: number }[] }>(
       await aws("logs", "describe-log-groups", "--log-group-name-prefix", "/aws/lambda/cli-worker"),
     );
@@ -228,7 +242,10 @@ describe("AWS CLI v2: SAM schedule and EventBridge events deployed with cloudfor
     }>(await aws("cloudformation", "describe-stack-events", "--stack-name", "refused")).StackEvents;
     const failed = events.find((e) => e.ResourceStatus === "CREATE_FAILED");
     assert.equal(failed?.LogicalResourceId, "FnTick");
-    assert.match(failed?.ResourceStatusReason ?? "", /Target parameter RetryPolicy is not supported by haneul/);
+    assert.match(
+      failed?.ResourceStatusReason ?? "",
+      /Value '500' at 'targets.1.member.retryPolicy.maximumRetryAttempts' failed to satisfy constraint: Member must have value less than or equal to 185/,
+    );
 
     assert.equal((await aws("cloudformation", "delete-stack", "--stack-name", "ev")).code, 0);
     const waited = await aws("cloudformation", "wait", "stack-delete-complete", "--stack-name", "ev");

@@ -1,6 +1,17 @@
-import type { BusStore, EventBusRecord, EventRuleRecord, StoredRule } from "../../ports/bus-store.js";
+import type {
+  BusStore,
+  EventBusRecord,
+  EventRuleRecord,
+  RetryClaim,
+  StoredRule,
+  TargetRetryRecord,
+} from "../../ports/bus-store.js";
 import type { PgDatabase } from "./database.js";
 import * as sql from "./sql/event-buses.js";
+
+/** UPDATE … RETURNING gives rows in no set order: oldest due first. */
+const byDue = (a: TargetRetryRecord, b: TargetRetryRecord): number =>
+  a.dueAt - b.dueAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 const toStored = (r: sql.RuleRow): StoredRule => ({
   rule: JSON.parse(r.body) as EventRuleRecord,
@@ -59,6 +70,26 @@ export class PgBusStore implements BusStore {
 
   claimFiring(busName: string, name: string, previous: number | undefined, firedAt: number): Promise<boolean> {
     return sql.claimFiring(this.#db, { bus: busName, name }, previous ?? null, firedAt);
+  }
+
+  insertRetry(retry: TargetRetryRecord): Promise<void> {
+    return sql.insertRetry(this.#db, retry.id, JSON.stringify(retry), retry.dueAt);
+  }
+
+  async claimRetries(claim: RetryClaim): Promise<TargetRetryRecord[]> {
+    return (await sql.claimRetries(this.#db, claim)).map((b) => JSON.parse(b) as TargetRetryRecord).sort(byDue);
+  }
+
+  updateRetry(retry: TargetRetryRecord, owner: string): Promise<boolean> {
+    return sql.updateRetry(this.#db, { id: retry.id, body: JSON.stringify(retry), dueAt: retry.dueAt, owner });
+  }
+
+  deleteRetry(id: string, owner: string): Promise<boolean> {
+    return sql.deleteRetry(this.#db, id, owner);
+  }
+
+  nextRetryDueAt(): Promise<number | undefined> {
+    return sql.nextRetryDueAt(this.#db);
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,18 @@
 import type { Database } from "better-sqlite3";
-import type { BusStore, EventBusRecord, EventRuleRecord, StoredRule } from "../../ports/bus-store.js";
+import type {
+  BusStore,
+  EventBusRecord,
+  EventRuleRecord,
+  RetryClaim,
+  StoredRule,
+  TargetRetryRecord,
+} from "../../ports/bus-store.js";
 import { closeDatabase, openDatabase, settle, type SqliteDatabaseOptions } from "./database.js";
 import * as sql from "./sql/event-buses.js";
+
+/** UPDATE … RETURNING gives rows in no set order: oldest due first. */
+const byDue = (a: TargetRetryRecord, b: TargetRetryRecord): number =>
+  a.dueAt - b.dueAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 const toStored = (r: sql.RuleRow): StoredRule => ({
   rule: JSON.parse(r.body) as EventRuleRecord,
@@ -63,6 +74,33 @@ export class SqliteBusStore implements BusStore {
 
   claimFiring(busName: string, name: string, previous: number | undefined, firedAt: number): Promise<boolean> {
     return settle(() => sql.claimFiring(this.#db, busName, name, previous ?? null, firedAt));
+  }
+
+  insertRetry(retry: TargetRetryRecord): Promise<void> {
+    return settle(() => sql.insertRetry(this.#db, retry.id, JSON.stringify(retry), retry.dueAt));
+  }
+
+  claimRetries(claim: RetryClaim): Promise<TargetRetryRecord[]> {
+    return settle(() =>
+      sql
+        .claimRetries(this.#db, claim)
+        .map((r) => JSON.parse(r.body) as TargetRetryRecord)
+        .sort(byDue),
+    );
+  }
+
+  updateRetry(retry: TargetRetryRecord, owner: string): Promise<boolean> {
+    return settle(() =>
+      sql.updateRetry(this.#db, { id: retry.id, body: JSON.stringify(retry), dueAt: retry.dueAt, owner }),
+    );
+  }
+
+  deleteRetry(id: string, owner: string): Promise<boolean> {
+    return settle(() => sql.deleteRetry(this.#db, id, owner));
+  }
+
+  nextRetryDueAt(): Promise<number | undefined> {
+    return settle(() => sql.nextRetryDueAt(this.#db));
   }
 
   close(): Promise<void> {

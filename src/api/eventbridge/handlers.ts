@@ -194,7 +194,11 @@ export const HANDLERS: Readonly<Record<string, EventsHandler>> = {
           "1 validation error detected: Value at 'targets' failed to satisfy constraint: Member must have length between 1 and 10",
         );
       }
-      await svc.putTargets(busOf(body), ruleNameOf(body["Rule"], "Rule"), raw.map(targetOf));
+      await svc.putTargets(
+        busOf(body),
+        ruleNameOf(body["Rule"], "Rule"),
+        raw.map((t, i) => targetOf(t, i)),
+      );
       return { FailedEntryCount: 0, FailedEntries: [] };
     },
   },

@@ -9,9 +9,10 @@ import {
   streamOfArn,
 } from "../../buses/index.js";
 import type { RuleTargetRecord } from "../../ports/bus-store.js";
+import { deadLetterConfigOf, retryPolicyOf, retryPolicyView } from "./target-retry.js";
 
 const TARGET_ID = /^[.\-_A-Za-z0-9]{1,64}$/;
-/** Target members haneul honours; any other (DeadLetterConfig, RetryPolicy, EcsParameters…) is refused. */
+/** Target members haneul honours; any other (EcsParameters, HttpParameters…) is refused. */
 const KNOWN = new Set([
   "Id",
   "Arn",
@@ -21,11 +22,13 @@ const KNOWN = new Set([
   "InputTransformer",
   "SqsParameters",
   "KinesisParameters",
+  "RetryPolicy",
+  "DeadLetterConfig",
 ]);
 const INPUTS = ["Input", "InputPath", "InputTransformer"];
 
-/** Checks a wire target; ValidationException for anything AWS (or haneul) refuses. */
-export function targetOf(raw: unknown): RuleTargetRecord {
+/** Checks a wire target (the `index`th of the request); ValidationException for anything AWS (or haneul) refuses. */
+export function targetOf(raw: unknown, index = 0): RuleTargetRecord {
   if (typeof raw !== "object" || raw === null) throw invalid("Target must be a structure.");
   const t = raw as Record<string, unknown>;
   const id = t["Id"];
@@ -62,6 +65,8 @@ export function targetOf(raw: unknown): RuleTargetRecord {
     inputTransformer: transformerOf(t["InputTransformer"]),
     sqsParameters: sqsParametersOf(id, arn, t["SqsParameters"]),
     kinesisParameters: kinesisParametersOf(id, stream !== undefined, t["KinesisParameters"]),
+    retryPolicy: retryPolicyOf(index, t["RetryPolicy"]),
+    deadLetterConfig: deadLetterConfigOf(id, t["DeadLetterConfig"]),
   };
 }
 
@@ -132,6 +137,8 @@ export function targetView(t: RuleTargetRecord): Record<string, unknown> {
     ...(t.roleArn !== undefined && { RoleArn: t.roleArn }),
     ...(t.sqsParameters && { SqsParameters: { MessageGroupId: t.sqsParameters.messageGroupId } }),
     ...(t.kinesisParameters && { KinesisParameters: { PartitionKeyPath: t.kinesisParameters.partitionKeyPath } }),
+    ...(t.retryPolicy && { RetryPolicy: retryPolicyView(t.retryPolicy) }),
+    ...(t.deadLetterConfig && { DeadLetterConfig: { Arn: t.deadLetterConfig.arn } }),
     ...(t.input !== undefined && { Input: t.input }),
     ...(t.inputPath !== undefined && { InputPath: t.inputPath }),
     ...(t.inputTransformer && {

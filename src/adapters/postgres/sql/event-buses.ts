@@ -72,3 +72,49 @@ export async function claimFiring(
     "UPDATE event_rules SET last_fired_at = $1 WHERE bus = $2 AND name = $3 AND last_fired_at IS NOT DISTINCT FROM $4";
   return (await db.run(sql, [firedAt, key.bus, key.name, previous])) === 1;
 }
+
+/** INSERT a retry. */
+export async function insertRetry(db: PgDatabase, id: string, body: string, dueAt: number): Promise<void> {
+  await db.run("INSERT INTO event_target_retries (id, body, due_at) VALUES ($1, $2, $3)", [id, body, dueAt]);
+}
+
+/**
+ * UPDATE … FROM (SELECT … FOR UPDATE SKIP LOCKED) RETURNING: claims due retries (not claimed, or
+ * with an expired claim), oldest due first; nodes claiming at once never take the same row.
+ */
+export async function claimRetries(
+  db: PgDatabase,
+  c: { now: number; limit: number; leaseMs: number; owner: string },
+): Promise<string[]> {
+  const sql = `UPDATE event_target_retries r SET locked_by = $1, locked_until = $2
+    FROM (SELECT id FROM event_target_retries
+          WHERE due_at <= $3 AND (locked_until IS NULL OR locked_until <= $3)
+          ORDER BY due_at, id LIMIT $4 FOR UPDATE SKIP LOCKED) due
+    WHERE r.id = due.id RETURNING r.body`;
+  const rows = await db.rows<{ body: string }>(sql, [c.owner, c.now + c.leaseMs, c.now, c.limit]);
+  return rows.map((r) => r.body);
+}
+
+/** UPDATE a claimed retry's body and due time, releasing the claim; false when `owner` no longer holds it. */
+export async function updateRetry(
+  db: PgDatabase,
+  r: { id: string; body: string; dueAt: number; owner: string },
+): Promise<boolean> {
+  const sql = `UPDATE event_target_retries SET body = $1, due_at = $2, locked_by = NULL, locked_until = NULL
+    WHERE id = $3 AND locked_by = $4`;
+  return (await db.run(sql, [r.body, r.dueAt, r.id, r.owner])) === 1;
+}
+
+/** DELETE a claimed retry; false when `owner` no longer holds it. */
+export async function deleteRetry(db: PgDatabase, id: string, owner: string): Promise<boolean> {
+  return (await db.run("DELETE FROM event_target_retries WHERE id = $1 AND locked_by = $2", [id, owner])) === 1;
+}
+
+/** SELECT when the next retry becomes claimable (its due time, or the expiry of its claim). */
+export async function nextRetryDueAt(db: PgDatabase): Promise<number | undefined> {
+  const rows = await db.rows<{ due: string | null }>(
+    "SELECT MIN(COALESCE(locked_until, due_at)) AS due FROM event_target_retries",
+  );
+  const due = rows[0]?.due;
+  return due === null || due === undefined ? undefined : Number(due);
+}

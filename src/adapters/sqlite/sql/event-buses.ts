@@ -76,3 +76,46 @@ export function claimFiring(
     ).changes === 1
   );
 }
+
+/** INSERT a retry. */
+export function insertRetry(db: Database, id: string, body: string, dueAt: number): void {
+  stmt(db, "INSERT INTO event_target_retries (id, body, due_at) VALUES (?, ?, ?)").run(id, body, dueAt);
+}
+
+/** UPDATE … RETURNING: claims due retries (not claimed, or with an expired claim), oldest due first. */
+export function claimRetries(
+  db: Database,
+  c: { now: number; limit: number; leaseMs: number; owner: string },
+): { body: string }[] {
+  return stmt(
+    db,
+    `UPDATE event_target_retries SET locked_by = ?, locked_until = ?
+     WHERE id IN (SELECT id FROM event_target_retries
+                  WHERE due_at <= ? AND (locked_until IS NULL OR locked_until <= ?)
+                  ORDER BY due_at, id LIMIT ?)
+     RETURNING body`,
+  ).all(c.owner, c.now + c.leaseMs, c.now, c.now, c.limit) as { body: string }[];
+}
+
+/** UPDATE a claimed retry's body and due time, releasing the claim; false when `owner` no longer holds it. */
+export function updateRetry(db: Database, r: { id: string; body: string; dueAt: number; owner: string }): boolean {
+  return (
+    stmt(
+      db,
+      "UPDATE event_target_retries SET body = ?, due_at = ?, locked_by = NULL, locked_until = NULL WHERE id = ? AND locked_by = ?",
+    ).run(r.body, r.dueAt, r.id, r.owner).changes === 1
+  );
+}
+
+/** DELETE a claimed retry; false when `owner` no longer holds it. */
+export function deleteRetry(db: Database, id: string, owner: string): boolean {
+  return stmt(db, "DELETE FROM event_target_retries WHERE id = ? AND locked_by = ?").run(id, owner).changes === 1;
+}
+
+/** SELECT when the next retry becomes claimable (its due time, or the expiry of its claim). */
+export function nextRetryDueAt(db: Database): number | undefined {
+  const row = stmt(db, "SELECT MIN(COALESCE(locked_until, due_at)) AS due FROM event_target_retries").get() as {
+    due: number | null;
+  };
+  return row.due ?? undefined;
+}
