@@ -170,9 +170,9 @@ describe("Lambda's streaming limits", { concurrency: false }, () => {
         if (m && Number(m[2]) < resumedAt) held = Math.max(held, Number(m[1]));
       }
       assert.ok(held > 0, "the handler wrote before the client read");
-      // The pacer's 1 MiB, the instance's channel and the loopback sockets' buffers (5-8 MiB
-      // measured; the kernel's TCP buffers vary by machine): never the whole response.
-      assert.ok(held <= 12 * MiB, `${held} of ${total} bytes written while the client read nothing`);
+      // The pacer's 1 MiB, the instance's channel and the loopback sockets' buffers (5-10 MiB
+      // measured; the kernel's TCP buffers grow with autotuning): never the whole response.
+      assert.ok(held <= 15 * MiB, `${held} of ${total} bytes written while the client read nothing`);
       console.log(`# held back after ${held} bytes (${how})`);
     });
   }
