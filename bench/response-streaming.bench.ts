@@ -112,6 +112,8 @@ async function main(): Promise<void> {
     const cases = [
       { name: "paced", chunks: 8, paceMs: 25, what: "8 chunks of 16 KiB, 25 ms apart" },
       { name: "instant", chunks: 1, paceMs: 0, what: "1 chunk of 16 KiB at once" },
+      // Under the 6 MiB uncapped part, so not slowed by the 2 MiB/s cap (and within buffered Invoke's limit).
+      { name: "large", chunks: 320, paceMs: 0, what: "5 MiB (320 chunks of 16 KiB) at once" },
     ];
     for (const c of cases) {
       await lambda.send(

@@ -223,6 +223,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     scaleOutWaitMs: config.scaleOutWaitMs,
     aheadDepth: config.aheadDepth,
     instanceNice: config.instanceNice,
+    streamMaxBytes: config.streamMaxBytes,
     nodeRuntimes,
     sandbox: config.sandbox,
     sandboxUids: config.sandboxUids,

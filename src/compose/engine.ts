@@ -9,6 +9,7 @@ import { listDir, sdkClosure } from "../adapters/process/sandbox/host-view.js";
 import type { SandboxReport } from "../adapters/process/sandbox/report.js";
 import { Sandbox } from "../adapters/process/sandbox/sandbox.js";
 import type { InvocationRecord } from "../domain/invocation.js";
+import { LAMBDA_STREAM_LIMITS } from "../domain/stream-pacer.js";
 import { InstancePool } from "../invoker/instance-pool.js";
 import { Invoker } from "../invoker/invoker.js";
 import { nodeMajorOf } from "../domain/function-spec.js";
@@ -78,6 +79,8 @@ export interface EngineOptions {
   readonly deferSpares?: boolean;
   /** Nice value of instance processes (default 0: the node's own priority). */
   readonly instanceNice?: number;
+  /** The largest streamed response (default Lambda's 200 MB); the bandwidth cap is Lambda's. */
+  readonly streamMaxBytes?: number;
   /** The platform clock (records, idle reaping); default systemClock. */
   readonly clock?: Clock;
   /** The real clock (function deadlines, init limits, the burst-smoothing wait); default systemClock. */
@@ -155,6 +158,7 @@ export async function createEngine(o: EngineOptions): Promise<Engine> {
     nodeBinary: o.nodeRuntimes && binaryOf(o.nodeRuntimes),
     clock: realClock,
     deferSpares: o.deferSpares,
+    streamLimits: o.streamMaxBytes === undefined ? undefined : { ...LAMBDA_STREAM_LIMITS, maxBytes: o.streamMaxBytes },
   });
   const pool = new InstancePool({
     launcher,

@@ -37,6 +37,7 @@ describe("loadServerConfig", () => {
       scaleOutWaitMs: 250,
       aheadDepth: 3,
       instanceNice: 10,
+      streamMaxBytes: 209715200,
       randomSeed: undefined,
       quiet: false,
       runtimes: {

@@ -2,6 +2,7 @@ import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { LIMITS } from "../domain/function-spec.js";
 import { AHEAD_DEPTH, AHEAD_MAX_MS } from "../domain/handing-ahead.js";
 import { parseOutboundAllow, type OutboundAllowEntry } from "../shared/outbound-policy.js";
 import { runtimesSettings, type RuntimesSettings } from "./runtimes-dir.js";
@@ -38,6 +39,8 @@ export interface ServerConfig {
   readonly aheadDepth: number;
   /** Nice value of instance processes (0-19): the node keeps the CPU it needs under function load. */
   readonly instanceNice: number;
+  /** The largest streamed response, in bytes (Lambda's quota: 200 MB). */
+  readonly streamMaxBytes: number;
   /** Seed of the draws behind alias weights and stage canaries; absent = Math.random. */
   readonly randomSeed?: number | undefined;
   /** No line per gateway request and per invocation on stdout. */
@@ -168,6 +171,11 @@ const SETTINGS = {
   "scale-out-wait-ms": { env: "HANEUL_SCALE_OUT_WAIT_MS", schema: count(0), fallback: "250" },
   "ahead-depth": { env: "HANEUL_AHEAD_DEPTH", schema: count(0).max(16), fallback: String(AHEAD_DEPTH) },
   "instance-nice": { env: "HANEUL_INSTANCE_NICE", schema: count(0).max(19), fallback: "10" },
+  "stream-max-bytes": {
+    env: "HANEUL_STREAM_MAX_BYTES",
+    schema: count(1024 * 1024).max(1024 * 1024 * 1024),
+    fallback: String(LIMITS.streamedResponseBytes),
+  },
   "random-seed": { env: "HANEUL_RANDOM_SEED", schema: optionalSeed(), fallback: "" },
   quiet: { env: "HANEUL_QUIET", schema: flag(), fallback: "false" },
   "time-scale": { env: "HANEUL_TIME_SCALE", schema: timeScale, fallback: "1" },
@@ -217,6 +225,8 @@ export const SERVER_USAGE = `usage: haneul server [options]
                            is answered (HANEUL_AHEAD_DEPTH, default ${AHEAD_DEPTH}, at most 16; 0 = none)
   --instance-nice <n>      CPU priority of function instances below the node's, as a nice
                            value 0-19 (HANEUL_INSTANCE_NICE, default 10; 0 = the same)
+  --stream-max-bytes <n>   the largest streamed response (HANEUL_STREAM_MAX_BYTES, 1 MiB to 1 GiB,
+                           default ${LIMITS.streamedResponseBytes}: Lambda's 200 MB quota)
   --random-seed <n>        seed the draws behind alias weights and stage canaries, so that
                            traffic splits the same way on every run (HANEUL_RANDOM_SEED,
                            0-4294967295; default unseeded)
@@ -296,6 +306,7 @@ export function loadServerConfig(env: Env, argv: readonly string[], cwd = proces
     scaleOutWaitMs: pick("scale-out-wait-ms"),
     aheadDepth: pick("ahead-depth"),
     instanceNice: pick("instance-nice"),
+    streamMaxBytes: pick("stream-max-bytes"),
     randomSeed: pick("random-seed"),
     quiet: pick("quiet"),
     runtimes: runtimesSettings(env, cwd),

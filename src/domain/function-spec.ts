@@ -77,8 +77,8 @@ export const LIMITS = {
   syncPayloadBytes: 6291456,
   asyncPayloadBytes: 1048576,
   syncResponseBytes: 6291456,
-  /** A streamed response (InvokeWithResponseStream, RESPONSE_STREAM URLs): Lambda's 20 MiB default soft limit. */
-  streamedResponseBytes: 20971520,
+  /** A streamed response (InvokeWithResponseStream, RESPONSE_STREAM URLs): Lambda's 200 MB (MiB) maximum. */
+  streamedResponseBytes: 209715200,
 } as const;
 
 /**

@@ -23,8 +23,13 @@ export type OutcomeKind = InvokeOutcome["kind"];
 export interface ResponseStreamSink {
   /** The call has its concurrency slot and runs `executedVersion`; called once, before any chunk. */
   start(executedVersion: string): void;
-  /** One chunk, as the function wrote it; `contentType` is the one it set before its first write. */
-  write(chunk: Buffer, contentType: string): void;
+  /**
+   * One chunk, as the function wrote it (or a piece of it); `contentType` is the one it set before
+   * its first write. False when the caller holds as much as it should: more waits for `drained()`.
+   */
+  write(chunk: Buffer, contentType: string): boolean;
+  /** Resolves once the caller has taken what it held (or has gone away). */
+  drained(): Promise<void>;
 }
 
 import type { LoggingSpec } from "./function-spec.js";

@@ -182,9 +182,7 @@ describe("InvocationSlot line budget", () => {
   it("drops and counts the lines past the instance's rate, and lets lines through again as time passes", async () => {
     const clock = new ManualClock(1_000_000);
     const slot = new InvocationSlot(clock, () => undefined, {
-      linesPerSecond: 10,
-      bytesPerSecond: 1_000_000,
-      burstSeconds: 1,
+      lineBudget: { linesPerSecond: 10, bytesPerSecond: 1_000_000, burstSeconds: 1 },
     });
     const run = slot.start(request("a"));
     for (let i = 0; i < 25; i++) slot.log(`burst ${i}`);
@@ -201,9 +199,7 @@ describe("InvocationSlot line budget", () => {
   it("bounds bytes as well as lines: a few huge lines use the budget up", async () => {
     const clock = new ManualClock(0);
     const slot = new InvocationSlot(clock, () => undefined, {
-      linesPerSecond: 1000,
-      bytesPerSecond: 1000,
-      burstSeconds: 1,
+      lineBudget: { linesPerSecond: 1000, bytesPerSecond: 1000, burstSeconds: 1 },
     });
     const run = slot.start(request("a"));
     slot.log("x".repeat(600));

@@ -3,8 +3,17 @@ import type { InstanceInvokeRequest, InstanceInvokeResult } from "../../ports/in
 import type { Clock } from "../../shared/clock.js";
 import { Deadline } from "../../shared/deadline.js";
 import { crashError, type ProcessExit } from "./exit-outcome.js";
+import { LAMBDA_STREAM_LIMITS, type StreamLimits } from "../../domain/stream-pacer.js";
 import { LineBudget, type LineBudgetOptions } from "./line-budget.js";
 import { StreamedAnswer } from "./streamed-answer.js";
+
+/** What an instance's slot bounds besides deadlines. */
+export interface SlotOptions {
+  /** How much the instance may log (default DEFAULT_LINE_BUDGET). */
+  readonly lineBudget?: LineBudgetOptions | undefined;
+  /** The limits of streamed answers (default Lambda's). */
+  readonly streamLimits?: StreamLimits | undefined;
+}
 
 /** The invocation an instance is running: its request, the log lines it wrote so far, and its answer. */
 export interface RunningInvocation {
@@ -75,15 +84,18 @@ export class InvocationSlot {
   readonly #clock: Clock;
   readonly #onDeadline: () => void;
   readonly #budget: LineBudget;
+  readonly #streamLimits: StreamLimits;
 
   /**
-   * Deadlines run on `clock` (the real one: function code keeps real time). `onDeadline` kills the
-   * instance when an invocation outlives its deadline; the slot then answers with a timeout.
+   * Deadlines (and the pace of streamed answers) run on `clock` (the real one: function code keeps
+   * real time). `onDeadline` kills the instance when an invocation outlives its deadline; the slot
+   * then answers with a timeout.
    */
-  constructor(clock: Clock, onDeadline: () => void, budget?: LineBudgetOptions) {
+  constructor(clock: Clock, onDeadline: () => void, options: SlotOptions = {}) {
     this.#clock = clock;
     this.#onDeadline = onDeadline;
-    this.#budget = new LineBudget(clock, budget);
+    this.#budget = new LineBudget(clock, options.lineBudget);
+    this.#streamLimits = options.streamLimits ?? LAMBDA_STREAM_LIMITS;
   }
 
   /** The invocation running now, if any. */
@@ -158,13 +170,14 @@ export class InvocationSlot {
 
   /**
    * One chunk of the running invocation's streamed answer, forwarded to its caller as it comes.
-   * `contentType` comes with the first chunk.
+   * `contentType` comes with the first chunk. A promise when the instance's channel should be read
+   * no further until it resolves (back-pressure from the caller and the bandwidth cap).
    */
-  chunk(requestId: string, chunk: Buffer, contentType?: string): void {
+  chunk(requestId: string, chunk: Buffer, contentType?: string): Promise<void> | undefined {
     const running = this.#current;
-    if (running?.request.requestId !== requestId) return;
-    running.streamed ??= new StreamedAnswer(running.request.responseStream);
-    running.streamed.write(chunk, contentType);
+    if (running?.request.requestId !== requestId) return undefined;
+    running.streamed ??= new StreamedAnswer(running.request.responseStream, this.#clock, this.#streamLimits);
+    return running.streamed.write(chunk, contentType);
   }
 
   /**
@@ -176,7 +189,7 @@ export class InvocationSlot {
     this.#current = undefined;
     running.deadline?.cancel();
     const outcome = running.streamed ? running.streamed.settle(answer) : answer;
-    this.#answer(running, outcome, outcome.durationMs ?? running.deadline?.elapsedMs() ?? 0);
+    this.#answerAfterStream(running, outcome, outcome.durationMs ?? running.deadline?.elapsedMs() ?? 0);
     const next = this.#timedOutId === undefined ? this.#queue.shift() : undefined;
     if (next) this.#begin(next);
   }
@@ -211,7 +224,7 @@ export class InvocationSlot {
       this.#current = undefined;
       running.deadline?.cancel();
       const outcome: InvocationOutcome = { kind: "crashed", payload: crash.payload, errorType: crash.errorType };
-      this.#answer(running, outcome, running.deadline?.elapsedMs() ?? 0);
+      this.#answerAfterStream(running, outcome, running.deadline?.elapsedMs() ?? 0);
     }
     for (const entry of this.#queue.splice(0)) {
       const crash = crashError(entry.request.requestId, exit);
@@ -219,6 +232,13 @@ export class InvocationSlot {
       this.#headMayHaveBegun = false;
       this.#answer(entry, { kind, payload: crash.payload, errorType: crash.errorType }, 0);
     }
+  }
+
+  /** Answers once the chunks still paced have gone out: the end of a stream comes after its bytes. */
+  #answerAfterStream(entry: RunningInvocation, outcome: InvocationOutcome, durationMs: number): void {
+    const flushed = entry.streamed?.flushed();
+    if (flushed) void flushed.then(() => this.#answer(entry, outcome, durationMs));
+    else this.#answer(entry, outcome, durationMs);
   }
 
   #answer(entry: RunningInvocation, outcome: InvocationOutcome, durationMs: number): void {

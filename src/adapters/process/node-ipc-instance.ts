@@ -18,6 +18,7 @@ import { crashError, describeExit, isHeapOutOfMemory } from "./exit-outcome.js";
 import { InvocationSlot, unstartedResult, type ReportedError } from "./invocation-slot.js";
 import { spawnIsolated, type IsolationOptions, type SandboxedStart, type SpawnedProcess } from "./isolation.js";
 import type { InstanceLimits } from "./sandbox/cgroups.js";
+import type { StreamLimits } from "../../domain/stream-pacer.js";
 import { peakRssMb } from "./peak-memory.js";
 import { watchProcess } from "./process-watch.js";
 
@@ -35,6 +36,8 @@ export interface NodeSpawnOptions {
   readonly clock: Clock;
   /** In the sandbox: the code (undefined for a spare), limits and /tmp size. */
   readonly sandboxed?: SandboxedStart | undefined;
+  /** The limits of streamed answers (default Lambda's). */
+  readonly streamLimits?: StreamLimits | undefined;
 }
 
 type InitReply = { ok: true } | { ok: false; errorType: string; payload: Buffer };
@@ -67,7 +70,7 @@ export class NodeIpcInstance implements Instance {
   /** The exit code the runtime announced in its Exit frame (exact, where a sandbox's status is not). */
   #announcedExit: number | undefined;
 
-  private constructor(id: string, proc: SpawnedProcess, clock: Clock) {
+  private constructor(id: string, proc: SpawnedProcess, options: NodeSpawnOptions) {
     this.id = id;
     this.#proc = proc;
     this.#socket = proc.child.stdio[3] as Socket;
@@ -81,11 +84,14 @@ export class NodeIpcInstance implements Instance {
       }
     });
     this.#socket.on("error", () => undefined);
-    this.#slot = new InvocationSlot(clock, () => {
+    const onDeadline = (): void => {
       this.#alive = false;
       this.#slot.notePeakMemory(peakRssMb(this.#proc.runtimePid()));
       this.#proc.kill();
-    });
+      // Frames still in the channel tell how far the instance got, even with a stream held back.
+      this.#socket.resume();
+    };
+    this.#slot = new InvocationSlot(options.clock, onDeadline, { streamLimits: options.streamLimits });
     const watched = watchProcess(proc, {
       onLine: (l) => this.#log(l),
       onExit: (code, signal) => this.#handleExit(code, signal),
@@ -104,7 +110,7 @@ export class NodeIpcInstance implements Instance {
       stdio: ["ignore", "pipe", "pipe", "pipe"],
       sandboxed: options.sandboxed,
     });
-    const instance = new NodeIpcInstance(options.id, proc, options.clock);
+    const instance = new NodeIpcInstance(options.id, proc, options);
     await Promise.race([
       instance.#ready,
       instance.#exited.then(() => {
@@ -208,7 +214,8 @@ export class NodeIpcInstance implements Instance {
         return;
       case FrameType.Chunk: {
         const h = f.header as ChunkHeader;
-        this.#slot.chunk(h.requestId, f.body, h.contentType);
+        const wait = this.#slot.chunk(h.requestId, f.body, h.contentType);
+        if (wait) this.#holdChannel(wait);
         return;
       }
       case FrameType.Fatal: {
@@ -224,6 +231,15 @@ export class NodeIpcInstance implements Instance {
         return;
       }
     }
+  }
+
+  /**
+   * Reads nothing more from the channel until `wait` resolves: once the socket's buffer is full the
+   * runtime's write blocks, and the handler with it (its memory stays bounded, awaiting 'drain' or not).
+   */
+  #holdChannel(wait: Promise<void>): void {
+    this.#socket.pause();
+    void wait.then(() => this.#socket.resume());
   }
 
   #resolveInit(reply: InitReply): void {
@@ -253,6 +269,7 @@ export class NodeIpcInstance implements Instance {
 
   #handleExit(status: number | null, how: NodeJS.Signals | null): void {
     this.#alive = false;
+    this.#socket.resume();
     this.#onReady = undefined;
     const { code, signal } =
       this.#announcedExit === undefined ? this.#proc.exitOf(status, how) : { code: this.#announcedExit, signal: null };

@@ -9,6 +9,7 @@ import {
 } from "../../domain/function-spec.js";
 import { errorBody } from "../../domain/invocation.js";
 import type { Clock } from "../../shared/clock.js";
+import type { StreamLimits } from "../../domain/stream-pacer.js";
 import type { IdSource } from "../../shared/ids.js";
 import type { InstanceLauncher, LaunchResult } from "../../ports/instance-launcher.js";
 import { instanceEnv, type PlatformEnv } from "./instance-env.js";
@@ -43,6 +44,8 @@ export interface ProcessLauncherOptions {
   readonly nodeBinary?: ((runtime: string) => string | undefined) | undefined;
   /** The clock of init limits and event deadlines: the real one (function code keeps real time). */
   readonly clock: Clock;
+  /** The limits of streamed answers (default Lambda's: 200 MB, the first 6 MB uncapped, then 2 MBps). */
+  readonly streamLimits?: StreamLimits | undefined;
 }
 
 const INIT_TIMEOUT_MS = 10_000;
@@ -177,6 +180,7 @@ export class ProcessLauncher implements InstanceLauncher {
       initTimeoutMs,
       clock: this.#o.clock,
       sandboxed: this.#sandboxed(spec, spec.codeDir),
+      streamLimits: this.#o.streamLimits,
     });
     if (result.ok) this.#track(result.instance);
     return result;
@@ -272,6 +276,7 @@ export class ProcessLauncher implements InstanceLauncher {
       cwd: "/",
       sandboxed: o.sandboxed,
       clock: this.#o.clock,
+      streamLimits: this.#o.streamLimits,
     });
   }
 

@@ -10,6 +10,7 @@ import type { Clock } from "../../shared/clock.js";
 import { Deadline } from "../../shared/deadline.js";
 import { describeExit, isHeapOutOfMemory } from "./exit-outcome.js";
 import { peakRssMb } from "./peak-memory.js";
+import type { StreamLimits } from "../../domain/stream-pacer.js";
 import { InvocationSlot, unstartedResult, type RunningInvocation } from "./invocation-slot.js";
 import { spawnIsolated, type IsolationOptions, type SandboxedStart, type SpawnedProcess } from "./isolation.js";
 import { watchProcess } from "./process-watch.js";
@@ -29,6 +30,8 @@ export interface RuntimeApiLaunchOptions {
   readonly clock: Clock;
   /** In the sandbox: the code, limits and /tmp size (the Runtime API's port is added). */
   readonly sandboxed?: SandboxedStart | undefined;
+  /** The limits of streamed answers (default Lambda's). */
+  readonly streamLimits?: StreamLimits | undefined;
 }
 
 /** An answer the runtime reported, delivered on the next turn. */
@@ -53,20 +56,21 @@ export class RuntimeApiInstance implements Instance {
   #stderrTail: readonly string[] = [];
   #exited: Promise<void> = Promise.resolve();
 
-  private constructor(id: string, spec: FunctionSpec, clock: Clock) {
-    this.id = id;
-    this.spec = spec;
-    this.#slot = new InvocationSlot(clock, () => {
+  private constructor(options: RuntimeApiLaunchOptions) {
+    this.id = options.id;
+    this.spec = options.spec;
+    const onDeadline = (): void => {
       this.#alive = false;
       this.#slot.notePeakMemory(peakRssMb(this.#proc?.runtimePid()));
       this.#proc?.kill();
-    });
+    };
+    this.#slot = new InvocationSlot(options.clock, onDeadline, { streamLimits: options.streamLimits });
     this.#server = new RuntimeApiServer((r) => this.#onReport(r));
   }
 
   /** Starts the runtime and waits for its first `next` (ready) or its init failure. */
   static async launch(options: RuntimeApiLaunchOptions): Promise<LaunchResult> {
-    const instance = new RuntimeApiInstance(options.id, options.spec, options.clock);
+    const instance = new RuntimeApiInstance(options);
     instance.logStreamName = options.env["AWS_LAMBDA_LOG_STREAM_NAME"];
     const started = options.clock.monotonicNow();
     const address = await instance.#server.listen();
@@ -140,22 +144,24 @@ export class RuntimeApiInstance implements Instance {
     this.#exited = watched.exited;
   }
 
-  #onReport(r: RuntimeApiReport): void {
+  /** A promise for a chunk when the runtime's body should be read no further until it resolves. */
+  #onReport(r: RuntimeApiReport): Promise<void> | undefined {
     if (this.#onInit) {
       const onInit = this.#onInit;
       this.#onInit = undefined;
       onInit(r);
-      return;
+      return undefined;
     }
     if (r.kind === "chunk") return this.#slot.chunk(r.requestId, r.payload, r.contentType);
-    if (r.kind !== "response" && r.kind !== "error") return;
+    if (r.kind !== "response" && r.kind !== "error") return undefined;
     const running = this.#slot.current;
-    if (!running) return;
+    if (!running) return undefined;
     // Let stdout written just before the reply reach the log first. The answer is kept meanwhile:
     // a runtime that exits right after reporting (an unhandled rejection) still gets it.
     const pending = { running, report: r };
     this.#pending = pending;
     setImmediate(() => this.#complete(pending));
+    return undefined;
   }
 
   #complete(p: PendingAnswer): void {

@@ -48,12 +48,13 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | u
  */
 export class RuntimeApiServer {
   readonly #server: Server;
-  readonly #onReport: (r: RuntimeApiReport) => void;
+  /** A promise for a chunk: the body is read no further until it resolves (back-pressure). */
+  readonly #onReport: (r: RuntimeApiReport) => Promise<void> | undefined;
   #parked: ServerResponse | undefined;
   #queued: RuntimeApiEvent | undefined;
   #current: string | undefined;
 
-  constructor(onReport: (r: RuntimeApiReport) => void) {
+  constructor(onReport: (r: RuntimeApiReport) => Promise<void> | undefined) {
     this.#onReport = onReport;
     this.#server = createServer((req, res) => void this.#route(req, res));
     this.#server.keepAliveTimeout = 0;
@@ -114,8 +115,8 @@ export class RuntimeApiServer {
     }
     this.#current = undefined;
     sendJson(res, 202, { status: "OK" });
-    if (m[2] === "response") this.#onReport({ kind: "response", requestId, payload: body });
-    else this.#onReport({ kind: "error", requestId, payload: body, errorType });
+    if (m[2] === "response") void this.#onReport({ kind: "response", requestId, payload: body });
+    else void this.#onReport({ kind: "error", requestId, payload: body, errorType });
   }
 
   /**
@@ -133,20 +134,22 @@ export class RuntimeApiServer {
       // The invocation may have ended meanwhile (its deadline): the rest is not its answer.
       if (this.#current !== requestId) continue;
       chunks++;
-      this.#onReport({ kind: "chunk", requestId, payload: chunk, contentType });
+      // While it waits, the body is not read: the runtime's socket fills and its writes wait.
+      const wait = this.#onReport({ kind: "chunk", requestId, payload: chunk, contentType });
+      if (wait) await wait;
     }
-    if (chunks === 0) this.#onReport({ kind: "chunk", requestId, payload: Buffer.alloc(0), contentType });
+    if (chunks === 0) void this.#onReport({ kind: "chunk", requestId, payload: Buffer.alloc(0), contentType });
     if (this.#current !== requestId) return apiError(res, 400, "InvalidRequestID", "Invalid request ID");
     this.#current = undefined;
     sendJson(res, 202, { status: "OK" });
     const errorType = req.trailers["lambda-runtime-function-error-type"];
     if (errorType === undefined) return this.#onReport({ kind: "response", requestId, payload: Buffer.alloc(0) });
     const body = Buffer.from(req.trailers["lambda-runtime-function-error-body"] ?? "", "base64");
-    this.#onReport({ kind: "error", requestId, payload: body, errorType });
+    void this.#onReport({ kind: "error", requestId, payload: body, errorType });
   }
 
   #next(res: ServerResponse): void {
-    this.#onReport({ kind: "next" });
+    void this.#onReport({ kind: "next" });
     const queued = this.#queued;
     if (queued) {
       this.#queued = undefined;

@@ -7,6 +7,7 @@
 import type { OutgoingHttpHeaders } from "node:http";
 import { PassThrough } from "node:stream";
 import type { InvokeResult, ResponseStreamSink } from "../../domain/invocation.js";
+import { drainedOf } from "../drained.js";
 
 const PRELUDE_TYPE = "application/vnd.awslambda.http-integration-response";
 const DELIMITER = Buffer.alloc(8);
@@ -58,7 +59,7 @@ export class UrlResponseStream implements ResponseStreamSink {
 
   start(): void {}
 
-  write(chunk: Buffer, contentType: string): void {
+  write(chunk: Buffer, contentType: string): boolean {
     if (this.#headKnown) return this.#out(chunk);
     if (contentType !== PRELUDE_TYPE) {
       this.#begin({ status: 200, headers: { "content-type": contentType } });
@@ -69,10 +70,14 @@ export class UrlResponseStream implements ResponseStreamSink {
     const at = all.indexOf(DELIMITER);
     if (at < 0) {
       if (all.length > MAX_PRELUDE_BYTES) this.#begin(undefined);
-      return;
+      return true;
     }
     this.#begin(parsePrelude(all.subarray(0, at).toString("utf8"), contentType));
-    if (all.length > at + DELIMITER.length) this.#out(all.subarray(at + DELIMITER.length));
+    return all.length > at + DELIMITER.length ? this.#out(all.subarray(at + DELIMITER.length)) : true;
+  }
+
+  drained(): Promise<void> {
+    return drainedOf(this.body);
   }
 
   /**
@@ -103,7 +108,8 @@ export class UrlResponseStream implements ResponseStreamSink {
     this.#resolveHead(head);
   }
 
-  #out(chunk: Buffer): void {
-    if (!this.body.destroyed) this.body.write(chunk);
+  /** False when the client has not taken what the body holds (a client gone takes everything). */
+  #out(chunk: Buffer): boolean {
+    return this.body.destroyed || this.body.write(chunk);
   }
 }

@@ -1,5 +1,6 @@
 import { PassThrough } from "node:stream";
 import { invokeAccess } from "./access.js";
+import { drainedOf } from "../drained.js";
 import { LIMITS } from "../../domain/function-spec.js";
 import type { InvokeResult, ResponseStreamSink } from "../../domain/invocation.js";
 import { invocationLogLines } from "../../domain/log-lines.js";
@@ -38,9 +39,9 @@ async function streamInvocation(
   const begun = new Promise<string>((resolve) => (started = resolve));
   const sink: ResponseStreamSink = {
     start: (version) => started(version),
-    write: (chunk) => {
-      if (!out.destroyed) out.write(payloadChunkMessage(chunk));
-    },
+    // A caller that went away takes everything (it is dropped): the function is not held back.
+    write: (chunk) => out.destroyed || out.write(payloadChunkMessage(chunk)),
+    drained: () => drainedOf(out),
   };
   const event = req.body.length === 0 ? EMPTY_EVENT : req.body;
   const options = {
