@@ -46,7 +46,8 @@ export class SqliteMoveTasks {
   }
 
   step(s: MoveStep): MoveStepResult {
-    return this.#db.transaction(() => this.#step(s))();
+    // IMMEDIATE: the step reads then writes (see queue-store.ts receive).
+    return this.#db.transaction(() => this.#step(s)).immediate();
   }
 
   #step(s: MoveStep): MoveStepResult {

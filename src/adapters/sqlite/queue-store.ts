@@ -123,7 +123,9 @@ export class SqliteQueueStore implements QueueStore {
   }
 
   receiveMessages(spec: ReceiveSpec): Promise<QueueMessageRecord[]> {
-    return settle(() => this.#db.transaction(() => this.#receive(spec))());
+    // IMMEDIATE: the receive reads then writes; a deferred transaction would fail with SQLITE_BUSY (not
+    // wait) when another connection to the file (the log store's) committed between its read and its write.
+    return settle(() => this.#db.transaction(() => this.#receive(spec)).immediate());
   }
 
   #receive(s: ReceiveSpec): QueueMessageRecord[] {

@@ -101,7 +101,8 @@ export class SqliteStreamStore implements StreamStore {
   }
 
   putRecords(stream: string, records: readonly NewStreamRecord[], at: number): Promise<(number | undefined)[]> {
-    return settle(() => this.#db.transaction(() => this.#put(stream, records, at))());
+    // IMMEDIATE: the put reads then writes (see queue-store.ts receive).
+    return settle(() => this.#db.transaction(() => this.#put(stream, records, at)).immediate());
   }
 
   #put(stream: string, records: readonly NewStreamRecord[], at: number): (number | undefined)[] {
