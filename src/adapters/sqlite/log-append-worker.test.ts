@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import BetterSqlite3 from "better-sqlite3";
 import type { LogEventInput } from "../../ports/log-store.js";
+import { threadExecArgv } from "./log-append-worker.js";
 import { SqliteLogStore } from "./log-store.js";
 
 const T0 = 1_700_000_000_000;
@@ -109,4 +110,27 @@ describe("SqliteLogStore with its append thread", () => {
       await store.close();
     }
   });
+});
+
+void test("the thread inherits the process's Node.js options, less --input-type when it has it", () => {
+  assert.equal(threadExecArgv(["--stack-trace-limit=10", "--secure-heap=0"]), undefined);
+  assert.deepEqual(threadExecArgv(["--input-type=module", "--enable-source-maps"]), ["--enable-source-maps"]);
+});
+
+void test("a thread Node.js refuses to start leaves appends in process, reported once", async () => {
+  const crashes: Error[] = [];
+  const path = tempDb();
+  const original = process.execArgv;
+  // Options Node.js refuses for a thread, given explicitly (as --input-type makes them be).
+  process.execArgv = ["--input-type=module", "--secure-heap=0"];
+  let store: SqliteLogStore;
+  try {
+    store = SqliteLogStore.open({ path, appendThread: { onCrash: (e) => crashes.push(e) } });
+  } finally {
+    process.execArgv = original;
+  }
+  await store.append(batch(0, 3), T0, { create: true });
+  assert.deepEqual(await messages(store), ["line 0", "line 1", "line 2"]);
+  await store.close();
+  assert.equal(crashes.length, 1);
 });

@@ -35,8 +35,7 @@ export class AppendWorker {
     this.#o = o;
     this.#worker = new Worker(new URL("./log-append-thread.js", import.meta.url), {
       workerData: { path: o.path },
-      // A process started with `--input-type` (code given with -e) cannot pass it to a thread that loads a file.
-      execArgv: process.execArgv.filter((a) => !a.startsWith("--input-type")),
+      execArgv: threadExecArgv(process.execArgv),
     });
     this.#worker.on("message", this.#onReply);
     this.#worker.on("error", (e: unknown) => this.#die(e instanceof Error ? e : new Error(String(e))));
@@ -114,4 +113,14 @@ export class AppendWorker {
       }
     }
   }
+}
+
+/**
+ * The thread's Node.js options: the process's own (inherited) unless it was started with
+ * `--input-type` (code given with -e), which a thread that loads a file cannot take. Passing the
+ * list only then keeps Node.js from checking options it would refuse for a thread (Node.js 24
+ * lists per-process options in execArgv under its test runner).
+ */
+export function threadExecArgv(argv: readonly string[]): string[] | undefined {
+  return argv.some((a) => a.startsWith("--input-type")) ? argv.filter((a) => !a.startsWith("--input-type")) : undefined;
 }

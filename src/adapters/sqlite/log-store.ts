@@ -62,7 +62,12 @@ export class SqliteLogStore implements LogStore {
     this.#db = db;
     this.#appender = new LogAppender(db);
     if (o.appendThread && o.path !== ":memory:") {
-      this.#thread = new AppendWorker({ path: o.path, fallback: this.#appender, onCrash: o.appendThread.onCrash });
+      try {
+        this.#thread = new AppendWorker({ path: o.path, fallback: this.#appender, onCrash: o.appendThread.onCrash });
+      } catch (e) {
+        // A thread Node.js refuses to start (its options, its resources) leaves appends in process.
+        o.appendThread.onCrash(e instanceof Error ? e : new Error(String(e)));
+      }
     }
   }
 
