@@ -6,24 +6,12 @@
  */
 import type { Dimension } from "../domain/metrics/metric-key.js";
 import type { MetricHandle, MetricRecorder } from "./recorder.js";
+import type { RuleCount } from "../buses/index.js";
 
 const NS = "AWS/Events";
 
-/** One count of a rule: an event it matched, a target it invoked, a delivery that failed. */
-export interface RuleMetric {
-  readonly busName: string;
-  /** Undefined: the account's total only (an event that matched any rule). */
-  readonly ruleName: string | undefined;
-  readonly name:
-    | "MatchedEvents"
-    | "TriggeredRules"
-    | "Invocations"
-    | "FailedInvocations"
-    | "InvocationAttempts"
-    | "RetryInvocationAttempts"
-    | "InvocationsSentToDlq"
-    | "InvocationsFailedToBeSentToDlq";
-}
+/** One count of a rule: an event it matched, a target it invoked, a delivery that failed (the buses' own count). */
+export type RuleMetric = RuleCount;
 
 /** Metrics AWS also gives as account totals. */
 const TOTALLED = new Set(["Invocations", "InvocationAttempts", "RetryInvocationAttempts"]);
