@@ -11,7 +11,9 @@ import { LogAppender, type EventColumns } from "./log-append.js";
 export type AppendRequest =
   | { readonly seq: number; readonly batch: EventColumns; readonly ingestionTime: number; readonly create: boolean }
   | { readonly seq: number; readonly forget: true }
-  | { readonly seq: number; readonly close: true };
+  | { readonly seq: number; readonly close: true }
+  /** Ends the thread as a crash would, before it reads anything posted after (tests). */
+  | { readonly seq: number; readonly exit: true };
 
 /** What the thread answers: the request's sequence number, and an error message when it failed. */
 export interface AppendReply {
@@ -30,6 +32,7 @@ const appender = new LogAppender(db);
 port.on("message", (m: AppendRequest) => {
   let reply: AppendReply;
   try {
+    if ("exit" in m) process.exit(1);
     if ("close" in m) {
       db.close();
       port.close();

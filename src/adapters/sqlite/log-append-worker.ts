@@ -74,9 +74,15 @@ export class AppendWorker {
     }
   }
 
-  /** Ends the thread at once, as a crash would (what it had not answered goes to the fallback). */
-  terminate(): Promise<void> {
-    return this.#worker.terminate().then(() => this.#exited);
+  /**
+   * Ends the thread as a crash would, once it has answered what was posted before: what is posted
+   * after is never read by it and goes to the fallback. (Not `Worker.terminate()`: ending a thread
+   * inside a SQLite call can abort the whole process.)
+   */
+  crash(): Promise<void> {
+    if (this.#dead) return Promise.resolve();
+    void this.#post({ seq: ++this.#seq, exit: true });
+    return this.#exited;
   }
 
   #post(request: AppendRequest): Promise<void> {

@@ -76,9 +76,9 @@ export class SqliteLogStore implements LogStore {
     return new SqliteLogStore(openDatabase(options), options);
   }
 
-  /** Ends the append thread as a crash would (tests of what a crash keeps). */
+  /** Ends the append thread as a crash would, before it reads what is posted next (tests of what a crash keeps). */
   crashAppendThreadForTest(): Promise<void> {
-    return this.#thread?.terminate() ?? Promise.resolve();
+    return this.#thread?.crash() ?? Promise.resolve();
   }
 
   /** Runs `run` once every append and delete issued before it has settled (at once when none is in flight). */
