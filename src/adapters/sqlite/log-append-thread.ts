@@ -5,6 +5,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import BetterSqlite3 from "better-sqlite3";
+import { immediateTransactions } from "./database.js";
 import { LogAppender, type EventColumns } from "./log-append.js";
 
 /** What the store posts to the thread. */
@@ -23,7 +24,9 @@ export interface AppendReply {
 
 const port = parentPort;
 if (!port) throw new Error("log-append-thread runs as a worker thread");
-const db = new BetterSqlite3((workerData as { path: string }).path);
+// Immediate transactions, as every store's connection has them: the thread's appends read ids and
+// then write, while the stores commit on their own connections.
+const db = immediateTransactions(new BetterSqlite3((workerData as { path: string }).path));
 db.pragma("foreign_keys = ON");
 db.pragma("busy_timeout = 5000");
 db.pragma("synchronous = NORMAL");
