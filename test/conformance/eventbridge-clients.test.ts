@@ -5,7 +5,6 @@
  * through the Lambda API), input transformers, a rate schedule firing in real time, AWS's errors.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { after, before, describe, test } from "node:test";
 import {
   CreateEventBusCommand,
@@ -31,9 +30,16 @@ import AWS from "aws-sdk";
 import { zipSync } from "fflate";
 import { createFunctionRole } from "../helpers/iam.js";
 import { createTestDatabase } from "../helpers/postgres.js";
-import { SERVER_ACCOUNT, SERVER_KEY, SERVER_REGION, startServerNode, type ServerNode } from "../helpers/server-node.js";
+import {
+  serverCliTarget,
+  SERVER_ACCOUNT,
+  SERVER_KEY,
+  SERVER_REGION,
+  startServerNode,
+  type ServerNode,
+} from "../helpers/server-node.js";
+import { runAwsCli, type AwsCliResult } from "../helpers/aws-cli.js";
 
-const AWS_CLI = "/usr/bin/aws";
 const fnArn = (name: string) => `arn:aws:lambda:${SERVER_REGION}:${SERVER_ACCOUNT}:function:${name}`;
 
 /** Appends each event it gets to the environment of the function named in SINK (RevisionId-guarded). */
@@ -410,28 +416,8 @@ describe("EventBridge with aws-sdk v2", () => {
   });
 });
 
-function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(AWS_CLI, ["events", ...args, "--endpoint-url", node.apiUrl, "--output", "json"], {
-      env: {
-        PATH: "/usr/bin:/bin",
-        AWS_ACCESS_KEY_ID: SERVER_KEY.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: SERVER_KEY.secretAccessKey,
-        AWS_DEFAULT_REGION: SERVER_REGION,
-        AWS_CONFIG_FILE: "/dev/null",
-        AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
-        AWS_MAX_ATTEMPTS: "1",
-        AWS_EC2_METADATA_DISABLED: "true",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+function cli(...args: string[]): Promise<AwsCliResult> {
+  return runAwsCli(serverCliTarget(node), ["events", ...args]);
 }
 
 async function cliOk(...args: string[]): Promise<Record<string, unknown>> {
@@ -553,28 +539,7 @@ describe("EventBridge Scheduler with aws-sdk v2 and the AWS CLI v2", () => {
         (e: AWS.AWSError) => e,
       );
     assert.equal(flexible?.code, "ValidationException");
-    const r = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
-      const child = spawn(
-        AWS_CLI,
-        ["scheduler", "delete-schedule", "--name", "every-minute", "--endpoint-url", node.apiUrl],
-        {
-          env: {
-            PATH: "/usr/bin:/bin",
-            AWS_ACCESS_KEY_ID: SERVER_KEY.accessKeyId,
-            AWS_SECRET_ACCESS_KEY: SERVER_KEY.secretAccessKey,
-            AWS_DEFAULT_REGION: SERVER_REGION,
-            AWS_CONFIG_FILE: "/dev/null",
-            AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
-            AWS_MAX_ATTEMPTS: "1",
-          },
-          stdio: ["ignore", "ignore", "pipe"],
-        },
-      );
-      let stderr = "";
-      child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-      child.on("error", reject);
-      child.on("close", (code) => resolve({ code, stderr }));
-    });
+    const r = await runAwsCli(serverCliTarget(node), ["scheduler", "delete-schedule", "--name", "every-minute"]);
     assert.equal(r.code, 0, r.stderr);
     const gone = await sched
       .getSchedule({ Name: "every-minute" })

@@ -4,7 +4,6 @@
  * from the Lambda and API Gateway APIs alike.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,34 +22,26 @@ import {
 import { GetFunctionCommand, LambdaClient, ListFunctionsCommand } from "@aws-sdk/client-lambda";
 import AWS from "aws-sdk";
 import { iamClient } from "../helpers/iam.js";
-import { AKID, NODE_ACCOUNT, NODE_REGION, SECRET, startLambdaNode, type LambdaNode } from "../helpers/lambda-node.js";
+import {
+  lambdaCliTarget,
+  AKID,
+  NODE_ACCOUNT,
+  NODE_REGION,
+  SECRET,
+  startLambdaNode,
+  type LambdaNode,
+} from "../helpers/lambda-node.js";
+import { runAwsCli, type AwsCliResult } from "../helpers/aws-cli.js";
 
-const AWS_CLI = "/usr/bin/aws";
 let node: LambdaNode;
 let iam: IAMClient;
 let home: string;
 
-function cli(args: string[], creds: { id: string; secret: string } = { id: AKID, secret: SECRET }) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(AWS_CLI, [...args, "--endpoint-url", node.url, "--output", "json"], {
-      env: {
-        PATH: "/usr/bin:/bin",
-        HOME: home,
-        AWS_ACCESS_KEY_ID: creds.id,
-        AWS_SECRET_ACCESS_KEY: creds.secret,
-        AWS_DEFAULT_REGION: NODE_REGION,
-        AWS_MAX_ATTEMPTS: "1",
-        AWS_PAGER: "",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+function cli(
+  args: string[],
+  creds: { id: string; secret: string } = { id: AKID, secret: SECRET },
+): Promise<AwsCliResult> {
+  return runAwsCli({ ...lambdaCliTarget(node), accessKeyId: creds.id, secretAccessKey: creds.secret, home }, args);
 }
 
 const readOnlyLambda = JSON.stringify({

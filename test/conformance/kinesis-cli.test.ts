@@ -4,14 +4,19 @@
  * blobs as byte strings, timestamps as tag 1 in epoch milliseconds), signed with the real SigV4 signer.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { after, before, describe, test } from "node:test";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { decode, encode, Tagged, type TagDecoder } from "cborg";
-import { SERVER_KEY, SERVER_REGION, startServerNode, type ServerNode } from "../helpers/server-node.js";
+import {
+  serverCliTarget,
+  SERVER_KEY,
+  SERVER_REGION,
+  startServerNode,
+  type ServerNode,
+} from "../helpers/server-node.js";
 import { NodeSha256 } from "../helpers/sigv4-signer.js";
+import { runAwsCli, type AwsCliResult } from "../helpers/aws-cli.js";
 
-const AWS_CLI = "/usr/bin/aws";
 /** A decoded answer: its fields are asserted one by one. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers of the wire, checked field by field below
 type Wire = any;
@@ -25,28 +30,8 @@ before(async () => {
 });
 after(() => node.close());
 
-function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(AWS_CLI, ["kinesis", ...args, "--endpoint-url", node.apiUrl, "--output", "json"], {
-      env: {
-        PATH: "/usr/bin:/bin",
-        AWS_ACCESS_KEY_ID: SERVER_KEY.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: SERVER_KEY.secretAccessKey,
-        AWS_DEFAULT_REGION: SERVER_REGION,
-        AWS_CONFIG_FILE: "/dev/null",
-        AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
-        AWS_MAX_ATTEMPTS: "1",
-        AWS_EC2_METADATA_DISABLED: "true",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+function cli(...args: string[]): Promise<AwsCliResult> {
+  return runAwsCli(serverCliTarget(node), ["kinesis", ...args]);
 }
 
 async function cliOk(...args: string[]): Promise<Record<string, Wire>> {

@@ -5,7 +5,6 @@
  * durations the REPORT lines carry; parse, filter, sort and limit on JSON and text lines.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { after, before, describe, test } from "node:test";
 import {
   CloudWatchLogsClient,
@@ -20,9 +19,9 @@ import {
 import { CreateFunctionCommand, InvokeCommand } from "@aws-sdk/client-lambda";
 import AWS from "aws-sdk";
 import { zipSync } from "fflate";
-import { type LambdaNode, NODE_REGION, NODE_ROLE, startLambdaNode } from "../helpers/lambda-node.js";
+import { lambdaCliTarget, type LambdaNode, NODE_REGION, NODE_ROLE, startLambdaNode } from "../helpers/lambda-node.js";
+import { runAwsCli, type AwsCliResult } from "../helpers/aws-cli.js";
 
-const AWS_CLI = "/usr/bin/aws";
 const GROUP = "/aws/lambda/insight";
 const CALLS = 12;
 
@@ -59,29 +58,8 @@ async function query(queryString: string, limit?: number): Promise<{ rows: Rows;
   }
 }
 
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(AWS_CLI, ["logs", ...args, "--endpoint-url", node.url, "--output", "json"], {
-      env: {
-        PATH: "/usr/bin:/bin",
-        HOME: "/nonexistent",
-        AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-        AWS_DEFAULT_REGION: NODE_REGION,
-        AWS_CONFIG_FILE: "/dev/null",
-        AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
-        AWS_MAX_ATTEMPTS: "1",
-        AWS_PAGER: "",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+function cli(args: string[]): Promise<AwsCliResult> {
+  return runAwsCli({ ...lambdaCliTarget(node), ...credentials }, ["logs", ...args]);
 }
 
 /** The REPORT lines' durations and minutes, read back as FilterLogEvents shows them. */

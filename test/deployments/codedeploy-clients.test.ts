@@ -5,7 +5,6 @@
  * deploys; errors arrive as each client's named exception.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { after, before, describe, test } from "node:test";
 import {
   CodeDeployClient,
@@ -29,9 +28,9 @@ import {
 } from "@aws-sdk/client-lambda";
 import AWS from "aws-sdk";
 import { zipSync } from "fflate";
-import { NODE_REGION, NODE_ROLE, startLambdaNode, type LambdaNode } from "../helpers/lambda-node.js";
+import { lambdaCliTarget, NODE_REGION, NODE_ROLE, startLambdaNode, type LambdaNode } from "../helpers/lambda-node.js";
+import { runAwsCli, type AwsCliResult } from "../helpers/aws-cli.js";
 
-const AWS_CLI = "/usr/bin/aws";
 const ROLE = "arn:aws:iam::123456789012:role/codedeploy";
 
 let node: LambdaNode;
@@ -107,27 +106,8 @@ async function finished(id: string): Promise<DeploymentInfo> {
   return info as DeploymentInfo;
 }
 
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(AWS_CLI, [...args, "--endpoint-url", node.url, "--output", "json"], {
-      env: {
-        PATH: "/usr/bin:/bin",
-        HOME: "/nonexistent",
-        AWS_ACCESS_KEY_ID: node.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: node.secretAccessKey,
-        AWS_DEFAULT_REGION: NODE_REGION,
-        AWS_MAX_ATTEMPTS: "1",
-        AWS_PAGER: "",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+function cli(args: string[]): Promise<AwsCliResult> {
+  return runAwsCli(lambdaCliTarget(node), args);
 }
 
 describe("CodeDeploy for Lambda with real clients", () => {

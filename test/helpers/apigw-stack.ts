@@ -4,7 +4,6 @@
  * engine running the given handler file's functions; plus a CLI runner and a gateway client.
  */
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { chmod, writeFile } from "node:fs/promises";
 import { createServer, request, type Server } from "node:http";
 import { join } from "node:path";
@@ -21,8 +20,8 @@ import { randomIds } from "../../src/shared/ids.js";
 import { adminKey } from "./api-server.js";
 import { fixtureSpec, testEngine, type TestEngine } from "./engine.js";
 import { tempDir, type TempDir } from "./temp-dir.js";
+import { runAwsCli } from "./aws-cli.js";
 
-export const AWS_CLI = "/usr/bin/aws"; // AWS CLI v2; an older `aws` may come first on PATH
 export const REGION = "us-east-1";
 export const ACCOUNT = "000000000000";
 const AKID = "AKIAHANEULAPIGWSTACK";
@@ -132,26 +131,8 @@ export function awsCli(
   args: readonly string[],
   extraEnv: Readonly<Record<string, string>> = {},
 ): Promise<CliResult> {
-  const env = {
-    ...extraEnv,
-    PATH: "/usr/bin:/bin",
-    HOME: s.home,
-    AWS_ACCESS_KEY_ID: s.credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: s.credentials.secretAccessKey,
-    AWS_DEFAULT_REGION: REGION,
-    AWS_CONFIG_FILE: "/dev/null",
-    AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
-    AWS_EC2_METADATA_DISABLED: "true",
-    AWS_PAGER: "",
-    AWS_MAX_ATTEMPTS: "1",
-  };
-  const all = [...args, "--endpoint-url", s.apiUrl, "--output", "json"];
-  return new Promise((resolve) => {
-    execFile(AWS_CLI, all, { env }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
+  const target = { endpoint: s.apiUrl, ...s.credentials, region: REGION, home: s.home };
+  return runAwsCli(target, args, { env: extraEnv }).then((r) => ({ ...r, code: r.code ?? 1 }));
 }
 
 /** `aws apigateway <words…>` that must succeed; its JSON output (`{}` when it printed none). */

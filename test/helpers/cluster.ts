@@ -2,13 +2,11 @@
  * A cluster for end-to-end tests: `haneul server` processes sharing one PostgreSQL database, and
  * the AWS CLI v2 (/usr/bin/aws) as users run it against any of them or the balancer.
  */
-import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { zipSync } from "fflate";
 import { SERVER_KEY, SERVER_REGION, startServerNode, type ServerNode } from "./server-node.js";
-
-export const AWS_CLI = "/usr/bin/aws";
+import { runAwsCli } from "./aws-cli.js";
 
 /** Starts `count` nodes on `url`, one after another (the first becomes the leader). */
 export async function startCluster(
@@ -29,34 +27,14 @@ export async function startCluster(
 }
 
 /** Runs the AWS CLI v2 against `endpoint`; resolves to its parsed JSON output (or throws with its stderr). */
-export function aws(endpoint: string, args: readonly string[]): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(AWS_CLI, [...args, "--endpoint-url", endpoint, "--output", "json"], {
-      env: {
-        PATH: "/usr/bin:/bin",
-        AWS_ACCESS_KEY_ID: SERVER_KEY.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: SERVER_KEY.secretAccessKey,
-        AWS_DEFAULT_REGION: SERVER_REGION,
-        AWS_CONFIG_FILE: "/dev/null",
-        AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
-        AWS_MAX_ATTEMPTS: "1",
-        AWS_EC2_METADATA_DISABLED: "true",
-        AWS_PAGER: "",
-      },
-    });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (c: Buffer) => (out += c.toString()));
-    child.stderr.on("data", (c: Buffer) => (err += c.toString()));
-    child.on("exit", (code) => {
-      if (code !== 0) return reject(new Error(`aws ${args.join(" ")} exited ${code}: ${err}`));
-      try {
-        resolve(out.trim() === "" ? undefined : JSON.parse(out));
-      } catch {
-        resolve(out);
-      }
-    });
-  });
+export async function aws(endpoint: string, args: readonly string[]): Promise<unknown> {
+  const r = await runAwsCli({ endpoint, ...SERVER_KEY, region: SERVER_REGION }, args);
+  if (r.code !== 0) throw new Error(`aws ${args.join(" ")} exited ${String(r.code)}: ${r.stderr}`);
+  try {
+    return r.stdout.trim() === "" ? undefined : JSON.parse(r.stdout);
+  } catch {
+    return r.stdout;
+  }
 }
 
 /** Writes a one-file Node.js package to `dir/name.zip`; resolves to its path. */

@@ -10,6 +10,7 @@ import { startNode } from "../../src/main.js";
 import type { Clock } from "../../src/shared/clock.js";
 import { tempDir } from "./temp-dir.js";
 import { createTestDatabase } from "./postgres.js";
+import type { AwsCliTarget } from "./aws-cli.js";
 
 export const NODE_REGION = "us-east-1";
 export const NODE_ACCOUNT = "123456789012";
@@ -20,6 +21,16 @@ export const functionArn = (name: string, qualifier?: string): string =>
   `arn:aws:lambda:${NODE_REGION}:${NODE_ACCOUNT}:function:${name}${qualifier ? `:${qualifier}` : ""}`;
 export const AKID = "AKIAHANEULCONFORMANCE";
 export const SECRET = "conformance/Secret+0123456789abcdefghij";
+
+/** The AWS CLI against `node`'s API with its administrator key. */
+export function lambdaCliTarget(node: Pick<LambdaNode, "url" | "accessKeyId" | "secretAccessKey">): AwsCliTarget {
+  return {
+    endpoint: node.url,
+    accessKeyId: node.accessKeyId,
+    secretAccessKey: node.secretAccessKey,
+    region: NODE_REGION,
+  };
+}
 
 export interface LambdaNode {
   readonly url: string;

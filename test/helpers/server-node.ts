@@ -5,6 +5,7 @@
  * ends, however it ends.
  */
 import { LambdaClient } from "@aws-sdk/client-lambda";
+import type { AwsCliTarget } from "./aws-cli.js";
 import { killOnExit, removeOnExit } from "./children.js";
 import { startServerProcess, type ServerProcess } from "./server-process.js";
 import { tempDir } from "./temp-dir.js";
@@ -17,6 +18,11 @@ export const SERVER_KEY = {
   accessKeyId: "AKIAHANEULSERVERPROC",
   secretAccessKey: "server/Process+Secret0123456789abcdefghij",
 };
+
+/** The AWS CLI against `node`'s API with SERVER_KEY. */
+export function serverCliTarget(node: { readonly apiUrl: string }): AwsCliTarget {
+  return { endpoint: node.apiUrl, ...SERVER_KEY, region: SERVER_REGION };
+}
 
 export interface ServerNode extends ServerProcess {
   readonly dataDir: string;

@@ -9,7 +9,6 @@
  * composition root wires the Lambda API, the gateway and the API service (skipped until then).
  */
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { chmod, writeFile } from "node:fs/promises";
 import { request } from "node:http";
 import { join } from "node:path";
@@ -28,8 +27,8 @@ import { randomIds } from "../../src/shared/ids.js";
 import { adminKey } from "../helpers/api-server.js";
 import { fixtureSpec, testEngine, type TestEngine } from "../helpers/engine.js";
 import { tempDir, type TempDir } from "../helpers/temp-dir.js";
+import { runAwsCli } from "../helpers/aws-cli.js";
 
-const AWS_CLI = "/usr/bin/aws"; // Debian's awscli 2.x; a pyenv `aws` v1 shim may come first on PATH
 const REGION = "us-east-1";
 const ACCOUNT = "000000000000";
 const AKID = "AKIAHANEULAPIGWTEST1";
@@ -71,25 +70,14 @@ function cmd(words: string, ...rest: string[]): string[] {
 }
 
 function awsCli(s: Setup, args: string[]): Promise<CliResult> {
-  const env = {
-    PATH: "/usr/bin:/bin",
-    HOME: s.home,
-    AWS_ACCESS_KEY_ID: s.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: s.secretAccessKey,
-    AWS_DEFAULT_REGION: REGION,
-    AWS_CONFIG_FILE: "/dev/null",
-    AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
-    AWS_EC2_METADATA_DISABLED: "true",
-    AWS_PAGER: "",
-    AWS_MAX_ATTEMPTS: "1",
+  const target = {
+    endpoint: s.apiUrl,
+    accessKeyId: s.accessKeyId,
+    secretAccessKey: s.secretAccessKey,
+    region: REGION,
+    home: s.home,
   };
-  const all = [...args, "--endpoint-url", s.apiUrl, "--output", "json"];
-  return new Promise((resolve) => {
-    execFile(AWS_CLI, all, { env }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return runAwsCli(target, args).then((r) => ({ ...r, code: r.code ?? 1 }));
 }
 
 async function awsJson<T>(s: Setup, args: string[]): Promise<T> {

@@ -5,7 +5,6 @@
  * awsJson1.0, aws-sdk v2 and the AWS CLI v2 the query protocol), and metrics surviving a restart.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { after, before, describe, test } from "node:test";
 import {
   CloudWatchClient,
@@ -28,6 +27,7 @@ import { zipSync } from "fflate";
 import parsePrometheusTextFormat from "parse-prometheus-text-format";
 import { createFunctionRole } from "../helpers/iam.js";
 import {
+  serverCliTarget,
   SERVER_ACCOUNT,
   SERVER_KEY,
   SERVER_REGION,
@@ -36,8 +36,8 @@ import {
   type ServerNode,
 } from "../helpers/server-node.js";
 import { startServerProcess } from "../helpers/server-process.js";
+import { runAwsCli, type AwsCliResult } from "../helpers/aws-cli.js";
 
-const AWS_CLI = "/usr/bin/aws";
 const handler = zipSync({
   "index.js": new TextEncoder().encode(
     `exports.handler = async (e) => { await new Promise((r) => setTimeout(r, e.ms || 0)); if (e.fail) throw new Error("boom"); return { ok: true }; };`,
@@ -48,27 +48,8 @@ let node: ServerNode;
 let cw: CloudWatchClient;
 let v2: AWS.CloudWatch;
 
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(AWS_CLI, [...args, "--endpoint-url", node.apiUrl, "--output", "json"], {
-      env: {
-        PATH: "/usr/bin:/bin",
-        HOME: node.dataDir,
-        AWS_ACCESS_KEY_ID: SERVER_KEY.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: SERVER_KEY.secretAccessKey,
-        AWS_DEFAULT_REGION: SERVER_REGION,
-        AWS_MAX_ATTEMPTS: "1",
-        AWS_PAGER: "",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+function cli(args: string[]): Promise<AwsCliResult> {
+  return runAwsCli(serverCliTarget(node), args);
 }
 
 const fnDim = (value: string) => ({ Name: "FunctionName", Value: value });

@@ -3,17 +3,23 @@
  * topics, attributes, subscriptions with a filter policy, publishing with attributes, and errors.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { after, before, describe, it } from "node:test";
 import type AwsSdkV2 from "aws-sdk";
-import { SERVER_ACCOUNT, SERVER_KEY, SERVER_REGION, startServerNode, type ServerNode } from "../helpers/server-node.js";
+import {
+  serverCliTarget,
+  SERVER_ACCOUNT,
+  SERVER_KEY,
+  SERVER_REGION,
+  startServerNode,
+  type ServerNode,
+} from "../helpers/server-node.js";
 import { serviceSendPolicy } from "../helpers/queue-policies.js";
+import { runAwsCli } from "../helpers/aws-cli.js";
 
 const require = createRequire(import.meta.url);
 (require("aws-sdk/lib/maintenance_mode_message.js") as { suppress: boolean }).suppress = true;
 const AWS = require("aws-sdk") as typeof AwsSdkV2;
-const AWS_CLI = "/usr/bin/aws";
 
 describe("SNS with aws-sdk v2 and the AWS CLI v2", () => {
   let node: ServerNode;
@@ -61,25 +67,7 @@ describe("SNS with aws-sdk v2 and the AWS CLI v2", () => {
   });
 
   it("AWS CLI v2: create-topic, get-topic-attributes, publish, list-topics, errors", async () => {
-    const run = (...args: string[]) =>
-      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-        const child = spawn(AWS_CLI, ["sns", ...args, "--endpoint-url", node.apiUrl, "--output", "json"], {
-          env: {
-            PATH: process.env["PATH"] ?? "/usr/bin:/bin",
-            HOME: "/nonexistent",
-            AWS_ACCESS_KEY_ID: SERVER_KEY.accessKeyId,
-            AWS_SECRET_ACCESS_KEY: SERVER_KEY.secretAccessKey,
-            AWS_DEFAULT_REGION: SERVER_REGION,
-          },
-          stdio: ["ignore", "pipe", "pipe"],
-        });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-        child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-        child.on("error", reject);
-        child.on("close", (code) => resolve({ code, stdout, stderr }));
-      });
+    const run = (...args: string[]) => runAwsCli(serverCliTarget(node), ["sns", ...args]);
     const ok = async (...args: string[]) => {
       const r = await run(...args);
       assert.equal(r.code, 0, `aws sns ${args.join(" ")}\n${r.stderr}`);
