@@ -10,7 +10,6 @@ import { SqliteMetricStore } from "../../src/adapters/sqlite/metric-store.js";
 import { LambdaMetrics, MetricReader, MetricRecorder } from "../../src/metrics/index.js";
 import type { MetricStore } from "../../src/ports/metric-store.js";
 import { ManualClock } from "../../src/shared/clock.js";
-import type { InvocationRecord } from "../../src/domain/invocation.js";
 
 const T0 = Date.UTC(2026, 0, 1);
 const metric = { namespace: "App", name: "Latency", dimensions: [{ name: "Page", value: "cart" }] };
@@ -190,7 +189,7 @@ describe("metric recorder and reader in simulated time", () => {
         ...{ invokedArn: qualifier === undefined ? arn : `${arn}:${qualifier}`, outcome: ok ? "ok" : "function-error" },
         ...{ startedAt: clock.now(), durationMs, billedDurationMs: durationMs, memorySizeMb: 128, maxMemoryUsedMb: 60 },
         ...{ timeoutSec: 3, initLines: [], lines: [] },
-      } as InvocationRecord);
+      });
     // Over three flushes: unqualified calls, calls of version 2, calls of alias live (to version 2).
     for (let s = 0; s < 3; s++) {
       for (let k = 1; k <= 10; k++) call(undefined, "$LATEST", k);
