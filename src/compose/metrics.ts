@@ -73,7 +73,10 @@ export function createMetrics(o: {
 }): NodeMetrics {
   const store: MetricStore = o.database
     ? new PgMetricStore(o.database)
-    : SqliteMetricStore.open({ path: join(o.dataDir, "haneul.db") });
+    : SqliteMetricStore.open({
+        path: join(o.dataDir, "haneul.db"),
+        writeThread: { onCrash: (e) => o.log("the metric store's write thread stopped; writing in process", e) },
+      });
   const recorder = new MetricRecorder({
     store,
     clock: o.clock,

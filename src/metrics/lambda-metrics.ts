@@ -23,12 +23,16 @@ export interface AsyncDataPoint {
   readonly at: number;
 }
 
+/**
+ * A call's handles: each metric recorded once, into its narrowest dimension set, the wider sets
+ * taking the sample too (`MetricRecorder.handle`'s `also`); ConcurrentExecutions differs per set.
+ */
 interface HandleSet {
-  readonly invocations: MetricHandle[];
-  readonly errors: MetricHandle[];
-  readonly throttles: MetricHandle[];
-  readonly duration: MetricHandle[];
-  readonly concurrency: MetricHandle[];
+  readonly invocations: MetricHandle;
+  readonly errors: MetricHandle;
+  readonly throttles: MetricHandle;
+  readonly duration: MetricHandle;
+  readonly concurrency: readonly MetricHandle[];
 }
 
 /** The dimension sets a call of `functionName` with `qualifier` counts under. */
@@ -57,7 +61,8 @@ function qualifierOf(functionArn: string): string | undefined {
 /** Turns invocation records into `AWS/Lambda` samples. */
 export class LambdaMetrics {
   readonly #recorder: MetricRecorder;
-  readonly #handles = new Map<string, HandleSet>();
+  /** Handle sets by invoked ARN, then by executed version. */
+  readonly #handles = new Map<string, Map<string, HandleSet>>();
   readonly #asyncHandles = new Map<string, MetricHandle>();
   /** Calls running per function as last sampled (ConcurrentExecutions, read with statistic Maximum). */
   readonly #running = new Map<string, number>();
@@ -68,23 +73,22 @@ export class LambdaMetrics {
 
   /** A subscriber for invocation records. */
   readonly onRecord = (r: InvocationRecord): void => {
-    const qualifier = qualifierOf(r.invokedArn ?? r.functionArn);
-    const h = this.#handlesFor(r.functionName, qualifier, r.executedVersion);
+    const h = this.#handlesFor(r.invokedArn ?? r.functionArn, r.functionName, r.executedVersion);
     const rec = this.#recorder;
+    const at = rec.now();
     if (r.outcome === "throttled") {
-      for (const m of h.throttles) rec.record(m, 1);
+      rec.record(h.throttles, 1, at);
       return;
     }
-    const failed = r.outcome !== "ok";
-    for (const m of h.invocations) rec.record(m, 1);
-    for (const m of h.errors) rec.record(m, failed ? 1 : 0);
-    for (const m of h.duration) rec.record(m, r.durationMs);
+    rec.record(h.invocations, 1, at);
+    rec.record(h.errors, r.outcome !== "ok" ? 1 : 0, at);
+    rec.record(h.duration, r.durationMs, at);
     // Sampled as each call ends; the account total is the sum of the functions' counts.
     const running = r.concurrentExecutions ?? 1;
     const [account, fn] = h.concurrency;
-    if (fn) rec.record(fn, running);
+    if (fn) rec.record(fn, running, at);
     this.#running.set(r.functionName, 0);
-    if (account) rec.record(account, this.#accountRunning() + running);
+    if (account) rec.record(account, this.#accountRunning() + running, at);
     // Once this call has ended.
     this.#running.set(r.functionName, running - 1);
   };
@@ -110,24 +114,36 @@ export class LambdaMetrics {
     return n;
   }
 
-  #handlesFor(fn: string, qualifier: string | undefined, executed: string): HandleSet {
-    const id = `${fn}\u0000${qualifier ?? ""}\u0000${executed}`;
-    let h = this.#handles.get(id);
+  /** The handles of calls of `arn` (an invoked ARN) that ran `executed`: two map lookups, no key built. */
+  #handlesFor(arn: string, fn: string, executed: string): HandleSet {
+    let byExecuted = this.#handles.get(arn);
+    if (!byExecuted) {
+      if (this.#handles.size > 10_000) this.#handles.clear();
+      byExecuted = new Map();
+      this.#handles.set(arn, byExecuted);
+    }
+    let h = byExecuted.get(executed);
     if (h) return h;
-    const sets = lambdaDimensionSets(fn, qualifier, executed);
-    const make = (name: string, unit: string, only?: number): MetricHandle[] =>
-      (only === undefined ? sets : sets.slice(0, only)).map((dimensions) =>
-        this.#recorder.handle({ namespace: NS, name, dimensions }, unit),
-      );
+    const sets = lambdaDimensionSets(fn, qualifierOf(arn), executed);
+    const make = (name: string, unit: string): MetricHandle => {
+      const wider = sets
+        .slice(0, -1)
+        .map((dimensions) => this.#recorder.handle({ namespace: NS, name, dimensions }, unit));
+      return this.#recorder.handle({ namespace: NS, name, dimensions: sets[sets.length - 1] ?? [] }, unit, wider);
+    };
     h = {
       invocations: make("Invocations", "Count"),
       errors: make("Errors", "Count"),
       throttles: make("Throttles", "Count"),
       duration: make("Duration", "Milliseconds"),
-      concurrency: make("ConcurrentExecutions", "Count", 2),
+      concurrency: sets
+        .slice(0, 2)
+        .map((dimensions) =>
+          this.#recorder.handle({ namespace: NS, name: "ConcurrentExecutions", dimensions }, "Count"),
+        ),
     };
-    if (this.#handles.size > 10_000) this.#handles.clear();
-    this.#handles.set(id, h);
+    if (byExecuted.size > 100) byExecuted.clear();
+    byExecuted.set(executed, h);
     return h;
   }
 }

@@ -5,7 +5,13 @@
  * flush replaces with the bucket's whole aggregate: a node never contends with another for a row,
  * and a restart or a late sample opens a new row instead of overwriting an old one.
  */
-import { addSample, addStatisticSet, emptyAggregate, type Aggregate } from "../domain/metrics/aggregate.js";
+import {
+  addSample,
+  addStatisticSet,
+  emptyAggregate,
+  mergeAggregate,
+  type Aggregate,
+} from "../domain/metrics/aggregate.js";
 import { serializeHistogram } from "../domain/metrics/histogram.js";
 import { metricKey, sortDimensions, type MetricId } from "../domain/metrics/metric-key.js";
 import type { MetricPointRow, MetricSeriesRecord, MetricStore, Resolution } from "../ports/metric-store.js";
@@ -19,6 +25,24 @@ export interface MetricHandle {
   readonly unit: string;
 }
 
+/** The samples of one handle in one second since the last flush, folded into the buckets when it runs. */
+interface Pending {
+  readonly start: number;
+  readonly delta: Aggregate;
+  /** The latest sample's time (the series' lastSeen). */
+  at: number;
+}
+
+/** A handle as the recorder holds it: where its latest samples went, and the handles that take them too. */
+interface HandleState extends MetricHandle {
+  /** Handles that get every sample of this one (its wider dimension sets), folded in at the flush. */
+  readonly also: readonly HandleState[];
+  /** The second most samples land in, found without a lookup. */
+  current: Pending | undefined;
+  /** Every second with samples since the last flush, by start. */
+  readonly pending: Map<number, Pending>;
+}
+
 interface OpenBucket {
   readonly handle: MetricHandle;
   readonly resolution: Resolution;
@@ -26,8 +50,6 @@ interface OpenBucket {
   readonly writer: string;
   readonly aggregate: Aggregate;
   dirty: boolean;
-  /** Written a last time and dropped from the open buckets: a later sample opens a new one. */
-  closed: boolean;
 }
 
 /** How a recorder is built. */
@@ -44,13 +66,16 @@ export interface MetricRecorderOptions {
 /** A bucket is written a last time and dropped this long after it closes. */
 const GRACE_MS = 2_000;
 
-/** Aggregates samples in memory and writes them in batches. */
+/**
+ * Aggregates samples in memory and writes them in batches. A sample costs one aggregate update:
+ * it goes into its handle's aggregate of the second, and each flush folds those into the buckets
+ * of every resolution, for the handle and for the handles that take its samples too (`also`).
+ */
 export class MetricRecorder {
   readonly #o: MetricRecorderOptions;
   readonly #open = new Map<string, OpenBucket>();
-  /** Each handle's last bucket per resolution: most samples land in it, found without building its id. */
-  readonly #last = new WeakMap<MetricHandle, (OpenBucket | undefined)[]>();
-  readonly #seen = new Map<string, { handle: MetricHandle; at: number }>();
+  /** Handles with samples since the last flush. */
+  #dirty: HandleState[] = [];
   #serial = 0;
   #cancel: (() => void) | undefined;
   #flushing: Promise<void> = Promise.resolve();
@@ -60,22 +85,37 @@ export class MetricRecorder {
     this.#o = o;
   }
 
-  /** Prepares a metric (its dimensions sorted, its key computed). */
-  handle(id: MetricId, unit = "None"): MetricHandle {
+  /**
+   * Prepares a metric (its dimensions sorted, its key computed). Every sample recorded into it is
+   * also a sample of each handle of `also` (e.g. the same metric under fewer dimensions), at the
+   * cost of one: they are folded in at the flush.
+   */
+  handle(id: MetricId, unit = "None", also: readonly MetricHandle[] = []): MetricHandle {
     const sorted = { ...id, dimensions: sortDimensions(id.dimensions) };
-    return { id: sorted, key: metricKey(sorted), unit };
+    const state: HandleState = {
+      id: sorted,
+      key: metricKey(sorted),
+      unit,
+      also: also.map((h) => h as HandleState),
+      current: undefined,
+      pending: new Map(),
+    };
+    return state;
   }
 
-  /** Adds one sample of `value` (at `at`, default now). */
+  /** The clock's now: one reading for several samples of one event. */
+  now(): number {
+    return this.#o.clock.now();
+  }
+
+  /** Adds one sample of `value` (at `at`, default now). A handle belongs to the recorder that made it. */
   record(h: MetricHandle, value: number, at = this.#o.clock.now()): void {
-    for (let i = 0; i < RESOLUTIONS.length; i++) addSample(this.#bucketAt(h, i, at).aggregate, value);
-    this.#touch(h, at);
+    addSample(this.#pending(h as HandleState, at).delta, value);
   }
 
   /** Adds `count` samples of `value`: PutMetricData's Values/Counts. */
   recordMany(h: MetricHandle, value: number, count: number, at = this.#o.clock.now()): void {
-    for (const r of RESOLUTIONS) addSample(this.#bucket(h, r, at).aggregate, value, count);
-    this.#touch(h, at);
+    addSample(this.#pending(h as HandleState, at).delta, value, count);
   }
 
   /** Adds a statistic set: PutMetricData's StatisticValues. */
@@ -84,8 +124,7 @@ export class MetricRecorder {
     s: { count: number; sum: number; min: number; max: number },
     at = this.#o.clock.now(),
   ): void {
-    for (const r of RESOLUTIONS) addStatisticSet(this.#bucket(h, r, at).aggregate, s);
-    this.#touch(h, at);
+    addStatisticSet(this.#pending(h as HandleState, at).delta, s);
   }
 
   /** Starts the periodic flush. */
@@ -111,21 +150,22 @@ export class MetricRecorder {
     return this.#flushing;
   }
 
-  /** The bucket of `h` at `at` for the `index`th resolution, from the handle's last one when it still holds `at`. */
-  #bucketAt(h: MetricHandle, index: number, at: number): OpenBucket {
-    let last = this.#last.get(h);
-    if (!last) {
-      last = [];
-      this.#last.set(h, last);
+  /** The second of `h` that holds `at`: the handle's current one, most of the time. */
+  #pending(h: HandleState, at: number): Pending {
+    const c = h.current;
+    if (c !== undefined && at >= c.start && at < c.start + 1000) {
+      if (at > c.at) c.at = at;
+      return c;
     }
-    const b = last[index];
-    if (b && !b.closed && at >= b.start && at < b.start + b.resolution * 1000) {
-      b.dirty = true;
-      return b;
-    }
-    const found = this.#bucket(h, RESOLUTIONS[index] as Resolution, at);
-    last[index] = found;
-    return found;
+    const start = at - (((at % 1000) + 1000) % 1000);
+    let p = h.pending.get(start);
+    if (p === undefined) {
+      if (h.pending.size === 0) this.#dirty.push(h);
+      p = { start, delta: emptyAggregate(), at };
+      h.pending.set(start, p);
+    } else if (at > p.at) p.at = at;
+    h.current = p;
+    return p;
   }
 
   #bucket(h: MetricHandle, resolution: Resolution, at: number): OpenBucket {
@@ -141,7 +181,6 @@ export class MetricRecorder {
         writer: `${this.#o.writer}.${++this.#serial}`,
         aggregate: emptyAggregate(),
         dirty: true,
-        closed: false,
       };
       this.#open.set(id, b);
     }
@@ -149,14 +188,32 @@ export class MetricRecorder {
     return b;
   }
 
-  #touch(h: MetricHandle, at: number): void {
-    const s = this.#seen.get(h.key);
-    if (!s) this.#seen.set(h.key, { handle: h, at });
-    else if (at > s.at) s.at = at;
+  /** Folds the samples held since the last flush into the buckets; the metrics seen, with their latest sample. */
+  #fold(): Map<string, { handle: MetricHandle; at: number }> {
+    const seen = new Map<string, { handle: MetricHandle; at: number }>();
+    const touch = (h: MetricHandle, at: number): void => {
+      const s = seen.get(h.key);
+      if (!s) seen.set(h.key, { handle: h, at });
+      else if (at > s.at) s.at = at;
+    };
+    const dirty = this.#dirty;
+    this.#dirty = [];
+    for (const h of dirty) {
+      for (const p of h.pending.values()) {
+        for (const target of [h, ...h.also]) {
+          for (const r of RESOLUTIONS) mergeAggregate(this.#bucket(target, r, p.start).aggregate, p.delta);
+          touch(target, p.at);
+        }
+      }
+      h.pending.clear();
+      h.current = undefined;
+    }
+    return seen;
   }
 
   async #write(): Promise<void> {
     const now = this.#o.clock.now();
+    const seen = this.#fold();
     const points: MetricPointRow[] = [];
     for (const [id, b] of this.#open) {
       if (b.dirty) {
@@ -165,12 +222,9 @@ export class MetricRecorder {
         points.push({ ...b, key: b.handle.key, count: a.count, sum: a.sum, min: a.min, max: a.max, histogram: hist });
         b.dirty = false;
       }
-      if (b.start + b.resolution * 1000 + GRACE_MS < now) {
-        b.closed = true;
-        this.#open.delete(id);
-      }
+      if (b.start + b.resolution * 1000 + GRACE_MS < now) this.#open.delete(id);
     }
-    const series: MetricSeriesRecord[] = [...this.#seen.values()].map(({ handle, at }) => ({
+    const series: MetricSeriesRecord[] = [...seen.values()].map(({ handle, at }) => ({
       key: handle.key,
       namespace: handle.id.namespace,
       name: handle.id.name,
@@ -178,7 +232,6 @@ export class MetricRecorder {
       unit: handle.unit,
       lastSeen: at,
     }));
-    this.#seen.clear();
     if (points.length > 0 || series.length > 0) await this.#o.store.writePoints(series, points);
     if (now - this.#lastRetention >= 60_000) {
       this.#lastRetention = now;

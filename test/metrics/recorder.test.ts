@@ -176,4 +176,102 @@ describe("metric recorder and reader in simulated time", () => {
     assert.equal(await sum("DeadLetterErrors", [{ name: "FunctionName", value: "g" }]), 1);
     await store.close();
   });
+  it("AWS/Lambda from invocation records: every dimension set, resolution and percentile as if each were recorded apart", async () => {
+    const clock = new ManualClock(T0);
+    const store = SqliteMetricStore.open({ path: ":memory:" });
+    const recorder = new MetricRecorder({ store, clock, writer: "n1" });
+    recorder.start();
+    const lambda = new LambdaMetrics(recorder);
+    const arn = "arn:aws:lambda:us-east-1:000000000000:function:f";
+    const call = (qualifier: string | undefined, executedVersion: string, durationMs: number, ok = true) =>
+      lambda.onRecord({
+        ...{ requestId: "r", functionName: "f", functionArn: `${arn}:${executedVersion}`, executedVersion },
+        ...{ invokedArn: qualifier === undefined ? arn : `${arn}:${qualifier}`, outcome: ok ? "ok" : "function-error" },
+        ...{ startedAt: clock.now(), durationMs, billedDurationMs: durationMs, memorySizeMb: 128, maxMemoryUsedMb: 60 },
+        ...{ timeoutSec: 3, initLines: [], lines: [] },
+      });
+    // Over three flushes: unqualified calls, calls of version 2, calls of alias live (to version 2).
+    for (let s = 0; s < 3; s++) {
+      for (let k = 1; k <= 10; k++) call(undefined, "$LATEST", k);
+      for (let k = 1; k <= 5; k++) call("2", "2", 100 * k, k !== 5);
+      for (let k = 1; k <= 4; k++) call("live", "2", 1000 * k);
+      await clock.advanceAsync(1000);
+    }
+    await recorder.stop();
+    const reader = new MetricReader({ store, clock });
+    const stats = async (name: string, dimensions: { name: string; value: string }[], periodSec: number) =>
+      (
+        await reader.statistics({
+          metric: { namespace: "AWS/Lambda", name, dimensions },
+          from: T0,
+          to: T0 + 60_000,
+          periodSec,
+          statistics: ["Sum", "SampleCount", "Minimum", "Maximum", "p50"],
+        })
+      ).map((p) => p.values);
+    const fn = { name: "FunctionName", value: "f" };
+    const v2 = [fn, { name: "Resource", value: "f:2" }];
+    const live = [fn, { name: "Resource", value: "f:live" }];
+    const liveExecuted = [...live, { name: "ExecutedVersion", value: "2" }];
+    const one = (sum: number, n: number, min: number, max: number) => [
+      { Sum: sum, SampleCount: n, Minimum: min, Maximum: max },
+    ];
+    const without50 = (v: Record<string, number | undefined>[]) => v.map(({ p50: _, ...rest }) => rest);
+    assert.deepEqual(without50(await stats("Invocations", [], 60)), one(57, 57, 1, 1));
+    assert.deepEqual(without50(await stats("Invocations", [fn], 60)), one(57, 57, 1, 1));
+    assert.deepEqual(without50(await stats("Invocations", v2, 60)), one(15, 15, 1, 1));
+    assert.deepEqual(without50(await stats("Invocations", live, 60)), one(12, 12, 1, 1));
+    assert.deepEqual(without50(await stats("Invocations", liveExecuted, 60)), one(12, 12, 1, 1));
+    assert.deepEqual(without50(await stats("Errors", [fn], 60)), one(3, 57, 0, 1));
+    assert.deepEqual(without50(await stats("Errors", v2, 60)), one(3, 15, 0, 1));
+    assert.deepEqual(without50(await stats("Duration", [], 60)), one(3 * (55 + 1500 + 10_000), 57, 1, 4000));
+    assert.deepEqual(without50(await stats("Duration", live, 60)), one(30_000, 12, 1000, 4000));
+    const perSecond = await stats("Duration", [], 1);
+    assert.equal(perSecond.length, 3);
+    for (const p of perSecond)
+      assert.deepEqual(
+        { ...p, p50: undefined },
+        { Sum: 11_555, SampleCount: 19, Minimum: 1, Maximum: 4000, p50: undefined },
+      );
+    const [p50] = (await stats("Duration", [], 60)).map((v) => v["p50"] as number);
+    // The 29th of 57 samples is 10 (1..10, 100..500, 1000..4000, three times each).
+    assert.ok(Math.abs((p50 as number) - 10) / 10 <= 0.01, `p50 ${p50}`);
+    const names = (await store.listSeries({ namespace: "AWS/Lambda", name: "Invocations" })).map((s) =>
+      s.dimensions.map((d) => d.value).join(","),
+    );
+    assert.deepEqual(names.sort(), ["", "f", "f,f:2", "f,f:live", "2,f,f:live"].sort());
+    await store.close();
+  });
+
+  it("a late sample into a handle with wider sets reaches each of them in its own bucket", async () => {
+    const clock = new ManualClock(T0 + 120_000);
+    const store = SqliteMetricStore.open({ path: ":memory:" });
+    const recorder = new MetricRecorder({ store, clock, writer: "n1" });
+    const wide = recorder.handle({ ...metric, dimensions: [] });
+    const narrow = recorder.handle(metric, "Milliseconds", [wide]);
+    recorder.record(narrow, 10);
+    recorder.record(narrow, 20, T0 + 30_000);
+    recorder.record(wide, 5, T0 + 30_500);
+    await recorder.flush();
+    const reader = new MetricReader({ store, clock });
+    const sums = async (dimensions: { name: string; value: string }[]) =>
+      (
+        await reader.statistics({
+          metric: { ...metric, dimensions },
+          from: T0,
+          to: T0 + 180_000,
+          periodSec: 60,
+          statistics: ["Sum"],
+        })
+      ).map((p) => [(p.timestamp - T0) / 1000, p.values["Sum"]]);
+    assert.deepEqual(await sums(metric.dimensions), [
+      [0, 20],
+      [120, 10],
+    ]);
+    assert.deepEqual(await sums([]), [
+      [0, 25],
+      [120, 10],
+    ]);
+    await store.close();
+  });
 });

@@ -1,3 +1,4 @@
+import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,3 +18,6 @@ function tempDb(): string {
 
 runMetricStoreContract("SQLite file", () => Promise.resolve(SqliteMetricStore.open({ path: tempDb() })));
 runMetricStoreContract("SQLite :memory:", () => Promise.resolve(SqliteMetricStore.open({ path: ":memory:" })));
+runMetricStoreContract("SQLite file, writes on their thread", () =>
+  Promise.resolve(SqliteMetricStore.open({ path: tempDb(), writeThread: { onCrash: (e) => assert.fail(e) } })),
+);

@@ -8,48 +8,97 @@ import type {
   SeriesFilter,
 } from "../../ports/metric-store.js";
 import { closeDatabase, openDatabase, settle, type SqliteDatabaseOptions } from "./database.js";
+import { applyMetricWrite, type MetricWrite } from "./metric-write.js";
+import { MetricWriteWorker } from "./metric-write-worker.js";
 import * as sql from "./sql/metrics.js";
 
-/** The MetricStore on one SQLite file (WAL) or in memory; it may share the node's database file. */
+/** How a SQLite metric store is opened. */
+export interface SqliteMetricStoreOptions extends SqliteDatabaseOptions {
+  /**
+   * Runs the writes (flushes, retention deletes) on a worker thread with its own connection, off
+   * the caller's event loop (a node's store; ignored for `:memory:`). `onCrash` hears of the thread
+   * dying: its unanswered writes, and every later one, then run on the store's connection.
+   */
+  readonly writeThread?: { readonly onCrash: (error: Error) => void } | undefined;
+}
+
+/**
+ * The MetricStore on one SQLite file (WAL) or in memory; it may share the node's database file.
+ * Writes are committed in the order issued; a read waits for the writes issued before it.
+ */
 export class SqliteMetricStore implements MetricStore {
   readonly #db: Database;
+  readonly #thread: MetricWriteWorker | undefined;
+  /** The last write issued (settled or not): reads wait for it. */
+  #lastWrite: Promise<unknown> = Promise.resolve();
 
-  private constructor(db: Database) {
+  private constructor(db: Database, o: SqliteMetricStoreOptions) {
     this.#db = db;
+    if (o.writeThread && o.path !== ":memory:") {
+      try {
+        this.#thread = new MetricWriteWorker({
+          path: o.path,
+          fallback: (w) => applyMetricWrite(db, w),
+          onCrash: o.writeThread.onCrash,
+        });
+      } catch (e) {
+        // A thread Node.js refuses to start leaves writes in process.
+        o.writeThread.onCrash(e instanceof Error ? e : new Error(String(e)));
+      }
+    }
   }
 
   /** Opens (and migrates) the database. */
-  static open(options: SqliteDatabaseOptions): SqliteMetricStore {
-    return new SqliteMetricStore(openDatabase(options));
+  static open(options: SqliteMetricStoreOptions): SqliteMetricStore {
+    return new SqliteMetricStore(openDatabase(options), options);
+  }
+
+  /** Whether writes run on a thread of their own. */
+  get writesOnThread(): boolean {
+    return this.#thread !== undefined;
+  }
+
+  /** Ends the write thread as a crash would, before it reads what is posted next (tests). */
+  crashWriteThreadForTest(): Promise<void> {
+    return this.#thread?.crash() ?? Promise.resolve();
   }
 
   writePoints(series: readonly MetricSeriesRecord[], points: readonly MetricPointRow[]): Promise<void> {
-    return settle(() =>
-      this.#db.transaction(() => {
-        for (const s of series) sql.upsertSeries(this.#db, s);
-        for (const p of points) sql.upsertPoint(this.#db, p);
-      })(),
-    );
+    return this.#write({ op: "points", series, points }).then(() => undefined);
   }
 
-  readPoints(query: PointQuery): Promise<MetricPointRow[]> {
-    return settle(() => query.keys.flatMap((key) => sql.selectPoints(this.#db, key, query)));
+  async readPoints(query: PointQuery): Promise<MetricPointRow[]> {
+    await this.#writesIssued();
+    return query.keys.flatMap((key) => sql.selectPoints(this.#db, key, query));
   }
 
-  listSeries(filter: SeriesFilter): Promise<MetricSeriesRecord[]> {
-    return settle(() => sql.selectSeries(this.#db, filter));
+  async listSeries(filter: SeriesFilter): Promise<MetricSeriesRecord[]> {
+    await this.#writesIssued();
+    return sql.selectSeries(this.#db, filter);
   }
 
   deletePointsBefore(resolution: Resolution, before: number): Promise<number> {
-    return settle(() => sql.deletePoints(this.#db, resolution, before));
+    return this.#write({ op: "deletePoints", resolution, before });
   }
 
   deleteSeriesBefore(before: number): Promise<number> {
-    return settle(() => sql.deleteSeries(this.#db, before));
+    return this.#write({ op: "deleteSeries", before });
   }
 
-  close(): Promise<void> {
+  /** Waits for every write issued, then closes the thread and the connection. */
+  async close(): Promise<void> {
+    await this.#writesIssued();
+    await this.#thread?.close();
     closeDatabase(this.#db);
-    return Promise.resolve();
+  }
+
+  #write(w: MetricWrite): Promise<number> {
+    const done = this.#thread ? this.#thread.write(w) : settle(() => applyMetricWrite(this.#db, w));
+    this.#lastWrite = done;
+    return done;
+  }
+
+  #writesIssued(): Promise<unknown> {
+    return this.#lastWrite.catch(() => undefined);
   }
 }
