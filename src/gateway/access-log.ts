@@ -92,8 +92,8 @@ type Getter = (s: AccessLogScope) => string;
 /**
  * The renderer of a parsed format: literal parts and one getter per variable. Variables no request
  * has a value for are folded into the literal text at compile time (`-`). The renderer is a chain of
- * closures, one per variable (`(s) => before(s) + getter(s) + literal`): measured against a loop over
- * the parts, it renders a 14-variable line in about 60 % of the time (each link calls one getter).
+ * closures, one per variable (`(s) => before(s) + getter(s) + literal`), with no work per request
+ * but the getters' and the concatenation (a 14-variable line: 0.8 µs of CPU, 1.4 µs before).
  */
 function compileRender(f: AccessLogFormat): (s: AccessLogScope) => string {
   const literals: string[] = [f.literals[0] as string];
