@@ -8,6 +8,8 @@
  *      thread), as a node does.
  * BENCH_SINK=none drops the lines instead (the gateway's own share: rendering only);
  * BENCH_SINK=store-in-process appends on the gateway's own thread (the write path before the thread).
+ * Besides req/s, each round reports the CPU time per request of the gateway's thread and of the
+ * whole gateway process (append thread included), from /proc: steadier than req/s on a loaded machine.
  * Run: npm run build && node dist/bench/apigw-access-logs.bench.js   Knobs: BENCH_DURATION=5 BENCH_ROUNDS=3
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -15,7 +17,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { DeployedApi, DeployedStage } from "../src/domain/deployed-api.js";
-import { alternateRounds, hasWrk, runWrk, type WrkResult, startChildServer } from "./wrk.js";
+import { readFileSync } from "node:fs";
+import { fmt, median } from "./stats.js";
+import { cpuMs, hasWrk, runWrk, type WrkResult, startChildServer } from "./wrk.js";
 
 const DURATION = Number(process.env["BENCH_DURATION"] ?? 5);
 const ROUNDS = Number(process.env["BENCH_ROUNDS"] ?? 3);
@@ -95,6 +99,32 @@ function api(apiId: string, accessLog: DeployedStage["accessLog"]): DeployedApi 
   };
 }
 
+/** CPU time (ms) of one thread of `pid` (its main thread: tid = pid), from /proc (clock ticks of 10 ms). */
+function threadCpuMs(pid: number, tid: number): number {
+  const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** One wrk run and the gateway's CPU µs per request it cost: its main thread, and the whole process. */
+interface Measured {
+  readonly wrk: WrkResult;
+  readonly threadUs: number;
+  readonly processUs: number;
+}
+
+function measured(pid: number, run: () => WrkResult): Measured {
+  const thread0 = threadCpuMs(pid, pid);
+  const process0 = cpuMs(pid);
+  const wrk = run();
+  const n = wrk.requests;
+  return {
+    wrk,
+    threadUs: ((threadCpuMs(pid, pid) - thread0) * 1000) / n,
+    processUs: ((cpuMs(pid) - process0) * 1000) / n,
+  };
+}
+
 async function main(): Promise<void> {
   if (!hasWrk()) {
     console.log("wrk is not installed (apt-get install wrk)");
@@ -112,10 +142,39 @@ async function main(): Promise<void> {
     });
   try {
     console.log(`wrk ${CONNECTIONS} connections, ${DURATION} s per target, ${ROUNDS} rounds, sink: ${sink}`);
-    alternateRounds({
-      ...{ rounds: ROUNDS, labels: ["access logs off", "access logs on"] as const, target: 0.9 },
-      ...{ off: () => run("plainapi01"), on: () => run("loggedapi1") },
-    });
+    const pid = gateway.proc.pid as number;
+    const ratios: number[] = [];
+    const cpuRatios: number[] = [];
+    const cpu = { off: [] as number[], on: [] as number[], offProcess: [] as number[], onProcess: [] as number[] };
+    console.log(
+      "| round | off req/s | on req/s | on p50 | non-2xx (on) | ratio | off µs/req (thread, process) | on µs/req (thread, process) |",
+    );
+    console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");
+    for (let round = 1; round <= ROUNDS; round++) {
+      // Alternate which target runs first.
+      const offFirst = round % 2 === 1 ? measured(pid, () => run("plainapi01")) : undefined;
+      const on = measured(pid, () => run("loggedapi1"));
+      const off = offFirst ?? measured(pid, () => run("plainapi01"));
+      ratios.push(on.wrk.rps / off.wrk.rps);
+      cpuRatios.push(off.threadUs / on.threadUs);
+      cpu.off.push(off.threadUs);
+      cpu.on.push(on.threadUs);
+      cpu.offProcess.push(off.processUs);
+      cpu.onProcess.push(on.processUs);
+      console.log(
+        `| ${round} | ${Math.round(off.wrk.rps)} | ${Math.round(on.wrk.rps)} | ${fmt(on.wrk.p50Ms)} ms | ${on.wrk.non2xx + off.wrk.non2xx} | ` +
+          `${fmt(on.wrk.rps / off.wrk.rps, 3)} | ${fmt(off.threadUs, 1)}, ${fmt(off.processUs, 1)} | ${fmt(on.threadUs, 1)}, ${fmt(on.processUs, 1)} |`,
+      );
+    }
+    console.log(`median ratio on/off by req/s (target >= 0.9): ${fmt(median(ratios), 3)}`);
+    console.log(
+      `median gateway-thread CPU per request: off ${fmt(median(cpu.off), 1)} µs, on ${fmt(median(cpu.on), 1)} µs; ` +
+        `median ratio off/on: ${fmt(median(cpuRatios), 3)}`,
+    );
+    console.log(
+      `median whole-process CPU per request (append thread included): off ${fmt(median(cpu.offProcess), 1)} µs, ` +
+        `on ${fmt(median(cpu.onProcess), 1)} µs`,
+    );
   } finally {
     gateway.proc.kill();
     rmSync(dir, { recursive: true, force: true });

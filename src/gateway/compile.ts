@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import type { DeployedApi, DeployedAuthorizer, DeployedRoute, DeployedRoutes } from "../domain/deployed-api.js";
-import { parseAccessLogFormat } from "../domain/access-log-format.js";
+import { compileAccessLog } from "./access-log.js";
 import { compileCustomIntegration } from "./custom-integration.js";
 import { compileGatewayResponses } from "./gateway-responses.js";
 import { JwtAuthorizer } from "./jwt-authorizer.js";
@@ -90,7 +90,7 @@ function compileApi(
       variables: s.variables,
       table: table(s.deployment),
       canary,
-      accessLog: s.accessLog && { groupName: s.accessLog.groupName, format: parseAccessLogFormat(s.accessLog.format) },
+      accessLog: s.accessLog && compileAccessLog(s.accessLog.groupName, s.accessLog.format),
     });
   }
   return {
