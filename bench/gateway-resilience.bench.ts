@@ -1,8 +1,8 @@
 /**
  * Gateway resilience benchmark (not a test): wrk, BENCH_CONNECTIONS connections, BENCH_DURATION s
  * per target, every server a child process of its own, all in one run:
- *   1. an open circuit's answers against a bare node:http server answering a small JSON (target
- *      ≥ 0.8): the circuit of a REST HTTP_PROXY integration opened on a backend that refuses
+ *   1. an open circuit's answers against a bare node:http server answering the same 503 (its body
+ *      and six headers, fixed values of the same lengths; target ≥ 0.8): the circuit of a REST HTTP_PROXY integration opened on a backend that refuses
  *      connections, so that every request is answered by the gateway without calling anything;
  *      BENCH_ROUNDS alternating rounds, each with the rate and the CPU each server process used per
  *      request (from /proc: steadier than the rate when the machine is shared);
@@ -25,6 +25,25 @@ const ROUNDS = Number(process.env["BENCH_ROUNDS"] ?? 3);
 
 const BARE = `import { createServer } from "node:http";
 createServer((q, s) => { s.writeHead(200, {"content-type":"application/json"}); s.end('{"ok":true,"stage":"prod"}'); }).listen(0, "127.0.0.1", function () { console.log(this.address().port); });`;
+
+// The baseline of the open circuit: a bare node:http server answering what the gateway answers for
+// it (REST's 503, its body, and its six headers with values of the same lengths; fixed values, not
+// drawn per request), on a keep-alive server with the gateway's keep-alive timeout.
+const OPEN_SHAPED = `import { createServer } from "node:http";
+const body = '{"message": "Service Unavailable"}';
+const server = createServer((q, s) => {
+  s.writeHead(503, {
+    "content-type": "application/json",
+    "x-amzn-ErrorType": "ServiceUnavailableException",
+    "x-amzn-RequestId": "0f0e8b2c-6b0a-4a61-9a3c-2f1d5e7c9a11",
+    "x-amz-apigw-id": "AbCdEfGhIjKlMnO=",
+    "X-Amzn-Trace-Id": "Root=1-6574a1b2-0123456789abcdef01234567",
+    "content-length": body.length,
+  });
+  s.end(body);
+});
+server.keepAliveTimeout = 65000;
+server.listen(0, "127.0.0.1", function () { console.log(this.address().port); });`;
 
 const dist = (p: string) => pathToFileURL(join(import.meta.dirname, "..", "src", p)).href;
 const GATEWAY = `const { Gateway } = await import(${JSON.stringify(dist("gateway/gateway.js"))});
@@ -87,7 +106,7 @@ async function main(): Promise<void> {
     return { port: c.port, pid: c.proc.pid as number };
   };
   try {
-    const bare = await start(BARE);
+    const bare = await start(OPEN_SHAPED);
     const upstream = (await start(BARE)).port;
     const breaker = policy({ circuitBreaker: { consecutiveFailures: 1, openMs: 3_600_000 } });
     const apis = [

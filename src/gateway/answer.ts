@@ -12,6 +12,9 @@ import type { GatewayOptions } from "./options.js";
 import type { Reply } from "./reply.js";
 import type { RequestInfo } from "./request-info.js";
 
+/** Bodies up to this size are written with the header block in one write. */
+const ONE_WRITE_BYTES = 4096;
+
 /** Per-request bookkeeping for the answer headers and the access log. */
 export interface Exchange {
   readonly t0: number;
@@ -88,7 +91,11 @@ export function finish(o: GatewayOptions, x: Exchange, reply: Reply): undefined 
   h["content-length"] = reply.body.length;
   try {
     x.res.writeHead(reply.status, h);
-    x.res.end(reply.body);
+    // A small body goes as a latin1 string (its bytes unchanged), which Node appends to the header
+    // block for one write; a Buffer is sent with the header block in a writev of two chunks.
+    const body = reply.body;
+    if (body.length <= ONE_WRITE_BYTES) x.res.end(body.toString("latin1"), "latin1");
+    else x.res.end(body);
   } catch {
     // A header the function set that HTTP cannot carry: answer as a malformed response.
     if (!x.res.headersSent) {

@@ -53,7 +53,23 @@ export function parseTemplate(template: string): TemplatePart[] {
  * (`/items/` routes like `/items`), as API Gateway does; empty inner segments stay empty and
  * never bind a parameter.
  */
-export function splitPath(rawPath: string): string[] {
+export function splitPath(rawPath: string): readonly string[] {
+  const known = SPLIT.get(rawPath);
+  if (known) return known;
+  const segments = split(rawPath);
+  // Requests mostly come again on the same paths: their segments are kept (a bounded number of
+  // short paths).
+  if (rawPath.length > SPLIT_PATH_CHARS) return segments;
+  if (SPLIT.size >= SPLIT_ENTRIES) SPLIT.clear();
+  SPLIT.set(rawPath, segments);
+  return segments;
+}
+
+const SPLIT = new Map<string, readonly string[]>();
+const SPLIT_ENTRIES = 1024;
+const SPLIT_PATH_CHARS = 256;
+
+function split(rawPath: string): string[] {
   const trimmed = rawPath.endsWith("/") ? rawPath.slice(1, -1) : rawPath.slice(1);
   if (trimmed === "") return [];
   const raw = trimmed.split("/");

@@ -26,21 +26,41 @@ function epochHex(second: number): string {
 }
 
 const BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-const B = (sextet: number): string => BASE64.charAt(sextet);
+/** Each sextet's base64 character code. */
+const B64 = Uint8Array.from(BASE64, (c) => c.charCodeAt(0));
+/** Each ASCII code's hex digit value (lower or upper case). */
+const HEX = new Uint8Array(128);
+for (let i = 0; i < 16; i++) {
+  HEX["0123456789abcdef".charCodeAt(i)] = i;
+  HEX["0123456789ABCDEF".charCodeAt(i)] = i;
+}
+/** The 16 character codes of one short id, reused: formatted in one String.fromCharCode call. */
+const SHORT = new Array<number>(16).fill(61);
+
+/** Byte `i` of a hex string. */
+function byteAt(hex: string, i: number): number {
+  return (HEX[hex.charCodeAt(2 * i) & 127]! << 4) | HEX[hex.charCodeAt(2 * i + 1) & 127]!;
+}
 
 /**
  * API Gateway's short request id form (`Mc7UVioPPHcEKPA=`) from 11 random bytes as hex: the
- * base64 of those bytes, written without a Buffer (a Buffer per request cost more than the rest).
+ * base64 of those bytes, written without a Buffer (a Buffer per request cost more than the rest)
+ * and as one flat string (built by concatenation it cost a microsecond).
  */
 export function shortRequestId(hex22: string): string {
-  let out = "";
   // 11 bytes: three groups of 3 bytes (4 characters each), then 2 bytes (3 characters and `=`).
-  for (let i = 0; i < 18; i += 6) {
-    const n = parseInt(hex22.slice(i, i + 6), 16);
-    out += B(n >>> 18) + B((n >>> 12) & 63) + B((n >>> 6) & 63) + B(n & 63);
+  for (let g = 0; g < 3; g++) {
+    const n = (byteAt(hex22, 3 * g) << 16) | (byteAt(hex22, 3 * g + 1) << 8) | byteAt(hex22, 3 * g + 2);
+    SHORT[4 * g] = B64[n >>> 18]!;
+    SHORT[4 * g + 1] = B64[(n >>> 12) & 63]!;
+    SHORT[4 * g + 2] = B64[(n >>> 6) & 63]!;
+    SHORT[4 * g + 3] = B64[n & 63]!;
   }
-  const n = parseInt(hex22.slice(18, 22), 16) << 2;
-  return out + B(n >>> 12) + B((n >>> 6) & 63) + B(n & 63) + "=";
+  const n = ((byteAt(hex22, 9) << 8) | byteAt(hex22, 10)) << 2;
+  SHORT[12] = B64[n >>> 12]!;
+  SHORT[13] = B64[(n >>> 6) & 63]!;
+  SHORT[14] = B64[n & 63]!;
+  return String.fromCharCode(...SHORT);
 }
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];

@@ -51,10 +51,13 @@ export class TargetResilience {
   readonly #failureStatus: ReadonlySet<number> | undefined;
   readonly #d: TargetDeps;
   readonly #fallback: IntegrationResult;
+  /** The event of each refusal by the open circuit, built once: the refusal is the hot path. */
+  readonly #rejected: Parameters<ResilienceListener>[0];
 
   constructor(policy: ResiliencePolicy, d: TargetDeps) {
     this.policy = policy;
     this.#d = d;
+    this.#rejected = { kind: "rejected", apiId: d.apiId, target: d.target };
     const cb = policy.circuitBreaker;
     this.breaker = cb && new CircuitBreaker(cb, d.clock, (from, to) => this.#emit({ kind: "state", from, to }));
     this.budget = policy.retry && new RetryBudget(policy.retry, d.clock, d.random);
@@ -109,7 +112,7 @@ export class TargetResilience {
   /** Attempt `n`: the fallback at once while the circuit is open, else the integration called. */
   #attempt(n: number, a: Attempts): MaybePromise<IntegrationResult> {
     if (this.breaker && !this.breaker.tryAcquire()) {
-      this.#emit({ kind: "rejected" });
+      this.#d.onEvent?.(this.#rejected);
       return this.#fallback;
     }
     const result = a.attempt();
