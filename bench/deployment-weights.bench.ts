@@ -4,10 +4,14 @@
  * `live`, each behind its own REST API (Lambda proxy, stage prod). A CodeDeploy canary (10 % for a
  * day, so it runs throughout) shifts `live`: its RoutingConfig sends 10 % of calls to version 2.
  * wrk drives `plain` (no weights) and `live` (weights, deployment running) in alternating rounds
- * of the same run; the ratio live/plain is the cost. Target ≥ 0.95.
+ * of the same run; the ratio live/plain is the cost. Target ≥ 0.95. Besides req/s (which swings
+ * with the machine's load), each run's CPU time of the main thread (the gateway's event loop, where
+ * the alias's weights are resolved and the metrics recorded) per request, and the whole node's
+ * (every thread and the function instances, wrk left out), read from /proc.
  * Run: npm run build && node dist/bench/deployment-weights.bench.js
  * Knobs: BENCH_DURATION=8 (s per run) BENCH_CONNECTIONS=20 BENCH_ROUNDS=4
  */
+import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import {
   CodeDeployClient,
@@ -40,13 +44,57 @@ const load = () =>
     .map((l) => l.toFixed(1))
     .join(" / ");
 
+/** CPU time (ms) of this process's main thread (the gateway's event loop), from /proc. */
+function mainThreadCpuMs(): number {
+  const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+/**
+ * CPU time (ms) of this process (every thread) and its descendants but wrk (the function instances,
+ * started through a shell and `nice`), from /proc.
+ */
+function nodeCpuMs(): number {
+  const ticks = (stat: string): number => {
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return Number(fields[11]) + Number(fields[12]);
+  };
+  const childrenOf = (pid: string): string[] => {
+    try {
+      return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean);
+    } catch {
+      return [];
+    }
+  };
+  let total = ticks(readFileSync("/proc/self/stat", "utf8"));
+  const todo = childrenOf(String(process.pid));
+  for (let pid = todo.pop(); pid !== undefined; pid = todo.pop()) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      if (stat.includes("(wrk)")) continue;
+      total += ticks(stat);
+      todo.push(...childrenOf(pid));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return (total * 1000) / 100;
+}
+
+/** One wrk run, with the main thread's and the whole node's (instances included) CPU per request (µs). */
+interface Run extends WrkResult {
+  readonly cpuUsPerRequest: number;
+  readonly nodeCpuUsPerRequest: number;
+}
+
 async function main(): Promise<void> {
   if (!hasWrk()) {
     console.log("wrk is not installed (apt-get install wrk): skipped");
     return;
   }
   console.log(`load average at the start: ${load()}`);
-  const node = await startLambdaNode();
+  const node = await startLambdaNode({ keepRecords: false });
   const credentials = { accessKeyId: node.accessKeyId, secretAccessKey: node.secretAccessKey };
   const cd = new CodeDeployClient({ region: "us-east-1", endpoint: node.url, credentials, maxAttempts: 1 });
   try {
@@ -116,8 +164,17 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 20));
     }
     const url = (apiId: string) => `${node.gatewayUrl}/_api/${apiId}/prod/`;
-    const run = (apiId: string): Promise<WrkResult> =>
-      runWrkAsync(url(apiId), { connections: CONNECTIONS, seconds: DURATION });
+    const run = async (apiId: string): Promise<Run> => {
+      const cpu0 = mainThreadCpuMs();
+      const all0 = nodeCpuMs();
+      const r = await runWrkAsync(url(apiId), { connections: CONNECTIONS, seconds: DURATION });
+      const n = Math.max(1, r.requests);
+      return {
+        ...r,
+        cpuUsPerRequest: ((mainThreadCpuMs() - cpu0) * 1000) / n,
+        nodeCpuUsPerRequest: ((nodeCpuMs() - all0) * 1000) / n,
+      };
+    };
     for (const api of [plainApi, liveApi]) {
       const res = await fetch(url(api.apiId));
       if (res.status !== 200) throw new Error(`${url(api.apiId)} answered ${res.status}: ${await res.text()}`);
@@ -128,19 +185,30 @@ async function main(): Promise<void> {
     console.log(
       `deployment ${deploymentId ?? ""} running: live sends 10 % to version 2; ${CONNECTIONS} connections, ${DURATION} s per run`,
     );
-    console.log("| round | plain (no weights) req/s | live (weights) req/s | live p50 | non-2xx | ratio |");
-    console.log("| --- | --- | --- | --- | --- | --- |");
+    console.log(
+      "| round | plain (no weights) req/s | live (weights) req/s | live p50 | non-2xx | ratio | plain CPU/req | live CPU/req | CPU ratio | plain node CPU/req | live node CPU/req | node CPU ratio |",
+    );
+    console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
     const ratios: number[] = [];
+    const cpuRatios: number[] = [];
+    const nodeCpuRatios: number[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
       const plainFirst = round % 2 === 1 ? await run(plainApi.apiId) : undefined;
       const live = await run(liveApi.apiId);
       const plain = plainFirst ?? (await run(plainApi.apiId));
       ratios.push(live.rps / plain.rps);
+      // By CPU: plain's CPU per request over live's (above 1 when live costs more), comparable to the rate ratio.
+      cpuRatios.push(plain.cpuUsPerRequest / live.cpuUsPerRequest);
+      nodeCpuRatios.push(plain.nodeCpuUsPerRequest / live.nodeCpuUsPerRequest);
       console.log(
-        `| ${round} | ${Math.round(plain.rps)} | ${Math.round(live.rps)} | ${fmt(live.p50Ms)} ms | ${live.non2xx + plain.non2xx} | ${fmt(live.rps / plain.rps, 3)} |`,
+        `| ${round} | ${Math.round(plain.rps)} | ${Math.round(live.rps)} | ${fmt(live.p50Ms)} ms | ${live.non2xx + plain.non2xx} | ${fmt(live.rps / plain.rps, 3)} | ${fmt(plain.cpuUsPerRequest)} µs | ${fmt(live.cpuUsPerRequest)} µs | ${fmt(plain.cpuUsPerRequest / live.cpuUsPerRequest, 3)} | ${fmt(plain.nodeCpuUsPerRequest)} µs | ${fmt(live.nodeCpuUsPerRequest)} µs | ${fmt(plain.nodeCpuUsPerRequest / live.nodeCpuUsPerRequest, 3)} |`,
       );
     }
     console.log(`median ratio live/plain (target >= 0.95): ${fmt(median(ratios), 3)}`);
+    console.log(`median ratio by main-thread CPU per request, plain/live: ${fmt(median(cpuRatios), 3)}`);
+    console.log(
+      `median ratio by node CPU per request (instances included), plain/live: ${fmt(median(nodeCpuRatios), 3)}`,
+    );
     await cd.send(new StopDeploymentCommand({ deploymentId, autoRollbackEnabled: true }));
   } finally {
     cd.destroy();

@@ -12,18 +12,19 @@ import { createCodeDeployOperations } from "../api/codedeploy/operations.js";
 import type { Operation } from "../api/types.js";
 import type { ApiService, LambdaControlPlane } from "../control/index.js";
 import { DeploymentEngine, DeploymentService, eventsOf, triggerMessages } from "../deployments/index.js";
-import type { AlarmService, MetricReader } from "../metrics/index.js";
+import { stageSplitDimensions, STAGE_SPLIT_NAMESPACE, type AlarmService, type MetricReader } from "../metrics/index.js";
 import {
   isStageCanary,
   type DeploymentStore,
   type DeploymentTarget,
   type LambdaTarget,
+  type StageCanaryTarget,
 } from "../ports/deployment-store.js";
 import type { Clock } from "../shared/clock.js";
 import { isPlatformError, PlatformError } from "../shared/errors.js";
 import type { IdSource } from "../shared/ids.js";
 import type { DeploymentRecord } from "../ports/deployment-store.js";
-import type { MetricSample, VersionStats } from "../deployments/index.js";
+import type { MetricSample, StageStats, VersionStats } from "../deployments/index.js";
 import { emptyAggregate, mergeAggregate, statisticValue, type Aggregate } from "../domain/metrics/aggregate.js";
 import { orderedBuckets } from "../domain/metrics/histogram.js";
 import type { Dimension, MetricId } from "../domain/metrics/metric-key.js";
@@ -118,6 +119,51 @@ export async function versionStatsOf(
     read("Duration", true),
   ]);
   return { invocations: invocations.sum, errors: errors.sum, durations: orderedBuckets(durations.histogram) };
+}
+
+/**
+ * What the stage's requests that `deploymentId` served did in [from, to] (a stage canary's traffic
+ * guard and judge): the Count, 5XXError and 4XXError sums and the Latency histogram of its
+ * Haneul/ApiGateway series (by ApiName, Stage, DeploymentId), every node's samples merged.
+ */
+export async function stageStatsOf(
+  reader: MetricReader,
+  series: { apiName: string; stage: string; deploymentId: string },
+  window: { from: number; to: number },
+): Promise<StageStats> {
+  const dimensions = stageSplitDimensions(series.apiName, series.stage, series.deploymentId);
+  const periodSec = Math.max(60, Math.ceil((window.to + 1 - window.from) / 1000));
+  const read = async (name: string, histograms: boolean): Promise<Aggregate> => {
+    const metric = { namespace: STAGE_SPLIT_NAMESPACE, name, dimensions };
+    const byPeriod = await reader.aggregates({ metric, from: window.from, to: window.to + 1, periodSec, histograms });
+    const all = emptyAggregate();
+    for (const a of byPeriod.values()) mergeAggregate(all, a);
+    return all;
+  };
+  const [count, e5, e4, latency] = await Promise.all([
+    read("Count", false),
+    read("5XXError", false),
+    read("4XXError", false),
+    read("Latency", true),
+  ]);
+  return {
+    invocations: count.sum,
+    errors: e5.sum,
+    clientErrors: e4.sum,
+    durations: orderedBuckets(latency.histogram),
+  };
+}
+
+/** The stage's requests that `deploymentId` served since `since`, read under the REST API's name. */
+async function stageStatsFor(
+  o: { apis: ApiService; metrics: MetricReader; clock: Clock },
+  t: StageCanaryTarget,
+  deploymentId: string,
+  since: number,
+): Promise<StageStats> {
+  const api = await o.apis.rest.getRestApi(t.restApiId);
+  const series = { apiName: api.name, stage: t.stageName, deploymentId };
+  return stageStatsOf(o.metrics, series, { from: since, to: o.clock.now() });
 }
 
 /**
@@ -233,6 +279,7 @@ export function createDeployments(o: {
       versionStats: (t, version, since) => versionStatsOf(o.metrics, t, version, { from: since, to: o.clock.now() }),
       metricSample: (metric, statistic, since) =>
         metricSampleOf(o.metrics, metric, statistic, { from: since, to: o.clock.now() }),
+      stageStats: (t, deploymentId, since) => stageStatsFor(o, t, deploymentId, since),
     },
     invokeHook: (ref, payload) => o.invokeAsync(functionRef(ref), payload),
     isLeader: o.isLeader,

@@ -12,5 +12,6 @@ export { parseLambdaAppSpec, type LambdaAppSpec } from "./appspec.js";
 export { deploymentLine } from "./timeline.js";
 export { CANARY_JUDGE_TAG, TEST_EVENT_TAG } from "./group-tags.js";
 export { judge, verdictLine, type VersionStats } from "./judge.js";
+export type { StageStats } from "./step-checks.js";
 export { JUDGE_METRIC_TAG, compareMetric, type MetricSample, type MetricComparison } from "./judge-metrics.js";
 export { checkTriggers, eventsOf, triggerMessages, TRIGGER_EVENTS, type TriggerMessage } from "./triggers.js";

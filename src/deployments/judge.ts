@@ -35,7 +35,28 @@ export interface JudgeInput {
   readonly judgedSteps: number;
   /** The metrics the group named (`haneul:judgeMetric` tags), each version's data over the window. */
   readonly metrics?: readonly MetricComparison[] | undefined;
+  /** A stage canary: each deployment's 4XX answers, compared as a third rate (errors are its 5XX). */
+  readonly clientErrors?: { readonly next: number; readonly old: number } | undefined;
+  /** How the reasons name the sides and what they count (default: function versions and invocations). */
+  readonly words?: JudgeWords | undefined;
 }
+
+/** The words of the judge's reasons. */
+export interface JudgeWords {
+  readonly side: string;
+  readonly calls: string;
+  readonly errors: string;
+  readonly duration: string;
+}
+
+const VERSION_WORDS: JudgeWords = { side: "version", calls: "invocations", errors: "error rate", duration: "duration" };
+/** A stage canary's sides are deployments serving requests; its errors are 5XX answers, its duration the latency. */
+export const STAGE_WORDS: JudgeWords = {
+  side: "deployment",
+  calls: "requests",
+  errors: "5XX rate",
+  duration: "latency",
+};
 
 const pct = (e: number, n: number): string => `${n === 0 ? "0.0" : ((100 * e) / n).toFixed(1)}% (${e}/${n})`;
 const fmt = (p: number): string => (p < 0.0001 ? p.toExponential(1) : p.toFixed(4));
@@ -51,24 +72,33 @@ export function testAlpha(judgedSteps: number, namedMetrics = 0): number {
 /** The judge's verdict on one window, with a reason for each comparison. */
 export function judge(i: JudgeInput): Omit<JudgeVerdict, "weight" | "at"> {
   const { next, old, minSamples } = i;
+  const w = i.words ?? VERSION_WORDS;
+  const newSide = `${w.side} ${i.newVersion}`;
+  const oldSide = `${w.side} ${i.oldVersion}`;
   if (next.invocations < minSamples || old.invocations < minSamples) {
-    const reason = `not enough data: version ${i.newVersion} served ${next.invocations} and version ${i.oldVersion} ${old.invocations} invocations in the step; the judge needs ${minSamples} of each`;
+    const reason = `not enough data: ${newSide} served ${next.invocations} and ${oldSide} ${old.invocations} ${w.calls} in the step; the judge needs ${minSamples} of each`;
     return { verdict: "NotEnoughData", reasons: [reason] };
   }
   const metrics = i.metrics ?? [];
-  const alpha = testAlpha(i.judgedSteps, metrics.length);
+  const alpha = testAlpha(i.judgedSteps, metrics.length + (i.clientErrors ? 1 : 0));
   const reasons: string[] = [];
   let failed = false;
-  const pErr = fisherGreater(next.errors, next.invocations, old.errors, old.invocations);
-  const errWorse = pErr < alpha;
-  failed ||= errWorse;
-  reasons.push(
-    `error rate ${pct(next.errors, next.invocations)} on version ${i.newVersion} vs ${pct(old.errors, old.invocations)} on version ${i.oldVersion}: Fisher exact p = ${fmt(pErr)} ${errWorse ? "<" : "≥"} ${fmt(alpha)}${errWorse ? ", higher" : ""}`,
-  );
+  const rate = (what: string, a: number, b: number): void => {
+    const p = fisherGreater(a, next.invocations, b, old.invocations);
+    const worse = p < alpha;
+    failed ||= worse;
+    reasons.push(
+      `${what} ${pct(a, next.invocations)} on ${newSide} vs ${pct(b, old.invocations)} on ${oldSide}: Fisher exact p = ${fmt(p)} ${worse ? "<" : "≥"} ${fmt(alpha)}${worse ? ", higher" : ""}`,
+    );
+  };
+  rate(w.errors, next.errors, old.errors);
+  if (i.clientErrors) rate("4XX rate", i.clientErrors.next, i.clientErrors.old);
   const nNew = next.durations.reduce((s, [, c]) => s + c, 0);
   const nOld = old.durations.reduce((s, [, c]) => s + c, 0);
   if (nNew < minSamples || nOld < minSamples) {
-    reasons.push(`duration: not compared, ${nNew} and ${nOld} durations recorded`);
+    reasons.push(
+      `${w.duration}: not compared, ${nNew} and ${nOld} ${w.duration === "duration" ? "durations" : "latencies"} recorded`,
+    );
   } else {
     const pDur = mannWhitneyGreater(next.durations, old.durations);
     const p99New = countedQuantile(next.durations, 0.99) ?? 0;
@@ -76,7 +106,7 @@ export function judge(i: JudgeInput): Omit<JudgeVerdict, "weight" | "at"> {
     const slower = pDur < alpha && p99New > P99_TOLERANCE * p99Old;
     failed ||= slower;
     reasons.push(
-      `p99 duration ${p99New.toFixed(1)} ms on version ${i.newVersion} vs ${p99Old.toFixed(1)} ms on version ${i.oldVersion}: Mann-Whitney p = ${fmt(pDur)}${slower ? `, slower (p < ${fmt(alpha)}, p99 over ${P99_TOLERANCE}×)` : ""}`,
+      `p99 ${w.duration} ${p99New.toFixed(1)} ms on ${newSide} vs ${p99Old.toFixed(1)} ms on ${oldSide}: Mann-Whitney p = ${fmt(pDur)}${slower ? `, slower (p < ${fmt(alpha)}, p99 over ${P99_TOLERANCE}×)` : ""}`,
     );
   }
   let lacking = false;

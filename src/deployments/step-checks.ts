@@ -2,17 +2,20 @@
  * What a traffic step whose wait is over must pass before the next shift: the traffic guard (the
  * new version served the minimum of invocations in the step, topped up with synthetic invocations
  * of the group's test event when one is set) and the canary judge (the new version is not worse
- * than the old over the step). A check without enough yet holds the step, looked at again every
- * GUARD_POLL_MS, and fails the deployment one more interval after the step was due.
+ * than the old over the step). A stage canary is checked the same way on its requests: those the
+ * canary's deployment served against those the stage's deployment served (Haneul/ApiGateway by
+ * DeploymentId), 5XX and 4XX rates and latency. A check without enough yet holds the step, looked
+ * at again every GUARD_POLL_MS, and fails the deployment one more interval after the step was due.
  */
 import {
   isStageCanary,
   type DeploymentRecord,
   type JudgeVerdict,
   type LambdaTarget,
+  type StageCanaryTarget,
 } from "../ports/deployment-store.js";
 import { trafficSteps } from "./configs.js";
-import { judge, verdictLine, type VersionStats } from "./judge.js";
+import { judge, STAGE_WORDS, verdictLine, type VersionStats } from "./judge.js";
 import { versionDimensions, type MetricComparison, type MetricSample } from "./judge-metrics.js";
 
 /** How often a held step is looked at again (clock time). */
@@ -34,6 +37,22 @@ export interface CheckEffects {
     statistic: string,
     since: number,
   ): Promise<MetricSample>;
+  /**
+   * What the stage's requests that `deploymentId` served did since `since`: requests, 5XX answers
+   * (errors), 4XX answers and latencies (absent: no stages here).
+   */
+  stageStats?(target: StageCanaryTarget, deploymentId: string, since: number): Promise<StageStats>;
+}
+
+/** What one deployment of a stage served in the window. */
+export interface StageStats extends VersionStats {
+  readonly clientErrors: number;
+}
+
+function stageStats(fx: CheckEffects, t: StageCanaryTarget, deploymentId: string, since: number): Promise<StageStats> {
+  if (!fx.stageStats)
+    return Promise.reject(new Error("this engine has no API Gateway metrics to check a stage canary on"));
+  return fx.stageStats(t, deploymentId, since);
 }
 
 /** How a deployment ends when a check fails it (the driver ends it so). */
@@ -73,11 +92,26 @@ function holdOrFail(d: DeploymentRecord, now: number, served: number, failure: C
   return { kind: "hold", record: { ...d, guardWait: { served, checkAt: now + GUARD_POLL_MS } } };
 }
 
+/** A stage canary's guard: the canary's deployment served `min` requests in the step (no synthetic ones). */
+async function stageGuard(
+  d: DeploymentRecord,
+  t: StageCanaryTarget,
+  min: number,
+  now: number,
+  since: number,
+  fx: CheckEffects,
+): Promise<CheckResult> {
+  const served = (await stageStats(fx, t, t.targetDeploymentId, since)).invocations;
+  if (served >= min) return { kind: "advance", record: d };
+  const message = `The traffic guard held the ${d.weight}% step: deployment ${t.targetDeploymentId} served ${served} of the ${min} requests it needs in a step, in twice the step's interval.`;
+  return holdOrFail(d, now, served, { code: "HEALTH_CONSTRAINTS", message });
+}
+
 async function guard(d: DeploymentRecord, now: number, since: number, fx: CheckEffects): Promise<CheckResult> {
   const min = d.trafficGuard?.minInvocations;
   const t = d.target;
-  // The guard counts a function version's invocations; a stage canary has none of its own.
-  if (min === undefined || isStageCanary(t)) return { kind: "advance", record: d };
+  if (min === undefined) return { kind: "advance", record: d };
+  if (isStageCanary(t)) return stageGuard(d, t, min, now, since, fx);
   const served = await fx.invocations(t, t.targetVersion, since);
   const before = d.synthetic?.since === since ? d.synthetic.invocations : 0;
   const synthetic = await topUp(d, since, min - served - before, fx);
@@ -126,11 +160,49 @@ async function namedMetrics(
   );
 }
 
+/** The verdict as the step's outcome: advance, fail, or hold while there is not enough data. */
+function decide(
+  d: DeploymentRecord,
+  now: number,
+  result: Omit<JudgeVerdict, "weight" | "at">,
+  served: number,
+): CheckResult {
+  const verdict: JudgeVerdict = { ...result, weight: d.weight, at: now };
+  const record = { ...d, judgeVerdicts: withVerdict(d, verdict) };
+  const line = verdictLine(verdict);
+  if (result.verdict === "Pass") return { kind: "advance", record };
+  if (result.verdict === "Fail")
+    return { kind: "fail", record, failure: { code: "CUSTOMER_APPLICATION_UNHEALTHY", message: line } };
+  const message = `The canary judge held the ${d.weight}% step for twice the step's interval: ${line}`;
+  return holdOrFail(record, now, served, { code: "HEALTH_CONSTRAINTS", message });
+}
+
+/** A stage canary's judge: the canary's deployment against the stage's, over the same window. */
+async function stageJudge(
+  d: DeploymentRecord,
+  t: StageCanaryTarget,
+  minSamples: number,
+  now: number,
+  since: number,
+  fx: CheckEffects,
+): Promise<CheckResult> {
+  const [next, old] = await Promise.all([
+    stageStats(fx, t, t.targetDeploymentId, since),
+    stageStats(fx, t, t.currentDeploymentId, since),
+  ]);
+  const result = judge({
+    ...{ newVersion: t.targetDeploymentId, oldVersion: t.currentDeploymentId, minSamples },
+    ...{ judgedSteps: trafficSteps(d.routing).length - 1, next, old, words: STAGE_WORDS },
+    clientErrors: { next: next.clientErrors, old: old.clientErrors },
+  });
+  return decide(d, now, result, next.invocations);
+}
+
 async function canaryJudge(d: DeploymentRecord, now: number, since: number, fx: CheckEffects): Promise<CheckResult> {
   const minSamples = d.judge?.minSamples;
   const t = d.target;
-  // The judge compares two function versions; a stage canary has none.
-  if (minSamples === undefined || isStageCanary(t)) return { kind: "advance", record: d };
+  if (minSamples === undefined) return { kind: "advance", record: d };
+  if (isStageCanary(t)) return stageJudge(d, t, minSamples, now, since, fx);
   const [next, old] = await Promise.all([
     fx.versionStats(t, t.targetVersion, since),
     fx.versionStats(t, t.currentVersion, since),
@@ -147,14 +219,7 @@ async function canaryJudge(d: DeploymentRecord, now: number, since: number, fx: 
     ...{ newVersion: t.targetVersion, oldVersion: t.currentVersion, minSamples, judgedSteps },
     ...{ next: withSynthetic, old, metrics },
   });
-  const verdict: JudgeVerdict = { ...result, weight: d.weight, at: now };
-  const record = { ...d, judgeVerdicts: withVerdict(d, verdict) };
-  const line = verdictLine(verdict);
-  if (result.verdict === "Pass") return { kind: "advance", record };
-  if (result.verdict === "Fail")
-    return { kind: "fail", record, failure: { code: "CUSTOMER_APPLICATION_UNHEALTHY", message: line } };
-  const message = `The canary judge held the ${d.weight}% step for twice the step's interval: ${line}`;
-  return holdOrFail(record, now, withSynthetic.invocations, { code: "HEALTH_CONSTRAINTS", message });
+  return decide(d, now, result, withSynthetic.invocations);
 }
 
 /** The traffic guard, then the canary judge, on the step that is ending. */

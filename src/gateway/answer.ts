@@ -35,6 +35,8 @@ export interface Exchange {
   error?: GatewayErrorKind | undefined;
   /** The request ran the stage's canary and has an access log line (written to "<group>/Canary" too). */
   canary: boolean;
+  /** On a stage with a canary: the deployment that served the request (the stage's or the canary's). */
+  deploymentId: string | undefined;
   /** The stage's access logs, when it has them (then `info` and `auth` are kept for its line). */
   accessLog?: CompiledAccessLog | undefined;
   accessLogStream?: string | undefined;
@@ -122,6 +124,7 @@ export function finish(o: GatewayOptions, x: Exchange, reply: Reply): undefined 
     functionName: x.route?.integration.functionName,
     executedVersion: x.executedVersion,
     error: x.error,
+    deploymentId: x.deploymentId,
   });
   return undefined;
 }

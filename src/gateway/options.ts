@@ -26,6 +26,8 @@ export interface AccessLogRecord {
   readonly executedVersion: string | undefined;
   /** Why the gateway answered itself (no route, an authorizer's denial, a malformed proxy response…). */
   readonly error?: GatewayErrorKind | undefined;
+  /** On a stage with a canary: the deployment that served the request (the stage's or the canary's). */
+  readonly deploymentId?: string | undefined;
 }
 
 export interface GatewayOptions {

@@ -61,6 +61,7 @@ export function serve(served: Served, o: GatewayOptions, req: IncomingMessage, r
     integrationMs: undefined,
     error: undefined,
     canary: false,
+    deploymentId: undefined,
     accessLog: undefined,
     accessLogStream: undefined,
     info: undefined,
@@ -137,6 +138,8 @@ function route(o: GatewayOptions, x: Exchange, r: Routing): Step {
   const table: RouteTable = canary ? canary.table : stage.table;
   // API Gateway reports a canary request's access log line to the stage's group and to its "/Canary" one.
   if (canary && x.accessLog) x.canary = true;
+  // A stage with a canary reports which deployment served each request (its split metrics, the judge).
+  if (stage.canary) x.deploymentId = table.deploymentId;
   if (table.gatewayResponses) {
     const variables = canary ? canary.variables : stage.variables;
     const scope = { requestId: x.requestId, stage: stage.name, variables, headers: info.headers };

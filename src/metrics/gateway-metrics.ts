@@ -1,12 +1,26 @@
 /**
  * Feeds `AWS/ApiGateway` from the gateway's per-request outcome: Count, 4XXError, 5XXError,
  * Latency and IntegrationLatency. REST APIs are published by [ApiName] and [ApiName, Stage],
- * HTTP APIs by [ApiId] and [ApiId, Stage], as AWS publishes them.
+ * HTTP APIs by [ApiId] and [ApiId, Stage], as AWS publishes them. While a stage has a canary, its
+ * requests are also published per serving deployment in haneul's own `Haneul/ApiGateway`
+ * namespace, by [ApiName, Stage, DeploymentId] (AWS documents no dimension for a canary's
+ * metrics): what alarms on the canary alone and the stage canary judge read.
  */
 import type { Dimension } from "../domain/metrics/metric-key.js";
 import type { MetricHandle, MetricRecorder } from "./recorder.js";
 
 const NS = "AWS/ApiGateway";
+/** haneul's namespace of a stage's requests split by the deployment that served them (while it has a canary). */
+export const STAGE_SPLIT_NAMESPACE = "Haneul/ApiGateway";
+
+/** The `Haneul/ApiGateway` series of a stage's requests that `deploymentId` served (REST APIs: by name). */
+export function stageSplitDimensions(apiName: string, stage: string, deploymentId: string): Dimension[] {
+  return [
+    { name: "ApiName", value: apiName },
+    { name: "Stage", value: stage },
+    { name: "DeploymentId", value: deploymentId },
+  ];
+}
 
 /** What the gateway reports of one request. */
 export interface GatewayRequestOutcome {
@@ -16,6 +30,8 @@ export interface GatewayRequestOutcome {
   readonly latencyMs: number;
   /** Time spent in the integration (the function), when one was called. */
   readonly integrationLatencyMs?: number | undefined;
+  /** On a stage with a canary: the deployment that served the request. */
+  readonly deploymentId?: string | undefined;
 }
 
 interface HandleSet {
@@ -32,6 +48,7 @@ export class GatewayMetrics {
   /** The API's name (REST APIs are published by name) and kind, from the API catalogue. */
   readonly #describe: (apiId: string) => { name: string; rest: boolean } | undefined;
   readonly #handles = new Map<string, HandleSet>();
+  readonly #split = new Map<string, HandleSet>();
 
   constructor(recorder: MetricRecorder, describe: (apiId: string) => { name: string; rest: boolean } | undefined) {
     this.#recorder = recorder;
@@ -52,7 +69,35 @@ export class GatewayMetrics {
       rec.record(h.latency[k] as MetricHandle, r.latencyMs);
       if (r.integrationLatencyMs !== undefined) rec.record(h.integration[k] as MetricHandle, r.integrationLatencyMs);
     }
+    if (r.deploymentId === undefined || r.stage === undefined) return;
+    const s = this.#splitHandlesFor(r.apiId, r.stage, r.deploymentId);
+    rec.record(s.count[0] as MetricHandle, 1);
+    rec.record(s.e4[0] as MetricHandle, e4);
+    rec.record(s.e5[0] as MetricHandle, e5);
+    rec.record(s.latency[0] as MetricHandle, r.latencyMs);
+    if (r.integrationLatencyMs !== undefined) rec.record(s.integration[0] as MetricHandle, r.integrationLatencyMs);
   };
+
+  #splitHandlesFor(apiId: string, stage: string, deploymentId: string): HandleSet {
+    const id = `${apiId}\u0000${stage}\u0000${deploymentId}`;
+    let h = this.#split.get(id);
+    if (h) return h;
+    const api = this.#describe(apiId);
+    const dimensions = stageSplitDimensions(api?.name ?? apiId, stage, deploymentId);
+    const make = (name: string, unit: string): MetricHandle[] => [
+      this.#recorder.handle({ namespace: STAGE_SPLIT_NAMESPACE, name, dimensions }, unit),
+    ];
+    h = {
+      count: make("Count", "Count"),
+      e4: make("4XXError", "Count"),
+      e5: make("5XXError", "Count"),
+      latency: make("Latency", "Milliseconds"),
+      integration: make("IntegrationLatency", "Milliseconds"),
+    };
+    if (this.#split.size > 10_000) this.#split.clear();
+    this.#split.set(id, h);
+    return h;
+  }
 
   #handlesFor(apiId: string, stage: string | undefined): HandleSet {
     const id = `${apiId}\u0000${stage ?? ""}`;

@@ -3,7 +3,10 @@
  * seconds): `haneul deployments start-stage-canary` puts 10 % of a REST stage's traffic on a
  * deployment whose method answers 500; an alarm on the stage's 5XXError (AWS/ApiGateway, ApiName
  * and Stage) trips, and the canary is removed before its window ends; the HTTP traffic saw errors
- * only on its canary share, and the stage serves the old deployment alone again.
+ * only on its canary share, and the stage serves the old deployment alone again. A group with
+ * haneul:canaryJudge, driven through the CodeDeploy API (SDK v3): the judge compares the canary's
+ * requests with the stage's over the step (Haneul/ApiGateway by DeploymentId, read back with
+ * GetMetricStatistics too), finds its 5XX rate worse and removes it.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
@@ -18,8 +21,15 @@ import {
   PutMethodResponseCommand,
   PutMethodCommand,
 } from "@aws-sdk/client-api-gateway";
-import { CloudWatchClient, PutMetricAlarmCommand } from "@aws-sdk/client-cloudwatch";
-import { CodeDeployClient, GetDeploymentCommand, type DeploymentInfo } from "@aws-sdk/client-codedeploy";
+import { CloudWatchClient, GetMetricStatisticsCommand, PutMetricAlarmCommand } from "@aws-sdk/client-cloudwatch";
+import {
+  CodeDeployClient,
+  CreateApplicationCommand,
+  CreateDeploymentCommand as CreateCodeDeployDeploymentCommand,
+  CreateDeploymentGroupCommand,
+  GetDeploymentCommand,
+  type DeploymentInfo,
+} from "@aws-sdk/client-codedeploy";
 import { gatewayCall } from "../helpers/apigw-stack.js";
 import { runHaneul } from "../helpers/haneul-cli.js";
 import { NODE_REGION, startLambdaNode, type LambdaNode } from "../helpers/lambda-node.js";
@@ -146,5 +156,99 @@ describe("stage canary in real time (time scale 60)", () => {
     assert.ok(seen.errors / (seen.ok + seen.errors) < 0.3, `errors ${seen.errors} of ${seen.ok + seen.errors}`);
     const after = await gatewayCall(port, restApiId, { path: "/prod/" });
     assert.equal(after.status, 200);
+  });
+
+  test("the canary judge compares the canary's requests with the stage's and removes a canary answering 500", async () => {
+    const restApiId = (await apigw.send(new CreateRestApiCommand({ name: "judged" }))).id ?? "";
+    const rootId = (await apigw.send(new GetResourcesCommand({ restApiId }))).items?.[0]?.id ?? "";
+    await apigw.send(
+      new PutMethodCommand({ restApiId, resourceId: rootId, httpMethod: "GET", authorizationType: "NONE" }),
+    );
+    const good = await deployAnswering(restApiId, 200, "prod");
+    const bad = await deployAnswering(restApiId, 500, "staging");
+    await cd.send(new CreateApplicationCommand({ applicationName: "judged", computePlatform: "Lambda" }));
+    await cd.send(
+      new CreateDeploymentGroupCommand({
+        applicationName: "judged",
+        deploymentGroupName: "prod",
+        serviceRoleArn: "arn:aws:iam::000000000000:role/codedeploy",
+        deploymentConfigName: "CodeDeployDefault.LambdaCanary10Percent5Minutes",
+        deploymentStyle: { deploymentType: "BLUE_GREEN", deploymentOption: "WITH_TRAFFIC_CONTROL" },
+        autoRollbackConfiguration: { enabled: true, events: ["DEPLOYMENT_FAILURE"] },
+        tags: [{ Key: "haneul:canaryJudge", Value: "10" }],
+      }),
+    );
+    const port = Number(new URL(node.gatewayUrl).port);
+    let calling = true;
+    const traffic = (async () => {
+      while (calling) await gatewayCall(port, restApiId, { path: "/prod/" });
+    })();
+    let info: DeploymentInfo | undefined;
+    try {
+      const properties = {
+        RestApiId: restApiId,
+        StageName: "prod",
+        CurrentDeploymentId: good,
+        TargetDeploymentId: bad,
+      };
+      const content = JSON.stringify({
+        Resources: [{ S: { Type: "AWS::ApiGateway::Stage", Properties: properties } }],
+      });
+      const { deploymentId } = await cd.send(
+        new CreateCodeDeployDeploymentCommand({
+          applicationName: "judged",
+          deploymentGroupName: "prod",
+          revision: { revisionType: "AppSpecContent", appSpecContent: { content } },
+        }),
+      );
+      await waitFor(
+        async () => {
+          info = (await cd.send(new GetDeploymentCommand({ deploymentId }))).deploymentInfo;
+          return info?.status === "Stopped" || info?.status === "Failed" || info?.status === "Succeeded";
+        },
+        "the judged stage canary deployment to end",
+        60_000,
+      );
+    } finally {
+      calling = false;
+      await traffic;
+    }
+    assert.equal(info?.status, "Failed", info?.errorInformation?.message ?? "");
+    assert.equal(info?.errorInformation?.code, "CUSTOMER_APPLICATION_UNHEALTHY");
+    assert.match(
+      info?.errorInformation?.message ?? "",
+      new RegExp(`Fail: 5XX rate 100.0% .* on deployment ${bad} vs 0.0%`),
+    );
+    const stage = await apigw.send(new GetStageCommand({ restApiId, stageName: "prod" }));
+    assert.equal(stage.deploymentId, good);
+    assert.equal(stage.canarySettings, undefined, "the canary is gone");
+
+    // The split the judge read, as any client reads it.
+    const sums = async (deployment: string): Promise<{ count: number; e5: number }> => {
+      const read = async (MetricName: string): Promise<number> => {
+        const r = await cw.send(
+          new GetMetricStatisticsCommand({
+            Namespace: "Haneul/ApiGateway",
+            MetricName,
+            Dimensions: [
+              { Name: "ApiName", Value: "judged" },
+              { Name: "Stage", Value: "prod" },
+              { Name: "DeploymentId", Value: deployment },
+            ],
+            StartTime: new Date(Date.now() - 3_600_000 * 24),
+            EndTime: new Date(Date.now() + 3_600_000 * 24),
+            Period: 86_400,
+            Statistics: ["Sum"],
+          }),
+        );
+        return (r.Datapoints ?? []).reduce((n, p) => n + (p.Sum ?? 0), 0);
+      };
+      return { count: await read("Count"), e5: await read("5XXError") };
+    };
+    const canary = await sums(bad);
+    const base = await sums(good);
+    assert.ok(canary.count >= 10, `canary requests ${canary.count}`);
+    assert.equal(canary.e5, canary.count, "every canary request answered 500");
+    assert.ok(base.count >= 10 && base.e5 === 0, `stage requests ${base.count}, 5XX ${base.e5}`);
   });
 });

@@ -2,15 +2,23 @@
  * Stage canary deployments in simulated time (ManualClock): the deployment driver steps a real REST
  * stage's canary (the API Gateway control plane over SQLite) through UpdateStage, as a config says;
  * an alarm in ALARM removes the canary; the last step, or a promote, makes the canary's deployment
- * the stage's; a second one on the same stage is refused; a restart resumes where it stood.
+ * the stage's; a second one on the same stage is refused; a restart resumes where it stood. The
+ * traffic guard and the canary judge read the stage's requests per serving deployment, as the
+ * gateway reports them (GatewayMetrics into a real recorder and metric store, read back through
+ * the node's stageStatsOf): a canary answering 500s is judged bad and removed, a good one is
+ * promoted, too few requests hold the step as "not enough data", and the guard holds a step
+ * until the canary has served its requests.
  */
 import assert from "node:assert/strict";
 import { afterEach, describe, test } from "node:test";
 import { SqliteApiStore } from "../../src/adapters/sqlite/api-store.js";
 import { SqliteDeploymentStore } from "../../src/adapters/sqlite/deployment-store.js";
+import { SqliteMetricStore } from "../../src/adapters/sqlite/metric-store.js";
+import { stageStatsOf } from "../../src/compose/deployments.js";
 import { routeStageCanary } from "../../src/compose/stage-canary.js";
 import { ApiService } from "../../src/control/index.js";
 import { DeploymentEngine, DeploymentService } from "../../src/deployments/index.js";
+import { GatewayMetrics, MetricReader, MetricRecorder } from "../../src/metrics/index.js";
 import type { AlarmState } from "../../src/ports/alarm-store.js";
 import type { StageRecord } from "../../src/ports/api-store.js";
 import type { DeploymentStore } from "../../src/ports/deployment-store.js";
@@ -33,11 +41,17 @@ interface World {
   /** The stage's deployment before, and the one its canary steps to. */
   readonly d1: string;
   readonly d2: string;
+  /** The gateway's per-request metrics, read back by the guard and the judge. */
+  readonly gateway: GatewayMetrics;
+  readonly reader: MetricReader;
   engine: DeploymentEngine;
   service: DeploymentService;
 }
 
-function drive(w: Omit<World, "engine" | "service">): { engine: DeploymentEngine; service: DeploymentService } {
+function drive(w: Omit<World, "engine" | "service" | "gateway" | "reader"> & { reader?: MetricReader }): {
+  engine: DeploymentEngine;
+  service: DeploymentService;
+} {
   const engine = new DeploymentEngine({
     store: w.store,
     clock: w.clock,
@@ -49,7 +63,13 @@ function drive(w: Omit<World, "engine" | "service">): { engine: DeploymentEngine
       invocations: () => Promise.resolve(0),
       invokeVersion: () => Promise.reject(new Error("a stage canary makes no synthetic invocations")),
       versionStats: () => Promise.reject(new Error("a stage canary is not judged")),
-      metricSample: () => Promise.reject(new Error("a stage canary is not judged")),
+      metricSample: () => Promise.reject(new Error("a stage canary names no metric")),
+      stageStats: (t, deploymentId, since) =>
+        stageStatsOf(
+          w.reader as MetricReader,
+          { apiName: "shop", stage: t.stageName, deploymentId },
+          { from: since, to: w.clock.now() },
+        ),
     },
     invokeHook: () => Promise.resolve(),
     isLeader: () => true,
@@ -67,13 +87,18 @@ function drive(w: Omit<World, "engine" | "service">): { engine: DeploymentEngine
   return { engine, service };
 }
 
-async function world(o: { alarms?: string[]; config?: string } = {}): Promise<World> {
+async function world(o: { alarms?: string[]; config?: string; tags?: Record<string, string> } = {}): Promise<World> {
   const clock = new ManualClock(Date.parse("2024-01-01T00:00:00Z"));
   const apiStore = SqliteApiStore.open({ path: ":memory:" });
   const store = SqliteDeploymentStore.open({ path: ":memory:" });
+  const metricStore = SqliteMetricStore.open({ path: ":memory:" });
+  const recorder = new MetricRecorder({ store: metricStore, clock, writer: "n1" });
+  const reader = new MetricReader({ store: metricStore, clock, beforeRead: () => recorder.flush() });
   cleanups.push(
     () => apiStore.close(),
     () => store.close(),
+    () => metricStore.close(),
+    () => recorder.stop(),
   );
   const apis = new ApiService({
     ...{ store: apiStore, clock, ids: randomIds, region: "us-east-1", accountId: "000000000000" },
@@ -86,7 +111,8 @@ async function world(o: { alarms?: string[]; config?: string } = {}): Promise<Wo
   await apis.rest.putIntegration(key, { type: "MOCK" });
   const first = await apis.rest.createDeployment(api.apiId, { stageName: "prod", variables: { v: "1" } });
   const second = await apis.rest.createDeployment(api.apiId, { stageName: "next" });
-  const base = { clock, apis, store, alarms: new Map<string, AlarmState>(), apiId: api.apiId };
+  const gateway = new GatewayMetrics(recorder, () => ({ name: "shop", rest: true }));
+  const base = { clock, apis, store, alarms: new Map<string, AlarmState>(), apiId: api.apiId, gateway, reader };
   const w = Object.assign(base, { d1: first.deploymentId, d2: second.deploymentId });
   const full = Object.assign(w, drive(w)) as World;
   await full.service.catalog.createApplication("haneul-stage-canaries", "Lambda");
@@ -97,6 +123,7 @@ async function world(o: { alarms?: string[]; config?: string } = {}): Promise<Wo
     deploymentConfigName: o.config,
     alarmConfiguration: o.alarms && { enabled: true, alarms: o.alarms },
     autoRollbackConfiguration: { enabled: true, events: ["DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM"] },
+    tags: o.tags,
   });
   for (const a of o.alarms ?? []) full.alarms.set(a, "OK");
   return full;
@@ -206,26 +233,36 @@ describe("stage canary deployments", () => {
     assert.equal((await w.service.get(stopped)).errorInformation?.code, "MANUAL_STOP");
   });
 
-  test("a group with traffic guard or judge tags is refused for a stage canary (they judge function versions)", async () => {
+  test("a group with a test event or a named judge metric is refused for a stage canary (they name function versions)", async () => {
     const w = await world();
-    await w.service.catalog.createGroup({
-      applicationName: "haneul-stage-canaries",
-      deploymentGroupName: "guarded",
-      serviceRoleArn: "arn:aws:iam::000000000000:role/haneul-stage-canaries",
-      tags: { "haneul:minInvocationsPerStep": "10" },
-    });
-    const properties = { RestApiId: w.apiId, StageName: "prod", CurrentDeploymentId: w.d1, TargetDeploymentId: w.d2 };
-    const content = JSON.stringify({ Resources: [{ S: { Type: "AWS::ApiGateway::Stage", Properties: properties } }] });
-    await assert.rejects(
-      w.service.create({
-        ...{ applicationName: "haneul-stage-canaries", deploymentGroupName: "guarded" },
-        revision: { revisionType: "AppSpecContent", content },
-      }),
-      (e) =>
-        isPlatformError(e) &&
-        e.code === "ERR_CODEDEPLOY_INVALID_INPUT" &&
-        /not to an API Gateway stage/.test(e.message),
-    );
+    const refused = {
+      event: { "haneul:minInvocationsPerStep": "10", "haneul:testEvent": "{}" },
+      metric: { "haneul:canaryJudge": "10", "haneul:judgeMetric": "AWS/Lambda Duration p99 higher" },
+    };
+    for (const [name, tags] of Object.entries(refused)) {
+      await w.service.catalog.createGroup({
+        applicationName: "haneul-stage-canaries",
+        deploymentGroupName: name,
+        serviceRoleArn: "arn:aws:iam::000000000000:role/haneul-stage-canaries",
+        tags,
+      });
+      const properties = { RestApiId: w.apiId, StageName: "prod", CurrentDeploymentId: w.d1, TargetDeploymentId: w.d2 };
+      const content = JSON.stringify({
+        Resources: [{ S: { Type: "AWS::ApiGateway::Stage", Properties: properties } }],
+      });
+      await assert.rejects(
+        w.service.create({
+          ...{ applicationName: "haneul-stage-canaries", deploymentGroupName: name },
+          revision: { revisionType: "AppSpecContent", content },
+        }),
+        (e) =>
+          isPlatformError(e) &&
+          e.code === "ERR_CODEDEPLOY_INVALID_INPUT" &&
+          new RegExp(
+            `has a haneul:${name === "event" ? "testEvent" : "judgeMetric"} tag: .*not to an API Gateway stage canary`,
+          ).test(e.message),
+      );
+    }
   });
 
   test("one stage canary per stage; a restart resumes it where it stood", async () => {
@@ -253,6 +290,105 @@ describe("stage canary deployments", () => {
     await settle(w);
     assert.equal((await serving(w)).canary?.percent, 10, "still on the canary step after the restart");
     await settle(w, 6 * MIN);
+    assert.deepEqual(await serving(w), { deploymentId: w.d2 });
+  });
+});
+
+/**
+ * `n` requests through the stage as the gateway reports them: a share of them (the canary's
+ * percent, spread evenly) served by the canary's deployment, answering `canaryStatus`; the rest by
+ * the stage's deployment, answering 200. Latencies are the same spread on both.
+ */
+async function traffic(w: World, n: number, canaryStatus = 200): Promise<{ canary: number }> {
+  const s = await stage(w);
+  const percent = s.canary?.percentTraffic ?? 0;
+  let canary = 0;
+  for (let i = 0; i < n; i++) {
+    const onCanary = s.canary !== undefined && Math.floor(((i + 1) * percent) / 100) > Math.floor((i * percent) / 100);
+    if (onCanary) canary++;
+    w.gateway.onRequest({
+      apiId: w.apiId,
+      stage: "prod",
+      status: onCanary ? canaryStatus : 200,
+      latencyMs: 5 + (i % 13),
+      deploymentId: onCanary ? s.canary?.deploymentId : s.deploymentId,
+    });
+  }
+  return { canary };
+}
+
+describe("stage canary traffic guard and judge (the stage's requests per deployment)", () => {
+  const judged = { "haneul:canaryJudge": "30" };
+
+  test("a canary whose deployment answers 500 is judged bad and removed", async () => {
+    const w = await world({ tags: judged });
+    const id = await start(w, "CodeDeployDefault.LambdaCanary10Percent5Minutes");
+    await settle(w, 1000);
+    assert.equal((await traffic(w, 1000, 500)).canary, 100);
+    await settle(w, 5 * MIN);
+    const d = await w.service.get(id);
+    assert.equal(d.status, "Failed");
+    assert.equal(d.errorInformation?.code, "CUSTOMER_APPLICATION_UNHEALTHY");
+    assert.match(
+      d.errorInformation?.message ?? "",
+      new RegExp(
+        `canary judge at 10%: Fail: 5XX rate 100.0% \\(100/100\\) on deployment ${w.d2} vs 0.0% \\(0/900\\) on deployment ${w.d1}: Fisher exact p = .*, higher`,
+      ),
+    );
+    assert.deepEqual(await serving(w), { deploymentId: w.d1 }, "the canary is removed");
+  });
+
+  test("a canary as good as the stage is promoted, its verdicts recorded", async () => {
+    const w = await world({ tags: judged });
+    const id = await start(w, "CodeDeployDefault.LambdaCanary10Percent5Minutes");
+    await settle(w, 1000);
+    await traffic(w, 1000);
+    await settle(w, 5 * MIN);
+    const d = await w.service.get(id);
+    assert.equal(d.status, "Succeeded");
+    assert.deepEqual(await serving(w), { deploymentId: w.d2 });
+    assert.equal(d.judgeVerdicts?.length, 1);
+    assert.equal(d.judgeVerdicts?.[0]?.verdict, "Pass");
+    assert.match(d.judgeVerdicts?.[0]?.reasons.join("; ") ?? "", /4XX rate 0.0% \(0\/100\).*p99 latency/);
+  });
+
+  test("too few requests: not enough data holds the step, then fails it one interval later", async () => {
+    const w = await world({ tags: judged });
+    const id = await start(w, "CodeDeployDefault.LambdaCanary10Percent5Minutes");
+    await settle(w, 1000);
+    assert.equal((await traffic(w, 100)).canary, 10);
+    await settle(w, 5 * MIN);
+    let d = await w.service.get(id);
+    assert.equal(d.status, "InProgress");
+    assert.equal(d.judgeVerdicts?.at(-1)?.verdict, "NotEnoughData");
+    assert.match(
+      d.judgeVerdicts?.at(-1)?.reasons[0] ?? "",
+      new RegExp(
+        `not enough data: deployment ${w.d2} served 10 and deployment ${w.d1} 90 requests in the step; the judge needs 30 of each`,
+      ),
+    );
+    assert.equal((await serving(w)).canary?.percent, 10, "held on the canary step");
+    await settle(w, 5 * MIN);
+    d = await w.service.get(id);
+    assert.equal(d.status, "Failed");
+    assert.equal(d.errorInformation?.code, "HEALTH_CONSTRAINTS");
+    assert.deepEqual(await serving(w), { deploymentId: w.d1 });
+  });
+
+  test("the traffic guard holds a step until the canary served its requests", async () => {
+    const w = await world({ tags: { "haneul:minInvocationsPerStep": "25" } });
+    const id = await start(w, "CodeDeployDefault.LambdaCanary10Percent5Minutes");
+    await settle(w, 1000);
+    assert.equal((await traffic(w, 100)).canary, 10);
+    await settle(w, 5 * MIN);
+    let d = await w.service.get(id);
+    assert.equal(d.status, "InProgress");
+    assert.equal(d.guardWait?.served, 10);
+    assert.equal((await serving(w)).canary?.percent, 10, "held: 10 of 25 canary requests");
+    assert.equal((await traffic(w, 200)).canary, 20);
+    await settle(w, 10_000);
+    d = await w.service.get(id);
+    assert.equal(d.status, "Succeeded");
     assert.deepEqual(await serving(w), { deploymentId: w.d2 });
   });
 });

@@ -57,7 +57,14 @@ export interface LambdaNode {
  * settings (`HANEUL_TIME_SCALE`…).
  */
 export async function startLambdaNode(
-  options: { accountConcurrency?: number; randomSeed?: number; env?: Record<string, string>; clock?: Clock } = {},
+  options: {
+    accountConcurrency?: number;
+    randomSeed?: number;
+    env?: Record<string, string>;
+    clock?: Clock;
+    /** False: `records` and `accessLogs` stay empty (benchmarks: millions of requests, no growing arrays). */
+    keepRecords?: boolean;
+  } = {},
 ): Promise<LambdaNode> {
   // A suite re-run on PostgreSQL (test/conformance/postgres/) sets this before it loads the suite.
   const store = process.env["HANEUL_TEST_NODE_STORE"] === "postgres" ? await createTestDatabase() : undefined;
@@ -78,12 +85,17 @@ export async function startLambdaNode(
   );
   const records: InvocationRecord[] = [];
   const watchers = new Set<(r: InvocationRecord) => void>();
+  const keep = options.keepRecords ?? true;
   const onRecord = (r: InvocationRecord): void => {
-    records.push(r);
+    if (keep) records.push(r);
     for (const watch of watchers) watch(r);
   };
   const accessLogs: AccessLogRecord[] = [];
-  const node = await startNode(config, { onRecord, onAccessLog: (r) => accessLogs.push(r), clock: options.clock });
+  const node = await startNode(config, {
+    onRecord,
+    onAccessLog: (r) => void (keep && accessLogs.push(r)),
+    clock: options.clock,
+  });
   const recordWhere = (match: (r: InvocationRecord) => boolean, what: string, timeoutMs = 10_000) =>
     new Promise<InvocationRecord>((resolve, reject) => {
       const found = records.find(match);
