@@ -7,6 +7,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import BetterSqlite3 from "better-sqlite3";
 import { applyMetricWrite, type MetricWrite } from "./metric-write.js";
+import { immediateTransactions } from "./database.js";
 
 /** What the store posts to the thread. */
 export type MetricWriteRequest =
@@ -24,7 +25,8 @@ export interface MetricWriteReply {
 
 const port = parentPort;
 if (!port) throw new Error("metric-write-thread runs as a worker thread");
-const db = new BetterSqlite3((workerData as { path: string }).path);
+// Immediate transactions, as every store connection has them (database.ts).
+const db = immediateTransactions(new BetterSqlite3((workerData as { path: string }).path));
 db.pragma("foreign_keys = ON");
 db.pragma("busy_timeout = 5000");
 db.pragma("synchronous = NORMAL");
