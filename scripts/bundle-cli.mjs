@@ -16,7 +16,13 @@ const OUT = join(ROOT, "dist", "src", "bundle");
 
 rmSync(OUT, { recursive: true, force: true });
 await build({
-  entryPoints: [join(ROOT, "dist", "src", "main.js")],
+  // The worker threads' modules too, next to the chunks that start them: those find them as
+  // `new URL("./<name>.js", import.meta.url)`, which esbuild leaves as it is.
+  entryPoints: {
+    main: join(ROOT, "dist", "src", "main.js"),
+    "log-append-thread": join(ROOT, "dist", "src", "adapters", "sqlite", "log-append-thread.js"),
+    "metric-write-thread": join(ROOT, "dist", "src", "adapters", "sqlite", "metric-write-thread.js"),
+  },
   outdir: OUT,
   bundle: true,
   // A chunk per dynamic import: `haneul server` still loads none of the AWS SDK clients.
