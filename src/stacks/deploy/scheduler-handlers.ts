@@ -40,7 +40,7 @@ function countOf(policy: Properties, key: string, scope: ResourceScope): number 
   if (v === undefined) return undefined;
   const n = Number(v);
   if (!Number.isInteger(n))
-    throw new ResourceFailure(`Invalid RetryPolicy ${key} '${String(v)}' on ${scope.logicalId}`);
+    throw new ResourceFailure(`Invalid RetryPolicy ${key} '${JSON.stringify(v)}' on ${scope.logicalId}`);
   return n;
 }
 
