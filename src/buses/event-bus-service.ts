@@ -74,7 +74,15 @@ export interface EventBusServiceOptions {
 
 /** What Scheduler's queue and topic targets are given. */
 export interface SchedulerSends {
-  sendMessage(queueArn: string, message: { body: string; messageGroupId?: string | undefined }): Promise<void>;
+  sendMessage(
+    queueArn: string,
+    message: {
+      body: string;
+      messageGroupId?: string | undefined;
+      /** A dead letter's attributes (SCHEDULE_ARN, ERROR_CODE…). */
+      attributes?: Readonly<Record<string, { DataType: string; StringValue: string }>> | undefined;
+    },
+  ): Promise<void>;
   publish(topicArn: string, message: string): Promise<void>;
 }
 

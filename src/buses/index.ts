@@ -42,3 +42,4 @@ export {
 } from "./schedule-groups.js";
 export type { ScheduleTargetInput } from "./schedule-targets.js";
 export type { FlexOffset } from "./schedule-ticks.js";
+export { DEFAULT_EVENT_AGE_SECONDS, DEFAULT_RETRY_ATTEMPTS } from "./target-retries.js";

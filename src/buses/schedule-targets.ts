@@ -4,7 +4,7 @@
  * with the parameters of its kind. Universal targets (`arn:aws:scheduler:::aws-sdk:...`) and other
  * services are refused.
  */
-import type { ScheduleTargetParameters } from "../ports/bus-store.js";
+import type { ScheduleTargetParameters, TargetRetryPolicy } from "../ports/bus-store.js";
 import { PlatformError } from "../shared/errors.js";
 import { busOfArn, functionOfArn, isQueueArn, isTopicArn, streamOfArn } from "./names.js";
 
@@ -17,8 +17,14 @@ export interface ScheduleTargetInput {
   readonly roleArn: string;
   readonly input?: string | undefined;
   readonly parameters?: ScheduleTargetParameters | undefined;
+  /** RetryPolicy as given (a member left out takes Scheduler's default). */
+  readonly retryPolicy?: TargetRetryPolicy | undefined;
+  /** DeadLetterConfig.Arn: the standard SQS queue a delivery that failed for good goes to. */
+  readonly deadLetterArn?: string | undefined;
 }
 
+/** DeadLetterConfig.Arn's pattern (a standard queue: a FIFO queue's name has a dot). */
+const DLQ_ARN = /^arn:aws(-[a-z]+)?:sqs:[a-z0-9-]+:\d{12}:[a-zA-Z0-9\-_]+$/;
 const ROLE_ARN = /^arn:aws(-[a-z]+)?:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 const SOURCE = /^(?=[/.\-_A-Za-z0-9]+)((?!aws\.).*)$/;
 
@@ -47,6 +53,7 @@ export function checkScheduleTarget(t: ScheduleTargetInput): ScheduleTargetKind 
     throw fail(
       `1 validation error detected: Value '${t.roleArn}' at 'target.roleArn' failed to satisfy constraint: Member must satisfy regular expression pattern: ^arn:aws(-[a-z]+)?:iam::\\d{12}:role\\/[\\w+=,.@\\/-]+$`,
     );
+  checkRetries(t);
   if (t.arn.startsWith("arn:aws:scheduler:::aws-sdk:"))
     throw fail(`Universal target ${t.arn} is not supported by haneul: use a templated target.`);
   const kind = targetKindOf(t.arn);
@@ -65,6 +72,24 @@ export function checkScheduleTarget(t: ScheduleTargetInput): ScheduleTargetKind 
   if ((kind === "lambda" || kind === "events") && t.input !== undefined && !isJson(t.input))
     throw fail(`Input must be well-formed JSON for target ${t.arn}.`);
   return kind;
+}
+
+/** RetryPolicy's ranges (60–86400 s, 0–185 retries) and DeadLetterConfig's ARN, as Scheduler's model has them. */
+function checkRetries(t: ScheduleTargetInput): void {
+  const range = (value: number | undefined, member: string, min: number, max: number) => {
+    if (value === undefined) return;
+    const bound = value < min ? `greater than or equal to ${min}` : value > max ? `less than or equal to ${max}` : "";
+    if (bound)
+      throw fail(
+        `1 validation error detected: Value '${value}' at 'target.retryPolicy.${member}' failed to satisfy constraint: Member must have value ${bound}`,
+      );
+  };
+  range(t.retryPolicy?.maximumEventAgeInSeconds, "maximumEventAgeInSeconds", 60, 86_400);
+  range(t.retryPolicy?.maximumRetryAttempts, "maximumRetryAttempts", 0, 185);
+  if (t.deadLetterArn !== undefined && !DLQ_ARN.test(t.deadLetterArn))
+    throw fail(
+      `1 validation error detected: Value '${t.deadLetterArn}' at 'target.deadLetterConfig.arn' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:aws(-[a-z]+)?:sqs:[a-z0-9\\-]+:\\d{12}:[a-zA-Z0-9\\-_]+`,
+    );
 }
 
 function checkEventBridge(t: ScheduleTargetInput): void {

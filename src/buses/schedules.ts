@@ -85,6 +85,8 @@ export async function saveSchedule(svc: EventBusService, input: ScheduleInput, c
     arn: input.target.arn,
     roleArn: input.target.roleArn,
     input: input.target.input,
+    retryPolicy: input.target.retryPolicy,
+    deadLetterConfig: input.target.deadLetterArn === undefined ? undefined : { arn: input.target.deadLetterArn },
   };
   const arn = `arn:aws:scheduler:${svc.scope.region}:${svc.scope.accountId}:schedule/${input.groupName}/${input.name}`;
   await svc.saveRuleRecord({

@@ -7,12 +7,15 @@
  * message attributes, or is dropped without one. Only failures are stored: an event delivered the
  * first time costs nothing here. Every node tries the retries that are due, each claimed in the
  * store first, so a retry runs on one node and survives a restart (a dead node's claim expires).
+ * Scheduler's schedules (stored as rules) are retried the same way: what is stored is the input
+ * their target is given, tried again and dead-lettered as Scheduler does (schedule-delivery.ts).
  */
 import type { BusStore, EventRuleRecord, RuleTargetRecord, TargetRetryRecord } from "../ports/bus-store.js";
 import type { Clock } from "../shared/clock.js";
 import type { RandomSource } from "../shared/random.js";
 import type { DeliveryFailure } from "./delivery-failure.js";
 import type { EventBusService } from "./event-bus-service.js";
+import { deadLetterSchedule, deliverScheduleInput, type ExhaustedCondition } from "./schedule-delivery.js";
 import { deliverToTarget, type Delivery } from "./target-delivery.js";
 
 /** AWS's defaults of a target's RetryPolicy. */
@@ -47,7 +50,12 @@ export interface FailedTry {
 }
 
 /** Why an event went to the DLQ after retries: the EXHAUSTED_RETRY_CONDITION attribute. */
-type Exhausted = "MaximumRetryAttempts" | "MaximumEventAgeInSeconds";
+type Exhausted = ExhaustedCondition;
+
+/** Counts a rule's AWS/Events metric; a Scheduler schedule (no rule on AWS) counts none of them. */
+function count(svc: EventBusService, rule: EventRuleRecord, name: Parameters<EventBusService["count"]>[2]): void {
+  if (rule.schedule === undefined) svc.count(rule.busName, rule.name, name);
+}
 
 /** See the file comment. */
 export class TargetRetries {
@@ -156,19 +164,22 @@ export class TargetRetries {
       await this.#o.store.deleteRetry(r.id, this.#o.owner);
       return;
     }
-    const event = JSON.parse(r.event) as Record<string, unknown>;
+    // A schedule's input need not be JSON (a queue's message body).
+    const scheduled = rule.schedule !== undefined;
     const delivery: Delivery = {
-      event,
+      event: scheduled ? {} : (JSON.parse(r.event) as Record<string, unknown>),
       ingestionTime: r.ingestionTime,
       whole: () => Buffer.from(r.event),
       via: r.via && new Set(r.via),
     };
     const attempt = { ...r, retryAttempts: r.retryAttempts + 1 };
-    svc.count(rule.busName, rule.name, "RetryInvocationAttempts");
-    svc.count(rule.busName, rule.name, "InvocationAttempts");
-    const failure = await deliverToTarget(svc, rule, target, delivery);
+    count(svc, rule, "RetryInvocationAttempts");
+    count(svc, rule, "InvocationAttempts");
+    const failure = scheduled
+      ? await deliverScheduleInput(svc, rule, r.event)
+      : await deliverToTarget(svc, rule, target, delivery);
     if (!failure) {
-      svc.count(rule.busName, rule.name, "Invocations");
+      count(svc, rule, "Invocations");
       await this.#o.store.deleteRetry(r.id, this.#o.owner);
       return;
     }
@@ -195,6 +206,11 @@ export class TargetRetries {
   ): Promise<void> {
     const { rule, target, failure } = t;
     const dlq = target.deadLetterConfig?.arn;
+    const body = t.retry?.event ?? t.delivery.whole().toString("utf8");
+    if (rule.schedule) {
+      if (dlq !== undefined) await deadLetterSchedule(svc, rule, { body, failure, ...why });
+      return;
+    }
     svc.count(rule.busName, rule.name, "Invocations");
     if (dlq === undefined) {
       svc.count(rule.busName, rule.name, "FailedInvocations");
@@ -208,7 +224,6 @@ export class TargetRetries {
       ...(why.exhausted && { EXHAUSTED_RETRY_CONDITION: { DataType: "String", StringValue: why.exhausted } }),
       RETRY_ATTEMPTS: { DataType: "String", StringValue: String(why.retryAttempts) },
     };
-    const body = t.retry?.event ?? t.delivery.whole().toString("utf8");
     const sent = await svc.senders.sendToQueue(dlq, { body, ruleArn: rule.arn, attributes });
     if (sent === undefined) {
       svc.count(rule.busName, rule.name, "InvocationsSentToDlq");

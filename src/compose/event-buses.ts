@@ -104,7 +104,11 @@ export function createEventBuses(o: EventBusesOptions): EventBuses {
     schedulerSends: {
       sendMessage: (arn, m) =>
         o.queues
-          ? o.queues.sendToArn(arn, { body: m.body, messageGroupId: m.messageGroupId }, SCHEDULER_SENDER_ID)
+          ? o.queues.sendToArn(
+              arn,
+              { body: m.body, messageGroupId: m.messageGroupId, attributes: m.attributes },
+              SCHEDULER_SENDER_ID,
+            )
           : Promise.reject(new Error("queues are not available on this node")),
       publish: (arn, message) =>
         o.publishAsScheduler

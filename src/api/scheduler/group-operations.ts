@@ -14,8 +14,8 @@ import {
   type EventBusService,
 } from "../../buses/index.js";
 import type { EventBusRecord } from "../../ports/bus-store.js";
-import type { ApiRequest, ApiResponse, Operation } from "../types.js";
-import { nameOf, page, parseBody, seconds, TagList, tagList } from "./wire.js";
+import type { ApiRequest, Operation } from "../types.js";
+import { nameOf, operationBuilder, page, parseBody, seconds, TagList, tagList } from "./wire.js";
 
 const CreateGroupBody = z.object({ Tags: TagList.optional(), ClientToken: z.string().optional() });
 const TagBody = z.object({ Tags: TagList });
@@ -35,26 +35,13 @@ function groupView(name: string, g: EventBusRecord): object {
 export function createGroupOperations(service: EventBusService): Operation[] {
   const groupResource = (req: ApiRequest) =>
     `arn:aws:scheduler:${service.scope.region}:${service.scope.accountId}:schedule-group/${req.params["Name"] ?? "*"}`;
-  const op = (
-    name: string,
-    method: string,
-    path: string,
-    handle: (req: ApiRequest) => Promise<ApiResponse>,
-  ): Operation => ({
-    name,
-    method,
-    path,
-    service: "scheduler",
-    access: (req) => ({
-      action: `scheduler:${name}`,
-      resource: path.includes("{Name}")
-        ? groupResource(req)
-        : path.includes("{ResourceArn}")
-          ? (req.params["ResourceArn"] ?? "*")
-          : "*",
-    }),
-    handle,
-  });
+  const op = operationBuilder((req, path) =>
+    path.includes("{Name}")
+      ? groupResource(req)
+      : path.includes("{ResourceArn}")
+        ? (req.params["ResourceArn"] ?? "*")
+        : "*",
+  );
   return [
     op("CreateScheduleGroup", "POST", "/schedule-groups/{Name}", async (req) => {
       const name = nameOf(req);

@@ -2,11 +2,14 @@
  * The EventBridge Scheduler API (REST JSON, SigV4 service `scheduler`): Create/Get/Update/Delete/
  * ListSchedules in any schedule group, with start and end dates, flexible windows and templated
  * targets (Lambda, SQS, SNS, EventBridge, Kinesis); the groups and their tags are in
- * group-operations.ts. Members haneul does not honour (retry policies, dead-letter queues, KMS
- * keys, the targets of other services) are refused with a ValidationException rather than ignored.
+ * group-operations.ts. A target's RetryPolicy and DeadLetterConfig are honoured (see
+ * schedule-delivery.ts); members haneul does not honour (KMS keys, the targets of other services)
+ * are refused with a ValidationException rather than ignored.
  */
 import { z } from "zod";
 import {
+  DEFAULT_EVENT_AGE_SECONDS,
+  DEFAULT_RETRY_ATTEMPTS,
   deleteSchedule,
   getSchedule,
   listSchedules,
@@ -15,9 +18,9 @@ import {
   type ScheduleInput,
 } from "../../buses/index.js";
 import type { EventRuleRecord } from "../../ports/bus-store.js";
-import type { ApiRequest, ApiResponse, Operation } from "../types.js";
+import type { ApiRequest, Operation } from "../types.js";
 import { createGroupOperations } from "./group-operations.js";
-import { invalid, nameOf, page, parseBody, seconds, Timestamp } from "./wire.js";
+import { invalid, nameOf, operationBuilder, page, parseBody, seconds, Timestamp } from "./wire.js";
 
 const TargetBody = z
   .object({
@@ -27,6 +30,13 @@ const TargetBody = z
     SqsParameters: z.object({ MessageGroupId: z.string().min(1).max(128).optional() }).optional(),
     KinesisParameters: z.object({ PartitionKey: z.string().min(1).max(256) }).optional(),
     EventBridgeParameters: z.object({ DetailType: z.string(), Source: z.string() }).optional(),
+    RetryPolicy: z
+      .object({
+        MaximumEventAgeInSeconds: z.number().int().optional(),
+        MaximumRetryAttempts: z.number().int().optional(),
+      })
+      .optional(),
+    DeadLetterConfig: z.object({ Arn: z.string().min(1).max(1600).optional() }).optional(),
   })
   .catchall(z.unknown());
 
@@ -46,7 +56,7 @@ const ScheduleBody = z.object({
 });
 
 /** Target members haneul does not honour yet; the others are the templated targets' own. */
-const REFUSED_TARGET_MEMBERS = ["RetryPolicy", "DeadLetterConfig", "EcsParameters", "SageMakerPipelineParameters"];
+const REFUSED_TARGET_MEMBERS = ["EcsParameters", "SageMakerPipelineParameters"];
 
 function flexibleWindowOf(w: z.output<typeof ScheduleBody>["FlexibleTimeWindow"]): number | undefined {
   if (w.Mode === "OFF") {
@@ -83,6 +93,11 @@ function inputOf(req: ApiRequest): ScheduleInput {
         partitionKey: t.KinesisParameters?.PartitionKey,
         eventBridge: eb && { detailType: eb.DetailType, source: eb.Source },
       },
+      retryPolicy: t.RetryPolicy && {
+        maximumEventAgeInSeconds: t.RetryPolicy.MaximumEventAgeInSeconds,
+        maximumRetryAttempts: t.RetryPolicy.MaximumRetryAttempts,
+      },
+      deadLetterArn: t.DeadLetterConfig?.Arn,
     },
     actionAfterCompletion: b.ActionAfterCompletion ?? "NONE",
     startDate: b.StartDate,
@@ -103,6 +118,12 @@ function targetView(r: EventRuleRecord): object {
     ...(p?.eventBridge && {
       EventBridgeParameters: { DetailType: p.eventBridge.detailType, Source: p.eventBridge.source },
     }),
+    // Scheduler gives the policy back whole, a member left out (or the whole policy) as its default.
+    RetryPolicy: {
+      MaximumEventAgeInSeconds: t.retryPolicy?.maximumEventAgeInSeconds ?? DEFAULT_EVENT_AGE_SECONDS,
+      MaximumRetryAttempts: t.retryPolicy?.maximumRetryAttempts ?? DEFAULT_RETRY_ATTEMPTS,
+    },
+    ...(t.deadLetterConfig && { DeadLetterConfig: { Arn: t.deadLetterConfig.arn } }),
   };
 }
 
@@ -135,19 +156,7 @@ const group = (req: ApiRequest) => req.query.get("groupName") ?? "default";
 export function createSchedulerOperations(service: EventBusService): Operation[] {
   const resource = (req: ApiRequest) =>
     `arn:aws:scheduler:${service.scope.region}:${service.scope.accountId}:schedule/${group(req)}/${req.params["Name"] ?? "*"}`;
-  const op = (
-    name: string,
-    method: string,
-    path: string,
-    handle: (req: ApiRequest) => Promise<ApiResponse>,
-  ): Operation => ({
-    name,
-    method,
-    path,
-    service: "scheduler",
-    access: (req) => ({ action: `scheduler:${name}`, resource: path.includes("{Name}") ? resource(req) : "*" }),
-    handle,
-  });
+  const op = operationBuilder((req, path) => (path.includes("{Name}") ? resource(req) : "*"));
   return [
     op("CreateSchedule", "POST", "/schedules/{Name}", async (req) => ({
       status: 200,

@@ -1,7 +1,7 @@
 /** Scheduler's wire: JSON bodies checked with zod into ValidationExceptions, path names, timestamps. */
 import { z } from "zod";
 import { PlatformError } from "../../shared/errors.js";
-import type { ApiRequest } from "../types.js";
+import type { ApiRequest, ApiResponse, Operation } from "../types.js";
 
 const NAME = /^[0-9a-zA-Z\-_.]{1,64}$/;
 
@@ -60,4 +60,24 @@ export function page<T>(req: ApiRequest, all: readonly T[]): { items: T[]; nextT
   const start = Number(req.query.get("NextToken") ?? 0) || 0;
   const items = all.slice(start, start + max);
   return start + max < all.length ? { items, nextToken: String(start + max) } : { items };
+}
+
+/**
+ * A Scheduler operation builder: `scheduler:<name>` on the resource `resourceOf` names for the
+ * request (operations on no one resource check `*`).
+ */
+export function operationBuilder(resourceOf: (req: ApiRequest, path: string) => string) {
+  return (
+    name: string,
+    method: string,
+    path: string,
+    handle: (req: ApiRequest) => Promise<ApiResponse>,
+  ): Operation => ({
+    name,
+    method,
+    path,
+    service: "scheduler",
+    access: (req) => ({ action: `scheduler:${name}`, resource: resourceOf(req, path) }),
+    handle,
+  });
 }

@@ -6,7 +6,7 @@ import type { Properties, ResourceHandler, ResourceScope } from "./handler.js";
 /**
  * AWS::Scheduler::Schedule through the node's EventBridge Scheduler: what the Scheduler API
  * honours (flexible windows, start and end dates, templated targets with their parameters, time
- * zones, state, groups); KMS keys, retry policies and dead-letter queues are refused.
+ * zones, state, groups, a target's RetryPolicy and DeadLetterConfig); KMS keys are refused.
  */
 
 const KEYS = [
@@ -23,7 +23,26 @@ const KEYS = [
   "EndDate",
 ];
 
-const TARGET_KEYS = ["Arn", "RoleArn", "Input", "SqsParameters", "KinesisParameters", "EventBridgeParameters"];
+const TARGET_KEYS = [
+  "Arn",
+  "RoleArn",
+  "Input",
+  "SqsParameters",
+  "KinesisParameters",
+  "EventBridgeParameters",
+  "RetryPolicy",
+  "DeadLetterConfig",
+];
+
+/** A RetryPolicy member as a number (CloudFormation may give it as a string), or a failure. */
+function countOf(policy: Properties, key: string, scope: ResourceScope): number | undefined {
+  const v = policy[key];
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n))
+    throw new ResourceFailure(`Invalid RetryPolicy ${key} '${JSON.stringify(v)}' on ${scope.logicalId}`);
+  return n;
+}
 
 /** A CloudFormation timestamp (ISO 8601) in ms, or a failure naming the property. */
 function dateOf(props: Properties, key: string, scope: ResourceScope): number | undefined {
@@ -65,6 +84,8 @@ function inputOf(props: Properties, scope: ResourceScope, name: string): Schedul
       `haneul does not support Target ${extra.map((k) => `'${k}'`).join(", ")} on ${scope.type} (resource ${scope.logicalId})`,
     );
   }
+  const retry = target.RetryPolicy as Properties | undefined;
+  const dlq = target.DeadLetterConfig as Properties | undefined;
   const state = str(props, "State") ?? "ENABLED";
   const after = str(props, "ActionAfterCompletion") ?? "NONE";
   if ((state !== "ENABLED" && state !== "DISABLED") || (after !== "NONE" && after !== "DELETE")) {
@@ -82,6 +103,11 @@ function inputOf(props: Properties, scope: ResourceScope, name: string): Schedul
       roleArn: str(target, "RoleArn") ?? "",
       input: str(target, "Input"),
       parameters: parametersOf(target),
+      retryPolicy: retry && {
+        maximumEventAgeInSeconds: countOf(retry, "MaximumEventAgeInSeconds", scope),
+        maximumRetryAttempts: countOf(retry, "MaximumRetryAttempts", scope),
+      },
+      deadLetterArn: dlq && str(dlq, "Arn"),
     },
     actionAfterCompletion: after,
     startDate: dateOf(props, "StartDate", scope),
