@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import type { LogEventInput } from "../../ports/log-store.js";
-import { threadExecArgv } from "./log-append-worker.js";
+import { threadExecArgv } from "./write-thread.js";
 import { SqliteLogStore } from "./log-store.js";
 
 const T0 = 1_700_000_000_000;

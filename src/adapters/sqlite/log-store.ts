@@ -15,7 +15,8 @@ import {
 } from "../../ports/log-store.js";
 import { closeDatabase, openDatabase, settle, type SqliteDatabaseOptions } from "./database.js";
 import { LogAppender, toColumns } from "./log-append.js";
-import { AppendWorker } from "./log-append-worker.js";
+import { startAppendThread, type AppendWork } from "./log-append-worker.js";
+import type { WriteThread } from "./write-thread.js";
 import {
   eventsSql,
   FILTER_COLUMNS,
@@ -49,7 +50,7 @@ export interface SqliteLogStoreOptions extends SqliteDatabaseOptions {
 export class SqliteLogStore implements LogStore {
   readonly #db: Database;
   readonly #appender: LogAppender;
-  readonly #thread: AppendWorker | undefined;
+  readonly #thread: WriteThread<AppendWork> | undefined;
   /** The last append or delete issued, never rejecting: reads and deletes wait for it. */
   #lastWrite: Promise<unknown> = Promise.resolve();
   #writing = 0;
@@ -63,7 +64,7 @@ export class SqliteLogStore implements LogStore {
     this.#appender = new LogAppender(db);
     if (o.appendThread && o.path !== ":memory:") {
       try {
-        this.#thread = new AppendWorker({ path: o.path, fallback: this.#appender, onCrash: o.appendThread.onCrash });
+        this.#thread = startAppendThread({ path: o.path, appender: this.#appender, onCrash: o.appendThread.onCrash });
       } catch (e) {
         // A thread Node.js refuses to start (its options, its resources) leaves appends in process.
         o.appendThread.onCrash(e instanceof Error ? e : new Error(String(e)));
@@ -99,7 +100,10 @@ export class SqliteLogStore implements LogStore {
     const done = this.#track(
       this.#afterWrites(() => {
         const deleted = run();
-        if (deleted) void (this.#thread ? this.#thread.forget() : this.#appender.forget());
+        if (deleted) {
+          this.#appender.forget();
+          void this.#thread?.run({ forget: true });
+        }
         return deleted;
       }),
     );
@@ -228,7 +232,9 @@ export class SqliteLogStore implements LogStore {
     const batch = toColumns(events);
     const thread = this.#thread;
     const run = (): Promise<void> | void =>
-      thread ? thread.append(batch, ingestionTime, create) : this.#appender.append(batch, ingestionTime, create);
+      thread
+        ? thread.run({ batch, ingestionTime, create }).then(() => undefined)
+        : this.#appender.append(batch, ingestionTime, create);
     const done: Promise<void> = this.#deleting
       ? this.#deleting.then(run)
       : new Promise<void>((resolve) => resolve(run()));

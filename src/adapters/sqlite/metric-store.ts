@@ -9,7 +9,8 @@ import type {
 } from "../../ports/metric-store.js";
 import { closeDatabase, openDatabase, settle, type SqliteDatabaseOptions } from "./database.js";
 import { applyMetricWrite, type MetricWrite } from "./metric-write.js";
-import { MetricWriteWorker } from "./metric-write-worker.js";
+import { startMetricWriteThread } from "./metric-write-worker.js";
+import type { WriteThread } from "./write-thread.js";
 import * as sql from "./sql/metrics.js";
 
 /** How a SQLite metric store is opened. */
@@ -28,7 +29,7 @@ export interface SqliteMetricStoreOptions extends SqliteDatabaseOptions {
  */
 export class SqliteMetricStore implements MetricStore {
   readonly #db: Database;
-  readonly #thread: MetricWriteWorker | undefined;
+  readonly #thread: WriteThread<MetricWrite> | undefined;
   /** The last write issued (settled or not): reads wait for it. */
   #lastWrite: Promise<unknown> = Promise.resolve();
 
@@ -36,11 +37,7 @@ export class SqliteMetricStore implements MetricStore {
     this.#db = db;
     if (o.writeThread && o.path !== ":memory:") {
       try {
-        this.#thread = new MetricWriteWorker({
-          path: o.path,
-          fallback: (w) => applyMetricWrite(db, w),
-          onCrash: o.writeThread.onCrash,
-        });
+        this.#thread = startMetricWriteThread({ path: o.path, db, onCrash: o.writeThread.onCrash });
       } catch (e) {
         // A thread Node.js refuses to start leaves writes in process.
         o.writeThread.onCrash(e instanceof Error ? e : new Error(String(e)));
@@ -93,7 +90,7 @@ export class SqliteMetricStore implements MetricStore {
   }
 
   #write(w: MetricWrite): Promise<number> {
-    const done = this.#thread ? this.#thread.write(w) : settle(() => applyMetricWrite(this.#db, w));
+    const done = this.#thread ? this.#thread.run(w) : settle(() => applyMetricWrite(this.#db, w));
     this.#lastWrite = done;
     return done;
   }
