@@ -17,6 +17,8 @@ import { getSchedule, saveSchedule } from "./schedules.js";
 const T0 = Date.parse("2024-01-01T00:00:00Z");
 const FN = "arn:aws:lambda:us-east-1:123456789012:function:tick";
 
+const ROLE = "arn:aws:iam::123456789012:role/r";
+
 interface Delivery {
   readonly target: FunctionTarget;
   readonly event: Record<string, unknown>;
@@ -39,6 +41,8 @@ async function setup(clock: ManualClock, store: BusStore = SqliteBusStore.open({
       delivered.push({ target, event: JSON.parse(payload.toString()) as Record<string, unknown> });
       return Promise.resolve(undefined);
     },
+    // Schedules invoke their functions as their role: this one may (the role check has its own tests).
+    rolePermits: (roleArn, { action }) => roleArn === ROLE && action === "lambda:InvokeFunction",
   });
   await service.start();
   return { service, store, delivered };
@@ -178,7 +182,7 @@ function wrap(store: BusStore): BusStore {
 }
 
 describe("EventBridge Scheduler schedules in simulated time", () => {
-  const target = { arn: FN, roleArn: "arn:aws:iam::123456789012:role/r", input: '{"hello":"world"}' };
+  const target = { arn: FN, roleArn: ROLE, input: '{"hello":"world"}' };
 
   test("a one-time at() schedule in its time zone fires once with its Input, then is deleted (ActionAfterCompletion DELETE)", async () => {
     const clock = new ManualClock(T0);

@@ -479,7 +479,11 @@ describe("EventBridge Scheduler with aws-sdk v2 and the AWS CLI v2", () => {
       credentials: SERVER_KEY,
       maxRetries: 0,
     });
-    const role = `arn:aws:iam::${SERVER_ACCOUNT}:role/scheduler`;
+    // Scheduler invokes the function as the schedule's role, which must allow it.
+    const role = await createFunctionRole({ endpoint: node.apiUrl, ...SERVER_KEY }, "scheduler", {
+      actions: ["lambda:InvokeFunction"],
+    });
+    assert.equal(role, `arn:aws:iam::${SERVER_ACCOUNT}:role/scheduler`);
     const created = await sched
       .createSchedule({
         Name: "every-minute",
