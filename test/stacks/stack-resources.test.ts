@@ -39,6 +39,7 @@ import {
 } from "@aws-sdk/client-sqs";
 import { InvokeCommand } from "@aws-sdk/client-lambda";
 import { ManualClock } from "../../src/shared/clock.js";
+import { createFunctionRole } from "../helpers/iam.js";
 import { NODE_ACCOUNT, NODE_REGION, startLambdaNode, type LambdaNode } from "../helpers/lambda-node.js";
 
 const T0 = Date.UTC(2026, 5, 1, 12, 0, 0);
@@ -234,6 +235,11 @@ describe("stack resources beyond Lambda and API Gateway, through the CloudFormat
       credentials: { accessKeyId: node.accessKeyId, secretAccessKey: node.secretAccessKey },
       maxAttempts: 1,
     };
+    // The schedule invokes the function as this role, which must allow it.
+    const role = await createFunctionRole({ endpoint: node.url, ...config.credentials }, "stack-resources", {
+      actions: ["lambda:InvokeFunction"],
+    });
+    assert.equal(role, ROLE);
     cfn = new CloudFormationClient(config);
     sqs = new SQSClient(config);
     events = new EventBridgeClient(config);

@@ -5,7 +5,11 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { CloudWatchLogsClient, FilterLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
+import {
+  CloudWatchLogsClient,
+  FilterLogEventsCommand,
+  ResourceNotFoundException,
+} from "@aws-sdk/client-cloudwatch-logs";
 import {
   CreateAliasCommand,
   CreateFunctionCommand,
@@ -38,10 +42,14 @@ async function invoke(n: number, extra: object = {}, qualifier?: string): Promis
 /** Waits until the node has stored `count` REPORT lines (the writer batches them off the request's path). */
 async function reportsStored(count: number): Promise<void> {
   await waitFor(async () => {
-    const page = await logs.send(
-      new FilterLogEventsCommand({ logGroupName: "/aws/lambda/talk", filterPattern: '"REPORT RequestId"' }),
-    );
-    return (page.events?.length ?? 0) >= count;
+    const page = await logs
+      .send(new FilterLogEventsCommand({ logGroupName: "/aws/lambda/talk", filterPattern: '"REPORT RequestId"' }))
+      // The group is made by the writer's first batch: until then it does not exist.
+      .catch((e: unknown) => {
+        if (e instanceof ResourceNotFoundException) return undefined;
+        throw e;
+      });
+    return (page?.events?.length ?? 0) >= count;
   }, `${count} REPORT lines`);
 }
 
