@@ -62,20 +62,9 @@ export class GatewayMetrics {
     const rec = this.#recorder;
     const e4 = r.status >= 400 && r.status < 500 ? 1 : 0;
     const e5 = r.status >= 500 ? 1 : 0;
-    for (let k = 0; k < h.count.length; k++) {
-      rec.record(h.count[k] as MetricHandle, 1);
-      rec.record(h.e4[k] as MetricHandle, e4);
-      rec.record(h.e5[k] as MetricHandle, e5);
-      rec.record(h.latency[k] as MetricHandle, r.latencyMs);
-      if (r.integrationLatencyMs !== undefined) rec.record(h.integration[k] as MetricHandle, r.integrationLatencyMs);
-    }
+    record(rec, h, r, e4, e5);
     if (r.deploymentId === undefined || r.stage === undefined) return;
-    const s = this.#splitHandlesFor(r.apiId, r.stage, r.deploymentId);
-    rec.record(s.count[0] as MetricHandle, 1);
-    rec.record(s.e4[0] as MetricHandle, e4);
-    rec.record(s.e5[0] as MetricHandle, e5);
-    rec.record(s.latency[0] as MetricHandle, r.latencyMs);
-    if (r.integrationLatencyMs !== undefined) rec.record(s.integration[0] as MetricHandle, r.integrationLatencyMs);
+    record(rec, this.#splitHandlesFor(r.apiId, r.stage, r.deploymentId), r, e4, e5);
   };
 
   #splitHandlesFor(apiId: string, stage: string, deploymentId: string): HandleSet {
@@ -84,16 +73,7 @@ export class GatewayMetrics {
     if (h) return h;
     const api = this.#describe(apiId);
     const dimensions = stageSplitDimensions(api?.name ?? apiId, stage, deploymentId);
-    const make = (name: string, unit: string): MetricHandle[] => [
-      this.#recorder.handle({ namespace: STAGE_SPLIT_NAMESPACE, name, dimensions }, unit),
-    ];
-    h = {
-      count: make("Count", "Count"),
-      e4: make("4XXError", "Count"),
-      e5: make("5XXError", "Count"),
-      latency: make("Latency", "Milliseconds"),
-      integration: make("IntegrationLatency", "Milliseconds"),
-    };
+    h = handleSet(this.#recorder, STAGE_SPLIT_NAMESPACE, [dimensions]);
     if (this.#split.size > 10_000) this.#split.clear();
     this.#split.set(id, h);
     return h;
@@ -107,17 +87,33 @@ export class GatewayMetrics {
     const self: Dimension = api?.rest ? { name: "ApiName", value: api.name } : { name: "ApiId", value: apiId };
     const sets: Dimension[][] = [[self]];
     if (stage !== undefined) sets.push([self, { name: "Stage", value: stage }]);
-    const make = (name: string, unit: string): MetricHandle[] =>
-      sets.map((dimensions) => this.#recorder.handle({ namespace: NS, name, dimensions }, unit));
-    h = {
-      count: make("Count", "Count"),
-      e4: make("4XXError", "Count"),
-      e5: make("5XXError", "Count"),
-      latency: make("Latency", "Milliseconds"),
-      integration: make("IntegrationLatency", "Milliseconds"),
-    };
+    h = handleSet(this.#recorder, NS, sets);
     if (this.#handles.size > 10_000) this.#handles.clear();
     this.#handles.set(id, h);
     return h;
+  }
+}
+
+/** The five metrics of a request, each under every dimension set of `sets`. */
+function handleSet(recorder: MetricRecorder, namespace: string, sets: readonly Dimension[][]): HandleSet {
+  const make = (name: string, unit: string): MetricHandle[] =>
+    sets.map((dimensions) => recorder.handle({ namespace, name, dimensions }, unit));
+  return {
+    count: make("Count", "Count"),
+    e4: make("4XXError", "Count"),
+    e5: make("5XXError", "Count"),
+    latency: make("Latency", "Milliseconds"),
+    integration: make("IntegrationLatency", "Milliseconds"),
+  };
+}
+
+/** One request's samples into every handle of `h`. */
+function record(rec: MetricRecorder, h: HandleSet, r: GatewayRequestOutcome, e4: number, e5: number): void {
+  for (let k = 0; k < h.count.length; k++) {
+    rec.record(h.count[k] as MetricHandle, 1);
+    rec.record(h.e4[k] as MetricHandle, e4);
+    rec.record(h.e5[k] as MetricHandle, e5);
+    rec.record(h.latency[k] as MetricHandle, r.latencyMs);
+    if (r.integrationLatencyMs !== undefined) rec.record(h.integration[k] as MetricHandle, r.integrationLatencyMs);
   }
 }
