@@ -166,19 +166,6 @@ export function accessLogDestination(
   return { kind: "logs", group };
 }
 
-/** The values of one request's variables, by name; absent ones render `-`. */
-export type AccessLogValues = (name: string) => string | number | undefined;
-
-/** One request's line: the format with each variable's value (`-` when it has none). */
-export function renderAccessLog(f: AccessLogFormat, valueOf: AccessLogValues): string {
-  let out = f.literals[0] as string;
-  for (let i = 0; i < f.names.length; i++) {
-    const v = valueOf(f.names[i] as string);
-    out += (v === undefined || v === "" ? "-" : String(v)) + (f.literals[i + 1] as string);
-  }
-  return out.endsWith("\n") ? out.replace(/\r?\n$/, "") : out;
-}
-
 /** The log group of a destination ARN already checked by `accessLogDestination`; undefined for others. */
 export function logGroupOfArn(arn: string): string | undefined {
   const m = /^arn:[^:]+:logs:[^:]*:[^:]*:log-group:(.+?)(?::\*)?$/.exec(arn);

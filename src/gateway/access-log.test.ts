@@ -291,6 +291,9 @@ test("lines show values as they are, - for missing ones, and drop a format's fin
     '{"id":"$context.requestId","ip":"$context.identity.sourceIp","x":"$context.nope"}\n',
   );
   assert.equal(accessLogLine(log, { ...s!, requestId: "r-1", sourceIp: undefined }), '{"id":"r-1","ip":"-","x":"-"}');
+  assert.equal(accessLogLine(compileAccessLog("/g", "$context.requestId\n"), { ...s!, requestId: "r" }), "r");
+  const dotted = compileAccessLog("/g", '"$context.requestId" $context.status. $context.x');
+  assert.equal(accessLogLine(dotted, { ...s!, requestId: "r1", status: 200 }), '"r1" 200. -');
   const time = compileAccessLog("/g", "$context.requestId [$context.requestTime] $context.requestTimeEpoch");
   assert.equal(
     accessLogLine(time, { ...s!, requestId: "r", requestTimeEpoch: Date.UTC(2026, 11, 6, 13, 59, 1, 250) }),
