@@ -101,10 +101,12 @@ describe(`Kinesis tumbling windows in simulated time (${process.env["HANEUL_TEST
 
   it("carries the window's state between batches, closes the window with a final invocation, stores the state", async () => {
     await w.stream("w1");
+    // The records are in the stream before the mapping reads it, so that its first batch holds two
+    // of them (a poller running between two puts would read one).
+    for (const data of ["a", "b", "c"]) await w.put("w1", data);
     const uuid = await w.map("w1", { BatchSize: 2 });
     const got = await w.node.client.send(new GetEventSourceMappingCommand({ UUID: uuid }));
     assert.equal(got.TumblingWindowInSeconds, 60);
-    for (const data of ["a", "b", "c"]) await w.put("w1", data);
     const windowEnd = Date.parse("2026-03-01T10:01:00Z");
     await pump(() => w.invokes("w1").length >= 2, "two batches", windowEnd - 5000);
     const first = { start: "2026-03-01T10:00:00Z", end: "2026-03-01T10:01:00Z" };
