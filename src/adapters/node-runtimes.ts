@@ -14,6 +14,8 @@ export interface NpmNodeRuntimesOptions {
   readonly path: string;
   /** HOME for npm (its cache and config). */
   readonly home: string;
+  /** Proxy, CA and `npm_config_*` variables npm needs to reach the registry (nothing else is passed). */
+  readonly network?: Readonly<Record<string, string>> | undefined;
   /** The node's own Node.js, which serves its major (default: this process's). */
   readonly host?: { readonly binary: string; readonly version: string } | undefined;
   /** The npm package that carries Node.js for this machine (default `node-<platform>-<arch>`). */
@@ -97,7 +99,7 @@ export class NpmNodeRuntimes implements NodeRuntimes {
   async #install(major: number): Promise<string> {
     const pkg = `${this.#o.packageName ?? `node-${process.platform}-${process.arch}`}@${major}`;
     const tmp = await mkdtemp(join(this.#o.cacheDir, ".install-"));
-    const env = { PATH: this.#o.path, HOME: this.#o.home };
+    const env = { ...this.#o.network, PATH: this.#o.path, HOME: this.#o.home };
     try {
       const packed = await run("npm", ["pack", pkg, "--json", "--prefer-offline", "--pack-destination", tmp], {
         cwd: tmp,

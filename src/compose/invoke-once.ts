@@ -25,7 +25,12 @@ export interface InvokeOnceOptions {
 
 /** The runtimes cache of `settings`. */
 export function nodeRuntimesAt(settings: RuntimesSettings): NpmNodeRuntimes {
-  return new NpmNodeRuntimes({ cacheDir: settings.dir, path: settings.path, home: settings.home });
+  return new NpmNodeRuntimes({
+    cacheDir: settings.dir,
+    path: settings.path,
+    home: settings.home,
+    network: settings.network,
+  });
 }
 
 /**

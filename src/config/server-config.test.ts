@@ -44,6 +44,7 @@ describe("loadServerConfig", () => {
         dir: join(homedir(), ".cache", "haneul", "runtimes"),
         home: homedir(),
         path: "/usr/local/bin:/usr/bin:/bin",
+        network: {},
       },
       timeScale: 1,
       sandbox: "auto",
@@ -176,11 +177,15 @@ describe("loadServerConfig", () => {
   it("places the runtimes cache: HANEUL_RUNTIMES_DIR (relative to the working directory), else the XDG cache", () => {
     assert.equal(loadServerConfig({ HANEUL_RUNTIMES_DIR: "rt" }, [], "/w").runtimes.dir, "/w/rt");
     assert.equal(loadServerConfig({ XDG_CACHE_HOME: "/c", HOME: "/h" }, []).runtimes.dir, "/c/haneul/runtimes");
-    assert.deepEqual(loadServerConfig({ HOME: "/h", PATH: "/p" }, []).runtimes, {
-      dir: "/h/.cache/haneul/runtimes",
-      home: "/h",
-      path: "/p",
-    });
+    assert.deepEqual(
+      loadServerConfig({ HOME: "/h", PATH: "/p", https_proxy: "http://px:3128", TOKEN: "t" }, []).runtimes,
+      {
+        dir: "/h/.cache/haneul/runtimes",
+        home: "/h",
+        path: "/p",
+        network: { https_proxy: "http://px:3128" },
+      },
+    );
   });
 
   it("takes a time scale from 0.1 to 10000, and names the flag or variable of a bad one", () => {
