@@ -78,16 +78,17 @@ async function tryTarget(
   const what = `schedule ${rule.arn} did not deliver to ${target.arn}`;
   if (kind === undefined)
     return svc.senders.failed(what, permanentFailure("INVALID_PARAMETER", "a target of no kind haneul knows"));
+  // A stream's record is put by the senders, which check the role's kinesis:PutRecord themselves.
+  if (kind === "kinesis") {
+    const record = { partitionKey: p.partitionKey ?? rule.name, data: Buffer.from(input) };
+    return svc.senders.putRecord(target, record, what);
+  }
   if (!svc.senders.rolePermits(target.roleArn, ACTION[kind], target.arn)) {
     const reason = `the role ${target.roleArn ?? "(none)"} may not ${ACTION[kind]} on ${target.arn}`;
     return svc.senders.failed(what, permanentFailure("NO_PERMISSIONS", reason));
   }
   try {
     if (kind === "lambda") return await svc.deliver(functionOfArn(target.arn)!, Buffer.from(input), rule.arn);
-    if (kind === "kinesis") {
-      const record = { partitionKey: p.partitionKey ?? rule.name, data: Buffer.from(input) };
-      return await svc.senders.putRecord(target, record);
-    }
     const sends = svc.schedulerSends;
     if (kind === "events") {
       const refused = await putOnBus(svc, rule, input);

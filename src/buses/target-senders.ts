@@ -76,18 +76,18 @@ export class TargetSenders {
 
   /**
    * Puts a stream target's record as the target's role (which must allow kinesis:PutRecord on the
-   * stream). A failed delivery is logged, never an error of the PutEvents that matched.
+   * stream). A failed delivery is logged (as `what`), never an error of the PutEvents that matched.
    */
   async putRecord(
     target: { arn: string; roleArn?: string | undefined },
     record: StreamRecordInput,
+    what = `a rule did not put a record on stream ${target.arn}`,
   ): Promise<DeliveryFailure | undefined> {
     const name = streamOfArn(target.arn)?.name ?? "";
-    const what = `a rule did not put a record on stream ${target.arn}`;
     try {
       if (!this.#o.putRecord) throw new Error("streams are not available on this node");
       if (!this.rolePermits(target.roleArn, "kinesis:PutRecord", target.arn)) {
-        const reason = `the role ${target.roleArn ?? "(none)"} may not kinesis:PutRecord`;
+        const reason = `the role ${target.roleArn ?? "(none)"} may not kinesis:PutRecord on ${target.arn}`;
         return this.failed(what, permanentFailure("NO_PERMISSIONS", reason));
       }
       await this.#o.putRecord(name, record);
