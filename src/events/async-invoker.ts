@@ -117,8 +117,10 @@ export class AsyncInvoker implements AsyncEventQueue {
   }
 
   /**
-   * Looks for due events now (an event was queued or a slot freed). The claim starts at once, so
-   * that an event accepted before a stop is running (and drained) rather than left for the next
+   * Looks for due events (an event was queued or a slot freed). The claim starts once the current
+   * microtasks have run, within the same turn of the event loop: the slots freed (and the events
+   * queued) by writes that committed together are then filled by one claim, not one each, and an
+   * event accepted before a stop is still running (and drained) rather than left for the next
    * start; slots that free while a claim is under way are filled by the one after it.
    */
   notify(): void {
@@ -127,13 +129,15 @@ export class AsyncInvoker implements AsyncEventQueue {
       this.#again = true;
       return;
     }
-    this.#pumping = this.#pump().finally(() => {
-      this.#pumping = undefined;
-      if (this.#again) {
-        this.#again = false;
-        this.notify();
-      }
-    });
+    this.#pumping = Promise.resolve()
+      .then(() => this.#pump())
+      .finally(() => {
+        this.#pumping = undefined;
+        if (this.#again) {
+          this.#again = false;
+          this.notify();
+        }
+      });
   }
 
   /** Stops taking events and waits for the ones running (their claims renewed meanwhile). */

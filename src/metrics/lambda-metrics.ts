@@ -95,18 +95,27 @@ export class LambdaMetrics {
 
   /** A subscriber for the async invoker's data points: [], [FunctionName] and, qualified, [FunctionName, Resource]. */
   readonly onAsyncMetric = (m: AsyncDataPoint): void => {
-    const unit = m.name === "AsyncEventAge" || m.name === "IteratorAge" ? "Milliseconds" : "Count";
-    for (const dimensions of lambdaDimensionSets(m.functionName, m.qualifier, "").slice(0, 3)) {
-      const id = `${m.name}\u0000${m.functionName}\u0000${dimensions.length}\u0000${m.qualifier ?? ""}`;
-      let h = this.#asyncHandles.get(id);
-      if (!h) {
-        if (this.#asyncHandles.size > 10_000) this.#asyncHandles.clear();
-        h = this.#recorder.handle({ namespace: NS, name: m.name, dimensions }, unit);
-        this.#asyncHandles.set(id, h);
-      }
-      this.#recorder.record(h, m.value, m.at);
+    // One lookup and one sample per data point: the narrowest set's handle carries the wider ones (`also`).
+    const id = `${m.name}\u0000${m.functionName}\u0000${m.qualifier ?? ""}`;
+    let h = this.#asyncHandles.get(id);
+    if (!h) {
+      if (this.#asyncHandles.size > 10_000) this.#asyncHandles.clear();
+      h = this.#asyncHandle(m);
+      this.#asyncHandles.set(id, h);
     }
+    this.#recorder.record(h, m.value, m.at);
   };
+
+  #asyncHandle(m: AsyncDataPoint): MetricHandle {
+    const unit = m.name === "AsyncEventAge" || m.name === "IteratorAge" ? "Milliseconds" : "Count";
+    const sets = lambdaDimensionSets(m.functionName, m.qualifier, "").slice(0, 3);
+    let wider: MetricHandle[] = [];
+    for (const dimensions of sets) {
+      const h = this.#recorder.handle({ namespace: NS, name: m.name, dimensions }, unit, wider);
+      wider = [h, ...wider];
+    }
+    return wider[0]!;
+  }
 
   #accountRunning(): number {
     let n = 0;

@@ -65,6 +65,20 @@ describe("CommitGroup", () => {
     assert.deepEqual(names.includes("e"), false);
   });
 
+  it("runs single statements without a savepoint, a failing one failing only its caller", async () => {
+    const group = new CommitGroup(db);
+    const start = count();
+    const ok = group.runStatement(insert("s1"));
+    const failing = group.runStatement(insert("a")); // taken: UNIQUE constraint
+    const inSavepoint = group.run(insert("s2"));
+    const okToo = group.runStatement(insert("s3"));
+    assert.equal(await ok, 1);
+    await assert.rejects(failing, /UNIQUE/);
+    assert.equal(await inSavepoint, 1);
+    assert.equal(await okToo, 1);
+    assert.equal(count(), start + 3);
+  });
+
   it("commits what waits when flushed before the database closes", async () => {
     const group = new CommitGroup(db);
     const start = count();

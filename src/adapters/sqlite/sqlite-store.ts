@@ -310,7 +310,7 @@ export class SqliteStore implements Store {
   }
 
   enqueueEvent(event: NewAsyncEvent): Promise<void> {
-    return this.#group.run(() => {
+    return this.#group.runStatement(() => {
       events.insertEvent(this.#db, event);
     });
   }
@@ -320,7 +320,7 @@ export class SqliteStore implements Store {
   }
 
   completeEvent(id: string, owner: string, at: number): Promise<boolean> {
-    return this.#group.run(() => events.completeEvent(this.#db, id, owner, at));
+    return this.#group.runStatement(() => events.completeEvent(this.#db, id, owner, at));
   }
 
   rescheduleEvent(id: string, owner: string, retry: EventRetry): Promise<boolean> {
