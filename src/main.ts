@@ -46,6 +46,7 @@ import type { Operation } from "./api/types.js";
 import type { ServerConfig } from "./config/server-config.js";
 import { describeSandbox } from "./adapters/process/sandbox/report.js";
 import type { InvocationRecord } from "./domain/invocation.js";
+import type { InstanceShape } from "./domain/function-spec.js";
 import { scaledClock, systemClock, type Clock } from "./shared/clock.js";
 import { randomIds, type IdSource } from "./shared/ids.js";
 import { OutboundPolicy } from "./shared/outbound-policy.js";
@@ -79,6 +80,8 @@ export interface NodeOverrides {
   readonly onAccessLog?: ((record: AccessLogRecord) => void) | undefined;
   /** A created or changed function gets an instance at once, before its first event (`haneul dev`). */
   readonly warmChangedFunctions?: boolean | undefined;
+  /** Functions about to be deployed: their processes start as soon as the node's ports are known. */
+  readonly prestartInstances?: readonly InstanceShape[] | undefined;
 }
 
 type StopHook = () => Promise<void> | void;
@@ -502,6 +505,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
   const apiPort = Number(new URL(apiUrl).port);
   outbound.addOwnPorts([apiPort]);
   engine.launcher.setForwardedPorts([apiPort, gatewayPort]);
+  if (overrides.prestartInstances) engine.launcher.prestart(overrides.prestartInstances);
   Object.assign(instanceEnv, {
     AWS_ENDPOINT_URL: `http://127.0.0.1:${apiPort}`,
   });

@@ -56,6 +56,11 @@ export interface NodeObservers {
   readonly onRecord?: ((record: InvocationRecord) => void) | undefined;
   /** A created or changed function gets an instance at once, before its first event (`haneul dev`). */
   readonly warmChangedFunctions?: boolean | undefined;
+  /**
+   * Functions about to be deployed (`haneul dev`'s template): a process is started ahead for each
+   * as soon as the node's ports are known, before the start completes (as `prestartInstances`).
+   */
+  readonly prestartInstances?: readonly InstanceShape[] | undefined;
 }
 
 /**

@@ -10,9 +10,11 @@ import {
   type TemplateInvokeConfig,
 } from "../config/dev-config.js";
 import { ConfigError } from "../config/server-config.js";
-import { DevControlServer, DevRootServer } from "../dev/index.js";
+import { DevControlServer, DevRootServer, instanceShapes } from "../dev/index.js";
 import { schedulerBus } from "../buses/index.js";
 import { isObject } from "../domain/template/values.js";
+import { readTemplate } from "../domain/template/read.js";
+import type { InstanceShape } from "../domain/function-spec.js";
 import { systemClock } from "../shared/clock.js";
 import type { CliDeps, RunningNode } from "./deps.js";
 import { DevLoop } from "./dev-loop.js";
@@ -47,9 +49,17 @@ export async function runDevCommand(args: string[], deps: CliDeps): Promise<numb
   mkdirSync(config.server.dataDir, { recursive: true });
   const out = new DevOutput(config);
   const stopSignal = nextSignal();
+  // The template's functions, read before the node starts: their processes start as soon as the
+  // node listens, while the rest of it starts and the template is built (undefined: the template
+  // does not read; the first deploy that reads it starts them).
+  const shapes = functionShapes(config.templateFile);
   let node: RunningNode;
   try {
-    node = await deps.startNode(config.server, { onRecord: (r) => out.record(r), warmChangedFunctions: true });
+    node = await deps.startNode(config.server, {
+      onRecord: (r) => out.record(r),
+      warmChangedFunctions: true,
+      prestartInstances: shapes,
+    });
   } catch (e) {
     process.stderr.write(`haneul dev: cannot start: ${(e as Error).message}\n`);
     return 1;
@@ -63,7 +73,7 @@ export async function runDevCommand(args: string[], deps: CliDeps): Promise<numb
       stackName: config.stackName,
       tools,
       envVarsFile: config.envVarsFile,
-      prestart: (functions) => node.prestartInstances(functions),
+      prestart: shapes ? undefined : (functions) => node.prestartInstances(functions),
     },
   );
   const root = new DevRootServer(node.gatewayUrl ?? "");
@@ -128,6 +138,15 @@ export async function runDevCommand(args: string[], deps: CliDeps): Promise<numb
     await tools.dispose();
     await node.stop();
     rmSync(join(config.server.dataDir, DEV_STATE_FILE), { force: true });
+  }
+}
+
+/** The runtime, memory and /tmp size of each function of the template, or undefined when it does not read. */
+function functionShapes(templateFile: string): readonly InstanceShape[] | undefined {
+  try {
+    return instanceShapes(readTemplate(readFileSync(templateFile, "utf8"), templateFile).body);
+  } catch {
+    return undefined;
   }
 }
 

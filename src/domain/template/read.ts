@@ -94,7 +94,14 @@ function readJson(text: string, file: string): TemplateSource {
       line: 1,
     });
   }
-  // Lines for JSON come from reading it as YAML too (JSON is YAML), when that reading succeeds.
+  // Lines for JSON come from reading it as YAML too (JSON is YAML), when that reading succeeds:
+  // only once a line is asked for (an error to report), as that reading costs several times
+  // JSON.parse and most templates (every change set's body, sent as JSON) never need it.
+  let lines: Map<string, number> | undefined;
+  return source(file, body as TemplateObject, () => (lines ??= jsonLines(text, file)));
+}
+
+function jsonLines(text: string, file: string): Map<string, number> {
   const lines = new Map<string, number>();
   try {
     const lineCounter = new LineCounter();
@@ -103,7 +110,7 @@ function readJson(text: string, file: string): TemplateSource {
   } catch {
     // positions stay unknown
   }
-  return source(file, body as TemplateObject, lines);
+  return lines;
 }
 
 /** Where JSON.parse stopped: from its message when it gives a position, else from a YAML reading of the text. */
@@ -127,13 +134,18 @@ function jsonErrorPosition(text: string, error: unknown): { line: number; col: n
   return { line: 1, col: 1 };
 }
 
-function source(file: string, body: TemplateObject, lines: Map<string, number>): TemplateSource {
+function source(
+  file: string,
+  body: TemplateObject,
+  lines: Map<string, number> | (() => Map<string, number>),
+): TemplateSource {
   return {
     file,
     body,
     lineOf(path) {
+      const known = typeof lines === "function" ? lines() : lines;
       for (let n = path.length; n >= 0; n--) {
-        const line = lines.get(path.slice(0, n).join("\u0000"));
+        const line = known.get(path.slice(0, n).join("\u0000"));
         if (line !== undefined) return line;
       }
       return undefined;
