@@ -9,9 +9,11 @@
  * the alias's weights are resolved and the metrics recorded) per request, and the whole node's
  * (every thread and the function instances, wrk left out), read from /proc.
  * Run: npm run build && node dist/bench/deployment-weights.bench.js
+ * Per run also: how many instances used CPU and how many were started, and the context switches
+ * of the node and its instances per request (the cost of waking more, less busy instances).
  * Knobs: BENCH_DURATION=8 (s per run) BENCH_CONNECTIONS=20 BENCH_ROUNDS=4
  */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import {
   CodeDeployClient,
@@ -51,15 +53,36 @@ function mainThreadCpuMs(): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
-/**
- * CPU time (ms) of this process (every thread) and its descendants but wrk (the function instances,
- * started through a shell and `nice`), from /proc.
- */
-function nodeCpuMs(): number {
-  const ticks = (stat: string): number => {
+/** CPU ticks and context switches of one process (or thread), and whether it is a function instance, from /proc. */
+interface ProcSample {
+  readonly ticks: number;
+  readonly switches: number;
+  readonly instance: boolean;
+}
+
+function sampleOf(dir: string): ProcSample | undefined {
+  try {
+    const stat = readFileSync(`${dir}/stat`, "utf8");
+    if (stat.includes("(wrk)")) return undefined;
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return Number(fields[11]) + Number(fields[12]);
-  };
+    const status = readFileSync(`${dir}/status`, "utf8");
+    const count = (name: string) => Number(new RegExp(`^${name}:\\s*(\\d+)`, "m").exec(status)?.[1] ?? 0);
+    return {
+      instance: readFileSync(`${dir}/cmdline`, "utf8").includes("bootstrap.js"),
+      ticks: Number(fields[11]) + Number(fields[12]),
+      switches: count("voluntary_ctxt_switches") + count("nonvoluntary_ctxt_switches"),
+    };
+  } catch {
+    return undefined; // Gone meanwhile.
+  }
+}
+
+/**
+ * A sample of this process's threads and of its descendants but wrk (the function instances,
+ * started through a shell and `nice`), keyed by thread or process id, from /proc.
+ */
+function nodeSample(): Map<string, ProcSample> {
+  const out = new Map<string, ProcSample>();
   const childrenOf = (pid: string): string[] => {
     try {
       return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean);
@@ -67,25 +90,53 @@ function nodeCpuMs(): number {
       return [];
     }
   };
-  let total = ticks(readFileSync("/proc/self/stat", "utf8"));
+  for (const tid of readdirSync("/proc/self/task")) {
+    const s = sampleOf(`/proc/self/task/${tid}`);
+    if (s) out.set(`t${tid}`, s);
+  }
   const todo = childrenOf(String(process.pid));
   for (let pid = todo.pop(); pid !== undefined; pid = todo.pop()) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      if (stat.includes("(wrk)")) continue;
-      total += ticks(stat);
-      todo.push(...childrenOf(pid));
-    } catch {
-      // Gone meanwhile.
-    }
+    const s = sampleOf(`/proc/${pid}`);
+    if (!s) continue;
+    out.set(pid, s);
+    todo.push(...childrenOf(pid));
   }
-  return (total * 1000) / 100;
+  return out;
+}
+
+/**
+ * Between two samples: the node's CPU time (ms, every thread and descendant, the sandbox's helpers
+ * too), its context switches, how many function instances used CPU (at least 50 ms) and how many
+ * were started.
+ */
+function between(
+  a: Map<string, ProcSample>,
+  b: Map<string, ProcSample>,
+): { cpuMs: number; switches: number; busyInstances: number; startedInstances: number } {
+  let ticks = 0;
+  let switches = 0;
+  let busyInstances = 0;
+  let startedInstances = 0;
+  for (const [id, end] of b) {
+    const start = a.get(id);
+    ticks += end.ticks - (start?.ticks ?? 0);
+    switches += end.switches - (start?.switches ?? 0);
+    if (!end.instance) continue;
+    if (!start) startedInstances++;
+    if (end.ticks - (start?.ticks ?? 0) >= 5) busyInstances++;
+  }
+  return { cpuMs: (ticks * 1000) / 100, switches, busyInstances, startedInstances };
 }
 
 /** One wrk run, with the main thread's and the whole node's (instances included) CPU per request (µs). */
 interface Run extends WrkResult {
   readonly cpuUsPerRequest: number;
   readonly nodeCpuUsPerRequest: number;
+  /** Context switches of the node's threads and instances per request. */
+  readonly switchesPerRequest: number;
+  /** Function instances that used at least 50 ms of CPU in the run, and those started in it. */
+  readonly busyInstances: number;
+  readonly startedInstances: number;
 }
 
 async function main(): Promise<void> {
@@ -166,13 +217,17 @@ async function main(): Promise<void> {
     const url = (apiId: string) => `${node.gatewayUrl}/_api/${apiId}/prod/`;
     const run = async (apiId: string): Promise<Run> => {
       const cpu0 = mainThreadCpuMs();
-      const all0 = nodeCpuMs();
+      const all0 = nodeSample();
       const r = await runWrkAsync(url(apiId), { connections: CONNECTIONS, seconds: DURATION });
+      const all = between(all0, nodeSample());
       const n = Math.max(1, r.requests);
       return {
         ...r,
         cpuUsPerRequest: ((mainThreadCpuMs() - cpu0) * 1000) / n,
-        nodeCpuUsPerRequest: ((nodeCpuMs() - all0) * 1000) / n,
+        nodeCpuUsPerRequest: (all.cpuMs * 1000) / n,
+        switchesPerRequest: all.switches / n,
+        busyInstances: all.busyInstances,
+        startedInstances: all.startedInstances,
       };
     };
     for (const api of [plainApi, liveApi]) {
@@ -186,9 +241,9 @@ async function main(): Promise<void> {
       `deployment ${deploymentId ?? ""} running: live sends 10 % to version 2; ${CONNECTIONS} connections, ${DURATION} s per run`,
     );
     console.log(
-      "| round | plain (no weights) req/s | live (weights) req/s | live p50 | non-2xx | ratio | plain CPU/req | live CPU/req | CPU ratio | plain node CPU/req | live node CPU/req | node CPU ratio |",
+      "| round | plain (no weights) req/s | live (weights) req/s | live p50 | non-2xx | ratio | plain CPU/req | live CPU/req | CPU ratio | plain node CPU/req | live node CPU/req | node CPU ratio | instances busy plain / live | started plain / live | switches/req plain / live |",
     );
-    console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+    console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
     const ratios: number[] = [];
     const cpuRatios: number[] = [];
     const nodeCpuRatios: number[] = [];
@@ -201,7 +256,7 @@ async function main(): Promise<void> {
       cpuRatios.push(plain.cpuUsPerRequest / live.cpuUsPerRequest);
       nodeCpuRatios.push(plain.nodeCpuUsPerRequest / live.nodeCpuUsPerRequest);
       console.log(
-        `| ${round} | ${Math.round(plain.rps)} | ${Math.round(live.rps)} | ${fmt(live.p50Ms)} ms | ${live.non2xx + plain.non2xx} | ${fmt(live.rps / plain.rps, 3)} | ${fmt(plain.cpuUsPerRequest)} µs | ${fmt(live.cpuUsPerRequest)} µs | ${fmt(plain.cpuUsPerRequest / live.cpuUsPerRequest, 3)} | ${fmt(plain.nodeCpuUsPerRequest)} µs | ${fmt(live.nodeCpuUsPerRequest)} µs | ${fmt(plain.nodeCpuUsPerRequest / live.nodeCpuUsPerRequest, 3)} |`,
+        `| ${round} | ${Math.round(plain.rps)} | ${Math.round(live.rps)} | ${fmt(live.p50Ms)} ms | ${live.non2xx + plain.non2xx} | ${fmt(live.rps / plain.rps, 3)} | ${fmt(plain.cpuUsPerRequest)} µs | ${fmt(live.cpuUsPerRequest)} µs | ${fmt(plain.cpuUsPerRequest / live.cpuUsPerRequest, 3)} | ${fmt(plain.nodeCpuUsPerRequest)} µs | ${fmt(live.nodeCpuUsPerRequest)} µs | ${fmt(plain.nodeCpuUsPerRequest / live.nodeCpuUsPerRequest, 3)} | ${plain.busyInstances} / ${live.busyInstances} | ${plain.startedInstances} / ${live.startedInstances} | ${fmt(plain.switchesPerRequest, 2)} / ${fmt(live.switchesPerRequest, 2)} |`,
       );
     }
     console.log(`median ratio live/plain (target >= 0.95): ${fmt(median(ratios), 3)}`);

@@ -31,7 +31,7 @@ export interface ServerConfig {
   readonly idleTimeoutMs: number;
   /** Spare, code-less processes kept started for fast cold starts. */
   readonly spares: number;
-  /** Burst smoothing: busy instances of a version before a new event waits for one (0 = off, Lambda's scale-out). */
+  /** Burst smoothing: busy instances of a function before a new event waits for one (0 = off, Lambda's scale-out). */
   readonly scaleOutAfter: number;
   /** How long such an event waits for a busy instance before a new one starts. */
   readonly scaleOutWaitMs: number;
@@ -216,7 +216,7 @@ export const SERVER_USAGE = `usage: haneul server [options]
   --concurrency <n>        account concurrency limit (HANEUL_CONCURRENCY, default 1000)
   --idle-timeout-ms <n>    idle instance lifetime (HANEUL_IDLE_TIMEOUT_MS, default 300000)
   --spares <n>             spare processes kept ready (HANEUL_SPARES, default 2)
-  --scale-out-after <n>    busy instances of a version before new events wait briefly for one
+  --scale-out-after <n>    busy instances of a function before new events wait briefly for one
                            instead of starting another (HANEUL_SCALE_OUT_AFTER, default 2 x cores;
                            0 = start one per concurrent event, as Lambda)
   --scale-out-wait-ms <n>  how long they wait (HANEUL_SCALE_OUT_WAIT_MS, default 250)

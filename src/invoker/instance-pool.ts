@@ -17,9 +17,10 @@ export interface InstancePoolOptions {
   /** At most this many instances start at once; further cold starts wait their turn. */
   readonly maxConcurrentStarts: number;
   /**
-   * Burst smoothing: once this many instances of a version are busy, a new event first waits up
-   * to `scaleOutWaitMs` for one of them to come free before a new instance is started. 0 (the
-   * default) starts a new instance at once, as Lambda does.
+   * Burst smoothing: once this many instances of a function (all its versions together) are busy,
+   * a new event for a version that has a busy instance first waits up to `scaleOutWaitMs` for one
+   * of them to come free before a new instance is started. 0 (the default) starts a new instance
+   * at once, as Lambda does.
    */
   readonly scaleOutAfter?: number | undefined;
   readonly scaleOutWaitMs?: number | undefined;
@@ -85,6 +86,8 @@ export class InstancePool {
   readonly #busy = new Map<Instance, number>();
   /** Busy instances per pool key, for burst smoothing. */
   readonly #busyPerKey = new Map<string, number>();
+  /** Busy instances per function (every version and revision), for burst smoothing. */
+  readonly #busyPerFunction = new Map<string, number>();
   /** Busy instances per pool key that take an event ahead, for burst smoothing. */
   readonly #aheadCapable = new Map<string, Set<Instance>>();
   /** How long each instance's last event took. */
@@ -127,7 +130,7 @@ export class InstancePool {
       this.#initLogs.delete(instance);
       return { cold: false, instance: this.#markBusy(key, instance), initLogs };
     }
-    if (this.#shouldWait(key)) {
+    if (this.#shouldWait(spec, key)) {
       const ahead = this.#aheadTaker(key);
       if (ahead) return { cold: false, instance: this.#holdAhead(ahead) };
       const freed = await this.#waitForRelease(key);
@@ -136,12 +139,12 @@ export class InstancePool {
     this.#supersede(spec, key);
     // A starting instance counts as busy at once (before any await), so that a burst does not
     // start one instance per event.
-    this.#countBusy(key, 1);
+    this.#countBusy(spec, key, 1);
     await this.#startSlot();
     try {
       const launch = await this.#o.launcher.launch(spec);
       if (launch.ok) this.#addBusy(key, launch.instance);
-      else this.#countBusy(key, -1);
+      else this.#countBusy(spec, key, -1);
       return { cold: true, launch };
     } finally {
       this.#releaseStartSlot();
@@ -199,14 +202,18 @@ export class InstancePool {
     this.#idle.delete(previous);
   }
 
-  #countBusy(key: string, delta: number): void {
+  #countBusy(spec: FunctionSpec, key: string, delta: number): void {
     const n = (this.#busyPerKey.get(key) ?? 0) + delta;
     if (n > 0) this.#busyPerKey.set(key, n);
     else this.#busyPerKey.delete(key);
+    const fn = spec.functionArn;
+    const m = (this.#busyPerFunction.get(fn) ?? 0) + delta;
+    if (m > 0) this.#busyPerFunction.set(fn, m);
+    else this.#busyPerFunction.delete(fn);
   }
 
   #markBusy(key: string, instance: Instance): Instance {
-    this.#countBusy(key, 1);
+    this.#countBusy(instance.spec, key, 1);
     this.#addBusy(key, instance);
     return instance;
   }
@@ -221,7 +228,7 @@ export class InstancePool {
 
   #markIdle(key: string, instance: Instance): void {
     if (!this.#busy.delete(instance)) return;
-    this.#countBusy(key, -1);
+    this.#countBusy(instance.spec, key, -1);
     const set = this.#aheadCapable.get(key);
     if (set?.delete(instance) && set.size === 0) this.#aheadCapable.delete(key);
   }
@@ -245,10 +252,17 @@ export class InstancePool {
     return (this.#lastMs.get(instance) ?? Infinity) <= this.#aheadMaxMs;
   }
 
-  /** True when burst smoothing is on and enough instances of `key` are busy or starting. */
-  #shouldWait(key: string): boolean {
+  /**
+   * True when burst smoothing is on, enough instances of the function are busy or starting (all
+   * its versions together: a weighted alias splits the same events over two versions, and must
+   * not run more instances on the same cores than one version would), and `key` has one of them
+   * to wait for. A version with none starts its first at once, so that an alias's additional
+   * version is never kept waiting for the other version's instances.
+   */
+  #shouldWait(spec: FunctionSpec, key: string): boolean {
     const after = this.#o.scaleOutAfter ?? 0;
-    return after > 0 && (this.#o.scaleOutWaitMs ?? 0) > 0 && (this.#busyPerKey.get(key) ?? 0) >= after;
+    if (after <= 0 || (this.#o.scaleOutWaitMs ?? 0) <= 0 || !this.#busyPerKey.has(key)) return false;
+    return (this.#busyPerFunction.get(spec.functionArn) ?? 0) >= after;
   }
 
   /** Waits up to scaleOutWaitMs for a busy instance of `key` to come free. */
@@ -324,7 +338,7 @@ export class InstancePool {
     const key = poolKey(instance.spec);
     this.#markIdle(key, instance);
     void instance.stop();
-    if (!this.#closed && !this.#shouldWait(key)) this.#waiters.get(key)?.shift()?.take(undefined);
+    if (!this.#closed && !this.#shouldWait(instance.spec, key)) this.#waiters.get(key)?.shift()?.take(undefined);
   }
 
   /** Events handed ahead to busy instances so far. */

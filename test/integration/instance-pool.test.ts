@@ -161,6 +161,26 @@ describe("burst smoothing", () => {
       await lambdaLike.close();
     }
   });
+  it("counts the busy instances of all a function's versions: two versions start no more than one would, plus the other's first", async () => {
+    const v1 = fixtureSpec("cjs", "index.sleep", { functionName: "versions", version: "1" });
+    const v2 = { ...v1, version: "2" };
+    // A wait far longer than the events it waits for, so that no event scales out on a loaded machine.
+    const engine = await testEngine([v1, v2], { scaleOutAfter: 2, scaleOutWaitMs: 60_000, aheadMaxMs: 0 });
+    try {
+      const first = Array.from({ length: 4 }, () => engine.call("versions", { ms: 300 }, "1"));
+      await waitUntil(() => engine.pool.instanceCount === 2, "version 1's two instances to start");
+      const second = Array.from({ length: 4 }, () => engine.call("versions", { ms: 300 }, "2"));
+      const results = await Promise.all([...first, ...second]);
+      assert.ok(results.every((r) => r.outcome.kind === "ok"));
+      const cold = (from: number, to: number) =>
+        results.slice(from, to).filter((r) => r.record.initDurationMs !== undefined).length;
+      assert.equal(cold(0, 4), 2, "version 1 scaled out to the limit");
+      assert.equal(cold(4, 8), 1, "version 2 started its first instance at once, then waited for it");
+      assert.equal(engine.pool.instanceCount, 3, "three instances, not two per version");
+    } finally {
+      await engine.close();
+    }
+  });
 });
 
 describe("events handed ahead to a busy instance (burst smoothing)", () => {
