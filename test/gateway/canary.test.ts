@@ -132,7 +132,10 @@ test("a canary probe is pinned to the canary deployment, its secret header remov
   });
   assert.equal(missed, undefined, "the stage's canary serves another deployment: not counted");
   // A client's header of that name, without this gateway's secret, pins nothing and reaches the function.
-  const seen = await send(h.port, "/Prod/which", { api: "canaryapi", headers: { "x-haneul-canary-probe": "guess canary-dep" } });
+  const seen = await send(h.port, "/Prod/which", {
+    api: "canaryapi",
+    headers: { "x-haneul-canary-probe": "guess canary-dep" },
+  });
   assert.equal(seen.status, 200);
   const e = seen.json();
   assert.equal(e.requestContext.deploymentId, stage.deployment.deploymentId, "not pinned without the secret");
