@@ -430,6 +430,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
     apis: apiService,
     invokeAsync: (t, payload) => events.enqueue({ ...t, payload, requestId: ids.requestId() }),
     invokeSync: async (t, payload) => (await engine.invoker.invoke(t, payload)).outcome.kind === "ok",
+    probeCanary: (probe) => gateway.probeCanary(probe),
     publish: (arn, message) => topics.publish(arn, message),
     topicExists: (arn) =>
       topics.service.admin.topic(arn).then(

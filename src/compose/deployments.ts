@@ -24,7 +24,7 @@ import type { Clock } from "../shared/clock.js";
 import { isPlatformError, PlatformError } from "../shared/errors.js";
 import type { IdSource } from "../shared/ids.js";
 import type { DeploymentRecord } from "../ports/deployment-store.js";
-import type { MetricSample, StageStats, VersionStats } from "../deployments/index.js";
+import type { MetricSample, StageStats, StageTestRequest, VersionStats } from "../deployments/index.js";
 import { emptyAggregate, mergeAggregate, statisticValue, type Aggregate } from "../domain/metrics/aggregate.js";
 import { orderedBuckets } from "../domain/metrics/histogram.js";
 import type { Dimension, MetricId } from "../domain/metrics/metric-key.js";
@@ -166,6 +166,30 @@ async function stageStatsFor(
   return stageStatsOf(o.metrics, series, { from: since, to: o.clock.now() });
 }
 
+/** A request pinned to a stage's canary deployment (Gateway.probeCanary's argument). */
+export interface CanaryProbe extends StageTestRequest {
+  readonly apiId: string;
+  readonly stage: string;
+  readonly deploymentId: string;
+}
+
+/** A stage canary's test event sent to its deployment; a probe that cannot be sent is logged and not counted. */
+async function probeStage(
+  o: {
+    probeCanary?: ((p: CanaryProbe) => Promise<number | undefined>) | undefined;
+    log: (m: string, e?: unknown) => void;
+  },
+  t: StageCanaryTarget,
+  request: StageTestRequest,
+): Promise<number | undefined> {
+  if (!o.probeCanary) throw new Error("this node has no gateway to send a stage canary's test event through");
+  const probe = { ...request, apiId: t.restApiId, stage: t.stageName, deploymentId: t.targetDeploymentId };
+  return o.probeCanary(probe).catch((e: unknown) => {
+    o.log(`test event of the canary of REST API ${t.restApiId} stage ${t.stageName}`, e);
+    return undefined;
+  });
+}
+
 /**
  * What one metric series (a metric the canary judge was told to compare, for one version) held in
  * [from, to], every node's samples merged: its count and sum, `statistic` over the whole window,
@@ -244,6 +268,8 @@ export function createDeployments(o: {
   /** Invokes a function version synchronously; resolves to whether it succeeded (synthetic invocations). */
   readonly invokeSync: (target: { functionName: string; qualifier: string }, payload: Buffer) => Promise<boolean>;
   readonly invokeAsync: (target: { functionName: string; qualifier?: string }, payload: Buffer) => Promise<void>;
+  /** Sends a stage canary's test event through the node's gateway, pinned to the canary (Gateway.probeCanary). */
+  readonly probeCanary?: ((probe: CanaryProbe) => Promise<number | undefined>) | undefined;
   readonly isLeader: () => boolean;
   readonly log: (message: string, error?: unknown) => void;
   /** Publishes a trigger's notification to its SNS topic (absent: no topics, triggers are refused). */
@@ -280,6 +306,8 @@ export function createDeployments(o: {
       metricSample: (metric, statistic, since) =>
         metricSampleOf(o.metrics, metric, statistic, { from: since, to: o.clock.now() }),
       stageStats: (t, deploymentId, since) => stageStatsFor(o, t, deploymentId, since),
+      restApiName: async (t) => (await o.apis.rest.getRestApi(t.restApiId)).name,
+      probeStage: (t, request) => probeStage(o, t, request),
     },
     invokeHook: (ref, payload) => o.invokeAsync(functionRef(ref), payload),
     isLeader: o.isLeader,

@@ -1,10 +1,11 @@
 /**
  * The canary judge's named metrics: the `haneul:judgeMetric[:<label>]` group tags, each naming one
  * CloudWatch metric as `<namespace> <metric> <statistic> <higher|lower> [<dimension>=<value>...]`
- * (the version's series found through a dimension value holding `@version`), and the test each
- * is judged with. A value haneul cannot honour is refused (InvalidInputException), never ignored.
+ * (a version's series found through a dimension value holding `@version`; on a stage canary, a
+ * deployment's through one holding `@deployment`), and the test each is judged with. A value
+ * haneul cannot honour is refused (InvalidInputException), never ignored.
  */
-import type { JudgeMetric } from "../ports/deployment-store.js";
+import { isStageCanary, type DeploymentTarget, type JudgeMetric } from "../ports/deployment-store.js";
 import { PlatformError } from "../shared/errors.js";
 import { binomialGreater, countedQuantile, mannWhitneyGreater, type Counted } from "./statistics.js";
 
@@ -17,6 +18,21 @@ const LABEL = /^[A-Za-z0-9_.-]{1,64}$/;
 const STATISTIC = /^(Average|Minimum|Maximum|SampleCount|Sum|p(\d{1,2}(\.\d{1,10})?|100))$/;
 /** In a dimension value, filled in per version (tag values allow only letters, digits, spaces and + - = . _ : / @). */
 const PLACEHOLDER = /@(function|alias|version)\b/g;
+/** On a stage canary, filled in per deployment: the REST API's name, the stage, the deployment. */
+const STAGE_PLACEHOLDER = /@(api|stage|deployment)\b/g;
+/** haneul's namespace of a stage's requests split by the deployment that served them (metrics/gateway-metrics.ts). */
+export const STAGE_SPLIT_NAMESPACE = "Haneul/ApiGateway";
+/** What the gateway publishes there, per deployment. */
+const STAGE_SPLIT_METRICS = ["Count", "4XXError", "5XXError", "Latency", "IntegrationLatency"];
+/** Haneul/ApiGateway's series of a stage's requests per serving deployment, used when none is named. */
+const STAGE_DEPLOYMENT_DIMENSIONS = [
+  { name: "ApiName", value: "@api" },
+  { name: "Stage", value: "@stage" },
+  { name: "DeploymentId", value: "@deployment" },
+];
+const AWS_APIGATEWAY = `AWS/ApiGateway cannot be split by deployment: it publishes a stage's requests by ApiName and Stage only; the requests each deployment served are in ${STAGE_SPLIT_NAMESPACE} (${STAGE_SPLIT_METRICS.join(", ")})`;
+const holds = (m: { dimensions: readonly { value: string }[] }, placeholder: string): boolean =>
+  m.dimensions.some((d) => new RegExp(`${placeholder}\\b`).test(d.value));
 /** AWS/Lambda's series of an alias's calls per executed version, used when none is named. */
 const LAMBDA_VERSION_DIMENSIONS = [
   { name: "FunctionName", value: "@function" },
@@ -51,10 +67,24 @@ export function parseJudgeMetric(key: string, v: string): JudgeMetric {
     throw invalid(key, v, `the statistic must be Average, Minimum, Maximum, SampleCount, Sum or pNN, not ${statistic}`);
   if (worse !== "higher" && worse !== "lower")
     throw invalid(key, v, `say which way is worse: higher or lower, not ${worse}`);
+  if (namespace === "AWS/ApiGateway") throw invalid(key, v, AWS_APIGATEWAY);
   let dimensions = dimensionsOf(key, v, rest);
   if (dimensions.length === 0 && namespace === "AWS/Lambda") dimensions = LAMBDA_VERSION_DIMENSIONS;
-  if (!dimensions.some((d) => /@version\b/.test(d.value)))
-    throw invalid(key, v, "a dimension must hold the version, e.g. ExecutedVersion=@version");
+  if (dimensions.length === 0 && namespace === STAGE_SPLIT_NAMESPACE) dimensions = STAGE_DEPLOYMENT_DIMENSIONS;
+  const version = holds({ dimensions }, "@version");
+  const deployment = holds({ dimensions }, "@deployment");
+  if (!version && !deployment)
+    throw invalid(
+      key,
+      v,
+      "a dimension must hold the version, e.g. ExecutedVersion=@version (or, for a stage canary, the deployment: DeploymentId=@deployment)",
+    );
+  if (version && deployment)
+    throw invalid(
+      key,
+      v,
+      "a metric is found by a function version (@version) or by a stage's deployment (@deployment), not both",
+    );
   return { label, namespace, name, statistic, worse, dimensions };
 }
 
@@ -80,6 +110,47 @@ export function versionDimensions(
   const fill = (value: string): string =>
     value.replace(PLACEHOLDER, (_, p: string) =>
       p === "function" ? t.functionName : p === "alias" ? t.alias : version,
+    );
+  return m.dimensions.map((d) => ({ name: d.name, value: fill(d.value) }));
+}
+
+/**
+ * Why the metrics a group names cannot judge `target` (InvalidInputException), if they cannot: on a
+ * Lambda alias a metric must be found by the version; on a stage canary by the deployment that
+ * served the request, which only haneul's split series and the metrics your integrations emit
+ * with the deployment (requestContext.deploymentId) can tell apart.
+ */
+export function checkJudgeMetrics(metrics: readonly JudgeMetric[], target: DeploymentTarget): void {
+  for (const m of metrics) {
+    const head = `The judge metric ${m.label} (${m.namespace} ${m.name})`;
+    const refuse = (why: string): never => {
+      throw new PlatformError("ERR_CODEDEPLOY_INVALID_INPUT", `${head} ${why}`);
+    };
+    if (!isStageCanary(target)) {
+      if (!holds(m, "@version"))
+        refuse(
+          "is found by a stage's deployment (@deployment): it judges an API Gateway stage canary, not a Lambda alias.",
+        );
+      continue;
+    }
+    if (m.namespace === STAGE_SPLIT_NAMESPACE && !STAGE_SPLIT_METRICS.includes(m.name))
+      refuse(`is not published: ${STAGE_SPLIT_NAMESPACE} has ${STAGE_SPLIT_METRICS.join(", ")} per deployment.`);
+    if (!holds(m, "@deployment") || m.dimensions.some((d) => /@(function|alias|version)\b/.test(d.value)))
+      refuse(
+        "cannot be split by deployment: it is found by a function version; on a stage canary a dimension must hold the deployment, e.g. DeploymentId=@deployment.",
+      );
+  }
+}
+
+/** The metric's dimensions for one deployment of a stage (a stage canary). */
+export function deploymentDimensions(
+  m: JudgeMetric,
+  t: { apiName: string; stage: string },
+  deploymentId: string,
+): { name: string; value: string }[] {
+  const fill = (value: string): string =>
+    value.replace(STAGE_PLACEHOLDER, (_, p: string) =>
+      p === "api" ? t.apiName : p === "stage" ? t.stage : deploymentId,
     );
   return m.dimensions.map((d) => ({ name: d.name, value: fill(d.value) }));
 }
@@ -122,10 +193,12 @@ const isCount = (m: JudgeMetric): boolean => m.statistic === "SampleCount" || m.
  */
 export function compareMetric(
   c: MetricComparison,
-  v: { next: string; old: string },
+  v: { next: string; old: string; side?: string; call?: string },
   o: { minSamples: number; alpha: number },
 ): MetricOutcome {
   const m = c.metric;
+  const side = v.side ?? "version";
+  const call = v.call ?? "invocation";
   const head = `${m.label} (${m.namespace} ${m.name} ${m.statistic}, ${m.worse} is worse)`;
   if (isCount(m)) {
     const a = Math.round(m.statistic === "Sum" ? c.next.sum : c.next.count);
@@ -133,11 +206,11 @@ export function compareMetric(
     const share = c.exposure.next / Math.max(1, c.exposure.next + c.exposure.old);
     const p = m.worse === "higher" ? binomialGreater(a, a + b, share) : binomialGreater(b, a + b, 1 - share);
     const worse = p < o.alpha;
-    const rate = (x: number, n: number): string => `${num(x / Math.max(1, n))} per invocation (${x}/${n})`;
+    const rate = (x: number, n: number): string => `${num(x / Math.max(1, n))} per ${call} (${x}/${n})`;
     return {
       worse,
       notEnoughData: false,
-      reason: `${head}: ${rate(a, c.exposure.next)} on version ${v.next} vs ${rate(b, c.exposure.old)} on version ${v.old}: exact binomial p = ${fmt(p)} ${worse ? "<" : "≥"} ${fmt(o.alpha)}${worse ? ", worse" : ""}`,
+      reason: `${head}: ${rate(a, c.exposure.next)} on ${side} ${v.next} vs ${rate(b, c.exposure.old)} on ${side} ${v.old}: exact binomial p = ${fmt(p)} ${worse ? "<" : "≥"} ${fmt(o.alpha)}${worse ? ", worse" : ""}`,
     };
   }
   const nNew = c.next.values.reduce((s, [, n]) => s + n, 0);
@@ -146,7 +219,7 @@ export function compareMetric(
     return {
       worse: false,
       notEnoughData: true,
-      reason: `${head}: not enough data: ${nNew} samples on version ${v.next} and ${nOld} on version ${v.old}; the judge needs ${o.minSamples} of each`,
+      reason: `${head}: not enough data: ${nNew} samples on ${side} ${v.next} and ${nOld} on ${side} ${v.old}; the judge needs ${o.minSamples} of each`,
     };
   const higher = m.worse === "higher";
   const p = higher ? mannWhitneyGreater(c.next.values, c.old.values) : mannWhitneyGreater(c.old.values, c.next.values);
@@ -156,6 +229,6 @@ export function compareMetric(
   return {
     worse,
     notEnoughData: false,
-    reason: `${head}: ${num(a)} on version ${v.next} vs ${num(b)} on version ${v.old} (${nNew} and ${nOld} samples): Mann-Whitney p = ${fmt(p)} ${p < o.alpha ? "<" : "≥"} ${fmt(o.alpha)}${worse ? ", worse" : ""}`,
+    reason: `${head}: ${num(a)} on ${side} ${v.next} vs ${num(b)} on ${side} ${v.old} (${nNew} and ${nOld} samples): Mann-Whitney p = ${fmt(p)} ${p < o.alpha ? "<" : "≥"} ${fmt(o.alpha)}${worse ? ", worse" : ""}`,
   };
 }

@@ -45,15 +45,24 @@ export interface JudgeInput {
 export interface JudgeWords {
   readonly side: string;
   readonly calls: string;
+  /** One of them (a named count metric is per one). */
+  readonly call: string;
   readonly errors: string;
   readonly duration: string;
 }
 
-const VERSION_WORDS: JudgeWords = { side: "version", calls: "invocations", errors: "error rate", duration: "duration" };
+const VERSION_WORDS: JudgeWords = {
+  side: "version",
+  calls: "invocations",
+  call: "invocation",
+  errors: "error rate",
+  duration: "duration",
+};
 /** A stage canary's sides are deployments serving requests; its errors are 5XX answers, its duration the latency. */
 export const STAGE_WORDS: JudgeWords = {
   side: "deployment",
   calls: "requests",
+  call: "request",
   errors: "5XX rate",
   duration: "latency",
 };
@@ -111,7 +120,8 @@ export function judge(i: JudgeInput): Omit<JudgeVerdict, "weight" | "at"> {
   }
   let lacking = false;
   for (const c of metrics) {
-    const o = compareMetric(c, { next: i.newVersion, old: i.oldVersion }, { minSamples, alpha });
+    const sides = { next: i.newVersion, old: i.oldVersion, side: w.side, call: w.call };
+    const o = compareMetric(c, sides, { minSamples, alpha });
     failed ||= o.worse;
     lacking ||= o.notEnoughData;
     reasons.push(o.reason);

@@ -16,8 +16,8 @@ import { FINAL_STATUSES, isStageCanary } from "../ports/deployment-store.js";
 import { PlatformError } from "../shared/errors.js";
 import type { IdSource } from "../shared/ids.js";
 import { parseLambdaAppSpec } from "./appspec.js";
-import { canaryJudgeOf, TEST_EVENT_TAG, testEventOf } from "./group-tags.js";
-import { JUDGE_METRIC_TAG } from "./judge-metrics.js";
+import { canaryJudgeOf, stageTestRequestOf, testEventOf } from "./group-tags.js";
+import { checkJudgeMetrics } from "./judge-metrics.js";
 import { checkAlarms, checkAutoRollback, DeploymentCatalog, trafficGuardOf, type TopicExists } from "./catalog.js";
 import { initialEvents } from "./driver.js";
 import type { DeploymentEngine } from "./engine.js";
@@ -72,13 +72,10 @@ export class DeploymentService {
     const trafficGuard = trafficGuardOf(group.tags);
     const testEvent = testEventOf(group.tags);
     const judge = canaryJudgeOf(group.tags);
-    // A stage canary is guarded and judged on its requests; a test event invokes a function
-    // version and a named metric is found by one, so they are refused there, not ignored.
-    if (isStageCanary(spec.target) && (testEvent !== undefined || (judge?.metrics?.length ?? 0) > 0))
-      throw new PlatformError(
-        "ERR_CODEDEPLOY_INVALID_INPUT",
-        `Deployment group ${group.name} has a ${testEvent !== undefined ? TEST_EVENT_TAG : JUDGE_METRIC_TAG} tag: it applies to Lambda function versions, not to an API Gateway stage canary (its traffic guard and canary judge count the stage's requests).`,
-      );
+    // On a stage canary the test event is a request and a named metric is found by the deployment:
+    // one that cannot be is refused here, not ignored.
+    if (testEvent !== undefined && isStageCanary(spec.target)) stageTestRequestOf(testEvent);
+    checkJudgeMetrics(judge?.metrics ?? [], spec.target);
     const now = this.#o.now();
     const d: DeploymentRecord = {
       id: `d-${this.#o.ids

@@ -4,19 +4,29 @@
  * of the group's test event when one is set) and the canary judge (the new version is not worse
  * than the old over the step). A stage canary is checked the same way on its requests: those the
  * canary's deployment served against those the stage's deployment served (Haneul/ApiGateway by
- * DeploymentId), 5XX and 4XX rates and latency. A check without enough yet holds the step, looked
- * at again every GUARD_POLL_MS, and fails the deployment one more interval after the step was due.
+ * DeploymentId), 5XX and 4XX rates, latency and the metrics named by deployment; its synthetic
+ * calls are requests pinned to the canary's deployment through the gateway. A check without enough
+ * yet holds the step, looked at again every GUARD_POLL_MS, and fails the deployment one more
+ * interval after the step was due.
  */
 import {
   isStageCanary,
   type DeploymentRecord,
+  type JudgeMetric,
   type JudgeVerdict,
   type LambdaTarget,
   type StageCanaryTarget,
 } from "../ports/deployment-store.js";
 import { trafficSteps } from "./configs.js";
+import { stageTestRequestOf, type StageTestRequest } from "./group-tags.js";
 import { judge, STAGE_WORDS, verdictLine, type VersionStats } from "./judge.js";
-import { versionDimensions, type MetricComparison, type MetricSample } from "./judge-metrics.js";
+import {
+  deploymentDimensions,
+  STAGE_SPLIT_NAMESPACE,
+  versionDimensions,
+  type MetricComparison,
+  type MetricSample,
+} from "./judge-metrics.js";
 
 /** How often a held step is looked at again (clock time). */
 export const GUARD_POLL_MS = 10_000;
@@ -42,6 +52,14 @@ export interface CheckEffects {
    * (errors), 4XX answers and latencies (absent: no stages here).
    */
   stageStats?(target: StageCanaryTarget, deploymentId: string, since: number): Promise<StageStats>;
+  /**
+   * Sends `request` to the stage through the gateway, pinned to the canary's deployment (the test
+   * event of a stage canary); resolves to the answer's status, or undefined when the canary's
+   * deployment did not serve it (the canary is gone, the gateway unreachable: nothing to count).
+   */
+  probeStage?(target: StageCanaryTarget, request: StageTestRequest): Promise<number | undefined>;
+  /** The REST API's name (ApiName in the stage's metrics). */
+  restApiName?(target: StageCanaryTarget): Promise<string>;
 }
 
 /** What one deployment of a stage served in the window. */
@@ -68,6 +86,7 @@ export type CheckResult =
   | { readonly kind: "fail"; readonly record: DeploymentRecord; readonly failure: CheckFailure };
 
 type Synthetic = NonNullable<DeploymentRecord["synthetic"]>;
+type Dimensions = { name: string; value: string }[];
 
 const intervalOf = (d: DeploymentRecord): number =>
   d.routing.type === "AllAtOnce" ? 0 : d.routing.intervalMinutes * 60_000;
@@ -77,11 +96,32 @@ async function topUp(d: DeploymentRecord, since: number, needed: number, fx: Che
   const s = d.synthetic?.since === since ? { ...d.synthetic } : { since, invocations: 0, errors: 0 };
   const event = d.testEvent;
   const t = d.target;
-  if (event === undefined || isStageCanary(t)) return s;
+  if (event === undefined) return s;
+  if (isStageCanary(t)) return probe(s, t, stageTestRequestOf(event), needed, fx);
   for (let i = 0; i < Math.min(needed, MAX_SYNTHETIC_PER_LOOK); i++) {
     const ok = await fx.invokeVersion(t, t.targetVersion, event).catch(() => false);
     s.invocations++;
     if (!ok) s.errors++;
+  }
+  return s;
+}
+
+/** Tops a stage canary's step up with requests pinned to its deployment: 5XX answers are errors. */
+async function probe(
+  s: { since: number; invocations: number; errors: number; clientErrors?: number | undefined },
+  t: StageCanaryTarget,
+  request: StageTestRequest,
+  needed: number,
+  fx: CheckEffects,
+): Promise<Synthetic> {
+  if (!fx.probeStage) throw new Error("this engine has no gateway to send a stage canary's test event through");
+  s.clientErrors ??= 0;
+  for (let i = 0; i < Math.min(needed, MAX_SYNTHETIC_PER_LOOK); i++) {
+    const status = await fx.probeStage(t, request);
+    if (status === undefined) break;
+    s.invocations++;
+    if (status >= 500) s.errors++;
+    else if (status >= 400) s.clientErrors++;
   }
   return s;
 }
@@ -92,7 +132,7 @@ function holdOrFail(d: DeploymentRecord, now: number, served: number, failure: C
   return { kind: "hold", record: { ...d, guardWait: { served, checkAt: now + GUARD_POLL_MS } } };
 }
 
-/** A stage canary's guard: the canary's deployment served `min` requests in the step (no synthetic ones). */
+/** A stage canary's guard: the canary's deployment served `min` requests in the step, synthetic ones included. */
 async function stageGuard(
   d: DeploymentRecord,
   t: StageCanaryTarget,
@@ -102,9 +142,14 @@ async function stageGuard(
   fx: CheckEffects,
 ): Promise<CheckResult> {
   const served = (await stageStats(fx, t, t.targetDeploymentId, since)).invocations;
-  if (served >= min) return { kind: "advance", record: d };
-  const message = `The traffic guard held the ${d.weight}% step: deployment ${t.targetDeploymentId} served ${served} of the ${min} requests it needs in a step, in twice the step's interval.`;
-  return holdOrFail(d, now, served, { code: "HEALTH_CONSTRAINTS", message });
+  const before = d.synthetic?.since === since ? d.synthetic.invocations : 0;
+  const synthetic = await topUp(d, since, min - served - before, fx);
+  const record = d.testEvent === undefined ? d : { ...d, synthetic };
+  const count = served + synthetic.invocations;
+  if (count >= min) return { kind: "advance", record };
+  const made = d.testEvent === undefined ? "" : ` (${synthetic.invocations} of them synthetic)`;
+  const message = `The traffic guard held the ${d.weight}% step: deployment ${t.targetDeploymentId} served ${count}${made} of the ${min} requests it needs in a step, in twice the step's interval.`;
+  return holdOrFail(record, now, count, { code: "HEALTH_CONSTRAINTS", message });
 }
 
 async function guard(d: DeploymentRecord, now: number, since: number, fx: CheckEffects): Promise<CheckResult> {
@@ -132,10 +177,10 @@ function withVerdict(d: DeploymentRecord, v: JudgeVerdict): readonly JudgeVerdic
 }
 
 /**
- * Each metric the group named, read per version over the step. Counts are divided by the
- * invocations of each version, the new one's synthetic calls included: they run the function
- * too, so they emit its own metrics (AWS/Lambda's ExecutedVersion series leave them out, and
- * there the exposure is the alias's calls alone).
+ * Each metric the group named, read per version (stage canary: per deployment) over the step.
+ * Counts are divided by the calls of each side, the new one's synthetic calls included: they run
+ * the function too, so they emit its own metrics (AWS/Lambda's ExecutedVersion series, and a
+ * stage's Haneul/ApiGateway series, leave them out, and there the exposure is the traffic's alone).
  */
 async function namedMetrics(
   d: DeploymentRecord,
@@ -143,19 +188,35 @@ async function namedMetrics(
   exposure: { next: number; old: number },
   fx: CheckEffects,
 ): Promise<MetricComparison[]> {
-  const t = d.target as LambdaTarget;
+  const metrics = d.judge?.metrics ?? [];
+  if (metrics.length === 0) return [];
+  const t = d.target;
   const synthetic = d.synthetic?.since === since ? d.synthetic.invocations : 0;
+  let sides: { next: string; old: string; own: string; dimensions: (m: JudgeMetric, side: string) => Dimensions };
+  if (isStageCanary(t)) {
+    if (!fx.restApiName) throw new Error("this engine has no API Gateway to name a stage canary's metrics by");
+    const series = { apiName: await fx.restApiName(t), stage: t.stageName };
+    sides = {
+      ...{ next: t.targetDeploymentId, old: t.currentDeploymentId, own: STAGE_SPLIT_NAMESPACE },
+      dimensions: (m, side) => deploymentDimensions(m, series, side),
+    };
+  } else {
+    sides = {
+      ...{ next: t.targetVersion, old: t.currentVersion, own: "AWS/Lambda" },
+      dimensions: (m, side) => versionDimensions(m, t, side),
+    };
+  }
   return Promise.all(
-    (d.judge?.metrics ?? []).map(async (metric) => {
-      const read = (version: string): Promise<MetricSample> =>
+    metrics.map(async (metric) => {
+      const read = (side: string): Promise<MetricSample> =>
         fx.metricSample(
-          { namespace: metric.namespace, name: metric.name, dimensions: versionDimensions(metric, t, version) },
+          { namespace: metric.namespace, name: metric.name, dimensions: sides.dimensions(metric, side) },
           metric.statistic,
           since,
         );
-      const [next, old] = await Promise.all([read(t.targetVersion), read(t.currentVersion)]);
-      const lambda = metric.namespace === "AWS/Lambda";
-      return { metric, next, old, exposure: lambda ? { ...exposure, next: exposure.next - synthetic } : exposure };
+      const [next, old] = await Promise.all([read(sides.next), read(sides.old)]);
+      const own = metric.namespace === sides.own;
+      return { metric, next, old, exposure: own ? { ...exposure, next: exposure.next - synthetic } : exposure };
     }),
   );
 }
@@ -186,13 +247,25 @@ async function stageJudge(
   since: number,
   fx: CheckEffects,
 ): Promise<CheckResult> {
-  const [next, old] = await Promise.all([
+  const [real, old] = await Promise.all([
     stageStats(fx, t, t.targetDeploymentId, since),
     stageStats(fx, t, t.currentDeploymentId, since),
   ]);
+  // Synthetic requests count toward the canary's requests, 5XX and 4XX answers, not its latencies
+  // (the gateway leaves them out of the split series the latencies come from).
+  const s = d.synthetic?.since === since ? d.synthetic : undefined;
+  const next = s
+    ? {
+        ...real,
+        invocations: real.invocations + s.invocations,
+        errors: real.errors + s.errors,
+        clientErrors: real.clientErrors + (s.clientErrors ?? 0),
+      }
+    : real;
+  const metrics = await namedMetrics(d, since, { next: next.invocations, old: old.invocations }, fx);
   const result = judge({
     ...{ newVersion: t.targetDeploymentId, oldVersion: t.currentDeploymentId, minSamples },
-    ...{ judgedSteps: trafficSteps(d.routing).length - 1, next, old, words: STAGE_WORDS },
+    ...{ judgedSteps: trafficSteps(d.routing).length - 1, next, old, words: STAGE_WORDS, metrics },
     clientErrors: { next: next.clientErrors, old: old.clientErrors },
   });
   return decide(d, now, result, next.invocations);

@@ -9,7 +9,7 @@
  * const port = await gw.listen(0, "127.0.0.1");
  */
 import { randomBytes } from "node:crypto";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { DeployedApi } from "../domain/deployed-api.js";
 import type { UsageSnapshot } from "../domain/usage-plans.js";
@@ -17,7 +17,7 @@ import { ApiCompiler } from "./compile.js";
 import type { CompiledApi } from "./model.js";
 import type { GatewayOptions } from "./options.js";
 import { ResilienceRegistry } from "./resilience/registry.js";
-import { serve, type Served } from "./serve.js";
+import { CANARY_PROBE_HEADER, CANARY_PROBE_MISSED, serve, type Served } from "./serve.js";
 import {
   testInvokeAuthorizer,
   testInvokeMethod,
@@ -53,6 +53,7 @@ export class Gateway {
       // Access log lines of this node go to one stream per log group, named by an id as API Gateway's are.
       // (not drawn from `ids`, so that seeded request ids stay the same with or without access logs).
       accessLogStream: randomBytes(16).toString("hex"),
+      canaryProbeSecret: randomBytes(16).toString("hex"),
     };
   }
 
@@ -79,6 +80,44 @@ export class Gateway {
     request: TestRequest,
   ): Promise<TestAuthorizerResult> {
     return testInvokeAuthorizer(this.#o, target, request);
+  }
+
+  /**
+   * Sends one request to `stage` of REST API `apiId` through this gateway's listener, pinned to the
+   * stage's canary deployment `deploymentId` (a stage canary's test event); resolves to the answer's
+   * status, or undefined when the stage's canary no longer serves that deployment. Rejects when the
+   * gateway does not listen or the answer does not come within `timeoutMs`.
+   */
+  probeCanary(p: {
+    apiId: string;
+    stage: string;
+    deploymentId: string;
+    method: string;
+    /** Below the stage, with the query string. */
+    path: string;
+    headers: Readonly<Record<string, string>>;
+    body: Buffer | undefined;
+    timeoutMs?: number;
+  }): Promise<number | undefined> {
+    const address = this.#server?.address();
+    if (!address || typeof address === "string") return Promise.reject(new Error("the gateway does not listen"));
+    const host = address.address === "0.0.0.0" ? "127.0.0.1" : address.address === "::" ? "::1" : address.address;
+    const headers: Record<string, string | number> = {
+      ...p.headers,
+      [CANARY_PROBE_HEADER]: `${this.#served.canaryProbeSecret} ${p.deploymentId}`,
+      "content-length": p.body?.length ?? 0,
+    };
+    const path = `/_api/${encodeURIComponent(p.apiId)}/${encodeURIComponent(p.stage)}${p.path}`;
+    return new Promise((resolve, reject) => {
+      const req = request({ host, port: address.port, method: p.method, path, headers, agent: false }, (res) => {
+        res.resume();
+        res.on("error", reject);
+        res.on("end", () => resolve(res.headers[CANARY_PROBE_MISSED] ? undefined : res.statusCode));
+      });
+      req.setTimeout(p.timeoutMs ?? 60_000, () => req.destroy(new Error("the canary probe timed out")));
+      req.on("error", reject);
+      req.end(p.body);
+    });
   }
 
   /** A node:http request listener, for mounting the gateway on a server of one's own. */

@@ -31,7 +31,18 @@ export interface Served {
   readonly usage: UsageLimits;
   /** The log stream this node writes stages' access logs to. */
   readonly accessLogStream: string;
+  /** The secret of this gateway's canary probes (`CANARY_PROBE_HEADER`: `<secret> <deploymentId>`). */
+  readonly canaryProbeSecret: string;
 }
+
+/**
+ * The header that pins a request to a stage's canary deployment: a stage canary's traffic guard
+ * sends its test event so (`Gateway.probeCanary`). Honoured only with this gateway's secret, and
+ * removed before anything else sees the request.
+ */
+export const CANARY_PROBE_HEADER = "x-haneul-canary-probe";
+/** The answer header of a probe whose canary deployment the stage no longer serves. */
+export const CANARY_PROBE_MISSED = "x-haneul-canary-probe-missed";
 
 /** A step of the request path: done (the answer written), or a promise of it. */
 type Step = Promise<void> | undefined;
@@ -80,6 +91,12 @@ export function serve(served: Served, o: GatewayOptions, req: IncomingMessage, r
     const st = resolveStage(api, addr);
     if (!st) return finish(o, x, failReply(x, "no-stage"));
     x.stage = st.stage.name;
+    let pinned = false;
+    if (req.headers[CANARY_PROBE_HEADER] !== undefined) {
+      const probe = canaryProbe(served, st.stage, req);
+      if (probe === "missed") return missed(res);
+      pinned = probe === "pinned";
+    }
     const domainName = domainOf(req.headers.host);
     const dot = domainName.indexOf(".");
     const info: RequestInfo = {
@@ -106,7 +123,7 @@ export function serve(served: Served, o: GatewayOptions, req: IncomingMessage, r
       x.accessLogStream = served.accessLogStream;
       x.info = info;
     }
-    const pending = route(o, x, { req, api, stage: st.stage, info, usage: served.usage });
+    const pending = route(o, x, { req, api, stage: st.stage, info, usage: served.usage, pinned });
     if (pending) pending.catch(() => finish(o, x, failReply(x, "lambda-rejected")));
   } catch {
     finish(o, x, failReply(x, "lambda-rejected"));
@@ -119,6 +136,29 @@ interface Routing {
   readonly stage: CompiledStage;
   readonly info: RequestInfo;
   readonly usage: UsageLimits;
+  /** A canary probe: served by the canary's deployment, not drawn. */
+  readonly pinned: boolean;
+}
+
+/**
+ * Whether a request carrying CANARY_PROBE_HEADER is this gateway's probe of the stage's canary:
+ * "pinned" (the header removed), "missed" (the stage's canary serves another deployment, or none),
+ * or "none" (not this gateway's secret: an ordinary header).
+ */
+function canaryProbe(served: Served, stage: CompiledStage, req: IncomingMessage): "pinned" | "missed" | "none" {
+  const value = String(req.headers[CANARY_PROBE_HEADER]);
+  const space = value.indexOf(" ");
+  if (space < 0 || value.slice(0, space) !== served.canaryProbeSecret) return "none";
+  delete req.headers[CANARY_PROBE_HEADER];
+  const raw = req.rawHeaders;
+  for (let i = raw.length - 2; i >= 0; i -= 2) if (raw[i]?.toLowerCase() === CANARY_PROBE_HEADER) raw.splice(i, 2);
+  return stage.canary?.table.deploymentId === value.slice(space + 1) ? "pinned" : "missed";
+}
+
+/** A probe that missed its canary: no access log, no metrics (it is no client's request). */
+function missed(res: ServerResponse): void {
+  res.writeHead(421, { [CANARY_PROBE_MISSED]: "1", "content-length": 0 });
+  res.end();
 }
 
 /** A request whose route is found, on its way to the integration. */
@@ -134,12 +174,17 @@ function route(o: GatewayOptions, x: Exchange, r: Routing): Step {
   if (api.protocol === "HTTP" && api.cors && isPreflight(info.method, info.headers)) {
     return finish(o, x, httpPreflight(api.cors, info.headers));
   }
-  const canary = stage.canary && (o.random ?? Math.random)() * 100 < stage.canary.percent ? stage.canary : undefined;
+  const canary = r.pinned
+    ? stage.canary
+    : stage.canary && (o.random ?? Math.random)() * 100 < stage.canary.percent
+      ? stage.canary
+      : undefined;
   const table: RouteTable = canary ? canary.table : stage.table;
   // API Gateway reports a canary request's access log line to the stage's group and to its "/Canary" one.
   if (canary && x.accessLog) x.canary = true;
-  // A stage with a canary reports which deployment served each request (its split metrics, the judge).
-  if (stage.canary) x.deploymentId = table.deploymentId;
+  // A stage with a canary reports which deployment served each request (its split metrics, the judge);
+  // a probe is counted by the guard that sent it, so it stays out of the split.
+  if (stage.canary && !r.pinned) x.deploymentId = table.deploymentId;
   if (table.gatewayResponses) {
     const variables = canary ? canary.variables : stage.variables;
     const scope = { requestId: x.requestId, stage: stage.name, variables, headers: info.headers };

@@ -152,10 +152,23 @@ export interface DeploymentRecord {
   readonly trafficGuard?: { readonly minInvocations: number } | undefined;
   /** The traffic guard is holding the step: invocations counted so far, and when it looks again. */
   readonly guardWait?: { readonly served: number; readonly checkAt: number } | undefined;
-  /** haneul's synthetic invocations (the group's `haneul:testEvent` tag): the event the guard invokes the new version with. */
+  /**
+   * haneul's synthetic invocations (the group's `haneul:testEvent` tag): the event the guard invokes
+   * the new version with; on a stage canary, the request it sends the canary's deployment.
+   */
   readonly testEvent?: string | undefined;
-  /** The synthetic invocations made in the step that began at `since`, and how many failed. */
-  readonly synthetic?: { readonly since: number; readonly invocations: number; readonly errors: number } | undefined;
+  /**
+   * The synthetic invocations (stage canary: requests) made in the step that began at `since`, how
+   * many failed (5XX answers), and on a stage canary how many were answered 4XX.
+   */
+  readonly synthetic?:
+    | {
+        readonly since: number;
+        readonly invocations: number;
+        readonly errors: number;
+        readonly clientErrors?: number | undefined;
+      }
+    | undefined;
   /** haneul's canary judge (the group's `haneul:canaryJudge` tag): the fewest invocations per version it decides on, and the metrics named by `haneul:judgeMetric` tags. */
   readonly judge?: { readonly minSamples: number; readonly metrics?: readonly JudgeMetric[] | undefined } | undefined;
   /** The judge's verdicts, one per judged step (the latest "not enough data" replaced as the step holds). */

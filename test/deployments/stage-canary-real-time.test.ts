@@ -6,7 +6,9 @@
  * only on its canary share, and the stage serves the old deployment alone again. A group with
  * haneul:canaryJudge, driven through the CodeDeploy API (SDK v3): the judge compares the canary's
  * requests with the stage's over the step (Haneul/ApiGateway by DeploymentId, read back with
- * GetMetricStatistics too), finds its 5XX rate worse and removes it.
+ * GetMetricStatistics too), finds its 5XX rate worse and removes it. An idle stage whose group has
+ * a test event: the guard sends it to the canary's deployment through the gateway (real HTTP), the
+ * canary is promoted, the requests show in the stage's AWS/ApiGateway Count and not in the split.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
@@ -250,5 +252,82 @@ describe("stage canary in real time (time scale 60)", () => {
     assert.ok(canary.count >= 10, `canary requests ${canary.count}`);
     assert.equal(canary.e5, canary.count, "every canary request answered 500");
     assert.ok(base.count >= 10 && base.e5 === 0, `stage requests ${base.count}, 5XX ${base.e5}`);
+  });
+
+  test("an idle stage canary gets its test event through the gateway and is promoted", async () => {
+    const restApiId = (await apigw.send(new CreateRestApiCommand({ name: "idle" }))).id ?? "";
+    const rootId = (await apigw.send(new GetResourcesCommand({ restApiId }))).items?.[0]?.id ?? "";
+    await apigw.send(
+      new PutMethodCommand({ restApiId, resourceId: rootId, httpMethod: "GET", authorizationType: "NONE" }),
+    );
+    const old = await deployAnswering(restApiId, 200, "prod");
+    const next = await deployAnswering(restApiId, 200, "staging");
+    await cd.send(new CreateApplicationCommand({ applicationName: "idle", computePlatform: "Lambda" }));
+    await cd.send(
+      new CreateDeploymentGroupCommand({
+        applicationName: "idle",
+        deploymentGroupName: "prod",
+        serviceRoleArn: "arn:aws:iam::000000000000:role/codedeploy",
+        deploymentConfigName: "CodeDeployDefault.LambdaCanary10Percent5Minutes",
+        deploymentStyle: { deploymentType: "BLUE_GREEN", deploymentOption: "WITH_TRAFFIC_CONTROL" },
+        autoRollbackConfiguration: { enabled: true, events: ["DEPLOYMENT_FAILURE"] },
+        tags: [
+          { Key: "haneul:minInvocationsPerStep", Value: "8" },
+          { Key: "haneul:testEvent", Value: '{"path": "/", "headers": {"x-probe": "1"}}' },
+        ],
+      }),
+    );
+    const properties = { RestApiId: restApiId, StageName: "prod", CurrentDeploymentId: old, TargetDeploymentId: next };
+    const content = JSON.stringify({ Resources: [{ S: { Type: "AWS::ApiGateway::Stage", Properties: properties } }] });
+    const { deploymentId } = await cd.send(
+      new CreateCodeDeployDeploymentCommand({
+        applicationName: "idle",
+        deploymentGroupName: "prod",
+        revision: { revisionType: "AppSpecContent", appSpecContent: { content } },
+      }),
+    );
+    let info: DeploymentInfo | undefined;
+    await waitFor(
+      async () => {
+        info = (await cd.send(new GetDeploymentCommand({ deploymentId }))).deploymentInfo;
+        return info?.status === "Stopped" || info?.status === "Failed" || info?.status === "Succeeded";
+      },
+      "the idle stage canary deployment to end",
+      60_000,
+    );
+    assert.equal(info?.status, "Succeeded", info?.errorInformation?.message ?? "");
+    assert.ok(
+      (info?.deploymentStatusMessages ?? []).some((m) =>
+        new RegExp(`synthetic requests in the 100% step: 8 to deployment ${next}, 0 answered 5XX, 0 4XX`).test(m),
+      ),
+      JSON.stringify(info?.deploymentStatusMessages),
+    );
+    const stage = await apigw.send(new GetStageCommand({ restApiId, stageName: "prod" }));
+    assert.equal(stage.deploymentId, next);
+    const sum = async (Namespace: string, Dimensions: { Name: string; Value: string }[]): Promise<number> => {
+      const r = await cw.send(
+        new GetMetricStatisticsCommand({
+          ...{ Namespace, MetricName: "Count", Dimensions, Period: 86_400, Statistics: ["Sum"] },
+          StartTime: new Date(Date.now() - 3_600_000 * 24),
+          EndTime: new Date(Date.now() + 3_600_000 * 24),
+        }),
+      );
+      return (r.Datapoints ?? []).reduce((n, p) => n + (p.Sum ?? 0), 0);
+    };
+    const stageDims = [
+      { Name: "ApiName", Value: "idle" },
+      { Name: "Stage", Value: "prod" },
+    ];
+    await waitFor(
+      async () => (await sum("AWS/ApiGateway", stageDims)) >= 8,
+      "the test event's requests in the stage's Count",
+      30_000,
+    );
+    assert.equal(
+      await sum("AWS/ApiGateway", stageDims),
+      8,
+      "the stage served the eight test requests and nothing else",
+    );
+    assert.equal(await sum("Haneul/ApiGateway", [...stageDims, { Name: "DeploymentId", Value: next }]), 0);
   });
 });

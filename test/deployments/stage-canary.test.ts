@@ -14,17 +14,20 @@ import { afterEach, describe, test } from "node:test";
 import { SqliteApiStore } from "../../src/adapters/sqlite/api-store.js";
 import { SqliteDeploymentStore } from "../../src/adapters/sqlite/deployment-store.js";
 import { SqliteMetricStore } from "../../src/adapters/sqlite/metric-store.js";
-import { stageStatsOf } from "../../src/compose/deployments.js";
+import { metricSampleOf, stageStatsOf } from "../../src/compose/deployments.js";
 import { routeStageCanary } from "../../src/compose/stage-canary.js";
 import { ApiService } from "../../src/control/index.js";
 import { DeploymentEngine, DeploymentService } from "../../src/deployments/index.js";
+import { Gateway } from "../../src/gateway/gateway.js";
 import { GatewayMetrics, MetricReader, MetricRecorder } from "../../src/metrics/index.js";
 import type { AlarmState } from "../../src/ports/alarm-store.js";
 import type { StageRecord } from "../../src/ports/api-store.js";
 import type { DeploymentStore } from "../../src/ports/deployment-store.js";
+import type { InvokeService } from "../../src/ports/invoke-service.js";
 import { ManualClock } from "../../src/shared/clock.js";
 import { isPlatformError } from "../../src/shared/errors.js";
 import { randomIds } from "../../src/shared/ids.js";
+import { waitFor } from "../helpers/wait.js";
 
 const MIN = 60_000;
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -44,11 +47,19 @@ interface World {
   /** The gateway's per-request metrics, read back by the guard and the judge. */
   readonly gateway: GatewayMetrics;
   readonly reader: MetricReader;
+  readonly recorder: MetricRecorder;
+  /** The gateway serving the stage (MOCK integrations): the test event's requests go through it. */
+  readonly http: Gateway;
   engine: DeploymentEngine;
   service: DeploymentService;
 }
 
-function drive(w: Omit<World, "engine" | "service" | "gateway" | "reader"> & { reader?: MetricReader }): {
+function drive(
+  w: Omit<World, "engine" | "service" | "gateway" | "reader" | "recorder"> & {
+    reader?: MetricReader;
+    recorder?: MetricRecorder;
+  },
+): {
   engine: DeploymentEngine;
   service: DeploymentService;
 } {
@@ -63,7 +74,11 @@ function drive(w: Omit<World, "engine" | "service" | "gateway" | "reader"> & { r
       invocations: () => Promise.resolve(0),
       invokeVersion: () => Promise.reject(new Error("a stage canary makes no synthetic invocations")),
       versionStats: () => Promise.reject(new Error("a stage canary is not judged")),
-      metricSample: () => Promise.reject(new Error("a stage canary names no metric")),
+      metricSample: (metric, statistic, since) =>
+        metricSampleOf(w.reader as MetricReader, metric, statistic, { from: since, to: w.clock.now() }),
+      restApiName: async (t) => (await w.apis.rest.getRestApi(t.restApiId)).name,
+      probeStage: (t, request) =>
+        w.http.probeCanary({ ...request, apiId: t.restApiId, stage: t.stageName, deploymentId: t.targetDeploymentId }),
       stageStats: (t, deploymentId, since) =>
         stageStatsOf(
           w.reader as MetricReader,
@@ -87,33 +102,56 @@ function drive(w: Omit<World, "engine" | "service" | "gateway" | "reader"> & { r
   return { engine, service };
 }
 
-async function world(o: { alarms?: string[]; config?: string; tags?: Record<string, string> } = {}): Promise<World> {
+/** MOCK integrations never invoke a function. */
+const NO_INVOKER: InvokeService = { invoke: () => Promise.reject(new Error("a MOCK integration invokes nothing")) };
+
+async function world(
+  o: { alarms?: string[]; config?: string; tags?: Record<string, string>; canaryStatus?: number } = {},
+): Promise<World> {
   const clock = new ManualClock(Date.parse("2024-01-01T00:00:00Z"));
   const apiStore = SqliteApiStore.open({ path: ":memory:" });
   const store = SqliteDeploymentStore.open({ path: ":memory:" });
   const metricStore = SqliteMetricStore.open({ path: ":memory:" });
   const recorder = new MetricRecorder({ store: metricStore, clock, writer: "n1" });
   const reader = new MetricReader({ store: metricStore, clock, beforeRead: () => recorder.flush() });
+  const gateway = new GatewayMetrics(recorder, () => ({ name: "shop", rest: true }));
+  const http = new Gateway({
+    ...{ invoker: NO_INVOKER, clock, ids: randomIds, region: "us-east-1", accountId: "000000000000" },
+    onAccessLog: (r) => gateway.onRequest(r),
+  });
+  await http.listen(0, "127.0.0.1");
   cleanups.push(
     () => apiStore.close(),
     () => store.close(),
     () => metricStore.close(),
     () => recorder.stop(),
+    () => http.close(),
   );
   const apis = new ApiService({
     ...{ store: apiStore, clock, ids: randomIds, region: "us-east-1", accountId: "000000000000" },
-    publish: () => undefined,
+    publish: (deployed) => http.setApis(deployed),
   });
   await apis.start();
   const api = await apis.rest.createRestApi({ name: "shop" });
   const key = { apiId: api.apiId, resourceId: api.rootResourceId ?? "", httpMethod: "GET" };
   await apis.rest.putMethod(key, { authorizationType: "NONE" });
-  await apis.rest.putIntegration(key, { type: "MOCK" });
+  const answer = async (status: number): Promise<void> => {
+    await apis.rest.putIntegration(key, {
+      type: "MOCK",
+      requestTemplates: { "application/json": `{"statusCode": ${status}}` },
+    });
+    await apis.rest.putMethodResponse({ ...key, statusCode: String(status) }, {});
+    await apis.rest.putIntegrationResponse(
+      { ...key, statusCode: String(status) },
+      { selectionPattern: status === 200 ? "" : String(status), responseTemplates: { "application/json": "{}" } },
+    );
+  };
+  await answer(200);
   const first = await apis.rest.createDeployment(api.apiId, { stageName: "prod", variables: { v: "1" } });
+  if (o.canaryStatus !== undefined) await answer(o.canaryStatus);
   const second = await apis.rest.createDeployment(api.apiId, { stageName: "next" });
-  const gateway = new GatewayMetrics(recorder, () => ({ name: "shop", rest: true }));
   const base = { clock, apis, store, alarms: new Map<string, AlarmState>(), apiId: api.apiId, gateway, reader };
-  const w = Object.assign(base, { d1: first.deploymentId, d2: second.deploymentId });
+  const w = Object.assign(base, { d1: first.deploymentId, d2: second.deploymentId, recorder, http });
   const full = Object.assign(w, drive(w)) as World;
   await full.service.catalog.createApplication("haneul-stage-canaries", "Lambda");
   await full.service.catalog.createGroup({
@@ -231,38 +269,6 @@ describe("stage canary deployments", () => {
     await settle(w);
     assert.deepEqual(await serving(w), { deploymentId: w.d2 });
     assert.equal((await w.service.get(stopped)).errorInformation?.code, "MANUAL_STOP");
-  });
-
-  test("a group with a test event or a named judge metric is refused for a stage canary (they name function versions)", async () => {
-    const w = await world();
-    const refused = {
-      event: { "haneul:minInvocationsPerStep": "10", "haneul:testEvent": "{}" },
-      metric: { "haneul:canaryJudge": "10", "haneul:judgeMetric": "AWS/Lambda Duration p99 higher" },
-    };
-    for (const [name, tags] of Object.entries(refused)) {
-      await w.service.catalog.createGroup({
-        applicationName: "haneul-stage-canaries",
-        deploymentGroupName: name,
-        serviceRoleArn: "arn:aws:iam::000000000000:role/haneul-stage-canaries",
-        tags,
-      });
-      const properties = { RestApiId: w.apiId, StageName: "prod", CurrentDeploymentId: w.d1, TargetDeploymentId: w.d2 };
-      const content = JSON.stringify({
-        Resources: [{ S: { Type: "AWS::ApiGateway::Stage", Properties: properties } }],
-      });
-      await assert.rejects(
-        w.service.create({
-          ...{ applicationName: "haneul-stage-canaries", deploymentGroupName: name },
-          revision: { revisionType: "AppSpecContent", content },
-        }),
-        (e) =>
-          isPlatformError(e) &&
-          e.code === "ERR_CODEDEPLOY_INVALID_INPUT" &&
-          new RegExp(
-            `has a haneul:${name === "event" ? "testEvent" : "judgeMetric"} tag: .*not to an API Gateway stage canary`,
-          ).test(e.message),
-      );
-    }
   });
 
   test("one stage canary per stage; a restart resumes it where it stood", async () => {
@@ -390,5 +396,237 @@ describe("stage canary traffic guard and judge (the stage's requests per deploym
     d = await w.service.get(id);
     assert.equal(d.status, "Succeeded");
     assert.deepEqual(await serving(w), { deploymentId: w.d2 });
+  });
+});
+
+/** Lets the engine's work run (the test event's requests are real HTTP) until `done` holds; the clock stays. */
+async function until(w: World, done: () => Promise<boolean>, what: string): Promise<void> {
+  await waitFor(
+    async () => {
+      await settle(w);
+      return done();
+    },
+    what,
+    30_000,
+  );
+}
+
+const ended = (w: World, id: string) => async (): Promise<boolean> =>
+  ["Succeeded", "Failed", "Stopped"].includes((await w.service.get(id)).status);
+
+/** A metric's sum over the whole test, as the reader merges it. */
+async function sumOf(w: World, namespace: string, name: string, dimensions: { name: string; value: string }[]) {
+  const from = Date.parse("2023-12-31T00:00:00Z");
+  const s = await metricSampleOf(w.reader, { namespace, name, dimensions }, "Sum", { from, to: w.clock.now() });
+  return s.sum;
+}
+
+describe("stage canary test event and named judge metrics", () => {
+  const probe = JSON.stringify({
+    httpMethod: "GET",
+    path: "/",
+    headers: { "x-probe": "1" },
+    queryStringParameters: { a: "b" },
+  });
+
+  test("an idle canary is sent its test event through the gateway until the guard has its requests, then promoted", async () => {
+    const w = await world({ tags: { "haneul:minInvocationsPerStep": "20", "haneul:testEvent": probe } });
+    const id = await start(w, "CodeDeployDefault.LambdaCanary10Percent5Minutes");
+    await settle(w, 1000);
+    assert.equal((await serving(w)).canary?.percent, 10);
+    assert.equal((await traffic(w, 50)).canary, 5, "five real requests on the canary");
+    await settle(w, 5 * MIN);
+    await until(w, ended(w, id), "the deployment to end");
+    const d = await w.service.get(id);
+    assert.equal(d.status, "Succeeded", d.errorInformation?.message ?? "");
+    assert.deepEqual(d.synthetic && { ...d.synthetic, since: 0 }, {
+      since: 0,
+      invocations: 15,
+      errors: 0,
+      clientErrors: 0,
+    });
+    assert.deepEqual(await serving(w), { deploymentId: w.d2 });
+    // Real requests through the stage: in its AWS/ApiGateway metrics, not in the canary's split
+    // series (the guard counted them itself).
+    const stageDims = [
+      { name: "ApiName", value: "shop" },
+      { name: "Stage", value: "prod" },
+    ];
+    assert.equal(await sumOf(w, "AWS/ApiGateway", "Count", stageDims), 50 + 15);
+    const split = [...stageDims, { name: "DeploymentId", value: w.d2 }];
+    assert.equal(await sumOf(w, "Haneul/ApiGateway", "Count", split), 5);
+  });
+
+  test("a canary answering its test event with 500 is judged on them with the real requests, and removed", async () => {
+    const w = await world({
+      canaryStatus: 500,
+      tags: { "haneul:minInvocationsPerStep": "60", "haneul:testEvent": "{}", "haneul:canaryJudge": "30" },
+    });
+    const id = await start(w, "CodeDeployDefault.LambdaCanary10Percent5Minutes");
+    await settle(w, 1000);
+    assert.equal((await traffic(w, 300)).canary, 30);
+    await settle(w, 5 * MIN);
+    await until(w, ended(w, id), "the deployment to end");
+    const d = await w.service.get(id);
+    assert.equal(d.status, "Failed");
+    assert.equal(d.errorInformation?.code, "CUSTOMER_APPLICATION_UNHEALTHY");
+    assert.match(
+      d.errorInformation?.message ?? "",
+      new RegExp(
+        `5XX rate 50.0% \\(30/60\\) on deployment ${w.d2} vs 0.0% \\(0/270\\) on deployment ${w.d1}: .*, higher`,
+      ),
+    );
+    assert.deepEqual(await serving(w), { deploymentId: w.d1 }, "the canary is removed");
+  });
+
+  test("a test event the canary is gone for is not counted: the guard holds and fails the step", async () => {
+    const w = await world({ tags: { "haneul:minInvocationsPerStep": "20", "haneul:testEvent": "{}" } });
+    const id = await start(w, "CodeDeployDefault.LambdaCanary10Percent5Minutes");
+    await settle(w, 1000);
+    // The stage's canary is moved to another deployment behind the deployment's back.
+    await w.apis.rest.updateStage(w.apiId, "prod", [
+      { op: "replace", path: "/canarySettings/deploymentId", value: w.d1 },
+    ]);
+    await settle(w, 5 * MIN);
+    await until(
+      w,
+      async () => (await w.service.get(id)).guardWait !== undefined || (await ended(w, id)()),
+      "the guard",
+    );
+    const d = await w.service.get(id);
+    assert.equal(d.status, "InProgress");
+    assert.equal(d.synthetic?.invocations, 0, "no request was served by the canary's deployment");
+    await settle(w, 5 * MIN);
+    await until(w, ended(w, id), "the deployment to end");
+    const failed = await w.service.get(id);
+    assert.equal(failed.errorInformation?.code, "HEALTH_CONSTRAINTS");
+    assert.match(failed.errorInformation?.message ?? "", /served 0 \(0 of them synthetic\) of the 20 requests/);
+  });
+
+  test("named metrics are compared per deployment: Haneul/ApiGateway by default, your own through @deployment", async () => {
+    const w = await world({
+      tags: {
+        "haneul:canaryJudge": "30",
+        "haneul:judgeMetric:integration": "Haneul/ApiGateway IntegrationLatency p90 higher",
+        "haneul:judgeMetric:checkout": "Shop CheckoutMs p95 higher Api=@api Deployment=@deployment",
+      },
+    });
+    const id = await start(w, "CodeDeployDefault.LambdaCanary10Percent5Minutes");
+    await settle(w, 1000);
+    const s = await stage(w);
+    const checkout = (deployment: string) =>
+      w.recorder.handle(
+        {
+          namespace: "Shop",
+          name: "CheckoutMs",
+          dimensions: [
+            { name: "Api", value: "shop" },
+            { name: "Deployment", value: deployment },
+          ],
+        },
+        "Milliseconds",
+      );
+    // The canary's integration is slower, its checkouts the same.
+    for (let i = 0; i < 1000; i++) {
+      const onCanary = i % 10 === 0;
+      const deploymentId = onCanary ? s.canary?.deploymentId : s.deploymentId;
+      w.gateway.onRequest({
+        ...{ apiId: w.apiId, stage: "prod", status: 200, latencyMs: 50, deploymentId },
+        integrationLatencyMs: (onCanary ? 40 : 10) + (i % 7),
+      });
+      w.recorder.record(checkout(deploymentId ?? ""), 20 + (i % 11));
+    }
+    await settle(w, 5 * MIN);
+    await until(w, ended(w, id), "the deployment to end");
+    const d = await w.service.get(id);
+    assert.equal(d.status, "Failed");
+    const message = d.errorInformation?.message ?? "";
+    assert.match(
+      message,
+      new RegExp(
+        `integration \\(Haneul/ApiGateway IntegrationLatency p90, higher is worse\\): 4\\d on deployment ${w.d2} vs 1\\d on deployment ${w.d1} \\(100 and 900 samples\\): .*, worse`,
+      ),
+    );
+    assert.match(
+      message,
+      new RegExp(
+        `checkout \\(Shop CheckoutMs p95, higher is worse\\): .* on deployment ${w.d2} vs .* on deployment ${w.d1} \\(100 and 900 samples\\): Mann-Whitney p = [^;]*$|checkout .*≥`,
+      ),
+    );
+  });
+
+  test("a test event that is not a request, or a metric that cannot be split by deployment, is refused", async () => {
+    const w = await world();
+    const refused: [Record<string, string>, RegExp][] = [
+      [{ "haneul:testEvent": '{"requestContext": {}}' }, /must describe a request.*requestContext is not a field/],
+      [{ "haneul:testEvent": '{"httpMethod": "FETCH"}' }, /httpMethod must be one of GET/],
+      [{ "haneul:testEvent": '{"path": "items"}' }, /path must start with \//],
+      [{ "haneul:testEvent": '{"headers": {"x": 1}}' }, /headers must map names to strings/],
+      [{ "haneul:testEvent": "[1]" }, /not a JSON object/],
+      [
+        { "haneul:canaryJudge": "10", "haneul:judgeMetric": "AWS/ApiGateway Latency p99 higher" },
+        /AWS\/ApiGateway cannot be split by deployment: it publishes a stage's requests by ApiName and Stage only/,
+      ],
+      [
+        { "haneul:canaryJudge": "10", "haneul:judgeMetric": "AWS/Lambda Duration p99 higher" },
+        /cannot be split by deployment: it is found by a function version/,
+      ],
+      [
+        { "haneul:canaryJudge": "10", "haneul:judgeMetric": "Haneul/ApiGateway CacheHitCount Sum lower" },
+        /is not published: Haneul\/ApiGateway has Count, 4XXError, 5XXError, Latency, IntegrationLatency/,
+      ],
+    ];
+    let n = 0;
+    for (const [tags, why] of refused) {
+      const name = `refused-${n++}`;
+      const withGuard = tags["haneul:testEvent"] ? { ...tags, "haneul:minInvocationsPerStep": "10" } : tags;
+      // Refused where it is first known to be wrong: the group (a tag), or the deployment (its target).
+      const attempt = async (): Promise<void> => {
+        await w.service.catalog.createGroup({
+          applicationName: "haneul-stage-canaries",
+          deploymentGroupName: name,
+          serviceRoleArn: "arn:aws:iam::000000000000:role/haneul-stage-canaries",
+          tags: withGuard,
+        });
+        const properties = {
+          RestApiId: w.apiId,
+          StageName: "prod",
+          CurrentDeploymentId: w.d1,
+          TargetDeploymentId: w.d2,
+        };
+        const content = JSON.stringify({
+          Resources: [{ S: { Type: "AWS::ApiGateway::Stage", Properties: properties } }],
+        });
+        await w.service.create({
+          ...{ applicationName: "haneul-stage-canaries", deploymentGroupName: name },
+          revision: { revisionType: "AppSpecContent", content },
+        });
+      };
+      await assert.rejects(
+        attempt(),
+        (e) => isPlatformError(e) && e.code === "ERR_CODEDEPLOY_INVALID_INPUT" && why.test(e.message),
+        `${JSON.stringify(tags)} is refused`,
+      );
+    }
+    // A metric found by the deployment judges a stage, not an alias.
+    await w.service.catalog.createGroup({
+      applicationName: "haneul-stage-canaries",
+      deploymentGroupName: "alias",
+      serviceRoleArn: "arn:aws:iam::000000000000:role/haneul-stage-canaries",
+      tags: { "haneul:canaryJudge": "10", "haneul:judgeMetric": "Haneul/ApiGateway Latency p99 higher" },
+    });
+    const lambda = { Name: "fn", Alias: "live", CurrentVersion: "1", TargetVersion: "2" };
+    const content = JSON.stringify({ Resources: [{ F: { Type: "AWS::Lambda::Function", Properties: lambda } }] });
+    await assert.rejects(
+      w.service.create({
+        ...{ applicationName: "haneul-stage-canaries", deploymentGroupName: "alias" },
+        revision: { revisionType: "AppSpecContent", content },
+      }),
+      (e) =>
+        isPlatformError(e) &&
+        /is found by a stage's deployment \(@deployment\): it judges an API Gateway stage canary, not a Lambda alias/.test(
+          e.message,
+        ),
+    );
   });
 });

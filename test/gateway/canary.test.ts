@@ -1,6 +1,6 @@
 /**
  * REST stage canary: `percentTraffic` of requests run the canary deployment with its stage
- * variable overrides. 1000 real requests each, with a seeded random source and with Math.random.
+ * variable overrides; a canary probe (the stage canary's test event) is pinned to it. 1000 real requests each, with a seeded random source and with Math.random.
  * Seeded, the share is the same on every run and must be within ±3 points. With Math.random a
  * run is a binomial draw (σ ≈ 0.95 points at 10 %); ±3 points is 3.2σ and a correct split
  * still misses it about once in 600 runs, so that test allows 5σ (once in 1.7 million). A canary
@@ -112,4 +112,32 @@ test("a canary request's access log line goes to the stage's log group and to it
   assert.deepEqual(groups(idOf(first)), ["shop-access", "shop-access/Canary"]);
   assert.deepEqual(groups(idOf(second)), ["shop-access"]);
   assert.equal(logged.length, 3);
+});
+
+test("a canary probe is pinned to the canary deployment, its secret header removed; a stranger's header is an ordinary one", async () => {
+  // Every draw would go to the stage: only the pin puts a request on the canary.
+  const h = await startGateway([appSpec("which", "gateway-handlers.echo")], [API], { random: () => 0.99 });
+  harnesses.push(h);
+  const request = { method: "GET", headers: { "x-probe": "yes" }, body: undefined };
+  const status = await h.gateway.probeCanary({
+    ...{ apiId: API.apiId, stage: "Prod", deploymentId: "canary-dep", path: "/only-in-canary?a=b" },
+    ...request,
+  });
+  assert.equal(status, 200, "served by the canary's routes");
+  await waitUntil(() => h.logs.length >= 1, "the probe's access record", 30_000);
+  assert.equal(h.logs[0]?.deploymentId, undefined, "a probe stays out of the stage's split by deployment");
+  const missed = await h.gateway.probeCanary({
+    ...{ apiId: API.apiId, stage: "Prod", deploymentId: "another-dep", path: "/which" },
+    ...request,
+  });
+  assert.equal(missed, undefined, "the stage's canary serves another deployment: not counted");
+  // A client's header of that name, without this gateway's secret, pins nothing and reaches the function.
+  const seen = await send(h.port, "/Prod/which", {
+    api: "canaryapi",
+    headers: { "x-haneul-canary-probe": "guess canary-dep" },
+  });
+  assert.equal(seen.status, 200);
+  const e = seen.json();
+  assert.equal(e.requestContext.deploymentId, stage.deployment.deploymentId, "not pinned without the secret");
+  assert.equal(e.headers["x-haneul-canary-probe"], "guess canary-dep");
 });

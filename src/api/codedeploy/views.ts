@@ -87,7 +87,12 @@ function targetStatus(d: DeploymentRecord): string {
 function statusMessages(d: DeploymentRecord): string[] {
   const out = (d.judgeVerdicts ?? []).map(verdictLine);
   const s = d.synthetic;
-  if (s && s.invocations > 0 && !isStageCanary(d.target))
+  if (!s || s.invocations === 0) return out;
+  if (isStageCanary(d.target))
+    out.push(
+      `synthetic requests in the ${d.weight}% step: ${s.invocations} to deployment ${d.target.targetDeploymentId}, ${s.errors} answered 5XX, ${s.clientErrors ?? 0} 4XX`,
+    );
+  else
     out.push(
       `synthetic invocations in the ${d.weight}% step: ${s.invocations} of version ${d.target.targetVersion}, ${s.errors} failed`,
     );
