@@ -124,6 +124,11 @@ export class ProcessLauncher implements InstanceLauncher {
     return this.#spares.size;
   }
 
+  /** Spare processes cold starts have taken so far (for tests and the console). */
+  get sparesTaken(): number {
+    return this.#spares.taken;
+  }
+
   /** The node's own ports that instances reach at 127.0.0.1 (sandbox network); starts deferred spares. */
   setForwardedPorts(ports: readonly number[]): void {
     this.#o.isolation.sandbox?.setForwardedPorts(ports);

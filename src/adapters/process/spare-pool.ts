@@ -18,6 +18,7 @@ export class SparePool {
   /** Spares being spawned now, per shape. */
   readonly #spawning = new Map<string, number>();
   #closed = false;
+  #taken = 0;
   readonly #wanted = new Set<string>();
   /** Spares asked for once beyond the stock, per shape, until taken. */
   readonly #reserved = new Map<string, number>();
@@ -54,6 +55,7 @@ export class SparePool {
     while (stock?.length) {
       const spare = stock.pop();
       if (spare?.alive) {
+        this.#taken++;
         const reserved = this.#reserved.get(shape) ?? 0;
         if (reserved > 0) this.#reserved.set(shape, reserved - 1);
         else this.#scheduleRefill();
@@ -75,6 +77,11 @@ export class SparePool {
     if ((this.#spawning.get(shape) ?? 0) <= waiting.length) return undefined;
     this.#waiters.set(shape, waiting);
     return new Promise((resolve) => waiting.push(resolve));
+  }
+
+  /** How many spares cold starts have taken so far. */
+  get taken(): number {
+    return this.#taken;
   }
 
   /** How many spares are ready now. */
