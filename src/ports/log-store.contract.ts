@@ -4,6 +4,8 @@
  */
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, test } from "node:test";
+import type { InvocationRecord } from "../domain/invocation.js";
+import { eachInvocationEvent, LogBatchBuilder, recordStreamName } from "../domain/log-batch.js";
 import {
   DAY_MS,
   type EventQuery,
@@ -22,6 +24,31 @@ export function sampleGroup(name: string, over: Partial<LogGroupRecord> = {}): L
 
 function ev(streamName: string, timestamp: number, message: string, groupName = "/aws/lambda/f"): LogEventInput {
   return { groupName, streamName, timestamp, message };
+}
+
+/** A cold start, a timeout and a JSON-format call of one function on two instances. */
+function sampleRecords(): InvocationRecord[] {
+  const base = {
+    requestId: "r1",
+    functionName: "f",
+    functionArn: "arn:aws:lambda:us-east-1:000000000000:function:f",
+    executedVersion: "$LATEST",
+    outcome: "ok",
+    startedAt: T0,
+    durationMs: 12.5,
+    billedDurationMs: 13,
+    memorySizeMb: 128,
+    maxMemoryUsedMb: 60,
+    logStreamName: "2023/11/14/[$LATEST]aaaa",
+    timeoutSec: 3,
+    initLines: [],
+    lines: ["hello"],
+  } satisfies InvocationRecord;
+  return [
+    { ...base, initDurationMs: 150.25, initLines: ["init"] },
+    { ...base, requestId: "r2", logStreamName: "2023/11/14/[$LATEST]bbbb", outcome: "timeout", durationMs: 3000 },
+    { ...base, requestId: "r3", startedAt: T0 + 5, logging: { format: "JSON", group: "/aws/lambda/f" } },
+  ];
 }
 
 /** Runs the LogStore contract against the adapter `open` makes. */
@@ -311,6 +338,24 @@ export function runLogStoreContract(name: string, open: () => Promise<LogStore>)
       assert.equal(await store.deleteSubscriptionFilter("/aws/lambda/f", "b"), false);
       await store.deleteGroup("/aws/lambda/f");
       assert.deepEqual(await store.listSubscriptionFilters(), [], "a deleted group's filters go with it");
+    });
+    void test("appendBatch stores a writer's batch as append stores the events its records and events make", async () => {
+      const records = sampleRecords();
+      const b = new LogBatchBuilder();
+      b.addEvent("/aws/lambda/f", "notices", T0 - 1, "a notice");
+      for (const r of records) b.addInvocation(r, "/aws/lambda/f");
+      await store.appendBatch(b.take() as NonNullable<ReturnType<LogBatchBuilder["take"]>>, T0 + 100);
+      const want: [string, number, string][] = [["notices", T0 - 1, "a notice"]];
+      for (const r of records) eachInvocationEvent(r, (t, m) => want.push([recordStreamName(r), t, m]));
+      want.sort((x, y) => x[1] - y[1]);
+      const got = await store.readEvents({ groupName: "/aws/lambda/f", limit: 100 });
+      assert.deepEqual(
+        got.map((e) => [e.streamName, e.timestamp, e.message]),
+        want,
+      );
+      assert.ok(got.every((e) => e.ingestionTime === T0 + 100));
+      assert.equal(got[2]?.message, "START RequestId: r1 Version: $LATEST");
+      assert.equal((await store.getStream("/aws/lambda/f", "2023/11/14/[$LATEST]bbbb"))?.lastEventAt, T0 + 3000);
     });
   });
 }

@@ -1,4 +1,5 @@
 /** Where CloudWatch Logs' groups, streams and events are kept (SQLite on one node, PostgreSQL in a cluster). */
+import type { LogBatch } from "../domain/log-batch.js";
 
 /** A log group, as DescribeLogGroups shows it. */
 export interface LogGroupRecord {
@@ -138,6 +139,11 @@ export interface LogStore {
    * streams are made (the platform's own logs); without, events of missing ones are an error.
    */
   append(events: readonly LogEventInput[], ingestionTime: number, options?: { create?: boolean }): Promise<void>;
+  /**
+   * Appends a log writer's batch (raw invocation records and events, domain/log-batch.ts) as
+   * `append` would append the events `batchColumns` makes of it, making missing groups and streams.
+   */
+  appendBatch(batch: LogBatch, ingestionTime: number): Promise<void>;
   /** Events of one group in (timestamp, id) order. */
   readEvents(query: EventQuery): Promise<StoredLogEvent[]>;
   /**

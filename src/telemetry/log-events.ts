@@ -1,17 +1,12 @@
 import type { InvocationRecord } from "../domain/invocation.js";
-import { invocationLogLines } from "../domain/log-lines.js";
+import { eachInvocationEvent, recordStreamName } from "../domain/log-batch.js";
 import type { LogEventInput } from "../ports/log-store.js";
+
+export { streamNameFor } from "../domain/log-batch.js";
 
 /** The log group of a function: `/aws/lambda/<name>`. */
 export function functionLogGroup(functionName: string): string {
   return `/aws/lambda/${functionName}`;
-}
-
-/** `YYYY/MM/DD/[<version>]<hex>`, the name Lambda gives an instance's stream. */
-export function streamNameFor(version: string, hex: string, at: number): string {
-  const d = new Date(at);
-  const day = `${d.getUTCFullYear()}/${String(d.getUTCMonth() + 1).padStart(2, "0")}/${String(d.getUTCDate()).padStart(2, "0")}`;
-  return `${day}/[${version}]${hex}`;
 }
 
 /**
@@ -21,18 +16,6 @@ export function streamNameFor(version: string, hex: string, at: number): string 
  */
 export function invocationEvents(r: InvocationRecord, groupName: string, out: LogEventInput[]): void {
   if (r.outcome === "throttled") return;
-  const streamName =
-    r.logStreamName ?? streamNameFor(r.executedVersion, (r.instanceId ?? r.requestId).replace(/-/g, ""), r.startedAt);
-  const lines = invocationLogLines(r);
-  const initCount = r.initLines.length;
-  // START (or platform.start) follows the init lines, unless SystemLogLevel left it out.
-  const startShown =
-    (lines[initCount] ?? "").startsWith("START ") || (lines[initCount] ?? "").includes('"platform.start"');
-  const bodyEnd = initCount + (startShown ? 1 : 0) + r.lines.length;
-  const initAt = r.startedAt - Math.ceil(r.initDurationMs ?? 0);
-  const endAt = r.startedAt + Math.ceil(r.durationMs);
-  for (let i = 0; i < lines.length; i++) {
-    const timestamp = i < initCount ? initAt : i < bodyEnd ? r.startedAt : endAt;
-    out.push({ groupName, streamName, timestamp, message: lines[i] as string });
-  }
+  const streamName = recordStreamName(r);
+  eachInvocationEvent(r, (timestamp, message) => out.push({ groupName, streamName, timestamp, message }));
 }

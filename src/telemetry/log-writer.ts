@@ -1,7 +1,8 @@
 import type { InvocationRecord } from "../domain/invocation.js";
+import { LogBatchBuilder } from "../domain/log-batch.js";
 import type { LogEventInput, LogStore } from "../ports/log-store.js";
 import type { Clock } from "../shared/clock.js";
-import { functionLogGroup, invocationEvents } from "./log-events.js";
+import { functionLogGroup } from "./log-events.js";
 
 /** How the platform's writer batches its events into the log store. */
 export interface LogWriterOptions {
@@ -18,13 +19,17 @@ export interface LogWriterOptions {
 }
 
 /**
- * Writes invocation records to the log store: each record becomes its events (formatted here, off
- * the request's path), held and written in one batch every `flushMs`. Memory is bounded: past
- * `maxPending` events, records are dropped and counted.
+ * Writes invocation records to the log store: each record is held raw (its numbers and the strings
+ * it already had, in flat arrays: no object per event) and written in one batch every `flushMs`;
+ * the store makes the records' events (START, END, REPORT…), on its append thread when it has one.
+ * Memory is bounded: past `maxPending` events, records are dropped and counted.
  */
 export class LogWriter {
   readonly #o: LogWriterOptions;
-  #pending: LogEventInput[] = [];
+  readonly #pending = new LogBatchBuilder();
+  /** The group of the last record's function (names are made once per function, not per record). */
+  #lastFunction = "";
+  #lastGroup = "";
   #cancelTimer: (() => void) | undefined;
   #writing: Promise<void> = Promise.resolve();
   #dropped = 0;
@@ -41,19 +46,18 @@ export class LogWriter {
   /** The record listener: subscribe it to the node's record channel. */
   readonly write = (record: InvocationRecord): void => {
     const max = this.#o.maxPending ?? 200_000;
-    if (this.#pending.length >= max) {
+    if (this.#pending.events >= max) {
       if (this.#dropped++ === 0) this.#o.onError("the log store falls behind: invocation logs are being dropped");
       return;
     }
-    const group = this.#o.groupOf?.(record) ?? record.logging?.group ?? functionLogGroup(record.functionName);
-    invocationEvents(record, group, this.#pending);
+    this.#pending.addInvocation(record, this.#o.groupOf?.(record) ?? record.logging?.group ?? this.#groupOf(record));
     this.#cancelTimer ??= this.#o.clock.setTimer(() => void this.flush(), this.#o.flushMs ?? 200);
   };
 
   /** Queues one line the platform writes itself (a notice in a function's log), stored with the next batch. */
   readonly line = (event: LogEventInput): void => {
-    if (this.#pending.length >= (this.#o.maxPending ?? 200_000)) return;
-    this.#pending.push(event);
+    if (this.#pending.events >= (this.#o.maxPending ?? 200_000)) return;
+    this.#pending.addEvent(event.groupName, event.streamName, event.timestamp, event.message);
     this.#cancelTimer ??= this.#o.clock.setTimer(() => void this.flush(), this.#o.flushMs ?? 200);
   };
 
@@ -61,15 +65,22 @@ export class LogWriter {
   flush(): Promise<void> {
     this.#cancelTimer?.();
     this.#cancelTimer = undefined;
-    const batch = this.#pending;
-    if (batch.length > 0) {
-      this.#pending = [];
+    const batch = this.#pending.take();
+    if (batch) {
       this.#writing = this.#writing.then(() =>
         this.#o.store
-          .append(batch, this.#o.clock.now(), { create: true })
-          .catch((e: unknown) => this.#o.onError(`${batch.length} log events could not be stored`, e)),
+          .appendBatch(batch, this.#o.clock.now())
+          .catch((e: unknown) => this.#o.onError(`${batch.events} log events could not be stored`, e)),
       );
     }
     return this.#writing;
+  }
+
+  #groupOf(record: InvocationRecord): string {
+    if (record.functionName !== this.#lastFunction) {
+      this.#lastFunction = record.functionName;
+      this.#lastGroup = functionLogGroup(record.functionName);
+    }
+    return this.#lastGroup;
   }
 }

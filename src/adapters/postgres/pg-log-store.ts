@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { batchColumns, type LogBatch } from "../../domain/log-batch.js";
 import {
   DAY_MS,
   type EventQuery,
@@ -162,6 +163,19 @@ export class PgLogStore implements LogStore {
         q,
       );
     });
+  }
+
+  /** The batch's events, formatted here, appended as `append` does. */
+  appendBatch(batch: LogBatch, ingestionTime: number): Promise<void> {
+    const c = batchColumns(batch);
+    const events: LogEventInput[] = new Array<LogEventInput>(c.messages.length);
+    for (let i = 0; i < events.length; i++) {
+      const ref = (c.refs[i] as number) * 2;
+      const groupName = c.pairs[ref] as string;
+      const streamName = c.pairs[ref + 1] as string;
+      events[i] = { groupName, streamName, timestamp: c.timestamps[i] as number, message: c.messages[i] as string };
+    }
+    return this.append(events, ingestionTime, { create: true });
   }
 
   async #ensure(events: readonly LogEventInput[], now: number, q: Queryable): Promise<void> {

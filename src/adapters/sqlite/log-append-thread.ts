@@ -1,13 +1,9 @@
 /** The append thread of a SQLite log store: the batches the store posts, appended in order. */
 import { LogAppender } from "./log-append.js";
-import type { AppendWork } from "./log-append-worker.js";
+import { runAppendWork, type AppendWork } from "./log-append-worker.js";
 import { serveWrites } from "./write-thread-serve.js";
 
 serveWrites<AppendWork>((db) => {
   const appender = new LogAppender(db);
-  return (w) => {
-    if ("forget" in w) appender.forget();
-    else appender.append(w.batch, w.ingestionTime, w.create);
-    return 0;
-  };
+  return (w) => runAppendWork(appender, w);
 });

@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
+import type { InvocationRecord } from "../../domain/invocation.js";
+import { eachInvocationEvent, LogBatchBuilder, type LogBatch } from "../../domain/log-batch.js";
 import type { LogEventInput } from "../../ports/log-store.js";
 import { threadExecArgv } from "./write-thread.js";
 import { SqliteLogStore } from "./log-store.js";
@@ -29,7 +31,47 @@ async function messages(store: SqliteLogStore): Promise<string[]> {
   return (await store.readEvents({ groupName: GROUP, limit: 1_000_000 })).map((e) => e.message);
 }
 
+/** A writer's batch of `count` raw records (cold starts on even calls, a timeout every third). */
+function records(from: number, count: number): { batch: LogBatch; messages: string[] } {
+  const b = new LogBatchBuilder();
+  const messages: string[] = [];
+  for (let i = from; i < from + count; i++) {
+    const r: InvocationRecord = {
+      ...{ requestId: `r${i}`, functionName: "f", functionArn: "arn:aws:lambda:us-east-1:0:function:f" },
+      ...{ executedVersion: "$LATEST", outcome: i % 3 === 0 ? "timeout" : "ok", startedAt: T0 + i * 10_000 },
+      ...{ durationMs: 1.25, billedDurationMs: 2, memorySizeMb: 128, maxMemoryUsedMb: 50, timeoutSec: 3 },
+      ...{ initDurationMs: i % 2 === 0 ? 99.5 : undefined, logStreamName: "s" },
+      ...{ initLines: i % 2 === 0 ? [`init ${i}`] : [], lines: [`line ${i}`] },
+    };
+    b.addInvocation(r, GROUP);
+    eachInvocationEvent(r, (_, m) => messages.push(m));
+  }
+  return { batch: b.take() as LogBatch, messages };
+}
+
 describe("SqliteLogStore with its append thread", () => {
+  test("a writer's raw records are formatted on the thread, the same text in process after a crash", async () => {
+    const crashes: Error[] = [];
+    const store = SqliteLogStore.open({ path: tempDb(), appendThread: { onCrash: (e) => crashes.push(e) } });
+    try {
+      const first = records(0, 30);
+      const second = records(30, 30);
+      const done = store.appendBatch(first.batch, T0);
+      const crashed = store.crashAppendThreadForTest();
+      await Promise.all([done, crashed, store.appendBatch(second.batch, T0)]);
+      assert.equal(crashes.length, 1);
+      const got = await messages(store);
+      assert.deepEqual(got, [...first.messages, ...second.messages]);
+      assert.equal(got[1], "START RequestId: r0 Version: $LATEST");
+      assert.match(
+        got[5] ?? "",
+        /^REPORT RequestId: r0\tDuration: 1\.25 ms\t.*\tInit Duration: 99\.50 ms\tStatus: timeout\t$/,
+      );
+    } finally {
+      await store.close();
+    }
+  });
+
   test("close stores every batch posted before it, in order", async () => {
     const path = tempDb();
     const store = SqliteLogStore.open({ path, appendThread: { onCrash: (e) => assert.fail(e) } });

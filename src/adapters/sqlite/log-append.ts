@@ -4,17 +4,13 @@
  * than an array of event objects.
  */
 import type { Database, Statement } from "better-sqlite3";
+import type { LogColumns } from "../../domain/log-batch.js";
 import type { LogEventInput } from "../../ports/log-store.js";
 
 const ROWS_PER_INSERT = 100;
 
 /** A batch of events as columns: `pairs` holds group and stream names in turns; `refs[i]` is event i's pair. */
-export interface EventColumns {
-  readonly pairs: string[];
-  readonly refs: Int32Array;
-  readonly timestamps: Float64Array;
-  readonly messages: string[];
-}
+export type EventColumns = LogColumns;
 
 /** The columns of `events`; runs of events of one stream share their pair. */
 export function toColumns(events: readonly LogEventInput[]): EventColumns {

@@ -15,7 +15,8 @@ import {
 } from "../../ports/log-store.js";
 import { closeDatabase, openDatabase, settle, type SqliteDatabaseOptions } from "./database.js";
 import { LogAppender, toColumns } from "./log-append.js";
-import { startAppendThread, type AppendWork } from "./log-append-worker.js";
+import { runAppendWork, startAppendThread, type AppendWork } from "./log-append-worker.js";
+import type { LogBatch } from "../../domain/log-batch.js";
 import type { WriteThread } from "./write-thread.js";
 import {
   eventsSql,
@@ -228,13 +229,20 @@ export class SqliteLogStore implements LogStore {
   }
 
   append(events: readonly LogEventInput[], ingestionTime: number, options: { create?: boolean } = {}): Promise<void> {
-    const create = options.create === true;
-    const batch = toColumns(events);
+    return this.#append({ batch: toColumns(events), ingestionTime, create: options.create === true });
+  }
+
+  /** The batch's records are formatted where it is appended: on the append thread when there is one. */
+  appendBatch(batch: LogBatch, ingestionTime: number): Promise<void> {
+    return this.#append({ records: batch, ingestionTime });
+  }
+
+  #append(work: AppendWork): Promise<void> {
     const thread = this.#thread;
-    const run = (): Promise<void> | void =>
-      thread
-        ? thread.run({ batch, ingestionTime, create }).then(() => undefined)
-        : this.#appender.append(batch, ingestionTime, create);
+    const run = (): Promise<void> | void => {
+      if (thread) return thread.run(work).then(() => undefined);
+      runAppendWork(this.#appender, work);
+    };
     const done: Promise<void> = this.#deleting
       ? this.#deleting.then(run)
       : new Promise<void>((resolve) => resolve(run()));

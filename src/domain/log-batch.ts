@@ -1,0 +1,235 @@
+/**
+ * A log writer's batch as it travels to a log store: invocation records kept raw (their numbers in
+ * one typed array, their ids and the function's lines as they came in one string array) and the
+ * platform's own events, in the order they were written. The text of START, END, REPORT and the
+ * other platform lines is made from a record by `batchColumns`, where the batch is stored (a
+ * SQLite store's append thread), not on the thread that served the call: holding a record costs a
+ * few numbers and the strings it already had, and a thread receives typed arrays and strings far
+ * more cheaply than objects.
+ */
+import type { InvocationRecord, OutcomeKind } from "./invocation.js";
+import { invocationLogLines } from "./log-lines.js";
+
+/** A batch of log entries, as `LogBatchBuilder.take` hands it over. */
+export interface LogBatch {
+  /** Group and stream names in turns; an entry names its pair by index. */
+  readonly pairs: string[];
+  /** The entries' numbers: 3 for an event (kind 0, pair, timestamp), INVOCATION_NUMS for a record (kind 1, …). */
+  readonly nums: Float64Array;
+  /** The entries' strings: an event's message; a record's ids, then its init lines and lines. */
+  readonly strs: string[];
+  /** How many events the batch holds, about (a record counts the events its Text log has). */
+  readonly events: number;
+}
+
+/** Events as columns: `pairs` holds group and stream names in turns; `refs[i]` is event i's pair. */
+export interface LogColumns {
+  readonly pairs: string[];
+  readonly refs: Int32Array;
+  readonly timestamps: Float64Array;
+  readonly messages: string[];
+}
+
+const OUTCOMES: readonly OutcomeKind[] = ["ok", "function-error", "init-error", "timeout", "crashed", "throttled"];
+const OUTCOME_CODE = new Map<OutcomeKind, number>(OUTCOMES.map((o, i) => [o, i]));
+
+/** Numbers of a record: kind, pair, startedAt, duration, billed, init duration (NaN: none), memory size,
+ * max memory used, timeout, dropped lines, outcome, init lines, lines, flags. */
+const INVOCATION_NUMS = 14;
+const JSON_FORMAT = 1;
+const HAS_ERROR_TYPE = 2;
+const HAS_SYSTEM_LEVEL = 4;
+
+/** `YYYY/MM/DD/[<version>]<hex>`, the name Lambda gives an instance's stream. */
+export function streamNameFor(version: string, hex: string, at: number): string {
+  const d = new Date(at);
+  const day = `${d.getUTCFullYear()}/${String(d.getUTCMonth() + 1).padStart(2, "0")}/${String(d.getUTCDate()).padStart(2, "0")}`;
+  return `${day}/[${version}]${hex}`;
+}
+
+/** The stream of a record: its instance's, as its context reported it, or the name Lambda would give it. */
+export function recordStreamName(r: InvocationRecord): string {
+  return (
+    r.logStreamName ?? streamNameFor(r.executedVersion, (r.instanceId ?? r.requestId).replace(/-/g, ""), r.startedAt)
+  );
+}
+
+/**
+ * The events of one invocation, as Lambda writes them to its instance's stream, handed to `emit`
+ * in order. The function's lines carry no time of their own: init lines are stamped when the
+ * instance started, the call's lines and START when it began, the rest when it ended.
+ */
+export function eachInvocationEvent(r: InvocationRecord, emit: (timestamp: number, message: string) => void): void {
+  if (r.outcome === "throttled") return;
+  const lines = invocationLogLines(r);
+  const initCount = r.initLines.length;
+  // START (or platform.start) follows the init lines, unless SystemLogLevel left it out.
+  const startShown =
+    (lines[initCount] ?? "").startsWith("START ") || (lines[initCount] ?? "").includes('"platform.start"');
+  const bodyEnd = initCount + (startShown ? 1 : 0) + r.lines.length;
+  const initAt = r.startedAt - Math.ceil(r.initDurationMs ?? 0);
+  const endAt = r.startedAt + Math.ceil(r.durationMs);
+  for (let i = 0; i < lines.length; i++) {
+    emit(i < initCount ? initAt : i < bodyEnd ? r.startedAt : endAt, lines[i] as string);
+  }
+}
+
+/**
+ * Collects entries into flat arrays (no object per entry): numbers into one growing typed array,
+ * strings into one array. Runs of entries of one stream share their pair of names.
+ */
+export class LogBatchBuilder {
+  #pairs: string[] = [];
+  /** The pair of each stream name in this batch (checked against its group). */
+  #pairOf = new Map<string, number>();
+  #nums = new Float64Array(4096);
+  #n = 0;
+  #strs: string[] = [];
+  #events = 0;
+
+  /** How many events are held, about. */
+  get events(): number {
+    return this.#events;
+  }
+
+  /** Adds one event. */
+  addEvent(groupName: string, streamName: string, timestamp: number, message: string): void {
+    const at = this.#room(3);
+    const nums = this.#nums;
+    nums[at] = 0;
+    nums[at + 1] = this.#pair(groupName, streamName);
+    nums[at + 2] = timestamp;
+    this.#strs.push(message);
+    this.#events++;
+  }
+
+  /** Adds a record's log (none for a throttle), to `groupName` and the record's stream. */
+  addInvocation(r: InvocationRecord, groupName: string): void {
+    if (r.outcome === "throttled") return;
+    const at = this.#room(INVOCATION_NUMS);
+    const nums = this.#nums;
+    const strs = this.#strs;
+    const json = r.logging?.format === "JSON";
+    const systemLevel = json ? r.logging?.systemLevel : undefined;
+    nums[at] = 1;
+    nums[at + 1] = this.#pair(groupName, recordStreamName(r));
+    nums[at + 2] = r.startedAt;
+    nums[at + 3] = r.durationMs;
+    nums[at + 4] = r.billedDurationMs;
+    nums[at + 5] = r.initDurationMs ?? NaN;
+    nums[at + 6] = r.memorySizeMb;
+    nums[at + 7] = r.maxMemoryUsedMb;
+    nums[at + 8] = r.timeoutSec;
+    nums[at + 9] = r.droppedLines ?? 0;
+    nums[at + 10] = OUTCOME_CODE.get(r.outcome) ?? 0;
+    nums[at + 11] = r.initLines.length;
+    nums[at + 12] = r.lines.length;
+    nums[at + 13] =
+      (json ? JSON_FORMAT : 0) |
+      (r.errorType !== undefined ? HAS_ERROR_TYPE : 0) |
+      (systemLevel !== undefined ? HAS_SYSTEM_LEVEL : 0);
+    strs.push(r.requestId, r.executedVersion);
+    if (r.errorType !== undefined) strs.push(r.errorType);
+    if (systemLevel !== undefined) strs.push(systemLevel);
+    for (const line of r.initLines) strs.push(line);
+    for (const line of r.lines) strs.push(line);
+    this.#events +=
+      r.initLines.length + r.lines.length + 3 + (r.outcome === "timeout" ? 1 : 0) + (r.droppedLines ? 1 : 0);
+  }
+
+  /** The batch held (undefined when empty); the builder starts a new one. */
+  take(): LogBatch | undefined {
+    if (this.#n === 0) return undefined;
+    const batch: LogBatch = {
+      pairs: this.#pairs,
+      nums: this.#nums.slice(0, this.#n),
+      strs: this.#strs,
+      events: this.#events,
+    };
+    this.#pairs = [];
+    this.#pairOf = new Map();
+    this.#strs = [];
+    this.#n = 0;
+    this.#events = 0;
+    return batch;
+  }
+
+  #room(count: number): number {
+    const at = this.#n;
+    if (at + count > this.#nums.length) {
+      const grown = new Float64Array(Math.max(this.#nums.length * 2, at + count));
+      grown.set(this.#nums.subarray(0, at));
+      this.#nums = grown;
+    }
+    this.#n = at + count;
+    return at;
+  }
+
+  #pair(groupName: string, streamName: string): number {
+    const known = this.#pairOf.get(streamName);
+    if (known !== undefined && this.#pairs[known * 2] === groupName) return known;
+    const ref = this.#pairs.length >> 1;
+    this.#pairs.push(groupName, streamName);
+    if (known === undefined) this.#pairOf.set(streamName, ref);
+    return ref;
+  }
+}
+
+/** The events of `b` as columns, the platform's lines formatted from each record, in the batch's order. */
+export function batchColumns(b: LogBatch): LogColumns {
+  const refs: number[] = [];
+  const timestamps: number[] = [];
+  const messages: string[] = [];
+  const { nums, strs, pairs } = b;
+  let s = 0;
+  for (let at = 0; at < nums.length;) {
+    const ref = nums[at + 1] as number;
+    if (nums[at] === 0) {
+      refs.push(ref);
+      timestamps.push(nums[at + 2] as number);
+      messages.push(strs[s++] as string);
+      at += 3;
+      continue;
+    }
+    const flags = nums[at + 13] as number;
+    const requestId = strs[s++] as string;
+    const executedVersion = strs[s++] as string;
+    const errorType = flags & HAS_ERROR_TYPE ? (strs[s++] as string) : undefined;
+    const systemLevel = flags & HAS_SYSTEM_LEVEL ? (strs[s++] as string) : undefined;
+    const initCount = nums[at + 11] as number;
+    const lineCount = nums[at + 12] as number;
+    const initLines = strs.slice(s, s + initCount);
+    s += initCount;
+    const lines = strs.slice(s, s + lineCount);
+    s += lineCount;
+    const initDurationMs = nums[at + 5] as number;
+    const dropped = nums[at + 9] as number;
+    const groupName = pairs[ref * 2] as string;
+    const record: InvocationRecord = {
+      requestId,
+      functionName: "",
+      functionArn: "",
+      executedVersion,
+      outcome: OUTCOMES[nums[at + 10] as number] ?? "ok",
+      errorType,
+      startedAt: nums[at + 2] as number,
+      durationMs: nums[at + 3] as number,
+      billedDurationMs: nums[at + 4] as number,
+      initDurationMs: Number.isNaN(initDurationMs) ? undefined : initDurationMs,
+      memorySizeMb: nums[at + 6] as number,
+      maxMemoryUsedMb: nums[at + 7] as number,
+      timeoutSec: nums[at + 8] as number,
+      droppedLines: dropped === 0 ? undefined : dropped,
+      logging: flags & JSON_FORMAT ? { format: "JSON", group: groupName, systemLevel } : undefined,
+      initLines,
+      lines,
+    };
+    eachInvocationEvent(record, (timestamp, message) => {
+      refs.push(ref);
+      timestamps.push(timestamp);
+      messages.push(message);
+    });
+    at += INVOCATION_NUMS;
+  }
+  return { pairs, refs: Int32Array.from(refs), timestamps: Float64Array.from(timestamps), messages };
+}
