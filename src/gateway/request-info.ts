@@ -44,39 +44,6 @@ export function domainOf(host: string | undefined): string {
   return colon < 0 ? host : host.slice(0, colon);
 }
 
-/**
- * The first value of header `name` (lower case) from Node's raw [name, value, …] list, as
- * `req.headers[name]` gives it for a header Node keeps once (such as `host`), without building
- * `req.headers`.
- */
-export function rawHeader(raw: readonly string[], name: string): string | undefined {
-  for (let i = 0; i < raw.length; i += 2) {
-    const k = raw[i] as string;
-    if (k.length === name.length && k.toLowerCase() === name) return raw[i + 1];
-  }
-  return undefined;
-}
-
-/** Header `name` (lower case) as `req.headers[name]` gives an `x-` header: its values joined by ", ". */
-export function rawHeaderJoined(raw: readonly string[], name: string): string | undefined {
-  let out: string | undefined;
-  for (let i = 0; i < raw.length; i += 2) {
-    const k = raw[i] as string;
-    if (k.length === name.length && k.toLowerCase() === name) {
-      const v = raw[i + 1] as string;
-      out = out === undefined ? v : `${out}, ${v}`;
-    }
-  }
-  return out;
-}
-
-/** hasBody() from the raw header list, without building `req.headers`. */
-export function rawHasBody(raw: readonly string[]): boolean {
-  const len = rawHeader(raw, "content-length");
-  if (len !== undefined) return len !== "0";
-  return rawHeader(raw, "transfer-encoding") !== undefined;
-}
-
 /** True when the request carries a body to read (content-length > 0 or chunked). */
 export function hasBody(req: IncomingMessage): boolean {
   const len = req.headers["content-length"];

@@ -15,16 +15,7 @@ import type { GatewayErrorKind } from "./gateway-errors.js";
 import { type IntegrationResult, LAMBDA_EVENT_BYTES, runIntegration } from "./integration.js";
 import type { AuthContext, CompiledApi, RequestScope, RouteTable } from "./model.js";
 import type { GatewayOptions } from "./options.js";
-import {
-  domainOf,
-  hasBody,
-  rawHasBody,
-  rawHeader,
-  rawHeaderJoined,
-  readBody,
-  sourceIp,
-  type RequestInfo,
-} from "./request-info.js";
+import { domainOf, hasBody, readBody, sourceIp, type RequestInfo } from "./request-info.js";
 import { validateRequest } from "./request-validation.js";
 import { splitPath } from "./router.js";
 import { shortRequestId, traceRoot } from "./trace.js";
@@ -78,15 +69,13 @@ export function serve(served: Served, o: GatewayOptions, req: IncomingMessage, r
     responses: undefined,
   };
   try {
-    // Read from the raw list: `req.headers` is built on first read, and an open circuit's answer
-    // (without access logs or gateway responses) never needs it.
-    const host = rawHeader(req.rawHeaders, "host");
+    const host = req.headers.host;
     const addr = resolveApi(host, rawPath);
     if (addr === undefined && o.health?.(rawPath, res) === true) return;
     const api = addr ? served.apis.get(addr.apiId) : undefined;
     x.protocol = api?.protocol ?? "REST";
     x.requestId = x.protocol === "REST" ? o.ids.requestId() : x.extendedRequestId;
-    x.traceRoot = traceRoot(rawHeaderJoined(req.rawHeaders, "x-amzn-trace-id"), now, rnd.slice(22, 46));
+    x.traceRoot = traceRoot(header(req, "x-amzn-trace-id"), now, rnd.slice(22, 46));
     if (!addr || !api) return finish(o, x, failReply(x, "no-api"));
     x.apiId = api.apiId;
     const st = resolveStage(api, addr);
@@ -209,7 +198,7 @@ function route(o: GatewayOptions, x: Exchange, r: Routing): Step {
     !found.apiKeyRequired &&
     !found.validation &&
     !found.mapping &&
-    !rawHasBody(req.rawHeaders)
+    !hasBody(req)
   ) {
     const started = performance.now();
     const refused = resilience.refusal();
