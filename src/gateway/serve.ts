@@ -8,7 +8,7 @@
  * route) is answered in the turn it arrived, without a promise on its way.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { resolveApi, resolveStage } from "./addressing.js";
+import { resolveApi, resolveStage, type StageAddress } from "./addressing.js";
 import { type Exchange, failReply, finish, tooLarge } from "./answer.js";
 import { applyHttpCors, httpPreflight, isPreflight, restPreflight } from "./cors.js";
 import type { GatewayErrorKind } from "./gateway-errors.js";
@@ -80,7 +80,8 @@ export function serve(served: Served, o: GatewayOptions, req: IncomingMessage, r
     responses: undefined,
   };
   try {
-    const addr = resolveApi(req.headers.host, rawPath);
+    const host = req.headers.host;
+    const addr = resolveApi(host, rawPath);
     if (addr === undefined && o.health?.(rawPath, res) === true) return;
     const api = addr ? served.apis.get(addr.apiId) : undefined;
     x.protocol = api?.protocol ?? "REST";
@@ -97,47 +98,46 @@ export function serve(served: Served, o: GatewayOptions, req: IncomingMessage, r
       if (probe === "missed") return missed(res);
       pinned = probe === "pinned";
     }
-    const domainName = domainOf(req.headers.host);
-    const dot = domainName.indexOf(".");
-    const info: RequestInfo = {
-      method: x.method,
-      path: st.path,
-      contextPath: st.contextPath,
+    const r: Routing = {
+      req,
+      api,
+      st,
       segments: splitPath(st.path),
       rawQuery: q < 0 ? "" : url.slice(q + 1),
-      rawHeaders: req.rawHeaders,
-      headers: req.headers,
-      body: EMPTY,
-      sourceIp: sourceIp(req),
-      port: req.socket.localPort ?? 0,
-      domainName,
-      domainPrefix: dot < 0 ? domainName : domainName.slice(0, dot),
-      timeEpoch: now,
-      requestId: x.requestId,
-      extendedRequestId: x.extendedRequestId,
-      traceRoot: x.traceRoot,
-      traceHeader: `Root=${x.traceRoot};Parent=${rnd.slice(46, 62)};Sampled=0`,
+      host,
+      now,
+      rnd,
+      usage: served.usage,
+      pinned,
+      info: undefined,
     };
     if (st.stage.accessLog && o.onStageAccessLog) {
       x.accessLog = st.stage.accessLog;
       x.accessLogStream = served.accessLogStream;
-      x.info = info;
+      x.info = requestInfo(x, r);
     }
-    const pending = route(o, x, { req, api, stage: st.stage, info, usage: served.usage, pinned });
+    const pending = route(o, x, r);
     if (pending) pending.catch(() => finish(o, x, failReply(x, "lambda-rejected")));
   } catch {
     finish(o, x, failReply(x, "lambda-rejected"));
   }
 }
 
+/** A request whose API and stage are found; its RequestInfo is built when a step needs it. */
 interface Routing {
   readonly req: IncomingMessage;
   readonly api: CompiledApi;
-  readonly stage: CompiledStage;
-  readonly info: RequestInfo;
+  readonly st: StageAddress;
+  readonly segments: readonly string[];
+  readonly rawQuery: string;
+  readonly host: string | undefined;
+  readonly now: number;
+  /** The request's random hex (request id, trace id, parent id). */
+  readonly rnd: string;
   readonly usage: UsageLimits;
   /** A canary probe: served by the canary's deployment, not drawn. */
   readonly pinned: boolean;
+  info: RequestInfo | undefined;
 }
 
 /**
@@ -161,6 +161,35 @@ function missed(res: ServerResponse): void {
   res.end();
 }
 
+/** What the event builders, authorizers and access log read of the request, built once. */
+function requestInfo(x: Exchange, r: Routing): RequestInfo {
+  if (r.info) return r.info;
+  const { req, st } = r;
+  const domainName = domainOf(r.host);
+  const dot = domainName.indexOf(".");
+  const info: RequestInfo = {
+    method: x.method,
+    path: st.path,
+    contextPath: st.contextPath,
+    segments: r.segments,
+    rawQuery: r.rawQuery,
+    rawHeaders: req.rawHeaders,
+    headers: req.headers,
+    body: EMPTY,
+    sourceIp: sourceIp(req),
+    port: req.socket.localPort ?? 0,
+    domainName,
+    domainPrefix: dot < 0 ? domainName : domainName.slice(0, dot),
+    timeEpoch: r.now,
+    requestId: x.requestId,
+    extendedRequestId: x.extendedRequestId,
+    traceRoot: x.traceRoot,
+    traceHeader: `Root=${x.traceRoot};Parent=${r.rnd.slice(46, 62)};Sampled=0`,
+  };
+  r.info = info;
+  return info;
+}
+
 /** A request whose route is found, on its way to the integration. */
 interface Call {
   readonly req: IncomingMessage;
@@ -170,9 +199,11 @@ interface Call {
 }
 
 function route(o: GatewayOptions, x: Exchange, r: Routing): Step {
-  const { api, stage, info } = r;
-  if (api.protocol === "HTTP" && api.cors && isPreflight(info.method, info.headers)) {
-    return finish(o, x, httpPreflight(api.cors, info.headers));
+  const { api, req } = r;
+  const stage = r.st.stage;
+  const method = x.method;
+  if (api.protocol === "HTTP" && api.cors && method === "OPTIONS" && isPreflight(method, req.headers)) {
+    return finish(o, x, httpPreflight(api.cors, req.headers));
   }
   const canary = r.pinned
     ? stage.canary
@@ -187,15 +218,15 @@ function route(o: GatewayOptions, x: Exchange, r: Routing): Step {
   if (stage.canary && !r.pinned) x.deploymentId = table.deploymentId;
   if (table.gatewayResponses) {
     const variables = canary ? canary.variables : stage.variables;
-    const scope = { requestId: x.requestId, stage: stage.name, variables, headers: info.headers };
+    const scope = { requestId: x.requestId, stage: stage.name, variables, headers: req.headers };
     x.responses = { table: table.gatewayResponses, scope };
   }
-  const m = table.router.match(info.method, info.segments);
+  const m = table.router.match(method, r.segments);
   const found = m?.value ?? table.fallback;
-  if (api.protocol === "REST" && api.cors && info.method === "OPTIONS" && found?.method !== "OPTIONS") {
+  if (api.protocol === "REST" && api.cors && method === "OPTIONS" && found?.method !== "OPTIONS") {
     // SAM's OPTIONS mock exists on every resource and wins over ANY.
-    const methods = table.router.methodsAt(info.segments);
-    if (methods.length > 0) return finish(o, x, restPreflight(api.cors, methods, info.headers.origin));
+    const methods = table.router.methodsAt(r.segments);
+    if (methods.length > 0) return finish(o, x, restPreflight(api.cors, methods, req.headers.origin));
   }
   if (!found) return finish(o, x, failReply(x, "no-route"));
   x.route = found;
@@ -203,8 +234,24 @@ function route(o: GatewayOptions, x: Exchange, r: Routing): Step {
   if (stage.throttle && !stage.throttle.take(found.routeKey, o.clock.monotonicNow())) {
     return finish(o, x, failReply(x, "throttled"));
   }
+  // An open circuit on a route with nothing to run before the integration (no body to read, no
+  // authorizer, API key, validation or parameter mapping): answered here, as run() would answer it,
+  // without building the request's scope and the integration's call.
+  const resilience = found.resilience;
+  if (
+    resilience?.breaker &&
+    !found.authorizer &&
+    !found.apiKeyRequired &&
+    !found.validation &&
+    !found.mapping &&
+    !hasBody(req)
+  ) {
+    const started = performance.now();
+    const refused = resilience.refusal();
+    if (refused) return answer(o, x, { api, req, result: refused, started });
+  }
   const scope: RequestScope = {
-    info,
+    info: requestInfo(x, r),
     api,
     stage: stage.name,
     variables: canary ? canary.variables : stage.variables,
@@ -214,8 +261,8 @@ function route(o: GatewayOptions, x: Exchange, r: Routing): Step {
     region: o.region,
     accountId: o.accountId,
   };
-  const c: Call = { req: r.req, usage: r.usage, scope, auth: undefined };
-  return hasBody(r.req) ? withBody(o, x, c) : authorizeAndRun(o, x, c);
+  const c: Call = { req, usage: r.usage, scope, auth: undefined };
+  return hasBody(req) ? withBody(o, x, c) : authorizeAndRun(o, x, c);
 }
 
 /** Reads the request's body (refusing one over the limits), then goes on. */
@@ -257,21 +304,28 @@ function run(o: GatewayOptions, x: Exchange, c: Call): Step {
   }
   const started = performance.now();
   const result = runIntegration(c.scope, c.auth, o);
-  if (!(result instanceof Promise)) return answer(o, x, { c, result, started });
-  return result.then((settled) => answer(o, x, { c, result: settled, started }));
+  const api = c.scope.api;
+  const req = c.req;
+  if (!(result instanceof Promise)) return answer(o, x, { api, req, result, started });
+  return result.then((settled) => answer(o, x, { api, req, result: settled, started }));
 }
 
+/** The integration's result (or the open circuit's) answered, with an HTTP API's CORS headers. */
 function answer(
   o: GatewayOptions,
   x: Exchange,
-  a: { readonly c: Call; readonly result: IntegrationResult; readonly started: number },
+  a: {
+    readonly api: CompiledApi;
+    readonly req: IncomingMessage;
+    readonly result: IntegrationResult;
+    readonly started: number;
+  },
 ): undefined {
-  const { result } = a;
-  const { api, info } = a.c.scope;
+  const { result, api } = a;
   x.integrationMs = performance.now() - a.started;
   x.executedVersion = result.executedVersion;
   const reply = result.reply ?? failReply(x, result.error ?? "function-error");
-  if (api.protocol === "HTTP" && api.cors) applyHttpCors(api.cors, info.headers.origin, reply.headers);
+  if (api.protocol === "HTTP" && api.cors) applyHttpCors(api.cors, a.req.headers.origin, reply.headers);
   return finish(o, x, reply);
 }
 

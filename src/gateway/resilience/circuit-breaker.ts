@@ -49,6 +49,15 @@ export class CircuitBreaker {
     return true;
   }
 
+  /**
+   * Whether tryAcquire() would refuse now, without taking a probe: the open circuit's fast path
+   * asks this before it commits to answering without the target.
+   */
+  refuses(): boolean {
+    const state = this.state;
+    return state === "open" || (state === "half-open" && this.#probesStarted >= this.#p.halfOpenProbes);
+  }
+
   /** Counts the outcome of a request tryAcquire() let through. */
   record(failed: boolean): void {
     if (this.#state === "half-open") {

@@ -80,6 +80,23 @@ export class TargetResilience {
     return this.#holding(method, attempt);
   }
 
+  /**
+   * The open circuit's answer to a request, when the circuit refuses it now and a slot
+   * of the bulkhead (if any) is free; undefined otherwise (then run() decides, nothing counted).
+   * Counts what run() counts for a refused request: the budget's request, the rejection event, the
+   * slot taken and given back. Lets the gateway answer without building the integration's call.
+   */
+  refusal(): IntegrationResult | undefined {
+    const breaker = this.breaker;
+    if (!breaker || !breaker.refuses()) return undefined;
+    const bulkhead = this.bulkhead;
+    if (bulkhead && !bulkhead.tryAcquire()) return undefined;
+    this.budget?.recordRequest();
+    this.#d.onEvent?.(this.#rejected);
+    bulkhead?.release();
+    return this.#fallbackResult();
+  }
+
   async #waitForSlot(method: string, attempt: Attempt, bulkhead: Bulkhead): Promise<IntegrationResult> {
     if (!(await bulkhead.acquire())) {
       this.#emit({ kind: "bulkhead-full" });
@@ -113,10 +130,20 @@ export class TargetResilience {
   #attempt(n: number, a: Attempts): MaybePromise<IntegrationResult> {
     if (this.breaker && !this.breaker.tryAcquire()) {
       this.#d.onEvent?.(this.#rejected);
-      return this.#fallback;
+      return this.#fallbackResult();
     }
     const result = a.attempt();
     return result instanceof Promise ? result.then((r) => this.#outcome(n, a, r)) : this.#outcome(n, a, result);
+  }
+
+  /**
+   * The fallback: a reply of its own per request (the gateway adds the request's ids and CORS
+   * headers to it), sharing only the body.
+   */
+  #fallbackResult(): IntegrationResult {
+    const f = this.#fallback;
+    const reply = f.reply;
+    return reply ? { reply: { status: reply.status, headers: { ...reply.headers }, body: reply.body } } : f;
   }
 
   /** Counts attempt `n`'s outcome; retries it while the method may be retried and the budget holds. */
