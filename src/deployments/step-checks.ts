@@ -132,39 +132,28 @@ function holdOrFail(d: DeploymentRecord, now: number, served: number, failure: C
   return { kind: "hold", record: { ...d, guardWait: { served, checkAt: now + GUARD_POLL_MS } } };
 }
 
-/** A stage canary's guard: the canary's deployment served `min` requests in the step, synthetic ones included. */
-async function stageGuard(
-  d: DeploymentRecord,
-  t: StageCanaryTarget,
-  min: number,
-  now: number,
-  since: number,
-  fx: CheckEffects,
-): Promise<CheckResult> {
-  const served = (await stageStats(fx, t, t.targetDeploymentId, since)).invocations;
-  const before = d.synthetic?.since === since ? d.synthetic.invocations : 0;
-  const synthetic = await topUp(d, since, min - served - before, fx);
-  const record = d.testEvent === undefined ? d : { ...d, synthetic };
-  const count = served + synthetic.invocations;
-  if (count >= min) return { kind: "advance", record };
-  const made = d.testEvent === undefined ? "" : ` (${synthetic.invocations} of them synthetic)`;
-  const message = `The traffic guard held the ${d.weight}% step: deployment ${t.targetDeploymentId} served ${count}${made} of the ${min} requests it needs in a step, in twice the step's interval.`;
-  return holdOrFail(record, now, count, { code: "HEALTH_CONSTRAINTS", message });
-}
-
+/**
+ * The traffic guard: the new version (a stage canary's deployment) served `min` invocations
+ * (requests) in the step, synthetic ones included, or the step holds.
+ */
 async function guard(d: DeploymentRecord, now: number, since: number, fx: CheckEffects): Promise<CheckResult> {
   const min = d.trafficGuard?.minInvocations;
   const t = d.target;
   if (min === undefined) return { kind: "advance", record: d };
-  if (isStageCanary(t)) return stageGuard(d, t, min, now, since, fx);
-  const served = await fx.invocations(t, t.targetVersion, since);
+  const stage = isStageCanary(t);
+  const served = stage
+    ? (await stageStats(fx, t, t.targetDeploymentId, since)).invocations
+    : await fx.invocations(t, t.targetVersion, since);
   const before = d.synthetic?.since === since ? d.synthetic.invocations : 0;
   const synthetic = await topUp(d, since, min - served - before, fx);
   const record = d.testEvent === undefined ? d : { ...d, synthetic };
   const count = served + synthetic.invocations;
   if (count >= min) return { kind: "advance", record };
   const made = d.testEvent === undefined ? "" : ` (${synthetic.invocations} of them synthetic)`;
-  const message = `The traffic guard held the ${d.weight}% step: version ${t.targetVersion} served ${count}${made} of the ${min} invocations it needs in a step, in twice the step's interval.`;
+  const [who, what] = stage
+    ? [`deployment ${t.targetDeploymentId}`, "requests"]
+    : [`version ${t.targetVersion}`, "invocations"];
+  const message = `The traffic guard held the ${d.weight}% step: ${who} served ${count}${made} of the ${min} ${what} it needs in a step, in twice the step's interval.`;
   return holdOrFail(record, now, count, { code: "HEALTH_CONSTRAINTS", message });
 }
 
