@@ -6,6 +6,7 @@
  * haneul cannot honour is refused (InvalidInputException), never ignored.
  */
 import { isStageCanary, type DeploymentTarget, type JudgeMetric } from "../ports/deployment-store.js";
+import { STAGE_SPLIT_METRICS, STAGE_SPLIT_NAMESPACE } from "../domain/metrics/stage-split.js";
 import { PlatformError } from "../shared/errors.js";
 import { binomialGreater, countedQuantile, mannWhitneyGreater, type Counted } from "./statistics.js";
 
@@ -20,10 +21,6 @@ const STATISTIC = /^(Average|Minimum|Maximum|SampleCount|Sum|p(\d{1,2}(\.\d{1,10
 const PLACEHOLDER = /@(function|alias|version)\b/g;
 /** On a stage canary, filled in per deployment: the REST API's name, the stage, the deployment. */
 const STAGE_PLACEHOLDER = /@(api|stage|deployment)\b/g;
-/** haneul's namespace of a stage's requests split by the deployment that served them (metrics/gateway-metrics.ts). */
-export const STAGE_SPLIT_NAMESPACE = "Haneul/ApiGateway";
-/** What the gateway publishes there, per deployment. */
-const STAGE_SPLIT_METRICS = ["Count", "4XXError", "5XXError", "Latency", "IntegrationLatency"];
 /** Haneul/ApiGateway's series of a stage's requests per serving deployment, used when none is named. */
 const STAGE_DEPLOYMENT_DIMENSIONS = [
   { name: "ApiName", value: "@api" },

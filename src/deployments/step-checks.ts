@@ -20,13 +20,8 @@ import {
 import { trafficSteps } from "./configs.js";
 import { stageTestRequestOf, type StageTestRequest } from "./group-tags.js";
 import { judge, STAGE_WORDS, verdictLine, type VersionStats } from "./judge.js";
-import {
-  deploymentDimensions,
-  STAGE_SPLIT_NAMESPACE,
-  versionDimensions,
-  type MetricComparison,
-  type MetricSample,
-} from "./judge-metrics.js";
+import { STAGE_SPLIT_NAMESPACE } from "../domain/metrics/stage-split.js";
+import { deploymentDimensions, versionDimensions, type MetricComparison, type MetricSample } from "./judge-metrics.js";
 
 /** How often a held step is looked at again (clock time). */
 export const GUARD_POLL_MS = 10_000;
@@ -186,12 +181,16 @@ async function namedMetrics(
     if (!fx.restApiName) throw new Error("this engine has no API Gateway to name a stage canary's metrics by");
     const series = { apiName: await fx.restApiName(t), stage: t.stageName };
     sides = {
-      ...{ next: t.targetDeploymentId, old: t.currentDeploymentId, own: STAGE_SPLIT_NAMESPACE },
+      next: t.targetDeploymentId,
+      old: t.currentDeploymentId,
+      own: STAGE_SPLIT_NAMESPACE,
       dimensions: (m, side) => deploymentDimensions(m, series, side),
     };
   } else {
     sides = {
-      ...{ next: t.targetVersion, old: t.currentVersion, own: "AWS/Lambda" },
+      next: t.targetVersion,
+      old: t.currentVersion,
+      own: "AWS/Lambda",
       dimensions: (m, side) => versionDimensions(m, t, side),
     };
   }

@@ -7,20 +7,12 @@
  * metrics): what alarms on the canary alone and the stage canary judge read.
  */
 import type { Dimension } from "../domain/metrics/metric-key.js";
+import { STAGE_SPLIT_NAMESPACE, stageSplitDimensions } from "../domain/metrics/stage-split.js";
 import type { MetricHandle, MetricRecorder } from "./recorder.js";
 
 const NS = "AWS/ApiGateway";
-/** haneul's namespace of a stage's requests split by the deployment that served them (while it has a canary). */
-export const STAGE_SPLIT_NAMESPACE = "Haneul/ApiGateway";
 
-/** The `Haneul/ApiGateway` series of a stage's requests that `deploymentId` served (REST APIs: by name). */
-export function stageSplitDimensions(apiName: string, stage: string, deploymentId: string): Dimension[] {
-  return [
-    { name: "ApiName", value: apiName },
-    { name: "Stage", value: stage },
-    { name: "DeploymentId", value: deploymentId },
-  ];
-}
+export { STAGE_SPLIT_NAMESPACE, stageSplitDimensions };
 
 /** What the gateway reports of one request. */
 export interface GatewayRequestOutcome {
