@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { dirname, join } from "node:path";
 import { describe, it } from "node:test";
 import { runtimesSettings } from "../config/runtimes-dir.js";
 import { tempDir } from "../../test/helpers/temp-dir.js";
@@ -56,5 +58,45 @@ describe("the runtime installer's npm", () => {
     assert.equal(env["HANEUL_NODE_SECRET"], undefined);
     assert.equal(runtimes.status(18).state, "failed");
     await tmp.remove();
+  });
+
+  it("the real npm reaches the registry an npm_config_registry of the environment names", async () => {
+    const tmp = tempDir("runtimes-registry");
+    const asked: string[] = [];
+    // A registry that knows no package: npm asks it, then fails with its 404.
+    const registry = createServer((req, res) => {
+      asked.push(req.url ?? "");
+      res.writeHead(404, { "content-type": "application/json" }).end('{"error":"Not found"}');
+    });
+    await new Promise<void>((resolve) => registry.listen(0, "127.0.0.1", resolve));
+    try {
+      const port = (registry.address() as AddressInfo).port;
+      const settings = runtimesSettings({
+        HOME: join(tmp.path, "home"),
+        HANEUL_RUNTIMES_DIR: join(tmp.path, "cache"),
+        // This Node.js's own npm, as a node finds it on its PATH.
+        PATH: `${dirname(process.execPath)}:/usr/bin:/bin`,
+        npm_config_registry: `http://127.0.0.1:${port}/`,
+      });
+      const runtimes = new NpmNodeRuntimes({
+        cacheDir: settings.dir,
+        path: settings.path,
+        home: settings.home,
+        network: settings.network,
+        packageName: "node-haneul-test",
+        host: { binary: process.execPath, version: "20.0.0" },
+      });
+      await assert.rejects(
+        runtimes.ensure(18),
+        /Node\.js 18 is not installed and could not be fetched .*node-haneul-test@18/,
+      );
+      assert.ok(
+        asked.some((url) => url.startsWith("/node-haneul-test")),
+        `npm asked the registry: ${asked.join(", ")}`,
+      );
+    } finally {
+      registry.close();
+      await tmp.remove();
+    }
   });
 });
