@@ -7,6 +7,7 @@
  * authorizer, a backend): a request the gateway answers itself (a MOCK, an open circuit, a missing
  * route) is answered in the turn it arrived, without a promise on its way.
  */
+import { timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { resolveApi, resolveStage, type StageAddress } from "./addressing.js";
 import { type Exchange, failReply, finish, tooLarge } from "./answer.js";
@@ -148,11 +149,18 @@ interface Routing {
 function canaryProbe(served: Served, stage: CompiledStage, req: IncomingMessage): "pinned" | "missed" | "none" {
   const value = String(req.headers[CANARY_PROBE_HEADER]);
   const space = value.indexOf(" ");
-  if (space < 0 || value.slice(0, space) !== served.canaryProbeSecret) return "none";
+  if (space < 0 || !sameSecret(value.slice(0, space), served.canaryProbeSecret)) return "none";
   delete req.headers[CANARY_PROBE_HEADER];
   const raw = req.rawHeaders;
   for (let i = raw.length - 2; i >= 0; i -= 2) if (raw[i]?.toLowerCase() === CANARY_PROBE_HEADER) raw.splice(i, 2);
   return stage.canary?.table.deploymentId === value.slice(space + 1) ? "pinned" : "missed";
+}
+
+/** Whether `given` is `secret`, compared in constant time (a request must not learn it byte by byte). */
+function sameSecret(given: string, secret: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(secret);
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 /** A probe that missed its canary: no access log, no metrics (it is no client's request). */
