@@ -121,18 +121,17 @@ export class InstancePool {
     // An instance started ahead for this revision is about to be idle: wait for it, don't start another.
     const warming = this.#warming.get(key);
     if (warming !== undefined) await warming;
-    const stack = this.#idle.get(key);
-    while (stack?.length) {
-      const { instance } = stack.pop() as IdleEntry;
-      if (!instance.alive) continue;
-      const initLogs = this.#initLogs.get(instance);
-      if (initLogs === undefined) return { cold: false, instance: this.#markBusy(key, instance) };
-      this.#initLogs.delete(instance);
-      return { cold: false, instance: this.#markBusy(key, instance), initLogs };
-    }
-    if (this.#shouldWait(spec, key)) {
+    // At the limit, a busy instance that takes events ahead gets the event before an idle one is
+    // woken: the limit counts the instances in use, so that instances left idle (a weighted
+    // alias's other version's, a burst's) do not add processes on the same cores.
+    const wait = this.#shouldWait(spec, key);
+    if (wait) {
       const ahead = this.#aheadTaker(key);
       if (ahead) return { cold: false, instance: this.#holdAhead(ahead) };
+    }
+    const idle = this.#takeIdle(key);
+    if (idle) return idle;
+    if (wait) {
       const freed = await this.#waitForRelease(key);
       if (freed) return { cold: false, instance: freed };
     }
@@ -149,6 +148,20 @@ export class InstancePool {
     } finally {
       this.#releaseStartSlot();
     }
+  }
+
+  /** The most recently used live idle instance of `key`, marked busy, if any. */
+  #takeIdle(key: string): Acquired | undefined {
+    const stack = this.#idle.get(key);
+    while (stack?.length) {
+      const { instance } = stack.pop() as IdleEntry;
+      if (!instance.alive) continue;
+      const initLogs = this.#initLogs.get(instance);
+      if (initLogs === undefined) return { cold: false, instance: this.#markBusy(key, instance) };
+      this.#initLogs.delete(instance);
+      return { cold: false, instance: this.#markBusy(key, instance), initLogs };
+    }
+    return undefined;
   }
 
   /**

@@ -247,6 +247,32 @@ describe("events handed ahead to a busy instance (burst smoothing)", () => {
     }
   });
 
+  it("at the limit, a busy instance takes events ahead before an idle one is woken", async () => {
+    const engine = await testEngine([fixtureSpec("cjs", "index.ahead", { functionName: "spread" })], {
+      scaleOutAfter: 1,
+      scaleOutWaitMs: 50,
+      aheadMaxMs: 200,
+    });
+    try {
+      // Two instances: the second event waits 50 ms behind a 300 ms one, then scales out.
+      const two = await Promise.all([engine.call("spread", { ms: 300 }), engine.call("spread", { ms: 300 })]);
+      assert.equal(new Set(two.map((r) => (r.body as Ahead).instance)).size, 2);
+      await engine.call("spread", { ms: 5 }); // The instance on top of the idle stack: last event 5 ms.
+      assert.equal(engine.pool.idleCount, 2);
+      const results = await Promise.all(Array.from({ length: 4 }, (_, n) => engine.call("spread", { n, ms: 20 })));
+      assert.ok(results.every((r) => r.outcome.kind === "ok" && !(r.body as Ahead).overlapped));
+      assert.equal(
+        new Set(results.map((r) => (r.body as Ahead).instance)).size,
+        1,
+        "one instance took all four (three ahead); the idle one was not woken",
+      );
+      assert.equal(engine.pool.handedAhead, 3);
+      assert.equal(engine.pool.idleCount, 2);
+    } finally {
+      await engine.close();
+    }
+  });
+
   it("hands no event ahead of a slow one: it waits for a free instance, or a new one starts", async () => {
     const engine = await testEngine([fixtureSpec("cjs", "index.ahead", { functionName: "slow" })], {
       scaleOutAfter: 1,
