@@ -1,11 +1,11 @@
 /**
  * A log writer's batch as it travels to a log store: invocation records kept raw (their numbers in
- * one typed array, their ids and the function's lines as they came in one string array) and the
- * platform's own events, in the order they were written. The text of START, END, REPORT and the
- * other platform lines is made from a record by `batchColumns`, where the batch is stored (a
- * SQLite store's append thread), not on the thread that served the call: holding a record costs a
- * few numbers and the strings it already had, and a thread receives typed arrays and strings far
- * more cheaply than objects.
+ * one typed array, their ids and the function's lines as they came, encoded as UTF-8 into one byte
+ * array) and the platform's own events, in the order they were written. The text of START, END,
+ * REPORT and the other platform lines is made from a record by `batchColumns`, where the batch is
+ * stored (a SQLite store's append thread), not on the thread that served the call: holding a record
+ * costs a few numbers and bytes, no object or string that the gateway's garbage collector would
+ * copy until the batch leaves, and a thread receives typed arrays far more cheaply than objects.
  */
 import type { InvocationRecord, OutcomeKind } from "./invocation.js";
 import { invocationLogLines } from "./log-lines.js";
@@ -16,8 +16,15 @@ export interface LogBatch {
   readonly pairs: string[];
   /** The entries' numbers: 3 for an event (kind 0, pair, timestamp), INVOCATION_NUMS for a record (kind 1, …). */
   readonly nums: Float64Array;
-  /** The entries' strings: an event's message; a record's ids, then its init lines and lines. */
-  readonly strs: string[];
+  /**
+   * The entries' strings as UTF-8, one after another: an event's message; a record's ids, then its
+   * init lines and lines. Bytes, not strings: a string held until the batch is written (up to the
+   * writer's flush interval) outlives the young generation's collections and is copied by each of
+   * them, then promoted; bytes cost one copy as they are added, and a thread receives them as one.
+   */
+  readonly text: Uint8Array;
+  /** Where each string of `text` ends (byte offsets, in order). */
+  readonly ends: Uint32Array;
   /** How many events the batch holds, about (a record counts the events its Text log has). */
   readonly events: number;
 }
@@ -84,7 +91,11 @@ export class LogBatchBuilder {
   #pairOf = new Map<string, number>();
   #nums = new Float64Array(4096);
   #n = 0;
-  #strs: string[] = [];
+  /** The strings' UTF-8 bytes and where each ends: reused from batch to batch. */
+  #text = Buffer.allocUnsafe(1 << 16);
+  #used = 0;
+  #ends = new Uint32Array(1024);
+  #strings = 0;
   #events = 0;
 
   /** How many events are held, about. */
@@ -99,7 +110,7 @@ export class LogBatchBuilder {
     nums[at] = 0;
     nums[at + 1] = this.#pair(groupName, streamName);
     nums[at + 2] = timestamp;
-    this.#strs.push(message);
+    this.#str(message);
     this.#events++;
   }
 
@@ -108,7 +119,6 @@ export class LogBatchBuilder {
     if (r.outcome === "throttled") return;
     const at = this.#room(INVOCATION_NUMS);
     const nums = this.#nums;
-    const strs = this.#strs;
     const json = r.logging?.format === "JSON";
     const systemLevel = json ? r.logging?.systemLevel : undefined;
     nums[at] = 1;
@@ -128,11 +138,12 @@ export class LogBatchBuilder {
       (json ? JSON_FORMAT : 0) |
       (r.errorType !== undefined ? HAS_ERROR_TYPE : 0) |
       (systemLevel !== undefined ? HAS_SYSTEM_LEVEL : 0);
-    strs.push(r.requestId, r.executedVersion);
-    if (r.errorType !== undefined) strs.push(r.errorType);
-    if (systemLevel !== undefined) strs.push(systemLevel);
-    for (const line of r.initLines) strs.push(line);
-    for (const line of r.lines) strs.push(line);
+    this.#str(r.requestId);
+    this.#str(r.executedVersion);
+    if (r.errorType !== undefined) this.#str(r.errorType);
+    if (systemLevel !== undefined) this.#str(systemLevel);
+    for (const line of r.initLines) this.#str(line);
+    for (const line of r.lines) this.#str(line);
     this.#events +=
       r.initLines.length + r.lines.length + 3 + (r.outcome === "timeout" ? 1 : 0) + (r.droppedLines ? 1 : 0);
   }
@@ -143,15 +154,36 @@ export class LogBatchBuilder {
     const batch: LogBatch = {
       pairs: this.#pairs,
       nums: this.#nums.slice(0, this.#n),
-      strs: this.#strs,
+      text: Uint8Array.prototype.slice.call(this.#text, 0, this.#used),
+      ends: this.#ends.slice(0, this.#strings),
       events: this.#events,
     };
     this.#pairs = [];
     this.#pairOf = new Map();
-    this.#strs = [];
+    this.#used = 0;
+    this.#strings = 0;
     this.#n = 0;
     this.#events = 0;
     return batch;
+  }
+
+  /** Appends a string's UTF-8 bytes (a lone surrogate becomes U+FFFD, as the stores would store it). */
+  #str(value: string): void {
+    let used = this.#used;
+    // At most 3 bytes per UTF-16 unit.
+    if (used + value.length * 3 > this.#text.length) {
+      const grown = Buffer.allocUnsafe(Math.max(this.#text.length * 2, used + value.length * 3));
+      this.#text.copy(grown, 0, 0, used);
+      this.#text = grown;
+    }
+    used += this.#text.write(value, used);
+    this.#used = used;
+    if (this.#strings === this.#ends.length) {
+      const grown = new Uint32Array(this.#ends.length * 2);
+      grown.set(this.#ends);
+      this.#ends = grown;
+    }
+    this.#ends[this.#strings++] = used;
   }
 
   #room(count: number): number {
@@ -180,28 +212,26 @@ export function batchColumns(b: LogBatch): LogColumns {
   const refs: number[] = [];
   const timestamps: number[] = [];
   const messages: string[] = [];
-  const { nums, strs, pairs } = b;
+  const { nums, pairs, ends } = b;
+  const text = Buffer.from(b.text.buffer, b.text.byteOffset, b.text.byteLength);
   let s = 0;
+  const next = (): string => text.toString("utf8", s === 0 ? 0 : ends[s - 1], ends[s++]);
   for (let at = 0; at < nums.length;) {
     const ref = nums[at + 1] as number;
     if (nums[at] === 0) {
       refs.push(ref);
       timestamps.push(nums[at + 2] as number);
-      messages.push(strs[s++] as string);
+      messages.push(next());
       at += 3;
       continue;
     }
     const flags = nums[at + 13] as number;
-    const requestId = strs[s++] as string;
-    const executedVersion = strs[s++] as string;
-    const errorType = flags & HAS_ERROR_TYPE ? (strs[s++] as string) : undefined;
-    const systemLevel = flags & HAS_SYSTEM_LEVEL ? (strs[s++] as string) : undefined;
-    const initCount = nums[at + 11] as number;
-    const lineCount = nums[at + 12] as number;
-    const initLines = strs.slice(s, s + initCount);
-    s += initCount;
-    const lines = strs.slice(s, s + lineCount);
-    s += lineCount;
+    const requestId = next();
+    const executedVersion = next();
+    const errorType = flags & HAS_ERROR_TYPE ? next() : undefined;
+    const systemLevel = flags & HAS_SYSTEM_LEVEL ? next() : undefined;
+    const initLines = Array.from({ length: nums[at + 11] as number }, next);
+    const lines = Array.from({ length: nums[at + 12] as number }, next);
     const initDurationMs = nums[at + 5] as number;
     const dropped = nums[at + 9] as number;
     const groupName = pairs[ref * 2] as string;
