@@ -6,7 +6,8 @@ import { functionLogGroup } from "./log-events.js";
 
 /** How the platform's writer batches its events into the log store. */
 export interface LogWriterOptions {
-  readonly store: LogStore;
+  /** Only its batch append is used. */
+  readonly store: Pick<LogStore, "appendBatch">;
   /** The platform clock: ingestion times and the flush timer. */
   readonly clock: Clock;
   /** How long events wait before they are written (default 200 ms). */
