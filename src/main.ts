@@ -12,6 +12,7 @@ import { lockDataDir } from "./adapters/sqlite/data-dir-lock.js";
 import { createApiGatewayOperations } from "./api/apigateway/index.js";
 import { clusterNodeSecret, loadNodeCredentials, loadNodeSecret, nodeSecretFile } from "./api/credentials.js";
 import { createIamOperations } from "./api/iam/operations.js";
+import { createStsOperations } from "./api/sts/operations.js";
 import { createLogsOperations } from "./api/logs/operations.js";
 import { IamService } from "./iam/index.js";
 import { createFunctionUrlOperations, createLambdaOperations } from "./api/lambda/index.js";
@@ -478,6 +479,7 @@ async function wireNode(config: ServerConfig, overrides: NodeOverrides, stopHook
       tester: gateway,
     }),
     ...createIamOperations(iam),
+    ...createStsOperations({ accountId: config.accountId }),
     ...metrics.operations,
     ...stacks.operations,
     ...createLogsOperations({
