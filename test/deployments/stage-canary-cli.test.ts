@@ -32,9 +32,16 @@ import {
   UntagResourceCommand,
   type DeploymentInfo,
 } from "@aws-sdk/client-codedeploy";
+import { awsCliJson } from "../helpers/aws-cli.js";
 import { gatewayCall, startUpstream, type Upstream, type UpstreamRequest } from "../helpers/apigw-stack.js";
 import { runHaneul } from "../helpers/haneul-cli.js";
-import { NODE_ACCOUNT, NODE_REGION, startLambdaNode, type LambdaNode } from "../helpers/lambda-node.js";
+import {
+  lambdaCliTarget,
+  NODE_ACCOUNT,
+  NODE_REGION,
+  startLambdaNode,
+  type LambdaNode,
+} from "../helpers/lambda-node.js";
 import { sdkError } from "../helpers/sdk-error.js";
 import { tempDir, type TempDir } from "../helpers/temp-dir.js";
 import { waitFor } from "../helpers/wait.js";
@@ -292,7 +299,12 @@ describe("start-stage-canary: traffic guard, judge and test event from the comma
       cd.send(new ListTagsForResourceCommand({ ResourceArn: `${arn}-missing` })),
       sdkError("DeploymentGroupDoesNotExistException", 400),
     );
-    await cd.send(new UntagResourceCommand({ ResourceArn: arn, TagKeys: ["team", "absent"] }));
+    // The AWS CLI v2, as the usage text and the user guide show it.
+    const cli = lambdaCliTarget(node);
+    assert.deepEqual(await awsCliJson(cli, ["deploy", "list-tags-for-resource", "--resource-arn", arn]), {
+      Tags: [{ Key: "team", Value: "shop" }],
+    });
+    await awsCliJson(cli, ["deploy", "untag-resource", "--resource-arn", arn, "--tag-keys", "team", "absent"]);
     assert.deepEqual(await tagsOf(restApiId), {});
   });
 });
