@@ -20,7 +20,7 @@ import {
 } from "@aws-sdk/client-codedeploy";
 import { DescribeEventBusCommand, type EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { ConfigError } from "../config/server-config.js";
-import { stageTestRequestOf } from "../deployments/index.js";
+import { CANARY_JUDGE_TAG, stageTestRequestOf, TEST_EVENT_TAG, TRAFFIC_GUARD_TAG } from "../deployments/index.js";
 import type { DeploymentsCommandConfig, StageCanaryOptions } from "../config/deployments-options.js";
 
 /** The node's APIs the command calls. */
@@ -71,10 +71,9 @@ export function checkStageCanaryOptions(config: DeploymentsCommandConfig): void 
 /** The group tags the options ask for (traffic guard, judge, test event); an option not given sets none. */
 export function stageCanaryTags(o: StageCanaryOptions): Tag[] {
   const tags: Tag[] = [];
-  if (o.minRequestsPerStep !== undefined)
-    tags.push({ Key: "haneul:minInvocationsPerStep", Value: String(o.minRequestsPerStep) });
-  if (o.judge !== undefined) tags.push({ Key: "haneul:canaryJudge", Value: String(o.judge) });
-  if (o.testEvent !== undefined) tags.push({ Key: "haneul:testEvent", Value: o.testEvent });
+  if (o.minRequestsPerStep !== undefined) tags.push({ Key: TRAFFIC_GUARD_TAG, Value: String(o.minRequestsPerStep) });
+  if (o.judge !== undefined) tags.push({ Key: CANARY_JUDGE_TAG, Value: String(o.judge) });
+  if (o.testEvent !== undefined) tags.push({ Key: TEST_EVENT_TAG, Value: o.testEvent });
   return tags;
 }
 
