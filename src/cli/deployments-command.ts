@@ -16,6 +16,7 @@ import {
 } from "@aws-sdk/client-codedeploy";
 import { APIGatewayClient } from "@aws-sdk/client-api-gateway";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { LambdaClient, UpdateAliasCommand } from "@aws-sdk/client-lambda";
 import { credentialsFile, readCredentialsFile } from "../api/credentials.js";
 import {
@@ -25,7 +26,7 @@ import {
 } from "../config/deployments-options.js";
 import { ConfigError } from "../config/server-config.js";
 import { targetViewOf, watchDeployment } from "./deployments-watch.js";
-import { startStageCanary } from "./stage-canary-command.js";
+import { checkStageCanaryOptions, startStageCanary } from "./stage-canary-command.js";
 
 interface Clients {
   readonly cd: CodeDeployClient;
@@ -180,6 +181,7 @@ export async function runDeploymentsCommand(argv: string[]): Promise<number> {
   let config: DeploymentsCommandConfig;
   try {
     config = loadDeploymentsConfigFromProcess(argv);
+    checkStageCanaryOptions(config);
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     process.stderr.write(`haneul: ${e.message}\n\n${DEPLOYMENTS_USAGE}`);
@@ -196,6 +198,7 @@ export async function runDeploymentsCommand(argv: string[]): Promise<number> {
     apigw: new APIGatewayClient(common),
     lambda: new LambdaClient(common),
     cw: new CloudWatchClient(common),
+    events: new EventBridgeClient(common),
   };
   try {
     return await RUN[config.command](config, clients);
@@ -208,5 +211,6 @@ export async function runDeploymentsCommand(argv: string[]): Promise<number> {
     clients.apigw.destroy();
     clients.lambda.destroy();
     clients.cw.destroy();
+    clients.events.destroy();
   }
 }

@@ -12,11 +12,23 @@ import {
   CreateApplicationCommand,
   CreateDeploymentCommand,
   CreateDeploymentGroupCommand,
+  TagResourceCommand,
   UpdateDeploymentGroupCommand,
   type AlarmConfiguration,
   type AutoRollbackEvent,
+  type Tag,
 } from "@aws-sdk/client-codedeploy";
+import { DescribeEventBusCommand, type EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import { ConfigError } from "../config/server-config.js";
+import { CANARY_JUDGE_TAG, stageTestRequestOf, TEST_EVENT_TAG, TRAFFIC_GUARD_TAG } from "../deployments/index.js";
 import type { DeploymentsCommandConfig, StageCanaryOptions } from "../config/deployments-options.js";
+
+/** The node's APIs the command calls. */
+export interface StageCanaryClients {
+  readonly cd: CodeDeployClient;
+  readonly apigw: APIGatewayClient;
+  readonly events: EventBridgeClient;
+}
 
 /** The application every stage canary deployment belongs to. */
 export const STAGE_CANARY_APPLICATION = "haneul-stage-canaries";
@@ -42,7 +54,41 @@ export function stageAppSpec(o: StageCanaryOptions, currentDeploymentId: string)
   });
 }
 
-async function ensureGroup(cd: CodeDeployClient, o: StageCanaryOptions, groupName: string): Promise<void> {
+/**
+ * Refuses (ConfigError) a test event the node would refuse when the deployment is created: one
+ * that does not describe a request (a field it has not, a method, path or header it cannot send).
+ */
+export function checkStageCanaryOptions(config: DeploymentsCommandConfig): void {
+  const event = config.stageCanary?.testEvent;
+  if (event === undefined) return;
+  try {
+    stageTestRequestOf(event);
+  } catch (e) {
+    throw new ConfigError(`--test-event: ${(e as Error).message}`);
+  }
+}
+
+/** The group tags the options ask for (traffic guard, judge, test event); an option not given sets none. */
+export function stageCanaryTags(o: StageCanaryOptions): Tag[] {
+  const tags: Tag[] = [];
+  if (o.minRequestsPerStep !== undefined) tags.push({ Key: TRAFFIC_GUARD_TAG, Value: String(o.minRequestsPerStep) });
+  if (o.judge !== undefined) tags.push({ Key: CANARY_JUDGE_TAG, Value: String(o.judge) });
+  if (o.testEvent !== undefined) tags.push({ Key: TEST_EVENT_TAG, Value: o.testEvent });
+  return tags;
+}
+
+/**
+ * Makes the group with the options' tags, or updates the one there: its tags are set with
+ * TagResource on the group's ARN (tags the options do not name keep their values).
+ */
+async function ensureGroup(
+  c: StageCanaryClients,
+  o: StageCanaryOptions,
+  region: string,
+  groupName: string,
+): Promise<void> {
+  const cd = c.cd;
+  const tags = stageCanaryTags(o);
   const alarmConfiguration: AlarmConfiguration = {
     enabled: o.alarms.length > 0,
     alarms: o.alarms.map((name) => ({ name })),
@@ -62,22 +108,34 @@ async function ensureGroup(cd: CodeDeployClient, o: StageCanaryOptions, groupNam
     if ((e as Error).name !== "ApplicationAlreadyExistsException") throw e;
   }
   try {
-    await cd.send(new CreateDeploymentGroupCommand({ ...settings, deploymentGroupName: groupName }));
+    await cd.send(new CreateDeploymentGroupCommand({ ...settings, deploymentGroupName: groupName, tags }));
   } catch (e) {
     if ((e as Error).name !== "DeploymentGroupAlreadyExistsException") throw e;
+    if (tags.length > 0) {
+      const groupArn = await groupArnOf(c.events, region, groupName);
+      await cd.send(new TagResourceCommand({ ResourceArn: groupArn, Tags: tags }));
+    }
     await cd.send(new UpdateDeploymentGroupCommand({ ...settings, currentDeploymentGroupName: groupName }));
   }
 }
 
+/**
+ * The group's ARN, for TagResource. CodeDeploy's answers carry no account; the node's default
+ * event bus (which every account has) names it.
+ */
+async function groupArnOf(events: EventBridgeClient, region: string, groupName: string): Promise<string> {
+  const bus = await events.send(new DescribeEventBusCommand({}));
+  const account = /^arn:[^:]+:events:[^:]*:(\d{12}):/.exec(bus.Arn ?? "")?.[1];
+  if (account === undefined) throw new Error(`the node's default event bus names no account: ${bus.Arn ?? ""}`);
+  return `arn:aws:codedeploy:${region}:${account}:deploymentgroup:${STAGE_CANARY_APPLICATION}/${groupName}`;
+}
+
 /** Starts the stage canary deployment; prints its id. */
-export async function startStageCanary(
-  config: DeploymentsCommandConfig,
-  c: { readonly cd: CodeDeployClient; readonly apigw: APIGatewayClient },
-): Promise<number> {
+export async function startStageCanary(config: DeploymentsCommandConfig, c: StageCanaryClients): Promise<number> {
   const o = config.stageCanary as StageCanaryOptions;
   const stage = await c.apigw.send(new GetStageCommand({ restApiId: o.restApiId, stageName: o.stageName }));
   const groupName = `${o.restApiId}.${o.stageName}`;
-  await ensureGroup(c.cd, o, groupName);
+  await ensureGroup(c, o, config.region, groupName);
   const { deploymentId } = await c.cd.send(
     new CreateDeploymentCommand({
       applicationName: STAGE_CANARY_APPLICATION,

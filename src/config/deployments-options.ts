@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError } from "./server-config.js";
@@ -30,10 +31,18 @@ export interface StageCanaryOptions {
   readonly configName: string;
   readonly alarms: readonly string[];
   readonly description?: string | undefined;
+  /** The group's haneul:minInvocationsPerStep (the traffic guard): requests of the canary's deployment a step needs. */
+  readonly minRequestsPerStep?: number | undefined;
+  /** The group's haneul:canaryJudge: the fewest requests of each deployment the judge decides on. */
+  readonly judge?: number | undefined;
+  /** The group's haneul:testEvent: the request (JSON text) the guard sends an idle canary. */
+  readonly testEvent?: string | undefined;
 }
 
 const COMMANDS = new Set(["list", "get", "promote", "watch", "rollback", "start-stage-canary"]);
 const DEFAULT_STAGE_CANARY_CONFIG = "CodeDeployDefault.LambdaCanary10Percent5Minutes";
+/** The node's bound on haneul:minInvocationsPerStep and haneul:canaryJudge. */
+const MAX_COUNT = 1_000_000;
 
 /** Usage text of `haneul deployments` and `haneul rollback`. */
 export const DEPLOYMENTS_USAGE = `usage: haneul deployments list [--application-name <name>] [--output json]
@@ -42,6 +51,7 @@ export const DEPLOYMENTS_USAGE = `usage: haneul deployments list [--application-
        haneul deployments promote <deployment-id>
        haneul deployments start-stage-canary --rest-api-id <id> --stage <name> --deployment-id <id>
                                              [--config <deployment-config>] [--alarms <a,b>] [--description <text>]
+                                             [--min-requests-per-step <n>] [--judge <n>] [--test-event <json>|file://<file>]
        haneul rollback <function> --alias <name>
 
 Lists and shows the node's CodeDeploy deployments (status, traffic share, lifecycle events, the
@@ -57,7 +67,10 @@ the API as a deployment config steps an alias (10 % then 100 %, or +10 % every N
 the alarms: an alarm in ALARM or a stop removes the canary; the last step promotes it (the canary's
 deployment and variable overrides become the stage's). It is a CodeDeploy deployment of the
 application haneul-stage-canaries, group <rest-api-id>.<stage>; list, get, watch, promote and stop
-work on it as on any.
+work on it as on any. --min-requests-per-step, --judge and --test-event set the group's tags
+haneul:minInvocationsPerStep, haneul:canaryJudge and haneul:testEvent; a tag whose option is not
+given keeps the value the group has. To remove one:
+  awsh deploy untag-resource --resource-arn arn:aws:codedeploy:<region>:<account>:deploymentgroup:haneul-stage-canaries/<rest-api-id>.<stage> --tag-keys haneul:canaryJudge
 
   --application-name <name>    only this application's deployments
   --alias <name>               the alias to roll back (or, with watch --latest, to watch)
@@ -70,6 +83,13 @@ work on it as on any.
   --config <name>              start-stage-canary: the deployment config (default ${DEFAULT_STAGE_CANARY_CONFIG})
   --alarms <a,b>               start-stage-canary: the CloudWatch alarms that roll the canary back
   --description <text>         start-stage-canary: the deployment's description
+  --min-requests-per-step <n>  start-stage-canary: the traffic guard: a step advances once the canary's deployment
+                               served n requests in it (1-${MAX_COUNT})
+  --judge <n>                  start-stage-canary: the canary judge: compares the canary's requests with the stage's,
+                               deciding once each side served n (1-${MAX_COUNT})
+  --test-event <json>          start-stage-canary: the request the guard sends an idle canary, inline JSON or
+                               file://<file> (or a file's path): {"httpMethod", "path", "headers",
+                               "queryStringParameters", "body", "isBase64Encoded"}; needs --min-requests-per-step
   --data <dir>                 the node's data directory, for its administrator key (HANEUL_DATA, default .haneul)
   --endpoint <url>             the node's API (default http://127.0.0.1:<HANEUL_API_PORT or 3001>)
   --region <name>              the node's region (AWS_REGION, default us-east-1)
@@ -107,6 +127,9 @@ export function loadDeploymentsConfig(
         config: { type: "string" },
         alarms: { type: "string" },
         description: { type: "string" },
+        "min-requests-per-step": { type: "string" },
+        judge: { type: "string" },
+        "test-event": { type: "string" },
       },
       strict: true,
       allowPositionals: true,
@@ -128,7 +151,7 @@ export function loadDeploymentsConfig(
     throw new ConfigError("rollback needs <function> --alias <name>");
   if (v.output !== undefined && v.output !== "json" && v.output !== "text")
     throw new ConfigError("--output must be json or text");
-  const stageCanary = command === "start-stage-canary" ? stageCanaryOf(v) : undefined;
+  const stageCanary = command === "start-stage-canary" ? stageCanaryOf(v, cwd) : undefined;
   const id = env["HANEUL_ACCESS_KEY_ID"] || undefined;
   const secret = env["HANEUL_SECRET_ACCESS_KEY"] || undefined;
   return Object.freeze({
@@ -147,7 +170,36 @@ export function loadDeploymentsConfig(
   });
 }
 
-function stageCanaryOf(v: Record<string, string | boolean | undefined>): StageCanaryOptions {
+/** A count option (1-MAX_COUNT), or undefined when not given. */
+function countOf(v: Record<string, string | boolean | undefined>, flag: string, what: string): number | undefined {
+  const value = v[flag];
+  if (typeof value !== "string") return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > MAX_COUNT)
+    throw new ConfigError(`--${flag} must be a whole number of ${what}, 1-${MAX_COUNT}: ${value}`);
+  return n;
+}
+
+/** The stage test event: inline JSON, file://<file> or a file's path (its request is checked by the command, as the node checks it). */
+function testEventOf(value: string, cwd: string): string {
+  let text = value;
+  if (!value.trimStart().startsWith("{")) {
+    const file = resolve(cwd, value.startsWith("file://") ? value.slice("file://".length) : value);
+    try {
+      text = readFileSync(file, "utf8").trim();
+    } catch (e) {
+      throw new ConfigError(`--test-event: cannot read ${file}: ${(e as Error).message}`);
+    }
+  }
+  try {
+    JSON.parse(text);
+  } catch (e) {
+    throw new ConfigError(`--test-event is not JSON: ${(e as Error).message}`);
+  }
+  return text;
+}
+
+function stageCanaryOf(v: Record<string, string | boolean | undefined>, cwd: string): StageCanaryOptions {
   const need = (flag: string): string => {
     const value = v[flag];
     if (typeof value !== "string" || value === "") throw new ConfigError(`start-stage-canary needs --${flag}`);
@@ -155,6 +207,11 @@ function stageCanaryOf(v: Record<string, string | boolean | undefined>): StageCa
   };
   const alarms = typeof v["alarms"] === "string" ? v["alarms"].split(",").map((a) => a.trim()) : [];
   if (alarms.some((a) => a === "")) throw new ConfigError("--alarms is a comma-separated list of alarm names");
+  const minRequestsPerStep = countOf(v, "min-requests-per-step", "requests");
+  if (v["test-event"] !== undefined && minRequestsPerStep === undefined)
+    throw new ConfigError(
+      "--test-event needs --min-requests-per-step: it says how many requests of the canary's deployment a step needs",
+    );
   return Object.freeze({
     restApiId: need("rest-api-id"),
     stageName: need("stage"),
@@ -162,6 +219,9 @@ function stageCanaryOf(v: Record<string, string | boolean | undefined>): StageCa
     configName: typeof v["config"] === "string" ? v["config"] : DEFAULT_STAGE_CANARY_CONFIG,
     alarms,
     description: v["description"] as string | undefined,
+    minRequestsPerStep,
+    judge: countOf(v, "judge", "requests per deployment"),
+    testEvent: typeof v["test-event"] === "string" ? testEventOf(v["test-event"], cwd) : undefined,
   });
 }
 

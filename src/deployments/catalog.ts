@@ -187,6 +187,34 @@ export class DeploymentCatalog {
       throw new PlatformError("ERR_CODEDEPLOY_GROUP_EXISTS", `Deployment Group already exists with name ${group.name}`);
   }
 
+  /**
+   * TagResource on a group: the tags are added, a key it has takes the new value; the result is
+   * checked as CreateDeploymentGroup checks its tags (a haneul tag it cannot honour is refused).
+   */
+  async tagGroup(applicationName: string, name: string, tags: Readonly<Record<string, string>>): Promise<void> {
+    await this.#retag(applicationName, name, (current) => ({ ...current, ...tags }));
+  }
+
+  /** UntagResource on a group: the keys are removed (a key it does not have is no error). */
+  async untagGroup(applicationName: string, name: string, keys: readonly string[]): Promise<void> {
+    await this.#retag(applicationName, name, (current) =>
+      Object.fromEntries(Object.entries(current).filter(([k]) => !keys.includes(k))),
+    );
+  }
+
+  async #retag(
+    applicationName: string,
+    name: string,
+    change: (current: Readonly<Record<string, string>>) => Record<string, string>,
+  ): Promise<void> {
+    const current = await this.group(applicationName, name);
+    const tags = change(current.tags);
+    trafficGuardOf(tags);
+    testEventOf(tags);
+    canaryJudgeOf(tags);
+    await this.#store.updateDeploymentGroup(current.name, { ...current, tags });
+  }
+
   /** DeleteDeploymentGroup: deleting one that does not exist succeeds, as on CodeDeploy. */
   async deleteGroup(applicationName: string | undefined, name: string | undefined): Promise<void> {
     const app = await this.application(applicationName);

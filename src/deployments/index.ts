@@ -10,7 +10,7 @@ export { HOOK_DEADLINE_MS, type DriverEffects } from "./driver.js";
 export { PREDEFINED_CONFIGS, trafficSteps, trafficRoutingView } from "./configs.js";
 export { parseLambdaAppSpec, type LambdaAppSpec } from "./appspec.js";
 export { deploymentLine } from "./timeline.js";
-export { CANARY_JUDGE_TAG, TEST_EVENT_TAG, type StageTestRequest } from "./group-tags.js";
+export { CANARY_JUDGE_TAG, stageTestRequestOf, TEST_EVENT_TAG, type StageTestRequest } from "./group-tags.js";
 export { judge, verdictLine, type VersionStats } from "./judge.js";
 export type { StageStats } from "./step-checks.js";
 export { JUDGE_METRIC_TAG, compareMetric, type MetricSample, type MetricComparison } from "./judge-metrics.js";

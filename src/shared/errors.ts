@@ -163,6 +163,10 @@ export const ERROR_TABLE = {
   ERR_S3_INVALID_ARGUMENT: { type: "InvalidArgument", status: 400 },
   ERR_S3_INVALID_RANGE: { type: "InvalidRange", status: 416 },
   ERR_CODEDEPLOY_TRIGGER_LIMIT_EXCEEDED: { type: "TriggerTargetsLimitExceededException", status: 400 },
+  ERR_CODEDEPLOY_RESOURCE_ARN_REQUIRED: { type: "ResourceArnRequiredException", status: 400 },
+  ERR_CODEDEPLOY_INVALID_ARN: { type: "InvalidArnException", status: 400 },
+  ERR_CODEDEPLOY_ARN_NOT_SUPPORTED: { type: "ArnNotSupportedException", status: 400 },
+  ERR_CODEDEPLOY_TAG_REQUIRED: { type: "TagRequiredException", status: 400 },
   ERR_IAM_INVALID_INPUT: { type: "InvalidInput", status: 400 },
 } as const satisfies Record<string, { type: string; status: number }>;
 

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { chmod, writeFile } from "node:fs/promises";
-import { createServer, request, type Server } from "node:http";
+import { createServer, request, type IncomingHttpHeaders, type Server } from "node:http";
 import { join } from "node:path";
 import { SqliteApiStore } from "../../src/adapters/sqlite/api-store.js";
 import { SqliteUsagePlanStore } from "../../src/adapters/sqlite/usage-plan-store.js";
@@ -190,9 +190,19 @@ export interface Upstream {
   readonly port: number;
 }
 
-/** A backend that echoes what reached it, answers 404 under /missing and 503 under /broken. */
-export function startUpstream(): Promise<Upstream> {
+/** What reached an upstream: the request's path and headers. */
+export interface UpstreamRequest {
+  readonly url: string;
+  readonly headers: IncomingHttpHeaders;
+}
+
+/**
+ * A backend that echoes what reached it, answers 404 under /missing and 503 under /broken;
+ * `seen` is told of each request.
+ */
+export function startUpstream(seen?: (r: UpstreamRequest) => void): Promise<Upstream> {
   const server = createServer((req, res) => {
+    seen?.({ url: req.url ?? "", headers: req.headers });
     let body = "";
     req.on("data", (c: Buffer) => (body += c.toString()));
     req.on("end", () => {

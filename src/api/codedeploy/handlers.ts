@@ -113,6 +113,31 @@ function routingOf(b: Body | undefined): TrafficRouting | undefined {
   );
 }
 
+/** A CodeDeploy ARN as TagResource and its kin take it: only a deployment group's carries tags here. */
+const RESOURCE_ARN =
+  /^arn:aws[a-z-]*:codedeploy:([a-z0-9-]+):(\d{12}):(application|deploymentgroup|deploymentconfig):(.+)$/;
+
+/** The group a tagging request's `ResourceArn` names; an application or config ARN is not supported. */
+function taggedGroup(s: CodeDeployScope, b: Body): { app: string; group: string } {
+  const resourceArn = str(b, "ResourceArn");
+  if (resourceArn === undefined || resourceArn === "")
+    throw new PlatformError(
+      "ERR_CODEDEPLOY_RESOURCE_ARN_REQUIRED",
+      "The ARN of a resource is required, but was not found.",
+    );
+  const m = RESOURCE_ARN.exec(resourceArn);
+  const slash = m?.[3] === "deploymentgroup" ? (m[4] ?? "").indexOf("/") : -1;
+  if (!m || (m[3] === "deploymentgroup" && (slash < 1 || slash === (m[4] ?? "").length - 1)))
+    throw new PlatformError("ERR_CODEDEPLOY_INVALID_ARN", `The specified ARN is not in a valid format: ${resourceArn}`);
+  if (m[3] !== "deploymentgroup" || m[1] !== s.region || m[2] !== s.accountId)
+    throw new PlatformError(
+      "ERR_CODEDEPLOY_ARN_NOT_SUPPORTED",
+      `The specified ARN is not supported: ${resourceArn} (haneul tags deployment groups of this region and account; an application's tags are set by CreateApplication).`,
+    );
+  const rest = m[4] ?? "";
+  return { app: rest.slice(0, slash), group: rest.slice(slash + 1) };
+}
+
 async function groupInfo(s: CodeDeployScope, app: string, name: string): Promise<object> {
   const g = await s.service.catalog.group(app, name);
   const history = await s.service.list({ applicationName: app, groupName: name });
@@ -337,6 +362,38 @@ export const HANDLERS: Readonly<Record<string, CodeDeployHandler>> = {
       if (ids.length > BATCH_LIMIT)
         throw new PlatformError("ERR_CODEDEPLOY_BATCH_LIMIT_EXCEEDED", "The maximum number of targets is 25.");
       return { deploymentTargets: await targetsOf(s, b, ids) };
+    },
+  },
+  TagResource: {
+    resource: (_s, b) => str(b, "ResourceArn") ?? "*",
+    run: async (s, b) => {
+      const { app, group } = taggedGroup(s, b);
+      const list = structs(b, "Tags");
+      if (!list || list.length === 0)
+        throw new PlatformError("ERR_CODEDEPLOY_TAG_REQUIRED", "A tag was not specified.");
+      await s.service.catalog.tagGroup(app, group, tagsOf({ tags: list }));
+      return {};
+    },
+  },
+  UntagResource: {
+    resource: (_s, b) => str(b, "ResourceArn") ?? "*",
+    run: async (s, b) => {
+      const { app, group } = taggedGroup(s, b);
+      const keys = strings(b, "TagKeys");
+      if (!keys || keys.length === 0)
+        throw new PlatformError("ERR_CODEDEPLOY_TAG_REQUIRED", "A tag was not specified.");
+      await s.service.catalog.untagGroup(app, group, keys);
+      return {};
+    },
+  },
+  ListTagsForResource: {
+    resource: (_s, b) => str(b, "ResourceArn") ?? "*",
+    run: async (s, b) => {
+      const { app, group } = taggedGroup(s, b);
+      const g = await s.service.catalog.group(app, group);
+      const tags = Object.entries(g.tags).map(([Key, Value]) => ({ Key, Value }));
+      const { items, nextToken } = page(tags, { nextToken: str(b, "NextToken") });
+      return { Tags: items, ...(nextToken && { NextToken: nextToken }) };
     },
   },
   PutLifecycleEventHookExecutionStatus: {
