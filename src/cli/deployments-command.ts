@@ -16,7 +16,7 @@ import {
 } from "@aws-sdk/client-codedeploy";
 import { APIGatewayClient } from "@aws-sdk/client-api-gateway";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
-import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import { STSClient } from "@aws-sdk/client-sts";
 import { LambdaClient, UpdateAliasCommand } from "@aws-sdk/client-lambda";
 import { credentialsFile, readCredentialsFile } from "../api/credentials.js";
 import {
@@ -198,7 +198,7 @@ export async function runDeploymentsCommand(argv: string[]): Promise<number> {
     apigw: new APIGatewayClient(common),
     lambda: new LambdaClient(common),
     cw: new CloudWatchClient(common),
-    events: new EventBridgeClient(common),
+    sts: new STSClient(common),
   };
   try {
     return await RUN[config.command](config, clients);
@@ -211,6 +211,6 @@ export async function runDeploymentsCommand(argv: string[]): Promise<number> {
     clients.apigw.destroy();
     clients.lambda.destroy();
     clients.cw.destroy();
-    clients.events.destroy();
+    clients.sts.destroy();
   }
 }

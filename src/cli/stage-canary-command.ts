@@ -18,7 +18,7 @@ import {
   type AutoRollbackEvent,
   type Tag,
 } from "@aws-sdk/client-codedeploy";
-import { DescribeEventBusCommand, type EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import { GetCallerIdentityCommand, type STSClient } from "@aws-sdk/client-sts";
 import { ConfigError } from "../config/server-config.js";
 import { CANARY_JUDGE_TAG, stageTestRequestOf, TEST_EVENT_TAG, TRAFFIC_GUARD_TAG } from "../deployments/index.js";
 import type { DeploymentsCommandConfig, StageCanaryOptions } from "../config/deployments-options.js";
@@ -27,7 +27,7 @@ import type { DeploymentsCommandConfig, StageCanaryOptions } from "../config/dep
 export interface StageCanaryClients {
   readonly cd: CodeDeployClient;
   readonly apigw: APIGatewayClient;
-  readonly events: EventBridgeClient;
+  readonly sts: STSClient;
 }
 
 /** The application every stage canary deployment belongs to. */
@@ -112,21 +112,17 @@ async function ensureGroup(
   } catch (e) {
     if ((e as Error).name !== "DeploymentGroupAlreadyExistsException") throw e;
     if (tags.length > 0) {
-      const groupArn = await groupArnOf(c.events, region, groupName);
+      const groupArn = await groupArnOf(c.sts, region, groupName);
       await cd.send(new TagResourceCommand({ ResourceArn: groupArn, Tags: tags }));
     }
     await cd.send(new UpdateDeploymentGroupCommand({ ...settings, currentDeploymentGroupName: groupName }));
   }
 }
 
-/**
- * The group's ARN, for TagResource. CodeDeploy's answers carry no account; the node's default
- * event bus (which every account has) names it.
- */
-async function groupArnOf(events: EventBridgeClient, region: string, groupName: string): Promise<string> {
-  const bus = await events.send(new DescribeEventBusCommand({}));
-  const account = /^arn:[^:]+:events:[^:]*:(\d{12}):/.exec(bus.Arn ?? "")?.[1];
-  if (account === undefined) throw new Error(`the node's default event bus names no account: ${bus.Arn ?? ""}`);
+/** The group's ARN, for TagResource: CodeDeploy's answers carry no account, STS names the caller's. */
+async function groupArnOf(sts: STSClient, region: string, groupName: string): Promise<string> {
+  const { Account: account } = await sts.send(new GetCallerIdentityCommand({}));
+  if (account === undefined) throw new Error("GetCallerIdentity named no account");
   return `arn:aws:codedeploy:${region}:${account}:deploymentgroup:${STAGE_CANARY_APPLICATION}/${groupName}`;
 }
 
