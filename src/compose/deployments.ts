@@ -12,7 +12,8 @@ import { createCodeDeployOperations } from "../api/codedeploy/operations.js";
 import type { Operation } from "../api/types.js";
 import type { ApiService, LambdaControlPlane } from "../control/index.js";
 import { DeploymentEngine, DeploymentService, eventsOf, triggerMessages } from "../deployments/index.js";
-import { stageSplitDimensions, STAGE_SPLIT_NAMESPACE, type AlarmService, type MetricReader } from "../metrics/index.js";
+import { stageSplitDimensions, STAGE_SPLIT_NAMESPACE } from "../domain/metrics/stage-split.js";
+import type { AlarmService, MetricReader } from "../metrics/index.js";
 import {
   isStageCanary,
   type DeploymentStore,

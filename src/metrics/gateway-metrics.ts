@@ -12,8 +12,6 @@ import type { MetricHandle, MetricRecorder } from "./recorder.js";
 
 const NS = "AWS/ApiGateway";
 
-export { STAGE_SPLIT_NAMESPACE, stageSplitDimensions };
-
 /** What the gateway reports of one request. */
 export interface GatewayRequestOutcome {
   readonly apiId: string | undefined;

@@ -1,12 +1,7 @@
 export { MetricRecorder, type MetricHandle, type MetricRecorderOptions } from "./recorder.js";
 export { MetricReader, type PeriodStatistics, type StatisticsQuery } from "./reader.js";
 export { LambdaMetrics, lambdaDimensionSets } from "./lambda-metrics.js";
-export {
-  GatewayMetrics,
-  STAGE_SPLIT_NAMESPACE,
-  stageSplitDimensions,
-  type GatewayRequestOutcome,
-} from "./gateway-metrics.js";
+export { GatewayMetrics, type GatewayRequestOutcome } from "./gateway-metrics.js";
 export { ResilienceMetrics, type ResilienceOutcome } from "./resilience-metrics.js";
 export { LIST_METRICS_WINDOW_MS, RETENTION_MS, alignedStart } from "./retention.js";
 export { PrometheusExporter, type NodeGauges } from "./prometheus.js";
