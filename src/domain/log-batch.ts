@@ -81,6 +81,11 @@ export function eachInvocationEvent(r: InvocationRecord, emit: (timestamp: numbe
   }
 }
 
+/** The builder's byte arena: its first size, and the largest it keeps between batches. */
+const ARENA_START_BYTES = 1 << 16;
+const ARENA_KEEP_BYTES = 1 << 22;
+const ARENA_START_STRINGS = 1024;
+
 /**
  * Collects entries into flat arrays (no object per entry): numbers into one growing typed array,
  * strings into one array. Runs of entries of one stream share their pair of names.
@@ -92,9 +97,9 @@ export class LogBatchBuilder {
   #nums = new Float64Array(4096);
   #n = 0;
   /** The strings' UTF-8 bytes and where each ends: reused from batch to batch. */
-  #text = Buffer.allocUnsafe(1 << 16);
+  #text = Buffer.allocUnsafe(ARENA_START_BYTES);
   #used = 0;
-  #ends = new Uint32Array(1024);
+  #ends = new Uint32Array(ARENA_START_STRINGS);
   #strings = 0;
   #events = 0;
 
@@ -160,6 +165,9 @@ export class LogBatchBuilder {
     };
     this.#pairs = [];
     this.#pairOf = new Map();
+    // Reused while of a usual batch's size; one grown by a flood is let go, not held for good.
+    if (this.#text.length > ARENA_KEEP_BYTES) this.#text = Buffer.allocUnsafe(ARENA_START_BYTES);
+    if (this.#ends.length > ARENA_KEEP_BYTES / 64) this.#ends = new Uint32Array(ARENA_START_STRINGS);
     this.#used = 0;
     this.#strings = 0;
     this.#n = 0;
