@@ -48,8 +48,12 @@ export function createStsOperations(o: { readonly accountId: string }): Operatio
       service: "sts",
       signingRegions: ["us-east-1"],
       maxBodyBytes: 16 * 1024,
-      // GetCallerIdentity needs no permission, and an explicit deny does not stop it (as on AWS).
-      access: (req) => (actionOf(req), []),
+      // GetCallerIdentity needs no permission, and an explicit deny does not stop it (as on AWS);
+      // another action is refused before any access is checked.
+      access: (req) => {
+        actionOf(req);
+        return [];
+      },
       handle: (req) => {
         const action = actionOf(req);
         const p = req.caller.principal;
