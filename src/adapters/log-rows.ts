@@ -1,5 +1,6 @@
 /** Rows of the log tables and the event query, shared by the SQLite and PostgreSQL log stores. */
 import type {
+  EventCursor,
   EventQuery,
   MessageTerm,
   LogGroupRecord,
@@ -114,13 +115,25 @@ function oneStreamSql(
 }
 
 /**
+ * How a read of a store that keeps invocation records (SQLite: a row standing for the events
+ * first_id..id, between ts and end_ts) selects rows: `span` is the group's longest record (ms), by
+ * which a time bound or a cursor widens its index range; `from` continues after a row already read.
+ */
+export interface RecordRows {
+  readonly span: number;
+  readonly from?: EventCursor | undefined;
+}
+
+/**
  * The SELECT of an event query, with placeholders `?` (SQLite) or `$n` (PostgreSQL). Rows are
  * (id, stream id, ts, ingested_at, message): the caller maps stream ids to names from a cache
  * rather than joining per row. Numbers are read as float8 on PostgreSQL so that they come back as
  * numbers. The statement's text depends only on the query's shape (PostgreSQL takes stream names
- * as one array), so adapters prepare each shape once.
+ * as one array), so adapters prepare each shape once. With `records` (SQLite), rows also carry
+ * (end_ts, first_id, record), and the conditions keep every row that may hold a matching event:
+ * the caller makes a record's events and tests each (log-records.ts).
  */
-export function eventsSql(q: EventQuery, style: "?" | "$"): { sql: string; params: unknown[] } {
+export function eventsSql(q: EventQuery, style: "?" | "$", records?: RecordRows): { sql: string; params: unknown[] } {
   const params: unknown[] = [];
   const p = (v: unknown): string => {
     params.push(v);
@@ -130,13 +143,33 @@ export function eventsSql(q: EventQuery, style: "?" | "$"): { sql: string; param
   const group = p(q.groupName);
   const where = [`e.group_id = (SELECT id FROM log_groups WHERE name = ${group})`];
   if ((q.streamNames && q.streamNames.length > 0) || q.streamPrefix) where.push(streamsSql(q, style, { group, p }));
-  if (q.startTime !== undefined) where.push(`e.ts >= ${p(q.startTime)}`);
+  const span = records?.span;
+  if (q.startTime !== undefined) {
+    if (span === undefined) where.push(`e.ts >= ${p(q.startTime)}`);
+    else where.push(`e.ts >= ${p(q.startTime - span)}`, `coalesce(e.end_ts, e.ts) >= ${p(q.startTime)}`);
+  }
   if (q.endTime !== undefined) where.push(`e.ts < ${p(q.endTime)}`);
   const dir = q.descending ? "DESC" : "ASC";
-  if (q.after) where.push(`(e.ts, e.id) ${q.descending ? "<" : ">"} (${p(q.after.timestamp)}, ${p(q.after.id)})`);
-  where.push(...termsSql(q, style, p));
+  const after = q.after;
+  if (after && span === undefined) {
+    where.push(`(e.ts, e.id) ${q.descending ? "<" : ">"} (${p(after.timestamp)}, ${p(after.id)})`);
+  } else if (after && !q.descending) {
+    // A row whose last event follows the cursor: its first may be up to the span before it.
+    where.push(`e.ts >= ${p(after.timestamp - (span ?? 0))}`);
+    where.push(`(coalesce(e.end_ts, e.ts), e.id) > (${p(after.timestamp)}, ${p(after.id)})`);
+  } else if (after) {
+    // A row whose first event precedes the cursor.
+    where.push(`e.ts <= ${p(after.timestamp)}`);
+    where.push(`(e.ts, coalesce(e.first_id, e.id)) < (${p(after.timestamp)}, ${p(after.id)})`);
+  }
+  const from = records?.from;
+  if (from) where.push(`(e.ts, e.id) ${q.descending ? "<" : ">"} (${p(from.timestamp)}, ${p(from.id)})`);
+  const terms = termsSql(q, style, p);
+  if (records && terms.length > 0) where.push(`(e.record IS NOT NULL OR (${terms.join(" AND ")}))`);
+  else where.push(...terms);
+  const columns = `${n("e.id")}, ${n("e.stream_id")}, ${n("e.ts")}, ${n("e.ingested_at")}, e.message`;
   const sql =
-    `SELECT ${n("e.id")}, ${n("e.stream_id")}, ${n("e.ts")}, ${n("e.ingested_at")}, e.message FROM log_events e` +
+    `SELECT ${columns}${records ? ", e.end_ts, e.first_id, e.record" : ""} FROM log_events e` +
     ` WHERE ${where.join(" AND ")} ORDER BY e.ts ${dir}, e.id ${dir} LIMIT ${p(q.limit)}`;
   return { sql, params };
 }

@@ -1,7 +1,16 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import type { InvocationRecord } from "./invocation.js";
-import { batchColumns, eachInvocationEvent, LogBatchBuilder, recordStreamName, type LogColumns } from "./log-batch.js";
+import {
+  batchColumns,
+  eachInvocationEvent,
+  invocationEventSpan,
+  LogBatchBuilder,
+  recordOf,
+  recordStreamName,
+  visitBatch,
+  type LogColumns,
+} from "./log-batch.js";
 
 const T0 = Date.UTC(2026, 0, 31, 12, 0, 0);
 const ID = "11111111-2222-3333-4444-555555555555";
@@ -146,5 +155,35 @@ describe("LogBatchBuilder and batchColumns", () => {
     assert.deepEqual(rows.slice(0, 8000), expected(many));
     assert.equal(rows.length, 11_000);
     assert.deepEqual(rows[10_999], ["/access", "s", String(T0 + 2999), "access 2999"]);
+  });
+
+  test("a record's span (count, first and last time) is that of the events it makes, known without its text", () => {
+    const odd = [
+      record({ requestId: "r-json-warn-quiet", logging: json("WARN"), lines: [] }),
+      record({ requestId: "r-json-warn-init", logging: json("WARN"), lines: [], initLines: ["i"], initDurationMs: 5 }),
+      record({ requestId: "r-json-warn-line", logging: json("WARN"), lines: ['{"platform.start":1}'] }),
+      record({ requestId: "r-json-warn-drop", logging: json("WARN"), lines: [], droppedLines: 3 }),
+    ];
+    for (const r of [...RECORDS, ...odd]) {
+      const times: number[] = [];
+      eachInvocationEvent(r, (t) => times.push(t));
+      const span = invocationEventSpan(r);
+      assert.equal(span.count, times.length, r.requestId);
+      if (times.length > 0) assert.deepEqual([span.first, span.last], [times[0], times.at(-1)], r.requestId);
+    }
+    const b = new LogBatchBuilder();
+    for (const r of [...RECORDS, ...odd]) b.addInvocation(r, "/g");
+    const seen: string[] = [];
+    visitBatch(b.take() as NonNullable<ReturnType<LogBatchBuilder["take"]>>, {
+      event: () => assert.fail("no events"),
+      record(ref, blob, span) {
+        const back = recordOf(blob, "/g");
+        assert.deepEqual(span, invocationEventSpan(back), back.requestId);
+        seen.push(back.requestId);
+      },
+    });
+    const withEvents = [...RECORDS, ...odd].filter((r) => invocationEventSpan(r).count > 0).map((r) => r.requestId);
+    assert.deepEqual(seen, withEvents, "a record that makes no event (a throttle, a quiet WARN call) is not handed on");
+    assert.ok(!withEvents.includes("r-json-warn-quiet") && withEvents.includes("r-json-warn-line"));
   });
 });

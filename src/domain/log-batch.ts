@@ -8,7 +8,7 @@
  * copy until the batch leaves, and a thread receives typed arrays far more cheaply than objects.
  */
 import type { InvocationRecord, OutcomeKind } from "./invocation.js";
-import { invocationLogLines } from "./log-lines.js";
+import { invocationLogLines, systemInfoShown } from "./log-lines.js";
 
 /** A batch of log entries, as `LogBatchBuilder.take` hands it over. */
 export interface LogBatch {
@@ -61,6 +61,71 @@ export function recordStreamName(r: InvocationRecord): string {
   );
 }
 
+/** What the events of an invocation's log depend on, short of their text. */
+interface LogShape {
+  readonly startedAt: number;
+  readonly durationMs: number;
+  readonly initDurationMs: number | undefined;
+  readonly initLines: number;
+  readonly lines: number;
+  readonly timeout: boolean;
+  readonly dropped: boolean;
+  readonly json: boolean;
+  readonly systemLevel: string | undefined;
+}
+
+/** How many events an invocation's log holds, and the times of its first and last (count 0: none). */
+export interface EventSpan {
+  readonly count: number;
+  readonly first: number;
+  readonly last: number;
+}
+
+/**
+ * Where the events of a log fall: init lines when the instance started, START (if shown) and the
+ * call's lines when it began, the rest (timeout line, dropped-lines warning, END, REPORT) when it
+ * ended. `startShown` is START's (or platform.start's) presence; `count` is every event.
+ */
+function layoutOf(s: LogShape): { count: number; startShown: boolean; initAt: number; endAt: number } {
+  const initAt = s.startedAt - Math.ceil(s.initDurationMs ?? 0);
+  const endAt = s.startedAt + Math.ceil(s.durationMs);
+  if (!s.json) {
+    const count = s.initLines + 1 + s.lines + (s.timeout ? 1 : 0) + (s.dropped ? 1 : 0) + 2;
+    return { count, startShown: true, initAt, endAt };
+  }
+  const info = systemInfoShown(s.systemLevel);
+  const count = s.initLines + (info ? 2 : 0) + s.lines + (s.dropped ? 1 : 0);
+  return { count, startShown: info, initAt, endAt };
+}
+
+function spanOf(s: LogShape): EventSpan {
+  const { count, startShown, initAt, endAt } = layoutOf(s);
+  const body = (startShown ? 1 : 0) + s.lines;
+  const first = s.initLines > 0 ? initAt : body > 0 ? s.startedAt : endAt;
+  const last = count > s.initLines + body ? endAt : body > 0 ? s.startedAt : initAt;
+  return { count, first, last };
+}
+
+function shapeOf(r: InvocationRecord): LogShape {
+  const json = r.logging?.format === "JSON";
+  return {
+    startedAt: r.startedAt,
+    durationMs: r.durationMs,
+    initDurationMs: r.initDurationMs,
+    initLines: r.initLines.length,
+    lines: r.lines.length,
+    timeout: r.outcome === "timeout",
+    dropped: (r.droppedLines ?? 0) > 0,
+    json,
+    systemLevel: json ? r.logging?.systemLevel : undefined,
+  };
+}
+
+/** The count and time span of a record's events, as `eachInvocationEvent` emits them, without their text. */
+export function invocationEventSpan(r: InvocationRecord): EventSpan {
+  return r.outcome === "throttled" ? { count: 0, first: r.startedAt, last: r.startedAt } : spanOf(shapeOf(r));
+}
+
 /**
  * The events of one invocation, as Lambda writes them to its instance's stream, handed to `emit`
  * in order. The function's lines carry no time of their own: init lines are stamped when the
@@ -69,15 +134,11 @@ export function recordStreamName(r: InvocationRecord): string {
 export function eachInvocationEvent(r: InvocationRecord, emit: (timestamp: number, message: string) => void): void {
   if (r.outcome === "throttled") return;
   const lines = invocationLogLines(r);
-  const initCount = r.initLines.length;
-  // START (or platform.start) follows the init lines, unless SystemLogLevel left it out.
-  const startShown =
-    (lines[initCount] ?? "").startsWith("START ") || (lines[initCount] ?? "").includes('"platform.start"');
-  const bodyEnd = initCount + (startShown ? 1 : 0) + r.lines.length;
-  const initAt = r.startedAt - Math.ceil(r.initDurationMs ?? 0);
-  const endAt = r.startedAt + Math.ceil(r.durationMs);
+  const shape = shapeOf(r);
+  const { startShown, initAt, endAt } = layoutOf(shape);
+  const bodyEnd = shape.initLines + (startShown ? 1 : 0) + shape.lines;
   for (let i = 0; i < lines.length; i++) {
-    emit(i < initCount ? initAt : i < bodyEnd ? r.startedAt : endAt, lines[i] as string);
+    emit(i < shape.initLines ? initAt : i < bodyEnd ? r.startedAt : endAt, lines[i] as string);
   }
 }
 
@@ -215,59 +276,128 @@ export class LogBatchBuilder {
   }
 }
 
+/** A stored record's bytes: its numbers (float64 LE), how many strings, where each ends, then their UTF-8 bytes. */
+const BLOB_HEAD = INVOCATION_NUMS * 8 + 4;
+
+/** What `visitBatch` hands over, entry by entry in the batch's order. */
+export interface BatchVisitor {
+  /** An event: its pair (group and stream names in `pairs`), time and message. */
+  event(ref: number, timestamp: number, message: string): void;
+  /**
+   * A record (a throttle has none): its numbers and strings as one byte array, from which
+   * `recordOf` makes the record back, and how many events it makes and when the first and last fall.
+   */
+  record(ref: number, blob: Buffer, span: EventSpan): void;
+}
+
+/** Visits the entries of `b`: its events as text, its records still raw (no line of theirs made a string). */
+export function visitBatch(b: LogBatch, v: BatchVisitor): void {
+  const { nums, ends } = b;
+  const text = Buffer.from(b.text.buffer, b.text.byteOffset, b.text.byteLength);
+  const endOf = (i: number): number => (i < 0 ? 0 : (ends[i] as number));
+  let s = 0;
+  for (let at = 0; at < nums.length;) {
+    const ref = nums[at + 1] as number;
+    if (nums[at] === 0) {
+      v.event(ref, nums[at + 2] as number, text.toString("utf8", endOf(s - 1), endOf(s)));
+      s++;
+      at += 3;
+      continue;
+    }
+    const flags = nums[at + 13] as number;
+    const initLines = nums[at + 11] as number;
+    const lines = nums[at + 12] as number;
+    const heads = 2 + (flags & HAS_ERROR_TYPE ? 1 : 0);
+    const k = heads + (flags & HAS_SYSTEM_LEVEL ? 1 : 0) + initLines + lines;
+    const from = endOf(s - 1);
+    const to = endOf(s + k - 1);
+    const blob = Buffer.allocUnsafe(BLOB_HEAD + 4 * k + (to - from));
+    // The numbers as they lie in memory (little-endian on every platform Node.js runs on), one copy.
+    blob.set(new Uint8Array(nums.buffer, nums.byteOffset + at * 8, INVOCATION_NUMS * 8));
+    blob.writeUInt32LE(k, INVOCATION_NUMS * 8);
+    for (let i = 0; i < k; i++) blob.writeUInt32LE(endOf(s + i) - from, BLOB_HEAD + 4 * i);
+    text.copy(blob, BLOB_HEAD + 4 * k, from, to);
+    const json = (flags & JSON_FORMAT) !== 0;
+    const initDurationMs = nums[at + 5] as number;
+    const span = spanOf({
+      startedAt: nums[at + 2] as number,
+      durationMs: nums[at + 3] as number,
+      initDurationMs: Number.isNaN(initDurationMs) ? undefined : initDurationMs,
+      initLines,
+      lines,
+      timeout: OUTCOMES[nums[at + 10] as number] === "timeout",
+      dropped: (nums[at + 9] as number) > 0,
+      json,
+      systemLevel:
+        json && flags & HAS_SYSTEM_LEVEL ? text.toString("utf8", endOf(s + heads - 1), endOf(s + heads)) : undefined,
+    });
+    if (span.count > 0) v.record(ref, blob, span);
+    s += k;
+    at += INVOCATION_NUMS;
+  }
+}
+
+/** The record a `visitBatch` blob holds, logging to `groupName` (its function's other fields are not kept). */
+export function recordOf(blob: Uint8Array, groupName: string): InvocationRecord {
+  const b = Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength);
+  const num = (i: number): number => b.readDoubleLE(i * 8);
+  const k = b.readUInt32LE(INVOCATION_NUMS * 8);
+  const base = BLOB_HEAD + 4 * k;
+  let s = 0;
+  const next = (): string => {
+    const from = s === 0 ? 0 : b.readUInt32LE(BLOB_HEAD + 4 * (s - 1));
+    const to = b.readUInt32LE(BLOB_HEAD + 4 * s++);
+    return b.toString("utf8", base + from, base + to);
+  };
+  const flags = num(13);
+  const requestId = next();
+  const executedVersion = next();
+  const errorType = flags & HAS_ERROR_TYPE ? next() : undefined;
+  const systemLevel = flags & HAS_SYSTEM_LEVEL ? next() : undefined;
+  const initLines = Array.from({ length: num(11) }, next);
+  const lines = Array.from({ length: num(12) }, next);
+  const initDurationMs = num(5);
+  const dropped = num(9);
+  return {
+    requestId,
+    functionName: "",
+    functionArn: "",
+    executedVersion,
+    outcome: OUTCOMES[num(10)] ?? "ok",
+    errorType,
+    startedAt: num(2),
+    durationMs: num(3),
+    billedDurationMs: num(4),
+    initDurationMs: Number.isNaN(initDurationMs) ? undefined : initDurationMs,
+    memorySizeMb: num(6),
+    maxMemoryUsedMb: num(7),
+    timeoutSec: num(8),
+    droppedLines: dropped === 0 ? undefined : dropped,
+    logging: flags & JSON_FORMAT ? { format: "JSON", group: groupName, systemLevel } : undefined,
+    initLines,
+    lines,
+  };
+}
+
 /** The events of `b` as columns, the platform's lines formatted from each record, in the batch's order. */
 export function batchColumns(b: LogBatch): LogColumns {
   const refs: number[] = [];
   const timestamps: number[] = [];
   const messages: string[] = [];
-  const { nums, pairs, ends } = b;
-  const text = Buffer.from(b.text.buffer, b.text.byteOffset, b.text.byteLength);
-  let s = 0;
-  const next = (): string => text.toString("utf8", s === 0 ? 0 : ends[s - 1], ends[s++]);
-  for (let at = 0; at < nums.length;) {
-    const ref = nums[at + 1] as number;
-    if (nums[at] === 0) {
-      refs.push(ref);
-      timestamps.push(nums[at + 2] as number);
-      messages.push(next());
-      at += 3;
-      continue;
-    }
-    const flags = nums[at + 13] as number;
-    const requestId = next();
-    const executedVersion = next();
-    const errorType = flags & HAS_ERROR_TYPE ? next() : undefined;
-    const systemLevel = flags & HAS_SYSTEM_LEVEL ? next() : undefined;
-    const initLines = Array.from({ length: nums[at + 11] as number }, next);
-    const lines = Array.from({ length: nums[at + 12] as number }, next);
-    const initDurationMs = nums[at + 5] as number;
-    const dropped = nums[at + 9] as number;
-    const groupName = pairs[ref * 2] as string;
-    const record: InvocationRecord = {
-      requestId,
-      functionName: "",
-      functionArn: "",
-      executedVersion,
-      outcome: OUTCOMES[nums[at + 10] as number] ?? "ok",
-      errorType,
-      startedAt: nums[at + 2] as number,
-      durationMs: nums[at + 3] as number,
-      billedDurationMs: nums[at + 4] as number,
-      initDurationMs: Number.isNaN(initDurationMs) ? undefined : initDurationMs,
-      memorySizeMb: nums[at + 6] as number,
-      maxMemoryUsedMb: nums[at + 7] as number,
-      timeoutSec: nums[at + 8] as number,
-      droppedLines: dropped === 0 ? undefined : dropped,
-      logging: flags & JSON_FORMAT ? { format: "JSON", group: groupName, systemLevel } : undefined,
-      initLines,
-      lines,
-    };
-    eachInvocationEvent(record, (timestamp, message) => {
+  const { pairs } = b;
+  visitBatch(b, {
+    event(ref, timestamp, message) {
       refs.push(ref);
       timestamps.push(timestamp);
       messages.push(message);
-    });
-    at += INVOCATION_NUMS;
-  }
+    },
+    record(ref, blob) {
+      eachInvocationEvent(recordOf(blob, pairs[ref * 2] as string), (timestamp, message) => {
+        refs.push(ref);
+        timestamps.push(timestamp);
+        messages.push(message);
+      });
+    },
+  });
   return { pairs, refs: Int32Array.from(refs), timestamps: Float64Array.from(timestamps), messages };
 }

@@ -80,6 +80,11 @@ export function invocationLogLines(r: InvocationRecord): string[] {
 
 const SYSTEM_LEVELS: Readonly<Record<string, number>> = { DEBUG: 0, INFO: 1, WARN: 2 };
 
+/** Whether a SystemLogLevel lets the platform's INFO records through (another value than DEBUG/INFO/WARN counts as INFO). */
+export function systemInfoShown(level: string | undefined): boolean {
+  return (SYSTEM_LEVELS[level ?? "INFO"] ?? 1) <= 1;
+}
+
 /** The status of platform.report: success, timeout, error (the instance died), failure (init failed). */
 function platformStatus(r: InvocationRecord): string {
   if (r.outcome === "ok" || r.outcome === "function-error") return "success";
@@ -92,10 +97,9 @@ function platformStatus(r: InvocationRecord): string {
  * `platform.logsDropped` at WARN), kept when SystemLogLevel lets them through.
  */
 function jsonLogLines(r: InvocationRecord): string[] {
-  const system = SYSTEM_LEVELS[r.logging?.systemLevel ?? "INFO"] ?? 1;
   const time = (at: number): string => new Date(at).toISOString();
   const out = [...r.initLines];
-  const info = system <= SYSTEM_LEVELS["INFO"]!;
+  const info = systemInfoShown(r.logging?.systemLevel);
   if (info) {
     const record = { requestId: r.requestId, version: r.executedVersion };
     out.push(JSON.stringify({ time: time(r.startedAt), type: "platform.start", record }));

@@ -5,10 +5,12 @@
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, test } from "node:test";
 import type { InvocationRecord } from "../domain/invocation.js";
-import { eachInvocationEvent, LogBatchBuilder, recordStreamName } from "../domain/log-batch.js";
+import { eachInvocationEvent, LogBatchBuilder, recordStreamName, type LogBatch } from "../domain/log-batch.js";
 import {
   DAY_MS,
+  type EventCursor,
   type EventQuery,
+  type StoredLogEvent,
   type LogEventInput,
   type LogGroupRecord,
   type LogStore,
@@ -357,5 +359,143 @@ export function runLogStoreContract(name: string, open: () => Promise<LogStore>)
       assert.equal(got[2]?.message, "START RequestId: r1 Version: $LATEST");
       assert.equal((await store.getStream("/aws/lambda/f", "2023/11/14/[$LATEST]bbbb"))?.lastEventAt, T0 + 3000);
     });
+    void test("a batch's records read as the events they make, through every read: pages both ways, ranges, terms, measures, ids", async () => {
+      const { batches, events } = recordBatches();
+      // The same events appended as text to another group: what every read of the records must equal.
+      for (const [i, batch] of batches.entries()) {
+        await store.appendBatch(batch, T0 + 10_000 + i);
+        await store.append(
+          events[i]!.map((e) => ({ ...e, groupName: "/oracle" })),
+          T0 + 10_000 + i,
+          { create: true },
+        );
+      }
+      const seen = (list: StoredLogEvent[]): string[] => list.map((e) => `${e.streamName} ${e.timestamp} ${e.message}`);
+      const pages = async (q: Omit<EventQuery, "groupName">, group: string): Promise<StoredLogEvent[]> => {
+        const all: StoredLogEvent[] = [];
+        for (let after: EventCursor | undefined; ;) {
+          const page = await store.readEvents({ ...q, groupName: group, after });
+          all.push(...page);
+          if (page.length < q.limit) return all;
+          after = page.at(-1);
+        }
+      };
+      const both = async (q: Omit<EventQuery, "groupName">, what: string): Promise<StoredLogEvent[]> => {
+        const got = await pages(q, "/aws/lambda/f");
+        assert.deepEqual(seen(got), seen(await pages(q, "/oracle")), what);
+        return got;
+      };
+      const all = await both({ limit: 10_000 }, "everything");
+      assert.equal(all.length, events.flat().length);
+      assert.equal(new Set(all.map((e) => e.id)).size, all.length, "one id per event");
+      assert.deepEqual(seen(await both({ limit: 7 }, "pages of 7")), seen(all));
+      assert.deepEqual(
+        seen(await both({ limit: 5, descending: true }, "pages of 5, newest first")),
+        seen(all).reverse(),
+      );
+      await both({ limit: 3, startTime: T0 + 1_000, endTime: T0 + 2_500 }, "a range that cuts records");
+      await both({ limit: 4, startTime: T0 + 1_000, endTime: T0 + 2_500, descending: true }, "the range newest first");
+      await both({ limit: 6, streamNames: ["s/b"], descending: true }, "one stream, newest first");
+      await both({ limit: 6, streamNames: ["s/a", "s/c"] }, "two streams");
+      await both({ limit: 2, streamPrefix: "s/c", startTime: T0 + 900 }, "a prefix and a start");
+      const report = [[{ text: "REPORT", atStart: true }]];
+      const hits = await both({ limit: 9, messageTerms: report }, "a term at the start");
+      assert.ok(hits.length > 0 && hits.every((e) => e.message.startsWith("REPORT")));
+      await both({ limit: 4, messageTerms: [[{ text: "error", ignoreCase: true }, { text: "timed out" }]] }, "terms");
+      await both({ limit: 3, descending: true, messageTerms: [[{ text: "Duration" }], [{ text: "Init" }]] }, "clauses");
+      for (const [from, to] of [
+        [T0, T0 + 1],
+        [T0 + 1_000, T0 + 2_500],
+        [T0 - 1_000, T0 + 100_000],
+        [T0 + 3_001, T0 + 3_002],
+      ] as const) {
+        const range = { startTime: from, endTime: to };
+        assert.deepEqual(
+          await store.measureRange({ groupName: "/aws/lambda/f", ...range }),
+          await store.measureRange({ groupName: "/oracle", ...range }),
+          `measure ${from - T0}..${to - T0}`,
+        );
+      }
+      const since = async (group: string): Promise<StoredLogEvent[]> => {
+        const got: StoredLogEvent[] = [];
+        for (let cursor = 0; ;) {
+          const page = await store.readEventsSince(group, cursor, { limit: 5, ingestedBefore: T0 + 20_000 });
+          got.push(...page);
+          if (page.length === 0) return got;
+          assert.ok(page.length <= 5);
+          cursor = page.at(-1)!.id;
+        }
+      };
+      const arrived = await since("/aws/lambda/f");
+      assert.deepEqual(seen(arrived), seen(await since("/oracle")), "events since a cursor, in arrival order");
+      assert.deepEqual(
+        arrived.map((e) => e.id),
+        all.map((e) => e.id).sort((a, b) => a - b),
+      );
+      const streams = await store.listStreams("/aws/lambda/f", { limit: 10 });
+      const oracle = await store.listStreams("/oracle", { limit: 10 });
+      assert.deepEqual(
+        streams.map((x) => [x.name, x.firstEventAt, x.lastEventAt]),
+        oracle.map((x) => [x.name, x.firstEventAt, x.lastEventAt]),
+        "streams' first and last event times",
+      );
+      await store.setRetention("/aws/lambda/f", 1);
+      await store.setRetention("/oracle", 1);
+      const expired = await store.expire(T0 + 100_000 + DAY_MS);
+      assert.equal(expired, 2 * all.length, "every event of both groups, counted one by one");
+      assert.deepEqual(await store.readEvents({ groupName: "/aws/lambda/f", limit: 10 }), []);
+    });
   });
+}
+
+/**
+ * Three batches of a writer: invocations of one function on three instances that overlap in time
+ * (cold starts, long calls, timeouts, JSON records, SystemLogLevel WARN, dropped lines, lines that
+ * say "error"), and plain events between them; with the events each batch makes, in its order.
+ */
+function recordBatches(): { batches: LogBatch[]; events: LogEventInput[][] } {
+  const batches: LogBatch[] = [];
+  const events: LogEventInput[][] = [];
+  let n = 0;
+  for (let batch = 0; batch < 3; batch++) {
+    const b = new LogBatchBuilder();
+    const made: LogEventInput[] = [];
+    for (let i = 0; i < 14; i++, n++) {
+      const stream = `s/${"abc"[n % 3]}`;
+      if (n % 5 === 4) {
+        const e = ev(stream, T0 + n * 97, `a plain line ${n} with Error`);
+        b.addEvent(e.groupName, e.streamName, e.timestamp, e.message);
+        made.push(e);
+        continue;
+      }
+      const r: InvocationRecord = {
+        requestId: `req-${n}`,
+        functionName: "f",
+        functionArn: "arn:aws:lambda:us-east-1:000000000000:function:f",
+        executedVersion: n % 4 === 0 ? "$LATEST" : "3",
+        outcome: n % 7 === 3 ? "timeout" : n % 11 === 5 ? "function-error" : "ok",
+        errorType: n % 11 === 5 ? "Error" : undefined,
+        startedAt: T0 + n * 97,
+        durationMs: n % 7 === 3 ? 3000 : (n * 37) % 900,
+        billedDurationMs: 1,
+        initDurationMs: n < 3 ? 250.5 : undefined,
+        memorySizeMb: 128,
+        maxMemoryUsedMb: 64,
+        logStreamName: stream,
+        timeoutSec: 3,
+        droppedLines: n % 9 === 8 ? 12 : undefined,
+        logging:
+          n % 6 === 1
+            ? { format: "JSON", group: "/aws/lambda/f", systemLevel: n % 12 === 7 ? "WARN" : undefined }
+            : undefined,
+        initLines: n < 3 ? [`init ${n}`] : [],
+        lines: Array.from({ length: n % 4 }, (_, k) => (k === 1 ? `line ${n} ERROR here` : `line ${n}.${k}`)),
+      };
+      b.addInvocation(r, "/aws/lambda/f");
+      eachInvocationEvent(r, (timestamp, message) => made.push(ev(stream, timestamp, message)));
+    }
+    batches.push(b.take()!);
+    events.push(made);
+  }
+  return { batches, events };
 }

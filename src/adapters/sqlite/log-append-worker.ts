@@ -1,10 +1,10 @@
-import { batchColumns, type LogBatch } from "../../domain/log-batch.js";
+import type { LogBatch } from "../../domain/log-batch.js";
 import type { EventColumns, LogAppender } from "./log-append.js";
 import { WriteThread } from "./write-thread.js";
 
 /**
  * The work of a log store's append thread: a batch of events to append, a log writer's batch (its
- * records formatted there, their groups and streams made), or dropping its cached ids.
+ * records stored raw, a row each, their groups and streams made), or dropping its cached ids.
  */
 export type AppendWork =
   | { readonly batch: EventColumns; readonly ingestionTime: number; readonly create: boolean }
@@ -14,7 +14,7 @@ export type AppendWork =
 /** Runs `w` on `appender` (the thread's connection, or the store's when the thread is gone). */
 export function runAppendWork(appender: LogAppender, w: AppendWork): number {
   if ("forget" in w) appender.forget();
-  else if ("records" in w) appender.append(batchColumns(w.records), w.ingestionTime, true);
+  else if ("records" in w) appender.appendBatch(w.records, w.ingestionTime);
   else appender.append(w.batch, w.ingestionTime, w.create);
   return 0;
 }

@@ -4,10 +4,13 @@
  * than an array of event objects.
  */
 import type { Database, Statement } from "better-sqlite3";
-import type { LogColumns } from "../../domain/log-batch.js";
+import { visitBatch, type LogBatch, type LogColumns } from "../../domain/log-batch.js";
 import type { LogEventInput } from "../../ports/log-store.js";
 
 const ROWS_PER_INSERT = 100;
+/** The columns of a row of a writer's batch: an event's text, or a record's bytes and the span of its events' ids and times. */
+const BATCH_COLUMNS = "id, group_id, stream_id, ts, ingested_at, message, end_ts, first_id, record";
+const BATCH_WIDTH = 9;
 
 /** A batch of events as columns: `pairs` holds group and stream names in turns; `refs[i]` is event i's pair. */
 export type EventColumns = LogColumns;
@@ -52,7 +55,13 @@ export class LogAppender {
   /** ROWS_PER_INSERT events in one statement: far fewer statement runs per batch. */
   readonly #insertRows: Statement;
   readonly #touchStream: Statement;
+  readonly #insertBatchRow: Statement;
+  readonly #insertBatchRows: Statement;
+  readonly #lastId: Statement;
+  readonly #widenSpan: Statement;
   readonly #ids = new Map<string, Ids>();
+  /** The record span each group is known to have (log_groups.record_span), so that it is written only when it grows. */
+  readonly #spans = new Map<number, number>();
 
   constructor(db: Database) {
     this.#db = db;
@@ -63,6 +72,15 @@ export class LogAppender {
       "INSERT INTO log_events (group_id, stream_id, ts, ingested_at, message) VALUES " +
         Array.from({ length: ROWS_PER_INSERT }, () => "(?, ?, ?, ?, ?)").join(", "),
     );
+    this.#insertBatchRow = db.prepare(
+      `INSERT INTO log_events (${BATCH_COLUMNS}) VALUES (${Array(BATCH_WIDTH).fill("?").join(", ")})`,
+    );
+    this.#insertBatchRows = db.prepare(
+      `INSERT INTO log_events (${BATCH_COLUMNS}) VALUES ` +
+        Array.from({ length: ROWS_PER_INSERT }, () => `(${Array(BATCH_WIDTH).fill("?").join(", ")})`).join(", "),
+    );
+    this.#lastId = db.prepare("SELECT coalesce(max(id), 0) FROM log_events").pluck();
+    this.#widenSpan = db.prepare("UPDATE log_groups SET record_span = ? WHERE id = ? AND record_span < ?");
     this.#touchStream = db.prepare(
       `UPDATE log_streams SET first_event_at = min(coalesce(first_event_at, @first), @first),
          last_event_at = max(coalesce(last_event_at, @last), @last), last_ingestion_at = @ingested WHERE id = @id`,
@@ -72,6 +90,69 @@ export class LogAppender {
   /** Drops the cached ids (after a group or stream is deleted). */
   forget(): void {
     this.#ids.clear();
+    this.#spans.clear();
+  }
+
+  /**
+   * Appends a log writer's batch in one transaction, making missing groups and streams: an event
+   * is a row of its text; a record is one row of its raw bytes standing for all its events, whose
+   * ids (one each) it reserves, so that a read makes them with the ids and order they would have had.
+   */
+  appendBatch(b: LogBatch, ingestionTime: number): void {
+    this.#db.transaction(() => {
+      const ids: Ids[] = [];
+      for (let p = 0; p < b.pairs.length; p += 2) {
+        ids.push(this.#idsOf(b.pairs[p] as string, b.pairs[p + 1] as string, true, ingestionTime));
+      }
+      let last = this.#lastId.get() as number;
+      const streams = new Map<number, { first: number; last: number }>();
+      const groups = new Map<number, number>();
+      const row: unknown[] = [];
+      const add = (at: Ids, first: number, end: number, values: unknown[]): void => {
+        row.push(...values);
+        if (row.length === ROWS_PER_INSERT * BATCH_WIDTH) {
+          this.#insertBatchRows.run(row);
+          row.length = 0;
+        }
+        const span = streams.get(at.stream);
+        if (!span) streams.set(at.stream, { first, last: end });
+        else {
+          if (first < span.first) span.first = first;
+          if (end > span.last) span.last = end;
+        }
+      };
+      visitBatch(b, {
+        event: (ref, ts, message) => {
+          const at = ids[ref] as Ids;
+          add(at, ts, ts, [++last, at.group, at.stream, ts, ingestionTime, message, null, null, null]);
+        },
+        record: (ref, blob, span) => {
+          const at = ids[ref] as Ids;
+          const first = last + 1;
+          last += span.count;
+          add(at, span.first, span.last, [
+            last,
+            at.group,
+            at.stream,
+            span.first,
+            ingestionTime,
+            "",
+            span.last,
+            first,
+            blob,
+          ]);
+          const width = span.last - span.first;
+          if (width > (groups.get(at.group) ?? -1)) groups.set(at.group, width);
+        },
+      });
+      for (let i = 0; i < row.length; i += BATCH_WIDTH) this.#insertBatchRow.run(row.slice(i, i + BATCH_WIDTH));
+      for (const [stream, span] of streams) this.#touchStream.run({ ...span, ingested: ingestionTime, id: stream });
+      for (const [group, width] of groups) {
+        if (width <= (this.#spans.get(group) ?? -1)) continue;
+        this.#widenSpan.run(width, group, width);
+        this.#spans.set(group, width);
+      }
+    })();
   }
 
   /** Appends the batch in one transaction; throws (storing nothing) when a stream is missing and `create` is false. */

@@ -18,6 +18,7 @@ import { LogAppender, toColumns } from "./log-append.js";
 import { runAppendWork, startAppendThread, type AppendWork } from "./log-append-worker.js";
 import type { LogBatch } from "../../domain/log-batch.js";
 import type { WriteThread } from "./write-thread.js";
+import { readThroughRecords, rowEvents, type RecordRowArray } from "./log-records.js";
 import {
   eventsSql,
   FILTER_COLUMNS,
@@ -232,7 +233,7 @@ export class SqliteLogStore implements LogStore {
     return this.#append({ batch: toColumns(events), ingestionTime, create: options.create === true });
   }
 
-  /** The batch's records are formatted where it is appended: on the append thread when there is one. */
+  /** The batch's records are stored raw, a row each (their text made when read): on the append thread when there is one. */
   appendBatch(batch: LogBatch, ingestionTime: number): Promise<void> {
     return this.#append({ records: batch, ingestionTime });
   }
@@ -252,18 +253,22 @@ export class SqliteLogStore implements LogStore {
   /**
    * Reads run often (a scan is a read per 2 000 events): the statement of each query shape is
    * prepared once, rows come as arrays, and stream names come from a cache by id (stream ids are
-   * never reused) rather than a join per row.
+   * never reused) rather than a join per row. A group that holds invocation records (a span of 0
+   * or more) is read through them (log-records.ts); one of plain events only, by the plain query.
    */
   readEvents(q: EventQuery): Promise<StoredLogEvent[]> {
     return this.#afterWrites(() => {
-      const { sql, params } = eventsSql(q, "?");
-      let statement = this.#reads.get(sql);
-      if (!statement) {
-        if (this.#reads.size >= 64) this.#reads.clear();
-        statement = this.#db.prepare(sql).raw(true);
-        this.#reads.set(sql, statement);
+      const span = this.#recordSpan(q.groupName);
+      if (span === undefined) return [];
+      if (span >= 0) {
+        return readThroughRecords(q, span, (from, limit) => {
+          const { sql, params } = eventsSql({ ...q, limit }, "?", { span, from });
+          const rows = this.#read(sql).all(...params) as RecordRowArray[];
+          return rows.map((row) => ({ row, streamName: this.#streamName(row[1]) }));
+        });
       }
-      const rows = statement.all(...params) as EventRowArray[];
+      const { sql, params } = eventsSql(q, "?");
+      const rows = this.#read(sql).all(...params) as EventRowArray[];
       const events: StoredLogEvent[] = new Array<StoredLogEvent>(rows.length);
       for (let i = 0; i < rows.length; i++) {
         const [id, stream, timestamp, ingestionTime, message] = rows[i] as EventRowArray;
@@ -273,10 +278,47 @@ export class SqliteLogStore implements LogStore {
     });
   }
 
+  /** The prepared statement of a read's text, rows as arrays. */
+  #read(sql: string): Statement {
+    let statement = this.#reads.get(sql);
+    if (!statement) {
+      if (this.#reads.size >= 64) this.#reads.clear();
+      statement = this.#db.prepare(sql).raw(true);
+      this.#reads.set(sql, statement);
+    }
+    return statement;
+  }
+
+  /** A group's longest record (-1: it holds none), or undefined when there is no such group. */
+  #recordSpan(groupName: string): number | undefined {
+    return this.#db.prepare("SELECT record_span FROM log_groups WHERE name = ?").pluck().get(groupName) as
+      number | undefined;
+  }
+
   measureRange(r: RangeQuery): Promise<RangeMeasure> {
     return settle(() => {
-      const row = this.#db.prepare(measureSql("?")).get(r.groupName, r.startTime, r.endTime) as RangeMeasure;
-      return { records: row.records, bytes: row.bytes };
+      const span = this.#recordSpan(r.groupName) ?? -1;
+      const sql = span < 0 ? measureSql("?") : `${measureSql("?")} AND e.record IS NULL`;
+      const row = this.#db.prepare(sql).get(r.groupName, r.startTime, r.endTime) as RangeMeasure;
+      let { records, bytes } = row;
+      if (span < 0) return { records, bytes };
+      // The records whose events may fall in the range, each made into its events and measured.
+      const rows = this.#db
+        .prepare(
+          `SELECT e.id, e.stream_id, e.ts, e.ingested_at, e.message, e.end_ts, e.first_id, e.record FROM log_events e
+           WHERE e.group_id = (SELECT id FROM log_groups WHERE name = ?) AND e.record IS NOT NULL
+             AND e.ts >= ? AND e.ts < ? AND e.end_ts >= ?`,
+        )
+        .raw(true)
+        .all(r.groupName, r.startTime - span, r.endTime, r.startTime) as RecordRowArray[];
+      for (const row of rows) {
+        rowEvents(row, { groupName: r.groupName, streamName: "" }, (e) => {
+          if (e.timestamp < r.startTime || e.timestamp >= r.endTime) return;
+          records++;
+          bytes += Buffer.byteLength(e.message);
+        });
+      }
+      return { records, bytes };
     });
   }
 
@@ -345,31 +387,47 @@ export class SqliteLogStore implements LogStore {
     o: { limit: number; ingestedBefore: number },
   ): Promise<StoredLogEvent[]> {
     return this.#afterWrites(() => {
-      // The primary key's range (ids above the cursor) is scanned: only events newer than it.
+      // The primary key's range (ids above the cursor) is scanned: only events newer than it. A
+      // record's row has the id of its last event, so the first row read may begin at or before the cursor.
       const rows = this.#db
         .prepare(
-          `SELECT id, stream_id, ts, ingested_at, message FROM log_events
+          `SELECT id, stream_id, ts, ingested_at, message, end_ts, first_id, record FROM log_events
            WHERE id > ? AND group_id = (SELECT id FROM log_groups WHERE name = ?) AND ingested_at < ?
            ORDER BY id LIMIT ?`,
         )
         .raw(true)
-        .all(afterId, groupName, o.ingestedBefore, o.limit) as [number, number, number, number, string][];
-      return rows.map(([id, stream, timestamp, ingestionTime, message]) => ({
-        ...{ id, streamName: this.#streamName(stream), timestamp, ingestionTime, message },
-      }));
+        .all(afterId, groupName, o.ingestedBefore, o.limit) as RecordRowArray[];
+      const events: StoredLogEvent[] = [];
+      for (const row of rows) {
+        rowEvents(row, { groupName, streamName: this.#streamName(row[1]) }, (e) => {
+          if (e.id > afterId && events.length < o.limit) events.push(e);
+        });
+      }
+      return events;
     });
   }
 
+  /** Deletes the rows all of whose events are past their group's retention; counts the events. */
   expire(now: number): Promise<number> {
-    return this.#afterWrites(() => {
-      const groups = this.#db
-        .prepare("SELECT id, retention_days FROM log_groups WHERE retention_days IS NOT NULL")
-        .all() as { id: number; retention_days: number }[];
-      let deleted = 0;
-      const del = this.#db.prepare("DELETE FROM log_events WHERE group_id = ? AND ts < ?");
-      for (const g of groups) deleted += del.run(g.id, now - g.retention_days * DAY_MS).changes;
-      return deleted;
-    });
+    return this.#afterWrites(() =>
+      this.#db.transaction(() => {
+        const groups = this.#db
+          .prepare("SELECT id, retention_days FROM log_groups WHERE retention_days IS NOT NULL")
+          .all() as { id: number; retention_days: number }[];
+        const where = "WHERE group_id = ? AND ts < ? AND coalesce(end_ts, ts) < ?";
+        const count = this.#db.prepare(
+          `SELECT coalesce(sum(id - coalesce(first_id, id) + 1), 0) FROM log_events ${where}`,
+        );
+        const del = this.#db.prepare(`DELETE FROM log_events ${where}`);
+        let deleted = 0;
+        for (const g of groups) {
+          const before = now - g.retention_days * DAY_MS;
+          deleted += count.pluck().get(g.id, before, before) as number;
+          del.run(g.id, before, before);
+        }
+        return deleted;
+      })(),
+    );
   }
 
   /** Waits for the appends in flight, ends the append thread, then closes the connection. */

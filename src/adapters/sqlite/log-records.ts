@@ -1,0 +1,109 @@
+/**
+ * Reads of a SQLite log store whose rows may be invocation records (log-append.ts): a record's row
+ * stands for the events first_id..id, made from its raw fields when read. Rows come in (ts, id)
+ * order of their first events; a record's later events may follow rows read after it, so events
+ * are handed on only once no row yet unread can hold an event before them.
+ */
+import { eachInvocationEvent, recordOf } from "../../domain/log-batch.js";
+import type { EventCursor, EventQuery, MessageTerm, StoredLogEvent } from "../../ports/log-store.js";
+
+/** A row of a read with records: id, stream id, ts, ingested_at, message, end_ts, first_id, record. */
+export type RecordRowArray = [number, number, number, number, string, number | null, number | null, Buffer | null];
+
+const ASCII_UPPER = /[A-Z]+/g;
+const fold = (s: string): string => s.replace(ASCII_UPPER, (m) => m.toLowerCase());
+
+/** Whether a message holds a term, as the SQL conditions of log-rows.ts test it. */
+function holds(message: string, t: MessageTerm): boolean {
+  const m = t.ignoreCase ? fold(message) : message;
+  const text = t.ignoreCase ? fold(t.text) : t.text;
+  return t.atStart ? m.startsWith(text) : m.includes(text);
+}
+
+/** Whether an event passes a query's conditions: time range, cursor, message terms. */
+export function eventMatches(q: EventQuery, e: StoredLogEvent): boolean {
+  if (q.startTime !== undefined && e.timestamp < q.startTime) return false;
+  if (q.endTime !== undefined && e.timestamp >= q.endTime) return false;
+  if (q.after && (q.descending ? compare(e, q.after) >= 0 : compare(e, q.after) <= 0)) return false;
+  for (const clause of q.messageTerms ?? []) if (!clause.some((t) => holds(e.message, t))) return false;
+  return true;
+}
+
+/** Orders events (or cursors) by (timestamp, id). */
+export function compare(a: EventCursor, b: EventCursor): number {
+  return a.timestamp - b.timestamp || a.id - b.id;
+}
+
+/** The events a row stands for: itself, or a record's events with the ids it reserved, in order. */
+export function rowEvents(
+  row: RecordRowArray,
+  o: { groupName: string; streamName: string },
+  emit: (e: StoredLogEvent) => void,
+): void {
+  const [id, , ts, ingestionTime, message, , firstId, record] = row;
+  const { streamName } = o;
+  if (record === null) {
+    emit({ id, streamName, timestamp: ts, ingestionTime, message });
+    return;
+  }
+  let next = firstId ?? id;
+  eachInvocationEvent(recordOf(record, o.groupName), (timestamp, text) =>
+    emit({ id: next++, streamName, timestamp, ingestionTime, message: text }),
+  );
+}
+
+/**
+ * Reads a query's events through `fetch` (rows after `from`, in the query's order, at most
+ * `rows`): rows are turned into events and sorted; an event is final once no unread row can come
+ * before it (ascending: rows unread start at or after the last row read, and a record's ids follow
+ * every id of the rows before it; descending: no unread row has an event later than its first
+ * event's time plus the group's span).
+ */
+export function readThroughRecords(
+  q: EventQuery,
+  span: number,
+  fetch: (from: EventCursor | undefined, rows: number) => { row: RecordRowArray; streamName: string }[],
+): StoredLogEvent[] {
+  const out: StoredLogEvent[] = [];
+  let pending: StoredLogEvent[] = [];
+  const order = q.descending ? (a: EventCursor, b: EventCursor) => compare(b, a) : compare;
+  let from: EventCursor | undefined;
+  // Rows are asked for by the events still wanted over the events a row has made so far (a call
+  // makes three or more), so that a page does not make the events of rows it will not hand on.
+  let made = 0;
+  let read = 0;
+  for (;;) {
+    const perRow = read === 0 ? 3 : Math.max(1, made / read);
+    const want = Math.min(q.limit, Math.max(16, Math.ceil((q.limit - out.length) / perRow)));
+    const rows = fetch(from, want);
+    for (const { row, streamName } of rows) {
+      if (row[7] === null) {
+        pending.push({ id: row[0], streamName, timestamp: row[2], ingestionTime: row[3], message: row[4] });
+        made++;
+        continue;
+      }
+      rowEvents(row, { groupName: q.groupName, streamName }, (e) => {
+        made++;
+        if (eventMatches(q, e)) pending.push(e);
+      });
+    }
+    read += rows.length;
+    pending.sort(order);
+    const last = rows.at(-1)?.row;
+    if (rows.length < want || !last) {
+      out.push(...pending);
+      break;
+    }
+    const [id, , ts, , , , firstId] = last;
+    const final = q.descending
+      ? (e: StoredLogEvent) => e.timestamp > ts + span || (e.timestamp === ts + span && e.id >= (firstId ?? id))
+      : (e: StoredLogEvent) => e.timestamp < ts || (e.timestamp === ts && e.id <= id);
+    let n = 0;
+    while (n < pending.length && final(pending[n] as StoredLogEvent)) n++;
+    for (let i = 0; i < n; i++) out.push(pending[i] as StoredLogEvent);
+    pending = pending.slice(n);
+    if (out.length >= q.limit) break;
+    from = { timestamp: ts, id };
+  }
+  return out.length > q.limit ? out.slice(0, q.limit) : out;
+}
