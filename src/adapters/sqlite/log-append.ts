@@ -5,12 +5,24 @@
  */
 import type { Database, Statement } from "better-sqlite3";
 import { visitBatch, type LogBatch, type LogColumns } from "../../domain/log-batch.js";
+import { packRecords } from "./log-records.js";
 import type { LogEventInput } from "../../ports/log-store.js";
 
 const ROWS_PER_INSERT = 100;
 /** The columns of a row of a writer's batch: an event's text, or a record's bytes and the span of its events' ids and times. */
 const BATCH_COLUMNS = "id, group_id, stream_id, ts, ingested_at, message, end_ts, first_id, record";
 const BATCH_WIDTH = 9;
+/** The most records of one stream a row holds. */
+const RECORDS_PER_ROW = 64;
+
+/** A stream's records of a batch not yet made a row. */
+interface HeldRecords {
+  readonly at: Ids;
+  readonly blobs: Buffer[];
+  count: number;
+  first: number;
+  last: number;
+}
 
 /** A batch of events as columns: `pairs` holds group and stream names in turns; `refs[i]` is event i's pair. */
 export type EventColumns = LogColumns;
@@ -95,8 +107,9 @@ export class LogAppender {
 
   /**
    * Appends a log writer's batch in one transaction, making missing groups and streams: an event
-   * is a row of its text; a record is one row of its raw bytes standing for all its events, whose
-   * ids (one each) it reserves, so that a read makes them with the ids and order they would have had.
+   * is a row of its text; a stream's records (up to RECORDS_PER_ROW) are one row of their raw bytes
+   * standing for all their events, whose ids (one each) it reserves, so that a read makes them with
+   * ids and order as if they had been rows.
    */
   appendBatch(b: LogBatch, ingestionTime: number): void {
     this.#db.transaction(() => {
@@ -121,6 +134,28 @@ export class LogAppender {
           if (end > span.last) span.last = end;
         }
       };
+      // A stream's records are one row per RECORDS_PER_ROW of them: a row costs the same whether it
+      // holds one record or many, and a read makes the events of a whole row.
+      const held = new Map<number, HeldRecords>();
+      const flush = (h: HeldRecords): void => {
+        const first = last + 1;
+        last += h.count;
+        const at = h.at;
+        add(at, h.first, h.last, [
+          last,
+          at.group,
+          at.stream,
+          h.first,
+          ingestionTime,
+          "",
+          h.last,
+          first,
+          packRecords(h.blobs),
+        ]);
+        const width = h.last - h.first;
+        if (width > (groups.get(at.group) ?? -1)) groups.set(at.group, width);
+        held.delete(at.stream);
+      };
       visitBatch(b, {
         event: (ref, ts, message) => {
           const at = ids[ref] as Ids;
@@ -128,23 +163,19 @@ export class LogAppender {
         },
         record: (ref, blob, span) => {
           const at = ids[ref] as Ids;
-          const first = last + 1;
-          last += span.count;
-          add(at, span.first, span.last, [
-            last,
-            at.group,
-            at.stream,
-            span.first,
-            ingestionTime,
-            "",
-            span.last,
-            first,
-            blob,
-          ]);
-          const width = span.last - span.first;
-          if (width > (groups.get(at.group) ?? -1)) groups.set(at.group, width);
+          const h = held.get(at.stream);
+          if (!h) {
+            held.set(at.stream, { at, blobs: [blob], count: span.count, first: span.first, last: span.last });
+            return;
+          }
+          h.blobs.push(blob);
+          h.count += span.count;
+          if (span.first < h.first) h.first = span.first;
+          if (span.last > h.last) h.last = span.last;
+          if (h.blobs.length === RECORDS_PER_ROW) flush(h);
         },
       });
+      for (const h of held.values()) flush(h);
       for (let i = 0; i < row.length; i += BATCH_WIDTH) this.#insertBatchRow.run(row.slice(i, i + BATCH_WIDTH));
       for (const [stream, span] of streams) this.#touchStream.run({ ...span, ingested: ingestionTime, id: stream });
       for (const [group, width] of groups) {

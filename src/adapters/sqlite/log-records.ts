@@ -34,7 +34,23 @@ export function compare(a: EventCursor, b: EventCursor): number {
   return a.timestamp - b.timestamp || a.id - b.id;
 }
 
-/** The events a row stands for: itself, or a record's events with the ids it reserved, in order. */
+/** The bytes of a row of records: how many, each one's length, then each (`visitBatch`'s blobs). */
+export function packRecords(blobs: readonly Buffer[]): Buffer {
+  let bytes = 4 + 4 * blobs.length;
+  for (const b of blobs) bytes += b.length;
+  const out = Buffer.allocUnsafe(bytes);
+  out.writeUInt32LE(blobs.length, 0);
+  let at = 4 + 4 * blobs.length;
+  for (let i = 0; i < blobs.length; i++) {
+    const b = blobs[i] as Buffer;
+    out.writeUInt32LE(b.length, 4 + 4 * i);
+    b.copy(out, at);
+    at += b.length;
+  }
+  return out;
+}
+
+/** The events a row stands for: itself, or its records' events with the ids it reserved, in order. */
 export function rowEvents(
   row: RecordRowArray,
   o: { groupName: string; streamName: string },
@@ -47,9 +63,15 @@ export function rowEvents(
     return;
   }
   let next = firstId ?? id;
-  eachInvocationEvent(recordOf(record, o.groupName), (timestamp, text) =>
-    emit({ id: next++, streamName, timestamp, ingestionTime, message: text }),
-  );
+  const count = record.readUInt32LE(0);
+  let at = 4 + 4 * count;
+  for (let i = 0; i < count; i++) {
+    const length = record.readUInt32LE(4 + 4 * i);
+    eachInvocationEvent(recordOf(record.subarray(at, at + length), o.groupName), (timestamp, text) =>
+      emit({ id: next++, streamName, timestamp, ingestionTime, message: text }),
+    );
+    at += length;
+  }
 }
 
 /**
@@ -68,13 +90,16 @@ export function readThroughRecords(
   let pending: StoredLogEvent[] = [];
   const order = q.descending ? (a: EventCursor, b: EventCursor) => compare(b, a) : compare;
   let from: EventCursor | undefined;
-  // Rows are asked for by the events still wanted over the events a row has made so far (a call
-  // makes three or more), so that a page does not make the events of rows it will not hand on.
+  // Rows are asked for by the events still wanted over the events a row has made so far (a row of
+  // records makes three or more per call), so that a page does not make the events of rows it will not hand on.
   let made = 0;
   let read = 0;
   for (;;) {
-    const perRow = read === 0 ? 3 : Math.max(1, made / read);
-    const want = Math.min(q.limit, Math.max(16, Math.ceil((q.limit - out.length) / perRow)));
+    // A first look of a few rows tells how many events a row makes here (one to thousands).
+    const want =
+      read === 0
+        ? Math.min(q.limit, 8)
+        : Math.min(q.limit, Math.max(4, Math.ceil((q.limit - out.length) / Math.max(1, made / read))));
     const rows = fetch(from, want);
     for (const { row, streamName } of rows) {
       if (row[7] === null) {
@@ -91,7 +116,7 @@ export function readThroughRecords(
     pending.sort(order);
     const last = rows.at(-1)?.row;
     if (rows.length < want || !last) {
-      out.push(...pending);
+      for (let i = 0; i < pending.length && out.length < q.limit; i++) out.push(pending[i] as StoredLogEvent);
       break;
     }
     const [id, , ts, , , , firstId] = last;
