@@ -282,9 +282,7 @@ const BLOB_HEAD = INVOCATION_NUMS * 8 + 4;
 /** What `visitBatch` hands over, entry by entry in the batch's order. */
 export interface BatchVisitor {
   /** An event: its pair (group and stream names in `pairs`), time and message. */
-  event?(ref: number, timestamp: number, message: string): void;
-  /** An event with its message as UTF-8 (a view of the batch's bytes, valid during the call); instead of `event`. */
-  eventBytes?(ref: number, timestamp: number, message: Buffer): void;
+  event(ref: number, timestamp: number, message: string): void;
   /**
    * A record (a throttle has none): its numbers and strings as one byte array, from which
    * `recordOf` makes the record back, and how many events it makes and when the first and last fall.
@@ -301,8 +299,7 @@ export function visitBatch(b: LogBatch, v: BatchVisitor): void {
   for (let at = 0; at < nums.length;) {
     const ref = nums[at + 1] as number;
     if (nums[at] === 0) {
-      if (v.eventBytes) v.eventBytes(ref, nums[at + 2] as number, text.subarray(endOf(s - 1), endOf(s)));
-      else v.event?.(ref, nums[at + 2] as number, text.toString("utf8", endOf(s - 1), endOf(s)));
+      v.event(ref, nums[at + 2] as number, text.toString("utf8", endOf(s - 1), endOf(s)));
       s++;
       at += 3;
       continue;

@@ -5,18 +5,18 @@
  */
 import type { Database, Statement } from "better-sqlite3";
 import { visitBatch, type LogBatch, type LogColumns } from "../../domain/log-batch.js";
-import { eventEntry, packRecords } from "./log-records.js";
+import { packRecords } from "./log-records.js";
 import type { LogEventInput } from "../../ports/log-store.js";
 
 const ROWS_PER_INSERT = 100;
 /** The columns of a row of a writer's batch: an event's text, or a record's bytes and the span of its events' ids and times. */
 const BATCH_COLUMNS = "id, group_id, stream_id, ts, ingested_at, message, end_ts, first_id, record";
 const BATCH_WIDTH = 9;
-/** The most entries (records and events) of one stream a row holds. */
-const ENTRIES_PER_ROW = 64;
+/** The most records of one stream a row holds. */
+const RECORDS_PER_ROW = 64;
 
-/** A stream's entries of a batch not yet made a row. */
-interface HeldEntries {
+/** A stream's records of a batch not yet made a row. */
+interface HeldRecords {
   readonly at: Ids;
   readonly blobs: Buffer[];
   count: number;
@@ -106,10 +106,10 @@ export class LogAppender {
   }
 
   /**
-   * Appends a log writer's batch in one transaction, making missing groups and streams: a stream's
-   * entries (records and events, up to ENTRIES_PER_ROW) are one row of their raw bytes standing
-   * for all their events, whose ids (one each) it reserves, so that a read makes them with ids and
-   * order as if they had been rows. (`append`, PutLogEvents, stores an event as a row of its text.)
+   * Appends a log writer's batch in one transaction, making missing groups and streams: an event
+   * is a row of its text; a stream's records (up to RECORDS_PER_ROW) are one row of their raw bytes
+   * standing for all their events, whose ids (one each) it reserves, so that a read makes them with
+   * ids and order as if they had been rows.
    */
   appendBatch(b: LogBatch, ingestionTime: number): void {
     this.#db.transaction(() => {
@@ -134,10 +134,10 @@ export class LogAppender {
           if (end > span.last) span.last = end;
         }
       };
-      // A stream's entries are one row per ENTRIES_PER_ROW of them: a row costs the same whether it
-      // holds one entry or many, and a read makes the events of a whole row.
-      const held = new Map<number, HeldEntries>();
-      const flush = (h: HeldEntries): void => {
+      // A stream's records are one row per RECORDS_PER_ROW of them: a row costs the same whether it
+      // holds one record or many, and a read makes the events of a whole row.
+      const held = new Map<number, HeldRecords>();
+      const flush = (h: HeldRecords): void => {
         const first = last + 1;
         last += h.count;
         const at = h.at;
@@ -156,22 +156,24 @@ export class LogAppender {
         if (width > (groups.get(at.group) ?? -1)) groups.set(at.group, width);
         held.delete(at.stream);
       };
-      const hold = (ref: number, entry: Buffer, count: number, first: number, end: number): void => {
-        const at = ids[ref] as Ids;
-        const h = held.get(at.stream);
-        if (!h) {
-          held.set(at.stream, { at, blobs: [entry], count, first, last: end });
-          return;
-        }
-        h.blobs.push(entry);
-        h.count += count;
-        if (first < h.first) h.first = first;
-        if (end > h.last) h.last = end;
-        if (h.blobs.length === ENTRIES_PER_ROW) flush(h);
-      };
       visitBatch(b, {
-        eventBytes: (ref, ts, message) => hold(ref, eventEntry(ts, message), 1, ts, ts),
-        record: (ref, blob, span) => hold(ref, blob, span.count, span.first, span.last),
+        event: (ref, ts, message) => {
+          const at = ids[ref] as Ids;
+          add(at, ts, ts, [++last, at.group, at.stream, ts, ingestionTime, message, null, null, null]);
+        },
+        record: (ref, blob, span) => {
+          const at = ids[ref] as Ids;
+          const h = held.get(at.stream);
+          if (!h) {
+            held.set(at.stream, { at, blobs: [blob], count: span.count, first: span.first, last: span.last });
+            return;
+          }
+          h.blobs.push(blob);
+          h.count += span.count;
+          if (span.first < h.first) h.first = span.first;
+          if (span.last > h.last) h.last = span.last;
+          if (h.blobs.length === RECORDS_PER_ROW) flush(h);
+        },
       });
       for (const h of held.values()) flush(h);
       for (let i = 0; i < row.length; i += BATCH_WIDTH) this.#insertBatchRow.run(row.slice(i, i + BATCH_WIDTH));

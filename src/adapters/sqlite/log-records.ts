@@ -34,16 +34,7 @@ export function compare(a: EventCursor, b: EventCursor): number {
   return a.timestamp - b.timestamp || a.id - b.id;
 }
 
-/** An event as an entry of a row: 0 (where a record's bytes begin with 1), its time, its message's UTF-8. */
-export function eventEntry(timestamp: number, message: Buffer): Buffer {
-  const entry = Buffer.allocUnsafe(16 + message.length);
-  entry.writeDoubleLE(0, 0);
-  entry.writeDoubleLE(timestamp, 8);
-  message.copy(entry, 16);
-  return entry;
-}
-
-/** The bytes of a row of entries: how many, each one's length, then each (`eventEntry`s and `visitBatch`'s record blobs). */
+/** The bytes of a row of records: how many, each one's length, then each (`visitBatch`'s blobs). */
 export function packRecords(blobs: readonly Buffer[]): Buffer {
   let bytes = 4 + 4 * blobs.length;
   for (const b of blobs) bytes += b.length;
@@ -76,20 +67,9 @@ export function rowEvents(
   let at = 4 + 4 * count;
   for (let i = 0; i < count; i++) {
     const length = record.readUInt32LE(4 + 4 * i);
-    if (record.readDoubleLE(at) === 0) {
-      const timestamp = record.readDoubleLE(at + 8);
-      emit({
-        id: next++,
-        streamName,
-        timestamp,
-        ingestionTime,
-        message: record.toString("utf8", at + 16, at + length),
-      });
-    } else {
-      eachInvocationEvent(recordOf(record.subarray(at, at + length), o.groupName), (timestamp, text) =>
-        emit({ id: next++, streamName, timestamp, ingestionTime, message: text }),
-      );
-    }
+    eachInvocationEvent(recordOf(record.subarray(at, at + length), o.groupName), (timestamp, text) =>
+      emit({ id: next++, streamName, timestamp, ingestionTime, message: text }),
+    );
     at += length;
   }
 }
