@@ -2,10 +2,11 @@
  * A log writer's batch as it travels to a log store: invocation records kept raw (their numbers in
  * one typed array, their ids and the function's lines as they came, encoded as UTF-8 into one byte
  * array) and the platform's own events, in the order they were written. The text of START, END,
- * REPORT and the other platform lines is made from a record by `batchColumns`, where the batch is
- * stored (a SQLite store's append thread), not on the thread that served the call: holding a record
- * costs a few numbers and bytes, no object or string that the gateway's garbage collector would
- * copy until the batch leaves, and a thread receives typed arrays far more cheaply than objects.
+ * REPORT and the other platform lines is made from a record where it is read (a SQLite store keeps
+ * the record's bytes, `visitBatch`/`recordOf`) or where it is stored (PostgreSQL, `batchColumns`),
+ * never on the thread that served the call: holding a record costs a few numbers and bytes, no
+ * object or string that the gateway's garbage collector would copy until the batch leaves, and a
+ * thread receives typed arrays far more cheaply than objects.
  */
 import type { InvocationRecord, OutcomeKind } from "./invocation.js";
 import { invocationLogLines, systemInfoShown } from "./log-lines.js";

@@ -141,7 +141,9 @@ export interface LogStore {
   append(events: readonly LogEventInput[], ingestionTime: number, options?: { create?: boolean }): Promise<void>;
   /**
    * Appends a log writer's batch (raw invocation records and events, domain/log-batch.ts) as
-   * `append` would append the events `batchColumns` makes of it, making missing groups and streams.
+   * `append` would append the events `batchColumns` makes of it, making missing groups and streams;
+   * a store may number a batch's events stream by stream (ids still one per event, rising), so
+   * events of different streams with equal timestamps may read in another order than they came.
    */
   appendBatch(batch: LogBatch, ingestionTime: number): Promise<void>;
   /** Events of one group in (timestamp, id) order. */

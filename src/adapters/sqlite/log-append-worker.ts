@@ -4,7 +4,7 @@ import { WriteThread } from "./write-thread.js";
 
 /**
  * The work of a log store's append thread: a batch of events to append, a log writer's batch (its
- * records stored raw, a row each, their groups and streams made), or dropping its cached ids.
+ * records stored raw, a row per stream, their groups and streams made), or dropping its cached ids.
  */
 export type AppendWork =
   | { readonly batch: EventColumns; readonly ingestionTime: number; readonly create: boolean }

@@ -1,6 +1,6 @@
 /**
- * Reads of a SQLite log store whose rows may be invocation records (log-append.ts): a record's row
- * stands for the events first_id..id, made from its raw fields when read. Rows come in (ts, id)
+ * Reads of a SQLite log store whose rows may be invocation records (log-append.ts): a row of a
+ * stream's records stands for the events first_id..id, made from their raw fields when read. Rows come in (ts, id)
  * order of their first events; a record's later events may follow rows read after it, so events
  * are handed on only once no row yet unread can hold an event before them.
  */
@@ -102,14 +102,11 @@ export function readThroughRecords(
         : Math.min(q.limit, Math.max(4, Math.ceil((q.limit - out.length) / Math.max(1, made / read))));
     const rows = fetch(from, want);
     for (const { row, streamName } of rows) {
-      if (row[7] === null) {
-        pending.push({ id: row[0], streamName, timestamp: row[2], ingestionTime: row[3], message: row[4] });
-        made++;
-        continue;
-      }
+      // A plain row met the query's conditions in SQL; a record's events are tested here.
+      const plain = row[7] === null;
       rowEvents(row, { groupName: q.groupName, streamName }, (e) => {
         made++;
-        if (eventMatches(q, e)) pending.push(e);
+        if (plain || eventMatches(q, e)) pending.push(e);
       });
     }
     read += rows.length;

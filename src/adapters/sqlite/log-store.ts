@@ -60,9 +60,11 @@ export class SqliteLogStore implements LogStore {
   #deleting: Promise<unknown> | undefined;
   readonly #reads = new Map<string, Statement>();
   readonly #streamNames = new Map<number, string>();
+  readonly #recordSpanOf: Statement;
 
   private constructor(db: Database, o: SqliteLogStoreOptions) {
     this.#db = db;
+    this.#recordSpanOf = db.prepare("SELECT record_span FROM log_groups WHERE name = ?").pluck();
     this.#appender = new LogAppender(db);
     if (o.appendThread && o.path !== ":memory:") {
       try {
@@ -233,7 +235,7 @@ export class SqliteLogStore implements LogStore {
     return this.#append({ batch: toColumns(events), ingestionTime, create: options.create === true });
   }
 
-  /** The batch's records are stored raw, a row each (their text made when read): on the append thread when there is one. */
+  /** The batch's records are stored raw, a row per stream (their text made when read): on the append thread when there is one. */
   appendBatch(batch: LogBatch, ingestionTime: number): Promise<void> {
     return this.#append({ records: batch, ingestionTime });
   }
@@ -291,8 +293,7 @@ export class SqliteLogStore implements LogStore {
 
   /** A group's longest record (-1: it holds none), or undefined when there is no such group. */
   #recordSpan(groupName: string): number | undefined {
-    return this.#db.prepare("SELECT record_span FROM log_groups WHERE name = ?").pluck().get(groupName) as
-      number | undefined;
+    return this.#recordSpanOf.get(groupName) as number | undefined;
   }
 
   measureRange(r: RangeQuery): Promise<RangeMeasure> {
